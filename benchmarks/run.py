@@ -1,0 +1,460 @@
+"""The wiretrace benchmark: speed, memory, recall and precision against datasketch and rensa.
+
+    python benchmarks/run.py [--docs 100000] [--tools wiretrace,rensa,datasketch]
+
+Generates the corpus when it is missing (``generate_corpus.py``), then runs every tool in its
+own subprocess, one after the other, on the same corpus:
+
+* peers (``peers.py``): the child reports its own run time (from the first byte read to the
+  finished pair set; interpreter start and imports excluded);
+* wiretrace: ``wiretrace scan CORPUS --out TMPDIR --quiet``, timed around the subprocess (so
+  interpreter start and imports are included); pairs are read from ``TMPDIR/matches.parquet``,
+  counting the relations exact, near_duplicate, contained and partial.
+
+Peak memory is the child's ``ru_maxrss`` from ``os.wait4`` (the largest single process of the
+child's tree); the sampled sum of RSS over the child and its descendants is reported beside it
+because a process pool's workers run at the same time. Recall is over the planted
+``(source, copy)`` pairs (overall and per kind); precision counts a reported pair as correct
+when both documents belong to the same family (an original and all its copies).
+
+Results go to the console (a table and the speed and memory ratios) and to
+``benchmarks/results/<date>-<docs>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+PEERS = ("rensa", "datasketch")
+ALL_TOOLS = ("wiretrace", *PEERS)
+KINDS = ("verbatim", "edited", "truncated", "noise", "reordered")
+WIRETRACE_RELATIONS = ("exact", "near_duplicate", "contained", "partial")
+SAMPLE_SECONDS = 0.1
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
+sys.path.insert(0, str(BENCH_DIR))
+import generate_corpus  # noqa: E402
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class Truth:
+    pairs: list[tuple[str, str, str]]  # (source, copy, kind)
+    family: dict[str, str]  # document id -> id of its family's original
+
+    def same_family(self, a: str, b: str) -> bool:
+        return self.family.get(a, a) == self.family.get(b, b)
+
+
+@dataclass
+class Measured:
+    returncode: int
+    wall_seconds: float
+    peak_rss_mb: float  # ru_maxrss of the child (largest process of its tree)
+    tree_peak_rss_mb: float  # sampled max of the summed RSS of the child and its descendants
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class ToolResult:
+    tool: str
+    status: str = "ok"
+    docs: int = 0
+    seconds: float = 0.0
+    seconds_source: str = ""
+    wall_seconds: float = 0.0
+    docs_per_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    tree_peak_rss_mb: float = 0.0
+    pairs: int = 0
+    correct_pairs: int = 0
+    precision: float | None = None
+    recall: float = 0.0
+    recall_by_kind: dict[str, float] = field(default_factory=dict)
+    found_by_kind: dict[str, int] = field(default_factory=dict)
+    relations: dict[str, dict[str, int]] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Corpus and truth
+# --------------------------------------------------------------------------------------------
+
+
+def ensure_corpus(corpus: Path, docs: int, seed: int | None, shared: Path | None) -> None:
+    truth = generate_corpus.truth_path(corpus)
+    if corpus.exists() and truth.exists():
+        return
+    print(f"corpus {corpus} not found: generating {docs:,} documents", flush=True)
+    cmd = [sys.executable, str(BENCH_DIR / "generate_corpus.py"), "--docs", str(docs),
+           "--out", str(corpus)]  # fmt: skip
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    if shared is not None:
+        cmd += ["--shared", str(shared)]
+    subprocess.run(cmd, check=True)
+
+
+def load_truth(corpus: Path) -> Truth:
+    pairs: list[tuple[str, str, str]] = []
+    family: dict[str, str] = {}
+    with generate_corpus.truth_path(corpus).open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                pairs.append((row["source"], row["copy"], row["kind"]))
+                family[row["copy"]] = row["source"]
+    return Truth(pairs=pairs, family=family)
+
+
+def count_docs(corpus: Path) -> int:
+    opener = gzip.open if corpus.name.endswith(".gz") else open
+    with opener(corpus, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# Running a tool
+# --------------------------------------------------------------------------------------------
+
+
+def _tree_rss_bytes(root: int) -> int:
+    """Summed RSS of ``root`` and its live descendants (``/proc`` children lists)."""
+    total = 0
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * PAGE_BYTES
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                    stack.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> Measured:
+    """Run ``cmd``; wall time around it, ``ru_maxrss`` via ``os.wait4``, sampled tree RSS."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss_bytes(proc.pid))
+                done.wait(SAMPLE_SECONDS)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            returncode=proc.returncode,
+            wall_seconds=wall,
+            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+            tree_peak_rss_mb=max(peak / 2**20, usage.ru_maxrss / 1024),
+            stdout=out.read(),
+            stderr=err.read(),
+        )
+
+
+def read_pairs_tsv(path: Path) -> set[Pair]:
+    pairs: set[Pair] = set()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            a, _, b = line.rstrip("\n").partition("\t")
+            if b:
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def run_peer(tool: str, corpus: Path, workdir: Path) -> tuple[ToolResult, set[Pair]]:
+    pairs_file = workdir / f"{tool}-pairs.tsv"
+    cmd = [sys.executable, str(BENCH_DIR / "peers.py"), tool, str(corpus),
+           "--pairs-out", str(pairs_file)]  # fmt: skip
+    measured = measure(cmd)
+    result = ToolResult(tool=tool, wall_seconds=measured.wall_seconds,
+                        peak_rss_mb=measured.peak_rss_mb,
+                        tree_peak_rss_mb=measured.tree_peak_rss_mb)  # fmt: skip
+    if measured.returncode != 0:
+        result.status = f"failed (exit {measured.returncode}): {_last_line(measured.stderr)}"
+        return result, set()
+    report = json.loads(measured.stdout.strip().splitlines()[-1])
+    result.docs = int(report["docs"])
+    result.seconds = float(report["seconds"])
+    result.seconds_source = "child's own report (imports and interpreter start excluded)"
+    return result, read_pairs_tsv(pairs_file)
+
+
+def wiretrace_command() -> Path | None:
+    exe = Path(sys.executable).parent / "wiretrace"
+    return exe if exe.exists() else None
+
+
+def run_wiretrace(corpus: Path, workdir: Path, docs: int) -> tuple[ToolResult, set[Pair]]:
+    exe = wiretrace_command()
+    result = ToolResult(tool="wiretrace")
+    if exe is None:
+        result.status = (f"skipped: no `wiretrace` command at {Path(sys.executable).parent} "
+                         "(install the package into this venv: pip install -e .)")  # fmt: skip
+        return result, set()
+    out_dir = workdir / "wiretrace-out"
+    measured = measure([str(exe), "scan", str(corpus), "--out", str(out_dir), "--quiet"])
+    result.wall_seconds = measured.wall_seconds
+    result.seconds = measured.wall_seconds
+    result.seconds_source = "wall time around `wiretrace scan` (interpreter start included)"
+    result.peak_rss_mb = measured.peak_rss_mb
+    result.tree_peak_rss_mb = measured.tree_peak_rss_mb
+    result.docs = docs
+    if measured.returncode != 0:
+        result.status = f"failed (exit {measured.returncode}): {_last_line(measured.stderr)}"
+        return result, set()
+    matches = out_dir / "matches.parquet"
+    if not matches.exists():
+        result.status = f"failed: {matches.name} was not written"
+        return result, set()
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(matches, columns=["a", "b", "relation"]).to_pydict()
+    by_relation: dict[str, set[Pair]] = defaultdict(set)
+    for a, b, relation in zip(table["a"], table["b"], table["relation"], strict=True):
+        a, b = str(a), str(b)
+        by_relation[str(relation)].add((a, b) if a < b else (b, a))
+    summary_file = out_dir / "summary.json"
+    if summary_file.exists():
+        try:
+            summary = json.loads(summary_file.read_text(encoding="utf-8"))
+            result.details["summary"] = {
+                k: summary[k] for k in ("counts", "timings", "version") if k in summary
+            }
+        except (OSError, ValueError) as exc:
+            result.details["summary_error"] = str(exc)
+    result.details["pairs_by_relation"] = {r: len(p) for r, p in sorted(by_relation.items())}
+    counted: set[Pair] = set()
+    for relation in WIRETRACE_RELATIONS:
+        counted |= by_relation.get(relation, set())
+    result.details["by_relation_sets"] = by_relation  # removed before saving
+    return result, counted
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "(no error output)"
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring and reporting
+# --------------------------------------------------------------------------------------------
+
+
+def score(result: ToolResult, pairs: set[Pair], truth: Truth) -> None:
+    result.pairs = len(pairs)
+    result.correct_pairs = sum(1 for a, b in pairs if truth.same_family(a, b))
+    result.precision = result.correct_pairs / len(pairs) if pairs else None
+    totals: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    for source, copy, kind in truth.pairs:
+        totals[kind] += 1
+        if ((source, copy) if source < copy else (copy, source)) in pairs:
+            found[kind] += 1
+    result.recall = sum(found.values()) / max(1, sum(totals.values()))
+    result.found_by_kind = {kind: found[kind] for kind in KINDS if totals[kind]}
+    result.recall_by_kind = {kind: found[kind] / totals[kind] for kind in KINDS if totals[kind]}
+    by_relation = result.details.pop("by_relation_sets", None)
+    if isinstance(by_relation, dict):
+        for relation, rel_pairs in sorted(by_relation.items()):
+            correct = sum(1 for a, b in rel_pairs if truth.same_family(a, b))
+            result.relations[relation] = {"pairs": len(rel_pairs), "same_family": correct}
+    if result.seconds > 0:
+        result.docs_per_s = result.docs / result.seconds
+
+
+def ratios(results: dict[str, ToolResult]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    wt = results.get("wiretrace")
+    if wt is None or wt.status != "ok":
+        return out
+    for peer in PEERS:
+        other = results.get(peer)
+        if other is None or other.status != "ok" or not other.docs_per_s:
+            continue
+        out[f"speed_wiretrace_over_{peer}"] = wt.docs_per_s / other.docs_per_s
+        out[f"memory_wiretrace_over_{peer}"] = wt.peak_rss_mb / other.peak_rss_mb
+        out[f"tree_memory_wiretrace_over_{peer}"] = wt.tree_peak_rss_mb / other.tree_peak_rss_mb
+    return out
+
+
+def print_report(results: dict[str, ToolResult], ratio: dict[str, float], truth: Truth) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    kinds = Counter(kind for _, _, kind in truth.pairs)
+    table = Table(title="wiretrace benchmark", show_lines=False)
+    for name, justify in (("tool", "left"), ("docs", "right"), ("seconds", "right"),
+                          ("docs/s", "right"), ("peak MB", "right"), ("tree MB", "right"),
+                          ("pairs", "right"), ("precision", "right"), ("recall", "right")):  # fmt: skip
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for kind in KINDS:
+        if kinds[kind]:
+            table.add_column(f"{kind}\n(n={kinds[kind]})", justify="right")
+    for result in results.values():
+        if result.status != "ok":
+            table.add_row(result.tool, "[yellow]–[/]")
+            continue
+        precision = "–" if result.precision is None else f"{result.precision:.3f}"
+        table.add_row(
+            result.tool, f"{result.docs:,}", f"{result.seconds:.2f}", f"{result.docs_per_s:,.0f}",
+            f"{result.peak_rss_mb:,.0f}", f"{result.tree_peak_rss_mb:,.0f}", f"{result.pairs:,}",
+            precision, f"{result.recall:.3f}",
+            *(f"{result.recall_by_kind[k]:.3f}" for k in KINDS if kinds[k]),
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        "seconds: peers = the child's own report (no interpreter start/imports); "
+        "wiretrace = wall time around `wiretrace scan`. peak MB = ru_maxrss via wait4; "
+        "tree MB = sampled summed RSS of the process tree."
+    )
+    wt = results.get("wiretrace")
+    if wt is not None and wt.relations:
+        rel = ", ".join(f"{r} {v['same_family']}/{v['pairs']}" for r, v in wt.relations.items())
+        console.print(f"wiretrace relations (same-family / reported): {rel}")
+    for peer in PEERS:
+        key = f"speed_wiretrace_over_{peer}"
+        if key in ratio:
+            console.print(
+                f"wiretrace ÷ {peer}: speed {ratio[key]:.2f}x, "
+                f"peak memory {ratio[f'memory_wiretrace_over_{peer}']:.2f}x, "
+                f"tree memory {ratio[f'tree_memory_wiretrace_over_{peer}']:.2f}x"
+            )
+    for result in results.values():
+        if result.status != "ok":
+            console.print(f"[yellow]{result.tool}: {result.status}[/]")
+
+
+def versions(names: Iterable[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_commit() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR,
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark wiretrace against rensa and datasketch.")
+    parser.add_argument("--docs", type=int, default=generate_corpus.DEFAULT_DOCS)
+    parser.add_argument("--tools", default=",".join(ALL_TOOLS),
+                        help="comma-separated subset of: " + ", ".join(ALL_TOOLS))  # fmt: skip
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="corpus to use (default benchmarks/data/corpus-<docs>.jsonl.gz, "
+                             "generated when missing)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=None, help="seed when generating")
+    parser.add_argument("--shared", type=Path, default=None, help="shared folder when generating")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--no-save", action="store_true", help="do not write the results JSON")
+    args = parser.parse_args(argv)
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = sorted(set(tools) - set(ALL_TOOLS))
+    if unknown:
+        parser.error(f"unknown tool(s): {', '.join(unknown)}; choose from {', '.join(ALL_TOOLS)}")
+
+    corpus = (args.corpus or generate_corpus.default_out(args.docs)).resolve()
+    ensure_corpus(corpus, args.docs, args.seed, args.shared)
+    truth = load_truth(corpus)
+    docs = count_docs(corpus)  # also warms the page cache for every tool alike
+    print(f"corpus {corpus}: {docs:,} documents, {len(truth.pairs):,} planted pairs", flush=True)
+
+    results: dict[str, ToolResult] = {}
+    with tempfile.TemporaryDirectory(prefix="wiretrace-bench-") as tmp:
+        workdir = Path(tmp)
+        for tool in tools:
+            print(f"running {tool} ...", flush=True)
+            if tool == "wiretrace":
+                result, pairs = run_wiretrace(corpus, workdir, docs)
+            else:
+                result, pairs = run_peer(tool, corpus, workdir)
+            if result.status == "ok":
+                score(result, pairs, truth)
+                if result.docs != docs:
+                    result.details["warning"] = f"read {result.docs} of {docs} documents"
+                print(f"  {result.docs:,} docs in {result.seconds:.2f} s "
+                      f"({result.docs_per_s:,.0f} docs/s), peak {result.peak_rss_mb:,.0f} MB, "
+                      f"recall {result.recall:.3f}", flush=True)  # fmt: skip
+            else:
+                print(f"  {result.status}", flush=True)
+            result.details.pop("by_relation_sets", None)
+            results[tool] = result
+
+    ratio = ratios(results)
+    print_report(results, ratio, truth)
+    if not args.no_save:
+        args.results_dir.mkdir(parents=True, exist_ok=True)
+        out = args.results_dir / f"{dt.date.today().isoformat()}-{docs}.json"
+        payload = {
+            "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "corpus": {"path": str(corpus), "docs": docs, "bytes": corpus.stat().st_size,
+                       "planted_pairs": len(truth.pairs),
+                       "planted_by_kind": dict(Counter(k for _, _, k in truth.pairs))},
+            "settings": {"num_perm": 128, "threshold": 0.5, "shingle_words": 5,
+                         "wiretrace_relations_counted": list(WIRETRACE_RELATIONS)},
+            "machine": {"platform": platform.platform(), "python": platform.python_version(),
+                        "cpus": os.cpu_count(), "processor": platform.processor() or None},
+            "versions": versions(("wiretrace", "rensa", "datasketch", "numpy", "xxhash")),
+            "git_commit": git_commit(),
+            "results": {tool: asdict(result) for tool, result in results.items()},
+            "ratios": ratio,
+        }  # fmt: skip
+        out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+    return 0 if all(r.status == "ok" or r.status.startswith("skipped")
+                    for r in results.values()) else 1  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""Candidates: signatures -> candidate pairs (LSH banding)."""
+
+from wiretrace.candidates.lsh import candidate_pairs
+
+__all__ = ["candidate_pairs"]

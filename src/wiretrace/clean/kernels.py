@@ -1,0 +1,45 @@
+"""JIT-compiled folding and whitespace collapsing, with the offset map (one pass)."""
+
+from __future__ import annotations
+
+from numba import njit
+
+_SPACE = 32
+_NEWLINE = 10
+
+
+@njit(cache=True, nogil=True)
+def fold_and_collapse(
+    codes, fold, starts, ends, identity, with_offsets, out_codes, out_starts, out_ends
+):
+    """Fold every code point through ``fold``; a whitespace run becomes one character (a
+    newline if the run holds one), leading and trailing whitespace go. ``identity`` says the
+    input maps one to one onto the original text, so ``starts``/``ends`` are not read.
+    Return the clean length."""
+    count = 0
+    pending = -1
+    pending_code = _SPACE
+    for index in range(codes.shape[0]):
+        code = fold[codes[index]]
+        if code == _SPACE or code == _NEWLINE:  # noqa: SIM109 (numba compiles plain compares)
+            if count == 0:
+                continue
+            if pending < 0:
+                pending = index
+                pending_code = code
+            elif code == _NEWLINE:
+                pending_code = _NEWLINE
+            continue
+        if pending >= 0:
+            out_codes[count] = pending_code
+            if with_offsets:
+                out_starts[count] = pending if identity else starts[pending]
+                out_ends[count] = pending + 1 if identity else ends[pending]
+            count += 1
+            pending = -1
+        out_codes[count] = code
+        if with_offsets:
+            out_starts[count] = index if identity else starts[index]
+            out_ends[count] = index + 1 if identity else ends[index]
+        count += 1
+    return count

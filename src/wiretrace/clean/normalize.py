@@ -1,0 +1,136 @@
+"""Unicode NFKC, case, quote, dash and whitespace folding, keeping an offset map.
+
+Matching only ever sees the clean text; every offset written to the output is mapped back to
+the original text through ``CleanText.starts`` / ``CleanText.ends``.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.clean import kernels
+
+UNICODE_SIZE = 0x110000
+SPACE = ord(" ")
+NEWLINE = ord("\n")
+_NO_OFFSETS: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+
+_QUOTES_SINGLE = "‘’‚‛′‵ʹʼˈ`´"
+_QUOTES_DOUBLE = "“”„‟″‶«»〝〞"
+_DASHES = "‐‑‒–—―−⁃﹘﹣－"
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@functools.cache
+def _fold_table() -> NDArray[np.uint32]:
+    """Code point -> folded code point: quotes, dashes and whitespace to one ASCII form each."""
+    table = np.arange(UNICODE_SIZE, dtype=np.uint32)
+    for char in _QUOTES_SINGLE:
+        table[ord(char)] = ord("'")
+    for char in _QUOTES_DOUBLE:
+        table[ord(char)] = ord('"')
+    for char in _DASHES:
+        table[ord(char)] = ord("-")
+    for code in range(0x3000 + 1):  # every whitespace code point lies below U+3001
+        char = chr(code)
+        if char.isspace():
+            table[code] = NEWLINE if char in _LINE_BREAKS else SPACE
+    return table
+
+
+@functools.cache
+def word_table() -> NDArray[np.uint8]:
+    """1 for code points that belong to words (letters, marks, digits), else 0.
+
+    Words are maximal runs of these; everything else (punctuation, symbols, space) separates
+    them. Characters that folding rewrites (some quote-like ones are modifier letters) never
+    belong to words, so folding cannot change the words. Built once (~0.1 s).
+    """
+    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
+    for code in range(UNICODE_SIZE):
+        if 0xD800 <= code < 0xE000:
+            continue
+        if unicodedata.category(chr(code))[0] in "LMN":
+            table[code] = 1
+    folded = _fold_table()
+    table[folded != np.arange(UNICODE_SIZE, dtype=np.uint32)] = 0
+    return table
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CleanText:
+    """Clean text as code points, and where each clean character came from.
+
+    ``starts[i]:ends[i]`` is the span of the original text that clean character ``i`` comes
+    from (several clean characters may share one span, e.g. "ﬁ" -> "fi"). The maps are empty
+    when the text was cleaned without offsets (the sketch stage does not need them).
+    """
+
+    codes: NDArray[np.uint32]
+    starts: NDArray[np.int64]
+    ends: NDArray[np.int64]
+
+    @property
+    def text(self) -> str:
+        return self.codes.tobytes().decode("utf-32-le")
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the clean span ``[start, end)`` to the original text."""
+        if end <= start:
+            position = int(self.starts[start]) if start < len(self) else int(self.ends[-1])
+            return position, position
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+
+def _normalize_with_map(text: str) -> tuple[str, NDArray[np.int64], NDArray[np.int64]]:
+    """NFKC + casefold, one base character and its combining marks at a time, so that every
+    output character knows its original span (only used when lengths change)."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index, size = 0, len(text)
+    while index < size:
+        stop = index + 1
+        while stop < size and unicodedata.combining(text[stop]):
+            stop += 1
+        piece = unicodedata.normalize("NFKC", text[index:stop]).casefold()
+        pieces.append(piece)
+        starts.extend([index] * len(piece))
+        ends.extend([stop] * len(piece))
+        index = stop
+    return "".join(pieces), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+def clean_text(text: str, *, offsets: bool = True) -> CleanText:
+    """Normalise ``text`` for matching; with ``offsets`` also map it back to the original.
+
+    Steps: NFKC, case folding, quotes and dashes to ASCII, whitespace runs to one space (or
+    one newline when the run breaks a line), no leading or trailing whitespace.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    identity = len(folded) == len(text)  # the common case: one clean character per original
+    if identity:
+        starts = ends = _NO_OFFSETS
+    else:
+        folded, starts, ends = _normalize_with_map(text)
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    size = codes.size
+    out_codes = np.empty(size, dtype=np.uint32)
+    out_starts = np.empty(size if offsets else 0, dtype=np.int64)
+    out_ends = np.empty(size if offsets else 0, dtype=np.int64)
+    count = kernels.fold_and_collapse(
+        codes, _fold_table(), starts, ends, identity, offsets, out_codes, out_starts, out_ends
+    )
+    return CleanText(
+        codes=out_codes[:count],
+        starts=out_starts[:count] if offsets else _NO_OFFSETS,
+        ends=out_ends[:count] if offsets else _NO_OFFSETS,
+    )

@@ -1,0 +1,292 @@
+"""The ``wiretrace`` command: parses options, calls the library, draws progress.
+
+Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad input or options
+(the message says what to fix); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from wiretrace import __version__
+from wiretrace.config import FieldNames, ScanConfig
+from wiretrace.errors import WiretraceError
+from wiretrace.pipeline import Advance, ScanResult, scan
+from wiretrace.write import dedup, write_scan
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_WARNINGS = 20
+EXIT_CODES = """\b
+Exit codes:
+  0    success
+  1    internal error (a bug: please report it; WIRETRACE_DEBUG=1 shows the traceback)
+  2    bad input or options (the message names the file, line or field and the fix)
+  130  interrupted (no complete-looking output is left behind)"""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ConsoleReporter:
+    """Progress bars per stage and capped warnings on standard error."""
+
+    def __init__(self, console: Console, quiet: bool) -> None:
+        self.console = console
+        self.quiet = quiet
+        self.warnings = 0
+
+    @contextmanager
+    def stage(self, name: str, total: int | None) -> Iterator[Advance]:
+        if self.quiet:
+            yield lambda count: None
+            return
+        columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn()]
+        columns += [MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=self.console, transient=False) as progress:
+            task = progress.add_task(name, total=total)
+            yield lambda count: progress.advance(task, count)
+            if total is None:
+                progress.update(task, total=progress.tasks[0].completed)
+
+    def warn(self, message: str) -> None:
+        self.warnings += 1
+        if self.quiet:
+            return
+        if self.warnings <= MAX_WARNINGS:
+            self.console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+        elif self.warnings == MAX_WARNINGS + 1:
+            self.console.print("[yellow]warning:[/] further warnings are listed in summary.json")
+
+    def finish(self) -> None:
+        if not self.quiet and self.warnings > MAX_WARNINGS:
+            extra = self.warnings - MAX_WARNINGS
+            self.console.print(f"[yellow]warning:[/] {extra} more warnings not shown")
+
+
+def _run(action: Callable[[], None]) -> None:
+    console = Console(stderr=True)
+    try:
+        action()
+    except WiretraceError as error:
+        console.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/]")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        if os.environ.get("WIRETRACE_DEBUG"):
+            raise
+        console.print(
+            f"[red]internal error:[/] {type(error).__name__}: {error}; please report it "
+            "(WIRETRACE_DEBUG=1 shows the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+
+
+def scan_options(function: F) -> F:
+    """Options shared by every command that scans."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.option(
+            "--id-field",
+            default="id",
+            show_default=True,
+            help="Record field holding the document id.",
+        ),
+        click.option(
+            "--text-field", default="text", show_default=True, help="Record field holding the text."
+        ),
+        click.option(
+            "--title-field",
+            default="title",
+            show_default=True,
+            help="Record field holding the title.",
+        ),
+        click.option(
+            "--url-field", default="url", show_default=True, help="Record field holding the URL."
+        ),
+        click.option(
+            "--outlet-field",
+            default="outlet",
+            show_default=True,
+            help="Record field holding the outlet (else the URL's host).",
+        ),
+        click.option(
+            "--published-field",
+            default="published",
+            show_default=True,
+            help="Record field holding the ISO 8601 publication date.",
+        ),
+        click.option("--shingle-size", default=5, show_default=True, help="Words per shingle."),
+        click.option(
+            "--num-perm", default=128, show_default=True, help="MinHash permutations per signature."
+        ),
+        click.option(
+            "--seed",
+            default=1,
+            show_default=True,
+            help="Seed of the MinHash permutations (runs are deterministic for a seed).",
+        ),
+        click.option(
+            "--jaccard",
+            "jaccard_threshold",
+            default=0.5,
+            show_default=True,
+            help="Candidate pairs: propose every pair with at least this Jaccard similarity.",
+        ),
+        click.option(
+            "--containment",
+            "containment_threshold",
+            default=0.8,
+            show_default=True,
+            help="... or with at least this share of the smaller document inside the larger.",
+        ),
+        click.option(
+            "--min-passage-words",
+            default=8,
+            show_default=True,
+            help="Shortest verbatim passage reported, in words.",
+        ),
+        click.option(
+            "--quiet",
+            "-q",
+            is_flag=True,
+            help="No progress, warnings or summary table (for scripts).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _config(options: dict[str, Any]) -> ScanConfig:
+    fields = FieldNames(
+        id=options.pop("id_field"),
+        text=options.pop("text_field"),
+        title=options.pop("title_field"),
+        url=options.pop("url_field"),
+        outlet=options.pop("outlet_field"),
+        published=options.pop("published_field"),
+    )
+    return ScanConfig(fields=fields, **options)
+
+
+def _summary_table(result: ScanResult) -> Table:
+    counts = result.summary["counts"]
+    table = Table(title="wiretrace scan", show_header=False)
+    table.add_row("records read", str(counts["records"]))
+    table.add_row("documents scanned", str(counts["documents"]))
+    for reason, count in counts["skipped_by_reason"].items():
+        table.add_row(f"skipped: {reason.replace('_', ' ')}", str(count))
+    table.add_row("candidate pairs", str(counts["candidate_pairs"]))
+    for relation, count in counts["matches_by_relation"].items():
+        if relation not in result.summary["not_searched"]:
+            table.add_row(f"matches: {relation}", str(count))
+    table.add_row(
+        "duplicate groups",
+        f"{counts['duplicate_groups']} ({counts['documents_in_groups']} documents)",
+    )
+    for relation, why in result.summary["not_searched"].items():
+        table.add_row(f"not searched: {relation}", why)
+    return table
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="wiretrace")
+def main() -> None:
+    """Find where news text came from and where it went: copies, reused passages, duplicate
+    groups. Run `wiretrace COMMAND --help` for a command's options."""
+
+
+@main.command(epilog=EXIT_CODES)
+@scan_options
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the tables and summary.json into.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["parquet", "jsonl"]),
+    default="parquet",
+    show_default=True,
+    help="Table format.",
+)
+def scan_command(
+    inputs: tuple[Path, ...], out: Path, output_format: str, quiet: bool, **options: Any
+) -> None:
+    """Scan INPUTS (folders of .txt files, .jsonl, .csv, each optionally .gz, or .parquet) for
+    copies and reused passages, and write the output contract to --out: documents, matches,
+    groups, stories and summary.json (written last: a folder without it is incomplete)."""
+
+    def action() -> None:
+        console = Console(stderr=True)
+        reporter = ConsoleReporter(console, quiet)
+        result = scan(inputs, _config(options), reporter=reporter)
+        write_scan(result, out, "jsonl" if output_format == "jsonl" else "parquet")
+        reporter.finish()
+        if not quiet:
+            console.print(_summary_table(result))
+            console.print(f"wrote {out}/ ({output_format})", highlight=False)
+
+    _run(action)
+
+
+scan_command.name = "scan"
+
+
+@main.command(name="dedup", epilog=EXIT_CODES)
+@scan_options
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write (.jsonl, .csv, optionally .gz, or .parquet; a folder for .txt inputs).",
+)
+def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: Any) -> None:
+    """Write the records of INPUTS minus the non-representative members of each duplicate
+    group (the representative is the earliest published, else the longest clean text, else
+    the smallest id), in the input's format."""
+
+    def action() -> None:
+        console = Console(stderr=True)
+        reporter = ConsoleReporter(console, quiet)
+        result, written = dedup(inputs, out, _config(options), reporter=reporter)
+        reporter.finish()
+        if not quiet:
+            counts = result.summary["counts"]
+            dropped = counts["documents_in_groups"] - counts["duplicate_groups"]
+            console.print(
+                f"wrote {written} of {counts['records']} records to {out} ({dropped} duplicates "
+                "dropped, "
+                f"{counts['skipped']} skipped)",
+                highlight=False,
+            )
+
+    _run(action)
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    main()

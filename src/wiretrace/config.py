@@ -1,0 +1,143 @@
+"""Typed, frozen, validated configuration; derived values (LSH banding) are computed here only."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from wiretrace.errors import ConfigError
+
+OutputFormat = Literal["parquet", "jsonl"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldNames:
+    """Names of the fields of record inputs (JSONL, CSV, Parquet) that map to a Document."""
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+    url: str = "url"
+    outlet: str = "outlet"
+    published: str = "published"
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if not value:
+                raise ConfigError(f"field name for {name!r} is empty; give the input's field name")
+
+
+@dataclass(frozen=True, slots=True)
+class LshBanding:
+    """How the signature is cut into bands for candidate generation."""
+
+    bands: int
+    rows: int
+    jaccard_floor: float
+
+    def catch_probability(self, jaccard: float) -> float:
+        """Chance that a pair with this Jaccard similarity shares at least one band."""
+        return 1.0 - (1.0 - jaccard**self.rows) ** self.bands
+
+
+def _check_fraction(name: str, value: float) -> None:
+    if not 0.0 < value <= 1.0:
+        raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    """Everything a scan can be told. Defaults are tuned on the development data (see README).
+
+    Thresholds:
+
+    - ``jaccard_threshold`` / ``containment_threshold``: the candidate stage must propose every
+      pair with Jaccard at least the first *or* containment of the smaller document at least
+      the second, for copies down to ``min_length_ratio`` of their source's length (a truncated
+      copy cut to 40% of a wire story has Jaccard 0.4 but containment 1.0).
+    - ``lsh_recall``: the chance of proposing a pair at the lowest Jaccard those targets imply;
+      bands and rows follow from it (see :meth:`lsh`).
+    - ``near_duplicate_coverage``: verbatim passages must cover this share of both documents.
+    - ``contained_coverage``: ... of the smaller document only (the larger one is lower).
+    - ``min_passage_words``: the shortest verbatim passage reported (words).
+    - ``max_gap_words``: edits up to this many words inside a passage are bridged.
+    """
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    jaccard_threshold: float = 0.5
+    containment_threshold: float = 0.8
+    min_length_ratio: float = 0.4
+    lsh_recall: float = 0.99
+    near_duplicate_coverage: float = 0.75
+    contained_coverage: float = 0.8
+    min_passage_words: int = 8
+    max_gap_words: int = 6
+    max_bucket_size: int = 500
+    batch_size: int = 2048
+    fields: FieldNames = field(default_factory=FieldNames)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.shingle_size <= 32:
+            raise ConfigError(f"shingle_size must be 1..32 words, got {self.shingle_size!r}")
+        if not 8 <= self.num_perm <= 1024:
+            raise ConfigError(f"num_perm must be 8..1024, got {self.num_perm!r}")
+        for name in (
+            "jaccard_threshold",
+            "containment_threshold",
+            "min_length_ratio",
+            "near_duplicate_coverage",
+            "contained_coverage",
+        ):
+            _check_fraction(name, getattr(self, name))
+        if not 0.5 <= self.lsh_recall < 1.0:
+            raise ConfigError(f"lsh_recall must be in [0.5, 1), got {self.lsh_recall!r}")
+        if self.min_passage_words < 1:
+            raise ConfigError(f"min_passage_words must be >= 1, got {self.min_passage_words!r}")
+        if self.max_gap_words < 0:
+            raise ConfigError(f"max_gap_words must be >= 0, got {self.max_gap_words!r}")
+        if self.max_bucket_size < 2:
+            raise ConfigError(f"max_bucket_size must be >= 2, got {self.max_bucket_size!r}")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be >= 1, got {self.batch_size!r}")
+
+    @property
+    def jaccard_floor(self) -> float:
+        """The lowest Jaccard similarity the candidate stage must catch.
+
+        A document of relative size ``r`` whose shingles are ``c`` contained in a larger one
+        has Jaccard ``c*r / (1 + r - c*r)``: with c = 0.8 and r = 0.4 that is 0.296.
+        """
+        c, r = self.containment_threshold, self.min_length_ratio
+        return min(self.jaccard_threshold, c * r / (1.0 + r - c * r))
+
+    def lsh(self) -> LshBanding:
+        """Bands and rows: the most rows per band (fewest false candidates) that still propose a
+        pair at :attr:`jaccard_floor` with probability at least ``lsh_recall``."""
+        floor = self.jaccard_floor
+        best = LshBanding(bands=self.num_perm, rows=1, jaccard_floor=floor)
+        for rows in range(2, self.num_perm + 1):
+            banding = LshBanding(bands=self.num_perm // rows, rows=rows, jaccard_floor=floor)
+            if banding.catch_probability(floor) < self.lsh_recall:
+                break
+            best = banding
+        if best.catch_probability(floor) < self.lsh_recall:
+            need = math.ceil(math.log(1 - self.lsh_recall) / math.log(1 - floor))
+            raise ConfigError(
+                f"num_perm={self.num_perm} cannot reach lsh_recall={self.lsh_recall} at Jaccard "
+                f"{floor:.3f}; use num_perm >= {need} or a lower lsh_recall"
+            )
+        return best
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for ``summary.json``, with the derived banding."""
+        values = asdict(self)
+        banding = self.lsh()
+        values["lsh"] = {
+            "bands": banding.bands,
+            "rows": banding.rows,
+            "jaccard_floor": round(banding.jaccard_floor, 4),
+        }
+        return values

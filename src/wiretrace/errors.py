@@ -1,0 +1,27 @@
+"""The one exception tree of wiretrace.
+
+Every error the library raises on purpose derives from :class:`WiretraceError`; the CLI turns
+these into a one-line message and exit code 2. The class names say what the caller should do:
+
+- :class:`InputError`: fix the input (a path that does not exist, a field that is missing).
+- :class:`ConfigError`: fix the configuration (a threshold out of range, a bad option).
+- :class:`MissingExtraError`: install an optional part (the message names the ``pip install``).
+"""
+
+from __future__ import annotations
+
+
+class WiretraceError(Exception):
+    """Root of every error wiretrace raises on purpose."""
+
+
+class InputError(WiretraceError):
+    """The input cannot be read as asked; the message names the file, line or field and the fix."""
+
+
+class ConfigError(WiretraceError):
+    """A configuration value is invalid; the message says what was received and what is allowed."""
+
+
+class MissingExtraError(WiretraceError):
+    """An optional dependency is not installed; the message names the ``pip install`` to run."""

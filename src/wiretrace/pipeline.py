@@ -1,0 +1,317 @@
+"""The scan: read -> clean -> sketch -> candidates -> compare -> group, on the local backend.
+
+Each stage is a plain function of its own module; this module only wires them together,
+keeps the per-document bookkeeping and reports progress.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace import __version__
+from wiretrace.candidates import candidate_pairs
+from wiretrace.clean import CleanText, clean_text
+from wiretrace.compare import Prepared, compare_pair, prepare
+from wiretrace.config import ScanConfig
+from wiretrace.group import DocumentFacts, duplicate_groups
+from wiretrace.read import read_documents
+from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped
+from wiretrace.sketch import Permutations, sketch_texts
+from wiretrace.spill import TextSpill
+
+Advance = Callable[[int], None]
+OK = "ok"
+UNSUPPORTED_FILE = "unsupported_file"
+# Relations that need parts of later stages (semantic models, story clustering).
+NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
+_PREPARED_CACHE = 4096
+
+
+class Reporter(Protocol):
+    """Where a scan reports progress and warnings (the CLI draws bars; the default is silent)."""
+
+    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]: ...
+
+    def warn(self, message: str) -> None: ...
+
+
+class SilentReporter:
+    @contextmanager
+    def stage(self, name: str, total: int | None) -> Iterator[Advance]:
+        yield lambda count: None
+
+    def warn(self, message: str) -> None:
+        return None
+
+
+@dataclass(slots=True)
+class DocumentRows:
+    """One row per input record, in input order (skipped records included)."""
+
+    id: list[str | None] = field(default_factory=list)
+    outlet: list[str | None] = field(default_factory=list)
+    url: list[str | None] = field(default_factory=list)
+    title: list[str | None] = field(default_factory=list)
+    published: list[str | None] = field(default_factory=list)
+    chars: list[int | None] = field(default_factory=list)
+    clean_chars: list[int | None] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+
+    def add(self, document: Document, clean_chars: int) -> int:
+        self.id.append(document.id)
+        self.outlet.append(document.outlet)
+        self.url.append(document.url)
+        self.title.append(document.title)
+        self.published.append(document.published)
+        self.chars.append(len(document.text))
+        self.clean_chars.append(clean_chars)
+        self.status.append(OK)
+        self.source.append(document.source)
+        return len(self.status) - 1
+
+    def add_skipped(self, skipped: Skipped, document: Document | None = None) -> None:
+        self.id.append(skipped.id)
+        self.outlet.append(document.outlet if document else None)
+        self.url.append(document.url if document else None)
+        self.title.append(document.title if document else None)
+        self.published.append(document.published if document else None)
+        self.chars.append(len(document.text) if document else None)
+        self.clean_chars.append(None)
+        self.status.append(skipped.reason)
+        self.source.append(skipped.source)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ScanResult:
+    """Everything a scan found; ``wiretrace.write`` turns it into the output contract."""
+
+    documents: DocumentRows
+    matches: tuple[Match, ...]
+    groups: tuple[DuplicateGroup, ...]
+    skipped: tuple[Skipped, ...]
+    summary: dict[str, Any]
+
+    def group_of(self) -> dict[str, int]:
+        return {member: group.group for group in self.groups for member in group.members}
+
+
+@dataclass(slots=True)
+class _Sketched:
+    """Signatures of the documents that can be matched, and how to find their texts again."""
+
+    rows: list[int] = field(default_factory=list)  # row in DocumentRows
+    signatures: list[NDArray[np.uint32]] = field(default_factory=list)
+
+
+def _skip(
+    skipped: Skipped,
+    rows: DocumentRows,
+    log: list[Skipped],
+    reporter: Reporter,
+    document: Document | None = None,
+) -> None:
+    log.append(skipped)
+    if skipped.reason != UNSUPPORTED_FILE:  # a file, not a record: listed in the summary only
+        rows.add_skipped(skipped, document)
+    reporter.warn(f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}")
+
+
+def _sketch_stage(
+    inputs: Iterable[str | Path],
+    config: ScanConfig,
+    reporter: Reporter,
+    spill: TextSpill,
+    rows: DocumentRows,
+    log: list[Skipped],
+) -> _Sketched:
+    permutations = Permutations.create(config.num_perm, config.seed)
+    sketched = _Sketched()
+    seen: dict[str, str] = {}
+    batch: list[tuple[Document, CleanText]] = []
+
+    def flush() -> None:
+        sketches = sketch_texts([clean for _, clean in batch], config.shingle_size, permutations)
+        texts = []
+        for (document, clean), signature, words in zip(
+            batch, sketches.signatures, sketches.word_counts.tolist(), strict=True
+        ):
+            if words == 0:
+                reason = Skipped(document.source, "no_words", "no letters or digits", document.id)
+                _skip(reason, rows, log, reporter, document)
+                continue
+            sketched.rows.append(rows.add(document, len(clean)))
+            sketched.signatures.append(signature)
+            texts.append(document.text)
+        spill.append(texts)
+        batch.clear()
+
+    with reporter.stage("read, clean, sketch", None) as advance:
+        for item in read_documents(inputs, config.fields):
+            advance(1)
+            if isinstance(item, Skipped):
+                _skip(item, rows, log, reporter)
+                continue
+            first = seen.get(item.id)
+            if first is not None:
+                detail = f"id {item.id!r} already read at {first}"
+                _skip(
+                    Skipped(item.source, "duplicate_id", detail, item.id), rows, log, reporter, item
+                )
+                continue
+            seen[item.id] = item.source
+            if not item.text.strip():
+                _skip(
+                    Skipped(item.source, "empty_text", "no text", item.id),
+                    rows,
+                    log,
+                    reporter,
+                    item,
+                )
+                continue
+            batch.append((item, clean_text(item.text, offsets=False)))
+            if len(batch) >= config.batch_size:
+                flush()
+        if batch:
+            flush()
+    return sketched
+
+
+def _compare_stage(
+    pairs: NDArray[np.int64],
+    sketched: _Sketched,
+    rows: DocumentRows,
+    spill: TextSpill,
+    config: ScanConfig,
+    reporter: Reporter,
+) -> list[Match]:
+    cache: OrderedDict[int, Prepared] = OrderedDict()
+
+    def prepared(number: int) -> Prepared:
+        found = cache.get(number)
+        if found is None:
+            found = prepare(spill.get(number), config.shingle_size)
+            cache[number] = found
+            if len(cache) > _PREPARED_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(number)
+        return found
+
+    matches: list[Match] = []
+    with reporter.stage("compare", len(pairs)) as advance:
+        for first, second in pairs.tolist():
+            a_id = rows.id[sketched.rows[first]]
+            b_id = rows.id[sketched.rows[second]]
+            assert a_id is not None and b_id is not None  # rows of sketched documents have ids
+            match = compare_pair(a_id, prepared(first), b_id, prepared(second), config)
+            if match is not None:
+                matches.append(match)
+            advance(1)
+    matches.sort(key=lambda match: (match.a, match.b))
+    return matches
+
+
+def scan(
+    inputs: Iterable[str | Path],
+    config: ScanConfig | None = None,
+    *,
+    reporter: Reporter | None = None,
+    spill_folder: str | Path | None = None,
+) -> ScanResult:
+    """Find copies and reused passages among the documents of ``inputs`` (files or folders)."""
+    config = config or ScanConfig()
+    reporter = reporter or SilentReporter()
+    paths = [str(path) for path in inputs]
+    banding = config.lsh()
+    timings: dict[str, float] = {}
+    rows = DocumentRows()
+    log: list[Skipped] = []
+    with TextSpill(spill_folder) as spill:
+        started = time.perf_counter()
+        sketched = _sketch_stage(paths, config, reporter, spill, rows, log)
+        timings["read_clean_sketch"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        with reporter.stage("candidates", None) as advance:
+            if sketched.signatures:
+                signatures = np.stack(sketched.signatures)
+                numbers = np.arange(len(sketched.rows), dtype=np.int64)
+                pairs = candidate_pairs(signatures, numbers, banding, config.max_bucket_size)
+            else:
+                pairs = np.empty((0, 2), dtype=np.int64)
+            advance(len(pairs))
+        timings["candidates"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter)
+        timings["compare"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    facts: dict[str, DocumentFacts] = {}
+    for row in sketched.rows:
+        doc_id = rows.id[row]
+        if doc_id is not None:
+            facts[doc_id] = DocumentFacts(rows.published[row], rows.clean_chars[row] or 0)
+    groups = duplicate_groups(matches, facts)
+    timings["group"] = time.perf_counter() - started
+
+    summary = _summary(paths, config, rows, log, matches, groups, len(pairs), timings)
+    return ScanResult(
+        documents=rows,
+        matches=tuple(matches),
+        groups=tuple(groups),
+        skipped=tuple(log),
+        summary=summary,
+    )
+
+
+def _summary(
+    inputs: list[str],
+    config: ScanConfig,
+    rows: DocumentRows,
+    log: list[Skipped],
+    matches: list[Match],
+    groups: list[DuplicateGroup],
+    candidate_count: int,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    relations = Counter(match.relation.value for match in matches)
+    reasons = Counter(skipped.reason for skipped in log)
+    return {
+        "version": __version__,
+        "inputs": inputs,
+        "counts": {
+            "records": len(rows.status),
+            "documents": rows.status.count(OK),
+            "skipped": sum(reasons.values()),
+            "skipped_by_reason": dict(sorted(reasons.items())),
+            "candidate_pairs": candidate_count,
+            "matches": len(matches),
+            "matches_by_relation": {
+                relation.value: relations.get(relation.value, 0) for relation in Relation
+            },
+            "duplicate_groups": len(groups),
+            "documents_in_groups": sum(len(group.members) for group in groups),
+            "stories": 0,
+        },
+        "skipped": [
+            {"source": item.source, "id": item.id, "reason": item.reason, "detail": item.detail}
+            for item in log
+        ],
+        "not_searched": {
+            relation: "needs the semantic stage, not part of this version"
+            for relation in NOT_SEARCHED
+        },
+        "config": config.to_dict(),
+        "timings_seconds": {stage: round(seconds, 3) for stage, seconds in timings.items()},
+    }

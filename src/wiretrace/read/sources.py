@@ -1,0 +1,337 @@
+"""Stream Documents (and Skipped records, with their reasons) from input paths.
+
+Nothing here holds more than one record batch: every source is read as a stream.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal, cast
+from urllib.parse import urlsplit
+
+import pyarrow.parquet as pq
+
+from wiretrace.config import FieldNames
+from wiretrace.errors import InputError
+from wiretrace.records import Document, Skipped
+
+Format = Literal["txt", "jsonl", "csv", "parquet"]
+_SUFFIXES: dict[str, Format] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
+SUPPORTED = "`.txt`, `.jsonl`, `.csv` (each optionally `.gz`) and `.parquet`"
+_CSV_FIELD_LIMIT = 1 << 30  # news pages can be long; the stdlib default (128 KiB) is not enough
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input file and how to read it."""
+
+    path: Path
+    format: Format
+    gzip: bool
+
+    @property
+    def id(self) -> str:
+        """Document id of a text file: its name without extensions (``a.txt.gz`` -> ``a``)."""
+        name = self.path.name
+        if self.gzip:
+            name = name[: -len(".gz")]
+        return name[: -len(Path(name).suffix)] if Path(name).suffix else name
+
+
+def _classify(path: Path) -> InputFile | None:
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    if compressed:
+        suffixes = suffixes[:-1]
+    if not suffixes or suffixes[-1] not in _SUFFIXES:
+        return None
+    kind = _SUFFIXES[suffixes[-1]]
+    if kind == "parquet" and compressed:
+        return None  # Parquet compresses internally
+    return InputFile(path=path, format=kind, gzip=compressed)
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Skipped]]:
+    """Expand input paths (files or folders, searched recursively) into readable files.
+
+    Files in folders whose type is not supported are returned as Skipped; a path that does
+    not exist, or a file named directly with an unsupported type, is an InputError.
+    """
+    files: list[InputFile] = []
+    ignored: list[Skipped] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"input not found: {path}; check the path")
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_dir() or any(part.startswith(".") for part in child.parts[-1:]):
+                    continue
+                found = _classify(child)
+                if found is None:
+                    ignored.append(
+                        Skipped(
+                            source=str(child),
+                            reason="unsupported_file",
+                            detail=f"not one of {SUPPORTED}",
+                        )
+                    )
+                else:
+                    files.append(found)
+        else:
+            found = _classify(path)
+            if found is None:
+                raise InputError(
+                    f"cannot read {path}: unsupported file type; wiretrace reads {SUPPORTED}"
+                )
+            files.append(found)
+    return files, ignored
+
+
+def _open_binary(file: InputFile) -> IO[bytes]:
+    try:
+        if file.gzip:
+            return cast(IO[bytes], gzip.open(file.path, "rb"))
+        return file.path.open("rb")
+    except OSError as error:
+        raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
+
+
+def _text_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def normalize_published(value: Any) -> str | None:
+    """An ISO 8601 date or date-time, or None; raises ValueError for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    if len(text) == 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The host of a URL without ``www.``, as the outlet when the record names none."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+class _RecordMapper:
+    """Turns raw records (mappings) of one file into Documents, checking the fields once."""
+
+    def __init__(self, file: InputFile, fields: FieldNames) -> None:
+        self.file = file
+        self.fields = fields
+        self.checked = False
+
+    def check_fields(self, present: Iterable[str]) -> None:
+        names = list(present)
+        for role, name in (("id", self.fields.id), ("text", self.fields.text)):
+            if name not in names:
+                option = "--id-field" if role == "id" else "--text-field"
+                raise InputError(
+                    f"{self.file.path}: field {name!r} not found; fields present: "
+                    f"{', '.join(map(str, names)) or '(none)'}; name the {role} field with "
+                    f"{option}"
+                )
+        self.checked = True
+
+    def map(self, record: Mapping[str, Any], location: str) -> Document | Skipped:
+        if not self.checked:
+            self.check_fields(record.keys())
+        fields = self.fields
+        doc_id = _text_value(record.get(fields.id))
+        text = record.get(fields.text)
+        if doc_id is None or doc_id == "":
+            return Skipped(location, "missing_field", f"no value for id field {fields.id!r}")
+        if text is None:
+            return Skipped(
+                location, "missing_field", f"no value for text field {fields.text!r}", doc_id
+            )
+        url = _text_value(record.get(fields.url))
+        metadata: dict[str, Any] = {}
+        published_raw = record.get(fields.published)
+        try:
+            published = normalize_published(published_raw)
+        except (TypeError, ValueError):
+            published = None
+            metadata["invalid_published"] = str(published_raw)
+        return Document(
+            id=doc_id,
+            text=_text_value(text) or "",
+            title=_text_value(record.get(fields.title)),
+            url=url,
+            outlet=_text_value(record.get(fields.outlet)) or outlet_from_url(url),
+            published=published,
+            source=location,
+            metadata=metadata,
+        )
+
+
+def _read_txt(file: InputFile) -> Iterator[Document | Skipped]:
+    with _open_binary(file) as stream:
+        try:
+            data = stream.read()
+        except (OSError, EOFError) as error:
+            raise InputError(f"cannot read {file.path}: {error}") from error
+    location = str(file.path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        yield Skipped(
+            location,
+            "undecodable",
+            f"bytes at offset {error.start} are not UTF-8; convert the file to UTF-8",
+            file.id,
+        )
+        return
+    yield Document(id=file.id, text=text, source=location)
+
+
+def _read_jsonl(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
+    mapper = _RecordMapper(file, fields)
+    with _open_binary(file) as stream:
+        try:
+            for number, raw in enumerate(stream, start=1):
+                location = f"{file.path}:{number}"
+                if not raw.strip():
+                    continue
+                try:
+                    record = json.loads(raw)
+                except UnicodeDecodeError as error:
+                    yield Skipped(location, "undecodable", f"bytes not UTF-8 ({error.reason})")
+                    continue
+                except json.JSONDecodeError as error:
+                    yield Skipped(location, "malformed_line", f"invalid JSON: {error.msg}")
+                    continue
+                if not isinstance(record, dict):
+                    yield Skipped(location, "malformed_line", "a line must be a JSON object")
+                    continue
+                yield mapper.map(record, location)
+        except (OSError, EOFError) as error:
+            raise InputError(f"cannot read {file.path}: {error}") from error
+
+
+def _read_csv(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
+    csv.field_size_limit(min(sys.maxsize, _CSV_FIELD_LIMIT))
+    mapper = _RecordMapper(file, fields)
+    with _open_binary(file) as binary:
+        # surrogateescape keeps undecodable bytes visible per record instead of failing the file
+        stream = io.TextIOWrapper(
+            binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            mapper.check_fields(header)
+            line = reader.line_num
+            while True:
+                start = line + 1
+                location = f"{file.path}:{start}"
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    line = reader.line_num
+                    yield Skipped(location, "malformed_line", f"CSV error: {error}")
+                    continue
+                line = reader.line_num
+                if not row:
+                    continue
+                if len(row) != len(header):
+                    yield Skipped(
+                        location,
+                        "malformed_line",
+                        f"expected {len(header)} fields, got {len(row)}",
+                    )
+                    continue
+                if any(_has_surrogates(value) for value in row):
+                    yield Skipped(location, "undecodable", "bytes not UTF-8; convert to UTF-8")
+                    continue
+                yield mapper.map(dict(zip(header, row, strict=True)), location)
+        except (OSError, EOFError) as error:
+            raise InputError(f"cannot read {file.path}: {error}") from error
+
+
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _read_parquet(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
+    mapper = _RecordMapper(file, fields)
+    try:
+        parquet = pq.ParquetFile(file.path)
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read {file.path} as Parquet: {error}") from error
+    names = parquet.schema_arrow.names
+    mapper.check_fields(names)
+    wanted = [name for name in dict.fromkeys(vars_of(fields)) if name in names]
+    row = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=1024, columns=wanted):
+            for record in batch.to_pylist():
+                row += 1
+                yield mapper.map(record, f"{file.path}:row {row}")
+    except OSError as error:
+        raise InputError(f"cannot read {file.path}: {error}") from error
+
+
+def vars_of(fields: FieldNames) -> list[str]:
+    return [fields.id, fields.text, fields.title, fields.url, fields.outlet, fields.published]
+
+
+def read_file(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
+    """Documents and Skipped records of one input file, in file order."""
+    if file.format == "txt":
+        return _read_txt(file)
+    if file.format == "jsonl":
+        return _read_jsonl(file, fields)
+    if file.format == "csv":
+        return _read_csv(file, fields)
+    return _read_parquet(file, fields)
+
+
+def read_documents(
+    paths: Iterable[str | Path], fields: FieldNames | None = None
+) -> Iterator[Document | Skipped]:
+    """Stream every record of every input path, skipped ones included (with the reason)."""
+    files, ignored = discover(paths)
+    yield from ignored
+    for file in files:
+        yield from read_file(file, fields or FieldNames())

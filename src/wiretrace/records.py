@@ -1,0 +1,102 @@
+"""One frozen record type per concept of the vocabulary (see DESIGN.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Relation(StrEnum):
+    """How two documents are related; a match carries the strongest that holds."""
+
+    EXACT = "exact"
+    NEAR_DUPLICATE = "near_duplicate"
+    CONTAINED = "contained"
+    PARTIAL = "partial"
+    PARAPHRASE = "paraphrase"
+    SAME_STORY = "same_story"
+
+    @property
+    def is_copy(self) -> bool:
+        """Whether the relation joins documents into one duplicate group."""
+        return self in _COPY_RELATIONS
+
+
+_COPY_RELATIONS = frozenset({Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED})
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input record.
+
+    ``source`` says where it was read (``path`` or ``path:line``) so that every message and
+    every skipped record can point back to it. Fields other than the named ones go in
+    ``metadata``.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    source: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input record that was not processed, and why (nothing is lost silently)."""
+
+    source: str
+    reason: str
+    detail: str
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A marked span of a document's original text (boilerplate), with its kind."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """An aligned span pair in original-text character offsets of documents ``a`` and ``b``."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A verified relation between documents ``a`` and ``b`` (``a < b`` by id)."""
+
+    a: str
+    b: str
+    relation: Relation
+    jaccard: float
+    containment_a: float
+    containment_b: float
+    passages: tuple[Passage, ...]
+    semantic: float | None = None
+    source: str | None = None
+    provenance_confidence: float | None = None
+    provenance_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """A connected component of copy matches, with the member kept by ``dedup``."""
+
+    group: int
+    representative: str
+    members: tuple[str, ...]

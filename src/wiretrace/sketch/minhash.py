@@ -1,0 +1,86 @@
+"""Batches of clean texts -> MinHash signatures; one document -> words and shingles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.clean import CleanText, word_table
+from wiretrace.sketch import kernels
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Permutations:
+    """The ``num_perm`` hash functions of a MinHash signature, fixed by the seed."""
+
+    seeds: NDArray[np.uint32]
+
+    @classmethod
+    def create(cls, num_perm: int, seed: int) -> Permutations:
+        generator = np.random.default_rng(seed)
+        high = np.iinfo(np.uint32).max
+        return cls(seeds=generator.integers(0, high, size=num_perm, dtype=np.uint32))
+
+    def __len__(self) -> int:
+        return int(self.seeds.size)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Sketches:
+    """Per document of a batch: signature, hash of the whole word sequence, word count."""
+
+    signatures: NDArray[np.uint32]
+    content_hashes: NDArray[np.uint64]
+    word_counts: NDArray[np.int64]
+
+
+def sketch_texts(
+    texts: Sequence[CleanText], shingle_size: int, permutations: Permutations
+) -> Sketches:
+    """MinHash signatures of a batch of clean texts, computed in parallel."""
+    count = len(texts)
+    lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=count)
+    doc_starts = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(lengths, out=doc_starts[1:])
+    codes = np.concatenate([text.codes for text in texts]) if count else np.empty(0, np.uint32)
+    signatures = np.empty((count, len(permutations)), dtype=np.uint32)
+    content_hashes = np.empty(count, dtype=np.uint64)
+    word_counts = np.empty(count, dtype=np.int64)
+    kernels.sketch_batch(
+        codes,
+        doc_starts,
+        word_table(),
+        shingle_size,
+        permutations.seeds,
+        signatures,
+        content_hashes,
+        word_counts,
+    )
+    return Sketches(signatures=signatures, content_hashes=content_hashes, word_counts=word_counts)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Words:
+    """The words of one clean text (clean-text offsets) and the shingle starting at each."""
+
+    starts: NDArray[np.int64]
+    ends: NDArray[np.int64]
+    shingles: NDArray[np.uint64]
+
+    def __len__(self) -> int:
+        return int(self.starts.size)
+
+
+def words_and_shingles(text: CleanText, shingle_size: int) -> Words:
+    """Words and shingles of one document, as the compare stage needs them."""
+    capacity = len(text) // 2 + 1
+    starts = np.empty(capacity, dtype=np.int64)
+    ends = np.empty(capacity, dtype=np.int64)
+    hashes = np.empty(capacity, dtype=np.uint64)
+    count = kernels.words_of(text.codes, word_table(), starts, ends, hashes)
+    shingles = np.empty(max(count, 1), dtype=np.uint64)
+    shingle_count = kernels.shingles_of(hashes, count, shingle_size, shingles)
+    return Words(starts=starts[:count], ends=ends[:count], shingles=shingles[:shingle_count])

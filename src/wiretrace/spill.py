@@ -1,0 +1,80 @@
+"""A disk spill of the original texts, so that memory holds signatures, not the corpus.
+
+The sketch stage appends each batch's texts to an Arrow IPC file in a temporary folder; the
+compare stage reads back the few texts it needs through a memory map.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+_SCHEMA = pa.schema([("text", pa.large_string())])
+
+
+class TextSpill:
+    """Append-only store of texts addressed by their append order."""
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="wiretrace-", dir=folder)
+        self._path = Path(self._folder.name) / "texts.arrow"
+        self._sink = pa.OSFile(str(self._path), "wb")
+        self._writer: pa.ipc.RecordBatchFileWriter | None = pa.ipc.new_file(self._sink, _SCHEMA)
+        self._batch_ends: list[int] = []
+        self._reader: pa.ipc.RecordBatchFileReader | None = None
+        self._cached: tuple[int, Any] | None = None
+
+    def __len__(self) -> int:
+        return self._batch_ends[-1] if self._batch_ends else 0
+
+    def append(self, texts: list[str]) -> None:
+        if self._writer is None:
+            raise RuntimeError("TextSpill is closed for writing")
+        if not texts:
+            return
+        batch = pa.RecordBatch.from_arrays([pa.array(texts, pa.large_string())], schema=_SCHEMA)
+        self._writer.write_batch(batch)
+        self._batch_ends.append(len(self) + len(texts))
+
+    def _open(self) -> pa.ipc.RecordBatchFileReader:
+        if self._reader is None:
+            if self._writer is not None:
+                self._writer.close()
+                self._sink.close()
+                self._writer = None
+            self._reader = pa.ipc.open_file(pa.memory_map(str(self._path), "r"))
+        return self._reader
+
+    def get(self, index: int) -> str:
+        """The text appended ``index``-th (0-based); reading closes the store for appending."""
+        reader = self._open()
+        batch = int(np.searchsorted(self._batch_ends, index, side="right"))
+        if self._cached is None or self._cached[0] != batch:
+            self._cached = (batch, reader.get_batch(batch).column(0))
+        first = self._batch_ends[batch - 1] if batch else 0
+        return str(self._cached[1][index - first].as_py())
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._sink.close()
+            self._writer = None
+        self._reader = None
+        self._cached = None
+        self._folder.cleanup()
+
+    def __enter__(self) -> TextSpill:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

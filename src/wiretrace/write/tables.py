@@ -1,0 +1,193 @@
+"""The output contract of DESIGN.md: documents, matches, groups, stories, summary.json.
+
+``summary.json`` is written last and removed first: a folder without it is an interrupted
+run, and every table is renamed into place only once complete.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from wiretrace.config import OutputFormat
+from wiretrace.errors import InputError
+from wiretrace.pipeline import ScanResult
+from wiretrace.records import Match
+from wiretrace.write.atomic import atomic_path
+
+TABLES = ("documents", "matches", "groups", "stories")
+SUMMARY = "summary.json"
+
+_SPAN = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string())])
+_PASSAGE = pa.struct(
+    [
+        ("a_start", pa.int64()),
+        ("a_end", pa.int64()),
+        ("b_start", pa.int64()),
+        ("b_end", pa.int64()),
+        ("kind", pa.string()),
+        ("similarity", pa.float64()),
+    ]
+)
+
+
+def _schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
+    return pa.schema([pa.field(name, kind) for name, kind in fields])
+
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": _schema(
+        [
+            ("id", pa.string()),
+            ("outlet", pa.string()),
+            ("url", pa.string()),
+            ("title", pa.string()),
+            ("published", pa.string()),
+            ("chars", pa.int64()),
+            ("clean_chars", pa.int64()),
+            ("boilerplate", pa.list_(_SPAN)),
+            ("duplicate_group", pa.int64()),
+            ("story", pa.int64()),
+            ("status", pa.string()),
+            ("source", pa.string()),
+        ]
+    ),
+    "matches": _schema(
+        [
+            ("a", pa.string()),
+            ("b", pa.string()),
+            ("relation", pa.string()),
+            ("jaccard", pa.float64()),
+            ("containment_a", pa.float64()),
+            ("containment_b", pa.float64()),
+            ("semantic", pa.float64()),
+            ("passages", pa.list_(_PASSAGE)),
+            ("source", pa.string()),
+            ("provenance_confidence", pa.float64()),
+            ("provenance_reasons", pa.list_(pa.string())),
+        ]
+    ),
+    "groups": _schema(
+        [
+            ("group", pa.int64()),
+            ("representative", pa.string()),
+            ("members", pa.list_(pa.string())),
+        ]
+    ),
+    "stories": _schema(
+        [
+            ("story", pa.int64()),
+            ("members", pa.list_(pa.string())),
+            ("first_published", pa.string()),
+            ("title", pa.string()),
+        ]
+    ),
+}
+
+
+def _match_row(match: Match) -> dict[str, Any]:
+    return {
+        "a": match.a,
+        "b": match.b,
+        "relation": match.relation.value,
+        "jaccard": match.jaccard,
+        "containment_a": match.containment_a,
+        "containment_b": match.containment_b,
+        "semantic": match.semantic,
+        "passages": [
+            {
+                "a_start": passage.a_start,
+                "a_end": passage.a_end,
+                "b_start": passage.b_start,
+                "b_end": passage.b_end,
+                "kind": passage.kind,
+                "similarity": passage.similarity,
+            }
+            for passage in match.passages
+        ],
+        "source": match.source,
+        "provenance_confidence": match.provenance_confidence,
+        "provenance_reasons": list(match.provenance_reasons),
+    }
+
+
+def tables_of(result: ScanResult) -> dict[str, pa.Table]:
+    """The four tables of the output contract as Arrow tables."""
+    rows = result.documents
+    group_of = result.group_of()
+    documents = {
+        "id": rows.id,
+        "outlet": rows.outlet,
+        "url": rows.url,
+        "title": rows.title,
+        "published": rows.published,
+        "chars": rows.chars,
+        "clean_chars": rows.clean_chars,
+        "boilerplate": [[] for _ in rows.status],
+        "duplicate_group": [
+            group_of.get(doc_id) if doc_id is not None and status == "ok" else None
+            for doc_id, status in zip(rows.id, rows.status, strict=True)
+        ],
+        "story": [None] * len(rows.status),
+        "status": rows.status,
+        "source": rows.source,
+    }
+    groups = {
+        "group": [group.group for group in result.groups],
+        "representative": [group.representative for group in result.groups],
+        "members": [list(group.members) for group in result.groups],
+    }
+    return {
+        "documents": pa.table(documents, schema=SCHEMAS["documents"]),
+        "matches": pa.Table.from_pylist(
+            [_match_row(match) for match in result.matches], schema=SCHEMAS["matches"]
+        ),
+        "groups": pa.table(groups, schema=SCHEMAS["groups"]),
+        "stories": SCHEMAS["stories"].empty_table(),
+    }
+
+
+def _write_jsonl(table: pa.Table, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for batch in table.to_batches(max_chunksize=4096):
+            for row in batch.to_pylist():
+                stream.write(json.dumps(row, ensure_ascii=False))
+                stream.write("\n")
+
+
+def write_table(table: pa.Table, path: Path, output_format: OutputFormat) -> None:
+    with atomic_path(path) as temporary:
+        if output_format == "parquet":
+            pq.write_table(table, temporary)
+        else:
+            _write_jsonl(table, temporary)
+
+
+def write_scan(
+    result: ScanResult, out: str | Path, output_format: OutputFormat = "parquet"
+) -> list[Path]:
+    """Write the output contract to folder ``out``; return the files written."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder} is a file; give a folder to write the tables into")
+    folder.mkdir(parents=True, exist_ok=True)
+    summary_path = folder / SUMMARY
+    summary_path.unlink(missing_ok=True)  # until the new one is written the folder is incomplete
+    suffix = ".parquet" if output_format == "parquet" else ".jsonl"
+    stale = ".jsonl" if output_format == "parquet" else ".parquet"
+    written: list[Path] = []
+    for name, table in tables_of(result).items():
+        (folder / f"{name}{stale}").unlink(missing_ok=True)
+        path = folder / f"{name}{suffix}"
+        write_table(table, path, output_format)
+        written.append(path)
+    summary = dict(result.summary)
+    summary["output"] = {"format": output_format, "files": [path.name for path in written]}
+    with atomic_path(summary_path) as temporary:
+        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    written.append(summary_path)
+    return written
