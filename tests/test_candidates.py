@@ -1,0 +1,69 @@
+"""LSH candidates against brute force on random corpora with planted copies."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+
+from tests.corpus import edit, random_text, truncate
+from wiretrace.candidates import candidate_pairs
+from wiretrace.clean import clean_text
+from wiretrace.config import ScanConfig
+from wiretrace.sketch import Permutations, sketch_texts, words_and_shingles
+
+
+def _corpus(seed: int) -> list[str]:
+    generator = random.Random(seed)
+    originals = [random_text(generator, generator.randint(150, 500)) for _ in range(120)]
+    texts = list(originals)
+    for original in generator.sample(originals, 60):
+        kind = generator.choice(["edited", "truncated", "truncated_edited"])
+        if kind == "edited":
+            texts.append(edit(generator, original, generator.uniform(0.02, 0.15)))
+        elif kind == "truncated":
+            texts.append(truncate(original, generator.uniform(0.4, 0.7)))
+        else:
+            texts.append(edit(generator, truncate(original, generator.uniform(0.4, 0.7)), 0.03))
+    return texts
+
+
+def test_recall_against_brute_force() -> None:
+    config = ScanConfig()
+    texts = _corpus(seed=11)
+    cleaned = [clean_text(text, offsets=False) for text in texts]
+    sketches = sketch_texts(cleaned, 5, Permutations.create(config.num_perm, config.seed))
+    numbers = np.arange(len(texts), dtype=np.int64)
+    found = {
+        tuple(pair)
+        for pair in candidate_pairs(sketches.signatures, numbers, config.lsh(), 500).tolist()
+    }
+    sets = [set(words_and_shingles(clean_text(text), 5).shingles.tolist()) for text in texts]
+    targets, related = set(), set()
+    for first, second in itertools.combinations(range(len(texts)), 2):
+        shared = len(sets[first] & sets[second])
+        if not shared:
+            continue
+        related.add((first, second))
+        small, large = sorted((len(sets[first]), len(sets[second])))
+        jaccard = shared / (small + large - shared)
+        containment = shared / small
+        if jaccard >= 0.5 or (containment >= 0.8 and small / large >= config.min_length_ratio):
+            targets.add((first, second))
+    assert len(targets) >= 40  # most planted copies are targets; some edits fall below
+    recall = len(targets & found) / len(targets)
+    assert recall >= 0.97, recall
+    assert found <= related  # pairs sharing no shingle are never proposed
+
+
+def test_oversized_bucket_is_linked_as_a_star() -> None:
+    config = ScanConfig()
+    text = clean_text(random_text(random.Random(1), 100), offsets=False)
+    sketches = sketch_texts([text] * 30, 5, Permutations.create(config.num_perm, config.seed))
+    numbers = np.arange(30, dtype=np.int64)
+    everything = candidate_pairs(sketches.signatures, numbers, config.lsh(), max_bucket_size=500)
+    star = candidate_pairs(sketches.signatures, numbers, config.lsh(), max_bucket_size=10)
+    assert len(everything) == 30 * 29 // 2
+    assert len(star) == 29
+    assert set(star[:, 0].tolist()) == {0}

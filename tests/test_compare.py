@@ -1,0 +1,83 @@
+"""Compare: relations on constructed pairs; passages point at the reused text."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.corpus import edit, random_text, truncate
+from wiretrace.clean import clean_text
+from wiretrace.compare import compare_pair, prepare
+from wiretrace.config import ScanConfig
+from wiretrace.records import Match, Relation
+
+CONFIG = ScanConfig()
+
+
+def _compare(first: str, second: str) -> Match | None:
+    return compare_pair("a", prepare(first, 5), "b", prepare(second, 5), CONFIG)
+
+
+def _words(text: str) -> list[str]:
+    return clean_text(text).text.replace("\n", " ").split()
+
+
+def _decorate(text: str) -> str:
+    """The same words with typographic quotes, a ligature and odd spacing."""
+    return "  " + text.replace(" ", "\u00a0 ", 3).replace("fi", "ﬁ") + " “quoted” — "
+
+
+def test_exact_near_duplicate_contained_partial_and_nothing() -> None:
+    generator = random.Random(5)
+    source = random_text(generator, 400)
+    unrelated = random_text(generator, 400)
+    assert _compare(source, source.upper()).relation == Relation.EXACT  # type: ignore[union-attr]
+    near = _compare(source, edit(generator, source, 0.03))
+    assert near is not None and near.relation == Relation.NEAR_DUPLICATE
+    contained = _compare(truncate(source, 0.5), source)
+    assert contained is not None and contained.relation == Relation.CONTAINED
+    assert contained.containment_a == pytest.approx(1.0)
+    lifted = " ".join(source.split()[100:130])
+    partial = _compare(unrelated + " " + lifted, source)
+    assert partial is not None and partial.relation == Relation.PARTIAL
+    assert len(partial.passages) == 1
+    assert _compare(source, unrelated) is None
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_passages_point_at_the_reused_text(seed: int) -> None:
+    generator = random.Random(seed)
+    source = random_text(generator, 300)
+    copy = _decorate(edit(generator, source, 0.04))
+    page = random_text(generator, 80) + "\n\n" + copy + "\n\n" + random_text(generator, 60)
+    match = _compare(source, page)
+    assert match is not None and match.passages
+    for passage in match.passages:
+        words_a = _words(source[passage.a_start : passage.a_end])
+        words_b = _words(page[passage.b_start : passage.b_end])
+        # a passage starts and ends on shared shingles: its first and last words agree
+        assert words_a[:5] == words_b[:5]
+        assert words_a[-5:] == words_b[-5:]
+        assert source[passage.a_start].isalnum() and page[passage.b_end - 1].isalnum()
+        if passage.similarity == 1.0:
+            assert words_a == words_b
+
+
+def test_small_edits_stay_inside_one_passage() -> None:
+    generator = random.Random(3)
+    source = random_text(generator, 200)
+    words = source.split()
+    words[60] = "changed"
+    words[140] = "altered"
+    match = _compare(source, " ".join(words))
+    assert match is not None and len(match.passages) == 1
+    assert 0.9 < match.passages[0].similarity < 1.0
+
+
+def test_reordered_paragraphs_give_one_passage_each() -> None:
+    generator = random.Random(4)
+    paragraphs = [random_text(generator, 60) for _ in range(4)]
+    match = _compare("\n\n".join(paragraphs), "\n\n".join(reversed(paragraphs)))
+    assert match is not None and match.relation == Relation.NEAR_DUPLICATE
+    assert len(match.passages) == 4

@@ -1,0 +1,60 @@
+"""Duplicate groups equal networkx connected components; representatives follow the rule."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiretrace.group import DocumentFacts, duplicate_groups
+from wiretrace.records import Match, Relation
+
+relations = st.sampled_from(list(Relation))
+edges = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(0, 30), relations).filter(
+        lambda edge: edge[0] != edge[1]
+    ),
+    max_size=60,
+)
+
+
+def _match(first: int, second: int, relation: Relation) -> Match:
+    a, b = sorted((f"d{first:02d}", f"d{second:02d}"))
+    return Match(a, b, relation, 0.5, 0.5, 0.5, passages=())
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges)
+def test_groups_are_connected_components_of_copy_relations(
+    edge_list: list[tuple[int, int, Relation]],
+) -> None:
+    matches = [_match(*edge) for edge in edge_list]
+    facts = {f"d{index:02d}": DocumentFacts(None, 100) for index in range(31)}
+    graph = nx.Graph()
+    graph.add_edges_from((match.a, match.b) for match in matches if match.relation.is_copy)
+    expected = sorted(sorted(component) for component in nx.connected_components(graph))
+    got = sorted(sorted(group.members) for group in duplicate_groups(matches, facts))
+    assert got == expected
+
+
+def test_representative_is_earliest_then_longest_then_smallest_id() -> None:
+    matches = [
+        _match(1, 2, Relation.NEAR_DUPLICATE),
+        _match(2, 3, Relation.CONTAINED),
+        _match(4, 5, Relation.EXACT),
+        _match(6, 7, Relation.EXACT),
+        _match(8, 9, Relation.PARTIAL),
+    ]
+    facts = {
+        "d01": DocumentFacts("2021-08-12", 900),
+        "d02": DocumentFacts("2021-08-11T10:00:00+02:00", 100),
+        "d03": DocumentFacts(None, 5000),
+        "d04": DocumentFacts(None, 100),
+        "d05": DocumentFacts(None, 200),
+        "d06": DocumentFacts(None, 300),
+        "d07": DocumentFacts(None, 300),
+        "d08": DocumentFacts(None, 1),
+        "d09": DocumentFacts(None, 1),
+    }
+    groups = {group.members: group.representative for group in duplicate_groups(matches, facts)}
+    assert groups == {("d01", "d02", "d03"): "d02", ("d04", "d05"): "d05", ("d06", "d07"): "d06"}
