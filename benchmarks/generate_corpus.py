@@ -16,7 +16,6 @@ The run is deterministic for a given ``--seed`` and ``--docs``.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import gzip
 import io
@@ -63,9 +62,31 @@ _URLISH_RE = re.compile(r"https?\b|www\.|\.com\b|\.org\b|\.html?\b|@", re.IGNORE
 _SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 _NO_SPACE_BEFORE = {
-    ",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "...", "''", "”", "’",
-    "'s", "'re", "'ve", "'ll", "'d", "'m", "n't", "’s", "'S", "N'T",
-}  # fmt: skip
+    ",",
+    ".",
+    ";",
+    ":",
+    "!",
+    "?",
+    ")",
+    "]",
+    "}",
+    "%",
+    "...",
+    "''",
+    "”",
+    "’",
+    "'s",
+    "'re",
+    "'ve",
+    "'ll",
+    "'d",
+    "'m",
+    "n't",
+    "’s",
+    "'S",
+    "N'T",
+}
 _NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "“", "‘", "#"}
 _QUOTE_MAP = {"``": '"', "''": '"', "“": '"', "”": '"', "-LRB-": "(", "-RRB-": ")"}
 
@@ -117,8 +138,8 @@ def ecb_sentences(root: Path) -> Iterator[str]:
             if number is None or token.text is None:
                 continue
             by_sentence.setdefault(int(number), []).append(token.text)
-        for number in sorted(by_sentence):
-            yield detokenise(by_sentence[number])
+        for index in sorted(by_sentence):
+            yield detokenise(by_sentence[index])
 
 
 _FIXES = (
@@ -285,23 +306,60 @@ def make_reordered(rng: random.Random, doc: Doc) -> Doc:
 # --------------------------------------------------------------------------------------------
 
 NAV_ITEMS = (
-    "Home", "World", "Politics", "Business", "Markets", "Tech", "Science", "Health", "Sport",
-    "Culture", "Opinion", "Entertainment", "Travel", "Lifestyle", "Video", "Podcasts",
-    "Weather", "Local", "Climate", "Education", "Money", "Arts", "Books", "Obituaries",
-)  # fmt: skip
-NAV_EXTRAS = ("Skip to main content", "Menu", "Search", "Sign in", "Subscribe", "Log in",
-              "Today's paper", "Live", "Newsletters", "Edition: International")  # fmt: skip
+    "Home",
+    "World",
+    "Politics",
+    "Business",
+    "Markets",
+    "Tech",
+    "Science",
+    "Health",
+    "Sport",
+    "Culture",
+    "Opinion",
+    "Entertainment",
+    "Travel",
+    "Lifestyle",
+    "Video",
+    "Podcasts",
+    "Weather",
+    "Local",
+    "Climate",
+    "Education",
+    "Money",
+    "Arts",
+    "Books",
+    "Obituaries",
+)
+NAV_EXTRAS = (
+    "Skip to main content",
+    "Menu",
+    "Search",
+    "Sign in",
+    "Subscribe",
+    "Log in",
+    "Today's paper",
+    "Live",
+    "Newsletters",
+    "Edition: International",
+)
 NAV_SEPARATORS = (" | ", " · ", " • ", " / ", "  ")
 COOKIE_OPENERS = (
-    "We use cookies", "This site uses cookies", "Our website uses cookies",
+    "We use cookies",
+    "This site uses cookies",
+    "Our website uses cookies",
     "We and our partners use cookies and similar technologies",
     "This website stores cookies on your device",
-)  # fmt: skip
+)
 COOKIE_PURPOSES = (
-    "to improve your experience", "to personalise content and ads", "to analyse our traffic",
-    "to provide social media features", "to remember your preferences",
-    "to measure the performance of our advertising", "to keep the site secure",
-)  # fmt: skip
+    "to improve your experience",
+    "to personalise content and ads",
+    "to analyse our traffic",
+    "to provide social media features",
+    "to remember your preferences",
+    "to measure the performance of our advertising",
+    "to keep the site secure",
+)
 COOKIE_CONSENTS = (
     "By continuing to browse, you agree to our use of cookies.",
     'Click "Accept" to consent, or "Manage settings" to choose which cookies we may use.',
@@ -309,42 +367,125 @@ COOKIE_CONSENTS = (
     'By clicking "I agree", you consent to this use of cookies.',
     "See our Cookie Policy for details.",
     "You can withdraw your consent at any time.",
-)  # fmt: skip
-COOKIE_BUTTONS = ("Accept all", "Reject all", "Manage preferences", "I agree", "Cookie settings",
-                  "OK", "Got it", "Learn more")  # fmt: skip
-RELATED_HEADERS = ("Read more:", "Related", "Related stories", "More on this story",
-                   "You may also like", "Most read", "Recommended for you", "Trending now")  # fmt: skip
+)
+COOKIE_BUTTONS = (
+    "Accept all",
+    "Reject all",
+    "Manage preferences",
+    "I agree",
+    "Cookie settings",
+    "OK",
+    "Got it",
+    "Learn more",
+)
+RELATED_HEADERS = (
+    "Read more:",
+    "Related",
+    "Related stories",
+    "More on this story",
+    "You may also like",
+    "Most read",
+    "Recommended for you",
+    "Trending now",
+)
 RELATED_BULLETS = ("", "- ", "• ", "» ", "> ")
-NEWSLETTER_NAMES = ("Morning", "Daily", "Weekend", "Breaking News", "Politics", "Business",
-                    "Evening", "First Edition")  # fmt: skip
+NEWSLETTER_NAMES = (
+    "Morning",
+    "Daily",
+    "Weekend",
+    "Breaking News",
+    "Politics",
+    "Business",
+    "Evening",
+    "First Edition",
+)
 NEWSLETTER_LINES = (
     "Sign up for the {name} newsletter{when}.",
     "Get our {name} briefing in your inbox{when}.",
     "Subscribe to {name}: the news you need{when}.",
     "Don't miss the {name} email{when}.",
-)  # fmt: skip
+)
 NEWSLETTER_WHEN = ("", " every morning", " each weekday", " — it's free", " once a week")
 NEWSLETTER_FORMS = ("Enter your email address", "Your email", "Email address")
 NEWSLETTER_BUTTONS = ("Sign up", "Subscribe", "Sign me up", "Join now")
 SHARE_HEADERS = ("Share this article", "Share", "Share this story", "Share on")
-SHARE_PLATFORMS = ("Facebook", "Twitter", "X", "LinkedIn", "WhatsApp", "Email", "Copy link",
-                   "Reddit", "Print")  # fmt: skip
-FIRST_NAMES = ("Anna", "James", "Maria", "David", "Sofia", "Peter", "Laura", "Omar", "Chen",
-               "Fatima", "John", "Elena", "Lucas", "Amira", "Tom")  # fmt: skip
-LAST_NAMES = ("Smith", "Garcia", "Müller", "Rossi", "Kowalski", "Nakamura", "Okafor", "Dubois",
-              "Jensen", "Silva", "Brown", "Novak", "Haddad", "Kim", "Walsh")  # fmt: skip
-AGENCIES = ("Reuters", "AP", "AFP", "Getty Images", "EPA", "Shutterstock", "PA Images",
-            "Bloomberg", "Alamy")  # fmt: skip
-TRAILER_LINKS = ("About us", "Contact", "Privacy Policy", "Terms of Use", "Advertise",
-                 "Careers", "Cookie Policy", "Accessibility", "Corrections", "Help", "Sitemap",
-                 "Complaints")  # fmt: skip
+SHARE_PLATFORMS = (
+    "Facebook",
+    "Twitter",
+    "X",
+    "LinkedIn",
+    "WhatsApp",
+    "Email",
+    "Copy link",
+    "Reddit",
+    "Print",
+)
+FIRST_NAMES = (
+    "Anna",
+    "James",
+    "Maria",
+    "David",
+    "Sofia",
+    "Peter",
+    "Laura",
+    "Omar",
+    "Chen",
+    "Fatima",
+    "John",
+    "Elena",
+    "Lucas",
+    "Amira",
+    "Tom",
+)
+LAST_NAMES = (
+    "Smith",
+    "Garcia",
+    "Müller",
+    "Rossi",
+    "Kowalski",
+    "Nakamura",
+    "Okafor",
+    "Dubois",
+    "Jensen",
+    "Silva",
+    "Brown",
+    "Novak",
+    "Haddad",
+    "Kim",
+    "Walsh",
+)
+AGENCIES = (
+    "Reuters",
+    "AP",
+    "AFP",
+    "Getty Images",
+    "EPA",
+    "Shutterstock",
+    "PA Images",
+    "Bloomberg",
+    "Alamy",
+)
+TRAILER_LINKS = (
+    "About us",
+    "Contact",
+    "Privacy Policy",
+    "Terms of Use",
+    "Advertise",
+    "Careers",
+    "Cookie Policy",
+    "Accessibility",
+    "Corrections",
+    "Help",
+    "Sitemap",
+    "Complaints",
+)
 TRAILER_NOTES = (
     "All rights reserved.",
     "This material may not be published, broadcast, rewritten or redistributed.",
     "Reproduction without permission is prohibited.",
     "Registered in England and Wales.",
     "Part of the {group} group.",
-)  # fmt: skip
+)
 
 
 def _nav(rng: random.Random) -> str:
@@ -359,7 +500,9 @@ def _nav(rng: random.Random) -> str:
 
 def _cookie(rng: random.Random) -> str:
     purposes = rng.sample(COOKIE_PURPOSES, rng.randint(1, 3))
-    joined = purposes[0] if len(purposes) == 1 else ", ".join(purposes[:-1]) + " and " + purposes[-1]
+    joined = (
+        purposes[0] if len(purposes) == 1 else ", ".join(purposes[:-1]) + " and " + purposes[-1]
+    )
     text = f"{rng.choice(COOKIE_OPENERS)} {joined}. " + " ".join(
         rng.sample(COOKIE_CONSENTS, rng.randint(1, 2))
     )
@@ -399,16 +542,25 @@ def _credit(rng: random.Random) -> str:
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     agency = rng.choice(AGENCIES)
     return rng.choice(
-        (f"Photo: {name}/{agency}", f"(Photo by {name} / {agency})", f"Image: {agency}",
-         f"{name} / {agency}", f"Photograph: {name}/{agency}")
-    )  # fmt: skip
+        (
+            f"Photo: {name}/{agency}",
+            f"(Photo by {name} / {agency})",
+            f"Image: {agency}",
+            f"{name} / {agency}",
+            f"Photograph: {name}/{agency}",
+        )
+    )
 
 
 def _trailer(rng: random.Random, outlet: str, year: int) -> str:
     links = rng.sample(TRAILER_LINKS, rng.randint(4, 8))
-    notes = " ".join(n.format(group=outlet.removeprefix("The ")) for n in rng.sample(TRAILER_NOTES, rng.randint(1, 2)))
-    copyright_line = rng.choice((f"© {year} {outlet}.", f"Copyright © {outlet} {year}.",
-                                 f"© {outlet} {year}."))  # fmt: skip
+    notes = " ".join(
+        n.format(group=outlet.removeprefix("The "))
+        for n in rng.sample(TRAILER_NOTES, rng.randint(1, 2))
+    )
+    copyright_line = rng.choice(
+        (f"© {year} {outlet}.", f"Copyright © {outlet} {year}.", f"© {outlet} {year}.")
+    )
     return rng.choice(NAV_SEPARATORS).join(links) + f"\n{copyright_line} {notes}"
 
 
@@ -468,14 +620,58 @@ def make_noise(
 
 
 def make_outlets(rng: random.Random, count: int = 50) -> list[str]:
-    places = ("Northfield", "Riverside", "Lakeview", "Eastport", "Westbrook", "Harbor City",
-              "Milltown", "Fairhaven", "Redcliff", "Stonebridge", "Kingsley", "Ashford",
-              "Bayside", "Greenvale", "Highmoor", "Clearwater", "Oakridge", "Silverton")  # fmt: skip
-    titles = ("Herald", "Tribune", "Post", "Observer", "Chronicle", "Gazette", "Courier", "Times",
-              "Ledger", "Dispatch", "Sentinel", "Record", "Journal", "Standard", "Examiner",
-              "Monitor", "Bulletin", "Express", "Star", "News")  # fmt: skip
-    wires = ("Daily Wire Service", "Global News Network", "Metro Newsdesk", "Continental Press",
-             "Newsline Today", "The Morning Brief", "Capital Report", "Open Press Agency")  # fmt: skip
+    places = (
+        "Northfield",
+        "Riverside",
+        "Lakeview",
+        "Eastport",
+        "Westbrook",
+        "Harbor City",
+        "Milltown",
+        "Fairhaven",
+        "Redcliff",
+        "Stonebridge",
+        "Kingsley",
+        "Ashford",
+        "Bayside",
+        "Greenvale",
+        "Highmoor",
+        "Clearwater",
+        "Oakridge",
+        "Silverton",
+    )
+    titles = (
+        "Herald",
+        "Tribune",
+        "Post",
+        "Observer",
+        "Chronicle",
+        "Gazette",
+        "Courier",
+        "Times",
+        "Ledger",
+        "Dispatch",
+        "Sentinel",
+        "Record",
+        "Journal",
+        "Standard",
+        "Examiner",
+        "Monitor",
+        "Bulletin",
+        "Express",
+        "Star",
+        "News",
+    )
+    wires = (
+        "Daily Wire Service",
+        "Global News Network",
+        "Metro Newsdesk",
+        "Continental Press",
+        "Newsline Today",
+        "The Morning Brief",
+        "Capital Report",
+        "Open Press Agency",
+    )
     names: list[str] = []
     seen: set[str] = set()
     for name in rng.sample(wires, 5):
@@ -545,10 +741,13 @@ def generate(shared: Path, out: Path, docs: int, copy_share: float, seed: int) -
     started = time.perf_counter()
     pool = load_pool(shared)
     if len(pool) < 1_000:
-        raise SystemExit(f"only {len(pool)} sentences found under {shared / 'data'}; "
-                         "pass --shared pointing at the shared folder")  # fmt: skip
-    vocab = sorted({w for s in pool for w in s.split() if w.isalpha() and w.islower()
-                    and len(w) >= 3})  # fmt: skip
+        raise SystemExit(
+            f"only {len(pool)} sentences found under {shared / 'data'}; "
+            "pass --shared pointing at the shared folder"
+        )
+    vocab = sorted(
+        {w for s in pool for w in s.split() if w.isalpha() and w.islower() and len(w) >= 3}
+    )
     master = random.Random(seed)
     n_copy = round(docs * copy_share)
     n_orig = docs - n_copy
@@ -614,9 +813,7 @@ def generate(shared: Path, out: Path, docs: int, copy_share: float, seed: int) -
             }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     tmp_out.replace(out)
-    truth = sorted(
-        (doc_id[n_orig + j], doc_id[copy_src[j]], kinds[j]) for j in range(n_copy)
-    )
+    truth = sorted((doc_id[n_orig + j], doc_id[copy_src[j]], kinds[j]) for j in range(n_copy))
     with truth_file.open("w", encoding="utf-8") as handle:
         for copy_id, source_id, kind in truth:
             handle.write(json.dumps({"source": source_id, "copy": copy_id, "kind": kind}) + "\n")
@@ -642,13 +839,24 @@ def generate(shared: Path, out: Path, docs: int, copy_share: float, seed: int) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=DEFAULT_DOCS, help="number of documents")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="output JSONL (.gz to compress); default "
-                             "benchmarks/data/corpus-<docs>.jsonl.gz")  # fmt: skip
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"shared folder holding data/ (default {DEFAULT_SHARED})")  # fmt: skip
-    parser.add_argument("--copy-share", type=float, default=DEFAULT_COPY_SHARE,
-                        help="share of documents that are planted copies (default 0.15)")  # fmt: skip
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output JSONL (.gz to compress); default benchmarks/data/corpus-<docs>.jsonl.gz",
+    )
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help=f"shared folder holding data/ (default {DEFAULT_SHARED})",
+    )
+    parser.add_argument(
+        "--copy-share",
+        type=float,
+        default=DEFAULT_COPY_SHARE,
+        help="share of documents that are planted copies (default 0.15)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     if args.docs < 2:

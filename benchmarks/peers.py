@@ -65,9 +65,7 @@ def shingles(text: str) -> list[str]:
     return list(set(map(" ".join, grams)))
 
 
-def _pairs_from_candidates(
-    ids: list[str], query: Callable[[int], list[int]]
-) -> set[Pair]:
+def _pairs_from_candidates(ids: list[str], query: Callable[[int], list[int]]) -> set[Pair]:
     pairs: set[Pair] = set()
     for i, doc_id in enumerate(ids):
         for j in query(i):
@@ -96,10 +94,10 @@ def run_datasketch(corpus: Path) -> tuple[set[Pair], int]:
     ids: list[str] = []
     signatures = bytearray()
 
-    def token_sets() -> Iterator[list[str]]:
+    def token_sets() -> Iterator[list[bytes]]:
         for doc_id, text in read_corpus(corpus):
             ids.append(doc_id)
-            yield list(map(str.encode, shingles(text)))  # xxhash (like sha1) takes bytes
+            yield [s.encode() for s in shingles(text)]  # xxhash (like sha1) takes bytes
 
     minhashes = MinHash.generator(
         token_sets(), num_perm=NUM_PERM, seed=1, hashfunc=xxhash.xxh32_intdigest

@@ -29,6 +29,8 @@ import gzip
 import json
 import os
 import platform
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -49,10 +51,15 @@ ALL_TOOLS = ("wiretrace", *PEERS)
 KINDS = ("verbatim", "edited", "truncated", "noise", "reordered")
 WIRETRACE_RELATIONS = ("exact", "near_duplicate", "contained", "partial")
 SAMPLE_SECONDS = 0.1
+CROSS_FAMILY_SAMPLE = 1_000  # cross-family pairs per tool (and relation) checked for reuse
+PASSAGE_WORDS = 8
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 sys.path.insert(0, str(BENCH_DIR))
 import generate_corpus  # noqa: E402
+import peers  # noqa: E402
+
+_WORD_RE = re.compile(r"\w+")
 
 Pair = tuple[str, str]
 
@@ -107,8 +114,14 @@ def ensure_corpus(corpus: Path, docs: int, seed: int | None, shared: Path | None
     if corpus.exists() and truth.exists():
         return
     print(f"corpus {corpus} not found: generating {docs:,} documents", flush=True)
-    cmd = [sys.executable, str(BENCH_DIR / "generate_corpus.py"), "--docs", str(docs),
-           "--out", str(corpus)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(BENCH_DIR / "generate_corpus.py"),
+        "--docs",
+        str(docs),
+        "--out",
+        str(corpus),
+    ]
     if seed is not None:
         cmd += ["--seed", str(seed)]
     if shared is not None:
@@ -139,8 +152,30 @@ def count_docs(corpus: Path) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _tree_rss_bytes(root: int) -> int:
-    """Summed RSS of ``root`` and its live descendants (``/proc`` children lists)."""
+# A fork of a big process inherits its RSS high-water mark: Linux carries the old ``mm``'s peak
+# into ``ru_maxrss`` at ``exec`` (with fork, vfork and posix_spawn alike). So every tool is started
+# by this tiny launcher (``python -S``, ~10 MB), which forks and execs the tool and reports the
+# tool's own ``wait4`` usage; the launcher's RSS is then the floor of the figure, not run.py's.
+LAUNCHER = """
+import json, os, sys, time
+report, cmd = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+with open(report, "w") as handle:
+    json.dump({"returncode": os.waitstatus_to_exitcode(status), "wall_seconds": wall,
+               "maxrss_kb": usage.ru_maxrss}, handle)
+"""
+
+
+def _tree_rss_bytes(root: int, include_root: bool = True) -> int:
+    """Summed RSS of ``root`` (optionally) and its live descendants (``/proc`` children)."""
     total = 0
     stack = [root]
     seen: set[int] = set()
@@ -149,45 +184,59 @@ def _tree_rss_bytes(root: int) -> int:
         if pid in seen:
             continue
         seen.add(pid)
+        proc_dir = Path("/proc") / str(pid)
         try:
-            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-                total += int(handle.read().split()[1]) * PAGE_BYTES
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
-                    stack.extend(int(child) for child in handle.read().split())
+            if include_root or pid != root:
+                statm = (proc_dir / "statm").read_text(encoding="ascii")
+                total += int(statm.split()[1]) * PAGE_BYTES
+            for task in (proc_dir / "task").iterdir():
+                children = (task / "children").read_text(encoding="ascii").split()
+                stack.extend(int(child) for child in children)
         except (OSError, ValueError, IndexError):
             continue
     return total
 
 
 def measure(cmd: list[str], cwd: Path | None = None) -> Measured:
-    """Run ``cmd``; wall time around it, ``ru_maxrss`` via ``os.wait4``, sampled tree RSS."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run ``cmd`` (absolute executable path) through the launcher: wall time and
+    ``ru_maxrss`` of the tool process from ``os.wait4``, plus the sampled RSS of its tree."""
+    with (
+        tempfile.TemporaryDirectory(prefix="wiretrace-bench-run-") as tmp,
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+    ):
+        report = Path(tmp) / "usage.json"
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+        launcher = [sys.executable, "-S", "-c", LAUNCHER, str(report), *cmd]
+        proc = subprocess.Popen(launcher, stdout=out, stderr=err, cwd=cwd)
         peak = 0
         done = threading.Event()
 
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, _tree_rss_bytes(proc.pid))
+                peak = max(peak, _tree_rss_bytes(proc.pid, include_root=False))
                 done.wait(SAMPLE_SECONDS)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        returncode = proc.wait()
         wall = time.perf_counter() - started
         done.set()
         sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        maxrss_mb = 0.0
+        if report.exists():
+            usage = json.loads(report.read_text(encoding="utf-8"))
+            returncode = int(usage["returncode"])
+            wall = float(usage["wall_seconds"])
+            maxrss_mb = usage["maxrss_kb"] / 1024  # Linux reports kilobytes
         out.seek(0)
         err.seek(0)
         return Measured(
-            returncode=proc.returncode,
+            returncode=returncode,
             wall_seconds=wall,
-            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
-            tree_peak_rss_mb=max(peak / 2**20, usage.ru_maxrss / 1024),
+            peak_rss_mb=maxrss_mb,
+            tree_peak_rss_mb=max(peak / 2**20, maxrss_mb),
             stdout=out.read(),
             stderr=err.read(),
         )
@@ -205,12 +254,21 @@ def read_pairs_tsv(path: Path) -> set[Pair]:
 
 def run_peer(tool: str, corpus: Path, workdir: Path) -> tuple[ToolResult, set[Pair]]:
     pairs_file = workdir / f"{tool}-pairs.tsv"
-    cmd = [sys.executable, str(BENCH_DIR / "peers.py"), tool, str(corpus),
-           "--pairs-out", str(pairs_file)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(BENCH_DIR / "peers.py"),
+        tool,
+        str(corpus),
+        "--pairs-out",
+        str(pairs_file),
+    ]
     measured = measure(cmd)
-    result = ToolResult(tool=tool, wall_seconds=measured.wall_seconds,
-                        peak_rss_mb=measured.peak_rss_mb,
-                        tree_peak_rss_mb=measured.tree_peak_rss_mb)  # fmt: skip
+    result = ToolResult(
+        tool=tool,
+        wall_seconds=measured.wall_seconds,
+        peak_rss_mb=measured.peak_rss_mb,
+        tree_peak_rss_mb=measured.tree_peak_rss_mb,
+    )
     if measured.returncode != 0:
         result.status = f"failed (exit {measured.returncode}): {_last_line(measured.stderr)}"
         return result, set()
@@ -230,8 +288,10 @@ def run_wiretrace(corpus: Path, workdir: Path, docs: int) -> tuple[ToolResult, s
     exe = wiretrace_command()
     result = ToolResult(tool="wiretrace")
     if exe is None:
-        result.status = (f"skipped: no `wiretrace` command at {Path(sys.executable).parent} "
-                         "(install the package into this venv: pip install -e .)")  # fmt: skip
+        result.status = (
+            f"skipped: no `wiretrace` command at {Path(sys.executable).parent} "
+            "(install the package into this venv: pip install -e .)"
+        )
         return result, set()
     out_dir = workdir / "wiretrace-out"
     measured = measure([str(exe), "scan", str(corpus), "--out", str(out_dir), "--quiet"])
@@ -282,7 +342,18 @@ def _last_line(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def score(result: ToolResult, pairs: set[Pair], truth: Truth) -> None:
+def score(result: ToolResult, pairs: set[Pair], truth: Truth) -> dict[str, list[Pair]]:
+    """Fill in recall and precision; return samples of cross-family pairs to inspect, by label
+    (the tool, and ``tool/relation`` for wiretrace's relations)."""
+    rng = random.Random(0)
+    samples: dict[str, list[Pair]] = {}
+
+    def sample(label: str, chosen: Iterable[Pair]) -> None:
+        cross = sorted(p for p in chosen if not truth.same_family(*p))
+        if cross:
+            samples[label] = rng.sample(cross, min(CROSS_FAMILY_SAMPLE, len(cross)))
+
+    sample(result.tool, pairs)
     result.pairs = len(pairs)
     result.correct_pairs = sum(1 for a, b in pairs if truth.same_family(a, b))
     result.precision = result.correct_pairs / len(pairs) if pairs else None
@@ -300,8 +371,47 @@ def score(result: ToolResult, pairs: set[Pair], truth: Truth) -> None:
         for relation, rel_pairs in sorted(by_relation.items()):
             correct = sum(1 for a, b in rel_pairs if truth.same_family(a, b))
             result.relations[relation] = {"pairs": len(rel_pairs), "same_family": correct}
+            sample(f"{result.tool}/{relation}", rel_pairs)
     if result.seconds > 0:
         result.docs_per_s = result.docs / result.seconds
+    return samples
+
+
+def word_ngrams(text: str, n: int = PASSAGE_WORDS) -> set[str]:
+    words = _WORD_RE.findall(text.lower())
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def inspect_cross_family(
+    corpus: Path, samples: dict[str, list[Pair]], results: dict[str, ToolResult]
+) -> None:
+    """How many sampled cross-family pairs share a verbatim passage of >= 8 words?
+
+    The corpus reuses pool sentences, so unrelated documents do share real passages now and
+    then; a reported cross-family pair that shares one is incidental reuse, not a wrong match.
+    """
+    needed = {doc_id for pairs in samples.values() for pair in pairs for doc_id in pair}
+    if not needed:
+        return
+    texts: dict[str, str] = {}
+    for doc_id, text in peers.read_corpus(corpus):
+        if doc_id in needed:
+            texts[doc_id] = text
+    grams: dict[str, set[str]] = {}
+
+    def ngrams(doc_id: str) -> set[str]:
+        if doc_id not in grams:
+            grams[doc_id] = word_ngrams(texts.get(doc_id, ""))
+        return grams[doc_id]
+
+    for label, pairs in samples.items():
+        tool, _, relation = label.partition("/")
+        sharing = sum(1 for a, b in pairs if ngrams(a) & ngrams(b))
+        stats = {"cross_family_sampled": len(pairs), "sharing_8_word_passage": sharing}
+        if relation:
+            results[tool].relations[relation].update(stats)
+        else:
+            results[tool].details["cross_family"] = stats
 
 
 def ratios(results: dict[str, ToolResult]) -> dict[str, float]:
@@ -326,9 +436,17 @@ def print_report(results: dict[str, ToolResult], ratio: dict[str, float], truth:
     console = Console() if sys.stdout.isatty() else Console(width=160)
     kinds = Counter(kind for _, _, kind in truth.pairs)
     table = Table(title="wiretrace benchmark", show_lines=False)
-    for name, justify in (("tool", "left"), ("docs", "right"), ("seconds", "right"),
-                          ("docs/s", "right"), ("peak MB", "right"), ("tree MB", "right"),
-                          ("pairs", "right"), ("precision", "right"), ("recall", "right")):  # fmt: skip
+    for name, justify in (
+        ("tool", "left"),
+        ("docs", "right"),
+        ("seconds", "right"),
+        ("docs/s", "right"),
+        ("peak MB", "right"),
+        ("tree MB", "right"),
+        ("pairs", "right"),
+        ("precision", "right"),
+        ("recall", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for kind in KINDS:
         if kinds[kind]:
@@ -339,11 +457,17 @@ def print_report(results: dict[str, ToolResult], ratio: dict[str, float], truth:
             continue
         precision = "–" if result.precision is None else f"{result.precision:.3f}"
         table.add_row(
-            result.tool, f"{result.docs:,}", f"{result.seconds:.2f}", f"{result.docs_per_s:,.0f}",
-            f"{result.peak_rss_mb:,.0f}", f"{result.tree_peak_rss_mb:,.0f}", f"{result.pairs:,}",
-            precision, f"{result.recall:.3f}",
+            result.tool,
+            f"{result.docs:,}",
+            f"{result.seconds:.2f}",
+            f"{result.docs_per_s:,.0f}",
+            f"{result.peak_rss_mb:,.0f}",
+            f"{result.tree_peak_rss_mb:,.0f}",
+            f"{result.pairs:,}",
+            precision,
+            f"{result.recall:.3f}",
             *(f"{result.recall_by_kind[k]:.3f}" for k in KINDS if kinds[k]),
-        )  # fmt: skip
+        )
     console.print(table)
     console.print(
         "seconds: peers = the child's own report (no interpreter start/imports); "
@@ -354,6 +478,24 @@ def print_report(results: dict[str, ToolResult], ratio: dict[str, float], truth:
     if wt is not None and wt.relations:
         rel = ", ".join(f"{r} {v['same_family']}/{v['pairs']}" for r, v in wt.relations.items())
         console.print(f"wiretrace relations (same-family / reported): {rel}")
+    shared = []
+    for result in results.values():
+        cross = result.details.get("cross_family")
+        if cross:
+            shared.append(
+                f"{result.tool} {cross['sharing_8_word_passage']}/{cross['cross_family_sampled']}"
+            )
+        for relation, stats in result.relations.items():
+            if "cross_family_sampled" in stats:
+                shared.append(
+                    f"{result.tool}/{relation} "
+                    f"{stats['sharing_8_word_passage']}/{stats['cross_family_sampled']}"
+                )
+    if shared:
+        console.print(
+            "cross-family pairs sharing a verbatim >=8-word passage (incidental reuse of pool "
+            "sentences; sample): " + ", ".join(shared)
+        )
     for peer in PEERS:
         key = f"speed_wiretrace_over_{peer}"
         if key in ratio:
@@ -379,21 +521,35 @@ def versions(names: Iterable[str]) -> dict[str, str | None]:
 
 def git_commit() -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR,
-                              capture_output=True, text=True, check=True)  # fmt: skip
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return done.stdout.strip() or None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark wiretrace against rensa and datasketch.")
+    parser = argparse.ArgumentParser(
+        description="Benchmark wiretrace against rensa and datasketch."
+    )
     parser.add_argument("--docs", type=int, default=generate_corpus.DEFAULT_DOCS)
-    parser.add_argument("--tools", default=",".join(ALL_TOOLS),
-                        help="comma-separated subset of: " + ", ".join(ALL_TOOLS))  # fmt: skip
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help="corpus to use (default benchmarks/data/corpus-<docs>.jsonl.gz, "
-                             "generated when missing)")  # fmt: skip
+    parser.add_argument(
+        "--tools",
+        default=",".join(ALL_TOOLS),
+        help="comma-separated subset of: " + ", ".join(ALL_TOOLS),
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="corpus to use (default benchmarks/data/corpus-<docs>.jsonl.gz, "
+        "generated when missing)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed when generating")
     parser.add_argument("--shared", type=Path, default=None, help="shared folder when generating")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
@@ -411,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus {corpus}: {docs:,} documents, {len(truth.pairs):,} planted pairs", flush=True)
 
     results: dict[str, ToolResult] = {}
+    samples: dict[str, list[Pair]] = {}
     with tempfile.TemporaryDirectory(prefix="wiretrace-bench-") as tmp:
         workdir = Path(tmp)
         for tool in tools:
@@ -420,17 +577,21 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 result, pairs = run_peer(tool, corpus, workdir)
             if result.status == "ok":
-                score(result, pairs, truth)
+                samples.update(score(result, pairs, truth))
                 if result.docs != docs:
                     result.details["warning"] = f"read {result.docs} of {docs} documents"
-                print(f"  {result.docs:,} docs in {result.seconds:.2f} s "
-                      f"({result.docs_per_s:,.0f} docs/s), peak {result.peak_rss_mb:,.0f} MB, "
-                      f"recall {result.recall:.3f}", flush=True)  # fmt: skip
+                print(
+                    f"  {result.docs:,} docs in {result.seconds:.2f} s "
+                    f"({result.docs_per_s:,.0f} docs/s), peak {result.peak_rss_mb:,.0f} MB, "
+                    f"recall {result.recall:.3f}",
+                    flush=True,
+                )
             else:
                 print(f"  {result.status}", flush=True)
             result.details.pop("by_relation_sets", None)
             results[tool] = result
 
+    inspect_cross_family(corpus, samples, results)
     ratio = ratios(results)
     print_report(results, ratio, truth)
     if not args.no_save:
@@ -438,22 +599,37 @@ def main(argv: list[str] | None = None) -> int:
         out = args.results_dir / f"{dt.date.today().isoformat()}-{docs}.json"
         payload = {
             "date": dt.datetime.now().isoformat(timespec="seconds"),
-            "corpus": {"path": str(corpus), "docs": docs, "bytes": corpus.stat().st_size,
-                       "planted_pairs": len(truth.pairs),
-                       "planted_by_kind": dict(Counter(k for _, _, k in truth.pairs))},
-            "settings": {"num_perm": 128, "threshold": 0.5, "shingle_words": 5,
-                         "wiretrace_relations_counted": list(WIRETRACE_RELATIONS)},
-            "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                        "cpus": os.cpu_count(), "processor": platform.processor() or None},
+            "corpus": {
+                "path": str(corpus),
+                "docs": docs,
+                "bytes": corpus.stat().st_size,
+                "planted_pairs": len(truth.pairs),
+                "planted_by_kind": dict(Counter(k for _, _, k in truth.pairs)),
+            },
+            "settings": {
+                "num_perm": 128,
+                "threshold": 0.5,
+                "shingle_words": 5,
+                "wiretrace_relations_counted": list(WIRETRACE_RELATIONS),
+            },
+            "machine": {
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "processor": platform.processor() or None,
+            },
             "versions": versions(("wiretrace", "rensa", "datasketch", "numpy", "xxhash")),
             "git_commit": git_commit(),
             "results": {tool: asdict(result) for tool, result in results.items()},
             "ratios": ratio,
-        }  # fmt: skip
+        }
         out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {out}")
-    return 0 if all(r.status == "ok" or r.status.startswith("skipped")
-                    for r in results.values()) else 1  # fmt: skip
+    return (
+        0
+        if all(r.status == "ok" or r.status.startswith("skipped") for r in results.values())
+        else 1
+    )
 
 
 if __name__ == "__main__":

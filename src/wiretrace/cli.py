@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -69,7 +70,9 @@ class ConsoleReporter:
         if self.quiet:
             return
         if self.warnings <= MAX_WARNINGS:
-            self.console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+            self.console.print(
+                f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True
+            )
         elif self.warnings == MAX_WARNINGS + 1:
             self.console.print("[yellow]warning:[/] further warnings are listed in summary.json")
 
@@ -84,7 +87,7 @@ def _run(action: Callable[[], None]) -> None:
     try:
         action()
     except WiretraceError as error:
-        console.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]")
@@ -93,8 +96,8 @@ def _run(action: Callable[[], None]) -> None:
         if os.environ.get("WIRETRACE_DEBUG"):
             raise
         console.print(
-            f"[red]internal error:[/] {type(error).__name__}: {error}; please report it "
-            "(WIRETRACE_DEBUG=1 shows the traceback)",
+            f"[red]internal error:[/] {type(error).__name__}: {escape(str(error))}; please "
+            "report it (WIRETRACE_DEBUG=1 shows the traceback)",
             highlight=False,
             soft_wrap=True,
         )
@@ -248,7 +251,9 @@ def scan_command(
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))
-            console.print(f"wrote {out}/ ({output_format})", highlight=False)
+            console.print(
+                f"wrote {escape(str(out))}/ ({output_format})", highlight=False, soft_wrap=True
+            )
 
     _run(action)
 
@@ -279,10 +284,11 @@ def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: A
             counts = result.summary["counts"]
             dropped = counts["documents_in_groups"] - counts["duplicate_groups"]
             console.print(
-                f"wrote {written} of {counts['records']} records to {out} ({dropped} duplicates "
-                "dropped, "
+                f"wrote {written} of {counts['records']} records to {escape(str(out))} "
+                f"({dropped} duplicates dropped, "
                 f"{counts['skipped']} skipped)",
                 highlight=False,
+                soft_wrap=True,
             )
 
     _run(action)

@@ -58,6 +58,9 @@ class ScanConfig:
       copy cut to 40% of a wire story has Jaccard 0.4 but containment 1.0).
     - ``lsh_recall``: the chance of proposing a pair at the lowest Jaccard those targets imply;
       bands and rows follow from it (see :meth:`lsh`).
+    - ``estimate_sigmas``: band collisions whose signature estimates lie this many standard
+      errors below both targets are dropped before the exact comparison (see
+      :meth:`estimate_floors`).
     - ``near_duplicate_coverage``: verbatim passages must cover this share of both documents.
     - ``contained_coverage``: ... of the smaller document only (the larger one is lower).
     - ``min_passage_words``: the shortest verbatim passage reported (words).
@@ -71,6 +74,7 @@ class ScanConfig:
     containment_threshold: float = 0.8
     min_length_ratio: float = 0.4
     lsh_recall: float = 0.99
+    estimate_sigmas: float = 3.0
     near_duplicate_coverage: float = 0.75
     contained_coverage: float = 0.8
     min_passage_words: int = 8
@@ -94,6 +98,8 @@ class ScanConfig:
             _check_fraction(name, getattr(self, name))
         if not 0.5 <= self.lsh_recall < 1.0:
             raise ConfigError(f"lsh_recall must be in [0.5, 1), got {self.lsh_recall!r}")
+        if not 0.0 <= self.estimate_sigmas <= 10.0:
+            raise ConfigError(f"estimate_sigmas must be in [0, 10], got {self.estimate_sigmas!r}")
         if self.min_passage_words < 1:
             raise ConfigError(f"min_passage_words must be >= 1, got {self.min_passage_words!r}")
         if self.max_gap_words < 0:
@@ -112,6 +118,23 @@ class ScanConfig:
         """
         c, r = self.containment_threshold, self.min_length_ratio
         return min(self.jaccard_threshold, c * r / (1.0 + r - c * r))
+
+    def estimate_floors(self) -> tuple[float, float]:
+        """Lowest estimated Jaccard and containment a candidate pair must reach to be compared.
+
+        Band collisions also happen between documents that share only a sentence or two
+        (Jaccard ~0.02); the signatures already estimate their similarity, and comparing them
+        exactly costs ~100x more. The floors sit ``estimate_sigmas`` standard errors of a
+        ``num_perm`` MinHash estimate below the targets (twice that for the containment,
+        which is derived from the Jaccard estimate and the sizes).
+        """
+        floor, target = self.jaccard_floor, self.containment_threshold
+        jaccard_error = math.sqrt(floor * (1 - floor) / self.num_perm)
+        containment_error = 2 * math.sqrt(target * (1 - target) / self.num_perm)
+        return (
+            max(0.0, floor - self.estimate_sigmas * jaccard_error),
+            max(0.0, target - self.estimate_sigmas * containment_error),
+        )
 
     def lsh(self) -> LshBanding:
         """Bands and rows: the most rows per band (fewest false candidates) that still propose a
@@ -139,5 +162,10 @@ class ScanConfig:
             "bands": banding.bands,
             "rows": banding.rows,
             "jaccard_floor": round(banding.jaccard_floor, 4),
+        }
+        jaccard_min, containment_min = self.estimate_floors()
+        values["estimate_floors"] = {
+            "jaccard": round(jaccard_min, 4),
+            "containment": round(containment_min, 4),
         }
         return values

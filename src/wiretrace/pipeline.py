@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.candidates import candidate_pairs
+from wiretrace.candidates import candidate_pairs, likely_pairs
 from wiretrace.clean import CleanText, clean_text
 from wiretrace.compare import Prepared, compare_pair, prepare
 from wiretrace.config import ScanConfig
@@ -79,6 +79,11 @@ class DocumentRows:
         self.source.append(document.source)
         return len(self.status) - 1
 
+    def mark_skipped(self, row: int, reason: str) -> None:
+        """A document read as ok that a later stage could not use (e.g. no words)."""
+        self.status[row] = reason
+        self.clean_chars[row] = None
+
     def add_skipped(self, skipped: Skipped, document: Document | None = None) -> None:
         self.id.append(skipped.id)
         self.outlet.append(document.outlet if document else None)
@@ -111,6 +116,7 @@ class _Sketched:
 
     rows: list[int] = field(default_factory=list)  # row in DocumentRows
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
+    shingles: list[int] = field(default_factory=list)
 
 
 def _skip(
@@ -137,20 +143,23 @@ def _sketch_stage(
     permutations = Permutations.create(config.num_perm, config.seed)
     sketched = _Sketched()
     seen: dict[str, str] = {}
-    batch: list[tuple[Document, CleanText]] = []
+    batch: list[tuple[Document, CleanText, int]] = []
 
     def flush() -> None:
-        sketches = sketch_texts([clean for _, clean in batch], config.shingle_size, permutations)
+        sketches = sketch_texts([clean for _, clean, _ in batch], config.shingle_size, permutations)
         texts = []
-        for (document, clean), signature, words in zip(
+        for (document, _, row), signature, words in zip(
             batch, sketches.signatures, sketches.word_counts.tolist(), strict=True
         ):
             if words == 0:
                 reason = Skipped(document.source, "no_words", "no letters or digits", document.id)
-                _skip(reason, rows, log, reporter, document)
+                log.append(reason)
+                rows.mark_skipped(row, reason.reason)
+                reporter.warn(f"skipped {document.source}: no words: {reason.detail}")
                 continue
-            sketched.rows.append(rows.add(document, len(clean)))
+            sketched.rows.append(row)
             sketched.signatures.append(signature)
+            sketched.shingles.append(max(1, words - config.shingle_size + 1))
             texts.append(document.text)
         spill.append(texts)
         batch.clear()
@@ -178,7 +187,8 @@ def _sketch_stage(
                     item,
                 )
                 continue
-            batch.append((item, clean_text(item.text, offsets=False)))
+            clean = clean_text(item.text, offsets=False)
+            batch.append((item, clean, rows.add(item, len(clean))))
             if len(batch) >= config.batch_size:
                 flush()
         if batch:
@@ -246,9 +256,12 @@ def scan(
             if sketched.signatures:
                 signatures = np.stack(sketched.signatures)
                 numbers = np.arange(len(sketched.rows), dtype=np.int64)
-                pairs = candidate_pairs(signatures, numbers, banding, config.max_bucket_size)
+                collisions = candidate_pairs(signatures, numbers, banding, config.max_bucket_size)
+                sizes = np.array(sketched.shingles, dtype=np.int64)
+                jaccard_min, containment_min = config.estimate_floors()
+                pairs = likely_pairs(collisions, signatures, sizes, jaccard_min, containment_min)
             else:
-                pairs = np.empty((0, 2), dtype=np.int64)
+                collisions = pairs = np.empty((0, 2), dtype=np.int64)
             advance(len(pairs))
         timings["candidates"] = time.perf_counter() - started
 
@@ -265,7 +278,9 @@ def scan(
     groups = duplicate_groups(matches, facts)
     timings["group"] = time.perf_counter() - started
 
-    summary = _summary(paths, config, rows, log, matches, groups, len(pairs), timings)
+    summary = _summary(
+        paths, config, rows, log, matches, groups, (len(collisions), len(pairs)), timings
+    )
     return ScanResult(
         documents=rows,
         matches=tuple(matches),
@@ -282,7 +297,7 @@ def _summary(
     log: list[Skipped],
     matches: list[Match],
     groups: list[DuplicateGroup],
-    candidate_count: int,
+    candidate_counts: tuple[int, int],
     timings: dict[str, float],
 ) -> dict[str, Any]:
     relations = Counter(match.relation.value for match in matches)
@@ -295,7 +310,8 @@ def _summary(
             "documents": rows.status.count(OK),
             "skipped": sum(reasons.values()),
             "skipped_by_reason": dict(sorted(reasons.items())),
-            "candidate_pairs": candidate_count,
+            "band_collisions": candidate_counts[0],
+            "candidate_pairs": candidate_counts[1],
             "matches": len(matches),
             "matches_by_relation": {
                 relation.value: relations.get(relation.value, 0) for relation in Relation

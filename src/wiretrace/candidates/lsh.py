@@ -47,3 +47,29 @@ def candidate_pairs(
     width = np.int64(int(documents.max()) + 1)
     unique = np.unique(pairs[:, 0] * width + pairs[:, 1])
     return np.stack((unique // width, unique % width), axis=1)
+
+
+def likely_pairs(
+    pairs: NDArray[np.int64],
+    signatures: NDArray[np.uint32],
+    sizes: NDArray[np.int64],
+    jaccard_min: float,
+    containment_min: float,
+) -> NDArray[np.int64]:
+    """The pairs whose MinHash estimates reach either floor (``ScanConfig.estimate_floors``).
+
+    ``pairs`` index ``signatures`` and ``sizes`` (shingles per document). The intersection is
+    estimated from the Jaccard estimate J and the sizes as J * (|A| + |B|) / (1 + J).
+    """
+    if pairs.size == 0:
+        return pairs
+    kept: list[NDArray[np.int64]] = []
+    for start in range(0, len(pairs), 1 << 16):  # chunks bound the temporary memory
+        chunk = pairs[start : start + (1 << 16)]
+        first, second = chunk[:, 0], chunk[:, 1]
+        jaccard = (signatures[first] == signatures[second]).mean(axis=1)
+        size_first, size_second = sizes[first], sizes[second]
+        intersection = jaccard * (size_first + size_second) / (1.0 + jaccard)
+        containment = intersection / np.maximum(np.minimum(size_first, size_second), 1)
+        kept.append(chunk[(jaccard >= jaccard_min) | (containment >= containment_min)])
+    return np.concatenate(kept)

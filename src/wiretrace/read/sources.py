@@ -236,6 +236,12 @@ def _read_jsonl(file: InputFile, fields: FieldNames) -> Iterator[Document | Skip
                 if not isinstance(record, dict):
                     yield Skipped(location, "malformed_line", "a line must be a JSON object")
                     continue
+                if any(
+                    isinstance(value, str) and _has_surrogates(value) for value in record.values()
+                ):
+                    detail = "an unpaired surrogate escape (\\ud800-\\udfff) is not text"
+                    yield Skipped(location, "undecodable", detail)
+                    continue
                 yield mapper.map(record, location)
         except (OSError, EOFError) as error:
             raise InputError(f"cannot read {file.path}: {error}") from error

@@ -97,6 +97,8 @@ def _copy_parquet(files: list[InputFile], kept: set[str], target: Path) -> int:
                     writer = pq.ParquetWriter(target, schema)
                 writer.write_table(selected.cast(schema))
                 written += selected.num_rows
+        if writer is None and files:  # no rows at all: still an empty file with the schema
+            pq.write_table(pq.ParquetFile(files[0].path).schema_arrow.empty_table(), target)
     finally:
         if writer is not None:
             writer.close()

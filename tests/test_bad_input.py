@@ -1,0 +1,650 @@
+"""Bad input (DESIGN.md): every record ends up either scanned or listed with the reason it was
+skipped; errors the user can fix are an InputError that names the file, field and fix."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import wiretrace
+from wiretrace import FieldNames, InputError, ScanConfig, ScanResult
+
+FILE_LEVEL = {"unsupported_file"}  # skipped files are listed, but have no document row
+
+
+def jsonl_line(record: Any) -> bytes:
+    return json.dumps(record).encode("utf-8") + b"\n"
+
+
+def write_jsonl(path: Path, *lines: bytes | dict[str, Any] | list[Any]) -> Path:
+    path.write_bytes(
+        b"".join(line if isinstance(line, bytes) else jsonl_line(line) for line in lines)
+    )
+    return path
+
+
+def status_of(result: ScanResult) -> dict[str | None, list[str]]:
+    """id -> statuses of its rows (a list: skipped records may share an id or have none)."""
+    found: dict[str | None, list[str]] = {}
+    for doc_id, status in zip(result.documents.id, result.documents.status, strict=True):
+        found.setdefault(doc_id, []).append(status)
+    return found
+
+
+def rows_by_source(result: ScanResult) -> dict[str, tuple[str | None, str]]:
+    rows = result.documents
+    return {
+        source: (doc_id, status)
+        for doc_id, status, source in zip(rows.id, rows.status, rows.source, strict=True)
+    }
+
+
+def skipped_by_source(result: ScanResult) -> dict[str, wiretrace.Skipped]:
+    return {item.source: item for item in result.skipped}
+
+
+def assert_accounted(result: ScanResult) -> None:
+    """Every record is either ok or skipped with a reason, and the summary counts agree."""
+    rows = result.documents
+    size = len(rows.status)
+    for column in (rows.id, rows.outlet, rows.url, rows.title, rows.published, rows.chars):
+        assert len(column) == size
+    assert len(rows.clean_chars) == len(rows.source) == size
+    record_skips = [item for item in result.skipped if item.reason not in FILE_LEVEL]
+    ok = rows.status.count("ok")
+    assert ok + len(record_skips) == size
+    assert Counter(status for status in rows.status if status != "ok") == Counter(
+        item.reason for item in record_skips
+    )
+    assert Counter(
+        source for source, status in zip(rows.source, rows.status, strict=True) if status != "ok"
+    ) == Counter(item.source for item in record_skips)
+    for item in result.skipped:
+        assert item.reason and item.detail and item.source
+    counts = result.summary["counts"]
+    assert counts["records"] == size
+    assert counts["documents"] == ok
+    assert counts["skipped"] == len(result.skipped)
+    assert counts["skipped_by_reason"] == dict(Counter(item.reason for item in result.skipped))
+    assert len(result.summary["skipped"]) == len(result.skipped)
+    for row, clean in zip(rows.status, rows.clean_chars, strict=True):
+        assert (clean is not None) == (row == "ok")
+
+
+# --- empty documents ---------------------------------------------------------------------
+
+
+def test_empty_and_whitespace_txt_files_are_skipped_as_empty_text(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_text("  \n\t \n", encoding="utf-8")
+    (folder / "good.txt").write_text("Parliament passed the budget on Tuesday.", encoding="utf-8")
+
+    result = wiretrace.scan([folder])
+
+    assert status_of(result) == {
+        "blank": ["empty_text"],
+        "empty": ["empty_text"],
+        "good": ["ok"],
+    }
+    skipped = skipped_by_source(result)
+    assert skipped[str(folder / "empty.txt")].reason == "empty_text"
+    assert skipped[str(folder / "empty.txt")].id == "empty"
+    assert result.summary["counts"]["skipped_by_reason"] == {"empty_text": 2}
+    assert_accounted(result)
+
+
+def test_whitespace_only_jsonl_text_is_empty_text_with_its_line(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "a", "text": "The river flooded the lower town."},
+        {"id": "b", "text": " \n\t  "},
+        {"id": "c", "text": ""},
+        {"id": "d", "text": "Schools reopened after the storm."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:1": ("a", "ok"),
+        f"{path}:2": ("b", "empty_text"),
+        f"{path}:3": ("c", "empty_text"),
+        f"{path}:4": ("d", "ok"),
+    }
+    assert skipped_by_source(result)[f"{path}:2"].id == "b"
+    assert_accounted(result)
+
+
+def test_text_without_letters_or_digits_is_skipped_as_no_words(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "punct", "text": "... --- !!! ???"},
+        {"id": "words", "text": "A quiet day at the harbour."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert status_of(result) == {"punct": ["no_words"], "words": ["ok"]}
+    assert_accounted(result)
+
+
+# --- undecodable bytes -------------------------------------------------------------------
+
+
+def test_latin1_txt_file_is_undecodable(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "latin.txt").write_bytes("Le café de la gare a fermé.".encode("latin-1"))
+    (folder / "utf8.txt").write_text("Le café de la gare a fermé.", encoding="utf-8")
+
+    result = wiretrace.scan([folder])
+
+    assert status_of(result) == {"latin": ["undecodable"], "utf8": ["ok"]}
+    skipped = skipped_by_source(result)[str(folder / "latin.txt")]
+    assert skipped.reason == "undecodable"
+    assert skipped.id == "latin"
+    assert "UTF-8" in skipped.detail
+    assert_accounted(result)
+
+
+def test_jsonl_line_with_invalid_utf8_is_undecodable_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "a", "text": "Prices rose for the third month."},
+        b'{"id": "b", "text": "caf\xe9 \xff\xfe"}\n',
+        {"id": "c", "text": "Trains ran late across the north."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result)[f"{path}:2"][1] == "undecodable"
+    assert status_of(result)["a"] == ["ok"]
+    assert status_of(result)["c"] == ["ok"]
+    assert skipped_by_source(result)[f"{path}:2"].reason == "undecodable"
+    assert_accounted(result)
+
+
+def test_csv_row_with_invalid_utf8_is_undecodable(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(
+        b"id,text\n"
+        b"a,Prices rose for the third month.\n"
+        b"b,caf\xe9 au lait\n"
+        b"c,Trains ran late across the north.\n"
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:2": ("a", "ok"),
+        f"{path}:3": (None, "undecodable"),
+        f"{path}:4": ("c", "ok"),
+    }
+    assert_accounted(result)
+
+
+def test_jsonl_text_with_unpaired_surrogate_escape_is_skipped(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        b'{"id": "bad", "text": "broken \\ud800 scrape"}\n',
+        {"id": "good", "text": "The museum reopened on Sunday."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert status_of(result)["good"] == ["ok"]
+    assert rows_by_source(result)[f"{path}:1"][1] != "ok"
+    assert_accounted(result)
+
+
+# --- malformed lines ---------------------------------------------------------------------
+
+
+def test_malformed_jsonl_lines_name_file_and_line(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "a", "text": "The council approved the new bridge."},
+        b"\n",  # blank lines are ignored but still counted
+        b'{"id": "b", "text": "unterminated\n',
+        jsonl_line(["an", "array", "is", "not", "a", "record"]),
+        b'"just a string"\n',
+        b"42\n",
+        {"id": "c", "text": "Farmers expect a late harvest."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:1": ("a", "ok"),
+        f"{path}:3": (None, "malformed_line"),
+        f"{path}:4": (None, "malformed_line"),
+        f"{path}:5": (None, "malformed_line"),
+        f"{path}:6": (None, "malformed_line"),
+        f"{path}:7": ("c", "ok"),
+    }
+    skipped = skipped_by_source(result)
+    assert "JSON" in skipped[f"{path}:3"].detail
+    assert "object" in skipped[f"{path}:4"].detail
+    assert result.summary["counts"]["skipped_by_reason"] == {"malformed_line": 4}
+    assert_accounted(result)
+
+
+def test_malformed_csv_rows_have_the_right_line_after_a_multiline_field(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "id,title,text\n"  # line 1
+        'a,First,"A quoted field\nthat runs over\nthree lines."\n'  # lines 2-4
+        "b,Too,many,fields\n"  # line 5
+        "c,too few\n"  # line 6
+        'd,Fine,"Another, with a comma."\n'  # line 7
+        'e,Also,"two\nlines"\n'  # lines 8-9
+        "f,Bad,x,y,z\n",  # line 10
+        encoding="utf-8",
+        newline="",
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:2": ("a", "ok"),
+        f"{path}:5": (None, "malformed_line"),
+        f"{path}:6": (None, "malformed_line"),
+        f"{path}:7": ("d", "ok"),
+        f"{path}:8": ("e", "ok"),
+        f"{path}:10": (None, "malformed_line"),
+    }
+    skipped = skipped_by_source(result)
+    assert "expected 3 fields, got 4" in skipped[f"{path}:5"].detail
+    assert "expected 3 fields, got 2" in skipped[f"{path}:6"].detail
+    assert_accounted(result)
+
+
+# --- duplicate ids -----------------------------------------------------------------------
+
+
+def test_duplicate_id_keeps_the_first_and_names_where_it_was_read(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "x", "text": "The first record with this id."},
+        {"id": "y", "text": "Another record entirely."},
+        {"id": "x", "text": "A second record reusing the id."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:1": ("x", "ok"),
+        f"{path}:2": ("y", "ok"),
+        f"{path}:3": ("x", "duplicate_id"),
+    }
+    skipped = skipped_by_source(result)[f"{path}:3"]
+    assert skipped.reason == "duplicate_id"
+    assert skipped.id == "x"
+    assert f"{path}:1" in skipped.detail
+    assert_accounted(result)
+
+
+def test_duplicate_ids_across_files_and_formats(tmp_path: Path) -> None:
+    first = tmp_path / "one"
+    second = tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    (first / "story.txt").write_text("Flood warnings were issued overnight.", encoding="utf-8")
+    (second / "story.txt").write_text("A different text under the same name.", encoding="utf-8")
+    csv_path = tmp_path / "more.csv"
+    csv_path.write_text("id,text\nstory,Yet another text.\nother,Fine.\n", encoding="utf-8")
+
+    result = wiretrace.scan([first, second, csv_path])
+
+    assert rows_by_source(result) == {
+        str(first / "story.txt"): ("story", "ok"),
+        str(second / "story.txt"): ("story", "duplicate_id"),
+        f"{csv_path}:2": ("story", "duplicate_id"),
+        f"{csv_path}:3": ("other", "ok"),
+    }
+    skipped = skipped_by_source(result)
+    assert str(first / "story.txt") in skipped[str(second / "story.txt")].detail
+    assert str(first / "story.txt") in skipped[f"{csv_path}:2"].detail
+    assert_accounted(result)
+
+
+# --- missing fields ----------------------------------------------------------------------
+
+
+def test_record_without_text_or_id_value_is_missing_field(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "a", "text": "The first record has every field."},
+        {"id": "b", "title": "No text here"},
+        {"id": "c", "text": None},
+        {"text": "A record without an id."},
+        {"id": "", "text": "A record with an empty id."},
+        {"id": "f", "text": "The last record is fine."},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:1": ("a", "ok"),
+        f"{path}:2": ("b", "missing_field"),
+        f"{path}:3": ("c", "missing_field"),
+        f"{path}:4": (None, "missing_field"),
+        f"{path}:5": (None, "missing_field"),
+        f"{path}:6": ("f", "ok"),
+    }
+    skipped = skipped_by_source(result)
+    assert "'text'" in skipped[f"{path}:2"].detail
+    assert "'id'" in skipped[f"{path}:4"].detail
+    assert_accounted(result)
+
+
+def test_csv_record_with_empty_text_cell_is_empty_text(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,text\na,Some words here.\nb,\n,No id.\n", encoding="utf-8")
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:2": ("a", "ok"),
+        f"{path}:3": ("b", "empty_text"),
+        f"{path}:4": (None, "missing_field"),
+    }
+    assert_accounted(result)
+
+
+def test_first_jsonl_record_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "a", "text": "Words.", "title": "A title"},
+        {"id": "b", "body": "Words."},
+    )
+    config = ScanConfig(fields=FieldNames(text="body"))
+
+    with pytest.raises(InputError) as caught:
+        wiretrace.scan([path], config)
+
+    message = str(caught.value)
+    assert str(path) in message
+    assert "'body'" in message
+    assert "id, text, title" in message
+    assert "--text-field" in message
+    assert "\n" not in message
+
+
+def test_first_jsonl_record_without_the_id_field_is_an_input_error(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", {"uid": "a", "text": "Words."})
+
+    with pytest.raises(InputError, match=r"'id' not found.*uid, text.*--id-field"):
+        wiretrace.scan([path])
+
+
+def test_csv_header_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,content\na,Words.\n", encoding="utf-8")
+
+    with pytest.raises(InputError) as caught:
+        wiretrace.scan([path])
+
+    assert str(path) in str(caught.value)
+    assert "'text'" in str(caught.value)
+    assert "id, content" in str(caught.value)
+
+
+def test_parquet_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["a"], "article": ["Words."]}), path)
+
+    with pytest.raises(InputError, match=r"'text' not found.*id, article"):
+        wiretrace.scan([path])
+
+
+# --- paths -------------------------------------------------------------------------------
+
+
+def test_missing_input_path_is_an_input_error(tmp_path: Path) -> None:
+    present = write_jsonl(tmp_path / "in.jsonl", {"id": "a", "text": "Words."})
+    missing = tmp_path / "nowhere" / "missing.jsonl"
+
+    with pytest.raises(InputError) as caught:
+        wiretrace.scan([present, missing])
+
+    assert str(missing) in str(caught.value)
+
+
+def test_unsupported_file_named_directly_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "report.docx"
+    path.write_bytes(b"PK\x03\x04")
+
+    with pytest.raises(InputError) as caught:
+        wiretrace.scan([path])
+
+    assert str(path) in str(caught.value)
+    assert ".jsonl" in str(caught.value)
+
+
+def test_gzipped_parquet_named_directly_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "table.parquet.gz"
+    path.write_bytes(gzip.compress(b"not really parquet"))
+
+    with pytest.raises(InputError, match="unsupported file type"):
+        wiretrace.scan([path])
+
+
+def test_unsupported_file_in_a_folder_is_listed_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The harbour froze for the first time.", encoding="utf-8")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    (folder / ".hidden.txt").write_text("Hidden files are not inputs.", encoding="utf-8")
+
+    result = wiretrace.scan([folder])
+
+    assert result.documents.id == ["a"]
+    assert [(item.source, item.reason) for item in result.skipped] == [
+        (str(folder / "notes.docx"), "unsupported_file")
+    ]
+    assert result.summary["counts"]["skipped_by_reason"] == {"unsupported_file": 1}
+    assert_accounted(result)
+
+
+# --- formats -----------------------------------------------------------------------------
+
+
+def _mixed_records() -> list[bytes]:
+    return [
+        jsonl_line({"id": "a", "text": "The mayor opened the new library.", "title": "Library"}),
+        b"{broken\n",
+        jsonl_line({"id": "b", "text": "   "}),
+        jsonl_line({"id": "a", "text": "Duplicate id."}),
+        jsonl_line({"id": "c", "text": "Rain is expected all week.", "url": "https://www.x.org/"}),
+    ]
+
+
+def _relative_rows(result: ScanResult, root: Path) -> list[tuple[Any, ...]]:
+    rows = result.documents
+    return sorted(
+        (
+            str(Path(source).relative_to(root)).replace(".gz", ""),
+            doc_id,
+            status,
+            chars,
+            title,
+            outlet,
+        )
+        for source, doc_id, status, chars, title, outlet in zip(
+            rows.source, rows.id, rows.status, rows.chars, rows.title, rows.outlet, strict=True
+        )
+    )
+
+
+def test_gzip_inputs_read_the_same_as_plain(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    packed = tmp_path / "packed"
+    plain.mkdir()
+    packed.mkdir()
+    files = {
+        "records.jsonl": b"".join(_mixed_records()),
+        "table.csv": (b'id,text\nx,"Two\nlines of text."\ny,too,many\nz,Third row of the table.\n'),
+        "story.txt": "Snow closed the mountain pass. Café owners complained.".encode(),
+        "latin.txt": "café".encode("latin-1"),
+        "empty.txt": b"",
+    }
+    for name, data in files.items():
+        (plain / name).write_bytes(data)
+        (packed / f"{name}.gz").write_bytes(gzip.compress(data))
+
+    plain_result = wiretrace.scan([plain])
+    packed_result = wiretrace.scan([packed])
+
+    assert _relative_rows(packed_result, packed) == _relative_rows(plain_result, plain)
+    assert sorted(packed_result.documents.id, key=str) == sorted(plain_result.documents.id, key=str)
+    assert {"story", "latin", "empty"} <= set(packed_result.documents.id)
+    statuses = status_of(packed_result)
+    assert statuses["story"] == ["ok"]
+    assert statuses["latin"] == ["undecodable"]
+    assert statuses["empty"] == ["empty_text"]
+    assert rows_by_source(packed_result)[f"{packed / 'table.csv.gz'}:4"] == (None, "malformed_line")
+    assert (
+        plain_result.summary["counts"]["skipped_by_reason"]
+        == packed_result.summary["counts"]["skipped_by_reason"]
+    )
+    assert_accounted(packed_result)
+
+
+def test_parquet_input_rows_and_skips(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    table = pa.table(
+        {
+            "id": ["a", "b", "c", "a", None, "f"],
+            "text": [
+                "The bank raised its rates again.",
+                None,
+                "  ",
+                "A second a.",
+                "No id for this one.",
+                "The final row reads well.",
+            ],
+            "title": ["Rates", None, None, None, None, "Final"],
+            "published": ["2024-03-01", None, None, None, None, "2024-03-02T08:30:00"],
+            "extra": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    pq.write_table(table, path, row_group_size=2)
+
+    result = wiretrace.scan([path])
+
+    assert rows_by_source(result) == {
+        f"{path}:row 1": ("a", "ok"),
+        f"{path}:row 2": ("b", "missing_field"),
+        f"{path}:row 3": ("c", "empty_text"),
+        f"{path}:row 4": ("a", "duplicate_id"),
+        f"{path}:row 5": (None, "missing_field"),
+        f"{path}:row 6": ("f", "ok"),
+    }
+    rows = result.documents
+    first = rows.source.index(f"{path}:row 1")
+    last = rows.source.index(f"{path}:row 6")
+    assert rows.title[first] == "Rates"
+    assert rows.published[first] == "2024-03-01"
+    assert rows.published[last] == "2024-03-02T08:30:00"
+    assert_accounted(result)
+
+
+def test_custom_field_names(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {
+            "uid": "n1",
+            "body": "The ferry service resumed after repairs.",
+            "headline": "Ferry back",
+            "link": "https://www.harbour-news.example/ferry",
+            "site": "Harbour News",
+            "date": "2024-02-03",
+        },
+        {
+            "uid": "n2",
+            "body": "Tickets will cost more from April.",
+            "link": "https://www.ticket-times.example/p?q=1",
+            "date": "not a date",
+        },
+        {"uid": "n3", "headline": "Body missing"},
+    )
+    fields = FieldNames(
+        id="uid", text="body", title="headline", url="link", outlet="site", published="date"
+    )
+
+    result = wiretrace.scan([path], ScanConfig(fields=fields))
+
+    rows = result.documents
+    assert rows_by_source(result) == {
+        f"{path}:1": ("n1", "ok"),
+        f"{path}:2": ("n2", "ok"),
+        f"{path}:3": ("n3", "missing_field"),
+    }
+    first = rows.id.index("n1")
+    second = rows.id.index("n2")
+    assert rows.title[first] == "Ferry back"
+    assert rows.url[first] == "https://www.harbour-news.example/ferry"
+    assert rows.outlet[first] == "Harbour News"
+    assert rows.published[first] == "2024-02-03"
+    assert rows.outlet[second] == "ticket-times.example"  # from the URL's host
+    assert rows.published[second] is None  # an unreadable date is not a date
+    assert rows.chars[first] == len("The ferry service resumed after repairs.")
+    assert "'body'" in skipped_by_source(result)[f"{path}:3"].detail
+    assert_accounted(result)
+
+
+def test_every_kind_of_bad_record_together_is_accounted_for(tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", *_mixed_records())
+    (folder / "b.csv").write_bytes(b"id,text\nd,Good row.\ne,bad,row\nf,caf\xe9\n")
+    (folder / "g.txt").write_text("A plain text article.", encoding="utf-8")
+    (folder / "h.txt").write_bytes(b"\xff\xfe\xfa")
+    (folder / "i.txt").write_text("", encoding="utf-8")
+    (folder / "readme.md").write_text("not an input", encoding="utf-8")
+    pq.write_table(
+        pa.table({"id": ["j", "d"], "text": ["Parquet row.", "Dup of csv d."]}),
+        folder / "k.parquet",
+    )
+
+    result = wiretrace.scan([folder])
+
+    assert sorted(id_ for id_ in result.documents.id if id_ is not None) == sorted(
+        ["a", "b", "a", "c", "d", "g", "h", "i", "j", "d"]
+    )
+    assert sorted(
+        str(doc_id)
+        for doc_id, status in zip(result.documents.id, result.documents.status, strict=True)
+        if status == "ok"
+    ) == ["a", "c", "d", "g", "j"]
+    assert result.summary["counts"]["skipped_by_reason"] == {
+        "duplicate_id": 2,
+        "empty_text": 2,
+        "malformed_line": 2,
+        "undecodable": 2,
+        "unsupported_file": 1,
+    }
+    assert_accounted(result)
+
+
+def test_document_rows_are_in_input_order(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "a", "text": "The first article."},
+        b"{broken\n",
+        {"id": "c", "text": "The third article."},
+        {"id": "d", "text": " "},
+    )
+
+    result = wiretrace.scan([path])
+
+    assert result.documents.source == [f"{path}:{line}" for line in (1, 2, 3, 4)]

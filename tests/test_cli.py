@@ -1,0 +1,459 @@
+"""The ``wiretrace`` command: output contract on disk, exit codes, messages, help, interrupts."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner, Result
+
+import wiretrace.cli
+from wiretrace.cli import MAX_WARNINGS, main
+from wiretrace.write import tables
+from wiretrace.write.atomic import atomic_path
+
+SCRIPT = Path(sys.executable).parent / "wiretrace"
+TABLE_NAMES = ("documents", "matches", "groups", "stories")
+CONTRACT = {
+    "documents": {
+        "id",
+        "outlet",
+        "url",
+        "title",
+        "published",
+        "chars",
+        "clean_chars",
+        "boilerplate",
+        "duplicate_group",
+        "story",
+        "status",
+    },
+    "matches": {
+        "a",
+        "b",
+        "relation",
+        "jaccard",
+        "containment_a",
+        "containment_b",
+        "semantic",
+        "passages",
+        "source",
+        "provenance_confidence",
+        "provenance_reasons",
+    },
+    "groups": {"group", "representative", "members"},
+    "stories": {"story", "members", "first_published", "title"},
+}
+
+SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "quel", "dor", "pha", "sin", "tru", "bex"]
+
+
+@pytest.fixture(autouse=True)
+def plain_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages are checked line by line: no forced terminal (colours, live progress bars)."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def article(seed: int, words: int = 160) -> str:
+    """Sentences of made-up words; different seeds share no run of five words."""
+    generator = random.Random(seed)
+    vocabulary = sorted(
+        {"".join(generator.choices(SYLLABLES, k=generator.randint(2, 4))) for _ in range(3000)}
+    )
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        length = generator.randint(8, 16)
+        sentence = " ".join(generator.choice(vocabulary) for _ in range(length))
+        sentences.append(sentence.capitalize() + ".")
+        count += length
+    return " ".join(sentences)
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]], extra: bytes = b"") -> Path:
+    path.write_bytes(b"".join(json.dumps(record).encode() + b"\n" for record in records) + extra)
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """An original, its exact copy, an unrelated article and one malformed line."""
+    original = article(1)
+    return write_jsonl(
+        tmp_path / "corpus.jsonl",
+        [
+            {"id": "orig", "text": original, "published": "2024-01-01", "title": "Original"},
+            {"id": "copy", "text": original, "url": "https://www.copier.example/a"},
+            {"id": "other", "text": article(2)},
+        ],
+        extra=b"{not json\n",
+    )
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def error_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("error:")]
+
+
+# --- scan writes the output contract -----------------------------------------------------
+
+
+def test_scan_writes_parquet_tables_and_summary(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    result = invoke("scan", corpus, "--out", out)
+
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        [f"{name}.parquet" for name in TABLE_NAMES] + ["summary.json"]
+    )
+    loaded = {name: pq.read_table(out / f"{name}.parquet") for name in TABLE_NAMES}
+    for name, table in loaded.items():
+        assert CONTRACT[name] <= set(table.column_names), name
+
+    documents = loaded["documents"].to_pylist()
+    by_id = {row["id"]: row for row in documents}
+    assert [row["status"] for row in documents].count("ok") == 3
+    assert [row["status"] for row in documents].count("malformed_line") == 1
+    assert by_id["orig"]["published"] == "2024-01-01"
+    assert by_id["orig"]["title"] == "Original"
+    assert by_id["copy"]["outlet"] == "copier.example"
+    assert by_id["orig"]["duplicate_group"] == by_id["copy"]["duplicate_group"] == 1
+    assert by_id["other"]["duplicate_group"] is None
+
+    matches = loaded["matches"].to_pylist()
+    assert [(row["a"], row["b"], row["relation"]) for row in matches] == [("copy", "orig", "exact")]
+    assert loaded["groups"].to_pylist() == [
+        {"group": 1, "representative": "orig", "members": ["copy", "orig"]}
+    ]
+    assert loaded["stories"].num_rows == 0
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["records"] == 4
+    assert summary["counts"]["documents"] == 3
+    assert summary["counts"]["skipped_by_reason"] == {"malformed_line": 1}
+    assert summary["counts"]["matches_by_relation"]["exact"] == 1
+    assert summary["skipped"][0]["source"] == f"{corpus}:4"
+    assert summary["output"] == {
+        "format": "parquet",
+        "files": [f"{name}.parquet" for name in TABLE_NAMES],
+    }
+    assert {"version", "config", "timings_seconds", "inputs"} <= set(summary)
+    assert "Traceback" not in result.output
+
+
+def test_scan_format_jsonl_writes_jsonl_tables_and_replaces_parquet(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert invoke("scan", corpus, "--out", out, "--quiet").exit_code == 0
+    assert (out / "documents.parquet").exists()
+
+    result = invoke("scan", corpus, "--out", out, "--format", "jsonl", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        [f"{name}.jsonl" for name in TABLE_NAMES] + ["summary.json"]
+    )
+    documents = [
+        json.loads(line)
+        for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(documents) == 4
+    assert CONTRACT["documents"] <= set(documents[0])
+    groups = [json.loads(line) for line in (out / "groups.jsonl").read_text().splitlines()]
+    assert groups == [{"group": 1, "representative": "orig", "members": ["copy", "orig"]}]
+    assert (out / "stories.jsonl").read_text() == ""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["output"]["format"] == "jsonl"
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def test_missing_input_exits_2_with_one_line_naming_the_path(tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder" / "articles.jsonl"
+    out = tmp_path / "out"
+
+    result = invoke("scan", missing, "--out", out)
+
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1
+    assert str(missing) in lines[0]
+    assert "Traceback" not in result.output
+    assert not (out / "summary.json").exists()
+
+
+def test_missing_field_names_the_fields_present(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "body": "Words.", "headline": "H"}])
+
+    result = invoke("scan", path, "--out", tmp_path / "out")
+
+    assert result.exit_code == 2
+    (line,) = error_lines(result.stderr)
+    assert str(path) in line
+    assert "'text'" in line
+    assert "id, body, headline" in line
+    assert "--text-field" in line
+    assert "Traceback" not in result.output
+
+
+def test_text_field_option_reads_the_named_field(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", [{"key": "a", "body": "Some words to read."}])
+    out = tmp_path / "out"
+
+    result = invoke("scan", path, "--out", out, "--id-field", "key", "--text-field", "body", "-q")
+
+    assert result.exit_code == 0, result.output
+    rows = pq.read_table(out / "documents.parquet").to_pylist()
+    assert [(row["id"], row["status"]) for row in rows] == [("a", "ok")]
+
+
+def test_invalid_option_value_is_a_usage_error(corpus: Path, tmp_path: Path) -> None:
+    result = invoke("scan", corpus, "--out", tmp_path / "out", "--shingle-size", "0")
+
+    assert result.exit_code == 2
+    (line,) = error_lines(result.stderr)
+    assert "shingle_size" in line
+    assert "Traceback" not in result.output
+
+
+def test_internal_error_exits_1_without_traceback(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(wiretrace.cli, "scan", broken)
+    monkeypatch.delenv("WIRETRACE_DEBUG", raising=False)
+
+    result = invoke("scan", corpus, "--out", tmp_path / "out")
+
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: kaboom" in result.stderr
+    assert "WIRETRACE_DEBUG=1" in result.stderr
+    assert "Traceback" not in result.output
+
+    monkeypatch.setenv("WIRETRACE_DEBUG", "1")
+    debug = invoke("scan", corpus, "--out", tmp_path / "out")
+    assert isinstance(debug.exception, RuntimeError)
+
+
+# --- output on the terminal --------------------------------------------------------------
+
+
+def test_quiet_prints_nothing_on_success(corpus: Path, tmp_path: Path) -> None:
+    # the corpus has a malformed line: its warning is suppressed too
+    for flag in ("--quiet", "-q"):
+        out = tmp_path / flag
+        result = invoke("scan", corpus, "--out", out, flag)
+
+        assert result.exit_code == 0
+        assert result.output == ""
+        assert result.stderr == ""
+        assert (out / "summary.json").exists()
+
+
+def test_scan_without_quiet_reports_a_summary(corpus: Path, tmp_path: Path) -> None:
+    result = invoke("scan", corpus, "--out", tmp_path / "out")
+
+    assert result.exit_code == 0
+    assert "documents scanned" in result.stderr
+    assert "skipped: malformed line" in result.stderr
+    assert f"skipped {corpus}:4: malformed line" in result.stderr
+
+
+def test_warnings_are_one_line_each_and_capped(tmp_path: Path) -> None:
+    bad_lines = 30
+    records = [{"id": "good", "text": "A perfectly fine article about the weather."}]
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        records,
+        extra=b"".join(b"{broken line %d\n" % number for number in range(bad_lines)),
+    )
+    out = tmp_path / "out"
+
+    result = invoke("scan", path, "--out", out)
+
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    skipped = [line for line in warnings if line.startswith("warning: skipped ")]
+    assert len(skipped) == MAX_WARNINGS
+    for number, line in enumerate(skipped, start=2):
+        assert f"{path}:{number}: malformed line: invalid JSON" in line
+    assert len(warnings) <= MAX_WARNINGS + 2
+    assert len([line for line in warnings if "more warnings" in line]) == 1
+    assert f"{bad_lines - MAX_WARNINGS} more warnings" in result.stderr
+
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [item["source"] for item in summary["skipped"]] == [
+        f"{path}:{number}" for number in range(2, bad_lines + 2)
+    ]
+    assert summary["counts"]["skipped_by_reason"] == {"malformed_line": bad_lines}
+
+
+def test_markup_like_text_in_ids_and_paths_is_printed_verbatim(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "[/]", "text": "First article."}, {"id": "[/]", "text": "Second article."}],
+    )
+    result = invoke("scan", path, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "id '[/]' already read" in result.stderr
+
+    missing = tmp_path / "in[red].jsonl"
+    result = invoke("scan", missing, "--out", tmp_path / "out2")
+    assert result.exit_code == 2
+    assert str(missing) in result.stderr
+
+
+# --- help --------------------------------------------------------------------------------
+
+
+def test_every_command_and_option_has_help() -> None:
+    assert main.help
+    assert main.commands, "no commands registered"
+    undocumented: list[str] = []
+    for name, command in main.commands.items():
+        if not (command.help or "").strip():
+            undocumented.append(f"command {name}")
+        for param in command.params:
+            if isinstance(param, click.Option) and not (param.help or "").strip():
+                undocumented.append(f"{name} {param.opts[0]}")
+    for param in main.params:
+        if isinstance(param, click.Option) and not (param.help or "").strip():
+            undocumented.append(f"wiretrace {param.opts[0]}")
+    assert undocumented == []
+
+
+def test_help_exits_0_and_lists_commands() -> None:
+    result = invoke("--help")
+
+    assert result.exit_code == 0
+    for name in main.commands:
+        assert name in result.output
+    assert {"scan", "dedup"} <= set(main.commands)
+
+
+@pytest.mark.parametrize("command", ["scan", "dedup"])
+def test_command_help_lists_options_and_exit_codes(command: str) -> None:
+    result = invoke(command, "--help")
+
+    assert result.exit_code == 0
+    assert "Exit codes" in result.output
+    for code in ("0", "1", "2", "130"):
+        assert any(line.strip().startswith(code) for line in result.output.splitlines())
+    for param in main.commands[command].params:
+        if isinstance(param, click.Option):
+            assert param.opts[-1] in result.output
+
+
+# --- interrupts --------------------------------------------------------------------------
+
+
+def test_interrupted_write_leaves_no_summary_and_no_partial_files(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert invoke("scan", corpus, "--out", out, "-q").exit_code == 0
+    assert (out / "summary.json").exists()
+
+    real_write_table = tables.write_table
+    calls: list[str] = []
+
+    def interrupted(table: pa.Table, path: Path, output_format: Any) -> None:
+        calls.append(path.name)
+        if len(calls) == 2:
+            with atomic_path(path) as temporary:  # half-way through writing the second table
+                temporary.write_bytes(b"PAR1 half a table")
+                raise KeyboardInterrupt
+        real_write_table(table, path, output_format)
+
+    monkeypatch.setattr(tables, "write_table", interrupted)
+
+    result = invoke("scan", corpus, "--out", out)
+
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr
+    assert "Traceback" not in result.output
+    assert calls == ["documents.parquet", "matches.parquet"]
+    assert not (out / "summary.json").exists()
+    leftovers = [path.name for path in out.iterdir() if "partial" in path.name]
+    assert leftovers == []
+    for path in out.iterdir():  # what is there is a complete table
+        pq.read_table(path)
+
+
+def test_interrupted_write_from_the_library_leaves_no_summary(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wiretrace
+
+    result = wiretrace.scan([corpus])
+    out = tmp_path / "out"
+    wiretrace.write_scan(result, out)
+    assert (out / "summary.json").exists()
+
+    def interrupted(table: pa.Table, path: Path, output_format: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tables, "write_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        wiretrace.write_scan(result, out)
+    assert not (out / "summary.json").exists()
+
+
+# --- the installed console script --------------------------------------------------------
+
+
+def run_script(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)  # without WIRETRACE_DEBUG (plain_console cleaned the rest)
+    env.pop("WIRETRACE_DEBUG", None)
+    return subprocess.run(
+        [str(SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_console_script_scan_quiet(corpus: Path, tmp_path: Path) -> None:
+    assert SCRIPT.exists(), "the wiretrace console script is not installed"
+    out = tmp_path / "out"
+
+    completed = run_script("scan", corpus, "--out", out, "--quiet")
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == ""
+    assert completed.stderr == ""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["counts"]["duplicate_groups"] == 1
+    assert (out / "documents.parquet").exists()
+
+
+def test_console_script_missing_input(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.jsonl"
+
+    completed = run_script("scan", missing, "--out", tmp_path / "out")
+
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr + completed.stdout
+    lines = error_lines(completed.stderr)
+    assert len(lines) == 1
+    assert str(missing) in lines[0]

@@ -1,0 +1,372 @@
+"""``wiretrace.dedup`` and ``wiretrace dedup``: one record per duplicate group, copied as read."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import random
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+import wiretrace
+from wiretrace import InputError
+from wiretrace.cli import main
+
+SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "quel", "dor", "pha", "sin", "tru", "bex", "ny"]
+_VOCABULARY = sorted(
+    {"".join(random.Random(index).choices(SYLLABLES, k=2 + index % 3)) for index in range(20000)}
+)
+
+
+@pytest.fixture(autouse=True)
+def plain_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages are checked line by line: no forced terminal (colours, live progress bars)."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def article(seed: int, words: int = 170) -> str:
+    """Varied sentences of made-up words; texts of different seeds share no run of 5 words."""
+    generator = random.Random(seed)
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        length = generator.randint(7, 18)
+        sentence = " ".join(generator.choice(_VOCABULARY) for _ in range(length))
+        sentences.append(sentence.capitalize() + generator.choice([".", ".", "!", "?"]))
+        count += length
+    return " ".join(sentences)
+
+
+def near_copy(text: str, seed: int, positions: tuple[int, ...] = (25, 70, 120)) -> str:
+    """The same article with a few words changed."""
+    words = text.split(" ")
+    generator = random.Random(seed)
+    for position in positions:
+        words[position] = "changed" + "".join(generator.choices(SYLLABLES, k=3))
+    return " ".join(words)
+
+
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    words = [word.strip(".!?").lower() for word in text.split()]
+    return {tuple(words[index : index + size]) for index in range(len(words) - size + 1)}
+
+
+ORIGINAL = article(11)
+NEAR = near_copy(ORIGINAL, 12)
+UNRELATED_1 = article(13)
+UNRELATED_2 = article(14)
+OTHER = article(15)  # a second duplicate group in some tests
+
+
+def test_generated_articles_are_long_and_unrelated() -> None:
+    texts = [ORIGINAL, UNRELATED_1, UNRELATED_2, OTHER]
+    for text in texts:
+        assert len(text.split()) >= 150
+    for index, first in enumerate(texts):
+        for second in texts[index + 1 :]:
+            assert not shingles(first) & shingles(second)
+    assert NEAR != ORIGINAL
+    assert len(shingles(NEAR) & shingles(ORIGINAL)) > 0.8 * len(shingles(ORIGINAL))
+
+
+def jsonl_inputs(tmp_path: Path) -> tuple[Path, list[bytes]]:
+    """An article, a near copy published earlier, an exact copy, two unrelated articles, and
+    two bad lines, written with formatting a re-serialisation would change."""
+    lines = [
+        json.dumps(
+            {"id": "orig", "text": ORIGINAL, "published": "2024-05-02T09:00:00Z", "n": 1}
+        ).encode()
+        + b"\n",
+        (
+            b'{"text": '
+            + json.dumps(NEAR).encode()
+            + b',   "id":"near", "published": "2024-05-01", "extra": {"k": [1, 2.50]}}\n'
+        ),
+        b'{"id": "unrel1", "text": '
+        + json.dumps(UNRELATED_1 + " Caf\u00e9").encode()
+        + b', "note": "caf\xc3\xa9 \\u00e9"}\n',
+        b"{not json at all\n",
+        json.dumps({"id": "exact", "text": ORIGINAL, "published": "2024-05-03"}).encode() + b"\n",
+        json.dumps({"id": "blank", "text": "   "}).encode() + b"\n",
+        json.dumps({"id": "unrel2", "text": UNRELATED_2}, ensure_ascii=False).encode() + b"\n",
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join(lines))
+    return path, lines
+
+
+def test_dedup_jsonl_keeps_the_earliest_published_and_copies_lines_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    path, lines = jsonl_inputs(tmp_path)
+    out = tmp_path / "deduped.jsonl"
+
+    result, written = wiretrace.dedup([path], out)
+
+    assert [(group.representative, group.members) for group in result.groups] == [
+        ("near", ("exact", "near", "orig"))
+    ]
+    assert written == 3
+    assert out.read_bytes() == lines[1] + lines[2] + lines[6]
+    assert not [item for item in tmp_path.iterdir() if "partial" in item.name]
+    assert result.summary["counts"]["skipped_by_reason"] == {
+        "empty_text": 1,
+        "malformed_line": 1,
+    }
+
+
+def test_dedup_jsonl_gz_output(tmp_path: Path) -> None:
+    path, lines = jsonl_inputs(tmp_path)
+    out = tmp_path / "deduped.jsonl.gz"
+
+    wiretrace.dedup([path], out)
+
+    assert gzip.decompress(out.read_bytes()) == lines[1] + lines[2] + lines[6]
+
+
+def test_dedup_without_dates_keeps_the_longest_then_the_smallest_id(tmp_path: Path) -> None:
+    longer = near_copy(ORIGINAL, 21) + " Trulo kamiren dortas vobex sinpha quelny."
+    records = [
+        {"id": "m-base", "text": ORIGINAL},
+        {"id": "m-longer", "text": longer},
+        {"id": "z-copy-b", "text": OTHER},
+        {"id": "unrelated", "text": UNRELATED_1},
+        {"id": "z-copy-a", "text": OTHER},
+        {"id": "z-copy-c", "text": OTHER},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    result, written = wiretrace.dedup([path], out)
+
+    assert [(group.representative, group.members) for group in result.groups] == [
+        ("m-longer", ("m-base", "m-longer")),
+        ("z-copy-a", ("z-copy-a", "z-copy-b", "z-copy-c")),
+    ]
+    kept = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert kept == ["m-longer", "unrelated", "z-copy-a"]
+    assert written == 3
+
+
+def test_dedup_csv_to_csv_keeps_the_header_and_rows(tmp_path: Path) -> None:
+    header = ["section", "id", "text", "published", "words"]
+    rows = [
+        ["world", "orig", ORIGINAL.replace("! ", "!\n\n"), "2024-05-02", "170"],
+        ["world", "near", NEAR, "2024-05-01", "171"],
+        ["sport", "unrel1", UNRELATED_1, "", "172"],
+        ["world", "exact", ORIGINAL.replace("! ", "!\n\n"), "2024-05-03", "173"],
+        ["arts", "unrel2", 'With "quotes", commas\nand ' + UNRELATED_2, "", "174"],
+    ]
+    path = tmp_path / "in.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+        stream.write("bad,row\n")
+    out = tmp_path / "out.csv"
+
+    result, written = wiretrace.dedup([path], out)
+
+    assert written == 3
+    assert [group.representative for group in result.groups] == ["near"]
+    assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(header)
+    with out.open(encoding="utf-8", newline="") as stream:
+        copied = list(csv.reader(stream))
+    assert copied == [header, rows[1], rows[2], rows[4]]
+
+
+def test_dedup_parquet_to_parquet_keeps_every_column(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "id": ["orig", "near", "unrel1", "exact", "unrel2", "blank"],
+            "text": [ORIGINAL, NEAR, UNRELATED_1, ORIGINAL, UNRELATED_2, " "],
+            "published": ["2024-05-02", "2024-05-01", None, "2024-05-03", None, None],
+            "words": pa.array([170, 171, 172, 173, 174, 0], type=pa.int32()),
+            "tags": [["a"], ["b", "c"], [], None, ["d"], []],
+            "score": [0.5, 1.5, 2.5, 3.5, 4.5, 5.5],
+        }
+    )
+    path = tmp_path / "in.parquet"
+    pq.write_table(table, path, row_group_size=2)
+    out = tmp_path / "out.parquet"
+
+    result, written = wiretrace.dedup([path], out)
+
+    assert written == 3
+    assert [group.representative for group in result.groups] == ["near"]
+    copied = pq.read_table(out)
+    assert copied.schema.equals(table.schema)
+    expected = [row for row in table.to_pylist() if row["id"] in {"near", "unrel1", "unrel2"}]
+    assert copied.to_pylist() == expected
+
+
+def test_dedup_folder_of_text_files_writes_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    shorter = near_copy(ORIGINAL, 31)
+    shorter = shorter[: shorter.rindex(" ")]  # one word shorter than the original
+    files = {
+        "a.txt": ORIGINAL.encode(),
+        "b.txt": shorter.encode(),
+        "sub/c.txt": ORIGINAL.encode(),
+        "d.txt": (UNRELATED_1 + "\r\nÉté.\n").encode("utf-8"),
+        "sub/e.txt": UNRELATED_2.encode(),
+        "empty.txt": b"",
+        "notes.md": b"not an input",
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    out = tmp_path / "deduped"
+
+    result, written = wiretrace.dedup([folder], out)
+
+    assert [(group.representative, group.members) for group in result.groups] == [
+        ("a", ("a", "b", "c"))
+    ]
+    assert written == 3
+    assert out.is_dir()
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == {
+        "a.txt": files["a.txt"],
+        "d.txt": files["d.txt"],
+        "e.txt": files["sub/e.txt"],
+    }
+
+
+def test_dedup_csv_input_to_jsonl_output_converts_the_fields(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["id", "text", "title"])
+        writer.writerows([["orig", ORIGINAL, "T1"], ["exact", ORIGINAL, "T2"], ["u", OTHER, ""]])
+    out = tmp_path / "out.jsonl"
+
+    _, written = wiretrace.dedup([path], out)
+
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert written == 2
+    assert [(record["id"], record["text"], record["title"]) for record in records] == [
+        ("exact", ORIGINAL, "T2"),
+        ("u", OTHER, ""),
+    ]
+
+
+def test_dedup_of_an_empty_parquet_writes_an_empty_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    empty = pa.table(
+        {
+            "id": pa.array([], pa.string()),
+            "text": pa.array([], pa.string()),
+            "n": pa.array([], pa.int64()),
+        }
+    )
+    pq.write_table(empty, path)
+    out = tmp_path / "out.parquet"
+
+    _, written = wiretrace.dedup([path], out)
+
+    assert written == 0
+    assert pq.read_table(out).schema.equals(empty.schema)
+
+
+# --- refusals ----------------------------------------------------------------------------
+
+
+def test_existing_out_is_refused_by_the_library(tmp_path: Path) -> None:
+    path, _ = jsonl_inputs(tmp_path)
+    out = tmp_path / "out.jsonl"
+    out.write_text("keep me\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match="exists"):
+        wiretrace.dedup([path], out)
+
+    assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "folder"])
+def test_existing_out_is_refused_by_the_cli_with_exit_2(tmp_path: Path, name: str) -> None:
+    path, _ = jsonl_inputs(tmp_path)
+    out = tmp_path / name
+    if name == "folder":
+        out.mkdir()
+        (out / "inside.txt").write_text("keep me", encoding="utf-8")
+    else:
+        out.write_text("keep me\n", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(out)])
+
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert str(out) in errors[0]
+    assert "exists" in errors[0]
+    assert "Traceback" not in result.output
+    if name == "folder":
+        assert [item.name for item in out.iterdir()] == ["inside.txt"]
+    else:
+        assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("out.txt", "writes a folder"), ("out.xml", "unsupported type"), ("outdir", ".jsonl")],
+)
+def test_dedup_refuses_outputs_it_cannot_write(tmp_path: Path, name: str, message: str) -> None:
+    path, _ = jsonl_inputs(tmp_path)
+
+    with pytest.raises(InputError, match=message):
+        wiretrace.dedup([path], tmp_path / name)
+
+    assert not (tmp_path / name).exists()
+
+
+def test_dedup_cli_writes_the_deduplicated_jsonl(tmp_path: Path) -> None:
+    path, lines = jsonl_inputs(tmp_path)
+    out = tmp_path / "deduped.jsonl"
+
+    result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == lines[1] + lines[2] + lines[6]
+    message = " ".join(result.stderr.split())  # the line may be wrapped at the console width
+    assert f"wrote 3 of 7 records to {out} (2 duplicates dropped, 2 skipped)" in message
+
+
+def test_dedup_cli_quiet_prints_nothing(tmp_path: Path) -> None:
+    path, _ = jsonl_inputs(tmp_path)
+    out = tmp_path / "deduped.jsonl"
+
+    result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(out), "-q"])
+
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert out.exists()
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_dedup_cli_csv_gz(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv.gz"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerows([["id", "text"], ["orig", ORIGINAL], ["copy", ORIGINAL], ["u", OTHER]])
+    path.write_bytes(gzip.compress(buffer.getvalue().encode("utf-8")))
+    out = tmp_path / "out.csv.gz"
+
+    result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(out), "-q"])
+
+    assert result.exit_code == 0, result.output
+    assert _csv_rows(gzip.decompress(out.read_bytes())) == [
+        ["id", "text"],
+        ["copy", ORIGINAL],
+        ["u", OTHER],
+    ]
