@@ -27,7 +27,7 @@ class TextSpill:
         self._writer: pa.ipc.RecordBatchFileWriter | None = pa.ipc.new_file(self._sink, _SCHEMA)
         self._batch_ends: list[int] = []
         self._reader: pa.ipc.RecordBatchFileReader | None = None
-        self._cached: tuple[int, Any] | None = None
+        self._columns: list[Any] = []
 
     def __len__(self) -> int:
         return self._batch_ends[-1] if self._batch_ends else 0
@@ -52,12 +52,15 @@ class TextSpill:
 
     def get(self, index: int) -> str:
         """The text appended ``index``-th (0-based); reading closes the store for appending."""
-        reader = self._open()
+        if not self._columns:
+            reader = self._open()
+            # zero-copy views of the memory map: keeping them all costs no memory
+            self._columns = [
+                reader.get_batch(number).column(0) for number in range(len(self._batch_ends))
+            ]
         batch = int(np.searchsorted(self._batch_ends, index, side="right"))
-        if self._cached is None or self._cached[0] != batch:
-            self._cached = (batch, reader.get_batch(batch).column(0))
         first = self._batch_ends[batch - 1] if batch else 0
-        return str(self._cached[1][index - first].as_py())
+        return str(self._columns[batch][index - first].as_py())
 
     def close(self) -> None:
         if self._writer is not None:
@@ -65,7 +68,7 @@ class TextSpill:
             self._sink.close()
             self._writer = None
         self._reader = None
-        self._cached = None
+        self._columns = []
         self._folder.cleanup()
 
     def __enter__(self) -> TextSpill:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
 @njit(cache=True, nogil=True)
@@ -47,4 +47,21 @@ def pairs_from_sorted(keys, documents, max_bucket_size):
                     out[position, 1] = documents[second]
                     position += 1
         start = stop
+    return out
+
+
+@njit(cache=True, parallel=True)
+def estimate_jaccard(pairs, signatures):
+    """Share of equal signature values for each pair: the MinHash estimate of its Jaccard."""
+    count = pairs.shape[0]
+    permutations = signatures.shape[1]
+    out = np.empty(count, dtype=np.float64)
+    for index in prange(count):
+        first = signatures[pairs[index, 0]]
+        second = signatures[pairs[index, 1]]
+        equal = 0
+        for permutation in range(permutations):
+            if first[permutation] == second[permutation]:
+                equal += 1
+        out[index] = equal / permutations
     return out

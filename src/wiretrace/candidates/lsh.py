@@ -63,13 +63,9 @@ def likely_pairs(
     """
     if pairs.size == 0:
         return pairs
-    kept: list[NDArray[np.int64]] = []
-    for start in range(0, len(pairs), 1 << 16):  # chunks bound the temporary memory
-        chunk = pairs[start : start + (1 << 16)]
-        first, second = chunk[:, 0], chunk[:, 1]
-        jaccard = (signatures[first] == signatures[second]).mean(axis=1)
-        size_first, size_second = sizes[first], sizes[second]
-        intersection = jaccard * (size_first + size_second) / (1.0 + jaccard)
-        containment = intersection / np.maximum(np.minimum(size_first, size_second), 1)
-        kept.append(chunk[(jaccard >= jaccard_min) | (containment >= containment_min)])
-    return np.concatenate(kept)
+    jaccard = kernels.estimate_jaccard(pairs, signatures)
+    size_first, size_second = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    intersection = jaccard * (size_first + size_second) / (1.0 + jaccard)
+    containment = intersection / np.maximum(np.minimum(size_first, size_second), 1)
+    kept: NDArray[np.int64] = pairs[(jaccard >= jaccard_min) | (containment >= containment_min)]
+    return kept

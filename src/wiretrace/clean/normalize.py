@@ -7,6 +7,7 @@ the original text through ``CleanText.starts`` / ``CleanText.ends``.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -90,23 +91,54 @@ class CleanText:
         return int(self.starts[start]), int(self.ends[end - 1])
 
 
+@functools.lru_cache(maxsize=65536)
+def _changes_length(char: str) -> bool:
+    """Whether NFKC + casefold may not map ``char`` to exactly one character on its own:
+    expansions ("ß", "ﬁ", "…"), combining marks (they compose with their base) and Hangul
+    conjoining jamo (they compose with each other)."""
+    return (
+        len(unicodedata.normalize("NFKC", char).casefold()) != 1
+        or unicodedata.combining(char) != 0
+        or 0x1100 <= ord(char) <= 0x11FF
+    )
+
+
 def _normalize_with_map(text: str) -> tuple[str, NDArray[np.int64], NDArray[np.int64]]:
-    """NFKC + casefold, one base character and its combining marks at a time, so that every
-    output character knows its original span (only used when lengths change)."""
+    """NFKC + casefold keeping every output character's original span (used only when the
+    length changes). Runs of ordinary characters map one to one; each special character is
+    normalised with its base and its combining marks as one cluster."""
+    special = "".join(char for char in set(text) if _changes_length(char))
+    if not special:
+        return unicodedata.normalize("NFKC", text).casefold(), _NO_OFFSETS, _NO_OFFSETS
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    index, size = 0, len(text)
-    while index < size:
+    starts: list[NDArray[np.int64]] = []
+    ends: list[NDArray[np.int64]] = []
+    position, size = 0, len(text)
+
+    def ordinary(stop: int) -> None:
+        if stop > position:
+            pieces.append(unicodedata.normalize("NFKC", text[position:stop]).casefold())
+            starts.append(np.arange(position, stop, dtype=np.int64))
+            ends.append(starts[-1] + 1)
+
+    for found in re.finditer(f"[{re.escape(special)}]", text) if special else ():
+        index = found.start()
+        if index < position:
+            continue  # already inside the previous cluster
+        base = index - 1 if unicodedata.combining(text[index]) and index > position else index
+        ordinary(base)
         stop = index + 1
         while stop < size and unicodedata.combining(text[stop]):
             stop += 1
-        piece = unicodedata.normalize("NFKC", text[index:stop]).casefold()
+        piece = unicodedata.normalize("NFKC", text[base:stop]).casefold()
         pieces.append(piece)
-        starts.extend([index] * len(piece))
-        ends.extend([stop] * len(piece))
-        index = stop
-    return "".join(pieces), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+        starts.append(np.full(len(piece), base, dtype=np.int64))
+        ends.append(np.full(len(piece), stop, dtype=np.int64))
+        position = stop
+    ordinary(size)
+    if not pieces:
+        return "", np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return "".join(pieces), np.concatenate(starts), np.concatenate(ends)
 
 
 def clean_text(text: str, *, offsets: bool = True) -> CleanText:
@@ -115,12 +147,11 @@ def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     Steps: NFKC, case folding, quotes and dashes to ASCII, whitespace runs to one space (or
     one newline when the run breaks a line), no leading or trailing whitespace.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    identity = len(folded) == len(text)  # the common case: one clean character per original
-    if identity:
-        starts = ends = _NO_OFFSETS
+    if text.isascii():  # the common case: one clean character per original character
+        folded, starts, ends = text.lower(), _NO_OFFSETS, _NO_OFFSETS
     else:
         folded, starts, ends = _normalize_with_map(text)
+    identity = starts is _NO_OFFSETS
     codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     size = codes.size
     out_codes = np.empty(size, dtype=np.uint32)

@@ -40,11 +40,31 @@ class Prepared:
         )
 
 
+def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """np.unique for one small array, without its general-purpose overhead."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def member_of(values: NDArray[np.uint64], ordered: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """For each value, whether it is in the sorted array ``ordered``."""
+    if ordered.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    index = np.minimum(np.searchsorted(ordered, values), ordered.size - 1)
+    found: NDArray[np.bool_] = ordered[index] == values
+    return found
+
+
 def prepare(text: str, shingle_size: int) -> Prepared:
     clean = clean_text(text)
     words = words_and_shingles(clean, shingle_size)
     return Prepared(
-        clean=clean, words=words, unique=np.unique(words.shingles), shingle_size=shingle_size
+        clean=clean, words=words, unique=sorted_unique(words.shingles), shingle_size=shingle_size
     )
 
 
@@ -65,8 +85,8 @@ class WordPassage:
 
 def _seeds(a: Prepared, b: Prepared, shared: NDArray[np.uint64]) -> NDArray[np.int64]:
     """All ``(i, j)`` with shingle ``i`` of a equal to shingle ``j`` of b, sorted by diagonal."""
-    positions_a = np.flatnonzero(np.isin(a.words.shingles, shared, assume_unique=False))
-    positions_b = np.flatnonzero(np.isin(b.words.shingles, shared, assume_unique=False))
+    positions_a = np.flatnonzero(member_of(a.words.shingles, shared))
+    positions_b = np.flatnonzero(member_of(b.words.shingles, shared))
     hashes_b = b.words.shingles[positions_b]
     order = np.argsort(hashes_b, kind="stable")
     hashes_b, positions_b = hashes_b[order], positions_b[order]

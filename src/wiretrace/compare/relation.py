@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wiretrace.compare.align import Prepared, align, coverage
+from wiretrace.compare.align import Prepared, align, coverage, member_of
 from wiretrace.config import ScanConfig
 from wiretrace.records import Match, Passage, Relation
 
@@ -29,7 +29,7 @@ def compare_pair(
     words_a, words_b = len(a.words), len(b.words)
     if words_a == 0 or words_b == 0:
         return None
-    shared = np.intersect1d(a.unique, b.unique, assume_unique=True)
+    shared = a.unique[member_of(a.unique, b.unique)]
     intersection = int(shared.size)
     if intersection == 0:
         return None
