@@ -52,12 +52,10 @@ def word_table() -> NDArray[np.uint8]:
     them. Characters that folding rewrites (some quote-like ones are modifier letters) never
     belong to words, so folding cannot change the words. Built once (~0.1 s).
     """
-    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
-    for code in range(UNICODE_SIZE):
-        if 0xD800 <= code < 0xE000:
-            continue
-        if unicodedata.category(chr(code))[0] in "LMN":
-            table[code] = 1
+    category = unicodedata.category
+    table = np.frombuffer(
+        bytes(category(chr(code))[0] in "LMN" for code in range(UNICODE_SIZE)), dtype=np.uint8
+    ).copy()
     folded = _fold_table()
     table[folded != np.arange(UNICODE_SIZE, dtype=np.uint32)] = 0
     return table
