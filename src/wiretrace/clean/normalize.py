@@ -145,8 +145,14 @@ def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     Steps: NFKC, case folding, quotes and dashes to ASCII, whitespace runs to one space (or
     one newline when the run breaks a line), no leading or trailing whitespace.
     """
-    if text.isascii():  # the common case: one clean character per original character
-        folded, starts, ends = text.lower(), _NO_OFFSETS, _NO_OFFSETS
+    # The common cases map one clean character to one original character: ASCII, and text
+    # already in NFKC whose case folding keeps its length (folding never shortens a character,
+    # so an equal length means one to one). C-speed checks; the mapping path is the exception.
+    starts = ends = _NO_OFFSETS
+    if text.isascii():
+        folded = text.lower()
+    elif unicodedata.is_normalized("NFKC", text) and len(folded := text.casefold()) == len(text):
+        pass
     else:
         folded, starts, ends = _normalize_with_map(text)
     identity = starts is _NO_OFFSETS

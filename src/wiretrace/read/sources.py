@@ -10,6 +10,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ _SUFFIXES: dict[str, Format] = {
     ".parquet": "parquet",
 }
 SUPPORTED = "`.txt`, `.jsonl`, `.csv` (each optionally `.gz`) and `.parquet`"
+# JSON may escape lone surrogates (\ud800-\udfff), which are not text; only lines holding
+# such an escape need the slower check of every value.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _CSV_FIELD_LIMIT = 1 << 30  # news pages can be long; the stdlib default (128 KiB) is not enough
 
 
@@ -236,7 +240,7 @@ def _read_jsonl(file: InputFile, fields: FieldNames) -> Iterator[Document | Skip
                 if not isinstance(record, dict):
                     yield Skipped(location, "malformed_line", "a line must be a JSON object")
                     continue
-                if any(
+                if _SURROGATE_ESCAPE.search(raw) and any(
                     isinstance(value, str) and _has_surrogates(value) for value in record.values()
                 ):
                     detail = "an unpaired surrogate escape (\\ud800-\\udfff) is not text"
