@@ -34,13 +34,14 @@ def test_recall_against_brute_force() -> None:
     texts = _corpus(seed=11)
     cleaned = [clean_text(text, offsets=False) for text in texts]
     sketches = sketch_texts(cleaned, 5, Permutations.create(config.num_perm, config.seed))
-    numbers = np.arange(len(texts), dtype=np.int64)
-    found = {
-        tuple(pair)
-        for pair in candidate_pairs(sketches.signatures, numbers, config.lsh(), 500).tolist()
-    }
+    sizes = np.maximum(sketches.word_counts - 4, 1)
+    pairs, collisions = candidate_pairs(
+        sketches.signatures, sizes, config.lsh(), config.estimate_floors(), 500
+    )
+    found = {tuple(pair) for pair in pairs.tolist()}
+    assert collisions >= len(found)
     sets = [set(words_and_shingles(clean_text(text), 5).shingles.tolist()) for text in texts]
-    targets, related = set(), set()
+    targets, related, far = set(), set(), set()
     for first, second in itertools.combinations(range(len(texts)), 2):
         shared = len(sets[first] & sets[second])
         if not shared:
@@ -51,19 +52,23 @@ def test_recall_against_brute_force() -> None:
         containment = shared / small
         if jaccard >= 0.5 or (containment >= 0.8 and small / large >= config.min_length_ratio):
             targets.add((first, second))
+        if jaccard < 0.05 and containment < 0.3:
+            far.add((first, second))
     assert len(targets) >= 40  # most planted copies are targets; some edits fall below
     recall = len(targets & found) / len(targets)
     assert recall >= 0.97, recall
     assert found <= related  # pairs sharing no shingle are never proposed
+    assert not found & far  # nor pairs far below both targets
 
 
 def test_oversized_bucket_is_linked_as_a_star() -> None:
     config = ScanConfig()
     text = clean_text(random_text(random.Random(1), 100), offsets=False)
     sketches = sketch_texts([text] * 30, 5, Permutations.create(config.num_perm, config.seed))
-    numbers = np.arange(30, dtype=np.int64)
-    everything = candidate_pairs(sketches.signatures, numbers, config.lsh(), max_bucket_size=500)
-    star = candidate_pairs(sketches.signatures, numbers, config.lsh(), max_bucket_size=10)
+    sizes = np.full(30, 96, dtype=np.int64)
+    floors = config.estimate_floors()
+    everything, _ = candidate_pairs(sketches.signatures, sizes, config.lsh(), floors, 500)
+    star, _ = candidate_pairs(sketches.signatures, sizes, config.lsh(), floors, 10)
     assert len(everything) == 30 * 29 // 2
     assert len(star) == 29
     assert set(star[:, 0].tolist()) == {0}

@@ -169,6 +169,12 @@ def scan_options(function: F) -> F:
             help="Shortest verbatim passage reported, in words.",
         ),
         click.option(
+            "--workers",
+            default=0,
+            show_default=True,
+            help="Processes that clean and sketch large inputs (0: one per core).",
+        ),
+        click.option(
             "--quiet",
             "-q",
             is_flag=True,

@@ -65,6 +65,10 @@ class ScanConfig:
     - ``contained_coverage``: ... of the smaller document only (the larger one is lower).
     - ``min_passage_words``: the shortest verbatim passage reported (words).
     - ``max_gap_words``: edits up to this many words inside a passage are bridged.
+    - ``workers``: processes that clean and sketch once the input is larger than two
+      batches (0: one per core; 1, the library default: everything in this process). Worker
+      processes are spawned, so a script that asks for them needs the usual
+      ``if __name__ == "__main__":`` guard; the CLI uses one per core.
     """
 
     shingle_size: int = 5
@@ -81,6 +85,7 @@ class ScanConfig:
     max_gap_words: int = 6
     max_bucket_size: int = 500
     batch_size: int = 2048
+    workers: int = 1
     fields: FieldNames = field(default_factory=FieldNames)
 
     def __post_init__(self) -> None:
@@ -106,6 +111,8 @@ class ScanConfig:
             raise ConfigError(f"max_gap_words must be >= 0, got {self.max_gap_words!r}")
         if self.max_bucket_size < 2:
             raise ConfigError(f"max_bucket_size must be >= 2, got {self.max_bucket_size!r}")
+        if self.workers < 0:
+            raise ConfigError(f"workers must be >= 0 (0: one per core), got {self.workers!r}")
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size!r}")
 

@@ -18,14 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.candidates import candidate_pairs, likely_pairs
-from wiretrace.clean import CleanText, clean_text
+from wiretrace.backend import BatchRunner, BatchSketch
+from wiretrace.candidates import candidate_pairs
 from wiretrace.compare import Prepared, compare_pair, prepare
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
 from wiretrace.read import read_documents
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped
-from wiretrace.sketch import Permutations, sketch_texts
 from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
@@ -67,7 +66,7 @@ class DocumentRows:
     status: list[str] = field(default_factory=list)
     source: list[str] = field(default_factory=list)
 
-    def add(self, document: Document, clean_chars: int) -> int:
+    def add(self, document: Document, clean_chars: int | None = None) -> int:
         self.id.append(document.id)
         self.outlet.append(document.outlet)
         self.url.append(document.url)
@@ -140,16 +139,18 @@ def _sketch_stage(
     rows: DocumentRows,
     log: list[Skipped],
 ) -> _Sketched:
-    permutations = Permutations.create(config.num_perm, config.seed)
     sketched = _Sketched()
     seen: dict[str, str] = {}
-    batch: list[tuple[Document, CleanText, int]] = []
+    batch: list[tuple[Document, int]] = []
 
-    def flush() -> None:
-        sketches = sketch_texts([clean for _, clean, _ in batch], config.shingle_size, permutations)
+    def deliver(documents: list[tuple[Document, int]], sketches: BatchSketch) -> None:
         texts = []
-        for (document, _, row), signature, words in zip(
-            batch, sketches.signatures, sketches.word_counts.tolist(), strict=True
+        for (document, row), signature, words, clean_chars in zip(
+            documents,
+            sketches.signatures,
+            sketches.word_counts.tolist(),
+            sketches.clean_chars.tolist(),
+            strict=True,
         ):
             if words == 0:
                 reason = Skipped(document.source, "no_words", "no letters or digits", document.id)
@@ -157,42 +158,46 @@ def _sketch_stage(
                 rows.mark_skipped(row, reason.reason)
                 reporter.warn(f"skipped {document.source}: no words: {reason.detail}")
                 continue
+            rows.clean_chars[row] = clean_chars
             sketched.rows.append(row)
             sketched.signatures.append(signature)
             sketched.shingles.append(max(1, words - config.shingle_size + 1))
             texts.append(document.text)
         spill.append(texts)
+
+    runner: BatchRunner[list[tuple[Document, int]]] = BatchRunner(config.workers, 2, deliver)
+
+    def flush() -> None:
+        texts = [document.text for document, _ in batch]
+        runner.submit(list(batch), texts, config.shingle_size, config.num_perm, config.seed)
         batch.clear()
 
     with reporter.stage("read, clean, sketch", None) as advance:
-        for item in read_documents(inputs, config.fields):
-            advance(1)
-            if isinstance(item, Skipped):
-                _skip(item, rows, log, reporter)
-                continue
-            first = seen.get(item.id)
-            if first is not None:
-                detail = f"id {item.id!r} already read at {first}"
-                _skip(
-                    Skipped(item.source, "duplicate_id", detail, item.id), rows, log, reporter, item
-                )
-                continue
-            seen[item.id] = item.source
-            if not item.text.strip():
-                _skip(
-                    Skipped(item.source, "empty_text", "no text", item.id),
-                    rows,
-                    log,
-                    reporter,
-                    item,
-                )
-                continue
-            clean = clean_text(item.text, offsets=False)
-            batch.append((item, clean, rows.add(item, len(clean))))
-            if len(batch) >= config.batch_size:
+        try:
+            for item in read_documents(inputs, config.fields):
+                advance(1)
+                if isinstance(item, Skipped):
+                    _skip(item, rows, log, reporter)
+                    continue
+                first = seen.get(item.id)
+                if first is not None:
+                    detail = f"id {item.id!r} already read at {first}"
+                    duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+                    _skip(duplicate, rows, log, reporter, item)
+                    continue
+                seen[item.id] = item.source
+                if not item.text.strip():
+                    empty = Skipped(item.source, "empty_text", "no text", item.id)
+                    _skip(empty, rows, log, reporter, item)
+                    continue
+                batch.append((item, rows.add(item)))
+                if len(batch) >= config.batch_size:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
+            runner.finish()
+        finally:
+            runner.close()
     return sketched
 
 
@@ -254,14 +259,15 @@ def scan(
         started = time.perf_counter()
         with reporter.stage("candidates", None) as advance:
             if sketched.signatures:
-                signatures = np.stack(sketched.signatures)
-                numbers = np.arange(len(sketched.rows), dtype=np.int64)
-                collisions = candidate_pairs(signatures, numbers, banding, config.max_bucket_size)
-                sizes = np.array(sketched.shingles, dtype=np.int64)
-                jaccard_min, containment_min = config.estimate_floors()
-                pairs = likely_pairs(collisions, signatures, sizes, jaccard_min, containment_min)
+                pairs, collisions = candidate_pairs(
+                    np.stack(sketched.signatures),
+                    np.array(sketched.shingles, dtype=np.int64),
+                    banding,
+                    config.estimate_floors(),
+                    config.max_bucket_size,
+                )
             else:
-                collisions = pairs = np.empty((0, 2), dtype=np.int64)
+                pairs, collisions = np.empty((0, 2), dtype=np.int64), 0
             advance(len(pairs))
         timings["candidates"] = time.perf_counter() - started
 
@@ -278,9 +284,7 @@ def scan(
     groups = duplicate_groups(matches, facts)
     timings["group"] = time.perf_counter() - started
 
-    summary = _summary(
-        paths, config, rows, log, matches, groups, (len(collisions), len(pairs)), timings
-    )
+    summary = _summary(paths, config, rows, log, matches, groups, (collisions, len(pairs)), timings)
     return ScanResult(
         documents=rows,
         matches=tuple(matches),

@@ -1,5 +1,5 @@
-"""Candidates: signatures -> candidate pairs (LSH banding)."""
+"""Candidates: signatures -> candidate pairs (LSH banding, then the signature estimate)."""
 
-from wiretrace.candidates.lsh import candidate_pairs, likely_pairs
+from wiretrace.candidates.lsh import candidate_pairs
 
-__all__ = ["candidate_pairs", "likely_pairs"]
+__all__ = ["candidate_pairs"]

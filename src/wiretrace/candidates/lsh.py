@@ -24,48 +24,35 @@ def _band_keys(band: NDArray[np.uint32], band_index: int) -> NDArray[np.uint64]:
 
 def candidate_pairs(
     signatures: NDArray[np.uint32],
-    documents: NDArray[np.int64],
+    sizes: NDArray[np.int64],
     banding: LshBanding,
+    floors: tuple[float, float],
     max_bucket_size: int,
-) -> NDArray[np.int64]:
-    """Unique pairs ``(i, j)``, ``i < j``, of document numbers whose signatures share a band.
+) -> tuple[NDArray[np.int64], int]:
+    """Unique pairs ``(i, j)``, ``i < j``, of signature rows that share a band and whose
+    MinHash estimates reach either floor (``ScanConfig.estimate_floors``), and the number of
+    band collisions looked at.
 
-    ``signatures[k]`` belongs to document number ``documents[k]``.
+    Band collisions also happen between documents that share only a sentence or two; the
+    signatures already estimate their similarity, so those are dropped here. ``sizes`` are
+    shingles per document: the intersection is estimated from the Jaccard estimate J as
+    J * (|A| + |B|) / (1 + J), the containment of the smaller document from that.
     """
+    count = signatures.shape[0]
     found: list[NDArray[np.int64]] = []
+    collisions = 0
+    documents = np.arange(count, dtype=np.int64)
     for band_index in range(banding.bands):
         columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
         keys = _band_keys(signatures[:, columns], band_index)
-        order = np.argsort(keys, kind="stable")
-        pairs = kernels.pairs_from_sorted(keys[order], documents[order], max_bucket_size)
+        order = np.argsort(keys)
+        pairs, looked_at = kernels.likely_pairs_from_sorted(
+            keys[order], documents[order], max_bucket_size, signatures, sizes, *floors
+        )
+        collisions += int(looked_at)
         if pairs.size:
             found.append(pairs)
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    pairs.sort(axis=1)
-    width = np.int64(int(documents.max()) + 1)
-    unique = np.unique(pairs[:, 0] * width + pairs[:, 1])
-    return np.stack((unique // width, unique % width), axis=1)
-
-
-def likely_pairs(
-    pairs: NDArray[np.int64],
-    signatures: NDArray[np.uint32],
-    sizes: NDArray[np.int64],
-    jaccard_min: float,
-    containment_min: float,
-) -> NDArray[np.int64]:
-    """The pairs whose MinHash estimates reach either floor (``ScanConfig.estimate_floors``).
-
-    ``pairs`` index ``signatures`` and ``sizes`` (shingles per document). The intersection is
-    estimated from the Jaccard estimate J and the sizes as J * (|A| + |B|) / (1 + J).
-    """
-    if pairs.size == 0:
-        return pairs
-    jaccard = kernels.estimate_jaccard(pairs, signatures)
-    size_first, size_second = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
-    intersection = jaccard * (size_first + size_second) / (1.0 + jaccard)
-    containment = intersection / np.maximum(np.minimum(size_first, size_second), 1)
-    kept: NDArray[np.int64] = pairs[(jaccard >= jaccard_min) | (containment >= containment_min)]
-    return kept
+        return np.empty((0, 2), dtype=np.int64), collisions
+    unique = np.unique(np.concatenate(found))
+    return np.stack((unique // count, unique % count), axis=1), collisions

@@ -1,0 +1,108 @@
+"""The local backend: stage functions over batches, run in this process or a process pool.
+
+Reading stays in this process (it is one stream); cleaning and sketching, the CPU-bound part,
+go to worker processes once the input has proved larger than ``pool_after_batches`` batches,
+so that small inputs never pay the workers' start-up (~1-2 s: they are spawned, not forked,
+because forking a process that already runs numba or pyarrow threads is unsafe). Results come
+back in submission order, so a run gives the same output with any number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.clean import clean_text
+from wiretrace.sketch import Permutations, sketch_texts
+
+Tag = TypeVar("Tag")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BatchSketch:
+    """What sketching one batch of texts returns, per text."""
+
+    signatures: NDArray[np.uint32]
+    word_counts: NDArray[np.int64]
+    clean_chars: NDArray[np.int64]
+
+
+def sketch_batch(texts: list[str], shingle_size: int, num_perm: int, seed: int) -> BatchSketch:
+    """Clean and sketch a batch of texts: the stage function the workers run."""
+    cleaned = [clean_text(text, offsets=False) for text in texts]
+    sketches = sketch_texts(cleaned, shingle_size, Permutations.create(num_perm, seed))
+    lengths = np.fromiter((len(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
+    return BatchSketch(sketches.signatures, sketches.word_counts, lengths)
+
+
+def _start_worker() -> None:
+    import numba
+
+    numba.set_num_threads(1)  # the pool already uses every core
+    sketch_batch(["warm up the compiled kernels"], 5, 8, 0)
+
+
+def resolve_workers(workers: int) -> int:
+    """0 means one worker per core."""
+    return workers if workers > 0 else max(1, os.cpu_count() or 1)
+
+
+class BatchRunner(Generic[Tag]):
+    """Runs ``sketch_batch`` on submitted batches and hands results back in order."""
+
+    def __init__(
+        self,
+        workers: int,
+        pool_after_batches: int,
+        deliver: Callable[[Tag, BatchSketch], None],
+    ) -> None:
+        self._workers = resolve_workers(workers)
+        self._pool_after = pool_after_batches
+        self._deliver = deliver
+        self._submitted = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[tuple[Tag, Future[BatchSketch]]] = deque()
+
+    def submit(
+        self, tag: Tag, texts: list[str], shingle_size: int, num_perm: int, seed: int
+    ) -> None:
+        self._submitted += 1
+        if self._pool is None and self._workers > 1 and self._submitted > self._pool_after:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+            )
+        if self._pool is None:
+            self._deliver(tag, sketch_batch(texts, shingle_size, num_perm, seed))
+            return
+        future = self._pool.submit(sketch_batch, texts, shingle_size, num_perm, seed)
+        self._pending.append((tag, future))
+        while len(self._pending) > 2 * self._workers:  # bound the batches held in memory
+            self._deliver_oldest()
+
+    def _deliver_oldest(self) -> None:
+        tag, future = self._pending.popleft()
+        self._deliver(tag, future.result())
+
+    def finish(self) -> None:
+        """Deliver every pending result and stop the workers."""
+        try:
+            while self._pending:
+                self._deliver_oldest()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
