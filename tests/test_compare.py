@@ -81,3 +81,12 @@ def test_reordered_paragraphs_give_one_passage_each() -> None:
     match = _compare("\n\n".join(paragraphs), "\n\n".join(reversed(paragraphs)))
     assert match is not None and match.relation == Relation.NEAR_DUPLICATE
     assert len(match.passages) == 4
+
+
+def test_coverage_counts_overlapping_passages_once() -> None:
+    from wiretrace.compare.align import WordPassage, coverage
+
+    passages = [WordPassage(0, 10, 50, 60, 6), WordPassage(5, 20, 0, 15, 11)]
+    assert coverage(passages, 40, "a") == pytest.approx(20 / 40)
+    assert coverage(passages, 100, "b") == pytest.approx(25 / 100)
+    assert coverage([], 0, "a") == 0.0

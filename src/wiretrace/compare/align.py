@@ -107,10 +107,13 @@ def coverage(passages: list[WordPassage], words: int, side: str) -> float:
     """Share of a document's words inside at least one passage (``side`` is "a" or "b")."""
     if words == 0:
         return 0.0
-    covered = np.zeros(words, dtype=bool)
-    for passage in passages:
-        if side == "a":
-            covered[passage.a_start : passage.a_end] = True
-        else:
-            covered[passage.b_start : passage.b_end] = True
-    return float(covered.mean())
+    if side == "a":
+        spans = sorted((passage.a_start, passage.a_end) for passage in passages)
+    else:
+        spans = sorted((passage.b_start, passage.b_end) for passage in passages)
+    covered, reach = 0, 0
+    for start, end in spans:  # union of intervals
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    return covered / words
