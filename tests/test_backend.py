@@ -1,0 +1,50 @@
+"""The local backend gives identical results in this process and with worker processes."""
+
+from __future__ import annotations
+
+import json
+import random
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.corpus import edit, random_text, truncate
+from wiretrace import ScanConfig, backend, scan
+
+
+def _corpus(path: Path) -> None:
+    generator = random.Random(2)
+    originals = [random_text(generator, generator.randint(100, 300)) for _ in range(150)]
+    texts = list(originals)
+    for original in generator.sample(originals, 60):
+        texts.append(generator.choice([edit(generator, original, 0.03), truncate(original, 0.5)]))
+    with path.open("w", encoding="utf-8") as stream:
+        for number, text in enumerate(texts):
+            stream.write(json.dumps({"id": f"d{number:04d}", "text": text}) + "\n")
+        stream.write("not json\n")
+
+
+def test_worker_processes_give_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    _corpus(corpus)
+    started: list[int] = []
+
+    class CountingPool(ProcessPoolExecutor):
+        def __init__(self, *arguments: Any, **options: Any) -> None:
+            started.append(options["max_workers"])
+            super().__init__(*arguments, **options)
+
+    monkeypatch.setattr(backend, "ProcessPoolExecutor", CountingPool)
+    alone = scan([corpus], ScanConfig(workers=1, batch_size=16))
+    assert started == []
+    pooled = scan([corpus], ScanConfig(workers=2, batch_size=16))  # > 2 batches: the pool runs
+    assert started == [2]
+    assert alone.matches == pooled.matches
+    assert alone.groups == pooled.groups
+    assert alone.documents == pooled.documents
+    assert len(alone.matches) >= 50
+    assert alone.summary["counts"]["skipped_by_reason"] == {"malformed_line": 1}
