@@ -32,7 +32,7 @@ OK = "ok"
 UNSUPPORTED_FILE = "unsupported_file"
 # Relations that need parts of later stages (semantic models, story clustering).
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
-_PREPARED_CACHE = 4096
+_PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
 
 
 class Reporter(Protocol):
@@ -114,6 +114,7 @@ class _Sketched:
     """Signatures of the documents that can be matched, and how to find their texts again."""
 
     rows: list[int] = field(default_factory=list)  # row in DocumentRows
+    ids: list[str] = field(default_factory=list)
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     shingles: list[int] = field(default_factory=list)
 
@@ -160,6 +161,7 @@ def _sketch_stage(
                 continue
             rows.clean_chars[row] = clean_chars
             sketched.rows.append(row)
+            sketched.ids.append(document.id)
             sketched.signatures.append(signature)
             sketched.shingles.append(max(1, words - config.shingle_size + 1))
             texts.append(document.text)
@@ -204,7 +206,6 @@ def _sketch_stage(
 def _compare_stage(
     pairs: NDArray[np.int64],
     sketched: _Sketched,
-    rows: DocumentRows,
     spill: TextSpill,
     config: ScanConfig,
     reporter: Reporter,
@@ -225,9 +226,7 @@ def _compare_stage(
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:
         for first, second in pairs.tolist():
-            a_id = rows.id[sketched.rows[first]]
-            b_id = rows.id[sketched.rows[second]]
-            assert a_id is not None and b_id is not None  # rows of sketched documents have ids
+            a_id, b_id = sketched.ids[first], sketched.ids[second]
             match = compare_pair(a_id, prepared(first), b_id, prepared(second), config)
             if match is not None:
                 matches.append(match)
@@ -272,15 +271,14 @@ def scan(
         timings["candidates"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter)
+        matches = _compare_stage(pairs, sketched, spill, config, reporter)
         timings["compare"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    facts: dict[str, DocumentFacts] = {}
-    for row in sketched.rows:
-        doc_id = rows.id[row]
-        if doc_id is not None:
-            facts[doc_id] = DocumentFacts(rows.published[row], rows.clean_chars[row] or 0)
+    facts = {
+        doc_id: DocumentFacts(rows.published[row], rows.clean_chars[row] or 0)
+        for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
+    }
     groups = duplicate_groups(matches, facts)
     timings["group"] = time.perf_counter() - started
 

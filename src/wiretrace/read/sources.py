@@ -57,7 +57,7 @@ class InputFile:
         return name[: -len(Path(name).suffix)] if Path(name).suffix else name
 
 
-def _classify(path: Path) -> InputFile | None:
+def classify(path: Path) -> InputFile | None:
     suffixes = [suffix.lower() for suffix in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] == ".gz"
     if compressed:
@@ -86,7 +86,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Skipped
             for child in sorted(path.rglob("*")):
                 if child.is_dir() or any(part.startswith(".") for part in child.parts[-1:]):
                     continue
-                found = _classify(child)
+                found = classify(child)
                 if found is None:
                     ignored.append(
                         Skipped(
@@ -98,7 +98,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Skipped
                 else:
                     files.append(found)
         else:
-            found = _classify(path)
+            found = classify(path)
             if found is None:
                 raise InputError(
                     f"cannot read {path}: unsupported file type; wiretrace reads {SUPPORTED}"
@@ -107,7 +107,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Skipped
     return files, ignored
 
 
-def _open_binary(file: InputFile) -> IO[bytes]:
+def open_binary(file: InputFile) -> IO[bytes]:
     try:
         if file.gzip:
             return cast(IO[bytes], gzip.open(file.path, "rb"))
@@ -202,7 +202,7 @@ class _RecordMapper:
 
 
 def _read_txt(file: InputFile) -> Iterator[Document | Skipped]:
-    with _open_binary(file) as stream:
+    with open_binary(file) as stream:
         try:
             data = stream.read()
         except (OSError, EOFError) as error:
@@ -223,7 +223,7 @@ def _read_txt(file: InputFile) -> Iterator[Document | Skipped]:
 
 def _read_jsonl(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
     mapper = _RecordMapper(file, fields)
-    with _open_binary(file) as stream:
+    with open_binary(file) as stream:
         try:
             for number, raw in enumerate(stream, start=1):
                 location = f"{file.path}:{number}"
@@ -254,7 +254,7 @@ def _read_jsonl(file: InputFile, fields: FieldNames) -> Iterator[Document | Skip
 def _read_csv(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
     csv.field_size_limit(min(sys.maxsize, _CSV_FIELD_LIMIT))
     mapper = _RecordMapper(file, fields)
-    with _open_binary(file) as binary:
+    with open_binary(file) as binary:
         # surrogateescape keeps undecodable bytes visible per record instead of failing the file
         stream = io.TextIOWrapper(
             binary, encoding="utf-8-sig", errors="surrogateescape", newline=""

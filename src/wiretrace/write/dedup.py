@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
-from wiretrace.read.sources import InputFile, _classify, _open_binary, discover, read_file
+from wiretrace.read.sources import InputFile, classify, discover, open_binary, read_file
 from wiretrace.records import Document
 from wiretrace.write.atomic import atomic_path
 
@@ -36,7 +36,7 @@ def _copy_jsonl(files: list[InputFile], kept: set[str], target: Path, compressed
     written = 0
     with _open_out(target, compressed) as out:
         for file in files:
-            with _open_binary(file) as stream:
+            with open_binary(file) as stream:
                 for number, raw in enumerate(stream, start=1):
                     if f"{file.path}:{number}" in kept:
                         out.write(raw if raw.endswith(b"\n") else raw + b"\n")
@@ -51,7 +51,7 @@ def _copy_csv(files: list[InputFile], kept: set[str], target: Path, compressed: 
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         writer = csv.writer(out)
         for file in files:
-            with _open_binary(file) as stream:
+            with open_binary(file) as stream:
                 text = io.TextIOWrapper(
                     stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
                 )
@@ -181,7 +181,7 @@ def dedup(
         raise InputError(f"--out {target} exists; remove it or name another output")
     files, _ = discover(inputs)
     formats = {file.format for file in files}
-    wanted = _classify(target)
+    wanted = classify(target)
     if wanted is None and target.suffix:
         raise InputError(
             f"--out {target}: unsupported type; end it in .jsonl, .csv (optionally .gz) or .parquet"
