@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,6 +47,9 @@ def sketch_batch(texts: list[str], shingle_size: int, num_perm: int, seed: int) 
 def _start_worker() -> None:
     import numba
 
+    # Ctrl-C reaches the whole process group: the parent stops the pool, the workers must
+    # not print tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     numba.set_num_threads(1)  # the pool already uses every core
     sketch_batch(["warm up the compiled kernels"], 5, 8, 0)
 
