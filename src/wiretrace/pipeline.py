@@ -32,6 +32,7 @@ OK = "ok"
 UNSUPPORTED_FILE = "unsupported_file"
 # Relations that need parts of later stages (semantic models, story clustering).
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
+_PROGRESS_EVERY = 256
 _PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
 
 
@@ -176,8 +177,11 @@ def _sketch_stage(
 
     with reporter.stage("read, clean, sketch", None) as advance:
         try:
+            read = 0
             for item in read_documents(inputs, config.fields):
-                advance(1)
+                read += 1
+                if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5% of the scan
+                    advance(_PROGRESS_EVERY)
                 if isinstance(item, Skipped):
                     _skip(item, rows, log, reporter)
                     continue
@@ -198,6 +202,7 @@ def _sketch_stage(
             if batch:
                 flush()
             runner.finish()
+            advance(read % _PROGRESS_EVERY)
         finally:
             runner.close()
     return sketched
