@@ -57,13 +57,6 @@ CONTRACT = {
 SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "quel", "dor", "pha", "sin", "tru", "bex"]
 
 
-@pytest.fixture(autouse=True)
-def plain_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Messages are checked line by line: no forced terminal (colours, live progress bars)."""
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def article(seed: int, words: int = 160) -> str:
     """Sentences of made-up words; different seeds share no run of five words."""
     generator = random.Random(seed)

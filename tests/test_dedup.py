@@ -24,13 +24,6 @@ _VOCABULARY = sorted(
 )
 
 
-@pytest.fixture(autouse=True)
-def plain_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Messages are checked line by line: no forced terminal (colours, live progress bars)."""
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def article(seed: int, words: int = 170) -> str:
     """Varied sentences of made-up words; texts of different seeds share no run of 5 words."""
     generator = random.Random(seed)
