@@ -58,4 +58,3 @@ def test_batch_equals_one_by_one_and_short_documents_get_one_shingle() -> None:
     assert batch.word_counts.tolist() == [3, 6, 0]
     assert len(words_and_shingles(texts[0], 5).shingles) == 1
     assert len(words_and_shingles(texts[1], 5).shingles) == 2
-    assert batch.content_hashes[0] != batch.content_hashes[1]

@@ -298,7 +298,3 @@ def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: A
             )
 
     _run(action)
-
-
-def entry() -> None:  # pragma: no cover - console script shim
-    main()

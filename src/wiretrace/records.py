@@ -56,15 +56,6 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    """A marked span of a document's original text (boilerplate), with its kind."""
-
-    start: int
-    end: int
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
 class Passage:
     """An aligned span pair in original-text character offsets of documents ``a`` and ``b``."""
 

@@ -30,10 +30,6 @@ class Prepared:
     unique: NDArray[np.uint64]
     shingle_size: int
 
-    def shingle_span(self, first: int, last: int) -> tuple[int, int]:
-        """Words covered by shingles ``first..last`` (inclusive), as ``[start, end)``."""
-        return first, min(last + self.shingle_size, len(self.words))
-
     def original_span(self, word_start: int, word_end: int) -> tuple[int, int]:
         """Original-text character span of words ``[word_start, word_end)``."""
         return self.clean.original_span(

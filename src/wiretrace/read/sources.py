@@ -311,7 +311,7 @@ def _read_parquet(file: InputFile, fields: FieldNames) -> Iterator[Document | Sk
         raise InputError(f"cannot read {file.path} as Parquet: {error}") from error
     names = parquet.schema_arrow.names
     mapper.check_fields(names)
-    wanted = [name for name in dict.fromkeys(vars_of(fields)) if name in names]
+    wanted = [name for name in dict.fromkeys(_field_names(fields)) if name in names]
     row = 0
     try:
         for batch in parquet.iter_batches(batch_size=1024, columns=wanted):
@@ -322,7 +322,7 @@ def _read_parquet(file: InputFile, fields: FieldNames) -> Iterator[Document | Sk
         raise InputError(f"cannot read {file.path}: {error}") from error
 
 
-def vars_of(fields: FieldNames) -> list[str]:
+def _field_names(fields: FieldNames) -> list[str]:
     return [fields.id, fields.text, fields.title, fields.url, fields.outlet, fields.published]
 
 

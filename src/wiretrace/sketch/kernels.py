@@ -83,19 +83,8 @@ def shingles_of(word_hashes, word_count, shingle_size, out):
     return count
 
 
-@njit(cache=True, nogil=True)
-def content_hash_of(word_hashes, word_count):
-    """A hash of the whole word sequence: equal for identical clean text."""
-    value = np.uint64(word_count)
-    for index in range(word_count):
-        value = _mix((value ^ word_hashes[index]) * _COMBINE)
-    return value
-
-
 @njit(cache=True, parallel=True)
-def sketch_batch(
-    codes, doc_starts, is_word, shingle_size, perm_seeds, signatures, content_hashes, counts
-):
+def sketch_batch(codes, doc_starts, is_word, shingle_size, perm_seeds, signatures, counts):
     """Signatures for a batch: document ``d`` is ``codes[doc_starts[d]:doc_starts[d+1]]``."""
     documents = doc_starts.shape[0] - 1
     permutations = perm_seeds.shape[0]
@@ -117,5 +106,4 @@ def sketch_batch(
                 hashed = _fmix32(np.uint32(value ^ perm_seeds[permutation]))
                 if hashed < signature[permutation]:
                     signature[permutation] = hashed
-        content_hashes[document] = content_hash_of(word_hashes, word_count)
         counts[document] = word_count

@@ -30,10 +30,9 @@ class Permutations:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Sketches:
-    """Per document of a batch: signature, hash of the whole word sequence, word count."""
+    """Per document of a batch: signature and word count."""
 
     signatures: NDArray[np.uint32]
-    content_hashes: NDArray[np.uint64]
     word_counts: NDArray[np.int64]
 
 
@@ -47,7 +46,6 @@ def sketch_texts(
     np.cumsum(lengths, out=doc_starts[1:])
     codes = np.concatenate([text.codes for text in texts]) if count else np.empty(0, np.uint32)
     signatures = np.empty((count, len(permutations)), dtype=np.uint32)
-    content_hashes = np.empty(count, dtype=np.uint64)
     word_counts = np.empty(count, dtype=np.int64)
     kernels.sketch_batch(
         codes,
@@ -56,10 +54,9 @@ def sketch_texts(
         shingle_size,
         permutations.seeds,
         signatures,
-        content_hashes,
         word_counts,
     )
-    return Sketches(signatures=signatures, content_hashes=content_hashes, word_counts=word_counts)
+    return Sketches(signatures=signatures, word_counts=word_counts)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -19,7 +19,6 @@ from wiretrace.pipeline import ScanResult
 from wiretrace.records import Match
 from wiretrace.write.atomic import atomic_path
 
-TABLES = ("documents", "matches", "groups", "stories")
 SUMMARY = "summary.json"
 
 _SPAN = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("kind", pa.string())])
