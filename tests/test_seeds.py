@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
-from wiretrace import Relation, ScanResult, scan
+from wiretrace import Relation, ScanConfig, ScanResult, scan
 
 COPY_RELATIONS = {Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED}
 
@@ -24,7 +25,12 @@ def test_wire_story_and_republication_are_near_duplicates(result: ScanResult, se
     pairs = {frozenset((_short(m.a), _short(m.b))): m for m in result.matches}
     match = pairs[frozenset(("000", "001"))]
     assert match.relation == Relation.NEAR_DUPLICATE
-    assert match.jaccard == pytest.approx(0.66, abs=0.01)
+    # EXPECTED.md gives 0.66 for the raw texts; without their page noise they are closer
+    raw = scan([seeds], ScanConfig(boilerplate=False)).matches
+    assert [m.jaccard for m in raw if {_short(m.a), _short(m.b)} == {"000", "001"}] == [
+        pytest.approx(0.66, abs=0.01)
+    ]
+    assert match.jaccard > 0.70
     texts = {_short(path.stem): path.read_text("utf-8") for path in seeds.glob("*.txt")}
     for side, text in (("a", texts[_short(match.a)]), ("b", texts[_short(match.b)])):
         covered = set()
@@ -50,3 +56,58 @@ def test_only_group_is_the_wire_story_and_its_copy(result: ScanResult) -> None:
 def test_seeds_in_shared_agree_with_the_shipped_copy(shared_data: Path, seeds: Path) -> None:
     shipped = sorted(path.name for path in seeds.glob("*.txt"))
     assert shipped == sorted(path.name for path in (shared_data / "seeds").glob("*.txt"))
+
+
+def _marked(result: ScanResult, seeds: Path, short: str) -> list[tuple[str, str]]:
+    """(kind, text) of every boilerplate span of one seed."""
+    row = [_short(doc_id or "") for doc_id in result.documents.id].index(short)
+    path = next(seeds.glob(f"{short}_*.txt"))
+    text = path.read_text("utf-8")
+    return [(span.kind, text[span.start : span.end]) for span in result.documents.boilerplate[row]]
+
+
+def test_page_noise_of_the_republication_is_boilerplate(result: ScanResult, seeds: Path) -> None:
+    marked = _marked(result, seeds, "001")
+    assert [kind for kind, _ in marked] == ["consent", "related", "related"]
+    assert "consent" in marked[0][1] and "cookies" in marked[0][1]
+    assert marked[1][1].startswith("Read More")
+    assert "Beattie" in marked[2][1]  # the linked headline belongs to the link block
+
+
+def test_content_farm_date_line_and_trailer(result: ScanResult, seeds: Path) -> None:
+    marked = _marked(result, seeds, "002")
+    assert marked == [("metadata", "date 2021-08-10"), ("trailer", marked[1][1])]
+    assert marked[1][1].endswith("Newsday.") and "Kunduz" not in marked[1][1]
+    row = [_short(doc_id or "") for doc_id in result.documents.id].index("002")
+    assert result.documents.published[row] == "2021-08-10"
+
+
+def test_second_caption_copies_and_photo_credits(result: ScanResult, seeds: Path) -> None:
+    text = next(seeds.glob("003_*.txt")).read_text("utf-8")
+    row = [_short(doc_id or "") for doc_id in result.documents.id].index("003")
+    covered = {i for span in result.documents.boilerplate[row] for i in range(span.start, span.end)}
+    lines, position = [], 0
+    for line in text.splitlines(keepends=True):
+        lines.append((position, position + len(line.rstrip())))
+        position += len(line)
+    captions = 0
+    for (start, end), (next_start, next_end) in itertools.pairwise(lines):
+        if end > start and text[next_start:next_end].startswith(text[start:end]):
+            captions += 1
+            assert not covered & set(range(start, end)), "first copy is article text"
+            assert set(range(next_start, next_end)) <= covered, text[next_start:next_end]
+    assert captions == 6
+    kinds = [(span.kind, text[span.start : span.end]) for span in result.documents.boilerplate[row]]
+    credits = [piece for kind, piece in kinds if kind == "credit"]
+    assert len(credits) == 6 and all(credit.startswith("AFP") for credit in credits)
+    assert {kind for kind, _ in kinds} == {"repeated", "credit"}
+
+
+def test_agency_credits_and_dateline(result: ScanResult) -> None:
+    credits = {
+        _short(doc_id or ""): credit
+        for doc_id, credit in zip(result.documents.id, result.documents.credits, strict=True)
+    }
+    assert credits == {"000": ("AFP",), "001": (), "002": (), "003": ("AFP",)}
+    row = [_short(doc_id or "") for doc_id in result.documents.id].index("000")
+    assert result.documents.dateline[row] == "Kabul"

@@ -22,9 +22,37 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.clean import clean_text
+from wiretrace.clean.boilerplate import blank, find_boilerplate
+from wiretrace.clean.metadata import TextFacts, extract_facts
+from wiretrace.config import ScanConfig
+from wiretrace.records import Span
 from wiretrace.sketch import Permutations, sketch_texts
 
 Tag = TypeVar("Tag")
+
+
+@dataclass(frozen=True, slots=True)
+class SketchParams:
+    """What the workers need to know of the configuration."""
+
+    shingle_size: int
+    num_perm: int
+    seed: int
+    boilerplate: bool
+
+    @classmethod
+    def of(cls, config: ScanConfig) -> SketchParams:
+        return cls(config.shingle_size, config.num_perm, config.seed, config.boilerplate)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One text to sketch, the corpus-level boilerplate spans found for it, and the year that
+    completes a date written in the text without one."""
+
+    text: str
+    recurring: tuple[Span, ...] = ()
+    year: int | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -34,14 +62,29 @@ class BatchSketch:
     signatures: NDArray[np.uint32]
     word_counts: NDArray[np.int64]
     clean_chars: NDArray[np.int64]
+    boilerplate: list[tuple[Span, ...]]
+    facts: list[TextFacts]
 
 
-def sketch_batch(texts: list[str], shingle_size: int, num_perm: int, seed: int) -> BatchSketch:
-    """Clean and sketch a batch of texts: the stage function the workers run."""
-    cleaned = [clean_text(text, offsets=False) for text in texts]
-    sketches = sketch_texts(cleaned, shingle_size, Permutations.create(num_perm, seed))
+def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
+    """Find boilerplate and metadata, then clean and sketch a batch of texts without their
+    boilerplate: the stage function the workers run."""
+    spans = [
+        find_boilerplate(item.text, item.recurring) if params.boilerplate else item.recurring
+        for item in items
+    ]
+    facts = [
+        extract_facts(item.text, found, item.year) for item, found in zip(items, spans, strict=True)
+    ]
+    cleaned = [
+        clean_text(blank(item.text, found), offsets=False)
+        for item, found in zip(items, spans, strict=True)
+    ]
+    sketches = sketch_texts(
+        cleaned, params.shingle_size, Permutations.create(params.num_perm, params.seed)
+    )
     lengths = np.fromiter((len(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
-    return BatchSketch(sketches.signatures, sketches.word_counts, lengths)
+    return BatchSketch(sketches.signatures, sketches.word_counts, lengths, spans, facts)
 
 
 def _start_worker() -> None:
@@ -51,7 +94,7 @@ def _start_worker() -> None:
     # not print tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     numba.set_num_threads(1)  # the pool already uses every core
-    sketch_batch(["warm up the compiled kernels"], 5, 8, 0)
+    sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True))
 
 
 def resolve_workers(workers: int) -> int:
@@ -75,9 +118,7 @@ class BatchRunner(Generic[Tag]):
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[Tag, Future[BatchSketch]]] = deque()
 
-    def submit(
-        self, tag: Tag, texts: list[str], shingle_size: int, num_perm: int, seed: int
-    ) -> None:
+    def submit(self, tag: Tag, items: list[BatchItem], params: SketchParams) -> None:
         self._submitted += 1
         if self._pool is None and self._workers > 1 and self._submitted > self._pool_after:
             self._pool = ProcessPoolExecutor(
@@ -86,9 +127,9 @@ class BatchRunner(Generic[Tag]):
                 initializer=_start_worker,
             )
         if self._pool is None:
-            self._deliver(tag, sketch_batch(texts, shingle_size, num_perm, seed))
+            self._deliver(tag, sketch_batch(items, params))
             return
-        future = self._pool.submit(sketch_batch, texts, shingle_size, num_perm, seed)
+        future = self._pool.submit(sketch_batch, items, params)
         self._pending.append((tag, future))
         while len(self._pending) > 2 * self._workers:  # bound the batches held in memory
             self._deliver_oldest()

@@ -65,6 +65,13 @@ class ScanConfig:
     - ``contained_coverage``: ... of the smaller document only (the larger one is lower).
     - ``min_passage_words``: the shortest verbatim passage reported (words).
     - ``max_gap_words``: edits up to this many words inside a passage are bridged.
+    - ``boilerplate``: find page noise by the rules of ``wiretrace.clean.boilerplate`` and
+      keep it out of matching (False: match the text as it is).
+    - ``recurring_min_documents``: a line found in at least this many documents is
+      boilerplate of the corpus (mastheads, disclaimers) (0: do not count lines)
+    - ``recurring_min_context_share``: ... when at least this share of its occurrences have
+      distinct neighbouring lines; the paragraphs of a syndicated story recur too, but keep
+      their neighbours.
     - ``workers``: processes that clean and sketch once the input is larger than two
       batches (0: one per core; 1, the library default: everything in this process). Worker
       processes are spawned, so a script that asks for them needs the usual
@@ -84,6 +91,9 @@ class ScanConfig:
     min_passage_words: int = 8
     max_gap_words: int = 6
     max_bucket_size: int = 500
+    boilerplate: bool = True
+    recurring_min_documents: int = 5
+    recurring_min_context_share: float = 0.5
     batch_size: int = 2048
     workers: int = 1
     fields: FieldNames = field(default_factory=FieldNames)
@@ -99,6 +109,7 @@ class ScanConfig:
             "min_length_ratio",
             "near_duplicate_coverage",
             "contained_coverage",
+            "recurring_min_context_share",
         ):
             _check_fraction(name, getattr(self, name))
         if not 0.5 <= self.lsh_recall < 1.0:
@@ -111,6 +122,11 @@ class ScanConfig:
             raise ConfigError(f"max_gap_words must be >= 0, got {self.max_gap_words!r}")
         if self.max_bucket_size < 2:
             raise ConfigError(f"max_bucket_size must be >= 2, got {self.max_bucket_size!r}")
+        if self.recurring_min_documents < 0 or self.recurring_min_documents == 1:
+            raise ConfigError(
+                "recurring_min_documents must be 0 (off) or >= 2, got "
+                f"{self.recurring_min_documents!r}"
+            )
         if self.workers < 0:
             raise ConfigError(f"workers must be >= 0 (0: one per core), got {self.workers!r}")
         if self.batch_size < 1:

@@ -18,13 +18,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.backend import BatchRunner, BatchSketch
+from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams
 from wiretrace.candidates import candidate_pairs
+from wiretrace.clean.boilerplate import LineCounter, blank
+from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare import Prepared, compare_pair, prepare
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
-from wiretrace.read import read_documents
-from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped
+from wiretrace.read import CRAWL_DATE, read_documents
+from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span
 from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
@@ -66,6 +68,14 @@ class DocumentRows:
     clean_chars: list[int | None] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
     source: list[str] = field(default_factory=list)
+    boilerplate: list[tuple[Span, ...]] = field(default_factory=list)
+    credits: list[tuple[str, ...]] = field(default_factory=list)
+    dateline: list[str | None] = field(default_factory=list)
+
+    def _extend_facts(self) -> None:
+        self.boilerplate.append(())
+        self.credits.append(())
+        self.dateline.append(None)
 
     def add(self, document: Document, clean_chars: int | None = None) -> int:
         self.id.append(document.id)
@@ -77,7 +87,16 @@ class DocumentRows:
         self.clean_chars.append(clean_chars)
         self.status.append(OK)
         self.source.append(document.source)
+        self._extend_facts()
         return len(self.status) - 1
+
+    def add_facts(self, row: int, spans: tuple[Span, ...], facts: TextFacts) -> None:
+        """Boilerplate and metadata found in the text; a date in the record wins."""
+        self.boilerplate[row] = spans
+        self.credits[row] = facts.credits
+        self.dateline[row] = facts.dateline
+        if self.published[row] is None and facts.published is not None:
+            self.published[row] = facts.published
 
     def mark_skipped(self, row: int, reason: str) -> None:
         """A document read as ok that a later stage could not use (e.g. no words)."""
@@ -94,6 +113,7 @@ class DocumentRows:
         self.clean_chars.append(None)
         self.status.append(skipped.reason)
         self.source.append(skipped.source)
+        self._extend_facts()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -110,12 +130,24 @@ class ScanResult:
         return {member: group.group for group in self.groups for member in group.members}
 
 
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """A document read and spilled, waiting to be sketched."""
+
+    row: int  # in DocumentRows
+    id: str
+    source: str
+    year: int | None  # completes a date written in the text without a year
+    fallback_published: str | None  # the crawl date, used when neither record nor text dates it
+
+
 @dataclass(slots=True)
 class _Sketched:
     """Signatures of the documents that can be matched, and how to find their texts again."""
 
     rows: list[int] = field(default_factory=list)  # row in DocumentRows
     ids: list[str] = field(default_factory=list)
+    spilled: list[int] = field(default_factory=list)  # index in the text spill
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     shingles: list[int] = field(default_factory=list)
 
@@ -133,76 +165,121 @@ def _skip(
     reporter.warn(f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}")
 
 
-def _sketch_stage(
+def _year(published: str | None) -> int | None:
+    return int(published[:4]) if published and published[:4].isdigit() else None
+
+
+def _read_stage(
     inputs: Iterable[str | Path],
     config: ScanConfig,
     reporter: Reporter,
     spill: TextSpill,
     rows: DocumentRows,
     log: list[Skipped],
-) -> _Sketched:
-    sketched = _Sketched()
+    lines: LineCounter | None,
+) -> list[_Queued]:
+    """Read every record, spill the texts, and count their lines for corpus boilerplate."""
+    queued: list[_Queued] = []
     seen: dict[str, str] = {}
-    batch: list[tuple[Document, int]] = []
+    texts: list[str] = []
+    with reporter.stage("read", None) as advance:
+        read = 0
+        for item in read_documents(inputs, config.fields):
+            read += 1
+            if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5% of the scan
+                advance(_PROGRESS_EVERY)
+            if isinstance(item, Skipped):
+                _skip(item, rows, log, reporter)
+                continue
+            first = seen.get(item.id)
+            if first is not None:
+                detail = f"id {item.id!r} already read at {first}"
+                duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+                _skip(duplicate, rows, log, reporter, item)
+                continue
+            seen[item.id] = item.source
+            if not item.text.strip():
+                empty = Skipped(item.source, "empty_text", "no text", item.id)
+                _skip(empty, rows, log, reporter, item)
+                continue
+            crawl_date = item.metadata.get(CRAWL_DATE)
+            queued.append(
+                _Queued(
+                    rows.add(item),
+                    item.id,
+                    item.source,
+                    _year(item.published) or _year(crawl_date),
+                    crawl_date,
+                )
+            )
+            if lines is not None:
+                lines.add(item.text)
+            texts.append(item.text)
+            if len(texts) >= config.batch_size:
+                spill.append(texts)
+                texts = []
+        spill.append(texts)
+        advance(read % _PROGRESS_EVERY)
+    return queued
 
-    def deliver(documents: list[tuple[Document, int]], sketches: BatchSketch) -> None:
-        texts = []
-        for (document, row), signature, words, clean_chars in zip(
-            documents,
+
+def _sketch_stage(
+    queued: list[_Queued],
+    config: ScanConfig,
+    reporter: Reporter,
+    spill: TextSpill,
+    rows: DocumentRows,
+    log: list[Skipped],
+    lines: LineCounter | None,
+) -> _Sketched:
+    """Find boilerplate and metadata, clean and sketch, in batches on the backend."""
+    sketched = _Sketched()
+
+    def deliver(numbers: range, sketches: BatchSketch) -> None:
+        for number, signature, words, clean_chars, spans, facts in zip(
+            numbers,
             sketches.signatures,
             sketches.word_counts.tolist(),
             sketches.clean_chars.tolist(),
+            sketches.boilerplate,
+            sketches.facts,
             strict=True,
         ):
+            document = queued[number]
+            rows.add_facts(document.row, spans, facts)
+            if rows.published[document.row] is None:
+                rows.published[document.row] = document.fallback_published
             if words == 0:
-                reason = Skipped(document.source, "no_words", "no letters or digits", document.id)
+                detail = "no letters or digits" + (" outside boilerplate" if spans else "")
+                reason = Skipped(document.source, "no_words", detail, document.id)
                 log.append(reason)
-                rows.mark_skipped(row, reason.reason)
+                rows.mark_skipped(document.row, reason.reason)
                 reporter.warn(f"skipped {document.source}: no words: {reason.detail}")
                 continue
-            rows.clean_chars[row] = clean_chars
-            sketched.rows.append(row)
+            rows.clean_chars[document.row] = clean_chars
+            sketched.rows.append(document.row)
             sketched.ids.append(document.id)
+            sketched.spilled.append(number)
             sketched.signatures.append(signature)
             sketched.shingles.append(max(1, words - config.shingle_size + 1))
-            texts.append(document.text)
-        spill.append(texts)
 
-    runner: BatchRunner[list[tuple[Document, int]]] = BatchRunner(config.workers, 2, deliver)
-
-    def flush() -> None:
-        texts = [document.text for document, _ in batch]
-        runner.submit(list(batch), texts, config.shingle_size, config.num_perm, config.seed)
-        batch.clear()
-
-    with reporter.stage("read, clean, sketch", None) as advance:
+    params = SketchParams.of(config)
+    runner: BatchRunner[range] = BatchRunner(config.workers, 2, deliver)
+    with reporter.stage("clean, sketch", len(queued)) as advance:
         try:
-            read = 0
-            for item in read_documents(inputs, config.fields):
-                read += 1
-                if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5% of the scan
-                    advance(_PROGRESS_EVERY)
-                if isinstance(item, Skipped):
-                    _skip(item, rows, log, reporter)
-                    continue
-                first = seen.get(item.id)
-                if first is not None:
-                    detail = f"id {item.id!r} already read at {first}"
-                    duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
-                    _skip(duplicate, rows, log, reporter, item)
-                    continue
-                seen[item.id] = item.source
-                if not item.text.strip():
-                    empty = Skipped(item.source, "empty_text", "no text", item.id)
-                    _skip(empty, rows, log, reporter, item)
-                    continue
-                batch.append((item, rows.add(item)))
-                if len(batch) >= config.batch_size:
-                    flush()
-            if batch:
-                flush()
+            for first in range(0, len(queued), config.batch_size):
+                numbers = range(first, min(first + config.batch_size, len(queued)))
+                items = [
+                    BatchItem(
+                        spill.get(number),
+                        tuple(lines.spans(number)) if lines is not None else (),
+                        queued[number].year,
+                    )
+                    for number in numbers
+                ]
+                runner.submit(numbers, items, params)
+                advance(len(numbers))
             runner.finish()
-            advance(read % _PROGRESS_EVERY)
         finally:
             runner.close()
     return sketched
@@ -211,16 +288,19 @@ def _sketch_stage(
 def _compare_stage(
     pairs: NDArray[np.int64],
     sketched: _Sketched,
+    rows: DocumentRows,
     spill: TextSpill,
     config: ScanConfig,
     reporter: Reporter,
 ) -> list[Match]:
     cache: OrderedDict[int, Prepared] = OrderedDict()
+    boilerplate = [rows.boilerplate[row] for row in sketched.rows]
 
     def prepared(number: int) -> Prepared:
         found = cache.get(number)
         if found is None:
-            found = prepare(spill.get(number), config.shingle_size)
+            text = blank(spill.get(sketched.spilled[number]), boilerplate[number])
+            found = prepare(text, config.shingle_size)
             cache[number] = found
             if len(cache) > _PREPARED_CACHE:
                 cache.popitem(last=False)
@@ -257,8 +337,19 @@ def scan(
     log: list[Skipped] = []
     with TextSpill(spill_folder) as spill:
         started = time.perf_counter()
-        sketched = _sketch_stage(paths, config, reporter, spill, rows, log)
-        timings["read_clean_sketch"] = time.perf_counter() - started
+        lines = LineCounter() if config.recurring_min_documents else None
+        queued = _read_stage(paths, config, reporter, spill, rows, log, lines)
+        timings["read"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        recurring = (
+            lines.find(config.recurring_min_documents, config.recurring_min_context_share)
+            if lines is not None
+            else 0
+        )
+        sketched = _sketch_stage(queued, config, reporter, spill, rows, log, lines)
+        del lines, queued
+        timings["clean_sketch"] = time.perf_counter() - started
 
         started = time.perf_counter()
         with reporter.stage("candidates", None) as advance:
@@ -276,7 +367,7 @@ def scan(
         timings["candidates"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        matches = _compare_stage(pairs, sketched, spill, config, reporter)
+        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter)
         timings["compare"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -287,7 +378,8 @@ def scan(
     groups = duplicate_groups(matches, facts)
     timings["group"] = time.perf_counter() - started
 
-    summary = _summary(paths, config, rows, log, matches, groups, (collisions, len(pairs)), timings)
+    counts = (collisions, len(pairs), recurring)
+    summary = _summary(paths, config, rows, log, matches, groups, counts, timings)
     return ScanResult(
         documents=rows,
         matches=tuple(matches),
@@ -304,11 +396,12 @@ def _summary(
     log: list[Skipped],
     matches: list[Match],
     groups: list[DuplicateGroup],
-    candidate_counts: tuple[int, int],
+    counts: tuple[int, int, int],
     timings: dict[str, float],
 ) -> dict[str, Any]:
     relations = Counter(match.relation.value for match in matches)
     reasons = Counter(skipped.reason for skipped in log)
+    kinds = Counter(span.kind for spans in rows.boilerplate for span in spans)
     return {
         "version": __version__,
         "inputs": inputs,
@@ -317,8 +410,11 @@ def _summary(
             "documents": rows.status.count(OK),
             "skipped": sum(reasons.values()),
             "skipped_by_reason": dict(sorted(reasons.items())),
-            "band_collisions": candidate_counts[0],
-            "candidate_pairs": candidate_counts[1],
+            "boilerplate_spans_by_kind": dict(sorted(kinds.items())),
+            "documents_with_boilerplate": sum(1 for spans in rows.boilerplate if spans),
+            "recurring_lines": counts[2],
+            "band_collisions": counts[0],
+            "candidate_pairs": counts[1],
             "matches": len(matches),
             "matches_by_relation": {
                 relation.value: relations.get(relation.value, 0) for relation in Relation

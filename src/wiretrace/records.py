@@ -45,6 +45,19 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A span ``[start, end)`` of a document's original text that is not article body.
+
+    ``kind`` says what it is: ``repeated``, ``credit``, ``metadata``, ``consent``, ``related``,
+    ``subscription``, ``share``, ``trailer`` or ``recurring`` (see ``wiretrace.clean.boilerplate``).
+    """
+
+    start: int
+    end: int
+    kind: str
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """An input record that was not processed, and why (nothing is lost silently)."""

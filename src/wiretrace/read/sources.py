@@ -37,6 +37,9 @@ SUPPORTED = "`.txt`, `.jsonl`, `.csv` (each optionally `.gz`) and `.parquet`"
 # JSON may escape lone surrogates (\ud800-\udfff), which are not text; only lines holding
 # such an escape need the slower check of every value.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# Metadata key of the date a crawler fetched the page (WARC-Date): the published date of last
+# resort, and the year of a dateline that names none.
+CRAWL_DATE = "crawl_date"
 _CSV_FIELD_LIMIT = 1 << 30  # news pages can be long; the stdlib default (128 KiB) is not enough
 
 

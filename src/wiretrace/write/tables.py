@@ -49,6 +49,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("chars", pa.int64()),
             ("clean_chars", pa.int64()),
             ("boilerplate", pa.list_(_SPAN)),
+            ("credits", pa.list_(pa.string())),
+            ("dateline", pa.string()),
             ("duplicate_group", pa.int64()),
             ("story", pa.int64()),
             ("status", pa.string()),
@@ -126,7 +128,12 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
         "published": rows.published,
         "chars": rows.chars,
         "clean_chars": rows.clean_chars,
-        "boilerplate": [[] for _ in rows.status],
+        "boilerplate": [
+            [{"start": span.start, "end": span.end, "kind": span.kind} for span in spans]
+            for spans in rows.boilerplate
+        ],
+        "credits": [list(credits) for credits in rows.credits],
+        "dateline": rows.dateline,
         "duplicate_group": [
             group_of.get(doc_id) if doc_id is not None and status == "ok" else None
             for doc_id, status in zip(rows.id, rows.status, strict=True)

@@ -1,0 +1,386 @@
+"""Boilerplate: the spans of a document's text that are not article body.
+
+Two sources of spans:
+
+- rules over one document (:func:`find_boilerplate`): general patterns of page noise, line by
+  line: a line that repeats an earlier one (captions printed twice), photo and agency credits,
+  scraped metadata lines (dates, bylines), consent and cookie notices, "Read more" / "Related"
+  link blocks, subscription prompts, share widgets, and site trailers at the end;
+- corpus statistics (:class:`LineCounter`): lines that recur in many documents *with different
+  neighbours* (mastheads, disclaimers). Requiring different neighbours keeps syndicated copies
+  safe: a paragraph of a wire story recurs in every copy too, but with the same paragraphs
+  around it.
+
+Spans are blanked (:func:`blank`: replaced by spaces, which cleaning collapses) before
+shingling, sentence splitting and embedding, so offsets into the original text stay valid
+while the noise takes no part in matching.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from wiretrace.clean.patterns import AGENCY, ANY_DATE, NAME
+from wiretrace.records import Span
+
+REPEATED = "repeated"
+CREDIT = "credit"
+METADATA = "metadata"
+CONSENT = "consent"
+RELATED = "related"
+SUBSCRIPTION = "subscription"
+SHARE = "share"
+TRAILER = "trailer"
+RECURRING = "recurring"
+KINDS = (
+    REPEATED,
+    CREDIT,
+    METADATA,
+    CONSENT,
+    RELATED,
+    SUBSCRIPTION,
+    SHARE,
+    TRAILER,
+    RECURRING,
+)
+
+Line = tuple[int, int]  # [start, end) of a non-blank line, surrounding whitespace excluded
+
+_SHORT = 300  # prompts, widgets and headings are short lines; article paragraphs rarely are
+_NOTICE = 1_000  # a consent notice is one short paragraph
+_CREDIT_TAIL = 120  # photo credits sit in the last characters of a caption line
+_EXTENSION = 80  # a repeated caption may carry a credit of up to this many characters
+
+_LABEL = r"\(?(?i:photo|image|picture|photograph|video|credit)s?(?:\s+(?i:by|credit))?\s*[:/]?\s*"
+CREDIT_TAIL = re.compile(
+    rf"(?:^|(?<=\s))(?P<label>{_LABEL})?(?:{NAME}\s*/\s*)?(?P<agency>{AGENCY})"
+    rf"(?:\s*/\s*(?:-|{NAME}))?(?:\s+via\s+Getty\s+Images)?\)?\s*$"
+)
+_LABELLED_CREDIT = re.compile(
+    r"(?:^|(?<=\s))\(?(?i:photo|image|picture|photograph)s?(?:\s+(?i:credit))?\s*:\s*\S.{0,60}$"
+)
+CREDIT_LINE = re.compile(
+    rf"^[(\[—–-]?\s*(?:(?i:with)\s+)?{AGENCY}(?:\s*[,/&]\s*{AGENCY})*\s*[)\]]?\.?$"
+)
+_LABELLED_META = re.compile(
+    r"^(?i:date|dated|published|posted|updated|last\s+updated|first\s+published|modified|created)"
+    rf"(?:\s+(?i:on|at))?\s*:?\s*(?:{ANY_DATE}|\d+\s+(?i:minutes?|hours?|days?|weeks?)\s+ago)"
+)
+_DATE_LINE = re.compile(rf"^(?:[\w.]+\s*:?\s*)?{ANY_DATE}\.?$")
+_BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|-]\s*[\w ]+)?$")
+_CREDITS_LINE = re.compile(
+    r"^\(?(?i:reporting|writing|editing|additional\s+reporting|compiled)\s+by\s+.+$"
+)
+_READ_TIME = re.compile(r"^(?i:\d+\s*min(?:ute)?s?\s+read)$")
+
+_CONSENT_STRONG = re.compile(
+    r"(?i:we use cookies|(?:site|website|page) uses cookies|we need your consent|"
+    r"(?:accept|allow|reject|decline) (?:all|cookies)|manage (?:your )?(?:cookie )?"
+    r"(?:preferences|settings|consent|choices)|cookie (?:settings|preferences|policy|notice)|"
+    r"by (?:continuing|clicking|using)[^.]{0,40}(?:site|website|accept|agree|consent)|"
+    r"to load this (?:\S+ )?content)"
+)
+_CONSENT_WORDS = re.compile(
+    r"(?i:cookies?|consent|privacy|preferences|third[- ]part(?:y|ies)|personal data|"
+    r"partners|tracking|your device|your activity)"
+)
+_BUTTON = re.compile(
+    r"^(?i:(?:accept|reject|decline|agree|ok|okay|got it|manage|settings|preferences|allow|"
+    r"close|more info(?:rmation)?|learn more|continue|i agree|yes|no)"
+    r"(?:\s+(?:all|cookies|settings|preferences|and close|&\s+close))?[\s|/·•]*)+$"
+)
+_RELATED_HEADING = re.compile(
+    r"^(?i:(?:read|see|watch|listen)(?:\s+(?:more|also|next|this))?(?:\s+(?:on|about|from)"
+    r"\s+.{1,40})?|related(?:\s+(?:articles?|stories|content|coverage|topics|news|links|"
+    r"reading))?|more\s+(?:on|from|about|in)\s+.{1,40}|more\s+stories|recommended(?:\s+for\s+"
+    r"you)?|you\s+(?:may|might)\s+(?:also\s+)?like|most\s+(?:read|popular|viewed|shared)|"
+    r"trending(?:\s+now)?|top\s+stories|also\s+read|further\s+reading|editor'?s\s+picks?)"
+    r"\s*[:»>]?$"
+)
+_RELATED_INLINE = re.compile(
+    r"^(?i:read\s+more|read\s+also|also\s+read|see\s+also|related|read\s+next|more|watch|"
+    r"listen|recommended)\s*[:|»>]\s*\S"
+)
+_SUBSCRIPTION = re.compile(
+    r"(?i:subscribe\s+(?:now|today|to\s+(?:our|the|read|continue)|for\s+(?:free|just|only|"
+    r"unlimited))|sign\s+up\s+(?:for|to)\s+(?:our|the|a|receive|get)|(?:our|free|daily|weekly)"
+    r"\s+newsletters?\b|already\s+(?:a\s+subscriber|have\s+an\s+account|subscribed)|"
+    r"(?:log|sign)\s*in\s+to\s+(?:continue|read|comment)|support\s+(?:our|independent|quality|"
+    r"local)\s+journalism|become\s+a\s+(?:member|subscriber|supporter|patron)|"
+    r"unlock\s+(?:this|unlimited|full)|start\s+(?:your|a)\s+free\s+trial|"
+    r"this\s+(?:article|content|story)\s+is\s+(?:only\s+)?(?:for|available\s+to|reserved\s+for)"
+    r"\s+(?:subscribers|members)|(?:donate|contribute)\s+(?:now|today)|"
+    r"enter\s+your\s+e-?mail)"
+)
+_SHARE_WORD = (
+    r"(?:share(?:\s+(?:this|on|via|article|story|page))*|tweet|e-?mail|print|copy\s+link|"
+    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save)"
+)
+_SHARE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s*:?$")
+_TRAILER = re.compile(
+    r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b)|(?i:all rights reserved)|"
+    r"(?i:this\s+(?:article|story|report|piece|content)\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:originally\s+|first\s+)?(?:published|appeared|republished|reproduced)\s+"
+    r"(?:on|in|by|at|with|from|under))|"
+    r"(?i:(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|by|at))|"
+    r"(?i:follow\s+(?:us|[a-z]+)\s+on\s+(?:twitter|facebook|instagram|linkedin|telegram|"
+    r"whatsapp|x|youtube|tiktok|google\s+news))|"
+    r"(?i:(?:download|get)\s+(?:our|the\s+\w+)\s+app)|(?i:(?:click|tap)\s+here\s+(?:to|for)))"
+)
+# "Brief News from Washington Newsday.", "Source: Example Times": the whole sentence is a name.
+_TRAILER_CREDIT = re.compile(
+    rf"^(?:(?:[A-Z][a-z]+\s+){{0,2}}(?i:news|stories|articles|reports|content|updates)\s+"
+    rf"(?i:from|by|via|courtesy\s+of|powered\s+by)\s+(?:the\s+)?{NAME}|"
+    rf"(?i:source|sources|via)\s*:\s*{NAME})\s*\.?$"
+)
+_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
+_TRAILER_LINES = 3  # trailers sit in the last lines of a document
+
+
+def line_spans(text: str) -> list[Line]:
+    """``[start, end)`` of every non-blank line, without its surrounding whitespace."""
+    lines: list[Line] = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = position + len(line) - len(line.lstrip())
+            lines.append((start, start + len(stripped)))
+        position += len(line)
+    return lines
+
+
+def blank(text: str, spans: Sequence[Span]) -> str:
+    """``text`` with every span replaced by spaces: same length, so offsets stay valid."""
+    if not spans:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for span in spans:
+        pieces.append(text[position : span.start])
+        pieces.append(" " * (span.end - span.start))
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def merge(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Sorted spans with overlaps joined (the earlier span's kind wins), except that a span
+    at the very end of another keeps its own kind (the credit of a repeated caption)."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if span.end <= span.start:
+            continue
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            if span.end == last.end and span.kind != last.kind and span.start > last.start:
+                merged[-1] = Span(last.start, span.start, last.kind)
+                merged.append(span)
+            else:
+                merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+def _repeated(text: str, lines: list[Line]) -> list[Span]:
+    """Lines that repeat an earlier line, alone or followed by a short addition (a caption
+    printed a second time with its photo credit), or that an earlier line begins with."""
+    found: list[Span] = []
+    earlier: dict[str, list[str]] = {}  # first 24 characters -> earlier lines
+    for start, end in lines:
+        line = text[start:end]
+        key = line[:24]
+        previous = earlier.setdefault(key, [])
+        for before in previous:
+            longer, shorter = (line, before) if len(line) >= len(before) else (before, line)
+            if (
+                longer.startswith(shorter)
+                and len(longer) - len(shorter) <= _EXTENSION
+                and (len(shorter) == len(longer) or len(shorter.split()) >= 4)
+            ):
+                found.append(Span(start, end, REPEATED))
+                break
+        else:
+            if len(line) <= _SHORT + _EXTENSION:
+                previous.append(line)
+    return found
+
+
+def _credit(text: str, start: int, end: int) -> Span | None:
+    line = text[start:end]
+    if CREDIT_LINE.match(line):
+        return Span(start, end, CREDIT)
+    offset = max(0, len(line) - _CREDIT_TAIL)
+    tail = line[offset:]
+    found = CREDIT_TAIL.search(tail)
+    # "... he told AFP" ends with an agency too: a credit needs a slash, a label, or the line
+    if found and ("/" in found.group() or found["label"] or found.start() + offset == 0):
+        return Span(start + offset + found.start(), end, CREDIT)
+    found = _LABELLED_CREDIT.search(tail)
+    if found:
+        return Span(start + offset + found.start(), end, CREDIT)
+    return None
+
+
+def _metadata(text: str, start: int, end: int) -> Span | None:
+    line = text[start:end]
+    found = _LABELLED_META.match(line)
+    if found:
+        return Span(start, start + found.end(), METADATA)
+    if len(line) > _SHORT:
+        return None
+    if _DATE_LINE.match(line) or _READ_TIME.match(line) or _CREDITS_LINE.match(line):
+        return Span(start, end, METADATA)
+    if len(line.split()) <= 10 and line[-1] not in ".!?" and _BYLINE.match(line):
+        return Span(start, end, METADATA)
+    return None
+
+
+def _consent(line: str) -> bool:
+    if len(line) > _NOTICE or not _CONSENT_STRONG.search(line):
+        return False
+    return len({found.lower() for found in _CONSENT_WORDS.findall(line)}) >= 2
+
+
+def _headline_like(line: str) -> bool:
+    return len(line.split()) <= 20 and line[-1] not in ".:;," and not line[0].islower()
+
+
+def _trailer(text: str, start: int, end: int) -> int | None:
+    """Where the trailer sentences at the end of the line start, if it ends with any."""
+    line = text[start:end]
+    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(line))]
+    first: int | None = None
+    for sentence_start in reversed(starts):
+        sentence = line[sentence_start:]
+        if len(sentence) > 250:
+            break
+        if _TRAILER.match(sentence) or _TRAILER_CREDIT.match(sentence):
+            first = sentence_start
+        else:
+            break
+    return None if first is None else start + first
+
+
+def find_boilerplate(text: str, extra: Iterable[Span] = ()) -> tuple[Span, ...]:
+    """Boilerplate spans of one document by the rules of this module, merged with ``extra``
+    (the corpus-level spans found by :class:`LineCounter`)."""
+    lines = line_spans(text)
+    spans: list[Span] = [*extra, *_repeated(text, lines)]
+    in_block = False  # inside a "Read more" / consent block: following short lines belong to it
+    block_kind = RELATED
+    for start, end in lines:
+        line = text[start:end]
+        short = len(line) <= _SHORT
+        if in_block:
+            if block_kind == RELATED and _headline_like(line):
+                spans.append(Span(start, end, RELATED))
+                continue
+            if block_kind == CONSENT and short and _BUTTON.match(line):
+                spans.append(Span(start, end, CONSENT))
+                continue
+            in_block = False
+        if short and (_RELATED_HEADING.match(line) or _RELATED_INLINE.match(line)):
+            spans.append(Span(start, end, RELATED))
+            in_block, block_kind = True, RELATED
+        elif _consent(line):
+            spans.append(Span(start, end, CONSENT))
+            in_block, block_kind = True, CONSENT
+        elif short and _SUBSCRIPTION.search(line):
+            spans.append(Span(start, end, SUBSCRIPTION))
+        elif short and _SHARE.match(line):
+            spans.append(Span(start, end, SHARE))
+        else:
+            found = _metadata(text, start, end) or _credit(text, start, end)
+            if found:
+                spans.append(found)
+    for start, end in reversed(lines[-_TRAILER_LINES:]):
+        trailer = _trailer(text, start, end)
+        if trailer is None:
+            break
+        spans.append(Span(trailer, end, TRAILER))
+        if trailer > start:
+            break
+    return merge(spans)
+
+
+class LineCounter:
+    """Counts lines across the corpus (first pass) to find the ones that recur in many
+    documents with different neighbours: mastheads, disclaimers, site-wide notices.
+
+    Lines are keyed by Python's string hash of the stripped line (64 bits: collisions are
+    negligible; the key only has to agree within this process). Memory: five 8-byte numbers
+    per line of the corpus.
+    """
+
+    def __init__(self) -> None:
+        self._keys = array("q")
+        self._contexts = array("q")
+        self._documents = array("q")
+        self._starts = array("q")
+        self._ends = array("q")
+        self._first_line = array("q", [0])
+        self._recurring: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self._first_line) - 1
+
+    def add(self, text: str) -> None:
+        """Count the lines of the next document."""
+        document = len(self)
+        lines = line_spans(text)
+        keys = [hash(text[start:end]) for start, end in lines]
+        for index, (start, end) in enumerate(lines):
+            before = keys[index - 1] if index else 0
+            after = keys[index + 1] if index + 1 < len(keys) else 0
+            self._contexts.append(hash((before, after)))
+            self._starts.append(start)
+            self._ends.append(end)
+        self._keys.extend(keys)
+        self._documents.extend([document] * len(lines))
+        self._first_line.append(len(self._keys))
+
+    def find(self, min_documents: int, min_context_share: float) -> int:
+        """Mark the lines that recur in at least ``min_documents`` documents, where at least
+        ``min_context_share`` of those occurrences have distinct neighbours; returns how
+        many distinct lines recur."""
+        keys = np.frombuffer(self._keys, dtype=np.int64)
+        recurring = np.zeros(keys.size, dtype=bool)
+        self._recurring = recurring
+        if min_documents <= 0 or keys.size == 0:
+            return 0
+        documents = np.frombuffer(self._documents, dtype=np.int64)
+        contexts = np.frombuffer(self._contexts, dtype=np.int64)
+        distinct_keys, document_counts = _count_distinct(keys, documents)
+        frequent = distinct_keys[document_counts >= min_documents]
+        if frequent.size == 0:
+            return 0
+        candidates = np.isin(keys, frequent)
+        context_keys, context_counts = _count_distinct(keys[candidates], contexts[candidates])
+        index = np.searchsorted(distinct_keys, context_keys)
+        varied = context_keys[context_counts >= min_context_share * document_counts[index]]
+        recurring[candidates] = np.isin(keys[candidates], varied)
+        return int(varied.size)
+
+    def spans(self, document: int) -> list[Span]:
+        """The recurring lines of document ``document`` (0-based, in the order added)."""
+        if self._recurring is None:
+            return []
+        first, stop = self._first_line[document], self._first_line[document + 1]
+        return [
+            Span(self._starts[line], self._ends[line], RECURRING)
+            for line in range(first, stop)
+            if self._recurring[line]
+        ]
+
+
+def _count_distinct(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and, for each, the number of distinct values paired with it."""
+    pairs = np.unique(np.stack([keys, values], axis=1), axis=0)
+    distinct, counts = np.unique(pairs[:, 0], return_counts=True)
+    return distinct, counts

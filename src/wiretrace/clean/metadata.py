@@ -1,0 +1,82 @@
+"""Metadata written in the text itself: leading date lines, datelines and agency credits.
+
+Provenance needs them: a dateline "Kabul (AFP), Aug 11 –" or a photo credit "AFP / -" marks a
+document as agency copy, and a scraped "date 2021-08-10" line dates a page that carries no
+date in its record. A date in the record always wins over one found here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wiretrace.clean.boilerplate import CREDIT, CREDIT_LINE, CREDIT_TAIL, METADATA, line_spans
+from wiretrace.clean.patterns import AGENCIES, AGENCY, DAY_MONTH, parse_date
+from wiretrace.records import Span
+
+_PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}(?:,\s*[A-Z][A-Za-z'’.-]+){0,2}"
+_DASH = r"\s*[-–—:]"
+# "Kabul (AFP), Aug 11 –", "BERLIN, Aug 11 (Reuters) -", "LONDON (AP) —", "Paris, 11 August –"
+_DATELINE = re.compile(
+    rf"^(?P<place>{_PLACE})\s*(?:,\s*(?P<before>{DAY_MONTH}))?\s*\((?P<agency>{AGENCY})\)"
+    rf"\s*(?:,\s*(?P<after>{DAY_MONTH}))?{_DASH}"
+    rf"|^(?P<place_only>{_PLACE}),\s*(?P<date_only>{DAY_MONTH}){_DASH}"
+)
+_AGENCY_WORD = re.compile(rf"(?<![\w-]){AGENCY}(?![\w-])")
+_LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s*(?P<b>{AGENCY}))\s*$")
+_LEADING_LINES = 3  # date lines of scraped pages come first
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    """What the text says about itself."""
+
+    published: str | None = None  # ISO date, from a date line or a dateline with a known year
+    dateline: str | None = None  # the place of the dateline ("Kabul")
+    credits: tuple[str, ...] = ()  # agencies credited, canonical names, sorted
+
+
+def _agencies(text: str) -> list[str]:
+    return [AGENCIES[name] for name in _AGENCY_WORD.findall(text)]
+
+
+def extract_facts(text: str, spans: Sequence[Span], year: int | None = None) -> TextFacts:
+    """Date, dateline and agency credits of ``text``, whose boilerplate ``spans`` are known;
+    ``year`` completes a date written without one (from the record or the crawl)."""
+    credits: list[str] = []
+    published = None
+    for span in spans:
+        piece = text[span.start : span.end]
+        if span.kind == CREDIT or CREDIT_LINE.match(piece) or CREDIT_TAIL.search(piece):
+            credits.extend(_agencies(piece))
+        elif span.kind == METADATA and published is None and span.start < _leading_end(text):
+            published = parse_date(piece, year)
+    dateline = None
+    lines = line_spans(text)
+    masked = {(span.start, span.end) for span in spans}
+    for start, end in lines[:_LEADING_LINES]:
+        first = next((span for span in spans if span.start == start and span.end < end), None)
+        if (start, end) in masked:
+            continue
+        line = text[first.end if first else start : end].lstrip()
+        found = _DATELINE.match(line)
+        if found:
+            dateline = (found["place"] or found["place_only"]).strip()
+            if found["agency"]:
+                credits.append(AGENCIES[found["agency"]])
+            written = found["before"] or found["after"] or found["date_only"]
+            if written and published is None:
+                published = parse_date(written, year)
+        break
+    if lines:
+        last = text[lines[-1][0] : lines[-1][1]]
+        ending = _LAST_CREDIT.search(last)
+        if ending:
+            credits.append(AGENCIES[ending["a"] or ending["b"]])
+    return TextFacts(published, dateline, tuple(sorted(set(credits))))
+
+
+def _leading_end(text: str) -> int:
+    lines = line_spans(text)
+    return lines[min(len(lines), _LEADING_LINES) - 1][1] if lines else 0
