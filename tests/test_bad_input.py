@@ -402,7 +402,7 @@ def test_parquet_without_the_text_field_is_an_input_error(tmp_path: Path) -> Non
     path = tmp_path / "in.parquet"
     pq.write_table(pa.table({"id": ["a"], "article": ["Words."]}), path)
 
-    with pytest.raises(InputError, match=r"'text' not found.*id, article"):
+    with pytest.raises(InputError, match=r"'text' or 'html' not found.*id, article"):
         wiretrace.scan([path])
 
 

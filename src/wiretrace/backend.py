@@ -47,12 +47,14 @@ class SketchParams:
 
 @dataclass(frozen=True, slots=True)
 class BatchItem:
-    """One text to sketch, the corpus-level boilerplate spans found for it, and the year that
-    completes a date written in the text without one."""
+    """One text to sketch, with boilerplate spans already known, and the year that completes
+    a date written in the text without one. With ``find`` False the spans are final: no rules
+    run and no metadata is extracted (a second sketch once recurring lines are known)."""
 
     text: str
-    recurring: tuple[Span, ...] = ()
+    spans: tuple[Span, ...] = ()
     year: int | None = None
+    find: bool = True
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -63,19 +65,20 @@ class BatchSketch:
     word_counts: NDArray[np.int64]
     clean_chars: NDArray[np.int64]
     boilerplate: list[tuple[Span, ...]]
-    facts: list[TextFacts]
+    facts: list[TextFacts | None]
 
 
 def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     """Find boilerplate and metadata, then clean and sketch a batch of texts without their
     boilerplate: the stage function the workers run."""
-    spans = [
-        find_boilerplate(item.text, item.recurring) if params.boilerplate else item.recurring
-        for item in items
-    ]
-    facts = [
-        extract_facts(item.text, found, item.year) for item, found in zip(items, spans, strict=True)
-    ]
+    spans: list[tuple[Span, ...]] = []
+    facts: list[TextFacts | None] = []
+    for item in items:
+        found = item.spans
+        if item.find and params.boilerplate:
+            found = find_boilerplate(item.text, item.spans)
+        spans.append(found)
+        facts.append(extract_facts(item.text, found, item.year) if item.find else None)
     cleaned = [
         clean_text(blank(item.text, found), offsets=False)
         for item, found in zip(items, spans, strict=True)

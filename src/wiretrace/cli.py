@@ -138,6 +138,13 @@ def scan_options(function: F) -> F:
             show_default=True,
             help="Record field holding the ISO 8601 publication date.",
         ),
+        click.option(
+            "--html-field",
+            default="html",
+            show_default=True,
+            help="Record field holding an HTML page, read when the text field is empty "
+            "(needs the html extra).",
+        ),
         click.option("--shingle-size", default=5, show_default=True, help="Words per shingle."),
         click.option(
             "--num-perm", default=128, show_default=True, help="MinHash permutations per signature."
@@ -194,6 +201,7 @@ def _config(options: dict[str, Any]) -> ScanConfig:
         url=options.pop("url_field"),
         outlet=options.pop("outlet_field"),
         published=options.pop("published_field"),
+        html=options.pop("html_field"),
     )
     return ScanConfig(fields=fields, **options)
 

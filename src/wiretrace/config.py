@@ -21,6 +21,7 @@ class FieldNames:
     url: str = "url"
     outlet: str = "outlet"
     published: str = "published"
+    html: str = "html"  # read when a record has no text: the page's main text is extracted
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from wiretrace import __version__
 from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams
 from wiretrace.candidates import candidate_pairs
-from wiretrace.clean.boilerplate import LineCounter, blank
+from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare import Prepared, compare_pair, prepare
 from wiretrace.config import ScanConfig
@@ -132,13 +132,32 @@ class ScanResult:
 
 @dataclass(frozen=True, slots=True)
 class _Queued:
-    """A document read and spilled, waiting to be sketched."""
+    """A document read and spilled (its spill index is its place in the queue)."""
 
     row: int  # in DocumentRows
     id: str
     source: str
     year: int | None  # completes a date written in the text without a year
     fallback_published: str | None  # the crawl date, used when neither record nor text dates it
+
+
+@dataclass(slots=True)
+class _Sketches:
+    """Per queued document, in queue order: its signature, word count and clean length."""
+
+    signatures: list[NDArray[np.uint32]] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    clean_chars: list[int] = field(default_factory=list)
+
+    def put(self, number: int, signature: NDArray[np.uint32], words: int, chars: int) -> None:
+        if number == len(self.words):
+            self.signatures.append(signature)
+            self.words.append(words)
+            self.clean_chars.append(chars)
+        else:  # sketched again
+            self.signatures[number] = signature
+            self.words[number] = words
+            self.clean_chars[number] = chars
 
 
 @dataclass(slots=True)
@@ -169,120 +188,149 @@ def _year(published: str | None) -> int | None:
     return int(published[:4]) if published and published[:4].isdigit() else None
 
 
-def _read_stage(
-    inputs: Iterable[str | Path],
-    config: ScanConfig,
-    reporter: Reporter,
-    spill: TextSpill,
-    rows: DocumentRows,
-    log: list[Skipped],
-    lines: LineCounter | None,
-) -> list[_Queued]:
-    """Read every record, spill the texts, and count their lines for corpus boilerplate."""
-    queued: list[_Queued] = []
-    seen: dict[str, str] = {}
-    texts: list[str] = []
-    with reporter.stage("read", None) as advance:
-        read = 0
-        for item in read_documents(inputs, config.fields):
-            read += 1
-            if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5% of the scan
-                advance(_PROGRESS_EVERY)
-            if isinstance(item, Skipped):
-                _skip(item, rows, log, reporter)
-                continue
-            first = seen.get(item.id)
-            if first is not None:
-                detail = f"id {item.id!r} already read at {first}"
-                duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
-                _skip(duplicate, rows, log, reporter, item)
-                continue
-            seen[item.id] = item.source
-            if not item.text.strip():
-                empty = Skipped(item.source, "empty_text", "no text", item.id)
-                _skip(empty, rows, log, reporter, item)
-                continue
-            crawl_date = item.metadata.get(CRAWL_DATE)
-            queued.append(
-                _Queued(
-                    rows.add(item),
-                    item.id,
-                    item.source,
-                    _year(item.published) or _year(crawl_date),
-                    crawl_date,
-                )
+class _Sketcher:
+    """Reads, spills and sketches documents, then sketches again those that hold lines found
+    to recur across the corpus (known only once everything is read)."""
+
+    def __init__(
+        self,
+        config: ScanConfig,
+        reporter: Reporter,
+        spill: TextSpill,
+        rows: DocumentRows,
+        log: list[Skipped],
+    ) -> None:
+        self.config = config
+        self.reporter = reporter
+        self.spill = spill
+        self.rows = rows
+        self.log = log
+        self.queued: list[_Queued] = []
+        self.sketches = _Sketches()
+        self.lines = LineCounter() if config.recurring_min_documents else None
+        self.params = SketchParams.of(config)
+
+    def _deliver(self, numbers: range | list[int], result: BatchSketch) -> None:
+        for index, number in enumerate(numbers):
+            document = self.queued[number]
+            facts = result.facts[index]
+            if facts is None:
+                self.rows.boilerplate[document.row] = result.boilerplate[index]
+            else:
+                self.rows.add_facts(document.row, result.boilerplate[index], facts)
+                if self.rows.published[document.row] is None:
+                    self.rows.published[document.row] = document.fallback_published
+            self.sketches.put(
+                number,
+                result.signatures[index],
+                int(result.word_counts[index]),
+                int(result.clean_chars[index]),
             )
-            if lines is not None:
-                lines.add(item.text)
-            texts.append(item.text)
-            if len(texts) >= config.batch_size:
-                spill.append(texts)
-                texts = []
-        spill.append(texts)
-        advance(read % _PROGRESS_EVERY)
-    return queued
 
+    def read(self, inputs: Iterable[str | Path]) -> None:
+        """Read every record; clean and sketch them in batches while reading goes on."""
+        config, rows = self.config, self.rows
+        seen: dict[str, str] = {}
+        batch: list[BatchItem] = []
+        runner: BatchRunner[range] = BatchRunner(config.workers, 2, self._deliver)
 
-def _sketch_stage(
-    queued: list[_Queued],
-    config: ScanConfig,
-    reporter: Reporter,
-    spill: TextSpill,
-    rows: DocumentRows,
-    log: list[Skipped],
-    lines: LineCounter | None,
-) -> _Sketched:
-    """Find boilerplate and metadata, clean and sketch, in batches on the backend."""
-    sketched = _Sketched()
+        def flush() -> None:
+            first = len(self.queued) - len(batch)
+            self.spill.append([item.text for item in batch])
+            runner.submit(range(first, len(self.queued)), list(batch), self.params)
+            batch.clear()
 
-    def deliver(numbers: range, sketches: BatchSketch) -> None:
-        for number, signature, words, clean_chars, spans, facts in zip(
-            numbers,
-            sketches.signatures,
-            sketches.word_counts.tolist(),
-            sketches.clean_chars.tolist(),
-            sketches.boilerplate,
-            sketches.facts,
-            strict=True,
-        ):
-            document = queued[number]
-            rows.add_facts(document.row, spans, facts)
-            if rows.published[document.row] is None:
-                rows.published[document.row] = document.fallback_published
+        with self.reporter.stage("read, clean, sketch", None) as advance:
+            try:
+                read = 0
+                for item in read_documents(inputs, config.fields):
+                    read += 1
+                    if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
+                        advance(_PROGRESS_EVERY)
+                    if isinstance(item, Skipped):
+                        _skip(item, rows, self.log, self.reporter)
+                        continue
+                    first_seen = seen.get(item.id)
+                    if first_seen is not None:
+                        detail = f"id {item.id!r} already read at {first_seen}"
+                        duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+                        _skip(duplicate, rows, self.log, self.reporter, item)
+                        continue
+                    seen[item.id] = item.source
+                    if not item.text.strip():
+                        empty = Skipped(item.source, "empty_text", "no text", item.id)
+                        _skip(empty, rows, self.log, self.reporter, item)
+                        continue
+                    crawl_date = item.metadata.get(CRAWL_DATE)
+                    year = _year(item.published) or _year(crawl_date)
+                    self.queued.append(
+                        _Queued(rows.add(item), item.id, item.source, year, crawl_date)
+                    )
+                    if self.lines is not None:
+                        self.lines.add(item.text)
+                    batch.append(BatchItem(item.text, year=year))
+                    if len(batch) >= config.batch_size:
+                        flush()
+                if batch:
+                    flush()
+                runner.finish()
+                advance(read % _PROGRESS_EVERY)
+            finally:
+                runner.close()
+
+    def sketch_recurring(self) -> int:
+        """Find the lines that recur across the corpus and sketch the documents holding any
+        again without them; returns the number of distinct recurring lines."""
+        if self.lines is None:
+            return 0
+        config = self.config
+        found = self.lines.find(config.recurring_min_documents, config.recurring_min_context_share)
+        affected = self.lines.documents_with_recurring()
+        runner: BatchRunner[list[int]] = BatchRunner(config.workers, 2, self._deliver)
+        with self.reporter.stage("recurring lines", len(affected)) as advance:
+            try:
+                for first in range(0, len(affected), config.batch_size):
+                    numbers = affected[first : first + config.batch_size]
+                    items = [
+                        BatchItem(
+                            self.spill.get(number),
+                            merge(
+                                [
+                                    *self.rows.boilerplate[self.queued[number].row],
+                                    *self.lines.spans(number),
+                                ]
+                            ),
+                            find=False,
+                        )
+                        for number in numbers
+                    ]
+                    runner.submit(numbers, items, self.params)
+                    advance(len(numbers))
+                runner.finish()
+            finally:
+                runner.close()
+        return found
+
+    def sketched(self) -> _Sketched:
+        """The documents that have words outside their boilerplate; the others are skipped."""
+        sketched = _Sketched()
+        for number, document in enumerate(self.queued):
+            words = self.sketches.words[number]
             if words == 0:
+                spans = self.rows.boilerplate[document.row]
                 detail = "no letters or digits" + (" outside boilerplate" if spans else "")
                 reason = Skipped(document.source, "no_words", detail, document.id)
-                log.append(reason)
-                rows.mark_skipped(document.row, reason.reason)
-                reporter.warn(f"skipped {document.source}: no words: {reason.detail}")
+                self.log.append(reason)
+                self.rows.mark_skipped(document.row, reason.reason)
+                self.reporter.warn(f"skipped {document.source}: no words: {reason.detail}")
                 continue
-            rows.clean_chars[document.row] = clean_chars
+            self.rows.clean_chars[document.row] = self.sketches.clean_chars[number]
             sketched.rows.append(document.row)
             sketched.ids.append(document.id)
             sketched.spilled.append(number)
-            sketched.signatures.append(signature)
-            sketched.shingles.append(max(1, words - config.shingle_size + 1))
-
-    params = SketchParams.of(config)
-    runner: BatchRunner[range] = BatchRunner(config.workers, 2, deliver)
-    with reporter.stage("clean, sketch", len(queued)) as advance:
-        try:
-            for first in range(0, len(queued), config.batch_size):
-                numbers = range(first, min(first + config.batch_size, len(queued)))
-                items = [
-                    BatchItem(
-                        spill.get(number),
-                        tuple(lines.spans(number)) if lines is not None else (),
-                        queued[number].year,
-                    )
-                    for number in numbers
-                ]
-                runner.submit(numbers, items, params)
-                advance(len(numbers))
-            runner.finish()
-        finally:
-            runner.close()
-    return sketched
+            sketched.signatures.append(self.sketches.signatures[number])
+            sketched.shingles.append(max(1, words - self.config.shingle_size + 1))
+        return sketched
 
 
 def _compare_stage(
@@ -337,19 +385,14 @@ def scan(
     log: list[Skipped] = []
     with TextSpill(spill_folder) as spill:
         started = time.perf_counter()
-        lines = LineCounter() if config.recurring_min_documents else None
-        queued = _read_stage(paths, config, reporter, spill, rows, log, lines)
-        timings["read"] = time.perf_counter() - started
-
+        sketcher = _Sketcher(config, reporter, spill, rows, log)
+        sketcher.read(paths)
+        timings["read_clean_sketch"] = time.perf_counter() - started
         started = time.perf_counter()
-        recurring = (
-            lines.find(config.recurring_min_documents, config.recurring_min_context_share)
-            if lines is not None
-            else 0
-        )
-        sketched = _sketch_stage(queued, config, reporter, spill, rows, log, lines)
-        del lines, queued
-        timings["clean_sketch"] = time.perf_counter() - started
+        recurring = sketcher.sketch_recurring()
+        sketched = sketcher.sketched()
+        del sketcher
+        timings["recurring_lines"] = time.perf_counter() - started
 
         started = time.perf_counter()
         with reporter.stage("candidates", None) as advance:

@@ -137,6 +137,24 @@ _TRAILER_CREDIT = re.compile(
     rf"(?i:from|by|via|courtesy\s+of|powered\s+by)\s+(?:the\s+)?{NAME}|"
     rf"(?i:source|sources|via)\s*:\s*{NAME})\s*\.?$"
 )
+# Substrings that each pattern needs: cheap tests that spare most lines the regular expressions.
+_CREDIT_LABELS = ("photo", "image", "picture", "credit", "video")
+_CONSENT_HINTS = ("cookie", "consent")
+_SUBSCRIPTION_HINTS = (
+    "subscri",
+    "sign up",
+    "newsletter",
+    "log in",
+    "login",
+    "sign in",
+    "journalism",
+    "become a",
+    "unlock",
+    "free trial",
+    "donate",
+    "contribute",
+    "mail",
+)
 _SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
 
@@ -213,17 +231,21 @@ def _repeated(text: str, lines: list[Line]) -> list[Span]:
 
 def _credit(text: str, start: int, end: int) -> Span | None:
     line = text[start:end]
-    if CREDIT_LINE.match(line):
-        return Span(start, end, CREDIT)
     offset = max(0, len(line) - _CREDIT_TAIL)
     tail = line[offset:]
-    found = CREDIT_TAIL.search(tail)
-    # "... he told AFP" ends with an agency too: a credit needs a slash, a label, or the line
-    if found and ("/" in found.group() or found["label"] or found.start() + offset == 0):
-        return Span(start + offset + found.start(), end, CREDIT)
-    found = _LABELLED_CREDIT.search(tail)
-    if found:
-        return Span(start + offset + found.start(), end, CREDIT)
+    labelled = _has_any(tail.lower(), _CREDIT_LABELS)
+    # a credit needs a slash, a label, or the whole line: "... he told AFP" ends with an
+    # agency too (checked with substring tests first: the regular expressions are costly)
+    if len(line) <= _CREDIT_TAIL and CREDIT_LINE.match(line):
+        return Span(start, end, CREDIT)
+    if "/" in tail or labelled or len(line) <= _CREDIT_TAIL:
+        found = CREDIT_TAIL.search(tail)
+        if found and ("/" in found.group() or found["label"] or found.start() + offset == 0):
+            return Span(start + offset + found.start(), end, CREDIT)
+    if labelled:
+        found = _LABELLED_CREDIT.search(tail)
+        if found:
+            return Span(start + offset + found.start(), end, CREDIT)
     return None
 
 
@@ -241,8 +263,14 @@ def _metadata(text: str, start: int, end: int) -> Span | None:
     return None
 
 
-def _consent(line: str) -> bool:
-    if len(line) > _NOTICE or not _CONSENT_STRONG.search(line):
+def _has_any(lowered: str, words: tuple[str, ...]) -> bool:
+    return any(word in lowered for word in words)
+
+
+def _consent(line: str, lowered: str) -> bool:
+    if len(line) > _NOTICE or not _has_any(lowered, _CONSENT_HINTS):
+        return False
+    if not _CONSENT_STRONG.search(line):
         return False
     return len({found.lower() for found in _CONSENT_WORDS.findall(line)}) >= 2
 
@@ -276,6 +304,7 @@ def find_boilerplate(text: str, extra: Iterable[Span] = ()) -> tuple[Span, ...]:
     block_kind = RELATED
     for start, end in lines:
         line = text[start:end]
+        lowered = line.lower()
         short = len(line) <= _SHORT
         if in_block:
             if block_kind == RELATED and _headline_like(line):
@@ -288,10 +317,10 @@ def find_boilerplate(text: str, extra: Iterable[Span] = ()) -> tuple[Span, ...]:
         if short and (_RELATED_HEADING.match(line) or _RELATED_INLINE.match(line)):
             spans.append(Span(start, end, RELATED))
             in_block, block_kind = True, RELATED
-        elif _consent(line):
+        elif _consent(line, lowered):
             spans.append(Span(start, end, CONSENT))
             in_block, block_kind = True, CONSENT
-        elif short and _SUBSCRIPTION.search(line):
+        elif short and _has_any(lowered, _SUBSCRIPTION_HINTS) and _SUBSCRIPTION.search(line):
             spans.append(Span(start, end, SUBSCRIPTION))
         elif short and _SHARE.match(line):
             spans.append(Span(start, end, SHARE))
@@ -366,6 +395,13 @@ class LineCounter:
         varied = context_keys[context_counts >= min_context_share * document_counts[index]]
         recurring[candidates] = np.isin(keys[candidates], varied)
         return int(varied.size)
+
+    def documents_with_recurring(self) -> list[int]:
+        """The documents (0-based, in the order added) that hold a recurring line."""
+        if self._recurring is None:
+            return []
+        documents = np.frombuffer(self._documents, dtype=np.int64)
+        return [int(number) for number in np.unique(documents[self._recurring])]
 
     def spans(self, document: int) -> list[Span]:
         """The recurring lines of document ``document`` (0-based, in the order added)."""

@@ -16,15 +16,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal, cast
-from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
 
 from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
+from wiretrace.read import web
+from wiretrace.read.web import outlet_from_url
 from wiretrace.records import Document, Skipped
 
-Format = Literal["txt", "jsonl", "csv", "parquet"]
+Format = Literal["txt", "jsonl", "csv", "parquet", "html", "warc"]
 _SUFFIXES: dict[str, Format] = {
     ".txt": "txt",
     ".text": "txt",
@@ -32,14 +33,16 @@ _SUFFIXES: dict[str, Format] = {
     ".ndjson": "jsonl",
     ".csv": "csv",
     ".parquet": "parquet",
+    ".html": "html",
+    ".htm": "html",
+    ".warc": "warc",
 }
-SUPPORTED = "`.txt`, `.jsonl`, `.csv` (each optionally `.gz`) and `.parquet`"
+SUPPORTED = (
+    "`.txt`, `.html`, `.htm`, `.jsonl`, `.csv`, `.warc` (each optionally `.gz`) and `.parquet`"
+)
 # JSON may escape lone surrogates (\ud800-\udfff), which are not text; only lines holding
 # such an escape need the slower check of every value.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-# Metadata key of the date a crawler fetched the page (WARC-Date): the published date of last
-# resort, and the year of a dateline that names none.
-CRAWL_DATE = "crawl_date"
 _CSV_FIELD_LIMIT = 1 << 30  # news pages can be long; the stdlib default (128 KiB) is not enough
 
 
@@ -142,16 +145,6 @@ def normalize_published(value: Any) -> str | None:
     return parsed.isoformat()
 
 
-def outlet_from_url(url: str | None) -> str | None:
-    """The host of a URL without ``www.``, as the outlet when the record names none."""
-    if not url:
-        return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname
-    if not host:
-        return None
-    return host.removeprefix("www.")
-
-
 class _RecordMapper:
     """Turns raw records (mappings) of one file into Documents, checking the fields once."""
 
@@ -162,13 +155,14 @@ class _RecordMapper:
 
     def check_fields(self, present: Iterable[str]) -> None:
         names = list(present)
-        for role, name in (("id", self.fields.id), ("text", self.fields.text)):
-            if name not in names:
-                option = "--id-field" if role == "id" else "--text-field"
+        text_fields = (self.fields.text, self.fields.html)
+        for role, wanted in (("id", (self.fields.id,)), ("text", text_fields)):
+            if not any(name in names for name in wanted):
+                option = "--id-field" if role == "id" else "--text-field or --html-field"
                 raise InputError(
-                    f"{self.file.path}: field {name!r} not found; fields present: "
-                    f"{', '.join(map(str, names)) or '(none)'}; name the {role} field with "
-                    f"{option}"
+                    f"{self.file.path}: field {' or '.join(map(repr, wanted))} not found; "
+                    f"fields present: {', '.join(map(str, names)) or '(none)'}; name the "
+                    f"{role} field with {option}"
                 )
         self.checked = True
 
@@ -178,12 +172,12 @@ class _RecordMapper:
         fields = self.fields
         doc_id = _text_value(record.get(fields.id))
         text = record.get(fields.text)
+        html = record.get(fields.html) if text is None else None
         if doc_id is None or doc_id == "":
             return Skipped(location, "missing_field", f"no value for id field {fields.id!r}")
-        if text is None:
-            return Skipped(
-                location, "missing_field", f"no value for text field {fields.text!r}", doc_id
-            )
+        if text is None and html is None:
+            detail = f"no value for text field {fields.text!r} or html field {fields.html!r}"
+            return Skipped(location, "missing_field", detail, doc_id)
         url = _text_value(record.get(fields.url))
         metadata: dict[str, Any] = {}
         published_raw = record.get(fields.published)
@@ -192,7 +186,7 @@ class _RecordMapper:
         except (TypeError, ValueError):
             published = None
             metadata["invalid_published"] = str(published_raw)
-        return Document(
+        document = Document(
             id=doc_id,
             text=_text_value(text) or "",
             title=_text_value(record.get(fields.title)),
@@ -202,6 +196,50 @@ class _RecordMapper:
             source=location,
             metadata=metadata,
         )
+        if html is None:
+            return document
+        return _with_page(document, html)
+
+
+def _with_page(document: Document, html: Any) -> Document | Skipped:
+    """The record's own fields, completed by what its HTML page says (the record wins)."""
+    page = web.document_from_html(
+        html if isinstance(html, bytes) else str(html),
+        document.id,
+        document.source,
+        url=document.url,
+        metadata=document.metadata,
+    )
+    if isinstance(page, Skipped):
+        return page
+    return Document(
+        id=document.id,
+        text=page.text,
+        title=document.title or page.title,
+        url=document.url or page.url,
+        outlet=document.outlet or page.outlet,
+        published=document.published or page.published,
+        source=document.source,
+        metadata=document.metadata,
+    )
+
+
+def _read_html(file: InputFile) -> Iterator[Document | Skipped]:
+    with open_binary(file) as stream:
+        try:
+            data = stream.read()
+        except (OSError, EOFError) as error:
+            raise InputError(f"cannot read {file.path}: {error}") from error
+    yield web.document_from_html(data, file.id, str(file.path))
+
+
+def _read_warc(file: InputFile) -> Iterator[Document | Skipped]:
+    try:
+        stream = file.path.open("rb")  # warcio reads gzip members itself
+    except OSError as error:
+        raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
+    with stream:
+        yield from web.read_warc(stream, str(file.path))
 
 
 def _read_txt(file: InputFile) -> Iterator[Document | Skipped]:
@@ -326,7 +364,15 @@ def _read_parquet(file: InputFile, fields: FieldNames) -> Iterator[Document | Sk
 
 
 def _field_names(fields: FieldNames) -> list[str]:
-    return [fields.id, fields.text, fields.title, fields.url, fields.outlet, fields.published]
+    return [
+        fields.id,
+        fields.text,
+        fields.html,
+        fields.title,
+        fields.url,
+        fields.outlet,
+        fields.published,
+    ]
 
 
 def read_file(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
@@ -337,6 +383,10 @@ def read_file(file: InputFile, fields: FieldNames) -> Iterator[Document | Skippe
         return _read_jsonl(file, fields)
     if file.format == "csv":
         return _read_csv(file, fields)
+    if file.format == "html":
+        return _read_html(file)
+    if file.format == "warc":
+        return _read_warc(file)
     return _read_parquet(file, fields)
 
 
@@ -345,6 +395,8 @@ def read_documents(
 ) -> Iterator[Document | Skipped]:
     """Stream every record of every input path, skipped ones included (with the reason)."""
     files, ignored = discover(paths)
+    if any(file.format in ("html", "warc") for file in files):
+        web.require_html()  # before reading anything: the fix is an install
     yield from ignored
     for file in files:
         yield from read_file(file, fields or FieldNames())

@@ -1,0 +1,178 @@
+"""Web input: HTML pages and WARC crawls -> Documents (the ``html`` extra).
+
+The main text, title, date, canonical URL and site name of a page come from trafilatura; WARC
+files are streamed record by record with warcio, so memory stays flat on a crawl of any size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from wiretrace.errors import InputError, MissingExtraError
+from wiretrace.records import Document, Skipped
+
+# Metadata key of the date a crawler fetched the page (WARC-Date): the published date of last
+# resort, and the year of a dateline that names none.
+CRAWL_DATE = "crawl_date"
+INSTALL = "pip install 'wiretrace[html]'"
+NOT_HTML = "not_html"
+HTTP_STATUS = "http_status"
+TRUNCATED = "truncated"
+NO_TEXT = "no_text"
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
+_LOOKS_HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)", re.I | re.S)
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The host of a URL without ``www.``, as the outlet when the record names none."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def _trafilatura() -> Any:
+    try:
+        import trafilatura
+    except ImportError as error:
+        raise MissingExtraError(f"reading HTML needs the html extra: {INSTALL}") from error
+    return trafilatura
+
+
+def require_html() -> None:
+    """Fail early, with the install command, when the html extra is missing."""
+    _trafilatura()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What the extractor found in one HTML page."""
+
+    text: str
+    title: str | None
+    published: str | None
+    url: str | None
+    outlet: str | None
+
+
+def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
+    """Main text and metadata of an HTML page; None when it holds no article text.
+
+    ``url`` is where the page was found; the page's canonical link, when present, wins.
+    """
+    found = _trafilatura().bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+        # only dates the page states; never guesses from the text or today's date
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if found is None or not (found.text or "").strip():
+        return None
+    return Page(
+        text=found.text,
+        title=found.title or None,
+        published=found.date or None,
+        url=found.url or url,
+        outlet=found.sitename or found.hostname or None,
+    )
+
+
+def document_from_html(
+    html: bytes | str,
+    doc_id: str,
+    source: str,
+    *,
+    url: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Document | Skipped:
+    """A Document from an HTML page, or Skipped when the page has no article text."""
+    page = extract_page(html, url)
+    if page is None:
+        return Skipped(source, NO_TEXT, "no article text found in the page", doc_id)
+    return Document(
+        id=doc_id,
+        text=page.text,
+        title=page.title,
+        url=page.url,
+        outlet=page.outlet or outlet_from_url(page.url),
+        published=page.published,
+        source=source,
+        metadata=metadata or {},
+    )
+
+
+def _decode(payload: bytes, content_type: str) -> bytes | str:
+    """Decode by the charset the server declared; else let the extractor detect it."""
+    declared = _CHARSET.search(content_type)
+    if declared:
+        try:
+            return payload.decode(declared.group(1), errors="replace")
+        except LookupError:  # an unknown charset name
+            pass
+    return payload
+
+
+def _record_id(record: Any) -> str:
+    raw = record.rec_headers.get_header("WARC-Record-ID") or ""
+    return raw.strip("<>").removeprefix("urn:uuid:")
+
+
+def read_warc(stream: IO[bytes], name: str) -> Iterator[Document | Skipped]:
+    """Every HTML ``response`` record of a WARC file (plain or gzip) as a Document; other
+    responses are Skipped with the reason (not HTML, an HTTP status other than 200, a
+    truncated payload). Request, metadata and other non-response records are not pages and
+    are passed over."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    _trafilatura()
+    number = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                continue
+            number += 1
+            doc_id = _record_id(record) or f"{name}#{number}"
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            source = f"{name}:record {number}"
+            payload = record.content_stream().read()
+            if record.rec_headers.get_header("WARC-Truncated"):
+                reason = record.rec_headers.get_header("WARC-Truncated")
+                yield Skipped(source, TRUNCATED, f"payload truncated ({reason}): {url}", doc_id)
+                continue
+            http = record.http_headers
+            status = http.get_statuscode() if http is not None else None
+            if status != "200":
+                yield Skipped(source, HTTP_STATUS, f"HTTP status {status}: {url}", doc_id)
+                continue
+            content_type = http.get_header("Content-Type") or ""
+            is_html = "html" in content_type.lower() or (
+                not content_type and _LOOKS_HTML.match(payload[:1024]) is not None
+            )
+            if not is_html:
+                kind = content_type.split(";")[0] or "unknown type"
+                yield Skipped(source, NOT_HTML, f"{kind}: {url}", doc_id)
+                continue
+            crawled = record.rec_headers.get_header("WARC-Date") or ""
+            yield document_from_html(
+                _decode(payload, content_type),
+                doc_id,
+                source,
+                url=url,
+                metadata={CRAWL_DATE: crawled[:10]} if crawled else {},
+            )
+    except ArchiveLoadFailed as error:
+        raise InputError(
+            f"{name}: not a readable WARC file after record {number} ({error}); "
+            "check that the file is complete"
+        ) from error
