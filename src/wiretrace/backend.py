@@ -16,13 +16,13 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.clean import clean_text
-from wiretrace.clean.boilerplate import blank, find_boilerplate
+from wiretrace.clean.boilerplate import blank, find_boilerplate, line_keys, line_spans
 from wiretrace.clean.metadata import TextFacts, extract_facts
 from wiretrace.config import ScanConfig
 from wiretrace.records import Span
@@ -39,14 +39,20 @@ class SketchParams:
     num_perm: int
     seed: int
     boilerplate: bool
+    count_lines: bool = False
 
     @classmethod
     def of(cls, config: ScanConfig) -> SketchParams:
-        return cls(config.shingle_size, config.num_perm, config.seed, config.boilerplate)
+        return cls(
+            config.shingle_size,
+            config.num_perm,
+            config.seed,
+            config.boilerplate,
+            config.recurring_min_documents > 0,
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class BatchItem:
+class BatchItem(NamedTuple):  # a tuple: pickled to the workers at a third of a dataclass's cost
     """One text to sketch, with boilerplate spans already known, and the year that completes
     a date written in the text without one. With ``find`` False the spans are final: no rules
     run and no metadata is extracted (a second sketch once recurring lines are known)."""
@@ -66,6 +72,7 @@ class BatchSketch:
     clean_chars: NDArray[np.int64]
     boilerplate: list[tuple[Span, ...]]
     facts: list[TextFacts | None]
+    line_keys: list[list[int]] | None  # per text, for corpus line counts (first sketch only)
 
 
 def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
@@ -73,12 +80,18 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     boilerplate: the stage function the workers run."""
     spans: list[tuple[Span, ...]] = []
     facts: list[TextFacts | None] = []
-    for item in items:
-        found = item.spans
-        if item.find and params.boilerplate:
-            found = find_boilerplate(item.text, item.spans)
+    keys: list[list[int]] = []
+    for text, known, year, find in items:
+        found = known
+        if find:
+            lines = line_spans(text)
+            if params.boilerplate:
+                found = find_boilerplate(text, known, lines)
+            facts.append(extract_facts(text, found, year, lines))
+            keys.append(line_keys(text, lines) if params.count_lines else [])
+        else:
+            facts.append(None)
         spans.append(found)
-        facts.append(extract_facts(item.text, found, item.year) if item.find else None)
     cleaned = [
         clean_text(blank(item.text, found), offsets=False)
         for item, found in zip(items, spans, strict=True)
@@ -87,7 +100,14 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         cleaned, params.shingle_size, Permutations.create(params.num_perm, params.seed)
     )
     lengths = np.fromiter((len(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
-    return BatchSketch(sketches.signatures, sketches.word_counts, lengths, spans, facts)
+    return BatchSketch(
+        sketches.signatures,
+        sketches.word_counts,
+        lengths,
+        spans,
+        facts,
+        keys if keys else None,
+    )
 
 
 def _start_worker() -> None:
@@ -141,11 +161,15 @@ class BatchRunner(Generic[Tag]):
         tag, future = self._pending.popleft()
         self._deliver(tag, future.result())
 
+    def drain(self) -> None:
+        """Deliver every pending result; the workers stay up for more batches."""
+        while self._pending:
+            self._deliver_oldest()
+
     def finish(self) -> None:
         """Deliver every pending result and stop the workers."""
         try:
-            while self._pending:
-                self._deliver_oldest()
+            self.drain()
         finally:
             self.close()
 

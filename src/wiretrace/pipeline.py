@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,8 +209,13 @@ class _Sketcher:
         self.sketches = _Sketches()
         self.lines = LineCounter() if config.recurring_min_documents else None
         self.params = SketchParams.of(config)
+        # one pool for both passes: starting workers costs ~1-2 s
+        self.runner: BatchRunner[Sequence[int]] = BatchRunner(config.workers, 2, self._deliver)
 
-    def _deliver(self, numbers: range | list[int], result: BatchSketch) -> None:
+    def _deliver(self, numbers: Sequence[int], result: BatchSketch) -> None:
+        if self.lines is not None and result.line_keys is not None:
+            for keys in result.line_keys:
+                self.lines.add(keys)
         for index, number in enumerate(numbers):
             document = self.queued[number]
             facts = result.facts[index]
@@ -232,7 +237,7 @@ class _Sketcher:
         config, rows = self.config, self.rows
         seen: dict[str, str] = {}
         batch: list[BatchItem] = []
-        runner: BatchRunner[range] = BatchRunner(config.workers, 2, self._deliver)
+        runner = self.runner
 
         def flush() -> None:
             first = len(self.queued) - len(batch)
@@ -266,44 +271,37 @@ class _Sketcher:
                     self.queued.append(
                         _Queued(rows.add(item), item.id, item.source, year, crawl_date)
                     )
-                    if self.lines is not None:
-                        self.lines.add(item.text)
                     batch.append(BatchItem(item.text, year=year))
                     if len(batch) >= config.batch_size:
                         flush()
                 if batch:
                     flush()
-                runner.finish()
+                runner.drain()
                 advance(read % _PROGRESS_EVERY)
-            finally:
+            except BaseException:
                 runner.close()
+                raise
 
     def sketch_recurring(self) -> int:
         """Find the lines that recur across the corpus and sketch the documents holding any
         again without them; returns the number of distinct recurring lines."""
         if self.lines is None:
+            self.runner.close()
             return 0
         config = self.config
         found = self.lines.find(config.recurring_min_documents, config.recurring_min_context_share)
         affected = self.lines.documents_with_recurring()
-        runner: BatchRunner[list[int]] = BatchRunner(config.workers, 2, self._deliver)
+        runner = self.runner
         with self.reporter.stage("recurring lines", len(affected)) as advance:
             try:
                 for first in range(0, len(affected), config.batch_size):
                     numbers = affected[first : first + config.batch_size]
-                    items = [
-                        BatchItem(
-                            self.spill.get(number),
-                            merge(
-                                [
-                                    *self.rows.boilerplate[self.queued[number].row],
-                                    *self.lines.spans(number),
-                                ]
-                            ),
-                            find=False,
-                        )
-                        for number in numbers
-                    ]
+                    items = []
+                    for number in numbers:
+                        text = self.spill.get(number)
+                        known = self.rows.boilerplate[self.queued[number].row]
+                        spans = merge([*known, *self.lines.spans(number, text)])
+                        items.append(BatchItem(text, spans, find=False))
                     runner.submit(numbers, items, self.params)
                     advance(len(numbers))
                 runner.finish()

@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterable, Sequence
+from hashlib import blake2b
 
 import numpy as np
+from numpy.typing import NDArray
 
 from wiretrace.clean.patterns import AGENCY, ANY_DATE, NAME
 from wiretrace.records import Span
@@ -54,6 +56,7 @@ _SHORT = 300  # prompts, widgets and headings are short lines; article paragraph
 _NOTICE = 1_000  # a consent notice is one short paragraph
 _CREDIT_TAIL = 120  # photo credits sit in the last characters of a caption line
 _EXTENSION = 80  # a repeated caption may carry a credit of up to this many characters
+_DATE_CHARS = 80  # a line that is only a date (and time) is short
 
 _LABEL = r"\(?(?i:photo|image|picture|photograph|video|credit)s?(?:\s+(?i:by|credit))?\s*[:/]?\s*"
 CREDIT_TAIL = re.compile(
@@ -157,6 +160,7 @@ _SUBSCRIPTION_HINTS = (
 )
 _SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
+_TRAILER_CHARS = 250  # ... and are short
 
 
 def line_spans(text: str) -> list[Line]:
@@ -164,11 +168,12 @@ def line_spans(text: str) -> list[Line]:
     lines: list[Line] = []
     position = 0
     for line in text.splitlines(keepends=True):
-        stripped = line.strip()
+        size = len(line)
+        stripped = line.lstrip()
         if stripped:
-            start = position + len(line) - len(line.lstrip())
-            lines.append((start, start + len(stripped)))
-        position += len(line)
+            start = position + size - len(stripped)
+            lines.append((start, start + len(stripped.rstrip())))
+        position += size
     return lines
 
 
@@ -234,14 +239,14 @@ def _credit(text: str, start: int, end: int) -> Span | None:
     offset = max(0, len(line) - _CREDIT_TAIL)
     tail = line[offset:]
     labelled = _has_any(tail.lower(), _CREDIT_LABELS)
-    # a credit needs a slash, a label, or the whole line: "... he told AFP" ends with an
-    # agency too (checked with substring tests first: the regular expressions are costly)
-    if len(line) <= _CREDIT_TAIL and CREDIT_LINE.match(line):
-        return Span(start, end, CREDIT)
-    if "/" in tail or labelled or len(line) <= _CREDIT_TAIL:
+    # A credit needs a slash, a label, or the whole line: "... he told AFP" ends with an
+    # agency too. Substring tests come first: the regular expressions are costly.
+    if "/" in tail or labelled:
         found = CREDIT_TAIL.search(tail)
         if found and ("/" in found.group() or found["label"] or found.start() + offset == 0):
             return Span(start + offset + found.start(), end, CREDIT)
+    elif len(line) <= _CREDIT_TAIL and (CREDIT_LINE.match(line) or CREDIT_TAIL.match(line)):
+        return Span(start, end, CREDIT)
     if labelled:
         found = _LABELLED_CREDIT.search(tail)
         if found:
@@ -249,16 +254,24 @@ def _credit(text: str, start: int, end: int) -> Span | None:
     return None
 
 
-def _metadata(text: str, start: int, end: int) -> Span | None:
+def _metadata(text: str, start: int, end: int, lowered: str) -> Span | None:
     line = text[start:end]
     found = _LABELLED_META.match(line)
     if found:
         return Span(start, start + found.end(), METADATA)
     if len(line) > _SHORT:
         return None
-    if _DATE_LINE.match(line) or _READ_TIME.match(line) or _CREDITS_LINE.match(line):
+    dated = len(line) <= _DATE_CHARS and any(char.isdigit() for char in line)
+    if dated and (_DATE_LINE.match(line) or _READ_TIME.match(line)):
         return Span(start, end, METADATA)
-    if len(line.split()) <= 10 and line[-1] not in ".!?" and _BYLINE.match(line):
+    if "by" in lowered and _CREDITS_LINE.match(line):
+        return Span(start, end, METADATA)
+    if (
+        line[:3] in ("By ", "BY ")
+        and len(line.split()) <= 10
+        and line[-1] not in ".!?"
+        and _BYLINE.match(line)
+    ):
         return Span(start, end, METADATA)
     return None
 
@@ -281,24 +294,28 @@ def _headline_like(line: str) -> bool:
 
 def _trailer(text: str, start: int, end: int) -> int | None:
     """Where the trailer sentences at the end of the line start, if it ends with any."""
-    line = text[start:end]
-    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(line))]
+    window = max(start, end - _TRAILER_CHARS)
+    line = text[window:end]
+    starts = [found.end() for found in _SENTENCE_START.finditer(line)]
+    if window == start:
+        starts.insert(0, 0)
     first: int | None = None
     for sentence_start in reversed(starts):
         sentence = line[sentence_start:]
-        if len(sentence) > 250:
-            break
         if _TRAILER.match(sentence) or _TRAILER_CREDIT.match(sentence):
             first = sentence_start
         else:
             break
-    return None if first is None else start + first
+    return None if first is None else window + first
 
 
-def find_boilerplate(text: str, extra: Iterable[Span] = ()) -> tuple[Span, ...]:
+def find_boilerplate(
+    text: str, extra: Iterable[Span] = (), lines: list[Line] | None = None
+) -> tuple[Span, ...]:
     """Boilerplate spans of one document by the rules of this module, merged with ``extra``
-    (the corpus-level spans found by :class:`LineCounter`)."""
-    lines = line_spans(text)
+    (the corpus-level spans found by :class:`LineCounter`); ``lines`` are its
+    :func:`line_spans` when already known."""
+    lines = line_spans(text) if lines is None else lines
     spans: list[Span] = [*extra, *_repeated(text, lines)]
     in_block = False  # inside a "Read more" / consent block: following short lines belong to it
     block_kind = RELATED
@@ -325,7 +342,7 @@ def find_boilerplate(text: str, extra: Iterable[Span] = ()) -> tuple[Span, ...]:
         elif short and _SHARE.match(line):
             spans.append(Span(start, end, SHARE))
         else:
-            found = _metadata(text, start, end) or _credit(text, start, end)
+            found = _metadata(text, start, end, lowered) or _credit(text, start, end)
             if found:
                 spans.append(found)
     for start, end in reversed(lines[-_TRAILER_LINES:]):
@@ -338,40 +355,38 @@ def find_boilerplate(text: str, extra: Iterable[Span] = ()) -> tuple[Span, ...]:
     return merge(spans)
 
 
+def line_keys(text: str, lines: list[Line]) -> list[int]:
+    """A 64-bit key per line for :class:`LineCounter`, the same in every process (worker
+    processes compute them; Python's own string hash differs between processes)."""
+    return [
+        int.from_bytes(
+            blake2b(text[start:end].encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+            "little",
+            signed=True,
+        )
+        for start, end in lines
+    ]
+
+
 class LineCounter:
     """Counts lines across the corpus (first pass) to find the ones that recur in many
     documents with different neighbours: mastheads, disclaimers, site-wide notices.
 
-    Lines are keyed by Python's string hash of the stripped line (64 bits: collisions are
-    negligible; the key only has to agree within this process). Memory: five 8-byte numbers
-    per line of the corpus.
+    Lines come as :func:`line_keys` (64 bits: collisions are negligible). Memory: 8 bytes per
+    line of the corpus while counting, about 40 while finding.
     """
 
     def __init__(self) -> None:
         self._keys = array("q")
-        self._contexts = array("q")
-        self._documents = array("q")
-        self._starts = array("q")
-        self._ends = array("q")
         self._first_line = array("q", [0])
-        self._recurring: np.ndarray | None = None
+        self._recurring: NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self._first_line) - 1
 
-    def add(self, text: str) -> None:
-        """Count the lines of the next document."""
-        document = len(self)
-        lines = line_spans(text)
-        keys = [hash(text[start:end]) for start, end in lines]
-        for index, (start, end) in enumerate(lines):
-            before = keys[index - 1] if index else 0
-            after = keys[index + 1] if index + 1 < len(keys) else 0
-            self._contexts.append(hash((before, after)))
-            self._starts.append(start)
-            self._ends.append(end)
+    def add(self, keys: Sequence[int]) -> None:
+        """Count the lines of the next document, given as :func:`line_keys`."""
         self._keys.extend(keys)
-        self._documents.extend([document] * len(lines))
         self._first_line.append(len(self._keys))
 
     def find(self, min_documents: int, min_context_share: float) -> int:
@@ -383,14 +398,22 @@ class LineCounter:
         self._recurring = recurring
         if min_documents <= 0 or keys.size == 0:
             return 0
-        documents = np.frombuffer(self._documents, dtype=np.int64)
-        contexts = np.frombuffer(self._contexts, dtype=np.int64)
+        first = np.frombuffer(self._first_line, dtype=np.int64)
+        documents = np.repeat(np.arange(first.size - 1), np.diff(first))
         distinct_keys, document_counts = _count_distinct(keys, documents)
         frequent = distinct_keys[document_counts >= min_documents]
         if frequent.size == 0:
             return 0
-        candidates = np.isin(keys, frequent)
-        context_keys, context_counts = _count_distinct(keys[candidates], contexts[candidates])
+        candidates = np.flatnonzero(np.isin(keys, frequent))
+        # the neighbours of each candidate line (0 at a document's edge), as one number
+        padded = np.concatenate([[0], keys, [0]])
+        before = np.where(candidates == first[documents[candidates]], 0, padded[candidates])
+        after = np.where(
+            candidates + 1 == first[documents[candidates] + 1], 0, padded[candidates + 2]
+        )
+        with np.errstate(over="ignore"):
+            contexts = before * np.int64(-7046029254386353131) + after
+        context_keys, context_counts = _count_distinct(keys[candidates], contexts)
         index = np.searchsorted(distinct_keys, context_keys)
         varied = context_keys[context_counts >= min_context_share * document_counts[index]]
         recurring[candidates] = np.isin(keys[candidates], varied)
@@ -400,22 +423,27 @@ class LineCounter:
         """The documents (0-based, in the order added) that hold a recurring line."""
         if self._recurring is None:
             return []
-        documents = np.frombuffer(self._documents, dtype=np.int64)
-        return [int(number) for number in np.unique(documents[self._recurring])]
+        first = np.frombuffer(self._first_line, dtype=np.int64)
+        lines = np.flatnonzero(self._recurring)
+        return [int(number) for number in np.unique(np.searchsorted(first, lines, "right") - 1)]
 
-    def spans(self, document: int) -> list[Span]:
-        """The recurring lines of document ``document`` (0-based, in the order added)."""
+    def spans(self, document: int, text: str) -> list[Span]:
+        """The recurring lines of document ``document`` (0-based, in the order added), whose
+        text is ``text``."""
         if self._recurring is None:
             return []
-        first, stop = self._first_line[document], self._first_line[document + 1]
+        first = self._first_line[document]
+        marked = self._recurring[first : self._first_line[document + 1]]
         return [
-            Span(self._starts[line], self._ends[line], RECURRING)
-            for line in range(first, stop)
-            if self._recurring[line]
+            Span(start, end, RECURRING)
+            for (start, end), recurring in zip(line_spans(text), marked, strict=True)
+            if recurring
         ]
 
 
-def _count_distinct(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _count_distinct(
+    keys: NDArray[np.int64], values: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Sorted distinct keys and, for each, the number of distinct values paired with it."""
     pairs = np.unique(np.stack([keys, values], axis=1), axis=0)
     distinct, counts = np.unique(pairs[:, 0], return_counts=True)

@@ -11,7 +11,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wiretrace.clean.boilerplate import CREDIT, CREDIT_LINE, CREDIT_TAIL, METADATA, line_spans
+from wiretrace.clean.boilerplate import (
+    CREDIT,
+    CREDIT_LINE,
+    CREDIT_TAIL,
+    METADATA,
+    Line,
+    line_spans,
+)
 from wiretrace.clean.patterns import AGENCIES, AGENCY, DAY_MONTH, parse_date
 from wiretrace.records import Span
 
@@ -41,19 +48,23 @@ def _agencies(text: str) -> list[str]:
     return [AGENCIES[name] for name in _AGENCY_WORD.findall(text)]
 
 
-def extract_facts(text: str, spans: Sequence[Span], year: int | None = None) -> TextFacts:
+def extract_facts(
+    text: str, spans: Sequence[Span], year: int | None = None, lines: list[Line] | None = None
+) -> TextFacts:
     """Date, dateline and agency credits of ``text``, whose boilerplate ``spans`` are known;
-    ``year`` completes a date written without one (from the record or the crawl)."""
+    ``year`` completes a date written without one (from the record or the crawl); ``lines``
+    are its ``line_spans`` when already known."""
+    lines = line_spans(text) if lines is None else lines
+    leading_end = lines[min(len(lines), _LEADING_LINES) - 1][1] if lines else 0
     credits: list[str] = []
     published = None
     for span in spans:
         piece = text[span.start : span.end]
         if span.kind == CREDIT or CREDIT_LINE.match(piece) or CREDIT_TAIL.search(piece):
             credits.extend(_agencies(piece))
-        elif span.kind == METADATA and published is None and span.start < _leading_end(text):
+        elif span.kind == METADATA and published is None and span.start < leading_end:
             published = parse_date(piece, year)
     dateline = None
-    lines = line_spans(text)
     masked = {(span.start, span.end) for span in spans}
     for start, end in lines[:_LEADING_LINES]:
         first = next((span for span in spans if span.start == start and span.end < end), None)
@@ -75,8 +86,3 @@ def extract_facts(text: str, spans: Sequence[Span], year: int | None = None) -> 
         if ending:
             credits.append(AGENCIES[ending["a"] or ending["b"]])
     return TextFacts(published, dateline, tuple(sorted(set(credits))))
-
-
-def _leading_end(text: str) -> int:
-    lines = line_spans(text)
-    return lines[min(len(lines), _LEADING_LINES) - 1][1] if lines else 0
