@@ -13,9 +13,10 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -118,6 +119,47 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     numba.set_num_threads(1)  # the pool already uses every core
     sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True))
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool on Ctrl-C
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def ordered_map(
+    function: Callable[[list[Item]], list[Result]],
+    items: Iterable[Item],
+    workers: int,
+    chunk: int,
+) -> Iterator[Result]:
+    """``function`` over chunks of ``items``, in a pool of spawned processes when ``workers``
+    is not 1 (0: one per core), yielding results in input order. At most two chunks per
+    worker are in flight, so memory stays flat on a stream of any length."""
+    count = resolve_workers(workers)
+    iterator = iter(items)
+    chunks = iter(lambda: list(islice(iterator, chunk)), [])
+    if count <= 1:
+        for piece in chunks:
+            yield from function(piece)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupt,
+    )
+    pending: deque[Future[list[Result]]] = deque()
+    try:
+        for piece in chunks:
+            pending.append(pool.submit(function, piece))
+            while len(pending) > 2 * count:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def resolve_workers(workers: int) -> int:

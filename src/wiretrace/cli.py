@@ -213,6 +213,12 @@ def _summary_table(result: ScanResult) -> Table:
     table.add_row("documents scanned", str(counts["documents"]))
     for reason, count in counts["skipped_by_reason"].items():
         table.add_row(f"skipped: {reason.replace('_', ' ')}", str(count))
+    kinds = counts["boilerplate_spans_by_kind"]
+    if kinds:
+        spans = ", ".join(f"{kind} {count}" for kind, count in kinds.items())
+        table.add_row(
+            "boilerplate spans", f"{spans} (in {counts['documents_with_boilerplate']} documents)"
+        )
     table.add_row("candidate pairs", str(counts["candidate_pairs"]))
     for relation, count in counts["matches_by_relation"].items():
         if relation not in result.summary["not_searched"]:

@@ -248,7 +248,7 @@ class _Sketcher:
         with self.reporter.stage("read, clean, sketch", None) as advance:
             try:
                 read = 0
-                for item in read_documents(inputs, config.fields):
+                for item in read_documents(inputs, config.fields, config.workers):
                     read += 1
                     if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
                         advance(_PROGRESS_EVERY)
@@ -292,6 +292,9 @@ class _Sketcher:
         found = self.lines.find(config.recurring_min_documents, config.recurring_min_context_share)
         affected = self.lines.documents_with_recurring()
         runner = self.runner
+        if not affected:
+            runner.close()
+            return found
         with self.reporter.stage("recurring lines", len(affected)) as advance:
             try:
                 for first in range(0, len(affected), config.batch_size):

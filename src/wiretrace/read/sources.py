@@ -19,6 +19,7 @@ from typing import IO, Any, Literal, cast
 
 import pyarrow.parquet as pq
 
+from wiretrace.backend import ordered_map
 from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
@@ -224,16 +225,16 @@ def _with_page(document: Document, html: Any) -> Document | Skipped:
     )
 
 
-def _read_html(file: InputFile) -> Iterator[Document | Skipped]:
+def _read_html(file: InputFile) -> Iterator[web.RawPage]:
     with open_binary(file) as stream:
         try:
             data = stream.read()
         except (OSError, EOFError) as error:
             raise InputError(f"cannot read {file.path}: {error}") from error
-    yield web.document_from_html(data, file.id, str(file.path))
+    yield web.RawPage(data, file.id, str(file.path))
 
 
-def _read_warc(file: InputFile) -> Iterator[Document | Skipped]:
+def _read_warc(file: InputFile) -> Iterator[web.RawPage | Skipped]:
     try:
         stream = file.path.open("rb")  # warcio reads gzip members itself
     except OSError as error:
@@ -375,8 +376,11 @@ def _field_names(fields: FieldNames) -> list[str]:
     ]
 
 
-def read_file(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
-    """Documents and Skipped records of one input file, in file order."""
+Item = Document | Skipped | web.RawPage
+_PAGES_PER_TASK = 16  # pages extracted per task sent to a worker (~2-20 ms each)
+
+
+def _read_raw(file: InputFile, fields: FieldNames) -> Iterator[Item]:
     if file.format == "txt":
         return _read_txt(file)
     if file.format == "jsonl":
@@ -390,13 +394,27 @@ def read_file(file: InputFile, fields: FieldNames) -> Iterator[Document | Skippe
     return _read_parquet(file, fields)
 
 
+def read_file(file: InputFile, fields: FieldNames) -> Iterator[Document | Skipped]:
+    """Documents and Skipped records of one input file, in file order."""
+    for item in _read_raw(file, fields):
+        yield web.finish([item])[0] if isinstance(item, web.RawPage) else item
+
+
 def read_documents(
-    paths: Iterable[str | Path], fields: FieldNames | None = None
+    paths: Iterable[str | Path], fields: FieldNames | None = None, workers: int = 1
 ) -> Iterator[Document | Skipped]:
-    """Stream every record of every input path, skipped ones included (with the reason)."""
+    """Stream every record of every input path, skipped ones included (with the reason).
+
+    Extracting HTML pages (folders of pages, WARC crawls) is the slow part of reading; with
+    ``workers`` other than 1 it runs in worker processes (0: one per core), in input order.
+    """
     files, ignored = discover(paths)
-    if any(file.format in ("html", "warc") for file in files):
-        web.require_html()  # before reading anything: the fix is an install
+    fields = fields or FieldNames()
     yield from ignored
-    for file in files:
-        yield from read_file(file, fields or FieldNames())
+    if not any(file.format in ("html", "warc") for file in files):
+        for file in files:
+            yield from read_file(file, fields)
+        return
+    web.require_html()  # before reading anything: the fix is an install
+    items = (item for file in files for item in _read_raw(file, fields))
+    yield from ordered_map(web.finish, items, workers, _PAGES_PER_TASK)

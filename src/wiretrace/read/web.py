@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from wiretrace.errors import InputError, MissingExtraError
@@ -87,6 +87,26 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
     )
 
 
+class RawPage(NamedTuple):
+    """An HTML page read but not yet extracted (extraction may run in a worker process)."""
+
+    html: bytes | str
+    id: str
+    source: str
+    url: str | None = None
+    metadata: dict[str, Any] | None = None
+
+
+def finish(items: list[RawPage | Document | Skipped]) -> list[Document | Skipped]:
+    """Extract the pages among ``items``; documents and skipped records pass through."""
+    return [
+        document_from_html(item.html, item.id, item.source, url=item.url, metadata=item.metadata)
+        if isinstance(item, RawPage)
+        else item
+        for item in items
+    ]
+
+
 def document_from_html(
     html: bytes | str,
     doc_id: str,
@@ -127,8 +147,8 @@ def _record_id(record: Any) -> str:
     return raw.strip("<>").removeprefix("urn:uuid:")
 
 
-def read_warc(stream: IO[bytes], name: str) -> Iterator[Document | Skipped]:
-    """Every HTML ``response`` record of a WARC file (plain or gzip) as a Document; other
+def read_warc(stream: IO[bytes], name: str) -> Iterator[RawPage | Skipped]:
+    """Every HTML ``response`` record of a WARC file (plain or gzip) as a page; other
     responses are Skipped with the reason (not HTML, an HTTP status other than 200, a
     truncated payload). Request, metadata and other non-response records are not pages and
     are passed over."""
@@ -164,12 +184,12 @@ def read_warc(stream: IO[bytes], name: str) -> Iterator[Document | Skipped]:
                 yield Skipped(source, NOT_HTML, f"{kind}: {url}", doc_id)
                 continue
             crawled = record.rec_headers.get_header("WARC-Date") or ""
-            yield document_from_html(
+            yield RawPage(
                 _decode(payload, content_type),
                 doc_id,
                 source,
-                url=url,
-                metadata={CRAWL_DATE: crawled[:10]} if crawled else {},
+                url,
+                {CRAWL_DATE: crawled[:10]} if crawled else {},
             )
     except ArchiveLoadFailed as error:
         raise InputError(

@@ -1,0 +1,200 @@
+"""Boilerplate rules and metadata from text, on examples written for these tests (the seeds
+are checked in test_seeds.py): each rule must fire on page noise and leave article text."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import random_text
+from wiretrace import Relation, ScanConfig, scan
+from wiretrace.clean.boilerplate import LineCounter, blank, find_boilerplate, line_keys, line_spans
+from wiretrace.clean.metadata import extract_facts
+
+BODY = (
+    "The council voted on Tuesday to close the old bridge to heavy traffic after engineers "
+    "found cracks in two of its supporting piers during a routine inspection."
+)
+
+
+def _marked(text: str) -> list[tuple[str, str]]:
+    return [(span.kind, text[span.start : span.end]) for span in find_boilerplate(text)]
+
+
+@pytest.mark.parametrize(
+    ("noise", "kind"),
+    [
+        ("Published: 12 March 2020, 10:15 GMT", "metadata"),
+        ("Updated 3 hours ago", "metadata"),
+        ("By Jane Smith and Tom Okafor", "metadata"),
+        ("5 min read", "metadata"),
+        ("Reporting by Tom Okafor; Editing by Jane Smith", "metadata"),
+        ("2020-03-12 10:15", "metadata"),
+        ("Share this article", "share"),
+        ("Facebook | Twitter | WhatsApp | Email", "share"),
+        ("Sign up for our free morning newsletter", "subscription"),
+        ("Already a subscriber? Log in to continue reading", "subscription"),
+        ("Support independent journalism: donate today", "subscription"),
+        ("See also: Bridge repairs to cost millions, report says", "related"),
+        ("(Photo by John Doe/AFP via Getty Images)", "credit"),
+        ("Photo: Maria Lopez", "credit"),
+        ("Reuters", "credit"),
+        (
+            "This site uses cookies to improve your experience and to show personalised ads. "
+            "By continuing to browse you agree to our cookie policy and privacy notice.",
+            "consent",
+        ),
+    ],
+)
+def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> None:
+    text = f"{BODY}\n\n{noise}\n\n{BODY.replace('Tuesday', 'Monday')}"
+    assert _marked(text) == [(kind, noise)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # article text that resembles noise
+        "The EU rules require websites to obtain consent before they set cookies, and the "
+        "regulator said many sites still ignore them.",
+        "A local lawmaker told AFP that the security forces had retreated.",
+        "By Friday, the army had retaken the airport and most of the old city.",
+        "Reports from Kabul said the city had fallen.",
+        "Read the full statement, the minister told reporters, and judge for yourselves.",
+        "Published figures show unemployment fell for the third month in a row.",
+        "He said the newsletter of the party had been banned since 2019.",
+    ],
+)
+def test_article_sentences_that_resemble_noise_are_kept(sentence: str) -> None:
+    assert _marked(f"{BODY}\n\n{sentence}") == []
+    assert _marked(f"{sentence}\n\n{BODY}") == []
+
+
+def test_caption_printed_twice_with_credit() -> None:
+    caption = "Volunteers fill sandbags outside the town hall on Wednesday"
+    text = f"{BODY}\n\n{caption}\n{caption} Reuters/Jane Doe\n\n{BODY.replace('two', 'three')}"
+    marked = _marked(text)
+    assert marked == [("repeated", caption + " "), ("credit", "Reuters/Jane Doe")]
+
+
+def test_related_block_takes_its_headlines_and_stops_at_the_body() -> None:
+    headlines = ["Bridge repairs to cost millions", "Ferry timetable changes from May"]
+    text = "\n".join([BODY, "Related stories", *headlines, BODY.replace("two", "four")])
+    assert _marked(text) == [("related", "Related stories"), *(("related", h) for h in headlines)]
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        "This article was originally published on The Conversation.",
+        "© 2021 Example Media Group. All rights reserved.",
+        "Follow us on Twitter for the latest updates.",
+        "Source: Regional Daily",
+    ],
+)
+def test_site_trailers_at_the_end(trailer: str) -> None:
+    text = f"{BODY}\n\n{BODY.replace('Tuesday', 'Monday')} {trailer}"
+    assert _marked(text) == [("trailer", trailer)]
+    assert _marked(f"{trailer} {BODY}") == []  # only at the end of a document
+
+
+def test_blank_keeps_offsets() -> None:
+    text = f"{BODY}\nShare this article\n{BODY.upper()}"
+    spans = find_boilerplate(text)
+    blanked = blank(text, spans)
+    assert len(blanked) == len(text)
+    assert "Share" not in blanked and blanked.startswith(BODY) and blanked.endswith(BODY.upper())
+
+
+def _count(texts: list[str], min_documents: int = 5) -> LineCounter:
+    counter = LineCounter()
+    for text in texts:
+        counter.add(line_keys(text, line_spans(text)))
+    counter.find(min_documents, 0.5)
+    return counter
+
+
+MASTHEAD = "The Valley Post: independent news for the upper valley since 1921"
+STORIES = [
+    f"Story number {number} tells of event {number} in the valley, with details {number}."
+    for number in range(8)
+]
+
+
+def test_lines_recurring_with_different_neighbours_are_boilerplate() -> None:
+    texts = [f"{MASTHEAD}\n{story}\n{BODY}" for story in STORIES]
+    counter = _count(texts)
+    assert counter.documents_with_recurring() == list(range(len(texts)))
+    for number, text in enumerate(texts):
+        kinds = [(span.kind, text[span.start : span.end]) for span in counter.spans(number, text)]
+        # the masthead always precedes a different story; the BODY line always follows one
+        assert ("recurring", MASTHEAD) in kinds
+
+
+def test_syndicated_paragraphs_are_not_recurring() -> None:
+    wire = [f"Paragraph {number} of the wire story, as the agency sent it." for number in range(6)]
+    copies = ["\n".join(wire) for _ in range(8)]
+    assert _count(copies).documents_with_recurring() == []
+
+
+def test_scan_keeps_syndicated_copies_and_drops_a_shared_masthead(tmp_path: Path) -> None:
+    wire = "\n".join(
+        f"Paragraph {number}: the agency reported that the storm moved east on day {number} "
+        f"and that roads in district {number} were closed."
+        for number in range(6)
+    )
+    for number in range(6):
+        (tmp_path / f"copy{number}.txt").write_text(f"{MASTHEAD}\n{wire}", encoding="utf-8")
+        unrelated = random_text(random.Random(number), 120)
+        (tmp_path / f"other{number}.txt").write_text(f"{MASTHEAD}\n{unrelated}", encoding="utf-8")
+    result = scan([tmp_path], ScanConfig(recurring_min_documents=5))
+    relations = {(m.a, m.b): m.relation for m in result.matches}
+    copies = [
+        pair for pair in relations if pair[0].startswith("copy") and pair[1].startswith("copy")
+    ]
+    assert len(copies) == 15 and {relations[pair] for pair in copies} == {Relation.EXACT}
+    assert all(not (a.startswith("other") and b.startswith("other")) for a, b in relations)
+    assert result.summary["counts"]["recurring_lines"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "credits", "published"),
+    [
+        (
+            "KABUL, Aug 11 (Reuters) - Taliban fighters took the city.",
+            "KABUL",
+            ("Reuters",),
+            "2021-08-11",
+        ),
+        ("Berlin (dpa) - Die Regierung hat am Montag beschlossen.", "Berlin", ("dpa",), None),
+        ("LONDON (AP) — Prime Minister said on Monday that talks go on.", "LONDON", ("AP",), None),
+        ("Paris, 11 August 2021 (AFP) - The minister resigned.", "Paris", ("AFP",), "2021-08-11"),
+        ("The minister resigned on Monday, officials said. (AFP)", None, ("AFP",), None),
+        ("The minister resigned, officials said.\n\nPhoto: AP", None, ("AP",), None),
+    ],
+)
+def test_datelines_and_credits(
+    text: str, place: str | None, credits: tuple[str, ...], published: str | None
+) -> None:
+    facts = extract_facts(text, find_boilerplate(text), year=2021)
+    assert (facts.dateline, facts.credits, facts.published) == (place, credits, published)
+
+
+def test_a_date_without_a_year_needs_one_from_elsewhere() -> None:
+    text = "Kabul (AFP), Aug 11 - Afghan forces withdrew from the city."
+    assert extract_facts(text, ()).published is None
+    assert extract_facts(text, (), year=2021).published == "2021-08-11"
+
+
+def test_leading_date_line_dates_the_document_and_the_record_wins(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "Posted on March 3, 2022\\nThe bridge was closed."}\n'
+        '{"id": "b", "text": "Posted on March 3, 2022\\nThe bridge was closed.", '
+        '"published": "2022-03-05"}\n',
+        encoding="utf-8",
+    )
+    result = scan([path])
+    assert result.documents.published == ["2022-03-03", "2022-03-05"]
