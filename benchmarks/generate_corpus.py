@@ -24,12 +24,13 @@ import random
 import re
 import sys
 import time
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from evaldata import ecbplus_documents
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -61,61 +62,6 @@ _TERMINAL_RE = re.compile(r"[.!?][\"'”’)\]]*$")
 _URLISH_RE = re.compile(r"https?\b|www\.|\.com\b|\.org\b|\.html?\b|@", re.IGNORECASE)
 _SPLIT_RE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
-_NO_SPACE_BEFORE = {
-    ",",
-    ".",
-    ";",
-    ":",
-    "!",
-    "?",
-    ")",
-    "]",
-    "}",
-    "%",
-    "...",
-    "''",
-    "”",
-    "’",
-    "'s",
-    "'re",
-    "'ve",
-    "'ll",
-    "'d",
-    "'m",
-    "n't",
-    "’s",
-    "'S",
-    "N'T",
-}
-_NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "“", "‘", "#"}
-_QUOTE_MAP = {"``": '"', "''": '"', "“": '"', "”": '"', "-LRB-": "(", "-RRB-": ")"}
-
-
-def detokenise(tokens: list[str]) -> str:
-    """Join PTB-style tokens into plain text ("Lohan 's ." -> "Lohan's.")."""
-    out: list[str] = []
-    no_space_next = True
-    quote_open = False
-    for tok in tokens:
-        space = not no_space_next
-        no_space_next = False
-        if tok == '"':  # straight quotes alternate between opening and closing
-            if quote_open:
-                space = False
-            else:
-                no_space_next = True
-            quote_open = not quote_open
-        elif tok.startswith('"'):  # a quote glued to a word ('"The') opens a quotation
-            quote_open = not tok.endswith('"')
-        elif tok in _NO_SPACE_BEFORE or tok.lower() in _NO_SPACE_BEFORE:
-            space = False
-        if tok in _NO_SPACE_AFTER:
-            no_space_next = True
-        if space:
-            out.append(" ")
-        out.append(_QUOTE_MAP.get(tok, tok))
-    return "".join(out)
-
 
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
@@ -127,19 +73,8 @@ def _read_text(path: Path) -> str:
 
 def ecb_sentences(root: Path) -> Iterator[str]:
     """Sentences of every ECB+ article under ``root`` (``<topic>/*.xml``)."""
-    for path in sorted(root.glob("*/*.xml")):
-        try:
-            tree = ET.parse(path)
-        except ET.ParseError:
-            continue
-        by_sentence: dict[int, list[str]] = {}
-        for token in tree.getroot().iter("token"):
-            number = token.get("sentence")
-            if number is None or token.text is None:
-                continue
-            by_sentence.setdefault(int(number), []).append(token.text)
-        for index in sorted(by_sentence):
-            yield detokenise(by_sentence[index])
+    for document in ecbplus_documents(root):
+        yield from document.text.split("\n")
 
 
 _FIXES = (

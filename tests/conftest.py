@@ -28,3 +28,14 @@ def plain_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Messages are checked line by line: no forced terminal (colours, live progress bars)."""
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def benchmarks_on_path() -> Path:
+    """The benchmark scripts import each other as top-level modules; quality gates reuse them."""
+    import sys
+
+    folder = str(REPO / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return REPO / "benchmarks"

@@ -32,6 +32,7 @@ def _marked(text: str) -> list[tuple[str, str]]:
         ("5 min read", "metadata"),
         ("Reporting by Tom Okafor; Editing by Jane Smith", "metadata"),
         ("2020-03-12 10:15", "metadata"),
+        ("https://www.example.com/news/2020/03/12/bridge-closed", "metadata"),
         ("Share this article", "share"),
         ("Facebook | Twitter | WhatsApp | Email", "share"),
         ("Sign up for our free morning newsletter", "subscription"),

@@ -69,7 +69,8 @@ class ScanConfig:
     - ``boilerplate``: find page noise by the rules of ``wiretrace.clean.boilerplate`` and
       keep it out of matching (False: match the text as it is).
     - ``recurring_min_documents``: a line found in at least this many documents is
-      boilerplate of the corpus (mastheads, disclaimers) (0: do not count lines)
+      boilerplate of the corpus (mastheads, disclaimers) (0: do not count lines). Ten keeps
+      a quote that several outlets repeat (ECB+: one quote in 6 articles of one story).
     - ``recurring_min_context_share``: ... when at least this share of its occurrences have
       distinct neighbouring lines; the paragraphs of a syndicated story recur too, but keep
       their neighbours.
@@ -93,7 +94,7 @@ class ScanConfig:
     max_gap_words: int = 6
     max_bucket_size: int = 500
     boilerplate: bool = True
-    recurring_min_documents: int = 5
+    recurring_min_documents: int = 10
     recurring_min_context_share: float = 0.5
     batch_size: int = 2048
     workers: int = 1

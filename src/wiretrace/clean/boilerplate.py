@@ -78,6 +78,7 @@ _BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|
 _CREDITS_LINE = re.compile(
     r"^\(?(?i:reporting|writing|editing|additional\s+reporting|compiled)\s+by\s+.+$"
 )
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _READ_TIME = re.compile(r"^(?i:\d+\s*min(?:ute)?s?\s+read)$")
 
 _CONSENT_STRONG = re.compile(
@@ -263,6 +264,8 @@ def _metadata(text: str, start: int, end: int, lowered: str) -> Span | None:
         return None
     dated = len(line) <= _DATE_CHARS and any(char.isdigit() for char in line)
     if dated and (_DATE_LINE.match(line) or _READ_TIME.match(line)):
+        return Span(start, end, METADATA)
+    if line.startswith(("http", "www.")) and _URL_LINE.match(line):
         return Span(start, end, METADATA)
     if "by" in lowered and _CREDITS_LINE.match(line):
         return Span(start, end, METADATA)
