@@ -199,3 +199,12 @@ def test_leading_date_line_dates_the_document_and_the_record_wins(tmp_path: Path
     )
     result = scan([path])
     assert result.documents.published == ["2022-03-03", "2022-03-05"]
+
+
+def test_a_document_that_is_all_boilerplate_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "widget.txt").write_text("Share this article\nFacebook | Twitter\n", "utf-8")
+    (tmp_path / "story.txt").write_text(BODY, "utf-8")
+    result = scan([tmp_path])
+    assert result.documents.status == ["ok", "no_words"]
+    skipped = [item for item in result.skipped if item.reason == "no_words"]
+    assert skipped[0].detail == "no letters or digits outside boilerplate"

@@ -159,13 +159,20 @@ def test_warc_dates_come_from_the_page_else_the_crawl(tmp_path: Path) -> None:
     assert published == ["2023-03-09", "2023-03-11"]
 
 
-def test_html_field_in_jsonl_records(tmp_path: Path) -> None:
-    path = tmp_path / "pages.jsonl"
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_html_field_in_records(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"pages{suffix}"
     records = [
         {"id": name, "html": text, "published": "2023-03-08" if name == "valley-floods" else None}
         for name, text in {**wire_copies(), **unrelated_pages()}.items()
     ]
-    path.write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+    if suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps(record) for record in records) + "\n", "utf-8")
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(records), path)
     result = scan([path])
     _check_copies_and_chrome(result, {name: name for name in [*wire_copies(), *unrelated_pages()]})
     row = result.documents.id.index("valley-floods")
@@ -181,8 +188,27 @@ def test_missing_html_extra_names_the_install(
         scan([page_folder])
 
 
-def test_pages_extracted_in_workers_give_the_same_result(page_folder: Path) -> None:
-    one = scan([page_folder])
-    two = scan([page_folder], ScanConfig(workers=2))
+def test_pages_extracted_in_workers_give_the_same_result(tmp_path: Path) -> None:
+    # more pages than the first two chunks extracted in this process, so the pool runs
+    for copy in range(8):
+        for name, text in {**wire_copies(), **unrelated_pages()}.items():
+            (tmp_path / f"{name}-{copy}.html").write_text(text, encoding="utf-8")
+    one = scan([tmp_path])
+    two = scan([tmp_path], ScanConfig(workers=2))
+    assert len(one.documents.id) == 40
     assert one.matches == two.matches
     assert one.documents.published == two.documents.published
+    assert one.documents.boilerplate == two.documents.boilerplate
+
+
+def test_dedup_of_pages_writes_the_extracted_documents(page_folder: Path, tmp_path: Path) -> None:
+    from wiretrace.errors import InputError
+    from wiretrace.write.dedup import dedup
+
+    out = tmp_path / "kept.jsonl"
+    _, written = dedup([page_folder], out)
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert written == len(records) == 3  # one of the three copies, and the two other stories
+    assert {record["id"] for record in records} >= set(unrelated_pages())
+    with pytest.raises(InputError, match=r"\.jsonl, \.csv or \.parquet"):
+        dedup([page_folder], tmp_path / "kept.warc")

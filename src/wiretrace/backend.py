@@ -134,16 +134,19 @@ def ordered_map(
     items: Iterable[Item],
     workers: int,
     chunk: int,
+    pool_after_chunks: int = 2,
 ) -> Iterator[Result]:
-    """``function`` over chunks of ``items``, in a pool of spawned processes when ``workers``
-    is not 1 (0: one per core), yielding results in input order. At most two chunks per
-    worker are in flight, so memory stays flat on a stream of any length."""
+    """``function`` over chunks of ``items``, yielding results in input order. The first
+    ``pool_after_chunks`` chunks run in this process (small inputs never pay the workers'
+    start-up); the rest in a pool of spawned processes when ``workers`` is not 1 (0: one per
+    core). At most two chunks per worker are in flight, so memory stays flat on a stream of
+    any length."""
     count = resolve_workers(workers)
     iterator = iter(items)
     chunks = iter(lambda: list(islice(iterator, chunk)), [])
+    for piece in islice(chunks, pool_after_chunks if count > 1 else None):
+        yield from function(piece)
     if count <= 1:
-        for piece in chunks:
-            yield from function(piece)
         return
     pool = ProcessPoolExecutor(
         max_workers=count,

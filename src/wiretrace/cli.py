@@ -176,10 +176,24 @@ def scan_options(function: F) -> F:
             help="Shortest verbatim passage reported, in words.",
         ),
         click.option(
+            "--boilerplate/--no-boilerplate",
+            default=True,
+            show_default=True,
+            help="Find page noise (cookie notices, link lists, credits, trailers, ...) and keep "
+            "it out of matching.",
+        ),
+        click.option(
+            "--recurring-min-documents",
+            default=10,
+            show_default=True,
+            help="A line found in this many documents, with different neighbouring lines, is "
+            "boilerplate (mastheads, disclaimers); 0 turns the count off.",
+        ),
+        click.option(
             "--workers",
             default=0,
             show_default=True,
-            help="Processes that clean and sketch large inputs (0: one per core).",
+            help="Processes that extract pages, clean and sketch large inputs (0: one per core).",
         ),
         click.option(
             "--quiet",

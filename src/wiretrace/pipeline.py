@@ -184,6 +184,10 @@ def _skip(
     reporter.warn(f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}")
 
 
+def _covered(spans: Iterable[Span]) -> int:
+    return sum(span.end - span.start for span in spans)
+
+
 def _year(published: str | None) -> int | None:
     return int(published[:4]) if published and published[:4].isdigit() else None
 
@@ -297,16 +301,24 @@ class _Sketcher:
             return found
         with self.reporter.stage("recurring lines", len(affected)) as advance:
             try:
-                for first in range(0, len(affected), config.batch_size):
-                    numbers = affected[first : first + config.batch_size]
-                    items = []
-                    for number in numbers:
-                        text = self.spill.get(number)
-                        known = self.rows.boilerplate[self.queued[number].row]
-                        spans = merge([*known, *self.lines.spans(number, text)])
-                        items.append(BatchItem(text, spans, find=False))
+                numbers: list[int] = []
+                items: list[BatchItem] = []
+                for number in affected:
+                    text = self.spill.get(number)
+                    row = self.queued[number].row
+                    known = self.rows.boilerplate[row]
+                    spans = merge([*known, *self.lines.spans(number, text)])
+                    advance(1)
+                    if _covered(spans) == _covered(known):
+                        continue  # the rules had already taken these lines out
+                    self.rows.boilerplate[row] = spans
+                    numbers.append(number)
+                    items.append(BatchItem(text, spans, find=False))
+                    if len(items) >= config.batch_size:
+                        runner.submit(numbers, items, self.params)
+                        numbers, items = [], []
+                if items:
                     runner.submit(numbers, items, self.params)
-                    advance(len(numbers))
                 runner.finish()
             finally:
                 runner.close()

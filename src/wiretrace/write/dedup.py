@@ -186,6 +186,11 @@ def dedup(
         raise InputError(
             f"--out {target}: unsupported type; end it in .jsonl, .csv (optionally .gz) or .parquet"
         )
+    if wanted is not None and wanted.format in ("html", "warc"):
+        raise InputError(
+            f"--out {target}: dedup writes the extracted documents; end it in .jsonl, .csv "
+            "or .parquet"
+        )
     if wanted is not None and wanted.format == "txt":
         raise InputError(f"--out {target}: dedup of text files writes a folder; drop the suffix")
     if wanted is None and formats - {"txt"}:
