@@ -6,7 +6,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.corpus import random_text
 from wiretrace import Relation, ScanConfig, scan
@@ -208,3 +211,17 @@ def test_a_document_that_is_all_boilerplate_is_skipped_with_the_reason(tmp_path:
     assert result.documents.status == ["ok", "no_words"]
     skipped = [item for item in result.skipped if item.reason == "no_words"]
     assert skipped[0].detail == "no letters or digits outside boilerplate"
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), max_size=40))
+def test_count_distinct_agrees_with_sets(pairs: list[tuple[int, int]]) -> None:
+    from wiretrace.clean.boilerplate import _count_distinct
+
+    keys = np.array([key for key, _ in pairs], dtype=np.int64)
+    values = np.array([value for _, value in pairs], dtype=np.int64)
+    distinct, counts = _count_distinct(keys, values)
+    expected: dict[int, set[int]] = {}
+    for key, value in pairs:
+        expected.setdefault(key, set()).add(value)
+    assert distinct.tolist() == sorted(expected)
+    assert counts.tolist() == [len(expected[key]) for key in sorted(expected)]

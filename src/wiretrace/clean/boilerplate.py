@@ -255,7 +255,7 @@ def _credit(text: str, start: int, end: int) -> Span | None:
     return None
 
 
-def _metadata(text: str, start: int, end: int, lowered: str) -> Span | None:
+def _metadata(text: str, start: int, end: int) -> Span | None:
     line = text[start:end]
     found = _LABELLED_META.match(line)
     if found:
@@ -267,7 +267,7 @@ def _metadata(text: str, start: int, end: int, lowered: str) -> Span | None:
         return Span(start, end, METADATA)
     if line.startswith(("http", "www.")) and _URL_LINE.match(line):
         return Span(start, end, METADATA)
-    if "by" in lowered and _CREDITS_LINE.match(line):
+    if "by" in line.lower() and _CREDITS_LINE.match(line):
         return Span(start, end, METADATA)
     if (
         line[:3] in ("By ", "BY ")
@@ -320,11 +320,15 @@ def find_boilerplate(
     :func:`line_spans` when already known."""
     lines = line_spans(text) if lines is None else lines
     spans: list[Span] = [*extra, *_repeated(text, lines)]
+    # Which rules can fire anywhere in the document: substring tests on the whole text spare
+    # most lines of most documents the per-line tests and regular expressions.
+    short_lines = "\n".join(text[start:end] for start, end in lines if end - start <= _SHORT)
+    may_subscribe = _has_any(short_lines.lower(), _SUBSCRIPTION_HINTS)
+    may_consent = _has_any(text.lower(), _CONSENT_HINTS)
     in_block = False  # inside a "Read more" / consent block: following short lines belong to it
     block_kind = RELATED
     for start, end in lines:
         line = text[start:end]
-        lowered = line.lower()
         short = len(line) <= _SHORT
         if in_block:
             if block_kind == RELATED and _headline_like(line):
@@ -337,15 +341,20 @@ def find_boilerplate(
         if short and (_RELATED_HEADING.match(line) or _RELATED_INLINE.match(line)):
             spans.append(Span(start, end, RELATED))
             in_block, block_kind = True, RELATED
-        elif _consent(line, lowered):
+        elif may_consent and _consent(line, line.lower()):
             spans.append(Span(start, end, CONSENT))
             in_block, block_kind = True, CONSENT
-        elif short and _has_any(lowered, _SUBSCRIPTION_HINTS) and _SUBSCRIPTION.search(line):
+        elif (
+            short
+            and may_subscribe
+            and _has_any(line.lower(), _SUBSCRIPTION_HINTS)
+            and _SUBSCRIPTION.search(line)
+        ):
             spans.append(Span(start, end, SUBSCRIPTION))
         elif short and _SHARE.match(line):
             spans.append(Span(start, end, SHARE))
         else:
-            found = _metadata(text, start, end, lowered) or _credit(text, start, end)
+            found = _metadata(text, start, end) or _credit(text, start, end)
             if found:
                 spans.append(found)
     for start, end in reversed(lines[-_TRAILER_LINES:]):
@@ -448,6 +457,15 @@ def _count_distinct(
     keys: NDArray[np.int64], values: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Sorted distinct keys and, for each, the number of distinct values paired with it."""
-    pairs = np.unique(np.stack([keys, values], axis=1), axis=0)
-    distinct, counts = np.unique(pairs[:, 0], return_counts=True)
-    return distinct, counts
+    if keys.size == 0:
+        return keys, keys
+    order = np.lexsort((values, keys))  # by key, then value: ~5x faster than np.unique(axis=0)
+    keys, values = keys[order], values[order]
+    new_key = np.empty(keys.size, dtype=bool)
+    new_key[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new_key[1:])
+    new_pair = new_key.copy()
+    new_pair[1:] |= values[1:] != values[:-1]
+    starts = np.flatnonzero(new_key)
+    counts = np.add.reduceat(new_pair.astype(np.int64), starts)
+    return keys[starts], counts

@@ -33,6 +33,8 @@ _DATELINE = re.compile(
 _AGENCY_WORD = re.compile(rf"(?<![\w-]){AGENCY}(?![\w-])")
 _LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s*(?P<b>{AGENCY}))\s*$")
 _LEADING_LINES = 3  # date lines of scraped pages come first
+_DATELINE_CHARS = 120
+_CREDIT_CHARS = 40  # "... officials said. (AFP)": a closing credit is short
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,8 @@ def extract_facts(
         first = next((span for span in spans if span.start == start and span.end < end), None)
         if (start, end) in masked:
             continue
-        line = text[first.end if first else start : end].lstrip()
+        # a dateline sits in the first characters of the line
+        line = text[first.end if first else start : end].lstrip()[:_DATELINE_CHARS]
         found = _DATELINE.match(line)
         if found:
             dateline = (found["place"] or found["place_only"]).strip()
@@ -81,7 +84,7 @@ def extract_facts(
                 published = parse_date(written, year)
         break
     if lines:
-        last = text[lines[-1][0] : lines[-1][1]]
+        last = text[max(lines[-1][0], lines[-1][1] - _CREDIT_CHARS) : lines[-1][1]]
         ending = _LAST_CREDIT.search(last)
         if ending:
             credits.append(AGENCIES[ending["a"] or ending["b"]])
