@@ -217,18 +217,19 @@ class _Sketcher:
         self.runner: BatchRunner[Sequence[int]] = BatchRunner(config.workers, 2, self._deliver)
 
     def _deliver(self, numbers: Sequence[int], result: BatchSketch) -> None:
-        if self.lines is not None and result.line_keys is not None:
-            for keys in result.line_keys:
-                self.lines.add(keys)
+        if self.lines is not None and result.line_counts.size:
+            self.lines.add_many(result.line_keys, result.line_counts)
+        rows = self.rows
         for index, number in enumerate(numbers):
             document = self.queued[number]
-            facts = result.facts[index]
+            facts = result.text_facts(index)
+            spans = result.spans(index) if result.boilerplate[index] else ()
             if facts is None:
-                self.rows.boilerplate[document.row] = result.boilerplate[index]
+                rows.boilerplate[document.row] = spans
             else:
-                self.rows.add_facts(document.row, result.boilerplate[index], facts)
-                if self.rows.published[document.row] is None:
-                    self.rows.published[document.row] = document.fallback_published
+                rows.add_facts(document.row, spans, facts)
+                if rows.published[document.row] is None:
+                    rows.published[document.row] = document.fallback_published
             self.sketches.put(
                 number,
                 result.signatures[index],

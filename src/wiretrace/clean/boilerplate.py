@@ -401,6 +401,11 @@ class LineCounter:
         self._keys.extend(keys)
         self._first_line.append(len(self._keys))
 
+    def add_many(self, keys: NDArray[np.int64], counts: NDArray[np.int64]) -> None:
+        """Count the lines of the next ``counts.size`` documents: ``counts[i]`` keys each."""
+        self._keys.frombytes(keys.astype(np.int64).tobytes())
+        self._first_line.frombytes((np.cumsum(counts) + self._first_line[-1]).tobytes())
+
     def find(self, min_documents: int, min_context_share: float) -> int:
         """Mark the lines that recur in at least ``min_documents`` documents, where at least
         ``min_context_share`` of those occurrences have distinct neighbours; returns how
