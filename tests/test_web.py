@@ -119,11 +119,14 @@ def test_warc_crawl(tmp_path: Path) -> None:
     _crawl(crawl)
     result = scan([crawl])
     rows = result.documents
+    # the URL is where the crawler fetched the page (not the page's canonical link)
     by_url = {url: doc_id for doc_id, url in zip(rows.id, rows.url, strict=True) if url}
-    ids = {}
-    for name in [*wire_copies(), *unrelated_pages()]:
-        found = [url for url in by_url if url.rstrip("/").endswith(name.split("-", 1)[1])]
-        ids[name] = by_url[found[0]]
+    ids = {
+        name: by_url[f"https://crawl.example/{name}"]
+        for name in [*wire_copies(), *unrelated_pages()]
+    }
+    row = rows.id.index(ids["valley-floods"])
+    assert rows.outlet[row] == "Valley Post"
     _check_copies_and_chrome(result, ids)
     assert result.summary["counts"]["skipped_by_reason"] == {
         "http_status": 1,

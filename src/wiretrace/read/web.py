@@ -95,12 +95,22 @@ class RawPage(NamedTuple):
     source: str
     url: str | None = None
     metadata: dict[str, Any] | None = None
+    # a crawl knows where it fetched the page: that URL wins over the page's canonical link,
+    # which on syndicated copies often names the original publisher
+    url_wins: bool = False
 
 
 def finish(items: list[RawPage | Document | Skipped]) -> list[Document | Skipped]:
     """Extract the pages among ``items``; documents and skipped records pass through."""
     return [
-        document_from_html(item.html, item.id, item.source, url=item.url, metadata=item.metadata)
+        document_from_html(
+            item.html,
+            item.id,
+            item.source,
+            url=item.url,
+            metadata=item.metadata,
+            url_wins=item.url_wins,
+        )
         if isinstance(item, RawPage)
         else item
         for item in items
@@ -114,8 +124,10 @@ def document_from_html(
     *,
     url: str | None = None,
     metadata: dict[str, Any] | None = None,
+    url_wins: bool = False,
 ) -> Document | Skipped:
-    """A Document from an HTML page, or Skipped when the page has no article text."""
+    """A Document from an HTML page, or Skipped when the page has no article text. ``url`` is
+    where the page was found; the page's canonical link wins over it unless ``url_wins``."""
     page = extract_page(html, url)
     if page is None:
         return Skipped(source, NO_TEXT, "no article text found in the page", doc_id)
@@ -123,8 +135,8 @@ def document_from_html(
         id=doc_id,
         text=page.text,
         title=page.title,
-        url=page.url,
-        outlet=page.outlet or outlet_from_url(page.url),
+        url=url if url_wins and url else page.url,
+        outlet=page.outlet or outlet_from_url(url if url_wins and url else page.url),
         published=page.published,
         source=source,
         metadata=metadata or {},
@@ -190,6 +202,7 @@ def read_warc(stream: IO[bytes], name: str) -> Iterator[RawPage | Skipped]:
                 source,
                 url,
                 {CRAWL_DATE: crawled[:10]} if crawled else {},
+                url_wins=True,
             )
     except ArchiveLoadFailed as error:
         raise InputError(
