@@ -153,7 +153,7 @@ def test_scan_keeps_syndicated_copies_and_drops_a_shared_masthead(tmp_path: Path
         (tmp_path / f"copy{number}.txt").write_text(f"{MASTHEAD}\n{wire}", encoding="utf-8")
         unrelated = random_text(random.Random(number), 120)
         (tmp_path / f"other{number}.txt").write_text(f"{MASTHEAD}\n{unrelated}", encoding="utf-8")
-    result = scan([tmp_path], ScanConfig(recurring_min_documents=5))
+    result = scan([tmp_path], ScanConfig(recurring_min_documents=5, semantic=False))
     relations = {(m.a, m.b): m.relation for m in result.matches}
     copies = [
         pair for pair in relations if pair[0].startswith("copy") and pair[1].startswith("copy")

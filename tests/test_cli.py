@@ -107,7 +107,8 @@ def error_lines(text: str) -> list[str]:
 def test_scan_writes_parquet_tables_and_summary(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
 
-    result = invoke("scan", corpus, "--out", out)
+    # random-vocabulary texts all look alike to a sentence model: verbatim matching only
+    result = invoke("scan", corpus, "--out", out, "--no-semantic")
 
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in out.iterdir()) == sorted(

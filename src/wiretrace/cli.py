@@ -190,6 +190,21 @@ def scan_options(function: F) -> F:
             "boilerplate (mastheads, disclaimers); 0 turns the count off.",
         ),
         click.option(
+            "--semantic/--no-semantic",
+            default=True,
+            show_default=True,
+            help="Embed sentences to find rewrites (paraphrase) and same-story pairs (needs the "
+            "semantic extra; slow on a CPU: about 90 sentences/s on two cores).",
+        ),
+        click.option(
+            "--window",
+            "window_days",
+            type=float,
+            default=None,
+            help="Compare only documents published at most this many days apart (pairs with "
+            "an unknown date are kept).",
+        ),
+        click.option(
             "--workers",
             default=0,
             show_default=True,

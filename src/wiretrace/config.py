@@ -74,6 +74,21 @@ class ScanConfig:
     - ``recurring_min_context_share``: ... when at least this share of its occurrences have
       distinct neighbouring lines; the paragraphs of a syndicated story recur too, but keep
       their neighbours.
+    - ``semantic``: embed sentences (the ``semantic`` extra) to find rewrites and same-story
+      pairs; without the extra the scan says which relations it did not look for.
+    - ``semantic_neighbours`` / ``semantic_candidate_similarity``: each document proposes its
+      nearest neighbours by document embedding, up to this many, at least this alike.
+    - ``paraphrase_similarity``: two sentences this alike (cosine) say the same thing;
+      ``paraphrase_max_overlap``: ... unless their words overlap this much (then a copy).
+    - ``paraphrase_coverage`` / ``paraphrase_min_sentences`` /
+      ``paraphrase_strong_similarity``: a ``paraphrase`` needs rewritten sentences covering
+      this share of the smaller document, this many of them at least this alike (tuned on
+      Clough-Stevenson: independent answers on the same topic reach 0.66 coverage and at
+      most 2 sentences at 0.85; see benchmarks/README.md).
+    - ``same_story_similarity``: documents this alike, with no substantial shared or rewritten
+      text, tell the same story.
+    - ``window_days``: compare only documents published at most this many days apart (when
+      both dates are known; None: no bound).
     - ``workers``: processes that clean and sketch once the input is larger than two
       batches (0: one per core; 1, the library default: everything in this process). Worker
       processes are spawned, so a script that asks for them needs the usual
@@ -96,6 +111,16 @@ class ScanConfig:
     boilerplate: bool = True
     recurring_min_documents: int = 10
     recurring_min_context_share: float = 0.5
+    semantic: bool = True
+    semantic_neighbours: int = 10
+    semantic_candidate_similarity: float = 0.5
+    paraphrase_similarity: float = 0.7
+    paraphrase_max_overlap: float = 0.8
+    paraphrase_coverage: float = 0.5
+    paraphrase_min_sentences: int = 3
+    paraphrase_strong_similarity: float = 0.85
+    same_story_similarity: float = 0.6
+    window_days: float | None = None
     batch_size: int = 2048
     workers: int = 1
     fields: FieldNames = field(default_factory=FieldNames)
@@ -112,6 +137,12 @@ class ScanConfig:
             "near_duplicate_coverage",
             "contained_coverage",
             "recurring_min_context_share",
+            "semantic_candidate_similarity",
+            "paraphrase_similarity",
+            "paraphrase_max_overlap",
+            "paraphrase_coverage",
+            "paraphrase_strong_similarity",
+            "same_story_similarity",
         ):
             _check_fraction(name, getattr(self, name))
         if not 0.5 <= self.lsh_recall < 1.0:
@@ -129,6 +160,14 @@ class ScanConfig:
                 "recurring_min_documents must be 0 (off) or >= 2, got "
                 f"{self.recurring_min_documents!r}"
             )
+        if self.semantic_neighbours < 1:
+            raise ConfigError(f"semantic_neighbours must be >= 1, got {self.semantic_neighbours!r}")
+        if self.paraphrase_min_sentences < 1:
+            raise ConfigError(
+                f"paraphrase_min_sentences must be >= 1, got {self.paraphrase_min_sentences!r}"
+            )
+        if self.window_days is not None and self.window_days < 0:
+            raise ConfigError(f"window_days must be >= 0 or None, got {self.window_days!r}")
         if self.workers < 0:
             raise ConfigError(f"workers must be >= 0 (0: one per core), got {self.workers!r}")
         if self.batch_size < 1:

@@ -23,16 +23,21 @@ from wiretrace.candidates import candidate_pairs
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare import Prepared, compare_pair, prepare
+from wiretrace.compare.paraphrase import SemanticDocument, decide
+from wiretrace.compare.relation import pair_scores
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
 from wiretrace.read import CRAWL_DATE, read_documents
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span
+from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
+from wiretrace.semantic.model import load_encoder, semantic_available
+from wiretrace.semantic.stage import day_numbers, embed_documents, neighbour_pairs, within_window
 from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
 OK = "ok"
 UNSUPPORTED_FILE = "unsupported_file"
-# Relations that need parts of later stages (semantic models, story clustering).
+# Relations that need the semantic stage.
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
 _PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
@@ -354,6 +359,7 @@ def _compare_stage(
     spill: TextSpill,
     config: ScanConfig,
     reporter: Reporter,
+    semantic: list[SemanticDocument] | None,
 ) -> list[Match]:
     cache: OrderedDict[int, Prepared] = OrderedDict()
     boilerplate = [rows.boilerplate[row] for row in sketched.rows]
@@ -373,13 +379,46 @@ def _compare_stage(
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:
         for first, second in pairs.tolist():
+            if sketched.ids[first] > sketched.ids[second]:
+                first, second = second, first
             a_id, b_id = sketched.ids[first], sketched.ids[second]
-            match = compare_pair(a_id, prepared(first), b_id, prepared(second), config)
+            a, b = prepared(first), prepared(second)
+            match = compare_pair(a_id, a, b_id, b, config)
+            if semantic is not None:
+                scores = (
+                    (match.jaccard, match.containment_a, match.containment_b)
+                    if match is not None
+                    else pair_scores(a, b)
+                )
+                match = decide(match, scores, a_id, semantic[first], b_id, semantic[second], config)
             if match is not None:
                 matches.append(match)
             advance(1)
     matches.sort(key=lambda match: (match.a, match.b))
     return matches
+
+
+def _not_searched(config: ScanConfig) -> dict[str, str]:
+    """The relations this run cannot look for, and why."""
+    if not config.semantic:
+        why = "the semantic stage is off (ScanConfig.semantic / --no-semantic)"
+    elif not semantic_available():
+        why = f"needs the semantic extra: {SEMANTIC_INSTALL}"
+    else:
+        return {}
+    return {relation: why for relation in NOT_SEARCHED}
+
+
+def _semantic_stage(
+    sketched: _Sketched, rows: DocumentRows, spill: TextSpill, reporter: Reporter
+) -> list[SemanticDocument]:
+    encoder = load_encoder()
+    documents = (
+        (spill.get(number), rows.boilerplate[row])
+        for number, row in zip(sketched.spilled, sketched.rows, strict=True)
+    )
+    with reporter.stage("embed sentences", len(sketched.rows)) as advance:
+        return embed_documents(documents, encoder, advance)
 
 
 def scan(
@@ -422,9 +461,28 @@ def scan(
                 pairs, collisions = np.empty((0, 2), dtype=np.int64), 0
             advance(len(pairs))
         timings["candidates"] = time.perf_counter() - started
+        verbatim_pairs = len(pairs)
+
+        semantic, not_searched = None, _not_searched(config)
+        days = day_numbers([rows.published[row] for row in sketched.rows])
+        if not not_searched and sketched.rows:
+            started = time.perf_counter()
+            semantic = _semantic_stage(sketched, rows, spill, reporter)
+            with reporter.stage("semantic candidates", None) as advance:
+                neighbours = neighbour_pairs(
+                    np.stack([document.vector for document in semantic]),
+                    config.semantic_neighbours,
+                    config.semantic_candidate_similarity,
+                    days,
+                    config.window_days,
+                )
+                pairs = np.unique(np.concatenate([pairs, neighbours]), axis=0)
+                advance(len(neighbours))
+            timings["semantic"] = time.perf_counter() - started
+        pairs = within_window(pairs, days, config.window_days)
 
         started = time.perf_counter()
-        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter)
+        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, semantic)
         timings["compare"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -435,8 +493,8 @@ def scan(
     groups = duplicate_groups(matches, facts)
     timings["group"] = time.perf_counter() - started
 
-    counts = (collisions, len(pairs), recurring)
-    summary = _summary(paths, config, rows, log, matches, groups, counts, timings)
+    counts = (collisions, verbatim_pairs, len(pairs), recurring)
+    summary = _summary(paths, config, rows, log, matches, groups, counts, timings, not_searched)
     return ScanResult(
         documents=rows,
         matches=tuple(matches),
@@ -453,8 +511,9 @@ def _summary(
     log: list[Skipped],
     matches: list[Match],
     groups: list[DuplicateGroup],
-    counts: tuple[int, int, int],
+    counts: tuple[int, int, int, int],
     timings: dict[str, float],
+    not_searched: dict[str, str],
 ) -> dict[str, Any]:
     relations = Counter(match.relation.value for match in matches)
     reasons = Counter(skipped.reason for skipped in log)
@@ -469,9 +528,10 @@ def _summary(
             "skipped_by_reason": dict(sorted(reasons.items())),
             "boilerplate_spans_by_kind": dict(sorted(kinds.items())),
             "documents_with_boilerplate": sum(1 for spans in rows.boilerplate if spans),
-            "recurring_lines": counts[2],
+            "recurring_lines": counts[3],
             "band_collisions": counts[0],
-            "candidate_pairs": counts[1],
+            "verbatim_candidate_pairs": counts[1],
+            "candidate_pairs": counts[2],
             "matches": len(matches),
             "matches_by_relation": {
                 relation.value: relations.get(relation.value, 0) for relation in Relation
@@ -484,10 +544,7 @@ def _summary(
             {"source": item.source, "id": item.id, "reason": item.reason, "detail": item.detail}
             for item in log
         ],
-        "not_searched": {
-            relation: "needs the semantic stage, not part of this version"
-            for relation in NOT_SEARCHED
-        },
+        "not_searched": not_searched,
         "config": config.to_dict(),
         "timings_seconds": {stage: round(seconds, 3) for stage, seconds in timings.items()},
     }

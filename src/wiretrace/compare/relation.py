@@ -19,6 +19,20 @@ def _passage(
     return Passage(a_start, a_end, b_start, b_end, VERBATIM, round(similarity, 4))
 
 
+def pair_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
+    """Exact Jaccard of the two documents' shingle sets and the containment of each in the
+    other, rounded as written."""
+    if a.unique.size == 0 or b.unique.size == 0:
+        return 0.0, 0.0, 0.0
+    intersection = int(member_of(a.unique, b.unique).sum())
+    union = a.unique.size + b.unique.size - intersection
+    return (
+        round(intersection / union, 4),
+        round(intersection / a.unique.size, 4),
+        round(intersection / b.unique.size, 4),
+    )
+
+
 def compare_pair(
     a_id: str, a: Prepared, b_id: str, b: Prepared, config: ScanConfig
 ) -> Match | None:

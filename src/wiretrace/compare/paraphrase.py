@@ -1,0 +1,173 @@
+"""Rewrites: sentences of one document said again in other words in the other.
+
+Each sentence of the document with less text is paired with its most similar sentence of the
+other (cosine of sentence embeddings; several sentences may pair with one). A pair at or
+above ``paraphrase_similarity`` whose words overlap less than ``paraphrase_max_overlap`` is a
+rewritten sentence (above that overlap it is a copy, which the verbatim passages show). The
+relation of the pair of documents then follows DESIGN.md's order, strongest first:
+
+- a copy relation found by the verbatim comparison (``exact``, ``near_duplicate``,
+  ``contained``) stands;
+- ``paraphrase`` when rewritten sentences cover at least ``paraphrase_coverage`` of the
+  smaller document, and more of it than verbatim passages do (a short verbatim stretch inside a
+  rewritten sentence is part of the rewrite, not a lifted passage), with at least
+  ``paraphrase_min_sentences`` of them at ``paraphrase_strong_similarity`` or more (independent
+  texts on one topic also have sentences that say much the same);
+- ``partial`` when verbatim passages remain;
+- ``same_story`` when the documents' embeddings are at least ``same_story_similarity`` alike;
+- else nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.config import ScanConfig
+from wiretrace.records import Match, Passage, Relation
+
+PARAPHRASE = "paraphrase"
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticDocument:
+    """A document's sentences (original offsets), their embeddings and its own embedding."""
+
+    sentences: list[tuple[int, int]]
+    vectors: NDArray[np.float32]  # one row per sentence, L2-normalised
+    vector: NDArray[np.float32]  # the document: normalised mean of its sentences
+    words: list[frozenset[str]]  # per sentence, for the lexical check
+
+    @property
+    def chars(self) -> int:
+        return sum(end - start for start, end in self.sentences)
+
+
+def words_of(sentence: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(sentence.lower()))
+
+
+def semantic_document(
+    text: str, sentences: list[tuple[int, int]], vectors: NDArray[np.float32]
+) -> SemanticDocument:
+    mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1], np.float32)
+    norm = float(np.linalg.norm(mean))
+    return SemanticDocument(
+        sentences=sentences,
+        vectors=vectors,
+        vector=(mean / norm if norm else mean).astype(np.float32),
+        words=[words_of(text[start:end]) for start, end in sentences],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SentencePair:
+    a: int  # sentence index in document a
+    b: int
+    similarity: float
+    overlap: float  # Jaccard of the two sentences' words
+
+
+def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
+
+
+def align_sentences(
+    a: SemanticDocument, b: SemanticDocument, min_similarity: float
+) -> list[SentencePair]:
+    """Each sentence of the document with less text and its best partner in the other, when
+    at least ``min_similarity`` alike."""
+    if not a.sentences or not b.sentences:
+        return []
+    similarity = a.vectors @ b.vectors.T
+    pairs: list[SentencePair] = []
+    if a.chars <= b.chars:
+        best = similarity.argmax(axis=1)
+        for index, partner in enumerate(best.tolist()):
+            score = float(similarity[index, partner])
+            if score >= min_similarity:
+                overlap = _overlap(a.words[index], b.words[partner])
+                pairs.append(SentencePair(index, partner, score, overlap))
+    else:
+        best = similarity.argmax(axis=0)
+        for index, partner in enumerate(best.tolist()):
+            score = float(similarity[partner, index])
+            if score >= min_similarity:
+                overlap = _overlap(a.words[partner], b.words[index])
+                pairs.append(SentencePair(partner, index, score, overlap))
+    return sorted(pairs, key=lambda pair: (pair.a, pair.b))
+
+
+def _covered_chars(spans: list[tuple[int, int]]) -> int:
+    covered, reach = 0, 0
+    for start, end in sorted(spans):
+        if end > reach:
+            covered += end - max(start, reach)
+            reach = end
+    return covered
+
+
+def decide(
+    verbatim: Match | None,
+    scores: tuple[float, float, float],
+    a_id: str,
+    a: SemanticDocument,
+    b_id: str,
+    b: SemanticDocument,
+    config: ScanConfig,
+) -> Match | None:
+    """The relation of a pair from its verbatim match (or None) and its sentences; ``a_id`` <
+    ``b_id``; ``scores`` are the pair's Jaccard and containments."""
+    document_similarity = round(float(a.vector @ b.vector), 4)
+    if verbatim is not None and verbatim.relation.is_copy:
+        return replace(verbatim, semantic=document_similarity)
+    rewritten = [
+        pair
+        for pair in align_sentences(a, b, config.paraphrase_similarity)
+        if pair.overlap < config.paraphrase_max_overlap
+    ]
+    small_is_a = a.chars <= b.chars
+    small = a if small_is_a else b
+    verbatim_passages = verbatim.passages if verbatim is not None else ()
+    verbatim_spans = [
+        (passage.a_start, passage.a_end) if small_is_a else (passage.b_start, passage.b_end)
+        for passage in verbatim_passages
+    ]
+    rewritten_spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
+    total = max(1, small.chars)
+    rewritten_share = _covered_chars(rewritten_spans) / total
+    verbatim_share = _covered_chars(verbatim_spans) / total
+    paraphrases = tuple(
+        Passage(
+            *a.sentences[pair.a],
+            *b.sentences[pair.b],
+            kind=PARAPHRASE,
+            similarity=round(pair.similarity, 4),
+        )
+        for pair in rewritten
+    )
+    strong = sum(pair.similarity >= config.paraphrase_strong_similarity for pair in rewritten)
+    if (
+        strong >= config.paraphrase_min_sentences
+        and rewritten_share >= config.paraphrase_coverage
+        and rewritten_share > verbatim_share
+    ):
+        relation = Relation.PARAPHRASE
+    elif verbatim is not None:
+        relation = Relation.PARTIAL
+    elif document_similarity >= config.same_story_similarity:
+        relation = Relation.SAME_STORY
+    else:
+        return None
+    passages = tuple(
+        sorted(
+            (*verbatim_passages, *paraphrases),
+            key=lambda passage: (passage.a_start, passage.b_start, passage.kind),
+        )
+    )
+    return Match(a_id, b_id, relation, *scores, passages=passages, semantic=document_similarity)

