@@ -5,9 +5,9 @@ Figures measured with ``python benchmarks/paraphrase_quality.py`` (2026-11-23):
 - MSRP training part, sentence decision "cosine >= 0.70": accuracy 0.729, F1 0.812 (the best
   accuracy on the grid is 0.731 at 0.65; 0.70 is the strictest threshold within 0.005 of it).
 - Clough-Stevenson, relation of each answer with its source: non -> none 4, same_story 21
-  (never a copy or paraphrase); heavy -> paraphrase 6, partial 4, same_story 2; light ->
-  paraphrase 5, contained 2, near_duplicate 1, partial 2; cut -> contained 3, near_duplicate 2,
-  partial 3, same_story 1, none 1.
+  (never a copy or paraphrase); heavy -> paraphrase 9, partial 1, same_story 2; light ->
+  paraphrase 6, contained 2, near_duplicate 1, partial 1; cut -> contained 3, near_duplicate 2,
+  partial 2, paraphrase 1, same_story 1, none 1.
 
 Floors sit just under the measured figures so that a change cannot lower them silently.
 """
@@ -44,7 +44,7 @@ def test_clough_stevenson_relations(shared_data: Path, benchmarks_on_path: Path)
     confusion = clough_confusion(shared_data / "clough-stevenson", ScanConfig())
     assert not set(confusion["non"]) & COPY_OR_REWRITE - {"partial"}  # never a copy or rewrite
     assert confusion["non"].get("partial", 0) == 0
-    assert confusion["heavy"]["paraphrase"] >= 6
+    assert confusion["heavy"]["paraphrase"] >= 8
     light_found = sum(confusion["light"][name] for name in COPY_OR_REWRITE)
     assert light_found >= 10
     cut_copies = sum(confusion["cut"][name] for name in ("exact", "near_duplicate", "contained"))

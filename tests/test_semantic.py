@@ -110,11 +110,6 @@ def test_rewritten_sentences_of_the_content_farm_are_aligned(
 
 
 @needs_model
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issue 4): the defaults tuned so that Clough-Stevenson's independent answers "
-    "are never paraphrases also call this partial rewrite (3 of 17 sentences) `partial`",
-)
 @pytest.mark.parametrize("wire", ["000", "001"])
 def test_content_farm_rewrite_is_a_paraphrase(seeds_result: ScanResult, wire: str) -> None:
     match = _pairs(seeds_result)[frozenset((wire, "002"))]

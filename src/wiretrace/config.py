@@ -85,6 +85,8 @@ class ScanConfig:
       this share of the smaller document, this many of them at least this alike (tuned on
       Clough-Stevenson: independent answers on the same topic reach 0.66 coverage and at
       most 2 sentences at 0.85; see benchmarks/README.md).
+    - ``paraphrase_min_derived``: ... or this many rewritten sentences, one of which holds a
+      verbatim passage (proof that it was derived from the other document).
     - ``same_story_similarity``: documents this alike, with no substantial shared or rewritten
       text, tell the same story.
     - ``window_days``: compare only documents published at most this many days apart (when
@@ -119,6 +121,7 @@ class ScanConfig:
     paraphrase_coverage: float = 0.5
     paraphrase_min_sentences: int = 3
     paraphrase_strong_similarity: float = 0.85
+    paraphrase_min_derived: int = 2
     same_story_similarity: float = 0.6
     window_days: float | None = None
     batch_size: int = 2048
@@ -162,6 +165,10 @@ class ScanConfig:
             )
         if self.semantic_neighbours < 1:
             raise ConfigError(f"semantic_neighbours must be >= 1, got {self.semantic_neighbours!r}")
+        if self.paraphrase_min_derived < 1:
+            raise ConfigError(
+                f"paraphrase_min_derived must be >= 1, got {self.paraphrase_min_derived!r}"
+            )
         if self.paraphrase_min_sentences < 1:
             raise ConfigError(
                 f"paraphrase_min_sentences must be >= 1, got {self.paraphrase_min_sentences!r}"

@@ -8,11 +8,13 @@ relation of the pair of documents then follows DESIGN.md's order, strongest firs
 
 - a copy relation found by the verbatim comparison (``exact``, ``near_duplicate``,
   ``contained``) stands;
-- ``paraphrase`` when rewritten sentences cover at least ``paraphrase_coverage`` of the
-  smaller document, and more of it than verbatim passages do (a short verbatim stretch inside a
-  rewritten sentence is part of the rewrite, not a lifted passage), with at least
-  ``paraphrase_min_sentences`` of them at ``paraphrase_strong_similarity`` or more (independent
-  texts on one topic also have sentences that say much the same);
+- ``paraphrase`` when rewritten sentences cover more of the smaller document than lifted
+  verbatim passages do (a verbatim stretch inside a rewritten sentence is part of the rewrite),
+  and either they cover at least ``paraphrase_coverage`` of it with at least
+  ``paraphrase_min_sentences`` of them at ``paraphrase_strong_similarity`` or more, or at least
+  ``paraphrase_min_derived`` sentences are rewritten and a verbatim stretch inside one of them
+  shows that it was derived from the other. Independent texts on one topic also have sentences
+  that say much the same, but they rarely share a verbatim stretch of 8 words;
 - ``partial`` when verbatim passages remain;
 - ``same_story`` when the documents' embeddings are at least ``same_story_similarity`` alike;
 - else nothing.
@@ -103,6 +105,12 @@ def align_sentences(
     return sorted(pairs, key=lambda pair: (pair.a, pair.b))
 
 
+def _inside(span: tuple[int, int], sentences: list[tuple[int, int]]) -> bool:
+    """Whether most of ``span`` lies in one of ``sentences``."""
+    start, end = span
+    return any(min(end, last) - max(start, first) >= (end - start) / 2 for first, last in sentences)
+
+
 def _covered_chars(spans: list[tuple[int, int]]) -> int:
     covered, reach = 0, 0
     for start, end in sorted(spans):
@@ -141,7 +149,11 @@ def decide(
     rewritten_spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
     total = max(1, small.chars)
     rewritten_share = _covered_chars(rewritten_spans) / total
-    verbatim_share = _covered_chars(verbatim_spans) / total
+    # a verbatim stretch inside a rewritten sentence is part of the rewrite, and proof that the
+    # sentence was derived from the other, not written independently on the same topic
+    lifted = [span for span in verbatim_spans if not _inside(span, rewritten_spans)]
+    derived = len(lifted) < len(verbatim_spans)
+    verbatim_share = _covered_chars(lifted) / total
     paraphrases = tuple(
         Passage(
             *a.sentences[pair.a],
@@ -152,11 +164,10 @@ def decide(
         for pair in rewritten
     )
     strong = sum(pair.similarity >= config.paraphrase_strong_similarity for pair in rewritten)
-    if (
-        strong >= config.paraphrase_min_sentences
-        and rewritten_share >= config.paraphrase_coverage
-        and rewritten_share > verbatim_share
-    ):
+    rewrite = (
+        strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
+    ) or (derived and len(rewritten) >= config.paraphrase_min_derived)
+    if rewrite and rewritten_share > verbatim_share:
         relation = Relation.PARAPHRASE
     elif verbatim is not None:
         relation = Relation.PARTIAL
