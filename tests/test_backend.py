@@ -41,9 +41,8 @@ def test_worker_processes_give_the_same_result(
     monkeypatch.setattr(backend, "ProcessPoolExecutor", CountingPool)
     alone = scan([corpus], ScanConfig(workers=1, batch_size=16, semantic=False))
     assert started == []
-    pooled = scan(
-        [corpus], ScanConfig(workers=2, batch_size=16, semantic=False)
-    )  # > 2 batches: the pool runs
+    # more than 2 batches: the pool runs
+    pooled = scan([corpus], ScanConfig(workers=2, batch_size=16, semantic=False))
     assert started == [2]
     assert alone.matches == pooled.matches
     assert alone.groups == pooled.groups
