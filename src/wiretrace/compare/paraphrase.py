@@ -86,22 +86,17 @@ def align_sentences(
     at least ``min_similarity`` alike."""
     if not a.sentences or not b.sentences:
         return []
+    small_is_a = a.chars <= b.chars
     similarity = a.vectors @ b.vectors.T
+    if not small_is_a:
+        similarity = similarity.T  # rows: the sentences of the document with less text
     pairs: list[SentencePair] = []
-    if a.chars <= b.chars:
-        best = similarity.argmax(axis=1)
-        for index, partner in enumerate(best.tolist()):
-            score = float(similarity[index, partner])
-            if score >= min_similarity:
-                overlap = _overlap(a.words[index], b.words[partner])
-                pairs.append(SentencePair(index, partner, score, overlap))
-    else:
-        best = similarity.argmax(axis=0)
-        for index, partner in enumerate(best.tolist()):
-            score = float(similarity[partner, index])
-            if score >= min_similarity:
-                overlap = _overlap(a.words[partner], b.words[index])
-                pairs.append(SentencePair(partner, index, score, overlap))
+    for index, partner in enumerate(similarity.argmax(axis=1).tolist()):
+        score = float(similarity[index, partner])
+        if score >= min_similarity:
+            in_a, in_b = (index, partner) if small_is_a else (partner, index)
+            overlap = _overlap(a.words[in_a], b.words[in_b])
+            pairs.append(SentencePair(in_a, in_b, score, overlap))
     return sorted(pairs, key=lambda pair: (pair.a, pair.b))
 
 
