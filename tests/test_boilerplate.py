@@ -114,8 +114,11 @@ def test_blank_keeps_offsets() -> None:
 
 def _count(texts: list[str], min_documents: int = 5) -> LineCounter:
     counter = LineCounter()
-    for text in texts:
-        counter.add(line_keys(text, line_spans(text)))
+    keys = [line_keys(text, line_spans(text)) for text in texts]
+    counter.add_many(
+        np.array([key for document in keys for key in document], dtype=np.int64),
+        np.array([len(document) for document in keys], dtype=np.int64),
+    )
     counter.find(min_documents, 0.5)
     return counter
 

@@ -38,17 +38,6 @@ SUBSCRIPTION = "subscription"
 SHARE = "share"
 TRAILER = "trailer"
 RECURRING = "recurring"
-KINDS = (
-    REPEATED,
-    CREDIT,
-    METADATA,
-    CONSENT,
-    RELATED,
-    SUBSCRIPTION,
-    SHARE,
-    TRAILER,
-    RECURRING,
-)
 
 Line = tuple[int, int]  # [start, end) of a non-blank line, surrounding whitespace excluded
 
@@ -395,11 +384,6 @@ class LineCounter:
 
     def __len__(self) -> int:
         return len(self._first_line) - 1
-
-    def add(self, keys: Sequence[int]) -> None:
-        """Count the lines of the next document, given as :func:`line_keys`."""
-        self._keys.extend(keys)
-        self._first_line.append(len(self._keys))
 
     def add_many(self, keys: NDArray[np.int64], counts: NDArray[np.int64]) -> None:
         """Count the lines of the next ``counts.size`` documents: ``counts[i]`` keys each."""
