@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace import Match, Relation, ScanConfig, ScanResult, scan
+from wiretrace.candidates.neighbours import day_numbers, neighbour_pairs, within_window
 from wiretrace.clean.boilerplate import find_boilerplate
 from wiretrace.semantic import semantic_available
-from wiretrace.semantic.stage import day_numbers, neighbour_pairs, within_window
 
 needs_model = pytest.mark.skipif(not semantic_available(), reason="the semantic extra is absent")
 

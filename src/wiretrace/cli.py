@@ -205,6 +205,21 @@ def scan_options(function: F) -> F:
             "an unknown date are kept).",
         ),
         click.option(
+            "--series/--no-series",
+            default=True,
+            show_default=True,
+            help="Treat the documents of one outlet as a series: reuse inside it (mastheads, "
+            "its own follow-ups) is marked (matches.series) and counted apart.",
+        ),
+        click.option(
+            "--story-resolution",
+            type=float,
+            default=0.12,
+            show_default=True,
+            help="How dense the evidence inside a story must be (0-1); higher splits stories "
+            "finer.",
+        ),
+        click.option(
             "--workers",
             default=0,
             show_default=True,
@@ -256,6 +271,15 @@ def _summary_table(result: ScanResult) -> Table:
         "duplicate groups",
         f"{counts['duplicate_groups']} ({counts['documents_in_groups']} documents)",
     )
+    table.add_row(
+        "stories", f"{counts['stories']} ({counts['stories_with_several']} with 2+ documents)"
+    )
+    table.add_row(
+        "provenance",
+        f"{counts['sources_named']} sources named, {counts['sources_unknown']} left open",
+    )
+    if counts["series_matches"]:
+        table.add_row("matches inside an outlet's series", str(counts["series_matches"]))
     for relation, why in result.summary["not_searched"].items():
         table.add_row(f"not searched: {relation}", why)
     return table
@@ -288,9 +312,10 @@ def main() -> None:
 def scan_command(
     inputs: tuple[Path, ...], out: Path, output_format: str, quiet: bool, **options: Any
 ) -> None:
-    """Scan INPUTS (folders of .txt files, .jsonl, .csv, each optionally .gz, or .parquet) for
-    copies and reused passages, and write the output contract to --out: documents, matches,
-    groups, stories and summary.json (written last: a folder without it is incomplete)."""
+    """Scan INPUTS (folders of .txt or .html files, .jsonl, .csv, each optionally .gz,
+    .parquet, or .warc crawls) for copies, reused passages, rewrites and stories, and write
+    the output contract to --out: documents, matches (with the likely source), groups,
+    stories and summary.json (written last: a folder without it is incomplete)."""
 
     def action() -> None:
         console = Console(stderr=True)

@@ -42,6 +42,16 @@ class LshBanding:
         return 1.0 - (1.0 - jaccard**self.rows) ** self.bands
 
 
+@dataclass(frozen=True, slots=True)
+class StorySettings:
+    """How stories are clustered (see ``wiretrace.group.stories``)."""
+
+    neighbours: int
+    min_similarity: float
+    resolution: float
+    half_life_days: float
+
+
 def _check_fraction(name: str, value: float) -> None:
     if not 0.0 < value <= 1.0:
         raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
@@ -91,6 +101,20 @@ class ScanConfig:
       text, tell the same story.
     - ``window_days``: compare only documents published at most this many days apart (when
       both dates are known; None: no bound).
+    - ``story_neighbours``: each document's story evidence is weighed against at most this
+      many nearest documents (by wording and, with the semantic stage, by lead), plus every
+      document it has a match with.
+    - ``story_min_similarity``: lighter evidence is no edge of the story graph at all.
+    - ``story_resolution``: the density of evidence inside a story (mean edge weight over all
+      pairs of members, missing edges counting 0); higher splits stories finer. Tuned on ECB+
+      dev (see benchmarks/README.md, "Stories").
+    - ``story_half_life_days``: the evidence between two articles halves for every this many
+      days between their publication dates.
+    - ``provenance_min_score``: the clues must add up to this before a source is named (one
+      agency credit or dateline that only one document carries is 1.5; see
+      ``wiretrace.group.provenance``).
+    - ``series``: treat the documents of one outlet as a series: matches inside it carry
+      ``series`` (the outlet) and are counted apart from cross-outlet reuse.
     - ``workers``: processes that clean and sketch once the input is larger than two
       batches (0: one per core; 1, the library default: everything in this process). Worker
       processes are spawned, so a script that asks for them needs the usual
@@ -124,6 +148,12 @@ class ScanConfig:
     paraphrase_min_derived: int = 2
     same_story_similarity: float = 0.6
     window_days: float | None = None
+    story_neighbours: int = 10
+    story_min_similarity: float = 0.05
+    story_resolution: float = 0.12
+    story_half_life_days: float = 7.0
+    provenance_min_score: float = 1.5
+    series: bool = True
     batch_size: int = 2048
     workers: int = 1
     fields: FieldNames = field(default_factory=FieldNames)
@@ -146,6 +176,8 @@ class ScanConfig:
             "paraphrase_coverage",
             "paraphrase_strong_similarity",
             "same_story_similarity",
+            "story_min_similarity",
+            "story_resolution",
         ):
             _check_fraction(name, getattr(self, name))
         if not 0.5 <= self.lsh_recall < 1.0:
@@ -175,10 +207,28 @@ class ScanConfig:
             )
         if self.window_days is not None and self.window_days < 0:
             raise ConfigError(f"window_days must be >= 0 or None, got {self.window_days!r}")
+        if self.story_neighbours < 1:
+            raise ConfigError(f"story_neighbours must be >= 1, got {self.story_neighbours!r}")
+        if self.story_half_life_days <= 0:
+            raise ConfigError(
+                f"story_half_life_days must be > 0, got {self.story_half_life_days!r}"
+            )
+        if self.provenance_min_score < 0:
+            raise ConfigError(
+                f"provenance_min_score must be >= 0, got {self.provenance_min_score!r}"
+            )
         if self.workers < 0:
             raise ConfigError(f"workers must be >= 0 (0: one per core), got {self.workers!r}")
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size!r}")
+
+    def story_settings(self) -> StorySettings:
+        return StorySettings(
+            neighbours=self.story_neighbours,
+            min_similarity=self.story_min_similarity,
+            resolution=self.story_resolution,
+            half_life_days=self.story_half_life_days,
+        )
 
     @property
     def jaccard_floor(self) -> float:

@@ -6,11 +6,12 @@ keeps the per-document bookkeeping and reports progress.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,8 +19,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams
+from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams, ordered_map
 from wiretrace.candidates import candidate_pairs
+from wiretrace.candidates.neighbours import day_numbers, neighbour_pairs, within_window
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare import Prepared, compare_pair, prepare
@@ -27,11 +29,14 @@ from wiretrace.compare.paraphrase import SemanticDocument, decide
 from wiretrace.compare.relation import pair_scores
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
+from wiretrace.group.provenance import ProvenanceFacts, attribute
+from wiretrace.group.stories import StoryInputs, story_clusters
 from wiretrace.read import CRAWL_DATE, read_documents
-from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span
+from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span, Story
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
 from wiretrace.semantic.model import load_encoder, semantic_available
-from wiretrace.semantic.stage import day_numbers, embed_documents, neighbour_pairs, within_window
+from wiretrace.semantic.stage import embed_documents
+from wiretrace.sketch.topics import TopicVectors, normalised, topic_terms_batch, topic_vectors
 from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
@@ -40,6 +45,11 @@ UNSUPPORTED_FILE = "unsupported_file"
 # Relations that need the semantic stage.
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
+_HEADLINE_CHARS = 200  # a story's title taken from a text's first sentence is cut here
+_HEADLINE_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
+_LEAD_SENTENCES = 3  # a document's lead, for story evidence
+_TOPIC_CHUNK = 256  # documents per worker task when counting words and entities
 _PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
 
 
@@ -128,11 +138,15 @@ class ScanResult:
     documents: DocumentRows
     matches: tuple[Match, ...]
     groups: tuple[DuplicateGroup, ...]
+    stories: tuple[Story, ...]
     skipped: tuple[Skipped, ...]
     summary: dict[str, Any]
 
     def group_of(self) -> dict[str, int]:
         return {member: group.group for group in self.groups for member in group.members}
+
+    def story_of(self) -> dict[str, int]:
+        return {member: story.story for story in self.stories for member in story.members}
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,6 +498,9 @@ def scan(
         started = time.perf_counter()
         matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, semantic)
         timings["compare"] = time.perf_counter() - started
+        started = time.perf_counter()
+        topics, headlines = _topics(sketched, rows, spill, config, reporter)
+        timings["story_terms"] = time.perf_counter() - started
 
     started = time.perf_counter()
     facts = {
@@ -491,17 +508,110 @@ def scan(
         for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
     }
     groups = duplicate_groups(matches, facts)
+    matches = _provenance(matches, sketched, rows, config)
     timings["group"] = time.perf_counter() - started
 
+    started = time.perf_counter()
+    with reporter.stage("stories", None) as advance:
+        story_inputs = StoryInputs(
+            ids=sketched.ids,
+            headlines=headlines,
+            published=[rows.published[row] for row in sketched.rows],
+            days=days,
+            topics=topics,
+            leads=_leads(semantic),
+        )
+        stories = story_clusters(story_inputs, matches, config.story_settings())
+        advance(len(stories))
+    timings["stories"] = time.perf_counter() - started
+
     counts = (collisions, verbatim_pairs, len(pairs), recurring)
-    summary = _summary(paths, config, rows, log, matches, groups, counts, timings, not_searched)
+    summary = _summary(
+        paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
+    )
     return ScanResult(
         documents=rows,
         matches=tuple(matches),
         groups=tuple(groups),
+        stories=tuple(stories),
         skipped=tuple(log),
         summary=summary,
     )
+
+
+def _topics(
+    sketched: _Sketched,
+    rows: DocumentRows,
+    spill: TextSpill,
+    config: ScanConfig,
+    reporter: Reporter,
+) -> tuple[TopicVectors, list[str | None]]:
+    """The words and entities of every document (in worker processes), and its headline: the
+    title, else the first line of its text."""
+    headlines: list[str | None] = []
+
+    def texts() -> Iterator[str]:
+        for number, row in zip(sketched.spilled, sketched.rows, strict=True):
+            text = blank(spill.get(number), rows.boilerplate[row])
+            headlines.append(rows.title[row] or _first_sentence(text))
+            yield text
+
+    terms = []
+    with reporter.stage("story terms", len(sketched.rows)) as advance:
+        for found in ordered_map(topic_terms_batch, texts(), config.workers, _TOPIC_CHUNK):
+            terms.append(found)
+            advance(1)
+    return topic_vectors(terms), headlines
+
+
+def _first_sentence(text: str) -> str | None:
+    """The first sentence of a text's first line, cut at a word if it runs long."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    end = _SENTENCE_END.search(line, _HEADLINE_MIN_CHARS)
+    sentence = line[: end.start() + 1] if end else line
+    if len(sentence) > _HEADLINE_CHARS:
+        sentence = sentence[:_HEADLINE_CHARS].rsplit(" ", 1)[0] + " …"
+    return sentence or None
+
+
+def _leads(semantic: list[SemanticDocument] | None) -> NDArray[np.float32] | None:
+    """Each document's lead (its first sentences) as one normalised embedding."""
+    if semantic is None:
+        return None
+    leads = np.stack(
+        [
+            document.vectors[:_LEAD_SENTENCES].mean(axis=0)
+            if len(document.vectors)
+            else document.vector
+            for document in semantic
+        ]
+    )
+    return normalised(leads)
+
+
+def _provenance(
+    matches: list[Match], sketched: _Sketched, rows: DocumentRows, config: ScanConfig
+) -> list[Match]:
+    """Matches with their likely source and, with ``config.series``, their outlet's series."""
+    facts = {
+        doc_id: ProvenanceFacts(
+            published=rows.published[row],
+            credits=rows.credits[row],
+            dateline=rows.dateline[row],
+            outlet=rows.outlet[row],
+            chars=rows.chars[row] or 0,
+            boilerplate_chars=sum(span.end - span.start for span in rows.boilerplate[row]),
+        )
+        for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
+    }
+    found = []
+    for match in matches:
+        match = attribute(match, facts, config.provenance_min_score)
+        outlet_a, outlet_b = facts[match.a].outlet, facts[match.b].outlet
+        if config.series and outlet_a and outlet_b and outlet_a.casefold() == outlet_b.casefold():
+            match = replace(match, series=outlet_a)
+        found.append(match)
+    return found
 
 
 def _summary(
@@ -511,6 +621,7 @@ def _summary(
     log: list[Skipped],
     matches: list[Match],
     groups: list[DuplicateGroup],
+    stories: list[Story],
     counts: tuple[int, int, int, int],
     timings: dict[str, float],
     not_searched: dict[str, str],
@@ -538,7 +649,16 @@ def _summary(
             },
             "duplicate_groups": len(groups),
             "documents_in_groups": sum(len(group.members) for group in groups),
-            "stories": 0,
+            "stories": len(stories),
+            "stories_with_several": sum(1 for story in stories if len(story.members) > 1),
+            "sources_named": sum(1 for match in matches if match.source is not None),
+            "sources_unknown": sum(
+                1 for match in matches if match.source is None and match.provenance_reasons
+            ),
+            "series_matches": sum(1 for match in matches if match.series is not None),
+            "series_matches_by_relation": dict(
+                sorted(Counter(m.relation.value for m in matches if m.series is not None).items())
+            ),
         },
         "skipped": [
             {"source": item.source, "id": item.id, "reason": item.reason, "detail": item.detail}

@@ -95,6 +95,7 @@ class Match:
     source: str | None = None
     provenance_confidence: float | None = None
     provenance_reasons: tuple[str, ...] = ()
+    series: str | None = None  # the outlet, when both documents are of one outlet's series
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +105,14 @@ class DuplicateGroup:
     group: int
     representative: str
     members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Documents about the same news event; ``title`` is the headline (or lead sentence) of
+    its most central member, ``first_published`` the earliest known date of its members."""
+
+    story: int
+    members: tuple[str, ...]
+    first_published: str | None
+    title: str | None

@@ -33,6 +33,16 @@ _PASSAGE = pa.struct(
     ]
 )
 
+# who copied whom inside a story: one edge per match whose source is named
+_EDGE = pa.struct(
+    [
+        ("source", pa.string()),
+        ("copy", pa.string()),
+        ("relation", pa.string()),
+        ("confidence", pa.float64()),
+    ]
+)
+
 
 def _schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
     return pa.schema([pa.field(name, kind) for name, kind in fields])
@@ -70,6 +80,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("source", pa.string()),
             ("provenance_confidence", pa.float64()),
             ("provenance_reasons", pa.list_(pa.string())),
+            ("series", pa.string()),
         ]
     ),
     "groups": _schema(
@@ -85,6 +96,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("members", pa.list_(pa.string())),
             ("first_published", pa.string()),
             ("title", pa.string()),
+            ("provenance", pa.list_(_EDGE)),
         ]
     ),
 }
@@ -113,6 +125,7 @@ def _match_row(match: Match) -> dict[str, Any]:
         "source": match.source,
         "provenance_confidence": match.provenance_confidence,
         "provenance_reasons": list(match.provenance_reasons),
+        "series": match.series,
     }
 
 
@@ -120,6 +133,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
     """The four tables of the output contract as Arrow tables."""
     rows = result.documents
     group_of = result.group_of()
+    story_of = result.story_of()
     documents = {
         "id": rows.id,
         "outlet": rows.outlet,
@@ -138,7 +152,10 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
             group_of.get(doc_id) if doc_id is not None and status == "ok" else None
             for doc_id, status in zip(rows.id, rows.status, strict=True)
         ],
-        "story": [None] * len(rows.status),
+        "story": [
+            story_of.get(doc_id) if doc_id is not None and status == "ok" else None
+            for doc_id, status in zip(rows.id, rows.status, strict=True)
+        ],
         "status": rows.status,
         "source": rows.source,
     }
@@ -153,7 +170,29 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
             [_match_row(match) for match in result.matches], schema=SCHEMAS["matches"]
         ),
         "groups": pa.table(groups, schema=SCHEMAS["groups"]),
-        "stories": SCHEMAS["stories"].empty_table(),
+        "stories": pa.table(_stories(result, story_of), schema=SCHEMAS["stories"]),
+    }
+
+
+def _stories(result: ScanResult, story_of: dict[str, int]) -> dict[str, list[Any]]:
+    edges: dict[int, list[dict[str, Any]]] = {}
+    for match in result.matches:
+        if match.source is not None:
+            copy = match.b if match.source == match.a else match.a
+            edges.setdefault(story_of[match.source], []).append(
+                {
+                    "source": match.source,
+                    "copy": copy,
+                    "relation": match.relation.value,
+                    "confidence": match.provenance_confidence,
+                }
+            )
+    return {
+        "story": [story.story for story in result.stories],
+        "members": [list(story.members) for story in result.stories],
+        "first_published": [story.first_published for story in result.stories],
+        "title": [story.title for story in result.stories],
+        "provenance": [edges.get(story.story, []) for story in result.stories],
     }
 
 

@@ -1,0 +1,196 @@
+"""Provenance: for a match with shared or rewritten text, which document is the likely source.
+
+Each clue gives a signed score (positive: ``a`` is the source) and a reason a person can read:
+
+- publication time: the earlier document (dates a day or more apart, or times an hour or more
+  apart) scores 2;
+- the agency: a document published by the agency that both credit scores 3 (the agency's own
+  copy); otherwise an agency credit or a dateline that only one of them carries scores 1.5
+  (republishers drop them more often than they add them), 1 for a rewrite (a rewrite drops
+  them whatever it rewrote, possibly a sibling story of the same agency), and nothing for a
+  ``partial`` match (a credit speaks for a whole text, not for one shared passage);
+- truncation: when one document is contained in the opening of the other and the rest is
+  missing, the longer one scores 1 (copies are cut short, sources rarely grow a tail);
+- page noise: the document with clearly more boilerplate (consent notices, link lists,
+  trailers) scores 0.5 as the copy's page.
+
+The source is named when the clues add up to at least ``provenance_min_score`` and no clue of
+weight 1.5 or more points the other way; the confidence is the logistic of the total. It stays
+null, with the reason, when the clues conflict, when there are too few, and when both documents
+credit the same agency without either being the agency's own copy and with no clear time
+order: both are then likely copies of the agency's story, which the corpus does not hold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from wiretrace.group.duplicates import published_key
+from wiretrace.records import Match, Relation
+
+_TIME = 2.0
+_AGENCY_OWN = 3.0
+_CREDIT = 1.5
+_CREDIT_WEIGHT = {Relation.PARAPHRASE: 1.0, Relation.PARTIAL: 0.0}
+_TRUNCATED = 1.0
+_NOISE = 0.5
+_STRONG = 1.5  # a clue this heavy pointing the other way is a conflict
+_NOISE_MARGIN = 0.05  # share of characters marked as boilerplate
+_EDGE_SHARE = 0.05  # text before the shared part that still counts as the opening
+_TAIL_SHARE = 0.15  # text after it that counts as a missing tail
+_ATTRIBUTED = frozenset(
+    {
+        Relation.EXACT,
+        Relation.NEAR_DUPLICATE,
+        Relation.CONTAINED,
+        Relation.PARTIAL,
+        Relation.PARAPHRASE,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceFacts:
+    """What provenance needs to know of one document."""
+
+    published: str | None
+    credits: tuple[str, ...]
+    dateline: str | None
+    outlet: str | None
+    chars: int
+    boilerplate_chars: int
+
+
+def _label(doc_id: str) -> str:
+    return doc_id if len(doc_id) <= 40 else doc_id[:37] + "..."
+
+
+def _time_clue(a: ProvenanceFacts, b: ProvenanceFacts) -> tuple[float, str] | None:
+    first, second = published_key(a.published), published_key(b.published)
+    if first is None or second is None:
+        return None
+    both_dates = len(a.published or "") <= 10 or len(b.published or "") <= 10
+    gap = (second - first).total_seconds()
+    needed = 86_400 if both_dates else 3_600
+    if abs(gap) < needed:
+        return None
+    hours = abs(gap) / 3600
+    later = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
+    return (
+        _TIME if gap > 0 else -_TIME
+    ), f"published {later} apart: {a.published} vs {b.published}"
+
+
+def _agency_clues(
+    relation: Relation, a_id: str, a: ProvenanceFacts, b_id: str, b: ProvenanceFacts
+) -> tuple[list[tuple[float, str]], str | None]:
+    """Clues from credits and datelines, and the agency both credit (if any)."""
+    clues: list[tuple[float, str]] = []
+    shared = sorted(set(a.credits) & set(b.credits))
+    for credit in shared:
+        for sign, doc_id, facts in ((1.0, a_id, a), (-1.0, b_id, b)):
+            if facts.outlet and credit.lower() in facts.outlet.lower():
+                clues.append((sign * _AGENCY_OWN, f"{_label(doc_id)} is {credit}'s own copy"))
+                return clues, None
+    a_marks = bool(a.credits) or a.dateline is not None
+    b_marks = bool(b.credits) or b.dateline is not None
+    weight = _CREDIT_WEIGHT.get(relation, _CREDIT)
+    if a_marks != b_marks and weight:
+        sign, doc_id, facts = (1.0, a_id, a) if a_marks else (-1.0, b_id, b)
+        carried = [f"the credit {', '.join(facts.credits)}"] if facts.credits else []
+        if facts.dateline:
+            carried.append(f"the dateline {facts.dateline}")
+        other = _label(b_id if a_marks else a_id)
+        clues.append(
+            (
+                sign * weight,
+                f"only {_label(doc_id)} carries {' and '.join(carried)}; {other} dropped it",
+            )
+        )
+    return clues, shared[0] if shared else None
+
+
+def _truncation_clue(
+    match: Match, a_id: str, a: ProvenanceFacts, b_id: str, b: ProvenanceFacts
+) -> tuple[float, str] | None:
+    if match.relation != Relation.CONTAINED or not match.passages:
+        return None
+    # the document covered less is the longer one: is the shorter its opening?
+    a_longer = match.containment_a < match.containment_b
+    longer = a if a_longer else b
+    starts = [p.a_start if a_longer else p.b_start for p in match.passages]
+    ends = [p.a_end if a_longer else p.b_end for p in match.passages]
+    size = max(1, longer.chars - longer.boilerplate_chars)
+    if min(starts) > _EDGE_SHARE * longer.chars or (longer.chars - max(ends)) < _TAIL_SHARE * size:
+        return None
+    shorter_id, longer_id = (b_id, a_id) if a_longer else (a_id, b_id)
+    sign = 1.0 if a_longer else -1.0
+    return (
+        sign * _TRUNCATED,
+        f"{_label(shorter_id)} is the opening of {_label(longer_id)}, cut short",
+    )
+
+
+def _noise_clue(
+    a_id: str, a: ProvenanceFacts, b_id: str, b: ProvenanceFacts
+) -> tuple[float, str] | None:
+    a_share = a.boilerplate_chars / max(1, a.chars)
+    b_share = b.boilerplate_chars / max(1, b.chars)
+    if abs(a_share - b_share) < _NOISE_MARGIN:
+        return None
+    noisy, share = (b_id, b_share) if b_share > a_share else (a_id, a_share)
+    sign = 1.0 if b_share > a_share else -1.0
+    return (
+        sign * _NOISE,
+        f"{_label(noisy)} adds page noise ({share:.0%} of its text is boilerplate)",
+    )
+
+
+def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: float) -> Match:
+    """``match`` with ``source``, ``provenance_confidence`` and ``provenance_reasons`` set
+    (the source stays null, with reasons, where the evidence does not name one)."""
+    if match.relation not in _ATTRIBUTED:
+        return match
+    a, b = facts[match.a], facts[match.b]
+    clues, agency = _agency_clues(match.relation, match.a, a, match.b, b)
+    for clue in (
+        _time_clue(a, b),
+        _truncation_clue(match, match.a, a, match.b, b),
+        _noise_clue(match.a, a, match.b, b),
+    ):
+        if clue is not None:
+            clues.append(clue)
+    score = sum(weight for weight, _ in clues)
+    reasons = [reason for _, reason in clues]
+    against = [weight for weight, _ in clues if weight * score < 0]
+    if agency is not None and all(abs(weight) < _TIME for weight, _ in clues):
+        reasons.append(
+            f"both credit {agency}: likely both copies of the agency's story, "
+            "which is not in the corpus"
+        )
+        return replace(
+            match, source=None, provenance_confidence=None, provenance_reasons=tuple(reasons)
+        )
+    if any(abs(weight) >= _STRONG for weight in against):
+        reasons.append("the clues conflict: no source named")
+        return replace(
+            match, source=None, provenance_confidence=None, provenance_reasons=tuple(reasons)
+        )
+    if abs(score) < min_score:
+        reasons.append(
+            "too little evidence to name a source"
+            if clues
+            else "no clue of direction (no dates, credits or page differences)"
+        )
+        return replace(
+            match, source=None, provenance_confidence=None, provenance_reasons=tuple(reasons)
+        )
+    confidence = 1.0 / (1.0 + math.exp(-abs(score)))
+    return replace(
+        match,
+        source=match.a if score > 0 else match.b,
+        provenance_confidence=round(confidence, 3),
+        provenance_reasons=tuple(reasons),
+    )

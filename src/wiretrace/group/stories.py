@@ -1,0 +1,149 @@
+"""Stories: documents about the same news event, found as communities of a similarity graph.
+
+Edges join each document to its nearest neighbours by wording (TF-IDF, searched on a random
+projection, then weighed exactly) and to every document it has a match with. An edge's weight
+is the mean of the evidence at hand: TF-IDF cosine, the overlap of named entities and, when
+the semantic stage ran, the cosine of the two leads' embeddings. Articles far apart in time
+need stronger evidence: the weight halves every ``story_half_life_days`` between their dates.
+A match with shared or rewritten text (every relation but ``same_story``) is direct evidence
+and weighs 1.
+
+Communities: Leiden with the constant Potts model (igraph), whose resolution is the density
+of evidence a story must have inside (the mean weight over all pairs of its members, missing
+edges counting 0), rather than one global threshold on single pairs: a document joins a story
+when it is tied to enough of its members, not to one. Repeatable: the search is seeded.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import igraph
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.candidates.neighbours import neighbour_pairs
+from wiretrace.config import StorySettings
+from wiretrace.records import Match, Relation, Story
+from wiretrace.sketch.topics import TopicVectors, cosine, entity_overlap, projected
+
+_SEED = 20210811
+_LEIDEN_ITERATIONS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInputs:
+    """Per document (in one order): id, headline or lead sentence, published date and day."""
+
+    ids: Sequence[str]
+    headlines: Sequence[str | None]
+    published: Sequence[str | None]
+    days: NDArray[np.float64]  # NaN where unknown
+    topics: TopicVectors
+    leads: NDArray[np.float32] | None  # embeddings of the leads, when the semantic stage ran
+
+
+_POOL = 3  # candidates searched per neighbour kept: the projection only approximates
+
+
+def _strongest(
+    pairs: NDArray[np.int64], weights: NDArray[np.float64], count: int, keep: int
+) -> NDArray[np.bool_]:
+    """Which pairs are among the ``keep`` heaviest of either of their documents."""
+    ends = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    edge = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
+    order = np.lexsort((-np.concatenate([weights, weights]), ends))
+    ends, edge = ends[order], edge[order]
+    first_of = np.searchsorted(ends, np.arange(count))
+    rank = np.arange(len(ends)) - first_of[ends]
+    chosen = np.zeros(len(pairs), dtype=bool)
+    chosen[edge[rank < keep]] = True
+    return chosen
+
+
+def _edges(
+    inputs: StoryInputs, matches: Sequence[Match], settings: StorySettings
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Edges ``(i, j)`` and their weights: each document's ``neighbours`` heaviest, among
+    candidates from the projected TF-IDF (and the leads' embeddings), plus every match."""
+    count = len(inputs.ids)
+    if count < 2:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0)
+    position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
+    pool = settings.neighbours * _POOL
+    proposed = [neighbour_pairs(projected(inputs.topics), pool, 0.0)]
+    if inputs.leads is not None:
+        proposed.append(neighbour_pairs(inputs.leads, pool, 0.0))
+    reused: set[tuple[int, int]] = set()
+    matched = []
+    for match in matches:
+        first, second = sorted((position[match.a], position[match.b]))
+        if match.relation != Relation.SAME_STORY:
+            reused.add((first, second))
+        matched.append((first, second))
+    proposed.append(np.array(matched, dtype=np.int64).reshape(-1, 2))
+    pairs = np.unique(np.concatenate(proposed), axis=0)
+    weights = np.empty(len(pairs))
+    is_match = np.zeros(len(pairs), dtype=bool)
+    wanted = set(matched)
+    for number, (first, second) in enumerate(pairs.tolist()):
+        is_match[number] = (first, second) in wanted
+        if (first, second) in reused:
+            weights[number] = 1.0
+            continue
+        evidence = [
+            cosine(inputs.topics, first, second),
+            entity_overlap(inputs.topics, first, second),
+        ]
+        if inputs.leads is not None:
+            evidence.append(max(0.0, float(inputs.leads[first] @ inputs.leads[second])))
+        weight = sum(evidence) / len(evidence)
+        gap = abs(inputs.days[first] - inputs.days[second])
+        if not np.isnan(gap):
+            weight *= 0.5 ** (gap / settings.half_life_days)
+        weights[number] = weight
+    keep = (weights >= settings.min_similarity) & (
+        is_match | _strongest(pairs, weights, count, settings.neighbours)
+    )
+    return pairs[keep], weights[keep]
+
+
+def story_clusters(
+    inputs: StoryInputs, matches: Sequence[Match], settings: StorySettings
+) -> list[Story]:
+    """Every document in exactly one story (a story may have one member), numbered from 1 by
+    first publication (undated last), then by smallest member id."""
+    count = len(inputs.ids)
+    if count == 0:
+        return []
+    pairs, weights = _edges(inputs, matches, settings)
+    graph = igraph.Graph(n=count, edges=pairs.tolist())
+    igraph.set_random_number_generator(random.Random(_SEED))
+    try:
+        partition = graph.community_leiden(
+            objective_function="CPM",
+            weights=weights.tolist(),
+            resolution=settings.resolution,
+            n_iterations=_LEIDEN_ITERATIONS,
+        )
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default: the random module
+    strength = np.zeros(count)
+    np.add.at(strength, pairs[:, 0], weights)
+    np.add.at(strength, pairs[:, 1], weights)
+    found: list[tuple[str, str, Story]] = []
+    for members in partition:
+        ids = sorted(inputs.ids[member] for member in members)
+        dated = [inputs.published[member] for member in members if inputs.published[member]]
+        first = min(dated) if dated else None
+        central = max(members, key=lambda member: (strength[member], -member))
+        headline = inputs.headlines[central]
+        story = Story(story=0, members=tuple(ids), first_published=first, title=headline)
+        found.append((first or "\uffff", ids[0], story))
+    found.sort(key=lambda item: item[:2])
+    return [
+        Story(number, story.members, story.first_published, story.title)
+        for number, (_, _, story) in enumerate(found, start=1)
+    ]
