@@ -133,7 +133,10 @@ def test_scan_writes_parquet_tables_and_summary(corpus: Path, tmp_path: Path) ->
     assert loaded["groups"].to_pylist() == [
         {"group": 1, "representative": "orig", "members": ["copy", "orig"]}
     ]
-    assert loaded["stories"].num_rows == 0
+    # the copy and its original form one story, the unrelated document another
+    stories = loaded["stories"].to_pylist()
+    assert sorted(story["members"] for story in stories) == [["copy", "orig"], ["other"]]
+    assert by_id["orig"]["story"] == by_id["copy"]["story"] != by_id["other"]["story"]
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["counts"]["records"] == 4
@@ -170,7 +173,13 @@ def test_scan_format_jsonl_writes_jsonl_tables_and_replaces_parquet(
     assert CONTRACT["documents"] <= set(documents[0])
     groups = [json.loads(line) for line in (out / "groups.jsonl").read_text().splitlines()]
     assert groups == [{"group": 1, "representative": "orig", "members": ["copy", "orig"]}]
-    assert (out / "stories.jsonl").read_text() == ""
+    stories = [json.loads(line) for line in (out / "stories.jsonl").read_text().splitlines()]
+    assert CONTRACT["stories"] <= set(stories[0])
+    assert sorted(member for story in stories for member in story["members"]) == [
+        "copy",
+        "orig",
+        "other",
+    ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["output"]["format"] == "jsonl"
 

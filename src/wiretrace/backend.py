@@ -28,6 +28,7 @@ from wiretrace.clean.metadata import TextFacts, extract_facts
 from wiretrace.config import ScanConfig
 from wiretrace.records import Span
 from wiretrace.sketch import Permutations, sketch_texts
+from wiretrace.sketch.topics import TopicTerms, topic_terms
 
 Tag = TypeVar("Tag")
 
@@ -83,6 +84,7 @@ class BatchSketch:
     facts: list[tuple[str | None, str | None, tuple[str, ...]] | None]
     line_keys: NDArray[np.int64]  # the lines of every text, in order (first sketch only)
     line_counts: NDArray[np.int64]  # lines per text (empty when not counted)
+    topics: list[TopicTerms]  # words and entities, for stories
 
     def spans(self, index: int) -> tuple[Span, ...]:
         return tuple(Span(*span) for span in self.boilerplate[index])
@@ -113,10 +115,8 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         else:
             facts.append(None)
         spans.append(found)
-    cleaned = [
-        clean_text(blank(item.text, found), offsets=False)
-        for item, found in zip(items, spans, strict=True)
-    ]
+    blanked = [blank(item.text, found) for item, found in zip(items, spans, strict=True)]
+    cleaned = [clean_text(text, offsets=False) for text in blanked]
     sketches = sketch_texts(
         cleaned, params.shingle_size, Permutations.create(params.num_perm, params.seed)
     )
@@ -129,6 +129,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         facts,
         np.array(keys, dtype=np.int64),
         np.array(counts, dtype=np.int64),
+        [topic_terms(text) for text in blanked],
     )
 
 

@@ -6,7 +6,6 @@ keeps the per-document bookkeeping and reports progress.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams, ordered_map
+from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams
 from wiretrace.candidates import candidate_pairs
 from wiretrace.candidates.neighbours import day_numbers, neighbour_pairs, within_window
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
@@ -36,7 +35,7 @@ from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
 from wiretrace.semantic.model import load_encoder, semantic_available
 from wiretrace.semantic.stage import embed_documents
-from wiretrace.sketch.topics import TopicVectors, normalised, topic_terms_batch, topic_vectors
+from wiretrace.sketch.topics import TopicTerms, normalised, topic_vectors
 from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
@@ -45,11 +44,7 @@ UNSUPPORTED_FILE = "unsupported_file"
 # Relations that need the semantic stage.
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
-_HEADLINE_CHARS = 200  # a story's title taken from a text's first sentence is cut here
-_HEADLINE_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
 _LEAD_SENTENCES = 3  # a document's lead, for story evidence
-_TOPIC_CHUNK = 256  # documents per worker task when counting words and entities
 _PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
 
 
@@ -162,21 +157,27 @@ class _Queued:
 
 @dataclass(slots=True)
 class _Sketches:
-    """Per queued document, in queue order: its signature, word count and clean length."""
+    """Per queued document, in queue order: its signature, word count, clean length and the
+    words and entities that story clustering weighs."""
 
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
     clean_chars: list[int] = field(default_factory=list)
+    topics: list[TopicTerms] = field(default_factory=list)
 
-    def put(self, number: int, signature: NDArray[np.uint32], words: int, chars: int) -> None:
+    def put(
+        self, number: int, signature: NDArray[np.uint32], words: int, chars: int, topics: TopicTerms
+    ) -> None:
         if number == len(self.words):
             self.signatures.append(signature)
             self.words.append(words)
             self.clean_chars.append(chars)
+            self.topics.append(topics)
         else:  # sketched again
             self.signatures[number] = signature
             self.words[number] = words
             self.clean_chars[number] = chars
+            self.topics[number] = topics
 
 
 @dataclass(slots=True)
@@ -188,6 +189,7 @@ class _Sketched:
     spilled: list[int] = field(default_factory=list)  # index in the text spill
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     shingles: list[int] = field(default_factory=list)
+    topics: list[TopicTerms] = field(default_factory=list)
 
 
 def _skip(
@@ -254,6 +256,7 @@ class _Sketcher:
                 result.signatures[index],
                 int(result.word_counts[index]),
                 int(result.clean_chars[index]),
+                result.topics[index],
             )
 
     def read(self, inputs: Iterable[str | Path]) -> None:
@@ -363,6 +366,7 @@ class _Sketcher:
             sketched.spilled.append(number)
             sketched.signatures.append(self.sketches.signatures[number])
             sketched.shingles.append(max(1, words - self.config.shingle_size + 1))
+            sketched.topics.append(self.sketches.topics[number])
         return sketched
 
 
@@ -498,9 +502,6 @@ def scan(
         started = time.perf_counter()
         matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, semantic)
         timings["compare"] = time.perf_counter() - started
-        started = time.perf_counter()
-        topics, headlines = _topics(sketched, rows, spill, config, reporter)
-        timings["story_terms"] = time.perf_counter() - started
 
     started = time.perf_counter()
     facts = {
@@ -515,10 +516,13 @@ def scan(
     with reporter.stage("stories", None) as advance:
         story_inputs = StoryInputs(
             ids=sketched.ids,
-            headlines=headlines,
+            headlines=[
+                rows.title[row] or topics.lead
+                for row, topics in zip(sketched.rows, sketched.topics, strict=True)
+            ],
             published=[rows.published[row] for row in sketched.rows],
             days=days,
-            topics=topics,
+            topics=topic_vectors(sketched.topics),
             leads=_leads(semantic),
         )
         stories = story_clusters(story_inputs, matches, config.story_settings())
@@ -537,41 +541,6 @@ def scan(
         skipped=tuple(log),
         summary=summary,
     )
-
-
-def _topics(
-    sketched: _Sketched,
-    rows: DocumentRows,
-    spill: TextSpill,
-    config: ScanConfig,
-    reporter: Reporter,
-) -> tuple[TopicVectors, list[str | None]]:
-    """The words and entities of every document (in worker processes), and its headline: the
-    title, else the first line of its text."""
-    headlines: list[str | None] = []
-
-    def texts() -> Iterator[str]:
-        for number, row in zip(sketched.spilled, sketched.rows, strict=True):
-            text = blank(spill.get(number), rows.boilerplate[row])
-            headlines.append(rows.title[row] or _first_sentence(text))
-            yield text
-
-    terms = []
-    with reporter.stage("story terms", len(sketched.rows)) as advance:
-        for found in ordered_map(topic_terms_batch, texts(), config.workers, _TOPIC_CHUNK):
-            terms.append(found)
-            advance(1)
-    return topic_vectors(terms), headlines
-
-
-def _first_sentence(text: str) -> str | None:
-    """The first sentence of a text's first line, cut at a word if it runs long."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    end = _SENTENCE_END.search(line, _HEADLINE_MIN_CHARS)
-    sentence = line[: end.start() + 1] if end else line
-    if len(sentence) > _HEADLINE_CHARS:
-        sentence = sentence[:_HEADLINE_CHARS].rsplit(" ", 1)[0] + " …"
-    return sentence or None
 
 
 def _leads(semantic: list[SemanticDocument] | None) -> NDArray[np.float32] | None:

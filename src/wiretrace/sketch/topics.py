@@ -25,6 +25,9 @@ _CAPITALISED = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’-]*\.?)(?:\s+(?:(?:of|de|del|da|al|bin|van|von|the|la|le)\s+)?"
     r"[A-Z][\w'’-]*\.?)*"
 )
+_LEAD_CHARS = 200  # a lead sentence longer than this is cut
+_LEAD_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
+_FIRST_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
 _PROJECTION_HASHES = 4
 _GOLDEN = 0x9E3779B97F4A7C15
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
@@ -43,6 +46,7 @@ class TopicTerms:
     terms: NDArray[np.uint64]  # sorted 32-bit hashes of the distinct words
     counts: NDArray[np.float32]  # how often each occurs
     entities: frozenset[str]
+    lead: str | None  # the first sentence, a story's title when the document has none
 
 
 def _hash(word: str) -> int:
@@ -79,12 +83,18 @@ def topic_terms(text: str) -> TopicTerms:
         terms=terms,
         counts=np.array([counts[int(term)] for term in terms], dtype=np.float32),
         entities=entities_of(text),
+        lead=first_sentence(text),
     )
 
 
-def topic_terms_batch(texts: list[str]) -> list[TopicTerms]:
-    """``topic_terms`` of each text (a module-level function: it runs in worker processes)."""
-    return [topic_terms(text) for text in texts]
+def first_sentence(text: str) -> str | None:
+    """The first sentence of a text's first line, cut at a word if it runs long."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    end = _FIRST_SENTENCE_END.search(line, _LEAD_MIN_CHARS)
+    sentence = line[: end.start() + 1] if end else line
+    if len(sentence) > _LEAD_CHARS:
+        sentence = sentence[:_LEAD_CHARS].rsplit(" ", 1)[0] + " …"
+    return sentence or None
 
 
 @dataclass(frozen=True, slots=True)
