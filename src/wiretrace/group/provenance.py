@@ -6,9 +6,12 @@ Each clue gives a signed score (positive: ``a`` is the source) and a reason a pe
   apart) scores 2;
 - the agency: a document published by the agency that both credit scores 3 (the agency's own
   copy); otherwise an agency credit or a dateline that only one of them carries scores 1.5
-  (republishers drop them more often than they add them), 1 for a rewrite (a rewrite drops
-  them whatever it rewrote, possibly a sibling story of the same agency), and nothing for a
-  ``partial`` match (a credit speaks for a whole text, not for one shared passage);
+  (republishers drop them more often than they add them). It scores 1 when the document
+  that carries them is known to be published by someone other than the agency (it is a
+  copy of the agency's story itself, and the other may have copied the agency directly) and
+  for a rewrite (a rewrite drops them whatever it rewrote, possibly a sibling story of the
+  same agency); nothing for a ``partial`` match (a credit speaks for a whole text, not for
+  one shared passage);
 - truncation: when one document is contained in the opening of the other and the rest is
   missing, the longer one scores 1 (copies are cut short, sources rarely grow a tail);
 - page noise: the document with clearly more boilerplate (consent notices, link lists,
@@ -17,13 +20,15 @@ Each clue gives a signed score (positive: ``a`` is the source) and a reason a pe
 The source is named when the clues add up to at least ``provenance_min_score`` and no clue of
 weight 1.5 or more points the other way; the confidence is the logistic of the total. It stays
 null, with the reason, when the clues conflict, when there are too few, and when both documents
-credit the same agency without either being the agency's own copy and with no clear time
-order: both are then likely copies of the agency's story, which the corpus does not hold.
+credit the same agency without either being the agency's own copy: both are then likely
+copies of the agency's story, which the corpus does not hold (the later one may have copied
+the earlier, but nothing in the texts tells).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -33,6 +38,8 @@ from wiretrace.records import Match, Relation
 _TIME = 2.0
 _AGENCY_OWN = 3.0
 _CREDIT = 1.5
+_OUTLET_WORD = re.compile(r"[^\W_]+")
+_CREDIT_REPUBLISHED = 1.0
 _CREDIT_WEIGHT = {Relation.PARAPHRASE: 1.0, Relation.PARTIAL: 0.0}
 _TRUNCATED = 1.0
 _NOISE = 0.5
@@ -63,6 +70,14 @@ class ProvenanceFacts:
     boilerplate_chars: int
 
 
+def _publishes(outlet: str, agency: str) -> bool:
+    """Whether ``outlet`` (a name or a host: "AFP", "afp.com", "apnews.com") is the agency."""
+    name = agency.casefold()
+    return any(
+        word == name or word == f"{name}news" for word in _OUTLET_WORD.findall(outlet.casefold())
+    )
+
+
 def _label(doc_id: str) -> str:
     return doc_id if len(doc_id) <= 40 else doc_id[:37] + "..."
 
@@ -91,7 +106,7 @@ def _agency_clues(
     shared = sorted(set(a.credits) & set(b.credits))
     for credit in shared:
         for sign, doc_id, facts in ((1.0, a_id, a), (-1.0, b_id, b)):
-            if facts.outlet and credit.lower() in facts.outlet.lower():
+            if facts.outlet and _publishes(facts.outlet, credit):
                 clues.append((sign * _AGENCY_OWN, f"{_label(doc_id)} is {credit}'s own copy"))
                 return clues, None
     a_marks = bool(a.credits) or a.dateline is not None
@@ -99,6 +114,8 @@ def _agency_clues(
     weight = _CREDIT_WEIGHT.get(relation, _CREDIT)
     if a_marks != b_marks and weight:
         sign, doc_id, facts = (1.0, a_id, a) if a_marks else (-1.0, b_id, b)
+        if facts.outlet and not any(_publishes(facts.outlet, credit) for credit in facts.credits):
+            weight = min(weight, _CREDIT_REPUBLISHED)
         carried = [f"the credit {', '.join(facts.credits)}"] if facts.credits else []
         if facts.dateline:
             carried.append(f"the dateline {facts.dateline}")
@@ -165,7 +182,7 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
     score = sum(weight for weight, _ in clues)
     reasons = [reason for _, reason in clues]
     against = [weight for weight, _ in clues if weight * score < 0]
-    if agency is not None and all(abs(weight) < _TIME for weight, _ in clues):
+    if agency is not None:
         reasons.append(
             f"both credit {agency}: likely both copies of the agency's story, "
             "which is not in the corpus"

@@ -1,12 +1,15 @@
 """Stories: documents about the same news event, found as communities of a similarity graph.
 
-Edges join each document to its nearest neighbours by wording (TF-IDF, searched on a random
-projection, then weighed exactly) and to every document it has a match with. An edge's weight
-is the mean of the evidence at hand: TF-IDF cosine, the overlap of named entities and, when
-the semantic stage ran, the cosine of the two leads' embeddings. Articles far apart in time
-need stronger evidence: the weight halves every ``story_half_life_days`` between their dates.
-A match with shared or rewritten text (every relation but ``same_story``) is direct evidence
-and weighs 1.
+Candidates: each document's nearest neighbours by wording (TF-IDF, searched on a random
+projection) and by lead (when the semantic stage ran), and every match. A candidate's weight
+is the mean of the evidence at hand, computed exactly: TF-IDF cosine, the overlap of named
+entities and the cosine of the two leads' embeddings. Each document keeps its
+``story_neighbours`` heaviest; a copy (``exact``, ``near_duplicate``, ``contained``) is always
+kept and weighs 1. Other matches compete like any candidate: on ECB+, keeping every
+``partial``, ``paraphrase`` and ``same_story`` pair joined different events of one kind
+(B-cubed F1 0.907 instead of 0.961). Articles far apart in time need stronger evidence: the
+weight halves every ``story_half_life_days`` between their dates (after the neighbours are
+chosen, so that an undated document is not everyone's nearest).
 
 Communities: Leiden with the constant Potts model (igraph), whose resolution is the density
 of evidence a story must have inside (the mean weight over all pairs of its members, missing
@@ -26,7 +29,7 @@ from numpy.typing import NDArray
 
 from wiretrace.candidates.neighbours import neighbour_pairs
 from wiretrace.config import StorySettings
-from wiretrace.records import Match, Relation, Story
+from wiretrace.records import Match, Story
 from wiretrace.sketch.topics import TopicVectors, cosine, entity_overlap, projected
 
 _SEED = 20210811
@@ -76,21 +79,20 @@ def _edges(
     proposed = [neighbour_pairs(projected(inputs.topics), pool, 0.0)]
     if inputs.leads is not None:
         proposed.append(neighbour_pairs(inputs.leads, pool, 0.0))
-    reused: set[tuple[int, int]] = set()
+    copied: set[tuple[int, int]] = set()
     matched = []
     for match in matches:
         first, second = sorted((position[match.a], position[match.b]))
-        if match.relation != Relation.SAME_STORY:
-            reused.add((first, second))
+        if match.relation.is_copy:
+            copied.add((first, second))
         matched.append((first, second))
     proposed.append(np.array(matched, dtype=np.int64).reshape(-1, 2))
     pairs = np.unique(np.concatenate(proposed), axis=0)
     weights = np.empty(len(pairs))
-    is_match = np.zeros(len(pairs), dtype=bool)
-    wanted = set(matched)
+    is_copy = np.zeros(len(pairs), dtype=bool)
     for number, (first, second) in enumerate(pairs.tolist()):
-        is_match[number] = (first, second) in wanted
-        if (first, second) in reused:
+        if (first, second) in copied:
+            is_copy[number] = True
             weights[number] = 1.0
             continue
         evidence = [
@@ -99,14 +101,13 @@ def _edges(
         ]
         if inputs.leads is not None:
             evidence.append(max(0.0, float(inputs.leads[first] @ inputs.leads[second])))
-        weight = sum(evidence) / len(evidence)
-        gap = abs(inputs.days[first] - inputs.days[second])
-        if not np.isnan(gap):
-            weight *= 0.5 ** (gap / settings.half_life_days)
-        weights[number] = weight
-    keep = (weights >= settings.min_similarity) & (
-        is_match | _strongest(pairs, weights, count, settings.neighbours)
-    )
+        weights[number] = sum(evidence) / len(evidence)
+    # neighbours are chosen by what the texts share; time then thins the evidence, so that an
+    # undated document is not everyone's nearest just because nothing discounts it
+    strongest = _strongest(pairs, weights, count, settings.neighbours)
+    gaps = np.abs(inputs.days[pairs[:, 0]] - inputs.days[pairs[:, 1]])
+    weights = np.where(np.isnan(gaps), weights, weights * 0.5 ** (gaps / settings.half_life_days))
+    keep = (weights >= settings.min_similarity) & (is_copy | strongest)
     return pairs[keep], weights[keep]
 
 
