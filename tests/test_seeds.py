@@ -111,3 +111,25 @@ def test_agency_credits_and_dateline(result: ScanResult) -> None:
     assert credits == {"000": ("AFP",), "001": (), "002": (), "003": ("AFP",)}
     row = [_short(doc_id or "") for doc_id in result.documents.id].index("000")
     assert result.documents.dateline[row] == "Kabul"
+
+
+def test_all_four_articles_are_one_story(result: ScanResult) -> None:
+    assert [tuple(map(_short, story.members)) for story in result.stories] == [
+        ("000", "001", "002", "003")
+    ]
+    story = result.stories[0]
+    assert story.first_published == "2021-08-10"  # 002, the only one dated with a year
+    assert story.title is not None and "Ghani" in story.title
+
+
+def test_the_wire_story_is_the_source_of_its_republication(result: ScanResult) -> None:
+    pairs = {frozenset((_short(m.a), _short(m.b))): m for m in result.matches}
+    match = pairs[frozenset(("000", "001"))]
+    assert match.source is not None and _short(match.source) == "000"
+    assert match.provenance_confidence is not None and match.provenance_confidence > 0.8
+    reasons = " ".join(match.provenance_reasons)
+    assert "credit AFP" in reasons and "dateline Kabul" in reasons and "page noise" in reasons
+    # the follow-up and the wire story both credit AFP: neither copied the other
+    follow_up = pairs[frozenset(("000", "003"))]
+    assert follow_up.source is None
+    assert any("both credit AFP" in reason for reason in follow_up.provenance_reasons)

@@ -28,7 +28,7 @@ _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 @functools.cache
-def _fold_table() -> NDArray[np.uint32]:
+def fold_table() -> NDArray[np.uint32]:
     """Code point -> folded code point: quotes, dashes and whitespace to one ASCII form each."""
     table = np.arange(UNICODE_SIZE, dtype=np.uint32)
     for char in _QUOTES_SINGLE:
@@ -56,7 +56,7 @@ def word_table() -> NDArray[np.uint8]:
     table = np.frombuffer(
         bytes(category(chr(code))[0] in "LMN" for code in range(UNICODE_SIZE)), dtype=np.uint8
     ).copy()
-    folded = _fold_table()
+    folded = fold_table()
     table[folded != np.arange(UNICODE_SIZE, dtype=np.uint32)] = 0
     return table
 
@@ -162,7 +162,7 @@ def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     out_starts = np.empty(size if offsets else 0, dtype=np.int64)
     out_ends = np.empty(size if offsets else 0, dtype=np.int64)
     count = kernels.fold_and_collapse(
-        codes, _fold_table(), starts, ends, identity, offsets, out_codes, out_starts, out_ends
+        codes, fold_table(), starts, ends, identity, offsets, out_codes, out_starts, out_ends
     )
     return CleanText(
         codes=out_codes[:count],

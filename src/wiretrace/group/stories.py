@@ -8,8 +8,8 @@ entities and the cosine of the two leads' embeddings. Each document keeps its
 kept and weighs 1. Other matches compete like any candidate: on ECB+, keeping every
 ``partial``, ``paraphrase`` and ``same_story`` pair joined different events of one kind
 (B-cubed F1 0.907 instead of 0.961). Articles far apart in time need stronger evidence: the
-weight halves every ``story_half_life_days`` between their dates (after the neighbours are
-chosen, so that an undated document is not everyone's nearest).
+weight of any but a copy halves every ``story_half_life_days`` between their dates (after the
+neighbours are chosen, so that an undated document is not everyone's nearest).
 
 Communities: Leiden with the constant Potts model (igraph), whose resolution is the density
 of evidence a story must have inside (the mean weight over all pairs of its members, missing
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from wiretrace.candidates.neighbours import neighbour_pairs
 from wiretrace.config import StorySettings
 from wiretrace.records import Match, Story
-from wiretrace.sketch.topics import TopicVectors, cosine, entity_overlap, projected
+from wiretrace.sketch.topics import TopicVectors, pair_evidence, projected
 
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
@@ -88,25 +88,20 @@ def _edges(
         matched.append((first, second))
     proposed.append(np.array(matched, dtype=np.int64).reshape(-1, 2))
     pairs = np.unique(np.concatenate(proposed), axis=0)
-    weights = np.empty(len(pairs))
-    is_copy = np.zeros(len(pairs), dtype=bool)
-    for number, (first, second) in enumerate(pairs.tolist()):
-        if (first, second) in copied:
-            is_copy[number] = True
-            weights[number] = 1.0
-            continue
-        evidence = [
-            cosine(inputs.topics, first, second),
-            entity_overlap(inputs.topics, first, second),
-        ]
-        if inputs.leads is not None:
-            evidence.append(max(0.0, float(inputs.leads[first] @ inputs.leads[second])))
-        weights[number] = sum(evidence) / len(evidence)
+    is_copy = np.array([(first, second) in copied for first, second in pairs.tolist()], bool)
+    cosines, overlaps = pair_evidence(inputs.topics, pairs)
+    if inputs.leads is None:
+        weights = (cosines + overlaps) / 2
+    else:
+        leads = np.einsum("ij,ij->i", inputs.leads[pairs[:, 0]], inputs.leads[pairs[:, 1]])
+        weights = (cosines + overlaps + np.maximum(leads, 0.0)) / 3
+    weights = np.where(is_copy, 1.0, weights)
     # neighbours are chosen by what the texts share; time then thins the evidence, so that an
     # undated document is not everyone's nearest just because nothing discounts it
     strongest = _strongest(pairs, weights, count, settings.neighbours)
     gaps = np.abs(inputs.days[pairs[:, 0]] - inputs.days[pairs[:, 1]])
-    weights = np.where(np.isnan(gaps), weights, weights * 0.5 ** (gaps / settings.half_life_days))
+    decayed = weights * 0.5 ** (gaps / settings.half_life_days)
+    weights = np.where(np.isnan(gaps) | is_copy, weights, decayed)
     keep = (weights >= settings.min_similarity) & (is_copy | strongest)
     return pairs[keep], weights[keep]
 

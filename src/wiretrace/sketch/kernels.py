@@ -28,6 +28,8 @@ _M32_1 = np.uint32(0x85EBCA6B)
 _M32_2 = np.uint32(0xC2B2AE35)
 _S16 = np.uint32(16)
 _S13 = np.uint32(13)
+# code points after which the next word opens a sentence: . ! ? : ; " and a newline
+_SENTENCE_MARKS = (46, 33, 63, 58, 59, 34)
 
 
 @njit(inline="always")
@@ -107,3 +109,128 @@ def sketch_batch(codes, doc_starts, is_word, shingle_size, perm_seeds, signature
                 if hashed < signature[permutation]:
                     signature[permutation] = hashed
         counts[document] = word_count
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def shared_weight(offsets, keys, weights, pairs, both):
+    """For each pair of rows (sorted keys, back to back), the sum over their shared keys of
+    the product of both weights (``both``: a dot product) or of the first row's weight."""
+    out = np.zeros(pairs.shape[0])
+    for index in prange(pairs.shape[0]):
+        first, second = pairs[index, 0], pairs[index, 1]
+        i, i_end = offsets[first], offsets[first + 1]
+        j, j_end = offsets[second], offsets[second + 1]
+        total = 0.0
+        while i < i_end and j < j_end:
+            if keys[i] < keys[j]:
+                i += 1
+            elif keys[i] > keys[j]:
+                j += 1
+            else:
+                total += weights[i] * weights[j] if both else weights[i]
+                i += 1
+                j += 1
+        out[index] = total
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _is_year(codes, start, end):
+    if end - start != 4:
+        return False
+    value = 0
+    for index in range(start, end):
+        digit = codes[index] - 48
+        if digit < 0 or digit > 9:
+            return False
+        value = value * 10 + digit
+    return 1950 <= value <= 2049
+
+
+@njit(cache=True, nogil=True)
+def topic_keys(codes, is_word, lower, is_upper, function_words):
+    """Words and named entities of one clean text.
+
+    Returns the distinct hashes of its lower-cased words of two characters or more (sorted)
+    with their counts, the distinct hashes of its entities (sorted), and the span of
+    ``codes`` of every entity found. An entity is a run of
+    capitalised words separated by single spaces, without leading function words (sorted
+    hashes in ``function_words``), or a year 1950-2049; a lone capitalised word that opens a
+    sentence is not one.
+    """
+    size = codes.shape[0]
+    words = np.empty(size // 2 + 1, dtype=np.uint64)
+    entities = np.empty(size // 2 + 1, dtype=np.uint64)
+    spans = np.empty((size // 2 + 1, 2), dtype=np.int64)
+    word_count = 0
+    entity_count = 0
+    run_start = -1  # first kept word of the current run of capitalised words
+    run_end = 0
+    run_words = 0
+    run_hash = np.uint64(0)
+    run_opens = False  # the run's first kept word opens a sentence
+    sentence_open = True  # the next word opens a sentence
+    previous_end = -1
+    index = 0
+    while index <= size:
+        if index < size and is_word[codes[index]] == 0:
+            code = codes[index]
+            if code == 10 or code in _SENTENCE_MARKS:
+                sentence_open = True
+            index += 1
+            continue
+        if index == size:
+            start = end = size
+        else:
+            start = index
+            value = _FNV_OFFSET
+            while index < size and is_word[codes[index]] != 0:
+                value = (value ^ np.uint64(lower[codes[index]])) * _FNV_PRIME
+                index += 1
+            end = index
+            if end - start >= 2:
+                words[word_count] = value
+                word_count += 1
+        capital = end > start and is_upper[codes[start]] == 1
+        joined = previous_end >= 0 and start - previous_end == 1 and codes[previous_end] == 32
+        if run_start >= 0 and not (capital and joined):
+            if run_words > 1 or (not run_opens and run_end - run_start >= 3):
+                entities[entity_count] = _mix(run_hash)
+                spans[entity_count, 0] = run_start
+                spans[entity_count, 1] = run_end
+                entity_count += 1
+            run_start = -1
+        if capital:
+            position = np.searchsorted(function_words, value)
+            is_function = position < function_words.shape[0] and function_words[position] == value
+            if run_start < 0 and is_function:
+                sentence_open = False  # "The Taliban": the name does not open the sentence
+            elif run_start < 0:
+                run_start, run_end, run_words = start, end, 1
+                run_hash = (np.uint64(1) ^ value) * _COMBINE
+                run_opens = sentence_open
+            else:
+                run_end = end
+                run_words += 1
+                run_hash = (run_hash ^ value) * _COMBINE
+        if end > start and _is_year(codes, start, end):
+            entities[entity_count] = _mix(value ^ _COMBINE)
+            spans[entity_count, 0] = start
+            spans[entity_count, 1] = end
+            entity_count += 1
+        if end > start:
+            sentence_open = False
+        previous_end = end
+        if index == size:
+            break
+    ordered = np.sort(words[:word_count])
+    terms = np.empty(word_count, dtype=np.uint64)
+    counts = np.zeros(word_count, dtype=np.float32)
+    distinct = -1
+    for index in range(word_count):
+        if distinct < 0 or ordered[index] != terms[distinct]:
+            distinct += 1
+            terms[distinct] = ordered[index]
+        counts[distinct] += 1.0
+    found = np.unique(entities[:entity_count])
+    return terms[: distinct + 1], counts[: distinct + 1], found, spans[:entity_count]

@@ -1,42 +1,70 @@
 """What a document is about, for story clustering: its words and its named entities.
 
 Named entities come from a documented light method rather than a tagger (no NER model installs
-from the package index the way the embedding model does): runs of capitalised words, so
-"Ashraf Ghani", "Mazar-i-Sharif" and "Atta Mohammad Noor", plus four-digit years. A single
-capitalised word at the start of a sentence is left out ("Taliban" is kept where it occurs
-mid-sentence; "Fighters" opening a sentence is not), and leading function words are dropped
-("The Taliban" -> "taliban"). It over-collects a little (headline-cased phrases), which the
-corpus-level weighting of rare entities absorbs.
+from the package index the way the embedding model does): runs of capitalised words separated
+by single spaces ("Ashraf Ghani", "Atta Mohammad Noor"), plus years 1950-2049. A single
+capitalised word that opens a sentence is left out ("Taliban" is kept mid-sentence, "Fighters"
+opening a sentence is not), and leading function words are dropped ("The Taliban" ->
+"taliban"). It over-collects a little (headline-cased phrases, "Afghan President Ashraf
+Ghani" as one name), which the corpus-level weighting of rare entities absorbs. A compiled
+kernel walks the clean text once for words and entities (~20 µs for a 2.5 KB article, against
+~1 ms with regular expressions).
 """
 
 from __future__ import annotations
 
-import math
+import functools
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-_CAPITALISED = re.compile(
-    r"(?<![\w'’-])(?:[A-Z][\w'’-]*\.?)(?:\s+(?:(?:of|de|del|da|al|bin|van|von|the|la|le)\s+)?"
-    r"[A-Z][\w'’-]*\.?)*"
-)
+from wiretrace.clean import word_table
+from wiretrace.clean.normalize import UNICODE_SIZE, fold_table
+from wiretrace.sketch import kernels
+from wiretrace.sketch.kernels import shared_weight
+
 _LEAD_CHARS = 200  # a lead sentence longer than this is cut
 _LEAD_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
 _PROJECTION_HASHES = 4
 _GOLDEN = 0x9E3779B97F4A7C15
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
-_SENTENCE_END = re.compile(r"(?:[.!?:;\"“”'‘’)\]–—-]|\A)\s*\Z")
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
 _FUNCTION_TEXT = (
     "a an and as at but by for from he her his i if in it its mr mrs ms dr of on or our she "
     "so that the their there these they this those to we when where while who with you"
 )
-_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+@functools.cache
+def _case_tables() -> tuple[NDArray[np.uint32], NDArray[np.uint8]]:
+    """Code point -> its lower case (where that is one code point), and 1 for upper case."""
+    lower = np.arange(UNICODE_SIZE, dtype=np.uint32)
+    upper = np.zeros(UNICODE_SIZE, dtype=np.uint8)
+    for code in range(UNICODE_SIZE):
+        char = chr(code)
+        if char.isupper():
+            upper[code] = 1
+            folded = char.lower()
+            if len(folded) == 1:
+                lower[code] = ord(folded)
+    return lower, upper
+
+
+def _fnv(word: str) -> int:
+    """The kernel's hash of a lower-case word."""
+    value = _FNV_OFFSET
+    for char in word:
+        value = ((value ^ ord(char)) * _FNV_PRIME) % 2**64
+    return value
+
+
+@functools.cache
+def _function_words() -> NDArray[np.uint64]:
+    return np.array(sorted(_fnv(word) for word in _FUNCTION_TEXT.split()), dtype=np.uint64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,51 +73,43 @@ class TopicTerms:
 
     terms: NDArray[np.uint64]  # sorted 32-bit hashes of the distinct words
     counts: NDArray[np.float32]  # how often each occurs
-    entities: frozenset[str]
+    entities: NDArray[np.uint64]  # sorted hashes of the distinct named entities
     lead: str | None  # the first sentence, a story's title when the document has none
 
 
-def _hash(word: str) -> int:
-    # CRC-32: stable across processes and runs, and ~10x cheaper than a cryptographic hash;
-    # a collision merges two words of a 4-billion space, which a TF-IDF cosine shrugs off
-    return zlib.crc32(word.encode())
+Keys = tuple[NDArray[np.uint64], NDArray[np.float32], NDArray[np.uint64], NDArray[np.int64]]
 
 
-def entities_of(text: str) -> frozenset[str]:
-    """Named entities of ``text`` by the light method above."""
-    found: set[str] = set(_YEAR.findall(text))
-    for line in text.splitlines():
-        for match in _CAPITALISED.finditer(line):
-            words = match.group().rstrip(".").split()
-            while words and words[0].lower() in _FUNCTION_WORDS:
-                words = words[1:]
-            if not words:
-                continue
-            opens_sentence = _SENTENCE_END.search(line, 0, match.start()) is not None
-            if len(words) == 1 and (opens_sentence or len(words[0]) < 3):
-                continue
-            found.add(" ".join(words).lower())
-    return frozenset(found)
+def _codes(text: str) -> NDArray[np.uint32]:
+    """The text's code points, quotes, dashes and white space folded (case is kept)."""
+    return fold_table()[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
+
+
+def _keys(codes: NDArray[np.uint32]) -> Keys:
+    """Words and their counts, entities and entity spans (see ``kernels.topic_keys``)."""
+    lower, upper = _case_tables()
+    found: Keys = kernels.topic_keys(codes, word_table(), lower, upper, _function_words())
+    return found
+
+
+def entities_of(text: str) -> list[str]:
+    """Named entities of ``text`` (lower case, in order of appearance, repeats kept)."""
+    codes = _codes(text)
+    spans = _keys(codes)[3]
+    return ["".join(map(chr, codes[start:end])).lower() for start, end in spans.tolist()]
 
 
 def topic_terms(text: str) -> TopicTerms:
-    """Words (letters only, two or more) and entities of a clean text (boilerplate blanked)."""
-    counts: dict[int, int] = {}
-    for word in _WORD.findall(text.lower()):
-        key = _hash(word)
-        counts[key] = counts.get(key, 0) + 1
-    terms = np.array(sorted(counts), dtype=np.uint64)
-    return TopicTerms(
-        terms=terms,
-        counts=np.array([counts[int(term)] for term in terms], dtype=np.float32),
-        entities=entities_of(text),
-        lead=first_sentence(text),
-    )
+    """Words and entities of a text (boilerplate blanked)."""
+    terms, counts, entities, _ = _keys(_codes(text))
+    return TopicTerms(terms=terms, counts=counts, entities=entities, lead=first_sentence(text))
 
 
 def first_sentence(text: str) -> str | None:
     """The first sentence of a text's first line, cut at a word if it runs long."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    stripped = text.lstrip()
+    line = stripped[: stripped.find("\n")] if "\n" in stripped else stripped
+    line = line.strip()
     end = _FIRST_SENTENCE_END.search(line, _LEAD_MIN_CHARS)
     sentence = line[: end.start() + 1] if end else line
     if len(sentence) > _LEAD_CHARS:
@@ -99,43 +119,57 @@ def first_sentence(text: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class TopicVectors:
-    """Every document's TF-IDF weights (sublinear term frequency, L2-normalised) and the
-    inverse document frequency of its entities, over the whole corpus."""
+    """Every document's TF-IDF weights (sublinear term frequency, L2-normalised) and its
+    entities weighed by inverse document frequency, over the whole corpus. Rows are stored
+    back to back (document ``i`` owns ``offsets[i]:offsets[i + 1]``), keys sorted within a
+    row, so that pairs are weighed by a compiled merge."""
 
-    terms: list[NDArray[np.uint64]]
-    weights: list[NDArray[np.float32]]
-    entities: list[dict[str, float]]  # entity -> idf
+    term_offsets: NDArray[np.int64]
+    terms: NDArray[np.uint64]
+    weights: NDArray[np.float32]
+    entity_offsets: NDArray[np.int64]
+    entities: NDArray[np.uint64]
+    entity_weights: NDArray[np.float32]
+    entity_totals: NDArray[np.float32]  # per document, the sum of its entities' weights
+
+    def __len__(self) -> int:
+        return len(self.term_offsets) - 1
 
 
-def _idf(document_frequency: int, documents: int) -> float:
+def _rows(
+    keys: Sequence[NDArray[np.uint64]],
+) -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.float32]]:
+    """Rows back to back, and the inverse document frequency of every key in them."""
+    offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in keys], out=offsets[1:])
+    flat = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
+    _, inverse, frequency = np.unique(flat, return_inverse=True, return_counts=True)
     # log(N/df): a word in every document weighs nothing; smoothed so a corpus of one works
-    return math.log((documents + 1) / (document_frequency + 1))
+    idf = np.log((len(keys) + 1) / (frequency + 1)).astype(np.float32)
+    return offsets, flat, idf[inverse]
 
 
 def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
     """Weigh every document's words and entities by how rare they are in the corpus."""
-    total = len(documents)
-    if total == 0:
-        return TopicVectors([], [], [])
-    every = np.concatenate([document.terms for document in documents])
-    unique, frequency = np.unique(every, return_counts=True)
-    idf = np.log((total + 1) / (frequency + 1)).astype(np.float32)
-    entity_frequency: dict[str, int] = {}
-    for document in documents:
-        for entity in document.entities:
-            entity_frequency[entity] = entity_frequency.get(entity, 0) + 1
-    weights: list[NDArray[np.float32]] = []
-    for document in documents:
-        weight = (1.0 + np.log(document.counts)) * idf[np.searchsorted(unique, document.terms)]
-        norm = float(np.linalg.norm(weight))
-        weights.append((weight / norm if norm else weight).astype(np.float32))
+    term_offsets, terms, idf = _rows([document.terms for document in documents])
+    counts = (
+        np.concatenate([document.counts for document in documents])
+        if documents
+        else np.empty(0, dtype=np.float32)
+    )
+    weights = (1.0 + np.log(np.maximum(counts, 1.0))) * idf
+    owner = np.repeat(np.arange(len(documents)), np.diff(term_offsets))
+    squares = np.zeros(len(documents))
+    np.add.at(squares, owner, weights.astype(np.float64) ** 2)
+    norms = np.sqrt(squares)
+    weights = (weights / np.where(norms > 0, norms, 1.0)[owner]).astype(np.float32)
+    entity_offsets, entities, entity_weights = _rows([document.entities for document in documents])
+    totals = np.zeros(len(documents), dtype=np.float32)
+    if len(entities):
+        owner = np.repeat(np.arange(len(documents)), np.diff(entity_offsets))
+        np.add.at(totals, owner, entity_weights)
     return TopicVectors(
-        terms=[document.terms for document in documents],
-        weights=weights,
-        entities=[
-            {entity: _idf(entity_frequency[entity], total) for entity in document.entities}
-            for document in documents
-        ],
+        term_offsets, terms, weights, entity_offsets, entities, entity_weights, totals
     )
 
 
@@ -143,13 +177,13 @@ def projected(vectors: TopicVectors, dimensions: int = 256) -> NDArray[np.float3
     """Dense vectors whose dot products approximate the TF-IDF cosines (a sparse random
     projection: each word adds its weight to four dimensions with random signs, derived
     from its hash), L2-normalised; nearest-neighbour search runs on these."""
-    out = np.zeros((len(vectors.terms), dimensions), dtype=np.float32)
-    for row, (terms, weights) in enumerate(zip(vectors.terms, vectors.weights, strict=True)):
-        for part in range(_PROJECTION_HASHES):
-            mixed = _splitmix(terms + np.uint64(((part + 1) * _GOLDEN) % 2**64))
-            columns = (mixed % np.uint64(dimensions)).astype(np.int64)
-            signs = np.where((mixed >> np.uint64(63)) == 1, 0.5, -0.5)
-            np.add.at(out[row], columns, signs * weights)
+    out = np.zeros((len(vectors), dimensions), dtype=np.float32)
+    owner = np.repeat(np.arange(len(vectors)), np.diff(vectors.term_offsets))
+    for part in range(_PROJECTION_HASHES):
+        mixed = _splitmix(vectors.terms + np.uint64(((part + 1) * _GOLDEN) % 2**64))
+        columns = (mixed % np.uint64(dimensions)).astype(np.int64)
+        signs = np.where((mixed >> np.uint64(63)) == 1, 0.5, -0.5).astype(np.float32)
+        np.add.at(out, (owner, columns), signs * vectors.weights)
     return normalised(out)
 
 
@@ -168,22 +202,17 @@ def _splitmix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return values ^ (values >> np.uint64(31))
 
 
-def cosine(vectors: TopicVectors, first: int, second: int) -> float:
-    """Exact TF-IDF cosine of two documents (their shared words)."""
-    shared, in_first, in_second = np.intersect1d(
-        vectors.terms[first], vectors.terms[second], assume_unique=True, return_indices=True
+def pair_evidence(
+    vectors: TopicVectors, pairs: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """For each pair ``(i, j)``: the exact TF-IDF cosine, and the entity overlap (the weight
+    of the shared entities over that of the document with less: 1.0 when every entity of one
+    is named by the other, rare ones counting most)."""
+    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+    cosines = shared_weight(vectors.term_offsets, vectors.terms, vectors.weights, pairs, True)
+    shared = shared_weight(
+        vectors.entity_offsets, vectors.entities, vectors.entity_weights, pairs, False
     )
-    if len(shared) == 0:
-        return 0.0
-    return float(np.dot(vectors.weights[first][in_first], vectors.weights[second][in_second]))
-
-
-def entity_overlap(vectors: TopicVectors, first: int, second: int) -> float:
-    """Weight of the shared entities over that of the document with less: 1.0 when every
-    entity of one is named by the other, rare ones counting most."""
-    mine, theirs = vectors.entities[first], vectors.entities[second]
-    if len(mine) > len(theirs):
-        mine, theirs = theirs, mine
-    shared = sum(weight for entity, weight in mine.items() if entity in theirs)
-    least = min(sum(mine.values()), sum(theirs.values()))
-    return shared / least if least > 0 else 0.0
+    least = np.minimum(vectors.entity_totals[pairs[:, 0]], vectors.entity_totals[pairs[:, 1]])
+    overlaps = np.divide(shared, least, out=np.zeros_like(shared), where=least > 0)
+    return cosines, overlaps

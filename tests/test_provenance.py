@@ -1,0 +1,119 @@
+"""Provenance: which document of a match is the likely source, with readable reasons."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from wiretrace.group.provenance import ProvenanceFacts, attribute
+from wiretrace.records import Match, Passage, Relation
+
+PLAIN = ProvenanceFacts(None, (), None, None, 1000, 0)
+MIN_SCORE = 1.5
+
+
+def _match(relation: Relation = Relation.NEAR_DUPLICATE, **fields: object) -> Match:
+    values: dict[str, object] = {
+        "a": "a",
+        "b": "b",
+        "relation": relation,
+        "jaccard": 0.8,
+        "containment_a": 0.9,
+        "containment_b": 0.9,
+        "passages": (),
+    }
+    values.update(fields)
+    return Match(**values)  # type: ignore[arg-type]
+
+
+def _attribute(a: ProvenanceFacts, b: ProvenanceFacts, match: Match | None = None) -> Match:
+    return attribute(match or _match(), {"a": a, "b": b}, MIN_SCORE)
+
+
+def test_the_earlier_document_is_the_source() -> None:
+    found = _attribute(
+        replace(PLAIN, published="2024-03-02"), replace(PLAIN, published="2024-03-01")
+    )
+    assert found.source == "b"
+    assert found.provenance_confidence is not None and found.provenance_confidence > 0.8
+    assert any("published 1 days apart" in r or "24 hours" in r for r in found.provenance_reasons)
+
+
+def test_the_same_day_without_times_says_nothing() -> None:
+    same = replace(PLAIN, published="2024-03-01")
+    found = _attribute(same, same)
+    assert found.source is None
+    assert found.provenance_reasons == (
+        "no clue of direction (no dates, credits or page differences)",
+    )
+
+
+def test_times_an_hour_apart_order_the_documents() -> None:
+    found = _attribute(
+        replace(PLAIN, published="2024-03-01T09:00:00+00:00"),
+        replace(PLAIN, published="2024-03-01T12:30:00+01:00"),
+    )
+    assert found.source == "a"
+
+
+def test_a_credit_only_the_source_carries() -> None:
+    wire = replace(PLAIN, credits=("AFP",), dateline="Kabul")
+    found = _attribute(PLAIN, wire)
+    assert found.source == "b"
+    assert "only b carries the credit AFP and the dateline Kabul; a dropped it" in (
+        found.provenance_reasons
+    )
+
+
+def test_a_credit_carried_by_a_republisher_is_weaker() -> None:
+    # the newspaper that kept the credit copied the agency too: the other may have as well
+    newspaper = replace(PLAIN, credits=("AFP",), outlet="dailyherald.example")
+    assert _attribute(PLAIN, newspaper).source is None
+    agency = replace(PLAIN, credits=("AFP",), outlet="afp.com")
+    assert _attribute(PLAIN, agency).source == "b"
+
+
+def test_the_agency_own_copy_is_the_source_even_when_both_credit_it() -> None:
+    agency = replace(PLAIN, credits=("Reuters",), outlet="reuters.com")
+    paper = replace(PLAIN, credits=("Reuters",), outlet="paper.example")
+    found = _attribute(paper, agency)
+    assert found.source == "b"
+    assert "b is Reuters's own copy" in found.provenance_reasons
+
+
+def test_two_copies_crediting_one_agency_are_left_open() -> None:
+    first = replace(PLAIN, credits=("AP",), outlet="one.example", published="2024-03-01T08:00")
+    second = replace(PLAIN, credits=("AP",), outlet="two.example", published="2024-03-01T12:00")
+    found = _attribute(first, second)
+    assert found.source is None and found.provenance_confidence is None
+    assert "both credit AP" in found.provenance_reasons[-1]
+
+
+def test_conflicting_clues_name_no_source() -> None:
+    # a is two days earlier, but only b carries the agency's credit and dateline
+    earlier = replace(PLAIN, published="2024-03-01")
+    credited = replace(PLAIN, published="2024-03-03", credits=("AFP",), dateline="Paris")
+    found = _attribute(earlier, credited)
+    assert found.source is None
+    assert found.provenance_reasons[-1] == "the clues conflict: no source named"
+
+
+def test_a_copy_cut_short_points_to_the_longer_text() -> None:
+    # b's text is a's first 400 characters: a truncated copy
+    match = _match(
+        Relation.CONTAINED,
+        containment_a=0.4,
+        containment_b=1.0,
+        passages=(Passage(0, 400, 0, 400, "verbatim", 1.0),),
+    )
+    noisy = replace(PLAIN, chars=500, boilerplate_chars=100)
+    found = _attribute(PLAIN, noisy, match)
+    assert found.source == "a"
+    assert "b is the opening of a, cut short" in found.provenance_reasons
+    assert "b adds page noise (20% of its text is boilerplate)" in found.provenance_reasons
+
+
+def test_a_partial_match_ignores_credits_and_same_story_is_not_attributed() -> None:
+    wire = replace(PLAIN, credits=("AFP",))
+    assert _attribute(PLAIN, wire, _match(Relation.PARTIAL)).source is None
+    untouched = _match(Relation.SAME_STORY)
+    assert _attribute(PLAIN, wire, untouched) is untouched

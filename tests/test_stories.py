@@ -1,0 +1,104 @@
+"""Stories: named entities, the similarity graph and its communities."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from wiretrace.config import ScanConfig
+from wiretrace.group.stories import StoryInputs, story_clusters
+from wiretrace.records import Match, Relation
+from wiretrace.sketch.topics import entities_of, pair_evidence, topic_terms, topic_vectors
+
+
+def test_entities_are_runs_of_capitalised_words_and_years() -> None:
+    text = (
+        "Afghan President Ashraf Ghani flew to Mazar on Wednesday. Fighters said The Taliban "
+        "took Kunduz in 2021.\nOfficials met Atta Mohammad Noor."
+    )
+    assert entities_of(text) == [
+        "afghan president ashraf ghani",
+        "mazar",
+        "wednesday",
+        "taliban",  # "The" is dropped; "Fighters" opens a sentence and is no name
+        "kunduz",
+        "2021",
+        "atta mohammad noor",
+    ]
+
+
+def test_tfidf_cosine_and_entity_overlap() -> None:
+    documents = [
+        topic_terms("Rebels seized Kunduz and Herat on Sunday, officials in Kabul said."),
+        topic_terms("Officials in Kabul said rebels seized Kunduz and Herat on Sunday."),
+        topic_terms("The central bank raised interest rates in Frankfurt on Thursday."),
+    ]
+    vectors = topic_vectors(documents)
+    cosines, overlaps = pair_evidence(vectors, np.array([[0, 1], [0, 2]]))
+    assert cosines[0] > 0.99 and cosines[1] < 0.2  # same words; few shared, all common
+    assert overlaps[0] == 1.0 and overlaps[1] == 0.0
+
+
+def _topic_text(chooser: random.Random, vocabulary: list[str], place: str) -> str:
+    words = [chooser.choice(vocabulary) for _ in range(60)]
+    return f"Officials in {place} said " + " ".join(words) + "."
+
+
+def _inputs(texts: list[str], published: list[str | None]) -> StoryInputs:
+    from wiretrace.candidates.neighbours import day_numbers
+
+    terms = [topic_terms(text) for text in texts]
+    return StoryInputs(
+        ids=[f"d{index:02}" for index in range(len(texts))],
+        headlines=[term.lead for term in terms],
+        published=published,
+        days=day_numbers(published),
+        topics=topic_vectors(terms),
+        leads=None,
+    )
+
+
+def _two_topics(size: int = 6) -> list[str]:
+    chooser = random.Random(3)
+    floods = ["flood", "river", "rain", "levee", "evacuated", "water", "dam", "rescue"]
+    chips = ["chip", "wafer", "foundry", "semiconductor", "fab", "lithography", "node", "yield"]
+    return [_topic_text(chooser, floods, "Dhaka") for _ in range(size)] + [
+        _topic_text(chooser, chips, "Hsinchu") for _ in range(size)
+    ]
+
+
+def _members(stories: list[object]) -> list[tuple[str, ...]]:
+    return sorted(story.members for story in stories)  # type: ignore[attr-defined]
+
+
+def test_documents_about_two_events_form_two_stories() -> None:
+    texts = _two_topics()
+    stories = story_clusters(_inputs(texts, [None] * 12), [], ScanConfig().story_settings())
+    assert _members(stories) == [
+        tuple(f"d{index:02}" for index in range(6)),
+        tuple(f"d{index:02}" for index in range(6, 12)),
+    ]
+    assert [story.story for story in stories] == [1, 2]
+    # repeatable: the community search is seeded
+    again = story_clusters(_inputs(texts, [None] * 12), [], ScanConfig().story_settings())
+    assert again == stories
+
+
+def test_a_copy_joins_stories_and_far_apart_dates_split_them() -> None:
+    texts = _two_topics()
+    settings = ScanConfig().story_settings()
+    # a page that shares no words with the floods (its text was mangled) but copies d00
+    lone = [*texts, "Zzz qqq xxyy wwvv plorp."]
+    alone = story_clusters(_inputs(lone, [None] * 13), [], settings)
+    assert ("d12",) in _members(alone)
+    copy = Match("d00", "d12", Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, ())
+    joined = story_clusters(_inputs(lone, [None] * 13), [copy], settings)
+    assert (*(f"d{index:02}" for index in range(6)), "d12") in _members(joined)
+    # the same floods a year apart: two stories; the first dated member opens each
+    published = ["2020-06-01"] * 3 + ["2021-06-01"] * 3 + [None] * 6
+    stories = story_clusters(_inputs(texts, published), [], settings)
+    assert ("d00", "d01", "d02") in _members(stories)
+    assert ("d03", "d04", "d05") in _members(stories)
+    assert [story.first_published for story in stories][:2] == ["2020-06-01", "2021-06-01"]
+    assert all(story.title and story.title.startswith("Officials in") for story in stories)
