@@ -20,7 +20,12 @@ from numpy.typing import NDArray
 from wiretrace import __version__
 from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams
 from wiretrace.candidates import candidate_pairs
-from wiretrace.candidates.neighbours import day_numbers, neighbour_pairs, within_window
+from wiretrace.candidates.neighbours import (
+    day_numbers,
+    neighbour_pairs,
+    unique_pairs,
+    within_window,
+)
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare import Prepared, compare_pair, prepare
@@ -494,7 +499,7 @@ def scan(
                     days,
                     config.window_days,
                 )
-                pairs = np.unique(np.concatenate([pairs, neighbours]), axis=0)
+                pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
                 advance(len(neighbours))
             timings["semantic"] = time.perf_counter() - started
         pairs = within_window(pairs, days, config.window_days)

@@ -27,7 +27,7 @@ import igraph
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.candidates.neighbours import neighbour_pairs
+from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.config import StorySettings
 from wiretrace.records import Match, Story
 from wiretrace.sketch.topics import TopicVectors, pair_evidence, projected
@@ -87,8 +87,9 @@ def _edges(
             copied.add((first, second))
         matched.append((first, second))
     proposed.append(np.array(matched, dtype=np.int64).reshape(-1, 2))
-    pairs = np.unique(np.concatenate(proposed), axis=0)
-    is_copy = np.array([(first, second) in copied for first, second in pairs.tolist()], bool)
+    pairs = unique_pairs(np.concatenate(proposed), count)
+    copy_keys = np.array([first * count + second for first, second in copied], dtype=np.int64)
+    is_copy = np.isin(pairs[:, 0] * count + pairs[:, 1], copy_keys)
     cosines, overlaps = pair_evidence(inputs.topics, pairs)
     if inputs.leads is None:
         weights = (cosines + overlaps) / 2

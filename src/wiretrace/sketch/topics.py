@@ -173,18 +173,21 @@ def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
     )
 
 
-def projected(vectors: TopicVectors, dimensions: int = 256) -> NDArray[np.float32]:
+def projected(vectors: TopicVectors, dimensions: int = 128) -> NDArray[np.float32]:
     """Dense vectors whose dot products approximate the TF-IDF cosines (a sparse random
     projection: each word adds its weight to four dimensions with random signs, derived
     from its hash), L2-normalised; nearest-neighbour search runs on these."""
-    out = np.zeros((len(vectors), dimensions), dtype=np.float32)
-    owner = np.repeat(np.arange(len(vectors)), np.diff(vectors.term_offsets))
+    cells = len(vectors) * dimensions
+    out = np.zeros(cells, dtype=np.float64)
+    owner = np.repeat(
+        np.arange(len(vectors), dtype=np.int64) * dimensions, np.diff(vectors.term_offsets)
+    )
     for part in range(_PROJECTION_HASHES):
         mixed = _splitmix(vectors.terms + np.uint64(((part + 1) * _GOLDEN) % 2**64))
-        columns = (mixed % np.uint64(dimensions)).astype(np.int64)
-        signs = np.where((mixed >> np.uint64(63)) == 1, 0.5, -0.5).astype(np.float32)
-        np.add.at(out, (owner, columns), signs * vectors.weights)
-    return normalised(out)
+        cell = owner + (mixed % np.uint64(dimensions)).astype(np.int64)
+        signs = np.where((mixed >> np.uint64(63)) == 1, 0.5, -0.5)
+        out += np.bincount(cell, weights=signs * vectors.weights, minlength=cells)
+    return normalised(out.reshape(len(vectors), dimensions).astype(np.float32))
 
 
 def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
