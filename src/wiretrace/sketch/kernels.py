@@ -234,3 +234,16 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
         counts[distinct] += 1.0
     found = np.unique(entities[:entity_count])
     return terms[: distinct + 1], counts[: distinct + 1], found, spans[:entity_count]
+
+
+@njit(cache=True, nogil=True)
+def project(offsets, terms, weights, seeds, out):
+    """Sparse random projection: each term adds ±weight/2 to one column per seed (chosen,
+    with the sign, by a hash of the term and the seed); ``out`` is documents x columns."""
+    columns = np.uint64(out.shape[1])
+    for row in range(offsets.shape[0] - 1):
+        for index in range(offsets[row], offsets[row + 1]):
+            for seed in seeds:
+                mixed = _mix(terms[index] + seed)
+                sign = 0.5 if (mixed >> np.uint64(63)) == np.uint64(1) else -0.5
+                out[row, np.int64(mixed % columns)] += sign * weights[index]

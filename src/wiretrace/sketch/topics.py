@@ -177,17 +177,12 @@ def projected(vectors: TopicVectors, dimensions: int = 128) -> NDArray[np.float3
     """Dense vectors whose dot products approximate the TF-IDF cosines (a sparse random
     projection: each word adds its weight to four dimensions with random signs, derived
     from its hash), L2-normalised; nearest-neighbour search runs on these."""
-    cells = len(vectors) * dimensions
-    out = np.zeros(cells, dtype=np.float64)
-    owner = np.repeat(
-        np.arange(len(vectors), dtype=np.int64) * dimensions, np.diff(vectors.term_offsets)
+    out = np.zeros((len(vectors), dimensions), dtype=np.float32)
+    seeds = np.array(
+        [((part + 1) * _GOLDEN) % 2**64 for part in range(_PROJECTION_HASHES)], dtype=np.uint64
     )
-    for part in range(_PROJECTION_HASHES):
-        mixed = _splitmix(vectors.terms + np.uint64(((part + 1) * _GOLDEN) % 2**64))
-        cell = owner + (mixed % np.uint64(dimensions)).astype(np.int64)
-        signs = np.where((mixed >> np.uint64(63)) == 1, 0.5, -0.5)
-        out += np.bincount(cell, weights=signs * vectors.weights, minlength=cells)
-    return normalised(out.reshape(len(vectors), dimensions).astype(np.float32))
+    kernels.project(vectors.term_offsets, vectors.terms, vectors.weights, seeds, out)
+    return normalised(out)
 
 
 def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -196,13 +191,6 @@ def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     out = np.zeros(vectors.shape, dtype=np.float32)
     np.divide(vectors, norms, out=out, where=norms > 0)
     return out
-
-
-def _splitmix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    with np.errstate(over="ignore"):
-        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
 
 
 def pair_evidence(
