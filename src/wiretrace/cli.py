@@ -205,6 +205,13 @@ def scan_options(function: F) -> F:
             "an unknown date are kept).",
         ),
         click.option(
+            "--embedding-cache",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="A file that keeps sentence embeddings between runs (created if missing); "
+            "a scan then embeds only documents that are new or changed.",
+        ),
+        click.option(
             "--series/--no-series",
             default=True,
             show_default=True,

@@ -99,6 +99,9 @@ class ScanConfig:
       verbatim passage (proof that it was derived from the other document).
     - ``same_story_similarity``: documents this alike, with no substantial shared or rewritten
       text, tell the same story.
+    - ``embedding_cache``: a file (SQLite) that keeps each document's sentence embeddings
+      between runs; a scan embeds only documents whose sentences it does not hold yet
+      (None: embed everything every run).
     - ``window_days``: compare only documents published at most this many days apart (when
       both dates are known; None: no bound).
     - ``story_neighbours``: each document's story evidence is weighed against at most this
@@ -149,6 +152,7 @@ class ScanConfig:
     paraphrase_min_derived: int = 2
     same_story_similarity: float = 0.6
     window_days: float | None = None
+    embedding_cache: str | None = None
     story_neighbours: int = 10
     story_min_similarity: float = 0.05
     story_resolution: float = 0.12

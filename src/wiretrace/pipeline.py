@@ -37,6 +37,7 @@ from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, story_clusters
 from wiretrace.read import CRAWL_DATE, read_documents
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span, Story
+from wiretrace.semantic.cache import EmbeddingCache
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
 from wiretrace.semantic.model import load_encoder, semantic_available
 from wiretrace.semantic.stage import embed_documents
@@ -433,15 +434,27 @@ def _not_searched(config: ScanConfig) -> dict[str, str]:
 
 
 def _semantic_stage(
-    sketched: _Sketched, rows: DocumentRows, spill: TextSpill, reporter: Reporter
-) -> list[SemanticDocument]:
+    sketched: _Sketched,
+    rows: DocumentRows,
+    spill: TextSpill,
+    config: ScanConfig,
+    reporter: Reporter,
+) -> tuple[list[SemanticDocument], dict[str, int]]:
+    """Every document's sentence embeddings, and the cache's hits and misses (if any)."""
     encoder = load_encoder()
     documents = (
         (spill.get(number), rows.boilerplate[row])
         for number, row in zip(sketched.spilled, sketched.rows, strict=True)
     )
     with reporter.stage("embed sentences", len(sketched.rows)) as advance:
-        return embed_documents(documents, encoder, advance)
+        if config.embedding_cache is None:
+            return embed_documents(documents, encoder, advance), {}
+        with EmbeddingCache(config.embedding_cache) as cache:
+            found = embed_documents(documents, encoder, advance, cache)
+            return found, {
+                "embedding_cache_hits": cache.hits,
+                "embedding_cache_misses": cache.misses,
+            }
 
 
 def scan(
@@ -487,10 +500,11 @@ def scan(
         verbatim_pairs = len(pairs)
 
         semantic, not_searched = None, _not_searched(config)
+        cache_counts: dict[str, int] = {}
         days = day_numbers([rows.published[row] for row in sketched.rows])
         if not not_searched and sketched.rows:
             started = time.perf_counter()
-            semantic = _semantic_stage(sketched, rows, spill, reporter)
+            semantic, cache_counts = _semantic_stage(sketched, rows, spill, config, reporter)
             with reporter.stage("semantic candidates", None) as advance:
                 neighbours = neighbour_pairs(
                     np.stack([document.vector for document in semantic]),
@@ -538,6 +552,7 @@ def scan(
     summary = _summary(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
+    summary["counts"].update(cache_counts)
     return ScanResult(
         documents=rows,
         matches=tuple(matches),

@@ -22,8 +22,10 @@ _BATCH = 64
 
 
 class SentenceEncoder(Protocol):
-    """Anything that turns sentences into normalised vectors (tests may use a fake)."""
+    """Anything that turns sentences into normalised vectors (tests may use a fake); ``name``
+    keys its embeddings in a cache."""
 
+    name: str
     dimensions: int
 
     def encode(self, sentences: list[str]) -> NDArray[np.float32]: ...
@@ -39,6 +41,8 @@ def semantic_available() -> bool:
 
 class MiniLM:
     """all-MiniLM-L6-v2 through sentence-transformers."""
+
+    name = MODEL_NAME
 
     def __init__(self, model: Any) -> None:
         self._model = model

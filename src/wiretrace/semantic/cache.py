@@ -1,0 +1,90 @@
+"""A file that keeps each document's sentence embeddings between runs (SQLite, in the
+standard library: one embedded file, safe to interrupt), so that scanning a corpus again, or
+a corpus that grew, embeds only the documents that are new or changed.
+
+A document's key is a hash of the model's name and its sentences' text: a document whose
+sentences changed (new boilerplate rules, an edited text) gets a new key, and one with the
+same sentences under another id shares the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.errors import InputError
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS embeddings "
+    "(key BLOB PRIMARY KEY, dimensions INTEGER NOT NULL, vectors BLOB NOT NULL)"
+)
+_LOOKUP_CHUNK = 500  # keys per query (SQLite limits the number of parameters)
+
+
+def document_key(model: str, sentences: Sequence[str]) -> bytes:
+    digest = hashlib.blake2b(model.encode(), digest_size=16)
+    for sentence in sentences:
+        digest.update(b"\x00")
+        digest.update(sentence.encode())
+    return digest.digest()
+
+
+class EmbeddingCache:
+    """Sentence embeddings by document key, in the SQLite file ``path`` (created if missing)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.connection = sqlite3.connect(self.path)
+            self.connection.execute(_SCHEMA)
+        except sqlite3.Error as error:
+            raise InputError(
+                f"--embedding-cache {self.path}: cannot use it as a cache file ({error}); "
+                "give a new file name or remove the file"
+            ) from None
+        self.hits = 0
+        self.misses = 0
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, NDArray[np.float32]]:
+        found: dict[bytes, NDArray[np.float32]] = {}
+        for first in range(0, len(keys), _LOOKUP_CHUNK):
+            chunk = keys[first : first + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.connection.execute(
+                f"SELECT key, dimensions, vectors FROM embeddings WHERE key IN ({marks})", chunk
+            )
+            for key, dimensions, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32).reshape(-1, dimensions)
+        self.hits += len(found)
+        self.misses += len(set(keys)) - len(found)
+        return found
+
+    def put_many(self, items: Sequence[tuple[bytes, NDArray[np.float32]]]) -> None:
+        with self.connection:
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                [
+                    (key, vectors.shape[1], np.ascontiguousarray(vectors, np.float32).tobytes())
+                    for key, vectors in items
+                ],
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
