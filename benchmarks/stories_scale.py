@@ -30,8 +30,7 @@ CORPUS = BENCH_DIR / "data" / "corpus-100000.jsonl.gz"
 
 
 def _rss_bytes() -> int:
-    with open("/proc/self/statm") as stream:
-        return int(stream.read().split()[1]) * 4096
+    return int(Path("/proc/self/statm").read_text().split()[1]) * 4096
 
 
 class SamplingReporter:
@@ -121,12 +120,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for size in (int(value) for value in options.docs.split(",")):
             part = Path(folder) / f"corpus-{size}.jsonl.gz"
-            with gzip.open(options.corpus, "rt", encoding="utf-8") as source:
-                with gzip.open(part, "wt", encoding="utf-8", compresslevel=1) as target:
-                    for number, line in enumerate(source):
-                        if number == size:
-                            break
-                        target.write(line)
+            with (
+                gzip.open(options.corpus, "rt", encoding="utf-8") as source,
+                gzip.open(part, "wt", encoding="utf-8", compresslevel=1) as target,
+            ):
+                for number, line in enumerate(source):
+                    if number == size:
+                        break
+                    target.write(line)
             output = subprocess.run(
                 [sys.executable, __file__, "--child", str(part)],
                 check=True,

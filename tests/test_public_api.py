@@ -15,6 +15,7 @@ EXPECTED = {
     "ScanConfig",
     "ScanResult",
     "Skipped",
+    "Story",
     "WiretraceError",
     "__version__",
     "dedup",

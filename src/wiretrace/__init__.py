@@ -17,6 +17,7 @@ from wiretrace.records import (
     Passage,
     Relation,
     Skipped,
+    Story,
 )
 from wiretrace.write import dedup, write_scan
 
@@ -33,6 +34,7 @@ __all__ = [
     "ScanConfig",
     "ScanResult",
     "Skipped",
+    "Story",
     "WiretraceError",
     "__version__",
     "dedup",
