@@ -5,7 +5,8 @@ Figures measured with ``python benchmarks/paraphrase_quality.py`` (2026-11-23):
 - MSRP training part, sentence decision "cosine >= 0.70": accuracy 0.729, F1 0.812 (the best
   accuracy on the grid is 0.731 at 0.65; 0.70 is the strictest threshold within 0.005 of it).
 - Clough-Stevenson, relation of each answer with its source: non -> none 4, same_story 21
-  (never a copy or paraphrase); heavy -> paraphrase 9, partial 1, same_story 2; light ->
+  (never a copy or paraphrase); heavy -> paraphrase 8, partial 2, same_story 2 (9/1/2 before the
+  alignment kept to the order of both texts); light ->
   paraphrase 6, contained 2, near_duplicate 1, partial 1; cut -> contained 3, near_duplicate 2,
   partial 2, paraphrase 1, same_story 1, none 1.
 

@@ -1,7 +1,8 @@
 """Rewrites: sentences of one document said again in other words in the other.
 
 Each sentence of the document with less text is paired with its most similar sentence of the
-other (cosine of sentence embeddings; several sentences may pair with one). A pair at or
+other (cosine of sentence embeddings; several sentences may pair with one); pairs out of the
+order of both texts count only when strongly alike (``paraphrase_strong_similarity``). A pair at or
 above ``paraphrase_similarity`` whose words overlap less than ``paraphrase_max_overlap`` is a
 rewritten sentence (above that overlap it is a copy, which the verbatim passages show). The
 relation of the pair of documents then follows DESIGN.md's order, strongest first:
@@ -80,24 +81,59 @@ def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
 
 
 def align_sentences(
-    a: SemanticDocument, b: SemanticDocument, min_similarity: float
+    a: SemanticDocument, b: SemanticDocument, min_similarity: float, moved_similarity: float
 ) -> list[SentencePair]:
     """Each sentence of the document with less text and its best partner in the other, when
-    at least ``min_similarity`` alike."""
+    at least ``min_similarity`` alike (several may pair with one). Order is mostly preserved:
+    the pairs on the longest run in the order of both texts stand; a pair out of that order
+    (a sentence moved) stands only when at least ``moved_similarity`` alike, so that stray
+    matches of similar-sounding sentences elsewhere in the text do not count as a rewrite."""
     if not a.sentences or not b.sentences:
         return []
     small_is_a = a.chars <= b.chars
     similarity = a.vectors @ b.vectors.T
     if not small_is_a:
         similarity = similarity.T  # rows: the sentences of the document with less text
-    pairs: list[SentencePair] = []
+    found: list[tuple[int, int, float]] = []
     for index, partner in enumerate(similarity.argmax(axis=1).tolist()):
         score = float(similarity[index, partner])
         if score >= min_similarity:
-            in_a, in_b = (index, partner) if small_is_a else (partner, index)
-            overlap = _overlap(a.words[in_a], b.words[in_b])
-            pairs.append(SentencePair(in_a, in_b, score, overlap))
+            found.append((index, partner, score))
+    ordered = in_order([partner for _, partner, _ in found])
+    pairs: list[SentencePair] = []
+    for (index, partner, score), kept in zip(found, ordered, strict=True):
+        if not kept and score < moved_similarity:
+            continue
+        in_a, in_b = (index, partner) if small_is_a else (partner, index)
+        overlap = _overlap(a.words[in_a], b.words[in_b])
+        pairs.append(SentencePair(in_a, in_b, score, overlap))
     return sorted(pairs, key=lambda pair: (pair.a, pair.b))
+
+
+def in_order(partners: list[int]) -> list[bool]:
+    """Which items lie on one longest non-decreasing run of ``partners`` (patience sorting:
+    the alignment's backbone, in the order of both texts)."""
+    tails: list[int] = []  # tails[k]: index of the smallest last item of a run of length k+1
+    before = [-1] * len(partners)
+    for index, partner in enumerate(partners):
+        low, high = 0, len(tails)
+        while low < high:  # first run whose last item is greater than this one
+            middle = (low + high) // 2
+            if partners[tails[middle]] <= partner:
+                low = middle + 1
+            else:
+                high = middle
+        before[index] = tails[low - 1] if low else -1
+        if low == len(tails):
+            tails.append(index)
+        else:
+            tails[low] = index
+    chosen = [False] * len(partners)
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        chosen[index] = True
+        index = before[index]
+    return chosen
 
 
 def _inside(span: tuple[int, int], sentences: list[tuple[int, int]]) -> bool:
@@ -131,7 +167,9 @@ def decide(
         return replace(verbatim, semantic=document_similarity)
     rewritten = [
         pair
-        for pair in align_sentences(a, b, config.paraphrase_similarity)
+        for pair in align_sentences(
+            a, b, config.paraphrase_similarity, config.paraphrase_strong_similarity
+        )
         if pair.overlap < config.paraphrase_max_overlap
     ]
     small_is_a = a.chars <= b.chars
