@@ -257,6 +257,10 @@ def _config(options: dict[str, Any]) -> ScanConfig:
     return ScanConfig(fields=fields, **options)
 
 
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
+
+
 def _summary_table(result: ScanResult) -> Table:
     counts = result.summary["counts"]
     table = Table(title="wiretrace scan", show_header=False)
@@ -283,7 +287,8 @@ def _summary_table(result: ScanResult) -> Table:
     )
     table.add_row(
         "provenance",
-        f"{counts['sources_named']} sources named, {counts['sources_unknown']} left open",
+        f"{counts['sources_named']} {_plural(counts['sources_named'], 'source')} named, "
+        f"{counts['sources_unknown']} left open",
     )
     if counts["series_matches"]:
         table.add_row("matches inside an outlet's series", str(counts["series_matches"]))
