@@ -1,9 +1,9 @@
 """Stories: documents about the same news event, found as communities of a similarity graph.
 
-Candidates: each document's nearest neighbours by wording (TF-IDF, searched on a random
-projection) and by lead (when the semantic stage ran), and every match. A candidate's weight
-is the mean of the evidence at hand, computed exactly: TF-IDF cosine, the overlap of named
-entities and the cosine of the two leads' embeddings. Each document keeps its
+Candidates: documents that share a rare heavy word or a rare entity (see ``_MAX_SHARING``),
+each document's nearest neighbours by lead (when the semantic stage ran), and every match. A
+candidate's weight is the mean of the evidence at hand, computed exactly: TF-IDF cosine, the
+overlap of named entities and the cosine of the two leads' embeddings. Each document keeps its
 ``story_neighbours`` heaviest; a copy (``exact``, ``near_duplicate``, ``contained``) is always
 kept and weighs 1. Other matches compete like any candidate: on ECB+, keeping every
 ``partial``, ``paraphrase`` and ``same_story`` pair joined different events of one kind
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.config import StorySettings
 from wiretrace.records import Match, Story
-from wiretrace.sketch.topics import TopicVectors, pair_evidence, projected
+from wiretrace.sketch.topics import TopicVectors, pair_evidence, rare_key_pairs
 
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
@@ -48,7 +48,13 @@ class StoryInputs:
     leads: NDArray[np.float32] | None  # embeddings of the leads, when the semantic stage ran
 
 
-_POOL = 3  # candidates searched per neighbour kept: the projection only approximates
+_POOL = 3  # leads searched per neighbour kept (the rest are weighed out)
+# Candidates by wording: documents that share one of their 16 heaviest words, or an entity,
+# held by at most 16 documents. Bounded per document, so linear in the corpus; on ECB+ as
+# good as a nearest-neighbour search (B-cubed F1 0.955 with leads, 0.934 without, against
+# 0.955 / 0.924 for the 30 nearest on a TF-IDF projection, whose HNSW search grew ~n^1.4).
+_KEYS_PER_DOCUMENT = 16
+_MAX_SHARING = 16
 
 
 def _strongest(
@@ -70,15 +76,14 @@ def _edges(
     inputs: StoryInputs, matches: Sequence[Match], settings: StorySettings
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Edges ``(i, j)`` and their weights: each document's ``neighbours`` heaviest, among
-    candidates from the projected TF-IDF (and the leads' embeddings), plus every match."""
+    candidates sharing rare words or entities (and near by lead), plus every match."""
     count = len(inputs.ids)
     if count < 2:
         return np.empty((0, 2), dtype=np.int64), np.empty(0)
     position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
-    pool = settings.neighbours * _POOL
-    proposed = [neighbour_pairs(projected(inputs.topics), pool, 0.0)]
+    proposed = [rare_key_pairs(inputs.topics, _KEYS_PER_DOCUMENT, _MAX_SHARING)]
     if inputs.leads is not None:
-        proposed.append(neighbour_pairs(inputs.leads, pool, 0.0))
+        proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _POOL, 0.0))
     copied: set[tuple[int, int]] = set()
     matched = []
     for match in matches:

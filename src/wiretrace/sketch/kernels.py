@@ -237,13 +237,34 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
 
 
 @njit(cache=True, nogil=True)
-def project(offsets, terms, weights, seeds, out):
-    """Sparse random projection: each term adds ±weight/2 to one column per seed (chosen,
-    with the sign, by a hash of the term and the seed); ``out`` is documents x columns."""
-    columns = np.uint64(out.shape[1])
-    for row in range(offsets.shape[0] - 1):
-        for index in range(offsets[row], offsets[row + 1]):
-            for seed in seeds:
-                mixed = _mix(terms[index] + seed)
-                sign = 0.5 if (mixed >> np.uint64(63)) == np.uint64(1) else -0.5
-                out[row, np.int64(mixed % columns)] += sign * weights[index]
+def pairs_in_groups(members, starts, out):
+    """Every pair of ``members`` inside each group ``starts[g]:starts[g + 1]``, into ``out``
+    (sized by the caller); returns the number written."""
+    count = 0
+    for group in range(starts.shape[0] - 1):
+        for first in range(starts[group], starts[group + 1]):
+            for second in range(first + 1, starts[group + 1]):
+                out[count, 0] = members[first]
+                out[count, 1] = members[second]
+                count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def heaviest_in_rows(offsets, weights, keep):
+    """Positions of the ``keep`` heaviest items of every row (rows back to back)."""
+    rows = offsets.shape[0] - 1
+    out = np.empty(rows * keep, dtype=np.int64)
+    count = 0
+    for row in range(rows):
+        start, end = offsets[row], offsets[row + 1]
+        if end - start <= keep:
+            for index in range(start, end):
+                out[count] = index
+                count += 1
+        else:
+            order = np.argsort(-weights[start:end])[:keep]
+            for index in order:
+                out[count] = start + index
+                count += 1
+    return out[:count]

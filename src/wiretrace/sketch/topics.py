@@ -29,8 +29,7 @@ from wiretrace.sketch.kernels import shared_weight
 _LEAD_CHARS = 200  # a lead sentence longer than this is cut
 _LEAD_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
-_PROJECTION_HASHES = 4
-_GOLDEN = 0x9E3779B97F4A7C15
+_ENTITY_SPACE = 0x9E3779B97F4A7C15  # entity keys are kept apart from word keys
 _FNV_OFFSET = 0xCBF29CE484222325
 _FNV_PRIME = 0x100000001B3
 _FUNCTION_TEXT = (
@@ -173,18 +172,6 @@ def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
     )
 
 
-def projected(vectors: TopicVectors, dimensions: int = 128) -> NDArray[np.float32]:
-    """Dense vectors whose dot products approximate the TF-IDF cosines (a sparse random
-    projection: each word adds its weight to four dimensions with random signs, derived
-    from its hash), L2-normalised; nearest-neighbour search runs on these."""
-    out = np.zeros((len(vectors), dimensions), dtype=np.float32)
-    seeds = np.array(
-        [((part + 1) * _GOLDEN) % 2**64 for part in range(_PROJECTION_HASHES)], dtype=np.uint64
-    )
-    kernels.project(vectors.term_offsets, vectors.terms, vectors.weights, seeds, out)
-    return normalised(out)
-
-
 def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     """Rows scaled to unit length (rows of zeros stay zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -207,3 +194,29 @@ def pair_evidence(
     least = np.minimum(vectors.entity_totals[pairs[:, 0]], vectors.entity_totals[pairs[:, 1]])
     overlaps = np.divide(shared, least, out=np.zeros_like(shared), where=least > 0)
     return cosines, overlaps
+
+
+def rare_key_pairs(
+    vectors: TopicVectors, keys_per_document: int, max_sharing: int
+) -> NDArray[np.int64]:
+    """Pairs of documents that share one of their ``keys_per_document`` heaviest words, or an
+    entity, held by at most ``max_sharing`` documents. Every document proposes at most
+    keys x max_sharing partners, so the pairs grow linearly with the corpus."""
+    count = len(vectors)
+    owner = np.repeat(np.arange(count), np.diff(vectors.term_offsets))
+    chosen = kernels.heaviest_in_rows(vectors.term_offsets, vectors.weights, keys_per_document)
+    entity_owner = np.repeat(np.arange(count), np.diff(vectors.entity_offsets))
+    keys = np.concatenate([vectors.terms[chosen], vectors.entities ^ np.uint64(_ENTITY_SPACE)])
+    documents = np.concatenate([owner[chosen], entity_owner]).astype(np.int64)
+    by_key = np.lexsort((documents, keys))
+    keys, documents = keys[by_key], documents[by_key]
+    boundaries = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.concatenate([[0], boundaries, [len(keys)]]).astype(np.int64)
+    sizes = np.diff(starts)
+    usable = (sizes >= 2) & (sizes <= max_sharing)
+    members = documents[np.repeat(usable, sizes)]
+    group_starts = np.concatenate([[0], np.cumsum(sizes[usable])]).astype(np.int64)
+    total = int((sizes[usable] * (sizes[usable] - 1) // 2).sum())
+    out = np.empty((total, 2), dtype=np.int64)
+    written = kernels.pairs_in_groups(members, group_starts, out)
+    return out[:written]
