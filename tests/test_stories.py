@@ -8,7 +8,7 @@ import numpy as np
 
 from wiretrace.config import ScanConfig
 from wiretrace.group.stories import StoryInputs, story_clusters
-from wiretrace.records import Match, Relation
+from wiretrace.records import Match, Relation, Story
 from wiretrace.sketch.topics import entities_of, pair_evidence, topic_terms, topic_vectors
 
 
@@ -68,8 +68,8 @@ def _two_topics(size: int = 6) -> list[str]:
     ]
 
 
-def _members(stories: list[object]) -> list[tuple[str, ...]]:
-    return sorted(story.members for story in stories)  # type: ignore[attr-defined]
+def _members(stories: list[Story]) -> list[tuple[str, ...]]:
+    return sorted(story.members for story in stories)
 
 
 def test_documents_about_two_events_form_two_stories() -> None:

@@ -41,7 +41,7 @@ from wiretrace.semantic.cache import EmbeddingCache
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
 from wiretrace.semantic.model import load_encoder, semantic_available
 from wiretrace.semantic.stage import embed_documents
-from wiretrace.sketch.topics import TopicTerms, normalised, topic_vectors
+from wiretrace.sketch.topics import TopicTerms, topic_vectors
 from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
@@ -510,8 +510,6 @@ def scan(
                     np.stack([document.vector for document in semantic]),
                     config.semantic_neighbours,
                     config.semantic_candidate_similarity,
-                    days,
-                    config.window_days,
                 )
                 pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
                 advance(len(neighbours))
@@ -575,7 +573,8 @@ def _leads(semantic: list[SemanticDocument] | None) -> NDArray[np.float32] | Non
             for document in semantic
         ]
     )
-    return normalised(leads)
+    norms = np.linalg.norm(leads, axis=1, keepdims=True)
+    return (leads / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def _provenance(

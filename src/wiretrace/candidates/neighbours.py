@@ -58,20 +58,15 @@ def neighbour_pairs(
     vectors: NDArray[np.float32],
     neighbours: int,
     min_similarity: float,
-    days: NDArray[np.float64] | None = None,
-    window_days: float | None = None,
 ) -> NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, where ``j`` is among the ``neighbours`` most similar
-    documents of ``i`` (or the reverse), at least ``min_similarity`` alike and, when a window
-    is given, published close enough (or with a date unknown)."""
+    documents of ``i`` (or the reverse), at least ``min_similarity`` alike."""
     if len(vectors) < 2:
         return np.empty((0, 2), dtype=np.int64)
     found, similarities = nearest(vectors, neighbours)
     sources = np.repeat(np.arange(len(vectors)), found.shape[1]).reshape(found.shape)
     keep = (found >= 0) & (similarities >= min_similarity)
     pairs = np.sort(np.stack([sources[keep], found[keep]], axis=1), axis=1)
-    if days is not None:
-        pairs = within_window(pairs, days, window_days)
     return unique_pairs(pairs, len(vectors))
 
 

@@ -86,9 +86,9 @@ def _time_clue(a: ProvenanceFacts, b: ProvenanceFacts) -> tuple[float, str] | No
     first, second = published_key(a.published), published_key(b.published)
     if first is None or second is None:
         return None
-    both_dates = len(a.published or "") <= 10 or len(b.published or "") <= 10
+    date_only = len(a.published or "") <= 10 or len(b.published or "") <= 10
     gap = (second - first).total_seconds()
-    needed = 86_400 if both_dates else 3_600
+    needed = 86_400 if date_only else 3_600
     if abs(gap) < needed:
         return None
     hours = abs(gap) / 3600

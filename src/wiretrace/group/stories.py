@@ -135,17 +135,11 @@ def story_clusters(
     strength = np.zeros(count)
     np.add.at(strength, pairs[:, 0], weights)
     np.add.at(strength, pairs[:, 1], weights)
-    found: list[tuple[str, str, Story]] = []
+    found: list[tuple[tuple[str, ...], str | None, str | None]] = []
     for members in partition:
-        ids = sorted(inputs.ids[member] for member in members)
         dated = [inputs.published[member] for member in members if inputs.published[member]]
-        first = min(dated) if dated else None
         central = max(members, key=lambda member: (strength[member], -member))
-        headline = inputs.headlines[central]
-        story = Story(story=0, members=tuple(ids), first_published=first, title=headline)
-        found.append((first or "\uffff", ids[0], story))
-    found.sort(key=lambda item: item[:2])
-    return [
-        Story(number, story.members, story.first_published, story.title)
-        for number, (_, _, story) in enumerate(found, start=1)
-    ]
+        ids = tuple(sorted(inputs.ids[member] for member in members))
+        found.append((ids, min(dated) if dated else None, inputs.headlines[central]))
+    found.sort(key=lambda story: (story[1] or "\uffff", story[0][0]))
+    return [Story(number, *story) for number, story in enumerate(found, start=1)]

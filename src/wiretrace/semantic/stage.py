@@ -32,20 +32,9 @@ def embed_documents(
     def flush() -> None:
         nonlocal pending_sentences
         texts = [[text[start:end] for start, end in spans] for text, spans in waiting]
-        keys = [document_key(encoder.name, sentences) for sentences in texts]
-        known = cache.get_many(keys) if cache is not None else {}
-        missing = [number for number, key in enumerate(keys) if key not in known]
-        vectors = encoder.encode([sentence for number in missing for sentence in texts[number]])
-        position = 0
-        computed: dict[bytes, NDArray[np.float32]] = {}
-        for number in missing:
-            computed[keys[number]] = vectors[position : position + len(texts[number])]
-            position += len(texts[number])
-        if cache is not None and computed:
-            cache.put_many(list(computed.items()))
-        for (text, spans), key in zip(waiting, keys, strict=True):
-            vectors = known[key] if key in known else computed[key]
-            found.append(semantic_document(text, spans, vectors))
+        vectors = _embedded(texts, encoder, cache)
+        for (text, spans), found_vectors in zip(waiting, vectors, strict=True):
+            found.append(semantic_document(text, spans, found_vectors))
         advance(len(waiting))
         waiting.clear()
         pending_sentences = 0
@@ -58,4 +47,34 @@ def embed_documents(
             flush()
     if waiting:
         flush()
+    return found
+
+
+def _embedded(
+    texts: list[list[str]], encoder: SentenceEncoder, cache: EmbeddingCache | None
+) -> list[NDArray[np.float32]]:
+    """The sentence embeddings of each document (a list of sentences), from the cache where
+    it holds them."""
+    if cache is None:
+        return _per_document(encoder.encode([s for sentences in texts for s in sentences]), texts)
+    keys = [document_key(encoder.name, sentences) for sentences in texts]
+    known = cache.get_many(keys)
+    missing = [number for number, key in enumerate(keys) if key not in known]
+    computed = _per_document(
+        encoder.encode([sentence for number in missing for sentence in texts[number]]),
+        [texts[number] for number in missing],
+    )
+    cache.put_many([(keys[number], found) for number, found in zip(missing, computed, strict=True)])
+    fresh = dict(zip(missing, computed, strict=True))
+    return [fresh[number] if number in fresh else known[key] for number, key in enumerate(keys)]
+
+
+def _per_document(
+    vectors: NDArray[np.float32], texts: list[list[str]]
+) -> list[NDArray[np.float32]]:
+    """Consecutive rows of ``vectors``, as many for each document as it has sentences."""
+    found, position = [], 0
+    for sentences in texts:
+        found.append(vectors[position : position + len(sentences)])
+        position += len(sentences)
     return found
