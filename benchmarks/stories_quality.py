@@ -53,6 +53,8 @@ def adjusted_rand(predicted: Sequence[object], gold: Sequence[object]) -> float:
     together = sum(pairs(n) for n in Counter(zip(predicted, gold, strict=True)).values())
     mine = sum(pairs(n) for n in Counter(predicted).values())
     theirs = sum(pairs(n) for n in Counter(gold).values())
+    if len(gold) < 2:  # no pair to disagree on; scikit-learn's convention
+        return 1.0
     expected = mine * theirs / pairs(len(gold))
     top = (mine + theirs) / 2
     return (together - expected) / (top - expected) if top != expected else 1.0
@@ -76,6 +78,7 @@ def tfidf_baseline(root: Path) -> tuple[float, tuple[float, float, float], float
     try:
         from sklearn.cluster import AgglomerativeClustering
         from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.metrics.pairwise import cosine_distances
     except ImportError:
         return None
     documents = list(ecbplus_documents(root))
@@ -83,12 +86,15 @@ def tfidf_baseline(root: Path) -> tuple[float, tuple[float, float, float], float
     vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
         [document.text for document in documents]
     )
+    # Distances once from the sparse vectors: the same clusters at every cut as metric="cosine"
+    # on the dense matrix (checked 2026-11-25), 20 s -> 0.1 s, so the story gate can afford it.
+    distances = cosine_distances(vectors)
     best: tuple[float, tuple[float, float, float], float] | None = None
     for step in range(25, 50):
         cut = step / 50
         predicted = AgglomerativeClustering(
-            n_clusters=None, metric="cosine", linkage="average", distance_threshold=cut
-        ).fit_predict(vectors.toarray())
+            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=cut
+        ).fit_predict(distances)
         scores = bcubed(list(predicted), gold)
         if best is None or scores[2] > best[1][2]:
             best = (cut, scores, adjusted_rand(list(predicted), gold))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -16,11 +19,56 @@ def seeds() -> Path:
     return SEEDS
 
 
+def under_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """True when the environment variable CI says so ("true" in any case, or "1")."""
+    value = (os.environ if environ is None else environ).get("CI", "")
+    return value.strip().lower() in {"true", "1"}
+
+
+def missing(what: str, why: str, environ: Mapping[str, str] | None = None) -> NoReturn:
+    """Skip a test whose prerequisite is absent, except under CI, where a skipped quality gate
+    would pass unseen: there the absence is a failure that says what is missing."""
+    if under_ci(environ):
+        pytest.fail(
+            f"{what} is missing, and CI is set: {why}, so under CI its absence fails the run "
+            "instead of skipping the gate.",
+            pytrace=False,
+        )
+    pytest.skip(f"{what} is missing")
+
+
+def locate_shared_data(folder: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """``folder`` when it is there; otherwise skip, or fail under CI (see ``missing``)."""
+    if not folder.is_dir():
+        missing(
+            f"the labelled data ../shared/data ({folder})",
+            "the quality gates measure wiretrace on it",
+            environ,
+        )
+    return folder
+
+
+def require_semantic(available: bool, environ: Mapping[str, str] | None = None) -> None:
+    """Go on when the semantic extra is installed; otherwise skip, or fail under CI."""
+    if not available:
+        missing(
+            "the semantic extra (pip install 'wiretrace[semantic]')",
+            "the paraphrase and story gates measure the semantic stage",
+            environ,
+        )
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
-    return SHARED_DATA
+    return locate_shared_data(SHARED_DATA)
+
+
+@pytest.fixture(scope="session")
+def semantic_extra() -> None:
+    """For gates of the semantic stage: skips without the extra, fails under CI."""
+    from wiretrace.semantic import semantic_available
+
+    require_semantic(semantic_available())
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,7 @@ import pytest
 
 import wiretrace
 from wiretrace import FieldNames, InputError, ScanConfig, ScanResult
-
-FILE_LEVEL = {"unsupported_file"}  # skipped files are listed, but have no document row
+from wiretrace.read import FILE_REASONS as FILE_LEVEL  # listed, but no document row
 
 
 def jsonl_line(record: Any) -> bytes:
@@ -449,9 +448,10 @@ def test_unsupported_file_in_a_folder_is_listed_not_read(tmp_path: Path) -> None
 
     assert result.documents.id == ["a"]
     assert [(item.source, item.reason) for item in result.skipped] == [
-        (str(folder / "notes.docx"), "unsupported_file")
+        (str(folder / ".hidden.txt"), "hidden"),
+        (str(folder / "notes.docx"), "unsupported_file"),
     ]
-    assert result.summary["counts"]["skipped_by_reason"] == {"unsupported_file": 1}
+    assert result.summary["counts"]["skipped_by_reason"] == {"hidden": 1, "unsupported_file": 1}
     assert_accounted(result)
 
 

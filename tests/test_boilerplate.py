@@ -3,6 +3,7 @@ are checked in test_seeds.py): each rule must fire on page noise and leave artic
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -69,6 +70,15 @@ def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> No
         "Read the full statement, the minister told reporters, and judge for yourselves.",
         "Published figures show unemployment fell for the third month in a row.",
         "He said the newsletter of the party had been banned since 2019.",
+        "Writing by candlelight, she finished the first draft in a month.",
+        # an article reporting on a company's free trial, newsletter and subscribers
+        "Customers who start a free trial will be asked for card details but will not be "
+        "charged until the trial ends.",
+        "Lapsed subscribers will be able to start a free trial again after 12 months.",
+        "Harbour Media also plans to relaunch its weekly newsletter, which already reaches "
+        "800,000 readers.",
+        '"Our free trial is the best advertisement we have," the chief executive said.',
+        "The grants support local journalism in three rural counties.",
     ],
 )
 def test_article_sentences_that_resemble_noise_are_kept(sentence: str) -> None:
@@ -81,6 +91,102 @@ def test_caption_printed_twice_with_credit() -> None:
     text = f"{BODY}\n\n{caption}\n{caption} Reuters/Jane Doe\n\n{BODY.replace('two', 'three')}"
     marked = _marked(text)
     assert marked == [("repeated", caption + " "), ("credit", "Reuters/Jane Doe")]
+
+
+@pytest.mark.parametrize("credit", ["AFP / -", "AFP / Paz PIZARRO", "(Photo: Maria Lopez)"])
+def test_caption_copy_with_credit_in_either_order_and_apart(credit: str) -> None:
+    caption = "Volunteers fill sandbags outside the town hall on Wednesday"
+    other = BODY.replace("two", "three")
+    text = f"{caption} {credit}\n\n{BODY}\n\n{caption}\n\n{other}"
+    assert _marked(text) == [("credit", credit), ("repeated", caption)]
+
+
+def test_adjacent_duplicate_is_removed() -> None:
+    text = f"{BODY}\n\n{BODY}\n{BODY.replace('two', 'three')}"
+    assert _marked(text) == [("repeated", BODY)]
+
+
+def _article(*pieces: str) -> str:
+    """Pieces between article paragraphs, as an article prints them."""
+    numbers = ("three", "four", "five", "six", "seven", "eight")
+    paragraphs = [BODY.replace("two", number) for number in numbers]
+    between = [*pieces, *[""] * (len(paragraphs) - len(pieces))]
+    return "\n\n".join(
+        part for pair in zip(paragraphs, between, strict=True) for part in pair if part
+    )
+
+
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        # ingredient lines of two recipes
+        "Ingredients\n1 tbsp olive oil\n1 onion, finely chopped\n2 garlic cloves, crushed\n"
+        "Salt and pepper\nHeat the oil in a large pan and soften the onion for eight minutes.",
+        # the question put to each guest of an interview
+        "What was the first book you loved?\nA battered copy of a novel my uncle left behind.",
+        # a product's bullet lines
+        "Battery life: up to 50 hours\nMultipoint Bluetooth: yes\nWeight: 240g",
+        # a table header printed above each table
+        "Team Played Won Drawn Lost Points\nRiverside 3 3 0 0 9",
+    ],
+)
+def test_lines_an_article_prints_more_than_once_are_body(repeated: str) -> None:
+    assert _marked(_article(repeated, repeated, repeated)) == []
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1 onion, finely chopped",
+                "Salt and pepper",
+                "What are you working on now?",
+                "Team Played Won Drawn Lost Points",
+                "Battery life: up to 50 hours and more",
+                "Battery life: up to 50 hours",
+            ]
+        ),
+        min_size=2,
+        max_size=12,
+    )
+)
+def test_only_adjacent_copies_are_repeated(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    marked = [piece for kind, piece in _marked(text) if kind == "repeated"]
+    adjacent = [
+        line
+        for before, line in itertools.pairwise(lines)
+        if before == line
+        or (
+            len(min(before, line, key=len).split()) >= 4
+            and (before.startswith(line) or line.startswith(before))
+        )
+    ]
+    assert len(marked) == len(adjacent)
+
+
+def test_a_url_line_inside_the_text_is_body_and_at_the_edge_metadata() -> None:
+    address = "https://www.gov.uk/the-warm-home-discount-scheme"
+    assert _marked(_article("", "", address)) == []
+    text = f"{address}\n{_article()}"
+    assert _marked(text) == [("metadata", address)]
+    assert _marked(f"{_article()}\n{address}") == [("metadata", address)]
+
+
+def test_a_prompt_sentence_is_marked_and_the_reporting_sentence_kept() -> None:
+    said = "The victim was rushed to the hospital, police said."
+    prompt = (
+        "For the latest on this story, subscribe to the Valley Post for email newsletters "
+        "and news alerts."
+    )
+    assert _marked(f"{BODY}\n\n{said} {prompt}") == [("subscription", prompt)]
+
+
+def test_a_link_block_ends_where_the_article_resumes_its_spacing() -> None:
+    headlines = ["The best stock cubes, tested", "How to store fresh herbs for longer"]
+    recipe = "White bean and kale soup\nServes four\n1 tbsp olive oil"
+    text = "\n".join([BODY, "", "Read more:", *headlines, "", recipe])
+    assert _marked(text) == [("related", "Read more:"), *(("related", h) for h in headlines)]
 
 
 def test_related_block_takes_its_headlines_and_stops_at_the_body() -> None:

@@ -17,42 +17,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 import wiretrace.cli
+from tests.test_output_contract import readme_tables
 from wiretrace.cli import MAX_WARNINGS, main
 from wiretrace.write import tables
 from wiretrace.write.atomic import atomic_path
 
 SCRIPT = Path(sys.executable).parent / "wiretrace"
 TABLE_NAMES = ("documents", "matches", "groups", "stories")
-CONTRACT = {
-    "documents": {
-        "id",
-        "outlet",
-        "url",
-        "title",
-        "published",
-        "chars",
-        "clean_chars",
-        "boilerplate",
-        "duplicate_group",
-        "story",
-        "status",
-    },
-    "matches": {
-        "a",
-        "b",
-        "relation",
-        "jaccard",
-        "containment_a",
-        "containment_b",
-        "semantic",
-        "passages",
-        "source",
-        "provenance_confidence",
-        "provenance_reasons",
-    },
-    "groups": {"group", "representative", "members"},
-    "stories": {"story", "members", "first_published", "title"},
-}
+# the fields README.md's Output contract lists (tests/test_output_contract.py checks them all)
+CONTRACT = {name: set(fields) for name, fields in readme_tables().items()}
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "quel", "dor", "pha", "sin", "tru", "bex"]
 
@@ -112,7 +85,7 @@ def test_scan_writes_parquet_tables_and_summary(corpus: Path, tmp_path: Path) ->
 
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        [f"{name}.parquet" for name in TABLE_NAMES] + ["summary.json"]
+        [f"{name}.parquet" for name in TABLE_NAMES] + ["summary.json", ".wiretrace-output"]
     )
     loaded = {name: pq.read_table(out / f"{name}.parquet") for name in TABLE_NAMES}
     for name, table in loaded.items():
@@ -163,7 +136,7 @@ def test_scan_format_jsonl_writes_jsonl_tables_and_replaces_parquet(
 
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in out.iterdir()) == sorted(
-        [f"{name}.jsonl" for name in TABLE_NAMES] + ["summary.json"]
+        [f"{name}.jsonl" for name in TABLE_NAMES] + ["summary.json", ".wiretrace-output"]
     )
     documents = [
         json.loads(line)
@@ -398,7 +371,7 @@ def test_interrupted_write_leaves_no_summary_and_no_partial_files(
     assert not (out / "summary.json").exists()
     leftovers = [path.name for path in out.iterdir() if "partial" in path.name]
     assert leftovers == []
-    for path in out.iterdir():  # what is there is a complete table
+    for path in out.glob("*.parquet"):  # what is there is a complete table
         pq.read_table(path)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -133,18 +135,49 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     )
 
 
-def _start_worker() -> None:
-    import numba
+_PARENT_CHECK_SECONDS = 0.5
 
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (another user's process counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit when the parent process is gone. A parent killed outright (SIGKILL, the OOM
+    killer) cannot stop its pool, and idle workers would otherwise wait for work for ever,
+    holding their memory and keeping multiprocessing's resource tracker alive. ``parent`` is
+    passed in: a parent killed while this worker was still starting is already gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="wiretrace-parent-watch", daemon=True).start()
+
+
+def _ignore_interrupt(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, the workers must
     # not print tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
+
+
+def _start_worker(parent: int) -> None:
+    import numba
+
+    _ignore_interrupt(parent)
     numba.set_num_threads(1)  # the pool already uses every core
     sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True))
-
-
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool on Ctrl-C
 
 
 Item = TypeVar("Item")
@@ -174,6 +207,7 @@ def ordered_map(
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_ignore_interrupt,
+        initargs=(os.getpid(),),
     )
     pending: deque[Future[list[Result]]] = deque()
     try:
@@ -215,6 +249,7 @@ class BatchRunner(Generic[Tag]):
                 max_workers=self._workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         if self._pool is None:
             self._deliver(tag, sketch_batch(items, params))

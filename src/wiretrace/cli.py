@@ -1,12 +1,13 @@
 """The ``wiretrace`` command: parses options, calls the library, draws progress.
 
 Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad input or options
-(the message says what to fix); 130 interrupted.
+(the message says what to fix); 130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,19 +28,21 @@ from rich.progress import (
 from rich.table import Table
 
 from wiretrace import __version__
-from wiretrace.config import FieldNames, ScanConfig
-from wiretrace.errors import WiretraceError
+from wiretrace.config import FieldNames, OutputFormat, ScanConfig
+from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
 from wiretrace.write import dedup, write_scan
+from wiretrace.write.tables import check_output
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 MAX_WARNINGS = 20
 EXIT_CODES = """\b
 Exit codes:
   0    success
   1    internal error (a bug: please report it; WIRETRACE_DEBUG=1 shows the traceback)
   2    bad input or options (the message names the file, line or field and the fix)
-  130  interrupted (no complete-looking output is left behind)"""
+  130  interrupted by Ctrl-C, 143 by SIGTERM (no complete-looking output, no
+       temporary files and no worker processes are left behind)"""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,8 +85,17 @@ class ConsoleReporter:
             self.console.print(f"[yellow]warning:[/] {extra} more warnings not shown")
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so that every clean-up runs on the way out."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def _run(action: Callable[[], None]) -> None:
     console = Console(stderr=True)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         action()
     except WiretraceError as error:
@@ -92,6 +104,9 @@ def _run(action: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]")
         sys.exit(EXIT_INTERRUPTED)
+    except Terminated:
+        console.print("[red]terminated[/]")
+        sys.exit(EXIT_TERMINATED)
     except Exception as error:
         if os.environ.get("WIRETRACE_DEBUG"):
             raise
@@ -102,6 +117,8 @@ def _run(action: Callable[[], None]) -> None:
             soft_wrap=True,
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def scan_options(function: F) -> F:
@@ -233,6 +250,14 @@ def scan_options(function: F) -> F:
             help="Processes that extract pages, clean and sketch large inputs (0: one per core).",
         ),
         click.option(
+            "--max-record-mib",
+            type=float,
+            default=16,
+            show_default=True,
+            help="Largest record read, in MiB (a file after decompression, a JSONL line, a CSV "
+            "row, a WARC payload); larger ones are skipped as too_large, so memory stays bounded.",
+        ),
+        click.option(
             "--quiet",
             "-q",
             is_flag=True,
@@ -245,6 +270,10 @@ def scan_options(function: F) -> F:
 
 
 def _config(options: dict[str, Any]) -> ScanConfig:
+    mib = options.pop("max_record_mib")
+    if not 0 < mib < 1 << 20:  # NaN fails too
+        raise ConfigError(f"--max-record-mib must be more than 0 (MiB), got {mib!r}")
+    options["max_record_bytes"] = int(mib * 1024 * 1024)
     fields = FieldNames(
         id=options.pop("id_field"),
         text=options.pop("text_field"),
@@ -332,8 +361,11 @@ def scan_command(
     def action() -> None:
         console = Console(stderr=True)
         reporter = ConsoleReporter(console, quiet)
-        result = scan(inputs, _config(options), reporter=reporter)
-        write_scan(result, out, "jsonl" if output_format == "jsonl" else "parquet")
+        config = _config(options)
+        chosen: OutputFormat = "jsonl" if output_format == "jsonl" else "parquet"
+        check_output(out, [str(path) for path in inputs], chosen)  # before any work
+        result = scan(inputs, config, reporter=reporter)
+        write_scan(result, out, chosen)
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))

@@ -3,12 +3,65 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+import types
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from wiretrace.errors import ConfigError
 
 OutputFormat = Literal["parquet", "jsonl"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("parquet", "jsonl")
+# One news article is a few KB of text and a page of HTML rarely 2 MB; a record far larger is a
+# mistake or an attack (a gzip bomb), and reading it whole could exhaust memory.
+DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+
+def _kind_of(hint: Any) -> str:
+    allowed = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+    names = {bool: "true or false", int: "an integer", float: "a finite number", str: "a string"}
+    return " or ".join(
+        "None" if kind is type(None) else names.get(kind, getattr(kind, "__name__", str(kind)))
+        for kind in allowed
+    )
+
+
+def _has_type(value: Any, hint: Any) -> bool:
+    allowed = get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,)
+    if value is None:
+        return type(None) in allowed
+    if isinstance(value, bool):  # bool is an int to Python, never to a user
+        return bool in allowed
+    if isinstance(value, int) and (int in allowed or float in allowed):
+        return True
+    if isinstance(value, float) and float in allowed:
+        return math.isfinite(value)
+    return any(
+        isinstance(kind, type) and kind not in (int, float, bool) and isinstance(value, kind)
+        for kind in allowed
+    )
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def check_types(instance: Any) -> None:
+    """Refuse a value of the wrong type (``seed="x"``, ``shingle_size=2.5``, a NaN threshold)
+    before any range check compares it: the message names the field, the value and the type
+    wanted."""
+    hints = _hints(type(instance))
+    for item in fields(instance):
+        value = getattr(instance, item.name)
+        if not _has_type(value, hints[item.name]):
+            raise ConfigError(
+                f"{item.name} must be {_kind_of(hints[item.name])}, got {value!r} "
+                f"({type(value).__name__})"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +77,7 @@ class FieldNames:
     html: str = "html"  # read when a record has no text: the page's main text is extracted
 
     def __post_init__(self) -> None:
+        check_types(self)
         for name, value in asdict(self).items():
             if not value:
                 raise ConfigError(f"field name for {name!r} is empty; give the input's field name")
@@ -123,6 +177,9 @@ class ScanConfig:
       batches (0: one per core; 1, the library default: everything in this process). Worker
       processes are spawned, so a script that asks for them needs the usual
       ``if __name__ == "__main__":`` guard; the CLI uses one per core.
+    - ``max_record_bytes``: the largest record read (a text or HTML file after decompression,
+      a JSONL line, a CSV row, a text or page field, a WARC payload); a larger one is skipped
+      as ``too_large`` with its size, so memory stays bounded whatever the input.
     """
 
     shingle_size: int = 5
@@ -161,13 +218,19 @@ class ScanConfig:
     series: bool = True
     batch_size: int = 2048
     workers: int = 1
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     fields: FieldNames = field(default_factory=FieldNames)
 
     def __post_init__(self) -> None:
+        check_types(self)
         if not 1 <= self.shingle_size <= 32:
             raise ConfigError(f"shingle_size must be 1..32 words, got {self.shingle_size!r}")
         if not 8 <= self.num_perm <= 1024:
             raise ConfigError(f"num_perm must be 8..1024, got {self.num_perm!r}")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be >= 0, got {self.seed!r}")
+        if self.max_record_bytes < 1:
+            raise ConfigError(f"max_record_bytes must be >= 1, got {self.max_record_bytes!r}")
         for name in (
             "jaccard_threshold",
             "containment_threshold",

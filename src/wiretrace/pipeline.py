@@ -6,6 +6,7 @@ keeps the per-document bookkeeping and reports progress.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +36,9 @@ from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, story_clusters
-from wiretrace.read import CRAWL_DATE, read_documents
+from wiretrace.read import CRAWL_DATE, FILE_REASONS, read_documents
+from wiretrace.read.fields import INVALID_FIELDS, InvalidField
+from wiretrace.read.files import as_paths
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span, Story
 from wiretrace.semantic.cache import EmbeddingCache
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
@@ -46,7 +49,6 @@ from wiretrace.spill import TextSpill
 
 Advance = Callable[[int], None]
 OK = "ok"
-UNSUPPORTED_FILE = "unsupported_file"
 # Relations that need the semantic stage.
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
@@ -206,7 +208,7 @@ def _skip(
     document: Document | None = None,
 ) -> None:
     log.append(skipped)
-    if skipped.reason != UNSUPPORTED_FILE:  # a file, not a record: listed in the summary only
+    if skipped.reason not in FILE_REASONS:  # a file, not a record: listed in the summary only
         rows.add_skipped(skipped, document)
     reporter.warn(f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}")
 
@@ -237,6 +239,7 @@ class _Sketcher:
         self.rows = rows
         self.log = log
         self.queued: list[_Queued] = []
+        self.invalid: list[tuple[Document, InvalidField]] = []
         self.sketches = _Sketches()
         self.lines = LineCounter() if config.recurring_min_documents else None
         self.params = SketchParams.of(config)
@@ -281,7 +284,9 @@ class _Sketcher:
         with self.reporter.stage("read, clean, sketch", None) as advance:
             try:
                 read = 0
-                for item in read_documents(inputs, config.fields, config.workers):
+                for item in read_documents(
+                    inputs, config.fields, config.workers, config.max_record_bytes
+                ):
                     read += 1
                     if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
                         advance(_PROGRESS_EVERY)
@@ -295,6 +300,12 @@ class _Sketcher:
                         _skip(duplicate, rows, self.log, self.reporter, item)
                         continue
                     seen[item.id] = item.source
+                    for invalid in item.metadata.get(INVALID_FIELDS, ()):
+                        self.invalid.append((item, invalid))
+                        self.reporter.warn(
+                            f"{item.source}: {invalid.field} {invalid.value!r} not used: "
+                            f"{invalid.detail}"
+                        )
                     if not item.text.strip():
                         empty = Skipped(item.source, "empty_text", "no text", item.id)
                         _skip(empty, rows, self.log, self.reporter, item)
@@ -458,16 +469,17 @@ def _semantic_stage(
 
 
 def scan(
-    inputs: Iterable[str | Path],
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     config: ScanConfig | None = None,
     *,
     reporter: Reporter | None = None,
     spill_folder: str | Path | None = None,
 ) -> ScanResult:
-    """Find copies and reused passages among the documents of ``inputs`` (files or folders)."""
+    """Find copies, reused passages, rewrites and stories among the documents of ``inputs``
+    (one path or several: files or folders)."""
     config = config or ScanConfig()
     reporter = reporter or SilentReporter()
-    paths = [str(path) for path in inputs]
+    paths = as_paths(inputs)
     banding = config.lsh()
     timings: dict[str, float] = {}
     rows = DocumentRows()
@@ -480,6 +492,7 @@ def scan(
         started = time.perf_counter()
         recurring = sketcher.sketch_recurring()
         sketched = sketcher.sketched()
+        invalid = sketcher.invalid
         del sketcher
         timings["recurring_lines"] = time.perf_counter() - started
 
@@ -551,6 +564,7 @@ def scan(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
     summary["counts"].update(cache_counts)
+    _add_invalid_fields(summary, invalid)
     return ScanResult(
         documents=rows,
         matches=tuple(matches),
@@ -600,6 +614,29 @@ def _provenance(
             match = replace(match, series=outlet_a)
         found.append(match)
     return found
+
+
+def _add_invalid_fields(
+    summary: dict[str, Any], invalid: list[tuple[Document, InvalidField]]
+) -> None:
+    """Values of optional fields that were not used (a date that cannot be read, a title that
+    is not a string): listed, so that nothing is dropped without a trace."""
+
+    def entry(document: Document, found: InvalidField) -> dict[str, str]:
+        return {
+            "source": document.source,
+            "id": document.id,
+            "field": found.field,
+            "value": found.value,
+            "detail": found.detail,
+        }
+
+    dates = [entry(*item) for item in invalid if item[1].role == "published"]
+    others = [entry(*item) for item in invalid if item[1].role != "published"]
+    summary["counts"]["invalid_published"] = len(dates)
+    summary["counts"]["invalid_fields"] = len(others)
+    summary["invalid_published"] = dates
+    summary["invalid_fields"] = others
 
 
 def _summary(

@@ -6,6 +6,9 @@ compare stage reads back the few texts it needs through a memory map.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -14,14 +17,35 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from wiretrace.backend import process_alive
+
 _SCHEMA = pa.schema([("text", pa.large_string())])
+_PREFIX = "wiretrace-spill-"
+_OWNER = re.compile(rf"^{_PREFIX}(\d+)-")
+
+
+def remove_stale_spills(folder: Path) -> list[Path]:
+    """Remove the spill folders that scans killed outright (SIGKILL: no clean-up runs) left
+    in ``folder``: this user's, named for a process that is gone."""
+    removed = []
+    for path in folder.glob(f"{_PREFIX}*"):
+        owner = _OWNER.match(path.name)
+        try:
+            mine = path.is_dir() and not path.is_symlink() and path.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if owner and mine and not process_alive(int(owner[1])):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 class TextSpill:
     """Append-only store of texts addressed by their append order."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="wiretrace-", dir=folder)
+        remove_stale_spills(Path(folder or tempfile.gettempdir()))
+        self._folder = tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=folder)
         self._path = Path(self._folder.name) / "texts.arrow"
         self._sink = pa.OSFile(str(self._path), "wb")
         self._writer: pa.ipc.RecordBatchFileWriter | None = pa.ipc.new_file(self._sink, _SCHEMA)

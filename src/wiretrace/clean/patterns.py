@@ -1,5 +1,5 @@
-"""Regular-expression building blocks shared by the boilerplate rules and the metadata reader:
-news agencies as credits spell them, month names, dates.
+"""Regular-expression building blocks of the boilerplate rules and the metadata reader: news
+agencies as credits spell them, month names, dates, and the phrases of page noise.
 
 They are general patterns of how news pages are written, not strings of any one page.
 """
@@ -89,6 +89,87 @@ CLOCK = (
 ANY_DATE = rf"(?:{ISO_DATE}|{DAY_MONTH}|{NUMERIC_DATE}){CLOCK}"
 # A capitalised name of up to four words ("Paz PIZARRO", "John Smith Jr.").
 NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+
+# Page noise, as sites word it: consent notices, link blocks, subscription prompts, share
+# widgets, trailers.
+CONSENT_STRONG = re.compile(
+    r"(?i:we use cookies|(?:site|website|page) uses cookies|we need your consent|"
+    r"(?:accept|allow|reject|decline) (?:all|cookies)|manage (?:your )?(?:cookie )?"
+    r"(?:preferences|settings|consent|choices)|cookie (?:settings|preferences|policy|notice)|"
+    r"by (?:continuing|clicking|using)[^.]{0,40}(?:site|website|accept|agree|consent)|"
+    r"to load this (?:\S+ )?content)"
+)
+CONSENT_WORDS = re.compile(
+    r"(?i:cookies?|consent|privacy|preferences|third[- ]part(?:y|ies)|personal data|"
+    r"partners|tracking|your device|your activity)"
+)
+CONSENT_BUTTON = re.compile(
+    r"^(?i:(?:accept|reject|decline|agree|ok|okay|got it|manage|settings|preferences|allow|"
+    r"close|more info(?:rmation)?|learn more|continue|i agree|yes|no)"
+    r"(?:\s+(?:all|cookies|settings|preferences|and close|&\s+close))?[\s|/·•]*)+$"
+)
+RELATED_HEADING = re.compile(
+    r"^(?i:(?:read|see|watch|listen)(?:\s+(?:more|also|next|this))?(?:\s+(?:on|about|from)"
+    r"\s+.{1,40})?|related(?:\s+(?:articles?|stories|content|coverage|topics|news|links|"
+    r"reading))?|more\s+(?:on|from|about|in)\s+.{1,40}|more\s+stories|recommended(?:\s+for\s+"
+    r"you)?|you\s+(?:may|might)\s+(?:also\s+)?like|most\s+(?:read|popular|viewed|shared)|"
+    r"trending(?:\s+now)?|top\s+stories|also\s+read|further\s+reading|editor'?s\s+picks?)"
+    r"\s*[:»>]?$"
+)
+RELATED_INLINE = re.compile(
+    r"^(?i:read\s+more|read\s+also|also\s+read|see\s+also|related|read\s+next|more|watch|"
+    r"listen|recommended)\s*[:|»>]\s*\S"
+)
+SUBSCRIBE_PHRASE = re.compile(
+    r"(?i:subscribe\s+(?:now|today|to\s+(?:our|the|read|continue)|for\s+(?:free|just|only|"
+    r"unlimited))|sign\s+up\s+(?:for|to)\s+(?:our|the|a|receive|get)|(?:our|free|daily|weekly)"
+    r"\s+newsletters?\b|support\s+(?:our|independent|quality|local)\s+journalism|"
+    r"become\s+a\s+(?:member|subscriber|supporter|patron)|start\s+(?:your|a)\s+free\s+trial|"
+    r"(?:donate|contribute)\s+(?:now|today))"
+)
+# Only a site's paywall or sign-up form says these.
+PAYWALL = re.compile(
+    r"(?i:already\s+(?:a\s+subscriber|have\s+an\s+account|subscribed)|"
+    r"(?:log|sign)\s*in\s+to\s+(?:continue|read|comment)|unlock\s+(?:this|unlimited|full)|"
+    r"this\s+(?:article|content|story)\s+is\s+(?:only\s+)?(?:for|available\s+to|reserved\s+for)"
+    r"\s+(?:subscribers|members)|enter\s+your\s+e-?mail)"
+)
+# The rest is a prompt only when the site speaks to the reader: as "our", in the imperative
+# (after a lead-in: "For the latest on this story, subscribe to ...") or in a widget's
+# fragment. An article's own sentence about a newsletter or a free trial reports in the third
+# person and attributes ("the company said"); a how-to's "you" advises.
+SITE_VOICE = re.compile(r"\b(?:[Oo]ur|[Uu]s)\b")
+READER_VOICE = re.compile(r"(?i:\byou(?:rs?)?\b)|\b(?:[Oo]ur|[Uu]s)\b")
+IMPERATIVE = re.compile(
+    r"^[\W_]*(?:[^,;:]{1,60}[,;:]\s+)?(?i:(?:please|or|and|just|now|simply)\s+)?"
+    r"(?i:subscribe|sign\s*(?:up|in)|log\s*(?:in|on)|register|join|support|become|unlock|"
+    r"start|try|donate|contribute|enter|get|click|tap|(?:don'?t|never)\s+miss|stay|receive|"
+    r"follow|claim|upgrade|create)\b"
+)
+ATTRIBUTED = re.compile(
+    r"\b(?:said|says|told|according\s+to|announced|reported|urged|added|wrote|explained)\b"
+)
+_SHARE_WORD = (
+    r"(?:share(?:\s+(?:this|on|via|article|story|page))*|tweet|e-?mail|print|copy\s+link|"
+    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save)"
+)
+SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s*:?$")
+TRAILER_PHRASE = re.compile(
+    r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b)|(?i:all rights reserved)|"
+    r"(?i:this\s+(?:article|story|report|piece|content)\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:originally\s+|first\s+)?(?:published|appeared|republished|reproduced)\s+"
+    r"(?:on|in|by|at|with|from|under))|"
+    r"(?i:(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|by|at))|"
+    r"(?i:follow\s+(?:us|[a-z]+)\s+on\s+(?:twitter|facebook|instagram|linkedin|telegram|"
+    r"whatsapp|x|youtube|tiktok|google\s+news))|"
+    r"(?i:(?:download|get)\s+(?:our|the\s+\w+)\s+app)|(?i:(?:click|tap)\s+here\s+(?:to|for)))"
+)
+# "Brief News from Washington Newsday.", "Source: Example Times": the whole sentence is a name.
+TRAILER_CREDIT = re.compile(
+    rf"^(?:(?:[A-Z][a-z]+\s+){{0,2}}(?i:news|stories|articles|reports|content|updates)\s+"
+    rf"(?i:from|by|via|courtesy\s+of|powered\s+by)\s+(?:the\s+)?{NAME}|"
+    rf"(?i:source|sources|via)\s*:\s*{NAME})\s*\.?$"
+)
 
 _DAY_FIRST = re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH})")
 _MONTH_FIRST = re.compile(rf"(?P<month>{MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?")

@@ -7,12 +7,14 @@ files are streamed record by record with warcio, so memory stays flat on a crawl
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from wiretrace.errors import InputError, MissingExtraError
+from wiretrace.read.files import TOO_LARGE, too_large
 from wiretrace.records import Document, Skipped
 
 # Metadata key of the date a crawler fetched the page (WARC-Date): the published date of last
@@ -159,53 +161,120 @@ def _record_id(record: Any) -> str:
     return raw.strip("<>").removeprefix("urn:uuid:")
 
 
-def read_warc(stream: IO[bytes], name: str) -> Iterator[RawPage | Skipped]:
+def _content_length(record: Any) -> int | None:
+    value = record.rec_headers.get_header("Content-Length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _cut_short(record: Any) -> str | None:
+    """Why a record read to its end is incomplete (the file was cut inside it), or None.
+
+    warcio does not check a record against its ``Content-Length``: a crawl cut off mid-record
+    gives the first part of the page as if it were all of it, and a record cut inside its
+    headers may come with a mangled type.
+    """
+    length = _content_length(record)
+    if length is None:
+        return "no Content-Length: the record's headers are incomplete"
+    missing = getattr(record.raw_stream, "limit", None)  # bytes of the block still unread
+    if missing:
+        return f"the file ends {missing:,} bytes before the record's end ({length:,} bytes)"
+    return None
+
+
+def read_warc(stream: IO[bytes], name: str, limit: int) -> Iterator[RawPage | Skipped]:
     """Every HTML ``response`` record of a WARC file (plain or gzip) as a page; other
     responses are Skipped with the reason (not HTML, an HTTP status other than 200, a
-    truncated payload). Request, metadata and other non-response records are not pages and
-    are passed over."""
+    truncated payload, a payload over ``limit`` bytes). Request, metadata and other
+    non-response records are not pages and are passed over. A file cut short ends with one
+    ``truncated`` record."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     _trafilatura()
     number = 0
+    records = iter(ArchiveIterator(stream))
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except ArchiveLoadFailed as error:
+            if number == 0:
+                raise InputError(
+                    f"{name}: not a readable WARC file ({error}); check that it is a WARC file"
+                ) from error
+            yield _cut(name, number + 1, str(error))
+            return
+        except Exception as error:  # warcio fails in many ways on a file cut inside headers
+            yield _cut(name, number + 1, f"{type(error).__name__}: {error}")
+            return
+        if record.rec_type not in _WARC_TYPES:
+            yield _cut(name, number + 1, f"unknown record type {record.rec_type!r}")
+            return
+        if record.rec_type != "response":
+            continue
+        number += 1
+        yield _page(record, name, number, limit)
+
+
+_WARC_TYPES = frozenset(
+    {
+        "warcinfo",
+        "response",
+        "resource",
+        "request",
+        "metadata",
+        "revisit",
+        "conversion",
+        "continuation",
+    }
+)
+
+
+def _cut(name: str, number: int, why: str) -> Skipped:
+    return Skipped(
+        f"{name}:record {number}", TRUNCATED, f"the file ends inside this record ({why})"
+    )
+
+
+def _page(record: Any, name: str, number: int, limit: int) -> RawPage | Skipped:
+    doc_id = _record_id(record) or f"{name}#{number}"
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    source = f"{name}:record {number}"
     try:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response":
-                continue
-            number += 1
-            doc_id = _record_id(record) or f"{name}#{number}"
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            source = f"{name}:record {number}"
-            payload = record.content_stream().read()
-            if record.rec_headers.get_header("WARC-Truncated"):
-                reason = record.rec_headers.get_header("WARC-Truncated")
-                yield Skipped(source, TRUNCATED, f"payload truncated ({reason}): {url}", doc_id)
-                continue
-            http = record.http_headers
-            status = http.get_statuscode() if http is not None else None
-            if status != "200":
-                yield Skipped(source, HTTP_STATUS, f"HTTP status {status}: {url}", doc_id)
-                continue
-            content_type = http.get_header("Content-Type") or ""
-            is_html = "html" in content_type.lower() or (
-                not content_type and _LOOKS_HTML.match(payload[:1024]) is not None
-            )
-            if not is_html:
-                kind = content_type.split(";")[0] or "unknown type"
-                yield Skipped(source, NOT_HTML, f"{kind}: {url}", doc_id)
-                continue
-            crawled = record.rec_headers.get_header("WARC-Date") or ""
-            yield RawPage(
-                _decode(payload, content_type),
-                doc_id,
-                source,
-                url,
-                {CRAWL_DATE: crawled[:10]} if crawled else {},
-                url_wins=True,
-            )
-    except ArchiveLoadFailed as error:
-        raise InputError(
-            f"{name}: not a readable WARC file after record {number} ({error}); "
-            "check that the file is complete"
-        ) from error
+        payload = record.content_stream().read(limit + 1)
+    except (OSError, EOFError, ValueError, zlib.error) as error:  # a gzip member cut short
+        return Skipped(source, TRUNCATED, f"payload cannot be read ({error}): {url}", doc_id)
+    if len(payload) > limit:
+        size = _content_length(record) or len(payload)
+        return Skipped(source, TOO_LARGE, too_large(size, limit, "payload"), doc_id)
+    cut = _cut_short(record)
+    if cut is not None:
+        return Skipped(source, TRUNCATED, f"{cut}: {url}", doc_id)
+    if record.rec_headers.get_header("WARC-Truncated"):
+        reason = record.rec_headers.get_header("WARC-Truncated")
+        return Skipped(source, TRUNCATED, f"payload truncated ({reason}): {url}", doc_id)
+    http = record.http_headers
+    status = http.get_statuscode() if http is not None else None
+    if status != "200":
+        return Skipped(source, HTTP_STATUS, f"HTTP status {status}: {url}", doc_id)
+    content_type = http.get_header("Content-Type") or ""
+    is_html = "html" in content_type.lower() or (
+        not content_type and _LOOKS_HTML.match(payload[:1024]) is not None
+    )
+    if not is_html:
+        kind = content_type.split(";")[0] or "unknown type"
+        return Skipped(source, NOT_HTML, f"{kind}: {url}", doc_id)
+    crawled = record.rec_headers.get_header("WARC-Date") or ""
+    return RawPage(
+        _decode(payload, content_type),
+        doc_id,
+        source,
+        url,
+        {CRAWL_DATE: crawled[:10]} if crawled else {},
+        url_wins=True,
+    )

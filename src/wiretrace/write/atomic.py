@@ -7,11 +7,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+PARTIAL = ".partial-"  # temporary files are ``.NAME.partial-PID``: a later run can tell whose
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; rename it over ``target`` only on success."""
-    temporary = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    temporary = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
     try:
         yield temporary
         temporary.replace(target)

@@ -23,56 +23,55 @@ import pyarrow.parquet as pq
 from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
-from wiretrace.read.sources import InputFile, classify, discover, open_binary, read_file
-from wiretrace.records import Document
+from wiretrace.read.files import InputFile, as_paths, classify, discover
+from wiretrace.read.sources import CsvRows, jsonl_lines, read_file
+from wiretrace.records import Document, Skipped
 from wiretrace.write.atomic import atomic_path
+from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
 
 
 def _open_out(path: Path, compressed: bool) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "wb")) if compressed else path.open("wb")
 
 
-def _copy_jsonl(files: list[InputFile], kept: set[str], target: Path, compressed: bool) -> int:
+def _copy_jsonl(
+    files: list[InputFile], kept: set[str], target: Path, compressed: bool, limit: int
+) -> int:
     written = 0
     with _open_out(target, compressed) as out:
         for file in files:
-            with open_binary(file) as stream:
-                for number, raw in enumerate(stream, start=1):
-                    if f"{file.path}:{number}" in kept:
-                        out.write(raw if raw.endswith(b"\n") else raw + b"\n")
-                        written += 1
+            for number, raw in jsonl_lines(file, limit):
+                if isinstance(raw, bytes) and f"{file.path}:{number}" in kept:
+                    out.write(raw if raw.endswith(b"\n") else raw + b"\n")
+                    written += 1
     return written
 
 
-def _copy_csv(files: list[InputFile], kept: set[str], target: Path, compressed: bool) -> int:
+def _copy_csv(
+    files: list[InputFile], kept: set[str], target: Path, compressed: bool, limit: int
+) -> int:
     written = 0
     header: list[str] | None = None
     with _open_out(target, compressed) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         writer = csv.writer(out)
         for file in files:
-            with open_binary(file) as stream:
-                text = io.TextIOWrapper(
-                    stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
-                )
-                reader = csv.reader(text)
-                file_header = next(reader, None)
-                if file_header is None:
-                    continue
+            rows = CsvRows(file, limit)
+            for location, row in rows:
                 if header is None:
-                    header = file_header
+                    header = rows.header or []
                     writer.writerow(header)
-                elif file_header != header:
+                elif rows.header != header:
                     raise InputError(
                         f"{file.path}: CSV header differs from the first input's; dedup writes one "
                         "CSV, so give inputs with the same columns or an --out ending in .jsonl"
                     )
-                line = reader.line_num
-                for row in reader:
-                    if f"{file.path}:{line + 1}" in kept:
-                        writer.writerow(row)
-                        written += 1
-                    line = reader.line_num
+                if not isinstance(row, Skipped) and location in kept:
+                    writer.writerow(row)
+                    written += 1
+            if header is None and rows.header is not None:  # a file of a header only
+                header = rows.header
+                writer.writerow(header)
         out.flush()
         out.detach()
     return written
@@ -130,7 +129,7 @@ def _kept_documents(
     files: list[InputFile], kept: set[str], config: ScanConfig
 ) -> Iterator[Document]:
     for file in files:
-        for item in read_file(file, config.fields):
+        for item in read_file(file, config.fields, config.max_record_bytes):
             if isinstance(item, Document) and item.source in kept:
                 yield item
 
@@ -164,7 +163,7 @@ def _convert(
 
 
 def dedup(
-    inputs: Iterable[str | Path],
+    inputs: str | Path | Iterable[str | Path],
     out: str | Path,
     config: ScanConfig | None = None,
     *,
@@ -175,9 +174,11 @@ def dedup(
     Return the scan and the number of records written.
     """
     config = config or ScanConfig()
-    inputs = [str(path) for path in inputs]
+    inputs = as_paths(inputs)
     target = Path(out)
-    if target.exists():
+    # resolved first: "new/../in.jsonl" does not exist until "new" does, yet names the input
+    refuse_inputs(target, inputs, "--out")
+    if target.resolve().exists():
         raise InputError(f"--out {target} exists; remove it or name another output")
     files, _ = discover(inputs)
     formats = {file.format for file in files}
@@ -195,6 +196,8 @@ def dedup(
         raise InputError(f"--out {target}: dedup of text files writes a folder; drop the suffix")
     if wanted is None and formats - {"txt"}:
         raise InputError(f"--out {target}: name a file ending in .jsonl, .csv or .parquet")
+    check_writable(target.parent, "--out")
+    remove_stale_partials(target.parent, [target.name])
     result = scan(inputs, config, reporter=reporter)
     dropped = {
         member
@@ -208,14 +211,13 @@ def dedup(
         for doc_id, status, source in zip(rows.id, rows.status, rows.source, strict=True)
         if status == OK and doc_id not in dropped
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as temporary:
         if wanted is None:
             written = _copy_txt(files, kept, temporary)
         elif formats == {wanted.format} and wanted.format == "jsonl":
-            written = _copy_jsonl(files, kept, temporary, wanted.gzip)
+            written = _copy_jsonl(files, kept, temporary, wanted.gzip, config.max_record_bytes)
         elif formats == {wanted.format} and wanted.format == "csv":
-            written = _copy_csv(files, kept, temporary, wanted.gzip)
+            written = _copy_csv(files, kept, temporary, wanted.gzip, config.max_record_bytes)
         elif formats == {wanted.format} and wanted.format == "parquet":
             written = _copy_parquet(files, kept, temporary)
         else:

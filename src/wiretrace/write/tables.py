@@ -1,7 +1,8 @@
 """The output contract of DESIGN.md: documents, matches, groups, stories, summary.json.
 
 ``summary.json`` is written last and removed first: a folder without it is an interrupted
-run, and every table is renamed into place only once complete.
+run, and every table is renamed into place only once complete. Only files wiretrace wrote are
+ever replaced or removed (``wiretrace.write.output``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from wiretrace.config import OutputFormat
-from wiretrace.errors import InputError
+from wiretrace.config import OUTPUT_FORMATS, OutputFormat
+from wiretrace.errors import ConfigError
 from wiretrace.pipeline import ScanResult
+from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Match
 from wiretrace.write.atomic import atomic_path
+from wiretrace.write.output import check_folder, mark, owned, remove_stale_partials
 
 SUMMARY = "summary.json"
 
@@ -212,21 +215,45 @@ def write_table(table: pa.Table, path: Path, output_format: OutputFormat) -> Non
             _write_jsonl(table, temporary)
 
 
+TABLES = ("documents", "matches", "groups", "stories")
+_SUFFIX = {"parquet": ".parquet", "jsonl": ".jsonl"}
+
+
+def output_files() -> list[str]:
+    """Every file a scan's output folder may hold, in any format."""
+    return [f"{name}{suffix}" for name in TABLES for suffix in _SUFFIX.values()] + [SUMMARY]
+
+
+def check_output(
+    out: str | Path, inputs: list[str], output_format: OutputFormat = "parquet"
+) -> Path:
+    """Check ``out`` before a scan (see ``wiretrace.write.output.check_folder``); raise
+    InputError or ConfigError with the fix."""
+    if output_format not in OUTPUT_FORMATS:
+        raise ConfigError(
+            f"output format must be one of {', '.join(OUTPUT_FORMATS)}, got {output_format!r}"
+        )
+    return check_folder(out, inputs, output_files())
+
+
 def write_scan(
     result: ScanResult, out: str | Path, output_format: OutputFormat = "parquet"
 ) -> list[Path]:
     """Write the output contract to folder ``out``; return the files written."""
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--out {folder} is a file; give a folder to write the tables into")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = check_output(out, result.summary["inputs"], output_format)
+    every = output_files()
+    remove_stale_partials(folder, [*every, OUTPUT_MARKER])
+    suffix = _SUFFIX[output_format]
+    new = [f"{name}{suffix}" for name in TABLES] + [SUMMARY]
+    # Listed before they are written: a run stopped half-way leaves files the next may replace.
+    mark(folder, owned(folder) | set(new))
     summary_path = folder / SUMMARY
     summary_path.unlink(missing_ok=True)  # until the new one is written the folder is incomplete
-    suffix = ".parquet" if output_format == "parquet" else ".jsonl"
-    stale = ".jsonl" if output_format == "parquet" else ".parquet"
     written: list[Path] = []
     for name, table in tables_of(result).items():
-        (folder / f"{name}{stale}").unlink(missing_ok=True)
+        for stale in every:  # the other format's table, from an earlier run (checked: ours)
+            if stale.startswith(f"{name}.") and stale != f"{name}{suffix}":
+                (folder / stale).unlink(missing_ok=True)
         path = folder / f"{name}{suffix}"
         write_table(table, path, output_format)
         written.append(path)
@@ -235,4 +262,5 @@ def write_scan(
     with atomic_path(summary_path) as temporary:
         temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     written.append(summary_path)
+    mark(folder, new)
     return written

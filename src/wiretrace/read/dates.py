@@ -1,0 +1,113 @@
+"""Publication dates of records: the forms news feeds and archives write, to ISO 8601.
+
+Understood: ISO 8601 (``2021-08-10``, ``2021-08-10T09:00:00Z``), RFC 2822 as RSS writes it
+(``Tue, 10 Aug 2021 09:00:00 GMT``), dates with a month name (``10 August 2021``,
+``Aug. 10, 2021 9:00 am``), year-first numeric dates (``2021/08/10``, ``20210810``) and
+day/month numeric dates that only one reading allows (``25/08/2021``). Refused, so that the
+scan lists them instead of guessing: dates that two readings allow (``10/08/2021`` is 10 August
+in Europe and 8 October in the US), two-digit years, incomplete dates (``August 2021``,
+``Tuesday``) and relative ones (``yesterday``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from typing import Any
+
+from dateutil import parser as date_parser
+from dateutil.tz import tzoffset
+
+# Two defaults that differ in every field: a field the text does not give comes out different.
+_DEFAULTS = (dt.datetime(1900, 1, 1, 0, 0, 0), dt.datetime(1904, 2, 2, 1, 1, 1))
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
+# Time zone names feeds write most; dateutil knows only UTC by name. Others give local time.
+_ZONES = {
+    name: tzoffset(name, hours * 3600)
+    for name, hours in {
+        "GMT": 0,
+        "UTC": 0,
+        "UT": 0,
+        "Z": 0,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+        "BST": 1,
+        "CET": 1,
+        "CEST": 2,
+        "EET": 2,
+        "EEST": 3,
+        "JST": 9,
+        "AEST": 10,
+        "AEDT": 11,
+    }.items()
+}
+
+
+class DateError(ValueError):
+    """A value that is not a date this module understands; the message says why."""
+
+
+def _iso(parsed: dt.datetime, with_time: bool) -> str:
+    return parsed.isoformat() if with_time else parsed.date().isoformat()
+
+
+def _ambiguous(text: str) -> str | None:
+    found = _NUMERIC.match(text)
+    if found is None:
+        return None
+    first, second, year = found.groups()
+    if len(year) != 4:
+        return "a two-digit year is ambiguous; write the year in full"
+    if int(first) <= 12 and int(second) <= 12 and first.lstrip("0") != second.lstrip("0"):
+        return (
+            f"{first}/{second} reads as day/month or month/day; write the date as ISO 8601 "
+            "(YYYY-MM-DD) or with the month's name"
+        )
+    return None
+
+
+def _parse_text(text: str) -> str:
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return _iso(parsed, len(text) > 10)
+    problem = _ambiguous(text)
+    if problem:
+        raise DateError(problem)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            first, second = (
+                date_parser.parse(text, default=default, tzinfos=_ZONES) for default in _DEFAULTS
+            )
+    except (ValueError, OverflowError) as error:
+        raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
+    if first.date() != second.date():
+        raise DateError("an incomplete date (no day, month or year); give a full date")
+    return _iso(first, first.hour == second.hour)
+
+
+def parse_published(value: Any) -> str | None:
+    """``value`` as an ISO 8601 date or date-time; None for no value. Raises DateError, whose
+    message says why, for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise DateError(f"{type(value).__name__} {value!r:.40}, not a date; give an ISO 8601 date")
+    text = value.strip()
+    if not text:
+        return None
+    return _parse_text(text)

@@ -1,0 +1,174 @@
+"""Records (JSONL objects, CSV rows, Parquet rows) -> Documents, checking every field's type.
+
+A record's text must be a string (an HTML page: a string or bytes) and its id a string or an
+integer: anything else is skipped as ``wrong_type`` with the field and what it held, never
+turned into text such as ``"42"`` or ``"['x']"``. An optional field (title, URL, outlet,
+published) that holds something else, or a date that cannot be read, is left out of the
+document and listed (``Document.metadata[INVALID_FIELDS]``; the scan reports them in
+``summary.json``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from wiretrace.config import FieldNames
+from wiretrace.errors import InputError
+from wiretrace.read import web
+from wiretrace.read.dates import DateError, parse_published
+from wiretrace.read.files import TOO_LARGE, too_large
+from wiretrace.read.web import outlet_from_url
+from wiretrace.records import Document, Skipped
+
+MISSING_FIELD = "missing_field"
+WRONG_TYPE = "wrong_type"
+INVALID_FIELDS = "invalid_fields"  # Document.metadata key: a tuple of InvalidField
+
+
+class InvalidField(NamedTuple):
+    """An optional field whose value was not used, and why."""
+
+    role: str  # the FieldNames attribute: "published", "title", "url" or "outlet"
+    field: str  # the record's field name
+    value: str  # the value as it was, shortened
+    detail: str
+
+
+def describe(value: Any) -> str:
+    """What a value is, in a user's words: ``an integer (42)``, ``a list``."""
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r:.40})"
+    if isinstance(value, bytes | bytearray):
+        return "bytes"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, dt.date | dt.datetime):
+        return f"a date ({value})"
+    return f"a {type(value).__name__}"
+
+
+class RecordMapper:
+    """Turns raw records (mappings) of one file into Documents, checking the fields once."""
+
+    def __init__(self, path: Path, fields: FieldNames, max_bytes: int) -> None:
+        self.path = path
+        self.fields = fields
+        self.max_bytes = max_bytes
+        self.checked = False
+
+    def check_fields(self, present: Iterable[str]) -> None:
+        names = list(present)
+        text_fields = (self.fields.text, self.fields.html)
+        for role, wanted in (("id", (self.fields.id,)), ("text", text_fields)):
+            if not any(name in names for name in wanted):
+                option = "--id-field" if role == "id" else "--text-field or --html-field"
+                raise InputError(
+                    f"{self.path}: field {' or '.join(map(repr, wanted))} not found; "
+                    f"fields present: {', '.join(map(str, names)) or '(none)'}; name the "
+                    f"{role} field with {option}"
+                )
+        self.checked = True
+
+    def _body(
+        self, record: Mapping[str, Any], location: str, doc_id: str
+    ) -> tuple[str | None, str | bytes | None] | Skipped:
+        """The record's text, or its page when the text is empty, type- and size-checked."""
+        fields = self.fields
+        text = record.get(fields.text)
+        html = record.get(fields.html) if text is None or text == "" else None
+        if text is None and html is None:
+            detail = f"no value for text field {fields.text!r} or html field {fields.html!r}"
+            return Skipped(location, MISSING_FIELD, detail, doc_id)
+        if text is not None and not isinstance(text, str):
+            detail = f"text field {fields.text!r} holds {describe(text)}; text must be a string"
+            return Skipped(location, WRONG_TYPE, detail, doc_id)
+        if html is not None and not isinstance(html, str | bytes):
+            detail = (
+                f"html field {fields.html!r} holds {describe(html)}; a page must be a string "
+                "or bytes"
+            )
+            return Skipped(location, WRONG_TYPE, detail, doc_id)
+        body = html if html is not None else text
+        if body is not None and len(body) > self.max_bytes:
+            field = fields.html if html is not None else fields.text
+            detail = too_large(len(body), self.max_bytes, f"field {field!r}")
+            return Skipped(location, TOO_LARGE, detail, doc_id)
+        return text, html
+
+    def map(self, record: Mapping[str, Any], location: str) -> Document | Skipped:
+        if not self.checked:
+            self.check_fields(record.keys())
+        fields = self.fields
+        raw_id = record.get(fields.id)
+        if raw_id is None or raw_id == "":
+            return Skipped(location, MISSING_FIELD, f"no value for id field {fields.id!r}")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
+            detail = (
+                f"id field {fields.id!r} holds {describe(raw_id)}; an id must be a string or "
+                "an integer"
+            )
+            return Skipped(location, WRONG_TYPE, detail)
+        doc_id = str(raw_id)
+        body = self._body(record, location, doc_id)
+        if isinstance(body, Skipped):
+            return body
+        text, html = body
+        invalid: list[InvalidField] = []
+        optional = {}
+        for role in ("title", "url", "outlet"):
+            name = getattr(fields, role)
+            value = record.get(name)
+            if value is None or isinstance(value, str):
+                optional[role] = value
+            else:
+                detail = f"holds {describe(value)}, not a string"
+                invalid.append(InvalidField(role, name, f"{value!r:.80}", detail))
+                optional[role] = None
+        published_raw = record.get(fields.published)
+        try:
+            published = parse_published(published_raw)
+        except DateError as error:
+            published = None
+            invalid.append(
+                InvalidField("published", fields.published, f"{published_raw!s:.80}", str(error))
+            )
+        url = optional["url"]
+        document = Document(
+            id=doc_id,
+            text=text or "",
+            title=optional["title"],
+            url=url,
+            outlet=optional["outlet"] or outlet_from_url(url),
+            published=published,
+            source=location,
+            metadata={INVALID_FIELDS: tuple(invalid)} if invalid else {},
+        )
+        if html is None:
+            return document
+        return _with_page(document, html)
+
+
+def _with_page(document: Document, html: str | bytes) -> Document | Skipped:
+    """The record's own fields, completed by what its HTML page says (the record wins)."""
+    page = web.document_from_html(
+        html, document.id, document.source, url=document.url, metadata=document.metadata
+    )
+    if isinstance(page, Skipped):
+        return page
+    return Document(
+        id=document.id,
+        text=page.text,
+        title=document.title or page.title,
+        url=document.url or page.url,
+        outlet=document.outlet or page.outlet,
+        published=document.published or page.published,
+        source=document.source,
+        metadata=document.metadata,
+    )

@@ -1,0 +1,117 @@
+"""Where wiretrace may write: checked before any work, and only over files it wrote itself.
+
+wiretrace never deletes or overwrites a file it did not write. Every output folder gets a
+marker file (``.wiretrace-output``, see ``wiretrace.read.files``) that lists the files wiretrace
+wrote there; a later run replaces or removes only those. An output location that is, or holds,
+one of the inputs is refused, and so is a folder holding a file of an output's name that the
+marker does not list. All paths are resolved (``..``, links) before they are compared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from wiretrace import __version__
+from wiretrace.backend import process_alive
+from wiretrace.errors import InputError
+from wiretrace.read.files import OUTPUT_MARKER, as_paths
+from wiretrace.write.atomic import PARTIAL, atomic_path
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]], option: str) -> None:
+    """An output that is one of the inputs, or a folder holding one, is refused."""
+    resolved = target.resolve()
+    for given in as_paths(inputs):
+        if _inside(Path(given).resolve(), resolved):
+            what = "is" if Path(given).resolve() == resolved else "holds"
+            raise InputError(
+                f"{option} {target} {what} the input {given}; write to a place outside the "
+                "inputs (wiretrace never overwrites its input)"
+            )
+
+
+def check_writable(folder: Path, option: str) -> None:
+    """Create ``folder`` if needed and prove that a file can be written there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".wiretrace-probe-"):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"cannot write to {option} {folder}: {error.strerror or error}; choose a folder "
+            "you can write to"
+        ) from error
+
+
+def owned(folder: Path) -> set[str]:
+    """The names of the files wiretrace wrote in ``folder`` (none when it has no marker)."""
+    try:
+        marker = json.loads((folder / OUTPUT_MARKER).read_text("utf-8"))
+        files = marker["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    return {name for name in files if isinstance(name, str)}
+
+
+def mark(folder: Path, files: Iterable[str]) -> None:
+    """Record ``files`` as written by wiretrace in ``folder``."""
+    content = {
+        "written_by": "wiretrace",
+        "version": __version__,
+        "note": "wiretrace replaces or removes only the files listed here",
+        "files": sorted(set(files)),
+    }
+    with atomic_path(folder / OUTPUT_MARKER) as temporary:
+        temporary.write_text(json.dumps(content, indent=2) + "\n", "utf-8")
+
+
+def check_folder(
+    out: str | os.PathLike[str],
+    inputs: Iterable[str | os.PathLike[str]],
+    names: Iterable[str],
+    option: str = "--out",
+) -> Path:
+    """Check an output folder before any work: not a file, not holding an input, no file of
+    the output's ``names`` that wiretrace did not write, writable (created if missing)."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{option} {folder} is a file; give a folder to write the tables into")
+    refuse_inputs(folder, inputs, option)
+    if folder.is_dir():
+        mine = owned(folder)
+        for name in names:
+            if (folder / name).exists() and name not in mine:
+                raise InputError(
+                    f"{option} {folder} holds {name}, which wiretrace did not write; choose a "
+                    f"new or empty folder, or move {name} away"
+                )
+    check_writable(folder, option)
+    return folder
+
+
+def remove_stale_partials(folder: Path, names: Iterable[str]) -> list[Path]:
+    """Remove what runs killed while writing ``names`` into ``folder`` left behind (their
+    ``.NAME.partial-PID`` files, see ``atomic_path``), once that process is gone."""
+    removed = []
+    for name in names:
+        for path in folder.glob(f".{name}{PARTIAL}*"):
+            pid = path.name.rsplit(PARTIAL, 1)[1]
+            if not pid.isdigit() or process_alive(int(pid)):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(path)
+    return removed
