@@ -55,7 +55,7 @@ def jsonl(path: Path, *records: dict[str, Any] | bytes) -> Path:
     return path
 
 
-_VOCABULARY = sorted({article(0, 4000).split()[index] for index in range(4000)})
+_VOCABULARY = sorted(set(article(0, 4000).split()))
 
 
 def articles(count: int, first: int = 0) -> list[dict[str, Any]]:
@@ -714,3 +714,111 @@ def _exited_pid() -> int:
     process = subprocess.Popen(["true"])
     process.wait()
     return process.pid
+
+
+# --- the same faults elsewhere -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["input", "text", "empty"])
+def test_an_embedding_cache_that_is_not_a_cache_is_refused_before_any_work(
+    tmp_path: Path, kind: str
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", *articles(2))
+    cache = {"input": source, "text": tmp_path / "notes.txt", "empty": tmp_path / "empty.db"}[kind]
+    if kind == "text":
+        cache.write_text("my notes", "utf-8")
+    elif kind == "empty":
+        cache.write_bytes(b"")
+    before = cache.read_bytes()
+
+    result = invoke("scan", source, "--out", tmp_path / "out", "--embedding-cache", cache)
+
+    assert result.exit_code == 2
+    assert "--embedding-cache" in one_line_error(result)
+    assert cache.read_bytes() == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_control_characters_in_ids_never_reach_the_terminal(tmp_path: Path) -> None:
+    hostile = "a\x1b]0;owned\x07\x1b[2J\u202eb\nc"
+    source = jsonl(
+        tmp_path / "in.jsonl",
+        {"id": hostile, "text": article(1, 30)},
+        {"id": hostile, "text": article(2, 30)},  # a duplicate id: warned about
+    )
+
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic")
+
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.stderr.splitlines() if "already read" in line)
+    assert "\\x1b]0;owned\\x07\\x1b[2J\\u202eb" in warning
+    assert not any(char in result.stderr for char in "\x1b\x07\u202e")
+
+
+def test_a_full_disk_while_writing_is_an_error_that_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiretrace.write import tables
+
+    source = jsonl(tmp_path / "in.jsonl", *articles(2))
+
+    def full(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tables, "write_table", full)
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic")
+
+    assert result.exit_code == 2
+    assert "No space left on device; free some space" in one_line_error(result)
+    assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_page_the_extractor_cannot_parse_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trafilatura = pytest.importorskip("trafilatura")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "bad.html").write_text("<html><body><p>bad</p></body></html>", "utf-8")
+    real = trafilatura.bare_extraction
+
+    def extract(html: Any, **options: Any) -> Any:
+        if "bad" in str(html):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(html, **options)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", extract)
+    (folder / "good.html").write_text(
+        f"<html><body><article><p>{article(1, 80)}</p></article></body></html>", "utf-8"
+    )
+
+    result = wiretrace.scan(folder, ScanConfig(semantic=False))
+
+    assert dict(zip(result.documents.id, result.documents.status, strict=True)) == {
+        "bad": "unreadable_page",
+        "good": "ok",
+    }
+
+
+def test_far_more_workers_than_cores_is_refused() -> None:
+    with pytest.raises(ConfigError, match="workers must be at most"):
+        ScanConfig(workers=100_000)
+
+
+def test_file_names_that_are_not_utf8_are_read_and_shown_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    odd = os.fsdecode(os.fsencode(folder) + b"/bad\xff.txt")  # Linux names are any bytes
+    Path(odd).write_text(article(1, 30), "utf-8")
+    Path(odd).with_name("copy.txt").write_text(article(1, 30), "utf-8")
+    out = tmp_path / "out"
+
+    result = invoke("scan", folder, "--out", out, "--no-semantic")
+
+    assert result.exit_code == 0, result.output
+    rows = pq.read_table(out / "documents.parquet").to_pylist()
+    assert sorted(row["id"] for row in rows) == ["bad\\xff", "copy"]
+    assert f"{folder}/bad\\xff.txt" in {row["source"] for row in rows}
+    deduplicated = tmp_path / "dedup"
+    assert invoke("dedup", folder, "--out", deduplicated, "-q", "--no-semantic").exit_code == 0
+    assert len(list(deduplicated.iterdir())) == 1

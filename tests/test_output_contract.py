@@ -105,8 +105,8 @@ def _first_column(marker: str) -> set[str]:
     for line in lines[start:]:
         if not line.startswith("|"):
             break
-        if first := re.match(r"\|\s*`([a-z_]+)`\s*\|", line):
-            names.add(first.group(1))
+        first_cell = line.split("|")[1]
+        names.update(re.findall(r"`([a-z_]+)`", first_cell))
     return names
 
 
@@ -119,8 +119,8 @@ def readme_boilerplate_kinds() -> set[str]:
 
 
 def readme_skip_reasons() -> set[str]:
-    paragraph = _section("Output contract").split("**Bad input.**")[1].split("\n\n")[0]
-    return set(re.findall(r"`([a-z_]+)`", paragraph))
+    """The record reasons of the README's "Bad input" table (its first column)."""
+    return _first_column("**Bad input.**")
 
 
 # --- what the test expects of each field -----------------------------------------------
@@ -202,7 +202,15 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
         ("counts", "series_matches"),
         ("counts", "series_matches_by_relation"),
     ],
+    "counts/invalid published dates and fields": [
+        ("counts", "invalid_published"),
+        ("counts", "invalid_fields"),
+    ],
     "every skipped record with its reason": [("skipped",)],
+    "the unreadable dates and fields left out (with file and line)": [
+        ("invalid_published",),
+        ("invalid_fields",),
+    ],
     "relations not searched": [("not_searched",)],
     "configuration (with the derived LSH banding)": [
         ("config",),

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from wiretrace import Match, Relation, ScanConfig, ScanResult, scan
 from wiretrace.candidates.neighbours import day_numbers, neighbour_pairs, within_window
 from wiretrace.clean.boilerplate import find_boilerplate
-from wiretrace.semantic import semantic_available
 
-needs_model = pytest.mark.skipif(not semantic_available(), reason="the semantic extra is absent")
+# skips without the extra, fails under CI (tests/conftest.py)
+needs_model = pytest.mark.usefixtures("semantic_extra")
 
 
 def _brute_force(vectors: np.ndarray, k: int, floor: float) -> set[tuple[int, int]]:
@@ -64,9 +64,7 @@ def test_sentences_keep_offsets_and_skip_boilerplate() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds_result(seeds: Path) -> ScanResult:
-    if not semantic_available():
-        pytest.skip("the semantic extra is absent")
+def seeds_result(seeds: Path, semantic_extra: None) -> ScanResult:
     return scan([seeds])
 
 

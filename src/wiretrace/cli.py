@@ -31,6 +31,7 @@ from wiretrace import __version__
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
+from wiretrace.semantic.cache import check_cache_file
 from wiretrace.write import dedup, write_scan
 from wiretrace.write.tables import check_output
 
@@ -45,6 +46,18 @@ Exit codes:
        temporary files and no worker processes are left behind)"""
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Control characters (ESC starts terminal commands, a newline breaks one-line messages) and
+# bidirectional overrides (they reorder what is shown) from a record's id or a file's name
+# are shown as escapes, never sent to the terminal.
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+    for code in [*range(32), *range(127, 160), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+def _shown(text: str) -> str:
+    """``text`` safe to print on a terminal with rich: no control characters, no markup."""
+    return escape(text.translate(_UNPRINTABLE))
 
 
 class ConsoleReporter:
@@ -74,7 +87,7 @@ class ConsoleReporter:
             return
         if self.warnings <= MAX_WARNINGS:
             self.console.print(
-                f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True
+                f"[yellow]warning:[/] {_shown(message)}", highlight=False, soft_wrap=True
             )
         elif self.warnings == MAX_WARNINGS + 1:
             self.console.print("[yellow]warning:[/] further warnings are listed in summary.json")
@@ -99,7 +112,7 @@ def _run(action: Callable[[], None]) -> None:
     try:
         action()
     except WiretraceError as error:
-        console.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/] {_shown(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]")
@@ -111,7 +124,7 @@ def _run(action: Callable[[], None]) -> None:
         if os.environ.get("WIRETRACE_DEBUG"):
             raise
         console.print(
-            f"[red]internal error:[/] {type(error).__name__}: {escape(str(error))}; please "
+            f"[red]internal error:[/] {type(error).__name__}: {_shown(str(error))}; please "
             "report it (WIRETRACE_DEBUG=1 shows the traceback)",
             highlight=False,
             soft_wrap=True,
@@ -363,14 +376,17 @@ def scan_command(
         reporter = ConsoleReporter(console, quiet)
         config = _config(options)
         chosen: OutputFormat = "jsonl" if output_format == "jsonl" else "parquet"
-        check_output(out, [str(path) for path in inputs], chosen)  # before any work
+        paths = [str(path) for path in inputs]
+        if config.embedding_cache is not None:  # every check before any work
+            check_cache_file(config.embedding_cache, paths)
+        check_output(out, paths, chosen)
         result = scan(inputs, config, reporter=reporter)
         write_scan(result, out, chosen)
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))
             console.print(
-                f"wrote {escape(str(out))}/ ({output_format})", highlight=False, soft_wrap=True
+                f"wrote {_shown(str(out))}/ ({output_format})", highlight=False, soft_wrap=True
             )
 
     _run(action)
@@ -402,7 +418,7 @@ def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: A
             counts = result.summary["counts"]
             dropped = counts["documents_in_groups"] - counts["duplicate_groups"]
             console.print(
-                f"wrote {written} of {counts['records']} records to {escape(str(out))} "
+                f"wrote {written} of {counts['records']} records to {_shown(str(out))} "
                 f"({dropped} duplicates dropped, "
                 f"{counts['skipped']} skipped)",
                 highlight=False,

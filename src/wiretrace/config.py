@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import types
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
@@ -222,6 +223,8 @@ class ScanConfig:
     fields: FieldNames = field(default_factory=FieldNames)
 
     def __post_init__(self) -> None:
+        if isinstance(self.embedding_cache, os.PathLike):  # a pathlib.Path is welcome too
+            object.__setattr__(self, "embedding_cache", os.fspath(self.embedding_cache))
         check_types(self)
         if not 1 <= self.shingle_size <= 32:
             raise ConfigError(f"shingle_size must be 1..32 words, got {self.shingle_size!r}")
@@ -287,6 +290,12 @@ class ScanConfig:
             )
         if self.workers < 0:
             raise ConfigError(f"workers must be >= 0 (0: one per core), got {self.workers!r}")
+        most = 4 * (os.cpu_count() or 1)  # each worker holds ~300 MB; more than cores is waste
+        if self.workers > most:
+            raise ConfigError(
+                f"workers must be at most {most} (4 per core) on this machine, got "
+                f"{self.workers!r}; 0 means one per core"
+            )
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size!r}")
 

@@ -38,9 +38,9 @@ from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, story_clusters
 from wiretrace.read import CRAWL_DATE, FILE_REASONS, read_documents
 from wiretrace.read.fields import INVALID_FIELDS, InvalidField
-from wiretrace.read.files import as_paths
+from wiretrace.read.files import as_paths, path_text
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span, Story
-from wiretrace.semantic.cache import EmbeddingCache
+from wiretrace.semantic.cache import EmbeddingCache, check_cache_file
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
 from wiretrace.semantic.model import load_encoder, semantic_available
 from wiretrace.semantic.stage import embed_documents
@@ -144,6 +144,7 @@ class ScanResult:
     stories: tuple[Story, ...]
     skipped: tuple[Skipped, ...]
     summary: dict[str, Any]
+    inputs: tuple[str, ...] = ()  # the paths as given (summary.json shows them as text)
 
     def group_of(self) -> dict[str, int]:
         return {member: group.group for group in self.groups for member in group.members}
@@ -218,7 +219,8 @@ def _covered(spans: Iterable[Span]) -> int:
 
 
 def _year(published: str | None) -> int | None:
-    return int(published[:4]) if published and published[:4].isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses
+    return int(published[:4]) if published and published[:4].isdecimal() else None
 
 
 class _Sketcher:
@@ -480,6 +482,8 @@ def scan(
     config = config or ScanConfig()
     reporter = reporter or SilentReporter()
     paths = as_paths(inputs)
+    if config.embedding_cache is not None:
+        check_cache_file(config.embedding_cache, paths)  # before any work
     banding = config.lsh()
     timings: dict[str, float] = {}
     rows = DocumentRows()
@@ -572,6 +576,7 @@ def scan(
         stories=tuple(stories),
         skipped=tuple(log),
         summary=summary,
+        inputs=tuple(paths),
     )
 
 
@@ -656,7 +661,7 @@ def _summary(
     kinds = Counter(span.kind for spans in rows.boilerplate for span in spans)
     return {
         "version": __version__,
-        "inputs": inputs,
+        "inputs": [path_text(path) for path in inputs],
         "counts": {
             "records": len(rows.status),
             "documents": rows.status.count(OK),

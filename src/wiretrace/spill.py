@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from wiretrace.backend import process_alive
+from wiretrace.errors import InputError
 
 _SCHEMA = pa.schema([("text", pa.large_string())])
 _PREFIX = "wiretrace-spill-"
@@ -40,14 +41,27 @@ def remove_stale_spills(folder: Path) -> list[Path]:
     return removed
 
 
+def _no_room(parent: Path, error: OSError) -> InputError:
+    return InputError(
+        f"cannot write the scan's temporary copy of the texts in {parent}: "
+        f"{error.strerror or error}; set TMPDIR to a folder with more free space"
+    )
+
+
 class TextSpill:
     """Append-only store of texts addressed by their append order."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        remove_stale_spills(Path(folder or tempfile.gettempdir()))
-        self._folder = tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-", dir=folder)
-        self._path = Path(self._folder.name) / "texts.arrow"
-        self._sink = pa.OSFile(str(self._path), "wb")
+        parent = Path(folder or tempfile.gettempdir())
+        remove_stale_spills(parent)
+        try:
+            self._folder = tempfile.TemporaryDirectory(
+                prefix=f"{_PREFIX}{os.getpid()}-", dir=parent
+            )
+            self._path = Path(self._folder.name) / "texts.arrow"
+            self._sink = pa.OSFile(str(self._path), "wb")
+        except OSError as error:
+            raise _no_room(parent, error) from error
         self._writer: pa.ipc.RecordBatchFileWriter | None = pa.ipc.new_file(self._sink, _SCHEMA)
         self._batch_ends: list[int] = []
         self._reader: pa.ipc.RecordBatchFileReader | None = None
@@ -62,7 +76,10 @@ class TextSpill:
         if not texts:
             return
         batch = pa.RecordBatch.from_arrays([pa.array(texts, pa.large_string())], schema=_SCHEMA)
-        self._writer.write_batch(batch)
+        try:
+            self._writer.write_batch(batch)
+        except OSError as error:
+            raise _no_room(self._path.parent.parent, error) from error
         self._batch_ends.append(len(self) + len(texts))
 
     def _open(self) -> pa.ipc.RecordBatchFileReader:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,8 +38,23 @@ class InvalidField(NamedTuple):
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableValue:
+    """A Parquet value with no Python equivalent (a date past the year 9999, a time with
+    nanoseconds, an unknown time zone): it stands in for the value so that the field is
+    reported like any other value of the wrong type, instead of failing the scan."""
+
+    type: str  # the Arrow type, e.g. "date32[day]"
+    error: str
+
+    def __repr__(self) -> str:  # as messages show it
+        return f"<{self.type} value: {self.error}>"
+
+
 def describe(value: Any) -> str:
     """What a value is, in a user's words: ``an integer (42)``, ``a list``."""
+    if isinstance(value, UnreadableValue):
+        return f"a {value.type} value that cannot be read ({value.error:.60})"
     if isinstance(value, bool):
         return f"true/false ({value})"
     if isinstance(value, int | float):

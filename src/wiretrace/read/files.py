@@ -71,12 +71,24 @@ class InputFile:
     gzip: bool
 
     @property
+    def source(self) -> str:
+        """The path as the records' ``source`` names it (see :func:`path_text`)."""
+        return path_text(self.path)
+
+    @property
     def id(self) -> str:
         """Document id of a text file: its name without extensions (``a.txt.gz`` -> ``a``)."""
-        name = self.path.name
+        name = path_text(self.path.name)
         if self.gzip:
             name = name[: -len(".gz")]
         return name[: -len(Path(name).suffix)] if Path(name).suffix else name
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be written anywhere (Parquet, JSON, a terminal): a file name
+    that is not UTF-8 (on Linux a name is any bytes) shows those bytes as escapes,
+    ``bad\\xff.txt``, where the raw name would fail every write at the end of the scan."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def classify(path: Path) -> InputFile | None:
@@ -126,8 +138,8 @@ class _Discovery:
         key = (status.st_dev, status.st_ino)
         first = self._seen.get(key)
         if first is not None:
-            detail = f"the same file as {first}, given again; read once"
-            self.skipped.append(Skipped(str(path), REPEATED_INPUT, detail))
+            detail = f"the same file as {path_text(first)}, given again; read once"
+            self.skipped.append(Skipped(path_text(path), REPEATED_INPUT, detail))
             return
         self._seen[key] = path
         self.files.append(found)
@@ -137,12 +149,12 @@ class _Discovery:
         key = (status.st_dev, status.st_ino)
         if key in self._folders:  # named twice, or a link back up the tree
             detail = "a folder already searched, given again; read once"
-            self.skipped.append(Skipped(str(folder), REPEATED_INPUT, detail))
+            self.skipped.append(Skipped(path_text(folder), REPEATED_INPUT, detail))
             return
         self._folders.add(key)
         if is_output_folder(folder):
             detail = "a folder of wiretrace output (it holds .wiretrace-output); not read"
-            self.skipped.append(Skipped(str(folder), WIRETRACE_OUTPUT, detail))
+            self.skipped.append(Skipped(path_text(folder), WIRETRACE_OUTPUT, detail))
             return
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -157,7 +169,7 @@ class _Discovery:
             if entry.name.startswith("."):
                 what = "hidden folder, not searched" if is_folder else "hidden file, not read"
                 self.skipped.append(
-                    Skipped(str(child), HIDDEN, f"{what}; name it as an input to read it")
+                    Skipped(path_text(child), HIDDEN, f"{what}; name it as an input to read it")
                 )
             elif is_folder:
                 self.add_folder(child)
@@ -165,12 +177,12 @@ class _Discovery:
                 found = classify(child)
                 if found is None:
                     detail = f"not one of {SUPPORTED}"
-                    self.skipped.append(Skipped(str(child), UNSUPPORTED_FILE, detail))
+                    self.skipped.append(Skipped(path_text(child), UNSUPPORTED_FILE, detail))
                 else:
                     self.add_file(child, found)
             else:
                 detail = "not a regular file or folder (a broken link, a socket, a device)"
-                self.skipped.append(Skipped(str(child), NOT_A_FILE, detail))
+                self.skipped.append(Skipped(path_text(child), NOT_A_FILE, detail))
 
 
 def discover(
@@ -218,10 +230,17 @@ def too_large(size: int, limit: int, what: str = "record") -> str:
 
 
 def _count_rest(read: IO[bytes] | IO[str], size: int, limit: int, line: bool) -> int:
-    """Read on to the end of the record (the line, or the stream), counting, keeping nothing."""
-    while size < _COUNT_FACTOR * limit:
+    """Read on to the end of the record (the line, or the stream), counting, keeping nothing.
+
+    A stream is counted up to ``_COUNT_FACTOR`` times the limit and left there. A line is
+    read to its end however long (the count stops at that size): the rest of a line left
+    unread would be read as further records, shifting every later line number, and could
+    even pass for a record of its own.
+    """
+    most = _COUNT_FACTOR * limit
+    while line or size < most:
         chunk = read.readline(_CHUNK) if line else read.read(_CHUNK)
-        size += len(chunk)
+        size = min(size + len(chunk), most) if line else size + len(chunk)
         if not chunk or (line and chunk[-1:] in ("\n", "\r", b"\n", b"\r")):
             break
     return size

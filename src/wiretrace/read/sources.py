@@ -22,7 +22,7 @@ from wiretrace.backend import ordered_map
 from wiretrace.config import DEFAULT_MAX_RECORD_BYTES, FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
-from wiretrace.read.fields import RecordMapper
+from wiretrace.read.fields import RecordMapper, UnreadableValue
 from wiretrace.read.files import (
     TOO_LARGE,
     BoundedText,
@@ -52,13 +52,13 @@ def _read_whole(file: InputFile, limit: int) -> bytes | Skipped:
         except (OSError, EOFError) as error:
             raise InputError(f"cannot read {file.path}: {error}") from error
     if isinstance(data, int):
-        return Skipped(str(file.path), TOO_LARGE, too_large(data, limit, "file"), file.id)
+        return Skipped(file.source, TOO_LARGE, too_large(data, limit, "file"), file.id)
     return data
 
 
 def _read_html(file: InputFile, limit: int) -> Iterator[web.RawPage | Skipped]:
     data = _read_whole(file, limit)
-    yield data if isinstance(data, Skipped) else web.RawPage(data, file.id, str(file.path))
+    yield data if isinstance(data, Skipped) else web.RawPage(data, file.id, file.source)
 
 
 def _read_warc(file: InputFile, limit: int) -> Iterator[web.RawPage | Skipped]:
@@ -67,7 +67,7 @@ def _read_warc(file: InputFile, limit: int) -> Iterator[web.RawPage | Skipped]:
     except OSError as error:
         raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
     with stream:
-        yield from web.read_warc(stream, str(file.path), limit)
+        yield from web.read_warc(stream, file.source, limit)
 
 
 def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
@@ -75,7 +75,7 @@ def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
     if isinstance(data, Skipped):
         yield data
         return
-    location = str(file.path)
+    location = file.source
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -125,7 +125,7 @@ def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
     mapper = RecordMapper(file.path, fields, limit)
     for number, raw in jsonl_lines(file, limit):
-        location = f"{file.path}:{number}"
+        location = f"{file.source}:{number}"
         if isinstance(raw, int):
             yield Skipped(location, TOO_LARGE, too_large(raw, limit, "line"))
             continue
@@ -148,7 +148,7 @@ class CsvRows:
     def __iter__(self) -> Iterator[tuple[str, list[str] | Skipped]]:
         # a field may be as large as a record; the stdlib default (128 KiB) is too small
         csv.field_size_limit(min(sys.maxsize, self.limit))
-        path = self.file.path
+        path = self.file.source
         with open_binary(self.file) as binary:
             # surrogateescape keeps undecodable bytes visible per record instead of failing
             stream = io.TextIOWrapper(
@@ -213,22 +213,54 @@ def _has_surrogates(value: str) -> bool:
     return False
 
 
+# What pyarrow raises for a value with no Python equivalent: a date out of Python's range
+# (OverflowError), nanoseconds without pandas (ValueError), an unknown time zone (KeyError).
+_UNCONVERTIBLE = (ArithmeticError, LookupError, ValueError, pa.ArrowException)
+
+
+def _microseconds(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Nanosecond timestamps as microseconds: without pandas, pyarrow refuses to convert a
+    value with nanoseconds to a datetime, and a publication date needs none of them."""
+    nanoseconds = [pa.types.is_timestamp(kind) and kind.unit == "ns" for kind in batch.schema.types]
+    if not any(nanoseconds):
+        return batch
+    columns = [
+        column.cast(pa.timestamp("us", column.type.tz), safe=False) if cast else column
+        for column, cast in zip(batch.columns, nanoseconds, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _cell(column: pa.Array[Any], index: int) -> Any:
+    try:
+        return column[index].as_py()
+    except UnicodeDecodeError:
+        raise  # the record is undecodable, as a whole
+    except _UNCONVERTIBLE as error:
+        return UnreadableValue(str(column.type), f"{type(error).__name__}: {error}")
+
+
 def _parquet_records(
     batch: pa.RecordBatch, first: int, path: str
 ) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
+    batch = _microseconds(batch)
     try:
         records = batch.to_pylist()
-    except UnicodeDecodeError:  # a string column holding bytes that are not UTF-8
+    except _UNCONVERTIBLE:  # a string that is not UTF-8, or a value Python cannot hold
         records = None
+    names = batch.schema.names
     for index in range(batch.num_rows):
         location = f"{path}:row {first + index + 1}"
         if records is not None:
             yield location, records[index]
             continue
-        try:
-            yield location, batch.slice(index, 1).to_pylist()[0]
+        columns = zip(names, batch.columns, strict=True)
+        try:  # the last of repeated column names wins, as in to_pylist
+            record = {name: _cell(column, index) for name, column in columns}
         except UnicodeDecodeError as error:
             yield location, Skipped(location, UNDECODABLE, f"a string is not UTF-8 ({error})")
+            continue
+        yield location, record
 
 
 def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
@@ -236,18 +268,18 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
     try:
         parquet = pq.ParquetFile(file.path)
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot read {file.path} as Parquet: {error}") from error
+        raise InputError(f"cannot read {file.path} as Parquet: {str(error).strip()}") from error
     names = parquet.schema_arrow.names
     mapper.check_fields(names)
     wanted = [name for name in dict.fromkeys(_field_names(fields)) if name in names]
     row = 0
     try:
         for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=wanted):
-            for location, record in _parquet_records(batch, row, str(file.path)):
+            for location, record in _parquet_records(batch, row, file.source):
                 yield record if isinstance(record, Skipped) else mapper.map(record, location)
             row += batch.num_rows
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"cannot read {file.path}: {error}") from error
+        raise InputError(f"cannot read {file.path}: {str(error).strip()}") from error
 
 
 def _field_names(fields: FieldNames) -> list[str]:

@@ -6,6 +6,7 @@ files are streamed record by record with warcio, so memory stays flat on a crawl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zlib
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ NOT_HTML = "not_html"
 HTTP_STATUS = "http_status"
 TRUNCATED = "truncated"
 NO_TEXT = "no_text"
+UNREADABLE_PAGE = "unreadable_page"
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 _LOOKS_HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)", re.I | re.S)
 
@@ -33,7 +35,10 @@ def outlet_from_url(url: str | None) -> str | None:
     """The host of a URL without ``www.``, as the outlet when the record names none."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:  # a URL field holds anything: "[" is an unclosed IPv6 address
+        return None
     if not host:
         return None
     return host.removeprefix("www.")
@@ -130,7 +135,11 @@ def document_from_html(
 ) -> Document | Skipped:
     """A Document from an HTML page, or Skipped when the page has no article text. ``url`` is
     where the page was found; the page's canonical link wins over it unless ``url_wins``."""
-    page = extract_page(html, url)
+    try:
+        page = extract_page(html, url)
+    except Exception as error:  # one page the extractor cannot take must not stop the scan
+        detail = f"the page cannot be parsed ({type(error).__name__}: {error!s:.100})"
+        return Skipped(source, UNREADABLE_PAGE, detail, doc_id)
     if page is None:
         return Skipped(source, NO_TEXT, "no article text found in the page", doc_id)
     return Document(
@@ -269,12 +278,22 @@ def _page(record: Any, name: str, number: int, limit: int) -> RawPage | Skipped:
     if not is_html:
         kind = content_type.split(";")[0] or "unknown type"
         return Skipped(source, NOT_HTML, f"{kind}: {url}", doc_id)
-    crawled = record.rec_headers.get_header("WARC-Date") or ""
+    crawled = _crawl_date(record.rec_headers.get_header("WARC-Date"))
     return RawPage(
         _decode(payload, content_type),
         doc_id,
         source,
         url,
-        {CRAWL_DATE: crawled[:10]} if crawled else {},
+        {CRAWL_DATE: crawled} if crawled else {},
         url_wins=True,
     )
+
+
+def _crawl_date(header: str | None) -> str | None:
+    """The day of a record's WARC-Date (ISO 8601 by the standard), or None when the header
+    holds something else: the scan takes the crawl date as a publication date and its first
+    four characters as a year, so a header such as ``²²²²-01-01`` must not pass for one."""
+    try:
+        return dt.date.fromisoformat((header or "")[:10]).isoformat()
+    except ValueError:
+        return None

@@ -25,6 +25,41 @@ _SCHEMA = (
     "(key BLOB PRIMARY KEY, dimensions INTEGER NOT NULL, vectors BLOB NOT NULL)"
 )
 _LOOKUP_CHUNK = 500  # keys per query (SQLite limits the number of parameters)
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_cache_file(path: str | Path, inputs: Sequence[str]) -> None:
+    """Refuse, before any work, a cache file that would overwrite something that is not a
+    cache: one of the inputs, an existing file that is not SQLite (an empty file included),
+    or a folder that does not exist."""
+    cache = Path(path)
+    resolved = cache.resolve()
+    for given in inputs:
+        if Path(given).resolve() in (resolved, *resolved.parents):
+            raise InputError(
+                f"--embedding-cache {cache} is the input {given}, or inside it; name a file "
+                "outside the inputs"
+            )
+    if resolved.is_dir():
+        raise InputError(f"--embedding-cache {cache} is a folder; name a file")
+    if resolved.exists():
+        try:
+            with resolved.open("rb") as stream:
+                header = stream.read(len(_SQLITE_HEADER))
+        except OSError as error:
+            raise InputError(
+                f"--embedding-cache {cache}: cannot read it ({error.strerror or error})"
+            ) from None
+        if header != _SQLITE_HEADER:
+            raise InputError(
+                f"--embedding-cache {cache} exists and is not a wiretrace cache (SQLite); "
+                "give a new file name"
+            )
+    elif not resolved.parent.is_dir():
+        raise InputError(
+            f"--embedding-cache {cache}: the folder {cache.parent} does not exist; create it "
+            "or name a file in an existing folder"
+        )
 
 
 def document_key(model: str, sentences: Sequence[str]) -> bytes:

@@ -41,7 +41,7 @@ def _copy_jsonl(
     with _open_out(target, compressed) as out:
         for file in files:
             for number, raw in jsonl_lines(file, limit):
-                if isinstance(raw, bytes) and f"{file.path}:{number}" in kept:
+                if isinstance(raw, bytes) and f"{file.source}:{number}" in kept:
                     out.write(raw if raw.endswith(b"\n") else raw + b"\n")
                     written += 1
     return written
@@ -87,7 +87,8 @@ def _copy_parquet(files: list[InputFile], kept: set[str], target: Path) -> int:
             row = 0
             for batch in parquet.iter_batches(batch_size=4096):
                 mask = [
-                    f"{file.path}:row {row + index + 1}" in kept for index in range(batch.num_rows)
+                    f"{file.source}:row {row + number}" in kept
+                    for number in range(1, batch.num_rows + 1)
                 ]
                 row += batch.num_rows
                 selected = pa.Table.from_batches([batch]).filter(pa.array(mask))
@@ -108,7 +109,7 @@ def _copy_txt(files: list[InputFile], kept: set[str], target: Path) -> int:
     target.mkdir()
     written = 0
     for file in files:
-        if str(file.path) in kept:
+        if file.source in kept:
             shutil.copyfile(file.path, target / file.path.name)
             written += 1
     return written
@@ -211,6 +212,7 @@ def dedup(
         for doc_id, status, source in zip(rows.id, rows.status, rows.source, strict=True)
         if status == OK and doc_id not in dropped
     }
+    target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as temporary:
         if wanted is None:
             written = _copy_txt(files, kept, temporary)

@@ -41,10 +41,18 @@ def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]], option
 
 
 def check_writable(folder: Path, option: str) -> None:
-    """Create ``folder`` if needed and prove that a file can be written there."""
+    """Prove that ``folder`` can be made and written to, without making it yet (a run that
+    fails before it writes leaves nothing behind): a file is written and removed in the
+    folder, or in its nearest existing parent."""
+    existing = folder.resolve()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(
+            f"cannot write to {option} {folder}: {existing} is a file; choose a folder"
+        )
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".wiretrace-probe-"):
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".wiretrace-probe-"):
             pass
     except OSError as error:
         raise InputError(
@@ -82,7 +90,7 @@ def check_folder(
     option: str = "--out",
 ) -> Path:
     """Check an output folder before any work: not a file, not holding an input, no file of
-    the output's ``names`` that wiretrace did not write, writable (created if missing)."""
+    the output's ``names`` that wiretrace did not write, writable."""
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{option} {folder} is a file; give a folder to write the tables into")

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from wiretrace.config import OUTPUT_FORMATS, OutputFormat
-from wiretrace.errors import ConfigError
+from wiretrace.errors import ConfigError, InputError
 from wiretrace.pipeline import ScanResult
 from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Match
@@ -240,7 +240,18 @@ def write_scan(
     result: ScanResult, out: str | Path, output_format: OutputFormat = "parquet"
 ) -> list[Path]:
     """Write the output contract to folder ``out``; return the files written."""
-    folder = check_output(out, result.summary["inputs"], output_format)
+    folder = check_output(out, list(result.inputs), output_format)
+    try:
+        return _write(result, folder, output_format)
+    except OSError as error:  # a disk that filled up, a folder removed under us
+        raise InputError(
+            f"cannot write to --out {folder}: {error.strerror or error}; free some space or "
+            "choose another folder (the folder holds no summary.json: it is incomplete)"
+        ) from error
+
+
+def _write(result: ScanResult, folder: Path, output_format: OutputFormat) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
     every = output_files()
     remove_stale_partials(folder, [*every, OUTPUT_MARKER])
     suffix = _SUFFIX[output_format]
