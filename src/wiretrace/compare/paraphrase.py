@@ -2,34 +2,36 @@
 
 Each sentence of the document with less text is paired with its most similar sentence of the
 other (cosine of sentence embeddings; several sentences may pair with one); pairs out of the
-order of both texts count only when strongly alike (``paraphrase_strong_similarity``). A pair at or
-above ``paraphrase_similarity`` whose words overlap less than ``paraphrase_max_overlap`` is a
-rewritten sentence (above that overlap it is a copy, which the verbatim passages show). The
-relation of the pair of documents then follows DESIGN.md's order, strongest first:
+order of both texts count only when strongly alike (the ``strong`` threshold of the sentence
+model, ``ScanConfig.semantic_thresholds``). A pair at or above its ``sentence`` threshold
+whose words overlap less than ``paraphrase_max_overlap`` is a rewritten sentence (above that
+overlap it is a copy, which the verbatim passages show). The relation of the pair of documents
+then follows DESIGN.md's order, strongest first:
 
 - a copy relation found by the verbatim comparison (``exact``, ``near_duplicate``,
   ``contained``) stands;
 - ``paraphrase`` when rewritten sentences cover more of the smaller document than lifted
   verbatim passages do (a verbatim stretch inside a rewritten sentence is part of the rewrite),
   and either they cover at least ``paraphrase_coverage`` of it with at least
-  ``paraphrase_min_sentences`` of them at ``paraphrase_strong_similarity`` or more, or at least
+  ``paraphrase_min_sentences`` of them at the ``strong`` threshold or more, or at least
   ``paraphrase_min_derived`` sentences are rewritten and a verbatim stretch inside one of them
   shows that it was derived from the other. Independent texts on one topic also have sentences
   that say much the same, but they rarely share a verbatim stretch of 8 words;
 - ``partial`` when verbatim passages remain;
-- ``same_story`` when the documents' embeddings are at least ``same_story_similarity`` alike;
+- ``same_story`` when the documents' vectors are at least ``same_story`` alike (for the fast
+  model, vectors without the corpus mean);
 - else nothing.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.config import ScanConfig
+from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Match, Passage, Relation
 
 PARAPHRASE = "paraphrase"
@@ -40,14 +42,22 @@ _WORD = re.compile(r"\w+")
 class SemanticDocument:
     """A document's sentences (original offsets), their embeddings and its own embedding."""
 
+    text: str
     sentences: list[tuple[int, int]]
     vectors: NDArray[np.float32]  # one row per sentence, L2-normalised
-    vector: NDArray[np.float32]  # the document: normalised mean of its sentences
-    words: list[frozenset[str]]  # per sentence, for the lexical check
+    vector: NDArray[np.float32]  # the document, as documents are compared (see decide)
+    chars: int  # of its sentences
+    _words: dict[int, frozenset[str]] = field(default_factory=dict)
 
-    @property
-    def chars(self) -> int:
-        return sum(end - start for start, end in self.sentences)
+    def words(self, sentence: int) -> frozenset[str]:
+        """The words of one sentence, for the lexical check. Found when first asked: only
+        sentences that align with another's ever are (a regular expression over every
+        sentence of every compared document cost more than the rest of the comparison)."""
+        found = self._words.get(sentence)
+        if found is None:
+            start, end = self.sentences[sentence]
+            found = self._words[sentence] = words_of(self.text[start:end])
+        return found
 
 
 def words_of(sentence: str) -> frozenset[str]:
@@ -55,16 +65,14 @@ def words_of(sentence: str) -> frozenset[str]:
 
 
 def semantic_document(
-    text: str, sentences: list[tuple[int, int]], vectors: NDArray[np.float32]
+    text: str,
+    sentences: NDArray[np.int32],
+    vectors: NDArray[np.float32],
+    vector: NDArray[np.float32],
 ) -> SemanticDocument:
-    mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1], np.float32)
-    norm = float(np.linalg.norm(mean))
-    return SemanticDocument(
-        sentences=sentences,
-        vectors=vectors,
-        vector=(mean / norm if norm else mean).astype(np.float32),
-        words=[words_of(text[start:end]) for start, end in sentences],
-    )
+    spans = [(int(start), int(end)) for start, end in sentences.tolist()]
+    chars = int((sentences[:, 1] - sentences[:, 0]).sum()) if len(sentences) else 0
+    return SemanticDocument(text, spans, vectors, vector, chars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +113,7 @@ def align_sentences(
         if not kept and score < moved_similarity:
             continue
         in_a, in_b = (index, partner) if small_is_a else (partner, index)
-        overlap = _overlap(a.words[in_a], b.words[in_b])
+        overlap = _overlap(a.words(in_a), b.words(in_b))
         pairs.append(SentencePair(in_a, in_b, score, overlap))
     return sorted(pairs, key=lambda pair: (pair.a, pair.b))
 
@@ -159,6 +167,7 @@ def decide(
     b_id: str,
     b: SemanticDocument,
     config: ScanConfig,
+    thresholds: SemanticThresholds,
 ) -> Match | None:
     """The relation of a pair from its verbatim match (or None) and its sentences; ``a_id`` <
     ``b_id``; ``scores`` are the pair's Jaccard and containments."""
@@ -167,9 +176,7 @@ def decide(
         return replace(verbatim, semantic=document_similarity)
     rewritten = [
         pair
-        for pair in align_sentences(
-            a, b, config.paraphrase_similarity, config.paraphrase_strong_similarity
-        )
+        for pair in align_sentences(a, b, thresholds.sentence, thresholds.strong)
         if pair.overlap < config.paraphrase_max_overlap
     ]
     small_is_a = a.chars <= b.chars
@@ -196,7 +203,7 @@ def decide(
         )
         for pair in rewritten
     )
-    strong = sum(pair.similarity >= config.paraphrase_strong_similarity for pair in rewritten)
+    strong = sum(pair.similarity >= thresholds.strong for pair in rewritten)
     rewrite = (
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
     ) or (derived and len(rewritten) >= config.paraphrase_min_derived)
@@ -204,7 +211,7 @@ def decide(
         relation = Relation.PARAPHRASE
     elif verbatim is not None:
         relation = Relation.PARTIAL
-    elif document_similarity >= config.same_story_similarity:
+    elif document_similarity >= thresholds.same_story:
         relation = Relation.SAME_STORY
     else:
         return None

@@ -1,80 +1,158 @@
-"""The semantic stage: sentence embeddings per document (candidate pairs from the document
-embeddings come from ``wiretrace.candidates.neighbours``)."""
+"""The semantic stage: each document's sentences and their vectors, its own vector and its
+lead's (candidate pairs from the document vectors come from ``wiretrace.candidates.neighbours``).
+
+Two ways to embed the sentences (``ScanConfig.semantic_model``):
+
+- ``fast`` (the default): the static model (``wiretrace.semantic.static``), in the sketch
+  workers, next to the cleaning and sketching of the same batch (:func:`sentence_batch`);
+- ``exact``: MiniLM itself, in this process (on the GPU when there is one), each distinct
+  sentence of the run once (:class:`ExactEmbedder`): syndicated copies repeat whole
+  paragraphs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.compare.paraphrase import SemanticDocument, semantic_document
-from wiretrace.records import Span
 from wiretrace.semantic.cache import EmbeddingCache, document_key
 from wiretrace.semantic.model import SentenceEncoder
 from wiretrace.semantic.sentences import sentence_spans
+from wiretrace.semantic.static import load_static
 
+LEAD_SENTENCES = 3  # a document's lead, for story evidence
 _SENTENCES_PER_CALL = 512  # sentences embedded per model call (batched inside the model)
 
 
-def embed_documents(
-    documents: Iterable[tuple[str, Sequence[Span]]],
-    encoder: SentenceEncoder,
-    advance: Callable[[int], None] = lambda count: None,
-    cache: EmbeddingCache | None = None,
-) -> list[SemanticDocument]:
-    """Sentences and embeddings of every (text, boilerplate) document, in order; with a
-    cache, only documents whose sentences it does not hold yet are embedded."""
-    found: list[SemanticDocument] = []
-    waiting: list[tuple[str, list[tuple[int, int]]]] = []
-    pending_sentences = 0
+class SentenceBatch(NamedTuple):
+    """Per document of a batch: sentence spans, and with the fast model their vectors
+    (half floats: they go to disk), the document's vector and its lead's."""
 
-    def flush() -> None:
-        nonlocal pending_sentences
-        texts = [[text[start:end] for start, end in spans] for text, spans in waiting]
-        vectors = _embedded(texts, encoder, cache)
-        for (text, spans), found_vectors in zip(waiting, vectors, strict=True):
-            found.append(semantic_document(text, spans, found_vectors))
-        advance(len(waiting))
-        waiting.clear()
-        pending_sentences = 0
-
-    for text, boilerplate in documents:
-        spans = sentence_spans(text, boilerplate)
-        waiting.append((text, spans))
-        pending_sentences += len(spans)
-        if pending_sentences >= _SENTENCES_PER_CALL:
-            flush()
-    if waiting:
-        flush()
-    return found
+    spans: list[NDArray[np.int32]]  # (sentences, 2): [start, end) in the original text
+    vectors: list[NDArray[np.float16]]  # (sentences, dimensions); empty list: not embedded
+    documents: NDArray[np.float32]  # (documents, dimensions); (documents, 0): not embedded
+    leads: NDArray[np.float32]
 
 
-def _embedded(
-    texts: list[list[str]], encoder: SentenceEncoder, cache: EmbeddingCache | None
-) -> list[NDArray[np.float32]]:
-    """The sentence embeddings of each document (a list of sentences), from the cache where
-    it holds them."""
-    if cache is None:
-        return _per_document(encoder.encode([s for sentences in texts for s in sentences]), texts)
-    keys = [document_key(encoder.name, sentences) for sentences in texts]
-    known = cache.get_many(keys)
-    missing = [number for number, key in enumerate(keys) if key not in known]
-    computed = _per_document(
-        encoder.encode([sentence for number in missing for sentence in texts[number]]),
-        [texts[number] for number in missing],
-    )
-    cache.put_many([(keys[number], found) for number, found in zip(missing, computed, strict=True)])
-    fresh = dict(zip(missing, computed, strict=True))
-    return [fresh[number] if number in fresh else known[key] for number, key in enumerate(keys)]
+def spans_array(spans: Sequence[tuple[int, int]]) -> NDArray[np.int32]:
+    return np.asarray(spans, dtype=np.int32).reshape(-1, 2)
 
 
-def _per_document(
-    vectors: NDArray[np.float32], texts: list[list[str]]
-) -> list[NDArray[np.float32]]:
-    """Consecutive rows of ``vectors``, as many for each document as it has sentences."""
-    found, position = [], 0
-    for sentences in texts:
-        found.append(vectors[position : position + len(sentences)])
-        position += len(sentences)
-    return found
+def sentence_batch(visible: list[str], static_model: str | None) -> SentenceBatch:
+    """Sentences of texts whose boilerplate is already blanked, embedded by the static model
+    in ``static_model`` (a folder; None: split only)."""
+    spans = [spans_array(sentence_spans(text)) for text in visible]
+    if static_model is None:
+        empty = np.zeros((len(visible), 0), dtype=np.float32)
+        return SentenceBatch(spans, [], empty, empty)
+    vectors = load_static(static_model).encode_documents(visible, spans)
+    documents, leads = summarise(vectors)
+    return SentenceBatch(spans, [found.astype(np.float16) for found in vectors], documents, leads)
+
+
+def summarise(
+    vectors: Sequence[NDArray[np.floating]], dimensions: int | None = None
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Each document's vector (the normalised mean of its sentences') and its lead's (of its
+    first sentences'); zeros for a document without sentences."""
+    width = dimensions if dimensions is not None else (vectors[0].shape[1] if vectors else 0)
+    documents = np.zeros((len(vectors), width), dtype=np.float32)
+    leads = np.zeros((len(vectors), width), dtype=np.float32)
+    for row, found in enumerate(vectors):
+        if len(found):
+            documents[row] = found.astype(np.float32).mean(axis=0)
+            leads[row] = found[:LEAD_SENTENCES].astype(np.float32).mean(axis=0)
+    return _normalised(documents), _normalised(leads)
+
+
+def _normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def normalised(sentence: str) -> str:
+    """A sentence as the uncased model reads it: case and spacing do not make it another."""
+    return " ".join(sentence.lower().split())
+
+
+def sentence_key(sentence: str) -> bytes:
+    return hashlib.blake2b(normalised(sentence).encode(), digest_size=16).digest()
+
+
+class ExactEmbedder:
+    """Embeds documents' sentences with the exact model (MiniLM), each distinct sentence of
+    the run once; with a cache file, documents it holds are not embedded again. Counts what
+    it did, for ``summary.json``."""
+
+    def __init__(self, encoder: SentenceEncoder, cache: EmbeddingCache | None = None) -> None:
+        self.encoder = encoder
+        self.cache = cache
+        # half floats: a run of millions of distinct sentences keeps ~0.8 KB each
+        self._known: dict[bytes, NDArray[np.float16]] = {}
+        self.sentences = 0  # sentences of the documents
+        self.embedded = 0  # distinct sentences the model embedded
+        self.from_cache = 0  # sentences of documents the cache file held
+
+    @property
+    def repeated(self) -> int:
+        """Sentences another document (or sentence) of the run had already."""
+        return self.sentences - self.embedded - self.from_cache
+
+    def embed(
+        self, documents: Iterator[list[str]], advance: Callable[[int], None] = lambda count: None
+    ) -> Iterator[NDArray[np.float32]]:
+        """The sentence vectors of each document (a list of sentences), in order."""
+        waiting: list[list[str]] = []
+        pending = 0
+        for sentences in documents:
+            waiting.append(sentences)
+            pending += len(sentences)
+            if pending >= _SENTENCES_PER_CALL:
+                yield from self._flush(waiting)
+                advance(len(waiting))
+                waiting, pending = [], 0
+        if waiting:
+            yield from self._flush(waiting)
+            advance(len(waiting))
+
+    def _flush(self, waiting: list[list[str]]) -> Iterator[NDArray[np.float32]]:
+        cache, name = self.cache, self.encoder.name
+        keys = [document_key(name, sentences) for sentences in waiting] if cache else []
+        stored = cache.get_many(keys) if cache else {}
+        held = [bool(stored) and keys[number] in stored for number in range(len(waiting))]
+        # the normalised text is embedded: a sentence's vector cannot depend on which of its
+        # spellings the run met first
+        wanted = {
+            sentence_key(sentence): normalised(sentence)
+            for sentences, done in zip(waiting, held, strict=True)
+            if not done
+            for sentence in sentences
+        }
+        fresh = [key for key in wanted if key not in self._known]
+        if fresh:
+            vectors = self.encoder.encode([wanted[key] for key in fresh])
+            self._known.update(zip(fresh, vectors.astype(np.float16), strict=True))
+        self.embedded += len(fresh)
+        new_entries = []
+        for number, (sentences, done) in enumerate(zip(waiting, held, strict=True)):
+            self.sentences += len(sentences)
+            if done:
+                self.from_cache += len(sentences)
+                yield stored[keys[number]]
+                continue
+            found = (
+                np.stack([self._known[sentence_key(sentence)] for sentence in sentences]).astype(
+                    np.float32
+                )
+                if sentences
+                else np.zeros((0, self.encoder.dimensions), dtype=np.float32)
+            )
+            if cache:
+                new_entries.append((keys[number], found))
+            yield found
+        if cache:
+            cache.put_many(new_entries)

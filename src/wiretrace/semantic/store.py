@@ -1,0 +1,112 @@
+"""What the semantic stage knows of each document during a scan, addressed by the document's
+number in the scan (its place in the text spill).
+
+Sentence spans and vectors stay on disk (:class:`wiretrace.spill.SentenceSpill`); memory holds
+each document's vector and its lead's (2 KB a document with the fast model). The compare stage
+asks for a document's :class:`SemanticDocument` as it needs it; a few hundred are kept.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.compare.paraphrase import SemanticDocument, semantic_document
+from wiretrace.semantic.stage import ExactEmbedder, SentenceBatch, summarise
+from wiretrace.spill import SentenceSpill
+
+_KEPT = 512  # SemanticDocuments kept for the compare stage (pairs come sorted by first)
+# How many documents the background mean counts as: a corpus of 4 articles on one story is
+# compared against general news, one of 100,000 against itself.
+_BACKGROUND_WEIGHT = 50
+
+
+class SemanticStore:
+    """``background``, for a model whose document vectors are compared centred: the mean
+    document vector of general news text under that model (``static.background_mean``)."""
+
+    def __init__(self, folder: Path, background: NDArray[np.float32] | None = None) -> None:
+        self._spill = SentenceSpill(folder)
+        self._background = background
+        self._documents: dict[int, NDArray[np.float32]] = {}
+        self._leads: dict[int, NDArray[np.float32]] = {}
+        self._compared: dict[int, NDArray[np.float32]] = {}  # as documents are compared
+        self._kept: OrderedDict[int, SemanticDocument] = OrderedDict()
+        self._counts: dict[int, int] = {}  # sentences per document
+
+    def put_batch(self, numbers: Sequence[int], batch: SentenceBatch) -> None:
+        """A batch from the sketch workers (sentence spans, and vectors if embedded there)."""
+        for index, number in enumerate(numbers):
+            self._spill.put_spans(number, batch.spans[index])
+            self._counts[number] = len(batch.spans[index])
+            if batch.vectors:
+                self._spill.put_vectors(number, batch.vectors[index])
+                self._documents[number] = batch.documents[index]
+                self._leads[number] = batch.leads[index]
+
+    def spans(self, number: int) -> NDArray[np.int32]:
+        return self._spill.spans(number)
+
+    def embed_exact(
+        self,
+        numbers: Sequence[int],
+        text: Callable[[int], str],
+        embedder: ExactEmbedder,
+        advance: Callable[[int], None],
+    ) -> None:
+        """Sentence vectors of the documents ``numbers`` by the exact model."""
+        sentences = (
+            [text(number)[start:end] for start, end in self._spill.spans(number)]
+            for number in numbers
+        )
+        for number, vectors in zip(numbers, embedder.embed(sentences, advance), strict=True):
+            self._spill.put_vectors(number, vectors)
+            documents, leads = summarise([vectors], embedder.encoder.dimensions)
+            self._documents[number], self._leads[number] = documents[0], leads[0]
+
+    def prepare(self, numbers: Sequence[int]) -> NDArray[np.float32]:
+        """The vectors of the documents ``numbers`` as they are compared (one row each, in
+        order). With a background, without what documents share: the mean of the corpus,
+        drawn towards the background's by ``_BACKGROUND_WEIGHT`` documents' worth."""
+        vectors = np.stack([self._documents[number] for number in numbers])
+        present = np.linalg.norm(vectors, axis=1) > 0  # a document without sentences stays 0
+        if self._background is not None and present.any():
+            count = int(present.sum())
+            mean = (vectors[present].sum(axis=0) + _BACKGROUND_WEIGHT * self._background) / (
+                count + _BACKGROUND_WEIGHT
+            )
+            vectors[present] -= mean
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        self._compared = dict(zip(numbers, vectors, strict=True))
+        return vectors
+
+    def sentences(self, numbers: Sequence[int]) -> int:
+        return sum(self._counts[number] for number in numbers)
+
+    def leads(self, numbers: Sequence[int]) -> NDArray[np.float32]:
+        return np.stack([self._leads[number] for number in numbers])
+
+    def document(self, number: int, text: Callable[[int], str]) -> SemanticDocument:
+        """A document's sentences, their vectors and its vector, for the compare stage."""
+        found = self._kept.get(number)
+        if found is None:
+            found = semantic_document(
+                text(number),
+                self._spill.spans(number),
+                self._spill.vectors(number),
+                self._compared[number],
+            )
+            self._kept[number] = found
+            if len(self._kept) > _KEPT:
+                self._kept.popitem(last=False)
+        else:
+            self._kept.move_to_end(number)
+        return found
+
+    def close(self) -> None:
+        self._spill.close()
