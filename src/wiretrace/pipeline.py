@@ -619,7 +619,17 @@ def scan(
             topics=topic_vectors(sketched.topics),
             leads=leads,
         )
+        # same-story pairs are told by the stories, not the other way round: a pair whose
+        # documents are alike is reported as one story only when the story evidence (rare
+        # words, entities, leads, dates) put both in one story
+        alike = [match for match in matches if match.relation == Relation.SAME_STORY]
+        matches = [match for match in matches if match.relation != Relation.SAME_STORY]
         stories = story_clusters(story_inputs, matches, config.story_settings())
+        story_of = {member: story.story for story in stories for member in story.members}
+        matches = sorted(
+            [*matches, *(m for m in alike if story_of.get(m.a) == story_of.get(m.b))],
+            key=lambda match: (match.a, match.b),
+        )
         advance(len(stories))
     timings["stories"] = time.perf_counter() - started
 

@@ -2,11 +2,21 @@
 
 Lines are split first (headlines and captions have no full stop), then each line by
 blingfire's sentence breaker, which knows abbreviations ("Mr.", "U.S.", "Jan.") and quotes.
+
+blingfire's own Python wrapper turns the breaker's UTF-8 byte offsets into string offsets with
+a loop over every byte of the text: ~1 ms for a 2.5 KB article, most of the semantic stage's
+time with the fast model. :func:`_sentence_offsets` calls the same C function and maps the
+offsets with numpy, giving the same spans at a fifth of the cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ctypes
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
 
 from wiretrace.clean.boilerplate import blank, line_spans
 from wiretrace.records import Span
@@ -14,16 +24,72 @@ from wiretrace.records import Span
 MIN_WORDS = 3  # shorter pieces ("Read more", "— No regrets —") carry no statement
 
 
-def sentence_spans(text: str, boilerplate: Sequence[Span] = ()) -> list[tuple[int, int]]:
-    """``[start, end)`` of each sentence of ``text`` outside its boilerplate."""
+@functools.cache
+def _breaker() -> Callable[..., int]:
     import blingfire
 
+    function: Callable[..., int] = blingfire.blingfire.TextToSentencesWithOffsets
+    return function
+
+
+class _Buffers:
+    """The breaker's output buffers, kept between calls and grown when a line needs more:
+    allocating three per line cost as much as the breaking (one process, one thread)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.grow(1 << 12)
+
+    def grow(self, size: int) -> None:
+        self.size = size
+        self.out = ctypes.create_string_buffer(size)
+        self.starts = (ctypes.c_int32 * size)()
+        self.ends = (ctypes.c_int32 * size)()
+
+
+_BUFFERS = _Buffers()
+
+
+def _sentence_offsets(line: str) -> list[tuple[int, int]]:
+    """``[start, end)`` string offsets of the sentences of one line, as
+    ``blingfire.text_to_sentences_and_offsets`` gives them."""
+    data = line.encode("utf-8")
+    size = len(data)
+    buffers = _BUFFERS
+    if size * 2 > buffers.size:
+        buffers.grow(size * 2)
+    found = _breaker()(
+        ctypes.c_char_p(data),
+        ctypes.c_int(size),
+        ctypes.byref(buffers.out),
+        ctypes.byref(buffers.starts),
+        ctypes.byref(buffers.ends),
+        ctypes.c_int(size * 2),
+    )
+    if found < 0 or found > size * 2:
+        return []
+    # only what this call wrote: the buffer holds earlier, longer lines' output past it
+    count = ctypes.string_at(buffers.out, found).split(b"\0", 1)[0].count(b"\n") + 1
+    begin = buffers.starts[:count]
+    finish = [end + 1 for end in buffers.ends[:count]]
+    if data.isascii():
+        return [(start, min(end, size)) for start, end in zip(begin, finish, strict=True)]
+    # character index of every byte (bytes inside a character count with its lead byte)
+    lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+    index: Any = np.concatenate([np.cumsum(lead) - 1, [len(line)]]).tolist()
+    return [
+        (index[start], len(line) if end >= size else index[end])
+        for start, end in zip(begin, finish, strict=True)
+    ]
+
+
+def sentence_spans(text: str, boilerplate: Sequence[Span] = ()) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence of ``text`` outside its boilerplate."""
     visible = blank(text, boilerplate)
     spans: list[tuple[int, int]] = []
     for line_start, line_end in line_spans(visible):
         line = visible[line_start:line_end]
-        _, offsets = blingfire.text_to_sentences_and_offsets(line)
-        for start, end in offsets:
+        for start, end in _sentence_offsets(line):
             piece = line[start:end]
             stripped = piece.strip()
             if len(stripped.split()) < MIN_WORDS:
