@@ -61,13 +61,28 @@ def neighbour_pairs(
 ) -> NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, where ``j`` is among the ``neighbours`` most similar
     documents of ``i`` (or the reverse), at least ``min_similarity`` alike."""
+    pairs, similarities = similar_pairs(vectors, neighbours)
+    return pairs[similarities >= min_similarity]
+
+
+def similar_pairs(
+    vectors: NDArray[np.float32], neighbours: int
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Pairs ``(i, j)``, ``i < j``, where ``j`` is among the ``neighbours`` most similar
+    documents of ``i`` (or the reverse), sorted, with their cosines: one search serves every
+    floor."""
     if len(vectors) < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32)
     found, similarities = nearest(vectors, neighbours)
     sources = np.repeat(np.arange(len(vectors)), found.shape[1]).reshape(found.shape)
-    keep = (found >= 0) & (similarities >= min_similarity)
+    keep = found >= 0
     pairs = np.sort(np.stack([sources[keep], found[keep]], axis=1), axis=1)
-    return unique_pairs(pairs, len(vectors))
+    count = len(vectors)
+    keys, first = np.unique(pairs[:, 0] * count + pairs[:, 1], return_index=True)
+    return (
+        np.stack([keys // count, keys % count], axis=1).reshape(-1, 2),
+        similarities[keep][first],
+    )
 
 
 def unique_pairs(pairs: NDArray[np.int64], count: int) -> NDArray[np.int64]:

@@ -46,9 +46,11 @@ class StoryInputs:
     days: NDArray[np.float64]  # NaN where unknown
     topics: TopicVectors
     leads: NDArray[np.float32] | None  # embeddings of the leads, when the semantic stage ran
+    # ... and each document's nearest documents by the semantic stage's vectors
+    similar: NDArray[np.int64] | None = None
 
 
-_POOL = 3  # leads searched per neighbour kept (the rest are weighed out)
+_LEAD_POOL = 3
 # Candidates by wording: documents that share one of their 16 heaviest words, or an entity,
 # held by at most 16 documents. Bounded per document, so linear in the corpus; on ECB+ as
 # good as a nearest-neighbour search (B-cubed F1 0.955 with leads, 0.934 without, against
@@ -82,8 +84,11 @@ def _edges(
         return np.empty((0, 2), dtype=np.int64), np.empty(0)
     position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
     proposed = [rare_key_pairs(inputs.topics, _KEYS_PER_DOCUMENT, _MAX_SHARING)]
-    if inputs.leads is not None:
-        proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _POOL, 0.0))
+    if inputs.similar is not None:  # the semantic stage's search, reused (an HNSW search
+        # of 100,000 documents costs ~25 s)
+        proposed.append(inputs.similar)
+    elif inputs.leads is not None:  # leads searched per neighbour kept (the rest weighed out)
+        proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _LEAD_POOL, 0.0))
     copied: set[tuple[int, int]] = set()
     matched = []
     for match in matches:
