@@ -1,5 +1,9 @@
 """The wiretrace benchmark: speed, memory, recall and precision against datasketch and rensa.
 
+wiretrace runs twice: ``wiretrace`` is the copy scan (``--no-semantic``), compared with the
+peers, which find copies only; ``wiretrace-default`` is the default scan (the semantic stage
+on), its own row, with its ratio to the copy scan.
+
     python benchmarks/run.py [--docs 100000] [--tools wiretrace,rensa,datasketch]
 
 Generates the corpus when it is missing (``generate_corpus.py``), then runs every tool in its
@@ -47,7 +51,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 PEERS = ("rensa", "datasketch")
-ALL_TOOLS = ("wiretrace", *PEERS)
+# "wiretrace" is the copy scan (--no-semantic: the peers find copies only); "wiretrace-default"
+# is the default scan (the semantic stage on), its own row
+ALL_TOOLS = ("wiretrace", "wiretrace-default", *PEERS)
+WIRETRACE_ARGS = {"wiretrace": ["--no-semantic"], "wiretrace-default": []}
 KINDS = ("verbatim", "edited", "truncated", "noise", "reordered")
 WIRETRACE_RELATIONS = ("exact", "near_duplicate", "contained", "partial")
 SAMPLE_SECONDS = 0.1
@@ -284,17 +291,21 @@ def wiretrace_command() -> Path | None:
     return exe if exe.exists() else None
 
 
-def run_wiretrace(corpus: Path, workdir: Path, docs: int) -> tuple[ToolResult, set[Pair]]:
+def run_wiretrace(
+    corpus: Path, workdir: Path, docs: int, tool: str = "wiretrace"
+) -> tuple[ToolResult, set[Pair]]:
     exe = wiretrace_command()
-    result = ToolResult(tool="wiretrace")
+    result = ToolResult(tool=tool)
     if exe is None:
         result.status = (
             f"skipped: no `wiretrace` command at {Path(sys.executable).parent} "
             "(install the package into this venv: pip install -e .)"
         )
         return result, set()
-    out_dir = workdir / "wiretrace-out"
-    measured = measure([str(exe), "scan", str(corpus), "--out", str(out_dir), "--quiet"])
+    out_dir = workdir / f"{tool}-out"
+    measured = measure(
+        [str(exe), "scan", str(corpus), "--out", str(out_dir), "--quiet", *WIRETRACE_ARGS[tool]]
+    )
     result.wall_seconds = measured.wall_seconds
     result.seconds = measured.wall_seconds
     result.seconds_source = "wall time around `wiretrace scan` (interpreter start included)"
@@ -320,7 +331,9 @@ def run_wiretrace(corpus: Path, workdir: Path, docs: int) -> tuple[ToolResult, s
         try:
             summary = json.loads(summary_file.read_text(encoding="utf-8"))
             result.details["summary"] = {
-                k: summary[k] for k in ("counts", "timings", "version") if k in summary
+                k: summary[k]
+                for k in ("counts", "timings_seconds", "semantic", "version")
+                if k in summary
             }
         except (OSError, ValueError) as exc:
             result.details["summary_error"] = str(exc)
@@ -426,6 +439,9 @@ def ratios(results: dict[str, ToolResult]) -> dict[str, float]:
         out[f"speed_wiretrace_over_{peer}"] = wt.docs_per_s / other.docs_per_s
         out[f"memory_wiretrace_over_{peer}"] = wt.peak_rss_mb / other.peak_rss_mb
         out[f"tree_memory_wiretrace_over_{peer}"] = wt.tree_peak_rss_mb / other.tree_peak_rss_mb
+    default = results.get("wiretrace-default")
+    if default is not None and default.status == "ok" and default.seconds:
+        out["default_over_no_semantic"] = default.seconds / wt.seconds
     return out
 
 
@@ -451,6 +467,10 @@ def print_report(results: dict[str, ToolResult], ratio: dict[str, float], truth:
     for kind in KINDS:
         if kinds[kind]:
             table.add_column(f"{kind}\n(n={kinds[kind]})", justify="right")
+    if "default_over_no_semantic" in ratio:
+        console.print(
+            f"wiretrace default scan ÷ --no-semantic scan: {ratio['default_over_no_semantic']:.2f}x"
+        )
     for result in results.values():
         if result.status != "ok":
             table.add_row(result.tool, "[yellow]–[/]")
@@ -572,8 +592,8 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         for tool in tools:
             print(f"running {tool} ...", flush=True)
-            if tool == "wiretrace":
-                result, pairs = run_wiretrace(corpus, workdir, docs)
+            if tool in WIRETRACE_ARGS:
+                result, pairs = run_wiretrace(corpus, workdir, docs, tool)
             else:
                 result, pairs = run_peer(tool, corpus, workdir)
             if result.status == "ok":

@@ -1,14 +1,18 @@
-"""Cost of the semantic stage: embedding throughput and how the stage grows with the corpus.
+"""Cost of the semantic stage: how the default scan grows with the corpus, the seeds' wall
+time, and the sentence models' throughput.
 
-Runs ``wiretrace.scan`` on the first N documents of the benchmark corpus for several N, with
-and without the semantic stage, in this process (the model loads once, before timing), and
-prints per size: sentences embedded, the stage's seconds (``timings_seconds["semantic"]``:
-sentence splitting, embedding, nearest neighbours), sentences/s, seconds per document, the
-candidate pairs it adds, and the matches by relation. A stage whose cost follows the number of
-documents, not of pairs, shows a flat seconds-per-document column.
+1. Stage seconds: ``wiretrace scan`` (default, the fast model) and ``wiretrace scan
+   --no-semantic`` on the first N documents of the 100,000-document benchmark corpus, each a
+   subprocess, same run; per size the wall time, the ratio, and ``timings_seconds`` of the
+   default scan. Linear growth shows as flat seconds per 1,000 documents.
+2. The seeds: the default scan of the four seed articles, wall time (the fast model prepared),
+   median of 3.
+3. Throughput (sentences/s, this process, one core for the fast model): the fast model and,
+   with ``--exact``, MiniLM on the same sentences.
 
-    python benchmarks/semantic.py                     # 200, 400, 800 documents
-    python benchmarks/semantic.py --sizes 1000,2000
+    python benchmarks/semantic.py                            # 25k, 50k, 100k
+    python benchmarks/semantic.py --sizes 2000,4000 --exact
+    python benchmarks/semantic.py --results benchmarks/results/DATE-semantic.json
 """
 
 from __future__ import annotations
@@ -17,60 +21,127 @@ import argparse
 import gzip
 import itertools
 import json
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from run import ensure_corpus
 
-from wiretrace import ScanConfig, scan
-from wiretrace.semantic import load_encoder, sentence_spans
+from wiretrace.semantic import sentence_encoder, sentence_spans
+from wiretrace.semantic.stage import spans_array
+from wiretrace.semantic.static import load_static, prepare_static_model
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SOURCE_DOCS = 2_000
+SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
+SOURCE_DOCS = 100_000
+THROUGHPUT_SENTENCES = 20_000
+EXACT_SENTENCES = 1_000
+
+
+def _scan(corpus: Path, out: Path, *options: str) -> tuple[float, dict[str, Any]]:
+    exe = Path(sys.executable).parent / "wiretrace"
+    started = time.perf_counter()
+    subprocess.run(
+        [str(exe), "scan", str(corpus), "--out", str(out), "--quiet", *options], check=True
+    )
+    wall = time.perf_counter() - started
+    summary: dict[str, Any] = json.loads((out / "summary.json").read_text("utf-8"))
+    return wall, summary
+
+
+def stage_rows(corpus: Path, sizes: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"corpus-{size}.jsonl.gz"
+            with (
+                gzip.open(corpus, "rt", encoding="utf-8") as stream,
+                gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out,
+            ):
+                out.writelines(itertools.islice(stream, size))
+            plain_wall, _ = _scan(path, Path(folder) / "plain", "--no-semantic")
+            wall, summary = _scan(path, Path(folder) / "default")
+        counts = summary["counts"]
+        row = {
+            "documents": size,
+            "no_semantic_wall_seconds": round(plain_wall, 1),
+            "default_wall_seconds": round(wall, 1),
+            "ratio": round(wall / plain_wall, 2),
+            "default_seconds_per_1000_documents": round(1000 * wall / size, 2),
+            "timings_seconds": summary["timings_seconds"],
+            "semantic": {
+                key: summary["semantic"][key]
+                for key in ("sentences", "candidate_pairs")
+                if key in summary["semantic"]
+            },
+            "matches_by_relation": {
+                name: count for name, count in counts["matches_by_relation"].items() if count
+            },
+        }
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def seeds_wall() -> float:
+    walls = []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as folder:
+            walls.append(_scan(SEEDS, Path(folder) / "out")[0])
+    return round(statistics.median(walls), 2)
+
+
+def throughput(corpus: Path, exact: bool) -> dict[str, float]:
+    """Sentences/s of the fast model as the scan uses it (whole documents, one core) and, with
+    ``exact``, of MiniLM on sentences (this process, every core)."""
+    texts: list[str] = []
+    spans: list[Any] = []
+    with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+        for line in stream:
+            texts.append(json.loads(line)["text"])
+            spans.append(spans_array(sentence_spans(texts[-1])))
+            if sum(len(found) for found in spans) >= THROUGHPUT_SENTENCES:
+                break
+    count = sum(len(found) for found in spans)
+    found: dict[str, float] = {}
+    fast = load_static(str(prepare_static_model()))
+    fast.encode_documents(texts[:20], spans[:20])  # loaded and warm
+    started = time.perf_counter()
+    fast.encode_documents(texts, spans)
+    found["fast_sentences_per_s_one_core"] = round(count / (time.perf_counter() - started))
+    if exact:
+        sentences = [
+            text[start:end] for text, rows in zip(texts, spans, strict=True) for start, end in rows
+        ]
+        chosen = sentences[:EXACT_SENTENCES]
+        encoder = sentence_encoder("exact")
+        encoder.encode(chosen[:20])
+        started = time.perf_counter()
+        encoder.encode(chosen)
+        found["exact_sentences_per_s"] = round(len(chosen) / (time.perf_counter() - started))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="200,400,800")
+    parser.add_argument("--sizes", default="25000,50000,100000")
+    parser.add_argument("--exact", action="store_true", help="also time MiniLM (slow on a CPU)")
     parser.add_argument("--results", type=Path, default=None, help="write the figures as JSON")
     args = parser.parse_args(argv)
     corpus = DATA_DIR / f"corpus-{SOURCE_DOCS}.jsonl.gz"
     ensure_corpus(corpus, SOURCE_DOCS, None, None)
-    started = time.perf_counter()
-    load_encoder()
-    print(f"model loaded in {time.perf_counter() - started:.1f} s", flush=True)
-    rows = []
-    for size in [int(value) for value in args.sizes.split(",")]:
-        with gzip.open(corpus, "rt", encoding="utf-8") as stream:
-            lines = list(itertools.islice(stream, size))
-        sentences = sum(len(sentence_spans(json.loads(line)["text"])) for line in lines)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "corpus.jsonl"
-            path.write_text("".join(lines), encoding="utf-8")
-            plain = scan([path], ScanConfig(semantic=False))
-            semantic = scan([path], ScanConfig())
-        seconds = semantic.summary["timings_seconds"]["semantic"]
-        counts = semantic.summary["counts"]
-        rows.append(
-            {
-                "documents": size,
-                "sentences": sentences,
-                "semantic_seconds": round(seconds, 2),
-                "sentences_per_s": round(sentences / seconds, 1),
-                "ms_per_document": round(1000 * seconds / size, 1),
-                "verbatim_pairs": counts["verbatim_candidate_pairs"],
-                "pairs_with_semantic": counts["candidate_pairs"],
-                "scan_seconds_without": round(sum(plain.summary["timings_seconds"].values()), 2),
-                "matches_by_relation": {
-                    name: count for name, count in counts["matches_by_relation"].items() if count
-                },
-            }
-        )
-        print(json.dumps(rows[-1]), flush=True)
+    figures: dict[str, Any] = {"throughput": throughput(corpus, args.exact)}
+    print(json.dumps(figures["throughput"]), flush=True)
+    figures["seeds_default_wall_seconds"] = seeds_wall()
+    print(f"seeds, default scan: {figures['seeds_default_wall_seconds']} s", flush=True)
+    sizes = [int(value) for value in args.sizes.split(",") if value]
+    figures["stages"] = stage_rows(corpus, sizes)
     if args.results:
-        args.results.write_text(json.dumps(rows, indent=2) + "\n")
+        args.results.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 

@@ -212,6 +212,7 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
         ("invalid_fields",),
     ],
     "relations not searched": [("not_searched",)],
+    "the semantic stage (model, thresholds, sentences embedded)": [("semantic", "model")],
     "configuration (with the derived LSH banding)": [
         ("config",),
         ("config", "lsh", "bands"),

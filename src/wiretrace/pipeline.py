@@ -645,8 +645,7 @@ def scan(
     summary = _summary(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
-    if semantic_report:
-        summary["semantic"] = semantic_report
+    summary["semantic"] = semantic_report or {"model": None}  # None: the stage did not run
     _add_invalid_fields(summary, invalid)
     return ScanResult(
         documents=rows,
