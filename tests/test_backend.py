@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.corpus import edit, random_text, truncate
-from wiretrace import ScanConfig, backend, scan
+from wiretrace import ScanConfig, backend, pipeline, scan
 
 
 def _corpus(path: Path) -> None:
@@ -49,3 +49,26 @@ def test_worker_processes_give_the_same_result(
     assert alone.documents == pooled.documents
     assert len(alone.matches) >= 50
     assert alone.summary["counts"]["skipped_by_reason"] == {"malformed_line": 1}
+
+
+def test_pairs_compared_in_workers_give_the_same_matches(
+    monkeypatch: pytest.MonkeyPatch, semantic_extra: None
+) -> None:
+    # the seeds: a copy, a rewrite and a follow-up, so that every relation is decided
+    seeds = Path(__file__).resolve().parents[1] / "examples" / "seeds"
+    started: list[int] = []
+
+    class CountingPool(ProcessPoolExecutor):
+        def __init__(self, *arguments: Any, **options: Any) -> None:
+            started.append(options["max_workers"])
+            super().__init__(*arguments, **options)
+
+    monkeypatch.setattr(backend, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(pipeline, "_COMPARE_BATCH", 1)  # one batch a pair: 2 here, 4 there
+    alone = scan(seeds, ScanConfig(workers=1))
+    assert started == []
+    pooled = scan(seeds, ScanConfig(workers=2))
+    assert started == [2]  # the pool compared pairs (too few documents to sketch there)
+    assert alone.matches == pooled.matches
+    relations = {match.relation.value for match in pooled.matches}
+    assert {"near_duplicate", "paraphrase"} <= relations

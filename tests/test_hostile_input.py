@@ -29,6 +29,8 @@ import wiretrace.cli
 from tests.test_cli import article
 from wiretrace import ConfigError, InputError, ScanConfig
 from wiretrace.cli import main
+from wiretrace.read import read_documents
+from wiretrace.records import Skipped
 
 SCRIPT = Path(sys.executable).parent / "wiretrace"
 RECORD = {"id": "a", "text": "x y z w v u"}
@@ -442,6 +444,26 @@ def test_hostile_jsonl_lines_are_skipped_and_the_scan_goes_on(tmp_path: Path) ->
     }
 
 
+def test_how_deep_a_line_may_nest_does_not_depend_on_the_caller(tmp_path: Path) -> None:
+    # The parser's own limit counts from its caller's stack depth: a line nested ~990 deep
+    # was read by one call and skipped by another, then broke the repr of its value.
+    lines = [
+        b'{"id": "fine", "text": "x", "title": ' + b"[" * 99 + b"]" * 99 + b"}\n",
+        b'{"id": "deep", "text": "x", "title": ' + b"[" * 100 + b"]" * 100 + b"}\n",
+        b'{"id": "deeper", "text": "x", "title": ' + b"[" * 990 + b"]" * 990 + b"}\n",
+    ]
+    source = jsonl(tmp_path / "in.jsonl", *lines)
+
+    def statuses_from(depth: int) -> list[str]:
+        if depth:
+            return statuses_from(depth - 1)
+        return [
+            item.reason if isinstance(item, Skipped) else "read" for item in read_documents(source)
+        ]
+
+    assert statuses_from(0) == statuses_from(400) == ["read", "malformed_line", "malformed_line"]
+
+
 # --- 9. options are checked before any work ----------------------------------------------
 
 
@@ -653,6 +675,8 @@ _MEASURED_SCAN = """
 import sys
 from pathlib import Path
 from wiretrace.cli import main
+from wiretrace.read import read_documents
+from wiretrace.records import Skipped
 try:
     main(["scan", sys.argv[1], "--out", sys.argv[2], "--no-semantic", "-q"])
 except SystemExit as exit:

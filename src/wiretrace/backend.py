@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -211,8 +211,10 @@ def ordered_map(
     chunks = iter(lambda: list(islice(iterator, chunk)), [])
     for piece in islice(chunks, pool_after_chunks if count > 1 else None):
         yield from function(piece)
-    if count <= 1:
-        return
+    following = next(chunks, None)
+    if following is None:
+        return  # all done in this process: no pool started
+    chunks = chain([following], chunks)
     pool = ProcessPoolExecutor(
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),

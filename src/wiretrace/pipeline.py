@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter, OrderedDict
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams
+from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams, ordered_map
 from wiretrace.candidates import candidate_pairs
 from wiretrace.candidates.neighbours import (
     day_numbers,
@@ -28,11 +29,9 @@ from wiretrace.candidates.neighbours import (
     unique_pairs,
     within_window,
 )
-from wiretrace.clean.boilerplate import LineCounter, blank, merge
+from wiretrace.clean.boilerplate import LineCounter, merge
 from wiretrace.clean.metadata import TextFacts
-from wiretrace.compare import Prepared, compare_pair, prepare
-from wiretrace.compare.paraphrase import decide
-from wiretrace.compare.relation import pair_scores
+from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batches, release_comparer
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
 from wiretrace.group.provenance import ProvenanceFacts, attribute
@@ -52,7 +51,7 @@ from wiretrace.semantic.static import (
     static_model_folder,
     static_model_ready,
 )
-from wiretrace.semantic.store import SemanticStore
+from wiretrace.semantic.store import COMPARED, SemanticStore
 from wiretrace.sketch.topics import TopicTerms, topic_vectors
 from wiretrace.spill import TextSpill
 
@@ -61,7 +60,7 @@ OK = "ok"
 # Relations that need the semantic stage.
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
-_PREPARED_CACHE = 512  # ~65 KB each; pairs come sorted by their first document
+_COMPARE_BATCH = 2_000  # pairs a compare worker takes at a time
 
 
 class Reporter(Protocol):
@@ -402,6 +401,24 @@ class _Sketcher:
         return sketched
 
 
+def _pair_batches(
+    pairs: NDArray[np.int64], sketched: _Sketched, rows: DocumentRows, sizes: deque[int]
+) -> Iterator[PairBatch]:
+    """The pairs (indices into ``sketched``) as batches of document numbers; each batch's
+    size is appended to ``sizes`` as it is made."""
+    numbers = np.asarray(sketched.spilled, dtype=np.int64)
+    for start in range(0, len(pairs), _COMPARE_BATCH):
+        piece = pairs[start : start + _COMPARE_BATCH]
+        ids, boilerplate = {}, {}
+        for index in np.unique(piece).tolist():
+            ids[sketched.spilled[index]] = sketched.ids[index]
+            spans = rows.boilerplate[sketched.rows[index]]
+            if spans:
+                boilerplate[sketched.spilled[index]] = spans
+        sizes.append(len(piece))
+        yield PairBatch(numbers[piece], ids, boilerplate)
+
+
 def _compare_stage(
     pairs: NDArray[np.int64],
     sketched: _Sketched,
@@ -411,42 +428,26 @@ def _compare_stage(
     reporter: Reporter,
     semantic: SemanticStore | None,
 ) -> list[Match]:
-    cache: OrderedDict[int, Prepared] = OrderedDict()
-    thresholds = config.semantic_thresholds()
-    boilerplate = [rows.boilerplate[row] for row in sketched.rows]
-
-    def prepared(number: int) -> Prepared:
-        found = cache.get(number)
-        if found is None:
-            text = blank(spill.get(sketched.spilled[number]), boilerplate[number])
-            found = prepare(text, config.shingle_size)
-            cache[number] = found
-            if len(cache) > _PREPARED_CACHE:
-                cache.popitem(last=False)
-        else:
-            cache.move_to_end(number)
-        return found
-
+    """Every candidate pair compared, on every core once there are more than a few batches
+    (each worker reads the documents it needs from the spill files)."""
+    sources = CompareSources(str(spill.seal()), config)
+    if semantic is not None:
+        compared = semantic.folder / COMPARED
+        sources = replace(sources, sentences=str(semantic.folder), compared=str(compared))
+    sizes: deque[int] = deque()
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:
-        for first, second in pairs.tolist():
-            if sketched.ids[first] > sketched.ids[second]:
-                first, second = second, first
-            a_id, b_id = sketched.ids[first], sketched.ids[second]
-            a, b = prepared(first), prepared(second)
-            match = compare_pair(a_id, a, b_id, b, config)
-            if semantic is not None:
-                scores = (
-                    (match.jaccard, match.containment_a, match.containment_b)
-                    if match is not None
-                    else pair_scores(a, b)
-                )
-                in_a = semantic.document(sketched.spilled[first], spill.get)
-                in_b = semantic.document(sketched.spilled[second], spill.get)
-                match = decide(match, scores, a_id, in_a, b_id, in_b, config, thresholds)
-            if match is not None:
-                matches.append(match)
-            advance(1)
+        try:
+            for found in ordered_map(
+                partial(compare_batches, sources),
+                _pair_batches(pairs, sketched, rows, sizes),
+                config.workers,
+                chunk=1,
+            ):
+                matches.extend(found)
+                advance(sizes.popleft())
+        finally:
+            release_comparer()
     matches.sort(key=lambda match: (match.a, match.b))
     return matches
 

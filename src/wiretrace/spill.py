@@ -49,6 +49,24 @@ def _no_room(parent: Path, error: OSError) -> InputError:
     )
 
 
+class SpillReader:
+    """The texts of a finished spill file, by their append order; any process may open one
+    (the compare workers do)."""
+
+    def __init__(self, path: Path) -> None:
+        reader = pa.ipc.open_file(pa.memory_map(str(path), "r"))
+        # zero-copy views of the memory map: keeping them all costs no memory
+        self._columns = [
+            reader.get_batch(number).column(0) for number in range(reader.num_record_batches)
+        ]
+        self._ends = np.cumsum([len(column) for column in self._columns])
+
+    def get(self, index: int) -> str:
+        batch = int(np.searchsorted(self._ends, index, side="right"))
+        first = int(self._ends[batch - 1]) if batch else 0
+        return str(self._columns[batch][index - first].as_py())
+
+
 class TextSpill:
     """Append-only store of texts addressed by their append order."""
 
@@ -65,8 +83,7 @@ class TextSpill:
             raise _no_room(parent, error) from error
         self._writer: pa.ipc.RecordBatchFileWriter | None = pa.ipc.new_file(self._sink, _SCHEMA)
         self._batch_ends: list[int] = []
-        self._reader: pa.ipc.RecordBatchFileReader | None = None
-        self._columns: list[Any] = []
+        self._reader: SpillReader | None = None
 
     def __len__(self) -> int:
         return self._batch_ends[-1] if self._batch_ends else 0
@@ -88,26 +105,19 @@ class TextSpill:
             raise _no_room(self._path.parent.parent, error) from error
         self._batch_ends.append(len(self) + len(texts))
 
-    def _open(self) -> pa.ipc.RecordBatchFileReader:
-        if self._reader is None:
-            if self._writer is not None:
-                self._writer.close()
-                self._sink.close()
-                self._writer = None
-            self._reader = pa.ipc.open_file(pa.memory_map(str(self._path), "r"))
-        return self._reader
+    def seal(self) -> Path:
+        """Close the store for appending; its file, for a :class:`SpillReader` anywhere."""
+        if self._writer is not None:
+            self._writer.close()
+            self._sink.close()
+            self._writer = None
+        return self._path
 
     def get(self, index: int) -> str:
-        """The text appended ``index``-th (0-based); reading closes the store for appending."""
-        if not self._columns:
-            reader = self._open()
-            # zero-copy views of the memory map: keeping them all costs no memory
-            self._columns = [
-                reader.get_batch(number).column(0) for number in range(len(self._batch_ends))
-            ]
-        batch = int(np.searchsorted(self._batch_ends, index, side="right"))
-        first = self._batch_ends[batch - 1] if batch else 0
-        return str(self._columns[batch][index - first].as_py())
+        """The text appended ``index``-th (0-based); reading seals the store."""
+        if self._reader is None:
+            self._reader = SpillReader(self.seal())
+        return self._reader.get(index)
 
     def close(self) -> None:
         if self._writer is not None:
@@ -115,7 +125,6 @@ class TextSpill:
             self._sink.close()
             self._writer = None
         self._reader = None
-        self._columns = []
         self._folder.cleanup()
 
     def __enter__(self) -> TextSpill:
@@ -130,19 +139,54 @@ class TextSpill:
         self.close()
 
 
+_SPANS, _VECTORS = "sentence-spans.bin", "sentence-vectors.bin"
+_INDEX = "sentence-index.npy"
+
+
+class SentenceReader:
+    """Per document (by its number): its sentence spans and their vectors, read from a
+    sealed :class:`SentenceSpill`'s folder; any process may open one."""
+
+    def __init__(self, folder: Path) -> None:
+        index = np.load(folder / _INDEX)
+        self._index: NDArray[np.int64] = index[:, :4]  # spans at, count; vectors at, count
+        self.dimensions = int(index[0, 4]) if len(index) else 0
+        self._spans = os.open(folder / _SPANS, os.O_RDONLY)
+        self._vectors = os.open(folder / _VECTORS, os.O_RDONLY)
+
+    def spans(self, number: int) -> NDArray[np.int32]:
+        offset, count = self._index[number, :2].tolist()
+        if count <= 0:
+            return np.zeros((0, 2), dtype=np.int32)
+        data = os.pread(self._spans, count * 8, offset)
+        return np.frombuffer(data, dtype=np.int32).reshape(-1, 2)
+
+    def vectors(self, number: int) -> NDArray[np.float32]:
+        offset, count = self._index[number, 2:].tolist()
+        if count <= 0:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        data = os.pread(self._vectors, count * self.dimensions * 2, offset)
+        return np.frombuffer(data, dtype=np.float16).reshape(count, -1).astype(np.float32)
+
+    def close(self) -> None:
+        os.close(self._spans)
+        os.close(self._vectors)
+
+
 class SentenceSpill:
     """Per document (by its number): its sentence spans and their vectors, on disk.
 
     Sentence vectors take ~15 KB a document (25 sentences of 256 half floats): 1.5 GB for a
-    corpus of 100,000, which stays on disk; memory holds 16 bytes per document. A document
+    corpus of 100,000, which stays on disk; memory holds 32 bytes per document. A document
     put again (sketched a second time) is appended anew; its old bytes are left unread.
+    :meth:`seal` writes the index that :class:`SentenceReader` opens.
     """
 
     def __init__(self, folder: Path) -> None:
-        # unbuffered: reads go straight to the file (os.pread), past any Python buffer
+        self.folder = folder
+        # unbuffered: what is written is in the file for readers in any process
         self._files = {
-            name: (folder / f"sentence-{name}.bin").open("w+b", buffering=0)
-            for name in ("spans", "vectors")
+            name: (folder / name).open("w+b", buffering=0) for name in (_SPANS, _VECTORS)
         }
         self._ends = dict.fromkeys(self._files, 0)
         self._at: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in self._files}
@@ -154,30 +198,32 @@ class SentenceSpill:
         try:
             stream.write(np.ascontiguousarray(data).tobytes())
         except OSError as error:
-            raise _no_room(Path(stream.name).parent.parent, error) from error
+            raise _no_room(self.folder.parent, error) from error
         self._at[name][number] = (self._ends[name], len(data))
         self._ends[name] += data.nbytes
 
     def put_spans(self, number: int, spans: NDArray[np.int32]) -> None:
-        self._put("spans", number, spans.astype(np.int32, copy=False))
+        self._put(_SPANS, number, spans.astype(np.int32, copy=False))
 
     def put_vectors(self, number: int, vectors: NDArray[np.floating]) -> None:
         if len(vectors):
             self.dimensions = vectors.shape[1]
-        self._put("vectors", number, vectors.astype(np.float16, copy=False))
+        self._put(_VECTORS, number, vectors.astype(np.float16, copy=False))
 
     def spans(self, number: int) -> NDArray[np.int32]:
-        offset, count = self._at["spans"][number]
-        data = os.pread(self._files["spans"].fileno(), count * 8, offset)
+        offset, count = self._at[_SPANS][number]
+        data = os.pread(self._files[_SPANS].fileno(), count * 8, offset)
         return np.frombuffer(data, dtype=np.int32).reshape(-1, 2)
 
-    def vectors(self, number: int) -> NDArray[np.float32]:
-        found = self._at["vectors"].get(number)
-        if found is None or not found[1]:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        offset, count = found
-        data = os.pread(self._files["vectors"].fileno(), count * self.dimensions * 2, offset)
-        return np.frombuffer(data, dtype=np.float16).reshape(count, -1).astype(np.float32)
+    def seal(self) -> None:
+        """Write the index of what was put, for :class:`SentenceReader`."""
+        size = 1 + max((max(at, default=-1) for at in self._at.values()), default=-1)
+        index = np.full((size, 5), -1, dtype=np.int64)
+        index[:, 4] = self.dimensions
+        for column, name in ((0, _SPANS), (2, _VECTORS)):
+            for number, (offset, count) in self._at[name].items():
+                index[number, column : column + 2] = (offset, count)
+        np.save(self.folder / _INDEX, index)
 
     def close(self) -> None:
         for stream in self._files.values():

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyarrow as pa
@@ -89,6 +90,41 @@ def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
     yield Document(id=file.id, text=text, source=location)
 
 
+_DEEP_LINE = 64  # opening brackets past which a line's nesting is checked
+_MAX_NESTING = 100  # arrays and objects inside each other; no news record comes near
+_deep_parser: ThreadPoolExecutor | None = None
+
+
+def _nesting(value: Any) -> int:
+    """How deep arrays and objects lie inside each other in ``value`` (found without
+    recursion), counted up to one past ``_MAX_NESTING``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= _MAX_NESTING:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _loads(line: str) -> Any:
+    """``json.loads``, refusing (RecursionError) a value nested more than ``_MAX_NESTING``
+    deep wherever it is called from. The parser alone stops at the interpreter's recursion
+    limit counted from its caller's depth (a line read from one call site was skipped from
+    another), and a value nested hundreds deep breaks whatever walks it later. A line that
+    could be that deep is parsed in a thread of its own, where the depth starts at zero."""
+    global _deep_parser
+    if line.count("[") + line.count("{") <= _DEEP_LINE:
+        return json.loads(line)
+    if _deep_parser is None:
+        _deep_parser = ThreadPoolExecutor(1, thread_name_prefix="wiretrace-json")
+    value = _deep_parser.submit(json.loads, line).result()
+    if _nesting(value) > _MAX_NESTING:
+        raise RecursionError(f"nested more than {_MAX_NESTING} deep")
+    return value
+
+
 def _json_record(raw: bytes, location: str) -> dict[str, Any] | Skipped:
     try:
         # strict UTF-8 first: json.loads(bytes) would let surrogate bytes through as text
@@ -97,9 +133,9 @@ def _json_record(raw: bytes, location: str) -> dict[str, Any] | Skipped:
         detail = f"bytes at column {error.start + 1} are not UTF-8 ({error.reason})"
         return Skipped(location, UNDECODABLE, detail)
     try:
-        record = json.loads(line)
+        record = _loads(line)
     except RecursionError:
-        return Skipped(location, MALFORMED_LINE, "JSON nested too deeply to read")
+        return Skipped(location, MALFORMED_LINE, f"JSON nested more than {_MAX_NESTING} deep")
     except ValueError as error:  # invalid JSON, or an integer too long to convert
         message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         return Skipped(location, MALFORMED_LINE, f"invalid JSON: {message}")

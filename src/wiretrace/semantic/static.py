@@ -21,6 +21,7 @@ once per process (:class:`StaticEncoder`).
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from wiretrace.errors import MissingExtraError
@@ -124,26 +126,30 @@ class StaticEncoder:
         self._word_vectors = np.zeros((1024, self.dimensions), dtype=np.float32)
 
     def _word_ids(self, words: list[str]) -> list[int]:
+        """Rows of ``_word_vectors`` for ``words``. A word is kept as written: the tokenizer
+        lowercases, and looking a word up as it stands costs less than lowering it."""
         index = self._word_index
+        ids = list(map(index.get, words))
+        if None not in ids:
+            return ids  # type: ignore[return-value]
         missing = [word for word in dict.fromkeys(words) if word not in index]
-        if missing:
-            if len(index) + len(missing) > _MOST_WORDS:  # a corpus of endless new words
-                index.clear()
-                missing = list(dict.fromkeys(words))
-            encodings = self._tokenizer.encode_batch_fast(missing, add_special_tokens=False)
-            first = len(index)
-            needed = first + len(missing)
-            if needed > len(self._word_vectors):
-                size = max(needed, 2 * len(self._word_vectors))
-                grown = np.zeros((size, self.dimensions), dtype=np.float32)
-                grown[:first] = self._word_vectors[:first]
-                self._word_vectors = grown
-            for offset, (word, encoding) in enumerate(zip(missing, encodings, strict=True)):
-                ids = np.asarray(encoding.ids, dtype=np.int64)
-                if self._unknown is not None:
-                    ids = ids[ids != self._unknown]
-                self._word_vectors[first + offset] = self._embedding[ids].sum(axis=0)
-                index[word] = first + offset
+        if len(index) + len(missing) > _MOST_WORDS:  # a corpus of endless new words
+            index.clear()
+            missing = list(dict.fromkeys(words))
+        encodings = self._tokenizer.encode_batch_fast(missing, add_special_tokens=False)
+        first = len(index)
+        needed = first + len(missing)
+        if needed > len(self._word_vectors):
+            size = max(needed, 2 * len(self._word_vectors))
+            grown = np.zeros((size, self.dimensions), dtype=np.float32)
+            grown[:first] = self._word_vectors[:first]
+            self._word_vectors = grown
+        for offset, (word, encoding) in enumerate(zip(missing, encodings, strict=True)):
+            ids_of = np.asarray(encoding.ids, dtype=np.int64)
+            if self._unknown is not None:
+                ids_of = ids_of[ids_of != self._unknown]
+            self._word_vectors[first + offset] = self._embedding[ids_of].sum(axis=0)
+            index[word] = first + offset
         return [index[word] for word in words]
 
     def encode(self, sentences: list[str]) -> NDArray[np.float32]:
@@ -157,26 +163,37 @@ class StaticEncoder:
     def encode_documents(
         self, texts: Sequence[str], sentences: Sequence[NDArray[np.int32]]
     ) -> list[NDArray[np.float32]]:
-        """For each text, one vector per sentence span (``[start, end)`` rows): each word goes
-        to the sentence that holds it."""
+        """For each text, one vector per sentence span (``[start, end)`` rows)."""
         found = []
         for text, spans in zip(texts, sentences, strict=True):
             vectors = np.zeros((len(spans), self.dimensions), dtype=np.float32)
             if len(spans):
-                matches = list(_WORD.finditer(text))
-                ids = np.asarray(self._word_ids([match.group().lower() for match in matches]))
-                starts = np.fromiter(
-                    (match.start() for match in matches), dtype=np.int64, count=len(matches)
-                )
-                owner = np.searchsorted(spans[:, 0], starts, side="right") - 1
-                inside = (owner >= 0) & (starts < spans[np.maximum(owner, 0), 1])
-                owners = owner[inside]
-                if owners.size:  # words come in text order: each sentence's are one run
-                    firsts = np.flatnonzero(np.diff(owners, prepend=-1))
-                    words = self._word_vectors[ids[inside]]
-                    vectors[owners[firsts]] = np.add.reduceat(words, firsts, axis=0)
+                # the words of each sentence, found in place (no slice, no match objects)
+                per_sentence = [_WORD.findall(text, start, end) for start, end in spans.tolist()]
+                counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=len(spans))
+                words = list(itertools.chain.from_iterable(per_sentence))
+                if words:
+                    ids = np.asarray(self._word_ids(words), dtype=np.int64)
+                    vectors = sentence_sums(self._word_vectors, ids, counts)
             found.append(_normalised(vectors))
         return found
+
+
+@njit(cache=True, nogil=True)
+def sentence_sums(
+    word_vectors: NDArray[np.float32], ids: NDArray[np.int64], counts: NDArray[np.int64]
+) -> NDArray[np.float32]:
+    """Per sentence, the sum of its words' rows (``counts[s]`` consecutive ``ids`` each),
+    without gathering a row per word first."""
+    sums = np.zeros((counts.size, word_vectors.shape[1]), dtype=np.float32)
+    at = 0
+    for sentence in range(counts.size):
+        for _ in range(counts[sentence]):
+            row = ids[at]
+            for dimension in range(word_vectors.shape[1]):
+                sums[sentence, dimension] += word_vectors[row, dimension]
+            at += 1
+    return sums
 
 
 def _whole(tokenizer: Any) -> Any:

@@ -2,24 +2,24 @@
 number in the scan (its place in the text spill).
 
 Sentence spans and vectors stay on disk (:class:`wiretrace.spill.SentenceSpill`); memory holds
-each document's vector and its lead's (2 KB a document with the fast model). The compare stage
-asks for a document's :class:`SemanticDocument` as it needs it; a few hundred are kept.
+each document's vector and its lead's (2 KB a document with the fast model). Once the
+documents are prepared for comparison, the folder holds all that the compare stage reads
+(:class:`wiretrace.compare.pairs.PairComparer`, in any process): the sentence spill and
+the documents' vectors as compared (``COMPARED``).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.compare.paraphrase import SemanticDocument, semantic_document
 from wiretrace.semantic.stage import ExactEmbedder, SentenceBatch, summarise
 from wiretrace.spill import SentenceSpill
 
-_KEPT = 512  # SemanticDocuments kept for the compare stage (pairs come sorted by first)
+COMPARED = "compared.npy"  # row n: document n's vector as documents are compared
 # How many documents the background mean counts as: a corpus of 4 articles on one story is
 # compared against general news, one of 100,000 against itself.
 _BACKGROUND_WEIGHT = 50
@@ -30,12 +30,11 @@ class SemanticStore:
     document vector of general news text under that model (``static.background_mean``)."""
 
     def __init__(self, folder: Path, background: NDArray[np.float32] | None = None) -> None:
+        self.folder = folder
         self._spill = SentenceSpill(folder)
         self._background = background
         self._documents: dict[int, NDArray[np.float32]] = {}
         self._leads: dict[int, NDArray[np.float32]] = {}
-        self._compared: dict[int, NDArray[np.float32]] = {}  # as documents are compared
-        self._kept: OrderedDict[int, SemanticDocument] = OrderedDict()
         self._counts: dict[int, int] = {}  # sentences per document
 
     def put_batch(self, numbers: Sequence[int], batch: SentenceBatch) -> None:
@@ -70,8 +69,9 @@ class SemanticStore:
 
     def prepare(self, numbers: Sequence[int]) -> NDArray[np.float32]:
         """The vectors of the documents ``numbers`` as they are compared (one row each, in
-        order). With a background, without what documents share: the mean of the corpus,
-        drawn towards the background's by ``_BACKGROUND_WEIGHT`` documents' worth."""
+        order; also written to the folder, with the sentence spill's index). With a
+        background, without what documents share: the mean of the corpus, drawn towards the
+        background's by ``_BACKGROUND_WEIGHT`` documents' worth."""
         vectors = np.stack([self._documents[number] for number in numbers])
         present = np.linalg.norm(vectors, axis=1) > 0  # a document without sentences stays 0
         if self._background is not None and present.any():
@@ -82,7 +82,10 @@ class SemanticStore:
             vectors[present] -= mean
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             vectors = (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-        self._compared = dict(zip(numbers, vectors, strict=True))
+        compared = np.zeros((max(numbers) + 1, vectors.shape[1]), dtype=np.float32)
+        compared[list(numbers)] = vectors
+        np.save(self.folder / COMPARED, compared)
+        self._spill.seal()
         return vectors
 
     def sentences(self, numbers: Sequence[int]) -> int:
@@ -90,23 +93,6 @@ class SemanticStore:
 
     def leads(self, numbers: Sequence[int]) -> NDArray[np.float32]:
         return np.stack([self._leads[number] for number in numbers])
-
-    def document(self, number: int, text: Callable[[int], str]) -> SemanticDocument:
-        """A document's sentences, their vectors and its vector, for the compare stage."""
-        found = self._kept.get(number)
-        if found is None:
-            found = semantic_document(
-                text(number),
-                self._spill.spans(number),
-                self._spill.vectors(number),
-                self._compared[number],
-            )
-            self._kept[number] = found
-            if len(self._kept) > _KEPT:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(number)
-        return found
 
     def close(self) -> None:
         self._spill.close()

@@ -1,0 +1,150 @@
+"""Candidate pairs -> matches, a batch at a time, in this process or in a worker.
+
+A batch carries only the pairs (document numbers: places in the text spill), the documents'
+ids and boilerplate spans; whoever compares it reads the texts, sentences and vectors itself
+from the scan's spill files (:class:`CompareSources`, by path). So batches can go to worker
+processes at the cost of a few bytes a pair, and the comparison runs on every core: it was
+the scan's longest stage with the semantic stage on (a pair is compared verbatim, then
+sentence by sentence). Each comparer keeps the documents it prepared last, since pairs come
+sorted by their first document.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.clean.boilerplate import blank
+from wiretrace.compare.align import Prepared, prepare
+from wiretrace.compare.paraphrase import SemanticDocument, decide, semantic_document
+from wiretrace.compare.relation import compare_pair, pair_scores
+from wiretrace.config import ScanConfig
+from wiretrace.records import Match, Span
+from wiretrace.spill import SentenceReader, SpillReader
+
+_KEPT = 512  # documents kept prepared, of each kind (a prepared text is ~65 KB)
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+@dataclass(frozen=True, slots=True)
+class CompareSources:
+    """Where the documents of a scan are, for whoever compares its pairs."""
+
+    texts: str  # the text spill's file
+    config: ScanConfig
+    sentences: str | None = None  # the sentence spill's folder (None: verbatim only)
+    compared: str | None = None  # the documents' vectors as compared, one row per number
+
+
+@dataclass(frozen=True, slots=True)
+class PairBatch:
+    """Pairs of document numbers, and the ids and boilerplate of the documents they name."""
+
+    pairs: NDArray[np.int64]  # (n, 2)
+    ids: dict[int, str]
+    boilerplate: dict[int, tuple[Span, ...]]
+
+
+class _Kept(Generic[Key, Value]):
+    """The last ``size`` values made, by key."""
+
+    def __init__(self, make: Callable[[Key], Value], size: int = _KEPT) -> None:
+        self._make = make
+        self._size = size
+        self._values: OrderedDict[Key, Value] = OrderedDict()
+
+    def __call__(self, key: Key) -> Value:
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = self._make(key)
+            if len(self._values) > self._size:
+                self._values.popitem(last=False)
+        else:
+            self._values.move_to_end(key)
+        return found
+
+
+class PairComparer:
+    """Compares the pairs of batches of one scan."""
+
+    def __init__(self, sources: CompareSources) -> None:
+        self.sources = sources
+        self._config = sources.config
+        self._thresholds = sources.config.semantic_thresholds()
+        self._texts = SpillReader(Path(sources.texts))
+        self._sentences: SentenceReader | None = None
+        self._compared: NDArray[np.float32] | None = None
+        if sources.sentences is not None and sources.compared is not None:
+            self._sentences = SentenceReader(Path(sources.sentences))
+            self._compared = np.load(sources.compared, mmap_mode="r")
+        self._boilerplate: dict[int, tuple[Span, ...]] = {}
+        self._prepared = _Kept(self._prepare)
+        self._semantic = _Kept(self._semantic_document)
+
+    def _prepare(self, number: int) -> Prepared:
+        text = blank(self._texts.get(number), self._boilerplate.get(number, ()))
+        return prepare(text, self._config.shingle_size)
+
+    def _semantic_document(self, number: int) -> SemanticDocument:
+        assert self._sentences is not None and self._compared is not None
+        return semantic_document(
+            self._texts.get(number),
+            self._sentences.spans(number),
+            self._sentences.vectors(number),
+            np.asarray(self._compared[number], dtype=np.float32),
+        )
+
+    def compare(self, batch: PairBatch) -> list[Match]:
+        self._boilerplate = batch.boilerplate
+        matches = []
+        for first, second in batch.pairs.tolist():
+            a_id, b_id = batch.ids[first], batch.ids[second]
+            if a_id > b_id:
+                first, second, a_id, b_id = second, first, b_id, a_id
+            a, b = self._prepared(first), self._prepared(second)
+            match = compare_pair(a_id, a, b_id, b, self._config)
+            if self._sentences is not None:
+                scores = (
+                    (match.jaccard, match.containment_a, match.containment_b)
+                    if match is not None
+                    else pair_scores(a, b)
+                )
+                in_a, in_b = self._semantic(first), self._semantic(second)
+                config, thresholds = self._config, self._thresholds
+                match = decide(match, scores, a_id, in_a, b_id, in_b, config, thresholds)
+            if match is not None:
+                matches.append(match)
+        return matches
+
+    def close(self) -> None:
+        if self._sentences is not None:
+            self._sentences.close()
+
+
+_comparer: PairComparer | None = None  # a worker's, kept from one batch to the next
+
+
+def compare_batches(sources: CompareSources, batches: list[PairBatch]) -> list[list[Match]]:
+    """The matches of each batch, by this process's comparer for ``sources``."""
+    global _comparer
+    if _comparer is None or _comparer.sources != sources:
+        if _comparer is not None:
+            _comparer.close()
+        _comparer = PairComparer(sources)
+    return [_comparer.compare(batch) for batch in batches]
+
+
+def release_comparer() -> None:
+    """Close this process's comparer (its files) once a scan's pairs are compared."""
+    global _comparer
+    if _comparer is not None:
+        _comparer.close()
+        _comparer = None
