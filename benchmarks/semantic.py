@@ -110,9 +110,11 @@ def throughput(corpus: Path, exact: bool) -> dict[str, float]:
     found: dict[str, float] = {}
     fast = load_static(str(prepare_static_model()))
     fast.encode_documents(texts[:20], spans[:20])  # loaded and warm
-    started = time.perf_counter()
-    fast.encode_documents(texts, spans)
-    found["fast_sentences_per_s_one_core"] = round(count / (time.perf_counter() - started))
+    for key in ("fast_sentences_per_s_one_core", "fast_sentences_per_s_one_core_words_known"):
+        # first with most words new to the model's word cache, then as in a long scan
+        started = time.perf_counter()
+        fast.encode_documents(texts, spans)
+        found[key] = round(count / (time.perf_counter() - started))
     if exact:
         sentences = [
             text[start:end] for text, rows in zip(texts, spans, strict=True) for start, end in rows
