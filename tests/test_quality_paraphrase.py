@@ -6,7 +6,8 @@ Figures measured with ``python benchmarks/paraphrase_quality.py [--model exact]`
 The fast sentence model (the default, static, distilled from MiniLM):
 
 - MSRP, "cosine >= 0.75" (its best accuracy): accuracy 0.7269, F1 0.8173;
-- Clough-Stevenson: light, heavy and cut as with MiniLM; non -> none 15, same_story 10
+- Clough-Stevenson: light, heavy and cut as with MiniLM; non -> none 17, same_story 8
+  (15 and 10 before the leads' vectors were centred for the stories)
   (independent answers on one topic are less often called one story: a same-story pair must
   also fall in one story).
 
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.usefixtures("semantic_extra")
 MSRP_FLOORS = {"fast": (0.722, 0.812), "exact": (0.724, 0.807)}
 # As measured and as the README states them.
 LIGHT_ROW = {"paraphrase": 6, "contained": 2, "near_duplicate": 1, "partial": 1}
-NON_ROWS = {"fast": {"same_story": 10, "none": 15}, "exact": {"same_story": 21, "none": 4}}
+NON_ROWS = {"fast": {"same_story": 8, "none": 17}, "exact": {"same_story": 21, "none": 4}}
 MODELS = ["fast", pytest.param("exact", marks=pytest.mark.slow)]
 COPY_OR_REWRITE = {"exact", "near_duplicate", "contained", "partial", "paraphrase"}
 

@@ -72,16 +72,7 @@ class SemanticStore:
         order; also written to the folder, with the sentence spill's index). With a
         background, without what documents share: the mean of the corpus, drawn towards the
         background's by ``_BACKGROUND_WEIGHT`` documents' worth."""
-        vectors = np.stack([self._documents[number] for number in numbers])
-        present = np.linalg.norm(vectors, axis=1) > 0  # a document without sentences stays 0
-        if self._background is not None and present.any():
-            count = int(present.sum())
-            mean = (vectors[present].sum(axis=0) + _BACKGROUND_WEIGHT * self._background) / (
-                count + _BACKGROUND_WEIGHT
-            )
-            vectors[present] -= mean
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            vectors = (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        vectors = self._centred(np.stack([self._documents[number] for number in numbers]))
         compared = np.zeros((max(numbers) + 1, vectors.shape[1]), dtype=np.float32)
         compared[list(numbers)] = vectors
         np.save(self.folder / COMPARED, compared)
@@ -92,7 +83,23 @@ class SemanticStore:
         return sum(self._counts[number] for number in numbers)
 
     def leads(self, numbers: Sequence[int]) -> NDArray[np.float32]:
-        return np.stack([self._leads[number] for number in numbers])
+        """The leads' vectors, centred like the documents' (what every lead of the corpus
+        shares says nothing of which story one tells)."""
+        return self._centred(np.stack([self._leads[number] for number in numbers]))
+
+    def _centred(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+        """With a background, ``vectors`` without their mean, drawn towards the background's
+        by ``_BACKGROUND_WEIGHT`` documents' worth, normalised again."""
+        present = np.linalg.norm(vectors, axis=1) > 0  # a document without sentences stays 0
+        if self._background is None or not present.any():
+            return vectors
+        count = int(present.sum())
+        mean = (vectors[present].sum(axis=0) + _BACKGROUND_WEIGHT * self._background) / (
+            count + _BACKGROUND_WEIGHT
+        )
+        vectors[present] -= mean
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
     def close(self) -> None:
         self._spill.close()

@@ -1,0 +1,83 @@
+"""Quality gate for stories as events in single-subject feeds (issue 12, in progress), on the
+labelled data in ../shared/data.
+
+Figures measured with ``python benchmarks/stories_quality.py`` (2026-11-25, CPU, defaults:
+the fast sentence model, leads centred like documents):
+
+- ECB+ dev one topic at a time (20 scans, two events of one kind each): mean B-cubed P
+  0.956, R 0.968, F1 0.955; TF-IDF average link with its one cut tuned for the best mean
+  (0.88): F1 0.893.
+- GVA incidents, 2,488 articles at once: B-cubed P 0.944, R 0.882, F1 0.912 (0.881 with raw
+  lead cosines; 0.920 without the semantic stage); TF-IDF average link at its best cut
+  (0.78): F1 0.884. Issue 12's target is 0.94: not reached yet.
+- SemEval-2022 English pairs (36 rated the same event, 101 different events): "one story"
+  precision 0.633, recall 0.861, F1 0.729 (0.681 with raw lead cosines); TF-IDF cosine at its
+  best threshold (0.19): F1 0.853. Issue 12's target is 0.88: not reached yet.
+
+These floors guard what is reached (0.005 under it), not the targets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wiretrace import ScanConfig
+
+TOPICS_F1 = 0.950
+TOPICS_MARGIN_OVER_BASELINE = 0.05  # measured 0.062
+GVA_F1 = 0.907
+GVA_BASELINE_CUT = 0.78
+GVA_BASELINE_F1 = 0.884
+SEMEVAL_F1 = 0.724
+
+pytestmark = pytest.mark.usefixtures("semantic_extra")
+
+
+def _ecbplus(shared_data: Path) -> Path:
+    return shared_data / "ecbplus-dev" / "ECB+"
+
+
+def test_single_topic_scans_tell_two_events_of_one_kind_apart(
+    shared_data: Path, benchmarks_on_path: Path
+) -> None:
+    from stories_quality import ecbplus_topics, tfidf_average_link, topic_scores
+
+    scores = topic_scores(_ecbplus(shared_data), ScanConfig())
+    assert len(scores) == 20  # the dev folder holds 20 topics (15 and 17 are not in it)
+    f1 = sum(score[2] for score in scores) / len(scores)
+    assert f1 >= TOPICS_F1
+    baseline = tfidf_average_link(ecbplus_topics(_ecbplus(shared_data)))
+    assert baseline is not None, "the baseline needs scikit-learn: pip install -e '.[dev]'"
+    baseline_f1 = sum(score[2] for score in baseline[1]) / len(baseline[1])
+    assert f1 >= baseline_f1 + TOPICS_MARGIN_OVER_BASELINE
+
+
+def test_gva_incidents_as_stories(shared_data: Path, benchmarks_on_path: Path) -> None:
+    from stories_quality import average_link, bcubed, gva_articles, story_of, tfidf_distances
+
+    articles = gva_articles(shared_data)
+    assert len(articles) == 2488
+    gold = [article.gold for article in articles]
+    found = story_of(articles, ScanConfig())
+    _, _, f1 = bcubed([found[article.id] for article in articles], gold)
+    assert f1 >= GVA_F1
+    pytest.importorskip("sklearn")
+    # the baseline at its tuned cut (the grid is in the benchmark): wiretrace stays above it
+    distances = tfidf_distances([article.text for article in articles])
+    _, _, baseline_f1 = bcubed(average_link(distances, GVA_BASELINE_CUT), gold)
+    assert baseline_f1 == pytest.approx(GVA_BASELINE_F1, abs=0.005)
+    assert f1 > baseline_f1
+
+
+def test_semeval_same_event_pairs_share_a_story(
+    shared_data: Path, benchmarks_on_path: Path
+) -> None:
+    from stories_quality import semeval_english, semeval_scores
+
+    _, pairs = semeval_english(shared_data)
+    assert sum(same for _, _, same in pairs) == 36
+    assert len(pairs) == 137
+    _, _, f1 = semeval_scores(shared_data, ScanConfig())
+    assert f1 >= SEMEVAL_F1
