@@ -26,19 +26,23 @@ def _corpus(path: Path) -> None:
         stream.write("not json\n")
 
 
-def test_worker_processes_give_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    corpus = tmp_path / "corpus.jsonl"
-    _corpus(corpus)
-    started: list[int] = []
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker count of each process pool the backend starts."""
+    found: list[int] = []
 
     class CountingPool(ProcessPoolExecutor):
         def __init__(self, *arguments: Any, **options: Any) -> None:
-            started.append(options["max_workers"])
+            found.append(options["max_workers"])
             super().__init__(*arguments, **options)
 
     monkeypatch.setattr(backend, "ProcessPoolExecutor", CountingPool)
+    return found
+
+
+def test_worker_processes_give_the_same_result(tmp_path: Path, started: list[int]) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    _corpus(corpus)
     alone = scan([corpus], ScanConfig(workers=1, batch_size=16, semantic=False))
     assert started == []
     # more than 2 batches: the pool runs
@@ -52,18 +56,10 @@ def test_worker_processes_give_the_same_result(
 
 
 def test_pairs_compared_in_workers_give_the_same_matches(
-    monkeypatch: pytest.MonkeyPatch, semantic_extra: None
+    monkeypatch: pytest.MonkeyPatch, started: list[int], semantic_extra: None
 ) -> None:
     # the seeds: a copy, a rewrite and a follow-up, so that every relation is decided
     seeds = Path(__file__).resolve().parents[1] / "examples" / "seeds"
-    started: list[int] = []
-
-    class CountingPool(ProcessPoolExecutor):
-        def __init__(self, *arguments: Any, **options: Any) -> None:
-            started.append(options["max_workers"])
-            super().__init__(*arguments, **options)
-
-    monkeypatch.setattr(backend, "ProcessPoolExecutor", CountingPool)
     monkeypatch.setattr(pipeline, "_COMPARE_BATCH", 1)  # one batch a pair: 2 here, 4 there
     alone = scan(seeds, ScanConfig(workers=1))
     assert started == []
