@@ -163,7 +163,10 @@ FIELD_KINDS: dict[str, dict[str, str]] = {
         "story": "int",
         "members": "list[str]",
         "first_published": "str?",
+        "last_published": "str?",
         "title": "str?",
+        "entities": "list[str]",
+        "terms": "list[str]",
         "provenance": "list[{}]",
     },
 }
@@ -519,9 +522,12 @@ def test_stories_and_documents_agree(scans: dict[str, Scan], output_format: str)
             if documents[member]["published"] is not None
         ]
         if story["first_published"] is None:
-            assert not dates
+            assert not dates and story["last_published"] is None
         else:
             assert dt.datetime.fromisoformat(story["first_published"]) == min(dates)
+            assert dt.datetime.fromisoformat(story["last_published"]) == max(dates)
+        if len(story["members"]) == 1:  # nothing holds a story of one together
+            assert story["entities"] == [] and story["terms"] == []
         for edge in story["provenance"]:
             assert edge["source"] in story["members"] and edge["copy"] in documents
     # the stories' edges are exactly the matches whose source is named

@@ -120,6 +120,9 @@ def test_all_four_articles_are_one_story(result: ScanResult) -> None:
     story = result.stories[0]
     assert story.first_published == "2021-08-10"  # 002, the only one dated with a year
     assert story.title is not None and "Ghani" in story.title
+    # what holds it together, named: the president and the provinces all four report
+    assert "Ghani" in story.entities and "Badakhshan" in story.entities
+    assert "ghani" in story.terms
 
 
 def test_the_wire_story_is_the_source_of_its_republication(result: ScanResult) -> None:

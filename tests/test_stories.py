@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 
@@ -102,3 +103,34 @@ def test_a_copy_joins_stories_and_far_apart_dates_split_them() -> None:
     assert ("d03", "d04", "d05") in _members(stories)
     assert [story.first_published for story in stories][:2] == ["2020-06-01", "2021-06-01"]
     assert all(story.title and story.title.startswith("Officials in") for story in stories)
+
+
+def test_each_story_names_what_holds_it_together() -> None:
+    texts = _two_topics()
+    # one lone document, unlike the rest: a story of one, held together by nothing
+    texts.append("Zzz qqq xxyy wwvv plorp.")
+    published = ["2020-06-01", "2020-06-03", "2020-06-02"] + [None] * 10
+    inputs = replace(_inputs(texts, published), text=lambda index: texts[index])
+    stories = story_clusters(inputs, [], ScanConfig().story_settings())
+    by_members = {story.members[0]: story for story in stories}
+    floods, chips, lone = by_members["d00"], by_members["d06"], by_members["d12"]
+    assert floods.entities == ("Dhaka",)  # named as written; "Officials" opens a sentence
+    assert chips.entities == ("Hsinchu",)
+    # the words all six share, each many times, fill the list before "dhaka" (once each)
+    assert set(floods.terms) == {
+        "flood",
+        "river",
+        "rain",
+        "levee",
+        "evacuated",
+        "water",
+        "dam",
+        "rescue",
+    }
+    assert (floods.first_published, floods.last_published) == ("2020-06-01", "2020-06-03")
+    assert (chips.first_published, chips.last_published) == (None, None)
+    assert (lone.members, lone.entities, lone.terms) == (("d12",), (), ())
+    # without the texts the evidence cannot be named: the stories are the same, unexplained
+    unnamed = story_clusters(_inputs(texts, published), [], ScanConfig().story_settings())
+    assert [story.members for story in unnamed] == [story.members for story in stories]
+    assert all(story.entities == () and story.terms == () for story in unnamed)

@@ -29,7 +29,7 @@ from wiretrace.candidates.neighbours import (
     unique_pairs,
     within_window,
 )
-from wiretrace.clean.boilerplate import LineCounter, merge
+from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batches, release_comparer
 from wiretrace.config import ScanConfig
@@ -602,45 +602,48 @@ def scan(
         matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, store)
         timings["compare"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    facts = {
-        doc_id: DocumentFacts(rows.published[row], rows.clean_chars[row] or 0)
-        for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
-    }
-    groups = duplicate_groups(matches, facts)
-    matches = _provenance(matches, sketched, rows, config)
-    timings["group"] = time.perf_counter() - started
+        started = time.perf_counter()
+        facts = {
+            doc_id: DocumentFacts(rows.published[row], rows.clean_chars[row] or 0)
+            for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
+        }
+        groups = duplicate_groups(matches, facts)
+        matches = _provenance(matches, sketched, rows, config)
+        timings["group"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    with reporter.stage("stories", None) as advance:
-        story_inputs = StoryInputs(
-            ids=sketched.ids,
-            headlines=[
-                rows.title[row] or topics.lead
-                for row, topics in zip(sketched.rows, sketched.topics, strict=True)
-            ],
-            published=[rows.published[row] for row in sketched.rows],
-            days=days,
-            topics=topic_vectors(sketched.topics),
-            leads=leads,
-            # the fast model's centred neighbours serve as story candidates (on ECB+ F1 0.959,
-            # against 0.968 with a search by lead, which costs ~25 s more on 100,000
-            # documents); MiniLM's raw document vectors do not (0.946 against 0.955)
-            similar=similar if config.semantic_thresholds().centred else None,
-        )
-        # same-story pairs are told by the stories, not the other way round: a pair whose
-        # documents are alike is reported as one story only when the story evidence (rare
-        # words, entities, leads, dates) put both in one story
-        alike = [match for match in matches if match.relation == Relation.SAME_STORY]
-        matches = [match for match in matches if match.relation != Relation.SAME_STORY]
-        stories = story_clusters(story_inputs, matches, config.story_settings())
-        story_of = {member: story.story for story in stories for member in story.members}
-        matches = sorted(
-            [*matches, *(m for m in alike if story_of.get(m.a) == story_of.get(m.b))],
-            key=lambda match: (match.a, match.b),
-        )
-        advance(len(stories))
-    timings["stories"] = time.perf_counter() - started
+        started = time.perf_counter()
+        with reporter.stage("stories", None) as advance:
+            story_inputs = StoryInputs(
+                ids=sketched.ids,
+                headlines=[
+                    rows.title[row] or topics.lead
+                    for row, topics in zip(sketched.rows, sketched.topics, strict=True)
+                ],
+                published=[rows.published[row] for row in sketched.rows],
+                days=days,
+                topics=topic_vectors(sketched.topics),
+                leads=leads,
+                # the fast model's centred neighbours serve as story candidates (on ECB+ F1 0.959,
+                # against 0.968 with a search by lead, which costs ~25 s more on 100,000
+                # documents); MiniLM's raw document vectors do not (0.946 against 0.955)
+                similar=similar if config.semantic_thresholds().centred else None,
+                text=lambda index: blank(
+                    spill.get(sketched.spilled[index]), rows.boilerplate[sketched.rows[index]]
+                ),
+            )
+            # same-story pairs are told by the stories, not the other way round: a pair whose
+            # documents are alike is reported as one story only when the story evidence (rare
+            # words, entities, leads, dates) put both in one story
+            alike = [match for match in matches if match.relation == Relation.SAME_STORY]
+            matches = [match for match in matches if match.relation != Relation.SAME_STORY]
+            stories = story_clusters(story_inputs, matches, config.story_settings())
+            story_of = {member: story.story for story in stories for member in story.members}
+            matches = sorted(
+                [*matches, *(m for m in alike if story_of.get(m.a) == story_of.get(m.b))],
+                key=lambda match: (match.a, match.b),
+            )
+            advance(len(stories))
+        timings["stories"] = time.perf_counter() - started
 
     counts = (collisions, verbatim_pairs, len(pairs), recurring)
     summary = _summary(

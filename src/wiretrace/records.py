@@ -110,9 +110,15 @@ class DuplicateGroup:
 @dataclass(frozen=True, slots=True)
 class Story:
     """Documents about the same news event; ``title`` is the headline (or lead sentence) of
-    its most central member, ``first_published`` the earliest known date of its members."""
+    its most central member, ``first_published`` and ``last_published`` the earliest and the
+    latest known dates of its members. What holds it together: ``entities`` and ``terms``,
+    the named entities and the words that most of its members share and few other documents
+    hold (empty for a story of one)."""
 
     story: int
     members: tuple[str, ...]
     first_published: str | None
     title: str | None
+    last_published: str | None = None
+    entities: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()

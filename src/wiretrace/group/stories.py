@@ -20,8 +20,8 @@ when it is tied to enough of its members, not to one. Repeatable: the search is 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import igraph
 import numpy as np
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.config import StorySettings
 from wiretrace.records import Match, Story
-from wiretrace.sketch.topics import TopicVectors, pair_evidence, rare_key_pairs
+from wiretrace.sketch.topics import TopicVectors, key_names, pair_evidence, rare_key_pairs
 
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
@@ -48,9 +48,14 @@ class StoryInputs:
     leads: NDArray[np.float32] | None  # embeddings of the leads, when the semantic stage ran
     # ... and each document's nearest documents by the semantic stage's vectors
     similar: NDArray[np.int64] | None = None
+    # a document's text as its words and entities were found (boilerplate blanked), to name
+    # what holds each story together
+    text: Callable[[int], str] | None = None
 
 
 _LEAD_POOL = 3
+_EVIDENCE_ENTITIES = 5  # a story's entities and words listed as what holds it together
+_EVIDENCE_TERMS = 8
 # Candidates by wording: documents that share one of their 16 heaviest words, or an entity,
 # held by at most 16 documents. Bounded per document, so linear in the corpus; on ECB+ as
 # good as a nearest-neighbour search (B-cubed F1 0.955 with leads, 0.934 without, against
@@ -140,11 +145,65 @@ def story_clusters(
     strength = np.zeros(count)
     np.add.at(strength, pairs[:, 0], weights)
     np.add.at(strength, pairs[:, 1], weights)
-    found: list[tuple[tuple[str, ...], str | None, str | None]] = []
+    found: list[Story] = []
     for members in partition:
         dated = [inputs.published[member] for member in members if inputs.published[member]]
-        central = max(members, key=lambda member: (strength[member], -member))
-        ids = tuple(sorted(inputs.ids[member] for member in members))
-        found.append((ids, min(dated) if dated else None, inputs.headlines[central]))
-    found.sort(key=lambda story: (story[1] or "\uffff", story[0][0]))
-    return [Story(number, *story) for number, story in enumerate(found, start=1)]
+        by_strength = sorted(members, key=lambda member: (-strength[member], member))
+        entities, terms = _evidence(inputs, by_strength)
+        found.append(
+            Story(
+                story=0,
+                members=tuple(sorted(inputs.ids[member] for member in members)),
+                first_published=min(dated) if dated else None,
+                title=inputs.headlines[by_strength[0]],
+                last_published=max(dated) if dated else None,
+                entities=entities,
+                terms=terms,
+            )
+        )
+    found.sort(key=lambda story: (story.first_published or "\uffff", story.members[0]))
+    return [replace(story, story=number) for number, story in enumerate(found, start=1)]
+
+
+def _shared(
+    offsets: NDArray[np.int64],
+    keys: NDArray[np.uint64],
+    weights: NDArray[np.float32],
+    members: Sequence[int],
+    limit: int,
+) -> list[int]:
+    """The keys that two or more of ``members`` hold, heaviest first by their summed weight
+    (TF-IDF for words, rarity for entities): what most members share and few others hold."""
+    rows = np.concatenate([np.arange(offsets[member], offsets[member + 1]) for member in members])
+    distinct, inverse, holders = np.unique(keys[rows], return_inverse=True, return_counts=True)
+    total = np.zeros(len(distinct))
+    np.add.at(total, inverse, weights[rows])
+    shared = np.flatnonzero(holders >= 2)
+    heaviest = shared[np.argsort(-total[shared], kind="stable")][:limit]
+    return [int(key) for key in distinct[heaviest]]
+
+
+def _evidence(
+    inputs: StoryInputs, members: Sequence[int]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The entities and the words that hold a story together, named from the texts of its
+    most central members (none for a story of one, or without the texts)."""
+    if len(members) < 2 or inputs.text is None:
+        return (), ()
+    topics = inputs.topics
+    entity_keys = _shared(
+        topics.entity_offsets, topics.entities, topics.entity_weights, members, _EVIDENCE_ENTITIES
+    )
+    term_keys = _shared(topics.term_offsets, topics.terms, topics.weights, members, _EVIDENCE_TERMS)
+    words: dict[int, str] = {}
+    entities: dict[int, str] = {}
+    for member in members:  # the most central first: its spelling wins
+        if all(key in entities for key in entity_keys) and all(key in words for key in term_keys):
+            break
+        found_words, found_entities = key_names(inputs.text(member))
+        words = found_words | words
+        entities = found_entities | entities
+    return (
+        tuple(entities[key] for key in entity_keys if key in entities),
+        tuple(words[key] for key in term_keys if key in words),
+    )

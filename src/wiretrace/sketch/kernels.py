@@ -153,7 +153,8 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
 
     Returns the distinct hashes of its lower-cased words of two characters or more (sorted)
     with their counts, the distinct hashes of its entities (sorted), and the span of
-    ``codes`` of every entity found. An entity is a run of
+    ``codes`` of every entity found with its hash (``start, end, hash`` rows; the hash as a
+    signed integer). An entity is a run of
     capitalised words separated by single spaces, without leading function words (sorted
     hashes in ``function_words``), or a year 1950-2049; a lone capitalised word that opens a
     sentence is not one.
@@ -161,7 +162,7 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
     size = codes.shape[0]
     words = np.empty(size // 2 + 1, dtype=np.uint64)
     entities = np.empty(size // 2 + 1, dtype=np.uint64)
-    spans = np.empty((size // 2 + 1, 2), dtype=np.int64)
+    spans = np.empty((size // 2 + 1, 3), dtype=np.int64)
     word_count = 0
     entity_count = 0
     run_start = -1  # first kept word of the current run of capitalised words
@@ -198,6 +199,7 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
                 entities[entity_count] = _mix(run_hash)
                 spans[entity_count, 0] = run_start
                 spans[entity_count, 1] = run_end
+                spans[entity_count, 2] = np.int64(entities[entity_count])
                 entity_count += 1
             run_start = -1
         if capital:
@@ -217,6 +219,7 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
             entities[entity_count] = _mix(value ^ _COMBINE)
             spans[entity_count, 0] = start
             spans[entity_count, 1] = end
+            spans[entity_count, 2] = np.int64(entities[entity_count])
             entity_count += 1
         if end > start:
             sentence_open = False
@@ -234,6 +237,32 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
         counts[distinct] += 1.0
     found = np.unique(entities[:entity_count])
     return terms[: distinct + 1], counts[: distinct + 1], found, spans[:entity_count]
+
+
+@njit(cache=True, nogil=True)
+def word_keys(codes, is_word, lower):
+    """Every word of two characters or more of a clean text: ``start, end, hash`` rows (the
+    hash as ``topic_keys`` makes it, as a signed integer), so that a word can be named from
+    its hash."""
+    size = codes.shape[0]
+    rows = np.empty((size // 2 + 1, 3), dtype=np.int64)
+    count = 0
+    index = 0
+    while index < size:
+        if is_word[codes[index]] == 0:
+            index += 1
+            continue
+        start = index
+        value = _FNV_OFFSET
+        while index < size and is_word[codes[index]] != 0:
+            value = (value ^ np.uint64(lower[codes[index]])) * _FNV_PRIME
+            index += 1
+        if index - start >= 2:
+            rows[count, 0] = start
+            rows[count, 1] = index
+            rows[count, 2] = np.int64(value)
+            count += 1
+    return rows[:count]
 
 
 @njit(cache=True, nogil=True)

@@ -95,7 +95,24 @@ def entities_of(text: str) -> list[str]:
     """Named entities of ``text`` (lower case, in order of appearance, repeats kept)."""
     codes = _codes(text)
     spans = _keys(codes)[3]
-    return ["".join(map(chr, codes[start:end])).lower() for start, end in spans.tolist()]
+    return ["".join(map(chr, codes[start:end])).lower() for start, end, _ in spans.tolist()]
+
+
+def key_names(text: str) -> tuple[dict[int, str], dict[int, str]]:
+    """The words and the entities of ``text`` by their keys (as in :class:`TopicTerms`):
+    words in lower case, entities as first written."""
+    codes = _codes(text)
+    lower, _ = _case_tables()
+    words = kernels.word_keys(codes, word_table(), lower)
+    entities = _keys(codes)[3]
+    names: tuple[dict[int, str], dict[int, str]] = ({}, {})
+    for found, rows, fold in ((names[0], words, True), (names[1], entities, False)):
+        for start, end, key in rows.tolist():
+            key &= 2**64 - 1  # the kernels hand keys over as signed integers
+            if key not in found:
+                name = "".join(map(chr, codes[start:end]))
+                found[key] = name.lower() if fold else name
+    return names
 
 
 def topic_terms(text: str) -> TopicTerms:

@@ -98,7 +98,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("story", pa.int64()),
             ("members", pa.list_(pa.string())),
             ("first_published", pa.string()),
+            ("last_published", pa.string()),
             ("title", pa.string()),
+            ("entities", pa.list_(pa.string())),
+            ("terms", pa.list_(pa.string())),
             ("provenance", pa.list_(_EDGE)),
         ]
     ),
@@ -194,7 +197,10 @@ def _stories(result: ScanResult, story_of: dict[str, int]) -> dict[str, list[Any
         "story": [story.story for story in result.stories],
         "members": [list(story.members) for story in result.stories],
         "first_published": [story.first_published for story in result.stories],
+        "last_published": [story.last_published for story in result.stories],
         "title": [story.title for story in result.stories],
+        "entities": [list(story.entities) for story in result.stories],
+        "terms": [list(story.terms) for story in result.stories],
         "provenance": [edges.get(story.story, []) for story in result.stories],
     }
 
