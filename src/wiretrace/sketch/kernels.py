@@ -240,32 +240,6 @@ def topic_keys(codes, is_word, lower, is_upper, function_words):
 
 
 @njit(cache=True, nogil=True)
-def word_keys(codes, is_word, lower):
-    """Every word of two characters or more of a clean text: ``start, end, hash`` rows (the
-    hash as ``topic_keys`` makes it, as a signed integer), so that a word can be named from
-    its hash."""
-    size = codes.shape[0]
-    rows = np.empty((size // 2 + 1, 3), dtype=np.int64)
-    count = 0
-    index = 0
-    while index < size:
-        if is_word[codes[index]] == 0:
-            index += 1
-            continue
-        start = index
-        value = _FNV_OFFSET
-        while index < size and is_word[codes[index]] != 0:
-            value = (value ^ np.uint64(lower[codes[index]])) * _FNV_PRIME
-            index += 1
-        if index - start >= 2:
-            rows[count, 0] = start
-            rows[count, 1] = index
-            rows[count, 2] = np.int64(value)
-            count += 1
-    return rows[:count]
-
-
-@njit(cache=True, nogil=True)
 def pairs_in_groups(members, starts, out):
     """Every pair of ``members`` inside each group ``starts[g]:starts[g + 1]``, into ``out``
     (sized by the caller); returns the number written."""

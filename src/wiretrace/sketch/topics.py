@@ -103,12 +103,20 @@ def key_names(text: str) -> tuple[dict[int, str], dict[int, str]]:
     words in lower case, entities as first written."""
     codes = _codes(text)
     lower, _ = _case_tables()
-    words = kernels.word_keys(codes, word_table(), lower)
+    # the words hashed as topic_keys hashes them: lower-cased, two characters or more
+    size = len(codes) // 2 + 1
+    starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    hashes = np.empty(size, dtype=np.uint64)
+    count = kernels.words_of(lower[codes], word_table(), starts, ends, hashes)
+    long = ends[:count] - starts[:count] >= 2
+    words = np.stack(
+        [starts[:count][long], ends[:count][long], hashes[:count][long].view(np.int64)], axis=1
+    )
     entities = _keys(codes)[3]
     names: tuple[dict[int, str], dict[int, str]] = ({}, {})
     for found, rows, fold in ((names[0], words, True), (names[1], entities, False)):
         for start, end, key in rows.tolist():
-            key &= 2**64 - 1  # the kernels hand keys over as signed integers
+            key &= 2**64 - 1  # keys come as signed integers
             if key not in found:
                 name = "".join(map(chr, codes[start:end]))
                 found[key] = name.lower() if fold else name
