@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 import igraph
 import numpy as np
@@ -145,24 +146,23 @@ def story_clusters(
     strength = np.zeros(count)
     np.add.at(strength, pairs[:, 0], weights)
     np.add.at(strength, pairs[:, 1], weights)
-    found: list[Story] = []
+    found: list[dict[str, Any]] = []
     for members in partition:
         dated = [inputs.published[member] for member in members if inputs.published[member]]
         by_strength = sorted(members, key=lambda member: (-strength[member], member))
         entities, terms = _evidence(inputs, by_strength)
         found.append(
-            Story(
-                story=0,
-                members=tuple(sorted(inputs.ids[member] for member in members)),
-                first_published=min(dated) if dated else None,
-                title=inputs.headlines[by_strength[0]],
-                last_published=max(dated) if dated else None,
-                entities=entities,
-                terms=terms,
-            )
+            {
+                "members": tuple(sorted(inputs.ids[member] for member in members)),
+                "first_published": min(dated) if dated else None,
+                "title": inputs.headlines[by_strength[0]],
+                "last_published": max(dated) if dated else None,
+                "entities": entities,
+                "terms": terms,
+            }
         )
-    found.sort(key=lambda story: (story.first_published or "\uffff", story.members[0]))
-    return [replace(story, story=number) for number, story in enumerate(found, start=1)]
+    found.sort(key=lambda story: (story["first_published"] or "\uffff", story["members"][0]))
+    return [Story(story=number, **story) for number, story in enumerate(found, start=1)]
 
 
 def _shared(
@@ -198,11 +198,15 @@ def _evidence(
     words: dict[int, str] = {}
     entities: dict[int, str] = {}
     for member in members:  # the most central first: its spelling wins
-        if all(key in entities for key in entity_keys) and all(key in words for key in term_keys):
+        missing_words = [key for key in term_keys if key not in words]
+        missing_entities = [key for key in entity_keys if key not in entities]
+        if not missing_words and not missing_entities:
             break
-        found_words, found_entities = key_names(inputs.text(member))
-        words = found_words | words
-        entities = found_entities | entities
+        found_words, found_entities = key_names(
+            inputs.text(member), missing_words, missing_entities
+        )
+        words.update(found_words)
+        entities.update(found_entities)
     return (
         tuple(entities[key] for key in entity_keys if key in entities),
         tuple(words[key] for key in term_keys if key in words),

@@ -98,29 +98,43 @@ def entities_of(text: str) -> list[str]:
     return ["".join(map(chr, codes[start:end])).lower() for start, end, _ in spans.tolist()]
 
 
-def key_names(text: str) -> tuple[dict[int, str], dict[int, str]]:
-    """The words and the entities of ``text`` by their keys (as in :class:`TopicTerms`):
-    words in lower case, entities as first written."""
+def key_names(
+    text: str, words: Sequence[int], entities: Sequence[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The names in ``text`` of the word keys ``words`` and the entity keys ``entities`` (as in
+    :class:`TopicTerms`): words in lower case, entities as first written. Keys the text does
+    not hold are left out."""
     codes = _codes(text)
-    lower, _ = _case_tables()
-    # the words hashed as topic_keys hashes them: lower-cased, two characters or more
-    size = len(codes) // 2 + 1
-    starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-    hashes = np.empty(size, dtype=np.uint64)
-    count = kernels.words_of(lower[codes], word_table(), starts, ends, hashes)
-    long = ends[:count] - starts[:count] >= 2
-    words = np.stack(
-        [starts[:count][long], ends[:count][long], hashes[:count][long].view(np.int64)], axis=1
-    )
-    entities = _keys(codes)[3]
-    names: tuple[dict[int, str], dict[int, str]] = ({}, {})
-    for found, rows, fold in ((names[0], words, True), (names[1], entities, False)):
-        for start, end, key in rows.tolist():
-            key &= 2**64 - 1  # keys come as signed integers
-            if key not in found:
-                name = "".join(map(chr, codes[start:end]))
-                found[key] = name.lower() if fold else name
-    return names
+    found: tuple[dict[int, str], dict[int, str]] = ({}, {})
+    if words:
+        lower, _ = _case_tables()
+        # the words hashed as topic_keys hashes them: lower-cased, two characters or more
+        size = len(codes) // 2 + 1
+        starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+        hashes = np.empty(size, dtype=np.uint64)
+        count = kernels.words_of(lower[codes], word_table(), starts, ends, hashes)
+        rows = np.stack([starts[:count], ends[:count], hashes[:count].view(np.int64)], axis=1)
+        _name(found[0], rows[ends[:count] - starts[:count] >= 2], words, codes, fold=True)
+    if entities:
+        _name(found[1], _keys(codes)[3], entities, codes, fold=False)
+    return found
+
+
+def _name(
+    found: dict[int, str],
+    rows: NDArray[np.int64],
+    wanted: Sequence[int],
+    codes: NDArray[np.uint32],
+    fold: bool,
+) -> None:
+    """Name each wanted key from its first ``start, end, key`` row (keys as signed
+    integers, as the kernels hand them over)."""
+    signed = np.array(wanted, dtype=np.uint64).view(np.int64)
+    for start, end, key in rows[np.isin(rows[:, 2], signed)].tolist():
+        key &= 2**64 - 1
+        if key not in found:
+            name = "".join(map(chr, codes[start:end]))
+            found[key] = name.lower() if fold else name
 
 
 def topic_terms(text: str) -> TopicTerms:
