@@ -174,13 +174,21 @@ def _shared(
 ) -> list[int]:
     """The keys that two or more of ``members`` hold, heaviest first by their summed weight
     (TF-IDF for words, rarity for entities): what most members share and few others hold."""
-    rows = np.concatenate([np.arange(offsets[member], offsets[member + 1]) for member in members])
-    distinct, inverse, holders = np.unique(keys[rows], return_inverse=True, return_counts=True)
-    total = np.zeros(len(distinct))
-    np.add.at(total, inverse, weights[rows])
+    ends = offsets[np.asarray(members) + 1].tolist()
+    held = np.concatenate(
+        [keys[offsets[member] : end] for member, end in zip(members, ends, strict=True)]
+    )
+    weight = np.concatenate(
+        [weights[offsets[member] : end] for member, end in zip(members, ends, strict=True)]
+    )
+    order = np.argsort(held, kind="stable")
+    held, weight = held[order], weight[order]
+    starts = np.flatnonzero(np.concatenate([[True], held[1:] != held[:-1]]))
+    holders = np.diff(np.append(starts, len(held)))
+    total = np.add.reduceat(weight.astype(np.float64), starts) if len(held) else weight
     shared = np.flatnonzero(holders >= 2)
     heaviest = shared[np.argsort(-total[shared], kind="stable")][:limit]
-    return [int(key) for key in distinct[heaviest]]
+    return [int(key) for key in held[starts[heaviest]]]
 
 
 def _evidence(

@@ -129,10 +129,11 @@ def _name(
 ) -> None:
     """Name each wanted key from its first ``start, end, key`` row (keys as signed
     integers, as the kernels hand them over)."""
-    signed = np.array(wanted, dtype=np.uint64).view(np.int64)
-    for start, end, key in rows[np.isin(rows[:, 2], signed)].tolist():
-        key &= 2**64 - 1
-        if key not in found:
+    keys = rows[:, 2]
+    for key in wanted:  # a few keys: one comparison each beats a set operation
+        at = np.flatnonzero(keys == np.uint64(key).astype(np.int64))
+        if at.size:
+            start, end = rows[at[0], :2].tolist()
             name = "".join(map(chr, codes[start:end]))
             found[key] = name.lower() if fold else name
 
