@@ -430,10 +430,12 @@ def _compare_stage(
 ) -> list[Match]:
     """Every candidate pair compared, on every core once there are more than a few batches
     (each worker reads the documents it needs from the spill files)."""
-    sources = CompareSources(str(spill.seal()), config)
-    if semantic is not None:
-        compared = semantic.folder / COMPARED
-        sources = replace(sources, sentences=str(semantic.folder), compared=str(compared))
+    sources = CompareSources(
+        str(spill.seal()),
+        config,
+        sentences=str(semantic.folder) if semantic is not None else None,
+        compared=str(semantic.folder / COMPARED) if semantic is not None else None,
+    )
     sizes: deque[int] = deque()
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:

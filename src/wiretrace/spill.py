@@ -143,6 +143,14 @@ _SPANS, _VECTORS = "sentence-spans.bin", "sentence-vectors.bin"
 _INDEX = "sentence-index.npy"
 
 
+def _rows(file: int, offset: int, count: int, dtype: type, width: int) -> NDArray[Any]:
+    """``count`` rows of ``width`` values of ``dtype`` read from ``offset`` of an open file."""
+    if count <= 0:
+        return np.zeros((0, width), dtype=dtype)
+    data = os.pread(file, count * width * np.dtype(dtype).itemsize, offset)
+    return np.frombuffer(data, dtype=dtype).reshape(count, width)
+
+
 class SentenceReader:
     """Per document (by its number): its sentence spans and their vectors, read from a
     sealed :class:`SentenceSpill`'s folder; any process may open one."""
@@ -156,17 +164,12 @@ class SentenceReader:
 
     def spans(self, number: int) -> NDArray[np.int32]:
         offset, count = self._index[number, :2].tolist()
-        if count <= 0:
-            return np.zeros((0, 2), dtype=np.int32)
-        data = os.pread(self._spans, count * 8, offset)
-        return np.frombuffer(data, dtype=np.int32).reshape(-1, 2)
+        return _rows(self._spans, offset, count, np.int32, 2)
 
     def vectors(self, number: int) -> NDArray[np.float32]:
         offset, count = self._index[number, 2:].tolist()
-        if count <= 0:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        data = os.pread(self._vectors, count * self.dimensions * 2, offset)
-        return np.frombuffer(data, dtype=np.float16).reshape(count, -1).astype(np.float32)
+        found = _rows(self._vectors, offset, count, np.float16, self.dimensions)
+        return found.astype(np.float32)
 
     def close(self) -> None:
         os.close(self._spans)
@@ -212,8 +215,7 @@ class SentenceSpill:
 
     def spans(self, number: int) -> NDArray[np.int32]:
         offset, count = self._at[_SPANS][number]
-        data = os.pread(self._files[_SPANS].fileno(), count * 8, offset)
-        return np.frombuffer(data, dtype=np.int32).reshape(-1, 2)
+        return _rows(self._files[_SPANS].fileno(), offset, count, np.int32, 2)
 
     def seal(self) -> None:
         """Write the index of what was put, for :class:`SentenceReader`."""

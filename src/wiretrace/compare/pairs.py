@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from wiretrace.clean.boilerplate import blank
 from wiretrace.compare.align import Prepared, prepare
 from wiretrace.compare.paraphrase import SemanticDocument, decide, semantic_document
-from wiretrace.compare.relation import compare_pair, pair_scores
+from wiretrace.compare.relation import overlap, verbatim_match
 from wiretrace.config import ScanConfig
 from wiretrace.records import Match, Span
 from wiretrace.spill import SentenceReader, SpillReader
@@ -80,11 +80,13 @@ class PairComparer:
         self._config = sources.config
         self._thresholds = sources.config.semantic_thresholds()
         self._texts = SpillReader(Path(sources.texts))
-        self._sentences: SentenceReader | None = None
-        self._compared: NDArray[np.float32] | None = None
+        # the sentence spill and the compared document vectors, when the semantic stage ran
+        self._semantic_sources: tuple[SentenceReader, NDArray[np.float32]] | None = None
         if sources.sentences is not None and sources.compared is not None:
-            self._sentences = SentenceReader(Path(sources.sentences))
-            self._compared = np.load(sources.compared, mmap_mode="r")
+            self._semantic_sources = (
+                SentenceReader(Path(sources.sentences)),
+                np.load(sources.compared, mmap_mode="r"),
+            )
         self._boilerplate: dict[int, tuple[Span, ...]] = {}
         self._prepared = _Kept(self._prepare)
         self._semantic = _Kept(self._semantic_document)
@@ -94,12 +96,14 @@ class PairComparer:
         return prepare(text, self._config.shingle_size)
 
     def _semantic_document(self, number: int) -> SemanticDocument:
-        assert self._sentences is not None and self._compared is not None
+        if self._semantic_sources is None:
+            raise RuntimeError("the semantic stage did not run for these pairs")
+        sentences, compared = self._semantic_sources
         return semantic_document(
             self._texts.get(number),
-            self._sentences.spans(number),
-            self._sentences.vectors(number),
-            np.asarray(self._compared[number], dtype=np.float32),
+            sentences.spans(number),
+            sentences.vectors(number),
+            np.asarray(compared[number], dtype=np.float32),
         )
 
     def compare(self, batch: PairBatch) -> list[Match]:
@@ -110,23 +114,19 @@ class PairComparer:
             if a_id > b_id:
                 first, second, a_id, b_id = second, first, b_id, a_id
             a, b = self._prepared(first), self._prepared(second)
-            match = compare_pair(a_id, a, b_id, b, self._config)
-            if self._sentences is not None:
-                scores = (
-                    (match.jaccard, match.containment_a, match.containment_b)
-                    if match is not None
-                    else pair_scores(a, b)
-                )
+            shared = overlap(a, b)
+            match = verbatim_match(a_id, a, b_id, b, shared, self._config)
+            if self._semantic_sources is not None:
                 in_a, in_b = self._semantic(first), self._semantic(second)
                 config, thresholds = self._config, self._thresholds
-                match = decide(match, scores, a_id, in_a, b_id, in_b, config, thresholds)
+                match = decide(match, shared.scores, a_id, in_a, b_id, in_b, config, thresholds)
             if match is not None:
                 matches.append(match)
         return matches
 
     def close(self) -> None:
-        if self._sentences is not None:
-            self._sentences.close()
+        if self._semantic_sources is not None:
+            self._semantic_sources[0].close()
 
 
 _comparer: PairComparer | None = None  # a worker's, kept from one batch to the next

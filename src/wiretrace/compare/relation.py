@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numpy.typing import NDArray
 
 from wiretrace.compare.align import Prepared, align, coverage, member_of
 from wiretrace.config import ScanConfig
@@ -19,18 +22,27 @@ def _passage(
     return Passage(a_start, a_end, b_start, b_end, VERBATIM, round(similarity, 4))
 
 
-def pair_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
-    """Exact Jaccard of the two documents' shingle sets and the containment of each in the
-    other, rounded as written."""
+class Overlap(NamedTuple):
+    """What two documents' shingle sets share."""
+
+    shared: NDArray[np.uint64]  # the shingles of a that b holds too
+    scores: tuple[float, float, float]  # Jaccard, containment of a, of b (rounded as written)
+
+
+def overlap(a: Prepared, b: Prepared) -> Overlap:
+    """The exact Jaccard of the two documents' shingle sets and the containment of each in
+    the other."""
     if a.unique.size == 0 or b.unique.size == 0:
-        return 0.0, 0.0, 0.0
-    intersection = int(member_of(a.unique, b.unique).sum())
+        return Overlap(np.empty(0, dtype=np.uint64), (0.0, 0.0, 0.0))
+    shared = a.unique[member_of(a.unique, b.unique)]
+    intersection = int(shared.size)
     union = a.unique.size + b.unique.size - intersection
-    return (
+    scores = (
         round(intersection / union, 4),
         round(intersection / a.unique.size, 4),
         round(intersection / b.unique.size, 4),
     )
+    return Overlap(shared, scores)
 
 
 def compare_pair(
@@ -40,44 +52,44 @@ def compare_pair(
     shares no passage of at least ``min_passage_words`` words."""
     if a_id > b_id:
         a_id, a, b_id, b = b_id, b, a_id, a
+    return verbatim_match(a_id, a, b_id, b, overlap(a, b), config)
+
+
+def verbatim_match(
+    a_id: str, a: Prepared, b_id: str, b: Prepared, found: Overlap, config: ScanConfig
+) -> Match | None:
+    """:func:`compare_pair` for a pair in order (``a_id`` < ``b_id``) whose overlap is
+    known."""
     words_a, words_b = len(a.words), len(b.words)
-    if words_a == 0 or words_b == 0:
+    if words_a == 0 or words_b == 0 or found.shared.size == 0:
         return None
-    shared = a.unique[member_of(a.unique, b.unique)]
-    intersection = int(shared.size)
-    if intersection == 0:
-        return None
-    union = a.unique.size + b.unique.size - intersection
-    jaccard = intersection / union
-    containment_a = intersection / a.unique.size
-    containment_b = intersection / b.unique.size
-    scores = (round(jaccard, 4), round(containment_a, 4), round(containment_b, 4))
+    scores = found.scores
     if words_a == words_b and np.array_equal(a.clean.codes, b.clean.codes):
         whole = _passage(a, b, (0, words_a, 0, words_b), 1.0)
         return Match(a_id, b_id, Relation.EXACT, *scores, passages=(whole,))
-    found = [
+    passages = [
         passage
-        for passage in align(a, b, shared, config.max_gap_words)
+        for passage in align(a, b, found.shared, config.max_gap_words)
         if min(passage.a_end - passage.a_start, passage.b_end - passage.b_start)
         >= config.min_passage_words
     ]
-    if not found:
+    if not passages:
         return None
-    coverage_a = coverage(found, words_a, "a")
-    coverage_b = coverage(found, words_b, "b")
+    coverage_a = coverage(passages, words_a, "a")
+    coverage_b = coverage(passages, words_b, "b")
     if min(coverage_a, coverage_b) >= config.near_duplicate_coverage:
         relation = Relation.NEAR_DUPLICATE
     elif max(coverage_a, coverage_b) >= config.contained_coverage:
         relation = Relation.CONTAINED
     else:
         relation = Relation.PARTIAL
-    passages = tuple(
+    written = tuple(
         _passage(
             a,
             b,
             (passage.a_start, passage.a_end, passage.b_start, passage.b_end),
             passage.similarity(a.shingle_size),
         )
-        for passage in sorted(found, key=lambda passage: (passage.a_start, passage.b_start))
+        for passage in sorted(passages, key=lambda passage: (passage.a_start, passage.b_start))
     )
-    return Match(a_id, b_id, relation, *scores, passages=passages)
+    return Match(a_id, b_id, relation, *scores, passages=written)

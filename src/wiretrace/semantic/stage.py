@@ -124,13 +124,17 @@ class ExactEmbedder:
         keys = [document_key(name, sentences) for sentences in waiting] if cache else []
         stored = cache.get_many(keys) if cache else {}
         held = [bool(stored) and keys[number] in stored for number in range(len(waiting))]
+        sentence_keys = [
+            [] if done else [sentence_key(sentence) for sentence in sentences]
+            for sentences, done in zip(waiting, held, strict=True)
+        ]
         # the normalised text is embedded: a sentence's vector cannot depend on which of its
         # spellings the run met first
         wanted = {
-            sentence_key(sentence): normalised(sentence)
-            for sentences, done in zip(waiting, held, strict=True)
+            key: normalised(sentence)
+            for sentences, found, done in zip(waiting, sentence_keys, held, strict=True)
             if not done
-            for sentence in sentences
+            for sentence, key in zip(sentences, found, strict=True)
         }
         fresh = [key for key in wanted if key not in self._known]
         if fresh:
@@ -145,9 +149,7 @@ class ExactEmbedder:
                 yield stored[keys[number]]
                 continue
             found = (
-                np.stack([self._known[sentence_key(sentence)] for sentence in sentences]).astype(
-                    np.float32
-                )
+                np.stack([self._known[key] for key in sentence_keys[number]]).astype(np.float32)
                 if sentences
                 else np.zeros((0, self.encoder.dimensions), dtype=np.float32)
             )
