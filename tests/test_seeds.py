@@ -136,3 +136,16 @@ def test_the_wire_story_is_the_source_of_its_republication(result: ScanResult) -
     follow_up = pairs[frozenset(("000", "003"))]
     assert follow_up.source is None
     assert any("both credit AFP" in reason for reason in follow_up.provenance_reasons)
+
+
+def test_without_stories_the_copies_are_the_same_and_no_story_is_claimed(
+    result: ScanResult, seeds: Path
+) -> None:
+    plain = scan([seeds], ScanConfig(stories=False))
+    assert plain.stories == () and plain.story_of() == {}
+    assert all(match.relation != Relation.SAME_STORY for match in plain.matches)
+    kept = [m for m in result.matches if m.relation != Relation.SAME_STORY]
+    assert [(m.a, m.b, m.relation) for m in plain.matches] == [(m.a, m.b, m.relation) for m in kept]
+    assert plain.groups == result.groups
+    assert "same_story" in plain.summary["not_searched"]
+    assert "stories" not in plain.summary["timings_seconds"]

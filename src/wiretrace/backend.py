@@ -44,6 +44,8 @@ class SketchParams:
     num_perm: int
     seed: int
     boilerplate: bool
+    passage_words: int = 8
+    passage_window: int = 0  # 0: no passage fingerprints
     count_lines: bool = False
     sentences: bool = False  # split sentences (the semantic stage runs)
     static_model: str | None = None  # ... and embed them with the static model in this folder
@@ -57,6 +59,8 @@ class SketchParams:
             config.num_perm,
             config.seed,
             config.boilerplate,
+            config.min_passage_words,
+            config.passage_window if config.finds_passages else 0,
             config.recurring_min_documents > 0,
             sentences,
             static_model,
@@ -88,6 +92,8 @@ class BatchSketch:
 
     signatures: NDArray[np.uint32]
     word_counts: NDArray[np.int64]
+    fingerprints: NDArray[np.uint64]  # passage fingerprints, back to back
+    fingerprint_offsets: NDArray[np.int64]  # text i owns [offsets[i], offsets[i + 1])
     clean_chars: NDArray[np.int64]
     boilerplate: list[tuple[PlainSpan, ...]]
     facts: list[tuple[str | None, str | None, tuple[str, ...]] | None]
@@ -95,6 +101,10 @@ class BatchSketch:
     line_counts: NDArray[np.int64]  # lines per text (empty when not counted)
     topics: list[TopicTerms]  # words and entities, for stories
     semantic: SentenceBatch | None  # sentences (and vectors), when the semantic stage runs
+
+    def fingerprints_of(self, index: int) -> NDArray[np.uint64]:
+        offsets = self.fingerprint_offsets
+        return self.fingerprints[offsets[index] : offsets[index + 1]]
 
     def spans(self, index: int) -> tuple[Span, ...]:
         return tuple(Span(*span) for span in self.boilerplate[index])
@@ -128,12 +138,18 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     blanked = [blank(item.text, found) for item, found in zip(items, spans, strict=True)]
     cleaned = [clean_text(text, offsets=False) for text in blanked]
     sketches = sketch_texts(
-        cleaned, params.shingle_size, Permutations.create(params.num_perm, params.seed)
+        cleaned,
+        params.shingle_size,
+        Permutations.create(params.num_perm, params.seed),
+        params.passage_words,
+        params.passage_window,
     )
     lengths = np.fromiter((len(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
     return BatchSketch(
         sketches.signatures,
         sketches.word_counts,
+        sketches.fingerprints,
+        sketches.fingerprint_offsets,
         lengths,
         [tuple((span.start, span.end, span.kind) for span in found) for found in spans],
         facts,
@@ -187,7 +203,7 @@ def _start_worker(parent: int) -> None:
     _ignore_interrupt(parent)
     numba.set_num_threads(1)  # the pool already uses every core
     os.environ["TOKENIZERS_PARALLELISM"] = "false"  # ... the tokenizer's threads too
-    sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True))
+    sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True, 8, 4))
 
 
 Item = TypeVar("Item")

@@ -257,6 +257,12 @@ def scan_options(function: F) -> F:
             "its own follow-ups) is marked (matches.series) and counted apart.",
         ),
         click.option(
+            "--no-stories",
+            is_flag=True,
+            help="Skip story clustering (documents.story stays empty, no same_story matches): "
+            "for copies and passages only, faster.",
+        ),
+        click.option(
             "--story-resolution",
             type=float,
             default=0.12,
@@ -296,6 +302,7 @@ def _config(options: dict[str, Any]) -> ScanConfig:
         raise ConfigError(f"--max-record-mib must be more than 0 (MiB), got {mib!r}")
     options["max_record_bytes"] = int(mib * 1024 * 1024)
     options["semantic"] = not options.pop("no_semantic")
+    options["stories"] = not options.pop("no_stories")
     fields = FieldNames(
         id=options.pop("id_field"),
         text=options.pop("text_field"),

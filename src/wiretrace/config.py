@@ -180,6 +180,13 @@ class ScanConfig:
     - ``contained_coverage``: ... of the smaller document only (the larger one is lower).
     - ``min_passage_words``: the shortest verbatim passage reported (words).
     - ``max_gap_words``: edits up to this many words inside a passage are bridged.
+    - ``passage_window`` / ``passage_max_groups``: every document keeps the smallest hash of
+      every ``passage_window`` consecutive shingles of ``min_passage_words`` words; two
+      documents that share one of these, held by at most ``passage_max_groups`` duplicate
+      groups, are compared whatever their lengths (a paragraph lifted into a long article).
+      A shared passage of ``min_passage_words + passage_window - 1`` words always shares one;
+      commoner ones (set phrases, quotes in every article) propose nothing, which bounds the
+      work. 0 in either: candidates by whole-document similarity only.
     - ``boilerplate``: find page noise by the rules of ``wiretrace.clean.boilerplate`` and
       keep it out of matching (False: match the text as it is).
     - ``recurring_min_documents``: a line found in at least this many documents is
@@ -211,6 +218,9 @@ class ScanConfig:
       (None: embed everything every run).
     - ``window_days``: compare only documents published at most this many days apart (when
       both dates are known; None: no bound).
+    - ``stories``: cluster documents into stories (False: ``documents.story`` is empty, no
+      ``stories`` rows and no ``same_story`` matches; for copies and a deduplicated corpus,
+      which do not need them: stories cost ~250 µs a document).
     - ``story_neighbours``: each document's story evidence is weighed against at most this
       many nearest documents (by wording and, with the semantic stage, by lead), plus every
       document it has a match with.
@@ -248,6 +258,8 @@ class ScanConfig:
     min_passage_words: int = 8
     max_gap_words: int = 6
     max_bucket_size: int = 500
+    passage_window: int = 4
+    passage_max_groups: int = 8
     boilerplate: bool = True
     recurring_min_documents: int = 10
     recurring_min_context_share: float = 0.5
@@ -264,6 +276,7 @@ class ScanConfig:
     same_story_similarity: float | None = None
     window_days: float | None = None
     embedding_cache: str | None = None
+    stories: bool = True
     story_neighbours: int = 10
     story_min_similarity: float = 0.05
     story_resolution: float = 0.12
@@ -315,6 +328,9 @@ class ScanConfig:
             raise ConfigError(f"max_gap_words must be >= 0, got {self.max_gap_words!r}")
         if self.max_bucket_size < 2:
             raise ConfigError(f"max_bucket_size must be >= 2, got {self.max_bucket_size!r}")
+        for name in ("passage_window", "passage_max_groups"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be >= 0 (0: off), got {getattr(self, name)!r}")
         if self.recurring_min_documents < 0 or self.recurring_min_documents == 1:
             raise ConfigError(
                 "recurring_min_documents must be 0 (off) or >= 2, got "
@@ -363,6 +379,11 @@ class ScanConfig:
             candidate=_either(self.semantic_candidate_similarity, model.candidate),
             centred=model.centred,
         )
+
+    @property
+    def finds_passages(self) -> bool:
+        """Whether documents sharing a passage are proposed whatever their lengths."""
+        return self.passage_window > 0 and self.passage_max_groups > 0
 
     def story_settings(self) -> StorySettings:
         return StorySettings(

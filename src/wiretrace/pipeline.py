@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,6 +29,7 @@ from wiretrace.candidates.neighbours import (
     unique_pairs,
     within_window,
 )
+from wiretrace.candidates.passages import passage_pairs
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batches, release_comparer
@@ -61,6 +62,9 @@ OK = "ok"
 NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
 _PROGRESS_EVERY = 256
 _COMPARE_BATCH = 2_000  # pairs a compare worker takes at a time
+
+
+T = TypeVar("T")
 
 
 class Reporter(Protocol):
@@ -173,27 +177,29 @@ class _Queued:
 
 @dataclass(slots=True)
 class _Sketches:
-    """Per queued document, in queue order: its signature, word count, clean length and the
-    words and entities that story clustering weighs."""
+    """Per queued document, in queue order: its signature, word count, clean length, passage
+    fingerprints and the words and entities that story clustering weighs."""
 
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     words: list[int] = field(default_factory=list)
     clean_chars: list[int] = field(default_factory=list)
+    fingerprints: list[NDArray[np.uint64]] = field(default_factory=list)
     topics: list[TopicTerms] = field(default_factory=list)
 
-    def put(
-        self, number: int, signature: NDArray[np.uint32], words: int, chars: int, topics: TopicTerms
-    ) -> None:
-        if number == len(self.words):
-            self.signatures.append(signature)
-            self.words.append(words)
-            self.clean_chars.append(chars)
-            self.topics.append(topics)
-        else:  # sketched again
-            self.signatures[number] = signature
-            self.words[number] = words
-            self.clean_chars[number] = chars
-            self.topics[number] = topics
+    def put(self, number: int, result: BatchSketch, index: int) -> None:
+        _place(self.signatures, number, result.signatures[index])
+        _place(self.words, number, int(result.word_counts[index]))
+        _place(self.clean_chars, number, int(result.clean_chars[index]))
+        _place(self.fingerprints, number, result.fingerprints_of(index))
+        _place(self.topics, number, result.topics[index])
+
+
+def _place(values: list[T], number: int, value: T) -> None:
+    """``value`` as item ``number``: a new last item, or a document sketched again."""
+    if number == len(values):
+        values.append(value)
+    else:
+        values[number] = value
 
 
 @dataclass(slots=True)
@@ -205,6 +211,7 @@ class _Sketched:
     spilled: list[int] = field(default_factory=list)  # index in the text spill
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     shingles: list[int] = field(default_factory=list)
+    fingerprints: list[NDArray[np.uint64]] = field(default_factory=list)
     topics: list[TopicTerms] = field(default_factory=list)
 
 
@@ -274,13 +281,7 @@ class _Sketcher:
                 rows.add_facts(document.row, spans, facts)
                 if rows.published[document.row] is None:
                     rows.published[document.row] = document.fallback_published
-            self.sketches.put(
-                number,
-                result.signatures[index],
-                int(result.word_counts[index]),
-                int(result.clean_chars[index]),
-                result.topics[index],
-            )
+            self.sketches.put(number, result, index)
 
     def read(self, inputs: Iterable[str | Path]) -> None:
         """Read every record; clean and sketch them in batches while reading goes on."""
@@ -397,6 +398,7 @@ class _Sketcher:
             sketched.spilled.append(number)
             sketched.signatures.append(self.sketches.signatures[number])
             sketched.shingles.append(max(1, words - self.config.shingle_size + 1))
+            sketched.fingerprints.append(self.sketches.fingerprints[number])
             sketched.topics.append(self.sketches.topics[number])
         return sketched
 
@@ -454,6 +456,9 @@ def _compare_stage(
     return matches
 
 
+_NO_STORIES = "stories are off (ScanConfig.stories / --no-stories)"
+
+
 def _not_searched(config: ScanConfig) -> dict[str, str]:
     """The relations this run cannot look for, and why."""
     if not config.semantic:
@@ -461,7 +466,7 @@ def _not_searched(config: ScanConfig) -> dict[str, str]:
     elif not semantic_available():
         why = f"needs the semantic extra: {SEMANTIC_INSTALL}"
     else:
-        return {}
+        return {} if config.stories else {"same_story": _NO_STORIES}
     return {relation: why for relation in NOT_SEARCHED}
 
 
@@ -558,7 +563,7 @@ def scan(
     semantic_report: dict[str, Any] = {}
     with TextSpill(spill_folder) as spill, ExitStack() as closing:
         store, static_model = None, None
-        if not not_searched:
+        if "paraphrase" not in not_searched:
             store, static_model = _semantic_store(config, spill.folder, reporter)
             closing.callback(store.close)
         started = time.perf_counter()
@@ -584,9 +589,14 @@ def scan(
                 )
             else:
                 pairs, collisions = np.empty((0, 2), dtype=np.int64), 0
+            verbatim_pairs = len(pairs)
+            if config.finds_passages:
+                passages, _ = passage_pairs(sketched.fingerprints, pairs, config.passage_max_groups)
+                pairs = unique_pairs(np.concatenate([pairs, passages]), len(sketched.ids))
+            passage_candidates = len(pairs) - verbatim_pairs
             advance(len(pairs))
+        sketched.fingerprints.clear()
         timings["candidates"] = time.perf_counter() - started
-        verbatim_pairs = len(pairs)
 
         days = day_numbers([rows.published[row] for row in sketched.rows])
         leads, similar = None, None
@@ -596,7 +606,7 @@ def scan(
                 store, sketched, spill, config, reporter
             )
             pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
-            leads = store.leads(sketched.spilled)
+            leads = store.leads(sketched.spilled) if config.stories else None
             timings["semantic"] = time.perf_counter() - started
         pairs = within_window(pairs, days, config.window_days)
 
@@ -613,41 +623,26 @@ def scan(
         matches = _provenance(matches, sketched, rows, config)
         timings["group"] = time.perf_counter() - started
 
-        started = time.perf_counter()
-        with reporter.stage("stories", None) as advance:
-            story_inputs = StoryInputs(
-                ids=sketched.ids,
-                headlines=[
-                    rows.title[row] or topics.lead
-                    for row, topics in zip(sketched.rows, sketched.topics, strict=True)
-                ],
-                published=[rows.published[row] for row in sketched.rows],
-                days=days,
-                topics=topic_vectors(sketched.topics),
-                leads=leads,
-                # the fast model's centred neighbours serve as story candidates (on ECB+ F1 0.959,
-                # against 0.968 with a search by lead, which costs ~25 s more on 100,000
-                # documents); MiniLM's raw document vectors do not (0.946 against 0.955)
-                similar=similar if config.semantic_thresholds().centred else None,
-                text=lambda index: blank(
-                    spill.get(sketched.spilled[index]), rows.boilerplate[sketched.rows[index]]
-                ),
-            )
-            # same-story pairs are told by the stories, not the other way round: a pair whose
-            # documents are alike is reported as one story only when the story evidence (rare
-            # words, entities, leads, dates) put both in one story
-            alike = [match for match in matches if match.relation == Relation.SAME_STORY]
-            matches = [match for match in matches if match.relation != Relation.SAME_STORY]
-            stories = story_clusters(story_inputs, matches, config.story_settings())
-            story_of = {member: story.story for story in stories for member in story.members}
-            matches = sorted(
-                [*matches, *(m for m in alike if story_of.get(m.a) == story_of.get(m.b))],
-                key=lambda match: (match.a, match.b),
-            )
-            advance(len(stories))
-        timings["stories"] = time.perf_counter() - started
+        # same-story pairs are told by the stories, not the other way round: a pair whose
+        # documents are alike is reported as one story only when the story evidence (rare
+        # words, entities, leads, dates) put both in one story
+        alike = [match for match in matches if match.relation == Relation.SAME_STORY]
+        matches = [match for match in matches if match.relation != Relation.SAME_STORY]
+        stories: list[Story] = []
+        if config.stories:
+            started = time.perf_counter()
+            with reporter.stage("stories", None) as advance:
+                story_inputs = _story_inputs(sketched, rows, spill, days, leads, similar, config)
+                stories = story_clusters(story_inputs, matches, config.story_settings())
+                story_of = {member: story.story for story in stories for member in story.members}
+                matches = sorted(
+                    [*matches, *(m for m in alike if story_of.get(m.a) == story_of.get(m.b))],
+                    key=lambda match: (match.a, match.b),
+                )
+                advance(len(stories))
+            timings["stories"] = time.perf_counter() - started
 
-    counts = (collisions, verbatim_pairs, len(pairs), recurring)
+    counts = (collisions, verbatim_pairs, passage_candidates, len(pairs), recurring)
     summary = _summary(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
@@ -661,6 +656,35 @@ def scan(
         skipped=tuple(log),
         summary=summary,
         inputs=tuple(paths),
+    )
+
+
+def _story_inputs(
+    sketched: _Sketched,
+    rows: DocumentRows,
+    spill: TextSpill,
+    days: NDArray[np.float64],
+    leads: NDArray[np.float32] | None,
+    similar: NDArray[np.int64] | None,
+    config: ScanConfig,
+) -> StoryInputs:
+    return StoryInputs(
+        ids=sketched.ids,
+        headlines=[
+            rows.title[row] or topics.lead
+            for row, topics in zip(sketched.rows, sketched.topics, strict=True)
+        ],
+        published=[rows.published[row] for row in sketched.rows],
+        days=days,
+        topics=topic_vectors(sketched.topics),
+        leads=leads,
+        # the fast model's centred neighbours serve as story candidates (on ECB+ F1 0.959,
+        # against 0.968 with a search by lead, which costs ~25 s more on 100,000 documents);
+        # MiniLM's raw document vectors do not (0.946 against 0.955)
+        similar=similar if config.semantic_thresholds().centred else None,
+        text=lambda index: blank(
+            spill.get(sketched.spilled[index]), rows.boilerplate[sketched.rows[index]]
+        ),
     )
 
 
@@ -720,7 +744,7 @@ def _summary(
     matches: list[Match],
     groups: list[DuplicateGroup],
     stories: list[Story],
-    counts: tuple[int, int, int, int],
+    counts: tuple[int, int, int, int, int],
     timings: dict[str, float],
     not_searched: dict[str, str],
 ) -> dict[str, Any]:
@@ -737,10 +761,11 @@ def _summary(
             "skipped_by_reason": dict(sorted(reasons.items())),
             "boilerplate_spans_by_kind": dict(sorted(kinds.items())),
             "documents_with_boilerplate": sum(1 for spans in rows.boilerplate if spans),
-            "recurring_lines": counts[3],
+            "recurring_lines": counts[4],
             "band_collisions": counts[0],
             "verbatim_candidate_pairs": counts[1],
-            "candidate_pairs": counts[2],
+            "passage_candidate_pairs": counts[2],
+            "candidate_pairs": counts[3],
             "matches": len(matches),
             "matches_by_relation": {
                 relation.value: relations.get(relation.value, 0) for relation in Relation

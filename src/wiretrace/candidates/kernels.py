@@ -68,3 +68,84 @@ def likely_pairs_from_sorted(
                 break
         start = stop
     return out[:found], collisions
+
+
+@njit(cache=True, nogil=True)
+def _root(parent, node):
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+@njit(cache=True, nogil=True)
+def components(count, pairs):
+    """Each of ``count`` nodes' connected component under ``pairs``, named by its smallest
+    node."""
+    parent = np.arange(count)
+    for index in range(pairs.shape[0]):
+        first, second = _root(parent, pairs[index, 0]), _root(parent, pairs[index, 1])
+        if first < second:
+            parent[second] = first
+        elif second < first:
+            parent[first] = second
+    for node in range(count):
+        parent[node] = _root(parent, node)
+    return parent
+
+
+@njit(cache=True, nogil=True)
+def shared_key_pairs(packed, bits, groups, max_groups):
+    """Pairs of documents that hold one key in different groups, for every key held by 2 to
+    ``max_groups`` groups. ``packed`` is sorted, each entry a key's hash in its upper bits and
+    its document in the lower ``bits``; ``groups`` names each document's group. The smallest
+    holder stands for its group. A pair ``(i, j)``, ``i < j``, is returned as ``i * n + j``,
+    ``n`` the number of documents, once for every key they share. Also return how many keys
+    were too common."""
+    width = np.int64(groups.shape[0])
+    mask = np.uint64((1 << bits) - 1)
+    shift = np.uint64(bits)
+    out = np.empty(64, dtype=np.int64)
+    found = 0
+    too_common = 0
+    size = packed.shape[0]
+    start = 0
+    while start < size:
+        key = packed[start] >> shift
+        stop = start + 1
+        while stop < size and packed[stop] >> shift == key:
+            stop += 1
+        if stop - start >= 2:
+            # documents are sorted within a key: the first holder in each group is its smallest
+            held = np.empty(stop - start, dtype=np.int64)
+            held_groups = np.empty(stop - start, dtype=np.int64)
+            count = 0
+            for index in range(start, stop):
+                document = np.int64(packed[index] & mask)
+                group = groups[document]
+                seen = False
+                for other in range(count):
+                    if held_groups[other] == group:
+                        seen = True
+                        break
+                if not seen:
+                    if count == max_groups:
+                        count += 1  # too common: no need to know how much
+                        break
+                    held[count] = document
+                    held_groups[count] = group
+                    count += 1
+            if count > max_groups:
+                too_common += 1
+            elif count >= 2:
+                needed = found + count * (count - 1) // 2
+                if needed > out.shape[0]:
+                    grown = np.empty(max(needed, out.shape[0] * 2), dtype=np.int64)
+                    grown[:found] = out[:found]
+                    out = grown
+                for first in range(count - 1):
+                    for second in range(first + 1, count):
+                        out[found] = _pair(held[first], held[second], width)
+                        found += 1
+        start = stop
+    return out[:found], too_common

@@ -85,9 +85,50 @@ def shingles_of(word_hashes, word_count, shingle_size, out):
     return count
 
 
+@njit(cache=True, nogil=True)
+def winnow(shingles, count, window, out, out_start):
+    """Robust winnowing (Schleimer, Wilkerson and Aiken 2003): the smallest shingle hash of
+    every ``window`` consecutive shingles (the rightmost on ties), each position once, written
+    from ``out[out_start]``; returns how many. Two texts that share ``window`` consecutive
+    shingles share the fingerprint chosen in that window: one shared fingerprint is guaranteed
+    for every shared run of ``window + shingle_size - 1`` words, at ~2 / (window + 1) of the
+    shingles."""
+    if count == 0:
+        return 0
+    width = min(window, count)
+    written = 0
+    last = -1
+    for start in range(count - width + 1):
+        best = start
+        for index in range(start + 1, start + width):
+            if shingles[index] <= shingles[best]:
+                best = index
+        if best != last:
+            out[out_start + written] = shingles[best]
+            written += 1
+            last = best
+    return written
+
+
 @njit(cache=True, parallel=True)
-def sketch_batch(codes, doc_starts, is_word, shingle_size, perm_seeds, signatures, counts):
-    """Signatures for a batch: document ``d`` is ``codes[doc_starts[d]:doc_starts[d+1]]``."""
+def sketch_batch(
+    codes,
+    doc_starts,
+    is_word,
+    shingle_size,
+    perm_seeds,
+    signatures,
+    counts,
+    passage_words,
+    window,
+    fingerprints,
+    fingerprint_counts,
+):
+    """Signatures for a batch: document ``d`` is ``codes[doc_starts[d]:doc_starts[d+1]]``.
+    Also the winnowed fingerprints (:func:`winnow`, ``window`` 0: none) of its shingles of
+    ``passage_words`` words, written from ``fingerprints[doc_starts[d] // 2 + d]`` (a text has
+    at most one shingle per two code points, plus one), their number in
+    ``fingerprint_counts[d]``."""
     documents = doc_starts.shape[0] - 1
     permutations = perm_seeds.shape[0]
     for document in prange(documents):
@@ -109,6 +150,14 @@ def sketch_batch(codes, doc_starts, is_word, shingle_size, perm_seeds, signature
                 if hashed < signature[permutation]:
                     signature[permutation] = hashed
         counts[document] = word_count
+        if window == 0:
+            fingerprint_counts[document] = 0
+            continue
+        passages = np.empty(max(word_count, 1), dtype=np.uint64)
+        passage_count = shingles_of(word_hashes, word_count, passage_words, passages)
+        fingerprint_counts[document] = winnow(
+            passages, passage_count, window, fingerprints, doc_starts[document] // 2 + document
+        )
 
 
 @njit(cache=True, nogil=True, parallel=True)

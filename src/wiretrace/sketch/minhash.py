@@ -30,16 +30,25 @@ class Permutations:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Sketches:
-    """Per document of a batch: signature and word count."""
+    """Per document of a batch: signature, word count and winnowed fingerprints (document
+    ``d`` owns ``fingerprints[fingerprint_offsets[d]:fingerprint_offsets[d + 1]]``)."""
 
     signatures: NDArray[np.uint32]
     word_counts: NDArray[np.int64]
+    fingerprints: NDArray[np.uint64]
+    fingerprint_offsets: NDArray[np.int64]
 
 
 def sketch_texts(
-    texts: Sequence[CleanText], shingle_size: int, permutations: Permutations
+    texts: Sequence[CleanText],
+    shingle_size: int,
+    permutations: Permutations,
+    passage_words: int = 8,
+    window: int = 0,
 ) -> Sketches:
-    """MinHash signatures of a batch of clean texts, computed in parallel."""
+    """MinHash signatures of a batch of clean texts, computed in parallel, and fingerprints
+    of their passages (the smallest hash of every ``window`` consecutive shingles of
+    ``passage_words`` words; none when ``window`` is 0)."""
     count = len(texts)
     lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=count)
     doc_starts = np.zeros(count + 1, dtype=np.int64)
@@ -47,6 +56,8 @@ def sketch_texts(
     codes = np.concatenate([text.codes for text in texts]) if count else np.empty(0, np.uint32)
     signatures = np.empty((count, len(permutations)), dtype=np.uint32)
     word_counts = np.empty(count, dtype=np.int64)
+    found = np.empty(doc_starts[-1] // 2 + count + 1, dtype=np.uint64)
+    found_counts = np.empty(count, dtype=np.int64)
     kernels.sketch_batch(
         codes,
         doc_starts,
@@ -55,8 +66,16 @@ def sketch_texts(
         permutations.seeds,
         signatures,
         word_counts,
+        passage_words,
+        window,
+        found,
+        found_counts,
     )
-    return Sketches(signatures=signatures, word_counts=word_counts)
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(found_counts, out=offsets[1:])
+    kept = np.repeat(doc_starts[:-1] // 2 + np.arange(count) - offsets[:-1], found_counts)
+    fingerprints = found[kept + np.arange(offsets[-1])]
+    return Sketches(signatures, word_counts, fingerprints, offsets)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -199,7 +200,8 @@ def dedup(
         raise InputError(f"--out {target}: name a file ending in .jsonl, .csv or .parquet")
     check_writable(target.parent, "--out")
     remove_stale_partials(target.parent, [target.name])
-    result = scan(inputs, config, reporter=reporter)
+    # what dedup keeps depends on the duplicate groups only: no stories, no passage search
+    result = scan(inputs, replace(config, stories=False, passage_window=0), reporter=reporter)
     dropped = {
         member
         for group in result.groups
