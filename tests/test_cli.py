@@ -433,3 +433,15 @@ def test_console_script_missing_input(tmp_path: Path) -> None:
     lines = error_lines(completed.stderr)
     assert len(lines) == 1
     assert str(missing) in lines[0]
+
+
+def test_no_stories_writes_every_table_without_stories(seeds: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("scan", seeds, "--out", out, "--no-stories", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(out / "stories.parquet").num_rows == 0
+    assert set(pq.read_table(out / "documents.parquet").column("story").to_pylist()) == {None}
+    matches = pq.read_table(out / "matches.parquet").to_pylist()
+    assert any(match["source"] for match in matches)  # provenance is named all the same
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "--no-stories" in summary["not_searched"]["same_story"]

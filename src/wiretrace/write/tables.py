@@ -183,7 +183,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
 def _stories(result: ScanResult, story_of: dict[str, int]) -> dict[str, list[Any]]:
     edges: dict[int, list[dict[str, Any]]] = {}
     for match in result.matches:
-        if match.source is not None:
+        if match.source in story_of:  # named, and stories were clustered
             copy = match.b if match.source == match.a else match.a
             edges.setdefault(story_of[match.source], []).append(
                 {
