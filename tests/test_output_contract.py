@@ -193,7 +193,12 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
     "counts/skipped by reason": [("counts", "skipped_by_reason")],
     "counts/boilerplate spans by kind": [("counts", "boilerplate_spans_by_kind")],
     "counts/recurring lines": [("counts", "recurring_lines")],
-    "counts/candidate pairs": [("counts", "candidate_pairs")],
+    "counts/candidate pairs (LSH, passage, all)": [
+        ("counts", "verbatim_candidate_pairs"),
+        ("counts", "passage_candidate_pairs"),
+        ("counts", "candidate_pairs"),
+    ],
+    "counts/exact copies compared as stars": [("counts", "exact_copies_as_stars")],
     "counts/matches by relation": [("counts", "matches_by_relation")],
     "counts/groups": [("counts", "duplicate_groups")],
     "counts/stories": [("counts", "stories")],

@@ -9,6 +9,7 @@ back in submission order, so a run gives the same output with any number of work
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -24,7 +25,7 @@ from typing import Generic, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.clean import clean_text
+from wiretrace.clean import CleanText, clean_text
 from wiretrace.clean.boilerplate import blank, find_boilerplate, line_keys, line_spans
 from wiretrace.clean.metadata import TextFacts, extract_facts
 from wiretrace.config import ScanConfig
@@ -94,6 +95,7 @@ class BatchSketch:
     word_counts: NDArray[np.int64]
     fingerprints: NDArray[np.uint64]  # passage fingerprints, back to back
     fingerprint_offsets: NDArray[np.int64]  # text i owns [offsets[i], offsets[i + 1])
+    text_hashes: NDArray[np.uint64]  # of each clean text: exact copies share one
     clean_chars: NDArray[np.int64]
     boilerplate: list[tuple[PlainSpan, ...]]
     facts: list[tuple[str | None, str | None, tuple[str, ...]] | None]
@@ -150,6 +152,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         sketches.word_counts,
         sketches.fingerprints,
         sketches.fingerprint_offsets,
+        np.array([_text_hash(text) for text in cleaned], dtype=np.uint64),
         lengths,
         [tuple((span.start, span.end, span.kind) for span in found) for found in spans],
         facts,
@@ -158,6 +161,10 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         [topic_terms(text) for text in blanked],
         sentence_batch(blanked, params.static_model) if params.sentences else None,
     )
+
+
+def _text_hash(text: CleanText) -> int:
+    return int.from_bytes(hashlib.blake2b(text.codes.tobytes(), digest_size=8).digest(), "little")
 
 
 _PARENT_CHECK_SECONDS = 0.5

@@ -257,6 +257,14 @@ def scan_options(function: F) -> F:
             "its own follow-ups) is marked (matches.series) and counted apart.",
         ),
         click.option(
+            "--big-group-size",
+            type=int,
+            default=100,
+            show_default=True,
+            help="A group of more exact copies than this lists each member's match with the "
+            "group's representative only, not every pair (0: every pair).",
+        ),
+        click.option(
             "--no-stories",
             is_flag=True,
             help="Skip story clustering (documents.story stays empty, no same_story matches): "

@@ -187,6 +187,11 @@ class ScanConfig:
       A shared passage of ``min_passage_words + passage_window - 1`` words always shares one;
       commoner ones (set phrases, quotes in every article) propose nothing, which bounds the
       work. 0 in either: candidates by whole-document similarity only.
+    - ``big_group_size``: a group of exact copies (one clean text) of more documents than this
+      is compared as a star: ``matches`` holds each member's edge to the group's
+      representative (the earliest published, so the likely source), not every pair, and
+      only the representative is searched for other matches; ``groups`` keeps every member.
+      0: every pair, whatever the size.
     - ``boilerplate``: find page noise by the rules of ``wiretrace.clean.boilerplate`` and
       keep it out of matching (False: match the text as it is).
     - ``recurring_min_documents``: a line found in at least this many documents is
@@ -260,6 +265,7 @@ class ScanConfig:
     max_bucket_size: int = 500
     passage_window: int = 4
     passage_max_groups: int = 8
+    big_group_size: int = 100
     boilerplate: bool = True
     recurring_min_documents: int = 10
     recurring_min_context_share: float = 0.5
@@ -328,7 +334,7 @@ class ScanConfig:
             raise ConfigError(f"max_gap_words must be >= 0, got {self.max_gap_words!r}")
         if self.max_bucket_size < 2:
             raise ConfigError(f"max_bucket_size must be >= 2, got {self.max_bucket_size!r}")
-        for name in ("passage_window", "passage_max_groups"):
+        for name in ("passage_window", "passage_max_groups", "big_group_size"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be >= 0 (0: off), got {getattr(self, name)!r}")
         if self.recurring_min_documents < 0 or self.recurring_min_documents == 1:

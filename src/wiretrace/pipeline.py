@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from wiretrace import __version__
 from wiretrace.backend import BatchItem, BatchRunner, BatchSketch, SketchParams, ordered_map
 from wiretrace.candidates import candidate_pairs
+from wiretrace.candidates.exact import exact_groups
 from wiretrace.candidates.neighbours import (
     day_numbers,
     similar_pairs,
@@ -33,8 +34,9 @@ from wiretrace.candidates.passages import passage_pairs
 from wiretrace.clean.boilerplate import LineCounter, blank, merge
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batches, release_comparer
-from wiretrace.config import ScanConfig
+from wiretrace.config import LshBanding, ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
+from wiretrace.group.duplicates import representative
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, story_clusters
 from wiretrace.read import CRAWL_DATE, FILE_REASONS, read_documents
@@ -184,6 +186,7 @@ class _Sketches:
     words: list[int] = field(default_factory=list)
     clean_chars: list[int] = field(default_factory=list)
     fingerprints: list[NDArray[np.uint64]] = field(default_factory=list)
+    text_hashes: list[int] = field(default_factory=list)
     topics: list[TopicTerms] = field(default_factory=list)
 
     def put(self, number: int, result: BatchSketch, index: int) -> None:
@@ -191,6 +194,7 @@ class _Sketches:
         _place(self.words, number, int(result.word_counts[index]))
         _place(self.clean_chars, number, int(result.clean_chars[index]))
         _place(self.fingerprints, number, result.fingerprints_of(index))
+        _place(self.text_hashes, number, int(result.text_hashes[index]))
         _place(self.topics, number, result.topics[index])
 
 
@@ -212,6 +216,7 @@ class _Sketched:
     signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     shingles: list[int] = field(default_factory=list)
     fingerprints: list[NDArray[np.uint64]] = field(default_factory=list)
+    text_hashes: list[int] = field(default_factory=list)
     topics: list[TopicTerms] = field(default_factory=list)
 
 
@@ -399,8 +404,85 @@ class _Sketcher:
             sketched.signatures.append(self.sketches.signatures[number])
             sketched.shingles.append(max(1, words - self.config.shingle_size + 1))
             sketched.fingerprints.append(self.sketches.fingerprints[number])
+            sketched.text_hashes.append(self.sketches.text_hashes[number])
             sketched.topics.append(self.sketches.topics[number])
         return sketched
+
+
+@dataclass(frozen=True, slots=True)
+class _Stars:
+    """Large groups of exact copies, compared as stars around their representatives."""
+
+    group: NDArray[np.int64]  # per sketched document: its star, or -1
+    edges: NDArray[np.int64]  # (representative, member) pairs, the smaller index first
+    searched: NDArray[np.bool_]  # per document: not a star's member, or its representative
+
+    @property
+    def leaves(self) -> int:
+        return len(self.edges)
+
+    def apply(self, pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``pairs`` without those inside one star, plus the star's edges."""
+        if not len(self.edges):
+            return pairs
+        first, second = self.group[pairs[:, 0]], self.group[pairs[:, 1]]
+        kept = pairs[(first < 0) | (first != second)]
+        return unique_pairs(np.concatenate([kept, self.edges]), len(self.group))
+
+
+def _stars(sketched: _Sketched, rows: DocumentRows, config: ScanConfig) -> _Stars:
+    count = len(sketched.ids)
+    group = np.full(count, -1, dtype=np.int64)
+    searched = np.ones(count, dtype=bool)
+    edges: list[tuple[int, int]] = []
+    if config.big_group_size:
+        lengths = np.array([rows.clean_chars[row] or 0 for row in sketched.rows], dtype=np.int64)
+        hashes = np.array(sketched.text_hashes, dtype=np.uint64)
+        for number, members in enumerate(exact_groups(hashes, lengths, config.big_group_size)):
+            index = members.tolist()
+            facts = {
+                sketched.ids[i]: DocumentFacts(
+                    rows.published[sketched.rows[i]], rows.clean_chars[sketched.rows[i]] or 0
+                )
+                for i in index
+            }
+            by_id = {sketched.ids[i]: i for i in index}
+            hub = by_id[representative(by_id, facts)]
+            group[members] = number
+            searched[members] = False
+            searched[hub] = True
+            edges.extend((min(hub, i), max(hub, i)) for i in index if i != hub)
+    return _Stars(group, np.array(edges, dtype=np.int64).reshape(-1, 2), searched)
+
+
+def _candidate_stage(
+    sketched: _Sketched, rows: DocumentRows, config: ScanConfig, banding: LshBanding
+) -> tuple[NDArray[np.int64], int, int, int, _Stars]:
+    """Candidate pairs (LSH, then shared passages; a large group of exact copies by its
+    representative alone), band collisions, LSH pairs, passage pairs and the stars."""
+    stars = _stars(sketched, rows, config)
+    searched = np.flatnonzero(stars.searched)
+    if len(searched):
+        found, collisions = candidate_pairs(
+            np.stack([sketched.signatures[i] for i in searched.tolist()]),
+            np.array(sketched.shingles, dtype=np.int64)[searched],
+            banding,
+            config.estimate_floors(),
+            config.max_bucket_size,
+        )
+        pairs = searched[found].reshape(-1, 2)
+    else:
+        pairs, collisions = np.empty((0, 2), dtype=np.int64), 0
+    verbatim_pairs = len(pairs)
+    if config.finds_passages:
+        empty = np.empty(0, dtype=np.uint64)
+        fingerprints = [
+            row if kept else empty
+            for kept, row in zip(stars.searched.tolist(), sketched.fingerprints, strict=True)
+        ]
+        passages, _ = passage_pairs(fingerprints, pairs, config.passage_max_groups)
+        pairs = unique_pairs(np.concatenate([pairs, passages]), len(sketched.ids))
+    return pairs, collisions, verbatim_pairs, len(pairs) - verbatim_pairs, stars
 
 
 def _pair_batches(
@@ -579,21 +661,8 @@ def scan(
 
         started = time.perf_counter()
         with reporter.stage("candidates", None) as advance:
-            if sketched.signatures:
-                pairs, collisions = candidate_pairs(
-                    np.stack(sketched.signatures),
-                    np.array(sketched.shingles, dtype=np.int64),
-                    banding,
-                    config.estimate_floors(),
-                    config.max_bucket_size,
-                )
-            else:
-                pairs, collisions = np.empty((0, 2), dtype=np.int64), 0
-            verbatim_pairs = len(pairs)
-            if config.finds_passages:
-                passages, _ = passage_pairs(sketched.fingerprints, pairs, config.passage_max_groups)
-                pairs = unique_pairs(np.concatenate([pairs, passages]), len(sketched.ids))
-            passage_candidates = len(pairs) - verbatim_pairs
+            found = _candidate_stage(sketched, rows, config, banding)
+            pairs, collisions, verbatim_pairs, passage_candidates, stars = found
             advance(len(pairs))
         sketched.fingerprints.clear()
         timings["candidates"] = time.perf_counter() - started
@@ -608,7 +677,7 @@ def scan(
             pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
             leads = store.leads(sketched.spilled) if config.stories else None
             timings["semantic"] = time.perf_counter() - started
-        pairs = within_window(pairs, days, config.window_days)
+        pairs = within_window(stars.apply(pairs), days, config.window_days)
 
         started = time.perf_counter()
         matches = _compare_stage(pairs, sketched, rows, spill, config, reporter, store)
@@ -642,7 +711,7 @@ def scan(
                 advance(len(stories))
             timings["stories"] = time.perf_counter() - started
 
-    counts = (collisions, verbatim_pairs, passage_candidates, len(pairs), recurring)
+    counts = (collisions, verbatim_pairs, passage_candidates, len(pairs), recurring, stars.leaves)
     summary = _summary(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
@@ -744,7 +813,7 @@ def _summary(
     matches: list[Match],
     groups: list[DuplicateGroup],
     stories: list[Story],
-    counts: tuple[int, int, int, int, int],
+    counts: tuple[int, int, int, int, int, int],
     timings: dict[str, float],
     not_searched: dict[str, str],
 ) -> dict[str, Any]:
@@ -766,6 +835,7 @@ def _summary(
             "verbatim_candidate_pairs": counts[1],
             "passage_candidate_pairs": counts[2],
             "candidate_pairs": counts[3],
+            "exact_copies_as_stars": counts[5],
             "matches": len(matches),
             "matches_by_relation": {
                 relation.value: relations.get(relation.value, 0) for relation in Relation

@@ -56,6 +56,19 @@ class _UnionFind:
             self.parent[high] = low
 
 
+_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def representative(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -> str:
+    """The member ``dedup`` keeps (see the module's docstring)."""
+
+    def rank(doc_id: str) -> tuple[dt.datetime, int, str]:
+        fact = facts[doc_id]
+        return (published_key(fact.published) or _FAR_FUTURE, -fact.clean_chars, doc_id)
+
+    return min(members, key=rank)
+
+
 def duplicate_groups(
     matches: Iterable[Match], facts: Mapping[str, DocumentFacts]
 ) -> list[DuplicateGroup]:
@@ -68,14 +81,8 @@ def duplicate_groups(
     for item in union_find.parent:
         components.setdefault(union_find.find(item), []).append(item)
 
-    far_future = dt.datetime.max.replace(tzinfo=dt.UTC)
-
-    def rank(doc_id: str) -> tuple[dt.datetime, int, str]:
-        fact = facts[doc_id]
-        return (published_key(fact.published) or far_future, -fact.clean_chars, doc_id)
-
     chosen = [
-        (min(members, key=rank), tuple(sorted(members)))
+        (representative(members, facts), tuple(sorted(members)))
         for members in components.values()
         if len(members) > 1
     ]
