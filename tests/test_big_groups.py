@@ -62,3 +62,26 @@ def test_exact_groups_need_the_same_text_and_length() -> None:
     lengths = np.array([10, 10, 11, 3, 10, 3], dtype=np.int64)
     assert [group.tolist() for group in exact_groups(hashes, lengths, 1)] == [[0, 1, 4], [3, 5]]
     assert [group.tolist() for group in exact_groups(hashes, lengths, 2)] == [[0, 1, 4]]
+
+
+def test_two_thousand_edited_and_truncated_copies_cost_a_linear_number_of_comparisons(
+    tmp_path: Path,
+) -> None:
+    from tests.corpus import edit, truncate
+
+    generator = random.Random(13)
+    story = random_text(generator, 400)
+    records = [{"id": "s0000", "text": story}]
+    for i in range(1, 2_000):
+        roll = i % 3
+        text = edit(generator, story, 0.03) if roll else truncate(story, 0.7)
+        records.append({"id": f"s{i:04d}", "text": text})
+    records += [{"id": f"o{i:03d}", "text": random_text(generator, 400)} for i in range(50)]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    result = scan(path, ScanConfig(semantic=False))
+    (group,) = result.groups
+    assert len(group.members) == 2_000  # every copy in the story's group
+    compared = result.summary["counts"]["candidate_pairs"]
+    assert compared < 20 * 2_000, compared  # every pair would be ~2 million
+    assert len(result.matches) <= compared

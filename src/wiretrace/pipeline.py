@@ -469,6 +469,8 @@ def _candidate_stage(
             banding,
             config.estimate_floors(),
             config.max_bucket_size,
+            config.big_group_size,
+            (config.jaccard_threshold, config.containment_threshold),
         )
         pairs = searched[found].reshape(-1, 2)
     else:

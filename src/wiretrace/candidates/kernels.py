@@ -7,19 +7,18 @@ from numba import njit
 
 
 @njit(inline="always")
-def _likely(first, second, signatures, sizes, jaccard_min, containment_min):
-    """Whether the MinHash estimates of a pair reach either floor (see ``likely_pairs``)."""
+def _estimates(first, second, signatures, sizes):
+    """The MinHash estimates of a pair: Jaccard, and the containment of the smaller document
+    (the intersection estimated as J * (|A| + |B|) / (1 + J))."""
     permutations = signatures.shape[1]
     equal = 0
     for permutation in range(permutations):
         if signatures[first, permutation] == signatures[second, permutation]:
             equal += 1
     jaccard = equal / permutations
-    if jaccard >= jaccard_min:
-        return True
     smaller = max(min(sizes[first], sizes[second]), 1)
     intersection = jaccard * (sizes[first] + sizes[second]) / (1.0 + jaccard)
-    return intersection / smaller >= containment_min
+    return jaccard, intersection / smaller
 
 
 @njit(inline="always")
@@ -30,8 +29,27 @@ def _pair(first, second, width):
 
 
 @njit(cache=True, nogil=True)
+def _root(parent, node):
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+@njit(cache=True, nogil=True)
 def likely_pairs_from_sorted(
-    keys, documents, max_bucket_size, signatures, sizes, jaccard_min, containment_min
+    keys,
+    documents,
+    max_bucket_size,
+    signatures,
+    sizes,
+    jaccard_min,
+    containment_min,
+    parent,
+    members,
+    big_group_size,
+    sure_jaccard,
+    sure_containment,
 ):
     """Pairs of documents that share a band key and whose signature estimates reach either
     floor; ``keys`` sorted, ``documents`` (rows of ``signatures``) in the same order. A pair
@@ -41,6 +59,12 @@ def likely_pairs_from_sorted(
     A bucket larger than ``max_bucket_size`` (a boilerplate page repeated thousands of times)
     links each member to the bucket's first member only: the duplicate group is the same and
     the number of pairs stays linear.
+
+    ``parent`` and ``members`` (a union-find kept from band to band) join the documents of
+    every pair whose estimates reach ``sure_jaccard`` or ``sure_containment``; once such a
+    group holds more than ``big_group_size`` documents (0: never), a pair inside it is not
+    proposed again: a wire story copied a thousand times costs a comparison per copy, not one
+    per pair of copies.
     """
     width = signatures.shape[0]
     size = keys.shape[0]
@@ -57,25 +81,29 @@ def likely_pairs_from_sorted(
             for second in range(first + 1, stop):
                 collisions += 1
                 a, b = documents[first], documents[second]
-                if _likely(a, b, signatures, sizes, jaccard_min, containment_min):
-                    if found == out.shape[0]:
-                        grown = np.empty(out.shape[0] * 2, dtype=np.int64)
-                        grown[:found] = out
-                        out = grown
-                    out[found] = _pair(a, b, width)
-                    found += 1
+                root_a, root_b = _root(parent, a), _root(parent, b)
+                if big_group_size > 0 and root_a == root_b and members[root_a] > big_group_size:
+                    continue
+                jaccard, containment = _estimates(a, b, signatures, sizes)
+                if jaccard < jaccard_min and containment < containment_min:
+                    continue
+                if found == out.shape[0]:
+                    grown = np.empty(out.shape[0] * 2, dtype=np.int64)
+                    grown[:found] = out
+                    out = grown
+                out[found] = _pair(a, b, width)
+                found += 1
+                if root_a != root_b and (
+                    jaccard >= sure_jaccard or containment >= sure_containment
+                ):
+                    if members[root_a] < members[root_b]:
+                        root_a, root_b = root_b, root_a
+                    parent[root_b] = root_a
+                    members[root_a] += members[root_b]
             if star:
                 break
         start = stop
     return out[:found], collisions
-
-
-@njit(cache=True, nogil=True)
-def _root(parent, node):
-    while parent[node] != node:
-        parent[node] = parent[parent[node]]
-        node = parent[node]
-    return node
 
 
 @njit(cache=True, nogil=True)
