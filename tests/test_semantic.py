@@ -123,12 +123,14 @@ def test_without_the_semantic_extra_the_scan_says_what_it_did_not_look_for(
     result = scan([seeds])
     assert set(result.summary["not_searched"]) == {"paraphrase", "same_story"}
     assert "pip install 'wiretrace[semantic]'" in result.summary["not_searched"]["paraphrase"]
-    # the copies, and the rewrite's one verbatim stretch as a shared passage (the passage
-    # candidates propose it: the two documents are far apart as wholes)
+    # the copies, and verbatim stretches as shared passages (the passage candidates propose
+    # them: the documents are far apart as wholes): the rewrite's Kandahar sentence, and the
+    # follow-up's caption that repeats the republication's "provincial capitals" sentence
     found = {frozenset((m.a[:3], m.b[:3])): m.relation for m in result.matches}
     assert found == {
         frozenset(("000", "001")): Relation.NEAR_DUPLICATE,
         frozenset(("000", "002")): Relation.PARTIAL,
+        frozenset(("001", "003")): Relation.PARTIAL,
     }
     off = scan([seeds], ScanConfig(semantic=False))
     assert "--no-semantic" in off.summary["not_searched"]["same_story"]

@@ -182,8 +182,9 @@ class ScanConfig:
     - ``max_gap_words``: edits up to this many words inside a passage are bridged.
     - ``passage_window`` / ``passage_max_groups``: every document keeps the smallest hash of
       every ``passage_window`` consecutive shingles of ``min_passage_words`` words; two
-      documents that share one of these, held by at most ``passage_max_groups`` duplicate
-      groups, are compared whatever their lengths (a paragraph lifted into a long article).
+      documents that share two of these held by at most ``passage_max_groups`` duplicate
+      groups, or one that no third group holds, are compared whatever their lengths (a
+      paragraph lifted into a long article).
       A shared passage of ``min_passage_words + passage_window - 1`` words always shares one;
       commoner ones (set phrases, quotes in every article) propose nothing, which bounds the
       work. 0 in either: candidates by whole-document similarity only.

@@ -166,14 +166,17 @@ def shared_key_pairs(packed, bits, groups, max_groups):
             if count > max_groups:
                 too_common += 1
             elif count >= 2:
-                needed = found + count * (count - 1) // 2
+                # a fingerprint only two groups hold is the strongest evidence: it counts twice
+                repeat = 2 if count == 2 else 1
+                needed = found + repeat * count * (count - 1) // 2
                 if needed > out.shape[0]:
                     grown = np.empty(max(needed, out.shape[0] * 2), dtype=np.int64)
                     grown[:found] = out[:found]
                     out = grown
                 for first in range(count - 1):
                     for second in range(first + 1, count):
-                        out[found] = _pair(held[first], held[second], width)
-                        found += 1
+                        for _ in range(repeat):
+                            out[found] = _pair(held[first], held[second], width)
+                            found += 1
         start = stop
     return out[:found], too_common

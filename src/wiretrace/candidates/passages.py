@@ -2,15 +2,17 @@
 
 Document-level LSH proposes pairs alike as wholes; a paragraph lifted into a long article is
 too small a part of it for any whole-document estimate. Every document also keeps winnowed
-fingerprints of its shingles (``sketch.kernels.winnow``, window ``min_passage_words -
-shingle_size + 1``): two documents that share a passage of ``min_passage_words`` words share
-at least one fingerprint. A posting list per fingerprint names the documents holding it;
-pairs come from lists of at most ``max_groups`` duplicate groups (the LSH candidates' connected
-components, so that a wire story copied a thousand times counts once and a passage lifted from
-it is still found). Longer lists are set phrases and boilerplate: each proposes nothing, and
-the work is bounded by ``max_groups`` per fingerprint. A real lifted passage of more than a
-few words holds several fingerprints, most of them rare, so dropping the common ones does not
-hide it.
+fingerprints of its shingles of ``min_passage_words`` words (``sketch.kernels.winnow``, window
+``passage_window``): two documents that share a passage of ``min_passage_words +
+passage_window - 1`` words share at least one fingerprint. A posting list per fingerprint
+names the documents holding it; pairs come from lists of at most ``max_groups`` duplicate
+groups (the LSH candidates' connected components, so that a wire story copied a thousand
+times counts once and a passage lifted from it is still found). Longer lists are set phrases
+and boilerplate: each proposes nothing, and the work is bounded by ``max_groups``² per
+fingerprint. A pair needs two shared fingerprints, or one that only its two groups hold: one
+fingerprint of a list of several is most often a formula ("anyone with information is asked
+to call...") met with a few words of context. A real lifted passage of more than a few words
+holds several fingerprints, most of them rare, so dropping the common ones does not hide it.
 """
 
 from __future__ import annotations
