@@ -126,22 +126,25 @@ def components(count, pairs):
 
 
 @njit(cache=True, nogil=True)
-def shared_key_pairs(keys, documents, groups, max_groups):
+def shared_key_pairs(packed, bits, groups, max_groups):
     """Pairs of documents that hold one key in different groups, for every key held by 2 to
-    ``max_groups`` groups. ``keys`` sorted, ``documents`` in the same order (ascending within
-    a key); ``groups`` names each document's group. The smallest holder stands for its group.
-    A pair ``(i, j)``, ``i < j``, is returned as ``i * n + j``, ``n`` the number of documents,
-    once for every key they share (twice for a key only their two groups hold). Also return
-    how many keys were too common."""
+    ``max_groups`` groups. ``packed`` is sorted, each entry a key's hash in its upper bits and
+    its document in the lower ``bits``; ``groups`` names each document's group. The smallest
+    holder stands for its group. A pair ``(i, j)``, ``i < j``, is returned as ``i * n + j``,
+    ``n`` the number of documents, once for every key they share (twice for a key only their
+    two groups hold). Also return how many keys were too common."""
     width = np.int64(groups.shape[0])
+    mask = np.uint64((1 << bits) - 1)
+    shift = np.uint64(bits)
     out = np.empty(64, dtype=np.int64)
     found = 0
     too_common = 0
-    size = keys.shape[0]
+    size = packed.shape[0]
     start = 0
     while start < size:
+        key = packed[start] >> shift
         stop = start + 1
-        while stop < size and keys[stop] == keys[start]:
+        while stop < size and packed[stop] >> shift == key:
             stop += 1
         if stop - start >= 2:
             # documents are sorted within a key: the first holder in each group is its smallest
@@ -149,7 +152,7 @@ def shared_key_pairs(keys, documents, groups, max_groups):
             held_groups = np.empty(stop - start, dtype=np.int64)
             count = 0
             for index in range(start, stop):
-                document = documents[index]
+                document = np.int64(packed[index] & mask)
                 group = groups[document]
                 seen = False
                 for other in range(count):

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.candidates import kernels
-from wiretrace.sketch.packed import sort_with_owners
+from wiretrace.sketch.packed import sort_packed
 
 
 def passage_pairs(
@@ -41,10 +41,10 @@ def passage_pairs(
         return np.empty((0, 2), dtype=np.int64), 0
     group = kernels.components(count, np.ascontiguousarray(copy_pairs, dtype=np.int64))
     sizes = np.fromiter((len(row) for row in fingerprints), dtype=np.int64, count=count)
-    owners = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    owners = np.repeat(np.arange(count, dtype=np.uint64), sizes)
     # cut fingerprints may meet: a false pair costs one exact comparison, which rejects it
-    keys, documents, _ = sort_with_owners(np.concatenate(fingerprints), owners, count)
-    pairs, too_common = kernels.shared_key_pairs(keys, documents, group, max_groups)
+    packed, bits = sort_packed(np.concatenate(fingerprints), owners, count)
+    pairs, too_common = kernels.shared_key_pairs(packed, bits, group, max_groups)
     if not pairs.size:
         return np.empty((0, 2), dtype=np.int64), too_common
     unique, shared = np.unique(pairs, return_counts=True)

@@ -26,7 +26,7 @@ from wiretrace.clean import word_table
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table
 from wiretrace.sketch import kernels
 from wiretrace.sketch.kernels import shared_weight
-from wiretrace.sketch.packed import sort_with_owners
+from wiretrace.sketch.packed import sort_packed
 
 _LEAD_CHARS = 200  # a lead sentence longer than this is cut
 _LEAD_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
@@ -186,12 +186,14 @@ def _rows(
     flat = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
     if not len(flat):
         return offsets, flat, np.empty(0, dtype=np.float32)
-    _, places, starts = sort_with_owners(flat, np.arange(len(flat)), len(flat))
+    packed, bits = sort_packed(flat, np.arange(len(flat), dtype=np.uint64), len(flat))
+    high = packed >> np.uint64(bits)
+    starts = np.flatnonzero(np.concatenate([[True], high[1:] != high[:-1]]))
     frequency = np.diff(np.append(starts, len(flat)))
     # log(N/df): a word in every document weighs nothing; smoothed so a corpus of one works
     weight = np.log((len(keys) + 1) / (frequency + 1)).astype(np.float32)
     idf = np.empty(len(flat), dtype=np.float32)
-    idf[places] = np.repeat(weight, frequency)
+    idf[(packed & np.uint64((1 << bits) - 1)).astype(np.int64)] = np.repeat(weight, frequency)
     return offsets, flat, idf
 
 
