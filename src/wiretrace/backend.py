@@ -32,7 +32,7 @@ from wiretrace.config import ScanConfig
 from wiretrace.records import Span
 from wiretrace.semantic.stage import SentenceBatch, sentence_batch
 from wiretrace.sketch import Permutations, sketch_texts
-from wiretrace.sketch.topics import TopicTerms, topic_terms
+from wiretrace.sketch.topics import NO_TOPICS, TopicTerms, topic_terms
 
 Tag = TypeVar("Tag")
 
@@ -50,6 +50,7 @@ class SketchParams:
     count_lines: bool = False
     sentences: bool = False  # split sentences (the semantic stage runs)
     static_model: str | None = None  # ... and embed them with the static model in this folder
+    topics: bool = True  # words and entities for stories (off with --no-stories)
 
     @classmethod
     def of(
@@ -65,6 +66,7 @@ class SketchParams:
             config.recurring_min_documents > 0,
             sentences,
             static_model,
+            config.stories,
         )
 
 
@@ -158,7 +160,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         facts,
         np.array(keys, dtype=np.int64),
         np.array(counts, dtype=np.int64),
-        [topic_terms(text) for text in blanked],
+        [topic_terms(text) for text in blanked] if params.topics else [NO_TOPICS] * len(blanked),
         sentence_batch(blanked, params.static_model) if params.sentences else None,
     )
 

@@ -77,6 +77,11 @@ class TopicTerms(NamedTuple):  # a tuple: it crosses from the sketch workers for
     lead: str | None  # the first sentence, a story's title when the document has none
 
 
+NO_TOPICS = TopicTerms(
+    np.empty(0, np.uint64), np.empty(0, np.float32), np.empty(0, np.uint64), None
+)  # what a document carries when stories are off (no words counted)
+
+
 Keys = tuple[NDArray[np.uint64], NDArray[np.float32], NDArray[np.uint64], NDArray[np.int64]]
 
 
