@@ -33,6 +33,12 @@ from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.write import dedup, write_scan
+from wiretrace.write.report import (
+    ReportStats,
+    check_report_target,
+    default_report_path,
+    write_report,
+)
 from wiretrace.write.tables import check_output
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -387,8 +393,19 @@ def main() -> None:
     show_default=True,
     help="Table format.",
 )
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also write the HTML report of the scan to OUT/report.html (see `wiretrace report`).",
+)
 def scan_command(
-    inputs: tuple[Path, ...], out: Path, output_format: str, quiet: bool, **options: Any
+    inputs: tuple[Path, ...],
+    out: Path,
+    output_format: str,
+    with_report: bool,
+    quiet: bool,
+    **options: Any,
 ) -> None:
     """Scan INPUTS (folders of .txt or .html files, .jsonl, .csv, each optionally .gz,
     .parquet, or .warc crawls) for copies, reused passages, rewrites and stories, and write
@@ -404,14 +421,19 @@ def scan_command(
         if config.embedding_cache is not None:  # every check before any work
             check_cache_file(config.embedding_cache, paths)
         check_output(out, paths, chosen)
+        if with_report:
+            check_report_target(default_report_path(out), paths)
         result = scan(inputs, config, reporter=reporter)
         write_scan(result, out, chosen)
+        stats = write_report(out, reporter=reporter) if with_report else None
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))
             console.print(
                 f"wrote {_shown(str(out))}/ ({output_format})", highlight=False, soft_wrap=True
             )
+            if stats is not None:
+                console.print(_report_line(stats), highlight=False, soft_wrap=True)
 
     _run(action)
 
@@ -448,6 +470,52 @@ def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: A
                 highlight=False,
                 soft_wrap=True,
             )
+
+    _run(action)
+
+
+def _report_line(stats: ReportStats) -> str:
+    return (
+        f"wrote {_shown(str(stats.path))} ({stats.size / 1e6:.1f} MB: {stats.documents:,} "
+        f"{_plural(stats.documents, 'document')}, {stats.matches:,} "
+        f"{'match' if stats.matches == 1 else 'matches'}, {stats.texts:,} "
+        f"{_plural(stats.texts, 'text')})"
+    )
+
+
+@main.command(name="report", epilog=EXIT_CODES)
+@click.argument("scan_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="HTML file to write.  [default: SCAN_DIR/report.html]",
+)
+@click.option(
+    "--input",
+    "inputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Read the texts from this input instead of the scan's (repeat for several); for "
+    "inputs moved since the scan.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+def report_command(scan_dir: Path, out: Path | None, inputs: tuple[Path, ...], quiet: bool) -> None:
+    """Write one self-contained HTML file that shows the scan in SCAN_DIR: overview, stories
+    with their provenance graph, each pair's texts side by side with the reused passages and
+    rewritten sentences highlighted, and a table of documents and groups. It opens from disk
+    in any current browser, with no network. The texts of matched documents are read again
+    from the scan's inputs (as recorded in summary.json, relative to the current folder), and
+    must be unchanged since the scan."""
+
+    def action() -> None:
+        console = Console(stderr=True)
+        reporter = ConsoleReporter(console, quiet)
+        stats = write_report(scan_dir, out, [str(path) for path in inputs] or None, reporter)
+        reporter.finish()
+        if not quiet:
+            console.print(_report_line(stats), highlight=False, soft_wrap=True)
 
     _run(action)
 

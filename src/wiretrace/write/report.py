@@ -1,0 +1,311 @@
+"""``wiretrace report``: one self-contained HTML file that shows a scan's results.
+
+The report is built from a finished scan folder (the output contract) and the texts of the
+documents that have matches, which it reads again from the inputs recorded in
+``summary.json`` (paths as given to the scan, so relative ones are taken from the folder the
+command runs in; ``inputs`` overrides them). A scan keeps no texts: the report needs only
+those of matched documents, and re-reading costs one pass over the inputs, while keeping
+them would cost every scan. Each text must have the length the scan recorded, or the input
+has changed since and the report refuses it (its offsets would point at the wrong words).
+
+Everything is inline (styles, script, data): no network, no CDN. Texts are gzip-compressed one
+by one (base64 in a JSON map) and decompressed by the browser only when a pair is opened, so
+the page opens fast and its size grows with the matched documents, not with the corpus.
+Documents with no match, no group and no story of several members are counted, not listed.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.json as pa_json
+import pyarrow.parquet as pq
+
+from wiretrace import __version__
+from wiretrace.config import FieldNames
+from wiretrace.errors import InputError
+from wiretrace.pipeline import Reporter, SilentReporter
+from wiretrace.read import read_documents
+from wiretrace.records import Document
+from wiretrace.write.atomic import atomic_path
+from wiretrace.write.output import check_writable, refuse_inputs
+from wiretrace.write.tables import SCHEMAS, SUMMARY
+
+REPORT = "report.html"
+GENERATOR = "wiretrace report"  # the <meta name="generator"> that marks a file as ours
+_SKIPPED_LISTED = 500  # skipped records listed by name (all are counted by reason)
+_DIGITS = 4  # decimals kept of scores
+_SLOT = re.compile(r"(?:/\*)?\{\{([A-Z]+)\}\}(?:\*/)?")  # {{NAME}} or /*{{NAME}}*/
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStats:
+    """What a report holds: its path and size, and how many documents and texts it lists."""
+
+    path: Path
+    size: int  # bytes
+    documents: int  # documents listed (related to another one)
+    texts: int  # texts kept (documents with matches)
+    matches: int
+    stories: int  # stories of several documents
+
+
+def default_report_path(scan_dir: str | os.PathLike[str]) -> Path:
+    return Path(scan_dir) / REPORT
+
+
+def write_report(
+    scan_dir: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    inputs: Sequence[str | os.PathLike[str]] | None = None,
+    reporter: Reporter | None = None,
+) -> ReportStats:
+    """Write the HTML report of the scan in ``scan_dir`` to ``out`` (default: ``report.html``
+    inside the scan folder), reading the texts from ``inputs`` (default: the scan's inputs)."""
+    reporter = reporter or SilentReporter()
+    folder = Path(scan_dir)
+    summary = _summary(folder)
+    given = [str(path) for path in inputs] if inputs else [str(p) for p in summary["inputs"]]
+    for path in given:
+        if not Path(path).exists():
+            raise InputError(
+                f"input {path} of the scan in {folder} is not found from {Path.cwd()}; run the "
+                "report from the folder the scan ran in, or give the inputs with --input"
+            )
+    target = Path(out) if out is not None else default_report_path(folder)
+    check_report_target(target, given)
+    tables = _tables(folder, summary)
+    data = _data(summary, tables)
+    wanted = {row[0] for row in data["docs"] if row[9]}  # documents with matches
+    texts = _texts(given, summary, wanted, tables["documents"], reporter)
+    html = _html(data, texts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as temporary:
+        temporary.write_text(html, "utf-8")
+    return ReportStats(
+        path=target,
+        size=target.stat().st_size,
+        documents=len(data["docs"]),
+        texts=len(texts),
+        matches=len(data["matches"]),
+        stories=len(data["stories"]),
+    )
+
+
+def _summary(folder: Path) -> dict[str, Any]:
+    path = folder / SUMMARY
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder; give the --out folder of a scan")
+    if not path.is_file():
+        raise InputError(
+            f"{folder} holds no {SUMMARY}: not a finished scan; run `wiretrace scan ... --out "
+            f"{folder}` first (a scan writes {SUMMARY} last)"
+        )
+    try:
+        summary: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        summary["inputs"], summary["output"]["files"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(
+            f"{path} is not a wiretrace summary ({error}); scan again into a new folder"
+        ) from error
+    return summary
+
+
+def check_report_target(target: Path, inputs: Iterable[str]) -> None:
+    """The report replaces only a file that is a wiretrace report, and never an input."""
+    if target.is_dir():
+        raise InputError(f"--out {target} is a folder; give a file name such as {REPORT}")
+    refuse_inputs(target, inputs, "--out")
+    if target.exists():
+        with target.open("rb") as stream:
+            head = stream.read(1024)
+        if f'name="generator" content="{GENERATOR}'.encode() not in head:
+            raise InputError(
+                f"--out {target} exists and is not a wiretrace report; choose another file name "
+                "(wiretrace never overwrites a file it did not write)"
+            )
+    check_writable(target.parent, "--out")
+
+
+def _tables(folder: Path, summary: dict[str, Any]) -> dict[str, pa.Table]:
+    tables = {}
+    for name in SCHEMAS:
+        found = [file for file in summary["output"]["files"] if file.startswith(f"{name}.")]
+        if not found or not (folder / found[0]).is_file():
+            raise InputError(
+                f"{folder} lacks the {name} table listed in its {SUMMARY}; scan again into a "
+                "new folder"
+            )
+        path = folder / found[0]
+        if path.suffix == ".parquet":
+            tables[name] = pq.read_table(path)
+        else:
+            options = pa_json.ParseOptions(explicit_schema=SCHEMAS[name])
+            tables[name] = pa_json.read_json(path, parse_options=options)
+    return tables
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, _DIGITS)
+
+
+def _passage(row: dict[str, Any]) -> list[Any]:
+    keys = ("a_start", "a_end", "b_start", "b_end", "kind")
+    return [*(row[key] for key in keys), _round(row["similarity"])]
+
+
+def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any]:
+    """Everything but the texts, as compact rows (lists) the page reads by position."""
+    matches = tables["matches"].to_pylist()
+    stories = [row for row in tables["stories"].to_pylist() if len(row["members"]) > 1]
+    groups = tables["groups"].to_pylist()
+    matched = {row["a"] for row in matches} | {row["b"] for row in matches}
+    related = set(matched)
+    for row in stories:
+        related.update(row["members"])
+    for row in groups:
+        related.update(row["members"])
+    docs = []
+    boilerplate = {}
+    for row in tables["documents"].to_pylist():
+        if row["id"] not in related or row["status"] != "ok":
+            continue
+        docs.append(
+            [
+                row["id"],
+                row["outlet"],
+                row["title"],
+                row["published"],
+                row["chars"],
+                row["duplicate_group"],
+                row["story"],
+                row["url"],
+                row["source"],
+                row["id"] in matched,
+            ]
+        )
+        if row["id"] in matched and row["boilerplate"]:
+            boilerplate[row["id"]] = [[s["start"], s["end"], s["kind"]] for s in row["boilerplate"]]
+    counts = summary.get("counts", {})
+    skipped = summary.get("skipped", [])
+    return {
+        "version": summary.get("version"),
+        "generator": __version__,
+        "inputs": summary["inputs"],
+        "counts": counts,
+        "skipped": skipped[:_SKIPPED_LISTED],
+        "skipped_total": len(skipped),
+        "not_searched": summary.get("not_searched", {}),
+        "timings": summary.get("timings_seconds", {}),
+        "semantic": (summary.get("semantic") or {}).get("model"),
+        "docs": docs,
+        "boilerplate": boilerplate,
+        "matches": [
+            [
+                row["a"],
+                row["b"],
+                row["relation"],
+                _round(row["jaccard"]),
+                _round(row["containment_a"]),
+                _round(row["containment_b"]),
+                _round(row["semantic"]),
+                row["source"],
+                _round(row["provenance_confidence"]),
+                row["provenance_reasons"] or [],
+                row["series"],
+                [_passage(passage) for passage in row["passages"] or []],
+            ]
+            for row in matches
+        ],
+        "groups": [[row["group"], row["representative"], row["members"]] for row in groups],
+        "stories": [
+            [
+                row["story"],
+                row["title"],
+                row["first_published"],
+                row["last_published"],
+                row["members"],
+                row["entities"] or [],
+                row["terms"] or [],
+            ]
+            for row in stories
+        ],
+    }
+
+
+def _texts(
+    inputs: list[str],
+    summary: dict[str, Any],
+    wanted: set[str],
+    documents: pa.Table,
+    reporter: Reporter,
+) -> dict[str, str]:
+    """The gzip-compressed, base64-encoded texts of the ``wanted`` documents, read again."""
+    config = summary.get("config", {})
+    fields = FieldNames(**config.get("fields", {}))
+    chars = dict(
+        zip(
+            documents.column("id").to_pylist(),
+            documents.column("chars").to_pylist(),
+            strict=True,
+        )
+    )
+    texts: dict[str, str] = {}
+    with reporter.stage("read the texts of matched documents", None) as advance:
+        for item in read_documents(
+            inputs,
+            fields,
+            config.get("workers", 0),
+            config.get("max_record_bytes", 16 * 1024 * 1024),
+        ):
+            advance(1)
+            if not isinstance(item, Document) or item.id not in wanted or item.id in texts:
+                continue
+            if len(item.text) != chars.get(item.id):
+                raise InputError(
+                    f"{item.source}: document {item.id!r} has {len(item.text):,} characters, "
+                    f"the scan read {chars.get(item.id)}: the input changed since the scan; "
+                    "scan it again"
+                )
+            packed = gzip.compress(item.text.encode("utf-8"), compresslevel=9, mtime=0)
+            texts[item.id] = base64.b64encode(packed).decode("ascii")
+    missing = wanted - texts.keys()
+    if missing:
+        example = min(missing)
+        raise InputError(
+            f"{len(missing):,} matched documents (such as {example!r}) are not in the inputs "
+            f"{', '.join(inputs)}; give the scan's inputs with --input"
+        )
+    return texts
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no "<" at all, so no "</script>" or "<!--"."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _asset(name: str) -> str:
+    return resources.files("wiretrace.write").joinpath("report_assets", name).read_text("utf-8")
+
+
+def _html(data: dict[str, Any], texts: dict[str, str]) -> str:
+    parts = {
+        "GENERATOR": f"{GENERATOR} {__version__}",
+        "CSS": _asset("report.css"),
+        "JS": _asset("report.js"),
+        "DATA": _script_json(data),
+        "TEXTS": _script_json(texts),
+    }
+    # one pass over the template: what is put in is never searched again (a title may hold
+    # anything)
+    return _SLOT.sub(lambda found: parts[found.group(1)], _asset("report.html"))

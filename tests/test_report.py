@@ -1,0 +1,142 @@
+"""``wiretrace report``: one self-contained HTML file built from a scan folder and the texts
+of its matched documents (read again from the inputs). The views are tested in a real browser
+in test_report_browser.py; here, what the file holds and what is refused."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from wiretrace import ScanConfig, scan
+from wiretrace.cli import main
+from wiretrace.errors import InputError
+from wiretrace.write import write_scan
+from wiretrace.write.report import GENERATOR, write_report
+
+NO_SEMANTIC = ScanConfig(semantic=False)
+
+
+def _scripts(html: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The report's embedded data and texts."""
+    scripts = r'<script type="application/json" id="(wt-\w+)">(.*?)</script>'
+    found = dict(re.findall(scripts, html, re.S))
+    return json.loads(found["wt-data"]), json.loads(found["wt-texts"])
+
+
+def _unpack(packed: str) -> str:
+    return gzip.decompress(base64.b64decode(packed)).decode("utf-8")
+
+
+@pytest.fixture
+def copied_seeds(seeds: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds, folder)
+    return folder
+
+
+def _scan(inputs: list[Path], out: Path, config: ScanConfig = NO_SEMANTIC, **options: Any) -> Path:
+    write_scan(scan(inputs, config), out, **options)
+    return out
+
+
+def test_report_holds_the_matched_texts_and_nothing_from_the_network(
+    copied_seeds: Path, tmp_path: Path
+) -> None:
+    out = _scan([copied_seeds], tmp_path / "scan")
+    stats = write_report(out)
+    assert stats.path == out / "report.html"
+    html = stats.path.read_text("utf-8")
+    assert f'<meta name="generator" content="{GENERATOR}' in html
+    data, texts = _scripts(html)
+    matched = {row[0] for row in data["matches"]} | {row[1] for row in data["matches"]}
+    assert matched and set(texts) == matched
+    for doc_id, packed in texts.items():
+        assert _unpack(packed) == (copied_seeds / f"{doc_id}.txt").read_text("utf-8")
+    # inline only: no external script, style sheet, image or frame
+    assert not re.search(r"""<(script|img|iframe)[^>]*\ssrc=|<link[^>]*href=["'](?!data:)""", html)
+    assert "default-src 'none'" in html  # and the browser refuses any request it would make
+
+
+def test_texts_are_kept_only_for_matched_documents(copied_seeds: Path, tmp_path: Path) -> None:
+    rng = random.Random(5)
+    words = [f"w{rng.randrange(10**9):x}" for _ in range(3000)]
+    for number in range(30):  # unrelated documents: no match, no group, no story
+        text = " ".join(rng.sample(words, 120))
+        (copied_seeds / f"unrelated_{number:02}.txt").write_text(text + ".\n", "utf-8")
+    out = _scan([copied_seeds], tmp_path / "scan")
+    stats = write_report(out)
+    data, texts = _scripts(stats.path.read_text("utf-8"))
+    assert stats.texts == len(texts) == 4
+    assert {row[0][:3] for row in data["docs"]} == {"000", "001", "002", "003"}
+    assert data["counts"]["documents"] == 34
+
+
+def test_report_of_a_jsonl_scan(copied_seeds: Path, tmp_path: Path) -> None:
+    out = _scan([copied_seeds], tmp_path / "scan", output_format="jsonl")
+    stats = write_report(out, tmp_path / "elsewhere" / "seeds.html")
+    data, _ = _scripts(stats.path.read_text("utf-8"))
+    assert {row[2] for row in data["matches"]} >= {"near_duplicate", "partial"}
+
+
+def test_never_overwrites_a_file_it_did_not_write(copied_seeds: Path, tmp_path: Path) -> None:
+    out = _scan([copied_seeds], tmp_path / "scan")
+    mine = tmp_path / "notes.html"
+    mine.write_text("<p>my notes</p>", "utf-8")
+    with pytest.raises(InputError, match="not a wiretrace report"):
+        write_report(out, mine)
+    assert mine.read_text("utf-8") == "<p>my notes</p>"
+    an_input = next(copied_seeds.glob("000_*.txt"))
+    before = an_input.read_bytes()
+    with pytest.raises(InputError, match="not a wiretrace report"):
+        write_report(out, an_input)
+    assert an_input.read_bytes() == before
+    first = write_report(out)
+    again = write_report(out)  # its own report is replaced
+    assert again.path == first.path
+
+
+def test_an_input_changed_since_the_scan_is_refused(copied_seeds: Path, tmp_path: Path) -> None:
+    out = _scan([copied_seeds], tmp_path / "scan")
+    changed = next(copied_seeds.glob("001_*.txt"))
+    changed.write_text(changed.read_text("utf-8") + "\nA late correction.\n", "utf-8")
+    with pytest.raises(InputError, match="changed since the scan"):
+        write_report(out)
+
+
+def test_moved_inputs_are_named_with_the_fix(copied_seeds: Path, tmp_path: Path) -> None:
+    out = _scan([copied_seeds], tmp_path / "scan")
+    moved = copied_seeds.rename(tmp_path / "moved")
+    with pytest.raises(InputError, match="--input"):
+        write_report(out)
+    assert write_report(out, inputs=[moved]).texts == 4
+
+
+def test_cli_scan_report_and_report_command(
+    copied_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    scanned = runner.invoke(main, ["scan", "seeds", "--out", "scan", "--no-semantic", "--report"])
+    assert scanned.exit_code == 0, scanned.output
+    assert (tmp_path / "scan" / "report.html").is_file()
+    assert "report.html" in scanned.output
+    again = runner.invoke(main, ["report", "scan", "--out", "copy.html", "--quiet"])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "copy.html").read_text("utf-8").startswith("<!doctype html>")
+    bad = runner.invoke(main, ["report", "nowhere"])
+    assert bad.exit_code == 2
+    assert bad.output.strip().count("\n") == 0  # one line, no traceback
+    assert "nowhere" in bad.output and "not a folder" in bad.output
+    unfinished = tmp_path / "unfinished"
+    unfinished.mkdir()
+    bad = runner.invoke(main, ["report", "unfinished"])
+    assert bad.exit_code == 2 and "summary.json" in bad.output

@@ -1,0 +1,284 @@
+"""The seeds' HTML report, in headless Chromium (see tests/browser.py): what an analyst sees.
+
+A screenshot of every view is written to the ``report-screenshots`` folder under pytest's
+temporary folder (kept as CI artifacts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.browser import Session, open_report
+from wiretrace import scan
+from wiretrace.write import write_scan
+from wiretrace.write.report import write_report
+
+
+@dataclass(frozen=True)
+class Seeds:
+    report: Path
+    texts: dict[str, str]  # by short id ("000")
+    ids: dict[str, str]  # short id -> document id
+    matches: list[dict[str, Any]]
+    documents: dict[str, dict[str, Any]]
+    stories: list[dict[str, Any]]
+
+    def match(self, a: str, b: str) -> dict[str, Any]:
+        ids = {self.ids[a], self.ids[b]}
+        return next(row for row in self.matches if {row["a"], row["b"]} == ids)
+
+
+@pytest.fixture(scope="module")
+def seeds_report(
+    seeds: Path, tmp_path_factory: pytest.TempPathFactory, semantic_extra: None
+) -> Seeds:
+    out = tmp_path_factory.mktemp("seeds-scan")
+    write_scan(scan([seeds]), out)
+    report = write_report(out).path
+    texts = {path.stem[:3]: path.read_text("utf-8") for path in seeds.glob("*.txt")}
+    ids = {path.stem[:3]: path.stem for path in seeds.glob("*.txt")}
+    documents = {row["id"]: row for row in pq.read_table(out / "documents.parquet").to_pylist()}
+    return Seeds(
+        report,
+        texts,
+        ids,
+        pq.read_table(out / "matches.parquet").to_pylist(),
+        documents,
+        pq.read_table(out / "stories.parquet").to_pylist(),
+    )
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("report-screenshots")
+
+
+@pytest.fixture
+def page(seeds_report: Seeds) -> Iterator[Session]:
+    with open_report(seeds_report.report) as session:
+        yield session
+    assert session.errors == [], session.errors  # no console errors, in any test
+    assert session.requests == [seeds_report.report.resolve().as_uri()]  # nothing else fetched
+
+
+def _pair(session: Session, seeds: Seeds, a: str, b: str) -> None:
+    match = seeds.match(a, b)
+    session.show(f"pair/{seeds.ids[a]}~{seeds.ids[b]}")
+    session.wait_pair(match["a"], match["b"])
+
+
+_MARKS = """(side) => {
+  const found = {};
+  for (const mark of document.querySelectorAll(`mark.psg[data-side="${side}"]`)) {
+    for (const key of mark.dataset.p.split(" ")) {
+      found[key] = found[key] || { text: "", classes: [] };
+      found[key].text += mark.textContent;
+      found[key].classes.push(mark.className);
+    }
+  }
+  return found;
+}"""
+
+
+def test_the_story_of_the_four_articles_is_listed(page: Session, seeds_report: Seeds) -> None:
+    page.show("stories")
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('tbody tr')].map((row) => "
+        "[...row.cells].map((cell) => cell.textContent))"
+    )
+    four = [story for story in seeds_report.stories if len(story["members"]) == 4]
+    assert len(four) == 1
+    assert [row[1] for row in rows if row[3] == "4"] == [four[0]["title"]]
+    page.page.click(f"a[href='#story/{four[0]['story']}']")
+    page.wait_view("story")
+    drawn = page.evaluate("() => [...document.querySelectorAll('.graph .node')].length")
+    assert drawn == 4
+
+
+def test_highlighted_passages_are_the_text_at_their_offsets(
+    page: Session, seeds_report: Seeds
+) -> None:
+    _pair(page, seeds_report, "000", "001")
+    match = seeds_report.match("000", "001")
+    assert match["relation"] == "near_duplicate"
+    sides = {"a": page.evaluate(_MARKS, "a"), "b": page.evaluate(_MARKS, "b")}
+    assert len(sides["a"]) == len(match["passages"]) >= 2
+    for index, passage in enumerate(match["passages"]):
+        for side in ("a", "b"):
+            text = seeds_report.texts[match[side][:3]]
+            start, end = passage[f"{side}_start"], passage[f"{side}_end"]
+            shown = sides[side][str(index)]
+            assert shown["text"] == text[start:end]
+            assert all("verbatim" in classes for classes in shown["classes"])
+
+
+def test_the_cookie_notice_of_001_is_shown_as_boilerplate(
+    page: Session, seeds_report: Seeds
+) -> None:
+    _pair(page, seeds_report, "000", "001")
+    copy = seeds_report.ids["001"]
+    side = "a" if seeds_report.match("000", "001")["a"] == copy else "b"
+    shown = page.evaluate(
+        """(side) => [...document.querySelectorAll(`#side-${side} .bp-label`)].map((label) => {
+          let text = "", node = label.nextSibling;
+          while (node && !(node.classList && node.classList.contains("bp-label"))) {
+            if (node.classList && node.classList.contains("bp")) text += node.textContent;
+            else break;
+            node = node.nextSibling;
+          }
+          return [label.textContent, text];
+        })""",
+        side,
+    )
+    spans = seeds_report.documents[copy]["boilerplate"]
+    consent = [span for span in spans if span["kind"] == "consent"]
+    assert consent, spans
+    text = seeds_report.texts["001"]
+    expected = text[consent[0]["start"] : consent[0]["end"]]
+    assert "cookie" in expected.lower()
+    assert ["consent", expected] in [list(item) for item in shown]
+
+
+def test_the_provenance_arrow_points_from_000_to_001_with_its_reasons(
+    page: Session, seeds_report: Seeds
+) -> None:
+    match = seeds_report.match("000", "001")
+    assert match["source"] == seeds_report.ids["000"]
+    story = next(s for s in seeds_report.stories if seeds_report.ids["001"] in s["members"])
+    page.show(f"story/{story['story']}")
+    edge = page.page.locator(f".edge[data-source='{seeds_report.ids['000']}']")
+    assert edge.count() == 1
+    assert edge.get_attribute("marker-end") == "url(#arrow-near_duplicate)"
+    # the arrow's head is at the copy: the path ends at the copy's box
+    ends = page.evaluate(
+        """(ids) => {
+          const path = document.querySelector(`.edge[data-source="${ids[0]}"]`);
+          const end = path.getPointAtLength(path.getTotalLength());
+          const box = (id) => document.querySelector(`.node[data-id="${id}"] rect`).getBBox();
+          const near = (b) => end.x >= b.x - 1 && end.x <= b.x + b.width + 1
+            && end.y >= b.y - 1 && end.y <= b.y + b.height + 1;
+          return [near(box(ids[0])), near(box(ids[1]))];
+        }""",
+        [seeds_report.ids["000"], seeds_report.ids["001"]],
+    )
+    assert ends == [False, True]
+    edge.focus()
+    page.page.keyboard.press("Enter")  # the keyboard opens it as a click does
+    info = page.page.locator(".edgeinfo").inner_text()
+    assert f"{seeds_report.ids['000']} → {seeds_report.ids['001']}" in info
+    for reason in match["provenance_reasons"]:
+        assert reason in info
+
+
+def test_the_rewrite_shows_rewritten_sentence_pairs(page: Session, seeds_report: Seeds) -> None:
+    match = seeds_report.match("000", "002")
+    assert match["relation"] == "paraphrase"
+    _pair(page, seeds_report, "000", "002")
+    rewritten = [p for p in match["passages"] if p["kind"] == "paraphrase"]
+    assert len(rewritten) >= 3
+    for side in ("a", "b"):
+        marks = page.evaluate(_MARKS, side)
+        text = seeds_report.texts[match[side][:3]]
+        for index, passage in enumerate(match["passages"]):
+            start, end = passage[f"{side}_start"], passage[f"{side}_end"]
+            assert marks[str(index)]["text"] == text[start:end]
+            kind = "verbatim" if passage["kind"] == "verbatim" else "paraphrase"
+            assert all(kind in classes.split() for classes in marks[str(index)]["classes"])
+    # the two kinds differ by more than colour: fill and solid line, or dotted underline
+    styles = page.evaluate(
+        """() => ["verbatim", "paraphrase"].map((kind) => {
+          const style = getComputedStyle(document.querySelector(`mark.${kind}`));
+          return [style.borderBottomStyle, style.textDecorationStyle];
+        })"""
+    )
+    assert styles == [["solid", "solid"], ["none", "dotted"]]
+
+
+def test_a_passage_leads_to_its_partner(page: Session, seeds_report: Seeds) -> None:
+    _pair(page, seeds_report, "000", "002")
+    first = page.page.locator("mark.paraphrase[data-side='a'][tabindex='0']").first
+    index = (first.get_attribute("data-p") or "").split()[0]
+    first.focus()
+    page.page.keyboard.press("Enter")
+    partner = page.page.locator(f"mark[data-side='b'][data-p~='{index}']").first
+    assert "flash" in (partner.get_attribute("class") or "")
+    page.page.wait_for_timeout(600)  # the smooth scroll
+    assert partner.is_visible()
+    inside = page.evaluate(
+        """(index) => {
+          const box = document.getElementById("side-b").getBoundingClientRect();
+          const mark = document.querySelector(`mark[data-side="b"][data-p~="${index}"]`)
+            .getBoundingClientRect();
+          return mark.top >= box.top && mark.bottom <= box.bottom;
+        }""",
+        index,
+    )
+    assert inside
+
+
+def test_documents_table_sorts_and_filters(page: Session, seeds_report: Seeds) -> None:
+    page.show("documents")
+    ids = "() => [...document.querySelectorAll('tbody td:first-child')].map((c) => c.textContent)"
+    assert sorted(page.evaluate(ids)) == sorted(seeds_report.ids.values())
+    page.page.fill("input[type=search]", "002_")
+    assert page.evaluate(ids) == [seeds_report.ids["002"]]
+    page.page.fill("input[type=search]", "")
+    page.page.select_option("select", "near_duplicate")
+    assert sorted(page.evaluate(ids)) == [seeds_report.ids["000"], seeds_report.ids["001"]]
+    page.page.select_option("select", "")
+    page.page.click("th[data-key=id] button")
+    ascending = page.evaluate(ids)
+    assert ascending == sorted(ascending)
+    page.page.click("th[data-key=id] button")
+    assert page.evaluate(ids) == sorted(ascending, reverse=True)
+
+
+def test_views_are_linkable_and_keyboard_reachable(page: Session, seeds_report: Seeds) -> None:
+    focused = []
+    for _ in range(3):  # the skip link, then the views
+        page.page.keyboard.press("Tab")
+        focused.append(page.evaluate("() => document.activeElement.getAttribute('href')"))
+    assert focused == ["#view", "#overview", "#stories"]
+    page.page.keyboard.press("Enter")
+    page.wait_view("stories")
+    assert page.page.url.endswith("#stories")
+    page.show("groups/1")
+    title = page.page.locator("h1").inner_text()
+    assert title.startswith("Duplicate group #1")
+
+
+def test_dark_theme_follows_the_reader(seeds_report: Seeds) -> None:
+    with open_report(seeds_report.report, dark=True) as session:
+        theme = session.evaluate("() => document.documentElement.dataset.theme")
+        background = session.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        session.page.click("#theme")
+        light = session.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert theme == "dark"
+    assert background != light
+    assert session.errors == []
+
+
+def test_a_screenshot_of_every_view(page: Session, seeds_report: Seeds, screenshots: Path) -> None:
+    story = next(s for s in seeds_report.stories if len(s["members"]) == 4)["story"]
+    views: dict[str, str | tuple[str, str]] = {
+        "overview": "overview",
+        "stories": "stories",
+        "story": f"story/{story}",
+        "pair-copy": ("000", "001"),
+        "pair-rewrite": ("000", "002"),
+        "documents": "documents",
+        "groups": "groups",
+    }
+    for name, view in views.items():
+        if isinstance(view, tuple):
+            _pair(page, seeds_report, *view)
+        else:
+            page.show(view)
+        path = screenshots / f"{name}.png"
+        page.page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000, name
