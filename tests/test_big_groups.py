@@ -11,6 +11,7 @@ import pytest
 from tests.corpus import random_text
 from wiretrace import Relation, ScanConfig, scan
 from wiretrace.candidates.exact import exact_groups
+from wiretrace.records import Match
 
 
 def _corpus(path: Path, copies: int, others: int = 30) -> Path:
@@ -85,3 +86,76 @@ def test_two_thousand_edited_and_truncated_copies_cost_a_linear_number_of_compar
     compared = result.summary["counts"]["candidate_pairs"]
     assert compared < 20 * 2_000, compared  # every pair would be ~2 million
     assert len(result.matches) <= compared
+
+
+def test_a_big_group_of_edited_copies_lists_a_star_and_a_provenance_tree(tmp_path: Path) -> None:
+    from tests.corpus import edit
+
+    generator = random.Random(17)
+    story = random_text(generator, 400)
+    records = [{"id": "s000", "text": story, "published": "2024-03-01"}]
+    for i in range(1, 300):  # edited copies, published after the story
+        records.append(
+            {"id": f"s{i:03d}", "text": edit(generator, story, 0.03), "published": "2024-03-02"}
+        )
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    limited = scan(path, ScanConfig(semantic=False, big_group_size=50))
+    (group,) = limited.groups
+    assert group.representative == "s000" and len(group.members) == 300
+    inner = [m for m in limited.matches if m.relation.is_copy]
+    with_representative = {m.b for m in inner if m.a == "s000"}
+    assert with_representative == set(group.members) - {"s000"}  # the star
+    assert len(inner) <= 2 * 299  # the star and at most one source edge per copy
+    for match in inner:
+        if "s000" not in (match.a, match.b):  # a tree edge: the copy's likeliest source
+            assert match.source is not None
+            assert any("likeliest source" in reason for reason in match.provenance_reasons)
+    star = [m for m in inner if m.a == "s000"]
+    assert all(any("represents duplicate group" in r for r in m.provenance_reasons) for m in star)
+    assert all(m.source == "s000" for m in star)  # published first: every copy's source
+    # the story was published first: it is every copy's likeliest source, so the tree is the star
+    assert len(inner) == 299
+    assert limited.summary["counts"]["big_group_pairs_not_listed"] > 0
+    every = scan(path, ScanConfig(semantic=False, big_group_size=0))  # every pair, as asked
+    assert [len(g.members) for g in every.groups] == [300]
+    assert sum(m.relation.is_copy for m in every.matches) == 300 * 299 // 2
+    assert every.summary["counts"]["big_group_pairs_not_listed"] == 0
+
+
+def _copy(a: str, b: str, source: str | None, confidence: float) -> Match:
+    return Match(
+        a, b, Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, (), source=source,
+        provenance_confidence=confidence if source else None,
+    )  # fmt: skip
+
+
+def test_the_tree_keeps_each_copys_likeliest_source_and_the_star() -> None:
+    from wiretrace.group.duplicates import provenance_trees, star_pairs
+    from wiretrace.records import DuplicateGroup
+
+    group = DuplicateGroup(1, "a", ("a", "b", "c", "d"))
+    other = _copy("d", "x", "d", 0.7)  # leaves the group: kept
+    matches = [
+        _copy("a", "b", "a", 0.9),
+        _copy("b", "c", "b", 0.95),
+        _copy("b", "d", "b", 0.6),
+        _copy("c", "d", "c", 0.9),
+        other,
+    ]
+    assert star_pairs([group], matches) == [("a", "c"), ("a", "d")]
+    matches += [_copy("a", "c", "a", 0.8), _copy("a", "d", "a", 0.7)]
+    kept, left_out = provenance_trees(matches, [group])
+    assert [(m.a, m.b) for m in kept] == [
+        ("a", "b"),
+        ("a", "c"),
+        ("a", "d"),
+        ("b", "c"),
+        ("c", "d"),
+        ("d", "x"),
+    ]
+    assert left_out == 1  # b~d: d came from c more likely, and b is not the representative
+    reasons = {(m.a, m.b): m.provenance_reasons for m in kept}
+    assert any("c is the likeliest source of d" in r for r in reasons[("c", "d")])
+    assert any("b is the likeliest source of c" in r for r in reasons[("b", "c")])
+    assert reasons[("d", "x")] == ()

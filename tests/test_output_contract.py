@@ -199,6 +199,10 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
         ("counts", "candidate_pairs"),
     ],
     "counts/exact copies compared as stars": [("counts", "exact_copies_as_stars")],
+    "counts/big groups' star comparisons and pairs not listed": [
+        ("counts", "big_group_star_pairs"),
+        ("counts", "big_group_pairs_not_listed"),
+    ],
     "counts/matches by relation": [("counts", "matches_by_relation")],
     "counts/groups": [("counts", "duplicate_groups")],
     "counts/stories": [("counts", "stories")],

@@ -267,8 +267,9 @@ def scan_options(function: F) -> F:
             type=int,
             default=100,
             show_default=True,
-            help="A group of more exact copies than this lists each member's match with the "
-            "group's representative only, not every pair (0: every pair).",
+            help="A duplicate group of more copies than this lists each member's match with "
+            "the group's representative and with its likely source, not every pair; exact "
+            "copies are compared with the representative only (0: every pair).",
         ),
         click.option(
             "--no-stories",

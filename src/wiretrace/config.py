@@ -189,9 +189,12 @@ class ScanConfig:
       commoner ones (set phrases, quotes in every article) propose nothing, which bounds the
       work. 0 in either: candidates by whole-document similarity only.
     - ``big_group_size``: a group of exact copies (one clean text) of more documents than this
-      is compared as a star: ``matches`` holds each member's edge to the group's
-      representative (the earliest published, so the likely source), not every pair, and
-      only the representative is searched for other matches; ``groups`` keeps every member.
+      is compared as a star: each member with the group's representative (the earliest
+      published, so the likely source), and only the representative is searched for other
+      matches. Near-duplicate pairs inside an LSH group past this size are not proposed
+      again. Any duplicate group past this size is then listed as a star and a provenance
+      tree: ``matches`` keeps each member's edge to the representative (compared where it
+      was not) and to its likely source, not every pair; ``groups`` keeps every member.
       0: every pair, whatever the size.
     - ``boilerplate``: find page noise by the rules of ``wiretrace.clean.boilerplate`` and
       keep it out of matching (False: match the text as it is).

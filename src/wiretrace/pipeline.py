@@ -36,7 +36,7 @@ from wiretrace.clean.metadata import TextFacts
 from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batches, release_comparer
 from wiretrace.config import LshBanding, ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
-from wiretrace.group.duplicates import representative
+from wiretrace.group.duplicates import big_groups, provenance_trees, representative, star_pairs
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, story_clusters
 from wiretrace.read import CRAWL_DATE, FILE_REASONS, read_documents
@@ -691,7 +691,15 @@ def scan(
             for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
         }
         groups = duplicate_groups(matches, facts)
+        big = big_groups(groups, config.big_group_size)
+        missing_stars = star_pairs(big, matches)
+        if missing_stars:  # each copy of a big group gets its edge to the representative
+            star = _index_pairs(missing_stars, sketched.ids)
+            matches += _compare_stage(star, sketched, rows, spill, config, reporter, store)
         matches = _provenance(matches, sketched, rows, config)
+        left_out = 0
+        if big:
+            matches, left_out = provenance_trees(matches, big)
         timings["group"] = time.perf_counter() - started
 
         # same-story pairs are told by the stories, not the other way round: a pair whose
@@ -713,7 +721,16 @@ def scan(
                 advance(len(stories))
             timings["stories"] = time.perf_counter() - started
 
-    counts = (collisions, verbatim_pairs, passage_candidates, len(pairs), recurring, stars.leaves)
+    counts = (
+        collisions,
+        verbatim_pairs,
+        passage_candidates,
+        len(pairs),
+        recurring,
+        stars.leaves,
+        len(missing_stars),
+        left_out,
+    )
     summary = _summary(
         paths, config, rows, log, matches, groups, stories, counts, timings, not_searched
     )
@@ -728,6 +745,13 @@ def scan(
         summary=summary,
         inputs=tuple(paths),
     )
+
+
+def _index_pairs(pairs: list[tuple[str, str]], ids: list[str]) -> NDArray[np.int64]:
+    """Pairs of document ids as pairs of indices into ``ids``, the smaller first."""
+    index_of = {doc_id: index for index, doc_id in enumerate(ids)}
+    found = np.array([(index_of[a], index_of[b]) for a, b in pairs], dtype=np.int64)
+    return np.sort(found.reshape(-1, 2), axis=1)
 
 
 def _story_inputs(
@@ -815,7 +839,7 @@ def _summary(
     matches: list[Match],
     groups: list[DuplicateGroup],
     stories: list[Story],
-    counts: tuple[int, int, int, int, int, int],
+    counts: tuple[int, int, int, int, int, int, int, int],
     timings: dict[str, float],
     not_searched: dict[str, str],
 ) -> dict[str, Any]:
@@ -838,6 +862,8 @@ def _summary(
             "passage_candidate_pairs": counts[2],
             "candidate_pairs": counts[3],
             "exact_copies_as_stars": counts[5],
+            "big_group_star_pairs": counts[6],
+            "big_group_pairs_not_listed": counts[7],
             "matches": len(matches),
             "matches_by_relation": {
                 relation.value: relations.get(relation.value, 0) for relation in Relation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wiretrace.records import DuplicateGroup, Match
 
@@ -91,3 +91,82 @@ def duplicate_groups(
         DuplicateGroup(group=number, representative=representative, members=members)
         for number, (representative, members) in enumerate(chosen, start=1)
     ]
+
+
+def big_groups(groups: Iterable[DuplicateGroup], limit: int) -> list[DuplicateGroup]:
+    """The groups of more than ``limit`` members (none when ``limit`` is 0)."""
+    return [group for group in groups if limit and len(group.members) > limit]
+
+
+def star_pairs(big: Iterable[DuplicateGroup], matches: Iterable[Match]) -> list[tuple[str, str]]:
+    """Each member of a big group with its representative, where that pair has no match yet:
+    n - 1 comparisons a group, so that every copy has its edge to the representative."""
+    matched = {(match.a, match.b) for match in matches} | {(m.b, m.a) for m in matches}
+    return [
+        (group.representative, member)
+        for group in big
+        for member in group.members
+        if member != group.representative and (group.representative, member) not in matched
+    ]
+
+
+def provenance_trees(
+    matches: Iterable[Match], big: Iterable[DuplicateGroup]
+) -> tuple[list[Match], int]:
+    """``matches`` with a big group's inner pairs cut down to a tree and a star: each member
+    keeps its edge to the representative and its edge to its likely source (of its matches
+    inside the group that name a source for it, the one of highest confidence); the other
+    pairs inside the group are left out (their number is returned). Matches that leave the
+    group are kept. The kept edges say so in their reasons."""
+    group_of: dict[str, DuplicateGroup] = {}
+    for group in big:
+        for member in group.members:
+            group_of[member] = group
+    inner: dict[int, list[Match]] = {}
+    kept: list[Match] = []
+    for match in matches:
+        home = group_of.get(match.a)
+        if home is not None and home is group_of.get(match.b):
+            inner.setdefault(home.group, []).append(match)
+        else:
+            kept.append(match)
+    left_out = 0
+    for number, found in inner.items():
+        group = group_of[found[0].a]
+        best: dict[str, Match] = {}  # copy -> its likeliest source's match
+        for match in found:
+            if match.source is None:
+                continue
+            copy = match.b if match.source == match.a else match.a
+            current = best.get(copy)
+            if current is None or _stronger(match, current):
+                best[copy] = match
+        chosen = {id(match) for match in best.values()}
+        size = len(group.members)
+        for match in found:
+            reasons = list(match.provenance_reasons)
+            if id(match) in chosen:
+                copy = match.b if match.source == match.a else match.a
+                reasons.append(
+                    f"{match.source} is the likeliest source of {copy} among its matches in "
+                    f"duplicate group {number} ({size} copies)"
+                )
+            if group.representative in (match.a, match.b):
+                reasons.append(
+                    f"{group.representative} represents duplicate group {number}: each of its "
+                    f"{size} copies is listed with the representative and its likely source"
+                )
+            elif id(match) not in chosen:
+                left_out += 1
+                continue
+            kept.append(replace(match, provenance_reasons=tuple(reasons)))
+    kept.sort(key=lambda match: (match.a, match.b))
+    return kept, left_out
+
+
+def _stronger(match: Match, other: Match) -> bool:
+    """Higher provenance confidence, then the source that sorts first (a stable choice)."""
+    return ((match.provenance_confidence or 0.0), other.source or "") > (
+        (other.provenance_confidence or 0.0),
+        match.source or "",
+    )
