@@ -282,3 +282,21 @@ def test_a_screenshot_of_every_view(page: Session, seeds_report: Seeds, screensh
         path = screenshots / f"{name}.png"
         page.page.screenshot(path=str(path))
         assert path.stat().st_size > 10_000, name
+
+
+def test_the_pair_lists_its_passages_with_their_similarity(
+    page: Session, seeds_report: Seeds
+) -> None:
+    match = seeds_report.match("000", "002")
+    _pair(page, seeds_report, "000", "002")
+    chips = page.page.locator("button.psg-chip")
+    assert chips.count() == len(match["passages"])
+    for index, passage in enumerate(match["passages"]):
+        label = chips.nth(index).inner_text()
+        assert f"{passage['similarity']:.2f}" in label
+        assert ("verbatim" if passage["kind"] == "verbatim" else "rewritten") in label
+    chips.nth(0).click()
+    flashed = page.evaluate(
+        "() => [...document.querySelectorAll('mark.flash')].map((m) => m.dataset.side)"
+    )
+    assert set(flashed) == {"a", "b"}

@@ -10,6 +10,7 @@
   const PAGE = 100; // table rows per page
   const GRAPH_NODES = 150; // story members drawn in the provenance graph
   const TIMELINE_STORIES = 400; // largest stories drawn on the timeline
+  const PASSAGES_LISTED = 60; // passages of a pair listed above its texts
 
   const data = JSON.parse(document.getElementById("wt-data").textContent);
   let packedTexts = null; // parsed on the first pair opened
@@ -424,7 +425,14 @@
         el("dt", { text: "source" }), el("dd", { class: "source" }, m.source ? [el("strong", { text: `${m.source} → ${copy}` }), ` (confidence ${score(m.confidence)})`] : "not named"),
         m.reasons.length ? [el("dt", { text: "why" }), el("dd", {}, el("ul", { class: "reasons" }, m.reasons.map((r) => el("li", { text: r }))))] : null,
         el("dt", { text: "scores" }), el("dd", { text: `Jaccard ${score(m.jaccard)} · containment ${score(m.ca)} (left), ${score(m.cb)} (right) · semantic ${score(m.semantic)}` }),
-        el("dt", { text: "passages" }), el("dd", { text: `${m.passages.filter((p) => p.kind === "verbatim").length} verbatim, ${m.passages.filter((p) => p.kind !== "verbatim").length} rewritten sentence pairs` })));
+        el("dt", { text: "passages" }), el("dd", {},
+          `${m.passages.filter((p) => p.kind === "verbatim").length} verbatim, ${m.passages.filter((p) => p.kind !== "verbatim").length} rewritten sentence pairs`,
+          el("div", { class: "chips passages" }, m.passages.slice(0, PASSAGES_LISTED).map((p, i) => el("button", {
+            type: "button", class: `chip psg-chip ${p.kind === "verbatim" ? "verbatim" : "paraphrase"}`, "data-p": i,
+            "aria-label": `show ${p.kind === "verbatim" ? "verbatim passage" : "rewritten sentence"} ${i + 1} on both sides`,
+            onclick: () => showPassage(i),
+          }, `${i + 1} · ${p.kind === "verbatim" ? "verbatim" : "rewritten"} ${score(p.sim)}`)),
+          m.passages.length > PASSAGES_LISTED ? el("span", { class: "muted small", text: `… ${m.passages.length - PASSAGES_LISTED} more in the texts` }) : null))));
     const legend = el("div", { class: "legend" },
       el("mark", { class: "psg verbatim swatch", text: "verbatim passage" }),
       el("mark", { class: "psg paraphrase swatch", text: "rewritten sentence" }),
@@ -490,6 +498,16 @@
       out.push(node);
     }
     box.replaceChildren(...out);
+  }
+
+  function showPassage(index) {
+    const marks = [...view.querySelectorAll(`mark[data-p~="${index}"]`)];
+    for (const side of ["a", "b"]) {
+      const first = marks.find((m) => m.dataset.side === side);
+      if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+    for (const m of marks) m.classList.add("flash");
+    setTimeout(() => { for (const m of marks) m.classList.remove("flash"); }, 1200);
   }
 
   function partner(mark) {
