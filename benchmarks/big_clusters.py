@@ -88,6 +88,8 @@ def scan_once(corpus: Path, out: Path, extra: list[str]) -> dict[str, Any]:
         "peak_mb": round(measured.tree_peak_rss_mb),
         "candidate_pairs": summary["counts"]["candidate_pairs"],
         "matches": summary["counts"]["matches"],
+        "star_pairs": summary["counts"]["big_group_star_pairs"],
+        "not_listed": summary["counts"]["big_group_pairs_not_listed"],
         "timings": summary["timings_seconds"],
     }
 
@@ -135,8 +137,8 @@ def main() -> None:
         if options.every_pair:
             runs.append(("20 x 1,000, --big-group-size 0", corpus, ["--big-group-size", "0"]))
         print(
-            "\n| corpus | seconds | peak MB | candidate pairs | matches | stories whole | "
-            "copies astray |\n|---|---|---|---|---|---|---|"
+            "\n| corpus | seconds | peak MB | candidate pairs | star pairs | matches | not listed "
+            "| stories whole | copies astray |\n|---|---|---|---|---|---|---|---|---|"
         )
         for number, (name, path, extra) in enumerate(runs):
             out = work / f"out{number}"
@@ -146,7 +148,8 @@ def main() -> None:
             figures[name] = row
             print(
                 f"| {name} | {row['seconds']} | {row['peak_mb']:,} | {row['candidate_pairs']:,} | "
-                f"{row['matches']:,} | {row.get('stories_whole', '-')} | "
+                f"{row['star_pairs']:,} | {row['matches']:,} | {row['not_listed']:,} | "
+                f"{row.get('stories_whole', '-')} | "
                 f"{row.get('copies_astray', '-')} |",
                 flush=True,
             )
