@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.corpus import edit, random_text, truncate
-from wiretrace import ScanConfig, backend, pipeline, scan
+from wiretrace import ScanConfig, backend, scan
+from wiretrace.stages import compare
 
 
 def _corpus(path: Path) -> None:
@@ -60,7 +61,7 @@ def test_pairs_compared_in_workers_give_the_same_matches(
 ) -> None:
     # the seeds: a copy, a rewrite and a follow-up, so that every relation is decided
     seeds = Path(__file__).resolve().parents[1] / "examples" / "seeds"
-    monkeypatch.setattr(pipeline, "_COMPARE_BATCH", 1)  # one batch a pair: 2 here, 4 there
+    monkeypatch.setattr(compare, "_COMPARE_BATCH", 1)  # one batch a pair: 2 here, 4 there
     alone = scan(seeds, ScanConfig(workers=1))
     assert started == []
     pooled = scan(seeds, ScanConfig(workers=2))

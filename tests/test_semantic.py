@@ -117,9 +117,9 @@ def test_content_farm_rewrite_is_a_paraphrase(seeds_result: ScanResult, wire: st
 def test_without_the_semantic_extra_the_scan_says_what_it_did_not_look_for(
     seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wiretrace.pipeline
+    import wiretrace.stages.semantic
 
-    monkeypatch.setattr(wiretrace.pipeline, "semantic_available", lambda: False)
+    monkeypatch.setattr(wiretrace.stages.semantic, "semantic_available", lambda: False)
     result = scan([seeds])
     assert set(result.summary["not_searched"]) == {"paraphrase", "same_story"}
     assert "pip install 'wiretrace[semantic]'" in result.summary["not_searched"]["paraphrase"]

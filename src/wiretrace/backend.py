@@ -1,15 +1,27 @@
-"""The local backend: stage functions over batches, run in this process or a process pool.
+"""Where a scan's stages run: the backend seam.
 
-Reading stays in this process (it is one stream); cleaning and sketching, the CPU-bound part,
-go to worker processes once the input has proved larger than ``pool_after_batches`` batches,
-so that small inputs never pay the workers' start-up (~1-2 s: they are spawned, not forked,
-because forking a process that already runs numba or pyarrow threads is unsafe). Results come
-back in submission order, so a run gives the same output with any number of workers.
+A stage is a plain function over a batch (of documents, of candidate pairs); a backend decides
+where it runs. The scan needs four things of one (DESIGN.md, "Data flow"):
+
+- **map a stage over batches**, results back in order (``Backend.runner``): cleaning and
+  sketching the documents, comparing the candidate pairs;
+- **group by a key**: documents sharing an LSH band, a passage fingerprint, a line;
+- **join texts onto pairs**: a compare batch names documents by number, and whoever compares it
+  reads their texts (``Backend.spill``, with their sentences and vectors);
+- **collect the small results**: signatures, matches, groups and stories come back to the
+  caller, which groups and clusters them.
+
+``LocalBackend`` is this process plus a pool of worker processes: grouping by key is a sort in
+this process (``wiretrace.candidates``), texts are spilled to a temporary Arrow file that every
+process reads (``wiretrace.spill``), and one pool serves every stage of a scan. Work goes to the
+pool only once the input has proved larger than ``pool_after`` batches, so that small inputs
+never pay the workers' start-up (~1-2 s: they are spawned, not forked, because forking a
+process that already runs numba or pyarrow threads is unsafe). Results come back in
+submission order, so a run gives the same output with any number of workers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -18,171 +30,51 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from itertools import chain, islice
-from typing import Generic, NamedTuple, TypeVar
+from pathlib import Path
+from types import TracebackType
+from typing import Generic, Protocol, TypeVar
 
-import numpy as np
-from numpy.typing import NDArray
-
-from wiretrace.clean import CleanText, clean_text
-from wiretrace.clean.boilerplate import blank, find_boilerplate, line_keys, line_spans
-from wiretrace.clean.metadata import TextFacts, extract_facts
-from wiretrace.config import ScanConfig
-from wiretrace.records import Span
-from wiretrace.semantic.stage import SentenceBatch, sentence_batch
-from wiretrace.sketch import Permutations, sketch_texts
-from wiretrace.sketch.topics import NO_TOPICS, TopicTerms, topic_terms
+from wiretrace.spill import TextSpill
 
 Tag = TypeVar("Tag")
+Batch = TypeVar("Batch")
+TagIn = TypeVar("TagIn", contravariant=True)
+BatchIn = TypeVar("BatchIn", contravariant=True)
+Result = TypeVar("Result")
+Item = TypeVar("Item")
 
 
-@dataclass(frozen=True, slots=True)
-class SketchParams:
-    """What the workers need to know of the configuration."""
+class Runner(Protocol[TagIn, BatchIn]):
+    """A stage mapped over batches: ``submit`` a batch (with a tag the results are delivered
+    with), ``drain`` to deliver all that is pending, ``close`` when done."""
 
-    shingle_size: int
-    num_perm: int
-    seed: int
-    boilerplate: bool
-    passage_words: int = 8
-    passage_window: int = 0  # 0: no passage fingerprints
-    count_lines: bool = False
-    sentences: bool = False  # split sentences (the semantic stage runs)
-    static_model: str | None = None  # ... and embed them with the static model in this folder
-    topics: bool = True  # words and entities for stories (off with --no-stories)
+    def submit(self, tag: TagIn, batch: BatchIn) -> None: ...
 
-    @classmethod
-    def of(
-        cls, config: ScanConfig, sentences: bool = False, static_model: str | None = None
-    ) -> SketchParams:
-        return cls(
-            config.shingle_size,
-            config.num_perm,
-            config.seed,
-            config.boilerplate,
-            config.min_passage_words,
-            config.passage_window if config.finds_passages else 0,
-            config.recurring_min_documents > 0,
-            sentences,
-            static_model,
-            config.stories,
-        )
+    def drain(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
-class BatchItem(NamedTuple):  # a tuple: pickled to the workers at a third of a dataclass's cost
-    """One text to sketch, with boilerplate spans already known, and the year that completes
-    a date written in the text without one. With ``find`` False the spans are final: no rules
-    run and no metadata is extracted (a second sketch once recurring lines are known)."""
+class Backend(Protocol):
+    """Where the stages of one scan run (see the module's docstring)."""
 
-    text: str
-    spans: tuple[Span, ...] = ()
-    year: int | None = None
-    find: bool = True
+    @property
+    def spill(self) -> TextSpill: ...
 
+    def runner(
+        self,
+        function: Callable[[Batch], Result],
+        deliver: Callable[[Tag, Result], None],
+    ) -> Runner[Tag, Batch]: ...
 
-PlainSpan = tuple[int, int, str]
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class BatchSketch:
-    """What sketching one batch of texts returns, per text.
-
-    Everything is numbers, strings and tuples: the results cross a process boundary, and
-    unpickling thousands of small record objects in the main process costs more than making
-    them there, for the few documents that have any.
-    """
-
-    signatures: NDArray[np.uint32]
-    word_counts: NDArray[np.int64]
-    fingerprints: NDArray[np.uint64]  # passage fingerprints, back to back
-    fingerprint_offsets: NDArray[np.int64]  # text i owns [offsets[i], offsets[i + 1])
-    text_hashes: NDArray[np.uint64]  # of each clean text: exact copies share one
-    clean_chars: NDArray[np.int64]
-    boilerplate: list[tuple[PlainSpan, ...]]
-    facts: list[tuple[str | None, str | None, tuple[str, ...]] | None]
-    line_keys: NDArray[np.int64]  # the lines of every text, in order (first sketch only)
-    line_counts: NDArray[np.int64]  # lines per text (empty when not counted)
-    topics: list[TopicTerms]  # words and entities, for stories
-    semantic: SentenceBatch | None  # sentences (and vectors), when the semantic stage runs
-
-    def fingerprints_of(self, index: int) -> NDArray[np.uint64]:
-        offsets = self.fingerprint_offsets
-        return self.fingerprints[offsets[index] : offsets[index + 1]]
-
-    def spans(self, index: int) -> tuple[Span, ...]:
-        return tuple(Span(*span) for span in self.boilerplate[index])
-
-    def text_facts(self, index: int) -> TextFacts | None:
-        found = self.facts[index]
-        return None if found is None else TextFacts(*found)
-
-
-def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
-    """Find boilerplate and metadata, then clean and sketch a batch of texts without their
-    boilerplate: the stage function the workers run."""
-    spans: list[tuple[Span, ...]] = []
-    facts: list[tuple[str | None, str | None, tuple[str, ...]] | None] = []
-    keys: list[int] = []
-    counts: list[int] = []
-    for text, known, year, find in items:
-        found = known
-        if find:
-            lines = line_spans(text)
-            if params.boilerplate:
-                found = find_boilerplate(text, known, lines)
-            fact = extract_facts(text, found, year, lines)
-            facts.append((fact.published, fact.dateline, fact.credits))
-            if params.count_lines:
-                keys.extend(line_keys(text, lines))
-                counts.append(len(lines))
-        else:
-            facts.append(None)
-        spans.append(found)
-    blanked = [blank(item.text, found) for item, found in zip(items, spans, strict=True)]
-    cleaned = [clean_text(text, offsets=False) for text in blanked]
-    sketches = sketch_texts(
-        cleaned,
-        params.shingle_size,
-        Permutations.create(params.num_perm, params.seed),
-        params.passage_words,
-        params.passage_window,
-    )
-    lengths = np.fromiter((len(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
-    return BatchSketch(
-        sketches.signatures,
-        sketches.word_counts,
-        sketches.fingerprints,
-        sketches.fingerprint_offsets,
-        np.array([_text_hash(text) for text in cleaned], dtype=np.uint64),
-        lengths,
-        [tuple((span.start, span.end, span.kind) for span in found) for found in spans],
-        facts,
-        np.array(keys, dtype=np.int64),
-        np.array(counts, dtype=np.int64),
-        [topic_terms(text) for text in blanked] if params.topics else [NO_TOPICS] * len(blanked),
-        sentence_batch(blanked, params.static_model) if params.sentences else None,
-    )
-
-
-def _text_hash(text: CleanText) -> int:
-    return int.from_bytes(hashlib.blake2b(text.codes.tobytes(), digest_size=8).digest(), "little")
+    def map(
+        self, function: Callable[[Batch], Result], batches: Iterable[Batch]
+    ) -> Iterator[Result]: ...
 
 
 _PARENT_CHECK_SECONDS = 0.5
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (another user's process counts as running)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -209,14 +101,12 @@ def _ignore_interrupt(parent: int) -> None:
 def _start_worker(parent: int) -> None:
     import numba
 
+    from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
+
     _ignore_interrupt(parent)
     numba.set_num_threads(1)  # the pool already uses every core
     os.environ["TOKENIZERS_PARALLELISM"] = "false"  # ... the tokenizer's threads too
     sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True, 8, 4))
-
-
-Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 
 def ordered_map(
@@ -263,37 +153,33 @@ def resolve_workers(workers: int) -> int:
     return workers if workers > 0 else max(1, os.cpu_count() or 1)
 
 
-class BatchRunner(Generic[Tag]):
-    """Runs ``sketch_batch`` on submitted batches and hands results back in order."""
+class BatchRunner(Generic[Tag, Batch, Result]):
+    """Runs ``function`` on submitted batches, in this process for the first ``pool_after``
+    ones, then in the backend's pool, and hands results to ``deliver`` in submission order.
+    At most two batches per worker are in flight, so memory stays flat on a stream."""
 
     def __init__(
         self,
-        workers: int,
-        pool_after_batches: int,
-        deliver: Callable[[Tag, BatchSketch], None],
+        backend: LocalBackend,
+        function: Callable[[Batch], Result],
+        deliver: Callable[[Tag, Result], None],
+        pool_after: int,
     ) -> None:
-        self._workers = resolve_workers(workers)
-        self._pool_after = pool_after_batches
+        self._backend = backend
+        self._function = function
         self._deliver = deliver
+        self._pool_after = pool_after
         self._submitted = 0
-        self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[Tag, Future[BatchSketch]]] = deque()
+        self._pending: deque[tuple[Tag, Future[Result]]] = deque()
 
-    def submit(self, tag: Tag, items: list[BatchItem], params: SketchParams) -> None:
+    def submit(self, tag: Tag, batch: Batch) -> None:
         self._submitted += 1
-        if self._pool is None and self._workers > 1 and self._submitted > self._pool_after:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(os.getpid(),),
-            )
-        if self._pool is None:
-            self._deliver(tag, sketch_batch(items, params))
+        pool = self._backend.pool() if self._submitted > self._pool_after else None
+        if pool is None:
+            self._deliver(tag, self._function(batch))
             return
-        future = self._pool.submit(sketch_batch, items, params)
-        self._pending.append((tag, future))
-        while len(self._pending) > 2 * self._workers:  # bound the batches held in memory
+        self._pending.append((tag, pool.submit(self._function, batch)))
+        while len(self._pending) > 2 * self._backend.workers:
             self._deliver_oldest()
 
     def _deliver_oldest(self) -> None:
@@ -301,22 +187,86 @@ class BatchRunner(Generic[Tag]):
         self._deliver(tag, future.result())
 
     def drain(self) -> None:
-        """Deliver every pending result; the workers stay up for more batches."""
+        """Deliver every pending result (the pool stays up for more)."""
         while self._pending:
             self._deliver_oldest()
 
-    def finish(self) -> None:
-        """Deliver every pending result and stop the workers."""
+    def close(self) -> None:
+        """Forget what is pending (after an error: the backend's close stops the pool)."""
+        for _, future in self._pending:
+            future.cancel()
+        self._pending.clear()
+
+
+class LocalBackend(AbstractContextManager["LocalBackend"]):
+    """This process, a pool of worker processes started when first needed and kept for every
+    stage of the scan, and the texts spilled to a temporary file (see the module's docstring).
+    ``workers``: processes in the pool (0: one per core; 1: no pool)."""
+
+    def __init__(
+        self, workers: int, spill_folder: str | Path | None = None, pool_after: int = 2
+    ) -> None:
+        self.workers = resolve_workers(workers)
+        self.pool_after = pool_after
+        self._spill = TextSpill(spill_folder)
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def spill(self) -> TextSpill:
+        return self._spill
+
+    def pool(self) -> ProcessPoolExecutor | None:
+        """The worker pool, started on first use; None with one worker."""
+        if self._pool is None and self.workers > 1:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def runner(
+        self,
+        function: Callable[[Batch], Result],
+        deliver: Callable[[Tag, Result], None],
+    ) -> BatchRunner[Tag, Batch, Result]:
+        return BatchRunner(self, function, deliver, self.pool_after)
+
+    def map(
+        self, function: Callable[[Batch], Result], batches: Iterable[Batch]
+    ) -> Iterator[Result]:
+        """``function`` over ``batches``, results in order, as they come."""
+        done: deque[Result] = deque()
+        runner: BatchRunner[None, Batch, Result] = self.runner(
+            function, lambda _, result: done.append(result)
+        )
         try:
-            self.drain()
-        except BaseException:
-            self.close()
-            raise
-        # nothing is pending: the idle workers exit on their own (joining them costs ~0.5 s)
-        self.close(wait=False)
+            for batch in batches:
+                runner.submit(None, batch)
+                while done:
+                    yield done.popleft()
+            runner.drain()
+            yield from done
+        finally:
+            runner.close()
+
+    def __enter__(self) -> LocalBackend:
+        self._spill.__enter__()
+        return self
 
     def close(self, wait: bool = True) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
-        self._pending.clear()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # after a success nothing is pending: idle workers exit on their own (joining them
+        # costs ~0.5 s); after an error they are stopped and waited for
+        self.close(wait=error is not None)
+        self._spill.__exit__(kind, error, traceback)

@@ -18,8 +18,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from wiretrace.backend import process_alive
 from wiretrace.errors import InputError
+from wiretrace.processes import process_alive
 
 _SCHEMA = pa.schema([("text", pa.large_string())])
 _PREFIX = "wiretrace-spill-"

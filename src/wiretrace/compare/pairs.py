@@ -132,14 +132,14 @@ class PairComparer:
 _comparer: PairComparer | None = None  # a worker's, kept from one batch to the next
 
 
-def compare_batches(sources: CompareSources, batches: list[PairBatch]) -> list[list[Match]]:
-    """The matches of each batch, by this process's comparer for ``sources``."""
+def compare_batch(sources: CompareSources, batch: PairBatch) -> list[Match]:
+    """The matches of a batch, by this process's comparer for ``sources``."""
     global _comparer
     if _comparer is None or _comparer.sources != sources:
         if _comparer is not None:
             _comparer.close()
         _comparer = PairComparer(sources)
-    return [_comparer.compare(batch) for batch in batches]
+    return _comparer.compare(batch)
 
 
 def release_comparer() -> None:

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from wiretrace import __version__
-from wiretrace.backend import process_alive
 from wiretrace.errors import InputError
+from wiretrace.processes import process_alive
 from wiretrace.read.files import OUTPUT_MARKER, as_paths
 from wiretrace.write.atomic import PARTIAL, atomic_path
 

@@ -1,0 +1,153 @@
+"""The sketch stage's function over a batch of texts: boilerplate and metadata, clean text,
+MinHash signature, passage fingerprints, text hash, story words, sentences. Whichever backend
+runs the scan calls it on batches (the local one in this process or its worker processes)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.clean import CleanText, clean_text
+from wiretrace.clean.boilerplate import blank, find_boilerplate, line_keys, line_spans
+from wiretrace.clean.metadata import TextFacts, extract_facts
+from wiretrace.config import ScanConfig
+from wiretrace.records import Span
+from wiretrace.semantic.stage import SentenceBatch, sentence_batch
+from wiretrace.sketch.minhash import Permutations, sketch_texts
+from wiretrace.sketch.topics import NO_TOPICS, TopicTerms, topic_terms
+
+
+@dataclass(frozen=True, slots=True)
+class SketchParams:
+    """What the workers need to know of the configuration."""
+
+    shingle_size: int
+    num_perm: int
+    seed: int
+    boilerplate: bool
+    passage_words: int = 8
+    passage_window: int = 0  # 0: no passage fingerprints
+    count_lines: bool = False
+    sentences: bool = False  # split sentences (the semantic stage runs)
+    static_model: str | None = None  # ... and embed them with the static model in this folder
+    topics: bool = True  # words and entities for stories (off with --no-stories)
+
+    @classmethod
+    def of(
+        cls, config: ScanConfig, sentences: bool = False, static_model: str | None = None
+    ) -> SketchParams:
+        return cls(
+            config.shingle_size,
+            config.num_perm,
+            config.seed,
+            config.boilerplate,
+            config.min_passage_words,
+            config.passage_window if config.finds_passages else 0,
+            config.recurring_min_documents > 0,
+            sentences,
+            static_model,
+            config.stories,
+        )
+
+
+class BatchItem(NamedTuple):  # a tuple: pickled to the workers at a third of a dataclass's cost
+    """One text to sketch, with boilerplate spans already known, and the year that completes
+    a date written in the text without one. With ``find`` False the spans are final: no rules
+    run and no metadata is extracted (a second sketch once recurring lines are known)."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+    year: int | None = None
+    find: bool = True
+
+
+PlainSpan = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BatchSketch:
+    """What sketching one batch of texts returns, per text.
+
+    Everything is numbers, strings and tuples: the results cross a process boundary, and
+    unpickling thousands of small record objects in the main process costs more than making
+    them there, for the few documents that have any.
+    """
+
+    signatures: NDArray[np.uint32]
+    word_counts: NDArray[np.int64]
+    fingerprints: NDArray[np.uint64]  # passage fingerprints, back to back
+    fingerprint_offsets: NDArray[np.int64]  # text i owns [offsets[i], offsets[i + 1])
+    text_hashes: NDArray[np.uint64]  # of each clean text: exact copies share one
+    clean_chars: NDArray[np.int64]
+    boilerplate: list[tuple[PlainSpan, ...]]
+    facts: list[tuple[str | None, str | None, tuple[str, ...]] | None]
+    line_keys: NDArray[np.int64]  # the lines of every text, in order (first sketch only)
+    line_counts: NDArray[np.int64]  # lines per text (empty when not counted)
+    topics: list[TopicTerms]  # words and entities, for stories
+    semantic: SentenceBatch | None  # sentences (and vectors), when the semantic stage runs
+
+    def fingerprints_of(self, index: int) -> NDArray[np.uint64]:
+        offsets = self.fingerprint_offsets
+        return self.fingerprints[offsets[index] : offsets[index + 1]]
+
+    def spans(self, index: int) -> tuple[Span, ...]:
+        return tuple(Span(*span) for span in self.boilerplate[index])
+
+    def text_facts(self, index: int) -> TextFacts | None:
+        found = self.facts[index]
+        return None if found is None else TextFacts(*found)
+
+
+def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
+    """Find boilerplate and metadata, then clean and sketch a batch of texts without their
+    boilerplate: the stage function the workers run."""
+    spans: list[tuple[Span, ...]] = []
+    facts: list[tuple[str | None, str | None, tuple[str, ...]] | None] = []
+    keys: list[int] = []
+    counts: list[int] = []
+    for text, known, year, find in items:
+        found = known
+        if find:
+            lines = line_spans(text)
+            if params.boilerplate:
+                found = find_boilerplate(text, known, lines)
+            fact = extract_facts(text, found, year, lines)
+            facts.append((fact.published, fact.dateline, fact.credits))
+            if params.count_lines:
+                keys.extend(line_keys(text, lines))
+                counts.append(len(lines))
+        else:
+            facts.append(None)
+        spans.append(found)
+    blanked = [blank(item.text, found) for item, found in zip(items, spans, strict=True)]
+    cleaned = [clean_text(text, offsets=False) for text in blanked]
+    sketches = sketch_texts(
+        cleaned,
+        params.shingle_size,
+        Permutations.create(params.num_perm, params.seed),
+        params.passage_words,
+        params.passage_window,
+    )
+    lengths = np.fromiter((len(text) for text in cleaned), dtype=np.int64, count=len(cleaned))
+    return BatchSketch(
+        sketches.signatures,
+        sketches.word_counts,
+        sketches.fingerprints,
+        sketches.fingerprint_offsets,
+        np.array([_text_hash(text) for text in cleaned], dtype=np.uint64),
+        lengths,
+        [tuple((span.start, span.end, span.kind) for span in found) for found in spans],
+        facts,
+        np.array(keys, dtype=np.int64),
+        np.array(counts, dtype=np.int64),
+        [topic_terms(text) for text in blanked] if params.topics else [NO_TOPICS] * len(blanked),
+        sentence_batch(blanked, params.static_model) if params.sentences else None,
+    )
+
+
+def _text_hash(text: CleanText) -> int:
+    return int.from_bytes(hashlib.blake2b(text.codes.tobytes(), digest_size=8).digest(), "little")

@@ -1,0 +1,70 @@
+"""Every candidate pair compared, on every core."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from functools import partial
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.backend import Backend
+from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batch, release_comparer
+from wiretrace.config import ScanConfig
+from wiretrace.records import Match
+from wiretrace.semantic.store import COMPARED, SemanticStore
+from wiretrace.stages.sketching import Sketched
+from wiretrace.stages.state import DocumentRows, Reporter
+
+_COMPARE_BATCH = 2_000  # pairs a compare worker takes at a time
+
+
+def _pair_batches(
+    pairs: NDArray[np.int64], sketched: Sketched, rows: DocumentRows, sizes: deque[int]
+) -> Iterator[PairBatch]:
+    """The pairs (indices into ``sketched``) as batches of document numbers; each batch's
+    size is appended to ``sizes`` as it is made."""
+    numbers = np.asarray(sketched.spilled, dtype=np.int64)
+    for start in range(0, len(pairs), _COMPARE_BATCH):
+        piece = pairs[start : start + _COMPARE_BATCH]
+        ids, boilerplate = {}, {}
+        for index in np.unique(piece).tolist():
+            ids[sketched.spilled[index]] = sketched.ids[index]
+            spans = rows.boilerplate[sketched.rows[index]]
+            if spans:
+                boilerplate[sketched.spilled[index]] = spans
+        sizes.append(len(piece))
+        yield PairBatch(numbers[piece], ids, boilerplate)
+
+
+def compare_stage(
+    pairs: NDArray[np.int64],
+    sketched: Sketched,
+    rows: DocumentRows,
+    backend: Backend,
+    config: ScanConfig,
+    reporter: Reporter,
+    semantic: SemanticStore | None,
+) -> list[Match]:
+    """Every candidate pair compared, on every core once there are more than a few batches
+    (each worker reads the documents it needs from the spill files)."""
+    sources = CompareSources(
+        str(backend.spill.seal()),
+        config,
+        sentences=str(semantic.folder) if semantic is not None else None,
+        compared=str(semantic.folder / COMPARED) if semantic is not None else None,
+    )
+    sizes: deque[int] = deque()
+    matches: list[Match] = []
+    with reporter.stage("compare", len(pairs)) as advance:
+        try:
+            for found in backend.map(
+                partial(compare_batch, sources), _pair_batches(pairs, sketched, rows, sizes)
+            ):
+                matches.extend(found)
+                advance(sizes.popleft())
+        finally:
+            release_comparer()
+    matches.sort(key=lambda match: (match.a, match.b))
+    return matches

@@ -1,0 +1,272 @@
+"""Read, clean and sketch: documents in, signatures and the per-document facts out (texts to
+the spill), then a second sketch of the documents holding lines that recur across the corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.backend import Backend, Runner
+from wiretrace.clean.boilerplate import LineCounter, merge
+from wiretrace.config import ScanConfig
+from wiretrace.read import CRAWL_DATE, FILE_REASONS, read_documents
+from wiretrace.read.fields import INVALID_FIELDS, InvalidField
+from wiretrace.records import Document, Skipped, Span
+from wiretrace.semantic.store import SemanticStore
+from wiretrace.sketch.batch import BatchItem, BatchSketch, SketchParams, sketch_batch
+from wiretrace.sketch.topics import TopicTerms
+from wiretrace.stages.state import DocumentRows, Reporter
+
+_PROGRESS_EVERY = 256
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """A document read and spilled (its spill index is its place in the queue)."""
+
+    row: int  # in DocumentRows
+    id: str
+    source: str
+    year: int | None  # completes a date written in the text without a year
+    fallback_published: str | None  # the crawl date, used when neither record nor text dates it
+
+
+@dataclass(slots=True)
+class _Sketches:
+    """Per queued document, in queue order: its signature, word count, clean length, passage
+    fingerprints and the words and entities that story clustering weighs."""
+
+    signatures: list[NDArray[np.uint32]] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)
+    clean_chars: list[int] = field(default_factory=list)
+    fingerprints: list[NDArray[np.uint64]] = field(default_factory=list)
+    text_hashes: list[int] = field(default_factory=list)
+    topics: list[TopicTerms] = field(default_factory=list)
+
+    def put(self, number: int, result: BatchSketch, index: int) -> None:
+        _place(self.signatures, number, result.signatures[index])
+        _place(self.words, number, int(result.word_counts[index]))
+        _place(self.clean_chars, number, int(result.clean_chars[index]))
+        _place(self.fingerprints, number, result.fingerprints_of(index))
+        _place(self.text_hashes, number, int(result.text_hashes[index]))
+        _place(self.topics, number, result.topics[index])
+
+
+def _place(values: list[T], number: int, value: T) -> None:
+    """``value`` as item ``number``: a new last item, or a document sketched again."""
+    if number == len(values):
+        values.append(value)
+    else:
+        values[number] = value
+
+
+@dataclass(slots=True)
+class Sketched:
+    """Signatures of the documents that can be matched, and how to find their texts again."""
+
+    rows: list[int] = field(default_factory=list)  # row in DocumentRows
+    ids: list[str] = field(default_factory=list)
+    spilled: list[int] = field(default_factory=list)  # index in the text spill
+    signatures: list[NDArray[np.uint32]] = field(default_factory=list)
+    shingles: list[int] = field(default_factory=list)
+    fingerprints: list[NDArray[np.uint64]] = field(default_factory=list)
+    text_hashes: list[int] = field(default_factory=list)
+    topics: list[TopicTerms] = field(default_factory=list)
+
+
+def _skip(
+    skipped: Skipped,
+    rows: DocumentRows,
+    log: list[Skipped],
+    reporter: Reporter,
+    document: Document | None = None,
+) -> None:
+    log.append(skipped)
+    if skipped.reason not in FILE_REASONS:  # a file, not a record: listed in the summary only
+        rows.add_skipped(skipped, document)
+    reporter.warn(f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}")
+
+
+def _covered(spans: Iterable[Span]) -> int:
+    return sum(span.end - span.start for span in spans)
+
+
+def _year(published: str | None) -> int | None:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses
+    return int(published[:4]) if published and published[:4].isdecimal() else None
+
+
+class Sketcher:
+    """Reads, spills and sketches documents, then sketches again those that hold lines found
+    to recur across the corpus (known only once everything is read)."""
+
+    def __init__(
+        self,
+        config: ScanConfig,
+        reporter: Reporter,
+        backend: Backend,
+        rows: DocumentRows,
+        log: list[Skipped],
+        semantic: SemanticStore | None = None,
+        static_model: str | None = None,
+    ) -> None:
+        self.config = config
+        self.reporter = reporter
+        self.spill = backend.spill
+        self.rows = rows
+        self.log = log
+        self.semantic = semantic
+        self.queued: list[_Queued] = []
+        self.invalid: list[tuple[Document, InvalidField]] = []
+        self.sketches = _Sketches()
+        self.lines = LineCounter() if config.recurring_min_documents else None
+        self.params = SketchParams.of(config, semantic is not None, static_model)
+        # one pool for both passes: starting workers costs ~1-2 s
+        self.runner: Runner[Sequence[int], list[BatchItem]] = backend.runner(
+            partial(sketch_batch, params=self.params), self._deliver
+        )
+
+    def _deliver(self, numbers: Sequence[int], result: BatchSketch) -> None:
+        if self.lines is not None and result.line_counts.size:
+            self.lines.add_many(result.line_keys, result.line_counts)
+        if self.semantic is not None and result.semantic is not None:
+            self.semantic.put_batch(numbers, result.semantic)
+        rows = self.rows
+        for index, number in enumerate(numbers):
+            document = self.queued[number]
+            facts = result.text_facts(index)
+            spans = result.spans(index) if result.boilerplate[index] else ()
+            if facts is None:
+                rows.boilerplate[document.row] = spans
+            else:
+                rows.add_facts(document.row, spans, facts)
+                if rows.published[document.row] is None:
+                    rows.published[document.row] = document.fallback_published
+            self.sketches.put(number, result, index)
+
+    def read(self, inputs: Iterable[str | Path]) -> None:
+        """Read every record; clean and sketch them in batches while reading goes on."""
+        config, rows = self.config, self.rows
+        seen: dict[str, str] = {}
+        batch: list[BatchItem] = []
+        runner = self.runner
+
+        def flush() -> None:
+            first = len(self.queued) - len(batch)
+            self.spill.append([item.text for item in batch])
+            runner.submit(range(first, len(self.queued)), list(batch))
+            batch.clear()
+
+        with self.reporter.stage("read, clean, sketch", None) as advance:
+            try:
+                read = 0
+                for item in read_documents(
+                    inputs, config.fields, config.workers, config.max_record_bytes
+                ):
+                    read += 1
+                    if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
+                        advance(_PROGRESS_EVERY)
+                    if isinstance(item, Skipped):
+                        _skip(item, rows, self.log, self.reporter)
+                        continue
+                    first_seen = seen.get(item.id)
+                    if first_seen is not None:
+                        detail = f"id {item.id!r} already read at {first_seen}"
+                        duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+                        _skip(duplicate, rows, self.log, self.reporter, item)
+                        continue
+                    seen[item.id] = item.source
+                    for invalid in item.metadata.get(INVALID_FIELDS, ()):
+                        self.invalid.append((item, invalid))
+                        self.reporter.warn(
+                            f"{item.source}: {invalid.field} {invalid.value!r} not used: "
+                            f"{invalid.detail}"
+                        )
+                    if not item.text.strip():
+                        empty = Skipped(item.source, "empty_text", "no text", item.id)
+                        _skip(empty, rows, self.log, self.reporter, item)
+                        continue
+                    crawl_date = item.metadata.get(CRAWL_DATE)
+                    year = _year(item.published) or _year(crawl_date)
+                    self.queued.append(
+                        _Queued(rows.add(item), item.id, item.source, year, crawl_date)
+                    )
+                    batch.append(BatchItem(item.text, year=year))
+                    if len(batch) >= config.batch_size:
+                        flush()
+                if batch:
+                    flush()
+                runner.drain()
+                advance(read % _PROGRESS_EVERY)
+            except BaseException:
+                runner.close()
+                raise
+
+    def sketch_recurring(self) -> int:
+        """Find the lines that recur across the corpus and sketch the documents holding any
+        again without them; returns the number of distinct recurring lines."""
+        if self.lines is None:
+            self.runner.close()
+            return 0
+        config = self.config
+        found = self.lines.find(config.recurring_min_documents, config.recurring_min_context_share)
+        affected = self.lines.documents_with_recurring()
+        runner = self.runner
+        if not affected:
+            runner.close()
+            return found
+        with self.reporter.stage("recurring lines", len(affected)) as advance:
+            try:
+                numbers: list[int] = []
+                items: list[BatchItem] = []
+                for number in affected:
+                    text = self.spill.get(number)
+                    row = self.queued[number].row
+                    known = self.rows.boilerplate[row]
+                    spans = merge([*known, *self.lines.spans(number, text)])
+                    advance(1)
+                    if _covered(spans) == _covered(known):
+                        continue  # the rules had already taken these lines out
+                    self.rows.boilerplate[row] = spans
+                    numbers.append(number)
+                    items.append(BatchItem(text, spans, find=False))
+                    if len(items) >= config.batch_size:
+                        runner.submit(numbers, items)
+                        numbers, items = [], []
+                if items:
+                    runner.submit(numbers, items)
+                runner.drain()
+            finally:
+                runner.close()
+        return found
+
+    def sketched(self) -> Sketched:
+        """The documents that have words outside their boilerplate; the others are skipped."""
+        sketched = Sketched()
+        for number, document in enumerate(self.queued):
+            words = self.sketches.words[number]
+            if words == 0:
+                spans = self.rows.boilerplate[document.row]
+                detail = "no letters or digits" + (" outside boilerplate" if spans else "")
+                reason = Skipped(document.source, "no_words", detail, document.id)
+                self.log.append(reason)
+                self.rows.mark_skipped(document.row, reason.reason)
+                self.reporter.warn(f"skipped {document.source}: no words: {reason.detail}")
+                continue
+            self.rows.clean_chars[document.row] = self.sketches.clean_chars[number]
+            sketched.rows.append(document.row)
+            sketched.ids.append(document.id)
+            sketched.spilled.append(number)
+            sketched.signatures.append(self.sketches.signatures[number])
+            sketched.shingles.append(max(1, words - self.config.shingle_size + 1))
+            sketched.fingerprints.append(self.sketches.fingerprints[number])
+            sketched.text_hashes.append(self.sketches.text_hashes[number])
+            sketched.topics.append(self.sketches.topics[number])
+        return sketched
