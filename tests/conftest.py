@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -87,3 +88,44 @@ def benchmarks_on_path() -> Path:
     if folder not in sys.path:
         sys.path.insert(0, folder)
     return REPO / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    """One local Spark (2 cores) for every Spark test: starting one costs ~5 s. Skips without
+    the spark extra, fails under CI."""
+    from wiretrace.spark import spark_available
+
+    if not spark_available():
+        missing(
+            "the spark extra (pip install 'wiretrace[spark]')",
+            "the Spark backend is tested against the local one",
+        )
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("wiretrace-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+BACKENDS = ("local", "spark")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def on_backend(request: pytest.FixtureRequest) -> Callable[[], Any]:
+    """splink's pattern: a test that takes this fixture runs on every backend. It gives a
+    function that makes the backend to pass to ``scan`` (None: the local one)."""
+    if request.param == "local":
+        return lambda: None
+    from wiretrace.spark import SparkBackend
+
+    session = request.getfixturevalue("spark_session")
+    return lambda: SparkBackend(spark=session)

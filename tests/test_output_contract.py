@@ -225,6 +225,9 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
     ],
     "relations not searched": [("not_searched",)],
     "the semantic stage (model, thresholds, sentences embedded)": [("semantic", "model")],
+    "the backend that ran (local with its workers, or Spark with its master)": [
+        ("backend", "name"),
+    ],
     "configuration (with the derived LSH banding)": [
         ("config",),
         ("config", "lsh", "bands"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,8 +15,8 @@ COPY_RELATIONS = {Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED}
 
 
 @pytest.fixture(scope="module")
-def result(seeds: Path) -> ScanResult:
-    return scan([seeds])
+def result(seeds: Path, on_backend: Callable[[], Any]) -> ScanResult:
+    return scan([seeds], backend=on_backend())
 
 
 def _short(doc_id: str) -> str:

@@ -34,7 +34,7 @@ from contextlib import AbstractContextManager
 from itertools import chain, islice
 from pathlib import Path
 from types import TracebackType
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from wiretrace.spill import TextSpill
 
@@ -58,10 +58,30 @@ class Runner(Protocol[TagIn, BatchIn]):
 
 
 class Backend(Protocol):
-    """Where the stages of one scan run (see the module's docstring)."""
+    """Where the stages of one scan run (see the module's docstring), used as a context
+    manager around the scan (it holds the spill and the workers)."""
 
     @property
     def spill(self) -> TextSpill: ...
+
+    @property
+    def ships_documents(self) -> bool:
+        """Whether the workers need a batch's documents sent with it (they cannot read the
+        spill)."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """What summary.json says of the backend."""
+        ...
+
+    def __enter__(self) -> Backend: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
 
     def runner(
         self,
@@ -211,9 +231,14 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
         self._spill = TextSpill(spill_folder)
         self._pool: ProcessPoolExecutor | None = None
 
+    ships_documents = False  # the workers read the spill files themselves
+
     @property
     def spill(self) -> TextSpill:
         return self._spill
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": "local", "workers": self.workers}
 
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use; None with one worker."""

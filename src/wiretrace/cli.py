@@ -400,11 +400,28 @@ def main() -> None:
     is_flag=True,
     help="Also write the HTML report of the scan to OUT/report.html (see `wiretrace report`).",
 )
+@click.option(
+    "--backend",
+    "backend_name",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Where the stages run: this machine's processes, or Apache Spark (needs the spark "
+    "extra; same results).",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    help="Spark master URL for --backend spark (default: the Spark configuration's, as "
+    "spark-submit sets it, else local[*]).",
+)
 def scan_command(
     inputs: tuple[Path, ...],
     out: Path,
     output_format: str,
     with_report: bool,
+    backend_name: str,
+    spark_master: str | None,
     quiet: bool,
     **options: Any,
 ) -> None:
@@ -424,7 +441,14 @@ def scan_command(
         check_output(out, paths, chosen)
         if with_report:
             check_report_target(default_report_path(out), paths)
-        result = scan(inputs, config, reporter=reporter)
+        if spark_master is not None and backend_name != "spark":
+            raise ConfigError("--spark-master needs --backend spark")
+        backend = None
+        if backend_name == "spark":
+            from wiretrace.spark import SparkBackend
+
+            backend = SparkBackend(master=spark_master)  # started by the scan
+        result = scan(inputs, config, reporter=reporter, backend=backend)
         write_scan(result, out, chosen)
         stats = write_report(out, reporter=reporter) if with_report else None
         reporter.finish()

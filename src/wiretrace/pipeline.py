@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.backend import LocalBackend
+from wiretrace.backend import Backend, LocalBackend
 from wiretrace.candidates.neighbours import (
     day_numbers,
     unique_pairs,
@@ -43,9 +43,12 @@ def scan(
     *,
     reporter: Reporter | None = None,
     spill_folder: str | Path | None = None,
+    backend: Backend | None = None,
 ) -> ScanResult:
     """Find copies, reused passages, rewrites and stories among the documents of ``inputs``
-    (one path or several: files or folders)."""
+    (one path or several: files or folders). ``backend``: where the stages run (default: this
+    process and ``config.workers`` worker processes, spilling to ``spill_folder``; see
+    ``wiretrace.spark.SparkBackend``)."""
     config = config or ScanConfig()
     reporter = reporter or SilentReporter()
     paths = as_paths(inputs)
@@ -56,7 +59,9 @@ def scan(
     rows, log = DocumentRows(), list[Skipped]()
     not_searched = relations_not_searched(config)
     semantic_report: dict[str, Any] = {}
-    with LocalBackend(config.workers, spill_folder) as backend, ExitStack() as closing:
+    backend = backend or LocalBackend(config.workers, spill_folder)
+    with backend, ExitStack() as closing:
+        described = backend.describe()
         store, static_model = None, None
         if "paraphrase" not in not_searched:
             store, static_model = semantic_store(config, backend.spill.folder, reporter)
@@ -117,6 +122,7 @@ def scan(
         paths, config, rows, log, matches, grouped.groups, stories, counts, timings, not_searched
     )
     summary["semantic"] = semantic_report or {"model": None}  # None: the stage did not run
+    summary["backend"] = described
     add_invalid_fields(summary, invalid)
     return ScanResult(
         documents=rows,

@@ -36,21 +36,37 @@ Value = TypeVar("Value")
 
 @dataclass(frozen=True, slots=True)
 class CompareSources:
-    """Where the documents of a scan are, for whoever compares its pairs."""
+    """Where the documents of a scan are, for whoever compares its pairs: the spill files (by
+    path), or nothing when every batch carries its documents (``texts`` None: a backend whose
+    workers cannot read this machine's files)."""
 
-    texts: str  # the text spill's file
+    texts: str | None  # the text spill's file
     config: ScanConfig
     sentences: str | None = None  # the sentence spill's folder (None: verbatim only)
     compared: str | None = None  # the documents' vectors as compared, one row per number
+    semantic: bool = False  # compare sentence by sentence too (the semantic stage ran)
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A document sent with a batch: its text and, with the semantic stage, its sentence spans,
+    their vectors and its document vector as compared."""
+
+    text: str
+    sentences: NDArray[np.int32] | None = None
+    vectors: NDArray[np.float32] | None = None
+    compared: NDArray[np.float32] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PairBatch:
-    """Pairs of document numbers, and the ids and boilerplate of the documents they name."""
+    """Pairs of document numbers, and the ids and boilerplate of the documents they name (and
+    the documents themselves, when the comparer cannot read the spill)."""
 
     pairs: NDArray[np.int64]  # (n, 2)
     ids: dict[int, str]
     boilerplate: dict[int, tuple[Span, ...]]
+    carried: dict[int, Carried] | None = None
 
 
 class _Kept(Generic[Key, Value]):
@@ -79,7 +95,7 @@ class PairComparer:
         self.sources = sources
         self._config = sources.config
         self._thresholds = sources.config.semantic_thresholds()
-        self._texts = SpillReader(Path(sources.texts))
+        self._texts = SpillReader(Path(sources.texts)) if sources.texts is not None else None
         # the sentence spill and the compared document vectors, when the semantic stage ran
         self._semantic_sources: tuple[SentenceReader, NDArray[np.float32]] | None = None
         if sources.sentences is not None and sources.compared is not None:
@@ -88,19 +104,32 @@ class PairComparer:
                 np.load(sources.compared, mmap_mode="r"),
             )
         self._boilerplate: dict[int, tuple[Span, ...]] = {}
+        self._carried: dict[int, Carried] | None = None
         self._prepared = _Kept(self._prepare)
         self._semantic = _Kept(self._semantic_document)
 
+    def _text(self, number: int) -> str:
+        if self._carried is not None:
+            return self._carried[number].text
+        if self._texts is None:
+            raise RuntimeError("a batch without its documents, and no spill to read them from")
+        return self._texts.get(number)
+
     def _prepare(self, number: int) -> Prepared:
-        text = blank(self._texts.get(number), self._boilerplate.get(number, ()))
+        text = blank(self._text(number), self._boilerplate.get(number, ()))
         return prepare(text, self._config.shingle_size)
 
     def _semantic_document(self, number: int) -> SemanticDocument:
+        if self._carried is not None:
+            found = self._carried[number]
+            if found.sentences is None or found.vectors is None or found.compared is None:
+                raise RuntimeError("the semantic stage did not run for these pairs")
+            return semantic_document(found.text, found.sentences, found.vectors, found.compared)
         if self._semantic_sources is None:
             raise RuntimeError("the semantic stage did not run for these pairs")
         sentences, compared = self._semantic_sources
         return semantic_document(
-            self._texts.get(number),
+            self._text(number),
             sentences.spans(number),
             sentences.vectors(number),
             np.asarray(compared[number], dtype=np.float32),
@@ -108,6 +137,7 @@ class PairComparer:
 
     def compare(self, batch: PairBatch) -> list[Match]:
         self._boilerplate = batch.boilerplate
+        self._carried = batch.carried
         matches = []
         for first, second in batch.pairs.tolist():
             a_id, b_id = batch.ids[first], batch.ids[second]
@@ -116,7 +146,7 @@ class PairComparer:
             a, b = self._prepared(first), self._prepared(second)
             shared = overlap(a, b)
             match = verbatim_match(a_id, a, b_id, b, shared, self._config)
-            if self._semantic_sources is not None:
+            if self.sources.semantic:
                 in_a, in_b = self._semantic(first), self._semantic(second)
                 config, thresholds = self._config, self._thresholds
                 match = decide(match, shared.scores, a_id, in_a, b_id, in_b, config, thresholds)
@@ -127,6 +157,18 @@ class PairComparer:
     def close(self) -> None:
         if self._semantic_sources is not None:
             self._semantic_sources[0].close()
+
+    def carry(self, number: int) -> Carried:
+        """Document ``number`` as a batch would carry it (read here from the spill)."""
+        if self._semantic_sources is None:
+            return Carried(self._text(number))
+        sentences, compared = self._semantic_sources
+        return Carried(
+            self._text(number),
+            sentences.spans(number),
+            sentences.vectors(number),
+            np.asarray(compared[number], dtype=np.float32),
+        )
 
 
 _comparer: PairComparer | None = None  # a worker's, kept from one batch to the next

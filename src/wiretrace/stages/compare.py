@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.backend import Backend
-from wiretrace.compare.pairs import CompareSources, PairBatch, compare_batch, release_comparer
+from wiretrace.compare.pairs import (
+    CompareSources,
+    PairBatch,
+    PairComparer,
+    compare_batch,
+    release_comparer,
+)
 from wiretrace.config import ScanConfig
 from wiretrace.records import Match
 from wiretrace.semantic.store import COMPARED, SemanticStore
@@ -47,24 +54,37 @@ def compare_stage(
     reporter: Reporter,
     semantic: SemanticStore | None,
 ) -> list[Match]:
-    """Every candidate pair compared, on every core once there are more than a few batches
-    (each worker reads the documents it needs from the spill files)."""
+    """Every candidate pair compared, on every core once there are more than a few batches.
+    The local backend's workers read the documents they need from the spill files; a backend
+    whose workers cannot gets each batch with its documents joined on, read here."""
     sources = CompareSources(
         str(backend.spill.seal()),
         config,
         sentences=str(semantic.folder) if semantic is not None else None,
         compared=str(semantic.folder / COMPARED) if semantic is not None else None,
+        semantic=semantic is not None,
     )
     sizes: deque[int] = deque()
+    batches = _pair_batches(pairs, sketched, rows, sizes)
+    carrier = None
+    if backend.ships_documents:
+        carrier = PairComparer(sources)
+        batches = (_carrying(batch, carrier) for batch in batches)
+        sources = replace(sources, texts=None, sentences=None, compared=None)
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:
         try:
-            for found in backend.map(
-                partial(compare_batch, sources), _pair_batches(pairs, sketched, rows, sizes)
-            ):
+            for found in backend.map(partial(compare_batch, sources), batches):
                 matches.extend(found)
                 advance(sizes.popleft())
         finally:
             release_comparer()
+            if carrier is not None:
+                carrier.close()
     matches.sort(key=lambda match: (match.a, match.b))
     return matches
+
+
+def _carrying(batch: PairBatch, carrier: PairComparer) -> PairBatch:
+    """``batch`` with its documents joined on."""
+    return replace(batch, carried={number: carrier.carry(number) for number in batch.ids})

@@ -1,0 +1,220 @@
+"""The Spark backend (``--backend spark``, the ``spark`` extra): the scan's stages run as Spark
+jobs, with the same stage functions as the local backend, so the results are the same row for
+row (``tests/test_spark.py``).
+
+What runs where, today:
+
+- **executors**: cleaning and sketching (each batch of documents a task) and the comparison of
+  candidate pairs (each batch of pairs a task, with its documents joined on: executors read
+  nothing from the driver's disk);
+- **driver**: reading the inputs (the same readers, so skipped records and their reasons are
+  the same), the text spill, LSH and passage candidates over the collected signatures,
+  duplicate groups, provenance and stories over the collected matches, and writing.
+
+So the driver holds what the local scan holds in memory (~1 KB a document: signatures,
+fingerprints, story words) and streams every text once to the executors and once more with
+the pairs. That fits corpora of millions of documents on a large driver, not CC-NEWS; reading
+in ``mapPartitions``, LSH as an explode of bands and a group-by, and Spark-written tables are
+the next steps (issue 15).
+
+Starts as Spark users expect: ``local[*]`` when nothing says otherwise, ``--spark-master`` or
+the standard Spark configuration (``spark-submit --master ...``) for a cluster, or an existing
+``SparkSession`` passed in. The executors' Python must have wiretrace installed (ship it with
+``spark-submit --py-files`` or install it on the nodes); in local mode they run this Python.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from wiretrace.errors import MissingExtraError
+from wiretrace.spill import TextSpill
+
+if TYPE_CHECKING:
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+INSTALL = "pip install 'wiretrace[spark]'"
+_JOB_BATCHES_PER_CORE = 2  # batches a job holds per core of the cluster: every core busy
+
+Tag = TypeVar("Tag")
+Batch = TypeVar("Batch")
+Result = TypeVar("Result")
+
+
+def spark_available() -> bool:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class _InExecutor(Generic[Batch, Result]):
+    """``function`` as a task: the executor's Python process is set up once (one numba thread:
+    Spark already runs a task per core)."""
+
+    def __init__(self, function: Callable[[Batch], Result]) -> None:
+        self.function = function
+
+    def __call__(self, batch: Batch) -> Result:
+        if not os.environ.get("WIRETRACE_EXECUTOR"):
+            import numba
+
+            numba.set_num_threads(1)
+            os.environ["TOKENIZERS_PARALLELISM"] = "false"
+            os.environ["WIRETRACE_EXECUTOR"] = "1"
+        return self.function(batch)
+
+
+class SparkRunner(Generic[Tag, Batch, Result]):
+    """Batches gathered into Spark jobs of ``per_job`` tasks (one task a batch); results are
+    handed to ``deliver`` in submission order."""
+
+    def __init__(
+        self,
+        context: SparkContext,
+        function: Callable[[Batch], Result],
+        deliver: Callable[[Tag, Result], None],
+        per_job: int,
+    ) -> None:
+        self._context = context
+        self._task = _InExecutor(function)
+        self._deliver = deliver
+        self._per_job = per_job
+        self._pending: list[tuple[Tag, Batch]] = []
+
+    def submit(self, tag: Tag, batch: Batch) -> None:
+        self._pending.append((tag, batch))
+        if len(self._pending) >= self._per_job:
+            self.drain()
+
+    def drain(self) -> None:
+        if not self._pending:
+            return
+        tags = [tag for tag, _ in self._pending]
+        batches = [batch for _, batch in self._pending]
+        self._pending = []
+        results = self._context.parallelize(batches, len(batches)).map(self._task).collect()
+        for tag, result in zip(tags, results, strict=True):
+            self._deliver(tag, result)
+
+    def close(self) -> None:
+        self._pending = []
+
+
+class SparkBackend(AbstractContextManager["SparkBackend"]):
+    """Runs the scan's stages on Spark (see the module's docstring). ``spark``: a session to
+    use (left running at the end); otherwise the session already running in this process, or
+    one started with ``master`` (default: the Spark configuration's, else ``local[*]``) and
+    stopped at the end."""
+
+    ships_documents = True  # executors cannot read the driver's spill
+
+    def __init__(
+        self,
+        spark: SparkSession | None = None,
+        master: str | None = None,
+        spill_folder: str | Path | None = None,
+    ) -> None:
+        if not spark_available():
+            raise MissingExtraError(f"--backend spark needs the spark extra: {INSTALL}")
+        self._given = spark
+        self._master = master
+        self._spill_folder = spill_folder
+        self._session: SparkSession | None = None
+        self._started = False  # this backend started the session (and stops it)
+        self._spill: TextSpill | None = None
+
+    @property
+    def spill(self) -> TextSpill:
+        if self._spill is None:
+            raise RuntimeError("the Spark backend is used inside `with`")
+        return self._spill
+
+    @property
+    def context(self) -> SparkContext:
+        if self._session is None:
+            raise RuntimeError("the Spark backend is used inside `with`")
+        return self._session.sparkContext
+
+    def runner(
+        self,
+        function: Callable[[Batch], Result],
+        deliver: Callable[[Tag, Result], None],
+    ) -> SparkRunner[Tag, Batch, Result]:
+        per_job = max(2, _JOB_BATCHES_PER_CORE * self.context.defaultParallelism)
+        return SparkRunner(self.context, function, deliver, per_job)
+
+    def map(
+        self, function: Callable[[Batch], Result], batches: Iterable[Batch]
+    ) -> Iterator[Result]:
+        done: list[Result] = []
+        runner: SparkRunner[None, Batch, Result] = self.runner(
+            function, lambda _, result: done.append(result)
+        )
+        for batch in batches:
+            runner.submit(None, batch)
+            yield from done
+            done.clear()
+        runner.drain()
+        yield from done
+
+    def __enter__(self) -> SparkBackend:
+        from pyspark.sql import SparkSession
+
+        if self._given is None:  # a session already running here (a notebook) is used, kept
+            self._given = SparkSession.getActiveSession()
+            self._started = self._given is None
+        self._session = self._given or _start_session(self._master)
+        self._spill = TextSpill(self._spill_folder).__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if self._spill is not None:
+                self._spill.__exit__(kind, error, traceback)
+        finally:
+            if self._started and self._session is not None:
+                self._session.stop()
+            self._session, self._spill = None, None
+
+    def describe(self) -> dict[str, Any]:
+        """What summary.json says of the backend."""
+        context = self.context
+        return {
+            "name": "spark",
+            "master": context.master,
+            "version": context.version,
+            "parallelism": context.defaultParallelism,
+        }
+
+
+def _start_session(master: str | None) -> SparkSession:
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("wiretrace")
+    # spark-submit starts this process with a gateway to its JVM: its --master and --conf hold
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    chosen = master or (None if submitted else "local[*]")
+    if chosen is not None:
+        builder = builder.master(chosen)
+    if chosen is not None and chosen.startswith("local"):
+        # local executors run this Python (the default, `python3`, may lack wiretrace)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if not submitted:
+        builder = builder.config("spark.ui.showConsoleProgress", "false")  # wiretrace draws its own
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
