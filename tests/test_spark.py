@@ -125,3 +125,37 @@ def test_spark_submit_runs_the_scan_with_its_master(tmp_path: Path, seeds: Path)
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["backend"]["master"] == "local[2]"
     assert summary["counts"]["duplicate_groups"] == 1
+
+
+def test_pages_are_extracted_on_spark_with_the_same_results(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    pytest.importorskip("trafilatura")
+    from tests.pages import unrelated_pages, wire_copies
+    from wiretrace.spark import SparkBackend
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for number in range(12):  # enough pages for several batches (16 a task)
+        for name, html in {**wire_copies(), **unrelated_pages()}.items():
+            (folder / f"{name}-{number:02}.html").write_text(html, "utf-8")
+    config = ScanConfig(semantic=False, workers=2)
+    local = scan(folder, config)
+    spark = scan(folder, config, backend=SparkBackend(spark=spark_session))
+    _same(local, spark)
+    assert len(local.documents.id) == 60
+    assert any(group for group in local.groups if len(group.members) >= 30)
+
+
+def test_dedup_on_spark_keeps_the_same_records(tmp_path: Path, spark_session: Any) -> None:
+    corpus = _corpus(tmp_path / "small.jsonl", 300)
+    runner = CliRunner()
+    for name in ("local", "spark"):
+        done = runner.invoke(
+            main,
+            ["dedup", str(corpus), "--out", str(tmp_path / f"{name}.jsonl"), "--backend", name],
+        )
+        assert done.exit_code == 0, done.output
+    kept = (tmp_path / "local.jsonl").read_bytes()
+    assert (tmp_path / "spark.jsonl").read_bytes() == kept
+    assert kept.count(b"\n") < 300  # copies were dropped

@@ -28,6 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 from wiretrace import __version__
+from wiretrace.backend import Backend
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
@@ -311,6 +312,42 @@ def scan_options(function: F) -> F:
     return function
 
 
+def backend_options(function: F) -> F:
+    """--backend and --spark-master, for the commands that scan."""
+    for option in reversed(
+        [
+            click.option(
+                "--backend",
+                "backend_name",
+                type=click.Choice(["local", "spark"]),
+                default="local",
+                show_default=True,
+                help="Where the stages run: this machine's processes, or Apache Spark (needs "
+                "the spark extra; same results).",
+            ),
+            click.option(
+                "--spark-master",
+                default=None,
+                help="Spark master URL for --backend spark (default: the Spark "
+                "configuration's, as spark-submit sets it, else local[*]).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _backend(name: str, master: str | None) -> Backend | None:
+    """The backend the options name (None: the local one, made by the scan)."""
+    if master is not None and name != "spark":
+        raise ConfigError("--spark-master needs --backend spark")
+    if name != "spark":
+        return None
+    from wiretrace.spark import SparkBackend
+
+    return SparkBackend(master=master)  # the session starts with the scan
+
+
 def _config(options: dict[str, Any]) -> ScanConfig:
     mib = options.pop("max_record_mib")
     if not 0 < mib < 1 << 20:  # NaN fails too
@@ -400,21 +437,7 @@ def main() -> None:
     is_flag=True,
     help="Also write the HTML report of the scan to OUT/report.html (see `wiretrace report`).",
 )
-@click.option(
-    "--backend",
-    "backend_name",
-    type=click.Choice(["local", "spark"]),
-    default="local",
-    show_default=True,
-    help="Where the stages run: this machine's processes, or Apache Spark (needs the spark "
-    "extra; same results).",
-)
-@click.option(
-    "--spark-master",
-    default=None,
-    help="Spark master URL for --backend spark (default: the Spark configuration's, as "
-    "spark-submit sets it, else local[*]).",
-)
+@backend_options
 def scan_command(
     inputs: tuple[Path, ...],
     out: Path,
@@ -441,13 +464,7 @@ def scan_command(
         check_output(out, paths, chosen)
         if with_report:
             check_report_target(default_report_path(out), paths)
-        if spark_master is not None and backend_name != "spark":
-            raise ConfigError("--spark-master needs --backend spark")
-        backend = None
-        if backend_name == "spark":
-            from wiretrace.spark import SparkBackend
-
-            backend = SparkBackend(master=spark_master)  # started by the scan
+        backend = _backend(backend_name, spark_master)
         result = scan(inputs, config, reporter=reporter, backend=backend)
         write_scan(result, out, chosen)
         stats = write_report(out, reporter=reporter) if with_report else None
@@ -475,7 +492,15 @@ scan_command.name = "scan"
     type=click.Path(path_type=Path),
     help="File to write (.jsonl, .csv, optionally .gz, or .parquet; a folder for .txt inputs).",
 )
-def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: Any) -> None:
+@backend_options
+def dedup_command(
+    inputs: tuple[Path, ...],
+    out: Path,
+    backend_name: str,
+    spark_master: str | None,
+    quiet: bool,
+    **options: Any,
+) -> None:
     """Write the records of INPUTS minus the non-representative members of each duplicate
     group (the representative is the earliest published, else the longest clean text, else
     the smallest id), in the input's format."""
@@ -483,7 +508,8 @@ def dedup_command(inputs: tuple[Path, ...], out: Path, quiet: bool, **options: A
     def action() -> None:
         console = Console(stderr=True)
         reporter = ConsoleReporter(console, quiet)
-        result, written = dedup(inputs, out, _config(options), reporter=reporter)
+        backend = _backend(backend_name, spark_master)
+        result, written = dedup(inputs, out, _config(options), reporter=reporter, backend=backend)
         reporter.finish()
         if not quiet:
             counts = result.summary["counts"]

@@ -12,8 +12,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from typing import Any
 
 import pyarrow as pa
@@ -356,17 +357,25 @@ def read_file(
         yield web.finish([item])[0] if isinstance(item, web.RawPage) else item
 
 
+PageMap = Callable[
+    [Callable[[list[Item]], list[Document | Skipped]], Iterable[list[Item]]],
+    Iterator[list[Document | Skipped]],
+]
+
+
 def read_documents(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     fields: FieldNames | None = None,
     workers: int = 1,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+    pages: PageMap | None = None,
 ) -> Iterator[Document | Skipped]:
     """Stream every record of every input path, skipped ones included (with the reason);
     files and folders passed over come first (see ``wiretrace.read.files``).
 
     Extracting HTML pages (folders of pages, WARC crawls) is the slow part of reading; with
-    ``workers`` other than 1 it runs in worker processes (0: one per core), in input order.
+    ``workers`` other than 1 it runs in worker processes (0: one per core), in input order, or
+    wherever ``pages`` maps a function over batches of pages (a scan's backend).
     """
     files, ignored = discover(paths)
     fields = fields or FieldNames()
@@ -377,4 +386,9 @@ def read_documents(
         return
     web.require_html()  # before reading anything: the fix is an install
     items = (item for file in files for item in _read_raw(file, fields, max_record_bytes))
-    yield from ordered_map(web.finish, items, workers, _PAGES_PER_TASK)
+    if pages is None:
+        yield from ordered_map(web.finish, items, workers, _PAGES_PER_TASK)
+        return
+    batches = iter(lambda: list(islice(items, _PAGES_PER_TASK)), [])
+    for finished in pages(web.finish, batches):
+        yield from finished

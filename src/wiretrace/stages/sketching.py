@@ -120,6 +120,7 @@ class Sketcher:
         self.config = config
         self.reporter = reporter
         self.spill = backend.spill
+        self.map = backend.map  # pages are extracted where the backend runs stages
         self.rows = rows
         self.log = log
         self.semantic = semantic
@@ -168,7 +169,7 @@ class Sketcher:
             try:
                 read = 0
                 for item in read_documents(
-                    inputs, config.fields, config.workers, config.max_record_bytes
+                    inputs, config.fields, config.workers, config.max_record_bytes, self.map
                 ):
                     read += 1
                     if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%

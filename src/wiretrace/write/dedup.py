@@ -21,6 +21,7 @@ from typing import IO, Any, cast
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from wiretrace.backend import Backend
 from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
@@ -170,8 +171,10 @@ def dedup(
     config: ScanConfig | None = None,
     *,
     reporter: Reporter | None = None,
+    backend: Backend | None = None,
 ) -> tuple[ScanResult, int]:
-    """Scan ``inputs`` and write their records minus non-representative duplicates to ``out``.
+    """Scan ``inputs`` (on ``backend``, default the local one) and write their records minus
+    non-representative duplicates to ``out``.
 
     Return the scan and the number of records written.
     """
@@ -201,7 +204,8 @@ def dedup(
     check_writable(target.parent, "--out")
     remove_stale_partials(target.parent, [target.name])
     # what dedup keeps depends on the duplicate groups only: no stories, no passage search
-    result = scan(inputs, replace(config, stories=False, passage_window=0), reporter=reporter)
+    copies_only = replace(config, stories=False, passage_window=0)
+    result = scan(inputs, copies_only, reporter=reporter, backend=backend)
     dropped = {
         member
         for group in result.groups
