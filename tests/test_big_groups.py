@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,9 +32,10 @@ def _corpus(path: Path, copies: int, others: int = 30) -> Path:
 
 
 def test_two_thousand_copies_give_one_group_and_a_linear_number_of_matches(
-    tmp_path: Path,
+    tmp_path: Path, on_backend: Callable[[], Any]
 ) -> None:
-    result = scan(_corpus(tmp_path / "c.jsonl", 2_000), ScanConfig(semantic=False))
+    corpus = _corpus(tmp_path / "c.jsonl", 2_000)
+    result = scan(corpus, ScanConfig(semantic=False), backend=on_backend())  # on every backend
     copies = [m for m in result.matches if m.relation == Relation.EXACT]
     assert len(copies) == 1_999
     assert all("c0000" in (m.a, m.b) for m in copies)  # each member's edge to the representative

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
@@ -51,7 +53,7 @@ def _write(path: Path, records: list[dict[str, str]]) -> Path:
 
 
 def test_a_paragraph_lifted_into_a_long_document_is_found_with_its_offsets(
-    tmp_path: Path,
+    tmp_path: Path, on_backend: Callable[[], Any]
 ) -> None:
     generator = random.Random(3)
     paragraph = random_text(generator, 50)
@@ -64,7 +66,7 @@ def test_a_paragraph_lifted_into_a_long_document_is_found_with_its_offsets(
     )
     without = scan(corpus, ScanConfig(semantic=False, passage_window=0))
     assert not without.matches  # the whole documents are far apart: LSH alone never proposes it
-    result = scan(corpus, CONFIG)
+    result = scan(corpus, CONFIG, backend=on_backend())  # on every backend
     assert [(m.a, m.b, m.relation.value) for m in result.matches] == [("host", "src", "partial")]
     (passage,) = result.matches[0].passages
     words = paragraph.rstrip(".")  # a passage runs from its first word to its last

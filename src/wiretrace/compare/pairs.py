@@ -45,6 +45,9 @@ class CompareSources:
     sentences: str | None = None  # the sentence spill's folder (None: verbatim only)
     compared: str | None = None  # the documents' vectors as compared, one row per number
     semantic: bool = False  # compare sentence by sentence too (the semantic stage ran)
+    # which scan (its spill): a worker's comparer keeps documents by number, which another
+    # scan's numbers must not find (workers outlive a scan: Spark reuses its Python workers)
+    run: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,12 +57,14 @@ def compare_stage(
     """Every candidate pair compared, on every core once there are more than a few batches.
     The local backend's workers read the documents they need from the spill files; a backend
     whose workers cannot gets each batch with its documents joined on, read here."""
+    spilled = str(backend.spill.seal())
     sources = CompareSources(
-        str(backend.spill.seal()),
+        spilled,
         config,
         sentences=str(semantic.folder) if semantic is not None else None,
         compared=str(semantic.folder / COMPARED) if semantic is not None else None,
         semantic=semantic is not None,
+        run=spilled,
     )
     sizes: deque[int] = deque()
     batches = _pair_batches(pairs, sketched, rows, sizes)
