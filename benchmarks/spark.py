@@ -1,10 +1,11 @@
 """The Spark backend against the local one, as the corpus grows (issue 15).
 
 For each size (the first N documents of the generated benchmark corpus; 200,000 from its own
-generated corpus), ``wiretrace scan --no-semantic`` runs once with ``--backend local`` and once
-with ``--backend spark --spark-master local[2]``, each in its own process; the script prints
-wall seconds, the stage seconds from ``summary.json`` and peak memory, checks that both
-backends wrote the same tables, and writes ``results/<date>-spark.json``.
+generated corpus), ``wiretrace scan --no-semantic`` (big_clusters.py's ``scan_once``) runs
+once with ``--backend local`` and once with ``--backend spark --spark-master local[2]``, each
+in its own process; the script prints wall seconds, the stage seconds from ``summary.json``
+and peak memory, checks that both backends wrote the same tables, and writes
+``results/<date>-spark.json``.
 
     python benchmarks/spark.py                         # 25k, 50k, 100k
     python benchmarks/spark.py --docs 25000,50000,100000,200000
@@ -16,14 +17,13 @@ import argparse
 import datetime as dt
 import gzip
 import json
-import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pyarrow.parquet as pq
+from big_clusters import scan_once
 from generate_corpus import default_out
-from run import ensure_corpus, measure, wiretrace_command
+from run import ensure_corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
 TABLES = ("documents", "matches", "groups", "stories")
@@ -45,24 +45,6 @@ def subset(docs: int, folder: Path) -> Path:
                 break
             sink.write(line)
     return target
-
-
-def run(corpus: Path, out: Path, backend: list[str]) -> dict[str, Any]:
-    exe = wiretrace_command()
-    if exe is None:
-        sys.exit("no `wiretrace` command next to this Python: pip install -e '.[spark]'")
-    command = [str(exe), "scan", str(corpus), "--out", str(out), "--quiet", "--no-semantic"]
-    measured = measure(command + backend)
-    if measured.returncode != 0:
-        sys.exit(f"scan failed: {measured.stderr[-800:]}")
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    return {
-        "seconds": round(measured.wall_seconds, 1),
-        "peak_mb": round(measured.tree_peak_rss_mb),
-        "stages": summary["timings_seconds"],
-        "candidate_pairs": summary["counts"]["candidate_pairs"],
-        "matches": summary["counts"]["matches"],
-    }
 
 
 def same_tables(first: Path, second: Path) -> bool:
@@ -87,12 +69,12 @@ def main() -> None:
         folder = Path(temporary)
         for docs in (int(value) for value in options.docs.split(",")):
             corpus = subset(docs, folder)
-            local = run(corpus, folder / f"local-{docs}", ["--backend", "local"])
+            local = scan_once(corpus, folder / f"local-{docs}", ["--backend", "local"])
             spark_options = ["--backend", "spark", "--spark-master", options.master]
-            spark = run(corpus, folder / f"spark-{docs}", spark_options)
+            spark = scan_once(corpus, folder / f"spark-{docs}", spark_options)
             same = same_tables(folder / f"local-{docs}", folder / f"spark-{docs}")
             for name, row in (("local", local), (f"spark {options.master}", spark)):
-                stages = row["stages"]
+                stages = row["timings"]
                 stage = [
                     f"{stages.get(key, 0):.1f}"
                     for key in ("read_clean_sketch", "candidates", "compare", "group", "stories")

@@ -94,6 +94,28 @@ class Backend(Protocol):
     ) -> Iterator[Result]: ...
 
 
+def map_in_order(
+    runner_of: Callable[
+        [Callable[[Batch], Result], Callable[[None, Result], None]], Runner[None, Batch]
+    ],
+    function: Callable[[Batch], Result],
+    batches: Iterable[Batch],
+) -> Iterator[Result]:
+    """``function`` over ``batches`` by a backend's runner, results in order, as they come:
+    ``Backend.map`` for every backend."""
+    done: deque[Result] = deque()
+    runner = runner_of(function, lambda _, result: done.append(result))
+    try:
+        for batch in batches:
+            runner.submit(None, batch)
+            while done:
+                yield done.popleft()
+        runner.drain()
+        yield from done
+    finally:
+        runner.close()
+
+
 _PARENT_CHECK_SECONDS = 0.5
 
 
@@ -261,20 +283,7 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
     def map(
         self, function: Callable[[Batch], Result], batches: Iterable[Batch]
     ) -> Iterator[Result]:
-        """``function`` over ``batches``, results in order, as they come."""
-        done: deque[Result] = deque()
-        runner: BatchRunner[None, Batch, Result] = self.runner(
-            function, lambda _, result: done.append(result)
-        )
-        try:
-            for batch in batches:
-                runner.submit(None, batch)
-                while done:
-                    yield done.popleft()
-            runner.drain()
-            yield from done
-        finally:
-            runner.close()
+        return map_in_order(self.runner, function, batches)
 
     def __enter__(self) -> LocalBackend:
         self._spill.__enter__()

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from wiretrace.backend import map_in_order
 from wiretrace.errors import MissingExtraError
 from wiretrace.spill import TextSpill
 
@@ -155,16 +156,7 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
     def map(
         self, function: Callable[[Batch], Result], batches: Iterable[Batch]
     ) -> Iterator[Result]:
-        done: list[Result] = []
-        runner: SparkRunner[None, Batch, Result] = self.runner(
-            function, lambda _, result: done.append(result)
-        )
-        for batch in batches:
-            runner.submit(None, batch)
-            yield from done
-            done.clear()
-        runner.drain()
-        yield from done
+        return map_in_order(self.runner, function, batches)
 
     def __enter__(self) -> SparkBackend:
         from pyspark.sql import SparkSession

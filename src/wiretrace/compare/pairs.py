@@ -123,20 +123,10 @@ class PairComparer:
         return prepare(text, self._config.shingle_size)
 
     def _semantic_document(self, number: int) -> SemanticDocument:
-        if self._carried is not None:
-            found = self._carried[number]
-            if found.sentences is None or found.vectors is None or found.compared is None:
-                raise RuntimeError("the semantic stage did not run for these pairs")
-            return semantic_document(found.text, found.sentences, found.vectors, found.compared)
-        if self._semantic_sources is None:
+        found = self._carried[number] if self._carried is not None else self.carry(number)
+        if found.sentences is None or found.vectors is None or found.compared is None:
             raise RuntimeError("the semantic stage did not run for these pairs")
-        sentences, compared = self._semantic_sources
-        return semantic_document(
-            self._text(number),
-            sentences.spans(number),
-            sentences.vectors(number),
-            np.asarray(compared[number], dtype=np.float32),
-        )
+        return semantic_document(found.text, found.sentences, found.vectors, found.compared)
 
     def compare(self, batch: PairBatch) -> list[Match]:
         self._boilerplate = batch.boilerplate

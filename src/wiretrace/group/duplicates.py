@@ -101,7 +101,15 @@ def big_groups(groups: Iterable[DuplicateGroup], limit: int) -> list[DuplicateGr
 def star_pairs(big: Iterable[DuplicateGroup], matches: Iterable[Match]) -> list[tuple[str, str]]:
     """Each member of a big group with its representative, where that pair has no match yet:
     n - 1 comparisons a group, so that every copy has its edge to the representative."""
-    matched = {(match.a, match.b) for match in matches} | {(m.b, m.a) for m in matches}
+    big = list(big)
+    if not big:
+        return []
+    representatives = {group.representative for group in big}
+    matched = {
+        (match.a, match.b) if match.a in representatives else (match.b, match.a)
+        for match in matches
+        if match.a in representatives or match.b in representatives
+    }
     return [
         (group.representative, member)
         for group in big
