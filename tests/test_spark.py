@@ -17,6 +17,7 @@ from tests.corpus import edit, random_text, truncate
 from wiretrace import ScanConfig, scan
 from wiretrace.cli import main
 from wiretrace.errors import MissingExtraError
+from wiretrace.write.tables import TABLES, read_table
 
 
 def _corpus(path: Path, documents: int = 5_000) -> Path:
@@ -73,18 +74,49 @@ def test_a_generated_corpus_gives_the_same_results_on_spark(
 def test_the_cli_writes_the_same_tables_with_spark(tmp_path: Path, spark_session: Any) -> None:
     corpus = _corpus(tmp_path / "small.jsonl", 300)
     runner = CliRunner()
-    for name in ("local", "spark"):
-        out = tmp_path / name
+
+    def run(backend: str, out: Path, output_format: str) -> None:
         given = ["scan", str(corpus), "--out", str(out), "--no-semantic", "--quiet"]
-        done = runner.invoke(main, [*given, "--backend", name])
+        given += ["--backend", backend, "--format", output_format]
+        done = runner.invoke(main, given)
         assert done.exit_code == 0, done.output
-    for table in ("documents", "matches", "groups", "stories"):
-        local = pq.read_table(tmp_path / "local" / f"{table}.parquet")
-        spark = pq.read_table(tmp_path / "spark" / f"{table}.parquet")
-        assert spark.equals(local), table
-    summary = json.loads((tmp_path / "spark" / "summary.json").read_text("utf-8"))
+
+    for output_format in ("parquet", "jsonl"):
+        run("local", tmp_path / f"local-{output_format}", output_format)
+        run("spark", tmp_path / f"spark-{output_format}", output_format)
+        for table in TABLES:
+            name = f"{table}.{output_format}"
+            spark = tmp_path / f"spark-{output_format}" / name
+            assert spark.is_dir() and any(spark.glob("part-*")), name  # written by Spark
+            local = read_table(tmp_path / f"local-{output_format}" / name, table)
+            assert read_table(spark, table).equals(local), name
+            if output_format == "parquet":  # any Parquet reader takes the folder
+                assert pq.read_table(spark).num_rows == local.num_rows
+    summary = json.loads((tmp_path / "spark-parquet" / "summary.json").read_text("utf-8"))
     assert summary["backend"]["master"] == "local[2]"  # the session already running is used
     assert spark_session.sparkContext._jsc is not None  # ... and left running
+    # scanned again into its own folder, the other way round: folders and files replace
+    # each other, and nothing is left of the other format
+    run("spark", tmp_path / "local-parquet", "jsonl")
+    run("local", tmp_path / "spark-parquet", "parquet")
+    for table in TABLES:
+        assert (tmp_path / "local-parquet" / f"{table}.jsonl").is_dir()
+        assert not (tmp_path / "local-parquet" / f"{table}.parquet").exists()
+        assert (tmp_path / "spark-parquet" / f"{table}.parquet").is_file()
+    assert not list(tmp_path.glob("*/.*partial*"))
+
+
+def test_the_report_reads_tables_spark_wrote(tmp_path: Path, spark_session: Any) -> None:
+    from wiretrace.spark import SparkBackend
+    from wiretrace.write import write_scan
+    from wiretrace.write.report import write_report
+
+    corpus = _corpus(tmp_path / "small.jsonl", 200)
+    with SparkBackend(spark=spark_session) as backend:
+        result = scan(corpus, ScanConfig(semantic=False), backend=backend)
+        write_scan(result, tmp_path / "out", "jsonl", backend.table_writer())
+    stats = write_report(tmp_path / "out")
+    assert stats.path.is_file() and stats.matches == len(result.matches) > 0
 
 
 def test_without_pyspark_the_error_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,3 +191,54 @@ def test_dedup_on_spark_keeps_the_same_records(tmp_path: Path, spark_session: An
     kept = (tmp_path / "local.jsonl").read_bytes()
     assert (tmp_path / "spark.jsonl").read_bytes() == kept
     assert kept.count(b"\n") < 300  # copies were dropped
+
+
+def test_spark_writes_to_a_url_and_never_over_what_is_there(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    corpus = _corpus(tmp_path / "small.jsonl", 200)
+    local, url = tmp_path / "local", (tmp_path / "remote").as_uri()  # file:// as any Hadoop URL
+    runner = CliRunner()
+    given = ["scan", str(corpus), "--no-semantic", "--quiet", "--out"]
+    assert runner.invoke(main, [*given, str(local)]).exit_code == 0
+    done = runner.invoke(main, [*given, url, "--backend", "spark"])
+    assert done.exit_code == 0, done.output
+    remote = tmp_path / "remote"
+    for table in TABLES:
+        found = read_table(remote / f"{table}.parquet", table)
+        assert found.equals(read_table(local / f"{table}.parquet", table)), table
+    summary = json.loads((remote / "summary.json").read_text("utf-8"))
+    assert summary["output"]["files"] == [f"{table}.parquet" for table in TABLES]
+    # a second run into the same URL is refused before any work, and changes nothing
+    before = {path: path.stat().st_mtime_ns for path in remote.rglob("*")}
+    again = runner.invoke(main, [*given, url, "--backend", "spark"])
+    assert again.exit_code == 2 and "already holds" in again.output and "new folder" in again.output
+    assert {path: path.stat().st_mtime_ns for path in remote.rglob("*")} == before
+
+
+@pytest.mark.parametrize("command", ["scan", "dedup"])
+def test_a_url_out_without_spark_is_refused(tmp_path: Path, seeds: Path, command: str) -> None:
+    done = CliRunner().invoke(main, [command, str(seeds), "--out", "hdfs://namenode/wiretrace"])
+    assert done.exit_code == 2
+    assert "is a URL" in done.output and not (Path.cwd() / "hdfs:").exists()
+
+
+def test_the_exact_model_embeds_on_the_executors(
+    seeds: Path, spark_session: Any, semantic_extra: None
+) -> None:
+    from wiretrace.semantic.model import load_encoder
+    from wiretrace.spark import SparkBackend
+
+    config = ScanConfig(semantic_model="exact")
+    load_encoder.cache_clear()
+    spark = scan(seeds, config, backend=SparkBackend(spark=spark_session))
+    assert load_encoder.cache_info().currsize == 0  # the driver never loaded the model
+    local = scan(seeds, config)
+    assert [(m.a, m.b, m.relation) for m in spark.matches] == [
+        (m.a, m.b, m.relation) for m in local.matches
+    ]
+    for ours, theirs in zip(spark.matches, local.matches, strict=True):
+        assert ours.semantic == pytest.approx(theirs.semantic, abs=1e-4)
+    assert spark.stories == local.stories
+    embedded = spark.summary["semantic"]["sentences_embedded"]
+    assert embedded == local.summary["semantic"]["sentences_embedded"] > 0

@@ -34,9 +34,12 @@ from contextlib import AbstractContextManager
 from itertools import chain, islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wiretrace.spill import TextSpill
+
+if TYPE_CHECKING:
+    from wiretrace.write.tables import TableWriter
 
 Tag = TypeVar("Tag")
 Batch = TypeVar("Batch")
@@ -66,12 +69,17 @@ class Backend(Protocol):
 
     @property
     def ships_documents(self) -> bool:
-        """Whether the workers need a batch's documents sent with it (they cannot read the
-        spill)."""
+        """Whether the workers run elsewhere (other machines): a batch carries its documents,
+        as they cannot read the spill, and the exact model embeds there too."""
         ...
 
     def describe(self) -> dict[str, Any]:
         """What summary.json says of the backend."""
+        ...
+
+    def table_writer(self) -> TableWriter | None:
+        """How the tables of a scan on this backend are written (``write_scan``'s ``write``;
+        None: one file each, by pyarrow). Used inside the backend's ``with``."""
         ...
 
     def __enter__(self) -> Backend: ...
@@ -261,6 +269,9 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
 
     def describe(self) -> dict[str, Any]:
         return {"name": "local", "workers": self.workers}
+
+    def table_writer(self) -> TableWriter | None:
+        return None
 
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use; None with one worker."""

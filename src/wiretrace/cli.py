@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +33,9 @@ from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
 from wiretrace.semantic.cache import check_cache_file
+from wiretrace.spark import SparkBackend
 from wiretrace.write import dedup, write_scan
+from wiretrace.write.output import is_url
 from wiretrace.write.report import (
     ReportStats,
     check_report_target,
@@ -343,9 +345,24 @@ def _backend(name: str, master: str | None) -> Backend | None:
         raise ConfigError("--spark-master needs --backend spark")
     if name != "spark":
         return None
-    from wiretrace.spark import SparkBackend
-
     return SparkBackend(master=master)  # the session starts with the scan
+
+
+def _out_url(out: str, backend: Backend | None, with_report: bool) -> SparkBackend | None:
+    """The Spark backend that writes to ``out`` when it is a URL (None: a local folder)."""
+    if not is_url(out):
+        return None
+    if not isinstance(backend, SparkBackend):
+        raise ConfigError(
+            f"--out {out} is a URL: only --backend spark writes to one; give a local folder "
+            "or add --backend spark"
+        )
+    if with_report:
+        raise ConfigError(
+            "--report needs a local --out folder; copy the tables here and run "
+            "`wiretrace report` on them"
+        )
+    return backend
 
 
 def _config(options: dict[str, Any]) -> ScanConfig:
@@ -420,8 +437,9 @@ def main() -> None:
     "--out",
     "-o",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Folder to write the tables and summary.json into.",
+    type=click.Path(path_type=str),
+    help="Folder to write the tables and summary.json into; with --backend spark also a URL "
+    "Spark writes to (hdfs://..., s3a://...: a new folder).",
 )
 @click.option(
     "--format",
@@ -440,7 +458,7 @@ def main() -> None:
 @backend_options
 def scan_command(
     inputs: tuple[Path, ...],
-    out: Path,
+    out: str,
     output_format: str,
     with_report: bool,
     backend_name: str,
@@ -461,12 +479,20 @@ def scan_command(
         paths = [str(path) for path in inputs]
         if config.embedding_cache is not None:  # every check before any work
             check_cache_file(config.embedding_cache, paths)
-        check_output(out, paths, chosen)
-        if with_report:
-            check_report_target(default_report_path(out), paths)
         backend = _backend(backend_name, spark_master)
-        result = scan(inputs, config, reporter=reporter, backend=backend)
-        write_scan(result, out, chosen)
+        url = _out_url(out, backend, with_report)
+        if url is None:
+            check_output(out, paths, chosen)
+        if with_report:
+            check_report_target(default_report_path(Path(out)), paths)
+        with backend or nullcontext():  # Spark writes the tables in its session
+            if url is not None:
+                url.check_url(out, chosen)
+            result = scan(inputs, config, reporter=reporter, backend=backend)
+            if url is not None:
+                url.write_url(result, out, chosen)
+            else:
+                write_scan(result, out, chosen, backend.table_writer() if backend else None)
         stats = write_report(out, reporter=reporter) if with_report else None
         reporter.finish()
         if not quiet:
@@ -489,13 +515,13 @@ scan_command.name = "scan"
     "--out",
     "-o",
     required=True,
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=str),
     help="File to write (.jsonl, .csv, optionally .gz, or .parquet; a folder for .txt inputs).",
 )
 @backend_options
 def dedup_command(
     inputs: tuple[Path, ...],
-    out: Path,
+    out: str,
     backend_name: str,
     spark_master: str | None,
     quiet: bool,
@@ -508,6 +534,8 @@ def dedup_command(
     def action() -> None:
         console = Console(stderr=True)
         reporter = ConsoleReporter(console, quiet)
+        if is_url(out):
+            raise ConfigError(f"--out {out} is a URL: dedup writes a file here; give a local path")
         backend = _backend(backend_name, spark_master)
         result, written = dedup(inputs, out, _config(options), reporter=reporter, backend=backend)
         reporter.finish()

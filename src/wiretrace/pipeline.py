@@ -86,7 +86,7 @@ def scan(
         if store is not None and sketched.rows:
             with timed("semantic"):
                 neighbours, similar, semantic_report = semantic_stage(
-                    store, sketched, backend.spill, config, reporter
+                    store, sketched, backend, config, reporter
                 )
                 pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
                 leads = store.leads(sketched.spilled) if config.stories else None

@@ -9,13 +9,15 @@ What runs where, today:
   nothing from the driver's disk);
 - **driver**: reading the inputs (the same readers, so skipped records and their reasons are
   the same), the text spill, LSH and passage candidates over the collected signatures,
-  duplicate groups, provenance and stories over the collected matches, and writing.
+  duplicate groups, provenance and stories over the collected matches;
+- **Spark's writers**: the tables, a folder of parts each (``write_table`` into a local
+  folder, ``write_url`` to any URL the session's Hadoop reaches: HDFS, S3, ...).
 
 So the driver holds what the local scan holds in memory (~1 KB a document: signatures,
 fingerprints, story words) and streams every text once to the executors and once more with
 the pairs. That fits corpora of millions of documents on a large driver, not CC-NEWS; reading
-in ``mapPartitions``, LSH as an explode of bands and a group-by, and Spark-written tables are
-the next steps (issue 15).
+in ``mapPartitions`` and LSH as an explode of bands and a group-by are the next steps
+(issue 15).
 
 Starts as Spark users expect: ``local[*]`` when nothing says otherwise, ``--spark-master`` or
 the standard Spark configuration (``spark-submit --master ...``) for a cluster, or an existing
@@ -34,12 +36,19 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from wiretrace.backend import map_in_order
-from wiretrace.errors import MissingExtraError
+from wiretrace.config import OutputFormat
+from wiretrace.errors import InputError, MissingExtraError
 from wiretrace.spill import TextSpill
+from wiretrace.write.atomic import atomic_path
+from wiretrace.write.tables import SUMMARY, summary_json, table_files, tables_of
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark import SparkContext
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
+
+    from wiretrace.pipeline import ScanResult
+    from wiretrace.write.tables import TableWriter
 
 INSTALL = "pip install 'wiretrace[spark]'"
 _JOB_BATCHES_PER_CORE = 2  # batches a job holds per core of the cluster: every core busy
@@ -132,6 +141,7 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
         self._session: SparkSession | None = None
         self._started = False  # this backend started the session (and stops it)
         self._spill: TextSpill | None = None
+        self._depth = 0  # `with` blocks open: a scan inside the caller's shares its session
 
     @property
     def spill(self) -> TextSpill:
@@ -161,6 +171,9 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
     def __enter__(self) -> SparkBackend:
         from pyspark.sql import SparkSession
 
+        self._depth += 1
+        if self._depth > 1:
+            return self
         if self._given is None:  # a session already running here (a notebook) is used, kept
             self._given = SparkSession.getActiveSession()
             self._started = self._given is None
@@ -174,6 +187,9 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
         try:
             if self._spill is not None:
                 self._spill.__exit__(kind, error, traceback)
@@ -181,6 +197,50 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             if self._started and self._session is not None:
                 self._session.stop()
             self._session, self._spill = None, None
+
+    def table_writer(self) -> TableWriter:
+        return self.write_table
+
+    def write_table(self, table: pa.Table, path: Path, output_format: OutputFormat) -> None:
+        """One table as a folder of parts, written by Spark's own writers, put in place of
+        ``path`` once complete. ``path`` is on this machine: Spark reaches it as a ``file:``
+        URI, which on a cluster needs a folder every executor shares; elsewhere give
+        ``--out`` as a URL (``write_url``)."""
+        frame = self._active().createDataFrame(table)
+        with atomic_path(path) as temporary:
+            _spark_writer(frame, output_format)(temporary.resolve().as_uri())
+
+    def check_url(self, url: str, output_format: OutputFormat) -> None:
+        """Before a scan whose output goes to ``url`` (``hdfs://``, ``s3a://``, ``file://``:
+        any file system the session's Hadoop reaches): it must hold none of the output's
+        files. wiretrace keeps no list there of what it wrote, so it never replaces anything
+        at a URL: each run writes into a new folder."""
+        folder = _HadoopFolder(self._active(), url)
+        for name in [*table_files(output_format).values(), SUMMARY]:
+            if folder.exists(name):
+                raise InputError(
+                    f"--out {url} already holds {name}; write each scan to a new folder "
+                    "(at a URL wiretrace replaces nothing)"
+                )
+
+    def write_url(self, result: ScanResult, url: str, output_format: OutputFormat) -> list[str]:
+        """The output contract written to ``url`` by Spark (checked first by ``check_url``):
+        a folder of parts per table, then summary.json, last, as in a local folder."""
+        self.check_url(url, output_format)
+        session = self._active()
+        written = []
+        for name, table in tables_of(result).items():
+            target = f"{url.rstrip('/')}/{table_files(output_format)[name]}"
+            _spark_writer(session.createDataFrame(table), output_format)(target)
+            written.append(target)
+        files = [target.rsplit("/", 1)[1] for target in written]
+        _HadoopFolder(session, url).write_text(SUMMARY, summary_json(result, output_format, files))
+        return [*written, f"{url.rstrip('/')}/{SUMMARY}"]
+
+    def _active(self) -> SparkSession:
+        if self._session is None:
+            raise RuntimeError("the Spark backend is used inside `with`")
+        return self._session
 
     def describe(self) -> dict[str, Any]:
         """What summary.json says of the backend."""
@@ -191,6 +251,36 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             "version": context.version,
             "parallelism": context.defaultParallelism,
         }
+
+
+def _spark_writer(frame: DataFrame, output_format: OutputFormat) -> Callable[[str], None]:
+    """Spark's writer of a table in ``output_format``: Parquet, or JSON lines that keep nulls
+    (Spark drops null fields by default); never over anything already there."""
+    writer = frame.write.mode("errorifexists")
+    if output_format == "parquet":
+        return writer.parquet
+    return writer.option("ignoreNullFields", "false").json
+
+
+class _HadoopFolder:
+    """A folder on a file system of the session's Hadoop configuration, through its
+    FileSystem API (what Spark itself writes with)."""
+
+    def __init__(self, session: SparkSession, url: str) -> None:
+        context = session.sparkContext
+        self._paths = context._jvm.org.apache.hadoop.fs.Path  # type: ignore[union-attr]
+        self._folder = self._paths(url)
+        self._system = self._folder.getFileSystem(context._jsc.hadoopConfiguration())
+
+    def exists(self, name: str) -> bool:
+        return bool(self._system.exists(self._paths(self._folder, name)))
+
+    def write_text(self, name: str, text: str) -> None:
+        stream = self._system.create(self._paths(self._folder, name), False)  # never replaces
+        try:
+            stream.write(bytearray(text.encode("utf-8")))
+        finally:
+            stream.close()
 
 
 def _start_session(master: str | None) -> SparkSession:

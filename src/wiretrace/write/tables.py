@@ -8,10 +8,13 @@ ever replaced or removed (``wiretrace.write.output``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from wiretrace.config import OUTPUT_FORMATS, OutputFormat
@@ -19,7 +22,7 @@ from wiretrace.errors import ConfigError, InputError
 from wiretrace.pipeline import ScanResult
 from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Match
-from wiretrace.write.atomic import atomic_path
+from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_folder, mark, owned, remove_stale_partials
 
 SUMMARY = "summary.json"
@@ -213,12 +216,29 @@ def _write_jsonl(table: pa.Table, path: Path) -> None:
                 stream.write("\n")
 
 
+TableWriter = Callable[[pa.Table, Path, OutputFormat], None]
+
+
 def write_table(table: pa.Table, path: Path, output_format: OutputFormat) -> None:
+    """One table as one file (``SparkBackend.write_table`` writes a folder instead)."""
     with atomic_path(path) as temporary:
         if output_format == "parquet":
             pq.write_table(table, temporary)
         else:
             _write_jsonl(table, temporary)
+
+
+def read_table(path: Path, name: str) -> pa.Table:
+    """Table ``name`` as a scan wrote it at ``path``: a file, or a folder of parts (as Spark
+    writes), Parquet or JSON lines, read with the contract's schema."""
+    schema = SCHEMAS[name]
+    if path.suffix == ".parquet":
+        kind: ds.FileFormat = ds.ParquetFileFormat()
+    else:  # JSON lines: typed by the schema, not guessed from the rows
+        kind = ds.JsonFileFormat(parse_options=pa_json.ParseOptions(explicit_schema=schema))
+    # parts of a folder in name order (Spark numbers them); _SUCCESS and .crc files skipped
+    table = ds.dataset(path, format=kind).to_table()
+    return table.select(schema.names).cast(schema)  # Spark names a list's items "element"
 
 
 TABLES = ("documents", "matches", "groups", "stories")
@@ -243,12 +263,16 @@ def check_output(
 
 
 def write_scan(
-    result: ScanResult, out: str | Path, output_format: OutputFormat = "parquet"
+    result: ScanResult,
+    out: str | Path,
+    output_format: OutputFormat = "parquet",
+    write: TableWriter | None = None,
 ) -> list[Path]:
-    """Write the output contract to folder ``out``; return the files written."""
+    """Write the output contract to folder ``out``; return the files written. ``write``
+    writes each table (default ``write_table``: one file each, by pyarrow)."""
     folder = check_output(out, list(result.inputs), output_format)
     try:
-        return _write(result, folder, output_format)
+        return _write(result, folder, output_format, write or write_table)
     except OSError as error:  # a disk that filled up, a folder removed under us
         raise InputError(
             f"cannot write to --out {folder}: {error.strerror or error}; free some space or "
@@ -256,12 +280,25 @@ def write_scan(
         ) from error
 
 
-def _write(result: ScanResult, folder: Path, output_format: OutputFormat) -> list[Path]:
+def table_files(output_format: OutputFormat) -> dict[str, str]:
+    """Each table's file (or folder) name in an output of ``output_format``."""
+    return {name: f"{name}{_SUFFIX[output_format]}" for name in TABLES}
+
+
+def summary_json(result: ScanResult, output_format: OutputFormat, files: list[str]) -> str:
+    """summary.json of a scan whose tables were written as ``files``."""
+    summary = {**result.summary, "output": {"format": output_format, "files": files}}
+    return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+
+
+def _write(
+    result: ScanResult, folder: Path, output_format: OutputFormat, write: TableWriter
+) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     every = output_files()
     remove_stale_partials(folder, [*every, OUTPUT_MARKER])
-    suffix = _SUFFIX[output_format]
-    new = [f"{name}{suffix}" for name in TABLES] + [SUMMARY]
+    names = table_files(output_format)
+    new = [*names.values(), SUMMARY]
     # Listed before they are written: a run stopped half-way leaves files the next may replace.
     mark(folder, owned(folder) | set(new))
     summary_path = folder / SUMMARY
@@ -269,15 +306,14 @@ def _write(result: ScanResult, folder: Path, output_format: OutputFormat) -> lis
     written: list[Path] = []
     for name, table in tables_of(result).items():
         for stale in every:  # the other format's table, from an earlier run (checked: ours)
-            if stale.startswith(f"{name}.") and stale != f"{name}{suffix}":
-                (folder / stale).unlink(missing_ok=True)
-        path = folder / f"{name}{suffix}"
-        write_table(table, path, output_format)
+            if stale.startswith(f"{name}.") and stale != names[name]:
+                remove(folder / stale)
+        path = folder / names[name]
+        write(table, path, output_format)
         written.append(path)
-    summary = dict(result.summary)
-    summary["output"] = {"format": output_format, "files": [path.name for path in written]}
+    files = [path.name for path in written]
     with atomic_path(summary_path) as temporary:
-        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        temporary.write_text(summary_json(result, output_format, files), "utf-8")
     written.append(summary_path)
     mark(folder, new)
     return written
