@@ -3,8 +3,9 @@
 For each size (the first N documents of the generated benchmark corpus; 200,000 from its own
 generated corpus), ``wiretrace scan --no-semantic`` (big_clusters.py's ``scan_once``) runs
 once with ``--backend local`` and once with ``--backend spark --spark-master local[2]``, each
-in its own process; the script prints wall seconds, the stage seconds from ``summary.json``
-and peak memory, checks that both backends wrote the same tables, and writes
+in its own process (Spark writes the tables, a folder of parts each); the script prints wall
+seconds, the stage seconds from ``summary.json`` and peak memory, checks that both backends
+wrote the same tables, and writes
 ``results/<date>-spark.json``.
 
     python benchmarks/spark.py                         # 25k, 50k, 100k
@@ -20,13 +21,13 @@ import json
 import tempfile
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from big_clusters import scan_once
 from generate_corpus import default_out
 from run import ensure_corpus
 
+from wiretrace.write.tables import TABLES, read_table
+
 BENCH_DIR = Path(__file__).resolve().parent
-TABLES = ("documents", "matches", "groups", "stories")
 
 
 def subset(docs: int, folder: Path) -> Path:
@@ -48,8 +49,11 @@ def subset(docs: int, folder: Path) -> Path:
 
 
 def same_tables(first: Path, second: Path) -> bool:
+    """Whether two scans wrote the same tables (files or, from Spark, folders of parts)."""
     return all(
-        pq.read_table(first / f"{name}.parquet").equals(pq.read_table(second / f"{name}.parquet"))
+        read_table(first / f"{name}.parquet", name).equals(
+            read_table(second / f"{name}.parquet", name)
+        )
         for name in TABLES
     )
 
