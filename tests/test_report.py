@@ -87,6 +87,25 @@ def test_report_of_a_jsonl_scan(copied_seeds: Path, tmp_path: Path) -> None:
     assert {row[2] for row in data["matches"]} >= {"near_duplicate", "partial"}
 
 
+@pytest.mark.parametrize("output_format", ["parquet", "jsonl"])
+def test_report_of_a_scan_that_found_nothing(tmp_path: Path, output_format: str) -> None:
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    rng = random.Random(8)
+    words = [f"w{rng.randrange(10**9):x}" for _ in range(3000)]
+    for number in range(3):  # empty tables: matches, groups, stories of one
+        (folder / f"{number}.txt").write_text(" ".join(rng.sample(words, 100)) + ".\n", "utf-8")
+    out = _scan(
+        [folder],
+        tmp_path / "scan",
+        ScanConfig(semantic=False, stories=False),
+        output_format=output_format,
+    )
+    assert (out / f"matches.{output_format}").stat().st_size == 0 or output_format == "parquet"
+    stats = write_report(out)
+    assert (stats.matches, stats.documents, stats.texts) == (0, 0, 0)
+
+
 def test_never_overwrites_a_file_it_did_not_write(copied_seeds: Path, tmp_path: Path) -> None:
     out = _scan([copied_seeds], tmp_path / "scan")
     mine = tmp_path / "notes.html"

@@ -242,3 +242,17 @@ def test_the_exact_model_embeds_on_the_executors(
     assert spark.stories == local.stories
     embedded = spark.summary["semantic"]["sentences_embedded"]
     assert embedded == local.summary["semantic"]["sentences_embedded"] > 0
+
+
+@pytest.mark.parametrize("output_format", ["parquet", "jsonl"])
+def test_spark_writes_empty_tables_that_read_back(
+    tmp_path: Path, spark_session: Any, output_format: Any
+) -> None:
+    from wiretrace.spark import SparkBackend
+    from wiretrace.write.tables import SCHEMAS
+
+    with SparkBackend(spark=spark_session) as backend:
+        for name, schema in SCHEMAS.items():
+            path = tmp_path / f"{name}.{output_format}"
+            backend.write_table(schema.empty_table(), path, output_format)
+            assert path.is_dir() and read_table(path, name).equals(schema.empty_table())

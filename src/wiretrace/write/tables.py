@@ -230,15 +230,21 @@ def write_table(table: pa.Table, path: Path, output_format: OutputFormat) -> Non
 
 def read_table(path: Path, name: str) -> pa.Table:
     """Table ``name`` as a scan wrote it at ``path``: a file, or a folder of parts (as Spark
-    writes), Parquet or JSON lines, read with the contract's schema."""
+    writes them: in name order, ``_SUCCESS`` and ``.crc`` files aside), Parquet or JSON lines,
+    read with the contract's schema."""
     schema = SCHEMAS[name]
+    files = [path]
+    if path.is_dir():
+        files = sorted(part for part in path.iterdir() if not part.name.startswith(("_", ".")))
     if path.suffix == ".parquet":
-        kind: ds.FileFormat = ds.ParquetFileFormat()
-    else:  # JSON lines: typed by the schema, not guessed from the rows
-        kind = ds.JsonFileFormat(parse_options=pa_json.ParseOptions(explicit_schema=schema))
-    # parts of a folder in name order (Spark numbers them); _SUCCESS and .crc files skipped
-    table = ds.dataset(path, format=kind).to_table()
-    return table.select(schema.names).cast(schema)  # Spark names a list's items "element"
+        table = ds.dataset([str(file) for file in files], schema=schema).to_table()
+    else:  # typed by the schema, not guessed from the rows; an empty part holds no rows
+        options = pa_json.ParseOptions(explicit_schema=schema)
+        parts = [
+            pa_json.read_json(file, parse_options=options) for file in files if file.stat().st_size
+        ]
+        table = pa.concat_tables(parts) if parts else schema.empty_table()
+    return table.select(schema.names).cast(schema)
 
 
 TABLES = ("documents", "matches", "groups", "stories")
