@@ -256,3 +256,22 @@ def test_spark_writes_empty_tables_that_read_back(
             path = tmp_path / f"{name}.{output_format}"
             backend.write_table(schema.empty_table(), path, output_format)
             assert path.is_dir() and read_table(path, name).equals(schema.empty_table())
+
+
+def test_quiet_spark_prints_no_spark_log_lines(tmp_path: Path, seeds: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from wiretrace.spark import spark_available
+
+    if not spark_available():
+        pytest.skip("the spark extra is not installed")
+    command = [sys.executable, "-m", "wiretrace", "scan", str(seeds), "--out", str(tmp_path)]
+    command += ["--backend", "spark", "--spark-master", "local[1]", "--no-semantic", "--quiet"]
+    environment = {k: v for k, v in os.environ.items() if k != "SPARK_CONF_DIR"}
+    done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # the JVM's own note on its vector module is printed before any setting applies
+    lines = [line for line in done.stderr.splitlines() if "incubator modules" not in line]
+    assert lines == []

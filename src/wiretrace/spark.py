@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from wiretrace.write.tables import TableWriter
 
 INSTALL = "pip install 'wiretrace[spark]'"
+_LOG_SETTINGS = "spark-log4j2.properties"  # quiet start-up (see the file)
 _JOB_BATCHES_PER_CORE = 2  # batches a job holds per core of the cluster: every core busy
 
 Tag = TypeVar("Tag")
@@ -297,6 +298,10 @@ def _start_session(master: str | None) -> SparkSession:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if not submitted:
         builder = builder.config("spark.ui.showConsoleProgress", "false")  # wiretrace draws its own
+        if "SPARK_CONF_DIR" not in os.environ:  # no log settings of the user's to honour
+            logging = Path(__file__).with_name(_LOG_SETTINGS).as_uri()
+            java = f"-Dlog4j2.configurationFile={logging}"
+            builder = builder.config("spark.driver.extraJavaOptions", java)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
