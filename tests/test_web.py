@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,8 +51,10 @@ def page_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_html_folder_copies_under_different_chrome(page_folder: Path) -> None:
-    result = scan([page_folder])
+def test_html_folder_copies_under_different_chrome(
+    page_folder: Path, on_backend: Callable[[], Any]
+) -> None:
+    result = scan([page_folder], backend=on_backend())  # on every backend
     names = {name: name for name in [*wire_copies(), *unrelated_pages()]}
     _check_copies_and_chrome(result, names)
     rows = result.documents
@@ -114,10 +118,10 @@ def _crawl(path: Path) -> None:
 
 @WRITER_WARNINGS[0]
 @WRITER_WARNINGS[1]
-def test_warc_crawl(tmp_path: Path) -> None:
+def test_warc_crawl(tmp_path: Path, on_backend: Callable[[], Any]) -> None:
     crawl = tmp_path / "crawl.warc.gz"
     _crawl(crawl)
-    result = scan([crawl])
+    result = scan([crawl], backend=on_backend())  # on every backend: skips and reasons alike
     rows = result.documents
     # the URL is where the crawler fetched the page (not the page's canonical link)
     by_url = {url: doc_id for doc_id, url in zip(rows.id, rows.url, strict=True) if url}
