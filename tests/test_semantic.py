@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -134,3 +135,22 @@ def test_without_the_semantic_extra_the_scan_says_what_it_did_not_look_for(
     }
     off = scan([seeds], ScanConfig(semantic=False))
     assert "--no-semantic" in off.summary["not_searched"]["same_story"]
+
+
+def test_the_task_encoder_hands_out_batches_and_keeps_their_order() -> None:
+    from wiretrace.semantic.model import TaskEncoder
+
+    handed: list[list[str]] = []
+
+    def map_tasks(function: object, tasks: list[list[str]]) -> Iterator[np.ndarray]:
+        for task in tasks:  # as a backend would: one result per task, in order
+            handed.append(task)
+            yield np.array([[float(sentence)] * 384 for sentence in task], dtype=np.float32)
+
+    encoder = TaskEncoder(map_tasks, parallelism=3)
+    sentences = [str(number) for number in range(150)]
+    vectors = encoder.encode(sentences)
+    assert [len(task) for task in handed] == [64, 64, 22]
+    assert vectors[:, 0].tolist() == list(range(150))
+    assert encoder.encode([]).shape == (0, 384)
+    assert encoder.sentences_per_call == 64 * 2 * 3  # two tasks for each of 3 cores

@@ -73,6 +73,11 @@ class Backend(Protocol):
         as they cannot read the spill, and the exact model embeds there too."""
         ...
 
+    @property
+    def parallelism(self) -> int:
+        """How many batches run at once."""
+        ...
+
     def describe(self) -> dict[str, Any]:
         """What summary.json says of the backend."""
         ...
@@ -266,6 +271,10 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
     @property
     def spill(self) -> TextSpill:
         return self._spill
+
+    @property
+    def parallelism(self) -> int:
+        return self.workers
 
     def describe(self) -> dict[str, Any]:
         return {"name": "local", "workers": self.workers}

@@ -156,12 +156,16 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             raise RuntimeError("the Spark backend is used inside `with`")
         return self._session.sparkContext
 
+    @property
+    def parallelism(self) -> int:
+        return int(self.context.defaultParallelism)
+
     def runner(
         self,
         function: Callable[[Batch], Result],
         deliver: Callable[[Tag, Result], None],
     ) -> SparkRunner[Tag, Batch, Result]:
-        per_job = max(2, _JOB_BATCHES_PER_CORE * self.context.defaultParallelism)
+        per_job = max(2, _JOB_BATCHES_PER_CORE * self.parallelism)
         return SparkRunner(self.context, function, deliver, per_job)
 
     def map(
@@ -250,7 +254,7 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             "name": "spark",
             "master": context.master,
             "version": context.version,
-            "parallelism": context.defaultParallelism,
+            "parallelism": self.parallelism,
         }
 
 

@@ -112,8 +112,12 @@ class TaskEncoder:
     name = MODEL_NAME
     dimensions = MODEL_DIMENSIONS
 
-    def __init__(self, map_tasks: Callable[..., Iterator[NDArray[np.float32]]]) -> None:
+    def __init__(
+        self, map_tasks: Callable[..., Iterator[NDArray[np.float32]]], parallelism: int
+    ) -> None:
         self._map = map_tasks
+        # what to hand over at once for every core (or GPU) to have two tasks
+        self.sentences_per_call = _SENTENCES_PER_TASK * 2 * max(1, parallelism)
 
     def encode(self, sentences: list[str]) -> NDArray[np.float32]:
         if not sentences:

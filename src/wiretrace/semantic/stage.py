@@ -25,7 +25,7 @@ from wiretrace.semantic.sentences import sentence_spans
 from wiretrace.semantic.static import load_static
 
 LEAD_SENTENCES = 3  # a document's lead, for story evidence
-_SENTENCES_PER_CALL = 512  # sentences embedded per model call (batched inside the model)
+SENTENCES_PER_CALL = 512  # sentences embedded per model call (batched inside the model)
 
 
 class SentenceBatch(NamedTuple):
@@ -88,9 +88,15 @@ class ExactEmbedder:
     the run once; with a cache file, documents it holds are not embedded again. Counts what
     it did, for ``summary.json``."""
 
-    def __init__(self, encoder: SentenceEncoder, cache: EmbeddingCache | None = None) -> None:
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        cache: EmbeddingCache | None = None,
+        per_call: int = SENTENCES_PER_CALL,
+    ) -> None:
         self.encoder = encoder
         self.cache = cache
+        self.per_call = per_call  # sentences handed to the encoder at once (at least)
         # half floats: a run of millions of distinct sentences keeps ~0.8 KB each
         self._known: dict[bytes, NDArray[np.float16]] = {}
         self.sentences = 0  # sentences of the documents
@@ -111,7 +117,7 @@ class ExactEmbedder:
         for sentences in documents:
             waiting.append(sentences)
             pending += len(sentences)
-            if pending >= _SENTENCES_PER_CALL:
+            if pending >= self.per_call:
                 yield from self._flush(waiting)
                 advance(len(waiting))
                 waiting, pending = [], 0

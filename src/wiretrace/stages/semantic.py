@@ -19,8 +19,14 @@ from wiretrace.config import ScanConfig
 from wiretrace.records import Relation
 from wiretrace.semantic.cache import EmbeddingCache
 from wiretrace.semantic.model import INSTALL as SEMANTIC_INSTALL
-from wiretrace.semantic.model import MODEL_NAME, TaskEncoder, load_encoder, semantic_available
-from wiretrace.semantic.stage import ExactEmbedder
+from wiretrace.semantic.model import (
+    MODEL_NAME,
+    SentenceEncoder,
+    TaskEncoder,
+    load_encoder,
+    semantic_available,
+)
+from wiretrace.semantic.stage import SENTENCES_PER_CALL, ExactEmbedder
 from wiretrace.semantic.static import (
     STATIC_NAME,
     background_mean,
@@ -83,14 +89,19 @@ def semantic_stage(
     if config.semantic_model == "exact":
         # where the backend runs tasks elsewhere (Spark's executors, GPU ones where present)
         # they embed; in this process torch already uses every core
-        encoder = TaskEncoder(backend.map) if backend.ships_documents else load_encoder()
+        encoder: SentenceEncoder
+        if backend.ships_documents:
+            tasks = TaskEncoder(backend.map, backend.parallelism)
+            encoder, per_call = tasks, max(SENTENCES_PER_CALL, tasks.sentences_per_call)
+        else:
+            encoder, per_call = load_encoder(), SENTENCES_PER_CALL
         with (
             reporter.stage("embed sentences", len(numbers)) as advance,
             EmbeddingCache(config.embedding_cache)
             if config.embedding_cache
             else nullcontext() as cache,
         ):
-            embedder = ExactEmbedder(encoder, cache)
+            embedder = ExactEmbedder(encoder, cache, per_call)
             store.embed_exact(numbers, backend.spill.get, embedder, advance)
         report["sentence_model"] = {
             "name": MODEL_NAME,
