@@ -275,3 +275,12 @@ def test_quiet_spark_prints_no_spark_log_lines(tmp_path: Path, seeds: Path) -> N
     # the JVM's own note on its vector module is printed before any setting applies
     lines = [line for line in done.stderr.splitlines() if "incubator modules" not in line]
     assert lines == []
+
+
+def test_a_url_spark_cannot_reach_is_refused_before_the_scan(
+    tmp_path: Path, seeds: Path, spark_session: Any
+) -> None:
+    out = "nosuchscheme://bucket/scan"
+    done = CliRunner().invoke(main, ["scan", str(seeds), "--out", out, "--backend", "spark"])
+    assert done.exit_code == 2
+    assert "Spark cannot write there" in done.output and "scheme" in done.output

@@ -272,10 +272,19 @@ class _HadoopFolder:
     FileSystem API (what Spark itself writes with)."""
 
     def __init__(self, session: SparkSession, url: str) -> None:
+        from py4j.protocol import Py4JJavaError
+
         context = session.sparkContext
         self._paths = context._jvm.org.apache.hadoop.fs.Path  # type: ignore[union-attr]
-        self._folder = self._paths(url)
-        self._system = self._folder.getFileSystem(context._jsc.hadoopConfiguration())
+        try:
+            self._folder = self._paths(url)
+            self._system = self._folder.getFileSystem(context._jsc.hadoopConfiguration())
+        except Py4JJavaError as error:  # no file system for the scheme, a bad host...
+            cause = str(error.java_exception.toString()).splitlines()[0]
+            raise InputError(
+                f"--out {url}: Spark cannot write there ({cause}); check the URL, and that "
+                "the cluster's Hadoop has the file system for its scheme"
+            ) from error
 
     def exists(self, name: str) -> bool:
         return bool(self._system.exists(self._paths(self._folder, name)))
