@@ -175,6 +175,18 @@ def test_missing_input_exits_2_with_one_line_naming_the_path(tmp_path: Path) -> 
     assert not (out / "summary.json").exists()
 
 
+@pytest.mark.parametrize("command", ["scan", "dedup"])
+def test_an_input_url_is_named_as_one_with_the_fix(tmp_path: Path, command: str) -> None:
+    given = "hdfs://namenode/news/2024.parquet"
+
+    result = invoke(command, given, "--out", tmp_path / "out.jsonl")
+
+    assert result.exit_code == 2
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1 and given in lines[0]  # as given, not "hdfs:/namenode/..."
+    assert "is a URL" in lines[0] and "copy or mount" in lines[0]
+
+
 def test_missing_field_names_the_fields_present(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "body": "Words.", "headline": "H"}])
 

@@ -32,10 +32,10 @@ from wiretrace.backend import Backend
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
+from wiretrace.read.files import is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import dedup, write_scan
-from wiretrace.write.output import is_url
 from wiretrace.write.report import (
     ReportStats,
     check_report_target,
@@ -146,7 +146,8 @@ def _run(action: Callable[[], None]) -> None:
 def scan_options(function: F) -> F:
     """Options shared by every command that scans."""
     options = [
-        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        # str, not Path: Path would turn a URL's "//" into "/" before it could be named
+        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str)),
         click.option(
             "--id-field",
             default="id",
@@ -457,7 +458,7 @@ def main() -> None:
 )
 @backend_options
 def scan_command(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     out: str,
     output_format: str,
     with_report: bool,
@@ -520,7 +521,7 @@ scan_command.name = "scan"
 )
 @backend_options
 def dedup_command(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     out: str,
     backend_name: str,
     spark_master: str | None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,11 @@ def as_paths(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) 
     return paths
 
 
+def is_url(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names a place by URL (``hdfs://...``, ``s3a://...``), not a path."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", os.fspath(path)) is not None
+
+
 def is_output_folder(path: Path) -> bool:
     return (path / OUTPUT_MARKER).is_file()
 
@@ -196,6 +202,11 @@ def discover(
     """
     found = _Discovery()
     for given in as_paths(paths):
+        if is_url(given):
+            raise InputError(
+                f"input {given} is a URL: wiretrace reads files and folders on this machine "
+                "(on a cluster too, the driver reads them); copy or mount the input here"
+            )
         path = Path(given)
         if not path.exists():
             raise InputError(f"input not found: {path}; check the path")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,11 +21,6 @@ from wiretrace.errors import InputError
 from wiretrace.processes import process_alive
 from wiretrace.read.files import OUTPUT_MARKER, as_paths
 from wiretrace.write.atomic import PARTIAL, atomic_path, remove
-
-
-def is_url(out: str | os.PathLike[str]) -> bool:
-    """Whether ``out`` names a place by URL (``hdfs://...``, ``s3a://...``), not a path."""
-    return re.match(r"[A-Za-z][A-Za-z0-9+.-]+://", str(out)) is not None
 
 
 def _inside(path: Path, folder: Path) -> bool:
