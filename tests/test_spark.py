@@ -4,6 +4,7 @@ The seeds' end-to-end tests run on both backends too (``on_backend`` in conftest
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from pathlib import Path
@@ -168,7 +169,7 @@ def test_pages_are_extracted_on_spark_with_the_same_results(
 
     folder = tmp_path / "pages"
     folder.mkdir()
-    for number in range(12):  # enough pages for several batches (16 a task)
+    for number in range(12):  # enough pages for several tasks (16 files a task)
         for name, html in {**wire_copies(), **unrelated_pages()}.items():
             (folder / f"{name}-{number:02}.html").write_text(html, "utf-8")
     config = ScanConfig(semantic=False, workers=2)
@@ -177,6 +178,60 @@ def test_pages_are_extracted_on_spark_with_the_same_results(
     _same(local, spark)
     assert len(local.documents.id) == 60
     assert any(group for group in local.groups if len(group.members) >= 30)
+
+
+def test_inputs_of_every_kind_are_read_on_the_executors_with_the_same_results(
+    tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("trafilatura")
+    import gzip
+
+    import pyarrow as pa
+
+    import wiretrace.read.sources
+    from tests.pages import wire_copies
+    from wiretrace.spark import SparkBackend
+
+    lines = _corpus(tmp_path / "all.jsonl", 400).read_text("utf-8").splitlines()
+    inputs = tmp_path / "inputs"
+    (inputs / "texts").mkdir(parents=True)
+    (inputs / "a.jsonl").write_text("\n".join([*lines[:100], "{broken", lines[0]]) + "\n")
+    with gzip.open(inputs / "b.jsonl.gz", "wt", encoding="utf-8") as stream:
+        stream.write("\n".join(lines[100:200]) + "\n")
+    records = [json.loads(line) for line in lines[200:300]]
+    pq.write_table(pa.Table.from_pylist(records), inputs / "c.parquet")
+    with (inputs / "d.csv").open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, ["id", "text", "published"])
+        writer.writeheader()
+        writer.writerows([*(json.loads(line) for line in lines[300:]), {"id": "e", "text": ""}])
+    for number, line in enumerate(lines[:40]):  # copies as text files: matches across kinds
+        (inputs / "texts" / f"t{number:02}.txt").write_text(json.loads(line)["text"], "utf-8")
+    for name, html in wire_copies().items():
+        (inputs / f"{name}.html").write_text(html, "utf-8")
+    config = ScanConfig(semantic=False)
+    local = scan(inputs, config)
+
+    def not_here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read in the driver")
+
+    monkeypatch.setattr(wiretrace.read.sources, "read_file", not_here)  # executors: unpatched
+    spark = scan(inputs, config, backend=SparkBackend(spark=spark_session))
+    _same(local, spark)
+    reasons = {skip.reason for skip in local.skipped}
+    assert {"malformed_line", "duplicate_id", "empty_text"} <= reasons
+    assert len(local.documents.id) > 440 and len(local.matches) > 40
+
+
+def test_a_file_an_executor_cannot_read_is_one_line(tmp_path: Path, spark_session: Any) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    _corpus(inputs / "a.jsonl", 20)
+    (inputs / "b.jsonl.gz").write_bytes(b"\x1f\x8bnot gzip at all")
+    given = ["scan", str(inputs), "--out", str(tmp_path / "out"), "--no-semantic", "-q"]
+    local = CliRunner().invoke(main, given)
+    spark = CliRunner().invoke(main, [*given, "--backend", "spark"])
+    assert local.exit_code == spark.exit_code == 2
+    assert spark.output == local.output and "b.jsonl.gz" in spark.output
 
 
 def test_dedup_on_spark_keeps_the_same_records(tmp_path: Path, spark_session: Any) -> None:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from wiretrace.spill import TextSpill
 
 if TYPE_CHECKING:
+    from wiretrace.read.sources import FileMap
     from wiretrace.write.tables import TableWriter
 
 Tag = TypeVar("Tag")
@@ -85,6 +86,11 @@ class Backend(Protocol):
     def table_writer(self) -> TableWriter | None:
         """How the tables of a scan on this backend are written (``write_scan``'s ``write``;
         None: one file each, by pyarrow). Used inside the backend's ``with``."""
+        ...
+
+    def file_tasks(self) -> FileMap | None:
+        """Where whole input files are read, when not in this process (``read_documents``'
+        ``tasks``; None: here, with pages extracted by ``map``)."""
         ...
 
     def __enter__(self) -> Backend: ...
@@ -281,6 +287,9 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
 
     def table_writer(self) -> TableWriter | None:
         return None
+
+    def file_tasks(self) -> FileMap | None:
+        return None  # the spill is local: reading here and extracting pages in the pool is best
 
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use; None with one worker."""

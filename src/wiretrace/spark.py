@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from wiretrace.pipeline import ScanResult
+    from wiretrace.read.sources import FileMap
     from wiretrace.write.tables import TableWriter
 
 INSTALL = "pip install 'wiretrace[spark]'"
@@ -205,6 +206,29 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
 
     def table_writer(self) -> TableWriter:
         return self.write_table
+
+    def file_tasks(self) -> FileMap:
+        return self.map_held
+
+    def map_held(
+        self, function: Callable[[Batch], Result], batches: Iterable[Batch]
+    ) -> Iterator[Result]:
+        """``function`` over ``batches`` for results too large to gather many at once (the
+        records of whole input files): every task runs at once, Spark keeps each result
+        where it was made (in memory, else on disk), and this process fetches them one at
+        a time, in order."""
+        from pyspark import StorageLevel
+
+        listed = list(batches)
+        if not listed:
+            return
+        held = self.context.parallelize(listed, len(listed)).map(_InExecutor(function))
+        held = held.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            held.count()
+            yield from held.toLocalIterator()
+        finally:
+            held.unpersist()
 
     def write_table(self, table: pa.Table, path: Path, output_format: OutputFormat) -> None:
         """One table as a folder of parts, written by Spark's own writers, put in place of

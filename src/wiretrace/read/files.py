@@ -70,6 +70,14 @@ class InputFile:
     path: Path
     format: Format
     gzip: bool
+    # where the file is opened when that differs from ``path``: the absolute path, for a
+    # worker elsewhere whose working folder is not the caller's (names still come from path)
+    where: Path | None = None
+
+    @property
+    def open_path(self) -> Path:
+        """Where to open the file."""
+        return self.where or self.path
 
     @property
     def source(self) -> str:
@@ -225,8 +233,8 @@ def discover(
 def open_binary(file: InputFile) -> IO[bytes]:
     try:
         if file.gzip:
-            return cast(IO[bytes], gzip.open(file.path, "rb"))
-        return file.path.open("rb")
+            return cast(IO[bytes], gzip.open(file.open_path, "rb"))
+        return file.open_path.open("rb")
     except OSError as error:
         raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
 

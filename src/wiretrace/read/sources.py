@@ -14,6 +14,8 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -65,7 +67,7 @@ def _read_html(file: InputFile, limit: int) -> Iterator[web.RawPage | Skipped]:
 
 def _read_warc(file: InputFile, limit: int) -> Iterator[web.RawPage | Skipped]:
     try:
-        stream = file.path.open("rb")  # warcio reads gzip members itself
+        stream = file.open_path.open("rb")  # warcio reads gzip members itself
     except OSError as error:
         raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
     with stream:
@@ -303,7 +305,7 @@ def _parquet_records(
 def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
     mapper = RecordMapper(file.path, fields, limit)
     try:
-        parquet = pq.ParquetFile(file.path)
+        parquet = pq.ParquetFile(file.open_path)
     except (OSError, ValueError) as error:
         raise InputError(f"cannot read {file.path} as Parquet: {str(error).strip()}") from error
     names = parquet.schema_arrow.names
@@ -361,6 +363,49 @@ PageMap = Callable[
     [Callable[[list[Item]], list[Document | Skipped]], Iterable[list[Item]]],
     Iterator[list[Document | Skipped]],
 ]
+_FILES_PER_TASK = _PAGES_PER_TASK  # small files read in one task (a folder of pages)
+_BYTES_PER_TASK = 64 << 20  # ... up to this much on disk; a larger file is a task of its own
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """A file task's InputError, carried back to be raised where the scan runs (an error
+    raised in a Spark task would reach the user as a Java stack trace)."""
+
+    message: str
+
+
+FileMap = Callable[
+    [Callable[[list[InputFile]], "list[Document | Skipped] | _Failed"], Iterable[list[InputFile]]],
+    Iterator["list[Document | Skipped] | _Failed"],
+]
+
+
+def read_files(
+    files: list[InputFile], fields: FieldNames, limit: int
+) -> list[Document | Skipped] | _Failed:
+    """Every record of ``files``, pages extracted: one task of ``read_documents``' ``tasks``."""
+    try:
+        return [item for file in files for item in read_file(file, fields, limit)]
+    except InputError as error:
+        return _Failed(str(error))
+
+
+def _file_groups(files: list[InputFile]) -> Iterator[list[InputFile]]:
+    """Consecutive files in groups of at most ``_FILES_PER_TASK`` files and, unless one file
+    is larger, ``_BYTES_PER_TASK`` bytes; each opened by its absolute path (a worker's
+    working folder is not this one's)."""
+    group: list[InputFile] = []
+    size = 0
+    for file in files:
+        length = file.path.stat().st_size
+        if group and (len(group) == _FILES_PER_TASK or size + length > _BYTES_PER_TASK):
+            yield group
+            group, size = [], 0
+        group.append(replace(file, where=file.path.resolve()))
+        size += length
+    if group:
+        yield group
 
 
 def read_documents(
@@ -369,17 +414,30 @@ def read_documents(
     workers: int = 1,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     pages: PageMap | None = None,
+    tasks: FileMap | None = None,
 ) -> Iterator[Document | Skipped]:
     """Stream every record of every input path, skipped ones included (with the reason);
     files and folders passed over come first (see ``wiretrace.read.files``).
 
     Extracting HTML pages (folders of pages, WARC crawls) is the slow part of reading; with
     ``workers`` other than 1 it runs in worker processes (0: one per core), in input order, or
-    wherever ``pages`` maps a function over batches of pages (a scan's backend).
+    wherever ``pages`` maps a function over batches of pages (a scan's backend). With
+    ``tasks`` (a backend whose workers are elsewhere: Spark) several input files are read
+    where it runs them instead, whole files a task (pages extracted there too), in input
+    order: the same records as read here.
     """
     files, ignored = discover(paths)
     fields = fields or FieldNames()
     yield from ignored
+    if tasks is not None and len(files) > 1:
+        if any(file.format in ("html", "warc") for file in files):
+            web.require_html()
+        read = partial(read_files, fields=fields, limit=max_record_bytes)
+        for records in tasks(read, _file_groups(files)):
+            if isinstance(records, _Failed):
+                raise InputError(records.message)
+            yield from records
+        return
     if not any(file.format in ("html", "warc") for file in files):
         for file in files:
             yield from read_file(file, fields, max_record_bytes)

@@ -121,6 +121,7 @@ class Sketcher:
         self.reporter = reporter
         self.spill = backend.spill
         self.map = backend.map  # pages are extracted where the backend runs stages
+        self.file_tasks = backend.file_tasks()  # ... or whole files read there
         self.rows = rows
         self.log = log
         self.semantic = semantic
@@ -169,7 +170,12 @@ class Sketcher:
             try:
                 read = 0
                 for item in read_documents(
-                    inputs, config.fields, config.workers, config.max_record_bytes, self.map
+                    inputs,
+                    config.fields,
+                    config.workers,
+                    config.max_record_bytes,
+                    self.map,
+                    self.file_tasks,
                 ):
                     read += 1
                     if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
