@@ -10,6 +10,7 @@ wrote the same tables, and writes
 
     python benchmarks/spark.py                         # 25k, 50k, 100k
     python benchmarks/spark.py --docs 25000,50000,100000,200000
+    python benchmarks/spark.py --docs '' --crawl 10000 --crawl-files 8   # a crawl, 1 or 8 files
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import gzip
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from big_clusters import scan_once
 from generate_corpus import default_out
@@ -58,20 +60,80 @@ def same_tables(first: Path, second: Path) -> bool:
     )
 
 
+def split_crawl(crawl: Path, parts: int, folder: Path) -> Path:
+    """The records of a gzip WARC (a gzip member each) cut into ``parts`` files of consecutive
+    records, in a folder: the same pages in the same order, as a crawl of several files."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with crawl.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        offsets = [iterator.get_record_offset() for _ in iterator]
+    offsets.append(crawl.stat().st_size)
+    data = crawl.read_bytes()
+    target = folder / f"{crawl.name.split('.')[0]}-in-{parts}"
+    target.mkdir()
+    per_part = -(-(len(offsets) - 1) // parts)
+    for part in range(parts):
+        first, last = part * per_part, min((part + 1) * per_part, len(offsets) - 1)
+        chunk = data[offsets[first] : offsets[last]]
+        (target / f"part-{part:03}.warc.gz").write_bytes(chunk)
+    return target
+
+
+def crawl_rows(pages: int, parts: int, master: str, folder: Path) -> list[dict[str, Any]]:
+    """The crawl of ``pages`` pages as one WARC file and as ``parts`` files, scanned by each
+    backend: with one file Spark extracts the pages the driver reads (16 a task); with
+    several it reads whole files on the executors."""
+    from ingest import DATA_DIR, generate_crawl
+
+    crawl = DATA_DIR / f"crawl-{pages}.warc.gz"
+    if not crawl.exists():
+        generate_crawl(crawl, pages)
+    inputs = {"1 file": crawl, f"{parts} files": split_crawl(crawl, parts, folder)}
+    spark_options = ["--backend", "spark", "--spark-master", master]
+    print(
+        f"\n| crawl of {pages:,} pages | backend | seconds | peak MB | read+sketch | compare | "
+        "same tables |\n|---|---|---|---|---|---|---|"
+    )
+    rows = []
+    for shape, given in inputs.items():
+        local = scan_once(given, folder / f"crawl-local-{parts}-{shape}", ["--backend", "local"])
+        spark = scan_once(given, folder / f"crawl-spark-{parts}-{shape}", spark_options)
+        same = same_tables(
+            folder / f"crawl-local-{parts}-{shape}", folder / f"crawl-spark-{parts}-{shape}"
+        )
+        for name, row in (("local", local), (f"spark {master}", spark)):
+            stages = row["timings"]
+            print(
+                f"| {shape} | {name} | {row['seconds']} | {row['peak_mb']:,} | "
+                f"{stages['read_clean_sketch']:.1f} | {stages['compare']:.1f} | {same} |",
+                flush=True,
+            )
+        rows.append(
+            {"pages": pages, "input": shape, "local": local, "spark": spark, "same_tables": same}
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", default="25000,50000,100000", help="comma-separated sizes")
     parser.add_argument("--master", default="local[2]", help="Spark master URL")
+    parser.add_argument(
+        "--crawl", type=int, default=0, help="also a WARC crawl of this many pages (0: none)"
+    )
+    parser.add_argument("--crawl-files", type=int, default=8, help="... cut into this many files")
     parser.add_argument("--no-save", action="store_true")
     options = parser.parse_args()
-    rows = []
+    rows: list[dict[str, Any]] = []
+    crawled: list[dict[str, Any]] = []
     print(
         "| documents | backend | seconds | peak MB | read+sketch | candidates | compare | "
         "group | stories | same tables |\n|---|---|---|---|---|---|---|---|---|---|"
     )
     with tempfile.TemporaryDirectory(prefix="wiretrace-spark-") as temporary:
         folder = Path(temporary)
-        for docs in (int(value) for value in options.docs.split(",")):
+        for docs in (int(value) for value in options.docs.split(",") if value):
             corpus = subset(docs, folder)
             local = scan_once(corpus, folder / f"local-{docs}", ["--backend", "local"])
             spark_options = ["--backend", "spark", "--spark-master", options.master]
@@ -89,10 +151,16 @@ def main() -> None:
                     flush=True,
                 )
             rows.append({"docs": docs, "local": local, "spark": spark, "same_tables": same})
-    if not options.no_save:
-        path = BENCH_DIR / "results" / f"{dt.date.today().isoformat()}-spark.json"
-        path.write_text(json.dumps({"master": options.master, "rows": rows}, indent=1) + "\n")
-        print(f"wrote {path}")
+        if options.crawl:
+            crawled = crawl_rows(options.crawl, options.crawl_files, options.master, folder)
+    if options.no_save:
+        return
+    today = dt.date.today().isoformat()
+    for name, found in (("spark", rows), ("spark-crawl", crawled)):
+        if found:
+            path = BENCH_DIR / "results" / f"{today}-{name}.json"
+            path.write_text(json.dumps({"master": options.master, "rows": found}, indent=1) + "\n")
+            print(f"wrote {path}")
 
 
 if __name__ == "__main__":
