@@ -84,26 +84,26 @@ def test_the_cli_writes_the_same_tables_with_spark(tmp_path: Path, spark_session
 
     for output_format in ("parquet", "jsonl"):
         run("local", tmp_path / f"local-{output_format}", output_format)
-        run("spark", tmp_path / f"spark-{output_format}", output_format)
+        run("spark", tmp_path / f"spark {output_format} 100%", output_format)  # a URL's escapes
         for table in TABLES:
             name = f"{table}.{output_format}"
-            spark = tmp_path / f"spark-{output_format}" / name
+            spark = tmp_path / f"spark {output_format} 100%" / name
             assert spark.is_dir() and any(spark.glob("part-*")), name  # written by Spark
             local = read_table(tmp_path / f"local-{output_format}" / name, table)
             assert read_table(spark, table).equals(local), name
             if output_format == "parquet":  # any Parquet reader takes the folder
                 assert pq.read_table(spark).num_rows == local.num_rows
-    summary = json.loads((tmp_path / "spark-parquet" / "summary.json").read_text("utf-8"))
+    summary = json.loads((tmp_path / "spark parquet 100%" / "summary.json").read_text("utf-8"))
     assert summary["backend"]["master"] == "local[2]"  # the session already running is used
     assert spark_session.sparkContext._jsc is not None  # ... and left running
     # scanned again into its own folder, the other way round: folders and files replace
     # each other, and nothing is left of the other format
     run("spark", tmp_path / "local-parquet", "jsonl")
-    run("local", tmp_path / "spark-parquet", "parquet")
+    run("local", tmp_path / "spark parquet 100%", "parquet")
     for table in TABLES:
         assert (tmp_path / "local-parquet" / f"{table}.jsonl").is_dir()
         assert not (tmp_path / "local-parquet" / f"{table}.parquet").exists()
-        assert (tmp_path / "spark-parquet" / f"{table}.parquet").is_file()
+        assert (tmp_path / "spark parquet 100%" / f"{table}.parquet").is_file()
     assert not list(tmp_path.glob("*/.*partial*"))
 
 

@@ -4,20 +4,23 @@ row (``tests/test_spark.py``).
 
 What runs where, today:
 
-- **executors**: cleaning and sketching (each batch of documents a task) and the comparison of
-  candidate pairs (each batch of pairs a task, with its documents joined on: executors read
-  nothing from the driver's disk);
-- **driver**: reading the inputs (the same readers, so skipped records and their reasons are
-  the same), the text spill, LSH and passage candidates over the collected signatures,
-  duplicate groups, provenance and stories over the collected matches;
+- **executors**: reading, when there are several input files (whole files a task, pages
+  extracted there: ``map_held``, the same readers, so the same records and skips),
+  extracting the pages of a single crawl or page file the driver reads, cleaning and
+  sketching (each batch of documents a task), the exact sentence model, and the comparison
+  of candidate pairs (each batch of pairs a task, with its documents joined on: executors
+  read nothing from the driver's disk);
+- **driver**: reading a single input file, the text spill, LSH and passage candidates over
+  the collected signatures, duplicate groups, provenance and stories over the collected
+  matches;
 - **Spark's writers**: the tables, a folder of parts each (``write_table`` into a local
   folder, ``write_url`` to any URL the session's Hadoop reaches: HDFS, S3, ...).
 
 So the driver holds what the local scan holds in memory (~1 KB a document: signatures,
 fingerprints, story words) and streams every text once to the executors and once more with
-the pairs. That fits corpora of millions of documents on a large driver, not CC-NEWS; reading
-in ``mapPartitions`` and LSH as an explode of bands and a group-by are the next steps
-(issue 15).
+the pairs. That fits corpora of millions of documents on a large driver, not CC-NEWS; keeping
+the sketches on the executors, with LSH as an explode of bands and a group-by, is the next
+step (issue 15).
 
 Starts as Spark users expect: ``local[*]`` when nothing says otherwise, ``--spark-master`` or
 the standard Spark configuration (``spark-submit --master ...``) for a cluster, or an existing
@@ -237,7 +240,8 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
         ``--out`` as a URL (``write_url``)."""
         frame = self._active().createDataFrame(table)
         with atomic_path(path) as temporary:
-            _spark_writer(frame, output_format)(temporary.resolve().as_uri())
+            # not Path.as_uri(): Hadoop would keep its %20 for a space as three characters
+            _spark_writer(frame, output_format)(f"file://{temporary.resolve()}")
 
     def check_url(self, url: str, output_format: OutputFormat) -> None:
         """Before a scan whose output goes to ``url`` (``hdfs://``, ``s3a://``, ``file://``:
