@@ -58,3 +58,33 @@ def test_batch_equals_one_by_one_and_short_documents_get_one_shingle() -> None:
     assert batch.word_counts.tolist() == [3, 6, 0]
     assert len(words_and_shingles(texts[0], 5).shingles) == 1
     assert len(words_and_shingles(texts[1], 5).shingles) == 2
+
+
+def test_a_batch_sketch_cut_to_some_texts_is_their_own_sketch() -> None:
+    from dataclasses import fields
+
+    from wiretrace import ScanConfig
+    from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
+
+    rng = random.Random(12)
+    texts = [random_text(rng, rng.randint(0, 300)) + "\nRead more: example.com" for _ in range(7)]
+    texts[3] = ""  # a text with no words, lines or sentences
+    params = SketchParams.of(ScanConfig(semantic=False), sentences=True)
+    whole = sketch_batch([BatchItem(text, year=2024) for text in texts], params)
+    kept = [0, 3, 4, 6]
+    alone = sketch_batch([BatchItem(texts[i], year=2024) for i in kept], params)
+    cut = whole.select(kept)
+    for field in fields(cut):
+        mine, theirs = getattr(cut, field.name), getattr(alone, field.name)
+        if isinstance(mine, np.ndarray):
+            assert np.array_equal(mine, theirs), field.name
+        elif field.name == "semantic":
+            assert [s.tolist() for s in mine.spans] == [s.tolist() for s in theirs.spans]
+            assert mine.documents.shape == theirs.documents.shape
+        elif field.name == "topics":
+            for ours, its in zip(mine, theirs, strict=True):
+                assert all(np.array_equal(a, b) for a, b in zip(ours[:3], its[:3], strict=True))
+                assert ours.lead == its.lead
+        else:
+            assert mine == theirs, field.name
+    assert whole.select(range(7)).fingerprints.tolist() == whole.fingerprints.tolist()

@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from wiretrace.spill import TextSpill
 
 if TYPE_CHECKING:
-    from wiretrace.read.sources import FileMap
     from wiretrace.write.tables import TableWriter
 
 Tag = TypeVar("Tag")
@@ -48,6 +47,9 @@ TagIn = TypeVar("TagIn", contravariant=True)
 BatchIn = TypeVar("BatchIn", contravariant=True)
 Result = TypeVar("Result")
 Item = TypeVar("Item")
+
+
+HeldMap = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 
 
 class Runner(Protocol[TagIn, BatchIn]):
@@ -88,9 +90,10 @@ class Backend(Protocol):
         None: one file each, by pyarrow). Used inside the backend's ``with``."""
         ...
 
-    def file_tasks(self) -> FileMap | None:
-        """Where whole input files are read, when not in this process (``read_documents``'
-        ``tasks``; None: here, with pages extracted by ``map``)."""
+    def held_map(self) -> HeldMap | None:
+        """A map of a stage over batches for results too large to gather many at once (the
+        records of whole input files, read and sketched where the workers are), in order;
+        None: the inputs are read in this process (the workers share its disk)."""
         ...
 
     def __enter__(self) -> Backend: ...
@@ -288,7 +291,7 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
     def table_writer(self) -> TableWriter | None:
         return None
 
-    def file_tasks(self) -> FileMap | None:
+    def held_map(self) -> HeldMap | None:
         return None  # the spill is local: reading here and extracting pages in the pool is best
 
     def pool(self) -> ProcessPoolExecutor | None:

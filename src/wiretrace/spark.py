@@ -4,10 +4,11 @@ row (``tests/test_spark.py``).
 
 What runs where, today:
 
-- **executors**: reading, when there are several input files (whole files a task, pages
-  extracted there: ``map_held``, the same readers, so the same records and skips),
-  extracting the pages of a single crawl or page file the driver reads, cleaning and
-  sketching (each batch of documents a task), the exact sentence model, and the comparison
+- **executors**: reading, cleaning and sketching when there are several input files (whole
+  files a task, pages extracted there: ``map_held``; the same readers, so the same records
+  and skips), extracting the pages of a single crawl or page file the driver reads,
+  cleaning and sketching its documents (each batch a task), the exact sentence model, the
+  recurring lines' second sketch, and the comparison
   of candidate pairs (each batch of pairs a task, with its documents joined on: executors
   read nothing from the driver's disk);
 - **driver**: reading a single input file, the text spill, LSH and passage candidates over
@@ -38,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from wiretrace.backend import map_in_order
+from wiretrace.backend import HeldMap, map_in_order
 from wiretrace.config import OutputFormat
 from wiretrace.errors import InputError, MissingExtraError
 from wiretrace.spill import TextSpill
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from wiretrace.pipeline import ScanResult
-    from wiretrace.read.sources import FileMap
     from wiretrace.write.tables import TableWriter
 
 INSTALL = "pip install 'wiretrace[spark]'"
@@ -210,16 +210,16 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
     def table_writer(self) -> TableWriter:
         return self.write_table
 
-    def file_tasks(self) -> FileMap:
+    def held_map(self) -> HeldMap:
         return self.map_held
 
     def map_held(
         self, function: Callable[[Batch], Result], batches: Iterable[Batch]
     ) -> Iterator[Result]:
         """``function`` over ``batches`` for results too large to gather many at once (the
-        records of whole input files): every task runs at once, Spark keeps each result
-        where it was made (in memory, else on disk), and this process fetches them one at
-        a time, in order."""
+        records of whole input files, and their sketches): every task runs at once, Spark
+        keeps each result where it was made (in memory, else on disk), and this process
+        fetches them one at a time, in order."""
         from pyspark import StorageLevel
 
         listed = list(batches)

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -368,44 +367,46 @@ _BYTES_PER_TASK = 64 << 20  # ... up to this much on disk; a larger file is a ta
 
 
 @dataclass(frozen=True, slots=True)
-class _Failed:
-    """A file task's InputError, carried back to be raised where the scan runs (an error
+class ReadFailure:
+    """A read task's InputError, carried back to be raised where the scan runs (an error
     raised in a Spark task would reach the user as a Java stack trace)."""
 
     message: str
 
 
-FileMap = Callable[
-    [Callable[[list[InputFile]], "list[Document | Skipped] | _Failed"], Iterable[list[InputFile]]],
-    Iterator["list[Document | Skipped] | _Failed"],
-]
-
-
 def read_files(
     files: list[InputFile], fields: FieldNames, limit: int
-) -> list[Document | Skipped] | _Failed:
-    """Every record of ``files``, pages extracted: one task of ``read_documents``' ``tasks``."""
+) -> list[Document | Skipped] | ReadFailure:
+    """Every record of ``files``, pages extracted: what a read task returns."""
     try:
         return [item for file in files for item in read_file(file, fields, limit)]
     except InputError as error:
-        return _Failed(str(error))
+        return ReadFailure(str(error))
 
 
-def _file_groups(files: list[InputFile]) -> Iterator[list[InputFile]]:
-    """Consecutive files in groups of at most ``_FILES_PER_TASK`` files and, unless one file
-    is larger, ``_BYTES_PER_TASK`` bytes; each opened by its absolute path (a worker's
-    working folder is not this one's)."""
-    group: list[InputFile] = []
+def plan_file_tasks(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+) -> tuple[list[Skipped], list[list[InputFile]]] | None:
+    """The input files as read tasks for workers elsewhere (Spark's executors): the files and
+    folders passed over, and groups of consecutive files of at most ``_FILES_PER_TASK`` files
+    and, unless one file is larger, ``_BYTES_PER_TASK`` bytes, each file opened by its absolute
+    path (a worker's working folder is not this one's). None for a single file, read here
+    (its pages extracted in batches, which keeps every core busy)."""
+    files, ignored = discover(paths)
+    if len(files) < 2:
+        return None
+    if any(file.format in ("html", "warc") for file in files):
+        web.require_html()  # before reading anything: the fix is an install
+    groups: list[list[InputFile]] = []
     size = 0
     for file in files:
         length = file.path.stat().st_size
-        if group and (len(group) == _FILES_PER_TASK or size + length > _BYTES_PER_TASK):
-            yield group
-            group, size = [], 0
-        group.append(replace(file, where=file.path.resolve()))
+        if not groups or len(groups[-1]) == _FILES_PER_TASK or size + length > _BYTES_PER_TASK:
+            groups.append([])
+            size = 0
+        groups[-1].append(replace(file, where=file.path.resolve()))
         size += length
-    if group:
-        yield group
+    return ignored, groups
 
 
 def read_documents(
@@ -414,30 +415,18 @@ def read_documents(
     workers: int = 1,
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
     pages: PageMap | None = None,
-    tasks: FileMap | None = None,
 ) -> Iterator[Document | Skipped]:
     """Stream every record of every input path, skipped ones included (with the reason);
     files and folders passed over come first (see ``wiretrace.read.files``).
 
     Extracting HTML pages (folders of pages, WARC crawls) is the slow part of reading; with
     ``workers`` other than 1 it runs in worker processes (0: one per core), in input order, or
-    wherever ``pages`` maps a function over batches of pages (a scan's backend). With
-    ``tasks`` (a backend whose workers are elsewhere: Spark) several input files are read
-    where it runs them instead, whole files a task (pages extracted there too), in input
-    order: the same records as read here.
+    wherever ``pages`` maps a function over batches of pages (a scan's backend). Workers
+    elsewhere read whole files instead (``plan_file_tasks``, ``read_files``).
     """
     files, ignored = discover(paths)
     fields = fields or FieldNames()
     yield from ignored
-    if tasks is not None and len(files) > 1:
-        if any(file.format in ("html", "warc") for file in files):
-            web.require_html()
-        read = partial(read_files, fields=fields, limit=max_record_bytes)
-        for records in tasks(read, _file_groups(files)):
-            if isinstance(records, _Failed):
-                raise InputError(records.message)
-            yield from records
-        return
     if not any(file.format in ("html", "warc") for file in files):
         for file in files:
             yield from read_file(file, fields, max_record_bytes)

@@ -5,8 +5,9 @@ runs the scan calls it on batches (the local one in this process or its worker p
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,6 +101,41 @@ class BatchSketch:
     def text_facts(self, index: int) -> TextFacts | None:
         found = self.facts[index]
         return None if found is None else TextFacts(*found)
+
+    def select(self, kept: Sequence[int]) -> BatchSketch:
+        """The sketches of texts ``kept`` (indices, in order) alone."""
+        index = np.asarray(kept, dtype=np.int64)
+        lines = np.concatenate([[0], np.cumsum(self.line_counts)]).astype(np.int64)
+        semantic = self.semantic
+        if semantic is not None:
+            semantic = SentenceBatch(
+                [semantic.spans[i] for i in kept],
+                [semantic.vectors[i] for i in kept] if semantic.vectors else [],
+                semantic.documents[index],
+                semantic.leads[index],
+            )
+        return BatchSketch(
+            self.signatures[index],
+            self.word_counts[index],
+            _slices(self.fingerprints, self.fingerprint_offsets, kept),
+            np.concatenate([[0], np.cumsum(np.diff(self.fingerprint_offsets)[index])]).astype(
+                np.int64
+            ),
+            self.text_hashes[index],
+            self.clean_chars[index],
+            [self.boilerplate[i] for i in kept],
+            [self.facts[i] for i in kept],
+            _slices(self.line_keys, lines, kept) if self.line_counts.size else self.line_keys,
+            self.line_counts[index] if self.line_counts.size else self.line_counts,
+            [self.topics[i] for i in kept],
+            semantic,
+        )
+
+
+def _slices(values: NDArray[Any], offsets: NDArray[np.int64], kept: Sequence[int]) -> NDArray[Any]:
+    """Rows ``kept`` of rows stored back to back (row i is ``offsets[i]:offsets[i + 1]``)."""
+    parts = [values[offsets[i] : offsets[i + 1]] for i in kept]
+    return np.concatenate(parts) if parts else values[:0]
 
 
 def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:

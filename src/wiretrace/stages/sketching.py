@@ -14,14 +14,16 @@ from numpy.typing import NDArray
 
 from wiretrace.backend import Backend, Runner
 from wiretrace.clean.boilerplate import LineCounter, merge
-from wiretrace.config import ScanConfig
-from wiretrace.read import CRAWL_DATE, FILE_REASONS, read_documents
+from wiretrace.config import FieldNames, ScanConfig
+from wiretrace.errors import InputError
+from wiretrace.read import CRAWL_DATE, FILE_REASONS, InputFile, read_documents
 from wiretrace.read.fields import INVALID_FIELDS, InvalidField
+from wiretrace.read.sources import ReadFailure, plan_file_tasks, read_files
 from wiretrace.records import Document, Skipped, Span
 from wiretrace.semantic.store import SemanticStore
 from wiretrace.sketch.batch import BatchItem, BatchSketch, SketchParams, sketch_batch
 from wiretrace.sketch.topics import TopicTerms
-from wiretrace.stages.state import DocumentRows, Reporter
+from wiretrace.stages.state import Advance, DocumentRows, Reporter
 
 _PROGRESS_EVERY = 256
 T = TypeVar("T")
@@ -103,6 +105,33 @@ def _year(published: str | None) -> int | None:
     return int(published[:4]) if published and published[:4].isdecimal() else None
 
 
+def document_year(document: Document) -> int | None:
+    """The year that completes a date written in the text without one: the record's, else
+    the crawl's."""
+    return _year(document.published) or _year(document.metadata.get(CRAWL_DATE))
+
+
+def sketchable(item: Document | Skipped) -> bool:
+    """A document with text: sketched (a read task cannot know yet whether its id is taken)."""
+    return isinstance(item, Document) and bool(item.text.strip())
+
+
+def read_and_sketch(
+    files: list[InputFile], fields: FieldNames, limit: int, params: SketchParams
+) -> ReadFailure | tuple[list[Document | Skipped], BatchSketch | None]:
+    """A read task where the workers are elsewhere: the records of ``files``, and the sketches
+    of those with text (a document dropped later as a duplicate id is left out of them)."""
+    records = read_files(files, fields, limit)
+    if isinstance(records, ReadFailure):
+        return records
+    items = [
+        BatchItem(item.text, year=document_year(item))
+        for item in records
+        if isinstance(item, Document) and sketchable(item)
+    ]
+    return records, sketch_batch(items, params) if items else None
+
+
 class Sketcher:
     """Reads, spills and sketches documents, then sketches again those that hold lines found
     to recur across the corpus (known only once everything is read)."""
@@ -121,7 +150,7 @@ class Sketcher:
         self.reporter = reporter
         self.spill = backend.spill
         self.map = backend.map  # pages are extracted where the backend runs stages
-        self.file_tasks = backend.file_tasks()  # ... or whole files read there
+        self.held_map = backend.held_map()  # ... or whole files read and sketched there
         self.rows = rows
         self.log = log
         self.semantic = semantic
@@ -154,67 +183,119 @@ class Sketcher:
             self.sketches.put(number, result, index)
 
     def read(self, inputs: Iterable[str | Path]) -> None:
-        """Read every record; clean and sketch them in batches while reading goes on."""
-        config, rows = self.config, self.rows
+        """Read every record; clean and sketch them in batches while reading goes on (where
+        the workers are elsewhere and there are several files, they read and sketch whole
+        files: ``_read_in_tasks``)."""
         seen: dict[str, str] = {}
+        planned = plan_file_tasks(inputs) if self.held_map is not None else None
+        with self.reporter.stage("read, clean, sketch", None) as advance:
+            try:
+                if planned is None:
+                    self._read_here(inputs, seen, advance)
+                else:
+                    self._read_in_tasks(*planned, seen, advance)
+                self.runner.drain()
+            except BaseException:
+                self.runner.close()
+                raise
+
+    def _read_here(
+        self, inputs: Iterable[str | Path], seen: dict[str, str], advance: Advance
+    ) -> None:
+        """Records read in this process, sketched in batches by the backend."""
+        config = self.config
         batch: list[BatchItem] = []
-        runner = self.runner
 
         def flush() -> None:
             first = len(self.queued) - len(batch)
             self.spill.append([item.text for item in batch])
-            runner.submit(range(first, len(self.queued)), list(batch))
+            self.runner.submit(range(first, len(self.queued)), list(batch))
             batch.clear()
 
-        with self.reporter.stage("read, clean, sketch", None) as advance:
-            try:
-                read = 0
-                for item in read_documents(
-                    inputs,
-                    config.fields,
-                    config.workers,
-                    config.max_record_bytes,
-                    self.map,
-                    self.file_tasks,
-                ):
-                    read += 1
-                    if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
-                        advance(_PROGRESS_EVERY)
-                    if isinstance(item, Skipped):
-                        _skip(item, rows, self.log, self.reporter)
-                        continue
-                    first_seen = seen.get(item.id)
-                    if first_seen is not None:
-                        detail = f"id {item.id!r} already read at {first_seen}"
-                        duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
-                        _skip(duplicate, rows, self.log, self.reporter, item)
-                        continue
-                    seen[item.id] = item.source
-                    for invalid in item.metadata.get(INVALID_FIELDS, ()):
-                        self.invalid.append((item, invalid))
-                        self.reporter.warn(
-                            f"{item.source}: {invalid.field} {invalid.value!r} not used: "
-                            f"{invalid.detail}"
-                        )
-                    if not item.text.strip():
-                        empty = Skipped(item.source, "empty_text", "no text", item.id)
-                        _skip(empty, rows, self.log, self.reporter, item)
-                        continue
-                    crawl_date = item.metadata.get(CRAWL_DATE)
-                    year = _year(item.published) or _year(crawl_date)
-                    self.queued.append(
-                        _Queued(rows.add(item), item.id, item.source, year, crawl_date)
-                    )
-                    batch.append(BatchItem(item.text, year=year))
-                    if len(batch) >= config.batch_size:
-                        flush()
-                if batch:
+        read = 0
+        for item in read_documents(
+            inputs, config.fields, config.workers, config.max_record_bytes, self.map
+        ):
+            read += 1
+            if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
+                advance(_PROGRESS_EVERY)
+            if self._take(item, seen):
+                assert isinstance(item, Document)
+                batch.append(BatchItem(item.text, year=self.queued[-1].year))
+                if len(batch) >= config.batch_size:
                     flush()
-                runner.drain()
-                advance(read % _PROGRESS_EVERY)
-            except BaseException:
-                runner.close()
-                raise
+        if batch:
+            flush()
+        advance(read % _PROGRESS_EVERY)
+
+    def _read_in_tasks(
+        self,
+        ignored: list[Skipped],
+        groups: list[list[InputFile]],
+        seen: dict[str, str],
+        advance: Advance,
+    ) -> None:
+        """Files read and sketched where the workers are, a group of files a task: the
+        driver gets each task's records and sketches, one task at a time, in input order."""
+        assert self.held_map is not None
+        for item in ignored:
+            self._take(item, seen)
+        task = partial(
+            read_and_sketch,
+            fields=self.config.fields,
+            limit=self.config.max_record_bytes,
+            params=self.params,
+        )
+        for found in self.held_map(task, groups):
+            if isinstance(found, ReadFailure):
+                raise InputError(found.message)
+            records, sketch = found
+            sketched = -1  # the record's place among those the task sketched
+            kept: list[int] = []
+            texts: list[str] = []
+            for item in records:
+                sketched += sketchable(item)
+                if self._take(item, seen):
+                    assert isinstance(item, Document)
+                    kept.append(sketched)
+                    texts.append(item.text)
+            advance(len(records))
+            if kept:
+                assert sketch is not None
+                first = len(self.queued) - len(kept)
+                self.spill.append(texts)
+                whole = len(kept) == len(sketch.word_counts)  # no duplicate id dropped
+                self._deliver(
+                    range(first, len(self.queued)), sketch if whole else sketch.select(kept)
+                )
+
+    def _take(self, item: Document | Skipped, seen: dict[str, str]) -> bool:
+        """Queue a record read (True), or log why it is skipped: a duplicate id (``seen``:
+        the ids read so far and where), no text."""
+        rows = self.rows
+        if isinstance(item, Skipped):
+            _skip(item, rows, self.log, self.reporter)
+            return False
+        first_seen = seen.get(item.id)
+        if first_seen is not None:
+            detail = f"id {item.id!r} already read at {first_seen}"
+            duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+            _skip(duplicate, rows, self.log, self.reporter, item)
+            return False
+        seen[item.id] = item.source
+        for invalid in item.metadata.get(INVALID_FIELDS, ()):
+            self.invalid.append((item, invalid))
+            self.reporter.warn(
+                f"{item.source}: {invalid.field} {invalid.value!r} not used: {invalid.detail}"
+            )
+        if not sketchable(item):
+            empty = Skipped(item.source, "empty_text", "no text", item.id)
+            _skip(empty, rows, self.log, self.reporter, item)
+            return False
+        crawl_date = item.metadata.get(CRAWL_DATE)
+        year = document_year(item)
+        self.queued.append(_Queued(rows.add(item), item.id, item.source, year, crawl_date))
+        return True
 
     def sketch_recurring(self) -> int:
         """Find the lines that recur across the corpus and sketch the documents holding any
