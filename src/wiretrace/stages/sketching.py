@@ -186,6 +186,7 @@ class Sketcher:
         """Read every record; clean and sketch them in batches while reading goes on (where
         the workers are elsewhere and there are several files, they read and sketch whole
         files: ``_read_in_tasks``)."""
+        inputs = list(inputs)  # planned, then maybe read
         seen: dict[str, str] = {}
         planned = plan_file_tasks(inputs) if self.held_map is not None else None
         with self.reporter.stage("read, clean, sketch", None) as advance:
