@@ -69,3 +69,26 @@ def test_pairs_compared_in_workers_give_the_same_matches(
     assert alone.matches == pooled.matches
     relations = {match.relation.value for match in pooled.matches}
     assert {"near_duplicate", "paraphrase"} <= relations
+
+
+def test_read_tasks_keep_the_input_order_and_give_every_worker_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiretrace.read.sources import plan_file_tasks
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for number in range(10):
+        (folder / f"{number:02}.txt").write_text("word " * (100 + number), "utf-8")
+    (folder / "notes.md").write_text("not an input", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    planned = plan_file_tasks("texts", tasks=4)
+    assert planned is not None
+    ignored, groups = planned
+    assert [skip.reason for skip in ignored] == ["unsupported_file"]
+    assert len(groups) >= 4 and all(groups)
+    files = [file for group in groups for file in group]
+    assert [file.id for file in files] == [f"{number:02}" for number in range(10)]
+    assert all(file.where is not None and file.where.is_absolute() for file in files)
+    assert files[0].source == "texts/00.txt"  # names as given, opened by absolute path
+    assert plan_file_tasks("texts/00.txt", tasks=4) is None  # one file: read here

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 INSTALL = "pip install 'wiretrace[spark]'"
 _LOG_SETTINGS = "spark-log4j2.properties"  # quiet start-up (see the file)
+_HELD_PER_FETCH = 4  # results of map_held fetched by one job (a job costs ~0.2 s)
 _JOB_BATCHES_PER_CORE = 2  # batches a job holds per core of the cluster: every core busy
 
 Tag = TypeVar("Tag")
@@ -219,17 +220,20 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
         """``function`` over ``batches`` for results too large to gather many at once (the
         records of whole input files, and their sketches): every task runs at once, Spark
         keeps each result where it was made (in memory, else on disk), and this process
-        fetches them one at a time, in order."""
+        fetches them a few at a time (``_HELD_PER_FETCH``), in order."""
         from pyspark import StorageLevel
 
         listed = list(batches)
         if not listed:
             return
-        held = self.context.parallelize(listed, len(listed)).map(_InExecutor(function))
+        context = self.context
+        held = context.parallelize(listed, len(listed)).map(_InExecutor(function))
         held = held.persist(StorageLevel.MEMORY_AND_DISK)
         try:
             held.count()
-            yield from held.toLocalIterator()
+            for first in range(0, len(listed), _HELD_PER_FETCH):  # a job per few results
+                chosen = range(first, min(len(listed), first + _HELD_PER_FETCH))
+                yield from context.runJob(held, lambda results: results, list(chosen))
         finally:
             held.unpersist()
 

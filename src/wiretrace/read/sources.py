@@ -362,8 +362,11 @@ PageMap = Callable[
     [Callable[[list[Item]], list[Document | Skipped]], Iterable[list[Item]]],
     Iterator[list[Document | Skipped]],
 ]
-_FILES_PER_TASK = _PAGES_PER_TASK  # small files read in one task (a folder of pages)
-_BYTES_PER_TASK = 64 << 20  # ... up to this much on disk; a larger file is a task of its own
+# A read task holds at most this many files and bytes on disk (a larger file is a task of its
+# own); fewer when that gives every worker two tasks. Tasks are few and large: each costs
+# Spark ~50 ms to run and more to fetch.
+_FILES_PER_TASK = 1024
+_BYTES_PER_TASK = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,27 +388,29 @@ def read_files(
 
 
 def plan_file_tasks(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], tasks: int
 ) -> tuple[list[Skipped], list[list[InputFile]]] | None:
     """The input files as read tasks for workers elsewhere (Spark's executors): the files and
-    folders passed over, and groups of consecutive files of at most ``_FILES_PER_TASK`` files
-    and, unless one file is larger, ``_BYTES_PER_TASK`` bytes, each file opened by its absolute
-    path (a worker's working folder is not this one's). None for a single file, read here
-    (its pages extracted in batches, which keeps every core busy)."""
+    folders passed over, and groups of consecutive files, at least ``tasks`` groups where the
+    files allow it, each file opened by its absolute path (a worker's working folder is not
+    this one's). None for a single file, read here (its pages extracted in batches, which
+    keeps every core busy)."""
     files, ignored = discover(paths)
     if len(files) < 2:
         return None
     if any(file.format in ("html", "warc") for file in files):
         web.require_html()  # before reading anything: the fix is an install
+    sizes = [file.path.stat().st_size for file in files]
+    most_bytes = min(_BYTES_PER_TASK, max(1, sum(sizes) // max(1, tasks)))
+    most_files = min(_FILES_PER_TASK, -(-len(files) // max(1, tasks)))
     groups: list[list[InputFile]] = []
-    size = 0
-    for file in files:
-        length = file.path.stat().st_size
-        if not groups or len(groups[-1]) == _FILES_PER_TASK or size + length > _BYTES_PER_TASK:
+    held = 0
+    for file, size in zip(files, sizes, strict=True):
+        if not groups or len(groups[-1]) == most_files or held + size > most_bytes:
             groups.append([])
-            size = 0
+            held = 0
         groups[-1].append(replace(file, where=file.path.resolve()))
-        size += length
+        held += size
     return ignored, groups
 
 

@@ -151,6 +151,7 @@ class Sketcher:
         self.spill = backend.spill
         self.map = backend.map  # pages are extracted where the backend runs stages
         self.held_map = backend.held_map()  # ... or whole files read and sketched there
+        self.parallelism = backend.parallelism
         self.rows = rows
         self.log = log
         self.semantic = semantic
@@ -188,7 +189,9 @@ class Sketcher:
         files: ``_read_in_tasks``)."""
         inputs = list(inputs)  # planned, then maybe read
         seen: dict[str, str] = {}
-        planned = plan_file_tasks(inputs) if self.held_map is not None else None
+        planned = None
+        if self.held_map is not None:  # two tasks a worker, each reading and sketching files
+            planned = plan_file_tasks(inputs, 2 * self.parallelism)
         with self.reporter.stage("read, clean, sketch", None) as advance:
             try:
                 if planned is None:
