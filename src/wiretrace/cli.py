@@ -481,17 +481,17 @@ def scan_command(
         if config.embedding_cache is not None:  # every check before any work
             check_cache_file(config.embedding_cache, paths)
         backend = _backend(backend_name, spark_master)
-        url = _out_url(out, backend, with_report)
-        if url is None:
+        to_url = _out_url(out, backend, with_report)  # the Spark backend, for a URL --out
+        if to_url is None:
             check_output(out, paths, chosen)
         if with_report:
             check_report_target(default_report_path(Path(out)), paths)
         with backend or nullcontext():  # Spark writes the tables in its session
-            if url is not None:
-                url.check_url(out, chosen)
+            if to_url is not None:
+                to_url.check_url(out, chosen)
             result = scan(inputs, config, reporter=reporter, backend=backend)
-            if url is not None:
-                url.write_url(result, out, chosen)
+            if to_url is not None:
+                to_url.write_url(result, out, chosen)
             else:
                 write_scan(result, out, chosen, backend.table_writer() if backend else None)
         stats = write_report(out, reporter=reporter) if with_report else None

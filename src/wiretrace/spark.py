@@ -157,9 +157,7 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
 
     @property
     def context(self) -> SparkContext:
-        if self._session is None:
-            raise RuntimeError("the Spark backend is used inside `with`")
-        return self._session.sparkContext
+        return self._active().sparkContext
 
     @property
     def parallelism(self) -> int:
@@ -261,18 +259,17 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
                 )
 
     def write_url(self, result: ScanResult, url: str, output_format: OutputFormat) -> list[str]:
-        """The output contract written to ``url`` by Spark (checked first by ``check_url``):
-        a folder of parts per table, then summary.json, last, as in a local folder."""
+        """The output contract written to ``url`` by Spark: a folder of parts per table, then
+        summary.json, last, as in a local folder. Checked again (``check_url``): a scan is
+        long, and another run may have written there since."""
         self.check_url(url, output_format)
-        session = self._active()
-        written = []
+        session, base = self._active(), url.rstrip("/")
+        files = table_files(output_format)
         for name, table in tables_of(result).items():
-            target = f"{url.rstrip('/')}/{table_files(output_format)[name]}"
-            _spark_writer(session.createDataFrame(table), output_format)(target)
-            written.append(target)
-        files = [target.rsplit("/", 1)[1] for target in written]
-        _HadoopFolder(session, url).write_text(SUMMARY, summary_json(result, output_format, files))
-        return [*written, f"{url.rstrip('/')}/{SUMMARY}"]
+            _spark_writer(session.createDataFrame(table), output_format)(f"{base}/{files[name]}")
+        summary = summary_json(result, output_format, list(files.values()))
+        _HadoopFolder(session, url).write_text(SUMMARY, summary)
+        return [f"{base}/{name}" for name in [*files.values(), SUMMARY]]
 
     def _active(self) -> SparkSession:
         if self._session is None:

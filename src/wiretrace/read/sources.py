@@ -387,6 +387,10 @@ def read_files(
         return ReadFailure(str(error))
 
 
+def _holds_pages(files: list[InputFile]) -> bool:
+    return any(file.format in ("html", "warc") for file in files)
+
+
 def plan_file_tasks(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], tasks: int
 ) -> tuple[list[Skipped], list[list[InputFile]]] | None:
@@ -398,7 +402,7 @@ def plan_file_tasks(
     files, ignored = discover(paths)
     if len(files) < 2:
         return None
-    if any(file.format in ("html", "warc") for file in files):
+    if _holds_pages(files):
         web.require_html()  # before reading anything: the fix is an install
     sizes = [file.path.stat().st_size for file in files]
     most_bytes = min(_BYTES_PER_TASK, max(1, sum(sizes) // max(1, tasks)))
@@ -432,7 +436,7 @@ def read_documents(
     files, ignored = discover(paths)
     fields = fields or FieldNames()
     yield from ignored
-    if not any(file.format in ("html", "warc") for file in files):
+    if not _holds_pages(files):
         for file in files:
             yield from read_file(file, fields, max_record_bytes)
         return

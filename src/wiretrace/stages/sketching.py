@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -111,7 +111,7 @@ def document_year(document: Document) -> int | None:
     return _year(document.published) or _year(document.metadata.get(CRAWL_DATE))
 
 
-def sketchable(item: Document | Skipped) -> bool:
+def sketchable(item: Document | Skipped) -> TypeGuard[Document]:
     """A document with text: sketched (a read task cannot know yet whether its id is taken)."""
     return isinstance(item, Document) and bool(item.text.strip())
 
@@ -124,11 +124,7 @@ def read_and_sketch(
     records = read_files(files, fields, limit)
     if isinstance(records, ReadFailure):
         return records
-    items = [
-        BatchItem(item.text, year=document_year(item))
-        for item in records
-        if isinstance(item, Document) and sketchable(item)
-    ]
+    items = [BatchItem(item.text, year=document_year(item)) for item in records if sketchable(item)]
     return records, sketch_batch(items, params) if items else None
 
 
@@ -224,7 +220,6 @@ class Sketcher:
             if read % _PROGRESS_EVERY == 0:  # drawing per record would cost ~5%
                 advance(_PROGRESS_EVERY)
             if self._take(item, seen):
-                assert isinstance(item, Document)
                 batch.append(BatchItem(item.text, year=self.queued[-1].year))
                 if len(batch) >= config.batch_size:
                     flush()
@@ -260,7 +255,6 @@ class Sketcher:
             for item in records:
                 sketched += sketchable(item)
                 if self._take(item, seen):
-                    assert isinstance(item, Document)
                     kept.append(sketched)
                     texts.append(item.text)
             advance(len(records))
@@ -273,7 +267,7 @@ class Sketcher:
                     range(first, len(self.queued)), sketch if whole else sketch.select(kept)
                 )
 
-    def _take(self, item: Document | Skipped, seen: dict[str, str]) -> bool:
+    def _take(self, item: Document | Skipped, seen: dict[str, str]) -> TypeGuard[Document]:
         """Queue a record read (True), or log why it is skipped: a duplicate id (``seen``:
         the ids read so far and where), no text."""
         rows = self.rows
