@@ -69,7 +69,7 @@ def test_exact_groups_need_the_same_text_and_length() -> None:
 
 
 def test_two_thousand_edited_and_truncated_copies_cost_a_linear_number_of_comparisons(
-    tmp_path: Path,
+    tmp_path: Path, on_backend: Callable[[], Any]
 ) -> None:
     from tests.corpus import edit, truncate
 
@@ -83,7 +83,7 @@ def test_two_thousand_edited_and_truncated_copies_cost_a_linear_number_of_compar
     records += [{"id": f"o{i:03d}", "text": random_text(generator, 400)} for i in range(50)]
     path = tmp_path / "c.jsonl"
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
-    result = scan(path, ScanConfig(semantic=False))
+    result = scan(path, ScanConfig(semantic=False), backend=on_backend())  # on every backend
     (group,) = result.groups
     assert len(group.members) == 2_000  # every copy in the story's group
     compared = result.summary["counts"]["candidate_pairs"]

@@ -72,3 +72,39 @@ def test_oversized_bucket_is_linked_as_a_star() -> None:
     assert len(everything) == 30 * 29 // 2
     assert len(star) == 29
     assert set(star[:, 0].tolist()) == {0}
+
+
+def test_buckets_settled_in_any_partition_give_the_kernels_pairs() -> None:
+    """The Spark plan's arithmetic without Spark: buckets spread over partitions, each turned
+    into pairs on its own, then settled, give candidate_pairs' pairs and collisions."""
+    from wiretrace.candidates.lsh import band_rows, bucket_collisions, bucket_pairs, settle_pairs
+
+    config = ScanConfig()
+    generator = random.Random(5)
+    story = random_text(generator, 300)
+    texts = [edit(generator, story, 0.03) for _ in range(300)] + _corpus(seed=5)
+    generator.shuffle(texts)
+    cleaned = [clean_text(text, offsets=False) for text in texts]
+    sketches = sketch_texts(cleaned, 5, Permutations.create(config.num_perm, config.seed))
+    signatures, sizes = sketches.signatures, np.maximum(sketches.word_counts - 4, 1)
+    floors, targets = config.estimate_floors(), (config.jaccard_threshold, 0.8)
+    bands, keys, documents = band_rows(np.arange(len(texts)), signatures, config.lsh())
+    _, bucket, held = np.unique(
+        np.stack([bands, keys], axis=1), axis=0, return_inverse=True, return_counts=True
+    )
+    colliding = held[bucket.ravel()] >= 2
+    bands, keys, documents = bands[colliding], keys[colliding], documents[colliding]
+    for big_group_size, max_bucket_size in [(20, 500), (0, 40)]:
+        limits = (max_bucket_size, big_group_size, targets)
+        expected = candidate_pairs(signatures, sizes, config.lsh(), floors, *limits)
+        found = []
+        for partition in range(5):
+            chosen = (keys + bands) % 5 == partition
+            order = np.lexsort((documents[chosen], keys[chosen], bands[chosen]))
+            rows = documents[chosen][order]
+            sorted_rows = (bands[chosen][order], keys[chosen][order], rows)
+            found.append(bucket_pairs(*sorted_rows, signatures[rows], sizes[rows], floors, *limits))
+        columns = [np.concatenate([part[column] for part in found]) for column in range(5)]
+        pairs = settle_pairs(*columns, len(texts), big_group_size)
+        assert np.array_equal(pairs, expected[0])
+        assert bucket_collisions(held[held >= 2], max_bucket_size) == expected[1]

@@ -39,6 +39,8 @@ def _corpus(path: Path, documents: int = 5_000) -> Path:
             words = original.split()
             lifted = " ".join(words[20:80])
             texts.append(f"{random_text(generator, 500)} {lifted}. {random_text(generator, 200)}")
+        elif roll < 0.4:  # a site's notice, a line of its own under different stories
+            texts.append(f"{random_text(generator, 200)}\nSubscribe to our morning newsletter.")
     with path.open("w", encoding="utf-8") as stream:
         for number, text in enumerate(texts[:documents]):
             day = 1 + number % 28
@@ -48,6 +50,7 @@ def _corpus(path: Path, documents: int = 5_000) -> Path:
 
 
 def _same(local: Any, spark: Any) -> None:
+    assert spark.summary["counts"] == local.summary["counts"]  # collisions, recurring lines...
     assert spark.matches == local.matches
     assert spark.groups == local.groups
     assert spark.stories == local.stories
@@ -68,8 +71,63 @@ def test_a_generated_corpus_gives_the_same_results_on_spark(
     relations = {match.relation.value for match in local.matches}
     assert {"exact", "near_duplicate", "contained"} <= relations and len(relations) >= 4
     assert sum(1 for match in local.matches if match.passages) > 1_000
+    assert local.summary["counts"]["recurring_lines"] == 1
     assert spark.summary["backend"]["name"] == "spark"
     assert local.summary["backend"] == {"name": "local", "workers": 2}
+
+
+def _edited_copies(seed: int) -> list[str]:
+    """A story edited or cut hundreds of times (a group far over ``big_group_size``), and
+    others, some edited once."""
+    generator = random.Random(seed)
+    story = random_text(generator, 300)
+    texts = [story]
+    texts += [edit(generator, story, 0.03) if i % 3 else truncate(story, 0.7) for i in range(600)]
+    others = [random_text(generator, generator.randint(100, 400)) for _ in range(300)]
+    texts += others + [edit(generator, other, 0.05) for other in others[:100]]
+    generator.shuffle(texts)
+    return texts
+
+
+@pytest.mark.parametrize(("big_group_size", "max_bucket_size"), [(100, 500), (10, 50), (0, 80)])
+def test_lsh_as_a_group_by_gives_the_kernels_pairs(
+    spark_session: Any, big_group_size: int, max_bucket_size: int
+) -> None:
+    import numpy as np
+
+    from wiretrace.candidates import candidate_pairs
+    from wiretrace.clean import clean_text
+    from wiretrace.sketch import Permutations, sketch_texts
+    from wiretrace.spark.groups import lsh_pairs
+
+    config = ScanConfig()
+    cleaned = [clean_text(text, offsets=False) for text in _edited_copies(big_group_size)]
+    sketches = sketch_texts(cleaned, 5, Permutations.create(config.num_perm, config.seed))
+    sizes = np.maximum(sketches.word_counts - 4, 1).astype(np.int64)
+    limits = (max_bucket_size, big_group_size, (config.jaccard_threshold, 0.8))
+    arguments = (sketches.signatures, sizes, config.lsh(), config.estimate_floors(), *limits)
+    local_pairs, local_collisions = candidate_pairs(*arguments)
+    pairs, collisions = lsh_pairs(spark_session, *arguments)
+    assert np.array_equal(pairs, local_pairs) and collisions == local_collisions
+    if big_group_size:  # the big group is settled, not every pair of it proposed
+        assert len(pairs) < 20 * len(cleaned)
+
+
+def test_recurring_lines_as_a_group_by_are_the_local_ones(spark_session: Any) -> None:
+    import numpy as np
+
+    from wiretrace.clean.boilerplate import recurring_keys
+    from wiretrace.spark.groups import recurring_lines
+
+    generator = np.random.default_rng(3)
+    keys = generator.integers(-40, 40, 20_000)
+    documents = np.sort(generator.integers(0, 2_000, 20_000))
+    contexts = np.where(keys % 3 == 0, 7, generator.integers(0, 1_000, 20_000))  # set phrases
+    lines = (keys, documents, contexts)
+    for least, share in [(10, 0.5), (240, 0.9), (230, 0.0)]:
+        local = recurring_keys(*lines, least, share)
+        assert 0 < len(local) < 60  # some keys, not all
+        assert np.array_equal(recurring_lines(spark_session, *lines, least, share), local)
 
 
 def test_the_cli_writes_the_same_tables_with_spark(tmp_path: Path, spark_session: Any) -> None:
@@ -121,9 +179,9 @@ def test_the_report_reads_tables_spark_wrote(tmp_path: Path, spark_session: Any)
 
 
 def test_without_pyspark_the_error_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    import wiretrace.spark
+    import wiretrace.spark.backend
 
-    monkeypatch.setattr(wiretrace.spark, "spark_available", lambda: False)
+    monkeypatch.setattr(wiretrace.spark.backend, "spark_available", lambda: False)
     with pytest.raises(MissingExtraError, match=r"pip install 'wiretrace\[spark\]'"):
         wiretrace.spark.SparkBackend()
 

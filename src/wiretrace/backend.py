@@ -5,19 +5,21 @@ where it runs. The scan needs four things of one (DESIGN.md, "Data flow"):
 
 - **map a stage over batches**, results back in order (``Backend.runner``): cleaning and
   sketching the documents, comparing the candidate pairs;
-- **group by a key**: documents sharing an LSH band, a passage fingerprint, a line;
+- **group by a key**: documents sharing an LSH band (``Backend.lsh_pairs``), lines by their
+  key (``Backend.recurring_keys``), documents sharing a passage fingerprint;
 - **join texts onto pairs**: a compare batch names documents by number, and whoever compares it
   reads their texts (``Backend.spill``, with their sentences and vectors);
 - **collect the small results**: signatures, matches, groups and stories come back to the
   caller, which groups and clusters them.
 
 ``LocalBackend`` is this process plus a pool of worker processes: grouping by key is a sort in
-this process (``wiretrace.candidates``), texts are spilled to a temporary Arrow file that every
-process reads (``wiretrace.spill``), and one pool serves every stage of a scan. Work goes to the
-pool only once the input has proved larger than ``pool_after`` batches, so that small inputs
-never pay the workers' start-up (~1-2 s: they are spawned, not forked, because forking a
-process that already runs numba or pyarrow threads is unsafe). Results come back in
-submission order, so a run gives the same output with any number of workers.
+this process (``wiretrace.candidates``, ``wiretrace.clean.boilerplate``), texts are spilled to
+a temporary Arrow file that every process reads (``wiretrace.spill``), and one pool serves
+every stage of a scan. Work goes to the pool only once the input has proved larger than
+``pool_after`` batches, so that small inputs never pay the workers' start-up (~1-2 s: they
+are spawned, not forked, because forking a process that already runs numba or pyarrow threads
+is unsafe). Results come back in submission order, so a run gives the same output with any
+number of workers.
 """
 
 from __future__ import annotations
@@ -36,9 +38,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from wiretrace.candidates.lsh import candidate_pairs
+from wiretrace.clean.boilerplate import recurring_keys
 from wiretrace.spill import TextSpill
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from wiretrace.config import LshBanding
     from wiretrace.write.tables import TableWriter
 
 Tag = TypeVar("Tag")
@@ -94,6 +102,31 @@ class Backend(Protocol):
         """A map of a stage over batches for results too large to gather many at once (the
         records of whole input files, read and sketched where the workers are), in order;
         None: the inputs are read in this process (the workers share its disk)."""
+        ...
+
+    def lsh_pairs(
+        self,
+        signatures: NDArray[np.uint32],
+        sizes: NDArray[np.int64],
+        banding: LshBanding,
+        floors: tuple[float, float],
+        max_bucket_size: int,
+        big_group_size: int,
+        copy_targets: tuple[float, float],
+    ) -> tuple[NDArray[np.int64], int]:
+        """``wiretrace.candidates.candidate_pairs``'s pairs and collisions, wherever the
+        documents are grouped by band."""
+        ...
+
+    def recurring_keys(
+        self,
+        keys: NDArray[np.int64],
+        documents: NDArray[np.int64],
+        contexts: NDArray[np.int64],
+        min_documents: int,
+        min_context_share: float,
+    ) -> NDArray[np.int64]:
+        """``wiretrace.clean.boilerplate.recurring_keys``, wherever the lines are grouped."""
         ...
 
     def __enter__(self) -> Backend: ...
@@ -293,6 +326,29 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
 
     def held_map(self) -> HeldMap | None:
         return None  # the spill is local: reading here and extracting pages in the pool is best
+
+    def lsh_pairs(
+        self,
+        signatures: NDArray[np.uint32],
+        sizes: NDArray[np.int64],
+        banding: LshBanding,
+        floors: tuple[float, float],
+        max_bucket_size: int,
+        big_group_size: int,
+        copy_targets: tuple[float, float],
+    ) -> tuple[NDArray[np.int64], int]:
+        args = (floors, max_bucket_size, big_group_size, copy_targets)
+        return candidate_pairs(signatures, sizes, banding, *args)
+
+    def recurring_keys(
+        self,
+        keys: NDArray[np.int64],
+        documents: NDArray[np.int64],
+        contexts: NDArray[np.int64],
+        min_documents: int,
+        min_context_share: float,
+    ) -> NDArray[np.int64]:
+        return recurring_keys(keys, documents, contexts, min_documents, min_context_share)
 
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use; None with one worker."""

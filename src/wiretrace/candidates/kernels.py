@@ -54,7 +54,8 @@ def likely_pairs_from_sorted(
     """Pairs of documents that share a band key and whose signature estimates reach either
     floor; ``keys`` sorted, ``documents`` (rows of ``signatures``) in the same order. A pair
     ``(i, j)``, ``i < j``, is returned as the one number ``i * n + j``, ``n`` the number of
-    rows. Also return the number of band collisions looked at.
+    rows; also whether each pair reached ``sure_jaccard`` or ``sure_containment``, and the
+    number of band collisions looked at.
 
     A bucket larger than ``max_bucket_size`` (a boilerplate page repeated thousands of times)
     links each member to the bucket's first member only: the duplicate group is the same and
@@ -69,6 +70,7 @@ def likely_pairs_from_sorted(
     width = signatures.shape[0]
     size = keys.shape[0]
     out = np.empty(64, dtype=np.int64)
+    sure = np.empty(64, dtype=np.bool_)
     found = 0
     collisions = 0
     start = 0
@@ -92,13 +94,13 @@ def likely_pairs_from_sorted(
                     grown = np.empty(out.shape[0] * 2, dtype=np.int64)
                     grown[:found] = out
                     out = grown
+                    grown_sure = np.empty(out.shape[0], dtype=np.bool_)
+                    grown_sure[:found] = sure
+                    sure = grown_sure
                 out[found] = _pair(a, b, width)
+                sure[found] = jaccard >= sure_jaccard or containment >= sure_containment
                 found += 1
-                if (
-                    big_group_size > 0
-                    and root_a != root_b
-                    and (jaccard >= sure_jaccard or containment >= sure_containment)
-                ):
+                if big_group_size > 0 and root_a != root_b and sure[found - 1]:
                     if members[root_a] < members[root_b]:
                         root_a, root_b = root_b, root_a
                     parent[root_b] = root_a
@@ -106,7 +108,31 @@ def likely_pairs_from_sorted(
             if star:
                 break
         start = stop
-    return out[:found], collisions
+    return out[:found], sure[:found], collisions
+
+
+@njit(cache=True, nogil=True)
+def replay_big_groups(first, second, sure, count, big_group_size):
+    """Which of the pairs ``likely_pairs_from_sorted`` emits, replayed in the order it meets
+    them (band, then bucket, then pair), given every pair it may emit (``sure``: whether
+    the pair reached the copy targets): a pair inside a group of sure copies of more than
+    ``big_group_size`` documents (0: never) is dropped, as the kernel drops it. The kernel's
+    answer, from pairs found bucket by bucket elsewhere (``candidates.lsh``'s Spark plan)."""
+    parent = np.arange(count)
+    members = np.ones(count, dtype=np.int64)
+    kept = np.ones(first.shape[0], dtype=np.bool_)
+    if big_group_size <= 0:
+        return kept
+    for index in range(first.shape[0]):
+        root_a, root_b = _root(parent, first[index]), _root(parent, second[index])
+        if root_a == root_b:
+            kept[index] = members[root_a] <= big_group_size
+        elif sure[index]:
+            if members[root_a] < members[root_b]:
+                root_a, root_b = root_b, root_a
+            parent[root_b] = root_a
+            members[root_a] += members[root_b]
+    return kept
 
 
 @njit(cache=True, nogil=True)

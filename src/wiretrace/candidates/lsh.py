@@ -1,4 +1,10 @@
-"""LSH banding over MinHash signatures; bands and rows come from ``ScanConfig.lsh``."""
+"""LSH banding over MinHash signatures; bands and rows come from ``ScanConfig.lsh``.
+
+``candidate_pairs`` runs every band here. Where the signatures are spread over machines the
+same pairs come from an explode of bands and a group-by (``wiretrace.spark``): ``band_rows``
+gives each document's key in every band, ``bucket_pairs`` the pairs of a partition of
+buckets, and ``settle_pairs`` the pairs the one-machine kernel would have kept of them.
+"""
 
 from __future__ import annotations
 
@@ -55,8 +61,8 @@ def candidate_pairs(
     for band_index in range(banding.bands):
         columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
         keys = _band_keys(signatures[:, columns], band_index)
-        order = np.argsort(keys)
-        pairs, looked_at = kernels.likely_pairs_from_sorted(
+        order = np.argsort(keys, kind="stable")  # a bucket's documents in index order
+        pairs, _, looked_at = kernels.likely_pairs_from_sorted(
             keys[order],
             documents[order],
             max_bucket_size,
@@ -75,3 +81,114 @@ def candidate_pairs(
         return np.empty((0, 2), dtype=np.int64), collisions
     unique = np.unique(np.concatenate(found))
     return np.stack((unique // count, unique % count), axis=1), collisions
+
+
+_TOP_BIT = np.uint64(1 << 63)
+
+# pairs found in buckets: band, key, first and second document, reached the copy targets
+BucketPairs = tuple[
+    NDArray[np.int16], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]
+]
+
+
+def ordered_keys(keys: NDArray[np.uint64]) -> NDArray[np.int64]:
+    """Band keys as signed 64-bit numbers that sort as the unsigned keys do (what a
+    DataFrame's long column holds and sorts by)."""
+    return (keys ^ _TOP_BIT).view(np.int64)
+
+
+def band_rows(
+    documents: NDArray[np.int64], signatures: NDArray[np.uint32], banding: LshBanding
+) -> tuple[NDArray[np.int16], NDArray[np.int64], NDArray[np.int64]]:
+    """The explode of bands: for every band and document, the band, the document's key in
+    it (``ordered_keys``) and the document."""
+    bands, keys = [], []
+    for band_index in range(banding.bands):
+        columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
+        keys.append(ordered_keys(_band_keys(signatures[:, columns], band_index)))
+        bands.append(np.full(len(documents), band_index, dtype=np.int16))
+    if not keys:
+        empty = np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int16), empty, empty
+    return np.concatenate(bands), np.concatenate(keys), np.tile(documents, banding.bands)
+
+
+def bucket_pairs(
+    bands: NDArray[np.int16],
+    keys: NDArray[np.int64],
+    documents: NDArray[np.int64],
+    signatures: NDArray[np.uint32],
+    sizes: NDArray[np.int64],
+    floors: tuple[float, float],
+    max_bucket_size: int,
+    big_group_size: int,
+    copy_targets: tuple[float, float],
+) -> BucketPairs:
+    """The pairs ``candidate_pairs`` may propose from some whole buckets, given as rows
+    sorted by band, key and document (each row's signature and shingle count with it):
+    each pair's band, key, first and second document, and whether it reached the copy
+    targets. Pairs inside a big group found here are dropped already (a group seen in part
+    is never larger than the whole kernel sees); ``settle_pairs`` drops the rest."""
+    unique, first_row, local = np.unique(documents, return_index=True, return_inverse=True)
+    local = local.astype(np.int64)
+    parent = np.arange(len(unique), dtype=np.int64)  # groups of sure copies, across bands
+    members = np.ones(len(unique), dtype=np.int64)
+    found: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], int]] = []
+    signatures, sizes = signatures[first_row], sizes[first_row]
+    edges = np.flatnonzero(np.diff(bands)) + 1
+    for start, stop in zip([0, *edges.tolist()], [*edges.tolist(), len(bands)], strict=True):
+        if start == stop:
+            continue
+        codes, sure, _ = kernels.likely_pairs_from_sorted(
+            keys[start:stop],
+            local[start:stop],
+            max_bucket_size,
+            signatures,
+            sizes,
+            *floors,
+            parent,
+            members,
+            big_group_size,
+            *copy_targets,
+        )
+        key_of = np.zeros(len(unique), dtype=np.int64)
+        key_of[local[start:stop]] = keys[start:stop]
+        found.append((codes, key_of[codes // len(unique)], sure, int(bands[start])))
+    if not found:
+        empty = np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int16), empty, empty, empty, np.empty(0, dtype=bool)
+    codes = np.concatenate([codes for codes, _, _, _ in found])
+    return (
+        np.concatenate([np.full(len(c), band, dtype=np.int16) for c, _, _, band in found]),
+        np.concatenate([key for _, key, _, _ in found]),
+        unique[codes // len(unique)],
+        unique[codes % len(unique)],
+        np.concatenate([sure for _, _, sure, _ in found]),
+    )
+
+
+def settle_pairs(
+    bands: NDArray[np.int16],
+    keys: NDArray[np.int64],
+    first: NDArray[np.int64],
+    second: NDArray[np.int64],
+    sure: NDArray[np.bool_],
+    count: int,
+    big_group_size: int,
+) -> NDArray[np.int64]:
+    """``candidate_pairs``'s pairs from those ``bucket_pairs`` found, wherever it ran: the
+    big-group rule replayed in the kernel's order (band, key, first, second)."""
+    if not len(first):
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.lexsort((second, first, keys, bands))
+    first, second = first[order], second[order]
+    kept = kernels.replay_big_groups(first, second, sure[order], count, big_group_size)
+    unique = np.unique(first[kept] * count + second[kept])
+    return np.stack((unique // count, unique % count), axis=1)
+
+
+def bucket_collisions(sizes: NDArray[np.int64], max_bucket_size: int) -> int:
+    """Band collisions the kernel looks at in buckets of ``sizes`` documents: every pair, or
+    a star's edges in a bucket over ``max_bucket_size``."""
+    star = sizes > max_bucket_size
+    return int(np.where(star, sizes - 1, sizes * (sizes - 1) // 2).sum())

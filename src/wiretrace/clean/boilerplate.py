@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from hashlib import blake2b
 
 import numpy as np
@@ -403,6 +403,12 @@ def line_keys(text: str, lines: list[Line]) -> list[int]:
     ]
 
 
+# finds the recurring lines' keys from LineCounter.occurrences (recurring_keys, or a backend's)
+RecurringKeys = Callable[
+    [NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, float], NDArray[np.int64]
+]
+
+
 class LineCounter:
     """Counts lines across the corpus (first pass) to find the ones that recur in many
     documents with different neighbours: mastheads, disclaimers, site-wide notices.
@@ -424,34 +430,32 @@ class LineCounter:
         self._keys.frombytes(keys.astype(np.int64).tobytes())
         self._first_line.frombytes((np.cumsum(counts) + self._first_line[-1]).tobytes())
 
-    def find(self, min_documents: int, min_context_share: float) -> int:
-        """Mark the lines that recur in at least ``min_documents`` documents, where at least
-        ``min_context_share`` of those occurrences have distinct neighbours; returns how
-        many distinct lines recur."""
+    def occurrences(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """Every line counted: its key, its document and its neighbours' keys as one number
+        (0 at a document's edge)."""
         keys = np.frombuffer(self._keys, dtype=np.int64)
-        recurring = np.zeros(keys.size, dtype=bool)
-        self._recurring = recurring
-        if min_documents <= 0 or keys.size == 0:
-            return 0
         first = np.frombuffer(self._first_line, dtype=np.int64)
         documents = np.repeat(np.arange(first.size - 1), np.diff(first))
-        distinct_keys, document_counts = _count_distinct(keys, documents)
-        frequent = distinct_keys[document_counts >= min_documents]
-        if frequent.size == 0:
-            return 0
-        candidates = np.flatnonzero(np.isin(keys, frequent))
-        # the neighbours of each candidate line (0 at a document's edge), as one number
+        lines = np.arange(keys.size)
         padded = np.concatenate([[0], keys, [0]])
-        before = np.where(candidates == first[documents[candidates]], 0, padded[candidates])
-        after = np.where(
-            candidates + 1 == first[documents[candidates] + 1], 0, padded[candidates + 2]
-        )
+        before = np.where(lines == first[documents], 0, padded[lines])
+        after = np.where(lines + 1 == first[documents + 1], 0, padded[lines + 2])
         with np.errstate(over="ignore"):
-            contexts = before * np.int64(-7046029254386353131) + after
-        context_keys, context_counts = _count_distinct(keys[candidates], contexts)
-        index = np.searchsorted(distinct_keys, context_keys)
-        varied = context_keys[context_counts >= min_context_share * document_counts[index]]
-        recurring[candidates] = np.isin(keys[candidates], varied)
+            return keys, documents, before * np.int64(-7046029254386353131) + after
+
+    def find(
+        self, min_documents: int, min_context_share: float, group: RecurringKeys | None = None
+    ) -> int:
+        """Mark the lines that recur in at least ``min_documents`` documents, where at least
+        ``min_context_share`` of those occurrences have distinct neighbours; returns how
+        many distinct lines recur. ``group``: the group-by that finds them (default:
+        ``recurring_keys``, here)."""
+        keys = np.frombuffer(self._keys, dtype=np.int64)
+        self._recurring = np.zeros(keys.size, dtype=bool)
+        if min_documents <= 0 or keys.size == 0:
+            return 0
+        varied = (group or recurring_keys)(*self.occurrences(), min_documents, min_context_share)
+        self._recurring = np.isin(keys, varied)
         return int(varied.size)
 
     def documents_with_recurring(self) -> list[int]:
@@ -492,3 +496,23 @@ def _count_distinct(
     starts = np.flatnonzero(new_key)
     counts = np.add.reduceat(new_pair.astype(np.int64), starts)
     return keys[starts], counts
+
+
+def recurring_keys(
+    keys: NDArray[np.int64],
+    documents: NDArray[np.int64],
+    contexts: NDArray[np.int64],
+    min_documents: int,
+    min_context_share: float,
+) -> NDArray[np.int64]:
+    """The group-by of lines by key (``LineCounter.occurrences``): the keys held by at least
+    ``min_documents`` documents with at least ``min_context_share`` as many distinct
+    neighbours' keys, sorted."""
+    distinct_keys, document_counts = _count_distinct(keys, documents)
+    frequent = distinct_keys[document_counts >= min_documents]
+    if frequent.size == 0:
+        return frequent
+    candidates = np.isin(keys, frequent)
+    context_keys, context_counts = _count_distinct(keys[candidates], contexts[candidates])
+    index = np.searchsorted(distinct_keys, context_keys)
+    return context_keys[context_counts >= min_context_share * document_counts[index]]

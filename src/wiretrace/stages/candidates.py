@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.candidates import candidate_pairs
+from wiretrace.backend import Backend
 from wiretrace.candidates.exact import exact_groups
 from wiretrace.candidates.neighbours import (
     unique_pairs,
@@ -67,14 +67,19 @@ def exact_stars(sketched: Sketched, rows: DocumentRows, config: ScanConfig) -> S
 
 
 def candidate_stage(
-    sketched: Sketched, rows: DocumentRows, config: ScanConfig, banding: LshBanding
+    sketched: Sketched,
+    rows: DocumentRows,
+    config: ScanConfig,
+    banding: LshBanding,
+    backend: Backend,
 ) -> tuple[NDArray[np.int64], int, int, int, Stars]:
     """Candidate pairs (LSH, then shared passages; a large group of exact copies by its
-    representative alone), band collisions, LSH pairs, passage pairs and the stars."""
+    representative alone), band collisions, LSH pairs, passage pairs and the stars. The
+    ``backend`` groups the documents by band."""
     stars = exact_stars(sketched, rows, config)
     searched = np.flatnonzero(stars.searched)
     if len(searched):
-        found, collisions = candidate_pairs(
+        found, collisions = backend.lsh_pairs(
             np.stack([sketched.signatures[i] for i in searched.tolist()]),
             np.array(sketched.shingles, dtype=np.int64)[searched],
             banding,

@@ -148,6 +148,7 @@ class Sketcher:
         self.map = backend.map  # pages are extracted where the backend runs stages
         self.held_map = backend.held_map()  # ... or whole files read and sketched there
         self.parallelism = backend.parallelism
+        self.group_lines = backend.recurring_keys  # the group-by of lines by key
         self.rows = rows
         self.log = log
         self.semantic = semantic
@@ -302,7 +303,9 @@ class Sketcher:
             self.runner.close()
             return 0
         config = self.config
-        found = self.lines.find(config.recurring_min_documents, config.recurring_min_context_share)
+        found = self.lines.find(
+            config.recurring_min_documents, config.recurring_min_context_share, self.group_lines
+        )
         affected = self.lines.documents_with_recurring()
         runner = self.runner
         if not affected:

@@ -47,15 +47,18 @@ from wiretrace.write.atomic import atomic_path
 from wiretrace.write.tables import SUMMARY, summary_json, table_files, tables_of
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
+    from numpy.typing import NDArray
     from pyspark import SparkContext
     from pyspark.sql import DataFrame, SparkSession
 
+    from wiretrace.config import LshBanding
     from wiretrace.pipeline import ScanResult
     from wiretrace.write.tables import TableWriter
 
 INSTALL = "pip install 'wiretrace[spark]'"
-_LOG_SETTINGS = "spark-log4j2.properties"  # quiet start-up (see the file)
+_LOG_SETTINGS = "log4j2.properties"  # quiet start-up (see the file)
 _HELD_PER_FETCH = 4  # results of map_held fetched by one job (a job costs ~0.2 s)
 _JOB_BATCHES_PER_CORE = 2  # batches a job holds per core of the cluster: every core busy
 
@@ -205,6 +208,36 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             if self._started and self._session is not None:
                 self._session.stop()
             self._session, self._spill = None, None
+
+    def lsh_pairs(
+        self,
+        signatures: NDArray[np.uint32],
+        sizes: NDArray[np.int64],
+        banding: LshBanding,
+        floors: tuple[float, float],
+        max_bucket_size: int,
+        big_group_size: int,
+        copy_targets: tuple[float, float],
+    ) -> tuple[NDArray[np.int64], int]:
+        """An explode of bands and a group-by (``groups.lsh_pairs``)."""
+        from wiretrace.spark.groups import lsh_pairs
+
+        args = (floors, max_bucket_size, big_group_size, copy_targets)
+        return lsh_pairs(self._active(), signatures, sizes, banding, *args)
+
+    def recurring_keys(
+        self,
+        keys: NDArray[np.int64],
+        documents: NDArray[np.int64],
+        contexts: NDArray[np.int64],
+        min_documents: int,
+        min_context_share: float,
+    ) -> NDArray[np.int64]:
+        """A group-by of the lines (``groups.recurring_lines``)."""
+        from wiretrace.spark.groups import recurring_lines
+
+        lines = (keys, documents, contexts, min_documents, min_context_share)
+        return recurring_lines(self._active(), *lines)
 
     def table_writer(self) -> TableWriter:
         return self.write_table
