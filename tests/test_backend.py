@@ -92,3 +92,32 @@ def test_read_tasks_keep_the_input_order_and_give_every_worker_work(
     assert all(file.where is not None and file.where.is_absolute() for file in files)
     assert files[0].source == "texts/00.txt"  # names as given, opened by absolute path
     assert plan_file_tasks("texts/00.txt", tasks=4) is None  # one file: read here
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "big.parquet"])
+def test_a_large_file_is_read_in_pieces_that_give_the_whole(tmp_path: Path, name: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from wiretrace.config import FieldNames
+    from wiretrace.read.files import classify
+    from wiretrace.read.sources import plan_file_tasks, read_file, read_files
+
+    generator = random.Random(4)
+    records = [{"id": f"d{n:03d}", "text": random_text(generator, 40)} for n in range(400)]
+    records[250]["text"] = ""  # an empty text, numbered as in the whole file
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        pq.write_table(pa.Table.from_pylist(records), path, row_group_size=30)
+    else:
+        lines = [json.dumps(record) for record in records]
+        lines[123], lines[300] = "{broken", ""  # a malformed line, a blank one
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+    planned = plan_file_tasks(path, tasks=4)
+    assert planned is not None
+    files = [file for group in planned[1] for file in group]
+    assert len(files) >= 4 and all(file.part is not None for file in files)
+    whole = list(read_file(classify(path), FieldNames()))  # type: ignore[arg-type]
+    assert read_files(files, FieldNames(), 1 << 20) == whole
+    assert len(whole) == (399 if name.endswith(".jsonl") else 400)
+    assert plan_file_tasks(path, tasks=1) is None  # one task: read here

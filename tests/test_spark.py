@@ -280,6 +280,27 @@ def test_inputs_of_every_kind_are_read_on_the_executors_with_the_same_results(
     assert len(local.documents.id) > 440 and len(local.matches) > 40
 
 
+def test_a_single_large_file_is_read_on_the_executors_with_the_same_results(
+    tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wiretrace.read.sources
+    from wiretrace.spark import SparkBackend
+
+    corpus = _corpus(tmp_path / "one.jsonl", 1_000)
+    with corpus.open("a", encoding="utf-8") as stream:
+        stream.write('{"id": "g00001", "text": "a duplicate id"}\n{broken\n')
+    config = ScanConfig(semantic=False)
+    local = scan(corpus, config)
+
+    def not_here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read in the driver")
+
+    monkeypatch.setattr(wiretrace.read.sources, "read_file", not_here)  # executors: unpatched
+    spark = scan(corpus, config, backend=SparkBackend(spark=spark_session))
+    _same(local, spark)
+    assert {"malformed_line", "duplicate_id"} <= {skip.reason for skip in local.skipped}
+
+
 def test_a_file_an_executor_cannot_read_is_one_line(tmp_path: Path, spark_session: Any) -> None:
     inputs = tmp_path / "inputs"
     inputs.mkdir()

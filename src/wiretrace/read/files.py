@@ -64,6 +64,18 @@ _COUNT_FACTOR = 64
 
 
 @dataclass(frozen=True, slots=True)
+class FilePart:
+    """A piece of one input file that a task reads on its own (``plan_file_tasks``): row
+    groups ``first`` to ``stop`` of a Parquet file, or bytes ``first`` to ``stop`` of a plain
+    JSONL file (both at line starts); ``before``: the file's records (rows, lines) before
+    it, so that locations are numbered as in the whole file."""
+
+    first: int
+    stop: int
+    before: int
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """An input file and how to read it."""
 
@@ -73,6 +85,7 @@ class InputFile:
     # where the file is opened when that differs from ``path``: the absolute path, for a
     # worker elsewhere whose working folder is not the caller's (names still come from path)
     where: Path | None = None
+    part: FilePart | None = None  # only this piece of the file (None: all of it)
 
     @property
     def open_path(self) -> Path:

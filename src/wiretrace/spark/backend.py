@@ -4,24 +4,26 @@ row (``tests/test_spark.py``).
 
 What runs where, today:
 
-- **executors**: reading, cleaning and sketching when there are several input files (whole
-  files a task, pages extracted there: ``map_held``; the same readers, so the same records
-  and skips), extracting the pages of a single crawl or page file the driver reads,
-  cleaning and sketching its documents (each batch a task), the exact sentence model, the
-  recurring lines' second sketch, and the comparison
-  of candidate pairs (each batch of pairs a task, with its documents joined on: executors
-  read nothing from the driver's disk);
-- **driver**: reading a single input file, the text spill, LSH and passage candidates over
-  the collected signatures, duplicate groups, provenance and stories over the collected
-  matches;
+- **executors**: reading, cleaning and sketching (whole files a task, a large Parquet file
+  cut at row groups and a plain JSONL file at line starts, pages extracted there:
+  ``map_held``; the same readers, so the same records and skips); for a single input that
+  cannot be cut (a ``.gz``, a CSV, a crawl) the driver reads it and the executors extract
+  its pages and clean and sketch its documents (each batch a task); the exact sentence
+  model; the recurring lines' second sketch; and the comparison of candidate pairs (each
+  batch of pairs a task, with its documents joined on: executors read nothing from the
+  driver's disk);
+- **Spark SQL** (``groups``): LSH as an explode of band keys and a group-by, the recurring
+  lines as a group-by of lines by key, both giving the one-machine kernels' answers;
+- **driver**: the text spill, the per-document facts, passage candidates over the collected
+  fingerprints, duplicate groups, provenance and stories over the collected matches;
 - **Spark's writers**: the tables, a folder of parts each (``write_table`` into a local
   folder, ``write_url`` to any URL the session's Hadoop reaches: HDFS, S3, ...).
 
-So the driver holds what the local scan holds in memory (~1 KB a document: signatures,
-fingerprints, story words) and streams every text once to the executors and once more with
-the pairs. That fits corpora of millions of documents on a large driver, not CC-NEWS; keeping
-the sketches on the executors, with LSH as an explode of bands and a group-by, is the next
-step (issue 15).
+So the driver holds what the local scan holds in memory (~5 KB a document: signatures,
+fingerprints, story words and the rows) and every record comes back to it; the group-bys
+take their input from it. That fits corpora of millions of documents on a large driver,
+not CC-NEWS: keeping the records and sketches on the executors, so that the group-bys start
+there, is what is left (benchmarks/README.md, "Spark backend").
 
 Starts as Spark users expect: ``local[*]`` when nothing says otherwise, ``--spark-master`` or
 the standard Spark configuration (``spark-submit --master ...``) for a cluster, or an existing

@@ -58,6 +58,7 @@ def lsh_pairs(
     # Spark's default of 200 shuffle partitions costs ~10 s of empty tasks on a small input
     parts = _partitions(session, count * banding.bands, _BAND_ROWS_PER_PARTITION)
     documents = _documents(session, signatures, sizes).repartition(parts, "doc")
+    documents = documents.persist(StorageLevel.MEMORY_AND_DISK)  # exploded, then joined
     explode = partial(_band_rows, banding=banding)
     rows = documents.select("doc", "signature").mapInArrow(
         explode, "band short, key long, doc long"
@@ -68,10 +69,9 @@ def lsh_pairs(
     colliding = colliding.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         held = colliding.groupBy("band", "key").agg(functions.first("held").alias("held"))
-        held_arrow = _to_arrow(held.select("held"))
-        collisions = bucket_collisions(
-            held_arrow.column("held").to_numpy().astype(np.int64), max_bucket_size
-        )
+        counted = partial(_collisions, max_bucket_size=max_bucket_size)
+        each = held.select("held").mapInArrow(counted, "collisions long")  # a row a partition
+        collisions = int(_to_arrow(each).column("collisions").to_numpy().sum())
         pair = partial(
             _bucket_pairs,
             floors=floors,
@@ -90,6 +90,7 @@ def lsh_pairs(
         table = _to_arrow(found)
     finally:
         colliding.unpersist()
+        documents.unpersist()
     column = {name: table.column(name).to_numpy() for name in table.column_names}
     pairs = settle_pairs(
         column["band"].astype(np.int16),
@@ -175,6 +176,14 @@ def _band_rows(batches: Iterator[pa.RecordBatch], banding: LshBanding) -> Iterat
         documents = batch.column("doc").to_numpy().astype(np.int64)
         bands, keys, held = band_rows(documents, _matrix(batch.column("signature")), banding)
         yield pa.record_batch({"band": bands, "key": keys, "doc": held})
+
+
+def _collisions(
+    batches: Iterator[pa.RecordBatch], max_bucket_size: int
+) -> Iterator[pa.RecordBatch]:
+    held = [batch.column("held").to_numpy().astype(np.int64) for batch in batches]
+    looked_at = bucket_collisions(np.concatenate(held), max_bucket_size) if held else 0
+    yield pa.record_batch({"collisions": np.array([looked_at], dtype=np.int64)})
 
 
 def _bucket_pairs(
