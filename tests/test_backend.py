@@ -118,6 +118,6 @@ def test_a_large_file_is_read_in_pieces_that_give_the_whole(tmp_path: Path, name
     files = [file for group in planned[1] for file in group]
     assert len(files) >= 4 and all(file.part is not None for file in files)
     whole = list(read_file(classify(path), FieldNames()))  # type: ignore[arg-type]
-    assert read_files(files, FieldNames(), 1 << 20) == whole
+    assert list(read_files(files, FieldNames(), 1 << 20)) == whole
     assert len(whole) == (399 if name.endswith(".jsonl") else 400)
     assert plan_file_tasks(path, tasks=1) is None  # one task: read here

@@ -57,7 +57,8 @@ Result = TypeVar("Result")
 Item = TypeVar("Item")
 
 
-HeldMap = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+# a stage whose task gives several results, mapped over batches: the results, in order
+HeldMap = Callable[[Callable[[Any], Iterable[Any]], Iterable[Any]], Iterator[Any]]
 
 
 class Runner(Protocol[TagIn, BatchIn]):
@@ -100,8 +101,9 @@ class Backend(Protocol):
 
     def held_map(self) -> HeldMap | None:
         """A map of a stage over batches for results too large to gather many at once (the
-        records of whole input files, read and sketched where the workers are), in order;
-        None: the inputs are read in this process (the workers share its disk)."""
+        records of whole input files, read and sketched where the workers are, a batch of
+        records a result), in order; None: the inputs are read in this process (the workers
+        share its disk)."""
         ...
 
     def lsh_pairs(

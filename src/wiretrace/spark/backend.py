@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 
 INSTALL = "pip install 'wiretrace[spark]'"
 _LOG_SETTINGS = "log4j2.properties"  # quiet start-up (see the file)
-_HELD_PER_FETCH = 4  # results of map_held fetched by one job (a job costs ~0.2 s)
 _JOB_BATCHES_PER_CORE = 2  # batches a job holds per core of the cluster: every core busy
 
 Tag = TypeVar("Tag")
@@ -248,25 +247,24 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
         return self.map_held
 
     def map_held(
-        self, function: Callable[[Batch], Result], batches: Iterable[Batch]
+        self, function: Callable[[Batch], Iterable[Result]], batches: Iterable[Batch]
     ) -> Iterator[Result]:
         """``function`` over ``batches`` for results too large to gather many at once (the
-        records of whole input files, and their sketches): every task runs at once, Spark
-        keeps each result where it was made (in memory, else on disk), and this process
-        fetches them a few at a time (``_HELD_PER_FETCH``), in order."""
+        records of input files, a batch of them a result, and their sketches): every task
+        runs at once, Spark keeps the results on the disks where they were made (in memory
+        they would compete with the fetching, which copies a task's results in the JVM), and
+        this process fetches them a task at a time, the next task's while it works on one,
+        in order."""
         from pyspark import StorageLevel
 
         listed = list(batches)
         if not listed:
             return
-        context = self.context
-        held = context.parallelize(listed, len(listed)).map(_InExecutor(function))
-        held = held.persist(StorageLevel.MEMORY_AND_DISK)
+        held = self.context.parallelize(listed, len(listed)).flatMap(_InExecutor(function))
+        held = held.persist(StorageLevel.DISK_ONLY)
         try:
-            held.count()
-            for first in range(0, len(listed), _HELD_PER_FETCH):  # a job per few results
-                chosen = range(first, min(len(listed), first + _HELD_PER_FETCH))
-                yield from context.runJob(held, lambda results: results, list(chosen))
+            held.count()  # every task at once; fetching alone would run them one by one
+            yield from held.toLocalIterator(prefetchPartitions=True)
         finally:
             held.unpersist()
 
@@ -361,6 +359,16 @@ class _HadoopFolder:
             stream.close()
 
 
+def _local_memory() -> str:
+    """The JVM heap of a local session: a quarter of this machine's memory, 1 to 8 GB (the
+    Python processes, this one and Spark's workers, need the rest)."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not a POSIX system
+        return "1g"
+    return f"{max(1, min(8, physical // 4 >> 30))}g"
+
+
 def _start_session(master: str | None) -> SparkSession:
     from pyspark.sql import SparkSession
 
@@ -375,10 +383,13 @@ def _start_session(master: str | None) -> SparkSession:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if not submitted:
         builder = builder.config("spark.ui.showConsoleProgress", "false")  # wiretrace draws its own
-        if "SPARK_CONF_DIR" not in os.environ:  # no log settings of the user's to honour
+        if "SPARK_CONF_DIR" not in os.environ:  # no settings of the user's to honour
             logging = Path(__file__).with_name(_LOG_SETTINGS).as_uri()
             java = f"-Dlog4j2.configurationFile={logging}"
             builder = builder.config("spark.driver.extraJavaOptions", java)
+            if chosen is not None and chosen.startswith("local"):
+                # local executors live in this JVM: Spark's 1 GB default holds little data
+                builder = builder.config("spark.driver.memory", _local_memory())
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

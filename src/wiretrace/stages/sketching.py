@@ -3,7 +3,7 @@ the spill), then a second sketch of the documents holding lines that recur acros
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -117,15 +117,28 @@ def sketchable(item: Document | Skipped) -> TypeGuard[Document]:
 
 
 def read_and_sketch(
-    files: list[InputFile], fields: FieldNames, limit: int, params: SketchParams
-) -> ReadFailure | tuple[list[Document | Skipped], BatchSketch | None]:
-    """A read task where the workers are elsewhere: the records of ``files``, and the sketches
-    of those with text (a document dropped later as a duplicate id is left out of them)."""
-    records = read_files(files, fields, limit)
-    if isinstance(records, ReadFailure):
-        return records
-    items = [BatchItem(item.text, year=document_year(item)) for item in records if sketchable(item)]
-    return records, sketch_batch(items, params) if items else None
+    files: list[InputFile], fields: FieldNames, limit: int, params: SketchParams, per_result: int
+) -> Iterator[ReadFailure | tuple[list[Document | Skipped], BatchSketch | None]]:
+    """A read task where the workers are elsewhere: the records of ``files`` and the sketches
+    of those with text (a document dropped later as a duplicate id is left out of them), in
+    results of ``per_result`` sketched records at most: a result is held whole where the
+    workers are, so its size is bounded, not the files'. An InputError ends the task with
+    a ReadFailure."""
+    records: list[Document | Skipped] = []
+    items: list[BatchItem] = []
+    try:
+        for record in read_files(files, fields, limit):
+            records.append(record)
+            if sketchable(record):
+                items.append(BatchItem(record.text, year=document_year(record)))
+                if len(items) == per_result:
+                    yield records, sketch_batch(items, params)
+                    records, items = [], []
+    except InputError as error:
+        yield ReadFailure(str(error))
+        return
+    if records:
+        yield records, sketch_batch(items, params) if items else None
 
 
 class Sketcher:
@@ -236,7 +249,7 @@ class Sketcher:
         advance: Advance,
     ) -> None:
         """Files read and sketched where the workers are, a group of files a task: the
-        driver gets each task's records and sketches, one task at a time, in input order."""
+        driver gets each task's records and sketches, a batch at a time, in input order."""
         assert self.held_map is not None
         for item in ignored:
             self._take(item, seen)
@@ -245,6 +258,7 @@ class Sketcher:
             fields=self.config.fields,
             limit=self.config.max_record_bytes,
             params=self.params,
+            per_result=self.config.batch_size,
         )
         for found in self.held_map(task, groups):
             if isinstance(found, ReadFailure):
