@@ -128,8 +128,8 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     crawled: list[dict[str, Any]] = []
     print(
-        "| documents | backend | seconds | peak MB | read+sketch | candidates | compare | "
-        "group | stories | same tables |\n|---|---|---|---|---|---|---|---|---|---|"
+        "| documents | backend | seconds | peak MB | read+sketch | recurring lines | candidates "
+        "| compare | group | stories | same tables |\n|---|---|---|---|---|---|---|---|---|---|---|"
     )
     with tempfile.TemporaryDirectory(prefix="wiretrace-spark-") as temporary:
         folder = Path(temporary)
@@ -143,13 +143,22 @@ def main() -> None:
                 stages = row["timings"]
                 stage = [
                     f"{stages.get(key, 0):.1f}"
-                    for key in ("read_clean_sketch", "candidates", "compare", "group", "stories")
+                    for key in (
+                        "read_clean_sketch",
+                        "recurring_lines",
+                        "candidates",
+                        "compare",
+                        "group",
+                        "stories",
+                    )
                 ]
                 print(
                     f"| {docs:,} | {name} | {row['seconds']} | {row['peak_mb']:,} | "
                     f"{' | '.join(stage)} | {same} |",
                     flush=True,
                 )
+            ratio = spark["seconds"] / local["seconds"]
+            print(f"| {docs:,} | spark / local | {ratio:.2f}x | | | | | | | | |", flush=True)
             rows.append({"docs": docs, "local": local, "spark": spark, "same_tables": same})
         if options.crawl:
             crawled = crawl_rows(options.crawl, options.crawl_files, options.master, folder)
