@@ -121,3 +121,19 @@ def test_a_large_file_is_read_in_pieces_that_give_the_whole(tmp_path: Path, name
     assert list(read_files(files, FieldNames(), 1 << 20)) == whole
     assert len(whole) == (399 if name.endswith(".jsonl") else 400)
     assert plan_file_tasks(path, tasks=1) is None  # one task: read here
+
+
+def test_a_file_that_cannot_be_cut_is_planned_whole(tmp_path: Path) -> None:
+    from wiretrace.read.sources import plan_file_tasks
+
+    (tmp_path / "broken.parquet").write_bytes(b"not parquet at all " * 2_000)  # no footer
+    (tmp_path / "long.jsonl").write_text(json.dumps({"id": "a", "text": "x " * 20_000}) + "\n")
+    (tmp_path / "b.jsonl.gz").write_bytes(b"\x1f\x8b" + b"0" * 30_000)  # gzip: never cut
+    planned = plan_file_tasks(tmp_path, tasks=8)
+    assert planned is not None
+    files = [file for group in planned[1] for file in group]
+    assert [(file.path.name, file.part) for file in files] == [
+        ("b.jsonl.gz", None),
+        ("broken.parquet", None),  # its task reads it whole and says why it cannot
+        ("long.jsonl", None),  # one line: nowhere to cut
+    ]
