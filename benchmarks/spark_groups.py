@@ -66,13 +66,13 @@ def main() -> None:
     options = parser.parse_args()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from wiretrace.candidates import candidate_pairs
+    from wiretrace.candidates.lsh import LshSearch
     from wiretrace.spark.backend import _start_session
     from wiretrace.spark.groups import lsh_pairs, recurring_lines
 
     config = ScanConfig()
     signatures, sizes, lines = sketches(options.docs, config)
-    limits = (config.max_bucket_size, config.big_group_size, (config.jaccard_threshold, 0.8))
-    banded = (signatures, sizes, config.lsh(), config.estimate_floors(), *limits)
+    banded = (signatures, sizes, LshSearch.of(config))
     occurrences = lines.occurrences()
     settings = (config.recurring_min_documents, config.recurring_min_context_share)
     session = _start_session(options.master)
@@ -80,11 +80,11 @@ def main() -> None:
         print(f"{options.docs:,} documents, Spark {options.master}")
         print("| group-by | one machine | Spark, 1st run | Spark, 2nd run | ratio (2nd) | same |")
         print("|---|---|---|---|---|---|")
-        here, found = timed(lambda: recurring_keys(*occurrences, *settings))
-        spark = [timed(lambda: recurring_lines(session, *occurrences, *settings)) for _ in "12"]
+        here, found = timed(lambda: recurring_keys(occurrences, *settings))
+        spark = [timed(lambda: recurring_lines(session, occurrences, *settings)) for _ in "12"]
         same = all(np.array_equal(result, found) for _, result in spark)
         print(
-            f"| recurring lines ({len(occurrences[0]):,} lines) | {here:.2f} s | "
+            f"| recurring lines ({len(occurrences.keys):,} lines) | {here:.2f} s | "
             f"{spark[0][0]:.2f} s | {spark[1][0]:.2f} s | {spark[1][0] / here:.1f}x | {same} |"
         )
         here, (pairs, collisions) = timed(lambda: candidate_pairs(*banded))

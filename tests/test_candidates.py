@@ -9,6 +9,7 @@ import numpy as np
 
 from tests.corpus import edit, random_text, truncate
 from wiretrace.candidates import candidate_pairs
+from wiretrace.candidates.lsh import LshSearch
 from wiretrace.clean import clean_text
 from wiretrace.config import ScanConfig
 from wiretrace.sketch import Permutations, sketch_texts, words_and_shingles
@@ -35,9 +36,8 @@ def test_recall_against_brute_force() -> None:
     cleaned = [clean_text(text, offsets=False) for text in texts]
     sketches = sketch_texts(cleaned, 5, Permutations.create(config.num_perm, config.seed))
     sizes = np.maximum(sketches.word_counts - 4, 1)
-    pairs, collisions = candidate_pairs(
-        sketches.signatures, sizes, config.lsh(), config.estimate_floors(), 500
-    )
+    search = LshSearch(config.lsh(), config.estimate_floors(), 500)
+    pairs, collisions = candidate_pairs(sketches.signatures, sizes, search)
     found = {tuple(pair) for pair in pairs.tolist()}
     assert collisions >= len(found)
     sets = [set(words_and_shingles(clean_text(text), 5).shingles.tolist()) for text in texts]
@@ -67,8 +67,10 @@ def test_oversized_bucket_is_linked_as_a_star() -> None:
     sketches = sketch_texts([text] * 30, 5, Permutations.create(config.num_perm, config.seed))
     sizes = np.full(30, 96, dtype=np.int64)
     floors = config.estimate_floors()
-    everything, _ = candidate_pairs(sketches.signatures, sizes, config.lsh(), floors, 500)
-    star, _ = candidate_pairs(sketches.signatures, sizes, config.lsh(), floors, 10)
+    everything, _ = candidate_pairs(
+        sketches.signatures, sizes, LshSearch(config.lsh(), floors, 500)
+    )
+    star, _ = candidate_pairs(sketches.signatures, sizes, LshSearch(config.lsh(), floors, 10))
     assert len(everything) == 30 * 29 // 2
     assert len(star) == 29
     assert set(star[:, 0].tolist()) == {0}
@@ -95,15 +97,15 @@ def test_buckets_settled_in_any_partition_give_the_kernels_pairs() -> None:
     colliding = held[bucket.ravel()] >= 2
     bands, keys, documents = bands[colliding], keys[colliding], documents[colliding]
     for big_group_size, max_bucket_size in [(20, 500), (0, 40)]:
-        limits = (max_bucket_size, big_group_size, targets)
-        expected = candidate_pairs(signatures, sizes, config.lsh(), floors, *limits)
+        search = LshSearch(config.lsh(), floors, max_bucket_size, big_group_size, targets)
+        expected = candidate_pairs(signatures, sizes, search)
         found = []
         for partition in range(5):
             chosen = (keys + bands) % 5 == partition
             order = np.lexsort((documents[chosen], keys[chosen], bands[chosen]))
             rows = documents[chosen][order]
             sorted_rows = (bands[chosen][order], keys[chosen][order], rows)
-            found.append(bucket_pairs(*sorted_rows, signatures[rows], sizes[rows], floors, *limits))
+            found.append(bucket_pairs(*sorted_rows, signatures[rows], sizes[rows], search))
         columns = [np.concatenate([part[column] for part in found]) for column in range(5)]
         pairs = settle_pairs(*columns, len(texts), big_group_size)
         assert np.array_equal(pairs, expected[0])

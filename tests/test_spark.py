@@ -76,6 +76,17 @@ def test_a_generated_corpus_gives_the_same_results_on_spark(
     assert local.summary["backend"] == {"name": "local", "workers": 2}
 
 
+def _driver_cannot_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading a file in this process (the driver) fails from now on; executors are other
+    processes, where it is not patched."""
+    import wiretrace.read.sources
+
+    def not_here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read in the driver")
+
+    monkeypatch.setattr(wiretrace.read.sources, "read_file", not_here)
+
+
 def _edited_copies(seed: int) -> list[str]:
     """A story edited or cut hundreds of times (a group far over ``big_group_size``), and
     others, some edited once."""
@@ -96,6 +107,7 @@ def test_lsh_as_a_group_by_gives_the_kernels_pairs(
     import numpy as np
 
     from wiretrace.candidates import candidate_pairs
+    from wiretrace.candidates.lsh import LshSearch
     from wiretrace.clean import clean_text
     from wiretrace.sketch import Permutations, sketch_texts
     from wiretrace.spark.groups import lsh_pairs
@@ -105,7 +117,8 @@ def test_lsh_as_a_group_by_gives_the_kernels_pairs(
     sketches = sketch_texts(cleaned, 5, Permutations.create(config.num_perm, config.seed))
     sizes = np.maximum(sketches.word_counts - 4, 1).astype(np.int64)
     limits = (max_bucket_size, big_group_size, (config.jaccard_threshold, 0.8))
-    arguments = (sketches.signatures, sizes, config.lsh(), config.estimate_floors(), *limits)
+    search = LshSearch(config.lsh(), config.estimate_floors(), *limits)
+    arguments = (sketches.signatures, sizes, search)
     local_pairs, local_collisions = candidate_pairs(*arguments)
     pairs, collisions = lsh_pairs(spark_session, *arguments)
     assert np.array_equal(pairs, local_pairs) and collisions == local_collisions
@@ -116,18 +129,18 @@ def test_lsh_as_a_group_by_gives_the_kernels_pairs(
 def test_recurring_lines_as_a_group_by_are_the_local_ones(spark_session: Any) -> None:
     import numpy as np
 
-    from wiretrace.clean.boilerplate import recurring_keys
+    from wiretrace.clean.boilerplate import LineOccurrences, recurring_keys
     from wiretrace.spark.groups import recurring_lines
 
     generator = np.random.default_rng(3)
     keys = generator.integers(-40, 40, 20_000)
     documents = np.sort(generator.integers(0, 2_000, 20_000))
     contexts = np.where(keys % 3 == 0, 7, generator.integers(0, 1_000, 20_000))  # set phrases
-    lines = (keys, documents, contexts)
+    lines = LineOccurrences(keys, documents, contexts)
     for least, share in [(10, 0.5), (240, 0.9), (230, 0.0)]:
-        local = recurring_keys(*lines, least, share)
+        local = recurring_keys(lines, least, share)
         assert 0 < len(local) < 60  # some keys, not all
-        assert np.array_equal(recurring_lines(spark_session, *lines, least, share), local)
+        assert np.array_equal(recurring_lines(spark_session, lines, least, share), local)
 
 
 def test_the_cli_writes_the_same_tables_with_spark(tmp_path: Path, spark_session: Any) -> None:
@@ -246,7 +259,6 @@ def test_inputs_of_every_kind_are_read_on_the_executors_with_the_same_results(
 
     import pyarrow as pa
 
-    import wiretrace.read.sources
     from tests.pages import wire_copies
     from wiretrace.spark import SparkBackend
 
@@ -269,10 +281,7 @@ def test_inputs_of_every_kind_are_read_on_the_executors_with_the_same_results(
     config = ScanConfig(semantic=False)
     local = scan(inputs, config)
 
-    def not_here(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("read in the driver")
-
-    monkeypatch.setattr(wiretrace.read.sources, "read_file", not_here)  # executors: unpatched
+    _driver_cannot_read(monkeypatch)
     spark = scan(inputs, config, backend=SparkBackend(spark=spark_session))
     _same(local, spark)
     reasons = {skip.reason for skip in local.skipped}
@@ -283,7 +292,6 @@ def test_inputs_of_every_kind_are_read_on_the_executors_with_the_same_results(
 def test_a_single_large_file_is_read_on_the_executors_with_the_same_results(
     tmp_path: Path, spark_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wiretrace.read.sources
     from wiretrace.spark import SparkBackend
 
     corpus = _corpus(tmp_path / "one.jsonl", 1_000)
@@ -292,10 +300,7 @@ def test_a_single_large_file_is_read_on_the_executors_with_the_same_results(
     config = ScanConfig(semantic=False)
     local = scan(corpus, config)
 
-    def not_here(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("read in the driver")
-
-    monkeypatch.setattr(wiretrace.read.sources, "read_file", not_here)  # executors: unpatched
+    _driver_cannot_read(monkeypatch)
     spark = scan(corpus, config, backend=SparkBackend(spark=spark_session))
     _same(local, spark)
     assert {"malformed_line", "duplicate_id"} <= {skip.reason for skip in local.skipped}

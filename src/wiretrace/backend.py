@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from wiretrace.config import LshBanding
+    from wiretrace.candidates.lsh import LshSearch
+    from wiretrace.clean.boilerplate import LineOccurrences
     from wiretrace.write.tables import TableWriter
 
 Tag = TypeVar("Tag")
@@ -107,26 +108,14 @@ class Backend(Protocol):
         ...
 
     def lsh_pairs(
-        self,
-        signatures: NDArray[np.uint32],
-        sizes: NDArray[np.int64],
-        banding: LshBanding,
-        floors: tuple[float, float],
-        max_bucket_size: int,
-        big_group_size: int,
-        copy_targets: tuple[float, float],
+        self, signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch
     ) -> tuple[NDArray[np.int64], int]:
         """``wiretrace.candidates.candidate_pairs``'s pairs and collisions, wherever the
         documents are grouped by band."""
         ...
 
     def recurring_keys(
-        self,
-        keys: NDArray[np.int64],
-        documents: NDArray[np.int64],
-        contexts: NDArray[np.int64],
-        min_documents: int,
-        min_context_share: float,
+        self, lines: LineOccurrences, min_documents: int, min_context_share: float
     ) -> NDArray[np.int64]:
         """``wiretrace.clean.boilerplate.recurring_keys``, wherever the lines are grouped."""
         ...
@@ -330,27 +319,14 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
         return None  # the spill is local: reading here and extracting pages in the pool is best
 
     def lsh_pairs(
-        self,
-        signatures: NDArray[np.uint32],
-        sizes: NDArray[np.int64],
-        banding: LshBanding,
-        floors: tuple[float, float],
-        max_bucket_size: int,
-        big_group_size: int,
-        copy_targets: tuple[float, float],
+        self, signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch
     ) -> tuple[NDArray[np.int64], int]:
-        args = (floors, max_bucket_size, big_group_size, copy_targets)
-        return candidate_pairs(signatures, sizes, banding, *args)
+        return candidate_pairs(signatures, sizes, search)
 
     def recurring_keys(
-        self,
-        keys: NDArray[np.int64],
-        documents: NDArray[np.int64],
-        contexts: NDArray[np.int64],
-        min_documents: int,
-        min_context_share: float,
+        self, lines: LineOccurrences, min_documents: int, min_context_share: float
     ) -> NDArray[np.int64]:
-        return recurring_keys(keys, documents, contexts, min_documents, min_context_share)
+        return recurring_keys(lines, min_documents, min_context_share)
 
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use; None with one worker."""

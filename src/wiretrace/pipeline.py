@@ -76,7 +76,7 @@ def scan(
             del sketcher
 
         with timed("candidates"), reporter.stage("candidates", None) as advance:
-            found = candidate_stage(sketched, rows, config, config.lsh(), backend)
+            found = candidate_stage(sketched, rows, config, backend)
             pairs, collisions, verbatim_pairs, passage_candidates, stars = found
             advance(len(pairs))
         sketched.fingerprints.clear()

@@ -8,11 +8,14 @@ buckets, and ``settle_pairs`` the pairs the one-machine kernel would have kept o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.candidates import kernels
-from wiretrace.config import LshBanding
+from wiretrace.config import LshBanding, ScanConfig
 
 _COMBINE = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
@@ -28,14 +31,67 @@ def _band_keys(band: NDArray[np.uint32], band_index: int) -> NDArray[np.uint64]:
     return keys
 
 
-def candidate_pairs(
+@dataclass(frozen=True, slots=True)
+class LshSearch:
+    """How candidate pairs are searched for (see ``candidate_pairs``): the banding, the
+    estimate floors a pair must reach (``ScanConfig.estimate_floors``), the bucket size over
+    which a bucket is linked as a star, the size of a group of sure copies over which it
+    proposes no more pairs inside itself (0: no limit), and the estimates that make a copy
+    sure (the copy targets)."""
+
+    banding: LshBanding
+    floors: tuple[float, float]
+    max_bucket_size: int
+    big_group_size: int = 0
+    copy_targets: tuple[float, float] = (0.5, 0.8)
+
+    @classmethod
+    def of(cls, config: ScanConfig) -> LshSearch:
+        targets = (config.jaccard_threshold, config.containment_threshold)
+        limits = (config.max_bucket_size, config.big_group_size, targets)
+        return cls(config.lsh(), config.estimate_floors(), *limits)
+
+
+def _band_keys_of(
+    signatures: NDArray[np.uint32], banding: LshBanding
+) -> Iterator[tuple[int, NDArray[np.uint64]]]:
+    """Every band's index and the documents' keys in it."""
+    for band_index in range(banding.bands):
+        columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
+        yield band_index, _band_keys(signatures[:, columns], band_index)
+
+
+def _pairs_in_buckets(
+    keys: NDArray[np.uint64] | NDArray[np.int64],
+    documents: NDArray[np.int64],
     signatures: NDArray[np.uint32],
     sizes: NDArray[np.int64],
-    banding: LshBanding,
-    floors: tuple[float, float],
-    max_bucket_size: int,
-    big_group_size: int = 0,
-    copy_targets: tuple[float, float] = (0.5, 0.8),
+    search: LshSearch,
+    groups: tuple[NDArray[np.int64], NDArray[np.int64]],
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], int]:
+    """The kernel over sorted keys: pairs, whether each is a sure copy, collisions looked at;
+    ``groups``: the union-find of sure copies (parents, members), updated."""
+    pairs, sure, looked_at = kernels.likely_pairs_from_sorted(
+        keys,
+        documents,
+        search.max_bucket_size,
+        signatures,
+        sizes,
+        *search.floors,
+        *groups,
+        search.big_group_size,
+        *search.copy_targets,
+    )
+    return pairs, sure, int(looked_at)
+
+
+def _new_groups(count: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """A union-find of ``count`` documents, each its own group of one."""
+    return np.arange(count, dtype=np.int64), np.ones(count, dtype=np.int64)
+
+
+def candidate_pairs(
+    signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch
 ) -> tuple[NDArray[np.int64], int]:
     """Unique pairs ``(i, j)``, ``i < j``, of signature rows that share a band and whose
     MinHash estimates reach either floor (``ScanConfig.estimate_floors``), and the number of
@@ -48,33 +104,21 @@ def candidate_pairs(
 
     Pairs whose estimates reach the copy targets (``ScanConfig.jaccard_threshold`` or
     ``containment_threshold``: the copies this stage exists to find) join a group; a group
-    larger than ``big_group_size`` (0: no limit) proposes no more pairs inside itself: each
-    further copy is proposed with the members it collides with before it joins, so n copies
-    cost O(n) comparisons, not O(n²).
+    larger than ``search.big_group_size`` (0: no limit) proposes no more pairs inside
+    itself: each further copy is proposed with the members it collides with before it
+    joins, so n copies cost O(n) comparisons, not O(n²).
     """
     count = signatures.shape[0]
     found: list[NDArray[np.int64]] = []
     collisions = 0
     documents = np.arange(count, dtype=np.int64)
-    parent = np.arange(count, dtype=np.int64)  # groups of sure copies, kept across bands
-    members = np.ones(count, dtype=np.int64)
-    for band_index in range(banding.bands):
-        columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
-        keys = _band_keys(signatures[:, columns], band_index)
+    groups = _new_groups(count)  # groups of sure copies, kept across bands
+    for _, keys in _band_keys_of(signatures, search.banding):
         order = np.argsort(keys, kind="stable")  # a bucket's documents in index order
-        pairs, _, looked_at = kernels.likely_pairs_from_sorted(
-            keys[order],
-            documents[order],
-            max_bucket_size,
-            signatures,
-            sizes,
-            *floors,
-            parent,
-            members,
-            big_group_size,
-            *copy_targets,
+        pairs, _, looked_at = _pairs_in_buckets(
+            keys[order], documents[order], signatures, sizes, search, groups
         )
-        collisions += int(looked_at)
+        collisions += looked_at
         if pairs.size:
             found.append(pairs)
     if not found:
@@ -103,9 +147,8 @@ def band_rows(
     """The explode of bands: for every band and document, the band, the document's key in
     it (``ordered_keys``) and the document."""
     bands, keys = [], []
-    for band_index in range(banding.bands):
-        columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
-        keys.append(ordered_keys(_band_keys(signatures[:, columns], band_index)))
+    for band_index, band_keys in _band_keys_of(signatures, banding):
+        keys.append(ordered_keys(band_keys))
         bands.append(np.full(len(documents), band_index, dtype=np.int16))
     if not keys:
         empty = np.empty(0, dtype=np.int64)
@@ -119,10 +162,7 @@ def bucket_pairs(
     documents: NDArray[np.int64],
     signatures: NDArray[np.uint32],
     sizes: NDArray[np.int64],
-    floors: tuple[float, float],
-    max_bucket_size: int,
-    big_group_size: int,
-    copy_targets: tuple[float, float],
+    search: LshSearch,
 ) -> BucketPairs:
     """The pairs ``candidate_pairs`` may propose from some whole buckets, given as rows
     sorted by band, key and document (each row's signature and shingle count with it):
@@ -131,28 +171,19 @@ def bucket_pairs(
     is never larger than the whole kernel sees); ``settle_pairs`` drops the rest."""
     unique, first_row, local = np.unique(documents, return_index=True, return_inverse=True)
     local = local.astype(np.int64)
-    parent = np.arange(len(unique), dtype=np.int64)  # groups of sure copies, across bands
-    members = np.ones(len(unique), dtype=np.int64)
+    groups = _new_groups(len(unique))  # groups of sure copies, across bands
     found: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], int]] = []
     signatures, sizes = signatures[first_row], sizes[first_row]
     edges = np.flatnonzero(np.diff(bands)) + 1
     for start, stop in zip([0, *edges.tolist()], [*edges.tolist(), len(bands)], strict=True):
         if start == stop:
             continue
-        codes, sure, _ = kernels.likely_pairs_from_sorted(
-            keys[start:stop],
-            local[start:stop],
-            max_bucket_size,
-            signatures,
-            sizes,
-            *floors,
-            parent,
-            members,
-            big_group_size,
-            *copy_targets,
+        band = slice(start, stop)
+        codes, sure, _ = _pairs_in_buckets(
+            keys[band], local[band], signatures, sizes, search, groups
         )
         key_of = np.zeros(len(unique), dtype=np.int64)
-        key_of[local[start:stop]] = keys[start:stop]
+        key_of[local[band]] = keys[band]
         found.append((codes, key_of[codes // len(unique)], sure, int(bands[start])))
     if not found:
         empty = np.empty(0, dtype=np.int64)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from hashlib import blake2b
 
 import numpy as np
@@ -403,10 +404,18 @@ def line_keys(text: str, lines: list[Line]) -> list[int]:
     ]
 
 
-# finds the recurring lines' keys from LineCounter.occurrences (recurring_keys, or a backend's)
-RecurringKeys = Callable[
-    [NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, float], NDArray[np.int64]
-]
+@dataclass(frozen=True, slots=True)
+class LineOccurrences:
+    """Every line counted (``LineCounter.occurrences``), one entry each: its key, its
+    document, and its neighbours' keys as one number (0 at a document's edge)."""
+
+    keys: NDArray[np.int64]
+    documents: NDArray[np.int64]
+    contexts: NDArray[np.int64]
+
+
+# the group-by that finds the recurring lines' keys (recurring_keys, or a backend's)
+RecurringKeys = Callable[[LineOccurrences, int, float], NDArray[np.int64]]
 
 
 class LineCounter:
@@ -430,9 +439,8 @@ class LineCounter:
         self._keys.frombytes(keys.astype(np.int64).tobytes())
         self._first_line.frombytes((np.cumsum(counts) + self._first_line[-1]).tobytes())
 
-    def occurrences(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-        """Every line counted: its key, its document and its neighbours' keys as one number
-        (0 at a document's edge)."""
+    def occurrences(self) -> LineOccurrences:
+        """Every line counted, with its document and neighbours."""
         keys = np.frombuffer(self._keys, dtype=np.int64)
         first = np.frombuffer(self._first_line, dtype=np.int64)
         documents = np.repeat(np.arange(first.size - 1), np.diff(first))
@@ -441,7 +449,8 @@ class LineCounter:
         before = np.where(lines == first[documents], 0, padded[lines])
         after = np.where(lines + 1 == first[documents + 1], 0, padded[lines + 2])
         with np.errstate(over="ignore"):
-            return keys, documents, before * np.int64(-7046029254386353131) + after
+            contexts = before * np.int64(-7046029254386353131) + after
+        return LineOccurrences(keys, documents, contexts)
 
     def find(
         self, min_documents: int, min_context_share: float, group: RecurringKeys | None = None
@@ -454,7 +463,7 @@ class LineCounter:
         self._recurring = np.zeros(keys.size, dtype=bool)
         if min_documents <= 0 or keys.size == 0:
             return 0
-        varied = (group or recurring_keys)(*self.occurrences(), min_documents, min_context_share)
+        varied = (group or recurring_keys)(self.occurrences(), min_documents, min_context_share)
         self._recurring = np.isin(keys, varied)
         return int(varied.size)
 
@@ -499,15 +508,11 @@ def _count_distinct(
 
 
 def recurring_keys(
-    keys: NDArray[np.int64],
-    documents: NDArray[np.int64],
-    contexts: NDArray[np.int64],
-    min_documents: int,
-    min_context_share: float,
+    lines: LineOccurrences, min_documents: int, min_context_share: float
 ) -> NDArray[np.int64]:
-    """The group-by of lines by key (``LineCounter.occurrences``): the keys held by at least
-    ``min_documents`` documents with at least ``min_context_share`` as many distinct
-    neighbours' keys, sorted."""
+    """The group-by of lines by key: the keys held by at least ``min_documents`` documents
+    with at least ``min_context_share`` as many distinct neighbours' keys, sorted."""
+    keys, documents, contexts = lines.keys, lines.documents, lines.contexts
     distinct_keys, document_counts = _count_distinct(keys, documents)
     frequent = distinct_keys[document_counts >= min_documents]
     if frequent.size == 0:

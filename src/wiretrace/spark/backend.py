@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     from pyspark import SparkContext
     from pyspark.sql import DataFrame, SparkSession
 
-    from wiretrace.config import LshBanding
+    from wiretrace.candidates.lsh import LshSearch
+    from wiretrace.clean.boilerplate import LineOccurrences
     from wiretrace.pipeline import ScanResult
     from wiretrace.write.tables import TableWriter
 
@@ -211,34 +212,20 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             self._session, self._spill = None, None
 
     def lsh_pairs(
-        self,
-        signatures: NDArray[np.uint32],
-        sizes: NDArray[np.int64],
-        banding: LshBanding,
-        floors: tuple[float, float],
-        max_bucket_size: int,
-        big_group_size: int,
-        copy_targets: tuple[float, float],
+        self, signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch
     ) -> tuple[NDArray[np.int64], int]:
         """An explode of bands and a group-by (``groups.lsh_pairs``)."""
         from wiretrace.spark.groups import lsh_pairs
 
-        args = (floors, max_bucket_size, big_group_size, copy_targets)
-        return lsh_pairs(self._active(), signatures, sizes, banding, *args)
+        return lsh_pairs(self._active(), signatures, sizes, search)
 
     def recurring_keys(
-        self,
-        keys: NDArray[np.int64],
-        documents: NDArray[np.int64],
-        contexts: NDArray[np.int64],
-        min_documents: int,
-        min_context_share: float,
+        self, lines: LineOccurrences, min_documents: int, min_context_share: float
     ) -> NDArray[np.int64]:
         """A group-by of the lines (``groups.recurring_lines``)."""
         from wiretrace.spark.groups import recurring_lines
 
-        lines = (keys, documents, contexts, min_documents, min_context_share)
-        return recurring_lines(self._active(), *lines)
+        return recurring_lines(self._active(), lines, min_documents, min_context_share)
 
     def table_writer(self) -> TableWriter:
         return self.write_table

@@ -20,7 +20,14 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from wiretrace.candidates.lsh import band_rows, bucket_collisions, bucket_pairs, settle_pairs
+from wiretrace.candidates.lsh import (
+    LshSearch,
+    band_rows,
+    bucket_collisions,
+    bucket_pairs,
+    settle_pairs,
+)
+from wiretrace.clean.boilerplate import LineOccurrences
 from wiretrace.config import LshBanding
 
 if TYPE_CHECKING:
@@ -37,11 +44,7 @@ def lsh_pairs(
     session: SparkSession,
     signatures: NDArray[np.uint32],
     sizes: NDArray[np.int64],
-    banding: LshBanding,
-    floors: tuple[float, float],
-    max_bucket_size: int,
-    big_group_size: int = 0,
-    copy_targets: tuple[float, float] = (0.5, 0.8),
+    search: LshSearch,
 ) -> tuple[NDArray[np.int64], int]:
     """``candidate_pairs`` as Spark jobs: each document's band keys exploded into rows, the
     rows grouped by (band, key), buckets of one document dropped, each remaining row joined
@@ -52,7 +55,7 @@ def lsh_pairs(
     from pyspark import StorageLevel
     from pyspark.sql import Window, functions
 
-    count = signatures.shape[0]
+    count, banding = signatures.shape[0], search.banding
     if count < 2 or banding.bands == 0:
         return np.empty((0, 2), dtype=np.int64), 0
     # Spark's default of 200 shuffle partitions costs ~10 s of empty tasks on a small input
@@ -69,16 +72,10 @@ def lsh_pairs(
     colliding = colliding.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         held = colliding.groupBy("band", "key").agg(functions.first("held").alias("held"))
-        counted = partial(_collisions, max_bucket_size=max_bucket_size)
+        counted = partial(_collisions, max_bucket_size=search.max_bucket_size)
         each = held.select("held").mapInArrow(counted, "collisions long")  # a row a partition
         collisions = int(_to_arrow(each).column("collisions").to_numpy().sum())
-        pair = partial(
-            _bucket_pairs,
-            floors=floors,
-            max_bucket_size=max_bucket_size,
-            big_group_size=big_group_size,
-            copy_targets=copy_targets,
-        )
+        pair = partial(_bucket_pairs, search=search)
         found = (
             colliding.select("band", "key", "doc")
             .repartition(parts, "doc")  # as the documents are: the join moves only these
@@ -99,26 +96,23 @@ def lsh_pairs(
         column["second"].astype(np.int64),
         column["sure"].astype(bool),
         count,
-        big_group_size,
+        search.big_group_size,
     )
     return pairs, collisions
 
 
 def recurring_lines(
-    session: SparkSession,
-    keys: NDArray[np.int64],
-    documents: NDArray[np.int64],
-    contexts: NDArray[np.int64],
-    min_documents: int,
-    min_context_share: float,
+    session: SparkSession, lines: LineOccurrences, min_documents: int, min_context_share: float
 ) -> NDArray[np.int64]:
     """``recurring_keys`` as a Spark group-by: lines grouped by key, each key's distinct
     documents and distinct neighbours counted."""
     from pyspark.sql import functions
 
-    lines = session.createDataFrame(pa.table({"key": keys, "doc": documents, "context": contexts}))
+    table = pa.table({"key": lines.keys, "doc": lines.documents, "context": lines.contexts})
+    parts = _partitions(session, len(lines.keys), _LINES_PER_PARTITION)  # not Spark's 200
+    frame = session.createDataFrame(table).repartition(parts, "key")
     distinct = functions.countDistinct
-    counted = lines.groupBy("key").agg(
+    counted = frame.groupBy("key").agg(
         distinct("doc").alias("documents"), distinct("context").alias("contexts")
     )
     share = float(min_context_share)
@@ -188,10 +182,7 @@ def _collisions(
 
 def _bucket_pairs(
     batches: Iterator[pa.RecordBatch],
-    floors: tuple[float, float],
-    max_bucket_size: int,
-    big_group_size: int,
-    copy_targets: tuple[float, float],
+    search: LshSearch,
 ) -> Iterator[pa.RecordBatch]:
     # a bucket may span Arrow batches: the partition is taken whole (its rows are sorted)
     table = pa.Table.from_batches(list(batches))
@@ -203,10 +194,7 @@ def _bucket_pairs(
         table.column("doc").to_numpy().astype(np.int64),
         _matrix(table.column("signature")),
         table.column("size").to_numpy().astype(np.int64),
-        floors,
-        max_bucket_size,
-        big_group_size,
-        copy_targets,
+        search,
     )
     yield pa.record_batch(
         {"band": bands, "key": keys, "first": first, "second": second, "sure": sure}

@@ -9,11 +9,12 @@ from numpy.typing import NDArray
 
 from wiretrace.backend import Backend
 from wiretrace.candidates.exact import exact_groups
+from wiretrace.candidates.lsh import LshSearch
 from wiretrace.candidates.neighbours import (
     unique_pairs,
 )
 from wiretrace.candidates.passages import passage_pairs
-from wiretrace.config import LshBanding, ScanConfig
+from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts
 from wiretrace.group.duplicates import representative
 from wiretrace.stages.sketching import Sketched
@@ -70,7 +71,6 @@ def candidate_stage(
     sketched: Sketched,
     rows: DocumentRows,
     config: ScanConfig,
-    banding: LshBanding,
     backend: Backend,
 ) -> tuple[NDArray[np.int64], int, int, int, Stars]:
     """Candidate pairs (LSH, then shared passages; a large group of exact copies by its
@@ -79,14 +79,11 @@ def candidate_stage(
     stars = exact_stars(sketched, rows, config)
     searched = np.flatnonzero(stars.searched)
     if len(searched):
+        search = LshSearch.of(config)
         found, collisions = backend.lsh_pairs(
             np.stack([sketched.signatures[i] for i in searched.tolist()]),
             np.array(sketched.shingles, dtype=np.int64)[searched],
-            banding,
-            config.estimate_floors(),
-            config.max_bucket_size,
-            config.big_group_size,
-            (config.jaccard_threshold, config.containment_threshold),
+            search,
         )
         pairs = searched[found].reshape(-1, 2)
     else:
