@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice, pairwise
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -152,24 +152,6 @@ def _json_record(raw: bytes, location: str) -> dict[str, Any] | Skipped:
     return record
 
 
-class _Window(io.RawIOBase):
-    """The next ``length`` bytes of a binary stream, as a stream of their own."""
-
-    def __init__(self, stream: IO[bytes], length: int) -> None:
-        self._stream = stream
-        self._left = length
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._left <= 0:
-            return 0
-        count = self._stream.readinto(memoryview(buffer)[: self._left])  # type: ignore[attr-defined]
-        self._left -= count
-        return int(count)
-
-
 def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]]:
     """The numbered lines of a JSONL file, or of its ``part`` (``bounded_lines``); read
     errors are InputErrors."""
@@ -179,9 +161,10 @@ def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]
                 yield from bounded_lines(stream, limit)
                 return
             stream.seek(file.part.first)
-            window = io.BufferedReader(_Window(stream, file.part.stop - file.part.first))
-            for number, line in bounded_lines(window, limit):
+            for number, line in bounded_lines(stream, limit):
                 yield file.part.before + number, line
+                if stream.tell() >= file.part.stop:  # the piece ends at a line's end
+                    return
         except (OSError, EOFError) as error:
             raise InputError(f"cannot read {file.path}: {error}") from error
 
