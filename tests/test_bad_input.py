@@ -291,7 +291,7 @@ def test_duplicate_id_keeps_the_first_and_names_where_it_was_read(tmp_path: Path
     assert_accounted(result)
 
 
-def test_duplicate_ids_across_files_and_formats(tmp_path: Path) -> None:
+def test_an_id_repeated_in_another_file_is_made_unique_by_its_file(tmp_path: Path) -> None:
     first = tmp_path / "one"
     second = tmp_path / "two"
     first.mkdir()
@@ -299,19 +299,23 @@ def test_duplicate_ids_across_files_and_formats(tmp_path: Path) -> None:
     (first / "story.txt").write_text("Flood warnings were issued overnight.", encoding="utf-8")
     (second / "story.txt").write_text("A different text under the same name.", encoding="utf-8")
     csv_path = tmp_path / "more.csv"
-    csv_path.write_text("id,text\nstory,Yet another text.\nother,Fine.\n", encoding="utf-8")
+    csv_path.write_text(
+        "id,text\nstory,Yet another text.\nother,Fine.\nstory,Again in this file.\n",
+        encoding="utf-8",
+    )
 
     result = wiretrace.scan([first, second, csv_path])
 
     assert rows_by_source(result) == {
         str(first / "story.txt"): ("story", "ok"),
-        str(second / "story.txt"): ("story", "duplicate_id"),
-        f"{csv_path}:2": ("story", "duplicate_id"),
+        str(second / "story.txt"): (f"story@{second / 'story.txt'}", "ok"),
+        f"{csv_path}:2": (f"story@{csv_path}", "ok"),
         f"{csv_path}:3": ("other", "ok"),
+        # repeated inside one file: the same id names one record twice
+        f"{csv_path}:4": (f"story@{csv_path}", "duplicate_id"),
     }
     skipped = skipped_by_source(result)
-    assert str(first / "story.txt") in skipped[str(second / "story.txt")].detail
-    assert str(first / "story.txt") in skipped[f"{csv_path}:2"].detail
+    assert f"{csv_path}:2" in skipped[f"{csv_path}:4"].detail
     assert_accounted(result)
 
 
@@ -618,16 +622,17 @@ def test_every_kind_of_bad_record_together_is_accounted_for(tmp_path: Path) -> N
 
     result = wiretrace.scan([folder])
 
+    repeated = f"d@{folder / 'k.parquet'}"  # an id of b.csv again: made unique by its file
     assert sorted(id_ for id_ in result.documents.id if id_ is not None) == sorted(
-        ["a", "b", "a", "c", "d", "g", "h", "i", "j", "d"]
+        ["a", "b", "a", "c", "d", "g", "h", "i", "j", repeated]
     )
     assert sorted(
         str(doc_id)
         for doc_id, status in zip(result.documents.id, result.documents.status, strict=True)
         if status == "ok"
-    ) == ["a", "c", "d", "g", "j"]
+    ) == sorted(["a", "c", "d", "g", "j", repeated])
     assert result.summary["counts"]["skipped_by_reason"] == {
-        "duplicate_id": 2,
+        "duplicate_id": 1,
         "empty_text": 2,
         "malformed_line": 2,
         "undecodable": 2,

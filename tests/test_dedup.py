@@ -101,15 +101,16 @@ def test_dedup_jsonl_keeps_the_earliest_published_and_copies_lines_byte_for_byte
     path, lines = jsonl_inputs(tmp_path)
     out = tmp_path / "deduped.jsonl"
 
-    result, written = wiretrace.dedup([path], out)
+    done = wiretrace.dedup([path], out)
 
-    assert [(group.representative, group.members) for group in result.groups] == [
+    assert [(group.representative, group.members) for group in done.scan.groups] == [
         ("near", ("exact", "near", "orig"))
     ]
-    assert written == 3
-    assert out.read_bytes() == lines[1] + lines[2] + lines[6]
+    assert done.written == 5  # the malformed line and the blank text are passed through
+    assert out.read_bytes() == lines[1] + lines[2] + lines[3] + lines[5] + lines[6]
+    assert done.passed_through == 2
     assert not [item for item in tmp_path.iterdir() if "partial" in item.name]
-    assert result.summary["counts"]["skipped_by_reason"] == {
+    assert done.scan.summary["counts"]["skipped_by_reason"] == {
         "empty_text": 1,
         "malformed_line": 1,
     }
@@ -121,7 +122,7 @@ def test_dedup_jsonl_gz_output(tmp_path: Path) -> None:
 
     wiretrace.dedup([path], out)
 
-    assert gzip.decompress(out.read_bytes()) == lines[1] + lines[2] + lines[6]
+    assert gzip.decompress(out.read_bytes()) == b"".join(lines[index] for index in (1, 2, 3, 5, 6))
 
 
 def test_dedup_without_dates_keeps_the_longest_then_the_smallest_id(tmp_path: Path) -> None:
@@ -138,15 +139,15 @@ def test_dedup_without_dates_keeps_the_longest_then_the_smallest_id(tmp_path: Pa
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     out = tmp_path / "out.jsonl"
 
-    result, written = wiretrace.dedup([path], out)
+    done = wiretrace.dedup([path], out)
 
-    assert [(group.representative, group.members) for group in result.groups] == [
+    assert [(group.representative, group.members) for group in done.scan.groups] == [
         ("m-longer", ("m-base", "m-longer")),
         ("z-copy-a", ("z-copy-a", "z-copy-b", "z-copy-c")),
     ]
     kept = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert kept == ["m-longer", "unrelated", "z-copy-a"]
-    assert written == 3
+    assert done.written == 3
 
 
 def test_dedup_csv_to_csv_keeps_the_header_and_rows(tmp_path: Path) -> None:
@@ -166,14 +167,14 @@ def test_dedup_csv_to_csv_keeps_the_header_and_rows(tmp_path: Path) -> None:
         stream.write("bad,row\n")
     out = tmp_path / "out.csv"
 
-    result, written = wiretrace.dedup([path], out)
+    done = wiretrace.dedup([path], out)
 
-    assert written == 3
-    assert [group.representative for group in result.groups] == ["near"]
+    assert done.written == 4  # the malformed row is passed through
+    assert [group.representative for group in done.scan.groups] == ["near"]
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(header)
     with out.open(encoding="utf-8", newline="") as stream:
         copied = list(csv.reader(stream))
-    assert copied == [header, rows[1], rows[2], rows[4]]
+    assert copied == [header, rows[1], rows[2], rows[4], ["bad", "row"]]
 
 
 def test_dedup_parquet_to_parquet_keeps_every_column(tmp_path: Path) -> None:
@@ -191,13 +192,14 @@ def test_dedup_parquet_to_parquet_keeps_every_column(tmp_path: Path) -> None:
     pq.write_table(table, path, row_group_size=2)
     out = tmp_path / "out.parquet"
 
-    result, written = wiretrace.dedup([path], out)
+    done = wiretrace.dedup([path], out)
 
-    assert written == 3
-    assert [group.representative for group in result.groups] == ["near"]
+    assert done.written == 4  # the blank text is passed through
+    assert [group.representative for group in done.scan.groups] == ["near"]
     copied = pq.read_table(out)
     assert copied.schema.equals(table.schema)
-    expected = [row for row in table.to_pylist() if row["id"] in {"near", "unrel1", "unrel2"}]
+    kept = {"near", "unrel1", "unrel2", "blank"}
+    expected = [row for row in table.to_pylist() if row["id"] in kept]
     assert copied.to_pylist() == expected
 
 
@@ -219,18 +221,19 @@ def test_dedup_folder_of_text_files_writes_a_folder(tmp_path: Path) -> None:
         (folder / name).write_bytes(data)
     out = tmp_path / "deduped"
 
-    result, written = wiretrace.dedup([folder], out)
+    done = wiretrace.dedup([folder], out)
 
-    assert [(group.representative, group.members) for group in result.groups] == [
+    assert [(group.representative, group.members) for group in done.scan.groups] == [
         ("a", ("a", "b", "c"))
     ]
-    assert written == 3
+    assert done.written == 4  # the empty file is passed through
     assert out.is_dir()
-    assert {path.name: path.read_bytes() for path in out.iterdir()} == {
-        "a.txt": files["a.txt"],
-        "d.txt": files["d.txt"],
-        "e.txt": files["sub/e.txt"],
+    written = {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in out.rglob("*")
+        if path.is_file()
     }
+    assert written == {name: files[name] for name in ("a.txt", "d.txt", "sub/e.txt", "empty.txt")}
 
 
 def test_dedup_csv_input_to_jsonl_output_converts_the_fields(tmp_path: Path) -> None:
@@ -241,10 +244,10 @@ def test_dedup_csv_input_to_jsonl_output_converts_the_fields(tmp_path: Path) -> 
         writer.writerows([["orig", ORIGINAL, "T1"], ["exact", ORIGINAL, "T2"], ["u", OTHER, ""]])
     out = tmp_path / "out.jsonl"
 
-    _, written = wiretrace.dedup([path], out)
+    done = wiretrace.dedup([path], out)
 
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert written == 2
+    assert done.written == 2
     assert [(record["id"], record["text"], record["title"]) for record in records] == [
         ("exact", ORIGINAL, "T2"),
         ("u", OTHER, ""),
@@ -263,9 +266,9 @@ def test_dedup_of_an_empty_parquet_writes_an_empty_parquet(tmp_path: Path) -> No
     pq.write_table(empty, path)
     out = tmp_path / "out.parquet"
 
-    _, written = wiretrace.dedup([path], out)
+    done = wiretrace.dedup([path], out)
 
-    assert written == 0
+    assert done.written == 0
     assert pq.read_table(out).schema.equals(empty.schema)
 
 
@@ -327,9 +330,10 @@ def test_dedup_cli_writes_the_deduplicated_jsonl(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(out)])
 
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == lines[1] + lines[2] + lines[6]
+    assert out.read_bytes() == b"".join(lines[index] for index in (1, 2, 3, 5, 6))
     message = " ".join(result.stderr.split())  # the line may be wrapped at the console width
-    assert f"wrote 3 of 7 records to {out} (2 duplicates dropped, 2 skipped)" in message
+    assert f"wrote 5 of 7 records to {out} (2 copies dropped," in message
+    assert "2 skipped records passed through" in message
 
 
 def test_dedup_cli_quiet_prints_nothing(tmp_path: Path) -> None:

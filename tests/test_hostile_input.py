@@ -211,7 +211,7 @@ def test_the_same_file_given_twice_is_read_once(
         "folder": ["feed", "feed/two.jsonl"],
     }[twice]
 
-    result = invoke("dedup", *inputs, "--out", "out.jsonl", "--no-semantic")
+    result = invoke("dedup", *inputs, "--out", "out.jsonl")
 
     assert result.exit_code == 0, result.output
     assert len((tmp_path / "out.jsonl").read_text("utf-8").splitlines()) == 3
@@ -537,8 +537,8 @@ def test_the_library_takes_a_single_path_and_refuses_unknown_formats(tmp_path: P
         "d0",
         "d1",
     ]
-    _, written = wiretrace.dedup(str(folder), tmp_path / "out.jsonl", ScanConfig(semantic=False))
-    assert written == 2
+    done = wiretrace.dedup(str(folder), tmp_path / "out.jsonl", ScanConfig(semantic=False))
+    assert done.written == 2
     with pytest.raises(ConfigError, match="output format must be one of parquet, jsonl"):
         wiretrace.write_scan(result, tmp_path / "tables", "xml")  # type: ignore[arg-type]
     assert not (tmp_path / "tables").exists()
@@ -844,5 +844,5 @@ def test_file_names_that_are_not_utf8_are_read_and_shown_escaped(tmp_path: Path)
     assert sorted(row["id"] for row in rows) == ["bad\\xff", "copy"]
     assert f"{folder}/bad\\xff.txt" in {row["source"] for row in rows}
     deduplicated = tmp_path / "dedup"
-    assert invoke("dedup", folder, "--out", deduplicated, "-q", "--no-semantic").exit_code == 0
+    assert invoke("dedup", folder, "--out", deduplicated, "-q").exit_code == 0
     assert len(list(deduplicated.iterdir())) == 1

@@ -4,7 +4,9 @@ import wiretrace
 
 EXPECTED = {
     "ConfigError",
+    "DedupResult",
     "Document",
+    "Dropped",
     "DuplicateGroup",
     "FieldNames",
     "InputError",

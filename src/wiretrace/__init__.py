@@ -12,6 +12,7 @@ from wiretrace.errors import ConfigError, InputError, MissingExtraError, Wiretra
 from wiretrace.pipeline import ScanResult, scan
 from wiretrace.records import (
     Document,
+    Dropped,
     DuplicateGroup,
     Match,
     Passage,
@@ -19,11 +20,13 @@ from wiretrace.records import (
     Skipped,
     Story,
 )
-from wiretrace.write import dedup, write_scan
+from wiretrace.write import DedupResult, dedup, write_scan
 
 __all__ = [
     "ConfigError",
+    "DedupResult",
     "Document",
+    "Dropped",
     "DuplicateGroup",
     "FieldNames",
     "InputError",

@@ -35,7 +35,7 @@ from wiretrace.pipeline import Advance, ScanResult, scan
 from wiretrace.read.files import is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
-from wiretrace.write import dedup, write_scan
+from wiretrace.write import DedupResult, dedup, write_scan
 from wiretrace.write.report import (
     ReportStats,
     check_report_target,
@@ -143,176 +143,199 @@ def _run(action: Callable[[], None]) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def scan_options(function: F) -> F:
-    """Options shared by every command that scans."""
-    options = [
-        # str, not Path: Path would turn a URL's "//" into "/" before it could be named
-        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str)),
-        click.option(
-            "--id-field",
-            default="id",
-            show_default=True,
-            help="Record field holding the document id.",
-        ),
-        click.option(
-            "--text-field", default="text", show_default=True, help="Record field holding the text."
-        ),
-        click.option(
-            "--title-field",
-            default="title",
-            show_default=True,
-            help="Record field holding the title.",
-        ),
-        click.option(
-            "--url-field", default="url", show_default=True, help="Record field holding the URL."
-        ),
-        click.option(
-            "--outlet-field",
-            default="outlet",
-            show_default=True,
-            help="Record field holding the outlet (else the URL's host).",
-        ),
-        click.option(
-            "--published-field",
-            default="published",
-            show_default=True,
-            help="Record field holding the ISO 8601 publication date.",
-        ),
-        click.option(
-            "--html-field",
-            default="html",
-            show_default=True,
-            help="Record field holding an HTML page, read when the text field is empty "
-            "(needs the html extra).",
-        ),
-        click.option("--shingle-size", default=5, show_default=True, help="Words per shingle."),
-        click.option(
-            "--num-perm", default=128, show_default=True, help="MinHash permutations per signature."
-        ),
-        click.option(
-            "--seed",
-            default=1,
-            show_default=True,
-            help="Seed of the MinHash permutations (runs are deterministic for a seed).",
-        ),
-        click.option(
-            "--jaccard",
-            "jaccard_threshold",
-            default=0.5,
-            show_default=True,
-            help="Candidate pairs: propose every pair with at least this Jaccard similarity.",
-        ),
-        click.option(
-            "--containment",
-            "containment_threshold",
-            default=0.8,
-            show_default=True,
-            help="... or with at least this share of the smaller document inside the larger.",
-        ),
-        click.option(
-            "--min-passage-words",
-            default=8,
-            show_default=True,
-            help="Shortest verbatim passage reported, in words.",
-        ),
-        click.option(
-            "--boilerplate/--no-boilerplate",
-            default=True,
-            show_default=True,
-            help="Find page noise (cookie notices, link lists, credits, trailers, ...) and keep "
-            "it out of matching.",
-        ),
-        click.option(
-            "--recurring-min-documents",
-            default=10,
-            show_default=True,
-            help="A line found in this many documents, with different neighbouring lines, is "
-            "boilerplate (mastheads, disclaimers); 0 turns the count off.",
-        ),
-        click.option(
-            "--semantic",
-            "semantic_model",
-            type=click.Choice(["fast", "exact"]),
-            default="fast",
-            show_default=True,
-            help="Sentence model for rewrites (paraphrase) and same-story pairs: fast (a static "
-            "model distilled once from MiniLM, ~30,000 sentences/s per core) or exact (MiniLM "
-            "itself, ~80 sentences/s per CPU core; for a GPU). Needs the semantic extra.",
-        ),
-        click.option(
-            "--no-semantic",
-            is_flag=True,
-            help="Skip the semantic stage: copies and reused passages only.",
-        ),
-        click.option(
-            "--window",
-            "window_days",
-            type=float,
-            default=None,
-            help="Compare only documents published at most this many days apart (pairs with "
-            "an unknown date are kept).",
-        ),
-        click.option(
-            "--embedding-cache",
-            type=click.Path(dir_okay=False),
-            default=None,
-            help="A file that keeps sentence embeddings between runs (created if missing); "
-            "a scan then embeds only documents that are new or changed.",
-        ),
-        click.option(
-            "--series/--no-series",
-            default=True,
-            show_default=True,
-            help="Treat the documents of one outlet as a series: reuse inside it (mastheads, "
-            "its own follow-ups) is marked (matches.series) and counted apart.",
-        ),
-        click.option(
-            "--big-group-size",
-            type=int,
-            default=100,
-            show_default=True,
-            help="A duplicate group of more copies than this lists each member's match with "
-            "the group's representative and with its likely source, not every pair; exact "
-            "copies are compared with the representative only (0: every pair).",
-        ),
-        click.option(
-            "--no-stories",
-            is_flag=True,
-            help="Skip story clustering (documents.story stays empty, no same_story matches): "
-            "for copies and passages only, faster.",
-        ),
-        click.option(
-            "--story-resolution",
-            type=float,
-            default=0.12,
-            show_default=True,
-            help="How dense the evidence inside a story must be (0-1); higher splits stories "
-            "finer.",
-        ),
-        click.option(
-            "--workers",
-            default=0,
-            show_default=True,
-            help="Processes that extract pages, clean and sketch large inputs (0: one per core).",
-        ),
-        click.option(
-            "--max-record-mib",
-            type=float,
-            default=16,
-            show_default=True,
-            help="Largest record read, in MiB (a file after decompression, a JSONL line, a CSV "
-            "row, a WARC payload); larger ones are skipped as too_large, so memory stays bounded.",
-        ),
-        click.option(
-            "--quiet",
-            "-q",
-            is_flag=True,
-            help="No progress, warnings or summary table (for scripts).",
-        ),
-    ]
+def _apply(function: F, options: list[Callable[[F], F]]) -> F:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+# What to read: the inputs and the record fields that hold each part of a document.
+_READ_OPTIONS: list[Callable[[F], F]] = [
+    # str, not Path: Path would turn a URL's "//" into "/" before it could be named
+    click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str)),
+    click.option(
+        "--id-field",
+        default="id",
+        show_default=True,
+        help="Record field holding the document id.",
+    ),
+    click.option(
+        "--text-field", default="text", show_default=True, help="Record field holding the text."
+    ),
+    click.option(
+        "--title-field",
+        default="title",
+        show_default=True,
+        help="Record field holding the title.",
+    ),
+    click.option(
+        "--url-field", default="url", show_default=True, help="Record field holding the URL."
+    ),
+    click.option(
+        "--outlet-field",
+        default="outlet",
+        show_default=True,
+        help="Record field holding the outlet (else the URL's host).",
+    ),
+    click.option(
+        "--published-field",
+        default="published",
+        show_default=True,
+        help="Record field holding the ISO 8601 publication date.",
+    ),
+    click.option(
+        "--html-field",
+        default="html",
+        show_default=True,
+        help="Record field holding an HTML page, read when the text field is empty "
+        "(needs the html extra).",
+    ),
+]
+
+# How copies are found: shingles, signatures, candidate thresholds, page noise.
+_COPIES_OPTIONS: list[Callable[[F], F]] = [
+    click.option("--shingle-size", default=5, show_default=True, help="Words per shingle."),
+    click.option(
+        "--num-perm", default=128, show_default=True, help="MinHash permutations per signature."
+    ),
+    click.option(
+        "--seed",
+        default=1,
+        show_default=True,
+        help="Seed of the MinHash permutations (runs are deterministic for a seed).",
+    ),
+    click.option(
+        "--jaccard",
+        "jaccard_threshold",
+        default=0.5,
+        show_default=True,
+        help="Candidate pairs: propose every pair with at least this Jaccard similarity.",
+    ),
+    click.option(
+        "--containment",
+        "containment_threshold",
+        default=0.8,
+        show_default=True,
+        help="... or with at least this share of the smaller document inside the larger.",
+    ),
+    click.option(
+        "--boilerplate/--no-boilerplate",
+        default=True,
+        show_default=True,
+        help="Find page noise (cookie notices, link lists, credits, trailers, ...) and keep "
+        "it out of matching.",
+    ),
+    click.option(
+        "--recurring-min-documents",
+        default=10,
+        show_default=True,
+        help="A line found in this many documents, with different neighbouring lines, is "
+        "boilerplate (mastheads, disclaimers); 0 turns the count off.",
+    ),
+    click.option(
+        "--window",
+        "window_days",
+        type=float,
+        default=None,
+        help="Compare only documents published at most this many days apart (pairs with "
+        "an unknown date are kept).",
+    ),
+    click.option(
+        "--big-group-size",
+        type=int,
+        default=100,
+        show_default=True,
+        help="A duplicate group of more copies than this lists each member's match with "
+        "the group's representative and with its likely source, not every pair; exact "
+        "copies are compared with the representative only (0: every pair).",
+    ),
+]
+
+# What a scan finds beyond copies: passages, rewrites, stories, series.
+_FINDS_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--min-passage-words",
+        default=8,
+        show_default=True,
+        help="Shortest verbatim passage reported, in words.",
+    ),
+    click.option(
+        "--semantic",
+        "semantic_model",
+        type=click.Choice(["fast", "exact"]),
+        default="fast",
+        show_default=True,
+        help="Sentence model for rewrites (paraphrase) and same-story pairs: fast (a static "
+        "model distilled once from MiniLM, ~30,000 sentences/s per core) or exact (MiniLM "
+        "itself, ~80 sentences/s per CPU core; for a GPU). Needs the semantic extra.",
+    ),
+    click.option(
+        "--no-semantic",
+        is_flag=True,
+        help="Skip the semantic stage: copies and reused passages only.",
+    ),
+    click.option(
+        "--embedding-cache",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="A file that keeps sentence embeddings between runs (created if missing); "
+        "a scan then embeds only documents that are new or changed.",
+    ),
+    click.option(
+        "--series/--no-series",
+        default=True,
+        show_default=True,
+        help="Treat the documents of one outlet as a series: reuse inside it (mastheads, "
+        "its own follow-ups) is marked (matches.series) and counted apart.",
+    ),
+    click.option(
+        "--no-stories",
+        is_flag=True,
+        help="Skip story clustering (documents.story stays empty, no same_story matches): "
+        "for copies and passages only, faster.",
+    ),
+    click.option(
+        "--story-resolution",
+        type=float,
+        default=0.12,
+        show_default=True,
+        help="How dense the evidence inside a story must be (0-1); higher splits stories finer.",
+    ),
+]
+
+# How the work runs: workers, the record size bound, quiet output.
+_RUN_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--workers",
+        default=0,
+        show_default=True,
+        help="Processes that extract pages, clean and sketch large inputs (0: one per core).",
+    ),
+    click.option(
+        "--max-record-mib",
+        type=float,
+        default=16,
+        show_default=True,
+        help="Largest record read, in MiB (a file after decompression, a JSONL line, a CSV "
+        "row, a WARC payload); larger ones are skipped as too_large, so memory stays bounded.",
+    ),
+    click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="No progress, warnings or summary table (for scripts).",
+    ),
+]
+
+
+def scan_options(function: F) -> F:
+    """Options of ``scan``: every stage."""
+    return _apply(function, [*_READ_OPTIONS, *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS])
+
+
+def dedup_options(function: F) -> F:
+    """Options of ``dedup``: reading and finding copies, nothing it does not run."""
+    return _apply(function, [*_READ_OPTIONS, *_COPIES_OPTIONS, *_RUN_OPTIONS])
 
 
 def backend_options(function: F) -> F:
@@ -371,8 +394,10 @@ def _config(options: dict[str, Any]) -> ScanConfig:
     if not 0 < mib < 1 << 20:  # NaN fails too
         raise ConfigError(f"--max-record-mib must be more than 0 (MiB), got {mib!r}")
     options["max_record_bytes"] = int(mib * 1024 * 1024)
-    options["semantic"] = not options.pop("no_semantic")
-    options["stories"] = not options.pop("no_stories")
+    if "no_semantic" in options:  # scan's options; dedup runs neither
+        options["semantic"] = not options.pop("no_semantic")
+    if "no_stories" in options:
+        options["stories"] = not options.pop("no_stories")
     fields = FieldNames(
         id=options.pop("id_field"),
         text=options.pop("text_field"),
@@ -511,47 +536,75 @@ scan_command.name = "scan"
 
 
 @main.command(name="dedup", epilog=EXIT_CODES)
-@scan_options
+@dedup_options
 @click.option(
     "--out",
     "-o",
     required=True,
     type=click.Path(path_type=str),
-    help="File to write (.jsonl, .csv, optionally .gz, or .parquet; a folder for .txt inputs).",
+    help="File to write (.jsonl, .csv, optionally .gz, or .parquet; a folder for .txt inputs). "
+    "Beside it: NAME.dropped.jsonl (each dropped id, the kept id that holds it, the relation, "
+    "the coverage) and NAME.summary.json.",
+)
+@click.option(
+    "--skipped-out",
+    type=click.Path(path_type=str),
+    default=None,
+    help="Write the records the scan skipped (malformed, too large, empty, a repeated id...) "
+    "here instead of passing them through to --out unchanged.",
 )
 @backend_options
 def dedup_command(
     inputs: tuple[str, ...],
     out: str,
+    skipped_out: str | None,
     backend_name: str,
     spark_master: str | None,
     quiet: bool,
     **options: Any,
 ) -> None:
-    """Write the records of INPUTS minus the non-representative members of each duplicate
-    group (the representative is the earliest published, else the longest clean text, else
-    the smallest id), in the input's format."""
+    """Write the records of INPUTS to --out less the copies, in the input's format. A
+    document is dropped only when a kept document is its exact or near duplicate or contains
+    it, directly (never through a chain of copies), so no unique text is lost; of a document
+    and its container, the container is kept; among copies, the earliest published, else the
+    longest, else the smallest id. Records that cannot be scanned are passed through."""
 
     def action() -> None:
         console = Console(stderr=True)
         reporter = ConsoleReporter(console, quiet)
-        if is_url(out):
-            raise ConfigError(f"--out {out} is a URL: dedup writes a file here; give a local path")
+        for place in (out, skipped_out):
+            if place is not None and is_url(place):
+                raise ConfigError(f"{place} is a URL: dedup writes files here; give a local path")
         backend = _backend(backend_name, spark_master)
-        result, written = dedup(inputs, out, _config(options), reporter=reporter, backend=backend)
+        config = _config(options)
+        done = dedup(
+            inputs, out, config, reporter=reporter, backend=backend, skipped_out=skipped_out
+        )
         reporter.finish()
         if not quiet:
-            counts = result.summary["counts"]
-            dropped = counts["documents_in_groups"] - counts["duplicate_groups"]
-            console.print(
-                f"wrote {written} of {counts['records']} records to {_shown(str(out))} "
-                f"({dropped} duplicates dropped, "
-                f"{counts['skipped']} skipped)",
-                highlight=False,
-                soft_wrap=True,
-            )
+            console.print(_dedup_line(done), highlight=False, soft_wrap=True)
 
     _run(action)
+
+
+def _dedup_line(done: DedupResult) -> str:
+    records = done.scan.summary["counts"]["records"]
+    copies = len(done.dropped)
+    line = (
+        f"wrote {done.written} of {records} records to {_shown(str(done.out))} "
+        f"({copies} {'copy' if copies == 1 else 'copies'} dropped, each listed with the kept "
+        f"document that holds it in {_shown(str(done.dropped_table))}"
+    )
+    skipped = done.passed_through + len(done.not_written)
+    if skipped:
+        where = "passed through" if done.skipped_out is None else f"written to {done.skipped_out}"
+        line += f"; {done.passed_through} skipped {_plural(skipped, 'record')} {where}"
+        if done.not_written:
+            line += (
+                f", {len(done.not_written)} not written (nothing could be read from them; "
+                f"listed in {_shown(str(done.summary_file))})"
+            )
+    return line + ")"
 
 
 def _report_line(stats: ReportStats) -> str:

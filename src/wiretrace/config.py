@@ -240,6 +240,8 @@ class ScanConfig:
     - ``story_half_life_days``: the evidence between two articles halves for every this many
       days between their publication dates (ECB+ stories run for weeks: same-story articles
       are a median 1 day but a 90th percentile 54 days apart).
+    - ``provenance``: name each match's likely source (False: ``matches.source`` stays
+      empty; ``dedup`` needs none).
     - ``provenance_min_score``: the clues must add up to this before a source is named (one
       agency credit or dateline that only one document carries is 1.5; see
       ``wiretrace.group.provenance``).
@@ -291,6 +293,7 @@ class ScanConfig:
     story_min_similarity: float = 0.05
     story_resolution: float = 0.12
     story_half_life_days: float = 30.0
+    provenance: bool = True
     provenance_min_score: float = 1.5
     series: bool = True
     batch_size: int = 2048

@@ -108,6 +108,18 @@ class DuplicateGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Dropped:
+    """A document ``dedup`` leaves out, and the kept document that holds its text directly:
+    its exact or near duplicate, or a document that contains it. ``coverage``: the share of
+    the dropped document's shingles found in the kept one."""
+
+    id: str
+    kept: str
+    relation: Relation
+    coverage: float
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """Documents about the same news event; ``title`` is the headline (or lead sentence) of
     its most central member, ``first_published`` and ``last_published`` the earliest and the

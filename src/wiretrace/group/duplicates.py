@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from wiretrace.records import DuplicateGroup, Match
+from wiretrace.records import Dropped, DuplicateGroup, Match, Relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,55 @@ def duplicate_groups(
         DuplicateGroup(group=number, representative=representative, members=members)
         for number, (representative, members) in enumerate(chosen, start=1)
     ]
+
+
+def dedup_choice(
+    ids: Iterable[str], matches: Iterable[Match], facts: Mapping[str, DocumentFacts]
+) -> list[Dropped]:
+    """The documents of ``ids`` that ``dedup`` drops, each with the kept document that holds
+    its text: never a document held only through a chain of others.
+
+    A document holds another when the two are exact or near duplicates (either holds the
+    other) or when it contains the other (only the container holds). Documents are taken in
+    order, those no other document holds first (they must be kept, and a container kept
+    early holds what it contains), then by the representative's rank; one that no document
+    kept so far holds is kept, and holds what it can from then on. Greedy, so the kept set
+    may be larger than the smallest possible one, but every dropped document names a kept
+    one that holds it directly. Deterministic: the order depends on ids, dates and lengths
+    only, never on the order of ``matches``.
+    """
+    holds: dict[str, list[tuple[str, Relation, float]]] = {}  # holder -> what it holds
+    held: set[str] = set()
+
+    def add(holder: str, document: str, relation: Relation, coverage: float) -> None:
+        holds.setdefault(holder, []).append((document, relation, coverage))
+        held.add(document)
+
+    for match in matches:
+        if match.relation in (Relation.EXACT, Relation.NEAR_DUPLICATE):
+            add(match.a, match.b, match.relation, match.containment_b)
+            add(match.b, match.a, match.relation, match.containment_a)
+        elif match.relation == Relation.CONTAINED:
+            if match.containment_a >= match.containment_b:  # a inside b
+                add(match.b, match.a, match.relation, match.containment_a)
+            else:
+                add(match.a, match.b, match.relation, match.containment_b)
+
+    def rank(doc_id: str) -> tuple[bool, dt.datetime, int, str]:
+        fact = facts[doc_id]
+        when = published_key(fact.published) or _FAR_FUTURE
+        return (doc_id in held, when, -fact.clean_chars, doc_id)
+
+    kept: set[str] = set()
+    dropped: dict[str, Dropped] = {}
+    for doc_id in sorted((doc_id for doc_id in ids if doc_id in facts), key=rank):
+        if doc_id in dropped:
+            continue
+        kept.add(doc_id)
+        for document, relation, coverage in sorted(holds.get(doc_id, ())):
+            if document not in dropped and document not in kept and document in facts:
+                dropped[document] = Dropped(document, doc_id, relation, coverage)
+    return sorted(dropped.values(), key=lambda item: item.id)
 
 
 def big_groups(groups: Iterable[DuplicateGroup], limit: int) -> list[DuplicateGroup]:

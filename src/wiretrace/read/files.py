@@ -113,6 +113,16 @@ def path_text(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+# How a record's ``source`` names its place inside its file: a JSONL line, a Parquet row, a
+# WARC record (a text or HTML file's source is the file itself, which ends in its suffix).
+_PLACE_IN_FILE = re.compile(r":(?:\d+|row \d+|record \d+)$")
+
+
+def source_file(source: str) -> str:
+    """The file part of a record's ``source`` (``in/feb.jsonl:12`` -> ``in/feb.jsonl``)."""
+    return _PLACE_IN_FILE.sub("", source)
+
+
 def classify(path: Path) -> InputFile | None:
     suffixes = [suffix.lower() for suffix in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] == ".gz"

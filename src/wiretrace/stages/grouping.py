@@ -111,7 +111,8 @@ def group_stage(
     missing = star_pairs(big, matches)
     if missing:  # each copy of a big group gets its edge to the representative
         matches = matches + compare(index_pairs(missing, sketched.ids))
-    matches = provenance(matches, sketched, rows, config)
+    if config.provenance:
+        matches = provenance(matches, sketched, rows, config)
     left_out = 0
     if big:
         matches, left_out = provenance_trees(matches, big)

@@ -4,7 +4,7 @@ the spill), then a second sketch of the documents holding lines that recur acros
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TypeGuard, TypeVar
@@ -18,6 +18,7 @@ from wiretrace.config import FieldNames, ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.read import CRAWL_DATE, FILE_REASONS, InputFile, read_documents
 from wiretrace.read.fields import INVALID_FIELDS, InvalidField
+from wiretrace.read.files import source_file
 from wiretrace.read.sources import ReadFailure, plan_file_tasks, read_files
 from wiretrace.records import Document, Skipped, Span
 from wiretrace.semantic.store import SemanticStore
@@ -290,6 +291,16 @@ class Sketcher:
             _skip(item, rows, self.log, self.reporter)
             return False
         first_seen = seen.get(item.id)
+        if first_seen is not None and source_file(first_seen) != source_file(item.source):
+            # an id repeated in another file names another record (jan.jsonl and feb.jsonl
+            # both numbering from 0): made unique by its file, never dropped
+            unique = f"{item.id}@{source_file(item.source)}"
+            self.reporter.warn(
+                f"{item.source}: id {item.id!r} already read at {first_seen}; "
+                f"this record's id is {unique!r}"
+            )
+            item = replace(item, id=unique)
+            first_seen = seen.get(item.id)
         if first_seen is not None:
             detail = f"id {item.id!r} already read at {first_seen}"
             duplicate = Skipped(item.source, "duplicate_id", detail, item.id)

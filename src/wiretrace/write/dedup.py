@@ -1,20 +1,28 @@
-"""``dedup``: the input records minus the non-representative members of duplicate groups.
+"""``dedup``: the input records minus the documents that a kept document holds.
 
-Records are copied as they were read (JSONL lines byte for byte, CSV rows, Parquet rows with
-every column, text files) when the output has the input's format; otherwise the documents'
-fields are written in the output's format. Only records that were scanned (status ``ok``)
-are written; the skipped ones are listed in the returned summary with their reasons.
+A document is dropped only when a kept document is its exact or near duplicate, or contains
+it, directly and never through a chain of others (``group.duplicates.dedup_choice``); a table
+written beside the output names, for each dropped document, the kept document that holds it.
+Unique text is never lost.
+
+Records are copied as they were read (JSONL and CSV lines byte for byte, Parquet rows with
+every column, text files with their sub-folders) when the output has the input's format;
+otherwise the documents' fields are written in the output's format. Records the scan skipped
+(malformed, too large, empty, a duplicate id...) are not duplicates of anything: they are
+written through unchanged, or to ``skipped_out`` when one is named.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import json
+import os
 import shutil
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -24,97 +32,294 @@ import pyarrow.parquet as pq
 from wiretrace.backend import Backend
 from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
+from wiretrace.group.duplicates import DocumentFacts, dedup_choice
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
-from wiretrace.read.files import InputFile, as_paths, classify, discover
-from wiretrace.read.sources import CsvRows, jsonl_lines, read_file
-from wiretrace.records import Document, Skipped
-from wiretrace.write.atomic import atomic_path
+from wiretrace.read.files import InputFile, as_paths, classify, discover, open_binary
+from wiretrace.read.sources import read_file
+from wiretrace.records import Document, Dropped
+from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """What ``dedup`` wrote.
+
+    ``written``: records written to the output (kept documents, and the skipped records
+    passed through); ``dropped``: each dropped document with the kept one that holds it
+    (also written to ``dropped_table``); ``passed_through``: skipped records written unchanged
+    (to the output, or to ``skipped_out`` when named); ``not_written``: the sources of skipped
+    records that could not be written in another format (nothing of them could be read; they
+    are listed in the summary with their reasons)."""
+
+    scan: ScanResult
+    out: Path
+    written: int
+    dropped: tuple[Dropped, ...]
+    passed_through: int
+    not_written: tuple[str, ...]
+    dropped_table: Path
+    summary_file: Path
+    skipped_out: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where one selection of records goes, and in which format (None: a folder of texts)."""
+
+    path: Path
+    kind: InputFile | None
+
+
+def _stem(path: Path) -> str:
+    """The output's name without its type (``dd.jsonl.gz`` -> ``dd``)."""
+    name = path.name
+    while classify(Path(name)) is not None or name.endswith(".gz"):
+        name = name[: -len(Path(name).suffix)]
+    return name or path.name
+
+
+def _sidecars(target: Path) -> tuple[Path, Path]:
+    """The dropped table and the summary, written beside the output."""
+    stem = _stem(target)
+    return target.with_name(f"{stem}.dropped.jsonl"), target.with_name(f"{stem}.summary.json")
+
+
+def _check_place(path: Path, inputs: list[str], option: str) -> None:
+    """A file dedup writes: outside the inputs (not one, not holding one, not inside an input
+    folder, where later scans of it would read it back) and new."""
+    refuse_inputs(path, inputs, option)
+    resolved = path.resolve()
+    for given in inputs:
+        folder = Path(given).resolve()
+        if folder.is_dir() and folder in resolved.parents:
+            raise InputError(
+                f"{option} {path} is inside the input folder {given}; a later scan of {given} "
+                "would read it back as input: write outside the input folders"
+            )
+    if resolved.exists() or path.is_symlink():
+        raise InputError(f"{option} {path} exists; remove it or name another output")
+
+
+def _check_target(path: Path, inputs: list[str], option: str, formats: Collection[str]) -> _Target:
+    """An output of records checked before any work: a new place outside the inputs, of a
+    type dedup writes."""
+    _check_place(path, inputs, option)
+    wanted = classify(path)
+    if wanted is None and path.suffix:
+        raise InputError(
+            f"{option} {path}: unsupported type; end it in .jsonl, .csv (optionally .gz) or "
+            ".parquet"
+        )
+    if wanted is not None and wanted.format in ("html", "warc"):
+        raise InputError(
+            f"{option} {path}: dedup writes the extracted documents; end it in .jsonl, .csv "
+            "or .parquet"
+        )
+    if wanted is not None and wanted.format == "txt":
+        raise InputError(f"{option} {path}: dedup of text files writes a folder; drop the suffix")
+    if wanted is None and set(formats) - {"txt"}:
+        raise InputError(f"{option} {path}: name a file ending in .jsonl, .csv or .parquet")
+    return _Target(path, wanted)
+
+
+def _same_format(files: list[InputFile], target: _Target) -> bool:
+    formats = {file.format for file in files}
+    if target.kind is None:
+        return True  # a folder of texts: every input is a text file
+    return formats == {target.kind.format} and target.kind.format in ("jsonl", "csv", "parquet")
 
 
 def _open_out(path: Path, compressed: bool) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "wb")) if compressed else path.open("wb")
 
 
+def _copy_lines(file: InputFile, wanted: set[str], out: IO[bytes], written: set[str]) -> None:
+    """The lines of a JSONL file whose location (``source:number``, numbered as
+    ``bounded_lines`` numbers them) is wanted, copied byte for byte in pieces of at most
+    ``_CHUNK`` bytes: a line too large to read is passed through without being held."""
+    number, at_start, copying = 0, True, False
+    with open_binary(file) as stream:
+        while True:
+            piece = stream.readline(_CHUNK)
+            if not piece:
+                break
+            if at_start:
+                number += 1
+                location = f"{file.source}:{number}"
+                copying = location in wanted
+                if copying:
+                    written.add(location)
+            if copying:
+                out.write(piece)
+            at_start = piece.endswith(b"\n")
+    if copying and not at_start:
+        out.write(b"\n")  # the file's last line had no end
+
+
 def _copy_jsonl(
-    files: list[InputFile], kept: set[str], target: Path, compressed: bool, limit: int
-) -> int:
-    written = 0
+    files: list[InputFile], wanted: set[str], target: Path, compressed: bool
+) -> set[str]:
+    written: set[str] = set()
     with _open_out(target, compressed) as out:
         for file in files:
-            for number, raw in jsonl_lines(file, limit):
-                if isinstance(raw, bytes) and f"{file.source}:{number}" in kept:
-                    out.write(raw if raw.endswith(b"\n") else raw + b"\n")
-                    written += 1
+            _copy_lines(file, wanted, out, written)
     return written
 
 
+def _csv_starts(file: InputFile, limit: int) -> tuple[list[str] | None, list[int]]:
+    """A CSV file's header and the line every record starts on (as ``CsvRows`` numbers
+    them, rows it skips included), by reading it with the same reader."""
+    from wiretrace.read.sources import CsvRows
+
+    rows = CsvRows(file, limit)
+    starts = [int(location.rsplit(":", 1)[1]) for location, _ in rows]
+    return rows.header, starts
+
+
+def _csv_text(file: InputFile) -> Iterator[str]:
+    """The lines of a CSV file as ``CsvRows`` reads them (its newlines kept, undecodable
+    bytes kept as escapes, so that writing them back gives the same bytes)."""
+    with open_binary(file) as binary:
+        stream = io.TextIOWrapper(
+            binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+        while True:
+            line = stream.readline(_CHUNK)
+            if not line:
+                return
+            yield line
+
+
 def _copy_csv(
-    files: list[InputFile], kept: set[str], target: Path, compressed: bool, limit: int
-) -> int:
-    written = 0
+    files: list[InputFile], wanted: set[str], target: Path, compressed: bool, limit: int
+) -> set[str]:
+    """The wanted rows of CSV files with one header, their lines copied as they were."""
+    written: set[str] = set()
     header: list[str] | None = None
     with _open_out(target, compressed) as binary:
-        out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        writer = csv.writer(out)
-        for file in files:
-            rows = CsvRows(file, limit)
-            for location, row in rows:
-                if header is None:
-                    header = rows.header or []
-                    writer.writerow(header)
-                elif rows.header != header:
-                    raise InputError(
-                        f"{file.path}: CSV header differs from the first input's; dedup writes one "
-                        "CSV, so give inputs with the same columns or an --out ending in .jsonl"
-                    )
-                if not isinstance(row, Skipped) and location in kept:
-                    writer.writerow(row)
-                    written += 1
-            if header is None and rows.header is not None:  # a file of a header only
-                header = rows.header
-                writer.writerow(header)
+        out = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
+        for number, file in enumerate(files):
+            found, starts = _csv_starts(file, limit)
+            if number == 0:
+                header = found
+            elif found is not None and found != header:
+                raise InputError(
+                    f"{file.path}: CSV header differs from the first input's ({files[0].path}); "
+                    "dedup writes one CSV, so give inputs with the same columns or an --out "
+                    "ending in .jsonl"
+                )
+            first = starts[0] if starts else None
+            record = -1  # the record the current line belongs to (-1: the header)
+            line_number = 0
+            at_start = True
+            for piece in _csv_text(file):
+                if at_start:
+                    line_number += 1
+                    while record + 1 < len(starts) and starts[record + 1] == line_number:
+                        record += 1
+                header_line = first is None or line_number < first
+                if header_line and number == 0:
+                    out.write(piece)
+                elif not header_line and f"{file.source}:{starts[record]}" in wanted:
+                    written.add(f"{file.source}:{starts[record]}")
+                    out.write(piece)
+                at_start = piece.endswith(("\n", "\r"))
         out.flush()
         out.detach()
     return written
 
 
-def _copy_parquet(files: list[InputFile], kept: set[str], target: Path) -> int:
-    written = 0
+def _check_parquet_columns(files: list[InputFile]) -> None:
+    """Parquet inputs written into one file must have the same columns and types."""
+    first = pq.read_schema(files[0].open_path)
+    for file in files[1:]:
+        schema = pq.read_schema(file.open_path)
+        if schema.equals(first):
+            continue
+        mine = dict(zip(schema.names, schema.types, strict=True))
+        theirs = dict(zip(first.names, first.types, strict=True))
+        differences = [
+            *(f"{name} missing" for name in theirs if name not in mine),
+            *(f"{name} not in the first" for name in mine if name not in theirs),
+            *(
+                f"{name} is {mine[name]}, not {theirs[name]}"
+                for name in mine
+                if name in theirs and mine[name] != theirs[name]
+            ),
+        ] or ["the column order differs"]
+        raise InputError(
+            f"{file.path}: its columns differ from the first input's ({files[0].path}): "
+            f"{'; '.join(differences)}; dedup writes one Parquet file, so give inputs with the "
+            "same columns or an --out ending in .jsonl"
+        )
+
+
+def _copy_parquet(files: list[InputFile], wanted: set[str], target: Path) -> set[str]:
+    written: set[str] = set()
     writer: pq.ParquetWriter | None = None
-    schema: pa.Schema | None = None
     try:
         for file in files:
-            parquet = pq.ParquetFile(file.path)
+            parquet = pq.ParquetFile(file.open_path)
+            if writer is None:
+                writer = pq.ParquetWriter(target, parquet.schema_arrow)
             row = 0
             for batch in parquet.iter_batches(batch_size=4096):
-                mask = [
-                    f"{file.source}:row {row + number}" in kept
-                    for number in range(1, batch.num_rows + 1)
+                locations = [
+                    f"{file.source}:row {row + number}" for number in range(1, batch.num_rows + 1)
                 ]
+                mask = [location in wanted for location in locations]
                 row += batch.num_rows
-                selected = pa.Table.from_batches([batch]).filter(pa.array(mask))
-                if writer is None or schema is None:
-                    schema = selected.schema
-                    writer = pq.ParquetWriter(target, schema)
-                writer.write_table(selected.cast(schema))
-                written += selected.num_rows
-        if writer is None and files:  # no rows at all: still an empty file with the schema
-            pq.write_table(pq.ParquetFile(files[0].path).schema_arrow.empty_table(), target)
+                selected = pa.Table.from_batches([batch]).filter(pa.array(mask, pa.bool_()))
+                writer.write_table(selected)
+                written.update(location for location in locations if location in wanted)
     finally:
         if writer is not None:
             writer.close()
     return written
 
 
-def _copy_txt(files: list[InputFile], kept: set[str], target: Path) -> int:
-    target.mkdir()
-    written = 0
+def _relative_names(files: list[InputFile], inputs: list[str]) -> dict[str, Path]:
+    """Each text file's place in the output folder: its path inside the input folder it was
+    found in (several inputs: under the input's name), so sub-folders are kept."""
+    places: dict[str, Path] = {}
+    taken: dict[Path, str] = {}
     for file in files:
-        if file.source in kept:
-            shutil.copyfile(file.path, target / file.path.name)
-            written += 1
+        place = Path(file.path.name)
+        for given in inputs:
+            root = Path(given)
+            if root.is_dir() and root in file.path.parents:
+                inside = file.path.relative_to(root)
+                place = inside if len(inputs) == 1 else Path(root.resolve().name) / inside
+                break
+        if place in taken:
+            raise InputError(
+                f"{file.path} and {taken[place]} would both be written as {place}; dedup them "
+                "in two runs, or give their folders different names"
+            )
+        taken[place] = file.source
+        places[file.source] = place
+    return places
+
+
+def _copy_txt(
+    files: list[InputFile], wanted: set[str], target: Path, inputs: list[str]
+) -> set[str]:
+    target.mkdir()
+    written: set[str] = set()
+    places = _relative_names(files, inputs)
+    for file in files:
+        if file.source in wanted:
+            place = target / places[file.source]
+            place.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file.open_path, place)
+            written.add(file.source)
     return written
+
+
+_FIELDS = ["id", "text", "title", "url", "outlet", "published"]
 
 
 def _document_record(document: Document) -> dict[str, Any]:
@@ -128,106 +333,202 @@ def _document_record(document: Document) -> dict[str, Any]:
     }
 
 
-def _kept_documents(
-    files: list[InputFile], kept: set[str], config: ScanConfig
+def _documents(
+    files: list[InputFile], wanted: set[str], ids: dict[str, str], config: ScanConfig
 ) -> Iterator[Document]:
+    """The wanted records that can be read as documents, with the ids the scan gave them."""
     for file in files:
         for item in read_file(file, config.fields, config.max_record_bytes):
-            if isinstance(item, Document) and item.source in kept:
-                yield item
+            if isinstance(item, Document) and item.source in wanted:
+                yield replace(item, id=ids.get(item.source, item.id))
 
 
 def _convert(
-    files: list[InputFile], kept: set[str], target: Path, kind: InputFile, config: ScanConfig
-) -> int:
-    records = (_document_record(document) for document in _kept_documents(files, kept, config))
-    written = 0
+    files: list[InputFile],
+    wanted: set[str],
+    target: Path,
+    kind: InputFile,
+    ids: dict[str, str],
+    config: ScanConfig,
+) -> set[str]:
+    """The wanted records that can be read as documents, their fields in the output's
+    format; returns the sources written."""
+    written: set[str] = set()
+
+    def records() -> Iterator[dict[str, Any]]:
+        for document in _documents(files, wanted, ids, config):
+            written.add(document.source)
+            yield _document_record(document)
+
     if kind.format == "parquet":
-        table = pa.Table.from_pylist(list(records))
-        pq.write_table(table, target)
-        return table.num_rows
+        schema = pa.schema([(name, pa.string()) for name in _FIELDS])
+        pq.write_table(pa.Table.from_pylist(list(records()), schema=schema), target)
+        return written
     with _open_out(target, kind.gzip) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         if kind.format == "csv":
-            writer = csv.DictWriter(
-                out, fieldnames=["id", "text", "title", "url", "outlet", "published"]
-            )
+            writer = csv.DictWriter(out, fieldnames=_FIELDS)
             writer.writeheader()
-            for record in records:
-                writer.writerow(record)
-                written += 1
+            writer.writerows(records())
         else:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                written += 1
+            out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records())
         out.flush()
         out.detach()
     return written
 
 
+def _write(
+    files: list[InputFile],
+    wanted: set[str],
+    target: _Target,
+    inputs: list[str],
+    ids: dict[str, str],
+    config: ScanConfig,
+) -> set[str]:
+    """Write the wanted records to ``target``; returns the sources written."""
+    with atomic_path(target.path) as temporary:
+        kind = target.kind
+        if kind is None:
+            return _copy_txt(files, wanted, temporary, inputs)
+        if _same_format(files, target) and kind.format == "jsonl":
+            return _copy_jsonl(files, wanted, temporary, kind.gzip)
+        if _same_format(files, target) and kind.format == "csv":
+            return _copy_csv(files, wanted, temporary, kind.gzip, config.max_record_bytes)
+        if _same_format(files, target) and kind.format == "parquet":
+            return _copy_parquet(files, wanted, temporary)
+        return _convert(files, wanted, temporary, kind, ids, config)
+
+
+def _write_dropped(path: Path, dropped: Iterable[Dropped], sources: dict[str, str]) -> None:
+    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8") as out:
+        for item in dropped:
+            record = {
+                "dropped": item.id,
+                "kept": item.kept,
+                "relation": str(item.relation),
+                "coverage": item.coverage,
+                "source": sources.get(item.id),
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _write_error(error: OSError, target: Path) -> InputError:
+    what = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+    return InputError(
+        f"cannot write --out {target}: {what}; free some space or choose another place "
+        "(nothing was left at --out)"
+    )
+
+
 def dedup(
-    inputs: str | Path | Iterable[str | Path],
-    out: str | Path,
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
     config: ScanConfig | None = None,
     *,
     reporter: Reporter | None = None,
     backend: Backend | None = None,
-) -> tuple[ScanResult, int]:
-    """Scan ``inputs`` (on ``backend``, default the local one) and write their records minus
-    non-representative duplicates to ``out``.
-
-    Return the scan and the number of records written.
-    """
+    skipped_out: str | os.PathLike[str] | None = None,
+) -> DedupResult:
+    """Scan ``inputs`` for copies (on ``backend``, default the local one) and write their
+    records to ``out`` less every document a kept document holds (see the module's
+    docstring). Beside ``out``: ``NAME.dropped.jsonl`` (each dropped id, the kept id that
+    holds it, the relation and the coverage) and ``NAME.summary.json``. Records the scan
+    skipped are written through unchanged, or to ``skipped_out`` when named."""
     config = config or ScanConfig()
-    inputs = as_paths(inputs)
-    target = Path(out)
-    # resolved first: "new/../in.jsonl" does not exist until "new" does, yet names the input
-    refuse_inputs(target, inputs, "--out")
-    if target.resolve().exists():
-        raise InputError(f"--out {target} exists; remove it or name another output")
-    files, _ = discover(inputs)
+    paths = as_paths(inputs)
+    files, _ = discover(paths)
     formats = {file.format for file in files}
-    wanted = classify(target)
-    if wanted is None and target.suffix:
-        raise InputError(
-            f"--out {target}: unsupported type; end it in .jsonl, .csv (optionally .gz) or .parquet"
-        )
-    if wanted is not None and wanted.format in ("html", "warc"):
-        raise InputError(
-            f"--out {target}: dedup writes the extracted documents; end it in .jsonl, .csv "
-            "or .parquet"
-        )
-    if wanted is not None and wanted.format == "txt":
-        raise InputError(f"--out {target}: dedup of text files writes a folder; drop the suffix")
-    if wanted is None and formats - {"txt"}:
-        raise InputError(f"--out {target}: name a file ending in .jsonl, .csv or .parquet")
-    check_writable(target.parent, "--out")
-    remove_stale_partials(target.parent, [target.name])
-    # what dedup keeps depends on the duplicate groups only: no stories, no passage search
-    copies_only = replace(config, stories=False, passage_window=0)
-    result = scan(inputs, copies_only, reporter=reporter, backend=backend)
-    dropped = {
-        member
-        for group in result.groups
-        for member in group.members
-        if member != group.representative
-    }
+    target = _check_target(Path(out), paths, "--out", formats)
+    dropped_table, summary_file = _sidecars(target.path)
+    for sidecar in (dropped_table, summary_file):
+        _check_place(sidecar, paths, "--out's companion file")
+    aside = None
+    if skipped_out is not None:
+        aside = _check_target(Path(skipped_out), paths, "--skipped-out", formats)
+    if files and any(
+        chosen and chosen.kind and chosen.kind.format == "parquet" and _same_format(files, chosen)
+        for chosen in (target, aside)
+    ):
+        _check_parquet_columns(files)
+    places = [target.path, dropped_table, summary_file, *([aside.path] if aside else [])]
+    for place in places:
+        check_writable(place.parent, "--out")
+        remove_stale_partials(place.parent, [place.name])
+
+    # copies are all dedup needs: no semantic stage, stories, passage search or provenance
+    copies_only = replace(
+        config, semantic=False, stories=False, passage_window=0, provenance=False, series=False
+    )
+    result = scan(paths, copies_only, reporter=reporter, backend=backend)
     rows = result.documents
-    kept = {
-        source
-        for doc_id, status, source in zip(rows.id, rows.status, rows.source, strict=True)
-        if status == OK and doc_id not in dropped
-    }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as temporary:
-        if wanted is None:
-            written = _copy_txt(files, kept, temporary)
-        elif formats == {wanted.format} and wanted.format == "jsonl":
-            written = _copy_jsonl(files, kept, temporary, wanted.gzip, config.max_record_bytes)
-        elif formats == {wanted.format} and wanted.format == "csv":
-            written = _copy_csv(files, kept, temporary, wanted.gzip, config.max_record_bytes)
-        elif formats == {wanted.format} and wanted.format == "parquet":
-            written = _copy_parquet(files, kept, temporary)
+    facts: dict[str, DocumentFacts] = {}
+    ids: dict[str, str] = {}  # source -> the id the scan gave it (unique across files)
+    sources: dict[str, str] = {}  # id -> source, of the documents scanned
+    skipped: set[str] = set()
+    for doc_id, status, source, published, clean_chars in zip(
+        rows.id, rows.status, rows.source, rows.published, rows.clean_chars, strict=True
+    ):
+        if doc_id is not None:
+            ids[source] = doc_id
+        if status == OK and doc_id is not None:
+            facts[doc_id] = DocumentFacts(published, clean_chars or 0)
+            sources[doc_id] = source
         else:
-            written = _convert(files, kept, temporary, wanted, config)
-    return result, written
+            skipped.add(source)
+    dropped = dedup_choice(list(facts), result.matches, facts)
+    gone = {item.id for item in dropped}
+    kept = {source for doc_id, source in sources.items() if doc_id not in gone}
+
+    written_places: list[Path] = []
+    try:
+        for place in places:
+            place.parent.mkdir(parents=True, exist_ok=True)
+        out_sources = _write(files, kept if aside else kept | skipped, target, paths, ids, config)
+        written_places.append(target.path)
+        aside_sources: set[str] = set()
+        if aside is not None:
+            aside_sources = _write(files, skipped, aside, paths, ids, config)
+            written_places.append(aside.path)
+        not_written = skipped - out_sources - aside_sources
+        passed = len(skipped & (aside_sources if aside else out_sources))
+        _write_dropped(dropped_table, dropped, sources)
+        written_places.append(dropped_table)
+        summary = dict(result.summary)
+        summary["dedup"] = {
+            "out": str(target.path),
+            "written": len(out_sources),
+            "dropped": len(dropped),
+            "dropped_by_relation": _by_relation(dropped),
+            "skipped_passed_through": passed,
+            "skipped_written_to": str(aside.path if aside else target.path),
+            "skipped_not_written": sorted(not_written),
+            "dropped_table": str(dropped_table),
+        }
+        with atomic_path(summary_file) as temporary:
+            temporary.write_text(json.dumps(summary, indent=2, default=str) + "\n", "utf-8")
+    except OSError as error:
+        for place in written_places:  # no output that looks complete
+            remove(place)
+        raise _write_error(error, target.path) from error
+    except BaseException:
+        for place in written_places:
+            remove(place)
+        raise
+    return DedupResult(
+        scan=result,
+        out=target.path,
+        written=len(out_sources),
+        dropped=tuple(dropped),
+        passed_through=passed,
+        not_written=tuple(sorted(not_written)),
+        dropped_table=dropped_table,
+        summary_file=summary_file,
+        skipped_out=aside.path if aside else None,
+    )
+
+
+def _by_relation(dropped: Iterable[Dropped]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in dropped:
+        counts[str(item.relation)] = counts.get(str(item.relation), 0) + 1
+    return dict(sorted(counts.items()))

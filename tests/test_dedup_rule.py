@@ -1,0 +1,347 @@
+"""``dedup`` drops a document only when a kept document holds its text, directly (issue 23).
+
+The rule: a document is dropped only if a kept document is its exact or near duplicate, or
+contains it (of a document and its container, the container is kept), never through a chain;
+each dropped document is listed beside the output with the kept document that holds it.
+Records the scan skipped are passed through; ids repeated across files are made unique.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import wiretrace
+from tests.test_dedup import article, near_copy, shingles
+from wiretrace import ScanConfig
+from wiretrace.cli import main
+
+FAST = ScanConfig(recurring_min_documents=0)
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def kept_ids(out: Path) -> list[str]:
+    return [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def dropped_rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def held_share(small: str, large: str) -> float:
+    """The share of ``small``'s shingles found in ``large`` (the oracle of 'holds')."""
+    own = shingles(small)
+    return len(own & shingles(large)) / max(1, len(own))
+
+
+def test_a_long_article_that_pastes_a_wire_story_is_kept_and_the_wire_dropped(
+    tmp_path: Path,
+) -> None:
+    wire = article(101, 75)
+    page = article(102, 150) + " " + wire + " " + article(103, 150)
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "wire", "text": wire, "published": "2024-01-01"},
+            {"id": "page", "text": page, "published": "2024-01-02"},
+            {"id": "other", "text": article(104)},
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    assert kept_ids(out) == ["page", "other"]
+    assert dropped_rows(done.dropped_table) == [
+        {
+            "dropped": "wire",
+            "kept": "page",
+            "relation": "contained",
+            "coverage": pytest.approx(1.0),
+            "source": f"{path}:1",
+        }
+    ]
+
+
+def test_a_short_text_inside_unrelated_long_ones_never_joins_them(tmp_path: Path) -> None:
+    short = article(201, 60)
+    records = [{"id": "short", "text": short}]
+    for number in range(4):
+        text = article(210 + number, 200) + " " + short + " " + article(220 + number, 120)
+        records.append({"id": f"long{number}", "text": text})
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    assert kept_ids(out) == ["long0", "long1", "long2", "long3"]
+    assert [(item.id, item.kept) for item in done.dropped] == [("short", "long0")]
+
+
+def test_a_chain_of_overlapping_documents_drops_only_what_a_kept_one_holds(
+    tmp_path: Path,
+) -> None:
+    words = article(301, 900).split(" ")
+    # each document overlaps the next by 90%, so neighbours are near duplicates, and the
+    # first and the last share nothing
+    width, step = 200, 20
+    records = [
+        {"id": f"w{number:02}", "text": " ".join(words[number * step : number * step + width])}
+        for number in range(12)
+    ]
+    texts = {record["id"]: record["text"] for record in records}
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    kept = set(kept_ids(out))
+    assert len(kept) > 1  # a connected component would keep one
+    assert set(texts) == kept | {item.id for item in done.dropped}
+    for item in done.dropped:
+        assert item.kept in kept
+        assert held_share(texts[item.id], texts[item.kept]) >= 0.75
+    groups = done.scan.groups  # the scan's groups stay connected components
+    assert len(groups) == 1 and len(groups[0].members) == 12
+
+
+def test_ids_repeated_across_files_are_made_unique_and_all_written(tmp_path: Path) -> None:
+    january = write_jsonl(
+        tmp_path / "jan.jsonl", [{"id": str(n), "text": article(400 + n, 60)} for n in range(30)]
+    )
+    february = write_jsonl(
+        tmp_path / "feb.jsonl", [{"id": str(n), "text": article(500 + n, 60)} for n in range(30)]
+    )
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup([january, february], out, FAST)
+
+    assert done.written == 60
+    assert not done.dropped
+    ids = set(done.scan.documents.id)
+    assert {str(n) for n in range(30)} <= ids
+    assert {f"{n}@{february}" for n in range(30)} <= ids
+    assert out.read_bytes() == january.read_bytes() + february.read_bytes()
+
+
+def test_a_folder_is_written_back_with_its_sub_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for day, seed in (("2021-08-10", 601), ("2021-08-11", 602)):
+        (folder / day).mkdir(parents=True)
+        (folder / day / "article0.txt").write_text(article(seed), encoding="utf-8")
+    (folder / "2021-08-11" / "copy.txt").write_text(article(601), encoding="utf-8")
+    out = tmp_path / "out"
+
+    done = wiretrace.dedup(folder, out, FAST)
+
+    written = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.txt"))
+    assert written == ["2021-08-10/article0.txt", "2021-08-11/article0.txt"]
+    assert [(item.id, item.kept) for item in done.dropped] == [("copy", "article0")]
+
+
+def test_skipped_records_go_to_skipped_out_when_named(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a", "text": article(701)}) + "\n",
+        "{broken\n",
+        json.dumps({"id": "b", "text": article(701)}) + "\n",
+        json.dumps({"id": "c", "text": ""}) + "\n",
+        json.dumps({"id": "d", "text": "x" * 30000}) + "\n",
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    out, aside = tmp_path / "out.jsonl", tmp_path / "skipped.jsonl"
+
+    done = wiretrace.dedup(path, out, replace(FAST, max_record_bytes=20000), skipped_out=aside)
+
+    assert out.read_text(encoding="utf-8") == lines[0]
+    assert aside.read_text(encoding="utf-8") == lines[1] + lines[3] + lines[4]
+    assert done.passed_through == 3
+    summary = json.loads(done.summary_file.read_text(encoding="utf-8"))
+    assert summary["dedup"]["skipped_written_to"] == str(aside)
+    assert summary["dedup"]["dropped"] == 1
+
+
+def test_converting_says_which_skipped_records_could_not_be_written(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        json.dumps({"id": "a", "text": article(801)}) + "\n{broken\n" + '{"id": "e", "text": ""}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.parquet"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    assert pq.read_table(out).column("id").to_pylist() == ["a", "e"]
+    assert done.not_written == (f"{path}:2",)
+    result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(tmp_path / "o.csv")])
+    message = " ".join(result.stderr.split())
+    assert "1 not written (nothing could be read from them" in message
+
+
+def test_dedup_runs_no_semantic_stage_stories_or_provenance(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "a", "text": article(901)}, {"id": "b", "text": article(901)}],
+    )
+
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl")
+
+    summary = done.scan.summary
+    assert summary["semantic"] == {"model": None}
+    assert "paraphrase" in summary["not_searched"]
+    assert not done.scan.stories
+    assert all(match.source is None for match in done.scan.matches)
+    assert not {"semantic", "stories"} & set(summary["timings_seconds"])
+
+
+def test_dedup_help_lists_only_its_options() -> None:
+    text = CliRunner().invoke(main, ["dedup", "--help"]).output
+    for option in ("--semantic", "--no-semantic", "--embedding-cache", "--no-stories"):
+        assert option not in text
+    for option in ("--story-resolution", "--series", "--min-passage-words", "--report"):
+        assert option not in text
+    for option in ("--jaccard", "--containment", "--skipped-out", "--workers", "--id-field"):
+        assert option in text
+
+
+def test_out_inside_an_input_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", [{"id": "a", "text": article(1001)}])
+
+    result = CliRunner().invoke(main, ["dedup", str(folder), "--out", str(folder / "dd.jsonl")])
+
+    assert result.exit_code == 2
+    assert "inside the input folder" in result.stderr
+    assert sorted(path.name for path in folder.iterdir()) == ["a.jsonl"]
+
+
+def test_parquet_inputs_with_different_columns_name_the_difference(tmp_path: Path) -> None:
+    pq.write_table(
+        pa.table({"id": ["a"], "text": [article(1101)], "n": [1]}), tmp_path / "a.parquet"
+    )
+    pq.write_table(
+        pa.table({"id": ["b"], "text": [article(1102)], "m": ["x"]}), tmp_path / "b.parquet"
+    )
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "dedup",
+            str(tmp_path / "a.parquet"),
+            str(tmp_path / "b.parquet"),
+            "-o",
+            str(tmp_path / "out.parquet"),
+        ],
+    )
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "n missing" in result.stderr and "m not in the first" in result.stderr
+
+
+def test_a_full_disk_in_dedup_is_one_line_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = importlib.import_module("wiretrace.write.dedup")  # the module, not the function
+    path = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1201)}])
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(module, "_write_dropped", full)
+    result = CliRunner().invoke(main, ["dedup", str(path), "-o", str(tmp_path / "out.jsonl")])
+
+    assert result.exit_code == 2
+    assert "the disk is full" in result.stderr and "Traceback" not in result.output
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+# --- the rule on random corpora ----------------------------------------------------------
+
+
+@st.composite
+def corpora(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Unique articles with planted exact and near copies, short texts inside unrelated long
+    ones, and chains of overlapping windows; returns the records and, for each planted copy,
+    its original."""
+    seed = draw(st.integers(0, 10**6))
+    generator = random.Random(seed)
+    records: list[dict[str, Any]] = []
+    copy_of: dict[str, str] = {}
+    serial = iter(range(10**6))
+
+    def add(text: str, original: str | None = None) -> str:
+        doc_id = f"d{next(serial):03}"
+        record: dict[str, Any] = {"id": doc_id, "text": text}
+        if generator.random() < 0.5:
+            record["published"] = f"2024-03-{generator.randint(1, 28):02}"
+        records.append(record)
+        if original is not None:
+            copy_of[doc_id] = original
+        return doc_id
+
+    base = seed * 100
+    for number in range(draw(st.integers(2, 5))):  # originals with copies
+        text = article(base + number, generator.randint(80, 200))
+        original = add(text)
+        for copy in range(draw(st.integers(1, 3))):
+            planted = text if generator.random() < 0.5 else near_copy(text, base + copy, (30, 60))
+            add(planted, original)
+    for number in range(draw(st.integers(0, 3))):  # short texts inside several long ones
+        short = article(base + 20 + number, generator.randint(50, 80))
+        add(short)
+        for holder in range(draw(st.integers(1, 3))):
+            add(article(base + 40 + 3 * number + holder, 220) + " " + short)
+    for number in range(draw(st.integers(0, 2))):  # chains of overlapping windows
+        words = article(base + 60 + number, 600).split(" ")
+        for start in range(0, 300, 40):
+            add(" ".join(words[start : start + 200]))
+    for number in range(draw(st.integers(1, 4))):  # unique articles
+        add(article(base + 80 + number, generator.randint(60, 200)))
+    generator.shuffle(records)
+    return records, copy_of
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(corpora())
+def test_no_text_is_lost_and_every_planted_copy_is_dropped(
+    tmp_path_factory: pytest.TempPathFactory, corpus: tuple[list[dict[str, Any]], dict[str, str]]
+) -> None:
+    records, copy_of = corpus
+    folder = tmp_path_factory.mktemp("corpus")
+    path = write_jsonl(folder / "in.jsonl", records)
+    out = folder / "out.jsonl"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    texts = {record["id"]: record["text"] for record in records}
+    kept = set(kept_ids(out))
+    dropped = {item.id: item for item in done.dropped}
+    assert kept | set(dropped) == set(texts) and not kept & set(dropped)
+    for item in dropped.values():  # held directly by a kept document
+        assert item.kept in kept
+        assert held_share(texts[item.id], texts[item.kept]) >= 0.75
+    for copy, original in copy_of.items():  # of a copy and its original, one at most is kept
+        assert not {copy, original} <= kept, (copy, original)
+    assert [row["dropped"] for row in dropped_rows(done.dropped_table)] == sorted(dropped)
