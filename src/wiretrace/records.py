@@ -100,7 +100,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class DuplicateGroup:
-    """A connected component of copy matches, with the member kept by ``dedup``."""
+    """A connected component of copy matches, and its representative (the earliest published,
+    else longest, else smallest id; ``dedup`` drops by a stricter rule, see ``Dropped``)."""
 
     group: int
     representative: str

@@ -1,9 +1,10 @@
 """Duplicate groups: connected components of exact / near_duplicate / contained matches.
 
-The representative (the member ``dedup`` keeps) is the earliest published member; among
-members with no date or the same date, the one with the longest clean text; then the smallest
-id. Earliest first because a copy rarely precedes its source; longest next because a
-truncated copy loses text its source still has.
+The representative is the earliest published member; among members with no date or the same
+date, the one with the longest clean text; then the smallest id. Earliest first because a copy
+rarely precedes its source; longest next because a truncated copy loses text its source still
+has. A component can chain through documents that share nothing, so ``dedup`` does not drop
+"all but the representative": ``dedup_choice`` drops only what a kept document holds directly.
 """
 
 from __future__ import annotations
