@@ -54,7 +54,10 @@ PEERS = ("rensa", "datasketch")
 # "wiretrace" is the copy scan (--no-semantic: the peers find copies only); "wiretrace-default"
 # is the default scan (the semantic stage on), its own row; "wiretrace-copies" leaves out the
 # stories too (what a user who wants copies or a deduplicated corpus runs)
-ALL_TOOLS = ("wiretrace", "wiretrace-copies", "wiretrace-default", *PEERS)
+# "wiretrace-dedup" is `wiretrace dedup` writing the deduplicated corpus: its row reports what
+# it removed and whether it lost unique text, beside keep-one-per-component of each tool's pairs
+ALL_TOOLS = ("wiretrace", "wiretrace-copies", "wiretrace-default", "wiretrace-dedup", *PEERS)
+DEDUP_TOOL = "wiretrace-dedup"
 WIRETRACE_ARGS = {
     "wiretrace": ["--no-semantic"],
     "wiretrace-copies": ["--no-semantic", "--no-stories"],
@@ -71,6 +74,7 @@ PASSAGE_WORDS = 8
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 sys.path.insert(0, str(BENCH_DIR))
+import dedup_quality  # noqa: E402
 import generate_corpus  # noqa: E402
 import peers  # noqa: E402
 
@@ -356,6 +360,84 @@ def run_wiretrace(
     return result, counted
 
 
+def run_wiretrace_dedup(
+    corpus: Path, workdir: Path, docs: int
+) -> tuple[ToolResult, dict[str, str]]:
+    """``wiretrace dedup``: its time and memory, and the dropped ids with the kept ones."""
+    exe = wiretrace_command()
+    result = ToolResult(tool=DEDUP_TOOL, docs=docs)
+    if exe is None:
+        result.status = "skipped: no `wiretrace` command (pip install -e .)"
+        return result, {}
+    out = workdir / "dedup" / "deduplicated.jsonl.gz"
+    measured = measure([str(exe), "dedup", str(corpus), "--out", str(out), "--quiet"])
+    result.wall_seconds = result.seconds = measured.wall_seconds
+    result.seconds_source = "wall time around `wiretrace dedup` (interpreter start included)"
+    result.peak_rss_mb = measured.peak_rss_mb
+    result.tree_peak_rss_mb = measured.tree_peak_rss_mb
+    if measured.returncode != 0:
+        result.status = f"failed (exit {measured.returncode}): {_last_line(measured.stderr)}"
+        return result, {}
+    result.docs_per_s = docs / result.seconds if result.seconds else 0.0
+    dropped = dedup_quality.read_dropped_table(out.with_name("deduplicated.dropped.jsonl"))
+    written = len(dedup_quality.read_ids(out))
+    if written + len(dropped) != docs:
+        result.details["warning"] = f"{written} written + {len(dropped)} dropped != {docs}"
+    return result, dropped
+
+
+def dedup_report(
+    corpus: Path,
+    truth: Truth,
+    tool_pairs: dict[str, set[Pair]],
+    wiretrace_dropped: dict[str, str] | None,
+) -> dict[str, dict[str, Any]]:
+    """What each deduplication removed and lost: `wiretrace dedup`, and keep-one-per-component
+    of every other tool's pairs (the usual way pairs become a deduplicated corpus)."""
+    texts = dedup_quality.corpus_texts(corpus)
+    report: dict[str, dict[str, Any]] = {}
+    if wiretrace_dropped is not None:
+        found = dedup_quality.figures(wiretrace_dropped, texts, truth.family)
+        report[DEDUP_TOOL] = found.as_dict()
+    for tool, pairs in tool_pairs.items():
+        dropped = dedup_quality.by_components(pairs)
+        report[f"{tool} (components)"] = dedup_quality.figures(
+            dropped, texts, truth.family
+        ).as_dict()
+    return report
+
+
+def print_dedup(report: dict[str, dict[str, Any]], results: dict[str, ToolResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=160)
+    table = Table(title="dedup: removed, and unique documents wrongly removed (must be 0)")
+    for name in ("dedup", "seconds", "peak MB", "dropped", "of ideal", "planted", "lost"):
+        table.add_column(name, justify="left" if name == "dedup" else "right")
+    for label, found in report.items():
+        tool = label.split(" ")[0]
+        result = results.get(tool)
+        timing = result is not None and result.status == "ok"
+        table.add_row(
+            label,
+            f"{result.seconds:.2f}" if timing and result else "–",
+            f"{result.peak_rss_mb:,.0f}" if timing and result else "–",
+            f"{found['dropped']:,}",
+            f"{found['ideal_drops']:,}",
+            f"{found['planted_dropped']:,}",
+            f"{found['lost']:,}",
+        )
+    console.print(table)
+    console.print(
+        "dropped: documents removed; of ideal: family members beyond the first (what a perfect "
+        "dedup removes); planted: removed documents of planted families; lost: removed "
+        f"documents of which less than {dedup_quality.HELD:.0%} of the shingles are in the "
+        "document kept in their place (the peers' rows keep the smallest id of each connected "
+        "component of their pairs)."
+    )
+
+
 def _last_line(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else "(no error output)"
@@ -608,16 +690,28 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, ToolResult] = {}
     samples: dict[str, list[Pair]] = {}
+    tool_pairs: dict[str, set[Pair]] = {}
+    wiretrace_dropped: dict[str, str] | None = None
     with tempfile.TemporaryDirectory(prefix="wiretrace-bench-") as tmp:
         workdir = Path(tmp)
         for tool in tools:
             print(f"running {tool} ...", flush=True)
+            if tool == DEDUP_TOOL:
+                result, dropped = run_wiretrace_dedup(corpus, workdir, docs)
+                if result.status == "ok":
+                    wiretrace_dropped = dropped
+                    print(f"  {docs:,} docs in {result.seconds:.2f} s", flush=True)
+                else:
+                    print(f"  {result.status}", flush=True)
+                results[tool] = result
+                continue
             if tool in WIRETRACE_ARGS:
                 result, pairs = run_wiretrace(corpus, workdir, docs, tool)
             else:
                 result, pairs = run_peer(tool, corpus, workdir)
             if result.status == "ok":
                 samples.update(score(result, pairs, truth))
+                tool_pairs[tool] = pairs
                 if result.docs != docs:
                     result.details["warning"] = f"read {result.docs} of {docs} documents"
                 print(
@@ -633,7 +727,9 @@ def main(argv: list[str] | None = None) -> int:
 
     inspect_cross_family(corpus, samples, results)
     ratio = ratios(results)
-    print_report(results, ratio, truth)
+    print_report({tool: r for tool, r in results.items() if tool != DEDUP_TOOL}, ratio, truth)
+    dedup = dedup_report(corpus, truth, tool_pairs, wiretrace_dropped)
+    print_dedup(dedup, results)
     if not args.no_save:
         args.results_dir.mkdir(parents=True, exist_ok=True)
         out = args.results_dir / f"{dt.date.today().isoformat()}-{docs}.json"
@@ -662,6 +758,7 @@ def main(argv: list[str] | None = None) -> int:
             "git_commit": git_commit(),
             "results": {tool: asdict(result) for tool, result in results.items()},
             "ratios": ratio,
+            "dedup": dedup,
         }
         out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {out}")
