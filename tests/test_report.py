@@ -159,3 +159,26 @@ def test_cli_scan_report_and_report_command(
     unfinished.mkdir()
     bad = runner.invoke(main, ["report", "unfinished"])
     assert bad.exit_code == 2 and "summary.json" in bad.output
+
+
+def test_texts_of_an_id_repeated_in_another_file_are_read_by_their_file(
+    copied_seeds: Path, tmp_path: Path
+) -> None:
+    wire = (next(copied_seeds.glob("000_*.txt"))).read_text("utf-8")
+    other = (next(copied_seeds.glob("003_*.txt"))).read_text("utf-8")
+    january, february = tmp_path / "jan.jsonl", tmp_path / "feb.jsonl"
+    january.write_text(json.dumps({"id": "7", "text": wire}) + "\n", "utf-8")
+    february.write_text(
+        json.dumps({"id": "7", "text": other})
+        + "\n"
+        + json.dumps({"id": "8", "text": other})
+        + "\n",
+        "utf-8",
+    )
+    out = _scan([january, february], tmp_path / "scan")
+
+    _, texts = _scripts(write_report(out).path.read_text("utf-8"))
+
+    repeated = f"7@{february}"
+    assert _unpack(texts[repeated]) == other
+    assert "7" not in texts or _unpack(texts["7"]) == wire

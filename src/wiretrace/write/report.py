@@ -253,6 +253,14 @@ def _texts(
             strict=True,
         )
     )
+    # the id the scan gave each record: an id repeated in another file was made unique there
+    scanned_id = dict(
+        zip(
+            documents.column("source").to_pylist(),
+            documents.column("id").to_pylist(),
+            strict=True,
+        )
+    )
     texts: dict[str, str] = {}
     with reporter.stage("read the texts of matched documents", None) as advance:
         for item in read_documents(
@@ -262,16 +270,19 @@ def _texts(
             config.get("max_record_bytes", 16 * 1024 * 1024),
         ):
             advance(1)
-            if not isinstance(item, Document) or item.id not in wanted or item.id in texts:
+            if not isinstance(item, Document):
                 continue
-            if len(item.text) != chars.get(item.id):
+            doc_id = scanned_id.get(item.source, item.id)
+            if doc_id not in wanted or doc_id in texts:
+                continue
+            if len(item.text) != chars.get(doc_id):
                 raise InputError(
-                    f"{item.source}: document {item.id!r} has {len(item.text):,} characters, "
-                    f"the scan read {chars.get(item.id)}: the input changed since the scan; "
+                    f"{item.source}: document {doc_id!r} has {len(item.text):,} characters, "
+                    f"the scan read {chars.get(doc_id)}: the input changed since the scan; "
                     "scan it again"
                 )
             packed = gzip.compress(item.text.encode("utf-8"), compresslevel=9, mtime=0)
-            texts[item.id] = base64.b64encode(packed).decode("ascii")
+            texts[doc_id] = base64.b64encode(packed).decode("ascii")
     missing = wanted - texts.keys()
     if missing:
         example = min(missing)
