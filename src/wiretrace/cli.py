@@ -249,8 +249,8 @@ def scan_options(function: F) -> F:
             "window_days",
             type=float,
             default=None,
-            help="Compare only documents published at most this many days apart (pairs with "
-            "an unknown date are kept).",
+            help="Compare only documents published at most this many whole days apart (pairs "
+            "with an unknown date are kept).",
         ),
         click.option(
             "--embedding-cache",
