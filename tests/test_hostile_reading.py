@@ -4,7 +4,11 @@ crashed a scan, hung it, or lost the documents around it (issue 23, "Never lose 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +17,9 @@ import pytest
 
 from tests.test_cli import article
 from tests.test_hostile_input import articles, invoke, jsonl, one_line_error, summary_of
-from wiretrace import ConfigError, ScanConfig
+from wiretrace import ConfigError, InputError, ScanConfig
 from wiretrace.read.dates import DateError, parse_published
+from wiretrace.read.files import discover
 
 
 def documents_of(out: Path) -> dict[str, dict[str, Any]]:
@@ -106,3 +111,180 @@ def test_a_fractional_window_is_refused_naming_the_option(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match="whole number"):
         ScanConfig(window_days=1.5)
     assert ScanConfig(window_days=2.0).window_days == 2.0
+
+
+# --- 9. a FIFO named as an input, a damaged gzip file in a folder ------------------------
+
+
+def test_a_fifo_named_as_an_input_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    # discover first: the old code returned the FIFO as a file, and reading it waits forever
+    with pytest.raises(InputError, match="not a regular file or a folder"):
+        discover(fifo)
+
+    result = invoke("scan", fifo, "--out", tmp_path / "out", "--no-semantic")
+
+    assert result.exit_code == 2
+    assert f"input {fifo} is not a regular file or a folder" in one_line_error(result)
+
+
+def gzip_jsonl(path: Path, records: list[dict[str, Any]]) -> bytes:
+    data = gzip.compress("".join(json.dumps(record) + "\n" for record in records).encode())
+    path.write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_gzip_file_in_a_folder_is_skipped_and_the_others_read(
+    tmp_path: Path, damage: str
+) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    gzip_jsonl(folder / "a.jsonl.gz", articles(30))
+    middle = folder / "b.jsonl.gz"
+    whole = gzip_jsonl(middle, articles(2000, 30))
+    if damage == "garbage":
+        middle.write_bytes(b"\x1f\x8b" + bytes(range(256)) * 8)
+    else:
+        middle.write_bytes(whole[: len(whole) // 2])
+    gzip_jsonl(folder / "c.jsonl.gz", articles(2030, 2000))
+    out = tmp_path / "out"
+
+    result = invoke("scan", folder, "--out", out, "--no-semantic", "-q")
+
+    assert result.exit_code == 0, result.output
+    rows = documents_of(out)
+    assert {f"d{number}" for number in (*range(30), *range(2000, 2030))} <= set(rows)
+    from_middle = {doc_id for doc_id, row in rows.items() if row["source"].startswith(str(middle))}
+    summary = summary_of(out)
+    (skip,) = [item for item in summary["skipped"] if item["source"] == str(middle)]
+    assert skip["reason"] == "unreadable_file"
+    assert summary["counts"]["skipped_by_reason"] == {"unreadable_file": 1}
+    if damage == "garbage":
+        assert not from_middle and "BadGzipFile" in skip["detail"]
+    else:  # the records before the cut are kept, in order, and the skip says where it stopped
+        assert from_middle == {f"d{number}" for number in range(30, 30 + len(from_middle))}
+        assert len(from_middle) > 500
+        assert f"past line {len(from_middle)}" in skip["detail"]
+        assert "the records before it are kept" in skip["detail"]
+
+
+# --- 5. entries of a folder that cannot be read, system folders, deep trees --------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/mountinfo").is_file(), reason="needs Linux's /proc")
+def test_links_into_proc_sys_and_dev_are_passed_over_without_reading(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    jsonl(root / "a.jsonl", *articles(3))
+    for name, target in [
+        ("proc", "/proc"),
+        ("self", "/proc/self"),  # /proc/self/root leads back to the whole tree
+        ("sys", "/sys"),
+        ("dev", "/dev"),
+        ("mem.txt", "/proc/self/mem"),
+        ("kmsg.txt", "/proc/kmsg"),  # reading it waits for the kernel's next message
+        ("nowhere.txt", str(tmp_path / "missing")),
+        ("loop.txt", "loop.txt"),
+    ]:
+        (root / name).symlink_to(target)
+    os.mkfifo(root / "pipe.jsonl")
+
+    files, skipped = discover(root)
+
+    assert [file.path for file in files] == [root / "a.jsonl"]
+    reasons = {Path(skip.source).relative_to(root).parts[0]: skip.reason for skip in skipped}
+    assert reasons["proc"] == reasons["self"] == reasons["sys"] == "system_folder"
+    for name in ("mem.txt", "kmsg.txt", "nowhere.txt", "loop.txt", "pipe.jsonl"):
+        assert reasons[name] == "not_a_file", name
+    details = {Path(skip.source).name: skip.detail for skip in skipped}
+    assert "proc filesystem" in details["self"] and "proc filesystem" in details["mem.txt"]
+
+    result = invoke("scan", root, "--out", tmp_path / "out", "--no-semantic", "-q")
+
+    assert result.exit_code == 0, result.output
+    assert set(documents_of(tmp_path / "out")) == {"d0", "d1", "d2"}
+
+
+def test_an_entry_that_cannot_be_looked_at_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = tmp_path / "feed"
+    (feed / "locked").mkdir(parents=True)
+    jsonl(feed / "a.jsonl", *articles(3))
+    locked = str(feed / "locked")
+    real_scandir, real_stat = os.scandir, os.stat
+
+    class Denied:  # an entry whose type a user may not see (a link into a folder without x)
+        def __init__(self, entry: os.DirEntry[str]) -> None:
+            self.name, self.path = entry.name, entry.path
+
+        def is_dir(self, **_: Any) -> bool:
+            raise PermissionError(13, "Permission denied", self.path)
+
+        is_file = is_symlink = stat = is_dir
+
+    class Listing:
+        def __init__(self, path: Any) -> None:
+            self.listing = real_scandir(path)
+
+        def __enter__(self) -> Listing:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self.listing.close()
+
+        def __iter__(self) -> Any:
+            return (Denied(entry) if entry.path == locked else entry for entry in self.listing)
+
+    def scandir(path: Any = ".") -> Any:
+        return Listing(path)
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "stat", stat)
+
+    result = invoke("scan", feed, "--out", tmp_path / "out", "--no-semantic")
+
+    assert result.exit_code == 2
+    line = one_line_error(result)
+    assert f"cannot read {locked}: Permission denied" in line and "fix its permissions" in line
+
+
+@pytest.fixture
+def deep_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder 1,500 deep; removed here, one level at a time: Python's rmtree recurses, and
+    pytest's clean-up of old temporary folders would stop with a RecursionError."""
+    deepest = tmp_path / "in"
+    deepest.mkdir()
+    for _ in range(1500):  # one at a time: mkdir(parents=True) recurses too
+        deepest = deepest / "d"
+        deepest.mkdir()
+    try:
+        yield deepest
+    finally:
+        folder = deepest
+        while folder != tmp_path:
+            for entry in folder.iterdir():
+                if not entry.is_dir():
+                    entry.unlink()
+            folder.rmdir()
+            folder = folder.parent
+
+
+def test_folders_nested_1500_deep_are_searched(tmp_path: Path, deep_folder: Path) -> None:
+    jsonl(deep_folder / "a.jsonl", *articles(3))
+    jsonl(tmp_path / "in" / "b.jsonl", *articles(6, 3))
+
+    files, skipped = discover(tmp_path / "in")
+
+    assert [file.path for file in files] == [tmp_path / "in" / "b.jsonl", deep_folder / "a.jsonl"]
+    assert not skipped
+    result = invoke("scan", tmp_path / "in", "--out", tmp_path / "out", "--no-semantic", "-q")
+    assert result.exit_code == 0, result.output
+    assert len(documents_of(tmp_path / "out")) == 6

@@ -27,9 +27,12 @@ from wiretrace.errors import InputError
 from wiretrace.read import web
 from wiretrace.read.fields import RecordMapper, UnreadableValue
 from wiretrace.read.files import (
+    READ_ERRORS,
     TOO_LARGE,
+    UNREADABLE_FILE,
     BoundedText,
     FilePart,
+    FileReadError,
     InputFile,
     LineTooLargeError,
     bounded_lines,
@@ -53,8 +56,8 @@ def _read_whole(file: InputFile, limit: int) -> bytes | Skipped:
     with open_binary(file) as stream:
         try:
             data = read_bounded(stream, limit)
-        except (OSError, EOFError) as error:
-            raise InputError(f"cannot read {file.path}: {error}") from error
+        except READ_ERRORS as error:
+            raise FileReadError(file, error) from error
     if isinstance(data, int):
         return Skipped(file.source, TOO_LARGE, too_large(data, limit, "file"), file.id)
     return data
@@ -153,20 +156,20 @@ def _json_record(raw: bytes, location: str) -> dict[str, Any] | Skipped:
 
 
 def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]]:
-    """The numbered lines of a JSONL file, or of its ``part`` (``bounded_lines``); read
-    errors are InputErrors."""
+    """The numbered lines of a JSONL file, or of its ``part`` (``bounded_lines``); bytes
+    that cannot be read are a FileReadError."""
+    number = 0 if file.part is None else file.part.before
     with open_binary(file) as stream:
         try:
-            if file.part is None:
-                yield from bounded_lines(stream, limit)
-                return
-            stream.seek(file.part.first)
-            for number, line in bounded_lines(stream, limit):
-                yield file.part.before + number, line
-                if stream.tell() >= file.part.stop:  # the piece ends at a line's end
-                    return
-        except (OSError, EOFError) as error:
-            raise InputError(f"cannot read {file.path}: {error}") from error
+            if file.part is not None:
+                stream.seek(file.part.first)
+            for count, line in bounded_lines(stream, limit):
+                number = count if file.part is None else file.part.before + count
+                yield number, line
+                if file.part is not None and stream.tell() >= file.part.stop:
+                    return  # the piece ends at a line's end
+        except READ_ERRORS as error:
+            raise FileReadError(file, error, f" past line {number}" if number else "") from error
 
 
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
@@ -226,8 +229,9 @@ class CsvRows:
                         continue
                     if row:
                         yield location, row
-            except (OSError, EOFError) as error:
-                raise InputError(f"cannot read {path}: {error}") from error
+            except READ_ERRORS as error:
+                after = f" past line {lines.lines}" if lines.lines else ""
+                raise FileReadError(self.file, error, after) from error
 
 
 def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
@@ -314,8 +318,10 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
     mapper = RecordMapper(file.path, fields, limit)
     try:
         parquet = pq.ParquetFile(file.open_path)
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read {file.path} as Parquet: {str(error).strip()}") from error
+    except (FileNotFoundError, PermissionError) as error:
+        raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
+    except (OSError, ValueError, pa.ArrowException) as error:
+        raise FileReadError(file, error) from error
     names = parquet.schema_arrow.names
     mapper.check_fields(names)
     wanted = [name for name in dict.fromkeys(_field_names(fields)) if name in names]
@@ -330,7 +336,7 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
                 yield record if isinstance(record, Skipped) else mapper.map(record, location)
             row += batch.num_rows
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"cannot read {file.path}: {str(error).strip()}") from error
+        raise FileReadError(file, error, f" past row {row}" if row else "") from error
 
 
 def _field_names(fields: FieldNames) -> list[str]:
@@ -350,6 +356,17 @@ _PAGES_PER_TASK = 16  # pages extracted per task sent to a worker (~2-20 ms each
 
 
 def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
+    """The records of one file; when its bytes cannot be read to the end (a damaged gzip
+    stream), those read before and one ``unreadable_file`` skip for the rest: one damaged
+    file in a folder never ends the scan of the others."""
+    try:
+        yield from _read_format(file, fields, limit)
+    except FileReadError as error:
+        kept = "; the records before it are kept" if error.partly_read else ""
+        yield Skipped(file.source, UNREADABLE_FILE, error.detail + kept)
+
+
+def _read_format(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
     if file.format == "txt":
         return _read_txt(file, limit)
     if file.format == "jsonl":

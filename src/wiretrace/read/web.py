@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from wiretrace.errors import InputError, MissingExtraError
-from wiretrace.read.files import TOO_LARGE, too_large
+from wiretrace.errors import MissingExtraError
+from wiretrace.read.files import TOO_LARGE, UNREADABLE_FILE, too_large
 from wiretrace.records import Document, Skipped
 
 # Metadata key of the date a crawler fetched the page (WARC-Date): the published date of last
@@ -267,10 +267,10 @@ def read_warc(stream: IO[bytes], name: str, limit: int) -> Iterator[RawPage | Sk
         except StopIteration:
             return
         except ArchiveLoadFailed as error:
-            if number == 0:
-                raise InputError(
-                    f"{name}: not a readable WARC file ({error}); check that it is a WARC file"
-                ) from error
+            if number == 0:  # the whole file, as a damaged gzip file is (sources._read_raw)
+                detail = f"not a readable WARC file ({error}); check that it is a WARC file"
+                yield Skipped(name, UNREADABLE_FILE, detail)
+                return
             yield _cut(name, number + 1, str(error))
             return
         except Exception as error:  # warcio fails in many ways on a file cut inside headers
