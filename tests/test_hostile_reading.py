@@ -19,7 +19,8 @@ from tests.test_cli import article
 from tests.test_hostile_input import articles, invoke, jsonl, one_line_error, summary_of
 from wiretrace import ConfigError, InputError, ScanConfig
 from wiretrace.read.dates import DateError, parse_published
-from wiretrace.read.files import discover
+from wiretrace.read.files import classify, discover
+from wiretrace.read.sources import CsvRows
 
 
 def documents_of(out: Path) -> dict[str, dict[str, Any]]:
@@ -288,3 +289,94 @@ def test_folders_nested_1500_deep_are_searched(tmp_path: Path, deep_folder: Path
     result = invoke("scan", tmp_path / "in", "--out", tmp_path / "out", "--no-semantic", "-q")
     assert result.exit_code == 0, result.output
     assert len(documents_of(tmp_path / "out")) == 6
+
+
+# --- 4. a quote never closed loses its own row, not the rows after it --------------------
+
+
+def broken_csv(kind: str, rows: int = 1000, broken: int = 10) -> str:
+    """``rows`` rows of id, title, text; the quote opened in row ``broken`` never closed:
+    in its last field (the field count of the merged record fits), in its title (it does
+    not), or in a file whose every field is quoted (the runaway stops at the next quote)."""
+    records = [{"id": f"d{number}", "title": f"Title {number}"} for number in range(rows)]
+    for number, record in enumerate(records):
+        record["text"] = " ".join(articles(number + 1, number)[0]["text"].split()[:30])
+    buffer = io.StringIO()
+    quoting = csv.QUOTE_ALL if kind == "quoted_rows" else csv.QUOTE_MINIMAL
+    writer = csv.DictWriter(buffer, ["id", "title", "text"], lineterminator="\n", quoting=quoting)
+    writer.writeheader()
+    writer.writerows(records)
+    lines = buffer.getvalue().split("\n")
+    line = lines[broken + 1]
+    if kind == "fits":
+        lines[broken + 1] = line.replace(",Title 10,", ',Title 10,"')
+    elif kind == "does_not_fit":
+        lines[broken + 1] = line.replace(",Title 10,", ',"Title 10,')
+    else:
+        lines[broken + 1] = line[:-1]  # the closing quote of its text
+    assert lines[broken + 1] != line
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("kind", ["fits", "does_not_fit", "quoted_rows"])
+def test_a_quote_never_closed_loses_its_own_row_only(tmp_path: Path, kind: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(broken_csv(kind), "utf-8")
+    out = tmp_path / "out"
+
+    result = invoke("scan", source, "--out", out, "--no-semantic", "-q")
+
+    assert result.exit_code == 0, result.output
+    rows = documents_of(out)
+    assert {doc_id for doc_id, row in rows.items() if row["status"] == "ok"} == {
+        f"d{number}" for number in range(1000) if number != 10
+    }
+    summary = summary_of(out)
+    assert summary["counts"]["skipped_by_reason"] == {"malformed_line": 1}
+    (skip,) = summary["skipped"]
+    assert skip["source"] == f"{source}:12"
+    assert "this line is skipped and reading goes on at line 13" in skip["detail"]
+    assert "not closed" in skip["detail"]
+    # the rows as dedup copies them: the same, in order, with their lines
+    file = classify(source)
+    assert file is not None
+    read = list(CsvRows(file, 1 << 20))
+    assert [location for location, row in read if isinstance(row, list)] == [
+        f"{source}:{line}" for line in range(2, 1002) if line != 12
+    ]
+
+
+def article_paragraphs(seed: int, count: int) -> str:
+    """An article's paragraphs: commas, quotes, blank lines between them."""
+    words = article(seed, 40 * count).split()
+    paragraphs = [" ".join(words[start : start + 40]) for start in range(0, len(words), 40)]
+    paragraphs = [
+        f'{paragraph}, said "Someone", on Tuesday' if index % 3 == 1 else paragraph
+        for index, paragraph in enumerate(paragraphs[:count])
+    ]
+    return "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_quoted_fields_that_hold_newlines_still_read(tmp_path: Path, newline: str) -> None:
+    # the first article takes 79 lines, one far more than 4 times any before it: both are
+    # read past the point where a record is looked at, and kept
+    sizes = [40, 1, 2, 3, 1, 5, 8, 2, 200, 1, 3, 12, 30, 1]
+    records = [
+        {"id": f"a{number}", "title": f"Title {number}", "text": article_paragraphs(number, size)}
+        for number, size in enumerate(sizes)
+    ]
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, ["id", "title", "text"], lineterminator=newline)
+        writer.writeheader()
+        writer.writerows(records)
+    file = classify(source)
+    assert file is not None
+
+    read = list(CsvRows(file, 1 << 20))
+
+    assert [row for _, row in read] == [list(record.values()) for record in records]
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic", "-q")
+    assert result.exit_code == 0, result.output
+    assert {row["status"] for row in documents_of(tmp_path / "out").values()} == {"ok"}

@@ -6,12 +6,9 @@ record larger than the maximum record size is ever held whole (see ``wiretrace.r
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -25,16 +22,16 @@ from wiretrace.backend import ordered_map
 from wiretrace.config import DEFAULT_MAX_RECORD_BYTES, FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
+from wiretrace.read.csv_rows import MALFORMED_LINE
+from wiretrace.read.csv_rows import CsvRows as CsvRows  # write.dedup imports it from here
 from wiretrace.read.fields import RecordMapper, UnreadableValue
 from wiretrace.read.files import (
     READ_ERRORS,
     TOO_LARGE,
     UNREADABLE_FILE,
-    BoundedText,
     FilePart,
     FileReadError,
     InputFile,
-    LineTooLargeError,
     bounded_lines,
     discover,
     open_binary,
@@ -44,7 +41,6 @@ from wiretrace.read.files import (
 from wiretrace.records import Document, Skipped
 
 UNDECODABLE = "undecodable"
-MALFORMED_LINE = "malformed_line"
 # JSON may escape lone surrogates (\ud800-\udfff), which are not text; only lines holding
 # such an escape need the slower check of every value.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -183,55 +179,6 @@ def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Doc
             continue
         record = _json_record(raw, location)
         yield record if isinstance(record, Skipped) else mapper.map(record, location)
-
-
-class CsvRows:
-    """The rows of a CSV file, each with the line it starts on, bounded in size: a row over
-    the maximum record size comes as a ``too_large`` Skipped, a broken one as
-    ``malformed_line``. ``header`` is None for an empty file."""
-
-    def __init__(self, file: InputFile, limit: int) -> None:
-        self.file = file
-        self.limit = limit
-        self.header: list[str] | None = None
-
-    def __iter__(self) -> Iterator[tuple[str, list[str] | Skipped]]:
-        # a field may be as large as a record; the stdlib default (128 KiB) is too small
-        csv.field_size_limit(min(sys.maxsize, self.limit))
-        path = self.file.source
-        with open_binary(self.file) as binary:
-            # surrogateescape keeps undecodable bytes visible per record instead of failing
-            stream = io.TextIOWrapper(
-                binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
-            )
-            lines = BoundedText(stream, self.limit)
-            reader = csv.reader(lines)
-            try:
-                try:
-                    self.header = next(reader, None)
-                except (csv.Error, LineTooLargeError) as error:
-                    raise InputError(f"{path}:1: cannot read the CSV header ({error})") from error
-                if self.header is None:
-                    return
-                while True:
-                    location = f"{path}:{lines.lines + 1}"
-                    try:
-                        row = next(reader)
-                    except StopIteration:
-                        break
-                    except LineTooLargeError as error:
-                        detail = too_large(error.size, self.limit, "line")
-                        yield location, Skipped(location, TOO_LARGE, detail)
-                        continue
-                    except csv.Error as error:
-                        reason = TOO_LARGE if "field limit" in str(error) else MALFORMED_LINE
-                        yield location, Skipped(location, reason, f"CSV error: {error}")
-                        continue
-                    if row:
-                        yield location, row
-            except READ_ERRORS as error:
-                after = f" past line {lines.lines}" if lines.lines else ""
-                raise FileReadError(self.file, error, after) from error
 
 
 def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
