@@ -9,12 +9,13 @@ they are rows of the header's width, where an article's lines are text (with any
 commas). A field that runs away holds no quote (the next one would have closed it), so its
 lines read alone as they would in the file. A record that takes more than one line is
 broken when, from one of its later lines on, at least ``_ROW_SHARE`` of the lines (blank
-ones aside, the last too, which the runaway field may have cut) are rows of the header's
-width, and
+ones aside, the last too, which the runaway field may have cut) are well-formed rows of the
+header's width, and
 
-(a) it is not one well-formed record: it has another number of fields than the header, or a
-    quote closes a field that goes on (``"a"b``: a quote that opened a later field closed the
-    runaway one), or the file ends inside its quotes; or
+(a) it is not one well-formed record: a quote closes a field that goes on (``"a"b``: a quote
+    that opened a later field closed the runaway one), or the file ends inside its quotes (a
+    record that a CSV writer could have written, whatever its number of fields, is left as
+    it is: its lines are a field's text, which may hold anything); or
 (b) it runs on past ``_MOST_LINES`` lines and ``_LINES_FACTOR`` times the longest record read
     so far, and the rows found are at least ``_FEWEST_ROWS`` (with no other quote after it,
     the field runs to the end of the file: the record is judged on the way instead of after
@@ -23,7 +24,9 @@ width, and
     the room, and once past that size, read whole without looking.
 
 Then the lines before those rows are skipped, as one ``malformed_line`` naming them, and
-reading resumes at the first row.
+reading resumes at the first row. The limit of the rule: a quoted field whose own lines are
+eight or more rows of the header's width early on (a CSV table quoted inside an article) is
+taken for a runaway one by (b); a record a CSV writer could write is never cut by (a).
 """
 
 from __future__ import annotations
@@ -129,8 +132,8 @@ def _row_widths(lines: list[Line]) -> list[int | None]:
     """How many fields each line holds when read alone (None: blank, or not readable)."""
     widths: list[int | None] = []
     for _, line in lines:
-        try:
-            fields = next(csv.reader([line]), [])
+        try:  # strictly: a line that is not a well-formed row on its own is none
+            fields = next(csv.reader([line], strict=True), [])
         except csv.Error:
             fields = []
         widths.append(len(fields) or None)
@@ -153,14 +156,14 @@ def _first_row(lines: list[Line], width: int, fewest: int) -> int | None:
     return start
 
 
-def _well_formed(lines: list[Line], width: int) -> bool:
-    """Whether ``lines`` are one record of ``width`` fields, read strictly: no quote that
-    closes a field that goes on, no end of the text inside quotes."""
+def _well_formed(lines: list[Line]) -> bool:
+    """Whether ``lines`` are one record, read strictly: no quote that closes a field that
+    goes on, no end of the text inside quotes (what a CSV writer writes always is)."""
     try:
         records = list(csv.reader((line for _, line in lines), strict=True))
     except csv.Error:
         return False
-    return len(records) == 1 and len(records[0]) == width
+    return len(records) == 1
 
 
 class CsvRows:
@@ -229,22 +232,19 @@ class CsvRows:
                 yield location, Skipped(location, TOO_LARGE, detail)
                 continue
             except csv.Error as error:
-                record = lines.record
-                start = _first_row(record[1:], width, 1) if watched and len(record) > 1 else None
-                if start is not None:
-                    yield location, self._broken(location, record, start + 1, ran_on=False)
-                    lines.again(record[start + 1 :])
-                    continue
-                reason = TOO_LARGE if "field limit" in str(error) else MALFORMED_LINE
+                record, over = lines.record, "field limit" in str(error)
+                # a field over the limit across many lines: one that ran away, or text
+                if over and watched and len(record) > 1:
+                    start = _first_row(record[1:], width, _FEWEST_ROWS)
+                    if start is not None:
+                        yield location, self._broken(location, record, start + 1, ran_on=True)
+                        lines.again(record[start + 1 :])
+                        continue
+                reason = TOO_LARGE if over else MALFORMED_LINE
                 yield location, Skipped(location, reason, f"CSV error: {error}")
                 continue
             record = lines.record
-            if (
-                watched
-                and len(record) > 1
-                and not lines.full
-                and (len(row) != width or not _well_formed(record, width))
-            ):
+            if watched and len(record) > 1 and not lines.full and not _well_formed(record):
                 start = _first_row(record[1:], width, 1)
                 if start is not None:
                     yield location, self._broken(location, record, start + 1, ran_on=False)
