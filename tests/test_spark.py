@@ -310,12 +310,30 @@ def test_a_file_an_executor_cannot_read_is_one_line(tmp_path: Path, spark_sessio
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     _corpus(inputs / "a.jsonl", 20)
-    (inputs / "b.jsonl.gz").write_bytes(b"\x1f\x8bnot gzip at all")
+    (inputs / "b.jsonl").write_text('{"id": "b", "body": "no text field"}\n', "utf-8")
     given = ["scan", str(inputs), "--out", str(tmp_path / "out"), "--no-semantic", "-q"]
     local = CliRunner().invoke(main, given)
     spark = CliRunner().invoke(main, [*given, "--backend", "spark"])
     assert local.exit_code == spark.exit_code == 2
-    assert spark.output == local.output and "b.jsonl.gz" in spark.output
+    assert spark.output == local.output and "b.jsonl" in spark.output
+
+
+def test_a_damaged_gzip_file_is_skipped_on_an_executor_too(
+    tmp_path: Path, spark_session: Any
+) -> None:
+    from wiretrace.spark import SparkBackend
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    _corpus(inputs / "a.jsonl", 20)
+    (inputs / "b.jsonl.gz").write_bytes(b"\x1f\x8bnot gzip at all")
+    config = ScanConfig(semantic=False)
+    local = scan(inputs, config)
+    spark = scan(inputs, config, backend=SparkBackend(spark=spark_session))
+    _same(local, spark)
+    assert [(skip.source, skip.reason) for skip in local.skipped] == [
+        (str(inputs / "b.jsonl.gz"), "unreadable_file")
+    ]
 
 
 def test_dedup_on_spark_keeps_the_same_records(tmp_path: Path, spark_session: Any) -> None:

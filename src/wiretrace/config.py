@@ -226,7 +226,7 @@ class ScanConfig:
       between runs; a scan embeds only documents whose sentences it does not hold yet
       (None: embed everything every run).
     - ``window_days``: compare only documents published at most this many days apart (when
-      both dates are known; None: no bound).
+      both dates are known; None: no bound); a whole number, as dates are compared by day.
     - ``stories``: cluster documents into stories (False: ``documents.story`` is empty, no
       ``stories`` rows and no ``same_story`` matches; for copies and a deduplicated corpus,
       which do not need them: stories cost ~250 µs a document).
@@ -361,6 +361,14 @@ class ScanConfig:
             )
         if self.window_days is not None and self.window_days < 0:
             raise ConfigError(f"window_days must be >= 0 or None, got {self.window_days!r}")
+        if self.window_days is not None and self.window_days != int(self.window_days):
+            # documents' dates are compared by their day (most dates give no time of day), so
+            # 0.5 would silently act as 0: refused rather than truncated
+            raise ConfigError(
+                f"window_days (--window) must be a whole number of days, got "
+                f"{self.window_days!r}: dates are compared by their day (most give no time); "
+                "give 0 for the same day, 1 for a day apart"
+            )
         if self.story_neighbours < 1:
             raise ConfigError(f"story_neighbours must be >= 1, got {self.story_neighbours!r}")
         if self.story_half_life_days <= 0:

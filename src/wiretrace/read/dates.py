@@ -6,7 +6,10 @@ Understood: ISO 8601 (``2021-08-10``, ``2021-08-10T09:00:00Z``), RFC 2822 as RSS
 day/month numeric dates that only one reading allows (``25/08/2021``). Refused, so that the
 scan lists them instead of guessing: dates that two readings allow (``10/08/2021`` is 10 August
 in Europe and 8 October in the US), two-digit years, incomplete dates (``August 2021``,
-``Tuesday``) and relative ones (``yesterday``).
+``Tuesday``) and relative ones (``yesterday``). A date is also refused when Python cannot hold
+it: a time zone offset of a day or more (``+25:00``, ``+9999``; dateutil builds one, and it
+fails when first used), or a year with a sign (``-0001-01-01``, which dateutil reads as year
+1 by dropping the sign).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from dateutil.tz import tzoffset
 # Two defaults that differ in every field: a field the text does not give comes out different.
 _DEFAULTS = (dt.datetime(1900, 1, 1, 0, 0, 0), dt.datetime(1904, 2, 2, 1, 1, 1))
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
+# "-0001-01-01", "+002021-08-10": a year before 1, or ISO 8601's expanded years
+_SIGNED_YEAR = re.compile(r"^[+\u2212-]\s*\d")
 # Time zone names feeds write most; dateutil knows only UTC by name. Others give local time.
 _ZONES = {
     name: tzoffset(name, hours * 3600)
@@ -55,7 +60,15 @@ class DateError(ValueError):
 
 
 def _iso(parsed: dt.datetime, with_time: bool) -> str:
-    return parsed.isoformat() if with_time else parsed.date().isoformat()
+    try:
+        # also checks the offset: datetime holds any tzinfo, and refuses an offset of a day
+        # or more only when it is used (printed, compared, subtracted)
+        parsed.utcoffset()
+        return parsed.isoformat() if with_time else parsed.date().isoformat()
+    except (ValueError, OverflowError) as error:
+        raise DateError(
+            "the time zone offset is a day or more; an offset lies between -23:59 and +23:59"
+        ) from error
 
 
 def _ambiguous(text: str) -> str | None:
@@ -80,6 +93,8 @@ def _parse_text(text: str) -> str:
         pass
     else:
         return _iso(parsed, len(text) > 10)
+    if _SIGNED_YEAR.match(text):
+        raise DateError("a year with a sign is not one wiretrace reads; give a year from 1 to 9999")
     problem = _ambiguous(text)
     if problem:
         raise DateError(problem)

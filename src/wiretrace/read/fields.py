@@ -186,5 +186,6 @@ def _with_page(document: Document, html: str | bytes) -> Document | Skipped:
         outlet=document.outlet or page.outlet,
         published=document.published or page.published,
         source=document.source,
-        metadata=document.metadata,
+        # the page's own invalid date matters only when the record gives no date
+        metadata=document.metadata if document.published else page.metadata,
     )

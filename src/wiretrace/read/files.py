@@ -2,8 +2,14 @@
 
 The policy (README, "Bad input"):
 
-- a folder is searched recursively, in name order; a folder that cannot be listed is an
-  error, like a file that cannot be read;
+- a folder is searched recursively (to any depth), in name order; a folder that cannot be
+  listed is an error, like a file that cannot be opened, and so is an input named directly
+  that is not a regular file or a folder (a FIFO would be waited on forever);
+- inside a folder, what is not a regular file or a folder (a FIFO, a socket, a device, a
+  broken link, a link loop) is listed as skipped (``not_a_file``); so is a folder of the
+  system's state (``system_folder``: /proc, /sys, /dev), which is never searched;
+- a file whose bytes cannot be read to its end (a damaged gzip stream) is listed as skipped
+  (``unreadable_file``) after the records read before the damage;
 - hidden files and folders (names starting with ``.``) inside a folder are not read and are
   listed as skipped (``hidden``); a hidden file named directly is read;
 - the same file reached twice (named twice, or named and inside a named folder, or through a
@@ -17,9 +23,12 @@ The policy (README, "Bad input"):
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import re
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,13 +63,43 @@ HIDDEN = "hidden"
 REPEATED_INPUT = "repeated_input"
 WIRETRACE_OUTPUT = "wiretrace_output"
 NOT_A_FILE = "not_a_file"
-FILE_REASONS = frozenset({UNSUPPORTED_FILE, HIDDEN, REPEATED_INPUT, WIRETRACE_OUTPUT, NOT_A_FILE})
+SYSTEM_FOLDER = "system_folder"
+UNREADABLE_FILE = "unreadable_file"
+FILE_REASONS = frozenset(
+    {
+        UNSUPPORTED_FILE,
+        HIDDEN,
+        REPEATED_INPUT,
+        WIRETRACE_OUTPUT,
+        NOT_A_FILE,
+        SYSTEM_FOLDER,
+        UNREADABLE_FILE,
+    }
+)
+# What reading the bytes of an opened file raises when they are damaged or cut short: a
+# gzip stream that is not one (BadGzipFile, an OSError) or ends early (EOFError), a damaged
+# deflate block (zlib.error, which gzip passes on as it is), a disk's I/O error.
+READ_ERRORS = (OSError, EOFError, zlib.error)
 TOO_LARGE = "too_large"
 
 _CHUNK = 1 << 20
 # A record past the limit is counted to report its size, up to this many times the limit:
 # counting a gzip bomb to its end would take minutes for a number nobody needs.
 _COUNT_FACTOR = 64
+
+
+class FileReadError(InputError):
+    """A file that opened but cannot be read to its end (a damaged or truncated gzip stream,
+    a disk error). A scan keeps the records read before and lists the rest of the file as
+    skipped (``unreadable_file``, see ``sources.read_file``): one damaged file in a folder
+    must not end the scan of the others. Elsewhere (``dedup``) it is the InputError it is."""
+
+    def __init__(self, file: InputFile, error: BaseException, after: str = "") -> None:
+        self.detail = (
+            f"the file cannot be read{after} ({type(error).__name__}: {str(error).strip()})"
+        )
+        self.partly_read = bool(after)  # ``after``: where it stopped (" past line 12")
+        super().__init__(f"cannot read {file.path}: {self.detail}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,18 +199,74 @@ def is_output_folder(path: Path) -> bool:
     return (path / OUTPUT_MARKER).is_file()
 
 
+# Filesystems that hold the system's state, not files (Linux): their "files" can block a
+# reader forever (/proc/kmsg), fail when read (/proc/1/mem) or lead back up to the whole tree
+# (/proc/self/root), and /sys alone holds ~100,000 entries. A folder on one is not searched.
+_SYSTEM_FILESYSTEMS = frozenset(
+    {
+        "proc",
+        "sysfs",
+        "devtmpfs",
+        "devpts",
+        "debugfs",
+        "tracefs",
+        "securityfs",
+        "cgroup",
+        "cgroup2",
+        "pstore",
+        "bpf",
+        "configfs",
+        "fusectl",
+        "mqueue",
+        "hugetlbfs",
+        "binfmt_misc",
+        "efivarfs",
+        "autofs",
+        "rpc_pipefs",
+        "nsfs",
+        "selinuxfs",
+    }
+)
+_MOUNTS = Path("/proc/self/mountinfo")
+
+
+def system_devices() -> dict[int, str]:
+    """The device number (``st_dev``) of every mounted system filesystem, with its type;
+    empty where the mount table cannot be read (not Linux)."""
+    try:
+        lines = _MOUNTS.read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return {}
+    found = {}
+    for line in lines:
+        # "36 35 98:0 /root /mnt rw,noatime master:1 - ext3 /dev/root rw" (proc(5)): the
+        # device third, the filesystem's type first after the " - "
+        mount, _, filesystem = line.partition(" - ")
+        fields, kinds = mount.split(), filesystem.split()
+        if len(fields) < 3 or not kinds or kinds[0] not in _SYSTEM_FILESYSTEMS:
+            continue
+        major, _, minor = fields[2].partition(":")
+        if major.isdecimal() and minor.isdecimal():
+            found[os.makedev(int(major), int(minor))] = kinds[0]
+    return found
+
+
+def _cannot_read(path: Path, error: OSError, what: str = "") -> InputError:
+    return InputError(
+        f"cannot read {what}{path}: {error.strerror or error}; fix its permissions or leave it "
+        "out of the inputs"
+    )
+
+
 class _Discovery:
     def __init__(self) -> None:
         self.files: list[InputFile] = []
         self.skipped: list[Skipped] = []
         self._seen: dict[tuple[int, int], Path] = {}
         self._folders: set[tuple[int, int]] = set()
+        self._system = system_devices()
 
-    def add_file(self, path: Path, found: InputFile) -> None:
-        try:
-            status = path.stat()
-        except OSError as error:
-            raise InputError(f"cannot read {path}: {error.strerror or error}") from error
+    def add_file(self, path: Path, found: InputFile, status: os.stat_result) -> None:
         key = (status.st_dev, status.st_ino)
         first = self._seen.get(key)
         if first is not None:
@@ -181,45 +276,136 @@ class _Discovery:
         self._seen[key] = path
         self.files.append(found)
 
-    def add_folder(self, folder: Path) -> None:
-        status = folder.stat()
+    def system_folder(self, status: os.stat_result) -> str | None:
+        """The detail of a ``system_folder`` skip for a folder on a system filesystem."""
+        kind = self._system.get(status.st_dev)
+        if kind is None:
+            return None
+        return f"a folder of the system's {kind} filesystem (the system's state, not articles)"
+
+    def add_folder(self, folder: Path, status: os.stat_result) -> None:
+        """Search ``folder`` and the folders below it, depth first in name order, with a
+        stack of folders being searched: a recursion stops at Python's limit (a RecursionError
+        ~1,000 folders deep)."""
+        searching: list[Iterator[os.DirEntry[str]]] = []
+        entries = self._enter(folder, status)
+        while entries is not None or searching:
+            if entries is not None:
+                searching.append(entries)
+            entry = next(searching[-1], None)
+            if entry is None:
+                searching.pop()
+                entries = None
+                continue
+            entries = self._visit(entry)
+
+    def _enter(self, folder: Path, status: os.stat_result) -> Iterator[os.DirEntry[str]] | None:
+        """The entries of a folder to search, in name order; None when it is not searched."""
         key = (status.st_dev, status.st_ino)
         if key in self._folders:  # named twice, or a link back up the tree
             detail = "a folder already searched, given again; read once"
             self.skipped.append(Skipped(path_text(folder), REPEATED_INPUT, detail))
-            return
+            return None
         self._folders.add(key)
-        if is_output_folder(folder):
+        system = self.system_folder(status)
+        if system is not None:
+            self.skipped.append(Skipped(path_text(folder), SYSTEM_FOLDER, system))
+            return None
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            raise _cannot_read(folder, error, "folder ") from error
+        # the marker is looked for among the entries: a stat of it would fail first, with a
+        # traceback, in a folder that cannot be listed
+        if any(entry.name == OUTPUT_MARKER and _is_file(entry) for entry in entries):
             detail = "a folder of wiretrace output (it holds .wiretrace-output); not read"
             self.skipped.append(Skipped(path_text(folder), WIRETRACE_OUTPUT, detail))
-            return
+            return None
+        return iter(entries)
+
+    def _visit(self, entry: os.DirEntry[str]) -> Iterator[os.DirEntry[str]] | None:
+        """Take one entry of a folder; the entries of a folder to search next, if it is one."""
+        child = Path(entry.path)
+        if entry.name.startswith("."):
+            what = "hidden folder, not searched" if _is_folder(entry) else "hidden file, not read"
+            detail = f"{what}; name it as an input to read it"
+            self.skipped.append(Skipped(path_text(child), HIDDEN, detail))
+            return None
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            status = child.stat()  # through a link, as a link names what it leads to
+        except (FileNotFoundError, NotADirectoryError) as error:
+            detail = f"a link to nothing ({error.strerror or error})"
+            self.skipped.append(Skipped(path_text(child), NOT_A_FILE, detail))
+            return None
         except OSError as error:
-            raise InputError(
-                f"cannot read folder {folder}: {error.strerror or error}; fix its permissions "
-                "or leave it out of the inputs"
-            ) from error
-        for entry in entries:
-            child = Path(entry.path)
-            is_folder = entry.is_dir()
-            if entry.name.startswith("."):
-                what = "hidden folder, not searched" if is_folder else "hidden file, not read"
-                self.skipped.append(
-                    Skipped(path_text(child), HIDDEN, f"{what}; name it as an input to read it")
-                )
-            elif is_folder:
-                self.add_folder(child)
-            elif entry.is_file():
-                found = classify(child)
-                if found is None:
-                    detail = f"not one of {SUPPORTED}"
-                    self.skipped.append(Skipped(path_text(child), UNSUPPORTED_FILE, detail))
-                else:
-                    self.add_file(child, found)
-            else:
-                detail = "not a regular file or folder (a broken link, a socket, a device)"
+            if error.errno == errno.ELOOP:
+                detail = "a link that leads back to itself"
                 self.skipped.append(Skipped(path_text(child), NOT_A_FILE, detail))
+                return None
+            raise _cannot_read(child, error) from error
+        if stat.S_ISDIR(status.st_mode):
+            return self._enter(child, status)
+        if not stat.S_ISREG(status.st_mode):
+            detail = "not a regular file or folder (a FIFO, a socket, a device)"
+            self.skipped.append(Skipped(path_text(child), NOT_A_FILE, detail))
+            return None
+        kind = self._system.get(status.st_dev)
+        if kind is not None:
+            detail = (
+                f"a file of the system's {kind} filesystem (the system's state, not an article)"
+            )
+            self.skipped.append(Skipped(path_text(child), NOT_A_FILE, detail))
+            return None
+        found = classify(child)
+        if found is None:
+            self.skipped.append(
+                Skipped(path_text(child), UNSUPPORTED_FILE, f"not one of {SUPPORTED}")
+            )
+        else:
+            self.add_file(child, found, status)
+        return None
+
+    def add_named(self, path: Path) -> None:
+        """Take an input path as given: a folder to search, or a file to read."""
+        try:
+            status = path.stat()
+        except (FileNotFoundError, NotADirectoryError) as error:
+            raise InputError(f"input not found: {path}; check the path") from error
+        except OSError as error:
+            raise _cannot_read(path, error) from error
+        if stat.S_ISDIR(status.st_mode):
+            system = self.system_folder(status)
+            if system is not None:
+                raise InputError(f"input {path} is {system}; name a folder of articles")
+            self.add_folder(path, status)
+            return
+        if not stat.S_ISREG(status.st_mode) or status.st_dev in self._system:
+            # reading a FIFO would wait for a writer forever, a device never ends
+            raise InputError(
+                f"input {path} is not a regular file or a folder (a FIFO, a socket, a device, "
+                "a system file); wiretrace reads files and folders: save the input to a file"
+            )
+        kind = classify(path)
+        if kind is None:
+            raise InputError(
+                f"cannot read {path}: unsupported file type; wiretrace reads {SUPPORTED}"
+            )
+        self.add_file(path, kind, status)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def discover(
@@ -228,8 +414,9 @@ def discover(
     """Expand input paths (files or folders, searched recursively) into readable files, and
     the files and folders passed over with the reason (see the module's policy).
 
-    A path that does not exist, a folder that cannot be listed, or a file named directly
-    with an unsupported type is an InputError.
+    A path that does not exist, is not a regular file or a folder, or cannot be read, a
+    folder that cannot be listed, or a file named directly with an unsupported type is an
+    InputError.
     """
     found = _Discovery()
     for given in as_paths(paths):
@@ -238,18 +425,7 @@ def discover(
                 f"input {given} is a URL: wiretrace reads files and folders on this machine "
                 "(on a cluster too, the driver reads them); copy or mount the input here"
             )
-        path = Path(given)
-        if not path.exists():
-            raise InputError(f"input not found: {path}; check the path")
-        if path.is_dir():
-            found.add_folder(path)
-            continue
-        kind = classify(path)
-        if kind is None:
-            raise InputError(
-                f"cannot read {path}: unsupported file type; wiretrace reads {SUPPORTED}"
-            )
-        found.add_file(path, kind)
+        found.add_named(Path(given))
     return found.files, found.skipped
 
 

@@ -6,12 +6,9 @@ record larger than the maximum record size is ever held whole (see ``wiretrace.r
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -25,13 +22,16 @@ from wiretrace.backend import ordered_map
 from wiretrace.config import DEFAULT_MAX_RECORD_BYTES, FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
+from wiretrace.read.csv_rows import MALFORMED_LINE
+from wiretrace.read.csv_rows import CsvRows as CsvRows  # write.dedup imports it from here
 from wiretrace.read.fields import RecordMapper, UnreadableValue
 from wiretrace.read.files import (
+    READ_ERRORS,
     TOO_LARGE,
-    BoundedText,
+    UNREADABLE_FILE,
     FilePart,
+    FileReadError,
     InputFile,
-    LineTooLargeError,
     bounded_lines,
     discover,
     open_binary,
@@ -41,7 +41,6 @@ from wiretrace.read.files import (
 from wiretrace.records import Document, Skipped
 
 UNDECODABLE = "undecodable"
-MALFORMED_LINE = "malformed_line"
 # JSON may escape lone surrogates (\ud800-\udfff), which are not text; only lines holding
 # such an escape need the slower check of every value.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -53,8 +52,8 @@ def _read_whole(file: InputFile, limit: int) -> bytes | Skipped:
     with open_binary(file) as stream:
         try:
             data = read_bounded(stream, limit)
-        except (OSError, EOFError) as error:
-            raise InputError(f"cannot read {file.path}: {error}") from error
+        except READ_ERRORS as error:
+            raise FileReadError(file, error) from error
     if isinstance(data, int):
         return Skipped(file.source, TOO_LARGE, too_large(data, limit, "file"), file.id)
     return data
@@ -153,20 +152,20 @@ def _json_record(raw: bytes, location: str) -> dict[str, Any] | Skipped:
 
 
 def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]]:
-    """The numbered lines of a JSONL file, or of its ``part`` (``bounded_lines``); read
-    errors are InputErrors."""
+    """The numbered lines of a JSONL file, or of its ``part`` (``bounded_lines``); bytes
+    that cannot be read are a FileReadError."""
+    number = 0 if file.part is None else file.part.before
     with open_binary(file) as stream:
         try:
-            if file.part is None:
-                yield from bounded_lines(stream, limit)
-                return
-            stream.seek(file.part.first)
-            for number, line in bounded_lines(stream, limit):
-                yield file.part.before + number, line
-                if stream.tell() >= file.part.stop:  # the piece ends at a line's end
-                    return
-        except (OSError, EOFError) as error:
-            raise InputError(f"cannot read {file.path}: {error}") from error
+            if file.part is not None:
+                stream.seek(file.part.first)
+            for count, line in bounded_lines(stream, limit):
+                number = count if file.part is None else file.part.before + count
+                yield number, line
+                if file.part is not None and stream.tell() >= file.part.stop:
+                    return  # the piece ends at a line's end
+        except READ_ERRORS as error:
+            raise FileReadError(file, error, f" past line {number}" if number else "") from error
 
 
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
@@ -180,54 +179,6 @@ def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Doc
             continue
         record = _json_record(raw, location)
         yield record if isinstance(record, Skipped) else mapper.map(record, location)
-
-
-class CsvRows:
-    """The rows of a CSV file, each with the line it starts on, bounded in size: a row over
-    the maximum record size comes as a ``too_large`` Skipped, a broken one as
-    ``malformed_line``. ``header`` is None for an empty file."""
-
-    def __init__(self, file: InputFile, limit: int) -> None:
-        self.file = file
-        self.limit = limit
-        self.header: list[str] | None = None
-
-    def __iter__(self) -> Iterator[tuple[str, list[str] | Skipped]]:
-        # a field may be as large as a record; the stdlib default (128 KiB) is too small
-        csv.field_size_limit(min(sys.maxsize, self.limit))
-        path = self.file.source
-        with open_binary(self.file) as binary:
-            # surrogateescape keeps undecodable bytes visible per record instead of failing
-            stream = io.TextIOWrapper(
-                binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
-            )
-            lines = BoundedText(stream, self.limit)
-            reader = csv.reader(lines)
-            try:
-                try:
-                    self.header = next(reader, None)
-                except (csv.Error, LineTooLargeError) as error:
-                    raise InputError(f"{path}:1: cannot read the CSV header ({error})") from error
-                if self.header is None:
-                    return
-                while True:
-                    location = f"{path}:{lines.lines + 1}"
-                    try:
-                        row = next(reader)
-                    except StopIteration:
-                        break
-                    except LineTooLargeError as error:
-                        detail = too_large(error.size, self.limit, "line")
-                        yield location, Skipped(location, TOO_LARGE, detail)
-                        continue
-                    except csv.Error as error:
-                        reason = TOO_LARGE if "field limit" in str(error) else MALFORMED_LINE
-                        yield location, Skipped(location, reason, f"CSV error: {error}")
-                        continue
-                    if row:
-                        yield location, row
-            except (OSError, EOFError) as error:
-                raise InputError(f"cannot read {path}: {error}") from error
 
 
 def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
@@ -314,8 +265,10 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
     mapper = RecordMapper(file.path, fields, limit)
     try:
         parquet = pq.ParquetFile(file.open_path)
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read {file.path} as Parquet: {str(error).strip()}") from error
+    except (FileNotFoundError, PermissionError) as error:
+        raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
+    except (OSError, ValueError, pa.ArrowException) as error:
+        raise FileReadError(file, error) from error
     names = parquet.schema_arrow.names
     mapper.check_fields(names)
     wanted = [name for name in dict.fromkeys(_field_names(fields)) if name in names]
@@ -330,7 +283,7 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
                 yield record if isinstance(record, Skipped) else mapper.map(record, location)
             row += batch.num_rows
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"cannot read {file.path}: {str(error).strip()}") from error
+        raise FileReadError(file, error, f" past row {row}" if row else "") from error
 
 
 def _field_names(fields: FieldNames) -> list[str]:
@@ -350,6 +303,17 @@ _PAGES_PER_TASK = 16  # pages extracted per task sent to a worker (~2-20 ms each
 
 
 def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
+    """The records of one file; when its bytes cannot be read to the end (a damaged gzip
+    stream), those read before and one ``unreadable_file`` skip for the rest: one damaged
+    file in a folder never ends the scan of the others."""
+    try:
+        yield from _read_format(file, fields, limit)
+    except FileReadError as error:
+        kept = "; the records before it are kept" if error.partly_read else ""
+        yield Skipped(file.source, UNREADABLE_FILE, error.detail + kept)
+
+
+def _read_format(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
     if file.format == "txt":
         return _read_txt(file, limit)
     if file.format == "jsonl":

@@ -6,6 +6,7 @@ files are streamed record by record with warcio, so memory stays flat on a crawl
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import re
 import zlib
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from wiretrace.errors import InputError, MissingExtraError
-from wiretrace.read.files import TOO_LARGE, too_large
+from wiretrace.errors import MissingExtraError
+from wiretrace.read.files import TOO_LARGE, UNREADABLE_FILE, too_large
 from wiretrace.records import Document, Skipped
 
 # Metadata key of the date a crawler fetched the page (WARC-Date): the published date of last
@@ -44,11 +45,44 @@ def outlet_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.")
 
 
+# Why the date a page states could not be read, for the page being extracted (see
+# _guard_page_dates); a context variable, as pages are extracted in threads too.
+_DATE_FAILURE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "wiretrace_page_date_failure", default=None
+)
+_dates_guarded = False
+
+
+def _guard_page_dates(metadata: Any) -> None:
+    """Make a date that a page states and Python cannot hold (``+25:00`` as the offset of its
+    ``article:published_time``) a date not found, instead of a page lost: htmldate raises
+    ValueError when it compares such a date, and trafilatura discards the whole page on any
+    ValueError (the page was skipped as ``no_text``). trafilatura calls htmldate through its
+    ``metadata.find_date``, with no hook of its own, so that name is wrapped; the failure is
+    kept in ``_DATE_FAILURE`` for :func:`extract_page` to report."""
+    global _dates_guarded
+    find_date = getattr(metadata, "find_date", None)
+    if _dates_guarded or find_date is None:
+        return
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return find_date(*args, **kwargs)
+        except (ValueError, OverflowError) as error:
+            _DATE_FAILURE.set(f"{type(error).__name__}: {error}")
+            return None
+
+    metadata.find_date = guarded
+    _dates_guarded = True
+
+
 def _trafilatura() -> Any:
     try:
         import trafilatura
+        import trafilatura.metadata
     except ImportError as error:
         raise MissingExtraError(f"reading HTML needs the html extra: {INSTALL}") from error
+    _guard_page_dates(trafilatura.metadata)
     return trafilatura
 
 
@@ -66,6 +100,7 @@ class Page:
     published: str | None
     url: str | None
     outlet: str | None
+    date_problem: str | None = None  # why the date the page states could not be read
 
 
 def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
@@ -73,16 +108,22 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
 
     ``url`` is where the page was found; the page's canonical link, when present, wins.
     """
-    found = _trafilatura().bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_images=False,
-        include_links=False,
-        # only dates the page states; never guesses from the text or today's date
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    extractor = _trafilatura()
+    token = _DATE_FAILURE.set(None)
+    try:
+        found = extractor.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_images=False,
+            include_links=False,
+            # only dates the page states; never guesses from the text or today's date
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+        date_problem = _DATE_FAILURE.get()
+    finally:
+        _DATE_FAILURE.reset(token)
     if found is None or not (found.text or "").strip():
         return None
     return Page(
@@ -91,6 +132,7 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
         published=found.date or None,
         url=found.url or url,
         outlet=found.sitename or found.hostname or None,
+        date_problem=date_problem,
     )
 
 
@@ -142,6 +184,19 @@ def document_from_html(
         return Skipped(source, UNREADABLE_PAGE, detail, doc_id)
     if page is None:
         return Skipped(source, NO_TEXT, "no article text found in the page", doc_id)
+    metadata = metadata or {}
+    if page.date_problem is not None and page.published is None:
+        # imported here: read.fields reads a record's page through this module
+        from wiretrace.read.fields import INVALID_FIELDS, InvalidField
+
+        invalid = InvalidField(
+            "published",
+            "page",
+            "",
+            f"the date the page states cannot be read ({page.date_problem:.100}); a time "
+            "zone offset lies between -23:59 and +23:59",
+        )
+        metadata = {**metadata, INVALID_FIELDS: (*metadata.get(INVALID_FIELDS, ()), invalid)}
     return Document(
         id=doc_id,
         text=page.text,
@@ -150,7 +205,7 @@ def document_from_html(
         outlet=page.outlet or outlet_from_url(url if url_wins and url else page.url),
         published=page.published,
         source=source,
-        metadata=metadata or {},
+        metadata=metadata,
     )
 
 
@@ -212,10 +267,10 @@ def read_warc(stream: IO[bytes], name: str, limit: int) -> Iterator[RawPage | Sk
         except StopIteration:
             return
         except ArchiveLoadFailed as error:
-            if number == 0:
-                raise InputError(
-                    f"{name}: not a readable WARC file ({error}); check that it is a WARC file"
-                ) from error
+            if number == 0:  # the whole file, as a damaged gzip file is (sources._read_raw)
+                detail = f"not a readable WARC file ({error}); check that it is a WARC file"
+                yield Skipped(name, UNREADABLE_FILE, detail)
+                return
             yield _cut(name, number + 1, str(error))
             return
         except Exception as error:  # warcio fails in many ways on a file cut inside headers
