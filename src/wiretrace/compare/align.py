@@ -9,32 +9,49 @@ are matched independently, so reordered paragraphs give separate passages.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.clean import CleanText, clean_text
+from wiretrace.clean import clean_text
 from wiretrace.compare import kernels
-from wiretrace.sketch import Words, words_and_shingles
+from wiretrace.sketch import words_and_shingles
 
 _MAX_REPEATS = 8  # a shingle repeated more often than this in one document seeds no passage
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Prepared:
-    """One document ready for comparison: clean text, words, its sorted unique shingles."""
+    """One document ready for comparison: the shingle at each word, its sorted unique
+    shingles, where each word lies in the original text and a digest of its clean text.
 
-    clean: CleanText
-    words: Words
+    Only what the comparison reads is kept, about 32 bytes a word (5 a character): documents
+    stay prepared from one pair to the next, and the clean text with its offset map for every
+    character (20 bytes a character, plus 16 a word for the word spans) made a 15 MB record
+    375 MB; thirty of them took 13 GB (issue 23)."""
+
+    shingles: NDArray[np.uint64]  # the shingle starting at each word (all but the last few)
     unique: NDArray[np.uint64]
+    word_starts: NDArray[np.int64]  # original-text offset of each word's first character
+    word_ends: NDArray[np.int64]  # ... and of the end of its last one
+    digest: bytes  # of the clean text: equal digests, identical clean texts (an exact copy)
     shingle_size: int
+
+    @property
+    def word_count(self) -> int:
+        return int(self.word_starts.size)
+
+    @property
+    def size(self) -> int:
+        """Bytes held (the arrays; the rest is a few hundred bytes)."""
+        arrays = (self.shingles, self.unique, self.word_starts, self.word_ends)
+        return sum(array.nbytes for array in arrays)
 
     def original_span(self, word_start: int, word_end: int) -> tuple[int, int]:
         """Original-text character span of words ``[word_start, word_end)``."""
-        return self.clean.original_span(
-            int(self.words.starts[word_start]), int(self.words.ends[word_end - 1])
-        )
+        return int(self.word_starts[word_start]), int(self.word_ends[word_end - 1])
 
 
 def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -61,7 +78,12 @@ def prepare(text: str, shingle_size: int) -> Prepared:
     clean = clean_text(text)
     words = words_and_shingles(clean, shingle_size)
     return Prepared(
-        clean=clean, words=words, unique=sorted_unique(words.shingles), shingle_size=shingle_size
+        shingles=words.shingles,
+        unique=sorted_unique(words.shingles),
+        word_starts=clean.starts[words.starts],
+        word_ends=clean.ends[words.ends - 1],
+        digest=hashlib.blake2b(clean.codes.data, digest_size=16).digest(),
+        shingle_size=shingle_size,
     )
 
 
@@ -87,11 +109,11 @@ def align(
     if shared.size == 0:
         return []
     rows = kernels.align_words(
-        a.words.shingles,
-        b.words.shingles,
+        a.shingles,
+        b.shingles,
         shared,
-        len(a.words),
-        len(b.words),
+        a.word_count,
+        b.word_count,
         a.shingle_size,
         max_gap_words,
         _MAX_REPEATS,

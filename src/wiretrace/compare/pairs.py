@@ -11,6 +11,7 @@ sorted by their first document.
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,15 @@ from wiretrace.config import ScanConfig
 from wiretrace.records import Match, Span
 from wiretrace.spill import SentenceReader, SpillReader
 
-_KEPT = 512  # documents kept prepared, of each kind (a prepared text is ~65 KB)
+# Documents kept prepared, of each kind: at most this many, and at most this many bytes
+# (beside the two of the pair being compared). A news article prepared is ~15 KB verbatim and
+# ~30 KB with its sentence vectors (1 KB a sentence), so the count binds; the bytes bind for
+# huge records (a 15 MB one is ~55 MB prepared, ~180 MB with its sentences), and keep a
+# comparer's memory bounded whatever the records' size (issue 23: thirty 15 MB records were
+# all kept, at 375 MB each).
+_KEPT = 512
+_KEPT_BYTES = 128 * 2**20
+_SPAN_BYTES = 120  # a sentence span as a tuple of two ints in a list
 
 Key = TypeVar("Key")
 Value = TypeVar("Value")
@@ -73,22 +82,53 @@ class PairBatch:
 
 
 class _Kept(Generic[Key, Value]):
-    """The last ``size`` values made, by key."""
+    """The values made last, by key: at most ``size`` of them and ``budget`` bytes as
+    ``weigh`` counts them, but always the last two (a pair's documents: pairs come sorted by
+    their first document, which so stays kept while the second ones change)."""
 
-    def __init__(self, make: Callable[[Key], Value], size: int = _KEPT) -> None:
+    def __init__(
+        self,
+        make: Callable[[Key], Value],
+        weigh: Callable[[Value], int],
+        size: int,
+        budget: int,
+    ) -> None:
         self._make = make
+        self._weigh = weigh
         self._size = size
-        self._values: OrderedDict[Key, Value] = OrderedDict()
+        self._budget = budget
+        self._values: OrderedDict[Key, tuple[Value, int]] = OrderedDict()
+        self.held = 0  # bytes
 
     def __call__(self, key: Key) -> Value:
         found = self._values.get(key)
-        if found is None:
-            found = self._values[key] = self._make(key)
-            if len(self._values) > self._size:
-                self._values.popitem(last=False)
-        else:
+        if found is not None:
             self._values.move_to_end(key)
-        return found
+            return found[0]
+        value = self._make(key)
+        weight = self._weigh(value)
+        self._values[key] = (value, weight)
+        self.held += weight
+        while len(self._values) > self._size or (
+            self.held > self._budget and len(self._values) > 2
+        ):
+            _, (_, dropped) = self._values.popitem(last=False)
+            self.held -= dropped
+        return value
+
+    def clear(self) -> None:
+        self._values.clear()
+        self.held = 0
+
+
+def _prepared_size(document: Prepared) -> int:
+    return document.size
+
+
+def _semantic_size(document: SemanticDocument) -> int:
+    """Bytes a semantic document holds: its text, sentence spans and vectors."""
+    spans = len(document.sentences) * _SPAN_BYTES
+    return sys.getsizeof(document.text) + spans + document.vectors.nbytes + document.vector.nbytes
 
 
 class PairComparer:
@@ -108,8 +148,8 @@ class PairComparer:
             )
         self._boilerplate: dict[int, tuple[Span, ...]] = {}
         self._carried: dict[int, Carried] | None = None
-        self._prepared = _Kept(self._prepare)
-        self._semantic = _Kept(self._semantic_document)
+        self._prepared = _Kept(self._prepare, _prepared_size, _KEPT, _KEPT_BYTES)
+        self._semantic = _Kept(self._semantic_document, _semantic_size, _KEPT, _KEPT_BYTES)
 
     def _text(self, number: int) -> str:
         if self._carried is not None:
@@ -148,6 +188,9 @@ class PairComparer:
         return matches
 
     def close(self) -> None:
+        # now, not when the collector finds the comparer: each cache refers back to it
+        self._prepared.clear()
+        self._semantic.clear()
         if self._semantic_sources is not None:
             self._semantic_sources[0].close()
 

@@ -35,6 +35,7 @@ from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Match, Passage, Relation
 
 PARAPHRASE = "paraphrase"
+_SIMILARITY_CELLS = 1 << 22  # sentence similarities held at a time: 16 MiB of float32
 _WORD = re.compile(r"\w+")
 
 
@@ -99,12 +100,10 @@ def align_sentences(
     if not a.sentences or not b.sentences:
         return []
     small_is_a = a.chars <= b.chars
-    similarity = a.vectors @ b.vectors.T
-    if not small_is_a:
-        similarity = similarity.T  # rows: the sentences of the document with less text
+    partners, scores = _best_partners(a.vectors, b.vectors, small_is_a)
     found: list[tuple[int, int, float]] = []
-    for index, partner in enumerate(similarity.argmax(axis=1).tolist()):
-        score = float(similarity[index, partner])
+    for index, partner in enumerate(partners.tolist()):
+        score = float(scores[index])
         if score >= min_similarity:
             found.append((index, partner, score))
     ordered = in_order([partner for _, partner, _ in found])
@@ -116,6 +115,28 @@ def align_sentences(
         overlap = _overlap(a.words(in_a), b.words(in_b))
         pairs.append(SentencePair(in_a, in_b, score, overlap))
     return sorted(pairs, key=lambda pair: (pair.a, pair.b))
+
+
+def _best_partners(
+    in_a: NDArray[np.float32], in_b: NDArray[np.float32], small_is_a: bool
+) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+    """For each sentence of the document with less text, its most similar sentence of the
+    other and their similarity. The similarities are made a block of the smaller side's
+    sentences at a time, ``_SIMILARITY_CELLS`` at most (one block for news articles): the
+    whole matrix is sentences_a x sentences_b, 90 GB for two 15 MB records (issue 23). Each
+    block is a slice of the same product ``in_a @ in_b.T``."""
+    rows, other = (in_a, in_b) if small_is_a else (in_b, in_a)
+    step = max(1, _SIMILARITY_CELLS // max(1, other.shape[0]))
+    partners = np.empty(rows.shape[0], dtype=np.intp)
+    scores = np.empty(rows.shape[0], dtype=np.float32)
+    for start in range(0, rows.shape[0], step):
+        block = rows[start : start + step]
+        # rows: the sentences of the document with less text
+        similarity = block @ other.T if small_is_a else (other @ block.T).T
+        found = similarity.argmax(axis=1)
+        partners[start : start + len(found)] = found
+        scores[start : start + len(found)] = similarity[np.arange(len(found)), found]
+    return partners, scores
 
 
 def in_order(partners: list[int]) -> list[bool]:

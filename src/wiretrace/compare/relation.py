@@ -60,11 +60,11 @@ def verbatim_match(
 ) -> Match | None:
     """:func:`compare_pair` for a pair in order (``a_id`` < ``b_id``) whose overlap is
     known."""
-    words_a, words_b = len(a.words), len(b.words)
+    words_a, words_b = a.word_count, b.word_count
     if words_a == 0 or words_b == 0 or found.shared.size == 0:
         return None
     scores = found.scores
-    if words_a == words_b and np.array_equal(a.clean.codes, b.clean.codes):
+    if words_a == words_b and a.digest == b.digest:
         whole = _passage(a, b, (0, words_a, 0, words_b), 1.0)
         return Match(a_id, b_id, Relation.EXACT, *scores, passages=(whole,))
     passages = [

@@ -27,6 +27,12 @@ from wiretrace.sketch.topics import TopicTerms
 from wiretrace.stages.state import Advance, DocumentRows, Reporter
 
 _PROGRESS_EVERY = 256
+# A sketch batch is held whole while it is sketched: its texts, their clean code points and the
+# sketching's work arrays come to ~20 bytes a character (tracemalloc, 4 MB records), and more
+# with the semantic stage's sentence vectors. So a batch also closes at this many characters,
+# not only at ``batch_size`` records (a batch of news articles stays under it): thirty 15 MB
+# records made one batch of 450 MB, sketched in ~9 GB (issue 23).
+_BATCH_CHARS = 16 * 2**20
 T = TypeVar("T")
 
 
@@ -127,14 +133,16 @@ def read_and_sketch(
     a ReadFailure."""
     records: list[Document | Skipped] = []
     items: list[BatchItem] = []
+    chars = 0
     try:
         for record in read_files(files, fields, limit):
             records.append(record)
             if sketchable(record):
                 items.append(BatchItem(record.text, year=document_year(record)))
-                if len(items) == per_result:
+                chars += len(record.text)
+                if len(items) == per_result or chars >= _BATCH_CHARS:
                     yield records, sketch_batch(items, params)
-                    records, items = [], []
+                    records, items, chars = [], [], 0
     except InputError as error:
         yield ReadFailure(str(error))
         return
@@ -220,12 +228,15 @@ class Sketcher:
         """Records read in this process, sketched in batches by the backend."""
         config = self.config
         batch: list[BatchItem] = []
+        chars = 0
 
         def flush() -> None:
+            nonlocal chars
             first = len(self.queued) - len(batch)
             self.spill.append([item.text for item in batch])
             self.runner.submit(range(first, len(self.queued)), list(batch))
             batch.clear()
+            chars = 0
 
         read = 0
         for item in read_documents(
@@ -236,7 +247,8 @@ class Sketcher:
                 advance(_PROGRESS_EVERY)
             if self._take(item, seen):
                 batch.append(BatchItem(item.text, year=self.queued[-1].year))
-                if len(batch) >= config.batch_size:
+                chars += len(item.text)
+                if len(batch) >= config.batch_size or chars >= _BATCH_CHARS:
                     flush()
         if batch:
             flush()
@@ -340,6 +352,7 @@ class Sketcher:
             try:
                 numbers: list[int] = []
                 items: list[BatchItem] = []
+                chars = 0
                 for number in affected:
                     text = self.spill.get(number)
                     row = self.queued[number].row
@@ -351,9 +364,10 @@ class Sketcher:
                     self.rows.boilerplate[row] = spans
                     numbers.append(number)
                     items.append(BatchItem(text, spans, find=False))
-                    if len(items) >= config.batch_size:
+                    chars += len(text)
+                    if len(items) >= config.batch_size or chars >= _BATCH_CHARS:
                         runner.submit(numbers, items)
-                        numbers, items = [], []
+                        numbers, items, chars = [], [], 0
                 if items:
                     runner.submit(numbers, items)
                 runner.drain()
