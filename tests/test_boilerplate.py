@@ -295,6 +295,26 @@ def test_datelines_and_credits(
     assert (facts.dateline, facts.credits, facts.published) == (place, credits, published)
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Taliban take Ghazni as the offensive goes on\n",  # a page's headline
+        "Taliban take Ghazni\nBy Staff Writer\n",  # a headline and a byline
+        "Listen to this article · 4 min read\n",  # noise the rules do not know
+    ],
+)
+def test_the_dateline_is_found_below_a_headline_or_a_line_of_noise(opening: str) -> None:
+    text = f"{opening}Kabul (AFP), Aug 11 - Afghan forces withdrew from the city of Ghazni."
+    facts = extract_facts(text, find_boilerplate(text), year=2021)
+    assert (facts.dateline, facts.credits, facts.published) == ("Kabul", ("AFP",), "2021-08-11")
+
+
+def test_a_dateline_deep_in_the_body_is_not_the_documents() -> None:
+    lines = [f"Line {number} of the story went on about the city." for number in range(4)]
+    text = "\n".join([*lines, "Paris (AFP) - a quoted wire story inside the article."])
+    assert extract_facts(text, find_boilerplate(text)).dateline is None
+
+
 def test_a_date_without_a_year_needs_one_from_elsewhere() -> None:
     text = "Kabul (AFP), Aug 11 - Afghan forces withdrew from the city."
     assert extract_facts(text, ()).published is None

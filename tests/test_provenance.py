@@ -43,8 +43,19 @@ def test_the_same_day_without_times_says_nothing() -> None:
     found = _attribute(same, same)
     assert found.source is None
     assert found.provenance_reasons == (
-        "no clue of direction (no dates, credits or page differences)",
+        "no clue of direction (published too close together to tell, no credits or "
+        "datelines, alike in page noise)",
     )
+
+
+def test_a_reason_says_no_dates_only_where_there_are_none() -> None:
+    (undated,) = _attribute(PLAIN, PLAIN).provenance_reasons
+    assert undated.startswith("no clue of direction (no dates,")
+    (one,) = _attribute(replace(PLAIN, published="2024-03-01"), PLAIN).provenance_reasons
+    assert "only a has a date" in one and "no dates" not in one
+    marked = replace(PLAIN, published="2024-03-01", dateline="Kabul")
+    (both,) = _attribute(marked, marked).provenance_reasons
+    assert "both carry agency marks" in both and "no dates" not in both
 
 
 def test_times_an_hour_apart_order_the_documents() -> None:

@@ -33,6 +33,7 @@ _DATELINE = re.compile(
 _AGENCY_WORD = re.compile(rf"(?<![\w-]){AGENCY}(?![\w-])")
 _LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s*(?P<b>{AGENCY}))\s*$")
 _LEADING_LINES = 3  # date lines of scraped pages come first
+_DATELINE_LINES = 3  # lines of text (not boilerplate) in which the dateline is looked for
 _DATELINE_CHARS = 120
 _CREDIT_CHARS = 40  # "... officials said. (AFP)": a closing credit is short
 
@@ -68,10 +69,11 @@ def extract_facts(
             published = parse_date(piece, year)
     dateline = None
     masked = {(span.start, span.end) for span in spans}
-    for start, end in lines[:_LEADING_LINES]:
+    # the dateline opens the body, which pages precede with a headline, a byline or a line
+    # of noise the rules do not know: the first few lines of text are searched
+    body_lines = [line for line in lines if line not in masked][:_DATELINE_LINES]
+    for start, end in body_lines:
         first = next((span for span in spans if span.start == start and span.end < end), None)
-        if (start, end) in masked:
-            continue
         # a dateline sits in the first characters of the line
         line = text[first.end if first else start : end].lstrip()[:_DATELINE_CHARS]
         found = _DATELINE.match(line)
@@ -82,7 +84,7 @@ def extract_facts(
             written = found["before"] or found["after"] or found["date_only"]
             if written and published is None:
                 published = parse_date(written, year)
-        break
+            break
     if lines:
         last = text[max(lines[-1][0], lines[-1][1] - _CREDIT_CHARS) : lines[-1][1]]
         ending = _LAST_CREDIT.search(last)

@@ -165,6 +165,33 @@ def _noise_clue(
     )
 
 
+def _no_clue(a_id: str, a: ProvenanceFacts, b_id: str, b: ProvenanceFacts) -> str:
+    """Why no clue points either way, as the two documents are: said only of what holds."""
+    dated = [
+        doc_id
+        for doc_id, facts in ((a_id, a), (b_id, b))
+        if published_key(facts.published) is not None
+    ]
+    if len(dated) == 2:
+        dates = "published too close together to tell"
+    elif dated:
+        dates = f"only {_label(dated[0])} has a date"
+    else:
+        dates = "no dates"
+    marked = [
+        doc_id
+        for doc_id, facts in ((a_id, a), (b_id, b))
+        if facts.credits or facts.dateline is not None
+    ]
+    if len(marked) == 2:
+        marks = "both carry agency marks"
+    elif marked:
+        marks = f"only {_label(marked[0])} carries an agency mark"
+    else:
+        marks = "no credits or datelines"
+    return f"no clue of direction ({dates}, {marks}, alike in page noise)"
+
+
 def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: float) -> Match:
     """``match`` with ``source``, ``provenance_confidence`` and ``provenance_reasons`` set
     (the source stays null, with reasons, where the evidence does not name one)."""
@@ -197,9 +224,7 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
         )
     if abs(score) < min_score:
         reasons.append(
-            "too little evidence to name a source"
-            if clues
-            else "no clue of direction (no dates, credits or page differences)"
+            "too little evidence to name a source" if clues else _no_clue(match.a, a, match.b, b)
         )
         return replace(
             match, source=None, provenance_confidence=None, provenance_reasons=tuple(reasons)
