@@ -354,3 +354,34 @@ def test_count_distinct_agrees_with_sets(pairs: list[tuple[int, int]]) -> None:
         expected.setdefault(key, set()).add(value)
     assert distinct.tolist() == sorted(expected)
     assert counts.tolist() == [len(expected[key]) for key in sorted(expected)]
+
+
+COOKIE_NOTICE = (
+    "We use cookies and similar technologies to personalise content and ads, and to analyse "
+    "our traffic with our partners."
+)
+STORM = "The storm hit the coast on Monday and left thousands of homes without power."
+LATER = "Engineers worked through the night, and most homes had power again by Tuesday."
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [COOKIE_NOTICE, "Accept all cookies", "Reject all", "Manage preferences", STORM],
+        ["Accept all cookies", "Reject all", COOKIE_NOTICE, STORM],
+        [STORM, "Reject all", "Manage preferences", COOKIE_NOTICE, LATER],
+        [STORM, "Accept all cookies | Reject all | Manage preferences", LATER],
+    ],
+)
+def test_consent_buttons_next_to_a_notice_are_consent(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    marked = {text[span.start : span.end] for span in find_boilerplate(text)}
+    for line in lines:
+        assert (line in marked) == (line not in (STORM, LATER)), line
+    assert {span.kind for span in find_boilerplate(text)} == {"consent"}
+
+
+def test_button_words_far_from_any_notice_are_text() -> None:
+    text = "\n".join([STORM, "Reject all", "Manage preferences", LATER, "We use cookies."])
+    marked = {text[span.start : span.end] for span in find_boilerplate(text)}
+    assert "Reject all" not in marked and "Manage preferences" not in marked

@@ -345,10 +345,24 @@ def find_boilerplate(
     # going on (a recipe's next title after a "Read more" block, the next product's name).
     block_gap: int | None = None
     previous_end = 0
+    buttons: list[Span] = []  # consent buttons just read, waiting for the notice below them
+    waiting: list[Span] = []  # ... and those before the line being read
     for number, (start, end) in enumerate(lines):
         line = text[start:end]
         short = len(line) <= _SHORT
         gap, previous_end = text.count("\n", previous_end, start), end
+        button = may_consent and short and CONSENT_BUTTON.match(line) is not None
+        if not button:
+            waiting, buttons = buttons, []
+        if button and not (in_block and block_kind == CONSENT):
+            # "Accept all cookies" names what it is about: a notice of its own; "Reject all"
+            # or "Manage preferences" are consent only next to a notice, above or below it
+            if _has_any(line.lower(), _CONSENT_HINTS):
+                spans.extend([*buttons, Span(start, end, CONSENT)])
+                buttons, in_block, block_kind = [], True, CONSENT
+            else:
+                buttons.append(Span(start, end, CONSENT))
+            continue
         if in_block:
             if (
                 block_kind == RELATED
@@ -366,7 +380,7 @@ def find_boilerplate(
             spans.append(Span(start, end, RELATED))
             in_block, block_kind, block_gap = True, RELATED, None
         elif may_consent and _consent(line, line.lower()):
-            spans.append(Span(start, end, CONSENT))
+            spans.extend([*waiting, Span(start, end, CONSENT)])
             in_block, block_kind = True, CONSENT
         elif (
             may_subscribe

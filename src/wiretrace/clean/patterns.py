@@ -106,7 +106,7 @@ CONSENT_WORDS = re.compile(
 CONSENT_BUTTON = re.compile(
     r"^(?i:(?:accept|reject|decline|agree|ok|okay|got it|manage|settings|preferences|allow|"
     r"close|more info(?:rmation)?|learn more|continue|i agree|yes|no)"
-    r"(?:\s+(?:all|cookies|settings|preferences|and close|&\s+close))?[\s|/·•]*)+$"
+    r"(?:\s+(?:all|cookies|settings|preferences|and close|&\s+close))*[\s|/·•]*)+$"
 )
 RELATED_HEADING = re.compile(
     r"^(?i:(?:read|see|watch|listen)(?:\s+(?:more|also|next|this))?(?:\s+(?:on|about|from)"
