@@ -407,6 +407,21 @@ def test_parquet_columns_have_the_documented_types(scans: dict[str, Scan]) -> No
                     assert ARROW[item_kind](struct.field(index).type), (name, field, item)
 
 
+def test_integer_columns_read_as_integers_in_pandas(scans: dict[str, Scan]) -> None:
+    pd = pytest.importorskip("pandas")
+    for name, fields in readme_tables().items():
+        path = scans["parquet"].out / f"{name}.parquet"
+        plain = pd.read_parquet(path)
+        arrow = pd.read_parquet(path, dtype_backend="pyarrow")
+        for field in fields:
+            if FIELD_KINDS[name][field].rstrip("?") == "int":
+                assert str(plain[field].dtype) == "Int64", (name, field, plain[field].dtype)
+                assert str(arrow[field].dtype) == "int64[pyarrow]", (name, field)
+    documents = pd.read_parquet(scans["parquet"].out / "documents.parquet")
+    assert documents["duplicate_group"].isna().any()  # nulls stay nulls, not NaN floats
+    assert documents["duplicate_group"].dropna().map(type).eq(int).all()
+
+
 @pytest.mark.parametrize("output_format", FORMATS)
 def test_every_documented_field_is_written_with_its_type(
     scans: dict[str, Scan], output_format: str

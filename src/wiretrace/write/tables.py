@@ -17,6 +17,7 @@ import pyarrow.dataset as ds
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
+from wiretrace import __version__
 from wiretrace.config import OUTPUT_FORMATS, OutputFormat
 from wiretrace.errors import ConfigError, InputError
 from wiretrace.pipeline import ScanResult
@@ -51,7 +52,30 @@ _EDGE = pa.struct(
 
 
 def _schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
-    return pa.schema([pa.field(name, kind) for name, kind in fields])
+    """The table's schema, with the note pandas reads back its column types from: each
+    integer column is pandas' nullable ``Int64``, so that plain ``pd.read_parquet`` gives
+    integers (``duplicate_group`` 3, or <NA>) where it would give floats (3.0, NaN) whenever
+    a column holds a null, and a column's type never depends on whether this run had one."""
+    integers = [name for name, kind in fields if pa.types.is_integer(kind)]
+    pandas = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": [
+            {
+                "name": name,
+                "field_name": name,
+                "pandas_type": "int64",
+                "numpy_type": "Int64",
+                "metadata": None,
+            }
+            for name in integers
+        ],
+        "creator": {"library": "wiretrace", "version": __version__},
+    }
+    metadata: dict[bytes | str, bytes | str] | None = None
+    if integers:
+        metadata = {b"pandas": json.dumps(pandas).encode()}
+    return pa.schema([pa.field(name, kind) for name, kind in fields], metadata=metadata)
 
 
 SCHEMAS: dict[str, pa.Schema] = {
