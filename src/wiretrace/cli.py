@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad input o
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -366,23 +368,75 @@ def _out_url(out: str, backend: Backend | None, with_report: bool) -> SparkBacke
     return backend
 
 
+_MOST_MIB = 1 << 20  # 1 TiB: no record is larger, and the bytes still fit an int64
+
+
+def _given(name: str) -> bool:
+    """Whether the user set option ``name`` (not left at its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
+def _check_conflicts(options: dict[str, Any]) -> None:
+    """Refuse options that contradict each other or do nothing together."""
+    model = options["semantic_model"]
+    if options["no_semantic"] and _given("semantic_model"):
+        raise ConfigError(
+            f"--semantic {model} and --no-semantic contradict each other (the one chooses the "
+            "sentence model, the other turns the semantic stage off); give one of them"
+        )
+    if options["embedding_cache"] is None:
+        return
+    if options["no_semantic"]:
+        raise ConfigError(
+            "--embedding-cache does nothing with --no-semantic (no sentence is embedded); "
+            "leave one of them out"
+        )
+    if model != "exact":  # the fast model embeds ~30,000 sentences/s: nothing to keep
+        raise ConfigError(
+            "--embedding-cache keeps the vectors of the exact sentence model only, and the "
+            "fast one (--semantic fast, the default) does not use it; add --semantic exact or "
+            "leave --embedding-cache out"
+        )
+
+
+def _option_names(message: str) -> str:
+    """``message`` of the library's checks with each configuration field it names (such as
+    ``jaccard_threshold``) replaced by the option that sets it (``--jaccard``)."""
+    options = {
+        parameter.name: max(parameter.opts, key=len)
+        for parameter in click.get_current_context().command.params
+        if isinstance(parameter, click.Option) and parameter.name
+    }
+    message = re.sub(r"field name for '(\w+)'", r"--\1-field", message)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, options)) + r")\b")
+    return pattern.sub(lambda found: options[found[1]], message)
+
+
 def _config(options: dict[str, Any]) -> ScanConfig:
     mib = options.pop("max_record_mib")
-    if not 0 < mib < 1 << 20:  # NaN fails too
-        raise ConfigError(f"--max-record-mib must be more than 0 (MiB), got {mib!r}")
+    if not 0 < mib < _MOST_MIB:  # NaN fails too
+        raise ConfigError(
+            f"--max-record-mib must be more than 0 and less than {_MOST_MIB} (MiB: 1 TiB), "
+            f"got {mib!r}"
+        )
+    _check_conflicts(options)
     options["max_record_bytes"] = int(mib * 1024 * 1024)
     options["semantic"] = not options.pop("no_semantic")
     options["stories"] = not options.pop("no_stories")
-    fields = FieldNames(
-        id=options.pop("id_field"),
-        text=options.pop("text_field"),
-        title=options.pop("title_field"),
-        url=options.pop("url_field"),
-        outlet=options.pop("outlet_field"),
-        published=options.pop("published_field"),
-        html=options.pop("html_field"),
-    )
-    return ScanConfig(fields=fields, **options)
+    try:
+        fields = FieldNames(
+            id=options.pop("id_field"),
+            text=options.pop("text_field"),
+            title=options.pop("title_field"),
+            url=options.pop("url_field"),
+            outlet=options.pop("outlet_field"),
+            published=options.pop("published_field"),
+            html=options.pop("html_field"),
+        )
+        return ScanConfig(fields=fields, **options)
+    except ConfigError as error:
+        raise ConfigError(_option_names(str(error))) from None
 
 
 def _plural(count: int, word: str) -> str:

@@ -1,0 +1,82 @@
+"""Careless and hostile use of the options and the output, end to end through the CLI (issue
+23, points 5, 6, 7 and 10).
+
+Each test reproduces a way wiretrace once crashed with a traceback, wrote into a user's
+things, or let two runs mix their output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_hostile_input import RECORD, invoke, jsonl, one_line_error
+
+# --- 5. options that crashed: one line naming the option and its real limit ---------------
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--jaccard", "1e-20"], "--jaccard must be at least 0.0354, got 1e-20"),
+        (["--jaccard", "0.001"], "--jaccard must be at least 0.0354, got 0.001"),
+        (["--containment", "1e-300"], "--containment must be at least 0.12 "),
+        (["--jaccard", "0.001", "--num-perm", "1024"], "--jaccard must be at least 0.00449"),
+        (["--max-record-mib", "1e30"], "less than 1048576 (MiB: 1 TiB), got 1e+30"),
+        (["--seed", "-1"], "--seed must be >= 0, got -1"),
+        (["--window", "nan"], "--window must be a finite number"),
+        (["--id-field", ""], "--id-field is empty"),
+    ],
+)
+def test_out_of_range_options_name_the_option_and_its_limit(
+    tmp_path: Path, option: list[str], message: str
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", RECORD)
+
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic", *option)
+
+    assert result.exit_code == 2, result.output
+    line = one_line_error(result)
+    assert message in line
+    assert "_threshold" not in line and "num_perm" not in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_limit_a_message_names_is_accepted(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "in.jsonl", RECORD)
+
+    result = invoke(
+        "scan", source, "--out", tmp_path / "out", "--no-semantic", "-q", "--jaccard", "0.0354"
+    )
+
+    assert result.exit_code == 0, result.output
+
+
+# --- 10. options that contradict each other, or do nothing together ----------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--semantic", "exact", "--no-semantic"], "--semantic exact and --no-semantic contradict"),
+        (["--semantic", "fast", "--no-semantic"], "--semantic fast and --no-semantic contradict"),
+        (["--embedding-cache", "cache.db"], "add --semantic exact or leave --embedding-cache out"),
+        (
+            ["--embedding-cache", "cache.db", "--semantic", "fast"],
+            "the fast one (--semantic fast, the default) does not use it",
+        ),
+        (["--embedding-cache", "cache.db", "--no-semantic"], "does nothing with --no-semantic"),
+    ],
+)
+def test_conflicting_options_are_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = jsonl(tmp_path / "in.jsonl", RECORD)
+
+    result = invoke("scan", source, "--out", "out", *option)
+
+    assert result.exit_code == 2, result.output
+    assert message in one_line_error(result)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.jsonl"]
