@@ -7,11 +7,20 @@ things, or let two runs mix their output.
 
 from __future__ import annotations
 
+import errno
+import tempfile
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pytest
 
-from tests.test_hostile_input import RECORD, invoke, jsonl, one_line_error
+from tests.test_hostile_input import RECORD, articles, invoke, jsonl, one_line_error
+
+
+def _full(*args: Any, **kwargs: Any) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
 
 # --- 5. options that crashed: one line naming the option and its real limit ---------------
 
@@ -80,3 +89,70 @@ def test_conflicting_options_are_refused_with_the_reason(
     assert result.exit_code == 2, result.output
     assert message in one_line_error(result)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+# --- 5. a full disk: one line that says so, exit 2 ----------------------------------------
+
+
+class _FullDiskWriter:
+    """An Arrow file writer on a disk that is full: every write fails, the footer too."""
+
+    def __init__(self, *args: Any) -> None:
+        pass
+
+    write_batch = close = staticmethod(_full)
+
+
+def test_a_full_disk_under_the_spill_is_an_error_that_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pa.ipc, "new_file", _FullDiskWriter)
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))  # TMPDIR, as the module read it
+    source = jsonl(tmp_path / "in.jsonl", *articles(3))
+
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic")
+
+    assert result.exit_code == 2, result.output
+    line = one_line_error(result)
+    assert "No space left on device; set TMPDIR to a folder with more free space" in line
+    assert f"in {spill}:" in line
+    assert list(spill.iterdir()) == []
+    assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_full_disk_while_writing_the_report_is_an_error_that_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", *articles(3))
+    out = tmp_path / "out"
+    assert invoke("scan", source, "--out", out, "--no-semantic", "-q").exit_code == 0
+    write_text = Path.write_text
+
+    def report_on_a_full_disk(path: Path, *args: Any, **kwargs: Any) -> int:
+        if path.name.startswith(".report.html"):
+            _full()
+        return write_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", report_on_a_full_disk)
+    result = invoke("report", out)
+
+    assert result.exit_code == 2, result.output
+    line = one_line_error(result)
+    assert f"cannot write the report to {out / 'report.html'}: No space left on device" in line
+    assert sorted(path.name for path in out.iterdir() if "report" in path.name) == []
+
+
+def test_a_full_disk_anywhere_else_is_an_error_not_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wiretrace.cli
+
+    monkeypatch.setattr(wiretrace.cli, "scan", _full)
+    source = jsonl(tmp_path / "in.jsonl", RECORD)
+
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic")
+
+    assert result.exit_code == 2, result.output
+    assert "no space left on device; free some space" in one_line_error(result)

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad input o
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import signal
@@ -113,26 +114,72 @@ class Terminated(BaseException):
     """SIGTERM arrived: unwinds like Ctrl-C, so that every clean-up runs on the way out."""
 
 
+# Signals received while the command runs. A clean-up that fails because of the signal (a
+# Spark session whose JVM connection the signal cut) raises an error of its own; the run
+# still ends as the signal asked, not as an internal error.
+_RECEIVED: list[int] = []
+
+
 def _terminate(signum: int, frame: object) -> None:
+    _RECEIVED.append(signum)
     raise Terminated
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
+
+
+def _stopped_by(error: BaseException) -> int | None:
+    """The exit code of the signal that ``error`` was raised while unwinding from, if any."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, Terminated):
+            return EXIT_TERMINATED
+        if isinstance(cause, KeyboardInterrupt):
+            return EXIT_INTERRUPTED
+        cause = cause.__cause__ or cause.__context__
+    if _RECEIVED:
+        return EXIT_TERMINATED if _RECEIVED[-1] == signal.SIGTERM else EXIT_INTERRUPTED
+    return None
 
 
 def _run(action: Callable[[], None]) -> None:
     console = Console(stderr=True)
+    _RECEIVED.clear()
     previous = signal.signal(signal.SIGTERM, _terminate)
+    previous_interrupt = signal.getsignal(signal.SIGINT)
+    if previous_interrupt is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         action()
-    except WiretraceError as error:
-        console.print(f"[red]error:[/] {_shown(str(error))}", highlight=False, soft_wrap=True)
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        console.print("[red]interrupted[/]")
-        sys.exit(EXIT_INTERRUPTED)
-    except Terminated:
-        console.print("[red]terminated[/]")
-        sys.exit(EXIT_TERMINATED)
-    except Exception as error:
-        if os.environ.get("WIRETRACE_DEBUG"):
+    except BaseException as error:
+        if isinstance(error, SystemExit | GeneratorExit):
+            raise
+        stopped = _stopped_by(error)
+        if stopped == EXIT_TERMINATED:
+            console.print("[red]terminated[/]")
+            sys.exit(EXIT_TERMINATED)
+        if stopped == EXIT_INTERRUPTED:
+            console.print("[red]interrupted[/]")
+            sys.exit(EXIT_INTERRUPTED)
+        if isinstance(error, WiretraceError):
+            console.print(f"[red]error:[/] {_shown(str(error))}", highlight=False, soft_wrap=True)
+            sys.exit(EXIT_USAGE)
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            # a write the library does not name (its own writes say which): still the user's
+            # to fix, not a bug
+            where = f" writing {_shown(str(error.filename))}" if error.filename else ""
+            console.print(
+                f"[red]error:[/] no space left on device{where}; free some space (temporary "
+                "files go to TMPDIR)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(EXIT_USAGE)
+        if os.environ.get("WIRETRACE_DEBUG") or not isinstance(error, Exception):
             raise
         console.print(
             f"[red]internal error:[/] {type(error).__name__}: {_shown(str(error))}; please "
@@ -143,6 +190,8 @@ def _run(action: Callable[[], None]) -> None:
         sys.exit(EXIT_INTERNAL)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if previous_interrupt is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_interrupt)
 
 
 def scan_options(function: F) -> F:

@@ -87,9 +87,15 @@ def write_report(
     wanted = {row[0] for row in data["docs"] if row[9]}  # documents with matches
     texts = _texts(given, summary, wanted, tables["documents"], reporter)
     html = _html(data, texts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as temporary:
-        temporary.write_text(html, "utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as temporary:
+            temporary.write_text(html, "utf-8")
+    except OSError as error:  # a disk that filled up, a folder removed under us
+        raise InputError(
+            f"cannot write the report to {target}: {error.strerror or error}; free some space "
+            "or choose another --out"
+        ) from error
     return ReportStats(
         path=target,
         size=target.stat().st_size,
