@@ -156,3 +156,49 @@ def test_a_full_disk_anywhere_else_is_an_error_not_a_bug(
 
     assert result.exit_code == 2, result.output
     assert "no space left on device; free some space" in one_line_error(result)
+
+
+# --- 5. an --out that is a bad link: refused before any work -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("dangling", "out is a symbolic link to {missing}, which does not exist"),
+        ("dangling-parent", "out is a symbolic link to {missing}, which does not exist"),
+        ("loop", "out is a symbolic link that leads back to itself (a loop)"),
+        ("loop-parent", "out is a symbolic link that leads back to itself (a loop)"),
+        ("file", "is a file; give a folder"),
+    ],
+)
+def test_an_out_that_is_a_bad_link_is_refused_before_the_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, message: str
+) -> None:
+    import wiretrace.cli
+
+    monkeypatch.setattr(wiretrace.cli, "scan", _full)  # the scan must not start
+    source = jsonl(tmp_path / "in.jsonl", RECORD)
+    link, missing = tmp_path / "out", tmp_path / "missing" / "folder"
+    if kind.startswith("dangling"):
+        link.symlink_to(missing)
+    elif kind.startswith("loop"):
+        link.symlink_to(tmp_path / "back")
+        (tmp_path / "back").symlink_to(link)
+    else:
+        (tmp_path / "notes.txt").write_text("mine", "utf-8")
+        link.symlink_to(tmp_path / "notes.txt")
+    out = link / "scan" if kind.endswith("parent") else link
+
+    result = invoke("scan", source, "--out", out, "--no-semantic")
+
+    assert result.exit_code == 2, result.output
+    assert message.format(missing=missing) in one_line_error(result)
+    assert not missing.exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [
+            "in.jsonl",
+            "out",
+            *(["back"] if kind.startswith("loop") else []),
+            *(["notes.txt"] if kind == "file" else []),
+        ]
+    )

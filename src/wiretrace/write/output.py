@@ -27,12 +27,43 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def refuse_broken_links(target: Path, option: str) -> None:
+    """A symbolic link on the way to ``target`` that leads nowhere, or back to itself (a
+    loop), is refused: nothing can be written through it."""
+    for step in (target, *target.parents):
+        if not step.is_symlink() or step.exists():
+            continue
+        where = f"{option} {target}" if step == target else f"{option} {target}: {step}"
+        try:
+            step.resolve(strict=True)
+        except FileNotFoundError:
+            raise InputError(
+                f"{where} is a symbolic link to {step.readlink()}, which does not exist; "
+                f"create that folder or give another {option}"
+            ) from None
+        except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, then ELOOP
+            raise InputError(
+                f"{where} is a symbolic link that leads back to itself (a loop); give another "
+                f"{option}"
+            ) from None
+
+
+def _resolved(path: Path) -> Path | None:
+    """``path`` with links and ``..`` resolved (None: a loop of links, refused elsewhere)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
 def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]], option: str) -> None:
     """An output that is one of the inputs, or a folder holding one, is refused."""
+    refuse_broken_links(target, option)
     resolved = target.resolve()
     for given in as_paths(inputs):
-        if _inside(Path(given).resolve(), resolved):
-            what = "is" if Path(given).resolve() == resolved else "holds"
+        found = _resolved(Path(given))  # an input that cannot be resolved is not read either
+        if found is not None and _inside(found, resolved):
+            what = "is" if found == resolved else "holds"
             raise InputError(
                 f"{option} {target} {what} the input {given}; write to a place outside the "
                 "inputs (wiretrace never overwrites its input)"
@@ -91,6 +122,7 @@ def check_folder(
     """Check an output folder before any work: not a file, not holding an input, no file of
     the output's ``names`` that wiretrace did not write, writable."""
     folder = Path(out)
+    refuse_broken_links(folder, option)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{option} {folder} is a file; give a folder to write the tables into")
     refuse_inputs(folder, inputs, option)
