@@ -707,11 +707,13 @@ def report_command(scan_dir: Path, out: Path | None, inputs: tuple[Path, ...], q
 def prepare_command() -> None:
     """Prepare the fast sentence model once (distilled from the shipped MiniLM into the cache
     folder: $WIRETRACE_CACHE, else ~/.cache/wiretrace; ~20 s), so that no scan waits for it.
-    A scan prepares it by itself when it is missing."""
+    A scan prepares it by itself when it is missing; a damaged one (a file cut short) is
+    rebuilt here."""
 
     def action() -> None:
         from wiretrace.semantic.static import (
             prepare_static_model,
+            static_model_damage,
             static_model_folder,
             static_model_ready,
         )
@@ -720,8 +722,10 @@ def prepare_command() -> None:
         if static_model_ready():
             console.print(f"ready: {_shown(str(static_model_folder()))}", highlight=False)
             return
+        damage = static_model_damage()
         with console.status("distilling the fast sentence model from MiniLM (~20 s)"):
-            folder = prepare_static_model()
-        console.print(f"prepared: {_shown(str(folder))}", highlight=False)
+            folder = prepare_static_model(repair=True)
+        done = "prepared" if damage is None else f"rebuilt ({damage} before)"
+        console.print(f"{done}: {_shown(str(folder))}", highlight=False, soft_wrap=True)
 
     _run(action)
