@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pyarrow as pa
 import pytest
 
 from tests.test_hostile_input import RECORD, articles, invoke, jsonl, one_line_error
+from wiretrace.write.tables import TABLES
 
 
 def _full(*args: Any, **kwargs: Any) -> None:
@@ -317,3 +319,49 @@ def test_a_cache_folder_that_cannot_be_written_is_said_before_distilling(
         f"cannot prepare the fast sentence model in the cache folder {model_cache}: Permission "
         "denied; set WIRETRACE_CACHE to a folder you can write to"
     ) in one_line_error(result)
+
+
+# --- 6. two scans into one --out at once ---------------------------------------------------
+
+
+def test_a_second_scan_into_a_folder_being_written_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    source = jsonl(tmp_path / "in.jsonl", *articles(3))
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = os.open(out, os.O_RDONLY)  # as a scan running in another process holds it
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        result = invoke("scan", source, "--out", out, "--no-semantic")
+    finally:
+        os.close(holder)
+
+    assert result.exit_code == 2, result.output
+    assert (
+        f"--out {out} is being written by another wiretrace run; wait until it ends"
+        in one_line_error(result)
+    )
+    assert list(out.iterdir()) == []
+
+    assert invoke("scan", source, "--out", out, "--no-semantic", "-q").exit_code == 0
+    names = sorted(path.name for path in out.iterdir())
+    assert names == [
+        ".wiretrace-output",
+        *sorted(f"{name}.parquet" for name in TABLES),
+        "summary.json",
+    ]
+
+
+def test_a_folder_made_for_a_run_that_fails_is_not_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wiretrace.cli
+
+    monkeypatch.setattr(wiretrace.cli, "scan", _full)
+    source = jsonl(tmp_path / "in.jsonl", RECORD)
+
+    result = invoke("scan", source, "--out", tmp_path / "new" / "out", "--no-semantic")
+
+    assert result.exit_code == 2, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.jsonl"]

@@ -39,6 +39,7 @@ from wiretrace.read.files import is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import dedup, write_scan
+from wiretrace.write.output import output_lock
 from wiretrace.write.report import (
     ReportStats,
     check_report_target,
@@ -589,15 +590,17 @@ def scan_command(
             check_output(out, paths, chosen)
         if with_report:
             check_report_target(default_report_path(Path(out)), paths)
-        with backend or nullcontext():  # Spark writes the tables in its session
-            if to_url is not None:
-                to_url.check_url(out, chosen)
-            result = scan(inputs, config, reporter=reporter, backend=backend)
-            if to_url is not None:
-                to_url.write_url(result, out, chosen)
-            else:
-                write_scan(result, out, chosen, backend.table_writer() if backend else None)
-        stats = write_report(out, reporter=reporter) if with_report else None
+        # a local folder is held for the whole run: another scan into it is refused now
+        with output_lock(out) if to_url is None else nullcontext():
+            with backend or nullcontext():  # Spark writes the tables in its session
+                if to_url is not None:
+                    to_url.check_url(out, chosen)
+                result = scan(inputs, config, reporter=reporter, backend=backend)
+                if to_url is not None:
+                    to_url.write_url(result, out, chosen)
+                else:
+                    write_scan(result, out, chosen, backend.table_writer() if backend else None)
+            stats = write_report(out, reporter=reporter) if with_report else None
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))

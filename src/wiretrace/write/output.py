@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from wiretrace import __version__
@@ -136,6 +137,59 @@ def check_folder(
                 )
     check_writable(folder, option)
     return folder
+
+
+_HELD: set[Path] = set()  # output folders this process holds the lock of
+
+
+@contextlib.contextmanager
+def output_lock(out: str | os.PathLike[str], option: str = "--out") -> Iterator[Path]:
+    """Hold the output folder ``out`` for the whole run: another run into it at the same time
+    is refused, before its work (two scans writing one folder at once left one's
+    summary.json beside the other's tables). The lock is the kernel's, on the folder itself
+    (``flock``): it leaves no file behind and ends with the process, however that ends. The
+    folder is made here; one made for the lock is removed again if the run leaves it empty.
+    Taking it again in the process that holds it is a no-op."""
+    folder = Path(out)
+    key = folder.resolve()
+    if key in _HELD or sys.platform == "win32":  # Windows has no flock: no lock there
+        yield folder
+        return
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise InputError(
+            f"cannot write to {option} {folder}: {error.strerror or error}; choose a folder "
+            "you can write to"
+        ) from error
+    try:
+        _lock(descriptor, folder, option)
+        _HELD.add(key)
+        try:
+            yield folder
+        finally:
+            _HELD.discard(key)
+    finally:
+        os.close(descriptor)  # releases the lock
+        for path in made:  # deepest first; only empty ones go
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def _lock(descriptor: int, folder: Path, option: str) -> None:
+    import fcntl  # POSIX only (output_lock does not lock on Windows)
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise InputError(
+            f"{option} {folder} is being written by another wiretrace run; wait until it "
+            "ends, or choose another folder"
+        ) from None
+    except OSError:  # a file system without locks (some network ones): unlocked, as before
+        pass
 
 
 def remove_stale_partials(folder: Path, names: Iterable[str]) -> list[Path]:
