@@ -7,9 +7,11 @@ things, or let two runs mix their output.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -365,3 +367,112 @@ def test_a_folder_made_for_a_run_that_fails_is_not_left_behind(
 
     assert result.exit_code == 2, result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+# --- 7. never write into a user's things ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_spark_file_url_out_that_is_an_input_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    import wiretrace.cli
+
+    monkeypatch.setattr(wiretrace.cli, "scan", _full)  # the scan must not start
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source = jsonl(folder / "feed.jsonl", RECORD)
+    given = folder if kind == "folder" else source
+    before = sorted(folder.iterdir())
+
+    result = invoke(
+        "scan", given, "--out", f"file://{given}", "--backend", "spark", "--no-semantic"
+    )
+
+    assert result.exit_code == 2, result.output
+    assert f"--out {given} is the input {given}" in one_line_error(result)
+    assert sorted(folder.iterdir()) == before
+
+
+@pytest.mark.parametrize("kind", ["other-tables", "extra-table", "no-tables", "other-columns"])
+def test_an_embedding_cache_that_is_a_users_database_is_refused_and_kept(
+    tmp_path: Path, kind: str
+) -> None:
+    database = tmp_path / "user.db"
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        statements = {
+            "other-tables": ["CREATE TABLE people (name TEXT)"],
+            "extra-table": [
+                "CREATE TABLE embeddings (key BLOB PRIMARY KEY, dimensions INTEGER NOT NULL, "
+                "vectors BLOB NOT NULL)",
+                "CREATE TABLE people (name TEXT)",
+            ],
+            "no-tables": ["PRAGMA user_version = 7"],
+            "other-columns": ["CREATE TABLE embeddings (name TEXT)"],
+        }[kind]
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+    before = database.read_bytes()
+    source = jsonl(tmp_path / "in.jsonl", *articles(2))
+
+    result = invoke(
+        "scan",
+        source,
+        "--out",
+        tmp_path / "out",
+        "--semantic",
+        "exact",
+        "--embedding-cache",
+        database,
+    )
+
+    assert result.exit_code == 2, result.output
+    assert f"--embedding-cache {database} exists and is not a wiretrace cache" in (
+        one_line_error(result)
+    )
+    assert database.read_bytes() == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_wiretraces_own_embedding_cache_is_accepted(tmp_path: Path) -> None:
+    from wiretrace.semantic.cache import EmbeddingCache, check_cache_file
+
+    cache = tmp_path / "cache.db"
+    EmbeddingCache(cache).close()
+
+    check_cache_file(cache, [str(tmp_path / "in.jsonl")])
+
+
+def test_a_stale_report_of_an_earlier_scan_is_removed_by_a_scan_without_report(
+    tmp_path: Path,
+) -> None:
+    first = jsonl(tmp_path / "first.jsonl", *articles(3))
+    second = jsonl(tmp_path / "second.jsonl", *articles(5, 3))
+    out = tmp_path / "out"
+    assert invoke("scan", first, "--out", out, "--no-semantic", "--report", "-q").exit_code == 0
+    assert (out / "report.html").is_file()
+
+    result = invoke("scan", second, "--out", out, "--no-semantic", "-q")
+
+    assert result.exit_code == 0, result.output
+    assert not (out / "report.html").exists()
+    assert "report.html" not in (out / ".wiretrace-output").read_text("utf-8")
+
+    # a report the user wrote there (not listed in the marker) is never removed
+    (out / "report.html").write_text("my notes", "utf-8")
+    assert invoke("scan", first, "--out", out, "--no-semantic", "-q").exit_code == 0
+    assert (out / "report.html").read_text("utf-8") == "my notes"
+
+
+def test_a_report_written_by_wiretrace_report_is_listed_and_replaced_by_the_next_scan(
+    tmp_path: Path,
+) -> None:
+    source = jsonl(tmp_path / "in.jsonl", *articles(3))
+    out = tmp_path / "out"
+    assert invoke("scan", source, "--out", out, "--no-semantic", "-q").exit_code == 0
+    assert invoke("report", out, "-q").exit_code == 0
+
+    assert "report.html" in (out / ".wiretrace-output").read_text("utf-8")
+    assert invoke("scan", source, "--out", out, "--no-semantic", "-q").exit_code == 0
+    assert not (out / "report.html").exists()

@@ -39,7 +39,7 @@ from wiretrace.read.files import is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import dedup, write_scan
-from wiretrace.write.output import output_lock
+from wiretrace.write.output import file_url_path, output_lock, refuse_inputs
 from wiretrace.write.report import (
     ReportStats,
     check_report_target,
@@ -401,10 +401,15 @@ def _backend(name: str, master: str | None) -> Backend | None:
     return SparkBackend(master=master)  # the session starts with the scan
 
 
-def _out_url(out: str, backend: Backend | None, with_report: bool) -> SparkBackend | None:
+def _out_url(
+    out: str, backend: Backend | None, with_report: bool, inputs: list[str]
+) -> SparkBackend | None:
     """The Spark backend that writes to ``out`` when it is a URL (None: a local folder)."""
     if not is_url(out):
         return None
+    local = file_url_path(out)
+    if local is not None:  # refused like a local --out: Spark would write into the input
+        refuse_inputs(local, inputs, "--out")
     if not isinstance(backend, SparkBackend):
         raise ConfigError(
             f"--out {out} is a URL: only --backend spark writes to one; give a local folder "
@@ -585,7 +590,7 @@ def scan_command(
         if config.embedding_cache is not None:  # every check before any work
             check_cache_file(config.embedding_cache, paths)
         backend = _backend(backend_name, spark_master)
-        to_url = _out_url(out, backend, with_report)  # the Spark backend, for a URL --out
+        to_url = _out_url(out, backend, with_report, paths)  # the Spark backend, for a URL --out
         if to_url is None:
             check_output(out, paths, chosen)
         if with_report:

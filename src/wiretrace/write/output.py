@@ -16,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wiretrace import __version__
 from wiretrace.errors import InputError
@@ -69,6 +70,15 @@ def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]], option
                 f"{option} {target} {what} the input {given}; write to a place outside the "
                 "inputs (wiretrace never overwrites its input)"
             )
+
+
+def file_url_path(url: str) -> Path | None:
+    """The path on this machine that a ``file:`` URL names (None: another scheme or host).
+    Not unquoted: Hadoop keeps a ``%20`` as three characters."""
+    parsed = urlsplit(url)
+    if parsed.scheme.lower() != "file" or parsed.netloc not in ("", "localhost"):
+        return None
+    return Path(parsed.path)
 
 
 def check_writable(folder: Path, option: str) -> None:
@@ -139,6 +149,7 @@ def check_folder(
     return folder
 
 
+REPORT = "report.html"  # a scan folder's report (``wiretrace.write.report``)
 _HELD: set[Path] = set()  # output folders this process holds the lock of
 
 

@@ -24,6 +24,7 @@ from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Match
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import (
+    REPORT,
     check_folder,
     mark,
     output_lock,
@@ -314,6 +315,8 @@ def _write(
     new = [*names.values(), SUMMARY]
     # Listed before they are written: a run stopped half-way leaves files the next may replace.
     mark(folder, owned(folder) | set(new))
+    if REPORT in owned(folder):  # the report of an earlier scan would show that scan
+        remove(folder / REPORT)
     summary_path = folder / SUMMARY
     summary_path.unlink(missing_ok=True)  # until the new one is written the folder is incomplete
     written: list[Path] = []
