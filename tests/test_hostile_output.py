@@ -11,7 +11,9 @@ import contextlib
 import errno
 import json
 import os
+import signal
 import sqlite3
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,17 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from tests.test_hostile_input import RECORD, articles, invoke, jsonl, one_line_error
+from tests.test_hostile_input import (
+    RECORD,
+    SCRIPT,
+    _alive,
+    _children,
+    _wait_for,
+    articles,
+    invoke,
+    jsonl,
+    one_line_error,
+)
 from wiretrace.write.tables import TABLES
 
 
@@ -476,3 +488,43 @@ def test_a_report_written_by_wiretrace_report_is_listed_and_replaced_by_the_next
     assert "report.html" in (out / ".wiretrace-output").read_text("utf-8")
     assert invoke("scan", source, "--out", out, "--no-semantic", "-q").exit_code == 0
     assert not (out / "report.html").exists()
+
+
+# --- 5. SIGTERM during a Spark scan ----------------------------------------------------------
+
+
+def _java_children(pid: int) -> list[int]:
+    return [
+        child
+        for child in _children(pid)
+        if "java" in (Path("/proc") / str(child) / "comm").read_text(errors="replace")
+    ]
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_spark_scan_exits_143_not_an_internal_error(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    corpus = jsonl(tmp_path / "big.jsonl", *articles(3000))
+    errors = tmp_path / "stderr.txt"
+    out = tmp_path / "out"
+    command = [str(SCRIPT), "scan", str(corpus), "--out", str(out), "--no-semantic"]
+    with errors.open("wb") as stream:
+        process = subprocess.Popen(
+            [*command, "--backend", "spark", "--spark-master", "local[2]"],
+            stdout=subprocess.DEVNULL,
+            stderr=stream,
+        )
+        # the read stage is drawn when it ends; the next stage calls Spark (a group-by)
+        assert _wait_for(lambda: b"read, clean, sketch" in errors.read_bytes(), 600), (
+            errors.read_text(errors="replace")
+        )
+        java = _java_children(process.pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=300)
+
+    stderr = errors.read_text(errors="replace")
+    assert process.returncode == 143, stderr
+    assert "terminated" in stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr
+    assert _wait_for(lambda: not any(_alive(child) for child in java), 120)
+    assert not (out / "summary.json").exists()
