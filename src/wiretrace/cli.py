@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad input o
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import re
@@ -458,10 +459,11 @@ def _check_conflicts(options: dict[str, Any]) -> None:
 def _option_names(message: str) -> str:
     """``message`` of the library's checks with each configuration field it names (such as
     ``jaccard_threshold``) replaced by the option that sets it (``--jaccard``)."""
+    settings = {item.name for item in dataclasses.fields(ScanConfig)}
     options = {
         parameter.name: max(parameter.opts, key=len)
         for parameter in click.get_current_context().command.params
-        if isinstance(parameter, click.Option) and parameter.name
+        if isinstance(parameter, click.Option) and parameter.name in settings
     }
     message = re.sub(r"field name for '(\w+)'", r"--\1-field", message)
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, options)) + r")\b")
