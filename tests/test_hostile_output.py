@@ -296,7 +296,7 @@ def test_a_damaged_model_cache_is_said_and_prepare_rebuilds_it(
     repaired = invoke("prepare")
 
     assert repaired.exit_code == 0, repaired.output
-    assert f"rebuilt ({DAMAGES[kind]} before): {folder}" in repaired.stderr
+    assert f"rebuilt (it was damaged: {DAMAGES[kind]}): {folder}" in repaired.stderr
     assert static.static_model_ready()
     assert [path.name for path in folder.parent.iterdir()] == [folder.name]  # nothing aside
     assert "ready" in invoke("prepare").stderr

@@ -309,8 +309,8 @@ def scan_options(function: F) -> F:
             "--embedding-cache",
             type=click.Path(dir_okay=False),
             default=None,
-            help="A file that keeps sentence embeddings between runs (created if missing); "
-            "a scan then embeds only documents that are new or changed.",
+            help="With --semantic exact: a file that keeps sentence embeddings between runs "
+            "(created if missing); a scan then embeds only documents that are new or changed.",
         ),
         click.option(
             "--series/--no-series",
@@ -735,7 +735,7 @@ def prepare_command() -> None:
         damage = static_model_damage()
         with console.status("distilling the fast sentence model from MiniLM (~20 s)"):
             folder = prepare_static_model(repair=True)
-        done = "prepared" if damage is None else f"rebuilt ({damage} before)"
+        done = "prepared" if damage is None else f"rebuilt (it was damaged: {damage})"
         console.print(f"{done}: {_shown(str(folder))}", highlight=False, soft_wrap=True)
 
     _run(action)

@@ -315,8 +315,9 @@ def _write(
     new = [*names.values(), SUMMARY]
     # Listed before they are written: a run stopped half-way leaves files the next may replace.
     mark(folder, owned(folder) | set(new))
-    if REPORT in owned(folder):  # the report of an earlier scan would show that scan
-        remove(folder / REPORT)
+    report = folder / REPORT
+    if REPORT in owned(folder) and not report.is_dir():  # it would show the earlier scan
+        report.unlink(missing_ok=True)
     summary_path = folder / SUMMARY
     summary_path.unlink(missing_ok=True)  # until the new one is written the folder is incomplete
     written: list[Path] = []
