@@ -217,7 +217,7 @@ def test_invalid_option_value_is_a_usage_error(corpus: Path, tmp_path: Path) -> 
 
     assert result.exit_code == 2
     (line,) = error_lines(result.stderr)
-    assert "shingle_size" in line
+    assert "--shingle-size must be 1..32 words" in line
     assert "Traceback" not in result.output
 
 

@@ -489,8 +489,8 @@ def test_an_output_that_cannot_be_written_fails_before_the_scan(
     ("option", "message"),
     [
         (["--seed", "-1"], "seed must be >= 0, got -1"),
-        (["--window", "nan"], "window_days must be a finite number or None, got nan"),
-        (["--jaccard", "nan"], "jaccard_threshold must be a finite number"),
+        (["--window", "nan"], "--window must be a finite number or None, got nan"),
+        (["--jaccard", "nan"], "--jaccard must be a finite number"),
         (["--max-record-mib", "0"], "--max-record-mib must be more than 0"),
     ],
 )

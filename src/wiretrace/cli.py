@@ -6,7 +6,10 @@ Exit codes: 0 success; 1 internal error (a bug: please report it); 2 bad input o
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -36,6 +40,7 @@ from wiretrace.read.files import is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
+from wiretrace.write.output import file_url_path, output_lock, refuse_inputs
 from wiretrace.write.report import (
     ReportStats,
     check_report_target,
@@ -111,26 +116,72 @@ class Terminated(BaseException):
     """SIGTERM arrived: unwinds like Ctrl-C, so that every clean-up runs on the way out."""
 
 
+# Signals received while the command runs. A clean-up that fails because of the signal (a
+# Spark session whose JVM connection the signal cut) raises an error of its own; the run
+# still ends as the signal asked, not as an internal error.
+_RECEIVED: list[int] = []
+
+
 def _terminate(signum: int, frame: object) -> None:
+    _RECEIVED.append(signum)
     raise Terminated
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
+
+
+def _stopped_by(error: BaseException) -> int | None:
+    """The exit code of the signal that ``error`` was raised while unwinding from, if any."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, Terminated):
+            return EXIT_TERMINATED
+        if isinstance(cause, KeyboardInterrupt):
+            return EXIT_INTERRUPTED
+        cause = cause.__cause__ or cause.__context__
+    if _RECEIVED:
+        return EXIT_TERMINATED if _RECEIVED[-1] == signal.SIGTERM else EXIT_INTERRUPTED
+    return None
 
 
 def _run(action: Callable[[], None]) -> None:
     console = Console(stderr=True)
+    _RECEIVED.clear()
     previous = signal.signal(signal.SIGTERM, _terminate)
+    previous_interrupt = signal.getsignal(signal.SIGINT)
+    if previous_interrupt is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         action()
-    except WiretraceError as error:
-        console.print(f"[red]error:[/] {_shown(str(error))}", highlight=False, soft_wrap=True)
-        sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        console.print("[red]interrupted[/]")
-        sys.exit(EXIT_INTERRUPTED)
-    except Terminated:
-        console.print("[red]terminated[/]")
-        sys.exit(EXIT_TERMINATED)
-    except Exception as error:
-        if os.environ.get("WIRETRACE_DEBUG"):
+    except BaseException as error:
+        if isinstance(error, SystemExit | GeneratorExit):
+            raise
+        stopped = _stopped_by(error)
+        if stopped == EXIT_TERMINATED:
+            console.print("[red]terminated[/]")
+            sys.exit(EXIT_TERMINATED)
+        if stopped == EXIT_INTERRUPTED:
+            console.print("[red]interrupted[/]")
+            sys.exit(EXIT_INTERRUPTED)
+        if isinstance(error, WiretraceError):
+            console.print(f"[red]error:[/] {_shown(str(error))}", highlight=False, soft_wrap=True)
+            sys.exit(EXIT_USAGE)
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            # a write the library does not name (its own writes say which): still the user's
+            # to fix, not a bug
+            where = f" writing {_shown(str(error.filename))}" if error.filename else ""
+            console.print(
+                f"[red]error:[/] no space left on device{where}; free some space (temporary "
+                "files go to TMPDIR)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            sys.exit(EXIT_USAGE)
+        if os.environ.get("WIRETRACE_DEBUG") or not isinstance(error, Exception):
             raise
         console.print(
             f"[red]internal error:[/] {type(error).__name__}: {_shown(str(error))}; please "
@@ -141,6 +192,8 @@ def _run(action: Callable[[], None]) -> None:
         sys.exit(EXIT_INTERNAL)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if previous_interrupt is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_interrupt)
 
 
 def _apply(function: F, options: list[Callable[[F], F]]) -> F:
@@ -278,8 +331,8 @@ _FINDS_OPTIONS: list[Callable[[F], F]] = [
         "--embedding-cache",
         type=click.Path(dir_okay=False),
         default=None,
-        help="A file that keeps sentence embeddings between runs (created if missing); "
-        "a scan then embeds only documents that are new or changed.",
+        help="With --semantic exact: a file that keeps sentence embeddings between runs "
+        "(created if missing); a scan then embeds only documents that are new or changed.",
     ),
     click.option(
         "--series/--no-series",
@@ -372,10 +425,15 @@ def _backend(name: str, master: str | None) -> Backend | None:
     return SparkBackend(master=master)  # the session starts with the scan
 
 
-def _out_url(out: str, backend: Backend | None, with_report: bool) -> SparkBackend | None:
+def _out_url(
+    out: str, backend: Backend | None, with_report: bool, inputs: list[str]
+) -> SparkBackend | None:
     """The Spark backend that writes to ``out`` when it is a URL (None: a local folder)."""
     if not is_url(out):
         return None
+    local = file_url_path(out)
+    if local is not None:  # refused like a local --out: Spark would write into the input
+        refuse_inputs(local, inputs, "--out")
     if not isinstance(backend, SparkBackend):
         raise ConfigError(
             f"--out {out} is a URL: only --backend spark writes to one; give a local folder "
@@ -389,25 +447,80 @@ def _out_url(out: str, backend: Backend | None, with_report: bool) -> SparkBacke
     return backend
 
 
+_MOST_MIB = 1 << 20  # 1 TiB: no record is larger, and the bytes still fit an int64
+
+
+def _given(name: str) -> bool:
+    """Whether the user set option ``name`` (not left at its default)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
+def _check_conflicts(options: dict[str, Any]) -> None:
+    """Refuse options that contradict each other or do nothing together."""
+    if "semantic_model" not in options:
+        return  # dedup: no semantic stage, so none of its options
+    model = options["semantic_model"]
+    if options["no_semantic"] and _given("semantic_model"):
+        raise ConfigError(
+            f"--semantic {model} and --no-semantic contradict each other (the one chooses the "
+            "sentence model, the other turns the semantic stage off); give one of them"
+        )
+    if options["embedding_cache"] is None:
+        return
+    if options["no_semantic"]:
+        raise ConfigError(
+            "--embedding-cache does nothing with --no-semantic (no sentence is embedded); "
+            "leave one of them out"
+        )
+    if model != "exact":  # the fast model embeds ~30,000 sentences/s: nothing to keep
+        raise ConfigError(
+            "--embedding-cache keeps the vectors of the exact sentence model only, and the "
+            "fast one (--semantic fast, the default) does not use it; add --semantic exact or "
+            "leave --embedding-cache out"
+        )
+
+
+def _option_names(message: str) -> str:
+    """``message`` of the library's checks with each configuration field it names (such as
+    ``jaccard_threshold``) replaced by the option that sets it (``--jaccard``)."""
+    settings = {item.name for item in dataclasses.fields(ScanConfig)}
+    options = {
+        parameter.name: max(parameter.opts, key=len)
+        for parameter in click.get_current_context().command.params
+        if isinstance(parameter, click.Option) and parameter.name in settings
+    }
+    message = re.sub(r"field name for '(\w+)'", r"--\1-field", message)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, options)) + r")\b")
+    return pattern.sub(lambda found: options[found[1]], message)
+
+
 def _config(options: dict[str, Any]) -> ScanConfig:
     mib = options.pop("max_record_mib")
-    if not 0 < mib < 1 << 20:  # NaN fails too
-        raise ConfigError(f"--max-record-mib must be more than 0 (MiB), got {mib!r}")
+    if not 0 < mib < _MOST_MIB:  # NaN fails too
+        raise ConfigError(
+            f"--max-record-mib must be more than 0 and less than {_MOST_MIB} (MiB: 1 TiB), "
+            f"got {mib!r}"
+        )
+    _check_conflicts(options)
     options["max_record_bytes"] = int(mib * 1024 * 1024)
     if "no_semantic" in options:  # scan's options; dedup runs neither
         options["semantic"] = not options.pop("no_semantic")
     if "no_stories" in options:
         options["stories"] = not options.pop("no_stories")
-    fields = FieldNames(
-        id=options.pop("id_field"),
-        text=options.pop("text_field"),
-        title=options.pop("title_field"),
-        url=options.pop("url_field"),
-        outlet=options.pop("outlet_field"),
-        published=options.pop("published_field"),
-        html=options.pop("html_field"),
-    )
-    return ScanConfig(fields=fields, **options)
+    try:
+        fields = FieldNames(
+            id=options.pop("id_field"),
+            text=options.pop("text_field"),
+            title=options.pop("title_field"),
+            url=options.pop("url_field"),
+            outlet=options.pop("outlet_field"),
+            published=options.pop("published_field"),
+            html=options.pop("html_field"),
+        )
+        return ScanConfig(fields=fields, **options)
+    except ConfigError as error:
+        raise ConfigError(_option_names(str(error))) from None
 
 
 def _plural(count: int, word: str) -> str:
@@ -506,20 +619,22 @@ def scan_command(
         if config.embedding_cache is not None:  # every check before any work
             check_cache_file(config.embedding_cache, paths)
         backend = _backend(backend_name, spark_master)
-        to_url = _out_url(out, backend, with_report)  # the Spark backend, for a URL --out
+        to_url = _out_url(out, backend, with_report, paths)  # the Spark backend, for a URL --out
         if to_url is None:
             check_output(out, paths, chosen)
         if with_report:
             check_report_target(default_report_path(Path(out)), paths)
-        with backend or nullcontext():  # Spark writes the tables in its session
-            if to_url is not None:
-                to_url.check_url(out, chosen)
-            result = scan(inputs, config, reporter=reporter, backend=backend)
-            if to_url is not None:
-                to_url.write_url(result, out, chosen)
-            else:
-                write_scan(result, out, chosen, backend.table_writer() if backend else None)
-        stats = write_report(out, reporter=reporter) if with_report else None
+        # a local folder is held for the whole run: another scan into it is refused now
+        with output_lock(out) if to_url is None else nullcontext():
+            with backend or nullcontext():  # Spark writes the tables in its session
+                if to_url is not None:
+                    to_url.check_url(out, chosen)
+                result = scan(inputs, config, reporter=reporter, backend=backend)
+                if to_url is not None:
+                    to_url.write_url(result, out, chosen)
+                else:
+                    write_scan(result, out, chosen, backend.table_writer() if backend else None)
+            stats = write_report(out, reporter=reporter) if with_report else None
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))
@@ -657,11 +772,13 @@ def report_command(scan_dir: Path, out: Path | None, inputs: tuple[Path, ...], q
 def prepare_command() -> None:
     """Prepare the fast sentence model once (distilled from the shipped MiniLM into the cache
     folder: $WIRETRACE_CACHE, else ~/.cache/wiretrace; ~20 s), so that no scan waits for it.
-    A scan prepares it by itself when it is missing."""
+    A scan prepares it by itself when it is missing; a damaged one (a file cut short) is
+    rebuilt here."""
 
     def action() -> None:
         from wiretrace.semantic.static import (
             prepare_static_model,
+            static_model_damage,
             static_model_folder,
             static_model_ready,
         )
@@ -670,8 +787,10 @@ def prepare_command() -> None:
         if static_model_ready():
             console.print(f"ready: {_shown(str(static_model_folder()))}", highlight=False)
             return
+        damage = static_model_damage()
         with console.status("distilling the fast sentence model from MiniLM (~20 s)"):
-            folder = prepare_static_model()
-        console.print(f"prepared: {_shown(str(folder))}", highlight=False)
+            folder = prepare_static_model(repair=True)
+        done = "prepared" if damage is None else f"rebuilt (it was damaged: {damage})"
+        console.print(f"{done}: {_shown(str(folder))}", highlight=False, soft_wrap=True)
 
     _run(action)

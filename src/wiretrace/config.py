@@ -152,6 +152,28 @@ class StorySettings:
     half_life_days: float
 
 
+_MOST_PERMUTATIONS = 1024
+
+
+def _lowest_jaccard(num_perm: int, lsh_recall: float) -> float:
+    """The lowest Jaccard similarity ``num_perm`` permutations catch at ``lsh_recall``."""
+    return float(1.0 - (1.0 - lsh_recall) ** (1.0 / num_perm))
+
+
+def _permutations_needed(jaccard: float, lsh_recall: float) -> float:
+    """The fewest permutations that catch ``jaccard`` at ``lsh_recall`` (inf: none do; log1p
+    keeps a tiny ``jaccard`` from rounding ``1 - jaccard`` to 1)."""
+    needed = math.log(1 - lsh_recall) / math.log1p(-jaccard)
+    return math.ceil(needed) if math.isfinite(needed) else math.inf
+
+
+def _rounded_up(value: float) -> str:
+    """``value`` to three significant digits, rounded up: a limit the message names is one
+    that passes."""
+    scale = 10 ** (2 - math.floor(math.log10(value)))
+    return f"{math.ceil(value * scale) / scale:.3g}"
+
+
 def _either(given: float | None, default: float) -> float:
     return default if given is None else given
 
@@ -307,8 +329,8 @@ class ScanConfig:
         check_types(self)
         if not 1 <= self.shingle_size <= 32:
             raise ConfigError(f"shingle_size must be 1..32 words, got {self.shingle_size!r}")
-        if not 8 <= self.num_perm <= 1024:
-            raise ConfigError(f"num_perm must be 8..1024, got {self.num_perm!r}")
+        if not 8 <= self.num_perm <= _MOST_PERMUTATIONS:
+            raise ConfigError(f"num_perm must be 8..{_MOST_PERMUTATIONS}, got {self.num_perm!r}")
         if self.seed < 0:
             raise ConfigError(f"seed must be >= 0, got {self.seed!r}")
         if self.max_record_bytes < 1:
@@ -333,6 +355,7 @@ class ScanConfig:
                 _check_fraction(name, getattr(self, name))
         if not 0.5 <= self.lsh_recall < 1.0:
             raise ConfigError(f"lsh_recall must be in [0.5, 1), got {self.lsh_recall!r}")
+        self._check_reachable()
         if not 0.0 <= self.estimate_sigmas <= 10.0:
             raise ConfigError(f"estimate_sigmas must be in [0, 10], got {self.estimate_sigmas!r}")
         if self.min_passage_words < 1:
@@ -441,9 +464,50 @@ class ScanConfig:
             max(0.0, target - self.estimate_sigmas * containment_error),
         )
 
+    def _check_reachable(self) -> None:
+        """Refuse targets below what ``num_perm`` permutations can find: with one row per band
+        (the most bands) a pair of Jaccard ``j`` shares a band with probability
+        ``1 - (1 - j)**num_perm``, so the lowest Jaccard caught at ``lsh_recall`` is
+        ``1 - (1 - lsh_recall)**(1 / num_perm)`` (0.035 for 128). The message names the target
+        that is too low (a tiny one would otherwise divide by zero further on) and its limit."""
+        floor = self.jaccard_floor
+        if LshBanding(self.num_perm, 1, floor).catch_probability(floor) >= self.lsh_recall:
+            return
+        lowest = _lowest_jaccard(self.num_perm, self.lsh_recall)
+        need = _permutations_needed(floor, self.lsh_recall)
+        fix = (
+            f"use num_perm >= {need} for it"
+            if need <= _MOST_PERMUTATIONS
+            else f"num_perm={_MOST_PERMUTATIONS}, the most, reaches "
+            f"{_rounded_up(_lowest_jaccard(_MOST_PERMUTATIONS, self.lsh_recall))}"
+        )
+        why = (
+            f"below it, LSH with num_perm={self.num_perm} finds a pair with less than "
+            f"lsh_recall={self.lsh_recall} chance"
+        )
+        if self.jaccard_threshold < lowest:
+            raise ConfigError(
+                f"jaccard_threshold must be at least {_rounded_up(lowest)}, got "
+                f"{self.jaccard_threshold!r} ({why}); {fix}"
+            )
+        # the floor comes from the containment target: c*r / (1 + r - c*r) >= lowest
+        ratio = self.min_length_ratio
+        least = lowest * (1 + ratio) / (ratio * (1 + lowest))
+        if least <= 1.0:
+            raise ConfigError(
+                f"containment_threshold must be at least {_rounded_up(least)} with "
+                f"min_length_ratio={ratio}, got {self.containment_threshold!r} ({why}); {fix}"
+            )
+        raise ConfigError(
+            f"containment_threshold={self.containment_threshold} of copies down to "
+            f"min_length_ratio={ratio} needs Jaccard {floor:.3g} ({why}); {fix}, or a higher "
+            "min_length_ratio"
+        )
+
     def lsh(self) -> LshBanding:
         """Bands and rows: the most rows per band (fewest false candidates) that still propose a
-        pair at :attr:`jaccard_floor` with probability at least ``lsh_recall``."""
+        pair at :attr:`jaccard_floor` with probability at least ``lsh_recall`` (one row per
+        band always does: ``_check_reachable``)."""
         floor = self.jaccard_floor
         best = LshBanding(bands=self.num_perm, rows=1, jaccard_floor=floor)
         for rows in range(2, self.num_perm + 1):
@@ -451,12 +515,6 @@ class ScanConfig:
             if banding.catch_probability(floor) < self.lsh_recall:
                 break
             best = banding
-        if best.catch_probability(floor) < self.lsh_recall:
-            need = math.ceil(math.log(1 - self.lsh_recall) / math.log(1 - floor))
-            raise ConfigError(
-                f"num_perm={self.num_perm} cannot reach lsh_recall={self.lsh_recall} at Jaccard "
-                f"{floor:.3f}; use num_perm >= {need} or a lower lsh_recall"
-            )
         return best
 
     def to_dict(self) -> dict[str, Any]:

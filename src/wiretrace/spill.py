@@ -6,6 +6,7 @@ compare stage reads back the few texts it needs through a memory map.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -43,9 +44,10 @@ def remove_stale_spills(folder: Path) -> list[Path]:
 
 
 def _no_room(parent: Path, error: OSError) -> InputError:
+    why = os.strerror(error.errno) if error.errno else error.strerror or str(error)
     return InputError(
-        f"cannot write the scan's temporary copy of the texts in {parent}: "
-        f"{error.strerror or error}; set TMPDIR to a folder with more free space"
+        f"cannot write the scan's temporary copy of the texts in {parent}: {why}; set TMPDIR "
+        "to a folder with more free space"
     )
 
 
@@ -105,12 +107,22 @@ class TextSpill:
             raise _no_room(self._path.parent.parent, error) from error
         self._batch_ends.append(len(self) + len(texts))
 
+    def _finish(self) -> None:
+        """Close the file for appending (its footer is written now)."""
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        try:
+            writer.close()
+        finally:
+            self._sink.close()
+
     def seal(self) -> Path:
         """Close the store for appending; its file, for a :class:`SpillReader` anywhere."""
-        if self._writer is not None:
-            self._writer.close()
-            self._sink.close()
-            self._writer = None
+        try:
+            self._finish()
+        except OSError as error:
+            raise _no_room(self.folder.parent, error) from error
         return self._path
 
     def get(self, index: int) -> str:
@@ -120,10 +132,10 @@ class TextSpill:
         return self._reader.get(index)
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._sink.close()
-            self._writer = None
+        # The file is thrown away: a full disk that fails its footer changes nothing, and must
+        # not replace the error that stopped the scan (often that same full disk).
+        with contextlib.suppress(OSError):
+            self._finish()
         self._reader = None
         self._folder.cleanup()
 
@@ -188,9 +200,12 @@ class SentenceSpill:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         # unbuffered: what is written is in the file for readers in any process
-        self._files = {
-            name: (folder / name).open("w+b", buffering=0) for name in (_SPANS, _VECTORS)
-        }
+        try:
+            self._files = {
+                name: (folder / name).open("w+b", buffering=0) for name in (_SPANS, _VECTORS)
+            }
+        except OSError as error:
+            raise _no_room(folder.parent, error) from error
         self._ends = dict.fromkeys(self._files, 0)
         self._at: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in self._files}
         self.dimensions = 0
@@ -225,7 +240,10 @@ class SentenceSpill:
         for column, name in ((0, _SPANS), (2, _VECTORS)):
             for number, (offset, count) in self._at[name].items():
                 index[number, column : column + 2] = (offset, count)
-        np.save(self.folder / _INDEX, index)
+        try:
+            np.save(self.folder / _INDEX, index)
+        except OSError as error:
+            raise _no_room(self.folder.parent, error) from error
 
     def close(self) -> None:
         for stream in self._files.values():

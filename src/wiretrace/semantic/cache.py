@@ -24,6 +24,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS embeddings "
     "(key BLOB PRIMARY KEY, dimensions INTEGER NOT NULL, vectors BLOB NOT NULL)"
 )
+_COLUMNS = ["key", "dimensions", "vectors"]
 _LOOKUP_CHUNK = 500  # keys per query (SQLite limits the number of parameters)
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -50,16 +51,33 @@ def check_cache_file(path: str | Path, inputs: Sequence[str]) -> None:
             raise InputError(
                 f"--embedding-cache {cache}: cannot read it ({error.strerror or error})"
             ) from None
-        if header != _SQLITE_HEADER:
+        if header != _SQLITE_HEADER or not _is_cache(resolved):
             raise InputError(
-                f"--embedding-cache {cache} exists and is not a wiretrace cache (SQLite); "
-                "give a new file name"
+                f"--embedding-cache {cache} exists and is not a wiretrace cache (another "
+                "file, or a database with other tables); give a new file name"
             )
     elif not resolved.parent.is_dir():
         raise InputError(
             f"--embedding-cache {cache}: the folder {cache.parent} does not exist; create it "
             "or name a file in an existing folder"
         )
+
+
+def _is_cache(path: Path) -> bool:
+    """Whether the SQLite file ``path`` holds wiretrace's cache table and nothing else (read
+    only: a user's database is never changed)."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall()
+            columns = connection.execute("PRAGMA table_info(embeddings)").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return tables == [("embeddings",)] and [column[1] for column in columns] == _COLUMNS
 
 
 def document_key(model: str, sentences: Sequence[str]) -> bytes:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import os
 import re
 import shutil
@@ -34,7 +35,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from wiretrace.errors import MissingExtraError
+from wiretrace.errors import InputError, MissingExtraError
 from wiretrace.semantic.model import INSTALL, MODEL_NAME
 
 STATIC_NAME = f"static-{MODEL_NAME}-256"
@@ -56,14 +57,81 @@ def static_model_folder() -> Path:
 
 
 def static_model_ready() -> bool:
-    return (static_model_folder() / _WEIGHTS).is_file()
-
-
-def prepare_static_model() -> Path:
-    """The distilled model's folder, distilling it first when it is not there yet."""
     folder = static_model_folder()
-    if static_model_ready():
-        return folder
+    return folder.is_dir() and _damage(folder) is None
+
+
+def static_model_damage() -> str | None:
+    """What is wrong with the prepared model's folder when it is there but cannot be loaded
+    (a file cut short by a full disk, one deleted by hand); None when it is complete or not
+    there at all."""
+    folder = static_model_folder()
+    if not folder.exists() and not folder.is_symlink():
+        return None
+    if not folder.is_dir():
+        return "it is not a folder"
+    return _damage(folder)
+
+
+_FILES = ("config.json", "tokenizer.json", _WEIGHTS)  # what model2vec loads
+
+
+def _damage(folder: Path) -> str | None:
+    for name in _FILES:
+        if not (folder / name).is_file():
+            return f"{name} is missing"
+    for name in ("config.json", "tokenizer.json"):
+        try:
+            loaded = json.loads((folder / name).read_bytes())
+        except (OSError, ValueError):
+            loaded = None
+        if not isinstance(loaded, dict):
+            return f"{name} is empty or cut short"
+    return _weights_damage(folder / _WEIGHTS)
+
+
+def _weights_damage(path: Path) -> str | None:
+    """A safetensors file is an 8-byte header length, a JSON header that gives each tensor's
+    byte range, then the tensors: its size must be where the last range ends."""
+    damaged = f"{_WEIGHTS} is cut short or not a model"
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            length = int.from_bytes(stream.read(8), "little")
+            if size < 8 or 8 + length > size:
+                return damaged
+            header: Any = json.loads(stream.read(length))
+        ends = [
+            int(entry["data_offsets"][1])
+            for name, entry in header.items()
+            if name != "__metadata__"
+        ]
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return damaged
+    return None if ends and size == 8 + length + max(ends) else damaged
+
+
+def _staging_folder(folder: Path) -> Path:
+    """A new folder beside ``folder`` to prepare the model in, made before the distillation
+    (~20 s) so that a cache folder that cannot be written is said at once."""
+    cache = cache_folder()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{STATIC_NAME}-", dir=folder.parent))
+    except OSError as error:
+        existing = folder.parent
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        why = f"{existing} is a file" if existing.is_file() else error.strerror or str(error)
+        raise InputError(
+            f"cannot prepare the fast sentence model in the cache folder {cache}: {why}; set "
+            "WIRETRACE_CACHE to a folder you can write to (or scan with --semantic exact or "
+            "--no-semantic)"
+        ) from None
+
+
+def _distill(staging: Path) -> None:
+    """Distil the static model from the shipped MiniLM into the folder ``staging``."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package
     os.environ["TQDM_DISABLE"] = "1"  # read when tqdm is imported: wiretrace draws progress
     try:
@@ -82,16 +150,40 @@ def prepare_static_model() -> Path:
     model = AutoModel.from_pretrained(source)
     tokenizer: Any = AutoTokenizer.from_pretrained(source)
     static = distill_from_model(model=model, tokenizer=tokenizer, pca_dims=DIMENSIONS)
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    static.save_pretrained(str(staging))
+
+
+def prepare_static_model(repair: bool = False) -> Path:
+    """The distilled model's folder, distilling it first when it is not there yet. A folder
+    that is there but damaged (:func:`static_model_damage`) is an InputError that says so,
+    unless ``repair``: then it is distilled again and replaced (``wiretrace prepare``)."""
+    folder = static_model_folder()
+    if static_model_ready():
+        return folder
+    damage = static_model_damage()
+    if damage is not None and not repair:
+        raise InputError(
+            f"the fast sentence model in {folder} is damaged ({damage}); run `wiretrace "
+            "prepare` to rebuild it"
+        )
     # written aside and renamed: a run stopped half-way, or two at once, leave no half model
-    staging = Path(tempfile.mkdtemp(prefix=f".{STATIC_NAME}-", dir=folder.parent))
+    staging = _staging_folder(folder)
     try:
-        static.save_pretrained(str(staging))
+        _distill(staging)
+        if damage is not None:  # put aside, then removed: the cache folder is wiretrace's own
+            damaged = Path(tempfile.mkdtemp(prefix=f".{STATIC_NAME}-damaged-", dir=folder.parent))
+            folder.replace(damaged / "model")
+            shutil.rmtree(damaged, ignore_errors=True)
         try:
             staging.rename(folder)
         except OSError:  # another run finished first
             if not static_model_ready():
                 raise
+    except OSError as error:  # a disk that filled up while the model was written
+        raise InputError(
+            f"cannot write the fast sentence model into {folder}: {error.strerror or error}; "
+            "free some space or set WIRETRACE_CACHE to another folder"
+        ) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder

@@ -207,9 +207,16 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             if self._spill is not None:
                 self._spill.__exit__(kind, error, traceback)
         finally:
-            if self._started and self._session is not None:
-                self._session.stop()
-            self._session, self._spill = None, None
+            session, self._session, self._spill = self._session, None, None
+            if self._started and session is not None:
+                try:
+                    session.stop()
+                except Exception:
+                    # What stopped the scan (SIGTERM, Ctrl-C) can cut a call to the JVM half
+                    # way, and the session cannot be stopped then: that error is not the one
+                    # to tell (the JVM exits with this process, which it watches).
+                    if error is None:
+                        raise
 
     def lsh_pairs(
         self, signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch

@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wiretrace import __version__
 from wiretrace.errors import InputError
@@ -27,16 +29,56 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def refuse_broken_links(target: Path, option: str) -> None:
+    """A symbolic link on the way to ``target`` that leads nowhere, or back to itself (a
+    loop), is refused: nothing can be written through it."""
+    for step in (target, *target.parents):
+        if not step.is_symlink() or step.exists():
+            continue
+        where = f"{option} {target}" if step == target else f"{option} {target}: {step}"
+        try:
+            step.resolve(strict=True)
+        except FileNotFoundError:
+            raise InputError(
+                f"{where} is a symbolic link to {step.readlink()}, which does not exist; "
+                f"create that folder or give another {option}"
+            ) from None
+        except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, then ELOOP
+            raise InputError(
+                f"{where} is a symbolic link that leads back to itself (a loop); give another "
+                f"{option}"
+            ) from None
+
+
+def _resolved(path: Path) -> Path | None:
+    """``path`` with links and ``..`` resolved (None: a loop of links, refused elsewhere)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
 def refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike[str]], option: str) -> None:
     """An output that is one of the inputs, or a folder holding one, is refused."""
+    refuse_broken_links(target, option)
     resolved = target.resolve()
     for given in as_paths(inputs):
-        if _inside(Path(given).resolve(), resolved):
-            what = "is" if Path(given).resolve() == resolved else "holds"
+        found = _resolved(Path(given))  # an input that cannot be resolved is not read either
+        if found is not None and _inside(found, resolved):
+            what = "is" if found == resolved else "holds"
             raise InputError(
                 f"{option} {target} {what} the input {given}; write to a place outside the "
                 "inputs (wiretrace never overwrites its input)"
             )
+
+
+def file_url_path(url: str) -> Path | None:
+    """The path on this machine that a ``file:`` URL names (None: another scheme or host).
+    Not unquoted: Hadoop keeps a ``%20`` as three characters."""
+    parsed = urlsplit(url)
+    if parsed.scheme.lower() != "file" or parsed.netloc not in ("", "localhost"):
+        return None
+    return Path(parsed.path)
 
 
 def check_writable(folder: Path, option: str) -> None:
@@ -91,6 +133,7 @@ def check_folder(
     """Check an output folder before any work: not a file, not holding an input, no file of
     the output's ``names`` that wiretrace did not write, writable."""
     folder = Path(out)
+    refuse_broken_links(folder, option)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{option} {folder} is a file; give a folder to write the tables into")
     refuse_inputs(folder, inputs, option)
@@ -104,6 +147,60 @@ def check_folder(
                 )
     check_writable(folder, option)
     return folder
+
+
+REPORT = "report.html"  # a scan folder's report (``wiretrace.write.report``)
+_HELD: set[Path] = set()  # output folders this process holds the lock of
+
+
+@contextlib.contextmanager
+def output_lock(out: str | os.PathLike[str], option: str = "--out") -> Iterator[Path]:
+    """Hold the output folder ``out`` for the whole run: another run into it at the same time
+    is refused, before its work (two scans writing one folder at once left one's
+    summary.json beside the other's tables). The lock is the kernel's, on the folder itself
+    (``flock``): it leaves no file behind and ends with the process, however that ends. The
+    folder is made here; one made for the lock is removed again if the run leaves it empty.
+    Taking it again in the process that holds it is a no-op."""
+    folder = Path(out)
+    key = folder.resolve()
+    if key in _HELD or sys.platform == "win32":  # Windows has no flock: no lock there
+        yield folder
+        return
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise InputError(
+            f"cannot write to {option} {folder}: {error.strerror or error}; choose a folder "
+            "you can write to"
+        ) from error
+    try:
+        _lock(descriptor, folder, option)
+        _HELD.add(key)
+        try:
+            yield folder
+        finally:
+            _HELD.discard(key)
+    finally:
+        os.close(descriptor)  # releases the lock
+        for path in made:  # deepest first; only empty ones go
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def _lock(descriptor: int, folder: Path, option: str) -> None:
+    import fcntl  # POSIX only (output_lock does not lock on Windows)
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise InputError(
+            f"{option} {folder} is being written by another wiretrace run; wait until it "
+            "ends, or choose another folder"
+        ) from None
+    except OSError:  # a file system without locks (some network ones): unlocked, as before
+        pass
 
 
 def remove_stale_partials(folder: Path, names: Iterable[str]) -> list[Path]:

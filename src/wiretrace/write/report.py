@@ -34,12 +34,12 @@ from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Reporter, SilentReporter
 from wiretrace.read import read_documents
+from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Document
 from wiretrace.write.atomic import atomic_path
-from wiretrace.write.output import check_writable, refuse_inputs
+from wiretrace.write.output import REPORT, check_writable, mark, owned, refuse_inputs
 from wiretrace.write.tables import SCHEMAS, SUMMARY, read_table
 
-REPORT = "report.html"
 GENERATOR = "wiretrace report"  # the <meta name="generator"> that marks a file as ours
 _SKIPPED_LISTED = 500  # skipped records listed by name (all are counted by reason)
 _DIGITS = 4  # decimals kept of scores
@@ -87,9 +87,18 @@ def write_report(
     wanted = {row[0] for row in data["docs"] if row[9]}  # documents with matches
     texts = _texts(given, summary, wanted, tables["documents"], reporter)
     html = _html(data, texts)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as temporary:
-        temporary.write_text(html, "utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as temporary:
+            temporary.write_text(html, "utf-8")
+    except OSError as error:  # a disk that filled up, a folder removed under us
+        raise InputError(
+            f"cannot write the report to {target}: {error.strerror or error}; free some space "
+            "or choose another --out"
+        ) from error
+    if target.name == REPORT and (target.parent / OUTPUT_MARKER).is_file():
+        # listed as wiretrace's: a later scan into the folder removes it with the old tables
+        mark(target.parent, owned(target.parent) | {REPORT})
     return ReportStats(
         path=target,
         size=target.stat().st_size,

@@ -24,7 +24,14 @@ from wiretrace.pipeline import ScanResult
 from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Match
 from wiretrace.write.atomic import atomic_path, remove
-from wiretrace.write.output import check_folder, mark, owned, remove_stale_partials
+from wiretrace.write.output import (
+    REPORT,
+    check_folder,
+    mark,
+    output_lock,
+    owned,
+    remove_stale_partials,
+)
 
 SUMMARY = "summary.json"
 
@@ -302,7 +309,8 @@ def write_scan(
     writes each table (default ``write_table``: one file each, by pyarrow)."""
     folder = check_output(out, list(result.inputs), output_format)
     try:
-        return _write(result, folder, output_format, write or write_table)
+        with output_lock(folder):
+            return _write(result, folder, output_format, write or write_table)
     except OSError as error:  # a disk that filled up, a folder removed under us
         raise InputError(
             f"cannot write to --out {folder}: {error.strerror or error}; free some space or "
@@ -331,6 +339,9 @@ def _write(
     new = [*names.values(), SUMMARY]
     # Listed before they are written: a run stopped half-way leaves files the next may replace.
     mark(folder, owned(folder) | set(new))
+    report = folder / REPORT
+    if REPORT in owned(folder) and not report.is_dir():  # it would show the earlier scan
+        report.unlink(missing_ok=True)
     summary_path = folder / SUMMARY
     summary_path.unlink(missing_ok=True)  # until the new one is written the folder is incomplete
     written: list[Path] = []
