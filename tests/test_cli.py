@@ -457,3 +457,20 @@ def test_no_stories_writes_every_table_without_stories(seeds: Path, tmp_path: Pa
     assert any(match["source"] for match in matches)  # provenance is named all the same
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert "--no-stories" in summary["not_searched"]["same_story"]
+
+
+@pytest.mark.parametrize("command", ["scan", "dedup"])
+def test_a_missing_input_is_the_only_line_printed(tmp_path: Path, command: str) -> None:
+    result = invoke(command, str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o.jsonl"))
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: input not found: {tmp_path / 'missing.jsonl'}; check the path"
+    ]
+
+
+def test_a_bad_option_value_names_the_option_the_user_typed(seeds: Path, tmp_path: Path) -> None:
+    result = invoke("scan", str(seeds), "--out", str(tmp_path / "out"), "--jaccard", "1.5")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["error: --jaccard must be in (0, 1], got 1.5"]

@@ -23,7 +23,7 @@ from wiretrace.candidates.neighbours import (
     within_window,
 )
 from wiretrace.config import ScanConfig
-from wiretrace.read.files import as_paths
+from wiretrace.read.files import as_paths, check_inputs
 from wiretrace.records import Match, Relation, Skipped, Story
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.stages.candidates import candidate_stage
@@ -52,6 +52,7 @@ def scan(
     config = config or ScanConfig()
     reporter = reporter or SilentReporter()
     paths = as_paths(inputs)
+    check_inputs(paths)  # a missing input is said before any progress is drawn
     if config.embedding_cache is not None:
         check_cache_file(config.embedding_cache, paths)  # before any work
     timings: dict[str, float] = {}

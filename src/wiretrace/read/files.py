@@ -366,8 +366,9 @@ class _Discovery:
             self.add_file(child, found, status)
         return None
 
-    def add_named(self, path: Path) -> None:
-        """Take an input path as given: a folder to search, or a file to read."""
+    def add_named(self, path: Path, walk: bool = True) -> None:
+        """Take an input path as given: a folder to search (``walk``: now), or a file to
+        read."""
         try:
             status = path.stat()
         except (FileNotFoundError, NotADirectoryError) as error:
@@ -378,7 +379,8 @@ class _Discovery:
             system = self.system_folder(status)
             if system is not None:
                 raise InputError(f"input {path} is {system}; name a folder of articles")
-            self.add_folder(path, status)
+            if walk:
+                self.add_folder(path, status)
             return
         if not stat.S_ISREG(status.st_mode) or status.st_dev in self._system:
             # reading a FIFO would wait for a writer forever, a device never ends
@@ -420,13 +422,26 @@ def discover(
     """
     found = _Discovery()
     for given in as_paths(paths):
-        if is_url(given):
-            raise InputError(
-                f"input {given} is a URL: wiretrace reads files and folders on this machine "
-                "(on a cluster too, the driver reads them); copy or mount the input here"
-            )
+        _refuse_url(given)
         found.add_named(Path(given))
     return found.files, found.skipped
+
+
+def check_inputs(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise the InputError :func:`discover` would for an input path as given (missing, a
+    URL, a FIFO, an unsupported file), without searching folders: a check before any work."""
+    found = _Discovery()
+    for given in as_paths(paths):
+        _refuse_url(given)
+        found.add_named(Path(given), walk=False)
+
+
+def _refuse_url(given: str) -> None:
+    if is_url(given):
+        raise InputError(
+            f"input {given} is a URL: wiretrace reads files and folders on this machine "
+            "(on a cluster too, the driver reads them); copy or mount the input here"
+        )
 
 
 def open_binary(file: InputFile) -> IO[bytes]:
