@@ -127,6 +127,12 @@ def test_all_four_articles_are_one_story(result: ScanResult) -> None:
     assert "ghani" in story.terms
 
 
+def test_the_story_is_titled_by_the_source_not_by_its_copy(result: ScanResult) -> None:
+    # 001 republished 000 and misspelled "beseiged" in its opening: 000 titles the story
+    title = result.stories[0].title
+    assert title is not None and title.startswith("Kabul (AFP), Aug 11")
+
+
 def test_the_wire_story_is_the_source_of_its_republication(result: ScanResult) -> None:
     pairs = {frozenset((_short(m.a), _short(m.b))): m for m in result.matches}
     match = pairs[frozenset(("000", "001"))]

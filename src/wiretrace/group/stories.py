@@ -146,16 +146,27 @@ def story_clusters(
     strength = np.zeros(count)
     np.add.at(strength, pairs[:, 0], weights)
     np.add.at(strength, pairs[:, 1], weights)
+    # a story is titled by its most central member that copies no other: the likely source's
+    # headline, not a copy's (which may have changed it, typos included)
+    copies = {
+        match.b if match.source == match.a else match.a
+        for match in matches
+        if match.source is not None
+    }
     found: list[dict[str, Any]] = []
     for members in partition:
         dated = [inputs.published[member] for member in members if inputs.published[member]]
         by_strength = sorted(members, key=lambda member: (-strength[member], member))
         entities, terms = _evidence(inputs, by_strength)
+        titled = next(
+            (member for member in by_strength if inputs.ids[member] not in copies),
+            by_strength[0],
+        )
         found.append(
             {
                 "members": tuple(sorted(inputs.ids[member] for member in members)),
                 "first_published": min(dated) if dated else None,
-                "title": inputs.headlines[by_strength[0]],
+                "title": inputs.headlines[titled],
                 "last_published": max(dated) if dated else None,
                 "entities": entities,
                 "terms": terms,
