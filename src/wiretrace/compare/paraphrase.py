@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Match, Passage, Relation
+from wiretrace.semantic.cosines import cosine, sentence_cosines
 
 PARAPHRASE = "paraphrase"
 _WORD = re.compile(r"\w+")
@@ -44,7 +45,7 @@ class SemanticDocument:
 
     text: str
     sentences: list[tuple[int, int]]
-    vectors: NDArray[np.float32]  # one row per sentence, L2-normalised
+    vectors: NDArray[np.float32]  # one row per sentence, L2-normalised, half-float values
     vector: NDArray[np.float32]  # the document, as documents are compared (see decide)
     chars: int  # of its sentences
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -99,7 +100,9 @@ def align_sentences(
     if not a.sentences or not b.sentences:
         return []
     small_is_a = a.chars <= b.chars
-    similarity = a.vectors @ b.vectors.T
+    # exact cosines, rounded: the same on every machine; argmax takes the first of equals,
+    # so of two equally alike partners the one earlier in the text
+    similarity = sentence_cosines(a.vectors, b.vectors)
     if not small_is_a:
         similarity = similarity.T  # rows: the sentences of the document with less text
     found: list[tuple[int, int, float]] = []
@@ -171,7 +174,7 @@ def decide(
 ) -> Match | None:
     """The relation of a pair from its verbatim match (or None) and its sentences; ``a_id`` <
     ``b_id``; ``scores`` are the pair's Jaccard and containments."""
-    document_similarity = round(float(a.vector @ b.vector), 4)
+    document_similarity = round(cosine(a.vector, b.vector), 4)
     if verbatim is not None and verbatim.relation.is_copy:
         return replace(verbatim, semantic=document_similarity)
     rewritten = [
