@@ -38,3 +38,16 @@ def edit(generator: random.Random, text: str, share: float) -> str:
 def truncate(text: str, share: float) -> str:
     words = text.split()
     return " ".join(words[: max(1, int(len(words) * share))])
+
+
+def reword(generator: random.Random, text: str, share: float) -> str:
+    """A rewrite sentence by sentence: each sentence keeps its place, with about ``share`` of
+    its words replaced (what the semantic stage pairs as rewritten sentences)."""
+    sentences = []
+    for sentence in text.split(". "):
+        words = [
+            generator.choice(VOCABULARY) if generator.random() < share else word
+            for word in sentence.rstrip(".").split()
+        ]
+        sentences.append(" ".join(words).capitalize() + ".")
+    return " ".join(sentences)

@@ -17,19 +17,29 @@ import faiss
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.semantic.cosines import pair_cosines
+
 EXACT_MAX = 20_000
 _HNSW_LINKS = 16
 _HNSW_BUILD_BREADTH = 40
 _HNSW_SEARCH_BREADTH = 64
+_SPARE = 4  # neighbours proposed beyond those kept, re-ranked by exact cosines
 
 
 def nearest(
     vectors: NDArray[np.float32], neighbours: int
-) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """For every row, the ``neighbours`` most similar other rows and their cosines (a row
-    with fewer candidates is padded with index -1)."""
+    with fewer candidates is padded with index -1).
+
+    faiss computes cosines in float32 with BLAS, whose last bits depend on the threads and
+    the CPU: it proposes ``_SPARE`` more neighbours than kept, and each row keeps the most
+    similar by the cosine rounded to ``PRECISION`` decimals (``wiretrace.semantic.cosines``),
+    ties broken by row number, so that the neighbours and their cosines are the same on any
+    machine and backend."""
     count, dimensions = vectors.shape
     keep = min(neighbours, count - 1)
+    proposed = min(keep + _SPARE, count - 1)
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     if count <= EXACT_MAX:
         index: faiss.Index = faiss.IndexFlatIP(dimensions)
@@ -43,15 +53,23 @@ def nearest(
             index.add(data)
         finally:
             faiss.omp_set_num_threads(threads)
-        index.hnsw.efSearch = max(_HNSW_SEARCH_BREADTH, keep + 1)
-    similarities, found = index.search(data, keep + 1)
-    # drop each row itself (ties may put it anywhere among the first, or leave it out)
-    own = found == np.arange(count)[:, None]
-    order = np.argsort(own, axis=1, kind="stable")[:, :keep]
-    return (
-        np.take_along_axis(found, order, axis=1).astype(np.int64),
-        np.take_along_axis(similarities, order, axis=1),
-    )
+        index.hnsw.efSearch = max(_HNSW_SEARCH_BREADTH, proposed + 1)
+    _, found = index.search(data, proposed + 1)
+    found = found.astype(np.int64)
+    rows = np.repeat(np.arange(count, dtype=np.int64), proposed + 1).reshape(found.shape)
+    # each row itself (ties may put it anywhere among the first, or leave it out) and the
+    # padding go last
+    absent = (found < 0) | (found == rows)
+    similarities = np.full(found.shape, -np.inf)
+    present = ~absent
+    similarities[present] = pair_cosines(data, np.stack([rows[present], found[present]], axis=1))
+    order = np.lexsort((np.where(absent, count, found), -similarities), axis=1)[:, :keep]
+    kept = np.take_along_axis(found, order, axis=1)
+    kept_similarities = np.take_along_axis(similarities, order, axis=1)
+    gone = np.take_along_axis(absent, order, axis=1)
+    kept[gone] = -1
+    kept_similarities[gone] = 0.0
+    return kept, kept_similarities
 
 
 def neighbour_pairs(
@@ -67,12 +85,12 @@ def neighbour_pairs(
 
 def similar_pairs(
     vectors: NDArray[np.float32], neighbours: int
-) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Pairs ``(i, j)``, ``i < j``, where ``j`` is among the ``neighbours`` most similar
     documents of ``i`` (or the reverse), sorted, with their cosines: one search serves every
     floor."""
     if len(vectors) < 2:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32)
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
     found, similarities = nearest(vectors, neighbours)
     sources = np.repeat(np.arange(len(vectors)), found.shape[1]).reshape(found.shape)
     keep = found >= 0

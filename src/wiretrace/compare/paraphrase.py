@@ -33,9 +33,10 @@ from numpy.typing import NDArray
 
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Match, Passage, Relation
+from wiretrace.semantic.cosines import cosine, sentence_cosines
 
 PARAPHRASE = "paraphrase"
-_SIMILARITY_CELLS = 1 << 22  # sentence similarities held at a time: 16 MiB of float32
+_SIMILARITY_CELLS = 1 << 21  # sentence similarities held at a time: 16 MiB of float64
 _WORD = re.compile(r"\w+")
 
 
@@ -45,7 +46,7 @@ class SemanticDocument:
 
     text: str
     sentences: list[tuple[int, int]]
-    vectors: NDArray[np.float32]  # one row per sentence, L2-normalised
+    vectors: NDArray[np.float32]  # one row per sentence, L2-normalised, half-float values
     vector: NDArray[np.float32]  # the document, as documents are compared (see decide)
     chars: int  # of its sentences
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -118,21 +119,22 @@ def align_sentences(
 
 
 def _best_partners(
-    in_a: NDArray[np.float32], in_b: NDArray[np.float32], small_is_a: bool
-) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+    in_a: NDArray[np.floating], in_b: NDArray[np.floating], small_is_a: bool
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """For each sentence of the document with less text, its most similar sentence of the
     other and their similarity. The similarities are made a block of the smaller side's
     sentences at a time, ``_SIMILARITY_CELLS`` at most (one block for news articles): the
-    whole matrix is sentences_a x sentences_b, 90 GB for two 15 MB records (issue 23). Each
-    block is a slice of the same product ``in_a @ in_b.T``."""
+    whole matrix is sentences_a x sentences_b, 90 GB for two 15 MB records (issue 23). The
+    cosines are exact and rounded (``sentence_cosines``), so a block holds the same values
+    as the whole product on every machine; ``argmax`` takes the first of equals, so of two
+    equally alike partners the one earlier in the text."""
     rows, other = (in_a, in_b) if small_is_a else (in_b, in_a)
+    other = np.asarray(other, dtype=np.float64)  # once for every block
     step = max(1, _SIMILARITY_CELLS // max(1, other.shape[0]))
     partners = np.empty(rows.shape[0], dtype=np.intp)
-    scores = np.empty(rows.shape[0], dtype=np.float32)
+    scores = np.empty(rows.shape[0], dtype=np.float64)
     for start in range(0, rows.shape[0], step):
-        block = rows[start : start + step]
-        # rows: the sentences of the document with less text
-        similarity = block @ other.T if small_is_a else (other @ block.T).T
+        similarity = sentence_cosines(rows[start : start + step], other)
         found = similarity.argmax(axis=1)
         partners[start : start + len(found)] = found
         scores[start : start + len(found)] = similarity[np.arange(len(found)), found]
@@ -192,7 +194,7 @@ def decide(
 ) -> Match | None:
     """The relation of a pair from its verbatim match (or None) and its sentences; ``a_id`` <
     ``b_id``; ``scores`` are the pair's Jaccard and containments."""
-    document_similarity = round(float(a.vector @ b.vector), 4)
+    document_similarity = round(cosine(a.vector, b.vector), 4)
     if verbatim is not None and verbatim.relation.is_copy:
         return replace(verbatim, semantic=document_similarity)
     rewritten = [

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.config import StorySettings
 from wiretrace.records import Match, Story
+from wiretrace.semantic.cosines import pair_cosines
 from wiretrace.sketch.topics import TopicVectors, key_names, pair_evidence, rare_key_pairs
 
 _SEED = 20210811
@@ -110,7 +111,8 @@ def _edges(
     if inputs.leads is None:
         weights = (cosines + overlaps) / 2
     else:
-        leads = np.einsum("ij,ij->i", inputs.leads[pairs[:, 0]], inputs.leads[pairs[:, 1]])
+        # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
+        leads = pair_cosines(inputs.leads, pairs)
         weights = (cosines + overlaps + np.maximum(leads, 0.0)) / 3
     weights = np.where(is_copy, 1.0, weights)
     # neighbours are chosen by what the texts share; time then thins the evidence, so that an

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.semantic.cache import EmbeddingCache, document_key
+from wiretrace.semantic.cosines import unit_rows
 from wiretrace.semantic.model import SentenceEncoder
 from wiretrace.semantic.sentences import sentence_spans
 from wiretrace.semantic.static import load_static
@@ -57,21 +58,17 @@ def sentence_batch(visible: list[str], static_model: str | None) -> SentenceBatc
 def summarise(
     vectors: Sequence[NDArray[np.floating]], dimensions: int | None = None
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Each document's vector (the normalised mean of its sentences') and its lead's (of its
-    first sentences'); zeros for a document without sentences."""
+    """Each document's vector (the normalised sum of its sentences') and its lead's (of its
+    first sentences'); zeros for a document without sentences. Summed in float64, sentence
+    after sentence, and normalised in a fixed order (``wiretrace.semantic.cosines``)."""
     width = dimensions if dimensions is not None else (vectors[0].shape[1] if vectors else 0)
-    documents = np.zeros((len(vectors), width), dtype=np.float32)
-    leads = np.zeros((len(vectors), width), dtype=np.float32)
+    documents = np.zeros((len(vectors), width), dtype=np.float64)
+    leads = np.zeros((len(vectors), width), dtype=np.float64)
     for row, found in enumerate(vectors):
         if len(found):
-            documents[row] = found.astype(np.float32).mean(axis=0)
-            leads[row] = found[:LEAD_SENTENCES].astype(np.float32).mean(axis=0)
-    return _normalised(documents), _normalised(leads)
-
-
-def _normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+            documents[row] = found.astype(np.float64).sum(axis=0)
+            leads[row] = found[:LEAD_SENTENCES].astype(np.float64).sum(axis=0)
+    return unit_rows(documents), unit_rows(leads)
 
 
 def normalised(sentence: str) -> str:

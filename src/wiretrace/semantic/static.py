@@ -266,26 +266,38 @@ class StaticEncoder:
                 words = list(itertools.chain.from_iterable(per_sentence))
                 if words:
                     ids = np.asarray(self._word_ids(words), dtype=np.int64)
-                    vectors = sentence_sums(self._word_vectors, ids, counts)
-            found.append(_normalised(vectors))
+                    vectors = sentence_vectors(self._word_vectors, ids, counts)
+            found.append(vectors)
         return found
 
 
 @njit(cache=True, nogil=True)
-def sentence_sums(
+def sentence_vectors(
     word_vectors: NDArray[np.float32], ids: NDArray[np.int64], counts: NDArray[np.int64]
 ) -> NDArray[np.float32]:
     """Per sentence, the sum of its words' rows (``counts[s]`` consecutive ``ids`` each),
-    without gathering a row per word first."""
-    sums = np.zeros((counts.size, word_vectors.shape[1]), dtype=np.float32)
+    divided by its length, without gathering a row per word first. Summed in float64 in the
+    words' order, a sentence's own loop: its vector is the same whichever batch, process or
+    CPU embeds it (``wiretrace.semantic.cosines``)."""
+    dimensions = word_vectors.shape[1]
+    found = np.zeros((counts.size, dimensions), dtype=np.float32)
+    sums = np.zeros(dimensions, dtype=np.float64)
     at = 0
     for sentence in range(counts.size):
+        sums[:] = 0.0
         for _ in range(counts[sentence]):
             row = ids[at]
-            for dimension in range(word_vectors.shape[1]):
-                sums[sentence, dimension] += word_vectors[row, dimension]
+            for dimension in range(dimensions):
+                sums[dimension] += word_vectors[row, dimension]
             at += 1
-    return sums
+        squares = 0.0
+        for dimension in range(dimensions):
+            squares += sums[dimension] * sums[dimension]
+        if squares > 0.0:
+            norm = np.sqrt(squares)
+            for dimension in range(dimensions):
+                found[sentence, dimension] = sums[dimension] / norm
+    return found
 
 
 def _whole(tokenizer: Any) -> Any:
@@ -296,11 +308,6 @@ def _whole(tokenizer: Any) -> Any:
     copy.no_truncation()
     copy.no_padding()
     return copy
-
-
-def _normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.semantic.cosines import unit_rows
 from wiretrace.semantic.stage import ExactEmbedder, SentenceBatch, summarise
 from wiretrace.spill import SentenceSpill
 
@@ -89,17 +90,19 @@ class SemanticStore:
 
     def _centred(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
         """With a background, ``vectors`` without their mean, drawn towards the background's
-        by ``_BACKGROUND_WEIGHT`` documents' worth, normalised again."""
-        present = np.linalg.norm(vectors, axis=1) > 0  # a document without sentences stays 0
+        by ``_BACKGROUND_WEIGHT`` documents' worth, normalised again. The mean is summed in
+        float64 in the order of the documents' numbers (the order they were read in, whatever
+        the batches or the backend)."""
+        present = (vectors != 0).any(axis=1)  # a document without sentences stays 0
         if self._background is None or not present.any():
             return vectors
         count = int(present.sum())
-        mean = (vectors[present].sum(axis=0) + _BACKGROUND_WEIGHT * self._background) / (
-            count + _BACKGROUND_WEIGHT
-        )
-        vectors[present] -= mean
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        within = vectors[present].astype(np.float64)
+        background = _BACKGROUND_WEIGHT * self._background.astype(np.float64)
+        mean = (within.sum(axis=0) + background) / (count + _BACKGROUND_WEIGHT)
+        centred = np.zeros(vectors.shape, dtype=np.float64)
+        centred[present] = within - mean
+        return unit_rows(centred)
 
     def close(self) -> None:
         self._spill.close()
