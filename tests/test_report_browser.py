@@ -300,3 +300,27 @@ def test_the_pair_lists_its_passages_with_their_similarity(
         "() => [...document.querySelectorAll('mark.flash')].map((m) => m.dataset.side)"
     )
     assert set(flashed) == {"a", "b"}
+
+
+def test_a_small_scan_lists_its_stories_instead_of_an_empty_chart(page: Session) -> None:
+    page.show("overview")
+    found = page.evaluate(
+        "() => [document.querySelectorAll('.timeline svg').length, "
+        "[...document.querySelectorAll('.timeline-list li')].map((item) => item.textContent)]"
+    )
+    charts, listed = found
+    assert charts == 0  # one dated story: no chart of one dot
+    assert len(listed) == 1 and "4 documents · first published 2021-08-10" in listed[0]
+
+
+def test_story_nodes_say_what_is_known_never_dashes(page: Session, seeds_report: Seeds) -> None:
+    story = next(s for s in seeds_report.stories if len(s["members"]) == 4)
+    page.show(f"story/{story['story']}")
+    lines = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('.graph .node')].map((node) => "
+        "[node.dataset.id, node.querySelectorAll('text')[1].textContent]))"
+    )
+    assert len(lines) == 4
+    for doc_id, line in lines.items():
+        assert "–" not in line, (doc_id, line)
+    assert lines[seeds_report.ids["002"]] == "2021-08-10"  # its date, found in the text

@@ -212,6 +212,12 @@
   function timeline() {
     const dated = [...stories.values()].filter((s) => s.first).sort((x, y) => y.members.length - x.members.length).slice(0, TIMELINE_STORIES);
     if (!dated.length) return el("p", { class: "muted", text: "no dated stories of several documents" });
+    // a chart of one or two dots, or of stories all of one day, says less than a list
+    if (dated.length < 3 || new Set(dated.map((s) => day(s.first))).size < 2) {
+      return el("ul", { class: "timeline-list" }, dated.map((s) => el("li", {},
+        el("a", { href: `#story/${s.story}`, text: s.title || `story ${s.story}` }),
+        ` · ${fmt(s.members.length)} documents · first published ${day(s.first)}`)));
+    }
     const width = 900, height = 220, pad = 34;
     const times = dated.map((s) => Date.parse(s.first)).filter((t) => !Number.isNaN(t));
     const t0 = Math.min(...times), t1 = Math.max(...times);
@@ -270,6 +276,15 @@
       el("h2", { text: `Matches inside the story (${fmt(edges.length)})` }), matchTable(edges));
   }
 
+  // A node's second line: what is known of the document (outlet, day), else its title, else
+  // the end of an id too long for the first line; never a row of dashes.
+  function nodeLine(d) {
+    const known = [d.outlet && d.outlet.slice(0, 20), d.published && day(d.published)].filter(Boolean);
+    if (known.length) return known.join(" · ");
+    if (d.title) return d.title.length > 24 ? d.title.slice(0, 23) + "…" : d.title;
+    return d.id.length > 22 ? "…" + d.id.slice(-22) : "no outlet or date";
+  }
+
   // Source → copy arrows between the members, in columns by publication day.
   function graph(members, edges) {
     const order = (d) => `${d.published ? "0" + d.published : "1"}\u0000${d.id}`; // undated last
@@ -316,7 +331,7 @@
       return svg("a", { href: docHref(d.id), class: "node", "data-id": d.id },
         svg("rect", { x: p.x, y: p.y, width: W, height: H, rx: 5 }),
         svg("text", { x: p.x + 8, y: p.y + 19, text: d.id.length > 22 ? d.id.slice(0, 21) + "…" : d.id }),
-        svg("text", { x: p.x + 8, y: p.y + 36, class: "sub", text: `${(d.outlet || "–").slice(0, 20)} · ${day(d.published)}` }),
+        svg("text", { x: p.x + 8, y: p.y + 36, class: "sub", text: nodeLine(d) }),
         svg("title", { text: `${d.id}\n${d.title || ""}\n${d.outlet || ""} ${day(d.published)}` }));
     });
     const heads = columns.map((column, i) => svg("text", { x: PAD + i * (W + GX), y: PAD, class: "sub", style: "fill: var(--muted); font-size: 12px", text: column.key }));
