@@ -1,4 +1,4 @@
-"""Quality of the paraphrase decisions on labelled data (needs the semantic extra).
+"""Quality of the paraphrase decisions on labelled data (the exact model needs the exact extra).
 
 - MSRP (training part, news sentence pairs): accuracy and F1 of the sentence-level decision
   "cosine of the two sentences' embeddings >= paraphrase_similarity", at the default threshold

@@ -315,9 +315,6 @@ def run_wiretrace(
         )
         return result, set()
     out_dir = workdir / f"{tool}-out"
-    if "--no-semantic" not in WIRETRACE_ARGS[tool]:
-        # the fast model is distilled once per machine (~20 s): not part of a scan's time
-        subprocess.run([str(exe), "prepare"], check=True, stdout=subprocess.DEVNULL)
     measured = measure(
         [str(exe), "scan", str(corpus), "--out", str(out_dir), "--quiet", *WIRETRACE_ARGS[tool]]
     )

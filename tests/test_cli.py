@@ -474,3 +474,14 @@ def test_a_bad_option_value_names_the_option_the_user_typed(seeds: Path, tmp_pat
 
     assert result.exit_code == 2
     assert result.stderr.splitlines() == ["error: --jaccard must be in (0, 1], got 1.5"]
+
+
+def test_scan_says_what_it_found_in_plain_lines(seeds: Path, tmp_path: Path) -> None:
+    result = invoke("scan", str(seeds), "--out", str(tmp_path / "out"), "--no-semantic")
+
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    found = lines[lines.index("found") + 1 :]
+    assert found[0] == "001_2db72752c1eb80f1 copies 000_ea26541dd92894a5 (near duplicate)"
+    assert "001_2db72752c1eb80f1 and 003_f4ab7b8fa4ae20c2 share passages (partial)" in found
+    assert f"wrote {tmp_path / 'out'}/ (parquet)" in found

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import signal
 import sqlite3
@@ -221,32 +220,9 @@ def test_an_out_that_is_a_bad_link_is_refused_before_the_scan(
     )
 
 
-# --- 5. a damaged or unwritable model cache: said, and `wiretrace prepare` repairs it -----
-
-
-def _fake_model(folder: Path) -> None:
-    """Files shaped like a prepared static model (what the checks read), not a real one."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.json").write_text('{"model_type": "model2vec"}', "utf-8")
-    (folder / "tokenizer.json").write_text('{"version": "1.0"}', "utf-8")
-    header = json.dumps({"embeddings": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}})
-    blob = len(header).to_bytes(8, "little") + header.encode() + bytes(16)
-    (folder / "model.safetensors").write_bytes(blob)
-
-
-def _no_distilling(staging: Path) -> None:
-    raise AssertionError("the model was distilled")
-
-
-@pytest.fixture
-def model_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty WIRETRACE_CACHE of the test's own; distilling fails the test."""
-    from wiretrace.semantic import static
-
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("WIRETRACE_CACHE", str(cache))
-    monkeypatch.setattr(static, "_distill", _no_distilling, raising=False)
-    return cache
+# --- 5. a damaged fast model (a broken install): said, with the fix ----------------------
+# The model ships inside wiretrace (no cache folder to prepare, fill or damage); what is left
+# is an install that lost or cut a file of it.
 
 
 def _damage(folder: Path, kind: str) -> None:
@@ -255,84 +231,47 @@ def _damage(folder: Path, kind: str) -> None:
         weights.write_bytes(weights.read_bytes()[:-5])
     elif kind == "empty-config":
         (folder / "config.json").write_bytes(b"")
-    elif kind == "half-deleted":
+    else:  # half deleted
         (folder / "tokenizer.json").unlink()
-    else:  # the folder is a file
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
-        folder.write_text("model", "utf-8")
 
 
 DAMAGES = {
     "truncated": "model.safetensors is cut short or not a model",
     "empty-config": "config.json is empty or cut short",
     "half-deleted": "tokenizer.json is missing",
-    "not-a-folder": "it is not a folder",
 }
 
 
 @pytest.mark.parametrize("kind", DAMAGES)
-def test_a_damaged_model_cache_is_said_and_prepare_rebuilds_it(
-    tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+def test_a_damaged_fast_model_is_said_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
+    import shutil
+
     from wiretrace.semantic import static
 
-    folder = static.static_model_folder()
-    _fake_model(folder)
+    folder = tmp_path / "fast_model"
+    shutil.copytree(static.static_model_folder(), folder)
     _damage(folder, kind)
+    monkeypatch.setattr(static, "static_model_folder", lambda: folder)
     source = jsonl(tmp_path / "in.jsonl", *articles(3))
 
     result = invoke("scan", source, "--out", tmp_path / "out")
 
     assert result.exit_code == 2, result.output
     assert (
-        f"the fast sentence model in {folder} is damaged ({DAMAGES[kind]}); run `wiretrace "
-        "prepare` to rebuild it" in one_line_error(result)
+        f"the fast sentence model shipped with wiretrace ({folder}) is damaged: "
+        f"{DAMAGES[kind]}; reinstall wiretrace" in one_line_error(result)
     )
     assert not (tmp_path / "out").exists()
 
-    monkeypatch.setattr(static, "_distill", _fake_model, raising=False)
-    repaired = invoke("prepare")
 
-    assert repaired.exit_code == 0, repaired.output
-    assert f"rebuilt (it was damaged: {DAMAGES[kind]}): {folder}" in repaired.stderr
-    assert static.static_model_ready()
-    assert [path.name for path in folder.parent.iterdir()] == [folder.name]  # nothing aside
-    assert "ready" in invoke("prepare").stderr
+def test_the_shipped_fast_model_is_whole() -> None:
+    from wiretrace.semantic import static
 
-
-def test_a_cache_folder_that_is_a_file_is_said_before_distilling(
-    tmp_path: Path, model_cache: Path
-) -> None:
-    model_cache.write_text("not a folder", "utf-8")
-    source = jsonl(tmp_path / "in.jsonl", *articles(3))
-
-    result = invoke("scan", source, "--out", tmp_path / "out")
-
-    assert result.exit_code == 2, result.output
-    assert (
-        f"cannot prepare the fast sentence model in the cache folder {model_cache}: "
-        f"{model_cache} is a file; set WIRETRACE_CACHE to a folder you can write to"
-    ) in one_line_error(result)
-    assert model_cache.read_text("utf-8") == "not a folder"
-
-
-def test_a_cache_folder_that_cannot_be_written_is_said_before_distilling(
-    tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def read_only(*args: Any, **kwargs: Any) -> str:  # chmod does not stop root
-        raise PermissionError(errno.EACCES, "Permission denied")
-
-    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
-
-    result = invoke("prepare")
-
-    assert result.exit_code == 2, result.output
-    assert (
-        f"cannot prepare the fast sentence model in the cache folder {model_cache}: Permission "
-        "denied; set WIRETRACE_CACHE to a folder you can write to"
-    ) in one_line_error(result)
+    assert static.static_model_damage() is None
+    vectors = static.load_static(str(static.check_static_model())).encode(["A storm hit."])
+    assert vectors.shape == (1, static.DIMENSIONS)
 
 
 # --- 6. two scans into one --out at once ---------------------------------------------------

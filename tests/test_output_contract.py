@@ -1,7 +1,7 @@
-"""Every table and field that README.md's "Output contract" lists is written, typed and
+"""Every table and field that docs/output-contract.md lists is written, typed and
 consistent across tables, in both output formats.
 
-The field lists are read from the README itself, so a field documented there but not written
+The field lists are read from that page itself, so a field documented there but not written
 fails here; the types are declared below, and a README field without a declared type fails
 too (declare it when documenting the field).
 """
@@ -25,17 +25,17 @@ from tests.conftest import REPO, SEEDS
 from wiretrace import __version__
 from wiretrace.cli import main
 
-README = REPO / "README.md"
+README = REPO / "docs" / "output-contract.md"
 SUMMARY = "summary.json"
 
-# --- what the README says --------------------------------------------------------------
+# --- what the contract page says --------------------------------------------------------------
 
 
 def _section(heading: str) -> str:
+    """The page, from its title ``heading`` to its end (one page, one section)."""
     text = README.read_text(encoding="utf-8")
-    start = text.index(f"\n## {heading}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end >= 0 else len(text)]
+    assert text.startswith(f"# {heading}\n"), f"{README} is not the {heading} page"
+    return text
 
 
 def _contract_rows() -> Iterator[tuple[str, str]]:
@@ -97,8 +97,10 @@ def readme_summary() -> list[str]:
 
 
 def _first_column(marker: str) -> set[str]:
-    """The backticked first cells of the first table after ``marker`` in the README."""
-    text = README.read_text(encoding="utf-8")
+    """The backticked first cells of the first table after ``marker`` in the docs pages."""
+    text = "\n".join(
+        page.read_text(encoding="utf-8") for page in sorted(README.parent.glob("*.md"))
+    )
     lines = text[text.index(marker) :].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("|"))
     names = set()

@@ -40,6 +40,7 @@ from wiretrace.read.files import is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
+from wiretrace.write.findings import findings
 from wiretrace.write.output import file_url_path, output_lock, refuse_inputs
 from wiretrace.write.report import (
     ReportStats,
@@ -319,8 +320,9 @@ _FINDS_OPTIONS: list[Callable[[F], F]] = [
         default="fast",
         show_default=True,
         help="Sentence model for rewrites (paraphrase) and same-story pairs: fast (a static "
-        "model distilled once from MiniLM, ~30,000 sentences/s per core) or exact (MiniLM "
-        "itself, ~80 sentences/s per CPU core; for a GPU). Needs the semantic extra.",
+        "model distilled from MiniLM, shipped inside wiretrace, ~30,000 sentences/s per "
+        "core) or exact (MiniLM itself, ~80 sentences/s per CPU core; for a GPU; needs the "
+        "exact extra).",
     ),
     click.option(
         "--no-semantic",
@@ -638,6 +640,9 @@ def scan_command(
         reporter.finish()
         if not quiet:
             console.print(_summary_table(result))
+            console.print("[bold]found[/]", highlight=False)
+            for line in findings(result):
+                console.print(f"  {_shown(line)}", highlight=False, soft_wrap=True)
             console.print(
                 f"wrote {_shown(str(out))}/ ({output_format})", highlight=False, soft_wrap=True
             )
@@ -764,33 +769,5 @@ def report_command(scan_dir: Path, out: Path | None, inputs: tuple[Path, ...], q
         reporter.finish()
         if not quiet:
             console.print(_report_line(stats), highlight=False, soft_wrap=True)
-
-    _run(action)
-
-
-@main.command(name="prepare", epilog=EXIT_CODES)
-def prepare_command() -> None:
-    """Prepare the fast sentence model once (distilled from the shipped MiniLM into the cache
-    folder: $WIRETRACE_CACHE, else ~/.cache/wiretrace; ~20 s), so that no scan waits for it.
-    A scan prepares it by itself when it is missing; a damaged one (a file cut short) is
-    rebuilt here."""
-
-    def action() -> None:
-        from wiretrace.semantic.static import (
-            prepare_static_model,
-            static_model_damage,
-            static_model_folder,
-            static_model_ready,
-        )
-
-        console = Console(stderr=True)
-        if static_model_ready():
-            console.print(f"ready: {_shown(str(static_model_folder()))}", highlight=False)
-            return
-        damage = static_model_damage()
-        with console.status("distilling the fast sentence model from MiniLM (~20 s)"):
-            folder = prepare_static_model(repair=True)
-        done = "prepared" if damage is None else f"rebuilt (it was damaged: {damage})"
-        console.print(f"{done}: {_shown(str(folder))}", highlight=False, soft_wrap=True)
 
     _run(action)

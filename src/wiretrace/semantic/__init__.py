@@ -1,6 +1,7 @@
-"""Semantic: sentences, embeddings, semantic candidates and paraphrase alignment (the
-``semantic`` extra). Without the extra wiretrace runs verbatim matching only and says, in
-``summary.json``, which relations it could not look for."""
+"""Semantic: sentences, embeddings, semantic candidates and paraphrase alignment. The fast
+sentence model ships inside wiretrace; the exact one (MiniLM) needs the ``exact`` extra,
+without which a scan with it says, in ``summary.json``, which relations it could not look
+for."""
 
 from wiretrace.config import SemanticModel
 from wiretrace.semantic.model import SentenceEncoder, load_encoder, semantic_available
@@ -8,12 +9,12 @@ from wiretrace.semantic.sentences import sentence_spans
 
 
 def sentence_encoder(model: SemanticModel = "fast") -> SentenceEncoder:
-    """The encoder of a sentence model: ``fast`` (static, prepared once) or ``exact``."""
+    """The encoder of a sentence model: ``fast`` (static, shipped) or ``exact``."""
     if model == "exact":
         return load_encoder()
-    from wiretrace.semantic.static import load_static, prepare_static_model
+    from wiretrace.semantic.static import check_static_model, load_static
 
-    return load_static(str(prepare_static_model()))
+    return load_static(str(check_static_model()))
 
 
 __all__ = [

