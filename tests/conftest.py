@@ -50,10 +50,11 @@ def locate_shared_data(folder: Path, environ: Mapping[str, str] | None = None) -
 
 
 def require_semantic(available: bool, environ: Mapping[str, str] | None = None) -> None:
-    """Go on when the semantic extra is installed; otherwise skip, or fail under CI."""
+    """Go on when the fast sentence model can run; otherwise skip, or fail under CI."""
     if not available:
         missing(
-            "the semantic extra (pip install 'wiretrace[semantic]')",
+            "the fast sentence model's dependencies (tokenizers, safetensors, blingfire: "
+            "part of the core install, pip install -e .)",
             "the paraphrase and story gates measure the semantic stage",
             environ,
         )
@@ -66,7 +67,7 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def semantic_extra() -> None:
-    """For gates of the semantic stage: skips without the extra, fails under CI."""
+    """For gates of the semantic stage: skips when it cannot run, fails under CI."""
     from wiretrace.semantic import semantic_available
 
     require_semantic(semantic_available())

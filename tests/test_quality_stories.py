@@ -138,10 +138,10 @@ def test_present_shared_data_is_returned_under_ci(tmp_path: Path) -> None:
     assert locate_shared_data(tmp_path, {"CI": "true"}) == tmp_path
 
 
-def test_missing_semantic_extra_fails_under_ci_and_skips_outside() -> None:
-    with pytest.raises(pytest.fail.Exception, match=r"semantic extra.*CI"):
+def test_a_missing_sentence_model_fails_under_ci_and_skips_outside() -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"fast sentence model.*CI"):
         require_semantic(False, {"CI": "true"})
-    with pytest.raises(pytest.skip.Exception, match="semantic extra"):
+    with pytest.raises(pytest.skip.Exception, match="fast sentence model"):
         require_semantic(False, {"CI": "false"})
     require_semantic(True, {"CI": "true"})
 
