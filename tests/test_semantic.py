@@ -115,15 +115,19 @@ def test_content_farm_rewrite_is_a_paraphrase(seeds_result: ScanResult, wire: st
     assert match.relation == Relation.PARAPHRASE
 
 
-def test_without_the_semantic_extra_the_scan_says_what_it_did_not_look_for(
+def test_the_exact_model_without_its_extra_says_what_it_did_not_look_for(
     seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import wiretrace.stages.semantic
 
-    monkeypatch.setattr(wiretrace.stages.semantic, "semantic_available", lambda: False)
-    result = scan([seeds])
+    def available(model: str = "fast") -> bool:
+        return model == "fast"  # the fast model ships; the exact one's extra is missing
+
+    monkeypatch.setattr(wiretrace.stages.semantic, "semantic_available", available)
+    assert not scan([seeds]).summary["not_searched"]  # the default scan looks for everything
+    result = scan([seeds], ScanConfig(semantic_model="exact"))
     assert set(result.summary["not_searched"]) == {"paraphrase", "same_story"}
-    assert "pip install 'wiretrace[semantic]'" in result.summary["not_searched"]["paraphrase"]
+    assert "pip install 'wiretrace[exact]'" in result.summary["not_searched"]["paraphrase"]
     # the copies, and verbatim stretches as shared passages (the passage candidates propose
     # them: the documents are far apart as wholes): the rewrite's Kandahar sentence, and the
     # follow-up's caption that repeats the republication's "provincial capitals" sentence
