@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from tests.test_cli import article
 from tests.test_hostile_input import articles, invoke, jsonl, one_line_error, summary_of
 from wiretrace import ConfigError, InputError, ScanConfig
+from wiretrace.read.csv_rows import CsvRows
 from wiretrace.read.dates import DateError, parse_published
 from wiretrace.read.files import classify, discover
-from wiretrace.read.sources import CsvRows
 
 
 def documents_of(out: Path) -> dict[str, dict[str, Any]]:

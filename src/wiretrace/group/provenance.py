@@ -165,30 +165,22 @@ def _noise_clue(
     )
 
 
+def _of_two(ids: list[str], both: str, one: str, neither: str) -> str:
+    """What holds of two documents, said of the ones it holds for."""
+    if len(ids) == 2:
+        return both
+    return f"only {_label(ids[0])} {one}" if ids else neither
+
+
 def _no_clue(a_id: str, a: ProvenanceFacts, b_id: str, b: ProvenanceFacts) -> str:
     """Why no clue points either way, as the two documents are: said only of what holds."""
-    dated = [
-        doc_id
-        for doc_id, facts in ((a_id, a), (b_id, b))
-        if published_key(facts.published) is not None
-    ]
-    if len(dated) == 2:
-        dates = "published too close together to tell"
-    elif dated:
-        dates = f"only {_label(dated[0])} has a date"
-    else:
-        dates = "no dates"
-    marked = [
-        doc_id
-        for doc_id, facts in ((a_id, a), (b_id, b))
-        if facts.credits or facts.dateline is not None
-    ]
-    if len(marked) == 2:
-        marks = "both carry agency marks"
-    elif marked:
-        marks = f"only {_label(marked[0])} carries an agency mark"
-    else:
-        marks = "no credits or datelines"
+    pairs = ((a_id, a), (b_id, b))
+    dated = [doc_id for doc_id, facts in pairs if published_key(facts.published) is not None]
+    marked = [doc_id for doc_id, facts in pairs if facts.credits or facts.dateline is not None]
+    dates = _of_two(dated, "published too close together to tell", "has a date", "no dates")
+    marks = _of_two(
+        marked, "both carry agency marks", "carries an agency mark", "no credits or datelines"
+    )
     return f"no clue of direction ({dates}, {marks}, alike in page noise)"
 
 

@@ -22,8 +22,7 @@ from wiretrace.backend import ordered_map
 from wiretrace.config import DEFAULT_MAX_RECORD_BYTES, FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
-from wiretrace.read.csv_rows import MALFORMED_LINE
-from wiretrace.read.csv_rows import CsvRows as CsvRows  # write.dedup imports it from here
+from wiretrace.read.csv_rows import MALFORMED_LINE, CsvRows
 from wiretrace.read.fields import RecordMapper, UnreadableValue
 from wiretrace.read.files import (
     READ_ERRORS,

@@ -34,6 +34,7 @@ from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.group.duplicates import DocumentFacts, dedup_choice
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
+from wiretrace.read.csv_rows import CsvRows
 from wiretrace.read.files import InputFile, as_paths, classify, discover, open_binary
 from wiretrace.read.sources import read_file
 from wiretrace.records import Document, Dropped
@@ -172,8 +173,6 @@ def _copy_jsonl(
 def _csv_starts(file: InputFile, limit: int) -> tuple[list[str] | None, list[int]]:
     """A CSV file's header and the line every record starts on (as ``CsvRows`` numbers
     them, rows it skips included), by reading it with the same reader."""
-    from wiretrace.read.sources import CsvRows
-
     rows = CsvRows(file, limit)
     starts = [int(location.rsplit(":", 1)[1]) for location, _ in rows]
     return rows.header, starts
@@ -386,15 +385,16 @@ def _write(
     config: ScanConfig,
 ) -> set[str]:
     """Write the wanted records to ``target``; returns the sources written."""
+    kind = target.kind
+    copied = kind.format if kind is not None and _same_format(files, target) else None
     with atomic_path(target.path) as temporary:
-        kind = target.kind
         if kind is None:
             return _copy_txt(files, wanted, temporary, inputs)
-        if _same_format(files, target) and kind.format == "jsonl":
+        if copied == "jsonl":
             return _copy_jsonl(files, wanted, temporary, kind.gzip)
-        if _same_format(files, target) and kind.format == "csv":
+        if copied == "csv":
             return _copy_csv(files, wanted, temporary, kind.gzip, config.max_record_bytes)
-        if _same_format(files, target) and kind.format == "parquet":
+        if copied == "parquet":
             return _copy_parquet(files, wanted, temporary)
         return _convert(files, wanted, temporary, kind, ids, config)
 
