@@ -14,6 +14,11 @@ Four dev figures (issue 12), each beside a classic baseline tuned on the same da
   same event (``Overall`` <= 1.5) should share a story, one rated different events (>= 3)
   should not; F1 of "same story" over those pairs, against TF-IDF cosine with its threshold
   tuned for the best F1.
+- Small mixed corpora (issue 25): 20 samples each of 20, 50 and 200 articles drawn from many
+  dev stories (up to three articles of each): B-cubed precision, the stories that mix dev
+  stories, and any story whose listed words include a stop word.
+- In-sample and leave-one-set-out figures of the story model (``fit_stories.py``): each set
+  scored by the model fitted on all three, and by the one fitted on the other two.
 
 The baselines need scikit-learn (``pip install -e '.[dev]'``; skipped without it).
 
@@ -271,11 +276,54 @@ def _runs(options: argparse.Namespace) -> list[tuple[str, ScanConfig]]:
     resolutions = [float(value) for value in options.resolutions.split(",") if value]
     runs = []
     for semantic in (True, False) if not options.no_semantic else (False,):
-        for resolution in [ScanConfig().story_resolution, *resolutions]:
+        for resolution in [None, *resolutions]:
             config = replace(ScanConfig(semantic=semantic), story_resolution=resolution)
-            name = f"wiretrace, resolution {resolution}" + ("" if semantic else ", no semantic")
-            runs.append((name, config))
+            name = "wiretrace" + (f", resolution {resolution}" if resolution else " (defaults)")
+            runs.append((name + ("" if semantic else ", no semantic"), config))
     return runs
+
+
+def small_corpus_scores(
+    data: Path, config: ScanConfig, samples: int = 20, sizes: Sequence[int] = (20, 50, 200)
+) -> dict[int, tuple[float, int, int, int]]:
+    """Per size of small mixed corpora (``story_sets.small_corpora``): the mean B-cubed
+    precision of their stories, the stories of two or more that mix dev stories, all such
+    stories, and those whose listed words or entities include a stop word."""
+    from story_sets import small_corpora
+
+    from wiretrace.sketch.background import stop_words_set
+
+    stop = stop_words_set()
+    found: dict[int, list[Any]] = {}
+    for size, sample in small_corpora(data, sizes, samples):
+        with tempfile.TemporaryDirectory() as folder:
+            corpus = Path(folder) / "articles.jsonl"
+            with corpus.open("w", encoding="utf-8") as stream:
+                for article in sample:
+                    record = {"id": article.id, "text": article.text}
+                    for field in ("title", "published", "url"):
+                        if getattr(article, field) is not None:
+                            record[field] = getattr(article, field)
+                    stream.write(json.dumps(record) + "\n")
+            result = scan([corpus], config)
+        story = result.story_of()
+        gold = {article.id: article.gold for article in sample}
+        precision = bcubed([story[a.id] for a in sample], [a.gold for a in sample])[0]
+        shown = [s for s in result.stories if len(s.members) > 1]
+        mixed = sum(1 for s in shown if len({gold[m] for m in s.members}) > 1)
+        stop_held = sum(
+            1 for s in shown if stop & {word.lower() for word in (*s.terms, *s.entities)}
+        )
+        found.setdefault(size, []).append((precision, mixed, len(shown), stop_held))
+    return {
+        size: (
+            sum(row[0] for row in rows) / len(rows),
+            sum(row[1] for row in rows),
+            sum(row[2] for row in rows),
+            sum(row[3] for row in rows),
+        )
+        for size, rows in found.items()
+    }
 
 
 def main() -> None:
@@ -283,7 +331,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=DEFAULT_DATA.parent)
     parser.add_argument("--resolutions", default="", help="also try these story resolutions")
     parser.add_argument("--no-semantic", action="store_true", help="skip the semantic runs")
-    parser.add_argument("--only", default="ecb,topics,gva,semeval", help="which figures")
+    parser.add_argument("--only", default="ecb,topics,gva,semeval,small,loso", help="which figures")
     options = parser.parse_args()
     data = options.shared / "data"
     root = data / "ecbplus-dev" / "ECB+"
@@ -327,6 +375,23 @@ def main() -> None:
             print(_row(f"TF-IDF cosine >= {paired[0]:.2f} (best)", paired[1]))
         for name, config in runs:
             print(_row(f"{name}: one story", semeval_scores(data, config)), flush=True)
+    if "small" in only:
+        print("\nSmall mixed corpora (20 samples of each size from many dev stories)\n")
+        print("| run | articles | B-cubed P | stories of 2+ mixing dev stories | stop words |")
+        print("|---|---|---|---|---|")
+        for name, config in runs:
+            for size, (precision, mixed, shown, stop) in small_corpus_scores(data, config).items():
+                print(
+                    f"| {name} | {size} | {precision:.3f} | {mixed} of {shown} | {stop} |",
+                    flush=True,
+                )
+    if "loso" in only:
+        from fit_stories import leave_one_set_out
+
+        print("\nIn-sample and leave-one-set-out (fit on two sets, score the third)\n")
+        print("| set | in-sample | leave-one-set-out (resolution) |\n|---|---|---|")
+        for held, (in_sample, left_out, resolution) in leave_one_set_out(data).items():
+            print(f"| {held} | {in_sample:.3f} | {left_out:.3f} ({resolution}) |", flush=True)
 
 
 if __name__ == "__main__":

@@ -352,9 +352,9 @@ _FINDS_OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--story-resolution",
         type=float,
-        default=0.12,
-        show_default=True,
-        help="How dense the evidence inside a story must be (0-1); higher splits stories finer.",
+        default=None,
+        help="How likely, on average, the pairs inside a story must be one event (0-1); "
+        "higher splits stories finer.  [default: the value chosen with the story model]",
     ),
 ]
 

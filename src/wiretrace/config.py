@@ -147,9 +147,8 @@ class StorySettings:
     """How stories are clustered (see ``wiretrace.group.stories``)."""
 
     neighbours: int
-    min_similarity: float
-    resolution: float
-    half_life_days: float
+    min_probability: float
+    resolution: float | None  # None: the story model's
 
 
 _MOST_PERMUTATIONS = 1024
@@ -255,13 +254,12 @@ class ScanConfig:
     - ``story_neighbours``: each document's story evidence is weighed against at most this
       many nearest documents (by wording and, with the semantic stage, by lead), plus every
       document it has a match with.
-    - ``story_min_similarity``: lighter evidence is no edge of the story graph at all.
-    - ``story_resolution``: the density of evidence inside a story (mean edge weight over all
-      pairs of members, missing edges counting 0); higher splits stories finer. Tuned on ECB+
-      dev (see benchmarks/README.md, "Stories").
-    - ``story_half_life_days``: the evidence between two articles halves for every this many
-      days between their publication dates (ECB+ stories run for weeks: same-story articles
-      are a median 1 day but a 90th percentile 54 days apart).
+    - ``story_min_probability``: a pair the story model gives a lower chance of being one
+      event is no edge of the story graph at all.
+    - ``story_resolution``: how likely, on average, the pairs inside a story must be one event
+      (the mean chance over all pairs of members, missing edges counting 0); higher splits
+      stories finer. None: the value chosen with the story model (see
+      ``wiretrace.group.story_model`` and benchmarks/README.md, "Stories").
     - ``provenance``: name each match's likely source (False: ``matches.source`` stays
       empty; ``dedup`` needs none).
     - ``provenance_min_score``: the clues must add up to this before a source is named (one
@@ -312,9 +310,8 @@ class ScanConfig:
     embedding_cache: str | None = None
     stories: bool = True
     story_neighbours: int = 10
-    story_min_similarity: float = 0.05
-    story_resolution: float = 0.12
-    story_half_life_days: float = 30.0
+    story_min_probability: float = 0.05
+    story_resolution: float | None = None
     provenance: bool = True
     provenance_min_score: float = 1.5
     series: bool = True
@@ -348,7 +345,7 @@ class ScanConfig:
             "paraphrase_coverage",
             "paraphrase_strong_similarity",
             "same_story_similarity",
-            "story_min_similarity",
+            "story_min_probability",
             "story_resolution",
         ):
             if getattr(self, name) is not None:  # None: the sentence model's own threshold
@@ -394,10 +391,6 @@ class ScanConfig:
             )
         if self.story_neighbours < 1:
             raise ConfigError(f"story_neighbours must be >= 1, got {self.story_neighbours!r}")
-        if self.story_half_life_days <= 0:
-            raise ConfigError(
-                f"story_half_life_days must be > 0, got {self.story_half_life_days!r}"
-            )
         if self.provenance_min_score < 0:
             raise ConfigError(
                 f"provenance_min_score must be >= 0, got {self.provenance_min_score!r}"
@@ -432,9 +425,8 @@ class ScanConfig:
     def story_settings(self) -> StorySettings:
         return StorySettings(
             neighbours=self.story_neighbours,
-            min_similarity=self.story_min_similarity,
+            min_probability=self.story_min_probability,
             resolution=self.story_resolution,
-            half_life_days=self.story_half_life_days,
         )
 
     @property

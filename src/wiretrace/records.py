@@ -127,7 +127,10 @@ class Story:
     ``first_published`` and ``last_published`` the earliest and the latest known dates of its
     members. What holds it together: ``entities`` and ``terms``,
     the named entities and the words that most of its members share and few other documents
-    hold (empty for a story of one)."""
+    hold; the event's arguments two or more members give: ``places``, ``when`` (the event's
+    date most members give) and ``counts`` ("killed 3"); and ``confidence``, the weakest link
+    that holds it (the story model's chance that the two articles it joins are of one event;
+    None for a story of one)."""
 
     story: int
     members: tuple[str, ...]
@@ -136,3 +139,7 @@ class Story:
     last_published: str | None = None
     entities: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    when: str | None = None
+    counts: tuple[str, ...] = ()
+    confidence: float | None = None

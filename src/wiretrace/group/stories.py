@@ -19,10 +19,12 @@ when it is tied to enough of its members, not to one. Repeatable: the search is 
 
 from __future__ import annotations
 
+import datetime
 import random
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import igraph
 import numpy as np
@@ -30,12 +32,20 @@ from numpy.typing import NDArray
 
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.config import StorySettings
-from wiretrace.records import Match, Story
+from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
+from wiretrace.group.story_model import StoryModel, story_model
+from wiretrace.records import Match, Relation, Story
 from wiretrace.semantic.cosines import pair_cosines
-from wiretrace.sketch.topics import TopicVectors, key_names, pair_evidence, rare_key_pairs
+from wiretrace.sketch.event import NO_EVENT, EventArguments
+from wiretrace.sketch.topics import TopicVectors, key_names, rare_key_pairs
 
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
+_SAME_EVENT = 0.5  # a pair the model calls more likely one event than not
+_REUSE = (Relation.PARTIAL, Relation.PARAPHRASE)
+_EVIDENCE_PLACES = 5
+_EVIDENCE_COUNTS = 5
+T = TypeVar("T", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,10 @@ class StoryInputs:
     # a document's text as its words and entities were found (boilerplate blanked), to name
     # what holds each story together
     text: Callable[[int], str] | None = None
+    # each document's event arguments (places with its dateline), and its event's day (the
+    # publication moved by "on Tuesday"...; None: the publication day)
+    events: Sequence[EventArguments] | None = None
+    event_days: NDArray[np.float64] | None = None
 
 
 _LEAD_POOL = 3
@@ -81,14 +95,58 @@ def _strongest(
     return chosen
 
 
-def _edges(
-    inputs: StoryInputs, matches: Sequence[Match], settings: StorySettings
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Edges ``(i, j)`` and their weights: each document's ``neighbours`` heaviest, among
-    candidates sharing rare words or entities (and near by lead), plus every match."""
+@dataclass(frozen=True, slots=True)
+class StoryPairs:
+    """The candidate pairs ``(i, j)``, ``i < j``, their evidence (rows of
+    ``evidence.FEATURES``), which are copies, and whether leads were weighed."""
+
+    pairs: NDArray[np.int64]
+    features: NDArray[np.float64]
+    is_copy: NDArray[np.bool_]
+    leads: bool
+
+    def eventful(self) -> NDArray[np.bool_]:
+        """Pairs with evidence of one event, not only of one subject: a name, a place or a
+        count in common, or reused text. Without it a pair is no story however alike its
+        words (in a small corpus every word is rare)."""
+        column = {name: index for index, name in enumerate(FEATURES)}
+        features = self.features
+        return (
+            self.is_copy
+            | (features[:, column["entities"]] > 0)
+            | (features[:, column["places"]] > 0)
+            | (features[:, column["agree"]] > 0)
+            | (features[:, column["reuse"]] > 0)
+        )
+
+
+def _event_evidence(inputs: StoryInputs) -> EventEvidence:
+    """Titles, places, event days and counts of every document."""
+    events = inputs.events or [NO_EVENT] * len(inputs.ids)
+    return EventEvidence.of(
+        [headline_words(headline) for headline in inputs.headlines],
+        [event.places for event in events],
+        inputs.days if inputs.event_days is None else inputs.event_days,
+        [event.counts for event in events],
+    )
+
+
+def story_pairs(
+    inputs: StoryInputs,
+    matches: Sequence[Match],
+    settings: StorySettings,
+    only: NDArray[np.int64] | None = None,
+) -> StoryPairs:
+    """Candidates (documents sharing rare words or entities, near by lead, or matched), or
+    ``only`` these pairs, and their evidence."""
     count = len(inputs.ids)
-    if count < 2:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0)
+    if count < 2 or (only is not None and not len(only)):
+        return StoryPairs(
+            np.empty((0, 2), dtype=np.int64),
+            np.empty((0, len(FEATURES))),
+            np.empty(0, bool),
+            inputs.leads is not None,
+        )
     position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
     proposed = [rare_key_pairs(inputs.topics, _KEYS_PER_DOCUMENT, _MAX_SHARING)]
     if inputs.similar is not None:  # the semantic stage's search, reused (an HNSW search
@@ -96,58 +154,84 @@ def _edges(
         proposed.append(inputs.similar)
     elif inputs.leads is not None:  # leads searched per neighbour kept (the rest weighed out)
         proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _LEAD_POOL, 0.0))
-    copied: set[tuple[int, int]] = set()
-    matched = []
+    copied, reused = [], []
     for match in matches:
         first, second = sorted((position[match.a], position[match.b]))
         if match.relation.is_copy:
-            copied.add((first, second))
-        matched.append((first, second))
-    proposed.append(np.array(matched, dtype=np.int64).reshape(-1, 2))
-    pairs = unique_pairs(np.concatenate(proposed), count)
-    copy_keys = np.array([first * count + second for first, second in copied], dtype=np.int64)
-    is_copy = np.isin(pairs[:, 0] * count + pairs[:, 1], copy_keys)
-    cosines, overlaps = pair_evidence(inputs.topics, pairs)
-    if inputs.leads is None:
-        weights = (cosines + overlaps) / 2
-    else:
-        # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
-        leads = pair_cosines(inputs.leads, pairs)
-        weights = (cosines + overlaps + np.maximum(leads, 0.0)) / 3
-    weights = np.where(is_copy, 1.0, weights)
-    # neighbours are chosen by what the texts share; time then thins the evidence, so that an
-    # undated document is not everyone's nearest just because nothing discounts it
-    strongest = _strongest(pairs, weights, count, settings.neighbours)
-    gaps = np.abs(inputs.days[pairs[:, 0]] - inputs.days[pairs[:, 1]])
-    decayed = weights * 0.5 ** (gaps / settings.half_life_days)
-    weights = np.where(np.isnan(gaps) | is_copy, weights, decayed)
-    keep = (weights >= settings.min_similarity) & (is_copy | strongest)
-    return pairs[keep], weights[keep]
+            copied.append(first * count + second)
+        elif match.relation in _REUSE:
+            reused.append(first * count + second)
+        proposed.append(np.array([[first, second]], dtype=np.int64))
+    pairs = unique_pairs(np.concatenate(proposed), count) if only is None else only
+    keys = pairs[:, 0] * count + pairs[:, 1]
+    is_copy = np.isin(keys, np.array(copied, dtype=np.int64))
+    is_reused = np.isin(keys, np.array(reused, dtype=np.int64))
+    # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
+    leads = None if inputs.leads is None else pair_cosines(inputs.leads, pairs)
+    features = pair_features(inputs.topics, _event_evidence(inputs), leads, is_reused, pairs)
+    return StoryPairs(pairs, features, is_copy, inputs.leads is not None)
+
+
+def _edges(
+    candidates: StoryPairs, count: int, settings: StorySettings, model: StoryModel
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Edges ``(i, j)`` and the chance that each is one event: each document's
+    ``neighbours`` likeliest, with event-level evidence, plus every copy (chance 1)."""
+    chance = model.probability(candidates.features, candidates.leads)
+    chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
+    if not len(chance):
+        return candidates.pairs, chance
+    strongest = _strongest(candidates.pairs, chance, count, settings.neighbours)
+    keep = (chance >= settings.min_probability) & (candidates.is_copy | strongest)
+    return candidates.pairs[keep], chance[keep]
+
+
+@dataclass(frozen=True, slots=True)
+class Clustered:
+    """The stories, and the pairs the model calls one event (as pairs of ids, ``a < b``)."""
+
+    stories: list[Story]
+    same_event: frozenset[tuple[str, str]]
 
 
 def story_clusters(
-    inputs: StoryInputs, matches: Sequence[Match], settings: StorySettings
+    inputs: StoryInputs,
+    matches: Sequence[Match],
+    settings: StorySettings,
+    model: StoryModel | None = None,
 ) -> list[Story]:
     """Every document in exactly one story (a story may have one member), numbered from 1 by
     first publication (undated last), then by smallest member id."""
+    return cluster_stories(inputs, matches, settings, model).stories
+
+
+def cluster_stories(
+    inputs: StoryInputs,
+    matches: Sequence[Match],
+    settings: StorySettings,
+    model: StoryModel | None = None,
+) -> Clustered:
+    """Stories as communities of the pairs likely of one event (``story_model`` unless
+    ``model``)."""
     count = len(inputs.ids)
     if count == 0:
-        return []
-    pairs, weights = _edges(inputs, matches, settings)
-    graph = igraph.Graph(n=count, edges=pairs.tolist())
-    igraph.set_random_number_generator(random.Random(_SEED))
-    try:
-        partition = graph.community_leiden(
-            objective_function="CPM",
-            weights=weights.tolist(),
-            resolution=settings.resolution,
-            n_iterations=_LEIDEN_ITERATIONS,
-        )
-    finally:
-        igraph.set_random_number_generator(random)  # igraph's default: the random module
+        return Clustered([], frozenset())
+    model = model or story_model()
+    candidates = story_pairs(inputs, matches, settings)
+    pairs, weights = _edges(candidates, count, settings, model)
+    resolution = model.resolution if settings.resolution is None else settings.resolution
+    membership = _communities(
+        count, pairs, weights, candidates.pairs[candidates.is_copy], resolution
+    )
+    partition = [
+        np.flatnonzero(membership == community).tolist()
+        for community in range(membership.max() + 1)
+    ]
     strength = np.zeros(count)
     np.add.at(strength, pairs[:, 0], weights)
     np.add.at(strength, pairs[:, 1], weights)
+    inside = membership[pairs[:, 0]] == membership[pairs[:, 1]]
+    confidence = _weakest_links(pairs[inside], weights[inside], membership, count)
     # a story is titled by its most central member that copies no other: the likely source's
     # headline, not a copy's (which may have changed it, typos included)
     copies = {
@@ -156,8 +240,8 @@ def story_clusters(
         if match.source is not None
     }
     found: list[dict[str, Any]] = []
-    for members in partition:
-        dated = [inputs.published[member] for member in members if inputs.published[member]]
+    for number, members in enumerate(partition):
+        dated = [date for member in members if (date := inputs.published[member])]
         by_strength = sorted(members, key=lambda member: (-strength[member], member))
         entities, terms = _evidence(inputs, by_strength)
         titled = next(
@@ -172,10 +256,141 @@ def story_clusters(
                 "last_published": max(dated) if dated else None,
                 "entities": entities,
                 "terms": terms,
+                **_arguments(inputs, by_strength),
+                "confidence": confidence.get(number),
             }
         )
     found.sort(key=lambda story: (story["first_published"] or "\uffff", story["members"][0]))
-    return [Story(story=number, **story) for number, story in enumerate(found, start=1)]
+    stories = [Story(story=number, **story) for number, story in enumerate(found, start=1)]
+    likely = inside & (weights >= _SAME_EVENT)
+    same = frozenset(
+        tuple(sorted((inputs.ids[first], inputs.ids[second])))
+        for first, second in pairs[likely].tolist()
+    )
+    return Clustered(stories, same)
+
+
+def _communities(
+    count: int,
+    pairs: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    copies: NDArray[np.int64],
+    resolution: float,
+) -> NDArray[np.int64]:
+    """Each document's community (numbered from 0 by first member): Leiden (CPM) over the
+    likely pairs, each copy also given its original's pairs (a copy is of its original's
+    story by definition, even when its page mangled the words it would be weighed by)."""
+    pairs, weights = _inherited(pairs, weights, copies)
+    graph = igraph.Graph(n=count, edges=pairs.tolist())
+    igraph.set_random_number_generator(random.Random(_SEED))
+    try:
+        partition = graph.community_leiden(
+            objective_function="CPM",
+            weights=weights.tolist(),
+            resolution=resolution,
+            n_iterations=_LEIDEN_ITERATIONS,
+        )
+    finally:
+        igraph.set_random_number_generator(random)  # igraph's default: the random module
+    found = np.array(partition.membership, dtype=np.int64)
+    # renumbered by first member, so that the numbering does not depend on igraph's
+    _, first_seen = np.unique(found, return_index=True)
+    rank = np.empty(len(first_seen), dtype=np.int64)
+    rank[np.argsort(first_seen, kind="stable")] = np.arange(len(first_seen))
+    return rank[found]
+
+
+def _inherited(
+    pairs: NDArray[np.int64], weights: NDArray[np.float64], copies: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The pairs, and for each copy pair ``(a, b)`` every pair ``(a, x)`` again as ``(b, x)``
+    (and the other way round); a pair found twice keeps its likelier chance."""
+    if not len(copies) or not len(pairs):
+        return pairs, weights
+    ends = np.concatenate([pairs, pairs[:, ::-1]])  # from, to
+    chance = np.concatenate([weights, weights])
+    order = np.argsort(ends[:, 0], kind="stable")
+    ends, chance = ends[order], chance[order]
+    arrows = np.concatenate([copies, copies[:, ::-1]])  # original -> copy
+    starts = np.searchsorted(ends[:, 0], arrows[:, 0], side="left")
+    sizes = np.searchsorted(ends[:, 0], arrows[:, 0], side="right") - starts
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    taken = np.repeat(starts - offsets, sizes) + np.arange(int(sizes.sum()))
+    copy = np.repeat(arrows[:, 1], sizes)
+    other, given = ends[taken, 1], chance[taken]
+    fresh = other != copy
+    added = np.sort(np.stack([copy[fresh], other[fresh]], axis=1), axis=1)
+    every = np.concatenate([pairs, added])
+    every_chance = np.concatenate([weights, given[fresh]])
+    keys = every[:, 0] * (int(every.max()) + 1) + every[:, 1]
+    order = np.lexsort((-every_chance, keys))  # per pair, the likeliest first
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    kept = np.sort(order[first])
+    return every[kept], every_chance[kept]
+
+
+def _weakest_links(
+    pairs: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    membership: NDArray[np.int64],
+    count: int,
+) -> dict[int, float]:
+    """Per community of two or more, the weakest link that holds it: the lowest chance on
+    the strongest tree joining its members (Kruskal, strongest first, ties by pair)."""
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -weights))
+    parent = list(range(count))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    weakest: dict[int, float] = {}
+    for edge in order.tolist():
+        first, second = root(int(pairs[edge, 0])), root(int(pairs[edge, 1]))
+        if first != second:
+            parent[second] = first
+            community = int(membership[pairs[edge, 0]])
+            weakest[community] = round(float(weights[edge]), 3)  # the last joined is weakest
+    return weakest
+
+
+def _arguments(inputs: StoryInputs, members: Sequence[int]) -> dict[str, Any]:
+    """The places and the counts that two or more members give (the most often given first,
+    then as the most central member gives them) and the event's date, for a story of two or
+    more with event arguments."""
+    if len(members) < 2 or inputs.events is None:
+        return {"places": (), "when": None, "counts": ()}
+    days = inputs.days if inputs.event_days is None else inputs.event_days
+    events = [inputs.events[member] for member in members]
+    dates = Counter(_iso_day(days[member]) for member in members if not np.isnan(days[member]))
+    # the date most members give; of equals the earliest (follow-ups come later)
+    when = min(dates, key=lambda date: (-dates[date], date)) if dates else None
+    return {
+        "places": tuple(_most_given([event.places for event in events], _EVIDENCE_PLACES)),
+        "when": when,
+        "counts": tuple(
+            f"{what} {value}"
+            for what, value in _most_given([event.counts for event in events], _EVIDENCE_COUNTS)
+        ),
+    }
+
+
+def _most_given(rows: Sequence[Sequence[T]], limit: int) -> list[T]:
+    """Items given by two or more rows, the most often given first, then in order of first
+    appearance."""
+    held: dict[T, int] = {}
+    for row in rows:
+        for item in dict.fromkeys(row):
+            held[item] = held.get(item, 0) + 1
+    shared = [item for item, times in held.items() if times >= 2]
+    return sorted(shared, key=lambda item: -held[item])[:limit]
+
+
+def _iso_day(day: float) -> str:
+    return (datetime.date(1970, 1, 1) + datetime.timedelta(days=int(day))).isoformat()
 
 
 def _shared(

@@ -330,3 +330,16 @@ def heaviest_in_rows(offsets, weights, keep):
             out[count] = best[slot]
             count += 1
     return out[:count]
+
+
+@njit(cache=True, nogil=True)
+def hash_segments(codes, offsets):
+    """The FNV-1a hash of each segment ``codes[offsets[k]:offsets[k + 1]]`` (as
+    ``topic_keys`` hashes a lower-case word)."""
+    out = np.empty(offsets.shape[0] - 1, dtype=np.uint64)
+    for segment in range(out.shape[0]):
+        value = _FNV_OFFSET
+        for index in range(offsets[segment], offsets[segment + 1]):
+            value = (value ^ np.uint64(codes[index])) * _FNV_PRIME
+        out[segment] = value
+    return out

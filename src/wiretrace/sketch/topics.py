@@ -25,6 +25,8 @@ from numpy.typing import NDArray
 from wiretrace.clean import word_table
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table
 from wiretrace.sketch import kernels
+from wiretrace.sketch.background import document_share, idf, stop_hashes
+from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments
 from wiretrace.sketch.kernels import shared_weight
 from wiretrace.sketch.packed import sort_packed
 
@@ -75,6 +77,7 @@ class TopicTerms(NamedTuple):  # a tuple: it crosses from the sketch workers for
     counts: NDArray[np.float32]  # how often each occurs
     entities: NDArray[np.uint64]  # sorted hashes of the distinct named entities
     lead: str | None  # the first sentence, a story's title when the document has none
+    event: EventArguments = NO_EVENT  # who, where, when, how many
 
 
 NO_TOPICS = TopicTerms(
@@ -145,9 +148,20 @@ def _name(
 
 
 def topic_terms(text: str) -> TopicTerms:
-    """Words and entities of a text (boilerplate blanked)."""
-    terms, counts, entities, _ = _keys(_codes(text))
-    return TopicTerms(terms=terms, counts=counts, entities=entities, lead=first_sentence(text))
+    """Words and entities of a text (boilerplate blanked), stop words left out (they are
+    never evidence: see ``background``), and its event's arguments."""
+    codes = _codes(text)
+    terms, counts, entities, spans = _keys(codes)
+    names = ["".join(map(chr, codes[start:end])).lower() for start, end, _ in spans.tolist()]
+    stop_terms, stop_entities = stop_hashes()
+    kept = ~np.isin(terms, stop_terms)
+    return TopicTerms(
+        terms=terms[kept],
+        counts=counts[kept],
+        entities=entities[~np.isin(entities, stop_entities)],
+        lead=first_sentence(text),
+        event=event_arguments(text, names),
+    )
 
 
 def first_sentence(text: str) -> str | None:
@@ -182,10 +196,10 @@ class TopicVectors:
 
 
 def _rows(
-    keys: Sequence[NDArray[np.uint64]],
+    keys: Sequence[NDArray[np.uint64]], entities: bool = False
 ) -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.float32]]:
     """Rows back to back, and the inverse document frequency of every key in them (a key is
-    held once per row)."""
+    held once per row), pooled with news at large (``background.idf``)."""
     offsets = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in keys], out=offsets[1:])
     flat = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
@@ -195,11 +209,11 @@ def _rows(
     high = packed >> np.uint64(bits)
     starts = np.flatnonzero(np.concatenate([[True], high[1:] != high[:-1]]))
     frequency = np.diff(np.append(starts, len(flat)))
-    # log(N/df): a word in every document weighs nothing; smoothed so a corpus of one works
-    weight = np.log((len(keys) + 1) / (frequency + 1)).astype(np.float32)
-    idf = np.empty(len(flat), dtype=np.float32)
-    idf[(packed & np.uint64((1 << bits) - 1)).astype(np.int64)] = np.repeat(weight, frequency)
-    return offsets, flat, idf
+    distinct = flat[(packed[starts] & np.uint64((1 << bits) - 1)).astype(np.int64)]
+    weight = idf(frequency, len(keys), document_share(distinct, entities))
+    weights = np.empty(len(flat), dtype=np.float32)
+    weights[(packed & np.uint64((1 << bits) - 1)).astype(np.int64)] = np.repeat(weight, frequency)
+    return offsets, flat, weights
 
 
 def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
@@ -216,7 +230,9 @@ def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
     np.add.at(squares, owner, weights.astype(np.float64) ** 2)
     norms = np.sqrt(squares)
     weights = (weights / np.where(norms > 0, norms, 1.0)[owner]).astype(np.float32)
-    entity_offsets, entities, entity_weights = _rows([document.entities for document in documents])
+    entity_offsets, entities, entity_weights = _rows(
+        [document.entities for document in documents], entities=True
+    )
     totals = np.zeros(len(documents), dtype=np.float32)
     if len(entities):
         owner = np.repeat(np.arange(len(documents)), np.diff(entity_offsets))
@@ -239,7 +255,8 @@ def pair_evidence(
     )
     least = np.minimum(vectors.entity_totals[pairs[:, 0]], vectors.entity_totals[pairs[:, 1]])
     overlaps = np.divide(shared, least, out=np.zeros_like(shared), where=least > 0)
-    return cosines, overlaps
+    # the totals were summed in float32: a shared weight may pass them by a rounding
+    return cosines, np.minimum(overlaps, 1.0)
 
 
 def rare_key_pairs(

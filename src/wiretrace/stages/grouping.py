@@ -8,13 +8,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.candidates.neighbours import day_numbers
 from wiretrace.clean.boilerplate import blank
 from wiretrace.config import ScanConfig
 from wiretrace.group import DocumentFacts, duplicate_groups
 from wiretrace.group.duplicates import big_groups, provenance_trees, star_pairs
 from wiretrace.group.provenance import ProvenanceFacts, attribute
-from wiretrace.group.stories import StoryInputs, story_clusters
+from wiretrace.group.stories import StoryInputs, cluster_stories
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
+from wiretrace.sketch.event import EventArguments, event_date
 from wiretrace.sketch.topics import topic_vectors
 from wiretrace.spill import TextSpill
 from wiretrace.stages.sketching import Sketched
@@ -37,13 +39,27 @@ def story_inputs(
     similar: NDArray[np.int64] | None,
     config: ScanConfig,
 ) -> StoryInputs:
+    events = [
+        _with_dateline(topics.event, rows.dateline[row])
+        for row, topics in zip(sketched.rows, sketched.topics, strict=True)
+    ]
+    published = [rows.published[row] for row in sketched.rows]
+    dates = [event_date(event.when, date) for event, date in zip(events, published, strict=True)]
+    for row, event, date in zip(sketched.rows, events, dates, strict=True):
+        rows.event[row] = {
+            "names": list(event.names),
+            "places": list(event.places),
+            "date": date,
+            "counts": [{"what": what, "value": value} for what, value in event.counts],
+        }
+    event_days = day_numbers(dates)
     return StoryInputs(
         ids=sketched.ids,
         headlines=[
             rows.title[row] or topics.lead
             for row, topics in zip(sketched.rows, sketched.topics, strict=True)
         ],
-        published=[rows.published[row] for row in sketched.rows],
+        published=published,
         days=days,
         topics=topic_vectors(sketched.topics),
         leads=leads,
@@ -54,7 +70,18 @@ def story_inputs(
         text=lambda index: blank(
             spill.get(sketched.spilled[index]), rows.boilerplate[sketched.rows[index]]
         ),
+        events=events,
+        event_days=event_days,
     )
+
+
+def _with_dateline(event: EventArguments, dateline: str | None) -> EventArguments:
+    """The event's places, its dateline's first (a wire story's dateline is where it
+    happened, or where it was reported from)."""
+    if not dateline:
+        return event
+    places = tuple(dict.fromkeys((dateline.lower(), *event.places)))
+    return event._replace(places=places)
 
 
 def provenance(
@@ -122,14 +149,13 @@ def group_stage(
 def story_stage(
     matches: list[Match], inputs: StoryInputs, config: ScanConfig
 ) -> tuple[list[Match], list[Story]]:
-    """Stories, and the matches with the ``same_story`` pairs the stories confirm.
+    """Stories, and the matches with the ``same_story`` pairs the story model confirms.
 
-    Same-story pairs are told by the stories, not the other way round: a pair whose documents
-    are alike is reported as one story only when the story evidence (rare words, entities,
-    leads, dates) put both in one story."""
+    Same-story pairs are told by the story model, not the other way round: a pair whose
+    documents' vectors are alike is reported as one story only when the model calls it more
+    likely one event than not and the stories put both in one story."""
     alike = [match for match in matches if match.relation == Relation.SAME_STORY]
     kept = [match for match in matches if match.relation != Relation.SAME_STORY]
-    stories = story_clusters(inputs, kept, config.story_settings())
-    story_of = {member: story.story for story in stories for member in story.members}
-    confirmed = (match for match in alike if story_of.get(match.a) == story_of.get(match.b))
-    return sorted([*kept, *confirmed], key=lambda match: (match.a, match.b)), stories
+    clustered = cluster_stories(inputs, matches, config.story_settings())
+    confirmed = (match for match in alike if (match.a, match.b) in clustered.same_event)
+    return sorted([*kept, *confirmed], key=lambda match: (match.a, match.b)), clustered.stories

@@ -47,6 +47,8 @@ class DocumentRows:
     boilerplate: list[tuple[Span, ...]] = field(default_factory=list)
     credits: list[tuple[str, ...]] = field(default_factory=list)
     dateline: list[str | None] = field(default_factory=list)
+    # by row, for the documents whose stories were clustered: who, where, when, how many
+    event: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def _extend_facts(self) -> None:
         self.boilerplate.append(())

@@ -239,6 +239,10 @@ def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any
                 row["members"],
                 row["entities"] or [],
                 row["terms"] or [],
+                _round(row["confidence"]),
+                row["places"] or [],
+                row["when"],
+                row["counts"] or [],
             ]
             for row in stories
         ],

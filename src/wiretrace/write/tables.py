@@ -48,6 +48,15 @@ _PASSAGE = pa.struct(
 )
 
 # who copied whom inside a story: one edge per match whose source is named
+# who, where, when and how many: a document's event arguments (see wiretrace.sketch.event)
+_EVENT = pa.struct(
+    [
+        ("names", pa.list_(pa.string())),
+        ("places", pa.list_(pa.string())),
+        ("date", pa.string()),
+        ("counts", pa.list_(pa.struct([("what", pa.string()), ("value", pa.int64())]))),
+    ]
+)
 _EDGE = pa.struct(
     [
         ("source", pa.string()),
@@ -100,6 +109,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("dateline", pa.string()),
             ("duplicate_group", pa.int64()),
             ("story", pa.int64()),
+            ("event", _EVENT),
             ("status", pa.string()),
             ("source", pa.string()),
         ]
@@ -136,6 +146,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("title", pa.string()),
             ("entities", pa.list_(pa.string())),
             ("terms", pa.list_(pa.string())),
+            ("places", pa.list_(pa.string())),
+            ("when", pa.string()),
+            ("counts", pa.list_(pa.string())),
+            ("confidence", pa.float64()),
             ("provenance", pa.list_(_EDGE)),
         ]
     ),
@@ -196,6 +210,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
             story_of.get(doc_id) if doc_id is not None and status == "ok" else None
             for doc_id, status in zip(rows.id, rows.status, strict=True)
         ],
+        "event": [rows.event.get(row) for row in range(len(rows.id))],
         "status": rows.status,
         "source": rows.source,
     }
@@ -235,6 +250,10 @@ def _stories(result: ScanResult, story_of: dict[str, int]) -> dict[str, list[Any
         "title": [story.title for story in result.stories],
         "entities": [list(story.entities) for story in result.stories],
         "terms": [list(story.terms) for story in result.stories],
+        "places": [list(story.places) for story in result.stories],
+        "when": [story.when for story in result.stories],
+        "counts": [list(story.counts) for story in result.stories],
+        "confidence": [story.confidence for story in result.stories],
         "provenance": [edges.get(story.story, []) for story in result.stories],
     }
 

@@ -43,6 +43,7 @@
   }
   const stories = new Map(data.stories.map((r) => [r[0], {
     story: r[0], title: r[1], first: r[2], last: r[3], members: r[4], entities: r[5], terms: r[6],
+    confidence: r[7], places: r[8], when: r[9], counts: r[10],
   }]));
   for (const s of stories.values()) {
     s.outlets = new Set(s.members.map((id) => docs.get(id)?.outlet).filter(Boolean));
@@ -239,6 +240,12 @@
     return el("div", { class: "timeline" }, chart);
   }
 
+  // a story's weakest link in words: a story held by a coin toss should not read as sure
+  function confidenceText(value) {
+    const words = value >= 0.9 ? "high" : value >= 0.6 ? "fair" : "low";
+    return `${words} (${value.toFixed(2)})`;
+  }
+
   function storiesView() {
     const rows = [...stories.values()];
     return el("section", {}, el("h1", { text: `Stories (${fmt(rows.length)} of several documents)` }),
@@ -248,6 +255,7 @@
         { key: "first", label: "first published", value: (s) => s.first || "", cell: (s) => day(s.first) },
         { key: "size", label: "documents", value: (s) => s.members.length, num: true },
         { key: "outlets", label: "outlets", value: (s) => s.outlets.size, num: true },
+        { key: "confidence", label: "confidence", value: (s) => s.confidence ?? -1, cell: (s) => (s.confidence === null ? "" : confidenceText(s.confidence)), num: true },
       ], { sort: "size", desc: true, placeholder: "Search titles and outlets", text: (s) => `${s.title || ""} ${[...s.outlets].join(" ")}` }));
   }
 
@@ -268,9 +276,15 @@
       el("p", { class: "muted small" }, el("a", { href: "#stories", text: "Stories" }), ` › story #${s.story}`),
       el("h1", { text: s.title || `Story ${s.story}` }),
       el("p", {}, `${fmt(members.length)} documents from ${s.outlets.size ? fmt(s.outlets.size) : "unknown"} outlets, first published ${day(s.first)}, last ${day(s.last)}.`),
-      s.entities.length || s.terms.length ? el("div", {}, el("h2", { text: "What holds it together" }),
-        el("p", { class: "muted small", text: "The names and words these documents share more than the rest of the corpus does." }),
-        el("div", { class: "chips" }, s.entities.map((e) => el("span", { class: "chip", text: e })), s.terms.map((t) => el("span", { class: "chip muted", text: t })))) : null,
+      s.confidence !== null ? el("p", { class: "confidence" }, `Confidence ${confidenceText(s.confidence)}: `,
+        el("span", { class: "muted small", text: "the weakest link that holds the story, the story model's chance that the two articles it joins report one event." })) : null,
+      s.entities.length || s.terms.length || s.places.length || s.when || s.counts.length ? el("div", {}, el("h2", { text: "What holds it together" }),
+        el("p", { class: "muted small", text: "Who, where, when and how many, as two or more members give them; then the names and words these documents share more than the rest of the corpus does." }),
+        el("div", { class: "chips" },
+          s.places.map((p) => el("span", { class: "chip", text: `where: ${p}` })),
+          s.when ? el("span", { class: "chip", text: `when: ${s.when}` }) : null,
+          s.counts.map((c) => el("span", { class: "chip", text: c })),
+          s.entities.map((e) => el("span", { class: "chip", text: e })), s.terms.map((t) => el("span", { class: "chip muted", text: t })))) : null,
       el("h2", { text: "Provenance" }), graph(members, edges),
       el("h2", { text: "Members" }), docTable(members),
       el("h2", { text: `Matches inside the story (${fmt(edges.length)})` }), matchTable(edges));

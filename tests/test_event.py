@@ -1,0 +1,191 @@
+"""Event arguments: the rules read who, where, when and how many from hand-written sentences,
+and relative dates resolve against the publication date."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments, event_date
+
+THURSDAY = "2015-03-12"  # a Thursday
+
+
+def _when_date(text: str, published: str | None = THURSDAY) -> str | None:
+    return event_date(event_arguments(text).when, published)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The shooting happened on Tuesday, police said.", "2015-03-10"),
+        ("Police said Thursday that two men were arrested.", "2015-03-12"),  # the same day
+        ("The fire broke out late Saturday.", "2015-03-07"),
+        ("He was last seen last Thursday.", "2015-03-05"),  # strictly before
+        ("The crash happened last night on the highway.", "2015-03-11"),
+        ("Yesterday a man was shot.", "2015-03-11"),
+        ("Officers responded this morning.", "2015-03-12"),
+        ("A storm hit the town overnight.", "2015-03-12"),
+        ("The body was found two weeks ago.", "2015-02-26"),
+        ("She disappeared 3 days ago.", "2015-03-09"),
+        ("The plant closed a month ago.", "2015-02-10"),
+        ("The vote was held on March 3.", "2015-03-03"),
+        ("The vote was held on 3rd March.", "2015-03-03"),
+        ("The vote was held Dec. 12 in the capital.", "2014-12-12"),  # after publication
+        ("Tuesday, March 3, 2014 was the day.", "2014-03-03"),  # the year is written
+        ("The hearing is set for next Tuesday. It was filed Monday.", "2015-03-09"),
+        ("Nothing here says when.", THURSDAY),
+    ],
+)
+def test_relative_dates_resolve_against_publication(text: str, expected: str) -> None:
+    assert _when_date(text) == expected
+
+
+def test_a_date_after_publication_falls_in_the_year_before() -> None:
+    assert _when_date("The vote was held on March 3.", "2015-01-10") == "2014-03-03"
+
+
+def test_publication_date_with_a_time_and_without_one() -> None:
+    assert _when_date("on Tuesday", "2015-03-12T10:00:00+00:00") == "2015-03-10"
+    assert _when_date("on Tuesday", None) is None
+    assert _when_date("on Tuesday", "not a date") is None
+    assert event_date(None, THURSDAY) == THURSDAY
+
+
+def test_february_29_waits_for_a_leap_year_and_odd_arguments_keep_publication() -> None:
+    assert event_date(("month_day", 229), "2015-03-12") == "2012-02-29"
+    assert event_date(("days", -(10**9)), THURSDAY) == THURSDAY  # out of range
+    assert event_date(("unknown", 3), THURSDAY) == THURSDAY
+
+
+def test_only_the_first_four_thousand_characters_are_searched_for_when() -> None:
+    assert event_arguments("word " * 1000 + "on Tuesday").when is None
+
+
+def test_counts_of_victims() -> None:
+    counts = event_arguments(
+        "Three people were killed and five others were wounded in the attack."
+    ).counts
+    assert counts == (("killed", 3), ("injured", 5))
+    assert event_arguments("Three teenage boys were shot near the school.").counts == (("shot", 3),)
+    assert event_arguments("The blast killed at least 12 people, wounding 40.").counts == (
+        ("killed", 12),
+        ("injured", 40),
+    )
+    assert event_arguments("The gunman shot and killed two people.").counts == (("killed", 2),)
+    assert event_arguments("2 dead, 14 injured in Chicago shootings").counts == (
+        ("killed", 2),
+        ("injured", 14),
+    )
+    assert event_arguments("Police arrested 1,500 protesters.").counts == (("arrested", 1500),)
+    assert event_arguments("Four people were stabbed to death.").counts == (("killed", 4),)
+    assert event_arguments("Two men were found dead.").counts == (("killed", 2),)
+    assert event_arguments("Two people were fatally shot.").counts == (("killed", 2),)
+    assert event_arguments("Three were seriously injured.").counts == (("injured", 3),)
+
+
+def test_counts_do_not_take_objects_years_or_measures() -> None:
+    # the gunmen are not the dead, a year is not a count, a time is not a victim
+    assert event_arguments("Two gunmen killed three people.").counts == (("killed", 3),)
+    assert event_arguments("In 2014 a man was killed.").counts == ()
+    assert event_arguments("He was shot 3 times.").counts == ()
+    assert event_arguments("Three days after the man was killed, police spoke.").counts == ()
+
+
+def test_ages() -> None:
+    assert event_arguments("A 16-year-old boy was hurt.").counts == (("age", 16),)
+    assert event_arguments("She is 16 years old.").counts == (("age", 16),)
+    assert event_arguments("John Smith, 42, of Dayton, Ohio, died.").counts[0] == ("age", 42)
+    assert event_arguments("The victim, aged 71, lived alone.").counts == (("age", 71),)
+    assert event_arguments("He died at the age of 42.").counts == (("age", 42),)
+    assert event_arguments("Police said a man, 34, was held.").counts == (("age", 34),)
+    assert event_arguments("Jane Doe (35) was charged.").counts == (("age", 35),)
+    assert event_arguments("The deal, signed March, 12, was new.").counts == ()
+
+
+def test_money_and_magnitude() -> None:
+    assert event_arguments("The city paid $2 million to settle.").counts == (("money", 2_000_000),)
+    assert event_arguments("Damage of $450,000 and US$3.5 billion, £5m.").counts == (
+        ("money", 450_000),
+        ("money", 3_500_000_000),
+        ("money", 5_000_000),
+    )
+    assert event_arguments("They asked for 2 million dollars.").counts == (("money", 2_000_000),)
+    assert event_arguments("A 6.1-magnitude earthquake struck.").counts == (("magnitude", 61),)
+    assert event_arguments("The quake had a magnitude of 7.").counts == (("magnitude", 70),)
+
+
+def test_places() -> None:
+    assert event_arguments("A man was shot in Chicago on Tuesday.").places == ("chicago",)
+    assert event_arguments("It happened in the 1200 block of West Madison Street.").places == (
+        "west madison street",
+    )
+    assert event_arguments("He lived in Dayton, Ohio, for years.").places == ("dayton", "ohio")
+    assert event_arguments("A rally at Lincoln Park drew crowds.").places == ("lincoln park",)
+    assert event_arguments("The fire at 45 Main St. spread near Fort Worth.").places == (
+        "main st",
+        "fort worth",
+    )
+    assert event_arguments("Deputies in Cook County and Sacramento, Calif., said.").places == (
+        "cook county",
+        "sacramento",
+        "california",
+    )
+    assert event_arguments(
+        "The crash closed Interstate 95, I-80 and Pacific Coast Highway."
+    ).places == (
+        "interstate 95",
+        "interstate 80",
+        "pacific coast highway",
+    )
+
+
+def test_places_leave_out_calendar_words_function_words_and_streets_that_are_not() -> None:
+    assert event_arguments("It closed in March. In The end, in Chicago's heat.").places == (
+        "chicago",
+    )
+    assert event_arguments("The statement came from Dr. Smith in St. Louis.").places == (
+        "st. louis",
+    )
+
+
+def test_names_leave_out_places_months_weekdays_and_years() -> None:
+    text = (
+        "Mayor Rahm Emanuel met Police Superintendent Garry McCarthy in Chicago on Tuesday. "
+        "The meeting in March 2015 followed the shooting at Lincoln Park."
+    )
+    arguments = event_arguments(text)
+    assert arguments.names == ("mayor rahm emanuel", "police superintendent garry mccarthy")
+    assert arguments.places == ("chicago", "lincoln park")
+
+
+def test_empty_text_has_no_arguments() -> None:
+    assert event_arguments("") == NO_EVENT
+    assert event_arguments("   \n ") == NO_EVENT
+    assert event_arguments("nothing happened here.") == EventArguments((), (), None, ())
+
+
+def test_odd_input_never_raises() -> None:
+    generator = random.Random(11)
+    alphabet = "aZ 0123456789,.$£€-'’()\n\tMarchTuesday killed年ü\u200b\U0001f600"
+    odd = [
+        "",
+        "0" * 5000,
+        "9" * 30 + " people were killed",
+        "$" + "9" * 400 + " billion",
+        "Tuesday " * 2000,
+        "day" * 3000,
+        "Mayor " * 1000 + "killed " * 1000 + "in Chicago " * 500 + "$" * 1000,
+        "In " * 3000,
+        "A" * 10_000,
+        "東京で三人が死亡した。",
+        "99999999999999999999 days ago, on February 30, 2015, 0-year-old",
+        *("".join(generator.choices(alphabet, k=generator.randint(0, 400))) for _ in range(200)),
+    ]
+    for text in odd:
+        arguments = event_arguments(text)
+        assert isinstance(arguments, EventArguments)
+        assert len(arguments.names) <= 30 and len(arguments.places) <= 20
+        assert len(arguments.counts) <= 30
+        event_date(arguments.when, THURSDAY)
