@@ -1,20 +1,22 @@
-"""Stories: documents about the same news event, found as communities of a similarity graph.
+"""Stories: the articles that report one event, found as communities of the pairs the story
+model calls likely one event.
 
 Candidates: documents that share a rare heavy word or a rare entity (see ``_MAX_SHARING``),
-each document's nearest neighbours by lead (when the semantic stage ran), and every match. A
-candidate's weight is the mean of the evidence at hand, computed exactly: TF-IDF cosine, the
-overlap of named entities and the cosine of the two leads' embeddings. Each document keeps its
-``story_neighbours`` heaviest; a copy (``exact``, ``near_duplicate``, ``contained``) is always
-kept and weighs 1. Other matches compete like any candidate: on ECB+, keeping every
-``partial``, ``paraphrase`` and ``same_story`` pair joined different events of one kind
-(B-cubed F1 0.907 instead of 0.961). Articles far apart in time need stronger evidence: the
-weight of any but a copy halves every ``story_half_life_days`` between their dates (after the
-neighbours are chosen, so that an undated document is not everyone's nearest).
+each document's nearest neighbours by lead (when the semantic stage ran), and every match.
+Each candidate pair's evidence (``evidence.FEATURES``: words, names, headline words, places,
+days apart, counts that agree or conflict, leads, reused text, rank) goes through the story
+model (``story_model``), which gives the chance that the two report one event. A pair with no
+event-level evidence (no name, place or count in common, no reused text) gets none, however
+alike its words: in a small corpus every word is rare. Each document keeps its
+``story_neighbours`` likeliest pairs; a copy (``exact``, ``near_duplicate``, ``contained``) is
+always kept with chance 1 and inherits its original's pairs.
 
-Communities: Leiden with the constant Potts model (igraph), whose resolution is the density
-of evidence a story must have inside (the mean weight over all pairs of its members, missing
-edges counting 0), rather than one global threshold on single pairs: a document joins a story
-when it is tied to enough of its members, not to one. Repeatable: the search is seeded.
+Communities: Leiden with the constant Potts model (igraph), whose resolution is the mean
+chance a story must hold over all pairs of its members (missing pairs counting 0), rather
+than one threshold on single pairs: a document joins a story when it is likely one event with
+enough of its members, not with one. Repeatable: the search is seeded, and the communities are
+numbered by their first member. Each story's ``confidence`` is its weakest link: the lowest
+chance on the strongest tree joining its members.
 """
 
 from __future__ import annotations
@@ -138,34 +140,26 @@ def story_pairs(
     only: NDArray[np.int64] | None = None,
 ) -> StoryPairs:
     """Candidates (documents sharing rare words or entities, near by lead, or matched), or
-    ``only`` these pairs, and their evidence."""
+    ``only`` these pairs (``i < j``), and their evidence."""
     count = len(inputs.ids)
-    if count < 2 or (only is not None and not len(only)):
-        return StoryPairs(
-            np.empty((0, 2), dtype=np.int64),
-            np.empty((0, len(FEATURES))),
-            np.empty(0, bool),
-            inputs.leads is not None,
-        )
     position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
-    proposed = [rare_key_pairs(inputs.topics, _KEYS_PER_DOCUMENT, _MAX_SHARING)]
-    if inputs.similar is not None:  # the semantic stage's search, reused (an HNSW search
-        # of 100,000 documents costs ~25 s)
-        proposed.append(inputs.similar)
-    elif inputs.leads is not None:  # leads searched per neighbour kept (the rest weighed out)
-        proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _LEAD_POOL, 0.0))
-    copied, reused = [], []
-    for match in matches:
-        first, second = sorted((position[match.a], position[match.b]))
-        if match.relation.is_copy:
-            copied.append(first * count + second)
-        elif match.relation in _REUSE:
-            reused.append(first * count + second)
-        proposed.append(np.array([[first, second]], dtype=np.int64))
-    pairs = unique_pairs(np.concatenate(proposed), count) if only is None else only
+    matched = np.array(
+        [sorted((position[match.a], position[match.b])) for match in matches], dtype=np.int64
+    ).reshape(-1, 2)
+    if only is None and count >= 2:
+        proposed = [rare_key_pairs(inputs.topics, _KEYS_PER_DOCUMENT, _MAX_SHARING), matched]
+        if inputs.similar is not None:  # the semantic stage's search, reused (an HNSW
+            # search of 100,000 documents costs ~25 s)
+            proposed.append(inputs.similar)
+        elif inputs.leads is not None:  # leads searched per neighbour kept
+            proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _LEAD_POOL, 0.0))
+        only = unique_pairs(np.concatenate(proposed), count)
+    pairs = np.empty((0, 2), dtype=np.int64) if only is None else only
     keys = pairs[:, 0] * count + pairs[:, 1]
-    is_copy = np.isin(keys, np.array(copied, dtype=np.int64))
-    is_reused = np.isin(keys, np.array(reused, dtype=np.int64))
+    matched_keys = matched[:, 0] * count + matched[:, 1]
+    kinds = [match.relation for match in matches]
+    is_copy = np.isin(keys, matched_keys[[kind.is_copy for kind in kinds]])
+    is_reused = np.isin(keys, matched_keys[[kind in _REUSE for kind in kinds]])
     # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
     leads = None if inputs.leads is None else pair_cosines(inputs.leads, pairs)
     features = pair_features(inputs.topics, _event_evidence(inputs), leads, is_reused, pairs)

@@ -16,8 +16,10 @@ story. Two corrections, both from libraries made for the job rather than hand-ma
   table does not list is rarer than one in a million words.
 
 The corpus weighs a word by ``log((N + 1) / (df + 1))`` over its ``N`` documents; pooled
-with ``PRIOR_DOCUMENTS`` documents of news at large (see ``idf``), a word's weight in a big
-corpus is its corpus weight, and in a corpus of 35 articles mostly its weight in news.
+with ``PRIOR_DOCUMENTS`` articles of news at large (see ``idf``): in a corpus of 35 articles
+they outnumber the corpus, so a word weighs mostly as it does in news; in one of 100,000 they
+only matter for a word the corpus holds a few times (a common word held by one article is
+still weak evidence).
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ _TABLE = Path(__file__).with_name("background_en.npz")
 _WORDS = 60_000  # the commonest English words listed (zipf >= ~2.9)
 ARTICLE_WORDS = 500  # the length of an article of news at large, to turn frequencies into df
 UNLISTED = 1e-6  # the frequency given to a word the table does not list
-# How many articles of news at large the prior counts as: a corpus of 50 articles weighs a
-# word mostly by news at large, one of 2,000 mostly by itself (see benchmarks/README,
-# "Stories", for what other values did on the small and the big dev corpora).
+# How many articles of news at large the prior counts as, beside the corpus's own: a corpus
+# of 50 articles weighs a word mostly by news at large, one of 2,000 a word held by dozens of
+# its articles mostly by itself.
 PRIOR_DOCUMENTS = 200
 _MASK = 2**64 - 1
 _FNV_OFFSET = 0xCBF29CE484222325

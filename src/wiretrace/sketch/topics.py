@@ -152,16 +152,25 @@ def topic_terms(text: str) -> TopicTerms:
     never evidence: see ``background``), and its event's arguments."""
     codes = _codes(text)
     terms, counts, entities, spans = _keys(codes)
-    names = ["".join(map(chr, codes[start:end])).lower() for start, end, _ in spans.tolist()]
+    folded = codes.astype(np.uint32).tobytes().decode("utf-32-le")
+    names = [folded[start:end].lower() for start, end, _ in spans.tolist()]
     stop_terms, stop_entities = stop_hashes()
-    kept = ~np.isin(terms, stop_terms)
+    kept = ~_held(terms, stop_terms)
     return TopicTerms(
         terms=terms[kept],
         counts=counts[kept],
-        entities=entities[~np.isin(entities, stop_entities)],
+        entities=entities[~_held(entities, stop_entities)],
         lead=first_sentence(text),
         event=event_arguments(text, names),
     )
+
+
+def _held(keys: NDArray[np.uint64], sorted_keys: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Which ``keys`` are in ``sorted_keys`` (a binary search: ``np.isin`` sorts both, ~50x
+    slower for a document's few hundred words)."""
+    place = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    found: NDArray[np.bool_] = sorted_keys[place] == keys
+    return found
 
 
 def first_sentence(text: str) -> str | None:

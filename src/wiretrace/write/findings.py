@@ -62,7 +62,9 @@ def findings(result: ScanResult, limit: int = 8) -> list[str]:
         title = story.title or ""
         if len(title) > _TITLE_CHARS:
             title = title[: _TITLE_CHARS - 1].rstrip() + "…"
-        lines.append(f"story {story.story}: {len(story.members)} documents, {title!r}")
+        # its weakest link: a story held by a coin toss should not read as sure
+        sure = "" if story.confidence is None else f", confidence {story.confidence:.2f}"
+        lines.append(f"story {story.story}: {len(story.members)} documents{sure}, {title!r}")
     if len(stories) > 3:
         lines.append(f"... and {len(stories) - 3:,} more stories of several documents")
     return lines or ["no copies, rewrites, reused passages or stories of several documents"]

@@ -284,7 +284,9 @@
           s.places.map((p) => el("span", { class: "chip", text: `where: ${p}` })),
           s.when ? el("span", { class: "chip", text: `when: ${s.when}` }) : null,
           s.counts.map((c) => el("span", { class: "chip", text: c })),
-          s.entities.map((e) => el("span", { class: "chip", text: e })), s.terms.map((t) => el("span", { class: "chip muted", text: t })))) : null,
+          // a name or word already shown as a place is not shown again
+          s.entities.filter((e) => !s.places.includes(e.toLowerCase())).map((e) => el("span", { class: "chip", text: e })),
+          s.terms.filter((t) => !s.places.includes(t) && !s.entities.some((e) => e.toLowerCase() === t)).map((t) => el("span", { class: "chip muted", text: t })))) : null,
       el("h2", { text: "Provenance" }), graph(members, edges),
       el("h2", { text: "Members" }), docTable(members),
       el("h2", { text: `Matches inside the story (${fmt(edges.length)})` }), matchTable(edges));

@@ -1,0 +1,139 @@
+"""The story model's pieces: stop words and news at large, the pair features, the shipped
+model (issue 25)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
+from wiretrace.group.story_model import MODEL_FILE, read_model, story_model, terms
+from wiretrace.sketch import background
+from wiretrace.sketch.background import (
+    document_share,
+    lone_entity_hash,
+    stop_words_set,
+    word_hash,
+)
+from wiretrace.sketch.topics import topic_terms, topic_vectors
+
+
+def _weight_of(word: str, texts: list[str], owner: int = 0) -> float:
+    vectors = topic_vectors([topic_terms(text) for text in texts])
+    start, end = vectors.term_offsets[owner], vectors.term_offsets[owner + 1]
+    keys = vectors.terms[start:end].tolist()
+    return float(vectors.weights[start:end][keys.index(word_hash(word))])
+
+
+def test_stop_words_are_no_words_and_no_names() -> None:
+    found = topic_terms("The Rovers beat City on Tuesday with two goals into the top corner.")
+    stop = {word_hash(word) for word in stop_words_set()}
+    assert not stop & set(found.terms.tolist())
+    assert {"points", "four", "top", "two", "with", "into"} <= stop_words_set()
+    # "Rovers" is a name; "Tuesday", a day, is a date and not a name
+    assert {"rovers", "city"} <= set(found.event.names)
+    assert "tuesday" not in found.event.names
+    assert lone_entity_hash("tuesday") not in found.entities.tolist()
+    assert len(found.entities) == 2
+
+
+def test_a_small_corpus_weighs_words_as_news_at_large_does() -> None:
+    # two unrelated reports: in a corpus this small both words are held by one document,
+    # so the corpus alone would weigh them alike; news at large knows "beat" is common
+    texts = [
+        "The visitors beat the hosts at Westfalenstadion, Dortmund said.",
+        "The council met on budget plans for the library.",
+    ]
+    assert _weight_of("dortmund", texts) > 1.3 * _weight_of("beat", texts)
+    shares = document_share(np.array([word_hash("beat"), word_hash("qqzzxx")], dtype=np.uint64))
+    assert shares[0] > 0.01 and shares[1] < 1e-3
+
+
+def test_a_big_corpus_weighs_common_words_by_itself() -> None:
+    # a word in a quarter of 2,000 documents: news at large's 200 articles barely move it;
+    # in a corpus of 20 they outweigh the corpus
+    big = background.idf(np.array([500]), 2000, np.array([0.05]))[0]
+    assert abs(big - np.log(2001 / 501)) < 0.1 * np.log(2001 / 501)
+    small = background.idf(np.array([1]), 20, np.array([0.05]))[0]
+    assert abs(small - np.log(221 / 12)) < 1e-5
+
+
+def test_the_background_table_is_remade_from_wordfreq(tmp_path: Path) -> None:
+    pytest.importorskip("wordfreq")
+    made = tmp_path / "background_en.npz"
+    background.make_table(made)
+    with np.load(made) as fresh, np.load(Path(background.__file__).with_name(made.name)) as shipped:
+        for name in ("hashes", "entity_hashes", "document_share"):
+            assert np.array_equal(fresh[name], shipped[name]), name
+
+
+def test_headline_words_leave_stop_words_out() -> None:
+    assert headline_words("Two killed in shooting at Dayton bar") == [
+        "killed",
+        "shooting",
+        "dayton",
+        "bar",
+    ]
+    assert headline_words(None) == []
+
+
+def _features(counts: list[list[tuple[str, int]]], places: list[list[str]]) -> dict[str, float]:
+    texts = ["Police said the men were shot.", "Police said the men were shot."]
+    topics = topic_vectors([topic_terms(text) for text in texts])
+    days = np.array([100.0, 130.0])
+    event = EventEvidence.of([[], []], places, days, counts)
+    row = pair_features(topics, event, None, np.array([False]), np.array([[0, 1]]))[0]
+    return dict(zip(FEATURES, row.tolist(), strict=True))
+
+
+def test_counts_that_agree_and_that_conflict() -> None:
+    same = _features([[("killed", 3), ("age", 16)], [("killed", 3), ("age", 16)]], [[], []])
+    assert same["agree"] == 2 and same["conflict"] == 0
+    other = _features([[("killed", 3), ("age", 16)], [("killed", 5), ("age", 42)]], [[], []])
+    assert other["agree"] == 0 and other["conflict"] == 2
+    assert other["gap"] == pytest.approx(np.log1p(30)) and other["undated"] == 0
+
+
+def test_places_that_agree_and_that_conflict() -> None:
+    shared = _features([[], []], [["dayton", "salem avenue"], ["salem avenue"]])
+    assert shared["places"] == pytest.approx(1.0) and shared["place_conflict"] == 0
+    apart = _features([[], []], [["dayton"], ["toledo"]])
+    assert apart["places"] == 0 and apart["place_conflict"] == 1
+    unknown = _features([[], []], [["dayton"], []])
+    assert unknown["place_conflict"] == 0  # one names no place: no conflict
+
+
+def test_the_shipped_model_reads_and_is_calibrated_on_held_aside_pairs() -> None:
+    model = read_model(MODEL_FILE)
+    assert np.array_equal(model.with_leads.coef, story_model().with_leads.coef)
+    assert 0 < model.resolution < 1
+    table = model.about["reliability"]
+    assert sum(row["pairs"] for row in table) > 1000
+    for row in table:  # the share of one event follows the chance, bin by bin
+        if row["pairs"] >= 50:
+            assert abs(row["one_event"] - row["mean_chance"]) < 0.2, row
+    assert set(model.about["leave_one_set_out"]) >= {"gva", "semeval", "ecb"}
+
+
+def test_more_evidence_is_likelier_one_event() -> None:
+    model = story_model()
+    weak = np.zeros((1, len(FEATURES)))
+    weak[0, FEATURES.index("words")] = 0.1
+    weak[0, FEATURES.index("gap")] = np.log1p(3)  # three days apart
+    weak[0, FEATURES.index("rank")] = np.log1p(4)  # each has four likelier candidates
+    strong = np.zeros((1, len(FEATURES)))
+    strong[0, FEATURES.index("words")] = 0.6
+    strong[0, FEATURES.index("entities")] = 0.8
+    strong[0, FEATURES.index("places")] = 1.0
+    for leads in (True, False):
+        assert model.probability(strong, leads)[0] > 0.8 > 0.3 > model.probability(weak, leads)[0]
+    apart = strong.copy()
+    apart[0, FEATURES.index("gap")] = np.log1p(365)
+    assert model.probability(apart, True)[0] < model.probability(strong, True)[0]
+
+
+def test_terms_are_the_features_and_their_products() -> None:
+    features = np.array([[1.0, 2.0, 3.0]])
+    assert terms(features).tolist() == [[1.0, 2.0, 3.0, 2.0, 3.0, 6.0]]
