@@ -16,8 +16,9 @@ The exact model (MiniLM):
 - MSRP training part, sentence decision "cosine >= 0.70": accuracy 0.7291, F1 0.8123 (the best
   accuracy on the grid is 0.731 at 0.65; 0.70 is the strictest threshold within 0.005 of it).
 - Clough-Stevenson, relation of each answer with its source: non -> none 19, same_story 6
-  (never a copy or paraphrase; none 4, same_story 21 before the story model of issue 25); heavy -> paraphrase 8, partial 2, same_story 2 (9/1/2 before the
-  alignment kept to the order of both texts); light -> paraphrase 6, contained 2,
+  (never a copy or paraphrase; none 4, same_story 21 before the story model of issue 25);
+  heavy -> paraphrase 8, partial 2, same_story 2 (9/1/2 before the alignment kept to the
+  order of both texts); light -> paraphrase 6, contained 2,
   near_duplicate 1, partial 1; cut -> contained 3, near_duplicate 2, partial 2, paraphrase 1,
   same_story 1, none 1.
 
