@@ -22,6 +22,7 @@ chance on the strongest tree joining its members.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
@@ -217,9 +218,10 @@ def cluster_stories(
     membership = _communities(
         count, pairs, weights, candidates.pairs[candidates.is_copy], resolution
     )
+    by_community = np.argsort(membership, kind="stable")  # members in order within each
+    bounds = np.searchsorted(membership[by_community], np.arange(membership.max() + 2))
     partition = [
-        np.flatnonzero(membership == community).tolist()
-        for community in range(membership.max() + 1)
+        by_community[start:end].tolist() for start, end in itertools.pairwise(bounds.tolist())
     ]
     strength = np.zeros(count)
     np.add.at(strength, pairs[:, 0], weights)
