@@ -41,7 +41,7 @@ from typing import Any
 
 from evaldata import ecbplus_documents
 
-from wiretrace import ScanConfig, scan
+from wiretrace import ScanConfig, ScanResult, scan
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -121,8 +121,8 @@ def semeval_english(data: Path) -> tuple[list[Article], list[tuple[str, str, boo
     return list(articles.values()), pairs
 
 
-def story_of(articles: Sequence[Article], config: ScanConfig) -> dict[str, int]:
-    """Scan the articles together; each article's story."""
+def scanned(articles: Sequence[Article], config: ScanConfig) -> ScanResult:
+    """Scan the articles together, as one JSON-lines corpus."""
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "articles.jsonl"
         with corpus.open("w", encoding="utf-8") as stream:
@@ -132,8 +132,12 @@ def story_of(articles: Sequence[Article], config: ScanConfig) -> dict[str, int]:
                     if getattr(article, field) is not None:
                         record[field] = getattr(article, field)
                 stream.write(json.dumps(record) + "\n")
-        result = scan([corpus], config)
-    return result.story_of()
+        return scan([corpus], config)
+
+
+def story_of(articles: Sequence[Article], config: ScanConfig) -> dict[str, int]:
+    """Scan the articles together; each article's story."""
+    return scanned(articles, config).story_of()
 
 
 def wiretrace_stories(root: Path, config: ScanConfig) -> tuple[list[int], list[str]]:
@@ -296,16 +300,7 @@ def small_corpus_scores(
     stop = stop_words_set()
     found: dict[int, list[Any]] = {}
     for size, sample in small_corpora(data, sizes, samples):
-        with tempfile.TemporaryDirectory() as folder:
-            corpus = Path(folder) / "articles.jsonl"
-            with corpus.open("w", encoding="utf-8") as stream:
-                for article in sample:
-                    record = {"id": article.id, "text": article.text}
-                    for field in ("title", "published", "url"):
-                        if getattr(article, field) is not None:
-                            record[field] = getattr(article, field)
-                    stream.write(json.dumps(record) + "\n")
-            result = scan([corpus], config)
+        result = scanned(sample, config)
         story = result.story_of()
         gold = {article.id: article.gold for article in sample}
         precision = bcubed([story[a.id] for a in sample], [a.gold for a in sample])[0]

@@ -175,7 +175,6 @@ def small_corpora(
     for article in gva_articles(data):
         by_story.setdefault("gva:" + article.gold, []).append(article)
     articles, rated = semeval_english(data)
-    by_id = {article.id: article for article in articles}
     joined: dict[str, str] = {}
     for first, second, same in rated:  # the pairs rated one event share a story
         if same:
@@ -185,7 +184,6 @@ def small_corpora(
     for article in articles:
         story = "semeval:" + joined.get(article.id, article.id)
         by_story.setdefault(story, []).append(replace(article, gold=story))
-    del by_id
     names = sorted(by_story)
     chooser = random.Random(seed)
     for size in sizes:

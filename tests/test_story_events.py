@@ -151,8 +151,8 @@ def test_documents_carry_their_event(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = scan([corpus], ScanConfig(workers=1, semantic=False))
-    event = result.documents.event[0]
-    assert event["date"] == "2016-05-10"
-    assert {"what": "killed", "value": 2} in event["counts"]
-    assert "marcus reed" in event["names"]
-    assert "dayton" in event["places"]
+    event, date = result.documents.event[0]
+    assert date == "2016-05-10"
+    assert ("killed", 2) in event.counts
+    assert "marcus reed" in event.names
+    assert "dayton" in event.places

@@ -48,7 +48,7 @@ _SAME_EVENT = 0.5  # a pair the model calls more likely one event than not
 _REUSE = (Relation.PARTIAL, Relation.PARAPHRASE)
 _EVIDENCE_PLACES = 5
 _EVIDENCE_COUNTS = 5
-T = TypeVar("T", bound=Hashable)
+_Item = TypeVar("_Item", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,10 @@ class StoryInputs:
     # publication moved by "on Tuesday"...; None: the publication day)
     events: Sequence[EventArguments] | None = None
     event_days: NDArray[np.float64] | None = None
+
+    def event_day_numbers(self) -> NDArray[np.float64]:
+        """Each document's event day, else its publication day (NaN where unknown)."""
+        return self.days if self.event_days is None else self.event_days
 
 
 _LEAD_POOL = 3
@@ -129,7 +133,7 @@ def _event_evidence(inputs: StoryInputs) -> EventEvidence:
     return EventEvidence.of(
         [headline_words(headline) for headline in inputs.headlines],
         [event.places for event in events],
-        inputs.days if inputs.event_days is None else inputs.event_days,
+        inputs.event_day_numbers(),
         [event.counts for event in events],
     )
 
@@ -333,23 +337,15 @@ def _weakest_links(
     count: int,
 ) -> dict[int, float]:
     """Per community of two or more, the weakest link that holds it: the lowest chance on
-    the strongest tree joining its members (Kruskal, strongest first, ties by pair)."""
-    order = np.lexsort((pairs[:, 1], pairs[:, 0], -weights))
-    parent = list(range(count))
-
-    def root(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    the strongest tree joining its members (a minimum spanning forest of the negated
+    chances, whose weakest edge does not depend on how ties are broken)."""
+    graph = igraph.Graph(n=count, edges=pairs.tolist())
+    tree = np.array(graph.spanning_tree(weights=(-weights).tolist(), return_tree=False))
     weakest: dict[int, float] = {}
-    for edge in order.tolist():
-        first, second = root(int(pairs[edge, 0])), root(int(pairs[edge, 1]))
-        if first != second:
-            parent[second] = first
-            community = int(membership[pairs[edge, 0]])
-            weakest[community] = round(float(weights[edge]), 3)  # the last joined is weakest
+    for edge in tree.astype(np.int64).tolist():
+        community = int(membership[pairs[edge, 0]])
+        chance = round(float(weights[edge]), 3)
+        weakest[community] = min(weakest.get(community, chance), chance)
     return weakest
 
 
@@ -359,7 +355,7 @@ def _arguments(inputs: StoryInputs, members: Sequence[int]) -> dict[str, Any]:
     more with event arguments."""
     if len(members) < 2 or inputs.events is None:
         return {"places": (), "when": None, "counts": ()}
-    days = inputs.days if inputs.event_days is None else inputs.event_days
+    days = inputs.event_day_numbers()
     events = [inputs.events[member] for member in members]
     dates = Counter(_iso_day(days[member]) for member in members if not np.isnan(days[member]))
     # the date most members give; of equals the earliest (follow-ups come later)
@@ -374,10 +370,10 @@ def _arguments(inputs: StoryInputs, members: Sequence[int]) -> dict[str, Any]:
     }
 
 
-def _most_given(rows: Sequence[Sequence[T]], limit: int) -> list[T]:
+def _most_given(rows: Sequence[Sequence[_Item]], limit: int) -> list[_Item]:
     """Items given by two or more rows, the most often given first, then in order of first
     appearance."""
-    held: dict[T, int] = {}
+    held: dict[_Item, int] = {}
     for row in rows:
         for item in dict.fromkeys(row):
             held[item] = held.get(item, 0) + 1

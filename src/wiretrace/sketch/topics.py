@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from wiretrace.clean import word_table
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table
 from wiretrace.sketch import kernels
-from wiretrace.sketch.background import document_share, idf, stop_hashes
+from wiretrace.sketch.background import document_share, idf, stop_hashes, word_hash
 from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments
 from wiretrace.sketch.kernels import shared_weight
 from wiretrace.sketch.packed import sort_packed
@@ -34,8 +34,6 @@ _LEAD_CHARS = 200  # a lead sentence longer than this is cut
 _LEAD_MIN_CHARS = 20  # "Mr." or "U.S." early in a line do not end its first sentence
 _FIRST_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“‘'])")
 _ENTITY_SPACE = 0x9E3779B97F4A7C15  # entity keys are kept apart from word keys
-_FNV_OFFSET = 0xCBF29CE484222325
-_FNV_PRIME = 0x100000001B3
 _FUNCTION_TEXT = (
     "a an and as at but by for from he her his i if in it its mr mrs ms dr of on or our she "
     "so that the their there these they this those to we when where while who with you"
@@ -57,17 +55,9 @@ def _case_tables() -> tuple[NDArray[np.uint32], NDArray[np.uint8]]:
     return lower, upper
 
 
-def _fnv(word: str) -> int:
-    """The kernel's hash of a lower-case word."""
-    value = _FNV_OFFSET
-    for char in word:
-        value = ((value ^ ord(char)) * _FNV_PRIME) % 2**64
-    return value
-
-
 @functools.cache
 def _function_words() -> NDArray[np.uint64]:
-    return np.array(sorted(_fnv(word) for word in _FUNCTION_TEXT.split()), dtype=np.uint64)
+    return np.array(sorted(word_hash(word) for word in _FUNCTION_TEXT.split()), dtype=np.uint64)
 
 
 class TopicTerms(NamedTuple):  # a tuple: it crosses from the sketch workers for every document
@@ -103,8 +93,13 @@ def _keys(codes: NDArray[np.uint32]) -> Keys:
 def entities_of(text: str) -> list[str]:
     """Named entities of ``text`` (lower case, in order of appearance, repeats kept)."""
     codes = _codes(text)
-    spans = _keys(codes)[3]
-    return ["".join(map(chr, codes[start:end])).lower() for start, end, _ in spans.tolist()]
+    return _span_names(codes, _keys(codes)[3])
+
+
+def _span_names(codes: NDArray[np.uint32], spans: NDArray[np.int64]) -> list[str]:
+    """The text of each ``start, end, key`` span of ``codes``, lower case."""
+    folded = codes.astype(np.uint32).tobytes().decode("utf-32-le")
+    return [folded[start:end].lower() for start, end, _ in spans.tolist()]
 
 
 def key_names(
@@ -152,8 +147,6 @@ def topic_terms(text: str) -> TopicTerms:
     never evidence: see ``background``), and its event's arguments."""
     codes = _codes(text)
     terms, counts, entities, spans = _keys(codes)
-    folded = codes.astype(np.uint32).tobytes().decode("utf-32-le")
-    names = [folded[start:end].lower() for start, end, _ in spans.tolist()]
     stop_terms, stop_entities = stop_hashes()
     kept = ~_held(terms, stop_terms)
     return TopicTerms(
@@ -161,7 +154,7 @@ def topic_terms(text: str) -> TopicTerms:
         counts=counts[kept],
         entities=entities[~_held(entities, stop_entities)],
         lead=first_sentence(text),
-        event=event_arguments(text, names),
+        event=event_arguments(text, _span_names(codes, spans)),
     )
 
 

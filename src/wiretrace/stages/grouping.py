@@ -46,12 +46,7 @@ def story_inputs(
     published = [rows.published[row] for row in sketched.rows]
     dates = [event_date(event.when, date) for event, date in zip(events, published, strict=True)]
     for row, event, date in zip(sketched.rows, events, dates, strict=True):
-        rows.event[row] = {
-            "names": list(event.names),
-            "places": list(event.places),
-            "date": date,
-            "counts": [{"what": what, "value": value} for what, value in event.counts],
-        }
+        rows.event[row] = (event, date)
     event_days = day_numbers(dates)
     return StoryInputs(
         ids=sketched.ids,

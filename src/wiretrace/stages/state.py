@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from wiretrace.clean.metadata import TextFacts
 from wiretrace.records import Document, DuplicateGroup, Match, Skipped, Span, Story
+from wiretrace.sketch.event import EventArguments
 
 Advance = Callable[[int], None]
 OK = "ok"
@@ -47,8 +48,9 @@ class DocumentRows:
     boilerplate: list[tuple[Span, ...]] = field(default_factory=list)
     credits: list[tuple[str, ...]] = field(default_factory=list)
     dateline: list[str | None] = field(default_factory=list)
-    # by row, for the documents whose stories were clustered: who, where, when, how many
-    event: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # by row, for the documents whose stories were clustered: who, where, when, how many,
+    # and the event's date (the publication moved by "on Tuesday"...)
+    event: dict[int, tuple[EventArguments, str | None]] = field(default_factory=dict)
 
     def _extend_facts(self) -> None:
         self.boilerplate.append(())

@@ -23,6 +23,7 @@ from wiretrace.errors import ConfigError, InputError
 from wiretrace.pipeline import ScanResult
 from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Match
+from wiretrace.sketch.event import EventArguments
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import (
     REPORT,
@@ -210,7 +211,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
             story_of.get(doc_id) if doc_id is not None and status == "ok" else None
             for doc_id, status in zip(rows.id, rows.status, strict=True)
         ],
-        "event": [rows.event.get(row) for row in range(len(rows.id))],
+        "event": [_event(rows.event.get(row)) for row in range(len(rows.id))],
         "status": rows.status,
         "source": rows.source,
     }
@@ -226,6 +227,18 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
         ),
         "groups": pa.table(groups, schema=SCHEMAS["groups"]),
         "stories": pa.table(_stories(result, story_of), schema=SCHEMAS["stories"]),
+    }
+
+
+def _event(found: tuple[EventArguments, str | None] | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    event, date = found
+    return {
+        "names": list(event.names),
+        "places": list(event.places),
+        "date": date,
+        "counts": [{"what": what, "value": value} for what, value in event.counts],
     }
 
 
