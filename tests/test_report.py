@@ -20,7 +20,7 @@ from wiretrace import ScanConfig, scan
 from wiretrace.cli import main
 from wiretrace.errors import InputError
 from wiretrace.write import write_scan
-from wiretrace.write.report import GENERATOR, write_report
+from wiretrace.write.report import GENERATOR, word_changes, write_report
 
 NO_SEMANTIC = ScanConfig(semantic=False)
 
@@ -182,3 +182,33 @@ def test_texts_of_an_id_repeated_in_another_file_are_read_by_their_file(
     repeated = f"7@{february}"
     assert _unpack(texts[repeated]) == other
     assert "7" not in texts or _unpack(texts["7"]) == wire
+
+
+def test_word_changes_mark_the_words_each_side_lacks() -> None:
+    first = "Eight engines were sent to the Carrow Lane mill on Sunday."
+    second = "Nine engines were sent to the carrow lane mill late on Sunday night."
+    changed_first, changed_second = word_changes(first, second) or ([], [])
+    assert [first[s:e] for s, e in changed_first] == ["Eight"]  # case is no change
+    assert [second[s:e] for s, e in changed_second] == ["Nine", "late", "night"]
+    assert word_changes(first, first) == ([], [])
+    assert word_changes("a " * 2_001, "a") is None  # too long to diff: shown without changes
+
+
+def test_passages_carry_the_changed_words_of_both_sides(copied_seeds: Path, tmp_path: Path) -> None:
+    out = _scan([copied_seeds], tmp_path / "scan", ScanConfig())
+    data, texts = _scripts(write_report(out).path.read_text("utf-8"))
+    rewritten = 0
+    for row in data["matches"]:
+        sides = (_unpack(texts[row[0]]), _unpack(texts[row[1]]))
+        for a_start, a_end, b_start, b_end, kind, _, changed_a, changed_b in row[11]:
+            for text, start, end, changed in (
+                (sides[0], a_start, a_end, changed_a),
+                (sides[1], b_start, b_end, changed_b),
+            ):
+                spans = list(zip(changed[::2], changed[1::2], strict=True))
+                assert all(start <= s < e <= end for s, e in spans)
+                assert all(re.fullmatch(r"\w.*\w|\w", text[s:e], re.S) for s, e in spans)
+            if kind == "paraphrase":
+                rewritten += 1
+                assert changed_a and changed_b  # a rewrite changes words on both sides
+    assert rewritten >= 3

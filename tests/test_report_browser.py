@@ -199,6 +199,32 @@ def test_the_rewrite_shows_rewritten_sentence_pairs(page: Session, seeds_report:
     assert styles == [["solid", "solid"], ["none", "dotted"]]
 
 
+def test_words_a_passage_does_not_share_are_marked_inside_it(
+    page: Session, seeds_report: Seeds
+) -> None:
+    match = seeds_report.match("000", "002")
+    _pair(page, seeds_report, "000", "002")
+    for side in ("a", "b"):
+        changed = page.evaluate(
+            """(side) => [...document.querySelectorAll(`mark.changed[data-side="${side}"]`)]
+              .map((mark) => [mark.textContent, getComputedStyle(mark).fontWeight])""",
+            side,
+        )
+        assert changed, side
+        assert all(weight == "700" for _, weight in changed)
+        # whole words of the text, and fewer than the passages hold: the kept ones stay plain
+        text = seeds_report.texts[match[side][:3]]
+        assert all(word.strip() and word in text for word, _ in changed)
+        kept = page.evaluate(
+            """(side) => [...document.querySelectorAll(`mark.psg[data-side="${side}"]`)]
+              .filter((mark) => !mark.classList.contains("changed")).length""",
+            side,
+        )
+        assert kept > 0
+    legend = page.evaluate("() => document.querySelector('.legend mark.changed').textContent")
+    assert legend == "words not in its partner"
+
+
 def test_a_passage_leads_to_its_partner(page: Session, seeds_report: Seeds) -> None:
     _pair(page, seeds_report, "000", "002")
     first = page.page.locator("mark.paraphrase[data-side='a'][tabindex='0']").first

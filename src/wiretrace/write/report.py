@@ -17,6 +17,8 @@ Documents with no match, no group and no story of several members are counted, n
 from __future__ import annotations
 
 import base64
+import difflib
+import functools
 import gzip
 import json
 import os
@@ -44,6 +46,11 @@ GENERATOR = "wiretrace report"  # the <meta name="generator"> that marks a file 
 _SKIPPED_LISTED = 500  # skipped records listed by name (all are counted by reason)
 _DIGITS = 4  # decimals kept of scores
 _SLOT = re.compile(r"(?:/\*)?\{\{([A-Z]+)\}\}(?:\*/)?")  # {{NAME}} or /*{{NAME}}*/
+_WORD = re.compile(r"\w+")
+# Passages of more words than this on a side are shown without their changed words: difflib's
+# matcher is quadratic in the worst case, and a passage that long is a verbatim copy whose few
+# edits the similarity already tells.
+_DIFF_WORDS = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,7 @@ def write_report(
     data = _data(summary, tables)
     wanted = {row[0] for row in data["docs"] if row[9]}  # documents with matches
     texts = _texts(given, summary, wanted, tables["documents"], reporter)
+    _with_changes(data, texts)
     html = _html(data, texts)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +172,50 @@ def _round(value: float | None) -> float | None:
 def _passage(row: dict[str, Any]) -> list[Any]:
     keys = ("a_start", "a_end", "b_start", "b_end", "kind")
     return [*(row[key] for key in keys), _round(row["similarity"])]
+
+
+def word_changes(
+    first: str, second: str
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+    """The words of each text that the other does not have in the same place: spans
+    ``(start, end)`` into each, from a word-level diff (difflib, case ignored). Adjacent
+    changed words form one span. None when a side has more than ``_DIFF_WORDS`` words."""
+    words = [list(_WORD.finditer(text)) for text in (first, second)]
+    if max(len(found) for found in words) > _DIFF_WORDS:
+        return None
+    keys = [[word.group().casefold() for word in found] for found in words]
+    matcher = difflib.SequenceMatcher(None, keys[0], keys[1], autojunk=False)
+    changed: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    for tag, a_from, a_to, b_from, b_to in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for side, (start, end) in enumerate(((a_from, a_to), (b_from, b_to))):
+            if start < end:
+                found = words[side]
+                changed[side].append((found[start].start(), found[end - 1].end()))
+    return changed
+
+
+def _with_changes(data: dict[str, Any], packed: dict[str, str]) -> None:
+    """Each passage row of ``data`` gains the changed words of both sides (offsets into the
+    documents, flat ``[start, end, start, end, ...]``; null when not worked out). The texts
+    are inflated again as pairs need them (a few at a time: the report holds every matched
+    text compressed, never all of them plain)."""
+
+    @functools.lru_cache(maxsize=64)
+    def text(doc_id: str) -> str:
+        return gzip.decompress(base64.b64decode(packed[doc_id])).decode("utf-8")
+
+    for row in data["matches"]:
+        a_text, b_text = text(row[0]), text(row[1])
+        for passage in row[11]:
+            a_start, a_end, b_start, b_end = passage[:4]
+            changes = word_changes(a_text[a_start:a_end], b_text[b_start:b_end])
+            if changes is None:
+                passage.extend([None, None])
+                continue
+            for base, spans in zip((a_start, b_start), changes, strict=True):
+                passage.append([base + offset for span in spans for offset in span])
 
 
 def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any]:
@@ -294,8 +346,7 @@ def _texts(
                     f"the scan read {chars.get(doc_id)}: the input changed since the scan; "
                     "scan it again"
                 )
-            packed = gzip.compress(item.text.encode("utf-8"), compresslevel=9, mtime=0)
-            texts[doc_id] = base64.b64encode(packed).decode("ascii")
+            texts[doc_id] = _packed(item.text)
     missing = wanted - texts.keys()
     if missing:
         example = min(missing)
@@ -304,6 +355,13 @@ def _texts(
             f"{', '.join(inputs)}; give the scan's inputs with --input"
         )
     return texts
+
+
+def _packed(text: str) -> str:
+    """A text gzip-compressed and base64-encoded (the browser inflates one when shown)."""
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode(
+        "ascii"
+    )
 
 
 def _script_json(value: Any) -> str:

@@ -27,7 +27,7 @@
   const matches = data.matches.map((r) => ({
     a: r[0], b: r[1], relation: r[2], jaccard: r[3], ca: r[4], cb: r[5], semantic: r[6],
     source: r[7], confidence: r[8], reasons: r[9], series: r[10],
-    passages: r[11].map((p) => ({ a0: p[0], a1: p[1], b0: p[2], b1: p[3], kind: p[4], sim: p[5] })),
+    passages: r[11].map((p) => ({ a0: p[0], a1: p[1], b0: p[2], b1: p[3], kind: p[4], sim: p[5], ca: p[6] || [], cb: p[7] || [] })),
   }));
   const byPair = new Map();
   const rank = (relation) => RELATIONS.indexOf(relation);
@@ -467,6 +467,7 @@
     const legend = el("div", { class: "legend" },
       el("mark", { class: "psg verbatim swatch", text: "verbatim passage" }),
       el("mark", { class: "psg paraphrase swatch", text: "rewritten sentence" }),
+      el("mark", { class: "psg changed swatch", text: "words not in its partner" }),
       el("span", { class: "bp swatch" }, el("span", { class: "bp-label", text: "kind" }), "boilerplate (not compared)"),
       el("span", { class: "muted small", text: "Select a highlight (click, or Tab and Enter) to scroll to its partner." }));
     const left = el("div", { class: "text", id: "side-a", "aria-label": `text of ${m.a}` }, el("span", { class: "muted", text: "Loading…" }));
@@ -479,8 +480,8 @@
         right.replaceChildren();
         return;
       }
-      fill(left, ta, m.passages.map((p, i) => ({ start: p.a0, end: p.a1, kind: p.kind, sim: p.sim, i })), data.boilerplate[m.a] || [], "a");
-      fill(right, tb, m.passages.map((p, i) => ({ start: p.b0, end: p.b1, kind: p.kind, sim: p.sim, i })), data.boilerplate[m.b] || [], "b");
+      fill(left, ta, m.passages.map((p, i) => ({ start: p.a0, end: p.a1, kind: p.kind, sim: p.sim, changed: p.ca, i })), data.boilerplate[m.a] || [], "a");
+      fill(right, tb, m.passages.map((p, i) => ({ start: p.b0, end: p.b1, kind: p.kind, sim: p.sim, changed: p.cb, i })), data.boilerplate[m.b] || [], "b");
       document.documentElement.dataset.pairReady = `${m.a}~${m.b}`;
     }).catch((error) => {
       left.replaceChildren(el("p", { class: "error", text: `Could not read the texts: ${error}` }));
@@ -490,10 +491,15 @@
 
   // Render ``text`` (offsets in code points, as Python counts them) with passage marks and
   // boilerplate spans. A passage cut by a boilerplate span becomes several marks with one index.
+  // The words a passage does not share with its partner (``changed``: flat start, end pairs)
+  // are marks of their own, classed ``changed``.
   function fill(box, text, passages, boilerplate, side) {
     const chars = Array.from(text);
     const cuts = new Set([0, chars.length]);
-    for (const p of passages) { cuts.add(p.start); cuts.add(p.end); }
+    for (const p of passages) {
+      cuts.add(p.start); cuts.add(p.end);
+      for (const c of p.changed) cuts.add(c);
+    }
     for (const [s, e] of boilerplate) { cuts.add(s); cuts.add(e); }
     const points = [...cuts].filter((c) => c >= 0 && c <= chars.length).sort((x, y) => x - y);
     const labelled = new Set();
@@ -511,13 +517,17 @@
         for (const q of leads) first.add(q.i);
         const kinds = new Set(inside.map((q) => (q.kind === "verbatim" ? "verbatim" : "paraphrase")));
         const name = (q) => `${q.kind === "verbatim" ? "verbatim passage" : "rewritten sentence"} ${q.i + 1}, similarity ${score(q.sim)}`;
+        const changed = inside.some((q) => {
+          for (let c = 0; c + 1 < q.changed.length; c += 2) if (q.changed[c] <= s && e <= q.changed[c + 1]) return true;
+          return false;
+        });
         node = el("mark", {
-          class: `psg ${[...kinds].join(" ")}${bp ? " bp" : ""}`,
+          class: `psg ${[...kinds].join(" ")}${changed ? " changed" : ""}${bp ? " bp" : ""}`,
           "data-p": inside.map((q) => q.i).join(" "), "data-side": side,
           "data-n": leads.length ? leads.map((q) => q.i + 1).join(",") : null,
           tabindex: leads.length ? "0" : null, role: leads.length ? "button" : null,
           "aria-label": leads.length ? `${leads.map(name).join("; ")}: go to its partner` : null,
-          title: inside.map(name).join("\n"),
+          title: inside.map(name).join("\n") + (changed ? "\nwords not in its partner" : ""),
         }, piece);
       } else if (bp) {
         node = el("span", { class: "bp", "data-kind": bp[2] }, piece);
