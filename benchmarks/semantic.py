@@ -33,7 +33,7 @@ from run import ensure_corpus
 
 from wiretrace.semantic import sentence_encoder, sentence_spans
 from wiretrace.semantic.stage import spans_array
-from wiretrace.semantic.static import load_static, prepare_static_model
+from wiretrace.semantic.static import check_static_model, load_static
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seeds"
@@ -108,7 +108,7 @@ def throughput(corpus: Path, exact: bool) -> dict[str, float]:
                 break
     count = sum(len(found) for found in spans)
     found: dict[str, float] = {}
-    fast = load_static(str(prepare_static_model()))
+    fast = load_static(str(check_static_model()))
     fast.encode_documents(texts[:20], spans[:20])  # loaded and warm
     for key in ("fast_sentences_per_s_one_core", "fast_sentences_per_s_one_core_words_known"):
         # first with most words new to the model's word cache, then as in a long scan

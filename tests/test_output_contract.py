@@ -157,6 +157,7 @@ FIELD_KINDS: dict[str, dict[str, str]] = {
         "containment_b": "float",
         "semantic": "float?",  # null without the semantic stage
         "passages": "list[{}]",
+        "derivation": "{}?",  # null without the semantic stage and for copies
         "source": "str?",
         "provenance_confidence": "float?",
         "provenance_reasons": "list[str]",
@@ -188,6 +189,11 @@ ITEM_KINDS: dict[str, str] = {
     "passages.b_end": "int",
     "passages.kind": "str",
     "passages.similarity": "float",
+    "derivation.chain": "int",
+    "derivation.coverage": "float",
+    "derivation.facts_shared": "int",
+    "derivation.facts_contradicted": "int",
+    "derivation.quotes": "int",
     "provenance.source": "str",
     "provenance.copy": "str",
     "provenance.relation": "str",
@@ -484,7 +490,7 @@ def test_the_corpus_exercises_the_optional_fields(scans: dict[str, Scan]) -> Non
     tables = scans["parquet"].tables
     for name, kinds in FIELD_KINDS.items():
         for field in kinds:
-            if name == "matches" and field == "semantic":
+            if name == "matches" and field in ("semantic", "derivation"):
                 continue  # the scan runs without the semantic stage
             values = [row[field] for row in tables[name]]
             assert any(value not in (None, []) for value in values), (name, field)

@@ -223,6 +223,10 @@ def test_words_a_passage_does_not_share_are_marked_inside_it(
         assert kept > 0
     legend = page.evaluate("() => document.querySelector('.legend mark.changed').textContent")
     assert legend == "words not in its partner"
+    evidence = match["derivation"]
+    shown = page.evaluate("() => document.querySelector('dd.derivation').textContent")
+    assert shown.startswith(f"ordered chain of {evidence['chain']} sentence")
+    assert f"{evidence['facts_shared']} fact" in shown
 
 
 def test_a_passage_leads_to_its_partner(page: Session, seeds_report: Seeds) -> None:

@@ -81,6 +81,20 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Derivation:
+    """What shows that one text of a pair was written from the other, sentence by sentence
+    (see ``compare.derivation``): the ordered chain of aligned sentences, the share of the
+    shorter text it covers, the numbers and names its sentence pairs share and contradict,
+    and the quotes carried over."""
+
+    chain: int  # sentences of the shorter text on the ordered chain
+    coverage: float  # share of the shorter text's sentence characters on the chain
+    facts_shared: int  # numbers and names that chained sentence pairs share
+    facts_contradicted: int  # chained pairs that both give numbers, none the same
+    quotes: int  # quoted passages of the shorter text found again in the partner sentence
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """A verified relation between documents ``a`` and ``b`` (``a < b`` by id)."""
 
@@ -96,6 +110,9 @@ class Match:
     provenance_confidence: float | None = None
     provenance_reasons: tuple[str, ...] = ()
     series: str | None = None  # the outlet, when both documents are of one outlet's series
+    # the sentences' derivation evidence, where the semantic stage compared the pair and it is
+    # no copy (compare.derivation)
+    derivation: Derivation | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.compare.derivation import NO_CELLS, Cells, derivation, facts
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Match, Passage, Relation
 from wiretrace.semantic.cosines import cosine, sentence_cosines
@@ -50,6 +51,7 @@ class SemanticDocument:
     vector: NDArray[np.float32]  # the document, as documents are compared (see decide)
     chars: int  # of its sentences
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
+    _facts: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
     def words(self, sentence: int) -> frozenset[str]:
         """The words of one sentence, for the lexical check. Found when first asked: only
@@ -59,6 +61,15 @@ class SemanticDocument:
         if found is None:
             start, end = self.sentences[sentence]
             found = self._words[sentence] = words_of(self.text[start:end])
+        return found
+
+    def facts(self, sentence: int) -> tuple[frozenset[str], frozenset[str]]:
+        """The numbers and names of one sentence (``derivation.facts``), found when first
+        asked, like its words."""
+        found = self._facts.get(sentence)
+        if found is None:
+            start, end = self.sentences[sentence]
+            found = self._facts[sentence] = facts(self.text[start:end])
         return found
 
 
@@ -102,6 +113,19 @@ def align_sentences(
         return []
     small_is_a = a.chars <= b.chars
     partners, scores = _best_partners(a.vectors, b.vectors, small_is_a)
+    return _aligned(a, b, small_is_a, partners, scores, min_similarity, moved_similarity)
+
+
+def _aligned(
+    a: SemanticDocument,
+    b: SemanticDocument,
+    small_is_a: bool,
+    partners: NDArray[np.intp],
+    scores: NDArray[np.float64],
+    min_similarity: float,
+    moved_similarity: float,
+) -> list[SentencePair]:
+    """``align_sentences`` from each sentence's best partner and its score."""
     found: list[tuple[int, int, float]] = []
     for index, partner in enumerate(partners.tolist()):
         score = float(scores[index])
@@ -122,23 +146,39 @@ def _best_partners(
     in_a: NDArray[np.floating], in_b: NDArray[np.floating], small_is_a: bool
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """For each sentence of the document with less text, its most similar sentence of the
-    other and their similarity. The similarities are made a block of the smaller side's
-    sentences at a time, ``_SIMILARITY_CELLS`` at most (one block for news articles): the
-    whole matrix is sentences_a x sentences_b, 90 GB for two 15 MB records (issue 23). The
-    cosines are exact and rounded (``sentence_cosines``), so a block holds the same values
-    as the whole product on every machine; ``argmax`` takes the first of equals, so of two
-    equally alike partners the one earlier in the text."""
+    other and their similarity (``_similar`` without its cells)."""
+    partners, scores, _ = _similar(in_a, in_b, small_is_a, np.inf)
+    return partners, scores
+
+
+def _similar(
+    in_a: NDArray[np.floating], in_b: NDArray[np.floating], small_is_a: bool, floor: float
+) -> tuple[NDArray[np.intp], NDArray[np.float64], Cells]:
+    """For each sentence of the document with less text, its most similar sentence of the
+    other and their similarity; and every pair of sentences at least ``floor`` alike (rows
+    of the smaller side ascending, then columns). The similarities are made a block of the
+    smaller side's sentences at a time, ``_SIMILARITY_CELLS`` at most (one block for news
+    articles): the whole matrix is sentences_a x sentences_b, 90 GB for two 15 MB records
+    (issue 23). The cosines are exact and rounded (``sentence_cosines``), so a block holds
+    the same values as the whole product on every machine; ``argmax`` takes the first of
+    equals, so of two equally alike partners the one earlier in the text."""
     rows, other = (in_a, in_b) if small_is_a else (in_b, in_a)
     other = np.asarray(other, dtype=np.float64)  # once for every block
     step = max(1, _SIMILARITY_CELLS // max(1, other.shape[0]))
     partners = np.empty(rows.shape[0], dtype=np.intp)
     scores = np.empty(rows.shape[0], dtype=np.float64)
+    cells: list[tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]] = []
     for start in range(0, rows.shape[0], step):
         similarity = sentence_cosines(rows[start : start + step], other)
         found = similarity.argmax(axis=1)
         partners[start : start + len(found)] = found
         scores[start : start + len(found)] = similarity[np.arange(len(found)), found]
-    return partners, scores
+        if floor <= 1.0:
+            row, column = np.nonzero(similarity >= floor)
+            cells.append((row + start, column, similarity[row, column]))
+    if not cells:
+        return partners, scores, NO_CELLS
+    return partners, scores, Cells(*(np.concatenate(part) for part in zip(*cells, strict=True)))
 
 
 def in_order(partners: list[int]) -> list[bool]:
@@ -197,13 +237,18 @@ def decide(
     document_similarity = round(cosine(a.vector, b.vector), 4)
     if verbatim is not None and verbatim.relation.is_copy:
         return replace(verbatim, semantic=document_similarity)
-    rewritten = [
-        pair
-        for pair in align_sentences(a, b, thresholds.sentence, thresholds.strong)
-        if pair.overlap < config.paraphrase_max_overlap
-    ]
     small_is_a = a.chars <= b.chars
-    small = a if small_is_a else b
+    small, other = (a, b) if small_is_a else (b, a)
+    aligned: list[SentencePair] = []
+    cells = NO_CELLS
+    if a.sentences and b.sentences:
+        partners, similarities, cells = _similar(
+            a.vectors, b.vectors, small_is_a, thresholds.sentence
+        )
+        aligned = _aligned(
+            a, b, small_is_a, partners, similarities, thresholds.sentence, thresholds.strong
+        )
+    rewritten = [pair for pair in aligned if pair.overlap < config.paraphrase_max_overlap]
     verbatim_passages = verbatim.passages if verbatim is not None else ()
     verbatim_spans = [
         (passage.a_start, passage.a_end) if small_is_a else (passage.b_start, passage.b_end)
@@ -244,4 +289,13 @@ def decide(
             key=lambda passage: (passage.a_start, passage.b_start, passage.kind),
         )
     )
-    return Match(a_id, b_id, relation, *scores, passages=passages, semantic=document_similarity)
+    return Match(
+        a_id,
+        b_id,
+        relation,
+        *scores,
+        passages=passages,
+        semantic=document_similarity,
+        # worked out only for the pairs that are matches: most compared pairs are not
+        derivation=derivation(small, other, cells),
+    )

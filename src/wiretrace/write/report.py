@@ -174,6 +174,13 @@ def _passage(row: dict[str, Any]) -> list[Any]:
     return [*(row[key] for key in keys), _round(row["similarity"])]
 
 
+def _derivation(row: dict[str, Any] | None) -> list[Any] | None:
+    if row is None:
+        return None
+    keys = ("chain", "coverage", "facts_shared", "facts_contradicted", "quotes")
+    return [_round(row[key]) if key == "coverage" else row[key] for key in keys]
+
+
 def word_changes(
     first: str, second: str
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
@@ -278,6 +285,7 @@ def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any
                 row["provenance_reasons"] or [],
                 row["series"],
                 [_passage(passage) for passage in row["passages"] or []],
+                _derivation(row["derivation"]),
             ]
             for row in matches
         ],

@@ -7,6 +7,7 @@ ever replaced or removed (``wiretrace.write.output``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,16 @@ _PASSAGE = pa.struct(
         ("b_end", pa.int64()),
         ("kind", pa.string()),
         ("similarity", pa.float64()),
+    ]
+)
+
+_DERIVATION = pa.struct(
+    [
+        ("chain", pa.int64()),
+        ("coverage", pa.float64()),
+        ("facts_shared", pa.int64()),
+        ("facts_contradicted", pa.int64()),
+        ("quotes", pa.int64()),
     ]
 )
 
@@ -125,6 +136,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("containment_b", pa.float64()),
             ("semantic", pa.float64()),
             ("passages", pa.list_(_PASSAGE)),
+            ("derivation", _DERIVATION),
             ("source", pa.string()),
             ("provenance_confidence", pa.float64()),
             ("provenance_reasons", pa.list_(pa.string())),
@@ -177,6 +189,7 @@ def _match_row(match: Match) -> dict[str, Any]:
             }
             for passage in match.passages
         ],
+        "derivation": None if match.derivation is None else dataclasses.asdict(match.derivation),
         "source": match.source,
         "provenance_confidence": match.provenance_confidence,
         "provenance_reasons": list(match.provenance_reasons),

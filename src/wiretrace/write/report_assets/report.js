@@ -28,6 +28,7 @@
     a: r[0], b: r[1], relation: r[2], jaccard: r[3], ca: r[4], cb: r[5], semantic: r[6],
     source: r[7], confidence: r[8], reasons: r[9], series: r[10],
     passages: r[11].map((p) => ({ a0: p[0], a1: p[1], b0: p[2], b1: p[3], kind: p[4], sim: p[5], ca: p[6] || [], cb: p[7] || [] })),
+    derivation: r[12] ? { chain: r[12][0], coverage: r[12][1], shared: r[12][2], contradicted: r[12][3], quotes: r[12][4] } : null,
   }));
   const byPair = new Map();
   const rank = (relation) => RELATIONS.indexOf(relation);
@@ -456,6 +457,7 @@
         el("dt", { text: "source" }), el("dd", { class: "source" }, m.source ? [el("strong", { text: `${m.source} → ${copy}` }), ` (confidence ${score(m.confidence)})`] : "not named"),
         m.reasons.length ? [el("dt", { text: "why" }), el("dd", {}, el("ul", { class: "reasons" }, m.reasons.map((r) => el("li", { text: r }))))] : null,
         el("dt", { text: "scores" }), el("dd", { text: `Jaccard ${score(m.jaccard)} · containment ${score(m.ca)} (left), ${score(m.cb)} (right) · semantic ${score(m.semantic)}` }),
+        m.derivation ? [el("dt", { text: "derivation" }), el("dd", { class: "derivation", text: derivationText(m.derivation) })] : null,
         el("dt", { text: "passages" }), el("dd", {},
           `${m.passages.filter((p) => p.kind === "verbatim").length} verbatim, ${m.passages.filter((p) => p.kind !== "verbatim").length} rewritten sentence pairs`,
           el("div", { class: "chips passages" }, m.passages.slice(0, PASSAGES_LISTED).map((p, i) => el("button", {
@@ -487,6 +489,13 @@
       left.replaceChildren(el("p", { class: "error", text: `Could not read the texts: ${error}` }));
     });
     return section;
+  }
+
+  // The sentences' evidence that one text was written from the other (matches.derivation).
+  function derivationText(d) {
+    const plural = (n, one, many) => `${fmt(n)} ${n === 1 ? one : many}`;
+    return `ordered chain of ${plural(d.chain, "sentence", "sentences")} covering ${Math.round(d.coverage * 100)}% of the shorter text · ` +
+      `${plural(d.shared, "fact", "facts")} shared, ${fmt(d.contradicted)} contradicted · ${plural(d.quotes, "quote", "quotes")} carried over`;
   }
 
   // Render ``text`` (offsets in code points, as Python counts them) with passage marks and

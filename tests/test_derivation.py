@@ -1,0 +1,123 @@
+"""Derivation evidence: the ordered chain of aligned sentences, coverage, facts and quotes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wiretrace import scan
+from wiretrace.compare.derivation import Cells, derivation, facts, ordered_chain
+from wiretrace.records import Relation
+
+REWRITES = Path(__file__).resolve().parents[1] / "benchmarks" / "rewrites"
+
+
+def _chain(cells: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    rows = np.array([row for row, _, _ in cells], dtype=np.intp)
+    columns = np.array([column for _, column, _ in cells], dtype=np.intp)
+    similarity = np.array([value for _, _, value in cells])
+    return [
+        (int(rows[cell]), int(columns[cell])) for cell in ordered_chain(rows, columns, similarity)
+    ]
+
+
+def test_the_chain_keeps_the_order_of_both_texts() -> None:
+    # sentence 2's best partner (7) is out of order; its second best (2) is in order
+    cells = [(0, 0, 0.9), (1, 1, 0.8), (2, 7, 0.95), (2, 2, 0.8), (3, 3, 0.9)]
+    assert _chain(cells) == [(0, 0), (1, 1), (2, 2), (3, 3)]
+
+
+def test_a_reordered_paragraph_is_left_out_of_the_chain() -> None:
+    # the copy moved sentences 2-3 of the source to its end
+    cells = [(0, 0, 0.9), (1, 1, 0.9), (2, 4, 0.9), (3, 5, 0.9), (4, 2, 0.9), (5, 3, 0.9)]
+    assert _chain(cells) == [(0, 0), (1, 1), (2, 4), (3, 5)]
+
+
+def test_a_split_sentence_shares_its_partner_and_dropped_ones_are_skipped() -> None:
+    # sentences 1 and 2 of the copy are one sentence (1) of the source split in two; the
+    # source's sentences 2-4 were dropped
+    cells = [(0, 0, 0.9), (1, 1, 0.85), (2, 1, 0.8), (3, 5, 0.9), (4, 6, 0.9)]
+    assert _chain(cells) == [(0, 0), (1, 1), (2, 1), (3, 5), (4, 6)]
+
+
+def test_of_equally_long_chains_the_more_alike_then_the_earlier_wins() -> None:
+    assert _chain([(0, 0, 0.8), (0, 1, 0.9), (1, 2, 0.8)]) == [(0, 1), (1, 2)]
+    assert _chain([(0, 0, 0.8), (0, 1, 0.8), (1, 2, 0.8)]) == [(0, 0), (1, 2)]
+    assert _chain([]) == []
+
+
+def test_facts_are_numbers_and_names_inside_a_sentence() -> None:
+    numbers, names = facts("Police said 43 residents of Carrow Lane left at 9.40pm on Sunday.")
+    assert numbers == {"43", "9.40"}
+    assert names == {"carrow", "lane", "sunday"}  # "Police" opens the sentence
+
+
+@dataclass
+class _Text:
+    text: str
+    sentences: list[tuple[int, int]]
+
+    @property
+    def chars(self) -> int:
+        return sum(end - start for start, end in self.sentences)
+
+    def facts(self, sentence: int) -> tuple[frozenset[str], frozenset[str]]:
+        start, end = self.sentences[sentence]
+        return facts(self.text[start:end])
+
+
+def _cells(*cells: tuple[int, int, float]) -> Cells:
+    return Cells(
+        np.array([row for row, _, _ in cells], dtype=np.intp),
+        np.array([column for _, column, _ in cells], dtype=np.intp),
+        np.array([value for _, _, value in cells]),
+    )
+
+
+def test_shared_and_contradicted_facts_and_quotes_of_the_chained_pairs() -> None:
+    small = 'Three people were killed in Dayton. "We will find who did this," the chief said.'
+    other = (
+        "In Dayton three were killed and 5 hurt. The chief said: we will find who did this. "
+        "A vigil is planned."
+    )
+    found = derivation(
+        _Text(small, [(0, 34), (35, len(small))]),
+        _Text(other, [(0, 39), (40, 84), (85, len(other))]),
+        _cells((0, 0, 0.9), (0, 2, 0.75), (1, 1, 0.8)),
+    )
+    assert found.chain == 2
+    assert found.coverage == 1.0
+    assert found.facts_shared == 1  # Dayton ("Three" opens its sentence, "three" is no digit)
+    assert found.quotes == 1
+    numbers = derivation(
+        _Text("Police said 5 were killed in Dayton.", [(0, 36)]),
+        _Text("Police said 3 were killed in Dayton.", [(0, 36)]),
+        _cells((0, 0, 0.95)),
+    )
+    assert numbers.facts_contradicted == 1 and numbers.facts_shared == 1  # Dayton
+    assert derivation(_Text("", []), _Text("", []), _cells()).chain == 0
+
+
+def test_each_sentence_aligns_with_its_three_most_similar_at_most() -> None:
+    # sentence 1's fourth most similar partner (3) would make the chain longer: left out
+    text = _Text("a. b. c. d. e. f.", [(0, 2), (3, 5), (6, 8), (9, 11), (12, 14), (15, 17)])
+    cells = _cells((0, 4, 0.9), (1, 0, 0.99), (1, 1, 0.98), (1, 2, 0.97), (1, 5, 0.8))
+    assert derivation(text, text, cells).chain == 1
+
+
+@pytest.mark.usefixtures("semantic_extra")
+def test_a_careful_rewrite_chains_its_source_and_an_independent_report_does_not() -> None:
+    result = scan([REWRITES])
+    found = {frozenset((match.a, match.b)): match for match in result.matches}
+    for story in ("mill-fire", "bus-depot"):
+        rewrite = found[frozenset((f"{story}.original", f"{story}.rewrite"))]
+        assert rewrite.derivation is not None
+        assert rewrite.derivation.chain >= 6 and rewrite.derivation.coverage >= 0.8
+        assert rewrite.derivation.facts_shared >= 10
+        independent = found.get(frozenset((f"{story}.original", f"{story}.independent")))
+        if independent is not None:
+            assert independent.relation is not Relation.PARAPHRASE
+            assert independent.derivation is not None and independent.derivation.chain <= 2
