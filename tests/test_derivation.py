@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wiretrace import scan
+from wiretrace import ScanConfig, scan
 from wiretrace.compare.derivation import Cells, derivation, facts, ordered_chain
+from wiretrace.errors import ConfigError
 from wiretrace.records import Relation
 
 REWRITES = Path(__file__).resolve().parents[1] / "benchmarks" / "rewrites"
@@ -121,3 +122,23 @@ def test_a_careful_rewrite_chains_its_source_and_an_independent_report_does_not(
         if independent is not None:
             assert independent.relation is not Relation.PARAPHRASE
             assert independent.derivation is not None and independent.derivation.chain <= 2
+        # the ordered chain decides: no rewritten sentence of bus-depot is very close, so only
+        # the chain makes it a paraphrase
+        assert rewrite.relation is Relation.PARAPHRASE
+
+
+@pytest.mark.usefixtures("semantic_extra")
+def test_without_the_chain_rule_a_careful_rewrite_is_only_the_same_story() -> None:
+    # the rule asks for more chained sentences than the rewrite has: same_story again
+    strict = ScanConfig(paraphrase_min_chain=50)
+    found = {frozenset((m.a, m.b)): m for m in scan([REWRITES], strict).matches}
+    assert found[frozenset(("bus-depot.original", "bus-depot.rewrite"))].relation is (
+        Relation.SAME_STORY
+    )
+
+
+def test_the_chain_rule_settings_are_checked() -> None:
+    with pytest.raises(ConfigError, match="paraphrase_min_chain"):
+        ScanConfig(paraphrase_min_chain=0)
+    with pytest.raises(ConfigError, match="paraphrase_chain_coverage"):
+        ScanConfig(paraphrase_chain_coverage=1.5)

@@ -15,8 +15,12 @@ then follows DESIGN.md's order, strongest first:
   and either they cover at least ``paraphrase_coverage`` of it with at least
   ``paraphrase_min_sentences`` of them at the ``strong`` threshold or more, or at least
   ``paraphrase_min_derived`` sentences are rewritten and a verbatim stretch inside one of them
-  shows that it was derived from the other. Independent texts on one topic also have sentences
-  that say much the same, but they rarely share a verbatim stretch of 8 words;
+  shows that it was derived from the other, or (a careful rewrite that keeps no sentence very
+  close) the ordered chain of aligned sentences (``compare.derivation``) has at least
+  ``paraphrase_min_chain`` sentences and covers at least ``paraphrase_chain_coverage`` of the
+  smaller document. Independent texts on one topic also have sentences that say much the
+  same, but they rarely share a verbatim stretch of 8 words, and they do not retell the other
+  sentence by sentence in its order;
 - ``partial`` when verbatim passages remain;
 - ``same_story`` when the documents' vectors are at least ``same_story`` alike (for the fast
   model, vectors without the corpus mean);
@@ -33,7 +37,7 @@ from numpy.typing import NDArray
 
 from wiretrace.compare.derivation import NO_CELLS, Cells, derivation, facts
 from wiretrace.config import ScanConfig, SemanticThresholds
-from wiretrace.records import Match, Passage, Relation
+from wiretrace.records import Derivation, Match, Passage, Relation
 from wiretrace.semantic.cosines import cosine, sentence_cosines
 
 PARAPHRASE = "paraphrase"
@@ -275,6 +279,16 @@ def decide(
     rewrite = (
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
     ) or (derived and len(rewritten) >= config.paraphrase_min_derived)
+    evidence: Derivation | None = None
+    if not rewrite and len(np.unique(cells.rows)) >= config.paraphrase_min_chain:
+        # a careful rewrite keeps no sentence very close, but it follows its source sentence
+        # by sentence: an ordered chain that accounts for most of the shorter text
+        evidence = derivation(small, other, cells)
+        rewrite = (
+            evidence.chain >= config.paraphrase_min_chain
+            and evidence.coverage >= config.paraphrase_chain_coverage
+        )
+        rewritten_share = max(rewritten_share, evidence.coverage)
     if rewrite and rewritten_share > verbatim_share:
         relation = Relation.PARAPHRASE
     elif verbatim is not None:
@@ -297,5 +311,5 @@ def decide(
         passages=passages,
         semantic=document_similarity,
         # worked out only for the pairs that are matches: most compared pairs are not
-        derivation=derivation(small, other, cells),
+        derivation=derivation(small, other, cells) if evidence is None else evidence,
     )
