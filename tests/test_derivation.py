@@ -125,6 +125,12 @@ def test_a_careful_rewrite_chains_its_source_and_an_independent_report_does_not(
         # the ordered chain decides: no rewritten sentence of bus-depot is very close, so only
         # the chain makes it a paraphrase
         assert rewrite.relation is Relation.PARAPHRASE
+    # the chain decided bus-depot, so its passages are the chain, in the order of both texts
+    chained = found[frozenset(("bus-depot.original", "bus-depot.rewrite"))]
+    assert chained.derivation is not None
+    assert [p.kind for p in chained.passages] == ["paraphrase"] * chained.derivation.chain
+    assert [p.a_start for p in chained.passages] == sorted(p.a_start for p in chained.passages)
+    assert [p.b_start for p in chained.passages] == sorted(p.b_start for p in chained.passages)
 
 
 @pytest.mark.usefixtures("semantic_extra")

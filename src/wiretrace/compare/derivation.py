@@ -15,9 +15,10 @@ of the same event does not (issue 26).
 - **Quotes carried over**: quoted passages of three words or more found again, word for word,
   in the partner sentence.
 
-Measured per match and written in ``matches.derivation`` (docs/output-contract.md); the
-``paraphrase`` decision does not use it yet: a rule that holds on every development set
-rests on two hand-written rewrites so far (benchmarks/README.md, "Rewrites").
+Measured per match and written in ``matches.derivation`` (docs/output-contract.md). The
+``paraphrase`` decision weighs the chain and its coverage (``compare.paraphrase``): a careful
+rewrite keeps no sentence very close but retells its source in order (benchmarks/README.md,
+"Rewrites").
 """
 
 from __future__ import annotations
@@ -170,17 +171,25 @@ def _best_of_each_row(cells: Cells, count: int) -> Cells:
     return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
 
 
+def chain_cells(cells: Cells) -> Cells:
+    """The cells on the ordered chain (each row with one of its ``PARTNERS`` most similar
+    columns), in order."""
+    if not len(cells.rows):
+        return cells
+    best = _best_of_each_row(cells, PARTNERS)
+    chain = np.array(ordered_chain(*best), dtype=np.intp)
+    return Cells(best.rows[chain], best.columns[chain], best.similarity[chain])
+
+
 def derivation(small: Sentences, other: Sentences, cells: Cells) -> Derivation:
     """The evidence of the shorter text (``small``) against the other, from the pairs of
     their sentences alike enough to align (``cells``)."""
     if not len(cells.rows):
         return NO_DERIVATION
-    rows, columns, similarity = _best_of_each_row(cells, PARTNERS)
-    chain = ordered_chain(rows, columns, similarity)
+    chain = chain_cells(cells)
     chars = small.chars
     covered = shared = contradicted = quotes = 0
-    for cell in chain:
-        row, column = int(rows[cell]), int(columns[cell])
+    for row, column in zip(chain.rows.tolist(), chain.columns.tolist(), strict=True):
         start, end = small.sentences[row]
         covered += end - start
         (my_numbers, my_names), (their_numbers, their_names) = (
@@ -195,5 +204,5 @@ def derivation(small: Sentences, other: Sentences, cells: Cells) -> Derivation:
             words = [word.casefold() for word in _WORD.findall(other.text[other_start:other_end])]
             quotes += sum(_contains(words, run) for run in runs)
     return Derivation(
-        len(chain), round(covered / chars, 4) if chars else 0.0, shared, contradicted, quotes
+        len(chain.rows), round(covered / chars, 4) if chars else 0.0, shared, contradicted, quotes
     )

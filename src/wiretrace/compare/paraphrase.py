@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.compare.derivation import NO_CELLS, Cells, derivation, facts
+from wiretrace.compare.derivation import NO_CELLS, Cells, chain_cells, derivation, facts
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Derivation, Match, Passage, Relation
 from wiretrace.semantic.cosines import cosine, sentence_cosines
@@ -144,6 +144,22 @@ def _aligned(
         overlap = _overlap(a.words(in_a), b.words(in_b))
         pairs.append(SentencePair(in_a, in_b, score, overlap))
     return sorted(pairs, key=lambda pair: (pair.a, pair.b))
+
+
+def _chained(
+    a: SemanticDocument, b: SemanticDocument, small_is_a: bool, chain: Cells, config: ScanConfig
+) -> list[SentencePair]:
+    """The chain's sentence pairs whose words overlap less than ``paraphrase_max_overlap``
+    (the others are copies, which the verbatim passages show)."""
+    pairs = []
+    for row, column, similarity in zip(
+        chain.rows.tolist(), chain.columns.tolist(), chain.similarity.tolist(), strict=True
+    ):
+        in_a, in_b = (row, column) if small_is_a else (column, row)
+        overlap = _overlap(a.words(in_a), b.words(in_b))
+        if overlap < config.paraphrase_max_overlap:
+            pairs.append(SentencePair(in_a, in_b, similarity, overlap))
+    return pairs
 
 
 def _best_partners(
@@ -266,15 +282,6 @@ def decide(
     lifted = [span for span in verbatim_spans if not _inside(span, rewritten_spans)]
     derived = len(lifted) < len(verbatim_spans)
     verbatim_share = _covered_chars(lifted) / total
-    paraphrases = tuple(
-        Passage(
-            *a.sentences[pair.a],
-            *b.sentences[pair.b],
-            kind=PARAPHRASE,
-            similarity=round(pair.similarity, 4),
-        )
-        for pair in rewritten
-    )
     strong = sum(pair.similarity >= thresholds.strong for pair in rewritten)
     rewrite = (
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
@@ -288,7 +295,18 @@ def decide(
             evidence.chain >= config.paraphrase_min_chain
             and evidence.coverage >= config.paraphrase_chain_coverage
         )
-        rewritten_share = max(rewritten_share, evidence.coverage)
+        if rewrite:  # shown as the chain: its sentence pairs in the order of both texts
+            rewritten = _chained(a, b, small_is_a, chain_cells(cells), config)
+            rewritten_share = max(rewritten_share, evidence.coverage)
+    paraphrases = tuple(
+        Passage(
+            *a.sentences[pair.a],
+            *b.sentences[pair.b],
+            kind=PARAPHRASE,
+            similarity=round(pair.similarity, 4),
+        )
+        for pair in rewritten
+    )
     if rewrite and rewritten_share > verbatim_share:
         relation = Relation.PARAPHRASE
     elif verbatim is not None:
