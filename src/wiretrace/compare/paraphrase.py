@@ -291,13 +291,16 @@ def decide(
         # a careful rewrite keeps no sentence very close, but it follows its source sentence
         # by sentence: an ordered chain that accounts for most of the shorter text
         evidence = derivation(small, other, cells)
-        rewrite = (
+        if (
             evidence.chain >= config.paraphrase_min_chain
             and evidence.coverage >= config.paraphrase_chain_coverage
-        )
-        if rewrite:  # shown as the chain: its sentence pairs in the order of both texts
-            rewritten = _chained(a, b, small_is_a, chain_cells(cells), config)
-            rewritten_share = max(rewritten_share, evidence.coverage)
+        ):
+            # shown as the chain: its sentence pairs in the order of both texts (none left
+            # when every one is a copy, which the verbatim passages then show)
+            chained = _chained(a, b, small_is_a, chain_cells(cells), config)
+            if chained:
+                rewrite, rewritten = True, chained
+                rewritten_share = max(rewritten_share, evidence.coverage)
     paraphrases = tuple(
         Passage(
             *a.sentences[pair.a],
