@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,3 +149,23 @@ def test_the_chain_rule_settings_are_checked() -> None:
         ScanConfig(paraphrase_min_chain=0)
     with pytest.raises(ConfigError, match="paraphrase_chain_coverage"):
         ScanConfig(paraphrase_chain_coverage=1.5)
+
+
+@pytest.mark.usefixtures("semantic_extra")
+def test_a_dated_careful_rewrite_names_its_source(tmp_path: Path) -> None:
+    # the rewrite appeared a day after the original: the original is its likely source; the
+    # independent report of the same day shares names and numbers but is no reuse
+    records = tmp_path / "feed.jsonl"
+    with records.open("w", encoding="utf-8") as stream:
+        for name, day in (("original", "02"), ("rewrite", "03"), ("independent", "02")):
+            text = (REWRITES / f"bus-depot.{name}.txt").read_text(encoding="utf-8")
+            record = {"id": name, "text": text, "published": f"2026-03-{day}"}
+            stream.write(json.dumps(record) + "\n")
+    found = {frozenset((m.a, m.b)): m for m in scan([records]).matches}
+    rewrite = found[frozenset(("original", "rewrite"))]
+    assert rewrite.relation is Relation.PARAPHRASE and rewrite.source == "original"
+    starts = [passage.a_start for passage in rewrite.passages]
+    assert starts == sorted(starts)
+    for other in ("original", "rewrite"):
+        independent = found.get(frozenset((other, "independent")))
+        assert independent is None or independent.relation is Relation.SAME_STORY
