@@ -36,16 +36,15 @@ import json
 import random
 import re
 import sys
-import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from stories_quality import Article, ecbplus_articles, gva_articles
+from stories_quality import Article, ecbplus_articles, gva_articles, scanned
 
-from wiretrace import ScanConfig, scan
+from wiretrace import ScanConfig
 from wiretrace.records import Match
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -391,14 +390,15 @@ def choose(name: str, articles: Sequence[Article], per_story: int, stories: int)
     return source
 
 
-def _records(source: Source, rewrites: Sequence[Rewrite]) -> Iterator[dict[str, Any]]:
-    seen: set[str] = set()
+def _articles(source: Source, rewrites: Sequence[Rewrite]) -> list[Article]:
+    """The originals, their stories' other articles (each once) and the rewrites."""
+    found: dict[str, Article] = {}
     for article in [*source.originals, *(a for s in source.siblings.values() for a in s)]:
-        if article.id not in seen:
-            seen.add(article.id)
-            yield {"id": article.id, "text": article.text}
+        found.setdefault(article.id, article)
     for made in rewrites:
-        yield {"id": "rewrite:" + made.original.id, "text": made.text}
+        copy = "rewrite:" + made.original.id
+        found[copy] = Article(copy, made.text, made.original.gold)
+    return list(found.values())
 
 
 @dataclass
@@ -413,12 +413,7 @@ class Labelled:
 def evaluate(source: Source, config: ScanConfig) -> tuple[list[Labelled], list[Rewrite]]:
     chooser = random.Random(f"{SEED}:{source.name}:rewrite")
     rewrites = [rewrite(article, chooser) for article in source.originals]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{source.name}.jsonl"
-        with path.open("w", encoding="utf-8") as stream:
-            for record in _records(source, rewrites):
-                stream.write(json.dumps(record) + "\n")
-        result = scan([path], config)
+    result = scanned(_articles(source, rewrites), config)
     found: dict[tuple[str, str], Match] = {(m.a, m.b): m for m in result.matches}
 
     def match(first: str, second: str) -> Match | None:
@@ -441,18 +436,7 @@ def _labelled(kind: str, a: str, b: str, found: Match | None) -> Labelled:
     relation = None if found is None else found.relation.value
     evidence = None
     if found is not None and found.derivation is not None:
-        d = found.derivation
-        strong = sum(p.kind == "paraphrase" and p.similarity >= 0.85 for p in found.passages)
-        evidence = {
-            "chain": d.chain,
-            "coverage": d.coverage,
-            "facts_shared": d.facts_shared,
-            "facts_contradicted": d.facts_contradicted,
-            "quotes": d.quotes,
-            "semantic": found.semantic,
-            "paraphrase_passages": sum(p.kind == "paraphrase" for p in found.passages),
-            "strong": strong,
-        }
+        evidence = {**asdict(found.derivation), "semantic": found.semantic}
     return Labelled(kind, a, b, relation, evidence)
 
 

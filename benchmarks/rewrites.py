@@ -37,6 +37,7 @@ from typing import Any
 from evaldata import ecbplus_documents
 from paraphrase_quality import LABELS, clough_confusion
 from passages import pan_scores
+from rewrite_set import REUSE as FOUND  # reuse of any kind
 from rewrite_set import evaluate, figures, sources
 
 from wiretrace import ScanConfig, scan
@@ -44,7 +45,6 @@ from wiretrace import ScanConfig, scan
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 HAND_WRITTEN = Path(__file__).resolve().parent / "rewrites"
 KINDS = ("one story, no copied text", "one story, verbatim passages too", "different stories")
-FOUND = ("exact", "near_duplicate", "contained", "partial", "paraphrase")  # reuse of any kind
 
 
 def pan(data: Path, config: ScanConfig) -> dict[str, dict[str, float]]:

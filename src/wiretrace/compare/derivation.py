@@ -184,9 +184,13 @@ def chain_cells(cells: Cells) -> Cells:
 def derivation(small: Sentences, other: Sentences, cells: Cells) -> Derivation:
     """The evidence of the shorter text (``small``) against the other, from the pairs of
     their sentences alike enough to align (``cells``)."""
-    if not len(cells.rows):
+    return chain_derivation(small, other, chain_cells(cells))
+
+
+def chain_derivation(small: Sentences, other: Sentences, chain: Cells) -> Derivation:
+    """``derivation`` from the chain already found (``chain_cells``)."""
+    if not len(chain.rows):
         return NO_DERIVATION
-    chain = chain_cells(cells)
     chars = small.chars
     covered = shared = contradicted = quotes = 0
     for row, column in zip(chain.rows.tolist(), chain.columns.tolist(), strict=True):

@@ -35,7 +35,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.compare.derivation import NO_CELLS, Cells, chain_cells, derivation, facts
+from wiretrace.compare.derivation import (
+    NO_CELLS,
+    Cells,
+    chain_cells,
+    chain_derivation,
+    derivation,
+    facts,
+)
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Derivation, Match, Passage, Relation
 from wiretrace.semantic.cosines import cosine, sentence_cosines
@@ -274,14 +281,19 @@ def decide(
         (passage.a_start, passage.a_end) if small_is_a else (passage.b_start, passage.b_end)
         for passage in verbatim_passages
     ]
-    rewritten_spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
-    total = max(1, small.chars)
-    rewritten_share = _covered_chars(rewritten_spans) / total
-    # a verbatim stretch inside a rewritten sentence is part of the rewrite, and proof that the
-    # sentence was derived from the other, not written independently on the same topic
-    lifted = [span for span in verbatim_spans if not _inside(span, rewritten_spans)]
-    derived = len(lifted) < len(verbatim_spans)
-    verbatim_share = _covered_chars(lifted) / total
+
+    def shares(rewritten: list[SentencePair]) -> tuple[float, float, bool]:
+        """The share of the smaller document the rewritten sentences cover, the share verbatim
+        passages outside them cover, and whether a verbatim stretch lies inside one: part of
+        the rewrite, and proof that the sentence was derived from the other, not written
+        independently on the same topic."""
+        spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
+        lifted = [span for span in verbatim_spans if not _inside(span, spans)]
+        total = max(1, small.chars)
+        derived = len(lifted) < len(verbatim_spans)
+        return _covered_chars(spans) / total, _covered_chars(lifted) / total, derived
+
+    rewritten_share, verbatim_share, derived = shares(rewritten)
     strong = sum(pair.similarity >= thresholds.strong for pair in rewritten)
     rewrite = (
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
@@ -290,17 +302,17 @@ def decide(
     if not rewrite and len(np.unique(cells.rows)) >= config.paraphrase_min_chain:
         # a careful rewrite keeps no sentence very close, but it follows its source sentence
         # by sentence: an ordered chain that accounts for most of the shorter text
-        evidence = derivation(small, other, cells)
+        chain = chain_cells(cells)
+        evidence = chain_derivation(small, other, chain)
         if (
             evidence.chain >= config.paraphrase_min_chain
             and evidence.coverage >= config.paraphrase_chain_coverage
+            # none left when every chained pair is a copy: the verbatim passages show it
+            and (chained := _chained(a, b, small_is_a, chain, config))
         ):
-            # shown as the chain: its sentence pairs in the order of both texts (none left
-            # when every one is a copy, which the verbatim passages then show)
-            chained = _chained(a, b, small_is_a, chain_cells(cells), config)
-            if chained:
-                rewrite, rewritten = True, chained
-                rewritten_share = max(rewritten_share, evidence.coverage)
+            # shown as the chain: its sentence pairs in the order of both texts
+            rewrite, rewritten = True, chained
+            rewritten_share, verbatim_share, _ = shares(rewritten)
     paraphrases = tuple(
         Passage(
             *a.sentences[pair.a],
