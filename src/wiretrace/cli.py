@@ -771,3 +771,9 @@ def report_command(scan_dir: Path, out: Path | None, inputs: tuple[Path, ...], q
             console.print(_report_line(stats), highlight=False, soft_wrap=True)
 
     _run(action)
+
+
+# the index's commands register themselves on ``main`` (kept apart: this module is long enough)
+from wiretrace import index_cli  # noqa: E402
+
+__all__ = ["index_cli", "main"]

@@ -103,7 +103,9 @@ def scan(
         matches, stories = grouped.matches, list[Story]()
         if config.stories:
             with timed("stories"), reporter.stage("stories", None) as advance:
-                evidence = story_inputs(sketched, rows, backend.spill, days, leads, similar, config)
+                evidence = story_inputs(
+                    sketched, rows, backend.spill.get, days, leads, similar, config
+                )
                 matches, stories = story_stage(matches, evidence, config)
                 advance(len(stories))
         else:

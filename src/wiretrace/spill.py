@@ -232,6 +232,12 @@ class SentenceSpill:
         offset, count = self._at[_SPANS][number]
         return _rows(self._files[_SPANS].fileno(), offset, count, np.int32, 2)
 
+    def vectors(self, number: int) -> NDArray[np.float16]:
+        """Document ``number``'s sentence vectors, as put (float16)."""
+        offset, count = self._at[_VECTORS].get(number, (0, 0))
+        found = _rows(self._files[_VECTORS].fileno(), offset, count, np.float16, self.dimensions)
+        return found
+
     def seal(self) -> None:
         """Write the index of what was put, for :class:`SentenceReader`."""
         size = 1 + max((max(at, default=-1) for at in self._at.values()), default=-1)

@@ -52,7 +52,7 @@ class LshSearch:
         return cls(config.lsh(), config.estimate_floors(), *limits)
 
 
-def _band_keys_of(
+def band_keys_of(
     signatures: NDArray[np.uint32], banding: LshBanding
 ) -> Iterator[tuple[int, NDArray[np.uint64]]]:
     """Every band's index and the documents' keys in it."""
@@ -113,7 +113,7 @@ def candidate_pairs(
     collisions = 0
     documents = np.arange(count, dtype=np.int64)
     groups = _new_groups(count)  # groups of sure copies, kept across bands
-    for _, keys in _band_keys_of(signatures, search.banding):
+    for _, keys in band_keys_of(signatures, search.banding):
         order = np.argsort(keys, kind="stable")  # a bucket's documents in index order
         pairs, _, looked_at = _pairs_in_buckets(
             keys[order], documents[order], signatures, sizes, search, groups
@@ -147,7 +147,7 @@ def band_rows(
     """The explode of bands: for every band and document, the band, the document's key in
     it (``ordered_keys``) and the document."""
     bands, keys = [], []
-    for band_index, band_keys in _band_keys_of(signatures, banding):
+    for band_index, band_keys in band_keys_of(signatures, banding):
         keys.append(ordered_keys(band_keys))
         bands.append(np.full(len(documents), band_index, dtype=np.int16))
     if not keys:

@@ -51,6 +51,18 @@ class SemanticStore:
     def spans(self, number: int) -> NDArray[np.int32]:
         return self._spill.spans(number)
 
+    def document(
+        self, number: int
+    ) -> tuple[NDArray[np.int32], NDArray[np.float16], NDArray[np.float32], NDArray[np.float32]]:
+        """Document ``number``'s sentence spans and vectors, its vector and its lead's, not
+        centred (what an index keeps of it)."""
+        return (
+            self._spill.spans(number),
+            self._spill.vectors(number),
+            self._documents[number],
+            self._leads[number],
+        )
+
     def embed_exact(
         self,
         numbers: Sequence[int],
@@ -89,20 +101,26 @@ class SemanticStore:
         return self._centred(np.stack([self._leads[number] for number in numbers]))
 
     def _centred(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-        """With a background, ``vectors`` without their mean, drawn towards the background's
-        by ``_BACKGROUND_WEIGHT`` documents' worth, normalised again. The mean is summed in
-        float64 in the order of the documents' numbers (the order they were read in, whatever
-        the batches or the backend)."""
-        present = (vectors != 0).any(axis=1)  # a document without sentences stays 0
-        if self._background is None or not present.any():
-            return vectors
-        count = int(present.sum())
-        within = vectors[present].astype(np.float64)
-        background = _BACKGROUND_WEIGHT * self._background.astype(np.float64)
-        mean = (within.sum(axis=0) + background) / (count + _BACKGROUND_WEIGHT)
-        centred = np.zeros(vectors.shape, dtype=np.float64)
-        centred[present] = within - mean
-        return unit_rows(centred)
+        return centred(vectors, self._background)
 
     def close(self) -> None:
         self._spill.close()
+
+
+def centred(
+    vectors: NDArray[np.float32], background: NDArray[np.float32] | None
+) -> NDArray[np.float32]:
+    """With a ``background``, ``vectors`` without their mean, drawn towards the background's
+    by ``_BACKGROUND_WEIGHT`` documents' worth, normalised again. The mean is summed in
+    float64 in the order of the rows (the order the documents were read in, whatever the
+    batches or the backend)."""
+    present = (vectors != 0).any(axis=1)  # a document without sentences stays 0
+    if background is None or not present.any():
+        return vectors
+    count = int(present.sum())
+    within = vectors[present].astype(np.float64)
+    weighted = _BACKGROUND_WEIGHT * background.astype(np.float64)
+    mean = (within.sum(axis=0) + weighted) / (count + _BACKGROUND_WEIGHT)
+    found = np.zeros(vectors.shape, dtype=np.float64)
+    found[present] = within - mean
+    return unit_rows(found)

@@ -18,7 +18,6 @@ from wiretrace.group.stories import StoryInputs, cluster_stories
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
 from wiretrace.sketch.event import EventArguments, event_date
 from wiretrace.sketch.topics import topic_vectors
-from wiretrace.spill import TextSpill
 from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import DocumentRows
 
@@ -33,7 +32,7 @@ def index_pairs(pairs: list[tuple[str, str]], ids: list[str]) -> NDArray[np.int6
 def story_inputs(
     sketched: Sketched,
     rows: DocumentRows,
-    spill: TextSpill,
+    text_of: Callable[[int], str],
     days: NDArray[np.float64],
     leads: NDArray[np.float32] | None,
     similar: NDArray[np.int64] | None,
@@ -63,7 +62,7 @@ def story_inputs(
         # MiniLM's raw document vectors do not (0.946 against 0.955)
         similar=similar if config.semantic_thresholds().centred else None,
         text=lambda index: blank(
-            spill.get(sketched.spilled[index]), rows.boilerplate[sketched.rows[index]]
+            text_of(sketched.spilled[index]), rows.boilerplate[sketched.rows[index]]
         ),
         events=events,
         event_days=event_days,

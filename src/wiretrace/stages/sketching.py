@@ -3,7 +3,7 @@ the spill), then a second sketch of the documents holding lines that recur acros
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.backend import Backend, Runner
-from wiretrace.clean.boilerplate import LineCounter, merge
+from wiretrace.clean.boilerplate import LineCounter, RecurringKeys, merge
 from wiretrace.config import FieldNames, ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.read import CRAWL_DATE, FILE_REASONS, InputFile, read_documents
@@ -163,6 +163,7 @@ class Sketcher:
         log: list[Skipped],
         semantic: SemanticStore | None = None,
         static_model: str | None = None,
+        recurring: RecurringKeys | None = None,
     ) -> None:
         self.config = config
         self.reporter = reporter
@@ -170,7 +171,8 @@ class Sketcher:
         self.map = backend.map  # pages are extracted where the backend runs stages
         self.held_map = backend.held_map()  # ... or whole files read and sketched there
         self.parallelism = backend.parallelism
-        self.group_lines = backend.recurring_keys  # the group-by of lines by key
+        # the group-by of lines by key (an index's also counts the lines it holds)
+        self.group_lines = recurring or backend.recurring_keys
         self.rows = rows
         self.log = log
         self.semantic = semantic
@@ -202,12 +204,15 @@ class Sketcher:
                     rows.published[document.row] = document.fallback_published
             self.sketches.put(number, result, index)
 
-    def read(self, inputs: Iterable[str | Path]) -> None:
+    def read(
+        self, inputs: Iterable[str | Path], seen: MutableMapping[str, str] | None = None
+    ) -> None:
         """Read every record; clean and sketch them in batches while reading goes on (where
         the workers are elsewhere and there are several files, they read and sketch whole
-        files: ``_read_in_tasks``)."""
+        files: ``_read_in_tasks``). ``seen``: the ids taken before, and where they were read
+        (an index's documents)."""
         inputs = list(inputs)  # planned, then maybe read
-        seen: dict[str, str] = {}
+        seen = {} if seen is None else seen
         planned = None
         if self.held_map is not None:  # two tasks a worker, each reading and sketching files
             planned = plan_file_tasks(inputs, 2 * self.parallelism)
@@ -223,7 +228,7 @@ class Sketcher:
                 raise
 
     def _read_here(
-        self, inputs: Iterable[str | Path], seen: dict[str, str], advance: Advance
+        self, inputs: Iterable[str | Path], seen: MutableMapping[str, str], advance: Advance
     ) -> None:
         """Records read in this process, sketched in batches by the backend."""
         config = self.config
@@ -258,7 +263,7 @@ class Sketcher:
         self,
         ignored: list[Skipped],
         groups: list[list[InputFile]],
-        seen: dict[str, str],
+        seen: MutableMapping[str, str],
         advance: Advance,
     ) -> None:
         """Files read and sketched where the workers are, a group of files a task: the
@@ -295,7 +300,9 @@ class Sketcher:
                     range(first, len(self.queued)), sketch if whole else sketch.select(kept)
                 )
 
-    def _take(self, item: Document | Skipped, seen: dict[str, str]) -> TypeGuard[Document]:
+    def _take(
+        self, item: Document | Skipped, seen: MutableMapping[str, str]
+    ) -> TypeGuard[Document]:
         """Queue a record read (True), or log why it is skipped: a duplicate id (``seen``:
         the ids read so far and where), no text."""
         rows = self.rows

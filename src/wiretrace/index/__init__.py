@@ -1,0 +1,552 @@
+"""A persistent index for a feed: documents added as they come, each compared with everything
+indexed before, the batch scan's answers kept (see ``wiretrace.index.update`` for what is
+kept, and how each stage runs incrementally).
+
+An index is a folder: ``index.sqlite`` (the store, SQLite in WAL mode) and ``write.lock`` (one
+writer at a time). The settings that shape sketches, models and thresholds are fixed when the
+index is created and recorded in it; an index written by another format or version of
+wiretrace is refused, never misread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace import __version__
+from wiretrace.config import FieldNames, ScanConfig
+from wiretrace.errors import ConfigError, InputError
+from wiretrace.index.derive import (
+    Derived,
+    Whole,
+    derive,
+    match_json,
+    stable_labels,
+    whole,
+)
+from wiretrace.index.store import FORMAT, SqliteStore
+from wiretrace.index.update import (
+    Neighbourhood,
+    Update,
+    candidate_pairs,
+    compare_pairs,
+    neighbourhood,
+    now_text,
+    read_new,
+    resketch,
+)
+from wiretrace.read.files import as_paths, check_inputs
+from wiretrace.records import Match
+from wiretrace.semantic.static import check_static_model
+from wiretrace.stages.semantic import relations_not_searched
+from wiretrace.stages.state import Reporter, ScanResult, SilentReporter
+from wiretrace.stages.summary import add_invalid_fields, scan_summary
+
+__all__ = ["Index", "IndexResult"]
+
+DATABASE = "index.sqlite"
+LOCK = "write.lock"
+# Settings that say how a run goes, not what it finds: an open index takes them anew.
+_RUN_SETTINGS = ("workers", "batch_size", "embedding_cache")
+
+
+class _DiscardError(Exception):
+    """Ends a query's transaction: what it wrote to find its answer is not kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResult:
+    """What an add or a query found: the new documents' matches, groups, stories and sources
+    as a scan's result (``result``, restricted to them), and what the add changed."""
+
+    result: ScanResult
+    added: int  # documents added (a query: documents that would be)
+    skipped: int
+    resketched: int  # indexed documents cleaned again (their recurring lines changed)
+    merges: tuple[tuple[int, int], ...]  # stories merged: (old id, the id it goes on as)
+    seconds: float
+
+
+def _config_json(config: ScanConfig) -> str:
+    found = dataclasses.asdict(config)
+    for name in _RUN_SETTINGS:
+        found.pop(name)
+    return json.dumps(found, sort_keys=True)
+
+
+def _config_of(text: str, **run: Any) -> ScanConfig:
+    found = json.loads(text)
+    found["fields"] = FieldNames(**found["fields"])
+    return ScanConfig(**found, **run)
+
+
+class Index:
+    """An open index. ``Index.create`` makes one, ``Index.open`` opens one; use either as a
+    context manager (or call :meth:`close`)."""
+
+    def __init__(self, path: Path, store: SqliteStore, config: ScanConfig) -> None:
+        self.path = path
+        self.store = store
+        self.config = config
+
+    # -- opening ----------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], config: ScanConfig | None = None) -> Index:
+        """A new, empty index at ``path`` (a folder that does not exist, or is empty) with
+        the settings of ``config``."""
+        config = config or ScanConfig()
+        folder = Path(path)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise InputError(
+                f"{folder}: already exists and is not an empty folder; give a new path for "
+                "the index (wiretrace never writes over what it did not write)"
+            )
+        if config.semantic and config.semantic_model == "exact":
+            raise ConfigError(
+                "an index compares rewrites with the fast model only; create it without "
+                "--semantic-model exact (scans take the exact model)"
+            )
+        if "paraphrase" not in relations_not_searched(config):
+            check_static_model()
+        folder.mkdir(parents=True, exist_ok=True)
+        store = SqliteStore(folder / DATABASE, create=True)
+        with store.transaction():
+            store.set_meta(
+                {
+                    "format": str(FORMAT),
+                    "wiretrace": __version__,
+                    "config": _config_json(config),
+                    "created": now_text(),
+                    "next_number": "0",
+                    "next_story": "0",
+                    "next_group": "0",
+                }
+            )
+        return cls(folder, store, config)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], workers: int | None = None) -> Index:
+        """The index at ``path``; refused if another format or version of wiretrace wrote
+        it."""
+        folder = Path(path)
+        database = folder / DATABASE
+        if not database.is_file():
+            raise InputError(
+                f"{folder}: no index here; make one with `wiretrace index create {folder}`"
+            )
+        store = SqliteStore(database)
+        meta = store.meta()
+        made_by = meta.get("wiretrace", "an unknown version")
+        if meta.get("format") != str(FORMAT) or made_by != __version__:
+            store.close()
+            raise InputError(
+                f"{folder}: an index of format {meta.get('format')} written by wiretrace "
+                f"{made_by}; this is wiretrace {__version__} (format {FORMAT}): create a new "
+                "index and add the documents to it again"
+            )
+        run = {} if workers is None else {"workers": workers}
+        return cls(folder, store, _config_of(meta["config"], **run))
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing ----------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The index's one writer: a second is refused at once, with who holds it."""
+        lock_path = self.path / LOCK
+        try:
+            handle: IO[str] = lock_path.open("a+")
+        except OSError as error:
+            raise InputError(f"{lock_path}: cannot be opened to write ({error})") from None
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise InputError(
+                    f"{self.path}: another wiretrace process ({holder}) is writing to this "
+                    "index; wait for it to finish and run this again"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            with self.store.transaction():
+                yield
+        finally:
+            handle.close()
+
+    def add(
+        self,
+        inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        reporter: Reporter | None = None,
+        *,
+        keep: bool = True,
+    ) -> IndexResult:
+        """Read ``inputs`` as a scan does, compare the new documents with everything indexed
+        and with each other, and bring groups, stories and sources up to date; with ``keep``
+        False (:meth:`query`) nothing is kept."""
+        reporter = reporter or SilentReporter()
+        paths = as_paths(inputs)
+        check_inputs(paths)
+        started = time.perf_counter()
+        found: IndexResult | None = None
+        try:
+            with self._writing():
+                update, recurring = read_new(self.store, self.config, paths, reporter)
+                if recurring is not None:
+                    self.store.set_recurring(
+                        np.setdiff1d(recurring.now, self.store.recurring(recurring.touched)),
+                        np.setdiff1d(self.store.recurring(recurring.touched), recurring.now),
+                    )
+                    if len(recurring.holders):  # sketched again now that the lines are known
+                        update.resketched = resketch(
+                            self.store, self.config, recurring.holders, self._static()
+                        )
+                found = self._apply(update, reporter, started, [str(p) for p in paths])[1]
+                if not keep:
+                    raise _DiscardError
+        except _DiscardError:
+            pass
+        assert found is not None
+        return found
+
+    def query(
+        self,
+        inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        reporter: Reporter | None = None,
+    ) -> IndexResult:
+        """What :meth:`add` would answer for ``inputs``, without adding them."""
+        return self.add(inputs, reporter, keep=False)
+
+    def remove(self, ids: Sequence[str], reporter: Reporter | None = None) -> IndexResult:
+        """Take documents out (a takedown): their texts, vectors, postings and matches are
+        gone; groups and stories that held them are worked out again. Every id must be
+        indexed (else nothing is removed)."""
+        reporter = reporter or SilentReporter()
+        started = time.perf_counter()
+        with self._writing():
+            numbers = self.store.numbers_of(list(ids))
+            unknown = [doc_id for doc_id in ids if doc_id not in numbers]
+            if unknown:
+                shown = ", ".join(repr(doc_id) for doc_id in unknown[:5])
+                raise InputError(
+                    f"{self.path}: no document {shown} in the index (nothing was removed); "
+                    "`wiretrace index export` lists the ids"
+                )
+            gone = sorted(set(numbers.values()))
+            documents = self.store.documents(gone, text=False)
+            keys = np.unique(
+                np.concatenate([d.sketch.line_keys for d in documents] or [np.empty(0, np.int64)])
+            )
+            before = self.store.recurring(keys)
+            self.store.remove_documents(gone)
+            update = Update()
+            if self.config.recurring_min_documents and len(keys):
+                now = self._recurring_now(keys)
+                changed = np.setxor1d(now, before)
+                self.store.set_recurring(np.setdiff1d(now, before), np.setdiff1d(before, now))
+                if len(changed):
+                    _, holders = self.store.postings("lines", changed)[:2]
+                    update.resketched = resketch(
+                        self.store, self.config, np.unique(holders), self._static()
+                    )
+            return self._apply(update, reporter, started, [])[1]
+
+    def _recurring_now(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
+        from wiretrace.clean.boilerplate import LineOccurrences, recurring_keys
+
+        found, numbers, contexts = self.store.postings("lines", keys)
+        lines = LineOccurrences(found, numbers, contexts)
+        config = self.config
+        return recurring_keys(
+            lines, config.recurring_min_documents, config.recurring_min_context_share
+        )
+
+    def refresh(self, reporter: Reporter | None = None) -> IndexResult:
+        """Work out again what an add keeps as it was (the pairs among documents indexed
+        earlier: their neighbours by the index's mean vector now)."""
+        reporter = reporter or SilentReporter()
+        started = time.perf_counter()
+        with self._writing():
+            numbers = self.store.numbers()
+            documents = self.store.documents(numbers.tolist())
+            update = Update(resketched=documents)
+            return self._apply(update, reporter, started, [])[1]
+
+    def _static(self) -> str | None:
+        if "paraphrase" in relations_not_searched(self.config):
+            return None
+        return str(check_static_model())
+
+    def _apply(
+        self, update: Update, reporter: Reporter, started: float, inputs: list[str]
+    ) -> tuple[ScanResult, IndexResult]:
+        """Write ``update`` and everything it changes (inside the writer's transaction):
+        the whole index's result, and the update's."""
+        store, config = self.store, self.config
+        changed = [*update.resketched, *update.new]
+        resketched = [document.number for document in update.resketched]
+        neighbours = neighbourhood(store, config, changed)
+        plan = candidate_pairs(store, config, changed, resketched, neighbours)
+        matches = compare_pairs(store, config, changed, plan.pairs, neighbours, reporter)
+        store.put_documents(changed)
+        for table, postings in plan.rows.items():
+            store.put_postings(table, postings)
+        store.remove_pairs("compared", resketched)
+        store.remove_pairs("lsh_pairs", resketched)
+        store.put_pairs("lsh_pairs", [(int(a), int(b), "") for a, b in plan.lsh.tolist()])
+        store.set_reasons(plan.stored, plan.stored_reasons)
+        numbers_of = {document.id: document.number for document in changed}
+        numbers_of.update(store.numbers_of([m.a for m in matches] + [m.b for m in matches]))
+        found = {_pair_key(match, numbers_of): match_json(match) for match in matches}
+        store.put_compared(
+            [
+                (a, b, reason, found.get((a, b)))
+                for (a, b), reason in zip(plan.pairs.tolist(), plan.reasons.tolist(), strict=True)
+            ]
+        )
+        store.put_skips(update.skipped)
+        with reporter.stage("groups and stories", None) as advance:
+            state = whole(store)
+            derived = derive(
+                store, config, state, neighbours, self._comparer(neighbours, reporter), self._text
+            )
+            merges = self._label(derived, state)
+            advance(len(derived.stories))
+        result = self._result(state, derived, inputs, update)
+        restricted = restrict(result, {d.id for d in update.new}, update)
+        return result, IndexResult(
+            restricted,
+            added=len(update.new),
+            skipped=len(update.skipped),
+            resketched=len(update.resketched),
+            merges=tuple(merges),
+            seconds=time.perf_counter() - started,
+        )
+
+    def _comparer(
+        self, neighbours: Neighbourhood | None, reporter: Reporter
+    ) -> Callable[[NDArray[np.int64]], list[Match]]:
+        def compare(pairs: NDArray[np.int64]) -> list[Match]:
+            return compare_pairs(self.store, self.config, [], pairs, neighbours, reporter)
+
+        return compare
+
+    def _text(self, number: int) -> str:
+        return self.store.documents([number])[0].text
+
+    def _label(self, derived: Derived, state: Whole) -> list[tuple[int, int]]:
+        """Stable ids for the stories and groups just found (written to the store; the
+        stories and groups in ``derived`` are renumbered in place)."""
+        store = self.store
+        number_of = dict(zip(state.sketched.ids, state.numbers.tolist(), strict=True))
+        meta = store.meta()
+        story_members = [[number_of[m] for m in story.members] for story in derived.stories]
+        labels, merges, next_story = stable_labels(
+            story_members, store.labels("stories"), int(meta["next_story"])
+        )
+        derived.stories[:] = sorted(
+            (
+                dataclasses.replace(story, story=label)
+                for story, label in zip(derived.stories, labels, strict=True)
+            ),
+            key=lambda story: story.story,
+        )
+        store.set_labels(
+            "stories",
+            {
+                n: label
+                for members, label in zip(story_members, labels, strict=True)
+                for n in members
+            },
+        )
+        group_members = [[number_of[m] for m in group.members] for group in derived.groups]
+        group_labels, _, next_group = stable_labels(
+            group_members, store.labels("groups"), int(meta["next_group"])
+        )
+        derived.groups[:] = sorted(
+            (
+                dataclasses.replace(group, group=label)
+                for group, label in zip(derived.groups, group_labels, strict=True)
+            ),
+            key=lambda group: group.group,
+        )
+        store.set_labels(
+            "groups",
+            {
+                n: label
+                for members, label in zip(group_members, group_labels, strict=True)
+                for n in members
+            },
+        )
+        at = now_text()
+        store.put_merges([(old, into, at) for old, into in merges])
+        store.set_meta({"next_story": str(next_story), "next_group": str(next_group)})
+        return merges
+
+    def _result(
+        self, state: Whole, derived: Derived, inputs: list[str], update: Update
+    ) -> ScanResult:
+        config = self.config
+        not_searched = relations_not_searched(config)
+        counts = (0, 0, 0, 0, 0, 0, derived.star_pairs, derived.not_listed)
+        summary = scan_summary(
+            inputs,
+            config,
+            state.rows,
+            list(state.skipped),
+            derived.matches,
+            derived.groups,
+            derived.stories,
+            counts,
+            {},
+            not_searched,
+        )
+        summary["semantic"] = {"model": None if not_searched else config.semantic_model}
+        summary["backend"] = {"name": "index", "path": str(self.path)}
+        add_invalid_fields(summary, list(update.invalid))
+        return ScanResult(
+            documents=state.rows,
+            matches=tuple(derived.matches),
+            groups=tuple(derived.groups),
+            stories=tuple(derived.stories),
+            skipped=state.skipped,
+            summary=summary,
+            inputs=tuple(inputs),
+        )
+
+    # -- reading ----------------------------------------------------------------------
+
+    def result(self) -> ScanResult:
+        """The whole index as a scan's result (what `wiretrace index export` writes)."""
+        with self._writing():  # stories are worked out again and their ids written
+            return self._apply(Update(), SilentReporter(), time.perf_counter(), [])[0]
+
+    def write_texts(self, path: Path) -> None:
+        """Every indexed document as a JSON line (id, text and its fields), as a scan reads
+        them."""
+        fields = self.config.fields
+        numbers = self.store.numbers().tolist()
+        with path.open("x", encoding="utf-8") as stream:
+            for start in range(0, len(numbers), 1000):
+                for document in self.store.documents(numbers[start : start + 1000]):
+                    record = {
+                        fields.id: document.id,
+                        fields.text: document.text,
+                        fields.title: document.title,
+                        fields.url: document.url,
+                        fields.outlet: document.outlet,
+                        fields.published: document.published,
+                    }
+                    line = {key: value for key, value in record.items() if value is not None}
+                    stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and sizes: documents, skipped records, matches, stories, bytes per part."""
+        store = self.store
+        meta = store.meta()
+        documents = store.count()
+        sizes = store.sizes()
+        blobs = store.column_bytes(
+            "sketches",
+            (
+                "signature",
+                "fingerprints",
+                "line_keys",
+                "terms",
+                "sentences",
+                "sentence_vectors",
+                "vector",
+                "lead",
+            ),
+        )
+        texts = store.column_bytes("documents", ("text", "row"))
+        return {
+            "path": str(self.path),
+            "format": int(meta["format"]),
+            "wiretrace": meta["wiretrace"],
+            "created": meta["created"],
+            "documents": documents,
+            "skipped": len(store.skips()),
+            "matches": len(store.matches("compared")),
+            "stories": len(set(store.labels("stories").values())),
+            "groups": len(set(store.labels("groups").values())),
+            "story_merges": len(store.merges()),
+            "file_bytes": sum(
+                (self.path / name).stat().st_size
+                for name in (DATABASE, f"{DATABASE}-wal")
+                if (self.path / name).exists()
+            ),
+            "table_bytes": sizes,
+            "blob_bytes": {**blobs, "text_compressed": texts["text"], "rows": texts["row"]},
+            "settings": json.loads(meta["config"]),
+        }
+
+
+def _pair_key(match: Match, numbers_of: dict[str, int]) -> tuple[int, int]:
+    a, b = numbers_of[match.a], numbers_of[match.b]
+    return (min(a, b), max(a, b))
+
+
+def restrict(result: ScanResult, ids: set[str], update: Update) -> ScanResult:
+    """``result`` narrowed to the documents ``ids`` (an add's new ones): their rows and the
+    records skipped by the add, their matches, the groups and stories that hold them."""
+    rows = result.documents
+    skipped = {(skip.source, skip.id) for skip in update.skipped}
+    keep = [
+        row
+        for row, doc_id in enumerate(rows.id)
+        if (rows.status[row] == "ok" and doc_id in ids)
+        or (rows.status[row] != "ok" and (rows.source[row], doc_id) in skipped)
+    ]
+    narrowed = type(rows)()
+    for name in (
+        "id",
+        "outlet",
+        "url",
+        "title",
+        "published",
+        "chars",
+        "clean_chars",
+        "status",
+        "source",
+        "boilerplate",
+        "credits",
+        "dateline",
+    ):
+        values = getattr(rows, name)
+        setattr(narrowed, name, [values[row] for row in keep])
+    narrowed.event = {place: rows.event[row] for place, row in enumerate(keep) if row in rows.event}
+    log = tuple(item for item in result.skipped if (item.source, item.id) in skipped)
+    summary = dict(result.summary)
+    return dataclasses.replace(
+        result,
+        documents=narrowed,
+        matches=tuple(m for m in result.matches if m.a in ids or m.b in ids),
+        groups=tuple(g for g in result.groups if ids.intersection(g.members)),
+        stories=tuple(s for s in result.stories if ids.intersection(s.members)),
+        skipped=log,
+        summary=summary,
+    )

@@ -1,0 +1,178 @@
+"""What an index derives from all it holds: duplicate groups, provenance, stories (by the
+scan's own stages, over every indexed document), with ids kept stable from one add to the
+next, and the whole as a scan's result (the output contract's tables)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.candidates.neighbours import day_numbers
+from wiretrace.config import ScanConfig
+from wiretrace.index.store import IndexStore, StoredDocument, StoredSkip
+from wiretrace.index.update import Neighbourhood
+from wiretrace.records import (
+    Derivation,
+    DuplicateGroup,
+    Match,
+    Passage,
+    Relation,
+    Skipped,
+    Story,
+)
+from wiretrace.stages.grouping import group_stage, story_inputs, story_stage
+from wiretrace.stages.sketching import Sketched
+from wiretrace.stages.state import DocumentRows
+
+
+def match_json(match: Match) -> str:
+    return json.dumps(asdict(match))
+
+
+def match_of(text: str) -> Match:
+    found: dict[str, Any] = json.loads(text)
+    derivation = found.pop("derivation")
+    return Match(
+        **{
+            **found,
+            "relation": Relation(found["relation"]),
+            "passages": tuple(Passage(**passage) for passage in found["passages"]),
+            "provenance_reasons": tuple(found["provenance_reasons"]),
+        },
+        derivation=None if derivation is None else Derivation(**derivation),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """Every indexed document as the scan's stages see them: rows (the skipped records
+    after the documents), the sketched documents (by number, in order), their numbers."""
+
+    rows: DocumentRows
+    sketched: Sketched
+    numbers: NDArray[np.int64]
+    skipped: tuple[Skipped, ...]
+
+
+def whole(store: IndexStore) -> Whole:
+    """Every indexed document, without its text."""
+    rows, sketched = DocumentRows(), Sketched()
+    numbers = store.numbers()
+    for document in store.documents(numbers.tolist(), text=False):
+        row = _add_row(rows, document)
+        sketched.rows.append(row)
+        sketched.ids.append(document.id)
+        sketched.spilled.append(document.number)
+        sketched.signatures.append(document.sketch.signature)
+        sketched.shingles.append(document.sketch.shingles)
+        sketched.text_hashes.append(document.sketch.text_hash)
+        sketched.topics.append(document.sketch.topics)
+    skipped = []
+    for skip in store.skips():
+        found = Skipped(skip.source, skip.reason, skip.detail, skip.id)
+        skipped.append(found)
+        _add_skipped_row(rows, skip, found)
+    return Whole(rows, sketched, numbers, tuple(skipped))
+
+
+def _add_row(rows: DocumentRows, document: StoredDocument) -> int:
+    rows.id.append(document.id)
+    rows.outlet.append(document.outlet)
+    rows.url.append(document.url)
+    rows.title.append(document.title)
+    rows.published.append(document.published)
+    rows.chars.append(document.chars)
+    rows.clean_chars.append(document.clean_chars)
+    rows.status.append("ok")
+    rows.source.append(document.source)
+    rows.boilerplate.append(document.spans)
+    rows.credits.append(document.credits)
+    rows.dateline.append(document.dateline)
+    return len(rows.status) - 1
+
+
+def _add_skipped_row(rows: DocumentRows, skip: StoredSkip, skipped: Skipped) -> None:
+    rows.add_skipped(skipped)
+    row = len(rows.status) - 1
+    rows.outlet[row], rows.url[row], rows.title[row] = skip.outlet, skip.url, skip.title
+    rows.published[row], rows.chars[row] = skip.published, skip.chars
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    matches: list[Match]
+    groups: list[DuplicateGroup]
+    stories: list[Story]
+    star_pairs: int
+    not_listed: int
+
+
+def derive(
+    store: IndexStore,
+    config: ScanConfig,
+    state: Whole,
+    neighbours: Neighbourhood | None,
+    compare: Callable[[NDArray[np.int64]], list[Match]],
+    text_of: Callable[[int], str],
+) -> Derived:
+    """Groups, provenance and stories over the whole index, by the scan's stages;
+    ``compare``: the matches of pairs of numbers (the members of a big group with their
+    representative)."""
+    matches = sorted(
+        (match_of(value) for value in store.matches("compared")),
+        key=lambda match: (match.a, match.b),
+    )
+    sketched, rows, numbers = state.sketched, state.rows, state.numbers
+
+    def compare_places(pairs: NDArray[np.int64]) -> list[Match]:
+        return compare(numbers[pairs])
+
+    grouped = group_stage(matches, sketched, rows, config, compare_places)
+    matches, stories = grouped.matches, list[Story]()
+    if config.stories:
+        days = day_numbers([rows.published[row] for row in sketched.rows])
+        leads, similar = None, None
+        if neighbours is not None:
+            leads = neighbours.leads
+            similar = np.searchsorted(numbers, neighbours.similar)
+        evidence = story_inputs(sketched, rows, text_of, days, leads, similar, config)
+        matches, stories = story_stage(matches, evidence, config)
+    else:
+        matches = [match for match in matches if match.relation != Relation.SAME_STORY]
+    return Derived(matches, grouped.groups, stories, grouped.star_pairs, grouped.not_listed)
+
+
+def stable_labels(
+    clusters: Sequence[Sequence[int]], before: dict[int, int], next_label: int
+) -> tuple[list[int], list[tuple[int, int]], int]:
+    """An id for each cluster (members as numbers): the id most of the members of an earlier
+    cluster held goes on with the cluster holding most of them (ties: the earlier cluster);
+    an earlier id whose members now sit in a cluster that carries an older id is merged into
+    it. Returns the ids, the merges ``(old id, into id)`` and the next free id."""
+    holding: dict[int, Counter[int]] = {}
+    for place, members in enumerate(clusters):
+        for number in members:
+            label = before.get(number)
+            if label is not None:
+                holding.setdefault(label, Counter())[place] += 1
+    labels: list[int | None] = [None] * len(clusters)
+    merges: list[tuple[int, int]] = []
+    for label in sorted(holding):
+        place = min(holding[label].items(), key=lambda item: (-item[1], item[0]))[0]
+        current = labels[place]
+        if current is None:
+            labels[place] = label
+        else:
+            merges.append((label, current))  # an older id already carries this cluster
+    found: list[int] = []
+    for label in labels:
+        if label is None:
+            label, next_label = next_label, next_label + 1
+        found.append(label)
+    return found, merges, next_label

@@ -1,0 +1,596 @@
+"""An index's add: new documents read, cleaned and sketched as a scan does, then compared with
+what the index holds through its postings, and the corpus-wide state brought up to date.
+
+The scan's stages run here on the new documents (``Sketcher``) and on the pairs that involve
+them (``PairComparer``); what a scan learns from the whole corpus is kept so that it need not
+be learnt again:
+
+- recurring lines: every line's key, document and neighbours (``lines``); a line's status
+  depends on its own occurrences alone, so the lines an add touches are decided again, and
+  the indexed documents holding a line whose status changed are cleaned and sketched again,
+  and compared again (exact);
+- copy candidates: LSH band postings, with the scan's estimate floors (a bucket larger than
+  ``max_bucket_size`` links a new document to its first member only, as the scan does);
+- passage candidates: fingerprint postings, grouped by the components of the LSH pairs kept
+  (``lsh_pairs``), with the scan's kernel;
+- rewrite and story candidates: each document's nearest neighbours by its centred vector
+  over the whole index, worked out again at each add;
+- duplicate groups, provenance and stories: worked out again over the whole index at each
+  add (``wiretrace.index.derive``), their ids kept stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import ChainMap
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiretrace.backend import LocalBackend
+from wiretrace.candidates import kernels as candidate_kernels
+from wiretrace.candidates.lsh import band_keys_of
+from wiretrace.candidates.neighbours import day_numbers, similar_pairs, within_window
+from wiretrace.clean.boilerplate import (
+    RECURRING,
+    LineOccurrences,
+    line_spans,
+    merge,
+    recurring_keys,
+)
+from wiretrace.compare.pairs import Carried, CompareSources, PairBatch, PairComparer
+from wiretrace.config import ScanConfig
+from wiretrace.index.store import DocumentSketch, IndexStore, StoredDocument, StoredSkip, signed
+from wiretrace.records import Match, Skipped, Span
+from wiretrace.semantic.static import background_mean, check_static_model
+from wiretrace.semantic.store import centred
+from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
+from wiretrace.sketch.packed import sort_packed
+from wiretrace.stages.semantic import relations_not_searched, semantic_store
+from wiretrace.stages.sketching import Sketcher
+from wiretrace.stages.state import DocumentRows, Reporter
+
+_COMPARE_CHUNK = 2_000  # pairs compared per load of their documents
+
+
+class _IndexedSources(Mapping[str, str]):
+    """The ids the index holds, and the file each was read from (a ``Sketcher``'s ``seen``:
+    an id read again from the same file is a duplicate; from another file, another record)."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self._store = store
+
+    def __getitem__(self, key: str) -> str:
+        found = self._store.sources_of([key])
+        if key not in found:
+            raise KeyError(key)
+        return found[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())  # never listed: looked up one id at a time
+
+    def __len__(self) -> int:
+        return self._store.count()
+
+
+class _Recurring:
+    """The group-by of lines for an add: the new documents' lines with those the index holds
+    under the same keys. Notes which keys the index held as recurring before and which
+    changed."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self._store = store
+        self.changed = np.empty(0, dtype=np.int64)  # keys whose status the add changed
+        self.holders = np.empty(0, dtype=np.int64)  # indexed documents holding them
+        self.now = np.empty(0, dtype=np.int64)  # the touched keys that recur now
+        self.touched = np.empty(0, dtype=np.int64)
+
+    def __call__(
+        self, lines: LineOccurrences, min_documents: int, min_context_share: float
+    ) -> NDArray[np.int64]:
+        touched = np.unique(lines.keys)
+        keys, numbers, contexts = self._store.postings("lines", touched)
+        both = LineOccurrences(
+            np.concatenate([lines.keys, keys]),
+            # indexed documents as negative numbers: apart from the new ones' queue numbers
+            np.concatenate([lines.documents, -1 - numbers]),
+            np.concatenate([lines.contexts, contexts]),
+        )
+        now = recurring_keys(both, min_documents, min_context_share)
+        before = self._store.recurring(touched)
+        self.changed = np.setxor1d(now, before)
+        self.holders = np.unique(numbers[np.isin(keys, self.changed)])
+        self.now, self.touched = now, touched
+        return now
+
+
+def line_contexts(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Each line's neighbours' keys as one number (0 at the edges), as ``LineCounter``."""
+    padded = np.concatenate([[0], keys, [0]]).astype(np.int64)
+    with np.errstate(over="ignore"):
+        return padded[:-2] * np.int64(-7046029254386353131) + padded[2:]
+
+
+def _covered(spans: Sequence[Span]) -> int:
+    return sum(span.end - span.start for span in spans)
+
+
+@dataclass(slots=True)
+class Update:
+    """What an add changed: the documents sketched (new, and indexed ones sketched again),
+    the records skipped, the new matches, and what the summary reports."""
+
+    new: list[StoredDocument] = field(default_factory=list)
+    resketched: list[StoredDocument] = field(default_factory=list)
+    skipped: list[StoredSkip] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    invalid: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _stored_skip(skipped: Skipped, rows: DocumentRows, row: int | None) -> StoredSkip:
+    if row is None:
+        return StoredSkip(skipped.source, skipped.reason, skipped.detail, skipped.id)
+    return StoredSkip(
+        skipped.source,
+        skipped.reason,
+        skipped.detail,
+        skipped.id,
+        rows.outlet[row],
+        rows.url[row],
+        rows.title[row],
+        rows.published[row],
+        rows.chars[row],
+    )
+
+
+def read_new(
+    store: IndexStore,
+    config: ScanConfig,
+    inputs: Sequence[str | os.PathLike[str]],
+    reporter: Reporter,
+    spill_folder: str | Path | None = None,
+) -> tuple[Update, _Recurring | None]:
+    """Read, clean and sketch the records of ``inputs`` as a scan does, and the indexed
+    documents whose recurring lines changed again."""
+    update = Update()
+    rows, log = DocumentRows(), list[Skipped]()
+    recurring = _Recurring(store) if config.recurring_min_documents else None
+    semantic = "paraphrase" not in relations_not_searched(config)
+    with LocalBackend(config.workers, spill_folder) as backend:
+        sem_store, static_model = None, None
+        if semantic:
+            sem_store, static_model = semantic_store(config, backend.spill.folder, reporter)
+        try:
+            sketcher = Sketcher(
+                config, reporter, backend, rows, log, sem_store, static_model, recurring
+            )
+            seen: ChainMap[str, str] = ChainMap({}, _IndexedSources(store))  # type: ignore[arg-type]
+            sketcher.read([str(path) for path in inputs], seen)
+            rule_spans = list(rows.boilerplate)  # before the recurring lines are known
+            sketcher.sketch_recurring()
+            sketched = sketcher.sketched()
+            line_keys = _line_keys(sketcher, len(sketcher.queued))
+            added, first = now_text(), store.next_number()
+            for place, (row, spilled) in enumerate(
+                zip(sketched.rows, sketched.spilled, strict=True)
+            ):
+                semantic_part: tuple[Any, ...] = (None, None, None, None)
+                if sem_store is not None:
+                    semantic_part = sem_store.document(spilled)
+                sketch = DocumentSketch(
+                    signature=sketched.signatures[place],
+                    shingles=sketched.shingles[place],
+                    fingerprints=sketched.fingerprints[place],
+                    text_hash=sketched.text_hashes[place],
+                    line_keys=line_keys[spilled],
+                    topics=sketched.topics[place],
+                    sentences=semantic_part[0],
+                    sentence_vectors=semantic_part[1],
+                    vector=semantic_part[2],
+                    lead=semantic_part[3],
+                )
+                update.new.append(
+                    StoredDocument(
+                        number=first + place,
+                        id=sketched.ids[place],
+                        source=rows.source[row],
+                        outlet=rows.outlet[row],
+                        url=rows.url[row],
+                        title=rows.title[row],
+                        published=rows.published[row],
+                        chars=rows.chars[row] or 0,
+                        clean_chars=rows.clean_chars[row] or 0,
+                        credits=rows.credits[row],
+                        dateline=rows.dateline[row],
+                        rule_spans=rule_spans[row],
+                        spans=rows.boilerplate[row],
+                        text=backend.spill.get(spilled),
+                        sketch=sketch,
+                        added=added,
+                    )
+                )
+            skipped_rows = {
+                (rows.source[row], rows.id[row]): row
+                for row, status in enumerate(rows.status)
+                if status != "ok"
+            }
+            for item in log:
+                update.skipped.append(
+                    _stored_skip(item, rows, skipped_rows.get((item.source, item.id)))
+                )
+            update.invalid = [(document, found) for document, found in sketcher.invalid]
+        finally:
+            if sem_store is not None:
+                sem_store.close()
+    return update, recurring
+
+
+def _line_keys(sketcher: Sketcher, count: int) -> list[NDArray[np.int64]]:
+    """Each queued document's line keys, in order (empty when lines are not counted)."""
+    empty = np.empty(0, dtype=np.int64)
+    if sketcher.lines is None or not len(sketcher.lines):
+        return [empty] * count
+    lines = sketcher.lines.occurrences()
+    bounds = np.searchsorted(lines.documents, np.arange(count + 1))
+    return [lines.keys[bounds[n] : bounds[n + 1]].copy() for n in range(count)]
+
+
+def resketch(
+    store: IndexStore, config: ScanConfig, numbers: NDArray[np.int64], static_model: str | None
+) -> list[StoredDocument]:
+    """The indexed documents ``numbers`` cleaned of the recurring lines as the index knows
+    them now, sketched again where that changes what is blanked."""
+    params = SketchParams.of(config, static_model is not None, static_model)
+    found: list[StoredDocument] = []
+    for document in store.documents(numbers.tolist()):
+        keys = document.sketch.line_keys
+        recurring = np.isin(keys, store.recurring(keys))
+        lines = [
+            Span(start, end, RECURRING)
+            for (start, end), marked in zip(line_spans(document.text), recurring, strict=True)
+            if marked
+        ]
+        spans = merge([*document.rule_spans, *lines])
+        if spans == document.spans:
+            continue
+        result = sketch_batch([BatchItem(document.text, spans, find=False)], params)
+        semantic = result.semantic
+        sketch = DocumentSketch(
+            signature=result.signatures[0],
+            shingles=max(1, int(result.word_counts[0]) - config.shingle_size + 1),
+            fingerprints=result.fingerprints_of(0),
+            text_hash=int(result.text_hashes[0]),
+            line_keys=keys,
+            topics=result.topics[0],
+            sentences=None if semantic is None else semantic.spans[0],
+            sentence_vectors=(None if semantic is None else semantic.vectors[0].astype(np.float16)),
+            vector=None if semantic is None else semantic.documents[0],
+            lead=None if semantic is None else semantic.leads[0],
+        )
+        found.append(_replace_sketch(document, spans, int(result.clean_chars[0]), sketch))
+    return found
+
+
+def _replace_sketch(
+    document: StoredDocument, spans: tuple[Span, ...], clean_chars: int, sketch: DocumentSketch
+) -> StoredDocument:
+    return replace(document, spans=spans, clean_chars=clean_chars, sketch=sketch)
+
+
+def postings(documents: Sequence[StoredDocument], config: ScanConfig) -> dict[str, NDArray[Any]]:
+    """The postings rows of ``documents``: band keys, fingerprints, lines."""
+    banding = config.lsh()
+    bands: list[NDArray[np.int64]] = []
+    fingerprints: list[NDArray[np.int64]] = []
+    lines: list[NDArray[np.int64]] = []
+    if documents:
+        signatures = np.stack([document.sketch.signature for document in documents])
+        numbers = np.array([document.number for document in documents], dtype=np.int64)
+        for _, keys in band_keys_of(signatures, banding):
+            bands.append(np.stack([signed(keys), numbers], axis=1))
+    for document in documents:
+        prints = np.unique(document.sketch.fingerprints)
+        number = np.full(len(prints), document.number, dtype=np.int64)
+        fingerprints.append(np.stack([signed(prints), number], axis=1))
+        line_keys = document.sketch.line_keys
+        holder = np.full(len(line_keys), document.number, dtype=np.int64)
+        lines.append(np.stack([line_keys, holder, line_contexts(line_keys)], axis=1))
+    return {
+        "bands": np.concatenate(bands) if bands else np.empty((0, 2), np.int64),
+        "fingerprints": (
+            np.concatenate(fingerprints) if fingerprints else np.empty((0, 2), np.int64)
+        ),
+        "lines": np.concatenate(lines) if lines else np.empty((0, 3), np.int64),
+    }
+
+
+@dataclass(slots=True)
+class Neighbourhood:
+    """Every indexed document's centred vector and nearest neighbours, by number."""
+
+    numbers: NDArray[np.int64]
+    vectors: NDArray[np.float32]
+    leads: NDArray[np.float32]
+    similar: NDArray[np.int64]  # pairs of numbers, each among the other's nearest
+    similarities: NDArray[np.float64]
+
+
+def neighbourhood(
+    store: IndexStore, config: ScanConfig, changed: Sequence[StoredDocument]
+) -> Neighbourhood | None:
+    """Each document's nearest neighbours over the whole index (``changed`` stands for the
+    stored state of the documents it names), by vectors centred as a scan centres them."""
+    if "paraphrase" in relations_not_searched(config):
+        return None
+    replaced = {document.number: document for document in changed}
+    numbers = store.numbers()
+    numbers = np.union1d(numbers, np.array(list(replaced), dtype=np.int64))
+    documents = {document.number: document for document in changed}
+    missing = [int(number) for number in numbers if int(number) not in documents]
+    for document in store.documents(missing, text=False):
+        documents[document.number] = document
+    dimensions = next(
+        (len(d.sketch.vector) for d in documents.values() if d.sketch.vector is not None), 0
+    )
+    vectors = np.zeros((len(numbers), dimensions), dtype=np.float32)
+    leads = np.zeros((len(numbers), dimensions), dtype=np.float32)
+    for place, number in enumerate(numbers.tolist()):
+        sketch = documents[number].sketch
+        if sketch.vector is not None and len(sketch.vector):
+            vectors[place] = sketch.vector
+        if sketch.lead is not None and len(sketch.lead):
+            leads[place] = sketch.lead
+    background = None
+    if config.semantic_thresholds().centred:
+        background = background_mean(str(check_static_model()))
+    vectors, leads = centred(vectors, background), centred(leads, background)
+    if len(numbers) < 2:
+        empty = np.empty((0, 2), dtype=np.int64)
+        return Neighbourhood(numbers, vectors, leads, empty, np.empty(0))
+    pairs, similarities = similar_pairs(vectors, config.semantic_neighbours)
+    return Neighbourhood(numbers, vectors, leads, numbers[pairs], similarities)
+
+
+def _pair_keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+    low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    return np.unique(np.stack([low, high], axis=1), axis=0) if len(pairs) else pairs
+
+
+def lsh_candidates(
+    store: IndexStore,
+    config: ScanConfig,
+    changed: Sequence[StoredDocument],
+    rows: dict[str, NDArray[Any]],
+) -> NDArray[np.int64]:
+    """Pairs of numbers (smaller first) of a changed document and any other that share an LSH
+    band and reach the scan's estimate floors."""
+    bands = rows["bands"]
+    if not len(bands):
+        return np.empty((0, 2), dtype=np.int64)
+    mine = set(int(number) for number in bands[:, 1])
+    keys, numbers = store.postings("bands", bands[:, 0])
+    stale = np.isin(numbers, np.array(sorted(mine), dtype=np.int64))
+    keys, numbers = keys[~stale], numbers[~stale]  # a changed document's old postings
+    all_keys = np.concatenate([keys, bands[:, 0]])
+    all_numbers = np.concatenate([numbers, bands[:, 1]])
+    order = np.lexsort((all_numbers, all_keys))
+    all_keys, all_numbers = all_keys[order], all_numbers[order]
+    starts = np.flatnonzero(np.r_[True, all_keys[1:] != all_keys[:-1]])
+    ends = np.r_[starts[1:], len(all_keys)]
+    found: list[tuple[int, int]] = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        holders = all_numbers[start:end].tolist()
+        if len(holders) < 2:
+            continue
+        if len(holders) > config.max_bucket_size:
+            # the scan's star: every member with the bucket's first
+            hub = holders[0]
+            found.extend((hub, other) for other in holders[1:] if hub in mine or other in mine)
+            continue
+        for i, first in enumerate(holders):
+            for second in holders[i + 1 :]:
+                if first in mine or second in mine:
+                    found.append((first, second))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = _pair_keys(np.array(found, dtype=np.int64))
+    return _reaching_floors(store, config, changed, pairs)
+
+
+def _reaching_floors(
+    store: IndexStore,
+    config: ScanConfig,
+    changed: Sequence[StoredDocument],
+    pairs: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The pairs whose MinHash estimates reach either of the scan's floors."""
+    sketches = {document.number: document.sketch for document in changed}
+    missing = sorted(set(pairs.ravel().tolist()) - set(sketches))
+    for document in store.documents(missing, text=False):
+        sketches[document.number] = document.sketch
+    jaccard_floor, containment_floor = config.estimate_floors()
+    kept = []
+    for first, second in pairs.tolist():
+        a, b = sketches[first], sketches[second]
+        jaccard = float(np.mean(a.signature == b.signature))
+        smaller = max(min(a.shingles, b.shingles), 1)
+        intersection = jaccard * (a.shingles + b.shingles) / (1.0 + jaccard)
+        if jaccard >= jaccard_floor or intersection / smaller >= containment_floor:
+            kept.append((first, second))
+    return np.array(kept, dtype=np.int64).reshape(-1, 2)
+
+
+def passage_candidates(
+    store: IndexStore,
+    config: ScanConfig,
+    changed: Sequence[StoredDocument],
+    rows: dict[str, NDArray[Any]],
+    lsh_pairs: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Pairs of a changed document and another that share passage fingerprints, by the scan's
+    kernel over the postings of the changed documents' fingerprints, the documents grouped by
+    the components of every LSH pair of the index."""
+    prints = rows["fingerprints"]
+    if not len(prints) or not config.finds_passages:
+        return np.empty((0, 2), dtype=np.int64)
+    mine = np.array(sorted({document.number for document in changed}), dtype=np.int64)
+    keys, numbers = store.postings("fingerprints", prints[:, 0])
+    stale = np.isin(numbers, mine)
+    keys = np.concatenate([keys[~stale], prints[:, 0]])
+    numbers = np.concatenate([numbers[~stale], prints[:, 1]])
+    local = np.unique(numbers)  # the documents of the problem, by number: the smallest first
+    width = int(max(local.max(), lsh_pairs.max(initial=0))) + 1
+    group = candidate_kernels.components(width, np.ascontiguousarray(lsh_pairs, dtype=np.int64))
+    place = np.searchsorted(local, numbers)
+    packed, bits = sort_packed(keys.view(np.uint64), place.astype(np.uint64), len(local))
+    local_groups = group[local]
+    found, _ = candidate_kernels.shared_key_pairs(
+        packed, bits, np.ascontiguousarray(local_groups), config.passage_max_groups
+    )
+    if not found.size:
+        return np.empty((0, 2), dtype=np.int64)
+    unique, shared = np.unique(found, return_counts=True)
+    unique = unique[shared >= 2]
+    count = len(local)
+    pairs = np.stack([local[unique // count], local[unique % count]], axis=1)
+    touching = np.isin(pairs[:, 0], mine) | np.isin(pairs[:, 1], mine)
+    return pairs[touching]
+
+
+def compare_pairs(
+    store: IndexStore,
+    config: ScanConfig,
+    changed: Sequence[StoredDocument],
+    pairs: NDArray[np.int64],
+    neighbours: Neighbourhood | None,
+    reporter: Reporter,
+) -> list[Match]:
+    """The matches of ``pairs`` (numbers), compared as a scan compares them."""
+    semantic = neighbours is not None
+    comparer = PairComparer(CompareSources(None, config, semantic=semantic, run="index"))
+    compared: dict[int, NDArray[np.float32]] = {}
+    if neighbours is not None:
+        compared = dict(zip(neighbours.numbers.tolist(), neighbours.vectors, strict=True))
+    known = {document.number: document for document in changed}
+    matches: list[Match] = []
+    try:
+        with reporter.stage("compare", len(pairs)) as advance:
+            for start in range(0, len(pairs), _COMPARE_CHUNK):
+                piece = pairs[start : start + _COMPARE_CHUNK]
+                wanted = np.unique(piece).tolist()
+                documents = {n: known[n] for n in wanted if n in known}
+                missing = [n for n in wanted if n not in documents]
+                documents.update((d.number, d) for d in store.documents(missing))
+                carried = {
+                    number: _carried(document, compared.get(number))
+                    for number, document in documents.items()
+                }
+                batch = PairBatch(
+                    piece,
+                    {number: document.id for number, document in documents.items()},
+                    {number: document.spans for number, document in documents.items()},
+                    carried,
+                )
+                matches.extend(comparer.compare(batch))
+                advance(len(piece))
+    finally:
+        comparer.close()
+    return matches
+
+
+def _carried(document: StoredDocument, compared: NDArray[np.float32] | None) -> Carried:
+    sketch = document.sketch
+    if compared is None or sketch.sentences is None:
+        return Carried(document.text)
+    vectors = sketch.sentence_vectors
+    found = None if vectors is None else vectors.astype(np.float32)  # as the spill reads them
+    return Carried(document.text, sketch.sentences, found, compared)
+
+
+LSH, PASSAGE, NEIGHBOUR = 1, 2, 4  # why a pair is a candidate (bits)
+
+
+@dataclass(frozen=True, slots=True)
+class PairPlan:
+    """What an add compares and keeps: the pairs to compare (numbers, the smaller first) and
+    why each is a candidate; the pairs compared before whose reasons changed (a pair left
+    with none is forgotten, as a scan of the index now would not compare it); the new LSH
+    pairs; the changed documents' postings."""
+
+    pairs: NDArray[np.int64]
+    reasons: NDArray[np.int64]
+    stored: NDArray[np.int64]
+    stored_reasons: NDArray[np.int64]
+    lsh: NDArray[np.int64]
+    rows: dict[str, NDArray[Any]]
+
+
+def _keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+    return pairs[:, 0] * np.int64(1 << 32) + pairs[:, 1]
+
+
+def candidate_pairs(
+    store: IndexStore,
+    config: ScanConfig,
+    changed: Sequence[StoredDocument],
+    resketched: Sequence[int],
+    neighbours: Neighbourhood | None,
+) -> PairPlan:
+    """The pairs a scan of the whole index would compare now that it has not compared yet:
+    the changed documents' LSH and passage pairs, and every neighbour pair (the neighbours of
+    indexed documents change as documents arrive); and the reasons of the pairs compared
+    before, brought up to date."""
+    rows = postings(changed, config)
+    lsh = lsh_candidates(store, config, changed, rows)
+    mine = np.array(sorted({document.number for document in changed}), dtype=np.int64)
+    kept = store.pairs("lsh_pairs")
+    kept = kept[~(np.isin(kept[:, 0], mine) | np.isin(kept[:, 1], mine))]
+    passages = passage_candidates(store, config, changed, rows, np.concatenate([kept, lsh]))
+    stored, stored_reasons = store.compared()
+    stale = np.isin(stored, np.asarray(resketched, dtype=np.int64)).any(axis=1)
+    stored, stored_reasons = stored[~stale], stored_reasons[~stale]  # compared again
+    near = np.empty((0, 2), dtype=np.int64)
+    if neighbours is not None and len(neighbours.similar):
+        threshold = config.semantic_thresholds().candidate
+        near = _pair_keys(neighbours.similar[neighbours.similarities >= threshold])
+    parts = [(lsh, LSH), (passages, PASSAGE), (near, NEIGHBOUR)]
+    found = _pair_keys(np.concatenate([pairs for pairs, _ in parts]))
+    reasons = np.zeros(len(found), dtype=np.int64)
+    for pairs, bit in parts:
+        reasons[np.isin(_keys(found), _keys(pairs))] |= bit
+    held = np.isin(_keys(found), _keys(stored))
+    # a pair compared before keeps its match; only why it is a candidate changes
+    place = {key: index for index, key in enumerate(_keys(stored).tolist())}
+    now = stored_reasons & ~NEIGHBOUR
+    for key, bits in zip(_keys(found[held]).tolist(), reasons[held].tolist(), strict=True):
+        now[place[key]] |= bits
+    changed_reasons = now != stored_reasons
+    pairs, reasons = found[~held], reasons[~held]
+    if config.window_days is not None and len(pairs):
+        inside = _within_window(store, changed, pairs, config.window_days)
+        keep = np.isin(_keys(pairs), _keys(inside))
+        pairs, reasons = pairs[keep], reasons[keep]
+    return PairPlan(pairs, reasons, stored[changed_reasons], now[changed_reasons], lsh, rows)
+
+
+def _within_window(
+    store: IndexStore, changed: Sequence[StoredDocument], pairs: NDArray[np.int64], window: float
+) -> NDArray[np.int64]:
+    documents = {document.number: document for document in changed}
+    missing = sorted(set(pairs.ravel().tolist()) - set(documents))
+    documents.update((d.number, d) for d in store.documents(missing, text=False))
+    numbers = sorted(documents)
+    days = day_numbers([documents[number].published for number in numbers])
+    place = np.searchsorted(np.array(numbers, dtype=np.int64), pairs)
+    kept = within_window(place, days, window)
+    return np.array(numbers, dtype=np.int64)[kept].reshape(-1, 2)

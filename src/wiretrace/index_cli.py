@@ -1,0 +1,272 @@
+"""`wiretrace index ...`: the index's commands (thin: the work is ``wiretrace.index``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from wiretrace.cli import (
+    _COPIES_OPTIONS,
+    _FINDS_OPTIONS,
+    _READ_OPTIONS,
+    _RUN_OPTIONS,
+    EXIT_CODES,
+    ConsoleReporter,
+    _apply,
+    _config,
+    _plural,
+    _run,
+    _shown,
+    main,
+)
+from wiretrace.config import OutputFormat
+from wiretrace.index import Index, IndexResult
+from wiretrace.stages.state import ScanResult
+from wiretrace.write import write_scan
+from wiretrace.write.findings import findings
+from wiretrace.write.output import output_lock
+from wiretrace.write.tables import check_output
+
+TEXTS = "texts.jsonl"  # an export's texts, for `wiretrace report`
+_PATH = click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
+_INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+_QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+_WORKERS = click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes that extract pages, clean and sketch (default: the index's setting).",
+)
+_OUT = [
+    click.option(
+        "--out",
+        "-o",
+        type=click.Path(path_type=str),
+        default=None,
+        help="Folder to write the new documents' tables into (documents, matches, groups, "
+        "stories, summary.json), as a scan writes them.",
+    ),
+    click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["parquet", "jsonl"]),
+        default="parquet",
+        show_default=True,
+        help="Table format.",
+    ),
+]
+
+
+@main.group(name="index")
+def index_group() -> None:
+    """A persistent index for a feed: create it, add documents as they come (each is compared
+    with everything indexed), query it, take documents out, export it as a scan's tables."""
+
+
+def _write(result: ScanResult, out: str, output_format: str, inputs: list[str]) -> None:
+    chosen: OutputFormat = "jsonl" if output_format == "jsonl" else "parquet"
+    with output_lock(out):
+        write_scan(result, out, chosen)
+
+
+def _check_out(out: str | None, output_format: str, inputs: list[str]) -> None:
+    if out is not None:
+        check_output(out, inputs, "jsonl" if output_format == "jsonl" else "parquet")
+
+
+def _line(verb: str, found: IndexResult, path: Path) -> str:
+    result = found.result
+    parts = [
+        f"{verb} {found.added} {_plural(found.added, 'document')}",
+        f"{found.skipped} skipped",
+        f"{len(result.matches)} {'match' if len(result.matches) == 1 else 'matches'} with them",
+        f"{len(result.stories)} {'story' if len(result.stories) == 1 else 'stories'}",
+    ]
+    if found.resketched:
+        parts.append(f"{found.resketched} indexed documents cleaned again (recurring lines)")
+    for old, into in found.merges:
+        parts.append(f"story {old} merged into story {into}")
+    return f"{_shown(str(path))}: " + ", ".join(parts) + f" ({found.seconds:.1f} s)"
+
+
+def _report(console: Console, found: IndexResult, verb: str, path: Path, quiet: bool) -> None:
+    if quiet:
+        return
+    console.print(_line(verb, found, path), highlight=False, soft_wrap=True)
+    for line in findings(found.result):
+        console.print(f"  {_shown(line)}", highlight=False, soft_wrap=True)
+
+
+def _create_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    # every scan option but the inputs: the settings are fixed at creation
+    return _apply(function, [*_READ_OPTIONS[1:], *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS])
+
+
+@index_group.command(name="create", epilog=EXIT_CODES)
+@_PATH
+@_create_options
+def create_command(index_path: Path, quiet: bool, **options: Any) -> None:
+    """Create an empty index at INDEX (a new folder) with the scan options given: they are
+    recorded, and every later add, query and export uses them."""
+
+    def action() -> None:
+        config = _config(options)
+        with Index.create(index_path, config):
+            pass
+        if not quiet:
+            Console(stderr=True).print(
+                f"created {_shown(str(index_path))}; add documents with `wiretrace index add "
+                f"{_shown(str(index_path))} INPUT...`",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+    _run(action)
+
+
+def _adding(keep: bool) -> Callable[..., None]:
+    def command(
+        index_path: Path,
+        inputs: tuple[str, ...],
+        out: str | None,
+        output_format: str,
+        workers: int | None,
+        quiet: bool,
+    ) -> None:
+        def action() -> None:
+            console = Console(stderr=True)
+            reporter = ConsoleReporter(console, quiet)
+            paths = list(inputs)
+            _check_out(out, output_format, paths)
+            with Index.open(index_path, workers) as index:
+                found = index.add(paths, reporter) if keep else index.query(paths, reporter)
+            reporter.finish()
+            if out is not None:
+                _write(found.result, out, output_format, paths)
+            _report(console, found, "added" if keep else "would add", index_path, quiet)
+            if out is not None and not quiet:
+                console.print(f"wrote {_shown(out)}/ ({output_format})", highlight=False)
+
+        _run(action)
+
+    return command
+
+
+def _add_command(name: str, keep: bool, help_text: str) -> None:
+    command = _adding(keep)
+    command.__doc__ = help_text
+    for option in reversed([_PATH, _INPUTS, *_OUT, _WORKERS, _QUIET]):
+        command = option(command)
+    index_group.command(name=name, epilog=EXIT_CODES)(command)
+
+
+_add_command(
+    "add",
+    True,
+    """Add the records of INPUTS (read as `wiretrace scan` reads them) to INDEX: each new
+    document is compared with everything indexed and with the other new ones; groups, stories
+    and likely sources are brought up to date. An id already indexed from the same file is
+    skipped as a duplicate; from another file it is made unique by its file.""",
+)
+_add_command(
+    "query",
+    False,
+    """What `wiretrace index add` would find for INPUTS, without adding them.""",
+)
+
+
+@index_group.command(name="remove", epilog=EXIT_CODES)
+@_PATH
+@click.argument("ids", nargs=-1, required=True)
+@_QUIET
+def remove_command(index_path: Path, ids: tuple[str, ...], quiet: bool) -> None:
+    """Take the documents IDS out of INDEX (a takedown): their texts, vectors, postings and
+    matches are deleted; the stories and groups that held them are updated."""
+
+    def action() -> None:
+        console = Console(stderr=True)
+        reporter = ConsoleReporter(console, quiet)
+        with Index.open(index_path) as index:
+            found = index.remove(list(ids), reporter)
+        reporter.finish()
+        if not quiet:
+            console.print(
+                f"{_shown(str(index_path))}: removed {len(ids)} "
+                f"{_plural(len(ids), 'document')} ({found.seconds:.1f} s)",
+                highlight=False,
+            )
+
+    _run(action)
+
+
+@index_group.command(name="stats", epilog=EXIT_CODES)
+@_PATH
+def stats_command(index_path: Path) -> None:
+    """Print what INDEX holds (documents, matches, stories, bytes by part) as JSON."""
+
+    def action() -> None:
+        with Index.open(index_path) as index:
+            click.echo(json.dumps(index.stats(), indent=2))
+
+    _run(action)
+
+
+@index_group.command(name="export", epilog=EXIT_CODES)
+@_PATH
+@click.option(
+    "--out",
+    "-o",
+    required=True,
+    type=click.Path(path_type=str),
+    help="Folder to write the tables into (as `wiretrace scan` writes them: `wiretrace "
+    "report` and the other readers of a scan's folder work on it).",
+)
+@_OUT[1]
+@_QUIET
+def export_command(index_path: Path, out: str, output_format: str, quiet: bool) -> None:
+    """Write the whole of INDEX as a scan's tables."""
+
+    def action() -> None:
+        _check_out(out, output_format, [])
+        texts = Path(out).resolve() / TEXTS
+        with Index.open(index_path) as index:
+            result = index.result()
+            # a scan's folder names its inputs (`wiretrace report` reads the texts from them);
+            # an index's are the texts it holds, written beside the tables
+            result.summary["inputs"] = [str(texts)]
+            _write(result, out, output_format, [])
+            index.write_texts(texts)
+        if not quiet:
+            Console(stderr=True).print(
+                f"wrote {_shown(out)}/ ({output_format}): {result.summary['counts']['documents']} "
+                "documents",
+                highlight=False,
+            )
+
+    _run(action)
+
+
+@index_group.command(name="refresh", epilog=EXIT_CODES)
+@_PATH
+@_QUIET
+def refresh_command(index_path: Path, quiet: bool) -> None:
+    """Work INDEX's matches out again as one scan of all it holds would (see the README's
+    update policy for what an add leaves as it was)."""
+
+    def action() -> None:
+        console = Console(stderr=True)
+        reporter = ConsoleReporter(console, quiet)
+        with Index.open(index_path) as index:
+            found = index.refresh(reporter)
+        reporter.finish()
+        if not quiet:
+            console.print(
+                f"{_shown(str(index_path))}: refreshed ({found.seconds:.1f} s)", highlight=False
+            )
+
+    _run(action)

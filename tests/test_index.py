@@ -1,0 +1,286 @@
+"""The index: the batch scan's answers through incremental adds, stable story ids, takedowns,
+one writer at a time, refusal of other formats, and an index that survives a killed writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.corpus import edit, random_text
+from wiretrace import InputError, Relation, ScanConfig, ScanResult, scan
+from wiretrace.cli import main
+from wiretrace.errors import ConfigError
+from wiretrace.index import DATABASE, Index
+
+# the copy half: rewrites are found by vectors centred on the corpus's mean, which moves as
+# documents arrive (see the README's update policy)
+_COPY_SCAN = ScanConfig(workers=1, semantic=False)
+COPIES = {Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED, Relation.PARTIAL}
+
+
+def _relations(result: ScanResult, kinds: set[Relation] | None = None) -> set[tuple[Any, ...]]:
+    return {
+        (m.a, m.b, m.relation.value, m.passages, m.source)
+        for m in result.matches
+        if kinds is None or m.relation in kinds
+    }
+
+
+def _stories(result: ScanResult) -> set[frozenset[str]]:
+    return {frozenset(story.members) for story in result.stories}
+
+
+def _write(records: list[dict[str, Any]], path: Path) -> Path:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    return path
+
+
+def _corpus(seed: int = 3) -> list[dict[str, Any]]:
+    """Originals, near copies, lifted passages, and a site's notice line in many documents
+    (so that it becomes a recurring line only once enough of them are indexed)."""
+    generator = random.Random(seed)
+    notice = "The Valley Courier is printed by Riverside Media Group in Millbrook County."
+    records: list[dict[str, Any]] = []
+    originals = [random_text(generator, 220) for _ in range(8)]
+    for number, text in enumerate(originals):
+        records.append({"id": f"orig{number}", "text": text})
+        records.append({"id": f"copy{number}", "text": edit(generator, text, 0.05)})
+    for number in range(12):
+        lifted = " ".join(originals[number % 8].split()[40:90])
+        body = random_text(generator, 150)
+        records.append({"id": f"site{number}", "text": f"{body}\n{notice}\n{lifted}"})
+    return records
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], ScanResult]:
+    records = _corpus()
+    folder = tmp_path_factory.mktemp("corpus")
+    return records, scan([_write(records, folder / "all.jsonl")], _COPY_SCAN)
+
+
+def _indexed(order: list[dict[str, Any]], folder: Path, batches: int) -> ScanResult:
+    size = -(-len(order) // batches)
+    with Index.create(folder / "index", _COPY_SCAN) as index:
+        for number, start in enumerate(range(0, len(order), size)):
+            index.add([_write(order[start : start + size], folder / f"part{number}.jsonl")])
+        return index.result()
+
+
+def test_seeds_through_the_index_are_the_scan(seeds: Path, tmp_path: Path) -> None:
+    batch = scan([seeds], ScanConfig(workers=1))
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        added = index.add([seeds])
+        whole = index.result()
+    assert added.added == 4 and added.skipped == 0
+    assert _relations(whole) == _relations(batch)
+    assert _relations(added.result) == _relations(batch)  # every match involves a new one
+    assert _stories(whole) == _stories(batch)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_seeds_one_at_a_time_in_any_order(seeds: Path, tmp_path: Path, seed: int) -> None:
+    batch = scan([seeds], ScanConfig(workers=1))
+    paths = sorted(seeds.glob("*.txt"))
+    random.Random(seed).shuffle(paths)
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        for path in paths:
+            index.add([path])
+        whole = index.result()
+    assert _relations(whole) == _relations(batch)
+    assert _stories(whole) == _stories(batch)
+
+
+def test_batches_in_a_random_order_give_the_scans_copies(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path
+) -> None:
+    """Copies and passages as a scan of the records in the order they were added finds them
+    (the scan too names a group of copies by its first member read)."""
+    records, batch = corpus
+    assert any(m.relation == Relation.PARTIAL for m in batch.matches)  # the corpus is a test
+    assert sum(1 for row in batch.documents.boilerplate if row) >= 12  # the notice recurs
+    for batches, seed in ((1, 0), (4, 5), (7, 6)):
+        order = list(records)
+        random.Random(seed).shuffle(order)
+        folder = tmp_path / f"{batches}-{seed}"
+        folder.mkdir()
+        wanted = scan([_write(order, folder / "all.jsonl")], _COPY_SCAN)
+        found = _indexed(order, folder, batches)
+        assert _relations(found, COPIES) == _relations(wanted, COPIES), (batches, seed)
+        assert found.documents.boilerplate == wanted.documents.boilerplate
+
+
+def test_recurring_line_found_late_cleans_indexed_documents_again(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path
+) -> None:
+    records, _ = corpus
+    sites = [record for record in records if record["id"].startswith("site")]
+    with Index.create(tmp_path / "index", _COPY_SCAN) as index:
+        first = index.add([_write(sites[:6], tmp_path / "a.jsonl")])
+        assert first.resketched == 0
+        second = index.add([_write(sites[6:], tmp_path / "b.jsonl")])
+        assert second.resketched == 6  # the first six hold the line that now recurs
+        rows = index.result().documents
+    kinds = [{span.kind for span in spans} for spans in rows.boilerplate]
+    assert all("recurring" in found for found in kinds)
+
+
+def test_story_ids_stay_as_documents_arrive(seeds: Path, tmp_path: Path) -> None:
+    paths = sorted(seeds.glob("*.txt"))
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        first = index.add(paths[:2]).result
+        (story,) = first.stories
+        later = index.add(paths[2:]).result
+        (grown,) = later.stories
+        assert grown.story == story.story
+        assert set(grown.members) == {path.stem for path in paths}
+        assert index.result().story_of()[paths[0].stem] == story.story
+
+
+def test_a_takedown_removes_the_document_and_its_matches(seeds: Path, tmp_path: Path) -> None:
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        index.add([seeds])
+        gone = sorted(seeds.glob("*.txt"))[0].stem
+        index.remove([gone])
+        whole = index.result()
+        assert gone not in whole.documents.id
+        assert all(gone not in (m.a, m.b) for m in whole.matches)
+        assert all(gone not in story.members for story in whole.stories)
+        assert index.stats()["documents"] == 3
+        with pytest.raises(InputError, match="nothing was removed"):
+            index.remove([gone, "001_2db72752c1eb80f1"])
+        assert index.stats()["documents"] == 3
+    with sqlite3.connect(tmp_path / "index" / DATABASE) as database:
+        for table in ("documents", "sketches", "bands", "fingerprints", "lines", "stories"):
+            numbers = database.execute(f"SELECT COUNT(DISTINCT number) FROM {table}").fetchone()
+            assert numbers[0] <= 3, table
+
+
+def test_a_second_writer_is_refused(seeds: Path, tmp_path: Path) -> None:
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        with (
+            index._writing(),
+            Index.open(tmp_path / "index") as other,
+            pytest.raises(InputError, match=r"another wiretrace process \(pid \d+\) is writing"),
+        ):
+            other.add([seeds])
+        assert index.add([seeds]).added == 4  # the lock is gone with its holder
+
+
+def test_other_formats_versions_and_folders_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    Index.create(path, ScanConfig(workers=1)).close()
+    with pytest.raises(InputError, match="not an empty folder"):
+        Index.create(path)
+    with pytest.raises(InputError, match="no index here"):
+        Index.open(tmp_path / "elsewhere")
+    with pytest.raises(ConfigError, match="fast model only"):
+        Index.create(tmp_path / "exact", ScanConfig(semantic_model="exact"))
+    for key, value in (("format", "999"), ("wiretrace", "0.0.1")):
+        with sqlite3.connect(path / DATABASE) as database:
+            database.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        with pytest.raises(InputError, match="create a new index"):
+            Index.open(path)
+        path = tmp_path / f"index-{key}"
+        Index.create(path, ScanConfig(workers=1)).close()
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / DATABASE).write_text("not a database")
+    with pytest.raises(InputError, match="not a wiretrace index"):
+        Index.open(tmp_path / "junk")
+
+
+def test_settings_are_recorded_at_creation(seeds: Path, tmp_path: Path) -> None:
+    Index.create(tmp_path / "index", ScanConfig(workers=1, shingle_size=4, stories=False)).close()
+    with Index.open(tmp_path / "index", workers=1) as index:
+        assert index.config.shingle_size == 4 and not index.config.stories
+        found = index.add([seeds]).result
+    assert found.stories == ()
+
+
+def test_the_commands(seeds: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = str(tmp_path / "index")
+    assert runner.invoke(main, ["index", "create", path, "--workers", "1", "-q"]).exit_code == 0
+    added = runner.invoke(
+        main,
+        ["index", "add", path, str(seeds), "--out", str(tmp_path / "new"), "--format", "jsonl"],
+    )
+    assert added.exit_code == 0, added.output
+    assert "added 4 documents" in added.output
+    matches = (tmp_path / "new" / "matches.jsonl").read_text("utf-8").splitlines()
+    assert len(matches) == len(scan([seeds]).matches)
+    again = runner.invoke(main, ["index", "query", path, str(seeds)])
+    assert again.exit_code == 0 and "would add 0 documents, 4 skipped" in again.output
+    stats = runner.invoke(main, ["index", "stats", path])
+    assert json.loads(stats.output)["documents"] == 4
+    exported = runner.invoke(main, ["index", "export", path, "--out", str(tmp_path / "all")])
+    assert exported.exit_code == 0, exported.output
+    report = runner.invoke(main, ["report", str(tmp_path / "all"), "-q"])
+    assert report.exit_code == 0, report.output
+    removed = runner.invoke(main, ["index", "remove", path, "nothing-like-this"])
+    assert removed.exit_code == 2 and "no document 'nothing-like-this'" in removed.output
+    missing = runner.invoke(main, ["index", "add", str(tmp_path / "none"), str(seeds)])
+    assert missing.exit_code == 2 and "no index here" in missing.output
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from wiretrace.index import Index
+index = Index.open(sys.argv[1], workers=1)
+for path in sys.argv[2:]:
+    index.add([path])
+    print(Path(path).stem, flush=True)
+"""
+
+
+def test_a_killed_writer_leaves_every_acknowledged_add(tmp_path: Path) -> None:
+    """SIGKILL at random moments, 50 times: the index opens, holds every add that returned
+    and nothing half-added, and answers a query."""
+    generator = random.Random(11)
+    files = []
+    for number in range(400):
+        text = random_text(generator, 120)
+        files.append(_write([{"id": f"d{number}", "text": text}], tmp_path / f"d{number}.jsonl"))
+    path = tmp_path / "index"
+    Index.create(path, ScanConfig(workers=1, stories=False, semantic=False)).close()
+    acknowledged: set[str] = set()
+    position = 0
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for _ in range(50):
+        batch = [str(file) for file in files[position : position + 8]]
+        position += 8
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path), *batch],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        time.sleep(generator.uniform(0.5, 3.0))
+        writer.send_signal(signal.SIGKILL)
+        out, _ = writer.communicate()
+        acknowledged.update(out.split())
+        with Index.open(path, workers=1) as index:
+            held = set(index.store.numbers_of([f"d{n}" for n in range(position)]))
+            assert acknowledged <= held
+            assert index.store.count() == len(index.store.numbers())
+            with sqlite3.connect(path / DATABASE) as database:
+                (sketches,) = database.execute("SELECT COUNT(*) FROM sketches").fetchone()
+                (bands,) = database.execute("SELECT COUNT(DISTINCT number) FROM bands").fetchone()
+            assert sketches == bands == len(held)  # no document half-added
+    fresh = _write([{"id": "fresh", "text": random_text(generator, 120)}], tmp_path / "f.jsonl")
+    with Index.open(path, workers=1) as index:
+        assert index.query([fresh]).added == 1
+        indexed = bool(index.store.numbers_of(["d0"]))
+        assert index.query([files[0]]).skipped == indexed  # an id indexed is a duplicate
