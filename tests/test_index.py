@@ -162,9 +162,13 @@ def test_a_takedown_removes_the_document_and_its_matches(seeds: Path, tmp_path: 
             index.remove([gone, "001_2db72752c1eb80f1"])
         assert index.stats()["documents"] == 3
     with sqlite3.connect(tmp_path / "index" / DATABASE) as database:
-        for table in ("documents", "sketches", "bands", "fingerprints", "lines", "stories"):
+        kept = {row[0] for row in database.execute("SELECT number FROM documents")}
+        for table in ("documents", "sketches", "bands", "lines", "stories"):
             numbers = database.execute(f"SELECT COUNT(DISTINCT number) FROM {table}").fetchone()
             assert numbers[0] <= 3, table
+        for table in ("compared", "found", "lsh_pairs"):
+            ends = database.execute(f"SELECT a, b FROM {table}").fetchall()
+            assert {number for pair in ends for number in pair} <= kept, table
 
 
 def test_a_second_writer_is_refused(seeds: Path, tmp_path: Path) -> None:

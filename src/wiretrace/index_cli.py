@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from wiretrace.cli import (
     main,
 )
 from wiretrace.config import OutputFormat
+from wiretrace.errors import ConfigError, MissingExtraError
 from wiretrace.index import Index, IndexResult
 from wiretrace.stages.state import ScanResult
 from wiretrace.write import write_scan
@@ -32,6 +34,7 @@ from wiretrace.write.findings import findings
 from wiretrace.write.output import output_lock
 from wiretrace.write.tables import check_output
 
+SERVICE_INSTALL = "pip install 'wiretrace[service]'"
 TEXTS = "texts.jsonl"  # an export's texts, for `wiretrace report`
 _PATH = click.argument("index_path", metavar="INDEX", type=click.Path(path_type=Path))
 _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
@@ -105,6 +108,12 @@ def _report(console: Console, found: IndexResult, verb: str, path: Path, quiet: 
 def _create_options(function: Callable[..., Any]) -> Callable[..., Any]:
     # every scan option but the inputs: the settings are fixed at creation
     return _apply(function, [*_READ_OPTIONS[1:], *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS])
+
+
+def require_service() -> None:
+    """`wiretrace serve`'s libraries, or the install that brings them."""
+    if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("uvicorn") is None:
+        raise MissingExtraError(f"`wiretrace serve` needs the service extra: {SERVICE_INSTALL}")
 
 
 @index_group.command(name="create", epilog=EXIT_CODES)
@@ -268,5 +277,60 @@ def refresh_command(index_path: Path, quiet: bool) -> None:
             console.print(
                 f"{_shown(str(index_path))}: refreshed ({found.seconds:.1f} s)", highlight=False
             )
+
+    _run(action)
+
+
+@main.command(name="serve", epilog=EXIT_CODES)
+@_PATH
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--api-keys-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="API keys, one a line (also WIRETRACE_API_KEYS, comma-separated); required for "
+    "writes, and to listen beyond this machine.",
+)
+@click.option("--keys-for-reads", is_flag=True, help="Require an API key for reads too.")
+@click.option(
+    "--max-body-mib", type=float, default=16, show_default=True, help="Largest request body."
+)
+@click.option(
+    "--max-records", type=int, default=1000, show_default=True, help="Most records a request."
+)
+@_WORKERS
+def serve_command(
+    index_path: Path,
+    host: str,
+    port: int,
+    api_keys_file: Path | None,
+    keys_for_reads: bool,
+    max_body_mib: float,
+    max_records: int,
+    workers: int | None,
+) -> None:
+    """Serve INDEX over HTTP: POST /documents adds records and answers each one's matches,
+    story and likely source; POST /query answers without adding; GET /documents/{id},
+    /documents/{id}/matches, /stories/{id}, /stories?since=..., /stories/{id}/report;
+    DELETE /documents/{id}; GET /health, /metrics; the API's schema at /docs."""
+
+    def action() -> None:
+        require_service()
+        import uvicorn
+
+        from wiretrace.service import Limits, check_host, create_app, read_keys
+
+        keys = read_keys(api_keys_file)
+        check_host(host, keys)
+        if keys_for_reads and not keys:
+            raise ConfigError(
+                "--keys-for-reads needs API keys (--api-keys-file or WIRETRACE_API_KEYS)"
+            )
+        if not 0 < max_body_mib < 1024 or max_records < 1:
+            raise ConfigError("--max-body-mib must be 0 to 1024 and --max-records at least 1")
+        limits = Limits(max_body_bytes=int(max_body_mib * 2**20), max_records=max_records)
+        app = create_app(index_path, keys, keys_for_reads, limits, workers or 1)
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
     _run(action)

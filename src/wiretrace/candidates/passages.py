@@ -40,10 +40,23 @@ def passage_pairs(
     if count < 2:
         return np.empty((0, 2), dtype=np.int64), 0
     group = kernels.components(count, np.ascontiguousarray(copy_pairs, dtype=np.int64))
+    return passage_pairs_grouped(fingerprints, group, max_groups, min_shared)
+
+
+def passage_pairs_grouped(
+    fingerprints: Sequence[NDArray[np.uint64]],
+    group: NDArray[np.int64],
+    max_groups: int,
+    min_shared: int = 2,
+) -> tuple[NDArray[np.int64], int]:
+    """``passage_pairs`` with each document's group given (an index's: the components of
+    all its LSH pairs)."""
+    count = len(fingerprints)
     sizes = np.fromiter((len(row) for row in fingerprints), dtype=np.int64, count=count)
     owners = np.repeat(np.arange(count, dtype=np.uint64), sizes)
     # cut fingerprints may meet: a false pair costs one exact comparison, which rejects it
     packed, bits = sort_packed(np.concatenate(fingerprints), owners, count)
+    group = np.ascontiguousarray(group, dtype=np.int64)
     pairs, too_common = kernels.shared_key_pairs(packed, bits, group, max_groups)
     if not pairs.size:
         return np.empty((0, 2), dtype=np.int64), too_common

@@ -14,6 +14,7 @@ import dataclasses
 import fcntl
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,7 +33,10 @@ from wiretrace.index.derive import (
     Whole,
     derive,
     match_json,
+    match_of,
     stable_labels,
+    story_json,
+    story_of,
     whole,
 )
 from wiretrace.index.store import FORMAT, SqliteStore
@@ -47,11 +51,14 @@ from wiretrace.index.update import (
     resketch,
 )
 from wiretrace.read.files import as_paths, check_inputs
-from wiretrace.records import Match
+from wiretrace.records import Match, Story
 from wiretrace.semantic.static import check_static_model
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter, ScanResult, SilentReporter
 from wiretrace.stages.summary import add_invalid_fields, scan_summary
+from wiretrace.write import write_scan
+from wiretrace.write.output import REPORT
+from wiretrace.write.report import write_report
 
 __all__ = ["Index", "IndexResult"]
 
@@ -335,6 +342,11 @@ class Index:
             )
             merges = self._label(derived, state)
             advance(len(derived.stories))
+        number_of = dict(zip(state.sketched.ids, state.numbers.tolist(), strict=True))
+        store.put_found(
+            [(*sorted((number_of[m.a], number_of[m.b])), match_json(m)) for m in derived.matches],
+            [(s.story, s.last_published, story_json(s)) for s in derived.stories],
+        )
         result = self._result(state, derived, inputs, update)
         restricted = restrict(result, {d.id for d in update.new}, update)
         return result, IndexResult(
@@ -444,11 +456,71 @@ class Index:
         with self._writing():  # stories are worked out again and their ids written
             return self._apply(Update(), SilentReporter(), time.perf_counter(), [])[0]
 
-    def write_texts(self, path: Path) -> None:
-        """Every indexed document as a JSON line (id, text and its fields), as a scan reads
-        them."""
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """An indexed document's fields, story and group (None: not indexed)."""
+        number = self.store.numbers_of([doc_id]).get(doc_id)
+        if number is None:
+            return None
+        (document,) = self.store.documents([number], text=False)
+        return {
+            "id": document.id,
+            "outlet": document.outlet,
+            "url": document.url,
+            "title": document.title,
+            "published": document.published,
+            "chars": document.chars,
+            "clean_chars": document.clean_chars,
+            "source": document.source,
+            "added": document.added,
+            "story": self.store.label_of("stories", number),
+            "group": self.store.label_of("groups", number),
+        }
+
+    def matches_of(self, doc_id: str) -> list[Match] | None:
+        """An indexed document's matches, with their likely sources (None: not indexed)."""
+        number = self.store.numbers_of([doc_id]).get(doc_id)
+        if number is None:
+            return None
+        return [match_of(value) for value in self.store.found(number)]
+
+    def story(self, story: int) -> Story | None:
+        found = self.store.story_record(story)
+        return None if found is None else story_of(found)
+
+    def stories(self, since: str | None = None, limit: int = 100) -> list[Story]:
+        """The stories with a member published on or after ``since``, the latest first."""
+        return [story_of(value) for value in self.store.story_records(since, limit)]
+
+    def story_report(self, story: int) -> str | None:
+        """The HTML report (as `wiretrace report` writes it) of one story: its documents and
+        the matches among them. None: no such story."""
+        found = self.story(story)
+        if found is None:
+            return None
+        members = set(found.members)
+        matches: dict[tuple[str, str], Match] = {}
+        for doc_id in sorted(members):
+            for match in self.matches_of(doc_id) or []:
+                if match.a in members and match.b in members:
+                    matches[(match.a, match.b)] = match
+        state = whole(self.store)
+        derived = Derived(sorted(matches.values(), key=lambda m: (m.a, m.b)), [], [found], 0, 0)
+        result = restrict(self._result(state, derived, [], Update()), members, Update())
+        with tempfile.TemporaryDirectory(prefix="wiretrace-report-") as folder:
+            out = Path(folder) / "scan"
+            texts = Path(folder) / "texts.jsonl"
+            result.summary["inputs"] = [str(texts)]
+            write_scan(result, out, "jsonl")
+            numbers = self.store.numbers_of(sorted(members))
+            self.write_texts(texts, sorted(numbers.values()))
+            write_report(out)
+            return (out / REPORT).read_text("utf-8")
+
+    def write_texts(self, path: Path, numbers: Sequence[int] | None = None) -> None:
+        """The indexed documents (all, or ``numbers``) as JSON lines (id, text and its
+        fields), as a scan reads them."""
         fields = self.config.fields
-        numbers = self.store.numbers().tolist()
+        numbers = self.store.numbers().tolist() if numbers is None else list(numbers)
         with path.open("x", encoding="utf-8") as stream:
             for start in range(0, len(numbers), 1000):
                 for document in self.store.documents(numbers[start : start + 1000]):

@@ -49,6 +49,17 @@ def match_of(text: str) -> Match:
     )
 
 
+def story_json(story: Story) -> str:
+    return json.dumps(asdict(story))
+
+
+def story_of(text: str) -> Story:
+    found: dict[str, Any] = json.loads(text)
+    for name in ("members", "entities", "terms", "places", "counts"):
+        found[name] = tuple(found[name])
+    return Story(**found)
+
+
 @dataclass(frozen=True, slots=True)
 class Whole:
     """Every indexed document as the scan's stages see them: rows (the skipped records

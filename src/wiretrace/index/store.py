@@ -6,7 +6,7 @@ What is kept, per document: its row (the documents table's facts, the boilerplat
 by the rules and the spans used), its text (zlib), and its sketch (:class:`DocumentSketch`:
 signature, passage fingerprints, line keys, words and entities, sentence spans and vectors,
 document and lead vectors), each array as raw bytes. Postings name the documents behind each
-LSH band key, passage fingerprint and line key; the matches and the story and group ids are
+LSH band key and line key; the matches and the story and group ids are
 kept as found. Every change is one transaction: an add is in the index whole or not at all.
 """
 
@@ -113,6 +113,8 @@ class IndexStore(Protocol):
 
     def next_number(self) -> int: ...
 
+    def fingerprints(self) -> dict[int, NDArray[np.uint64]]: ...
+
     def postings(self, table: str, keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], ...]: ...
 
     def put_postings(self, table: str, rows: NDArray[np.int64]) -> None: ...
@@ -152,7 +154,7 @@ class IndexStore(Protocol):
     def close(self) -> None: ...
 
 
-POSTINGS = ("bands", "fingerprints")  # key -> document
+POSTINGS = ("bands",)  # key -> document
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -179,9 +181,6 @@ CREATE TABLE IF NOT EXISTS sketches (
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, number INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
 CREATE INDEX IF NOT EXISTS bands_number ON bands (number);
-CREATE TABLE IF NOT EXISTS fingerprints (key INTEGER NOT NULL, number INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS fingerprints_key ON fingerprints (key);
-CREATE INDEX IF NOT EXISTS fingerprints_number ON fingerprints (number);
 CREATE TABLE IF NOT EXISTS lines (key INTEGER NOT NULL, number INTEGER NOT NULL,
     context INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS lines_key ON lines (key);
@@ -198,6 +197,11 @@ CREATE TABLE IF NOT EXISTS groups (number INTEGER PRIMARY KEY, label INTEGER NOT
 CREATE TABLE IF NOT EXISTS merges (story INTEGER NOT NULL, into_story INTEGER NOT NULL,
     at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS skipped (value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS found (a INTEGER NOT NULL, b INTEGER NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (a, b));
+CREATE INDEX IF NOT EXISTS found_b ON found (b);
+CREATE TABLE IF NOT EXISTS story_records (story INTEGER PRIMARY KEY, last TEXT,
+    value TEXT NOT NULL);
 """
 _PAIR_TABLES = ("lsh_pairs", "compared")
 _LABEL_TABLES = ("stories", "groups")
@@ -268,6 +272,8 @@ class SqliteStore:
             self._db = sqlite3.connect(path, isolation_level=None, timeout=60.0)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
+            # a takedown's text is overwritten in the file, not only unlinked from the tree
+            self._db.execute("PRAGMA secure_delete=ON")
             if create:
                 self._db.executescript(_SCHEMA)
             else:
@@ -383,7 +389,7 @@ class SqliteStore:
             marks = _marks(len(chunk))
             for table in ("documents", "sketches", *_LABEL_TABLES):
                 self._db.execute(f"DELETE FROM {table} WHERE number IN ({marks})", list(chunk))
-        for table in _PAIR_TABLES:
+        for table in (*_PAIR_TABLES, "found"):
             self.remove_pairs(table, numbers)
 
     def _remove_postings(self, numbers: Sequence[int]) -> None:
@@ -392,6 +398,11 @@ class SqliteStore:
                 self._db.execute(
                     f"DELETE FROM {table} WHERE number IN ({_marks(len(chunk))})", list(chunk)
                 )
+
+    def fingerprints(self) -> dict[int, NDArray[np.uint64]]:
+        """Every document's passage fingerprints, by number."""
+        rows = self._db.execute("SELECT number, fingerprints FROM sketches")
+        return {number: np.frombuffer(blob, dtype=np.uint64) for number, blob in rows}
 
     # -- postings -----------------------------------------------------------------------
 
@@ -489,6 +500,38 @@ class SqliteStore:
 
     def merges(self) -> list[tuple[int, int, str]]:
         return list(self._db.execute("SELECT story, into_story, at FROM merges ORDER BY rowid"))
+
+    # -- what the last add derived: matches with their sources, stories ------------------
+
+    def put_found(
+        self, matches: list[tuple[int, int, str]], stories: list[tuple[int, str | None, str]]
+    ) -> None:
+        """Replace the matches and stories as the whole index's derivation gives them."""
+        self._db.execute("DELETE FROM found")
+        self._db.executemany("INSERT INTO found VALUES (?, ?, ?)", matches)
+        self._db.execute("DELETE FROM story_records")
+        self._db.executemany("INSERT INTO story_records VALUES (?, ?, ?)", stories)
+
+    def found(self, number: int) -> list[str]:
+        query = "SELECT value FROM found WHERE a = ? OR b = ? ORDER BY a, b"
+        return [row[0] for row in self._db.execute(query, (number, number))]
+
+    def story_record(self, story: int) -> str | None:
+        query = "SELECT value FROM story_records WHERE story = ?"
+        row = self._db.execute(query, (story,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def story_records(self, since: str | None, limit: int) -> list[str]:
+        """Stories whose latest member was published on or after ``since`` (all: None), the
+        latest first."""
+        where = "" if since is None else "WHERE last >= ?"
+        query = f"SELECT value FROM story_records {where} ORDER BY last DESC, story LIMIT ?"
+        values: list[Any] = [] if since is None else [since]
+        return [row[0] for row in self._db.execute(query, [*values, limit])]
+
+    def label_of(self, table: str, number: int) -> int | None:
+        row = self._db.execute(f"SELECT label FROM {table} WHERE number = ?", (number,)).fetchone()
+        return None if row is None else int(row[0])
 
     # -- records that could not be indexed ----------------------------------------------
 

@@ -36,6 +36,7 @@ from wiretrace.backend import LocalBackend
 from wiretrace.candidates import kernels as candidate_kernels
 from wiretrace.candidates.lsh import band_keys_of
 from wiretrace.candidates.neighbours import day_numbers, similar_pairs, within_window
+from wiretrace.candidates.passages import passage_pairs_grouped
 from wiretrace.clean.boilerplate import (
     RECURRING,
     LineOccurrences,
@@ -50,7 +51,6 @@ from wiretrace.records import Match, Skipped, Span
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centred
 from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
-from wiretrace.sketch.packed import sort_packed
 from wiretrace.stages.semantic import relations_not_searched, semantic_store
 from wiretrace.stages.sketching import Sketcher
 from wiretrace.stages.state import DocumentRows, Reporter
@@ -288,10 +288,9 @@ def _replace_sketch(
 
 
 def postings(documents: Sequence[StoredDocument], config: ScanConfig) -> dict[str, NDArray[Any]]:
-    """The postings rows of ``documents``: band keys, fingerprints, lines."""
+    """The postings rows of ``documents``: band keys, lines."""
     banding = config.lsh()
     bands: list[NDArray[np.int64]] = []
-    fingerprints: list[NDArray[np.int64]] = []
     lines: list[NDArray[np.int64]] = []
     if documents:
         signatures = np.stack([document.sketch.signature for document in documents])
@@ -299,17 +298,11 @@ def postings(documents: Sequence[StoredDocument], config: ScanConfig) -> dict[st
         for _, keys in band_keys_of(signatures, banding):
             bands.append(np.stack([signed(keys), numbers], axis=1))
     for document in documents:
-        prints = np.unique(document.sketch.fingerprints)
-        number = np.full(len(prints), document.number, dtype=np.int64)
-        fingerprints.append(np.stack([signed(prints), number], axis=1))
         line_keys = document.sketch.line_keys
         holder = np.full(len(line_keys), document.number, dtype=np.int64)
         lines.append(np.stack([line_keys, holder, line_contexts(line_keys)], axis=1))
     return {
         "bands": np.concatenate(bands) if bands else np.empty((0, 2), np.int64),
-        "fingerprints": (
-            np.concatenate(fingerprints) if fingerprints else np.empty((0, 2), np.int64)
-        ),
         "lines": np.concatenate(lines) if lines else np.empty((0, 3), np.int64),
     }
 
@@ -434,37 +427,25 @@ def passage_candidates(
     store: IndexStore,
     config: ScanConfig,
     changed: Sequence[StoredDocument],
-    rows: dict[str, NDArray[Any]],
     lsh_pairs: NDArray[np.int64],
 ) -> NDArray[np.int64]:
-    """Pairs of a changed document and another that share passage fingerprints, by the scan's
-    kernel over the postings of the changed documents' fingerprints, the documents grouped by
-    the components of every LSH pair of the index."""
-    prints = rows["fingerprints"]
-    if not len(prints) or not config.finds_passages:
+    """Every pair of the index that shares passage fingerprints, by the scan's kernel over
+    every document's fingerprints (``changed`` as they are now), grouped by the components of
+    every LSH pair of the index. Over the whole index, not only the changed documents' pairs:
+    a fingerprint held by more than ``passage_max_groups`` groups proposes nothing, so a
+    pair's candidacy can end as documents arrive (~1 s for 100,000 documents)."""
+    if not config.finds_passages:
         return np.empty((0, 2), dtype=np.int64)
-    mine = np.array(sorted({document.number for document in changed}), dtype=np.int64)
-    keys, numbers = store.postings("fingerprints", prints[:, 0])
-    stale = np.isin(numbers, mine)
-    keys = np.concatenate([keys[~stale], prints[:, 0]])
-    numbers = np.concatenate([numbers[~stale], prints[:, 1]])
-    local = np.unique(numbers)  # the documents of the problem, by number: the smallest first
-    width = int(max(local.max(), lsh_pairs.max(initial=0))) + 1
+    prints = store.fingerprints()
+    prints.update((document.number, document.sketch.fingerprints) for document in changed)
+    numbers = np.array(sorted(prints), dtype=np.int64)
+    if len(numbers) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    width = int(max(numbers.max(), lsh_pairs.max(initial=0))) + 1
     group = candidate_kernels.components(width, np.ascontiguousarray(lsh_pairs, dtype=np.int64))
-    place = np.searchsorted(local, numbers)
-    packed, bits = sort_packed(keys.view(np.uint64), place.astype(np.uint64), len(local))
-    local_groups = group[local]
-    found, _ = candidate_kernels.shared_key_pairs(
-        packed, bits, np.ascontiguousarray(local_groups), config.passage_max_groups
-    )
-    if not found.size:
-        return np.empty((0, 2), dtype=np.int64)
-    unique, shared = np.unique(found, return_counts=True)
-    unique = unique[shared >= 2]
-    count = len(local)
-    pairs = np.stack([local[unique // count], local[unique % count]], axis=1)
-    touching = np.isin(pairs[:, 0], mine) | np.isin(pairs[:, 1], mine)
-    return pairs[touching]
+    rows = [prints[number] for number in numbers.tolist()]
+    found, _ = passage_pairs_grouped(rows, group[numbers], config.passage_max_groups)
+    return numbers[found]
 
 
 def compare_pairs(
@@ -555,7 +536,7 @@ def candidate_pairs(
     mine = np.array(sorted({document.number for document in changed}), dtype=np.int64)
     kept = store.pairs("lsh_pairs")
     kept = kept[~(np.isin(kept[:, 0], mine) | np.isin(kept[:, 1], mine))]
-    passages = passage_candidates(store, config, changed, rows, np.concatenate([kept, lsh]))
+    passages = passage_candidates(store, config, changed, np.concatenate([kept, lsh]))
     stored, stored_reasons = store.compared()
     stale = np.isin(stored, np.asarray(resketched, dtype=np.int64)).any(axis=1)
     stored, stored_reasons = stored[~stale], stored_reasons[~stale]  # compared again
@@ -569,9 +550,10 @@ def candidate_pairs(
     for pairs, bit in parts:
         reasons[np.isin(_keys(found), _keys(pairs))] |= bit
     held = np.isin(_keys(found), _keys(stored))
-    # a pair compared before keeps its match; only why it is a candidate changes
+    # a pair compared before keeps its match; only why it is a candidate changes (its
+    # passages and neighbours are the whole index's; its LSH band, its own)
     place = {key: index for index, key in enumerate(_keys(stored).tolist())}
-    now = stored_reasons & ~NEIGHBOUR
+    now = stored_reasons & ~(NEIGHBOUR | PASSAGE)
     for key, bits in zip(_keys(found[held]).tolist(), reasons[held].tolist(), strict=True):
         now[place[key]] |= bits
     changed_reasons = now != stored_reasons

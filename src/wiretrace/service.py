@@ -1,0 +1,364 @@
+"""`wiretrace serve`: an HTTP service in front of an index (FastAPI; the ``service`` extra:
+import this module only once ``wiretrace.index_cli.require_service`` has passed).
+
+Thin: every answer comes from ``wiretrace.index``. Writes (adds, takedowns) go through one
+writer thread, in the order they came (a queue: SQLite takes one writer); a 200 to a write is
+sent once its transaction is committed. Reads run beside it, each thread with its own
+connection (WAL: a reader sees the last commit). API keys (``Authorization: Bearer KEY``)
+are compared in constant time and never stored in the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hmac
+import ipaddress
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+from wiretrace.errors import ConfigError, InputError
+from wiretrace.index import Index, IndexResult
+from wiretrace.records import Match, Story
+
+KEYS_VARIABLE = "WIRETRACE_API_KEYS"
+INCOMING = "incoming"  # inside the index folder: what the service was sent, one add at a time
+_FEED = "api.jsonl"  # one file name for every add: an id sent again is a duplicate, not new
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one request may hold."""
+
+    max_body_bytes: int = 16 * 2**20
+    max_records: int = 1_000
+    max_record_bytes: int = 2 * 2**20
+
+
+def read_keys(keys_file: Path | None, environ: dict[str, str] | None = None) -> frozenset[str]:
+    """The API keys: one a line in ``keys_file`` (# starts a comment), and those of the
+    environment variable ``WIRETRACE_API_KEYS`` (comma-separated)."""
+    environ = dict(os.environ) if environ is None else environ
+    keys: set[str] = set()
+    if keys_file is not None:
+        try:
+            lines = keys_file.read_text("utf-8").splitlines()
+        except OSError as error:
+            raise InputError(f"{keys_file}: cannot read the API keys ({error.strerror})") from None
+        keys.update(line.split("#", 1)[0].strip() for line in lines)
+    keys.update(part.strip() for part in environ.get(KEYS_VARIABLE, "").split(","))
+    keys.discard("")
+    short = [key for key in keys if len(key) < 16]
+    if short:
+        raise ConfigError(
+            f"an API key must be at least 16 characters ({len(short)} shorter); make them "
+            "with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
+    return frozenset(keys)
+
+
+def check_host(host: str, keys: frozenset[str]) -> None:
+    """Refuse to listen beyond this machine without keys."""
+    if keys:
+        return
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ConfigError(
+            f"--host {host} listens beyond this machine: give API keys (--api-keys-file or "
+            f"{KEYS_VARIABLE}) or listen on 127.0.0.1"
+        )
+
+
+def _match(match: Match) -> dict[str, Any]:
+    return dataclasses.asdict(match)
+
+
+def _story(story: Story) -> dict[str, Any]:
+    return dataclasses.asdict(story)
+
+
+def _answer(found: IndexResult, sent: list[dict[str, Any]], id_field: str) -> dict[str, Any]:
+    """Each record sent: whether it was added (or why not), its matches, story and likely
+    source."""
+    result = found.result
+    rows = result.documents
+    story_of = result.story_of()
+    status = {doc_id: rows.status[row] for row, doc_id in enumerate(rows.id) if doc_id is not None}
+    skipped = {item.id: item for item in result.skipped if item.id is not None}
+    documents = []
+    for number, record in enumerate(sent):
+        doc_id = record.get(id_field)
+        doc_id = str(doc_id) if doc_id is not None else None
+        entry: dict[str, Any] = {"record": number, "id": doc_id}
+        if doc_id in skipped:
+            entry["status"] = "skipped"
+            entry["reason"] = skipped[doc_id].reason
+            entry["detail"] = skipped[doc_id].detail
+        elif doc_id in status and status[doc_id] == "ok":
+            matches = [m for m in result.matches if doc_id in (m.a, m.b)]
+            sources = [m.source for m in matches if m.source and m.source != doc_id]
+            entry.update(
+                status="ok",
+                matches=[_match(m) for m in matches],
+                story=story_of.get(doc_id),
+                likely_source=sources[0] if sources else None,
+            )
+        else:
+            entry["status"] = "skipped"
+            entry["reason"] = "unreadable"
+        documents.append(entry)
+    unnamed = [
+        {"reason": item.reason, "detail": item.detail} for item in result.skipped if item.id is None
+    ]
+    return {
+        "added": found.added,
+        "skipped": found.skipped,
+        "documents": documents,
+        "unreadable": unnamed,
+        "story_merges": [list(merge) for merge in found.merges],
+        "seconds": round(found.seconds, 3),
+    }
+
+
+class _Service:
+    """The index as the service holds it: one writer thread, a connection per reader."""
+
+    def __init__(self, path: Path, workers: int) -> None:
+        self.path = path
+        self.workers = workers
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wiretrace-writer")
+        self._local = threading.local()
+        self._writer_index: Index | None = None
+        self.closing = False
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "wiretrace_requests",
+            "Requests answered, by method, route and status.",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "wiretrace_request_seconds",
+            "Seconds to answer, by route.",
+            ("route",),
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+        )
+        self.documents = Gauge("wiretrace_documents", "Documents indexed.", registry=self.registry)
+        with Index.open(path, workers) as index:  # refused now if it cannot be opened
+            self.id_field = index.config.fields.id
+
+    def reader(self) -> Index:
+        index: Index | None = getattr(self._local, "index", None)
+        if index is None:
+            index = Index.open(self.path, self.workers)
+            self._local.index = index
+        return index
+
+    def _writing(self) -> Index:
+        if self._writer_index is None:
+            self._writer_index = Index.open(self.path, self.workers)
+        return self._writer_index
+
+    def add(self, records: list[dict[str, Any]], keep: bool) -> IndexResult:
+        """In the writer thread: the records as one JSON-lines file, added (or queried)."""
+        folder = self.path / INCOMING
+        folder.mkdir(exist_ok=True)
+        feed = folder / _FEED
+        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as stream:
+            for record in records:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        Path(stream.name).replace(feed)
+        try:
+            index = self._writing()
+            return index.add([feed]) if keep else index.query([feed])
+        finally:
+            feed.unlink(missing_ok=True)
+
+    def remove(self, doc_id: str) -> IndexResult:
+        return self._writing().remove([doc_id])
+
+    def close(self) -> None:
+        self.closing = True
+        self.writer.shutdown(wait=True)  # the writes taken finish; none is cut off
+        if self._writer_index is not None:
+            self._writer_index.close()
+
+
+def create_app(
+    path: str | os.PathLike[str],
+    keys: frozenset[str] = frozenset(),
+    keys_for_reads: bool = False,
+    limits: Limits | None = None,
+    workers: int = 1,
+) -> FastAPI:
+    """The FastAPI application serving the index at ``path``."""
+    limits = limits or Limits()
+    service = _Service(Path(path), workers)
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        yield
+        service.close()
+
+    app: FastAPI = FastAPI(
+        title="wiretrace",
+        summary="Where news text came from and where it went: a feed against an index.",
+        lifespan=lifespan,
+    )
+
+    def error(status: int, message: str, field: str | None = None) -> JSONResponse:
+        return JSONResponse({"error": message, "field": field}, status_code=status)
+
+    def authorised(request: Request, write: bool) -> JSONResponse | None:
+        if not keys or (not write and not keys_for_reads):
+            return None
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            return error(401, "an API key is required: send `Authorization: Bearer KEY`")
+        given_bytes = given.strip().encode()
+        # every key compared, in constant time each: the time says nothing of which is near
+        matched = False
+        for key in keys:
+            matched |= hmac.compare_digest(given_bytes, key.encode())
+        return None if matched else error(403, "this API key is not accepted")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Any:
+        started = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdecimal() or int(length) > limits.max_body_bytes):
+            response: Response = error(
+                413, f"the body is larger than {limits.max_body_bytes} bytes", "body"
+            )
+        elif service.closing and request.method in ("POST", "DELETE"):
+            response = error(503, "the service is stopping; send this again later")
+        else:
+            write = request.method in ("POST", "DELETE") and request.url.path != "/query"
+            refused = None
+            if request.url.path not in ("/health", "/docs", "/openapi.json", "/metrics"):
+                refused = authorised(request, write)
+            response = refused if refused is not None else await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        service.requests.labels(request.method, route, str(response.status_code)).inc()
+        service.latency.labels(route).observe(time.perf_counter() - started)
+        return response
+
+    async def records_of(request: Request) -> list[dict[str, Any]] | JSONResponse:
+        body = await request.body()
+        if len(body) > limits.max_body_bytes:
+            return error(413, f"the body is larger than {limits.max_body_bytes} bytes", "body")
+        try:
+            records = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as problem:
+            return error(422, f"the body is not JSON: {problem}", "body")
+        if not isinstance(records, list):
+            return error(422, "send a JSON array of records (objects)", "body")
+        if len(records) > limits.max_records:
+            return error(413, f"more than {limits.max_records} records", "records")
+        for number, record in enumerate(records):
+            if not isinstance(record, dict):
+                return error(422, f"record {number} is not an object", f"records[{number}]")
+            size = len(json.dumps(record, ensure_ascii=False).encode())
+            if size > limits.max_record_bytes:
+                return error(
+                    413,
+                    f"record {number} is larger than {limits.max_record_bytes} bytes",
+                    f"records[{number}]",
+                )
+        return records
+
+    async def in_writer(function: Callable[[], Any]) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(service.writer, function)
+
+    @app.post("/documents", summary="Add records; each one's matches, story, likely source")
+    async def add_documents(request: Request) -> Any:
+        records = await records_of(request)
+        if isinstance(records, JSONResponse):
+            return records
+        found = await in_writer(lambda: service.add(records, keep=True))
+        return _answer(found, records, service.id_field)
+
+    @app.post("/query", summary="What adding the records would find, without adding them")
+    async def query_documents(request: Request) -> Any:
+        records = await records_of(request)
+        if isinstance(records, JSONResponse):
+            return records
+        found = await in_writer(lambda: service.add(records, keep=False))
+        return _answer(found, records, service.id_field)
+
+    @app.get("/documents/{doc_id}", summary="An indexed document, its story and group")
+    def get_document(doc_id: str) -> Any:
+        found = service.reader().document(doc_id)
+        return found if found is not None else error(404, f"no document {doc_id!r}", "id")
+
+    @app.get("/documents/{doc_id}/matches", summary="An indexed document's matches")
+    def get_matches(doc_id: str) -> Any:
+        found = service.reader().matches_of(doc_id)
+        if found is None:
+            return error(404, f"no document {doc_id!r}", "id")
+        return {"id": doc_id, "matches": [_match(m) for m in found]}
+
+    @app.delete("/documents/{doc_id}", summary="Take a document out (a takedown)")
+    async def delete_document(doc_id: str) -> Any:
+        try:
+            await in_writer(lambda: service.remove(doc_id))
+        except InputError:
+            return error(404, f"no document {doc_id!r}", "id")
+        return {"removed": doc_id}
+
+    @app.get("/stories/{story}", summary="A story and its documents")
+    def get_story(story: int) -> Any:
+        found = service.reader().story(story)
+        return _story(found) if found is not None else error(404, f"no story {story}", "story")
+
+    @app.get("/stories", summary="Recent stories (a member published on or after `since`)")
+    def list_stories(since: str | None = None, limit: int = 100) -> Any:
+        if not 1 <= limit <= 1000:
+            return error(422, "limit must be 1 to 1000", "limit")
+        return {"stories": [_story(s) for s in service.reader().stories(since, limit)]}
+
+    @app.get(
+        "/stories/{story}/report", summary="A story's HTML report", response_class=HTMLResponse
+    )
+    def story_report(story: int) -> Any:
+        html = service.reader().story_report(story)
+        if html is None:
+            return error(404, f"no story {story}", "story")
+        return HTMLResponse(html)
+
+    @app.get("/health", summary="Whether the index answers")
+    def health() -> Any:
+        return {"status": "ok", "documents": service.reader().store.count()}
+
+    @app.get("/metrics", summary="Prometheus text format", response_class=PlainTextResponse)
+    def metrics() -> Any:
+        service.documents.set(service.reader().store.count())
+        return Response(generate_latest(service.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app
