@@ -203,9 +203,9 @@ class _Service:
 
     def close(self) -> None:
         self.closing = True
+        if self._writer_index is not None:  # closed where it was opened, after the queue
+            self.writer.submit(self._writer_index.close)
         self.writer.shutdown(wait=True)  # the writes taken finish; none is cut off
-        if self._writer_index is not None:
-            self._writer_index.close()
 
 
 def create_app(

@@ -1,0 +1,192 @@
+"""`wiretrace serve`: answers, API keys, limits and error bodies, and a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from wiretrace import ScanConfig
+from wiretrace.errors import ConfigError
+from wiretrace.index import Index
+from wiretrace.service import Limits, check_host, create_app, read_keys
+
+KEY = "k" * 24
+WRITE = {"Authorization": f"Bearer {KEY}"}
+
+
+def _records(seeds: Path) -> list[dict[str, Any]]:
+    return [
+        {"id": path.stem[:3], "text": path.read_text("utf-8"), "outlet": "Wire"}
+        for path in sorted(seeds.glob("*.txt"))
+    ]
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
+    app = create_app(
+        tmp_path / "index",
+        frozenset({KEY}),
+        limits=Limits(max_body_bytes=200_000, max_records=5, max_record_bytes=50_000),
+    )
+    with TestClient(app) as found:
+        yield found
+
+
+def test_adds_and_answers(client: TestClient, seeds: Path) -> None:
+    records = _records(seeds)
+    first = client.post("/documents", json=records[:2], headers=WRITE)
+    assert first.status_code == 200
+    body = first.json()
+    assert body["added"] == 2
+    copy = body["documents"][1]
+    assert copy["status"] == "ok" and copy["likely_source"] == "000"
+    assert [m["relation"] for m in copy["matches"]] == ["near_duplicate"]
+    later = client.post("/documents", json=records[2:], headers=WRITE).json()
+    stories = {entry["story"] for entry in later["documents"]}
+    assert stories == {copy["story"]}  # the story id holds as the story grows
+    again = client.post("/documents", json=records[:1], headers=WRITE).json()
+    assert again["documents"][0]["reason"] == "duplicate_id"
+    assert client.get("/documents/001").json()["story"] == copy["story"]
+    matches = client.get("/documents/001/matches").json()["matches"]
+    assert {(m["a"], m["b"]) for m in matches} >= {("000", "001")}
+    story = client.get(f"/stories/{copy['story']}").json()
+    assert sorted(story["members"]) == ["000", "001", "002", "003"]
+    assert client.get("/stories", params={"since": "1900-01-01"}).status_code == 200
+    report = client.get(f"/stories/{copy['story']}/report")
+    assert report.status_code == 200 and report.text.startswith("<!doctype html>")
+    asked = client.post("/query", json=[{"id": "new", "text": records[0]["text"]}]).json()
+    assert asked["documents"][0]["matches"][0]["relation"] == "exact"
+    assert client.get("/documents/new").status_code == 404  # a query adds nothing
+    assert client.delete("/documents/003", headers=WRITE).json() == {"removed": "003"}
+    assert client.get("/documents/003").status_code == 404
+    assert client.delete("/documents/003", headers=WRITE).status_code == 404
+    metrics = client.get("/metrics").text
+    assert 'wiretrace_requests_total{method="POST",route="/documents",status="200"}' in metrics
+    assert "wiretrace_documents 3.0" in metrics
+
+
+def test_a_record_that_cannot_be_read_is_reported_and_the_rest_added(
+    client: TestClient, seeds: Path
+) -> None:
+    records = [{"id": "blank", "text": "   "}, {"text": "no id"}, *_records(seeds)[:1]]
+    body = client.post("/documents", json=records, headers=WRITE).json()
+    assert body["added"] == 1
+    reasons = [entry.get("reason") for entry in body["documents"]]
+    assert reasons[0] == "empty_text" and reasons[2] is None
+    assert body["unreadable"] or reasons[1]  # the record without an id is named too
+
+
+def test_keys_are_required_for_writes(client: TestClient, seeds: Path) -> None:
+    records = _records(seeds)[:1]
+    missing = client.post("/documents", json=records)
+    assert missing.status_code == 401 and "Bearer" in missing.json()["error"]
+    wrong = client.post("/documents", json=records, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 403
+    assert client.delete("/documents/000").status_code == 401
+    assert client.get("/health").status_code == 200  # reads need none here
+
+
+def test_keys_for_reads(tmp_path: Path) -> None:
+    Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
+    app = create_app(tmp_path / "index", frozenset({KEY}), keys_for_reads=True)
+    with TestClient(app) as client:
+        assert client.get("/documents/x").status_code == 401
+        assert client.get("/documents/x", headers=WRITE).status_code == 404
+        assert client.get("/health").status_code == 200
+
+
+def test_limits_name_the_field(client: TestClient) -> None:
+    big = client.post("/documents", content=b"[" + b" " * 300_000 + b"]", headers=WRITE)
+    assert big.status_code == 413 and big.json()["field"] == "body"
+    many = client.post(
+        "/documents", json=[{"id": str(n), "text": "x"} for n in range(6)], headers=WRITE
+    )
+    assert many.status_code == 413 and many.json()["field"] == "records"
+    huge = client.post("/documents", json=[{"id": "a", "text": "x" * 60_000}], headers=WRITE)
+    assert huge.status_code == 413 and huge.json()["field"] == "records[0]"
+    shape = client.post("/documents", json={"id": "a"}, headers=WRITE)
+    assert shape.status_code == 422 and shape.json()["field"] == "body"
+    item = client.post("/documents", json=[1], headers=WRITE)
+    assert item.status_code == 422 and item.json()["field"] == "records[0]"
+    broken = client.post("/documents", content=b"[{", headers=WRITE)
+    assert broken.status_code == 422
+    assert client.get("/stories", params={"limit": 0}).json()["field"] == "limit"
+
+
+def test_keys_and_hosts_are_checked(tmp_path: Path) -> None:
+    keys_file = tmp_path / "keys"
+    keys_file.write_text(f"{KEY}  # the desk\n\n", "utf-8")
+    assert read_keys(keys_file, {}) == {KEY}
+    assert read_keys(None, {"WIRETRACE_API_KEYS": f"{KEY}, {'z' * 20}"}) == {KEY, "z" * 20}
+    with pytest.raises(ConfigError, match="at least 16"):
+        read_keys(None, {"WIRETRACE_API_KEYS": "short"})
+    with pytest.raises(ConfigError, match="beyond this machine"):
+        check_host("0.0.0.0", frozenset())
+    check_host("127.0.0.1", frozenset())
+    check_host("0.0.0.0", frozenset({KEY}))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _call(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers=WRITE)
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_real_server_adds_and_stops_cleanly_on_sigterm(tmp_path: Path, seeds: Path) -> None:
+    Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
+    port = _free_port()
+    env = {**os.environ, "WIRETRACE_API_KEYS": KEY, "PYTHONPATH": os.pathsep.join(sys.path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "wiretrace", "serve", str(tmp_path / "index"), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if _call(f"{base}/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        status, body = _call(f"{base}/documents", "POST", _records(seeds))
+        assert status == 200 and body["added"] == 4
+        assert _call(f"{base}/documents/001")[1]["id"] == "001"
+        schema = _call(f"{base}/openapi.json")[1]
+        assert "/documents" in schema["paths"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=60)
+    # uvicorn finishes the requests in flight, then ends as SIGTERM asks (128 + 15)
+    assert server.returncode == 143 and "Application shutdown complete" in output, output
+    with Index.open(tmp_path / "index") as index:
+        assert index.store.count() == 4  # what was acknowledged is there
