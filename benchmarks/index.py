@@ -1,14 +1,21 @@
 """The index against the batch scan: parity (copies, passages, rewrites, stories) on the dev
 sets, added at once and in batches in a random order.
 
-    python benchmarks/index.py parity [--sets ecb gva seeds] [--batches 5]
+    python benchmarks/index.py parity [--sets ecb gva] [--batches 5]
+    python benchmarks/index.py build [--docs 20000] [--batch 1000] [--queries 50]
+
+``build``: the first DOCS documents of the benchmark corpus added in batches of BATCH (time,
+peak memory), the batch scan of the same documents in the same run, then QUERIES articles
+queried one at a time (p50 / p99), and the index's size by part.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -109,12 +116,65 @@ def parity(records: Sequence[dict[str, Any]], batches: int, name: str) -> dict[s
     return report
 
 
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build(docs: int, batch: int, queries: int) -> dict[str, Any]:
+    corpus = Path(__file__).parent / "data" / "corpus-100000.jsonl.gz"
+    with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+        records = [json.loads(line) for _, line in zip(range(docs + queries), stream, strict=False)]
+    asked, records = records[docs:], records[:docs]
+    report: dict[str, Any] = {"documents": docs, "batch": batch}
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        started = time.perf_counter()
+        scan([_write(records, folder / "all.jsonl")], ScanConfig())
+        report["scan_s"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        adds = []
+        with Index.create(folder / "index", ScanConfig()) as index:
+            for start in range(0, docs, batch):
+                part = _write(records[start : start + batch], folder / "part.jsonl")
+                found = index.add([part])
+                adds.append(found.seconds)
+                part.unlink()
+            report["build_s"] = round(time.perf_counter() - started, 1)
+            report["build_over_scan"] = round(report["build_s"] / report["scan_s"], 2)
+            report["add_s_first_last"] = [round(adds[0], 2), round(adds[-1], 2)]
+            report["peak_rss_mib"] = round(_peak_mib())
+            latencies = []
+            for number, record in enumerate(asked):
+                path = _write([record], folder / f"q{number}.jsonl")
+                started = time.perf_counter()
+                index.query([path])
+                latencies.append(time.perf_counter() - started)
+            latencies.sort()
+            report["query_ms_p50"] = round(1000 * latencies[len(latencies) // 2], 1)
+            report["query_ms_p99"] = round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1)
+            stats = index.stats()
+        report["bytes_per_document"] = {
+            name: round(size / docs) for name, size in stats["blob_bytes"].items()
+        }
+        report["file_bytes_per_document"] = round(stats["file_bytes"] / docs)
+        report["table_bytes_per_document"] = {
+            name: round(size / docs) for name, size in stats["table_bytes"].items()
+        }
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["parity"])
+    parser.add_argument("what", choices=["parity", "build"])
     parser.add_argument("--sets", nargs="+", default=["ecb", "gva"])
     parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--queries", type=int, default=50)
     options = parser.parse_args()
+    if options.what == "build":
+        print(json.dumps(build(options.docs, options.batch, options.queries), indent=1))
+        return
     sets = {
         "ecb": lambda: _records(ecbplus_articles(DATA / "ecbplus-dev" / "ECB+")),
         "gva": lambda: _records(gva_articles(DATA)),

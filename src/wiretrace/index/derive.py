@@ -32,20 +32,58 @@ from wiretrace.stages.state import DocumentRows
 
 
 def match_json(match: Match) -> str:
-    return json.dumps(asdict(match))
+    """A match as a JSON array (positional: ~10x faster than ``dataclasses.asdict``, which
+    deep-copies every passage; an index stores every match of every add)."""
+    derivation = match.derivation
+    return json.dumps(
+        [
+            match.a,
+            match.b,
+            match.relation.value,
+            match.jaccard,
+            match.containment_a,
+            match.containment_b,
+            [
+                [p.a_start, p.a_end, p.b_start, p.b_end, p.kind, p.similarity]
+                for p in match.passages
+            ],
+            match.semantic,
+            match.source,
+            match.provenance_confidence,
+            list(match.provenance_reasons),
+            match.series,
+            None
+            if derivation is None
+            else [
+                derivation.chain,
+                derivation.coverage,
+                derivation.facts_shared,
+                derivation.facts_contradicted,
+                derivation.quotes,
+            ],
+        ]
+    )
 
 
 def match_of(text: str) -> Match:
-    found: dict[str, Any] = json.loads(text)
-    derivation = found.pop("derivation")
+    (a, b, relation, jaccard, containment_a, containment_b, passages, semantic, source) = (
+        found := json.loads(text)
+    )[:9]
+    confidence, reasons, series, derivation = found[9:]
     return Match(
-        **{
-            **found,
-            "relation": Relation(found["relation"]),
-            "passages": tuple(Passage(**passage) for passage in found["passages"]),
-            "provenance_reasons": tuple(found["provenance_reasons"]),
-        },
-        derivation=None if derivation is None else Derivation(**derivation),
+        a,
+        b,
+        Relation(relation),
+        jaccard,
+        containment_a,
+        containment_b,
+        tuple(Passage(*passage) for passage in passages),
+        semantic,
+        source,
+        confidence,
+        tuple(reasons),
+        series,
+        None if derivation is None else Derivation(*derivation),
     )
 
 

@@ -506,9 +506,19 @@ class SqliteStore:
     def put_found(
         self, matches: list[tuple[int, int, str]], stories: list[tuple[int, str | None, str]]
     ) -> None:
-        """Replace the matches and stories as the whole index's derivation gives them."""
-        self._db.execute("DELETE FROM found")
-        self._db.executemany("INSERT INTO found VALUES (?, ?, ?)", matches)
+        """Replace the matches and stories as the whole index's derivation gives them (the
+        matches that changed are written, not all)."""
+        before = {
+            (a, b): value for a, b, value in self._db.execute("SELECT a, b, value FROM found")
+        }
+        after = {(a, b): value for a, b, value in matches}
+        self._db.executemany(
+            "DELETE FROM found WHERE a = ? AND b = ?", [key for key in before if key not in after]
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO found VALUES (?, ?, ?)",
+            [(*key, value) for key, value in after.items() if before.get(key) != value],
+        )
         self._db.execute("DELETE FROM story_records")
         self._db.executemany("INSERT INTO story_records VALUES (?, ?, ?)", stories)
 
