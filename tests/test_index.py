@@ -288,3 +288,19 @@ def test_a_killed_writer_leaves_every_acknowledged_add(tmp_path: Path) -> None:
         assert index.query([fresh]).added == 1
         indexed = bool(index.store.numbers_of(["d0"]))
         assert index.query([files[0]]).skipped == indexed  # an id indexed is a duplicate
+
+
+@pytest.mark.parametrize("asked", [0, 1, 2, 3])
+def test_a_query_answers_what_the_add_finds(seeds: Path, tmp_path: Path, asked: int) -> None:
+    """Each seed asked of an index of the other three: the query's matches (with their
+    sources) and story are the add's."""
+    paths = sorted(seeds.glob("*.txt"))
+    question = paths.pop(asked)
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        index.add(paths)
+        answered = index.query([question])
+        assert index.stats()["documents"] == 3  # nothing added
+        added = index.add([question])
+    assert answered.added == added.added == 1
+    assert _relations(answered.result) == _relations(added.result)
+    assert answered.result.story_of()[question.stem] == added.result.story_of()[question.stem]

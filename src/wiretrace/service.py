@@ -16,9 +16,10 @@ import hmac
 import ipaddress
 import json
 import os
-import tempfile
+import shutil
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -39,11 +40,12 @@ from prometheus_client import (
 
 from wiretrace.errors import ConfigError, InputError
 from wiretrace.index import Index, IndexResult
+from wiretrace.index.query import Warm
 from wiretrace.records import Match, Story
 
 KEYS_VARIABLE = "WIRETRACE_API_KEYS"
 INCOMING = "incoming"  # inside the index folder: what the service was sent, one add at a time
-_FEED = "api.jsonl"  # one file name for every add: an id sent again is a duplicate, not new
+_FEED = "records.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +102,12 @@ def _story(story: Story) -> dict[str, Any]:
     return dataclasses.asdict(story)
 
 
-def _answer(found: IndexResult, sent: list[dict[str, Any]], id_field: str) -> dict[str, Any]:
+def _answer(
+    done: tuple[IndexResult, set[str]], sent: list[dict[str, Any]], id_field: str
+) -> dict[str, Any]:
     """Each record sent: whether it was added (or why not), its matches, story and likely
     source."""
+    found, indexed = done
     result = found.result
     rows = result.documents
     story_of = result.story_of()
@@ -113,7 +118,9 @@ def _answer(found: IndexResult, sent: list[dict[str, Any]], id_field: str) -> di
         doc_id = record.get(id_field)
         doc_id = str(doc_id) if doc_id is not None else None
         entry: dict[str, Any] = {"record": number, "id": doc_id}
-        if doc_id in skipped:
+        if doc_id in indexed:
+            entry.update(status="skipped", reason="duplicate_id", detail="already indexed")
+        elif doc_id in skipped:
             entry["status"] = "skipped"
             entry["reason"] = skipped[doc_id].reason
             entry["detail"] = skipped[doc_id].detail
@@ -135,7 +142,7 @@ def _answer(found: IndexResult, sent: list[dict[str, Any]], id_field: str) -> di
     ]
     return {
         "added": found.added,
-        "skipped": found.skipped,
+        "skipped": found.skipped + len(indexed),
         "documents": documents,
         "unreadable": unnamed,
         "story_merges": [list(merge) for merge in found.merges],
@@ -151,6 +158,7 @@ class _Service:
         self.workers = workers
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wiretrace-writer")
         self._local = threading.local()
+        self.warm = Warm()
         self._writer_index: Index | None = None
         self.closing = False
         self.registry = CollectorRegistry()
@@ -175,6 +183,7 @@ class _Service:
         index: Index | None = getattr(self._local, "index", None)
         if index is None:
             index = Index.open(self.path, self.workers)
+            index.warm = self.warm  # one copy of the vectors for every reader thread
             self._local.index = index
         return index
 
@@ -183,20 +192,25 @@ class _Service:
             self._writer_index = Index.open(self.path, self.workers)
         return self._writer_index
 
-    def add(self, records: list[dict[str, Any]], keep: bool) -> IndexResult:
-        """In the writer thread: the records as one JSON-lines file, added (or queried)."""
-        folder = self.path / INCOMING
-        folder.mkdir(exist_ok=True)
+    def add(self, records: list[dict[str, Any]], keep: bool) -> tuple[IndexResult, set[str]]:
+        """The records added (in the writer thread) or queried (in a reader's): written as
+        one JSON-lines file of the request's own, the records whose id is indexed already
+        left out and returned (a scan would make an id read before from another file
+        unique by its file; a service's records have no files of their own)."""
+        index = self._writing() if keep else self.reader()
+        ids = [str(r[self.id_field]) for r in records if r.get(self.id_field) is not None]
+        indexed = set(index.store.numbers_of(ids))
+        folder = self.path / INCOMING / uuid.uuid4().hex
+        folder.mkdir(parents=True)
         feed = folder / _FEED
-        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as stream:
-            for record in records:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        Path(stream.name).replace(feed)
         try:
-            index = self._writing()
-            return index.add([feed]) if keep else index.query([feed])
+            with feed.open("w", encoding="utf-8") as stream:
+                for record in records:
+                    if str(record.get(self.id_field)) not in indexed:
+                        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return (index.add([feed]) if keep else index.query([feed])), indexed
         finally:
-            feed.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def remove(self, doc_id: str) -> IndexResult:
         return self._writing().remove([doc_id])
@@ -309,7 +323,8 @@ def create_app(
         records = await records_of(request)
         if isinstance(records, JSONResponse):
             return records
-        found = await in_writer(lambda: service.add(records, keep=False))
+        # a query needs no writer: it runs beside the writes, in a reader's thread
+        found = await asyncio.to_thread(service.add, records, False)
         return _answer(found, records, service.id_field)
 
     @app.get("/documents/{doc_id}", summary="An indexed document, its story and group")

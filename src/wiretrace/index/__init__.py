@@ -31,6 +31,8 @@ from wiretrace.errors import ConfigError, InputError
 from wiretrace.index.derive import (
     Derived,
     Whole,
+    add_row,
+    add_skipped_row,
     derive,
     match_json,
     match_of,
@@ -39,6 +41,7 @@ from wiretrace.index.derive import (
     story_of,
     whole,
 )
+from wiretrace.index.query import Warm, query_index
 from wiretrace.index.store import FORMAT, SqliteStore
 from wiretrace.index.update import (
     Neighbourhood,
@@ -51,10 +54,10 @@ from wiretrace.index.update import (
     resketch,
 )
 from wiretrace.read.files import as_paths, check_inputs
-from wiretrace.records import Match, Story
+from wiretrace.records import Match, Skipped, Story
 from wiretrace.semantic.static import check_static_model
 from wiretrace.stages.semantic import relations_not_searched
-from wiretrace.stages.state import Reporter, ScanResult, SilentReporter
+from wiretrace.stages.state import DocumentRows, Reporter, ScanResult, SilentReporter
 from wiretrace.stages.summary import add_invalid_fields, scan_summary
 from wiretrace.write import write_scan
 from wiretrace.write.output import REPORT
@@ -66,10 +69,6 @@ DATABASE = "index.sqlite"
 LOCK = "write.lock"
 # Settings that say how a run goes, not what it finds: an open index takes them anew.
 _RUN_SETTINGS = ("workers", "batch_size", "embedding_cache")
-
-
-class _DiscardError(Exception):
-    """Ends a query's transaction: what it wrote to find its answer is not kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +105,7 @@ class Index:
         self.path = path
         self.store = store
         self.config = config
+        self.warm = Warm()  # what queries keep in memory
 
     # -- opening ----------------------------------------------------------------------
 
@@ -208,44 +208,83 @@ class Index:
         self,
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         reporter: Reporter | None = None,
-        *,
-        keep: bool = True,
     ) -> IndexResult:
         """Read ``inputs`` as a scan does, compare the new documents with everything indexed
-        and with each other, and bring groups, stories and sources up to date; with ``keep``
-        False (:meth:`query`) nothing is kept."""
+        and with each other, and bring groups, stories and sources up to date."""
         reporter = reporter or SilentReporter()
         paths = as_paths(inputs)
         check_inputs(paths)
         started = time.perf_counter()
-        found: IndexResult | None = None
-        try:
-            with self._writing():
-                update, recurring = read_new(self.store, self.config, paths, reporter)
-                if recurring is not None:
-                    self.store.set_recurring(
-                        np.setdiff1d(recurring.now, self.store.recurring(recurring.touched)),
-                        np.setdiff1d(self.store.recurring(recurring.touched), recurring.now),
+        with self._writing():
+            update, recurring = read_new(self.store, self.config, paths, reporter)
+            if recurring is not None:
+                self.store.set_recurring(
+                    np.setdiff1d(recurring.now, self.store.recurring(recurring.touched)),
+                    np.setdiff1d(self.store.recurring(recurring.touched), recurring.now),
+                )
+                if len(recurring.holders):  # sketched again now that the lines are known
+                    update.resketched = resketch(
+                        self.store, self.config, recurring.holders, self._static()
                     )
-                    if len(recurring.holders):  # sketched again now that the lines are known
-                        update.resketched = resketch(
-                            self.store, self.config, recurring.holders, self._static()
-                        )
-                found = self._apply(update, reporter, started, [str(p) for p in paths])[1]
-                if not keep:
-                    raise _DiscardError
-        except _DiscardError:
-            pass
-        assert found is not None
-        return found
+            return self._apply(update, reporter, started, [str(p) for p in paths])[1]
 
     def query(
         self,
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         reporter: Reporter | None = None,
     ) -> IndexResult:
-        """What :meth:`add` would answer for ``inputs``, without adding them."""
-        return self.add(inputs, reporter, keep=False)
+        """What ``inputs``' documents copy, lift from or rewrite among the indexed ones, their
+        likely sources and stories, nothing added (see ``wiretrace.index.query`` for how it
+        differs from :meth:`add`). Needs no write lock: runs beside a writer."""
+        reporter = reporter or SilentReporter()
+        paths = as_paths(inputs)
+        check_inputs(paths)
+        started = time.perf_counter()
+        update, matches, labels = query_index(self.store, self.config, self.warm, paths, reporter)
+        rows = DocumentRows()
+        for document in update.new:
+            add_row(rows, document)
+        log = []
+        for skip in update.skipped:
+            found = Skipped(skip.source, skip.reason, skip.detail, skip.id)
+            log.append(found)
+            add_skipped_row(rows, skip, found)
+        stories: dict[int, Story] = {}
+        for doc_id, label in labels.items():
+            if label is None:
+                continue
+            story = stories.get(label) or self.story(label)
+            if story is not None:
+                stories[label] = dataclasses.replace(story, members=(*story.members, doc_id))
+        summary = scan_summary(
+            [str(p) for p in paths],
+            self.config,
+            rows,
+            log,
+            matches,
+            [],
+            list(stories.values()),
+            (0, 0, 0, 0, 0, 0, 0, 0),
+            {},
+            relations_not_searched(self.config),
+        )
+        result = ScanResult(
+            rows,
+            tuple(matches),
+            (),
+            tuple(stories.values()),
+            tuple(log),
+            summary,
+            tuple(str(p) for p in paths),
+        )
+        return IndexResult(
+            result,
+            added=len(update.new),
+            skipped=len(update.skipped),
+            resketched=0,
+            merges=(),
+            seconds=time.perf_counter() - started,
+        )
 
     def remove(self, ids: Sequence[str], reporter: Reporter | None = None) -> IndexResult:
         """Take documents out (a takedown): their texts, vectors, postings and matches are
@@ -335,6 +374,8 @@ class Index:
             ]
         )
         store.put_skips(update.skipped)
+        generation = int(store.meta().get("generation", "0")) + 1
+        store.set_meta({"generation": str(generation)})  # queries' memory is out of date
         with reporter.stage("groups and stories", None) as advance:
             state = whole(store)
             derived = derive(

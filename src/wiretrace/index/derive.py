@@ -114,7 +114,7 @@ def whole(store: IndexStore) -> Whole:
     rows, sketched = DocumentRows(), Sketched()
     numbers = store.numbers()
     for document in store.documents(numbers.tolist(), text=False):
-        row = _add_row(rows, document)
+        row = add_row(rows, document)
         sketched.rows.append(row)
         sketched.ids.append(document.id)
         sketched.spilled.append(document.number)
@@ -126,11 +126,11 @@ def whole(store: IndexStore) -> Whole:
     for skip in store.skips():
         found = Skipped(skip.source, skip.reason, skip.detail, skip.id)
         skipped.append(found)
-        _add_skipped_row(rows, skip, found)
+        add_skipped_row(rows, skip, found)
     return Whole(rows, sketched, numbers, tuple(skipped))
 
 
-def _add_row(rows: DocumentRows, document: StoredDocument) -> int:
+def add_row(rows: DocumentRows, document: StoredDocument) -> int:
     rows.id.append(document.id)
     rows.outlet.append(document.outlet)
     rows.url.append(document.url)
@@ -146,7 +146,7 @@ def _add_row(rows: DocumentRows, document: StoredDocument) -> int:
     return len(rows.status) - 1
 
 
-def _add_skipped_row(rows: DocumentRows, skip: StoredSkip, skipped: Skipped) -> None:
+def add_skipped_row(rows: DocumentRows, skip: StoredSkip, skipped: Skipped) -> None:
     rows.add_skipped(skipped)
     row = len(rows.status) - 1
     rows.outlet[row], rows.url[row], rows.title[row] = skip.outlet, skip.url, skip.title

@@ -6,8 +6,9 @@ What is kept, per document: its row (the documents table's facts, the boilerplat
 by the rules and the spans used), its text (zlib), and its sketch (:class:`DocumentSketch`:
 signature, passage fingerprints, line keys, words and entities, sentence spans and vectors,
 document and lead vectors), each array as raw bytes. Postings name the documents behind each
-LSH band key and line key; the matches and the story and group ids are
-kept as found. Every change is one transaction: an add is in the index whole or not at all.
+LSH band key, passage fingerprint (for queries) and line key; the matches and the story
+and group ids are kept as found. Every change is one transaction: an add is in the index
+whole or not at all.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ class IndexStore(Protocol):
 
     def labels(self, table: str) -> dict[int, int]: ...
 
+    def label_of(self, table: str, number: int) -> int | None: ...
+
     def set_labels(self, table: str, labels: dict[int, int]) -> None: ...
 
     def put_merges(self, rows: list[tuple[int, int, str]]) -> None: ...
@@ -154,7 +157,7 @@ class IndexStore(Protocol):
     def close(self) -> None: ...
 
 
-POSTINGS = ("bands",)  # key -> document
+POSTINGS = ("bands", "fingerprints")  # key -> document
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -181,6 +184,9 @@ CREATE TABLE IF NOT EXISTS sketches (
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, number INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
 CREATE INDEX IF NOT EXISTS bands_number ON bands (number);
+CREATE TABLE IF NOT EXISTS fingerprints (key INTEGER NOT NULL, number INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS fingerprints_key ON fingerprints (key);
+CREATE INDEX IF NOT EXISTS fingerprints_number ON fingerprints (number);
 CREATE TABLE IF NOT EXISTS lines (key INTEGER NOT NULL, number INTEGER NOT NULL,
     context INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS lines_key ON lines (key);

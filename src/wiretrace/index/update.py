@@ -288,9 +288,10 @@ def _replace_sketch(
 
 
 def postings(documents: Sequence[StoredDocument], config: ScanConfig) -> dict[str, NDArray[Any]]:
-    """The postings rows of ``documents``: band keys, lines."""
+    """The postings rows of ``documents``: band keys, fingerprints, lines."""
     banding = config.lsh()
     bands: list[NDArray[np.int64]] = []
+    fingerprints: list[NDArray[np.int64]] = []
     lines: list[NDArray[np.int64]] = []
     if documents:
         signatures = np.stack([document.sketch.signature for document in documents])
@@ -298,11 +299,17 @@ def postings(documents: Sequence[StoredDocument], config: ScanConfig) -> dict[st
         for _, keys in band_keys_of(signatures, banding):
             bands.append(np.stack([signed(keys), numbers], axis=1))
     for document in documents:
+        prints = np.unique(document.sketch.fingerprints)
+        number = np.full(len(prints), document.number, dtype=np.int64)
+        fingerprints.append(np.stack([signed(prints), number], axis=1))
         line_keys = document.sketch.line_keys
         holder = np.full(len(line_keys), document.number, dtype=np.int64)
         lines.append(np.stack([line_keys, holder, line_contexts(line_keys)], axis=1))
     return {
         "bands": np.concatenate(bands) if bands else np.empty((0, 2), np.int64),
+        "fingerprints": (
+            np.concatenate(fingerprints) if fingerprints else np.empty((0, 2), np.int64)
+        ),
         "lines": np.concatenate(lines) if lines else np.empty((0, 3), np.int64),
     }
 

@@ -117,10 +117,22 @@ def centred(
     present = (vectors != 0).any(axis=1)  # a document without sentences stays 0
     if background is None or not present.any():
         return vectors
-    count = int(present.sum())
     within = vectors[present].astype(np.float64)
+    return centre(vectors, mean_with(within.sum(axis=0), int(present.sum()), background))
+
+
+def mean_with(
+    total: NDArray[np.float64], count: int, background: NDArray[np.float32]
+) -> NDArray[np.float64]:
+    """The mean of ``count`` vectors summing to ``total``, drawn towards the background's by
+    ``_BACKGROUND_WEIGHT`` documents' worth."""
     weighted = _BACKGROUND_WEIGHT * background.astype(np.float64)
-    mean = (within.sum(axis=0) + weighted) / (count + _BACKGROUND_WEIGHT)
+    return (total + weighted) / (count + _BACKGROUND_WEIGHT)
+
+
+def centre(vectors: NDArray[np.float32], mean: NDArray[np.float64]) -> NDArray[np.float32]:
+    """``vectors`` less ``mean``, normalised again (a row of zeros stays zeros)."""
+    present = (vectors != 0).any(axis=1)
     found = np.zeros(vectors.shape, dtype=np.float64)
-    found[present] = within - mean
+    found[present] = vectors[present].astype(np.float64) - mean
     return unit_rows(found)
