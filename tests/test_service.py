@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -142,12 +141,6 @@ def test_keys_and_hosts_are_checked(tmp_path: Path) -> None:
     check_host("0.0.0.0", frozenset({KEY}))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _call(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers=WRITE)
@@ -161,23 +154,28 @@ def _call(url: str, method: str = "GET", body: Any = None) -> tuple[int, Any]:
 
 def test_a_real_server_adds_and_stops_cleanly_on_sigterm(tmp_path: Path, seeds: Path) -> None:
     Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
-    port = _free_port()
     env = {**os.environ, "WIRETRACE_API_KEYS": KEY, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # port 0: the system gives a free one, which uvicorn names once it listens (a port found
+    # free beforehand may be taken by another test before the server binds it)
     server = subprocess.Popen(
-        [sys.executable, "-m", "wiretrace", "serve", str(tmp_path / "index"), "--port", str(port)],
+        [sys.executable, "-m", "wiretrace", "serve", str(tmp_path / "index"), "--port", "0"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    assert server.stdout is not None
+    lines: list[str] = []
     try:
-        for _ in range(120):
-            try:
-                if _call(f"{base}/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+        listening = None
+        for line in server.stdout:
+            lines.append(line)
+            listening = re.search(r"running on http://127\.0\.0\.1:(\d+)", line)
+            if listening:
+                break
+        assert listening, "".join(lines)
+        base = f"http://127.0.0.1:{listening.group(1)}"
+        assert _call(f"{base}/health")[0] == 200
         status, body = _call(f"{base}/documents", "POST", _records(seeds))
         assert status == 200 and body["added"] == 4
         assert _call(f"{base}/documents/001")[1]["id"] == "001"
@@ -185,7 +183,8 @@ def test_a_real_server_adds_and_stops_cleanly_on_sigterm(tmp_path: Path, seeds: 
         assert "/documents" in schema["paths"]
     finally:
         server.send_signal(signal.SIGTERM)
-        output, _ = server.communicate(timeout=60)
+        rest, _ = server.communicate(timeout=60)
+        output = "".join(lines) + rest
     # uvicorn finishes the requests in flight, then ends as SIGTERM asks (128 + 15)
     assert server.returncode == 143 and "Application shutdown complete" in output, output
     with Index.open(tmp_path / "index") as index:

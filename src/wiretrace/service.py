@@ -48,6 +48,30 @@ INCOMING = "incoming"  # inside the index folder: what the service was sent, one
 _FEED = "records.jsonl"
 
 
+# The body of POST /documents and /query, for the schema at /docs (the service reads it
+# itself, to name the field at fault and report unreadable records instead of refusing all).
+_RECORDS_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            name: {"type": "string"}
+                            for name in ("id", "text", "title", "url", "outlet", "published")
+                        },
+                        "required": ["id", "text"],
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """What one request may hold."""
@@ -310,7 +334,11 @@ def create_app(
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(service.writer, function)
 
-    @app.post("/documents", summary="Add records; each one's matches, story, likely source")
+    @app.post(
+        "/documents",
+        summary="Add records; each one's matches, story, likely source",
+        openapi_extra=_RECORDS_BODY,
+    )
     async def add_documents(request: Request) -> Any:
         records = await records_of(request)
         if isinstance(records, JSONResponse):
@@ -318,7 +346,11 @@ def create_app(
         found = await in_writer(lambda: service.add(records, keep=True))
         return _answer(found, records, service.id_field)
 
-    @app.post("/query", summary="What adding the records would find, without adding them")
+    @app.post(
+        "/query",
+        summary="What adding the records would find, without adding them",
+        openapi_extra=_RECORDS_BODY,
+    )
     async def query_documents(request: Request) -> Any:
         records = await records_of(request)
         if isinstance(records, JSONResponse):
