@@ -43,7 +43,7 @@ _WORKERS = click.option(
     "--workers",
     type=int,
     default=None,
-    help="Processes that extract pages, clean and sketch (default: the index's setting).",
+    help="Processes that extract pages, clean, sketch and compare (default 0: one per core).",
 )
 _OUT = [
     click.option(
@@ -152,7 +152,7 @@ def _adding(keep: bool) -> Callable[..., None]:
             reporter = ConsoleReporter(console, quiet)
             paths = list(inputs)
             _check_out(out, output_format, paths)
-            with Index.open(index_path, workers) as index:
+            with Index.open(index_path, 0 if workers is None else workers) as index:
                 found = index.add(paths, reporter) if keep else index.query(paths, reporter)
             reporter.finish()
             if out is not None:

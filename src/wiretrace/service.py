@@ -25,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -37,6 +38,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from pydantic import BaseModel
+from starlette.routing import Match as RouteMatch
 
 from wiretrace.errors import ConfigError, InputError
 from wiretrace.index import Index, IndexResult
@@ -59,17 +62,44 @@ _RECORDS_BODY: dict[str, Any] = {
                     "type": "array",
                     "items": {
                         "type": "object",
+                        # any JSON value: each record is read as a scan reads a JSON line (a
+                        # value that cannot be used is reported, not refused with the rest)
                         "properties": {
-                            name: {"type": "string"}
+                            name: {"description": f"the record's {name}"}
                             for name in ("id", "text", "title", "url", "outlet", "published")
                         },
-                        "required": ["id", "text"],
                     },
                 }
             }
         },
     }
 }
+
+
+class ErrorBody(BaseModel):
+    """Every error the service answers itself: what is wrong, and the field at fault."""
+
+    error: str
+    field: str | None = None
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    said = {
+        401: "no API key",
+        403: "an API key not accepted",
+        404: "not found",
+        413: "the body, the records or a record too large",
+        422: "a body or parameter that cannot be read",
+        503: "the service is stopping",
+    }
+    schema = ErrorBody.model_json_schema()
+    return {
+        code: {"description": said[code], "content": {"application/json": {"schema": schema}}}
+        for code in codes
+    }
+
+
+StoryId = Annotated[int, PathParameter(ge=0, le=2**62, description="A story's id")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +157,10 @@ def _story(story: Story) -> dict[str, Any]:
 
 
 def _answer(
-    done: tuple[IndexResult, set[str]], sent: list[dict[str, Any]], id_field: str
+    done: tuple[IndexResult, set[str]],
+    sent: list[dict[str, Any]],
+    id_field: str,
+    text_fields: tuple[str, ...],
 ) -> dict[str, Any]:
     """Each record sent: whether it was added (or why not), its matches, story and likely
     source."""
@@ -144,6 +177,12 @@ def _answer(
         entry: dict[str, Any] = {"record": number, "id": doc_id}
         if doc_id in indexed:
             entry.update(status="skipped", reason="duplicate_id", detail="already indexed")
+        elif not any(record.get(name) is not None for name in text_fields):
+            entry.update(
+                status="skipped",
+                reason="missing_field",
+                detail=f"no {' or '.join(repr(name) for name in text_fields)} field",
+            )
         elif doc_id in skipped:
             entry["status"] = "skipped"
             entry["reason"] = skipped[doc_id].reason
@@ -166,7 +205,7 @@ def _answer(
     ]
     return {
         "added": found.added,
-        "skipped": found.skipped + len(indexed),
+        "skipped": sum(1 for entry in documents if entry["status"] == "skipped"),
         "documents": documents,
         "unreadable": unnamed,
         "story_merges": [list(merge) for merge in found.merges],
@@ -202,6 +241,7 @@ class _Service:
         self.documents = Gauge("wiretrace_documents", "Documents indexed.", registry=self.registry)
         with Index.open(path, workers) as index:  # refused now if it cannot be opened
             self.id_field = index.config.fields.id
+            self.text_fields = (index.config.fields.text, index.config.fields.html)
 
     def reader(self) -> Index:
         index: Index | None = getattr(self._local, "index", None)
@@ -230,11 +270,16 @@ class _Service:
         try:
             with feed.open("w", encoding="utf-8") as stream:
                 for record in records:
-                    if str(record.get(self.id_field)) not in indexed:
+                    if str(record.get(self.id_field)) not in indexed and self.readable(record):
                         stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             return (index.add([feed]) if keep else index.query([feed])), indexed
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def readable(self, record: dict[str, Any]) -> bool:
+        """Whether a record has a text to read (else it is answered as skipped, and the
+        others are still added: a reader refuses a file whose records lack the field)."""
+        return any(record.get(name) is not None for name in self.text_fields)
 
     def remove(self, doc_id: str) -> IndexResult:
         return self._writing().remove([doc_id])
@@ -301,6 +346,14 @@ def create_app(
             if request.url.path not in ("/health", "/docs", "/openapi.json", "/metrics"):
                 refused = authorised(request, write)
             response = refused if refused is not None else await call_next(request)
+        if response.status_code == 405:  # every method of the path, not the first route's
+            allowed = sorted(
+                method
+                for route in app.routes
+                if route.matches(request.scope)[0] != RouteMatch.NONE
+                for method in getattr(route, "methods", ()) or ()
+            )
+            response.headers["Allow"] = ", ".join(allowed)
         route = getattr(request.scope.get("route"), "path", "unmatched")
         service.requests.labels(request.method, route, str(response.status_code)).inc()
         service.latency.labels(route).observe(time.perf_counter() - started)
@@ -338,40 +391,60 @@ def create_app(
         "/documents",
         summary="Add records; each one's matches, story, likely source",
         openapi_extra=_RECORDS_BODY,
+        responses=_errors(401, 403, 413, 422, 503),
     )
     async def add_documents(request: Request) -> Any:
         records = await records_of(request)
         if isinstance(records, JSONResponse):
             return records
-        found = await in_writer(lambda: service.add(records, keep=True))
-        return _answer(found, records, service.id_field)
+        try:
+            found = await in_writer(lambda: service.add(records, keep=True))
+        except InputError as problem:  # the records as a file could not be read at all
+            return error(422, str(problem).split(": ", 1)[-1], "records")
+        return _answer(found, records, service.id_field, service.text_fields)
 
     @app.post(
         "/query",
         summary="What adding the records would find, without adding them",
         openapi_extra=_RECORDS_BODY,
+        responses=_errors(401, 403, 413, 422, 503),
     )
     async def query_documents(request: Request) -> Any:
         records = await records_of(request)
         if isinstance(records, JSONResponse):
             return records
         # a query needs no writer: it runs beside the writes, in a reader's thread
-        found = await asyncio.to_thread(service.add, records, False)
-        return _answer(found, records, service.id_field)
+        try:
+            found = await asyncio.to_thread(service.add, records, False)
+        except InputError as problem:
+            return error(422, str(problem).split(": ", 1)[-1], "records")
+        return _answer(found, records, service.id_field, service.text_fields)
 
-    @app.get("/documents/{doc_id}", summary="An indexed document, its story and group")
+    @app.get(
+        "/documents/{doc_id}",
+        summary="An indexed document, its story and group",
+        responses=_errors(401, 403, 404),
+    )
     def get_document(doc_id: str) -> Any:
         found = service.reader().document(doc_id)
         return found if found is not None else error(404, f"no document {doc_id!r}", "id")
 
-    @app.get("/documents/{doc_id}/matches", summary="An indexed document's matches")
+    @app.get(
+        "/documents/{doc_id}/matches",
+        summary="An indexed document's matches",
+        responses=_errors(401, 403, 404),
+    )
     def get_matches(doc_id: str) -> Any:
         found = service.reader().matches_of(doc_id)
         if found is None:
             return error(404, f"no document {doc_id!r}", "id")
         return {"id": doc_id, "matches": [_match(m) for m in found]}
 
-    @app.delete("/documents/{doc_id}", summary="Take a document out (a takedown)")
+    @app.delete(
+        "/documents/{doc_id}",
+        summary="Take a document out (a takedown)",
+        responses=_errors(401, 403, 404, 503),
+    )
     async def delete_document(doc_id: str) -> Any:
         try:
             await in_writer(lambda: service.remove(doc_id))
@@ -379,21 +452,30 @@ def create_app(
             return error(404, f"no document {doc_id!r}", "id")
         return {"removed": doc_id}
 
-    @app.get("/stories/{story}", summary="A story and its documents")
-    def get_story(story: int) -> Any:
+    @app.get(
+        "/stories/{story}", summary="A story and its documents", responses=_errors(401, 403, 404)
+    )
+    def get_story(story: StoryId) -> Any:
         found = service.reader().story(story)
         return _story(found) if found is not None else error(404, f"no story {story}", "story")
 
-    @app.get("/stories", summary="Recent stories (a member published on or after `since`)")
-    def list_stories(since: str | None = None, limit: int = 100) -> Any:
-        if not 1 <= limit <= 1000:
-            return error(422, "limit must be 1 to 1000", "limit")
+    @app.get(
+        "/stories",
+        summary="Recent stories (a member published on or after `since`)",
+        responses=_errors(401, 403),
+    )
+    def list_stories(
+        since: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> Any:
         return {"stories": [_story(s) for s in service.reader().stories(since, limit)]}
 
     @app.get(
-        "/stories/{story}/report", summary="A story's HTML report", response_class=HTMLResponse
+        "/stories/{story}/report",
+        summary="A story's HTML report",
+        response_class=HTMLResponse,
+        responses=_errors(401, 403, 404),
     )
-    def story_report(story: int) -> Any:
+    def story_report(story: StoryId) -> Any:
         html = service.reader().story_report(story)
         if html is None:
             return error(404, f"no story {story}", "story")

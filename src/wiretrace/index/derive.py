@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -182,7 +182,10 @@ def derive(
     def compare_places(pairs: NDArray[np.int64]) -> list[Match]:
         return compare(numbers[pairs])
 
-    grouped = group_stage(matches, sketched, rows, config, compare_places)
+    # every match was named its likely source and series when compared (they depend on
+    # its two documents alone): the group stage only groups
+    unnamed = replace(config, provenance=False, series=False)
+    grouped = group_stage(matches, sketched, rows, unnamed, compare_places)
     matches, stories = grouped.matches, list[Story]()
     if config.stories:
         days = day_numbers([rows.published[row] for row in sketched.rows])

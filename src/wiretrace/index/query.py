@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,6 @@ from numpy.typing import NDArray
 from wiretrace.candidates import kernels as candidate_kernels
 from wiretrace.candidates.passages import passage_pairs_grouped
 from wiretrace.config import ScanConfig
-from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.index.store import IndexStore, StoredDocument
 from wiretrace.index.update import (
     Neighbourhood,
@@ -215,13 +214,6 @@ def query_index(
     documents = {document.id: document for document in new}
     others = sorted({m.a for m in matches} | {m.b for m in matches} - set(documents))
     numbers = store.numbers_of(others)
-    for document in store.documents(sorted(numbers.values()), text=False):
-        documents[document.id] = document
-    facts = {doc_id: _facts(document) for doc_id, document in documents.items()}
-    if config.provenance:
-        matches = [attribute(match, facts, config.provenance_min_score) for match in matches]
-    if config.series:
-        matches = [_series(match, documents) for match in matches]
     labels: dict[str, int | None] = {
         doc_id: store.label_of("stories", number) for doc_id, number in numbers.items()
     }
@@ -230,21 +222,3 @@ def query_index(
         for document in new
     }
     return update, sorted(matches, key=lambda m: (m.a, m.b)), stories
-
-
-def _facts(document: StoredDocument) -> ProvenanceFacts:
-    return ProvenanceFacts(
-        published=document.published,
-        credits=document.credits,
-        dateline=document.dateline,
-        outlet=document.outlet,
-        chars=document.chars,
-        boilerplate_chars=sum(span.end - span.start for span in document.spans),
-    )
-
-
-def _series(match: Match, documents: dict[str, StoredDocument]) -> Match:
-    a, b = documents[match.a].outlet, documents[match.b].outlet
-    if a and b and a.casefold() == b.casefold():
-        return replace(match, series=a)
-    return match

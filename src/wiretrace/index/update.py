@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import ChainMap
-from collections.abc import Iterator, Mapping, Sequence
+from collections import ChainMap, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,15 @@ from wiretrace.clean.boilerplate import (
     merge,
     recurring_keys,
 )
-from wiretrace.compare.pairs import Carried, CompareSources, PairBatch, PairComparer
+from wiretrace.compare.pairs import (
+    Carried,
+    CompareSources,
+    PairBatch,
+    compare_batch,
+    release_comparer,
+)
 from wiretrace.config import ScanConfig
+from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.index.store import DocumentSketch, IndexStore, StoredDocument, StoredSkip, signed
 from wiretrace.records import Match, Skipped, Span
 from wiretrace.semantic.static import background_mean, check_static_model
@@ -463,37 +471,73 @@ def compare_pairs(
     neighbours: Neighbourhood | None,
     reporter: Reporter,
 ) -> list[Match]:
-    """The matches of ``pairs`` (numbers), compared as a scan compares them."""
-    semantic = neighbours is not None
-    comparer = PairComparer(CompareSources(None, config, semantic=semantic, run="index"))
+    """The matches of ``pairs`` (numbers), compared as a scan compares them (on
+    ``config.workers`` processes, each batch carrying its documents), each with its likely
+    source and series (which depend on the pair's two documents alone)."""
+    sources = CompareSources(None, config, semantic=neighbours is not None, run="index")
     compared: dict[int, NDArray[np.float32]] = {}
     if neighbours is not None:
         compared = dict(zip(neighbours.numbers.tolist(), neighbours.vectors, strict=True))
     known = {document.number: document for document in changed}
+    facts: dict[str, StoredDocument] = {}
+    sizes: deque[int] = deque()
+
+    def batches() -> Iterator[PairBatch]:
+        for start in range(0, len(pairs), _COMPARE_CHUNK):
+            piece = pairs[start : start + _COMPARE_CHUNK]
+            sizes.append(len(piece))
+            wanted = np.unique(piece).tolist()
+            documents = {n: known[n] for n in wanted if n in known}
+            missing = [n for n in wanted if n not in documents]
+            documents.update((d.number, d) for d in store.documents(missing))
+            facts.update((document.id, document) for document in documents.values())
+            yield PairBatch(
+                piece,
+                {number: document.id for number, document in documents.items()},
+                {number: document.spans for number, document in documents.items()},
+                {n: _carried(d, compared.get(n)) for n, d in documents.items()},
+            )
+
     matches: list[Match] = []
-    try:
-        with reporter.stage("compare", len(pairs)) as advance:
-            for start in range(0, len(pairs), _COMPARE_CHUNK):
-                piece = pairs[start : start + _COMPARE_CHUNK]
-                wanted = np.unique(piece).tolist()
-                documents = {n: known[n] for n in wanted if n in known}
-                missing = [n for n in wanted if n not in documents]
-                documents.update((d.number, d) for d in store.documents(missing))
-                carried = {
-                    number: _carried(document, compared.get(number))
-                    for number, document in documents.items()
-                }
-                batch = PairBatch(
-                    piece,
-                    {number: document.id for number, document in documents.items()},
-                    {number: document.spans for number, document in documents.items()},
-                    carried,
-                )
-                matches.extend(comparer.compare(batch))
-                advance(len(piece))
-    finally:
-        comparer.close()
+    with LocalBackend(config.workers) as backend, reporter.stage("compare", len(pairs)) as advance:
+        try:
+            for found in backend.map(partial(compare_batch, sources), batches()):
+                matches.extend(attributed(found, facts, config))
+                advance(sizes.popleft())
+        finally:
+            release_comparer()
     return matches
+
+
+def attributed(
+    matches: Iterable[Match], documents: Mapping[str, StoredDocument], config: ScanConfig
+) -> list[Match]:
+    """``matches`` with their likely sources and series, as a scan's group stage names them
+    (from the two documents' facts)."""
+    facts = {}
+    found = []
+    for match in matches:
+        for doc_id in (match.a, match.b):
+            if doc_id not in facts:
+                facts[doc_id] = provenance_facts(documents[doc_id])
+        if config.provenance:
+            match = attribute(match, facts, config.provenance_min_score)
+        outlet_a, outlet_b = documents[match.a].outlet, documents[match.b].outlet
+        if config.series and outlet_a and outlet_b and outlet_a.casefold() == outlet_b.casefold():
+            match = replace(match, series=outlet_a)
+        found.append(match)
+    return found
+
+
+def provenance_facts(document: StoredDocument) -> ProvenanceFacts:
+    return ProvenanceFacts(
+        published=document.published,
+        credits=document.credits,
+        dateline=document.dateline,
+        outlet=document.outlet,
+        chars=document.chars,
+        boilerplate_chars=sum(span.end - span.start for span in document.spans),
+    )
 
 
 def _carried(document: StoredDocument, compared: NDArray[np.float32] | None) -> Carried:
