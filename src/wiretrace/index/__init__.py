@@ -413,51 +413,36 @@ class Index:
     def _label(self, derived: Derived, state: Whole) -> list[tuple[int, int]]:
         """Stable ids for the stories and groups just found (written to the store; the
         stories and groups in ``derived`` are renumbered in place)."""
-        store = self.store
         number_of = dict(zip(state.sketched.ids, state.numbers.tolist(), strict=True))
-        meta = store.meta()
-        story_members = [[number_of[m] for m in story.members] for story in derived.stories]
-        labels, merges, next_story = stable_labels(
-            story_members, store.labels("stories"), int(meta["next_story"])
-        )
-        derived.stories[:] = sorted(
-            (
-                dataclasses.replace(story, story=label)
-                for story, label in zip(derived.stories, labels, strict=True)
-            ),
-            key=lambda story: story.story,
-        )
-        store.set_labels(
-            "stories",
-            {
-                n: label
-                for members, label in zip(story_members, labels, strict=True)
-                for n in members
-            },
-        )
-        group_members = [[number_of[m] for m in group.members] for group in derived.groups]
-        group_labels, _, next_group = stable_labels(
-            group_members, store.labels("groups"), int(meta["next_group"])
-        )
-        derived.groups[:] = sorted(
-            (
-                dataclasses.replace(group, group=label)
-                for group, label in zip(derived.groups, group_labels, strict=True)
-            ),
-            key=lambda group: group.group,
-        )
-        store.set_labels(
-            "groups",
-            {
-                n: label
-                for members, label in zip(group_members, group_labels, strict=True)
-                for n in members
-            },
-        )
+        meta = self.store.meta()
+        merges, next_story = self._stable("stories", derived.stories, number_of, meta)
+        _, next_group = self._stable("groups", derived.groups, number_of, meta)
+        store = self.store
         at = now_text()
         store.put_merges([(old, into, at) for old, into in merges])
         store.set_meta({"next_story": str(next_story), "next_group": str(next_group)})
         return merges
+
+    def _stable(
+        self, table: str, items: list[Any], number_of: dict[str, int], meta: dict[str, str]
+    ) -> tuple[list[tuple[int, int]], int]:
+        """``items`` (stories or groups, in place) under their stable ids, written to the
+        store; the merges and the next free id."""
+        name = "story" if table == "stories" else "group"
+        members = [[number_of[m] for m in item.members] for item in items]
+        labels, merges, following = stable_labels(
+            members, self.store.labels(table), int(meta[f"next_{name}"])
+        )
+        renamed = [
+            dataclasses.replace(item, **{name: label})
+            for item, label in zip(items, labels, strict=True)
+        ]
+        items[:] = sorted(renamed, key=lambda item: getattr(item, name))
+        self.store.set_labels(
+            table,
+            {n: label for numbers, label in zip(members, labels, strict=True) for n in numbers},
+        )
+        return merges, following
 
     def _result(
         self, state: Whole, derived: Derived, inputs: list[str], update: Update

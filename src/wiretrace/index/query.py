@@ -32,9 +32,9 @@ from wiretrace.index.store import IndexStore, StoredDocument
 from wiretrace.index.update import (
     Neighbourhood,
     Update,
-    _pair_keys,
     compare_pairs,
     lsh_candidates,
+    pair_keys,
     postings,
     read_new,
 )
@@ -174,7 +174,7 @@ def _neighbours(
     sources = np.repeat(numbers[len(indexed) :], keep).reshape(chosen.shape)
     candidate = best >= config.semantic_thresholds().candidate
     pairs = np.stack([sources[candidate], numbers[chosen[candidate]]], axis=1)
-    return neighbourhood, _pair_keys(pairs)
+    return neighbourhood, pair_keys(pairs)
 
 
 def _story(
@@ -207,7 +207,7 @@ def query_index(
     lsh = lsh_candidates(store, config, new, rows)
     passages = _passages(store, config, new, rows, state.groups)
     neighbours, near = _neighbours(state, config, new)
-    pairs = _pair_keys(np.concatenate([lsh, passages, near]))
+    pairs = pair_keys(np.concatenate([lsh, passages, near]))
     matches = compare_pairs(store, config, new, pairs, neighbours, reporter)
     if not config.stories:
         matches = [match for match in matches if match.relation != Relation.SAME_STORY]

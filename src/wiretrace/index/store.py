@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -687,14 +687,3 @@ def _write_error(path: Path, error: sqlite3.OperationalError) -> InputError:
     if "locked" in message or "busy" in message:
         return InputError(f"{path}: another process holds the index's write lock; try again")
     return InputError(f"{path}: the index could not be written ({message})")
-
-
-def iter_chunks(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk

@@ -369,7 +369,7 @@ def neighbourhood(
     return Neighbourhood(numbers, vectors, leads, numbers[pairs], similarities)
 
 
-def _pair_keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+def pair_keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
     low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
     return np.unique(np.stack([low, high], axis=1), axis=0) if len(pairs) else pairs
 
@@ -411,7 +411,7 @@ def lsh_candidates(
                     found.append((first, second))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = _pair_keys(np.array(found, dtype=np.int64))
+    pairs = pair_keys(np.array(found, dtype=np.int64))
     return _reaching_floors(store, config, changed, pairs)
 
 
@@ -474,6 +474,8 @@ def compare_pairs(
     """The matches of ``pairs`` (numbers), compared as a scan compares them (on
     ``config.workers`` processes, each batch carrying its documents), each with its likely
     source and series (which depend on the pair's two documents alone)."""
+    if not len(pairs):
+        return []
     sources = CompareSources(None, config, semantic=neighbours is not None, run="index")
     compared: dict[int, NDArray[np.float32]] = {}
     if neighbours is not None:
@@ -594,9 +596,9 @@ def candidate_pairs(
     near = np.empty((0, 2), dtype=np.int64)
     if neighbours is not None and len(neighbours.similar):
         threshold = config.semantic_thresholds().candidate
-        near = _pair_keys(neighbours.similar[neighbours.similarities >= threshold])
+        near = pair_keys(neighbours.similar[neighbours.similarities >= threshold])
     parts = [(lsh, LSH), (passages, PASSAGE), (near, NEIGHBOUR)]
-    found = _pair_keys(np.concatenate([pairs for pairs, _ in parts]))
+    found = pair_keys(np.concatenate([pairs for pairs, _ in parts]))
     reasons = np.zeros(len(found), dtype=np.int64)
     for pairs, bit in parts:
         reasons[np.isin(_keys(found), _keys(pairs))] |= bit
