@@ -232,6 +232,15 @@ def test_the_commands(seeds: Path, tmp_path: Path) -> None:
     assert exported.exit_code == 0, exported.output
     report = runner.invoke(main, ["report", str(tmp_path / "all"), "-q"])
     assert report.exit_code == 0, report.output
+    story = json.loads((tmp_path / "new" / "stories.jsonl").read_text("utf-8").splitlines()[0])
+    page = tmp_path / "story.html"
+    written = runner.invoke(
+        main, ["index", "report", path, "--story", str(story["story"]), "--out", str(page)]
+    )
+    assert written.exit_code == 0, written.output
+    assert page.read_text("utf-8").startswith("<!doctype html>")
+    none = runner.invoke(main, ["index", "report", path, "--story", "999", "--out", str(page)])
+    assert none.exit_code == 2 and "no story 999" in none.output
     removed = runner.invoke(main, ["index", "remove", path, "nothing-like-this"])
     assert removed.exit_code == 2 and "no document 'nothing-like-this'" in removed.output
     missing = runner.invoke(main, ["index", "add", str(tmp_path / "none"), str(seeds)])

@@ -26,12 +26,14 @@ from wiretrace.cli import (
     main,
 )
 from wiretrace.config import OutputFormat
-from wiretrace.errors import ConfigError, MissingExtraError
+from wiretrace.errors import ConfigError, InputError, MissingExtraError
 from wiretrace.index import Index, IndexResult
 from wiretrace.stages.state import ScanResult
 from wiretrace.write import write_scan
+from wiretrace.write.atomic import atomic_path
 from wiretrace.write.findings import findings
 from wiretrace.write.output import output_lock
+from wiretrace.write.report import check_report_target
 from wiretrace.write.tables import check_output
 
 SERVICE_INSTALL = "pip install 'wiretrace[service]'"
@@ -332,5 +334,35 @@ def serve_command(
         limits = Limits(max_body_bytes=int(max_body_mib * 2**20), max_records=max_records)
         app = create_app(index_path, keys, keys_for_reads, limits, workers or 1)
         uvicorn.run(app, host=host, port=port, log_level="info")
+
+    _run(action)
+
+
+@index_group.command(name="report", epilog=EXIT_CODES)
+@_PATH
+@click.option("--story", type=int, required=True, help="The story's id (`index stats`, --out).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The HTML file to write (default: story-ID.html here).",
+)
+@_QUIET
+def report_command(index_path: Path, story: int, out: Path | None, quiet: bool) -> None:
+    """Write the HTML report of one story of INDEX (its documents and the matches among
+    them), as `wiretrace report` writes a scan's."""
+
+    def action() -> None:
+        target = out or Path(f"story-{story}.html")
+        check_report_target(target, [])
+        with Index.open(index_path) as index:
+            html = index.story_report(story)
+        if html is None:
+            raise InputError(f"{index_path}: no story {story}; `wiretrace index export` lists them")
+        with atomic_path(target) as temporary:
+            temporary.write_text(html, "utf-8")
+        if not quiet:
+            Console(stderr=True).print(f"wrote {_shown(str(target))}", highlight=False)
 
     _run(action)
