@@ -192,3 +192,18 @@ def test_a_real_server_adds_and_stops_cleanly_on_sigterm(tmp_path: Path, seeds: 
     assert server.returncode == 143 and "Application shutdown complete" in output, output
     with Index.open(tmp_path / "index") as index:
         assert index.store.count() == 4  # what was acknowledged is there
+
+
+def test_queries_at_once_give_one_answer(client: TestClient, seeds: Path) -> None:
+    """Queries run in several threads beside each other (each compares with its own
+    comparer): every one gets the answer one query alone gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    records = _records(seeds)
+    assert client.post("/documents", json=records[:3], headers=WRITE).status_code == 200
+    asked = [{"id": "new", "text": records[3]["text"]}]
+    alone = client.post("/query", json=asked).json()["documents"]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: client.post("/query", json=asked).json(), range(12)))
+    assert all(answer["documents"] == alone for answer in answers)
+    assert alone[0]["matches"]  # the follow-up shares passages with the wire story

@@ -208,7 +208,7 @@ def query_index(
     passages = _passages(store, config, new, rows, state.groups)
     neighbours, near = _neighbours(state, config, new)
     pairs = pair_keys(np.concatenate([lsh, passages, near]))
-    matches = compare_pairs(store, config, new, pairs, neighbours, reporter)
+    matches = compare_pairs(store, config, new, pairs, neighbours, reporter, parallel=False)
     if not config.stories:
         matches = [match for match in matches if match.relation != Relation.SAME_STORY]
     documents = {document.id: document for document in new}

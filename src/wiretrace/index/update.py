@@ -49,6 +49,7 @@ from wiretrace.compare.pairs import (
     Carried,
     CompareSources,
     PairBatch,
+    PairComparer,
     compare_batch,
     release_comparer,
 )
@@ -470,10 +471,13 @@ def compare_pairs(
     pairs: NDArray[np.int64],
     neighbours: Neighbourhood | None,
     reporter: Reporter,
+    parallel: bool = True,
 ) -> list[Match]:
-    """The matches of ``pairs`` (numbers), compared as a scan compares them (on
-    ``config.workers`` processes, each batch carrying its documents), each with its likely
-    source and series (which depend on the pair's two documents alone)."""
+    """The matches of ``pairs`` (numbers), compared as a scan compares them, each with its
+    likely source and series (which depend on the pair's two documents alone). With
+    ``parallel``, on ``config.workers`` processes (each batch carrying its documents), by the
+    process's one comparer: for the index's one writer; without, by a comparer of this call's
+    own (queries run in several threads at once)."""
     if not len(pairs):
         return []
     sources = CompareSources(None, config, semantic=neighbours is not None, run="index")
@@ -501,13 +505,23 @@ def compare_pairs(
             )
 
     matches: list[Match] = []
-    with LocalBackend(config.workers) as backend, reporter.stage("compare", len(pairs)) as advance:
-        try:
-            for found in backend.map(partial(compare_batch, sources), batches()):
-                matches.extend(attributed(found, facts, config))
-                advance(sizes.popleft())
-        finally:
-            release_comparer()
+    with reporter.stage("compare", len(pairs)) as advance:
+        if not parallel:
+            comparer = PairComparer(sources)
+            try:
+                for batch in batches():
+                    matches.extend(attributed(comparer.compare(batch), facts, config))
+                    advance(sizes.popleft())
+            finally:
+                comparer.close()
+            return matches
+        with LocalBackend(config.workers) as backend:
+            try:
+                for found in backend.map(partial(compare_batch, sources), batches()):
+                    matches.extend(attributed(found, facts, config))
+                    advance(sizes.popleft())
+            finally:
+                release_comparer()
     return matches
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ def _breaker() -> Callable[..., int]:
 
 class _Buffers:
     """The breaker's output buffers, kept between calls and grown when a line needs more:
-    allocating three per line cost as much as the breaking (one process, one thread)."""
+    allocating three per line cost as much as the breaking (one set per thread)."""
 
     def __init__(self) -> None:
         self.size = 0
@@ -47,7 +48,15 @@ class _Buffers:
         self.ends = (ctypes.c_int32 * size)()
 
 
-_BUFFERS = _Buffers()
+class _ThreadBuffers(threading.local):
+    """One set of buffers per thread: a service breaks the sentences of several queries at
+    once, and threads sharing one set read each other's offsets."""
+
+    def __init__(self) -> None:
+        self.buffers = _Buffers()
+
+
+_BUFFERS = _ThreadBuffers()
 
 
 def _sentence_offsets(line: str) -> list[tuple[int, int]]:
@@ -55,7 +64,7 @@ def _sentence_offsets(line: str) -> list[tuple[int, int]]:
     ``blingfire.text_to_sentences_and_offsets`` gives them."""
     data = line.encode("utf-8")
     size = len(data)
-    buffers = _BUFFERS
+    buffers = _BUFFERS.buffers
     if size * 2 > buffers.size:
         buffers.grow(size * 2)
     found = _breaker()(

@@ -26,6 +26,7 @@ import functools
 import itertools
 import json
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,9 @@ class StaticEncoder:
         self._embedding = np.asarray(load_file(str(folder / WEIGHTS))["embeddings"], np.float32)
         self._word_index: dict[str, int] = {}
         self._word_vectors = np.zeros((1024, self.dimensions), dtype=np.float32)
+        # the words' cache grows as texts come: one thread at a time (a service's queries
+        # embed in several; a row read while another thread grows the table was wrong)
+        self._lock = threading.Lock()
 
     def _word_ids(self, words: list[str]) -> list[int]:
         """Rows of ``_word_vectors`` for ``words``. A word is kept as written: the tokenizer
@@ -189,6 +193,12 @@ class StaticEncoder:
         self, texts: Sequence[str], sentences: Sequence[NDArray[np.int32]]
     ) -> list[NDArray[np.float32]]:
         """For each text, one vector per sentence span (``[start, end)`` rows)."""
+        with self._lock:
+            return self._encode_documents(texts, sentences)
+
+    def _encode_documents(
+        self, texts: Sequence[str], sentences: Sequence[NDArray[np.int32]]
+    ) -> list[NDArray[np.float32]]:
         found = []
         for text, spans in zip(texts, sentences, strict=True):
             vectors = np.zeros((len(spans), self.dimensions), dtype=np.float32)
