@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from serving import WIRETRACE, serving
 from stories_quality import ecbplus_articles, gva_articles
 
 from wiretrace.index import Index
@@ -99,7 +99,7 @@ def load(minutes: float, writers: int, readers: int, locust: str) -> dict[str, A
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         index = folder / "index"
-        wiretrace = [sys.executable, "-m", "wiretrace"]
+        wiretrace = WIRETRACE
         subprocess.run([*wiretrace, "index", "create", str(index), "-q"], check=True)
         started = time.perf_counter()
         subprocess.run(
@@ -115,19 +115,7 @@ def load(minutes: float, writers: int, readers: int, locust: str) -> dict[str, A
         )
         build = time.perf_counter() - started
         log = folder / "server.log"
-        with log.open("w") as stream:
-            server = subprocess.Popen(
-                [*wiretrace, "serve", str(index), "--port", "0"],
-                env={**os.environ, "WIRETRACE_API_KEYS": key},
-                stdout=stream,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            port = None
-            while port is None and server.poll() is None:
-                found = re.search(r"running on http://127\.0\.0\.1:(\d+)", log.read_text())
-                port = found.group(1) if found else None
-                time.sleep(0.1)
+        with serving(index, key, log) as base:
             (folder / "locustfile.py").write_text(LOCUSTFILE, "utf-8")
             env = {
                 **os.environ,
@@ -151,7 +139,7 @@ def load(minutes: float, writers: int, readers: int, locust: str) -> dict[str, A
                     "-t",
                     f"{int(minutes * 60)}s",
                     "--host",
-                    f"http://127.0.0.1:{port}",
+                    base,
                     "--csv",
                     str(folder / "load"),
                     "--only-summary",
@@ -160,9 +148,6 @@ def load(minutes: float, writers: int, readers: int, locust: str) -> dict[str, A
                 capture_output=True,
                 text=True,
             )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=600)
         acknowledged = set(re.findall(r"^ADDED (\S+)$", run.stdout, re.MULTILINE))
         with Index.open(index) as opened:
             documents = opened.store.count()

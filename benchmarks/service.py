@@ -11,48 +11,38 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+from serving import WIRETRACE, serving  # noqa: E402
 
 
 def fuzz(examples: int) -> dict[str, object]:
     key = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory() as work:
         index = Path(work) / "index"
-        wiretrace = [sys.executable, "-m", "wiretrace"]
+        wiretrace = WIRETRACE
         subprocess.run([*wiretrace, "index", "create", str(index), "-q"], check=True)
         subprocess.run(
             [*wiretrace, "index", "add", str(index), str(REPO / "examples" / "seeds"), "-q"],
             check=True,
         )
         log = Path(work) / "server.log"
-        with log.open("w") as stream:
-            server = subprocess.Popen(
-                [*wiretrace, "serve", str(index), "--port", "0"],
-                env={**os.environ, "WIRETRACE_API_KEYS": key},
-                stdout=stream,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            port = None
-            while port is None and server.poll() is None:
-                found = re.search(r"running on http://127\.0\.0\.1:(\d+)", log.read_text())
-                port = found.group(1) if found else None
+        with serving(index, key, log) as base:
             run = subprocess.run(
                 [
                     shutil.which("schemathesis")
                     or str(Path(sys.executable).parent / "schemathesis"),
                     "run",
-                    f"http://127.0.0.1:{port}/openapi.json",
+                    f"{base}/openapi.json",
                     "--checks",
                     "all",
                     "-H",
@@ -63,9 +53,6 @@ def fuzz(examples: int) -> dict[str, object]:
                 capture_output=True,
                 text=True,
             )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
         lines = log.read_text().splitlines()
         cases = re.search(r"(\d+) generated, (\d+) (passed|found)", run.stdout)
         return {
