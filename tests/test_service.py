@@ -207,3 +207,23 @@ def test_queries_at_once_give_one_answer(client: TestClient, seeds: Path) -> Non
         answers = list(pool.map(lambda _: client.post("/query", json=asked).json(), range(12)))
     assert all(answer["documents"] == alone for answer in answers)
     assert alone[0]["matches"]  # the follow-up shares passages with the wire story
+
+
+def test_adds_sent_at_once_are_each_answered(client: TestClient, seeds: Path) -> None:
+    """Adds waiting for the writer go in together; each request is answered for its own
+    records, and an id sent twice at once is added once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    records = _records(seeds)
+    sent = [[record] for record in records] + [[records[0]]]
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(lambda body: client.post("/documents", json=body, headers=WRITE), sent)
+        )
+    assert all(answer.status_code == 200 for answer in answers)
+    bodies = [answer.json() for answer in answers]
+    assert [body["documents"][0]["id"] for body in bodies] == ["000", "001", "002", "003", "000"]
+    added = [body["documents"][0]["status"] for body in bodies]
+    assert added.count("ok") == 4 and added.count("skipped") == 1
+    assert all(body["added"] == (entry == "ok") for body, entry in zip(bodies, added, strict=True))
+    assert client.get("/health").json()["documents"] == 4

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,7 +204,7 @@ def _answer(
         {"reason": item.reason, "detail": item.detail} for item in result.skipped if item.id is None
     ]
     return {
-        "added": found.added,
+        "added": sum(1 for entry in documents if entry["status"] == "ok"),
         "skipped": sum(1 for entry in documents if entry["status"] == "skipped"),
         "documents": documents,
         "unreadable": unnamed,
@@ -224,6 +224,8 @@ class _Service:
         self.warm = Warm()
         self._writer_index: Index | None = None
         self.closing = False
+        self.lock = threading.Lock()
+        self.waiting: list[tuple[list[dict[str, Any]], Future[tuple[IndexResult, set[str]]]]] = []
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "wiretrace_requests",
@@ -280,6 +282,42 @@ class _Service:
         """Whether a record has a text to read (else it is answered as skipped, and the
         others are still added: a reader refuses a file whose records lack the field)."""
         return any(record.get(name) is not None for name in self.text_fields)
+
+    def queue_add(self, records: list[dict[str, Any]]) -> Future[tuple[IndexResult, set[str]]]:
+        """Queue ``records`` for the writer: the adds waiting when it is free go in as one
+        add (an add's cost is mostly the index's, not the new documents': four writers
+        sending an article each cost one add, not four). Answered each with its own records."""
+        done: Future[tuple[IndexResult, set[str]]] = Future()
+        with self.lock:
+            self.waiting.append((records, done))
+        self.writer.submit(self._add_waiting)
+        return done
+
+    def _add_waiting(self) -> None:
+        """In the writer thread: every add waiting, as one (a request whose ids another in
+        the batch already holds waits for the next, so each id is added once)."""
+        with self.lock:
+            batch: list[tuple[list[dict[str, Any]], Future[tuple[IndexResult, set[str]]]]] = []
+            ids: set[str] = set()
+            for item in list(self.waiting):
+                mine = {str(r.get(self.id_field)) for r in item[0]}
+                if batch and ids & mine:
+                    break
+                ids |= mine
+                batch.append(item)
+                self.waiting.remove(item)
+        if not batch:
+            return  # an earlier call took them
+        try:
+            found = self.add([record for records, _ in batch for record in records], keep=True)
+        except BaseException as error:
+            for _, done in batch:
+                done.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
+            return
+        for _, done in batch:
+            done.set_result(found)
 
     def remove(self, doc_id: str) -> IndexResult:
         return self._writing().remove([doc_id])
@@ -398,7 +436,7 @@ def create_app(
         if isinstance(records, JSONResponse):
             return records
         try:
-            found = await in_writer(lambda: service.add(records, keep=True))
+            found = await asyncio.wrap_future(service.queue_add(records))
         except InputError as problem:  # the records as a file could not be read at all
             return error(422, str(problem).split(": ", 1)[-1], "records")
         return _answer(found, records, service.id_field, service.text_fields)
