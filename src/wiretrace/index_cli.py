@@ -73,7 +73,7 @@ def index_group() -> None:
     with everything indexed), query it, take documents out, export it as a scan's tables."""
 
 
-def _write(result: ScanResult, out: str, output_format: str, inputs: list[str]) -> None:
+def _write(result: ScanResult, out: str, output_format: str) -> None:
     chosen: OutputFormat = "jsonl" if output_format == "jsonl" else "parquet"
     with output_lock(out):
         write_scan(result, out, chosen)
@@ -158,7 +158,7 @@ def _adding(keep: bool) -> Callable[..., None]:
                 found = index.add(paths, reporter) if keep else index.query(paths, reporter)
             reporter.finish()
             if out is not None:
-                _write(found.result, out, output_format, paths)
+                _write(found.result, out, output_format)
             _report(console, found, "added" if keep else "would add", index_path, quiet)
             if out is not None and not quiet:
                 console.print(f"wrote {_shown(out)}/ ({output_format})", highlight=False)
@@ -250,7 +250,7 @@ def export_command(index_path: Path, out: str, output_format: str, quiet: bool) 
             # a scan's folder names its inputs (`wiretrace report` reads the texts from them);
             # an index's are the texts it holds, written beside the tables
             result.summary["inputs"] = [str(texts)]
-            _write(result, out, output_format, [])
+            _write(result, out, output_format)
             index.write_texts(texts)
         if not quiet:
             Console(stderr=True).print(

@@ -48,6 +48,7 @@ from wiretrace.index.update import (
     Update,
     candidate_pairs,
     compare_pairs,
+    current_documents,
     neighbourhood,
     now_text,
     read_new,
@@ -354,7 +355,8 @@ class Index:
         store, config = self.store, self.config
         changed = [*update.resketched, *update.new]
         resketched = [document.number for document in update.resketched]
-        neighbours = neighbourhood(store, config, changed)
+        documents = current_documents(store, changed)
+        neighbours = neighbourhood(config, documents)
         plan = candidate_pairs(store, config, changed, resketched, neighbours)
         matches = compare_pairs(store, config, changed, plan.pairs, neighbours, reporter)
         store.put_documents(changed)
@@ -377,7 +379,7 @@ class Index:
         generation = int(store.meta().get("generation", "0")) + 1
         store.set_meta({"generation": str(generation)})  # queries' memory is out of date
         with reporter.stage("groups and stories", None) as advance:
-            state = whole(store)
+            state = whole(store, documents)
             derived = derive(
                 store, config, state, neighbours, self._comparer(neighbours, reporter), self._text
             )
@@ -529,7 +531,7 @@ class Index:
             for match in self.matches_of(doc_id) or []:
                 if match.a in members and match.b in members:
                     matches[(match.a, match.b)] = match
-        state = whole(self.store)
+        state = whole(self.store, current_documents(self.store, []))
         derived = Derived(sorted(matches.values(), key=lambda m: (m.a, m.b)), [], [found], 0, 0)
         result = restrict(self._result(state, derived, [], Update()), members, Update())
         with tempfile.TemporaryDirectory(prefix="wiretrace-report-") as folder:
@@ -588,7 +590,7 @@ class Index:
             "created": meta["created"],
             "documents": documents,
             "skipped": len(store.skips()),
-            "matches": len(store.matches("compared")),
+            "matches": store.match_count(),
             "stories": len(set(store.labels("stories").values())),
             "groups": len(set(store.labels("groups").values())),
             "story_merges": len(store.merges()),

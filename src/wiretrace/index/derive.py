@@ -109,11 +109,12 @@ class Whole:
     skipped: tuple[Skipped, ...]
 
 
-def whole(store: IndexStore) -> Whole:
-    """Every indexed document, without its text."""
+def whole(store: IndexStore, documents: dict[int, StoredDocument]) -> Whole:
+    """Every indexed document (``documents``: all of them, by number in order, without their
+    texts) as the scan's stages see them, with the records skipped."""
     rows, sketched = DocumentRows(), Sketched()
-    numbers = store.numbers()
-    for document in store.documents(numbers.tolist(), text=False):
+    numbers = np.array(list(documents), dtype=np.int64)
+    for document in documents.values():
         row = add_row(rows, document)
         sketched.rows.append(row)
         sketched.ids.append(document.id)
@@ -174,7 +175,7 @@ def derive(
     ``compare``: the matches of pairs of numbers (the members of a big group with their
     representative)."""
     matches = sorted(
-        (match_of(value) for value in store.matches("compared")),
+        (match_of(value) for value in store.matches()),
         key=lambda match: (match.a, match.b),
     )
     sketched, rows, numbers = state.sketched, state.rows, state.numbers

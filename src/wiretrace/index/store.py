@@ -130,7 +130,9 @@ class IndexStore(Protocol):
 
     def remove_pairs(self, table: str, numbers: Sequence[int]) -> None: ...
 
-    def matches(self, table: str, numbers: Sequence[int] | None = None) -> list[str]: ...
+    def matches(self) -> list[str]: ...
+
+    def match_count(self) -> int: ...
 
     def compared(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]: ...
 
@@ -478,19 +480,14 @@ class SqliteStore:
             "DELETE FROM compared WHERE a = ? AND b = ?", [r[1:] for r in rows if not r[0]]
         )
 
-    def matches(self, table: str, numbers: Sequence[int] | None = None) -> list[str]:
-        """The values of ``table`` (matches as JSON), all or those touching ``numbers``."""
-        if numbers is None:
-            query = f"SELECT value FROM {table} WHERE value IS NOT NULL"
-            return [row[0] for row in self._db.execute(query)]
-        found: dict[tuple[int, int], str] = {}
-        for chunk in _chunks(list(numbers)):
-            marks = _marks(len(chunk))
-            query = f"SELECT a, b, value FROM {table} WHERE a IN ({marks}) OR b IN ({marks})"
-            for a, b, value in self._db.execute(query, [*chunk, *chunk]):
-                if value is not None:
-                    found[(a, b)] = value
-        return [found[key] for key in sorted(found)]
+    def matches(self) -> list[str]:
+        """Every match found (JSON), of the pairs compared."""
+        query = "SELECT value FROM compared WHERE value IS NOT NULL"
+        return [row[0] for row in self._db.execute(query)]
+
+    def match_count(self) -> int:
+        query = "SELECT COUNT(*) FROM compared WHERE value IS NOT NULL"
+        return int(self._db.execute(query).fetchone()[0])
 
     # -- story and group ids --------------------------------------------------------------
 

@@ -334,20 +334,26 @@ class Neighbourhood:
     similarities: NDArray[np.float64]
 
 
-def neighbourhood(
-    store: IndexStore, config: ScanConfig, changed: Sequence[StoredDocument]
-) -> Neighbourhood | None:
-    """Each document's nearest neighbours over the whole index (``changed`` stands for the
-    stored state of the documents it names), by vectors centred as a scan centres them."""
+def current_documents(
+    store: IndexStore, changed: Sequence[StoredDocument]
+) -> dict[int, StoredDocument]:
+    """Every indexed document without its text, by number in order, ``changed`` standing for
+    the stored state of those it names (loaded once an add: the neighbours and the
+    whole-index derivation both read every one)."""
+    replaced = {document.number: document for document in changed}
+    numbers = np.union1d(store.numbers(), np.array(list(replaced), dtype=np.int64)).tolist()
+    stored = {
+        d.number: d for d in store.documents([n for n in numbers if n not in replaced], False)
+    }
+    return {number: replaced.get(number) or stored[number] for number in numbers}
+
+
+def neighbourhood(config: ScanConfig, documents: dict[int, StoredDocument]) -> Neighbourhood | None:
+    """Each of ``documents``' nearest neighbours among them, by vectors centred as a scan
+    centres them."""
     if "paraphrase" in relations_not_searched(config):
         return None
-    replaced = {document.number: document for document in changed}
-    numbers = store.numbers()
-    numbers = np.union1d(numbers, np.array(list(replaced), dtype=np.int64))
-    documents = {document.number: document for document in changed}
-    missing = [int(number) for number in numbers if int(number) not in documents]
-    for document in store.documents(missing, text=False):
-        documents[document.number] = document
+    numbers = np.array(list(documents), dtype=np.int64)
     dimensions = next(
         (len(d.sketch.vector) for d in documents.values() if d.sketch.vector is not None), 0
     )
