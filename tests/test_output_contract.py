@@ -142,6 +142,7 @@ FIELD_KINDS: dict[str, dict[str, str]] = {
         "boilerplate": "list[{}]",
         "credits": "list[str]",
         "dateline": "str?",
+        "language": "str?",
         "duplicate_group": "int?",
         "story": "int?",
         "event": "{}?",  # null on skipped records and with stories off
@@ -208,6 +209,7 @@ ITEM_KINDS: dict[str, str] = {
 SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
     "counts/records": [("counts", "records")],
     "counts/documents": [("counts", "documents")],
+    "counts/documents by language": [("counts", "documents_by_language")],
     "counts/skipped by reason": [("counts", "skipped_by_reason")],
     "counts/boilerplate spans by kind": [("counts", "boilerplate_spans_by_kind")],
     "counts/recurring lines": [("counts", "recurring_lines")],

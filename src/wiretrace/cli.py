@@ -238,6 +238,12 @@ _READ_OPTIONS: list[Callable[[F], F]] = [
         help="Record field holding the ISO 8601 publication date.",
     ),
     click.option(
+        "--language-field",
+        default="language",
+        show_default=True,
+        help="Record field holding the language (ISO 639-1, e.g. de; else detected).",
+    ),
+    click.option(
         "--html-field",
         default="html",
         show_default=True,
@@ -518,6 +524,7 @@ def _config(options: dict[str, Any]) -> ScanConfig:
             url=options.pop("url_field"),
             outlet=options.pop("outlet_field"),
             published=options.pop("published_field"),
+            language=options.pop("language_field"),
             html=options.pop("html_field"),
         )
         return ScanConfig(fields=fields, **options)

@@ -79,6 +79,7 @@ class FieldNames:
     url: str = "url"
     outlet: str = "outlet"
     published: str = "published"
+    language: str = "language"  # ISO 639-1 ("de", "de-AT"); detected when absent
     html: str = "html"  # read when a record has no text: the page's main text is extracted
 
     def __post_init__(self) -> None:

@@ -43,6 +43,7 @@ class Document:
     published: str | None = None
     source: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    language: str | None = None  # the record's own (ISO 639-1); detected when None
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -6,6 +6,7 @@ from numba import njit
 
 _SPACE = 32
 _NEWLINE = 10
+_DROP = 0xFFFFFFFF
 
 
 @njit(cache=True, nogil=True)
@@ -14,13 +15,18 @@ def fold_and_collapse(
 ):
     """Fold every code point through ``fold``; a whitespace run becomes one character (a
     newline if the run holds one), leading and trailing whitespace go. ``identity`` says the
-    input maps one to one onto the original text, so ``starts``/``ends`` are not read.
+    input maps one to one onto the original text, so ``starts``/``ends`` are not read. A code
+    point folded to ``_DROP`` is left out, its span joined to the character before it.
     Return the clean length."""
     count = 0
     pending = -1
     pending_code = _SPACE
     for index in range(codes.shape[0]):
         code = fold[codes[index]]
+        if code == _DROP:
+            if with_offsets and count > 0 and pending < 0:
+                out_ends[count - 1] = index + 1 if identity else ends[index]
+            continue
         if code == _SPACE or code == _NEWLINE:  # noqa: SIM109 (numba compiles plain compares)
             if count == 0:
                 continue

@@ -45,6 +45,7 @@ class TextFacts:
     published: str | None = None  # ISO date, from a date line or a dateline with a known year
     dateline: str | None = None  # the place of the dateline ("Kabul")
     credits: tuple[str, ...] = ()  # agencies credited, canonical names, sorted
+    language: str | None = None  # detected (``clean.language``), ISO 639-1
 
 
 def _agencies(text: str) -> list[str]:

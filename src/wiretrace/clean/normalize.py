@@ -2,6 +2,13 @@
 
 Matching only ever sees the clean text; every offset written to the output is mapped back to
 the original text through ``CleanText.starts`` / ``CleanText.ends``.
+
+Beyond case, matching folds the spelling variants that one text's copies differ in without
+being other words: Arabic vowel marks and tatweel go, its alef, alef maqsura and teh marbuta
+forms become one letter each; Turkish dotless i is i (and casefolded dotted capital I loses its
+dot); Russian yo is ye; Greek accents go (capitals are written without them). Chinese and
+Japanese have no spaces between words, so each ideograph or kana is a word of its own (see
+:func:`word_table`): shingles of five such words are five-character n-grams.
 """
 
 from __future__ import annotations
@@ -19,12 +26,31 @@ from wiretrace.clean import kernels
 UNICODE_SIZE = 0x110000
 SPACE = ord(" ")
 NEWLINE = ord("\n")
+DROP = 0xFFFFFFFF  # what the clean table maps a dropped code point to
 _NO_OFFSETS: NDArray[np.int64] = np.empty(0, dtype=np.int64)
 
 _QUOTES_SINGLE = "‘’‚‛′‵ʹʼˈ`´"
 _QUOTES_DOUBLE = "“”„‟″‶«»〝〞"
 _DASHES = "‐‑‒–—―−⁃﹘﹣－"
 _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+# punctuation of other scripts to its ASCII form (sentence marks break sentences as "." does)
+_PUNCTUATION = {"。": ".", "｡": ".", "、": ",", "「": '"', "」": '"', "『": '"', "』": '"'}
+_PUNCTUATION.update({"،": ",", "؛": ";", "؟": "?", "۔": "."})
+# letters folded for matching (after casefolding): spelling variants of one word
+_LETTERS = {"ı": "i", "ё": "е", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
+_LETTERS.update(zip("άέήίόύώΐΰϊϋ", "αεηιουωιυιυ", strict=True))
+# marks dropped for matching: Arabic vowel marks (harakat, superscript alef, Quranic
+# annotation), tatweel, and the dot above that casefolding leaves on Turkish "İ"
+_DROPPED = [0x0640, 0x0670, 0x0307, *range(0x064B, 0x0660), *range(0x06D6, 0x06EE)]
+# scripts written without spaces between words: each character is a word
+_WIDE = [
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x31F0, 0x31FF),  # katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # CJK extensions B-G
+]
 
 
 @functools.cache
@@ -37,6 +63,8 @@ def fold_table() -> NDArray[np.uint32]:
         table[ord(char)] = ord('"')
     for char in _DASHES:
         table[ord(char)] = ord("-")
+    for char, folded in _PUNCTUATION.items():
+        table[ord(char)] = ord(folded)
     for code in range(0x3000 + 1):  # every whitespace code point lies below U+3001
         char = chr(code)
         if char.isspace():
@@ -45,12 +73,25 @@ def fold_table() -> NDArray[np.uint32]:
 
 
 @functools.cache
-def word_table() -> NDArray[np.uint8]:
-    """1 for code points that belong to words (letters, marks, digits), else 0.
+def clean_table() -> NDArray[np.uint32]:
+    """:func:`fold_table` with the letters folded and the marks dropped (:data:`DROP`) for
+    matching: what the clean text is made with."""
+    table = fold_table().copy()
+    for char, folded in _LETTERS.items():
+        table[ord(char)] = ord(folded)
+    table[_DROPPED] = DROP
+    return table
 
-    Words are maximal runs of these; everything else (punctuation, symbols, space) separates
-    them. Characters that folding rewrites (some quote-like ones are modifier letters) never
-    belong to words, so folding cannot change the words. Built once (~0.1 s).
+
+@functools.cache
+def word_table() -> NDArray[np.uint8]:
+    """1 for code points that belong to words (letters, marks, digits), 2 for those that are
+    a word each (Chinese and Japanese), else 0.
+
+    Words are maximal runs of 1s, or one 2; everything else (punctuation, symbols, space)
+    separates them. Characters that :func:`fold_table` rewrites (some quote-like ones are
+    modifier letters) never belong to words, so folding cannot change the words. Built once
+    (~0.1 s).
     """
     category = unicodedata.category
     table = np.frombuffer(
@@ -58,7 +99,28 @@ def word_table() -> NDArray[np.uint8]:
     ).copy()
     folded = fold_table()
     table[folded != np.arange(UNICODE_SIZE, dtype=np.uint32)] = 0
+    for first, last in _WIDE:
+        table[first : last + 1][table[first : last + 1] == 1] = 2
     return table
+
+
+@functools.cache
+def run_table() -> NDArray[np.uint8]:
+    """:func:`word_table` with every word character 1: words as runs of them in every script
+    (topic terms keep a Chinese clause whole)."""
+    return np.minimum(word_table(), 1)
+
+
+WIDE_FROM = _WIDE[0][0]  # no code point below this is a word of its own
+
+
+def word_capacity(codes: NDArray[np.uint32]) -> int:
+    """At most how many words ``codes`` hold: one per two code points (a word and its
+    separator), plus one, plus one per character that is a word of its own."""
+    size = int(codes.size)
+    if not size or int(codes.max()) < WIDE_FROM:
+        return size // 2 + 1
+    return size // 2 + 1 + int(np.count_nonzero(word_table()[codes] == 2))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -142,8 +204,10 @@ def _normalize_with_map(text: str) -> tuple[str, NDArray[np.int64], NDArray[np.i
 def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     """Normalise ``text`` for matching; with ``offsets`` also map it back to the original.
 
-    Steps: NFKC, case folding, quotes and dashes to ASCII, whitespace runs to one space (or
-    one newline when the run breaks a line), no leading or trailing whitespace.
+    Steps: NFKC, case folding, quotes and dashes to ASCII, the letter variants and marks of
+    :func:`clean_table`, whitespace runs to one space (or one newline when the run breaks a
+    line), no leading or trailing whitespace. A dropped mark's original span joins that of
+    the character before it.
     """
     # The common cases map one clean character to one original character: ASCII, and text
     # already in NFKC whose case folding keeps its length (folding never shortens a character,
@@ -162,7 +226,7 @@ def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     out_starts = np.empty(size if offsets else 0, dtype=np.int64)
     out_ends = np.empty(size if offsets else 0, dtype=np.int64)
     count = kernels.fold_and_collapse(
-        codes, fold_table(), starts, ends, identity, offsets, out_codes, out_starts, out_ends
+        codes, clean_table(), starts, ends, identity, offsets, out_codes, out_starts, out_ends
     )
     return CleanText(
         codes=out_codes[:count],

@@ -70,8 +70,8 @@ def verbatim_match(
     passages = [
         passage
         for passage in align(a, b, found.shared, config.max_gap_words)
-        if min(passage.a_end - passage.a_start, passage.b_end - passage.b_start)
-        >= config.min_passage_words
+        if min(a.fifths(passage.a_start, passage.a_end), b.fifths(passage.b_start, passage.b_end))
+        >= 5 * config.min_passage_words
     ]
     if not passages:
         return None

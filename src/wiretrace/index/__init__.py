@@ -622,22 +622,10 @@ def restrict(result: ScanResult, ids: set[str], update: Update) -> ScanResult:
         or (rows.status[row] != "ok" and (rows.source[row], doc_id) in skipped)
     ]
     narrowed = type(rows)()
-    for name in (
-        "id",
-        "outlet",
-        "url",
-        "title",
-        "published",
-        "chars",
-        "clean_chars",
-        "status",
-        "source",
-        "boilerplate",
-        "credits",
-        "dateline",
-    ):
-        values = getattr(rows, name)
-        setattr(narrowed, name, [values[row] for row in keep])
+    for column in dataclasses.fields(rows):
+        values = getattr(rows, column.name)
+        if isinstance(values, list):  # a column (``event`` is kept by row, below)
+            setattr(narrowed, column.name, [values[row] for row in keep])
     narrowed.event = {place: rows.event[row] for place, row in enumerate(keep) if row in rows.event}
     log = tuple(item for item in result.skipped if (item.source, item.id) in skipped)
     summary = dict(result.summary)

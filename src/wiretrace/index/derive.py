@@ -144,6 +144,7 @@ def add_row(rows: DocumentRows, document: StoredDocument) -> int:
     rows.boilerplate.append(document.spans)
     rows.credits.append(document.credits)
     rows.dateline.append(document.dateline)
+    rows.language.append(document.language)
     return len(rows.status) - 1
 
 

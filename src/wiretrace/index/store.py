@@ -30,8 +30,10 @@ from wiretrace.records import Span
 from wiretrace.sketch.event import EventArguments
 from wiretrace.sketch.topics import TopicTerms
 
-# The layout of the tables below; an index of another format is refused, never misread.
-FORMAT = 1
+# The layout of the tables below and what the sketches mean; an index of another format is
+# refused, never misread. 2: documents carry their language; text in other scripts folded
+# and split into words as ``clean.normalize`` says.
+FORMAT = 2
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
 
@@ -66,6 +68,7 @@ class StoredDocument:
     clean_chars: int
     credits: tuple[str, ...]
     dateline: str | None
+    language: str | None
     rule_spans: tuple[Span, ...]  # boilerplate the rules found
     spans: tuple[Span, ...]  # ... and the recurring lines: what is blanked
     text: str
@@ -602,6 +605,7 @@ def _document_row(document: StoredDocument) -> tuple[Any, ...]:
         "clean_chars": document.clean_chars,
         "credits": list(document.credits),
         "dateline": document.dateline,
+        "language": document.language,
         "rule_spans": [[s.start, s.end, s.kind] for s in document.rule_spans],
         "spans": [[s.start, s.end, s.kind] for s in document.spans],
         "shingles": document.sketch.shingles,
@@ -666,6 +670,7 @@ def _document(row: tuple[Any, ...]) -> StoredDocument:
         clean_chars=found["clean_chars"],
         credits=tuple(found["credits"]),
         dateline=found["dateline"],
+        language=found["language"],
         rule_spans=_spans(found["rule_spans"]),
         spans=_spans(found["spans"]),
         text="" if text is None else zlib.decompress(text).decode("utf-8", "surrogatepass"),

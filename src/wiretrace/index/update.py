@@ -221,6 +221,7 @@ def read_new(
                         clean_chars=rows.clean_chars[row] or 0,
                         credits=rows.credits[row],
                         dateline=rows.dateline[row],
+                        language=rows.language[row],
                         rule_spans=rule_spans[row],
                         spans=rows.boilerplate[row],
                         text=backend.spill.get(spilled),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from wiretrace.clean.language import language_code
 from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
@@ -32,7 +33,7 @@ INVALID_FIELDS = "invalid_fields"  # Document.metadata key: a tuple of InvalidFi
 class InvalidField(NamedTuple):
     """An optional field whose value was not used, and why."""
 
-    role: str  # the FieldNames attribute: "published", "title", "url" or "outlet"
+    role: str  # the FieldNames attribute: "published", "title", "url", "outlet", "language"
     field: str  # the record's field name
     value: str  # the value as it was, shortened
     detail: str
@@ -155,6 +156,15 @@ class RecordMapper:
             invalid.append(
                 InvalidField("published", fields.published, f"{published_raw!s:.80}", str(error))
             )
+        language = None
+        language_raw = record.get(fields.language)
+        if language_raw is not None and language_raw != "":
+            language = language_code(language_raw) if isinstance(language_raw, str) else None
+            if language is None:
+                detail = "not a language code such as 'de' or 'pt-BR'; the language is detected"
+                invalid.append(
+                    InvalidField("language", fields.language, f"{language_raw!s:.80}", detail)
+                )
         url = optional["url"]
         document = Document(
             id=doc_id,
@@ -165,6 +175,7 @@ class RecordMapper:
             published=published,
             source=location,
             metadata={INVALID_FIELDS: tuple(invalid)} if invalid else {},
+            language=language,
         )
         if html is None:
             return document
@@ -188,4 +199,5 @@ def _with_page(document: Document, html: str | bytes) -> Document | Skipped:
         source=document.source,
         # the page's own invalid date matters only when the record gives no date
         metadata=document.metadata if document.published else page.metadata,
+        language=document.language,
     )

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from wiretrace.clean import CleanText, clean_text
 from wiretrace.clean.boilerplate import blank, find_boilerplate, line_keys, line_spans
+from wiretrace.clean.language import detect_language
 from wiretrace.clean.metadata import TextFacts, extract_facts
 from wiretrace.config import ScanConfig
 from wiretrace.records import Span
@@ -85,7 +86,7 @@ class BatchSketch:
     text_hashes: NDArray[np.uint64]  # of each clean text: exact copies share one
     clean_chars: NDArray[np.int64]
     boilerplate: list[tuple[PlainSpan, ...]]
-    facts: list[tuple[str | None, str | None, tuple[str, ...]] | None]
+    facts: list[tuple[str | None, str | None, tuple[str, ...], str | None] | None]
     line_keys: NDArray[np.int64]  # the lines of every text, in order (first sketch only)
     line_counts: NDArray[np.int64]  # lines per text (empty when not counted)
     topics: list[TopicTerms]  # words and entities, for stories
@@ -142,9 +143,10 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     """Find boilerplate and metadata, then clean and sketch a batch of texts without their
     boilerplate: the stage function the workers run."""
     spans: list[tuple[Span, ...]] = []
-    facts: list[tuple[str | None, str | None, tuple[str, ...]] | None] = []
+    facts: list[tuple[str | None, str | None, tuple[str, ...], str | None] | None] = []
     keys: list[int] = []
     counts: list[int] = []
+    blanked: list[str] = []
     for text, known, year, find in items:
         found = known
         if find:
@@ -152,14 +154,17 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
             if params.boilerplate:
                 found = find_boilerplate(text, known, lines)
             fact = extract_facts(text, found, year, lines)
-            facts.append((fact.published, fact.dateline, fact.credits))
+            body = blank(text, found)
+            # the language of the body: a cookie notice in English says nothing of it
+            facts.append((fact.published, fact.dateline, fact.credits, detect_language(body)))
+            blanked.append(body)
             if params.count_lines:
                 keys.extend(line_keys(text, lines))
                 counts.append(len(lines))
         else:
             facts.append(None)
+            blanked.append(blank(text, found))
         spans.append(found)
-    blanked = [blank(item.text, found) for item, found in zip(items, spans, strict=True)]
     cleaned = [clean_text(text, offsets=False) for text in blanked]
     sketches = sketch_texts(
         cleaned,

@@ -49,17 +49,22 @@ def _fmix32(value: np.uint32) -> np.uint32:
 
 @njit(cache=True, nogil=True)
 def words_of(codes, is_word, word_starts, word_ends, word_hashes):
-    """Split code points into words; fill starts, ends and hashes; return the word count."""
+    """Split code points into words (runs of ``is_word`` 1, or one code point of
+    ``is_word`` 2); fill starts, ends and hashes; return the word count."""
     count = 0
     index = 0
     size = codes.shape[0]
     while index < size:
-        if is_word[codes[index]] == 0:
+        kind = is_word[codes[index]]
+        if kind == 0:
             index += 1
             continue
         start = index
         value = _FNV_OFFSET
-        while index < size and is_word[codes[index]] != 0:
+        if kind == 2:
+            value = (value ^ np.uint64(codes[index])) * _FNV_PRIME
+            index += 1
+        while kind == 1 and index < size and is_word[codes[index]] == 1:
             value = (value ^ np.uint64(codes[index])) * _FNV_PRIME
             index += 1
         word_starts[count] = start
@@ -123,17 +128,18 @@ def sketch_batch(
     window,
     fingerprints,
     fingerprint_counts,
+    slots,
 ):
-    """Signatures for a batch: document ``d`` is ``codes[doc_starts[d]:doc_starts[d+1]]``.
-    Also the winnowed fingerprints (:func:`winnow`, ``window`` 0: none) of its shingles of
-    ``passage_words`` words, written from ``fingerprints[doc_starts[d] // 2 + d]`` (a text has
-    at most one shingle per two code points, plus one), their number in
-    ``fingerprint_counts[d]``."""
+    """Signatures for a batch: document ``d`` is ``codes[doc_starts[d]:doc_starts[d+1]]``,
+    with at most ``slots[d+1] - slots[d]`` words (``normalize.word_capacity``). Also the
+    winnowed fingerprints (:func:`winnow`, ``window`` 0: none) of its shingles of
+    ``passage_words`` words, written from ``fingerprints[slots[d]]`` (a text has at most one
+    shingle per word), their number in ``fingerprint_counts[d]``."""
     documents = doc_starts.shape[0] - 1
     permutations = perm_seeds.shape[0]
     for document in prange(documents):
         text = codes[doc_starts[document] : doc_starts[document + 1]]
-        capacity = text.shape[0] // 2 + 1
+        capacity = slots[document + 1] - slots[document]
         word_starts = np.empty(capacity, dtype=np.int64)
         word_ends = np.empty(capacity, dtype=np.int64)
         word_hashes = np.empty(capacity, dtype=np.uint64)
@@ -156,7 +162,7 @@ def sketch_batch(
         passages = np.empty(max(word_count, 1), dtype=np.uint64)
         passage_count = shingles_of(word_hashes, word_count, passage_words, passages)
         fingerprint_counts[document] = winnow(
-            passages, passage_count, window, fingerprints, doc_starts[document] // 2 + document
+            passages, passage_count, window, fingerprints, slots[document]
         )
 
 

@@ -22,8 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.clean import word_table
-from wiretrace.clean.normalize import UNICODE_SIZE, fold_table
+from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
 from wiretrace.sketch.background import document_share, idf, stop_hashes, word_hash
 from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments
@@ -86,7 +85,7 @@ def _codes(text: str) -> NDArray[np.uint32]:
 def _keys(codes: NDArray[np.uint32]) -> Keys:
     """Words and their counts, entities and entity spans (see ``kernels.topic_keys``)."""
     lower, upper = _case_tables()
-    found: Keys = kernels.topic_keys(codes, word_table(), lower, upper, _function_words())
+    found: Keys = kernels.topic_keys(codes, run_table(), lower, upper, _function_words())
     return found
 
 
@@ -116,7 +115,7 @@ def key_names(
         size = len(codes) // 2 + 1
         starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
         hashes = np.empty(size, dtype=np.uint64)
-        count = kernels.words_of(lower[codes], word_table(), starts, ends, hashes)
+        count = kernels.words_of(lower[codes], run_table(), starts, ends, hashes)
         rows = np.stack([starts[:count], ends[:count], hashes[:count].view(np.int64)], axis=1)
         _name(found[0], rows[ends[:count] - starts[:count] >= 2], words, codes, fold=True)
     if entities:

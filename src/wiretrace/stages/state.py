@@ -48,6 +48,7 @@ class DocumentRows:
     boilerplate: list[tuple[Span, ...]] = field(default_factory=list)
     credits: list[tuple[str, ...]] = field(default_factory=list)
     dateline: list[str | None] = field(default_factory=list)
+    language: list[str | None] = field(default_factory=list)  # the record's, else detected
     # by row, for the documents whose stories were clustered: who, where, when, how many,
     # and the event's date (the publication moved by "on Tuesday"...)
     event: dict[int, tuple[EventArguments, str | None]] = field(default_factory=dict)
@@ -67,6 +68,7 @@ class DocumentRows:
         self.clean_chars.append(clean_chars)
         self.status.append(OK)
         self.source.append(document.source)
+        self.language.append(document.language)
         self._extend_facts()
         return len(self.status) - 1
 
@@ -75,6 +77,8 @@ class DocumentRows:
         self.boilerplate[row] = spans
         self.credits[row] = facts.credits
         self.dateline[row] = facts.dateline
+        if self.language[row] is None:
+            self.language[row] = facts.language
         if self.published[row] is None and facts.published is not None:
             self.published[row] = facts.published
 
@@ -93,6 +97,7 @@ class DocumentRows:
         self.clean_chars.append(None)
         self.status.append(skipped.reason)
         self.source.append(skipped.source)
+        self.language.append(document.language if document else None)
         self._extend_facts()
 
 

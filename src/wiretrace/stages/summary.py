@@ -57,6 +57,7 @@ def scan_summary(
         "counts": {
             "records": len(rows.status),
             "documents": rows.status.count(OK),
+            "documents_by_language": _by_language(rows),
             "skipped": sum(reasons.values()),
             "skipped_by_reason": dict(sorted(reasons.items())),
             "boilerplate_spans_by_kind": dict(sorted(kinds.items())),
@@ -94,3 +95,13 @@ def scan_summary(
         "config": config.to_dict(),
         "timings_seconds": {stage: round(seconds, 3) for stage, seconds in timings.items()},
     }
+
+
+def _by_language(rows: DocumentRows) -> dict[str, int]:
+    """Documents read per language (ISO 639-1; "unknown": no letters to tell), most first."""
+    found = Counter(
+        language or "unknown"
+        for language, status in zip(rows.language, rows.status, strict=True)
+        if status == OK
+    )
+    return dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))

@@ -119,6 +119,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("boilerplate", pa.list_(_SPAN)),
             ("credits", pa.list_(pa.string())),
             ("dateline", pa.string()),
+            ("language", pa.string()),
             ("duplicate_group", pa.int64()),
             ("story", pa.int64()),
             ("event", _EVENT),
@@ -216,6 +217,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
         ],
         "credits": [list(credits) for credits in rows.credits],
         "dateline": rows.dateline,
+        "language": rows.language,
         "duplicate_group": [
             group_of.get(doc_id) if doc_id is not None and status == "ok" else None
             for doc_id, status in zip(rows.id, rows.status, strict=True)

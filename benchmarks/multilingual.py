@@ -1,0 +1,269 @@
+"""Languages: copies planted in real articles of ten languages, found by the copy scan, and
+each article's language as detected.
+
+    python benchmarks/multilingual.py [--per-language 60] [--json PATH]
+
+The articles are the SemEval-2022 Task 8 training texts (``../shared/data/semeval2022``), one
+per id, at least 400 characters (150 in Chinese, whose words are characters). For each
+language, ``--per-language`` originals get three planted relatives each:
+
+- ``copy``: the whole article under a different page (a headline line of the site, a link
+  line and a copyright line around it, the sentences one per line): exact or near duplicate;
+- ``truncated``: its first 60% of sentences (at least three): contained;
+- ``lifted``: consecutive sentences of it (40 words or more, 80 characters in Chinese, where
+  the article has them) put inside another article of the language: a partial (or
+  contained) match.
+
+Every article of the language stays in the corpus, and all languages are scanned at once with
+the copy scan (``--no-semantic --no-stories``). Recall: planted pairs found with one of their
+relations (a lifted passage against the original or one of its whole copies: passages are
+reported once per duplicate group). Precision: every copy, containment or passage match
+reported between two documents that share no planted text is checked for real shared text
+(a passage whose two sides hold at least 40 characters, 20 in Chinese, and are alike by
+difflib, ratio >= 0.8, in the folded texts): true when there is one (an article the dataset
+holds twice, a wire story or a page's chrome that two outlets share), else a false positive.
+Language: the share of the articles whose ``documents.language`` is SemEval's label (a few
+labels are wrong: an "en" article in Hindi, a "zh" one in Spanish, an "fr" one in German).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wiretrace import ScanConfig, scan
+from wiretrace.clean import clean_text
+from wiretrace.records import Match, Relation
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+LANGUAGES = ("en", "de", "es", "pl", "tr", "ru", "ar", "zh", "fr", "it")
+WANTED = {
+    "copy": {Relation.EXACT, Relation.NEAR_DUPLICATE},
+    "truncated": {Relation.CONTAINED, Relation.NEAR_DUPLICATE},
+    "lifted": {Relation.PARTIAL, Relation.CONTAINED},
+}
+REUSE = {Relation.EXACT, Relation.NEAR_DUPLICATE, Relation.CONTAINED, Relation.PARTIAL}
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s*")
+
+
+def semeval_articles(path: Path) -> dict[str, tuple[str, str]]:
+    """Each article of the SemEval-2022 training pairs once: id -> (language, text)."""
+    csv.field_size_limit(1 << 30)
+    found: dict[str, tuple[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            first, second = row["pair_id"].split("_")
+            for doc_id, lang, text in (
+                (first, row["lang1"], row["text1"]),
+                (second, row["lang2"], row["text2"]),
+            ):
+                if text.strip():
+                    found.setdefault(doc_id, (lang, " ".join(text.split())))
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    return [piece.strip() for piece in _SENTENCE_END.split(text) if len(piece.strip()) > 1]
+
+
+def _size(lang: str, parts: list[str]) -> int:
+    return sum(len(part) // 2 if lang == "zh" else len(part.split()) for part in parts)
+
+
+def _joined(lang: str, parts: list[str]) -> str:
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+@dataclass
+class Planted:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    language: dict[str, str] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], str] = field(default_factory=dict)  # (original, plant) -> kind
+    holds: dict[str, set[str]] = field(default_factory=dict)  # doc -> originals it holds text of
+
+
+def plant(articles: dict[str, tuple[str, str]], per_language: int, seed: int) -> Planted:
+    rng = random.Random(seed)
+    planted = Planted()
+    for doc_id, (lang, text) in sorted(articles.items()):
+        if lang in LANGUAGES:
+            planted.records.append({"id": doc_id, "text": text})
+            planted.language[doc_id] = lang
+            planted.holds[doc_id] = {doc_id}
+    for lang in LANGUAGES:
+        least = 150 if lang == "zh" else 400
+        eligible = sorted(
+            doc_id
+            for doc_id, (found, text) in articles.items()
+            if found == lang and len(text) >= least and len(sentences(text)) >= 5
+        )
+        rng.shuffle(eligible)
+        originals = eligible[:per_language]
+        hosts = sorted(
+            doc_id
+            for doc_id, (found, text) in articles.items()
+            if found == lang and doc_id not in originals and len(sentences(text)) >= 2
+        )
+        for number, original in enumerate(originals):
+            parts = sentences(articles[original][1])
+            cut = max(3, round(0.6 * len(parts)))
+            start = rng.randrange(0, len(parts) - 2)
+            stop = start + 1  # a paragraph's worth: 40 words (80 characters in Chinese)
+            while stop < len(parts) and _size(lang, parts[start:stop]) < 40:
+                stop += 1
+            host = hosts[number % len(hosts)]
+            host_parts = sentences(articles[host][1])
+            middle = len(host_parts) // 2
+            lifted = host_parts[:middle] + parts[start:stop] + host_parts[middle:]
+            texts = {
+                "copy": "\n".join(
+                    [
+                        f"News {number} | Site {lang.upper()}",
+                        *parts,
+                        f"https://site-{lang}.example/{number}",
+                        "© Site",
+                    ]
+                ),
+                "truncated": _joined(lang, parts[:cut]),
+                "lifted": _joined(lang, lifted),
+            }
+            for kind, text in texts.items():
+                plant_id = f"{original}-{kind}"
+                planted.records.append({"id": plant_id, "text": text})
+                planted.language[plant_id] = lang
+                planted.pairs[(original, plant_id)] = kind
+                planted.holds[plant_id] = {original} | ({host} if kind == "lifted" else set())
+    return planted
+
+
+def _folded(text: str) -> str:
+    return clean_text(text, offsets=False).text
+
+
+def shares_text(match: Match, texts: dict[str, str], least: int) -> bool:
+    """Whether one of the match's passages is real shared text: both sides at least ``least``
+    characters and alike (difflib ratio >= 0.8 of the folded texts)."""
+    for passage in match.passages:
+        first = _folded(texts[match.a][passage.a_start : passage.a_end])
+        second = _folded(texts[match.b][passage.b_start : passage.b_end])
+        if min(len(first), len(second)) < least:
+            continue
+        if difflib.SequenceMatcher(None, first, second, autojunk=False).ratio() >= 0.8:
+            return True
+    return False
+
+
+def score(planted: Planted, config: ScanConfig) -> dict[str, Any]:
+    texts = {record["id"]: record["text"] for record in planted.records}
+    with tempfile.TemporaryDirectory() as work:
+        corpus = Path(work) / "corpus.jsonl"
+        with corpus.open("w", encoding="utf-8") as stream:
+            for record in planted.records:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        started = time.perf_counter()
+        result = scan([corpus], config)
+        seconds = time.perf_counter() - started
+    detected = dict(zip(result.documents.id, result.documents.language, strict=True))
+    found: dict[tuple[str, str], Relation] = {}
+    for match in result.matches:
+        if match.relation in REUSE:
+            found[(match.a, match.b)] = found[(match.b, match.a)] = match.relation
+    table: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    missed: list[str] = []
+    for doc_id, lang in planted.language.items():
+        if doc_id in planted.holds[doc_id]:  # the articles themselves, not the plants
+            table[lang]["articles"] += 1
+            table[lang]["detected"] += detected.get(doc_id) == lang
+    for (original, plant_id), kind in planted.pairs.items():
+        row = table[planted.language[original]]
+        row[f"{kind}_planted"] += 1
+        # a lifted passage is reported once per duplicate group: against any whole copy
+        family = (
+            [original]
+            if kind != "lifted"
+            else [original, f"{original}-copy", f"{original}-truncated"]
+        )
+        hit = any(found.get((member, plant_id)) in WANTED[kind] for member in family)
+        row[f"{kind}_found"] += hit
+        if not hit:
+            missed.append(f"{original} {plant_id} {found.get((original, plant_id))}")
+    false_examples: list[str] = []
+    for match in result.matches:
+        if match.relation not in REUSE:
+            continue
+        langs = {planted.language[match.a], planted.language[match.b]}
+        for lang in langs:
+            table[lang]["reported"] += 1
+        if planted.holds[match.a] & planted.holds[match.b]:
+            continue
+        if shares_text(match, texts, 20 if "zh" in langs else 40):
+            for lang in langs:
+                table[lang]["natural"] += 1
+            continue
+        for lang in langs:
+            table[lang]["false"] += 1
+        false_examples.append(f"{match.a} {match.b} {match.relation.value}")
+    rows = {}
+    for lang in LANGUAGES:
+        row = dict(table[lang])
+        planted_total = sum(row.get(f"{kind}_planted", 0) for kind in WANTED)
+        found_total = sum(row.get(f"{kind}_found", 0) for kind in WANTED)
+        reported = row.get("reported", 0)
+        row["recall"] = round(found_total / planted_total, 4) if planted_total else None
+        row["language_accuracy"] = round(row["detected"] / row["articles"], 4)
+        row["precision"] = round(1 - row.get("false", 0) / reported, 4) if reported else None
+        rows[lang] = row
+    return {
+        "seconds": round(seconds, 1),
+        "documents": len(planted.records),
+        "languages": rows,
+        "false_examples": false_examples[:20],
+        "missed": missed[:20],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-language", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path)
+    options = parser.parse_args()
+    source = DATA / "semeval2022" / "training_set.csv"
+    if not source.exists():
+        sys.exit(
+            f"{source}: not found (the SemEval-2022 training split; see ../shared/data/README.md)"
+        )
+    planted = plant(semeval_articles(source), options.per_language, options.seed)
+    report = {"planted": score(planted, ScanConfig(semantic=False, stories=False))}
+    print(
+        f"{'lang':5} {'copy':>9} {'trunc':>9} {'lifted':>9} {'recall':>7} {'reported':>8} "
+        f"{'natural':>7} {'false':>5} {'precision':>9} {'language':>8}"
+    )
+    for lang, row in report["planted"]["languages"].items():
+        cells = [f"{row.get(k + '_found', 0)}/{row.get(k + '_planted', 0)}" for k in WANTED]
+        print(
+            f"{lang:5} {cells[0]:>9} {cells[1]:>9} {cells[2]:>9} {row['recall']!s:>7} "
+            f"{row.get('reported', 0):>8} {row.get('natural', 0):>7} {row.get('false', 0):>5} "
+            f"{row['precision']!s:>9} {row['language_accuracy']:>8}"
+        )
+    for example in report["planted"]["false_examples"]:
+        print("false:", example)
+    for example in report["planted"]["missed"]:
+        print("missed:", example)
+    if options.json:
+        options.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

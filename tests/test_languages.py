@@ -1,0 +1,132 @@
+"""Text in other scripts: normalisation, words and copies (Arabic, Turkish, Chinese, ...)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from wiretrace import ScanConfig, scan
+from wiretrace.clean import clean_text
+from wiretrace.records import Relation
+from wiretrace.sketch.minhash import words_and_shingles
+
+COPY_SCAN = ScanConfig(semantic=False, stories=False)
+
+# hand-written: a flood report, and a football report that shares one short phrase with it
+FLOOD = (
+    "本报讯 连日来的强降雨导致河口县多个乡镇发生洪涝灾害，截至昨日下午，已有三千余名群众被紧急"
+    "转移到安全地带。县应急管理局表示，目前救援工作仍在进行中，受灾群众的基本生活得到保障。"
+    "气象部门预计，未来三天当地仍将有中到大雨，防汛形势依然严峻，请市民注意出行安全。"
+)
+FOOTBALL = (
+    "在昨晚结束的联赛第十二轮比赛中，主队凭借下半场的两个进球以二比一战胜客队，继续领跑积分榜。"
+    "赛后主教练表示，球队的防守仍有改进空间。由于大雨，比赛推迟了半个小时开始，请市民注意出行安全。"
+)
+NEWS = (
+    "新华社消息 国务院常务会议今天召开，会议研究部署了进一步稳定就业的政策措施，要求各地抓好落实。"
+)
+
+
+def _words(text: str) -> list[str]:
+    clean = clean_text(text)
+    words = words_and_shingles(clean, 1)
+    return [
+        text[clean.starts[a] : clean.ends[b - 1]]
+        for a, b in zip(words.starts, words.ends, strict=True)
+    ]
+
+
+def test_arabic_marks_tatweel_and_letter_forms_are_folded() -> None:
+    marked = "قالَ أحمدُ إنّ المدرسةَ ـــ كبيرةٌ جداً"
+    plain = "قال احمد ان المدرسه كبيره جدا"
+    assert clean_text(marked).text == clean_text(plain).text
+    # each word maps back to the whole written word, its marks included
+    assert _words(marked) == ["قالَ", "أحمدُ", "إنّ", "المدرسةَ", "كبيرةٌ", "جداً"]
+
+
+def test_turkish_dotted_and_dotless_i_match_in_every_case() -> None:
+    upper, lower = "İSTANBUL'DA IŞIKLAR YANDI", "istanbul'da ışıklar yandı"
+    assert clean_text(upper).text == clean_text(lower).text == "istanbul'da işiklar yandi"
+    assert _words(upper) == ["İSTANBUL", "DA", "IŞIKLAR", "YANDI"]
+
+
+def test_russian_yo_and_greek_accents_are_folded() -> None:
+    assert clean_text("Ёлка и ёж").text == clean_text("Елка и еж").text
+    assert clean_text("ΑΘΗΝΑ Αθήνα").text == "αθηνα αθηνα"
+
+
+def test_each_chinese_and_japanese_character_is_a_word() -> None:
+    assert _words("北京12月3日电iPhone手机") == [
+        "北",
+        "京",
+        "12",
+        "月",
+        "3",
+        "日",
+        "电",
+        "iPhone",
+        "手",
+        "机",
+    ]
+    assert _words("東京タワーへ") == ["東", "京", "タ", "ワ", "ー", "へ"]
+    clean = clean_text("你好。再见！")
+    assert clean.text == "你好.再见!"  # sentence marks as the ASCII ones
+
+
+def _scan(tmp_path: Path, records: list[dict[str, str]]) -> dict[tuple[str, str], object]:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    result = scan([path], COPY_SCAN)
+    return {(match.a, match.b): match for match in result.matches}
+
+
+def test_a_lifted_chinese_paragraph_is_found_with_its_offsets(tmp_path: Path) -> None:
+    lifted = FLOOD[FLOOD.index("县应急") : FLOOD.index("气象")]
+    host = NEWS + lifted + "会议强调，要加强对重点群体的就业帮扶。"
+    found = _scan(tmp_path, [{"id": "flood", "text": FLOOD}, {"id": "host", "text": host}])
+    match = found[("flood", "host")]
+    assert match.relation is Relation.PARTIAL  # type: ignore[attr-defined]
+    (passage,) = match.passages  # type: ignore[attr-defined]
+    words = lifted.rstrip("。")  # a passage runs from its first word to its last
+    assert FLOOD[passage.a_start : passage.a_end] == words
+    assert host[passage.b_start : passage.b_end] == words
+
+
+def test_a_chinese_copy_with_page_noise_is_a_near_duplicate(tmp_path: Path) -> None:
+    page = "首页 > 新闻 > 社会\n" + FLOOD + "\n责任编辑：王明"
+    found = _scan(tmp_path, [{"id": "a", "text": FLOOD}, {"id": "b", "text": page}])
+    assert found[("a", "b")].relation in {Relation.NEAR_DUPLICATE, Relation.CONTAINED}  # type: ignore[attr-defined]
+
+
+def test_a_short_common_chinese_phrase_is_no_passage(tmp_path: Path) -> None:
+    # "请市民注意出行安全" (nine characters, about five words) ends both reports
+    found = _scan(tmp_path, [{"id": "flood", "text": FLOOD}, {"id": "football", "text": FOOTBALL}])
+    assert ("flood", "football") not in found
+
+
+def test_each_document_has_its_language_and_a_record_s_own_wins(tmp_path: Path) -> None:
+    german = (
+        "Die Feuerwehr wurde am Dienstagabend zu einem Brand in der Altstadt gerufen. Nach "
+        "Angaben der Polizei wurde niemand verletzt, der Schaden ist jedoch erheblich."
+    )
+    records = [
+        {"id": "zh", "text": FLOOD},
+        {"id": "ar", "text": "قالت وزارة الصحة إن عدد المصابين ارتفع إلى خمسين شخصا في المدينة."},
+        {"id": "de", "text": german},
+        {"id": "own", "text": german, "language": "de-AT"},
+        {"id": "odd", "text": german, "language": "German!"},
+        {"id": "digits", "text": "12 34 56 78"},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    result = scan([path], COPY_SCAN)
+    found = dict(zip(result.documents.id, result.documents.language, strict=True))
+    assert found == {"zh": "zh", "ar": "ar", "de": "de", "own": "de", "odd": "de", "digits": None}
+    assert result.summary["counts"]["documents_by_language"] == {
+        "de": 3,
+        "ar": 1,
+        "unknown": 1,
+        "zh": 1,
+    }
+    (invalid,) = result.summary["invalid_fields"]
+    assert invalid["field"] == "language" and "German!" in invalid["value"]
