@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import csv
 import datetime as dt
 import json
 import re
@@ -50,10 +51,12 @@ SEEDS = REPO / "examples" / "seeds"
 SHARED = REPO.parent / "shared" / "data"
 TARGET = 0.005  # at most this share of body words removed, on every corpus
 
-_WORD = re.compile(r"\w+")
+# a word: a run of word characters, or one Chinese or Japanese character (as wiretrace counts)
+_WIDE = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_WIDE}]|[^\W{_WIDE}]+")
 _NOISE, _BODY = "<<noise>>", "<<body>>"
 _INLINE = re.compile(r"\[\[(.+?)\]\]")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」]*$")
 _PROSE_WORDS = 8
 _HEADER_LINES = 6  # the ECB+ page header: URL, headline, standfirst, date lines
 _DATE_WORDS = 12  # "PUBLISHED: 02: 31 GMT, 12 March 2013 | UPDATED: 22: 43 GMT, ..."
@@ -199,6 +202,45 @@ def prose_bodies(texts: Iterable[tuple[str, str]]) -> list[Labelled]:
     return documents
 
 
+_SENTENCE = re.compile(r"[^.!?。！？]+(?:[.!?。！？][\"'”’)\]」]*|$)")
+SEMEVAL_LANGUAGES = ("de", "es", "fr", "it", "pl", "tr", "ru", "ar", "zh")
+
+
+def semeval_bodies(path: Path, language: str) -> list[Labelled]:
+    """The SemEval-2022 training articles of ``language``: scraped pages often run together on
+    one line, so body is the prose sentences of their lines (as ``prose_bodies`` takes
+    lines), less a sentence's copy beside it and the sentences three or more articles hold."""
+    csv.field_size_limit(1 << 30)
+    texts: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            first, second = row["pair_id"].split("_")
+            for doc_id, lang, text in ((first, "lang1", "text1"), (second, "lang2", "text2")):
+                if row[lang] == language and row[text].strip():
+                    texts.setdefault(doc_id, row[text])
+    sentences = {
+        doc_id: [
+            (start + found.start(), start + found.end())
+            for start, end in line_spans(text)
+            for found in _SENTENCE.finditer(text[start:end])
+        ]
+        for doc_id, text in texts.items()
+    }
+    seen_in: Counter[str] = Counter()
+    for doc_id, text in texts.items():
+        seen_in.update({text[start:end].strip() for start, end in sentences[doc_id]})
+    documents = []
+    for doc_id, text in sorted(texts.items()):
+        body = tuple(
+            (start, end)
+            for start, end in _without_copies(text, sentences[doc_id])
+            if _prose(text, (start, end))
+            and seen_in[text[start:end].strip()] < _FURNITURE_DOCUMENTS
+        )
+        documents.append(Labelled(doc_id, text, body))
+    return documents
+
+
 def gva_bodies(path: Path) -> list[Labelled]:
     with path.open(encoding="utf-8") as stream:
         rows = [json.loads(line) for line in stream if line.strip()]
@@ -220,6 +262,10 @@ def corpora(shared: Path = SHARED) -> Iterator[tuple[str, list[Labelled]]]:
         yield "gva", gva_bodies(shared / "gva-events" / "articles.jsonl")
     if (shared / "pan13-train").is_dir():
         yield "pan", pan_bodies(shared / "pan13-train")
+    semeval = shared / "semeval2022" / "training_set.csv"
+    if semeval.is_file():
+        for language in SEMEVAL_LANGUAGES:
+            yield f"semeval-{language}", semeval_bodies(semeval, language)
 
 
 def measure(documents: Iterable[Labelled]) -> Figures:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from wiretrace import ScanConfig, scan
 from wiretrace.clean import clean_text
+from wiretrace.clean.boilerplate import find_boilerplate
 from wiretrace.records import Relation
 from wiretrace.sketch.minhash import words_and_shingles
 
@@ -130,3 +131,50 @@ def test_each_document_has_its_language_and_a_record_s_own_wins(tmp_path: Path) 
     }
     (invalid,) = result.summary["invalid_fields"]
     assert invalid["field"] == "language" and "German!" in invalid["value"]
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(span.kind, text[span.start : span.end]) for span in find_boilerplate(text)]
+
+
+def test_a_german_consent_notice_and_its_buttons_are_boilerplate() -> None:
+    notice = (
+        "Wir verwenden Cookies und ähnliche Technologien, um Inhalte zu personalisieren. Mit "
+        "Ihrer Einwilligung verarbeiten wir und unsere Partner Daten, Details in unserer "
+        "Datenschutzerklärung."
+    )
+    body = "Die Feuerwehr wurde am Dienstagabend zu einem Brand in der Altstadt gerufen."
+    text = f"{body}\n{notice}\nAlle akzeptieren\nAblehnen\nDer Schaden ist erheblich."
+    assert _kinds(text) == [
+        ("consent", notice),
+        ("consent", "Alle akzeptieren"),
+        ("consent", "Ablehnen"),
+    ]
+
+
+def test_a_spanish_read_also_block_and_prompt_are_boilerplate() -> None:
+    body = (
+        "El incendio comenzó a las cinco de la tarde en una nave industrial de las afueras.\n"
+        "No hubo heridos, según informó el ayuntamiento en un comunicado."
+    )
+    text = (
+        f"{body}\nLee también:\nUn incendio arrasa 200 hectáreas en Valencia\n"
+        "Detenido un hombre por robar cobre en Alicante\n\n"
+        "Suscríbete a nuestro boletín y recibe las noticias cada mañana."
+    )
+    assert _kinds(text) == [
+        ("related", "Lee también:"),
+        ("related", "Un incendio arrasa 200 hectáreas en Valencia"),
+        ("related", "Detenido un hombre por robar cobre en Alicante"),
+        ("subscription", "Suscríbete a nuestro boletín y recibe las noticias cada mañana."),
+    ]
+
+
+def test_an_article_that_reports_on_subscriptions_keeps_its_sentences() -> None:
+    # the phrases are a widget's: a long sentence of the article around one is not a prompt
+    text = (
+        "Der Verlag meldete am Montag, dass sich im vergangenen Jahr mehr als 20.000 Leser "
+        "entschieden hätten, ein Abo abzuschließen, nachdem die Zeitung den Aufruf "
+        "„Jetzt abonnieren“ auf allen Seiten gezeigt hatte, wie ein Sprecher bestätigte."
+    )
+    assert _kinds(text) == []

@@ -67,3 +67,14 @@ def test_real_articles_keep_their_body(
     figures = measure(readers[corpus]())
     assert figures.documents >= 450 and figures.body_words >= 100_000
     assert figures.share <= BODY_REMOVED_MAX, figures.removed_lines.most_common(5)
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr", "it", "pl", "tr", "ru", "ar", "zh"])
+def test_articles_in_other_languages_keep_their_body(
+    language: str, shared_data: Path, benchmarks_on_path: Path
+) -> None:
+    from boilerplate_body import measure, semeval_bodies
+
+    figures = measure(semeval_bodies(shared_data / "semeval2022" / "training_set.csv", language))
+    assert figures.documents >= 80 and figures.body_words >= 10_000
+    assert figures.share <= BODY_REMOVED_MAX, figures.removed_lines.most_common(5)

@@ -36,6 +36,7 @@ from hashlib import blake2b
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.clean import phrases
 from wiretrace.clean.patterns import (
     AGENCY,
     ANY_DATE,
@@ -46,6 +47,7 @@ from wiretrace.clean.patterns import (
     IMPERATIVE,
     NAME,
     PAYWALL,
+    PROMPT_PHRASE,
     READER_VOICE,
     RELATED_HEADING,
     RELATED_INLINE,
@@ -75,6 +77,7 @@ _CREDIT_TAIL = 120  # photo credits sit in the last characters of a caption line
 _EXTENSION = 80  # a repeated caption may carry a credit of up to this many characters
 _DATE_CHARS = 80  # a line that is only a date (and time) is short
 _FRAGMENT_WORDS = 6  # "Daily newsletter", "Free trial!": a widget, not a sentence
+_PROMPT_CHARS = 200  # a prompt of ``patterns.PROMPT_PHRASE`` is one sentence of at most this
 
 _LABEL = r"\(?(?i:photo|image|picture|photograph|video|credit)s?(?:\s+(?i:by|credit))?\s*[:/]?\s*"
 CREDIT_TAIL = re.compile(
@@ -98,12 +101,13 @@ _BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|
 _CREDITS_LINE = re.compile(
     r"^\(?(?i:reporting|writing|editing|additional\s+reporting|compiled)\s+by\s+[A-Z].*$"
 )
+_WIDE_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _READ_TIME = re.compile(r"^(?i:\d+\s*min(?:ute)?s?\s+read)$")
 
 # Substrings that each pattern needs: cheap tests that spare most lines the regular expressions.
 _CREDIT_LABELS = ("photo", "image", "picture", "credit", "video")
-_CONSENT_HINTS = ("cookie", "consent")
+_CONSENT_HINTS = ("cookie", "consent", *phrases.CONSENT_HINTS)
 _SUBSCRIPTION_HINTS = (
     "subscri",
     "sign up",
@@ -118,8 +122,10 @@ _SUBSCRIPTION_HINTS = (
     "donate",
     "contribute",
     "mail",
+    *phrases.SUBSCRIBE_HINTS,
 )
-_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
+# after a full stop and a space, or after a Chinese or Japanese one (no space follows)
+_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？])[”’」』]*\s*(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
 _EDGE_LINES = 3  # a page's scraped URL sits in its first or last lines
 _TRAILER_CHARS = 250  # ... and are short
@@ -287,10 +293,18 @@ def _subscription(text: str, start: int, end: int) -> Span | None:
 def _prompt(sentence: str) -> bool:
     if PAYWALL.search(sentence):
         return True
+    if _latin_length(sentence) <= _PROMPT_CHARS and PROMPT_PHRASE.search(sentence):
+        return True
     if not SUBSCRIBE_PHRASE.search(sentence) or ATTRIBUTED.search(sentence):
         return False
     fragment = len(sentence.split()) <= _FRAGMENT_WORDS and sentence[-1] != "."
     return fragment or bool(IMPERATIVE.match(sentence) or SITE_VOICE.search(sentence))
+
+
+def _latin_length(sentence: str) -> int:
+    """The length of ``sentence`` in Latin letters: a Chinese or Japanese character carries
+    about as much as three (a word of ~1.6 characters against ~5 letters)."""
+    return len(sentence) + 2 * len(_WIDE_CHARACTER.findall(sentence))
 
 
 def _has_any(lowered: str, words: tuple[str, ...]) -> bool:

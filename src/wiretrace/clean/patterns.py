@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from wiretrace.clean import phrases
+
 # How credits and datelines spell an agency -> the name recorded in ``credits``.
 AGENCIES: dict[str, str] = {
     "AFP": "AFP",
@@ -97,15 +99,19 @@ CONSENT_STRONG = re.compile(
     r"(?:accept|allow|reject|decline) (?:all|cookies)|manage (?:your )?(?:cookie )?"
     r"(?:preferences|settings|consent|choices)|cookie (?:settings|preferences|policy|notice)|"
     r"by (?:continuing|clicking|using)[^.]{0,40}(?:site|website|accept|agree|consent)|"
-    r"to load this (?:\S+ )?content)"
+    r"to load this (?:\S+ )?content|" + phrases.alternation(phrases.CONSENT) + ")"
 )
 CONSENT_WORDS = re.compile(
     r"(?i:cookies?|consent|privacy|preferences|third[- ]part(?:y|ies)|personal data|"
-    r"partners|tracking|your device|your activity)"
+    r"partners|tracking|your device|your activity|"
+    + phrases.alternation(phrases.CONSENT_WORDS)
+    + ")"
 )
 CONSENT_BUTTON = re.compile(
     r"^(?i:(?:accept|reject|decline|agree|ok|okay|got it|manage|settings|preferences|allow|"
-    r"close|more info(?:rmation)?|learn more|continue|i agree|yes|no)"
+    r"close|more info(?:rmation)?|learn more|continue|i agree|yes|no|"
+    + phrases.alternation(phrases.CONSENT_BUTTONS)
+    + ")"
     r"(?:\s+(?:all|cookies|settings|preferences|and close|&\s+close))*[\s|/·•]*)+$"
 )
 RELATED_HEADING = re.compile(
@@ -113,12 +119,13 @@ RELATED_HEADING = re.compile(
     r"\s+.{1,40})?|related(?:\s+(?:articles?|stories|content|coverage|topics|news|links|"
     r"reading))?|more\s+(?:on|from|about|in)\s+.{1,40}|more\s+stories|recommended(?:\s+for\s+"
     r"you)?|you\s+(?:may|might)\s+(?:also\s+)?like|most\s+(?:read|popular|viewed|shared)|"
-    r"trending(?:\s+now)?|top\s+stories|also\s+read|further\s+reading|editor'?s\s+picks?)"
-    r"\s*[:»>]?$"
+    r"trending(?:\s+now)?|top\s+stories|also\s+read|further\s+reading|editor'?s\s+picks?|"
+    + phrases.alternation(phrases.RELATED)
+    + r")\s*[:»>]?$"
 )
 RELATED_INLINE = re.compile(
     r"^(?i:read\s+more|read\s+also|also\s+read|see\s+also|related|read\s+next|more|watch|"
-    r"listen|recommended)\s*[:|»>]\s*\S"
+    r"listen|recommended|" + phrases.alternation(phrases.RELATED) + r")\s*[:|»>]\s*\S"
 )
 SUBSCRIBE_PHRASE = re.compile(
     r"(?i:subscribe\s+(?:now|today|to\s+(?:our|the|read|continue)|for\s+(?:free|just|only|"
@@ -134,6 +141,9 @@ PAYWALL = re.compile(
     r"this\s+(?:article|content|story)\s+is\s+(?:only\s+)?(?:for|available\s+to|reserved\s+for)"
     r"\s+(?:subscribers|members)|enter\s+your\s+e-?mail)"
 )
+# The same in the other languages of ``phrases`` (in a short sentence: scraped pages run a
+# widget's words into the headline and the article around them).
+PROMPT_PHRASE = re.compile("(?i:" + phrases.alternation(phrases.SUBSCRIBE) + ")")
 # The rest is a prompt only when the site speaks to the reader: as "our", in the imperative
 # (after a lead-in: "For the latest on this story, subscribe to ...") or in a widget's
 # fragment. An article's own sentence about a newsletter or a free trial reports in the third
@@ -151,7 +161,9 @@ ATTRIBUTED = re.compile(
 )
 _SHARE_WORD = (
     r"(?:share(?:\s+(?:this|on|via|article|story|page))*|tweet|e-?mail|print|copy\s+link|"
-    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save)"
+    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save|"
+    + phrases.alternation(phrases.SHARE)
+    + ")"
 )
 SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s*:?$")
 TRAILER_PHRASE = re.compile(
@@ -162,7 +174,8 @@ TRAILER_PHRASE = re.compile(
     r"(?i:(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|by|at))|"
     r"(?i:follow\s+(?:us|[a-z]+)\s+on\s+(?:twitter|facebook|instagram|linkedin|telegram|"
     r"whatsapp|x|youtube|tiktok|google\s+news))|"
-    r"(?i:(?:download|get)\s+(?:our|the\s+\w+)\s+app)|(?i:(?:click|tap)\s+here\s+(?:to|for)))"
+    r"(?i:(?:download|get)\s+(?:our|the\s+\w+)\s+app)|(?i:(?:click|tap)\s+here\s+(?:to|for))|"
+    r"(?i:" + phrases.alternation(phrases.TRAILER) + "))"
 )
 # "Brief News from Washington Newsday.", "Source: Example Times": the whole sentence is a name.
 TRAILER_CREDIT = re.compile(

@@ -1,0 +1,405 @@
+"""Page-noise phrases of the languages of the data beyond English, one table per rule.
+
+English has expressions of its own in ``patterns`` (they weigh grammar: who speaks, an
+imperative, an attribution). Here each rule gets phrases that only a page's furniture says,
+as sites in German, Spanish, French, Italian, Polish, Turkish, Russian, Arabic and Chinese
+write them, lower case. A phrase matches in any document, whatever its language, so the
+phrases are several words or one a body does not use alone on its line (a heading, a button).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Headings of link blocks, alone on their line (optionally followed by ":" or "»"), and the
+# inline form "Lesen Sie auch: <title>".
+RELATED = {
+    "de": (
+        "lesen sie auch",
+        "lesen sie mehr",
+        "mehr zum thema",
+        "auch interessant",
+        "das könnte sie auch interessieren",
+        "weitere artikel",
+        "meistgelesen",
+        "weitere nachrichten",
+        "mehr dazu",
+    ),
+    "es": (
+        "lee también",
+        "lea también",
+        "leer más",
+        "te puede interesar",
+        "le puede interesar",
+        "también te puede interesar",
+        "noticias relacionadas",
+        "más noticias",
+        "lo más leído",
+        "te recomendamos",
+    ),
+    "fr": (
+        "lire aussi",
+        "à lire aussi",
+        "lire la suite",
+        "voir aussi",
+        "sur le même sujet",
+        "articles similaires",
+        "les plus lus",
+        "à voir aussi",
+        "à lire également",
+    ),
+    "it": (
+        "leggi anche",
+        "leggi di più",
+        "potrebbe interessarti anche",
+        "articoli correlati",
+        "notizie correlate",
+        "i più letti",
+        "vedi anche",
+        "ti potrebbe interessare",
+    ),
+    "pl": (
+        "czytaj także",
+        "czytaj też",
+        "czytaj również",
+        "czytaj więcej",
+        "zobacz także",
+        "zobacz też",
+        "zobacz również",
+        "najczęściej czytane",
+        "powiązane artykuły",
+        "polecamy",
+    ),
+    "tr": (
+        "ayrıca okuyun",
+        "ilgili haberler",
+        "ilginizi çekebilir",
+        "devamını oku",
+        "haberin devamı",
+        "çok okunanlar",
+        "benzer haberler",
+        "ilgili haber",
+    ),
+    "ru": (
+        "читайте также",
+        "смотрите также",
+        "читать далее",
+        "по теме",
+        "похожие новости",
+        "самое читаемое",
+        "читайте нас",
+        "еще по теме",
+    ),
+    "ar": (
+        "اقرأ أيضا",
+        "اقرأ أيضاً",
+        "إقرأ أيضا",
+        "إقرأ أيضاً",
+        "اقرأ المزيد",
+        "أخبار ذات صلة",
+        "مواضيع ذات صلة",
+        "الأكثر قراءة",
+        "شاهد أيضا",
+    ),
+    "zh": (
+        "相关新闻",
+        "相关阅读",
+        "延伸阅读",
+        "推荐阅读",
+        "热门文章",
+        "阅读更多",
+        "更多新闻",
+        "相关文章",
+        "猜你喜欢",
+    ),
+}
+# What a cookie or consent notice says (the notice needs one of these and two of the words
+# below in one line, as in English).
+CONSENT = {
+    "de": (
+        "wir verwenden cookies",
+        "wir nutzen cookies",
+        "diese website verwendet cookies",
+        "diese webseite verwendet cookies",
+        "cookie-einstellungen",
+        "alle akzeptieren",
+        "ihre einwilligung",
+    ),
+    "es": (
+        "utilizamos cookies",
+        "usamos cookies",
+        "este sitio web utiliza cookies",
+        "política de cookies",
+        "aceptar todas",
+        "configurar cookies",
+        "su consentimiento",
+    ),
+    "fr": (
+        "nous utilisons des cookies",
+        "ce site utilise des cookies",
+        "politique de cookies",
+        "tout accepter",
+        "paramètres des cookies",
+        "votre consentement",
+    ),
+    "it": (
+        "utilizziamo i cookie",
+        "usiamo i cookie",
+        "questo sito utilizza cookie",
+        "questo sito utilizza i cookie",
+        "cookie policy",
+        "accetta tutti",
+        "il tuo consenso",
+    ),
+    "pl": (
+        "używamy plików cookie",
+        "ta strona używa plików cookie",
+        "ustawienia cookie",
+        "akceptuję wszystkie",
+        "polityka prywatności",
+        "twoją zgodę",
+    ),
+    "tr": (
+        "çerez kullanıyoruz",
+        "çerezler kullanıyoruz",
+        "çerez politikası",
+        "tümünü kabul et",
+        "çerezleri kabul",
+        "çerez ayarları",
+    ),
+    "ru": (
+        "мы используем файлы cookie",
+        "мы используем cookie",
+        "сайт использует файлы cookie",
+        "использование файлов cookie",
+        "политика конфиденциальности",
+        "принять все",
+    ),
+    "ar": (
+        "نستخدم ملفات تعريف الارتباط",
+        "يستخدم هذا الموقع ملفات تعريف الارتباط",
+        "سياسة ملفات تعريف الارتباط",
+        "سياسة الخصوصية",
+        "قبول الكل",
+    ),
+    "zh": ("我们使用cookie", "本网站使用cookie", "cookie政策", "接受所有", "隐私政策"),
+}
+CONSENT_WORDS = {
+    "de": (
+        "datenschutz",
+        "einwilligung",
+        "zustimmung",
+        "drittanbieter",
+        "partner",
+        "personenbezogene daten",
+        "tracking",
+        "einstellungen",
+    ),
+    "es": (
+        "privacidad",
+        "consentimiento",
+        "terceros",
+        "socios",
+        "datos personales",
+        "preferencias",
+        "configuración",
+    ),
+    "fr": (
+        "confidentialité",
+        "consentement",
+        "tiers",
+        "partenaires",
+        "données personnelles",
+        "préférences",
+        "paramètres",
+    ),
+    "it": ("privacy", "consenso", "terze parti", "partner", "dati personali", "preferenze"),
+    "pl": ("prywatności", "zgod", "partnerzy", "dane osobowe", "zaufani partnerzy", "ustawienia"),
+    "tr": ("çerez", "gizlilik", "onay", "üçüncü taraf", "kişisel veri", "tercihler"),
+    "ru": (
+        "cookie",
+        "конфиденциальност",
+        "согласи",
+        "третьих лиц",
+        "персональных данных",
+        "партнер",
+        "настройки",
+    ),
+    "ar": (
+        "ملفات تعريف الارتباط",
+        "الخصوصية",
+        "موافقتك",
+        "أطراف ثالثة",
+        "البيانات الشخصية",
+        "شركاء",
+        "إعدادات",
+    ),
+    "zh": ("cookie", "隐私", "同意", "第三方", "个人信息", "合作伙伴", "设置"),
+}
+# Buttons of a consent notice, alone on their line.
+CONSENT_BUTTONS = {
+    "de": (
+        "akzeptieren",
+        "alle akzeptieren",
+        "ablehnen",
+        "alle ablehnen",
+        "zustimmen",
+        "einstellungen",
+        "einverstanden",
+        "mehr erfahren",
+    ),
+    "es": (
+        "aceptar",
+        "aceptar todo",
+        "aceptar todas",
+        "rechazar",
+        "rechazar todo",
+        "configurar",
+        "más información",
+        "de acuerdo",
+    ),
+    "fr": (
+        "accepter",
+        "tout accepter",
+        "refuser",
+        "tout refuser",
+        "paramétrer",
+        "en savoir plus",
+        "j'accepte",
+    ),
+    "it": (
+        "accetta",
+        "accetta tutti",
+        "rifiuta",
+        "rifiuta tutti",
+        "personalizza",
+        "ulteriori informazioni",
+        "accetto",
+    ),
+    "pl": ("akceptuję", "akceptuj", "akceptuj wszystkie", "odrzuć", "zgadzam się", "ustawienia"),
+    "tr": ("kabul et", "kabul ediyorum", "tümünü kabul et", "reddet", "ayarlar"),
+    "ru": ("принять", "принять все", "отклонить", "согласен", "настройки", "подробнее"),
+    "ar": ("موافق", "قبول", "قبول الكل", "رفض", "إعدادات"),
+    "zh": ("接受", "全部接受", "同意", "拒绝", "设置"),
+}
+# Prompts to subscribe or sign in that only the site's own voice says.
+SUBSCRIBE = {
+    "de": (
+        "jetzt abonnieren",
+        "newsletter abonnieren",
+        "zum newsletter anmelden",
+        "für den newsletter anmelden",
+        "jetzt registrieren",
+        "bereits abonnent",
+        "jetzt weiterlesen",
+        "abo abschließen",
+        "melden sie sich an",
+    ),
+    "es": (
+        "suscríbete",
+        "suscríbase",
+        "suscribirse al boletín",
+        "ya eres suscriptor",
+        "hazte socio",
+        "regístrate gratis",
+        "inicia sesión para",
+    ),
+    "fr": (
+        "abonnez-vous",
+        "inscrivez-vous à notre newsletter",
+        "déjà abonné",
+        "s'abonner à la newsletter",
+        "connectez-vous pour",
+    ),
+    "it": (
+        "abbonati ora",
+        "abbonati a",
+        "iscriviti alla newsletter",
+        "sei già abbonato",
+        "accedi per continuare",
+    ),
+    "pl": (
+        "zapisz się do newslettera",
+        "zaprenumeruj",
+        "masz już konto",
+        "zaloguj się, aby",
+        "wykup subskrypcję",
+    ),
+    "tr": ("abone ol", "bültenimize abone", "e-bültene abone", "üye girişi yap", "abone olun"),
+    "ru": (
+        "подпишитесь на",
+        "подписывайтесь на наш",
+        "оформите подписку",
+        "подписаться на рассылку",
+    ),
+    "ar": ("اشترك في النشرة", "اشترك الآن", "اشترك في القائمة البريدية", "سجل الدخول"),
+    "zh": ("订阅我们的", "立即订阅", "免费订阅", "感谢您订阅", "订阅成功", "无法订阅"),
+}
+# Stems that tell a line may hold such a prompt (cheap substring tests before the rule).
+SUBSCRIBE_HINTS = (
+    "abonn",
+    "abo ",
+    "suscr",
+    "iscriv",
+    "abbona",
+    "prenumer",
+    "newsletter",
+    "abone",
+    "подпис",
+    "اشترك",
+    "订阅",
+    "registr",
+    "anmelden",
+    "zaloguj",
+    "connectez",
+    "inicia sesión",
+    "accedi",
+    "سجل الدخول",
+    "giriş",
+)
+CONSENT_HINTS = (
+    "çerez",
+    "cookie",
+    "куки",
+    "ملفات تعريف الارتباط",
+    "كوكيز",
+    "einwilligung",
+    "consentimiento",
+    "consentement",
+    "consenso",
+)
+# Words of a share widget's line.
+SHARE = {
+    "de": ("teilen", "drucken", "kommentare", "kommentieren", "versenden"),
+    "es": ("compartir", "imprimir", "comentarios", "enviar"),
+    "fr": ("partager", "imprimer", "commentaires", "envoyer"),
+    "it": ("condividi", "stampa", "commenti", "invia"),
+    "pl": ("udostępnij", "drukuj", "komentarze", "wyślij"),
+    "tr": ("paylaş", "yazdır", "yorumlar", "gönder"),
+    "ru": ("поделиться", "печать", "комментарии", "отправить"),
+    "ar": ("شارك", "مشاركة", "طباعة", "تعليقات", "أرسل"),
+    "zh": ("分享", "打印", "评论", "转发", "收藏"),
+}
+# Trailers: copyright lines and "follow us", at the end of a page.
+TRAILER = {
+    "de": ("alle rechte vorbehalten", "folgen sie uns auf", "dieser artikel erschien zuerst"),
+    "es": ("todos los derechos reservados", "síguenos en", "este artículo fue publicado"),
+    "fr": ("tous droits réservés", "suivez-nous sur", "cet article a été publié"),
+    "it": ("tutti i diritti riservati", "seguici su", "riproduzione riservata"),
+    "pl": ("wszelkie prawa zastrzeżone", "obserwuj nas na", "śledź nas na"),
+    "tr": ("tüm hakları saklıdır", "bizi takip edin", "izinsiz kullanılamaz"),
+    "ru": ("все права защищены", "подписывайтесь на нас в", "перепечатка запрещена"),
+    "ar": ("جميع الحقوق محفوظة", "تابعونا على", "حقوق النشر محفوظة"),
+    "zh": ("版权所有", "未经授权", "关注我们", "责任编辑"),
+}
+
+
+def alternation(table: dict[str, tuple[str, ...]]) -> str:
+    """The phrases of every language of ``table`` as one regular-expression alternation,
+    longest first, spaces matching any white space."""
+    phrases = sorted({phrase for found in table.values() for phrase in found}, key=len)
+    return "|".join(_pattern(phrase) for phrase in reversed(phrases))
+
+
+def _pattern(phrase: str) -> str:
+    return r"\s+".join(re.escape(word) for word in phrase.split())
