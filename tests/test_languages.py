@@ -178,3 +178,10 @@ def test_an_article_that_reports_on_subscriptions_keeps_its_sentences() -> None:
         "„Jetzt abonnieren“ auf allen Seiten gezeigt hatte, wie ein Sprecher bestätigte."
     )
     assert _kinds(text) == []
+
+
+def test_the_report_marks_the_one_chinese_character_that_changed() -> None:
+    from wiretrace.write.report import word_changes
+
+    first, second = "国务院常务会议今天召开", "国务院常务会议昨天召开"
+    assert word_changes(first, second) == ([(7, 8)], [(7, 8)])

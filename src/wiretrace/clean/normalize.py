@@ -112,6 +112,9 @@ def run_table() -> NDArray[np.uint8]:
 
 
 WIDE_FROM = _WIDE[0][0]  # no code point below this is a word of its own
+_WIDE_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _WIDE)
+# words as :func:`word_table` splits them, for code that works on strings (the report's diff)
+WORD = re.compile(f"[{_WIDE_CLASS}]|[^\\W{_WIDE_CLASS}]+")
 
 
 def word_capacity(codes: NDArray[np.uint32]) -> int:

@@ -29,12 +29,12 @@ then follows DESIGN.md's order, strongest first:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.clean.normalize import WORD
 from wiretrace.compare.derivation import (
     NO_CELLS,
     Cells,
@@ -49,7 +49,7 @@ from wiretrace.semantic.cosines import cosine, sentence_cosines
 
 PARAPHRASE = "paraphrase"
 _SIMILARITY_CELLS = 1 << 21  # sentence similarities held at a time: 16 MiB of float64
-_WORD = re.compile(r"\w+")
+_WORD = WORD  # a Chinese or Japanese character is a word
 
 
 @dataclass(frozen=True, slots=True)

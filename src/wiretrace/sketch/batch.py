@@ -155,8 +155,10 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
                 found = find_boilerplate(text, known, lines)
             fact = extract_facts(text, found, year, lines)
             body = blank(text, found)
-            # the language of the body: a cookie notice in English says nothing of it
-            facts.append((fact.published, fact.dateline, fact.credits, detect_language(body)))
+            # the language of the body (a cookie notice in English says nothing of it), or of
+            # the page when all of it is noise
+            language = detect_language(body) or detect_language(text)
+            facts.append((fact.published, fact.dateline, fact.credits, language))
             blanked.append(body)
             if params.count_lines:
                 keys.extend(line_keys(text, lines))

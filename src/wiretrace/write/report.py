@@ -32,6 +32,7 @@ from typing import Any
 import pyarrow as pa
 
 from wiretrace import __version__
+from wiretrace.clean.normalize import WORD
 from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Reporter, SilentReporter
@@ -46,7 +47,7 @@ GENERATOR = "wiretrace report"  # the <meta name="generator"> that marks a file 
 _SKIPPED_LISTED = 500  # skipped records listed by name (all are counted by reason)
 _DIGITS = 4  # decimals kept of scores
 _SLOT = re.compile(r"(?:/\*)?\{\{([A-Z]+)\}\}(?:\*/)?")  # {{NAME}} or /*{{NAME}}*/
-_WORD = re.compile(r"\w+")
+_WORD = WORD  # a Chinese or Japanese character is a word
 # Passages of more words than this on a side are shown without their changed words: difflib's
 # matcher is quadratic in the worst case, and a passage that long is a verbatim copy whose few
 # edits the similarity already tells.
