@@ -101,13 +101,16 @@ _BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|
 _CREDITS_LINE = re.compile(
     r"^\(?(?i:reporting|writing|editing|additional\s+reporting|compiled)\s+by\s+[A-Z].*$"
 )
+# a character that is neither ASCII nor Latin-1 punctuation nor general punctuation
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f]")
 _WIDE_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _READ_TIME = re.compile(r"^(?i:\d+\s*min(?:ute)?s?\s+read)$")
 
+
 # Substrings that each pattern needs: cheap tests that spare most lines the regular expressions.
 _CREDIT_LABELS = ("photo", "image", "picture", "credit", "video")
-_CONSENT_HINTS = ("cookie", "consent", *phrases.CONSENT_HINTS)
+_CONSENT_HINTS = ("cookie", "consent")
 _SUBSCRIPTION_HINTS = (
     "subscri",
     "sign up",
@@ -122,10 +125,11 @@ _SUBSCRIPTION_HINTS = (
     "donate",
     "contribute",
     "mail",
-    *phrases.SUBSCRIBE_HINTS,
 )
-# after a full stop and a space, or after a Chinese or Japanese one (no space follows)
-_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？])[”’」』]*\s*(?=\S)")
+# after a full stop and a space, or (in a line beyond ASCII) after a Chinese or Japanese one,
+# which no space follows
+_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
+_ANY_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？])[”’」』]*\s*(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
 _EDGE_LINES = 3  # a page's scraped URL sits in its first or last lines
 _TRAILER_CHARS = 250  # ... and are short
@@ -269,20 +273,20 @@ def _metadata(text: str, start: int, end: int, edge: bool) -> Span | None:
     return None
 
 
-def _subscription(text: str, start: int, end: int) -> Span | None:
+def _subscription(text: str, start: int, end: int, hints: tuple[str, ...]) -> Span | None:
     """The run of sentences of the line that prompt the reader to subscribe: from the first
     prompt over the prompts after it and, in a short line (a widget), over every sentence
     that still speaks to the reader."""
     line = text[start:end]
     widget = len(line) <= _SHORT
-    starts = [0, *(found.end() for found in _SENTENCE_START.finditer(line))]
+    starts = [0, *_sentence_starts(line)]
     first: int | None = None
     last = 0
     for sentence_start, sentence_end in zip(starts, [*starts[1:], len(line)], strict=True):
         sentence = line[sentence_start:sentence_end].rstrip()
         if first is None:
-            if _has_any(sentence.lower(), _SUBSCRIPTION_HINTS) and _prompt(sentence):
-                first = sentence_start
+            if _has_any(sentence.lower(), hints) and _prompt(sentence):
+                first = sentence_start + _phrase_start(sentence)
         elif not (_prompt(sentence) or (widget and READER_VOICE.search(sentence))):
             break
         if first is not None:
@@ -293,12 +297,37 @@ def _subscription(text: str, start: int, end: int) -> Span | None:
 def _prompt(sentence: str) -> bool:
     if PAYWALL.search(sentence):
         return True
-    if _latin_length(sentence) <= _PROMPT_CHARS and PROMPT_PHRASE.search(sentence):
+    if _other_prompt(sentence) is not None:
         return True
     if not SUBSCRIBE_PHRASE.search(sentence) or ATTRIBUTED.search(sentence):
         return False
     fragment = len(sentence.split()) <= _FRAGMENT_WORDS and sentence[-1] != "."
     return fragment or bool(IMPERATIVE.match(sentence) or SITE_VOICE.search(sentence))
+
+
+def _other_prompt(sentence: str) -> re.Match[str] | None:
+    """A prompt phrase of the other languages in a short sentence (``PROMPT_PHRASE``)."""
+    if _latin_length(sentence) > _PROMPT_CHARS:
+        return None
+    if not _has_any(sentence.lower(), phrases.SUBSCRIBE_HINTS):
+        return None
+    return PROMPT_PHRASE.search(sentence)
+
+
+def _phrase_start(sentence: str) -> int:
+    """Where the prompt of a prompting sentence starts: at its phrase when the phrase is one
+    of the other languages' (a scraped page runs the widget on after the headline, with no
+    full stop between), else at the sentence."""
+    if PAYWALL.search(sentence):
+        return 0
+    found = _other_prompt(sentence)
+    return 0 if found is None else found.start()
+
+
+def _sentence_starts(line: str) -> list[int]:
+    """Where the sentences of ``line`` after its first start."""
+    pattern = _SENTENCE_START if line.isascii() else _ANY_SENTENCE_START
+    return [found.end() for found in pattern.finditer(line)]
 
 
 def _latin_length(sentence: str) -> int:
@@ -311,8 +340,8 @@ def _has_any(lowered: str, words: tuple[str, ...]) -> bool:
     return any(word in lowered for word in words)
 
 
-def _consent(line: str, lowered: str) -> bool:
-    if len(line) > _NOTICE or not _has_any(lowered, _CONSENT_HINTS):
+def _consent(line: str, lowered: str, hints: tuple[str, ...]) -> bool:
+    if len(line) > _NOTICE or not _has_any(lowered, hints):
         return False
     if not CONSENT_STRONG.search(line):
         return False
@@ -327,7 +356,7 @@ def _trailer(text: str, start: int, end: int) -> int | None:
     """Where the trailer sentences at the end of the line start, if it ends with any."""
     window = max(start, end - _TRAILER_CHARS)
     line = text[window:end]
-    starts = [found.end() for found in _SENTENCE_START.finditer(line)]
+    starts = _sentence_starts(line)
     if window == start:
         starts.insert(0, 0)
     first: int | None = None
@@ -351,8 +380,18 @@ def find_boilerplate(
     # Which rules can fire anywhere in the document: substring tests on the whole text spare
     # most lines of most documents the per-line tests and regular expressions.
     lowered = text.lower()
-    may_subscribe = _has_any(lowered, _SUBSCRIPTION_HINTS)
-    may_consent = _has_any(lowered, _CONSENT_HINTS)
+    # The other languages' phrases are looked for in a page with letters beyond ASCII (their
+    # words have letters English does not, somewhere on the page: an English page costs no
+    # more than before, curly quotes and dashes or not), and per line only in a page that
+    # has one.
+    foreign = not lowered.isascii() and _BEYOND_ASCII.search(lowered) is not None
+    others: tuple[str, ...] = ()
+    if foreign and _has_any(lowered, phrases.SUBSCRIBE_HINTS):
+        others = phrases.SUBSCRIBE_HINTS
+    hints = (*_SUBSCRIPTION_HINTS, *others)
+    may_subscribe = bool(others) or _has_any(lowered, _SUBSCRIPTION_HINTS)
+    consent_hints = (*_CONSENT_HINTS, *phrases.CONSENT_HINTS) if foreign else _CONSENT_HINTS
+    may_consent = _has_any(lowered, consent_hints)
     in_block = False  # inside a "Read more" / consent block: following short lines belong to it
     block_kind = RELATED
     # A link block is spaced as its first link is: a wider gap after a link is the article
@@ -371,7 +410,7 @@ def find_boilerplate(
         if button and not (in_block and block_kind == CONSENT):
             # "Accept all cookies" names what it is about: a notice of its own; "Reject all"
             # or "Manage preferences" are consent only next to a notice, above or below it
-            if _has_any(line.lower(), _CONSENT_HINTS):
+            if _has_any(line.lower(), consent_hints):
                 spans.extend([*buttons, Span(start, end, CONSENT)])
                 buttons, in_block, block_kind = [], True, CONSENT
             else:
@@ -390,19 +429,23 @@ def find_boilerplate(
                 spans.append(Span(start, end, CONSENT))
                 continue
             in_block = False
-        if short and (RELATED_HEADING.match(line) or RELATED_INLINE.match(line)):
+        if short and (
+            RELATED_HEADING.match(line)
+            or RELATED_INLINE.match(line)
+            or (foreign and phrases.related_heading(line))
+        ):
             spans.append(Span(start, end, RELATED))
             in_block, block_kind, block_gap = True, RELATED, None
-        elif may_consent and _consent(line, line.lower()):
+        elif may_consent and _consent(line, line.lower(), consent_hints):
             spans.extend([*waiting, Span(start, end, CONSENT)])
             in_block, block_kind = True, CONSENT
         elif (
             may_subscribe
-            and _has_any(line.lower(), _SUBSCRIPTION_HINTS)
-            and (prompt := _subscription(text, start, end))
+            and _has_any(line.lower(), hints)
+            and (prompt := _subscription(text, start, end, hints))
         ):
             spans.append(prompt)
-        elif short and SHARE_LINE.match(line):
+        elif short and (SHARE_LINE.match(line) or (foreign and phrases.share_line(line))):
             spans.append(Span(start, end, SHARE))
         else:
             edge = number < _EDGE_LINES or number >= len(lines) - _EDGE_LINES

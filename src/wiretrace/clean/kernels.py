@@ -17,8 +17,9 @@ def fold_and_collapse(
     newline if the run holds one), leading and trailing whitespace go. ``identity`` says the
     input maps one to one onto the original text, so ``starts``/``ends`` are not read. A code
     point folded to ``_DROP`` is left out, its span joined to the character before it.
-    Return the clean length."""
+    Return the clean length and the largest clean code point."""
     count = 0
+    top = 0
     pending = -1
     pending_code = _SPACE
     for index in range(codes.shape[0]):
@@ -44,8 +45,9 @@ def fold_and_collapse(
             count += 1
             pending = -1
         out_codes[count] = code
+        top = max(top, code)
         if with_offsets:
             out_starts[count] = index if identity else starts[index]
             out_ends[count] = index + 1 if identity else ends[index]
         count += 1
-    return count
+    return count, top

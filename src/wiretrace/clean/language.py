@@ -6,7 +6,8 @@ downloaded. Chosen by measurement on the 2,419 SemEval-2022 texts in ten languag
 benchmarks/README.md, "Languages"): it was the most accurate of py3langid, langid, lingua and
 itself, on whole texts (0.998) and on their first 100 characters (0.993), and the fastest.
 Only the first :data:`SAMPLE` characters of the body are read: 0.997 of the texts right at
-~70 µs a document, where the whole text costs ~500 µs for 0.998.
+~70 µs a document, where the whole text costs ~500 µs for 0.998; plain English is told
+without the model (:data:`_ENGLISH`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,45 @@ SAMPLE = 200  # characters of the body read
 # in standard Chinese characters, and a few of its sentences read as one of those
 _CHINESE = {"wuu", "yue", "gan", "hak", "nan", "cdo", "hsn", "lzh", "zh"}
 _LETTER = re.compile(r"[^\W\d_]")
+# Most feeds are mostly English, and the model costs ~70 µs a document, a sixth of the copy
+# scan: a sample in ASCII that holds three or more of these words is English without asking
+# it (~5 µs). They are words no other language of the data writes in ASCII ("was", "is",
+# "of", "to", "by", "will", "also" are Dutch, German, Danish or Polish words too). On the
+# 2,419 SemEval texts in ten languages this named 225 of the 589 English ones and nothing
+# else; on the benchmark corpus (English) three documents in four.
+_ENGLISH = frozenset(
+    [
+        "the",
+        "and",
+        "that",
+        "with",
+        "said",
+        "has",
+        "have",
+        "from",
+        "this",
+        "were",
+        "which",
+        "would",
+        "their",
+        "they",
+        "who",
+        "when",
+        "there",
+        "what",
+        "into",
+        "more",
+        "than",
+        "other",
+        "its",
+        "his",
+        "our",
+        "but",
+        "about",
+        "after",
+    ]
+)
+_ENGLISH_LEAST = 3
 
 
 @functools.cache
@@ -36,6 +76,8 @@ def detect_language(text: str) -> str | None:
     """The language of ``text`` (ISO 639-1, or the ISO 639-3 code of a language that has no
     two-letter one), from its first :data:`SAMPLE` characters; None without letters."""
     sample = " ".join(text.lstrip()[: 4 * SAMPLE].split())[:SAMPLE]
+    if sample.isascii() and len(_ENGLISH.intersection(sample.lower().split())) >= _ENGLISH_LEAST:
+        return "en"
     if _LETTER.search(sample) is None:
         return None
     if sample.isupper():  # all capitals read as Japanese transliteration to the model

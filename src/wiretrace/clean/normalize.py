@@ -117,13 +117,13 @@ _WIDE_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _WIDE)
 WORD = re.compile(f"[{_WIDE_CLASS}]|[^\\W{_WIDE_CLASS}]+")
 
 
-def word_capacity(codes: NDArray[np.uint32]) -> int:
-    """At most how many words ``codes`` hold: one per two code points (a word and its
+def word_capacity(text: CleanText) -> int:
+    """At most how many words ``text`` holds: one per two code points (a word and its
     separator), plus one, plus one per character that is a word of its own."""
-    size = int(codes.size)
-    if not size or int(codes.max()) < WIDE_FROM:
+    size = len(text)
+    if not text.wide:
         return size // 2 + 1
-    return size // 2 + 1 + int(np.count_nonzero(word_table()[codes] == 2))
+    return size // 2 + 1 + int(np.count_nonzero(word_table()[text.codes] == 2))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -138,6 +138,7 @@ class CleanText:
     codes: NDArray[np.uint32]
     starts: NDArray[np.int64]
     ends: NDArray[np.int64]
+    wide: bool = False  # holds a character that is a word of its own (Chinese, Japanese)
 
     @property
     def text(self) -> str:
@@ -228,11 +229,12 @@ def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     out_codes = np.empty(size, dtype=np.uint32)
     out_starts = np.empty(size if offsets else 0, dtype=np.int64)
     out_ends = np.empty(size if offsets else 0, dtype=np.int64)
-    count = kernels.fold_and_collapse(
+    count, top = kernels.fold_and_collapse(
         codes, clean_table(), starts, ends, identity, offsets, out_codes, out_starts, out_ends
     )
     return CleanText(
         codes=out_codes[:count],
         starts=out_starts[:count] if offsets else _NO_OFFSETS,
         ends=out_ends[:count] if offsets else _NO_OFFSETS,
+        wide=int(top) >= WIDE_FROM,
     )

@@ -119,13 +119,12 @@ RELATED_HEADING = re.compile(
     r"\s+.{1,40})?|related(?:\s+(?:articles?|stories|content|coverage|topics|news|links|"
     r"reading))?|more\s+(?:on|from|about|in)\s+.{1,40}|more\s+stories|recommended(?:\s+for\s+"
     r"you)?|you\s+(?:may|might)\s+(?:also\s+)?like|most\s+(?:read|popular|viewed|shared)|"
-    r"trending(?:\s+now)?|top\s+stories|also\s+read|further\s+reading|editor'?s\s+picks?|"
-    + phrases.alternation(phrases.RELATED)
-    + r")\s*[:»>]?$"
+    r"trending(?:\s+now)?|top\s+stories|also\s+read|further\s+reading|editor'?s\s+picks?)"
+    r"\s*[:»>]?$"
 )
 RELATED_INLINE = re.compile(
     r"^(?i:read\s+more|read\s+also|also\s+read|see\s+also|related|read\s+next|more|watch|"
-    r"listen|recommended|" + phrases.alternation(phrases.RELATED) + r")\s*[:|»>]\s*\S"
+    r"listen|recommended)\s*[:|»>]\s*\S"
 )
 SUBSCRIBE_PHRASE = re.compile(
     r"(?i:subscribe\s+(?:now|today|to\s+(?:our|the|read|continue)|for\s+(?:free|just|only|"
@@ -161,9 +160,7 @@ ATTRIBUTED = re.compile(
 )
 _SHARE_WORD = (
     r"(?:share(?:\s+(?:this|on|via|article|story|page))*|tweet|e-?mail|print|copy\s+link|"
-    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save|"
-    + phrases.alternation(phrases.SHARE)
-    + ")"
+    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save)"
 )
 SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s*:?$")
 TRAILER_PHRASE = re.compile(

@@ -289,9 +289,7 @@ SUBSCRIBE = {
         "newsletter abonnieren",
         "zum newsletter anmelden",
         "für den newsletter anmelden",
-        "jetzt registrieren",
         "bereits abonnent",
-        "jetzt weiterlesen",
         "abo abschließen",
         "melden sie sich an",
     ),
@@ -300,7 +298,6 @@ SUBSCRIBE = {
         "suscríbase",
         "suscribirse al boletín",
         "ya eres suscriptor",
-        "hazte socio",
         "regístrate gratis",
         "inicia sesión para",
     ),
@@ -321,7 +318,6 @@ SUBSCRIBE = {
     "pl": (
         "zapisz się do newslettera",
         "zaprenumeruj",
-        "masz już konto",
         "zaloguj się, aby",
         "wykup subskrypcję",
     ),
@@ -338,36 +334,29 @@ SUBSCRIBE = {
 # Stems that tell a line may hold such a prompt (cheap substring tests before the rule).
 SUBSCRIBE_HINTS = (
     "abonn",
-    "abo ",
     "suscr",
     "iscriv",
     "abbona",
     "prenumer",
-    "newsletter",
     "abone",
-    "подпис",
+    "подпи",
+    "abo ",
+    "melden sie",
+    "regístr",
+    "inscrivez",
+    "zapisz się",
+    "subskrypc",
+    "girişi",
     "اشترك",
     "订阅",
-    "registr",
     "anmelden",
     "zaloguj",
     "connectez",
     "inicia sesión",
     "accedi",
     "سجل الدخول",
-    "giriş",
 )
-CONSENT_HINTS = (
-    "çerez",
-    "cookie",
-    "куки",
-    "ملفات تعريف الارتباط",
-    "كوكيز",
-    "einwilligung",
-    "consentimiento",
-    "consentement",
-    "consenso",
-)
+CONSENT_HINTS = ("çerez", "куки", "ملفات تعريف الارتباط", "كوكيز", "einwilligung")  # + English
 # Words of a share widget's line.
 SHARE = {
     "de": ("teilen", "drucken", "kommentare", "kommentieren", "versenden"),
@@ -403,3 +392,47 @@ def alternation(table: dict[str, tuple[str, ...]]) -> str:
 
 def _pattern(phrase: str) -> str:
     return r"\s+".join(re.escape(word) for word in phrase.split())
+
+
+# The headings and share words as sets: a line is looked up, not matched against a hundred
+# alternatives (every short line of every document is tested).
+_RELATED = frozenset(phrase for found in RELATED.values() for phrase in found)
+_SHARE = frozenset(word for found in SHARE.values() for word in found) | {
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "reddit",
+    "messenger",
+    "telegram",
+    "x",
+    "e-mail",
+    "email",
+    "tweet",
+}
+_RELATED_FIRST = frozenset(phrase.split()[0] for phrase in _RELATED)
+_SHARE_CHARS = 200  # a share widget's line is short
+_HEADING_MARKS = re.compile(r"\s*[:|»>]\s*")
+_SHARE_SEPARATORS = re.compile(r"[\s|,/·•:]+")
+
+
+def related_heading(line: str) -> bool:
+    """Whether ``line`` is a link block's heading in one of the languages of :data:`RELATED`
+    (with ":", "»" or ">" after it), or such a heading, ":" and a headline on one line."""
+    first = line.split(None, 1)[0].lower().rstrip(":»>|") if line else ""
+    if first not in _RELATED_FIRST:  # most lines: one set lookup
+        return False
+    lowered = " ".join(line.lower().split())
+    if lowered.rstrip(":»> ") in _RELATED:
+        return True
+    parts = _HEADING_MARKS.split(lowered, maxsplit=1)
+    return len(parts) == 2 and parts[0] in _RELATED and parts[1] != ""
+
+
+def share_line(line: str) -> bool:
+    """Whether ``line`` holds only the words of a share widget (:data:`SHARE`)."""
+    if len(line) > _SHARE_CHARS or line.split(None, 1)[0].lower().strip("|,/·•:") not in _SHARE:
+        return False
+    words = [word for word in _SHARE_SEPARATORS.split(line.lower()) if word]
+    return bool(words) and all(word in _SHARE for word in words)

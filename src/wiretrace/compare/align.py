@@ -16,7 +16,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.clean import clean_text, word_table
-from wiretrace.clean.normalize import WIDE_FROM
 from wiretrace.compare import kernels
 from wiretrace.sketch import words_and_shingles
 
@@ -93,7 +92,7 @@ def prepare(text: str, shingle_size: int) -> Prepared:
     clean = clean_text(text)
     words = words_and_shingles(clean, shingle_size)
     wide_before = None
-    if clean.codes.size and int(clean.codes.max()) >= WIDE_FROM:
+    if clean.wide:
         wide = word_table()[clean.codes[words.starts]] == 2
         wide_before = np.concatenate([[0], np.cumsum(wide)]).astype(np.int64)
     return Prepared(

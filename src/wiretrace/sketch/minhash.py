@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.clean import CleanText, word_table
-from wiretrace.clean.normalize import WIDE_FROM, word_capacity
+from wiretrace.clean.normalize import word_capacity
 from wiretrace.sketch import kernels
 
 
@@ -56,10 +56,7 @@ def sketch_texts(
     np.cumsum(lengths, out=doc_starts[1:])
     codes = np.concatenate([text.codes for text in texts]) if count else np.empty(0, np.uint32)
     slots = np.zeros(count + 1, dtype=np.int64)
-    if codes.size and int(codes.max()) >= WIDE_FROM:
-        np.cumsum([word_capacity(text.codes) for text in texts], out=slots[1:])
-    else:  # no character is a word of its own
-        np.cumsum(lengths // 2 + 1, out=slots[1:])
+    np.cumsum([word_capacity(text) for text in texts], out=slots[1:])
     signatures = np.empty((count, len(permutations)), dtype=np.uint32)
     word_counts = np.empty(count, dtype=np.int64)
     found = np.empty(slots[-1] + 1, dtype=np.uint64)
@@ -99,7 +96,7 @@ class Words:
 
 def words_and_shingles(text: CleanText, shingle_size: int) -> Words:
     """Words and shingles of one document, as the compare stage needs them."""
-    capacity = word_capacity(text.codes)
+    capacity = word_capacity(text)
     starts = np.empty(capacity, dtype=np.int64)
     ends = np.empty(capacity, dtype=np.int64)
     hashes = np.empty(capacity, dtype=np.uint64)
