@@ -43,6 +43,7 @@ from pathlib import Path
 from evaldata import ecbplus_documents
 
 from wiretrace.clean.boilerplate import find_boilerplate, line_spans
+from wiretrace.clean.normalize import WORD
 from wiretrace.clean.patterns import parse_date
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,9 +52,7 @@ SEEDS = REPO / "examples" / "seeds"
 SHARED = REPO.parent / "shared" / "data"
 TARGET = 0.005  # at most this share of body words removed, on every corpus
 
-# a word: a run of word characters, or one Chinese or Japanese character (as wiretrace counts)
-_WIDE = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_WIDE}]|[^\W{_WIDE}]+")
+_WORD = WORD  # a run of word characters, or one Chinese or Japanese character
 _NOISE, _BODY = "<<noise>>", "<<body>>"
 _INLINE = re.compile(r"\[\[(.+?)\]\]")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」]*$")

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.clean import phrases
+from wiretrace.clean.normalize import WIDE_CHARACTER
 from wiretrace.clean.patterns import (
     AGENCY,
     ANY_DATE,
@@ -103,7 +104,6 @@ _CREDITS_LINE = re.compile(
 )
 # a character that is neither ASCII nor Latin-1 punctuation nor general punctuation
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f]")
-_WIDE_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
 _READ_TIME = re.compile(r"^(?i:\d+\s*min(?:ute)?s?\s+read)$")
 
@@ -285,24 +285,28 @@ def _subscription(text: str, start: int, end: int, hints: tuple[str, ...]) -> Sp
     for sentence_start, sentence_end in zip(starts, [*starts[1:], len(line)], strict=True):
         sentence = line[sentence_start:sentence_end].rstrip()
         if first is None:
-            if _has_any(sentence.lower(), hints) and _prompt(sentence):
-                first = sentence_start + _phrase_start(sentence)
-        elif not (_prompt(sentence) or (widget and READER_VOICE.search(sentence))):
+            if _has_any(sentence.lower(), hints):
+                found = _prompt(sentence)
+                first = None if found is None else sentence_start + found
+        elif _prompt(sentence) is None and not (widget and READER_VOICE.search(sentence)):
             break
         if first is not None:
             last = sentence_start + len(sentence)
     return None if first is None else Span(start + first, start + last, SUBSCRIPTION)
 
 
-def _prompt(sentence: str) -> bool:
+def _prompt(sentence: str) -> int | None:
+    """Where in ``sentence`` a prompt to subscribe starts, or None: at the sentence, or at
+    the other languages' phrase (a scraped page runs the widget on after the headline, with
+    no full stop between)."""
     if PAYWALL.search(sentence):
-        return True
-    if _other_prompt(sentence) is not None:
-        return True
+        return 0
+    if (found := _other_prompt(sentence)) is not None:
+        return found.start()
     if not SUBSCRIBE_PHRASE.search(sentence) or ATTRIBUTED.search(sentence):
-        return False
+        return None
     fragment = len(sentence.split()) <= _FRAGMENT_WORDS and sentence[-1] != "."
-    return fragment or bool(IMPERATIVE.match(sentence) or SITE_VOICE.search(sentence))
+    return 0 if fragment or IMPERATIVE.match(sentence) or SITE_VOICE.search(sentence) else None
 
 
 def _other_prompt(sentence: str) -> re.Match[str] | None:
@@ -314,16 +318,6 @@ def _other_prompt(sentence: str) -> re.Match[str] | None:
     return PROMPT_PHRASE.search(sentence)
 
 
-def _phrase_start(sentence: str) -> int:
-    """Where the prompt of a prompting sentence starts: at its phrase when the phrase is one
-    of the other languages' (a scraped page runs the widget on after the headline, with no
-    full stop between), else at the sentence."""
-    if PAYWALL.search(sentence):
-        return 0
-    found = _other_prompt(sentence)
-    return 0 if found is None else found.start()
-
-
 def _sentence_starts(line: str) -> list[int]:
     """Where the sentences of ``line`` after its first start."""
     pattern = _SENTENCE_START if line.isascii() else _ANY_SENTENCE_START
@@ -333,7 +327,7 @@ def _sentence_starts(line: str) -> list[int]:
 def _latin_length(sentence: str) -> int:
     """The length of ``sentence`` in Latin letters: a Chinese or Japanese character carries
     about as much as three (a word of ~1.6 characters against ~5 letters)."""
-    return len(sentence) + 2 * len(_WIDE_CHARACTER.findall(sentence))
+    return len(sentence) + 2 * len(WIDE_CHARACTER.findall(sentence))
 
 
 def _has_any(lowered: str, words: tuple[str, ...]) -> bool:

@@ -115,6 +115,7 @@ WIDE_FROM = _WIDE[0][0]  # no code point below this is a word of its own
 _WIDE_CLASS = "".join(f"{chr(first)}-{chr(last)}" for first, last in _WIDE)
 # words as :func:`word_table` splits them, for code that works on strings (the report's diff)
 WORD = re.compile(f"[{_WIDE_CLASS}]|[^\\W{_WIDE_CLASS}]+")
+WIDE_CHARACTER = re.compile(f"[{_WIDE_CLASS}]")  # a character that is a word of its own
 
 
 def word_capacity(text: CleanText) -> int:
