@@ -426,7 +426,7 @@ def test_the_readme_lists_what_this_test_knows_how_to_check() -> None:
     unknown = [phrase for phrase in phrases if phrase not in SUMMARY_KEYS]
     assert not unknown, f"README lists {unknown} in summary.json: name their keys here"
     assert not set(SUMMARY_KEYS) - set(phrases), "SUMMARY_KEYS names phrases the README lost"
-    assert len(readme_relations()) == 6
+    assert len(readme_relations()) == 7
     assert {"repeated", "credit", "recurring"} <= readme_boilerplate_kinds()
     assert {"empty_text", "malformed_line", "duplicate_id"} <= readme_skip_reasons()
 
@@ -555,7 +555,7 @@ def test_matches_name_documents_and_their_source(
             for side in ("a", "b"):
                 chars = documents[match[side]]["chars"]
                 assert 0 <= passage[f"{side}_start"] < passage[f"{side}_end"] <= chars, passage
-            assert passage["kind"] in {"verbatim", "paraphrase"}
+            assert passage["kind"] in {"verbatim", "paraphrase", "translation"}
             assert 0.0 <= passage["similarity"] <= 1.0
 
 
@@ -665,7 +665,7 @@ def test_summary_holds_what_the_readme_lists(scans: dict[str, Scan], output_form
     not_ok = [row for row in rows if row["status"] != "ok"]
     assert listed == Counter((row["source"], row["status"]) for row in not_ok)
     # --no-semantic: the relations it cannot find are listed with the reason
-    assert set(summary["not_searched"]) == {"paraphrase", "same_story"}
+    assert set(summary["not_searched"]) == {"paraphrase", "translation", "same_story"}
     assert all(isinstance(reason, str) and reason for reason in summary["not_searched"].values())
     lsh = summary["config"]["lsh"]
     assert _is_int(lsh["bands"]) and _is_int(lsh["rows"])

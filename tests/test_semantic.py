@@ -126,7 +126,7 @@ def test_the_exact_model_without_its_extra_says_what_it_did_not_look_for(
     monkeypatch.setattr(wiretrace.stages.semantic, "semantic_available", available)
     assert not scan([seeds]).summary["not_searched"]  # the default scan looks for everything
     result = scan([seeds], ScanConfig(semantic_model="exact"))
-    assert set(result.summary["not_searched"]) == {"paraphrase", "same_story"}
+    assert set(result.summary["not_searched"]) == {"paraphrase", "translation", "same_story"}
     assert "pip install 'wiretrace[exact]'" in result.summary["not_searched"]["paraphrase"]
     # the copies, and verbatim stretches as shared passages (the passage candidates propose
     # them: the documents are far apart as wholes): the rewrite's Kandahar sentence, and the

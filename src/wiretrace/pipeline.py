@@ -29,6 +29,12 @@ from wiretrace.semantic.cache import check_cache_file
 from wiretrace.stages.candidates import candidate_stage
 from wiretrace.stages.compare import compare_stage
 from wiretrace.stages.grouping import group_stage, story_inputs, story_stage
+from wiretrace.stages.languages import (
+    across_stage,
+    languages_of,
+    several_languages,
+    with_translations,
+)
 from wiretrace.stages.semantic import relations_not_searched, semantic_stage, semantic_store
 from wiretrace.stages.sketching import Sketcher
 from wiretrace.stages.state import OK, Advance, DocumentRows, Reporter, ScanResult, SilentReporter
@@ -98,13 +104,20 @@ def scan(
 
         with timed("compare"):
             matches = compare(pairs)
+        across = None
+        if store is not None and several_languages(languages_of(sketched, rows)):
+            with timed("languages"):
+                across = across_stage(sketched, rows, backend, reporter, days, config.window_days)
+            if across is not None:
+                matches = with_translations(matches, across, sketched.ids, config.stories)
+                semantic_report["across_languages"] = across.report
         with timed("group"):
             grouped = group_stage(matches, sketched, rows, config, compare)
         matches, stories = grouped.matches, list[Story]()
         if config.stories:
             with timed("stories"), reporter.stage("stories", None) as advance:
                 evidence = story_inputs(
-                    sketched, rows, backend.spill.get, days, leads, similar, config
+                    sketched, rows, backend.spill.get, days, leads, similar, config, across
                 )
                 matches, stories = story_stage(matches, evidence, config)
                 advance(len(stories))

@@ -15,6 +15,7 @@ class Relation(StrEnum):
     CONTAINED = "contained"
     PARTIAL = "partial"
     PARAPHRASE = "paraphrase"
+    TRANSLATION = "translation"
     SAME_STORY = "same_story"
 
     @property

@@ -54,6 +54,7 @@ _ATTRIBUTED = frozenset(
         Relation.CONTAINED,
         Relation.PARTIAL,
         Relation.PARAPHRASE,
+        Relation.TRANSLATION,
     }
 )
 

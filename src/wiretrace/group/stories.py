@@ -70,6 +70,9 @@ class StoryInputs:
     # publication moved by "on Tuesday"...; None: the publication day)
     events: Sequence[EventArguments] | None = None
     event_days: NDArray[np.float64] | None = None
+    # pairs in two languages (``stages.languages``) and the chance that each is one event:
+    # words, names and headlines cannot be compared across languages
+    across: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
 
     def event_day_numbers(self) -> NDArray[np.float64]:
         """Each document's event day, else its publication day (NaN where unknown)."""
@@ -163,7 +166,10 @@ def story_pairs(
     keys = pairs[:, 0] * count + pairs[:, 1]
     matched_keys = matched[:, 0] * count + matched[:, 1]
     kinds = [match.relation for match in matches]
-    is_copy = np.isin(keys, matched_keys[[kind.is_copy for kind in kinds]])
+    # a translation is its original's story as a copy is
+    is_copy = np.isin(
+        keys, matched_keys[[kind.is_copy or kind == Relation.TRANSLATION for kind in kinds]]
+    )
     is_reused = np.isin(keys, matched_keys[[kind in _REUSE for kind in kinds]])
     # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
     leads = None if inputs.leads is None else pair_cosines(inputs.leads, pairs)
@@ -218,6 +224,12 @@ def cluster_stories(
     model = model or story_model()
     candidates = story_pairs(inputs, matches, settings)
     pairs, weights = _edges(candidates, count, settings, model)
+    if inputs.across is not None:
+        across, chances = inputs.across
+        likely = chances >= settings.min_probability
+        pairs, weights = _likeliest(
+            np.concatenate([pairs, across[likely]]), np.concatenate([weights, chances[likely]])
+        )
     resolution = model.resolution if settings.resolution is None else settings.resolution
     membership = _communities(
         count, pairs, weights, candidates.pairs[candidates.is_copy], resolution
@@ -320,14 +332,21 @@ def _inherited(
     other, given = ends[taken, 1], chance[taken]
     fresh = other != copy
     added = np.sort(np.stack([copy[fresh], other[fresh]], axis=1), axis=1)
-    every = np.concatenate([pairs, added])
-    every_chance = np.concatenate([weights, given[fresh]])
-    keys = every[:, 0] * (int(every.max()) + 1) + every[:, 1]
-    order = np.lexsort((-every_chance, keys))  # per pair, the likeliest first
+    return _likeliest(np.concatenate([pairs, added]), np.concatenate([weights, given[fresh]]))
+
+
+def _likeliest(
+    pairs: NDArray[np.int64], chances: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Each pair once, with its likeliest chance, in the order pairs first come."""
+    if not len(pairs):
+        return pairs, chances
+    keys = pairs[:, 0] * (int(pairs.max()) + 1) + pairs[:, 1]
+    order = np.lexsort((-chances, keys))  # per pair, the likeliest first
     first = np.ones(len(order), dtype=bool)
     first[1:] = keys[order][1:] != keys[order][:-1]
     kept = np.sort(order[first])
-    return every[kept], every_chance[kept]
+    return pairs[kept], chances[kept]
 
 
 def _weakest_links(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import itertools
+import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,9 +22,13 @@ from typing import Any
 import numpy as np
 
 from wiretrace.clean.boilerplate import blank, line_spans
+from wiretrace.clean.normalize import WIDE_CHARACTER
 from wiretrace.records import Span
 
 MIN_WORDS = 3  # shorter pieces ("Read more", "— No regrets —") carry no statement
+# Chinese and Japanese write no spaces, and blingfire does not break at their full stops: a
+# character there is a word (``clean.normalize``), and a sentence ends at 。！？
+_WIDE_END = re.compile(r"(?<=[。！？])")
 
 
 @functools.cache
@@ -92,16 +98,33 @@ def _sentence_offsets(line: str) -> list[tuple[int, int]]:
     ]
 
 
+def _sentence_pieces(line: str) -> list[tuple[int, int]]:
+    """The sentences of a line, those of Chinese or Japanese split at their full stops."""
+    found = _sentence_offsets(line)
+    if line.isascii() or not WIDE_CHARACTER.search(line):
+        return found
+    pieces: list[tuple[int, int]] = []
+    for start, end in found:
+        cuts = [start, *(start + at.start() for at in _WIDE_END.finditer(line[start:end])), end]
+        pieces.extend((first, last) for first, last in itertools.pairwise(cuts) if last > first)
+    return pieces
+
+
+def _wide_words(sentence: str) -> int:
+    """Words of a sentence with Chinese or Japanese characters (each a word) in it."""
+    return 0 if sentence.isascii() else len(WIDE_CHARACTER.findall(sentence))
+
+
 def sentence_spans(text: str, boilerplate: Sequence[Span] = ()) -> list[tuple[int, int]]:
     """``[start, end)`` of each sentence of ``text`` outside its boilerplate."""
     visible = blank(text, boilerplate)
     spans: list[tuple[int, int]] = []
     for line_start, line_end in line_spans(visible):
         line = visible[line_start:line_end]
-        for start, end in _sentence_offsets(line):
+        for start, end in _sentence_pieces(line):
             piece = line[start:end]
             stripped = piece.strip()
-            if len(stripped.split()) < MIN_WORDS:
+            if len(stripped.split()) < MIN_WORDS and _wide_words(stripped) < MIN_WORDS:
                 continue
             first = start + len(piece) - len(piece.lstrip())
             spans.append((line_start + first, line_start + first + len(stripped)))

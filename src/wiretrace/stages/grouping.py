@@ -18,6 +18,7 @@ from wiretrace.group.stories import StoryInputs, cluster_stories
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
 from wiretrace.sketch.event import EventArguments, event_date
 from wiretrace.sketch.topics import topic_vectors
+from wiretrace.stages.languages import Across
 from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import DocumentRows
 
@@ -37,6 +38,7 @@ def story_inputs(
     leads: NDArray[np.float32] | None,
     similar: NDArray[np.int64] | None,
     config: ScanConfig,
+    across: Across | None = None,
 ) -> StoryInputs:
     events = [
         _with_dateline(topics.event, rows.dateline[row])
@@ -66,6 +68,7 @@ def story_inputs(
         ),
         events=events,
         event_days=event_days,
+        across=None if across is None else (across.pairs, across.chances),
     )
 
 

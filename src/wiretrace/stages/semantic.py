@@ -38,7 +38,11 @@ from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import Reporter
 
 # Relations that need the semantic stage.
-NOT_SEARCHED = (Relation.PARAPHRASE.value, Relation.SAME_STORY.value)
+NOT_SEARCHED = (
+    Relation.PARAPHRASE.value,
+    Relation.TRANSLATION.value,
+    Relation.SAME_STORY.value,
+)
 
 
 _NO_STORIES = "stories are off (ScanConfig.stories / --no-stories)"

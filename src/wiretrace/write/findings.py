@@ -15,6 +15,7 @@ _ORDER = [
     Relation.EXACT,
     Relation.NEAR_DUPLICATE,
     Relation.CONTAINED,
+    Relation.TRANSLATION,
     Relation.PARAPHRASE,
     Relation.PARTIAL,
 ]
@@ -35,6 +36,10 @@ def _sentence(match: Match) -> str:
         if match.source is None:
             return f"{source} and {copy} are copies ({what}; no source named)"
         return f"{copy} copies {source} ({what})"
+    if match.relation == Relation.TRANSLATION:
+        if match.source is None:
+            return f"{source} and {copy}: one translates the other (translation; no source named)"
+        return f"{copy} translates {source} (translation)"
     if match.relation == Relation.PARAPHRASE:
         if match.source is None:
             return f"{source} and {copy}: one rewrites the other (paraphrase; no source named)"

@@ -2,10 +2,10 @@
 // gzip-compressed in the page and decompressed by the browser when a pair is opened.
 "use strict";
 (() => {
-  const RELATIONS = ["exact", "near_duplicate", "contained", "partial", "paraphrase", "same_story"];
+  const RELATIONS = ["exact", "near_duplicate", "contained", "partial", "paraphrase", "translation", "same_story"];
   const LABEL = {
     exact: "exact", near_duplicate: "near duplicate", contained: "contained", partial: "partial",
-    paraphrase: "paraphrase", same_story: "same story",
+    paraphrase: "paraphrase", translation: "translation", same_story: "same story",
   };
   const PAGE = 100; // table rows per page
   const GRAPH_NODES = 150; // story members drawn in the provenance graph
