@@ -1,7 +1,7 @@
 """Languages: copies planted in real articles of ten languages, found by the copy scan, and
 each article's language as detected.
 
-    python benchmarks/multilingual.py [--per-language 60] [--json PATH] [--stories]
+    python benchmarks/multilingual.py [--per-language 60] [--json PATH] [--stories] [--cost]
 
 The articles are the SemEval-2022 Task 8 training texts (``../shared/data/semeval2022``), one
 per id, at least 400 characters (150 in Chinese, whose words are characters). For each
@@ -30,9 +30,16 @@ clearly one event (overall <= 1.5) or clearly two (>= 3) is called one story whe
 articles land in one story. F1 per kind of pair (both English, both in one other language, in
 two languages), beside a character 3-5-gram TF-IDF cosine whose threshold is tuned on the same
 pairs of each kind; the translations found among the pairs in two languages; and the fit of the
-chance that a pair in two languages is one event (``stages.languages``: a logistic of the
-heads' cosine, heads as the scan makes them without its boilerplate rules), with its
-leave-one-language-pair-out F1.
+chances that a pair in two languages, or in one language other than English, is one event
+(``stages.languages``: a logistic of the heads' cosine, heads as the scan makes them without
+its boilerplate rules), each with its F1 when one language pair (or one language) at a time is
+left out of the fit.
+
+``--cost``: a corpus of 20% documents not in English (every SemEval training article not in
+English, and four times as many documents of the benchmark corpus,
+``benchmarks/data/corpus-100000.jsonl.gz``, in English) scanned with the copy scan
+(``--no-semantic --no-stories``) and with the defaults, on every core: the seconds of each and
+of each stage.
 """
 
 from __future__ import annotations
@@ -268,10 +275,38 @@ def _f1(called: list[bool], truth: list[bool]) -> dict[str, float]:
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
-def story_figures(source: Path) -> dict[str, Any]:
+def _chance_fit(
+    pairs: list[tuple[str, str, str, bool]],
+    heads: dict[str, Any],
+    articles: dict[str, tuple[str, str]],
+) -> dict[str, Any]:
+    """A logistic of the heads' cosine (``stages.languages.story_chance``), and its F1 with
+    each group of pairs (a language, or a pair of languages) left out of the fit in turn."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+
+    values = np.array(
+        [float(heads[a].astype(float) @ heads[b].astype(float)) for a, b, _, _ in pairs]
+    ).reshape(-1, 1)
+    labels = np.array([same for *_, same in pairs])
+    groups = np.array(["-".join(sorted({articles[a][0], articles[b][0]})) for a, b, _, _ in pairs])
+    fitted = LogisticRegression(C=1e6).fit(values, labels)
+    held_out: list[bool] = []
+    held_truth: list[bool] = []
+    for group in sorted(set(groups.tolist())):
+        train = groups != group
+        model = LogisticRegression(C=1e6).fit(values[train], labels[train])
+        held_out += (model.predict_proba(values[~train])[:, 1] >= 0.5).tolist()
+        held_truth += labels[~train].tolist()
+    return {
+        "intercept": round(float(fitted.intercept_[0]), 2),
+        "slope": round(float(fitted.coef_[0, 0]), 2),
+        "leave_one_group_out": _f1(held_out, held_truth),
+    }
+
+
+def story_figures(source: Path) -> dict[str, Any]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     from wiretrace.semantic.multilingual import embed_texts
     from wiretrace.stages.languages import head
@@ -324,27 +359,54 @@ def story_figures(source: Path) -> dict[str, Any]:
     found = [pair for pair in across if tuple(sorted(pair[:2])) in translations]
     figures["translations_among_two_language_pairs"] = [list(pair[:2]) for pair in found]
     print(f"translations among the {len(across)} pairs in two languages: {len(found)}")
-    # the chance of one event across languages: a logistic of the heads' cosine
+    # the chance of one event: a logistic of the heads' cosine, for pairs in two languages
+    # (left out: one language pair at a time) and in one language not English (one language)
     heads = dict(zip(ids, embed_texts([head(articles[i][1]) for i in ids]), strict=True))
-    values = np.array(
-        [float(heads[a].astype(float) @ heads[b].astype(float)) for a, b, _, _ in across]
-    ).reshape(-1, 1)
-    labels = np.array([same for *_, same in across])
-    groups = np.array(["-".join(sorted((articles[a][0], articles[b][0]))) for a, b, _, _ in across])
-    fitted = LogisticRegression(C=1e6).fit(values, labels)
-    held_out: list[bool] = []
-    held_truth: list[bool] = []
-    for group in sorted(set(groups.tolist())):
-        train = groups != group
-        model = LogisticRegression(C=1e6).fit(values[train], labels[train])
-        held_out += (model.predict_proba(values[~train])[:, 1] >= 0.5).tolist()
-        held_truth += labels[~train].tolist()
-    figures["across_fit"] = {
-        "intercept": round(float(fitted.intercept_[0]), 2),
-        "slope": round(float(fitted.coef_[0, 0]), 2),
-        "leave_one_language_pair_out": _f1(held_out, held_truth),
-    }
-    print("fit of the chance across languages:", figures["across_fit"])
+    for name, kind in (("across", "two languages"), ("within", "one other language")):
+        chosen = [pair for pair in pairs if pair[2] == kind]
+        figures[f"{name}_fit"] = _chance_fit(chosen, heads, articles)
+        print(f"fit of the chance, {kind}:", figures[f"{name}_fit"])
+    return figures
+
+
+def cost_figures(source: Path) -> dict[str, Any]:
+    import gzip
+
+    corpus = Path(__file__).with_name("data") / "corpus-100000.jsonl.gz"
+    if not corpus.exists():
+        sys.exit(f"{corpus}: not found (python benchmarks/generate_corpus.py makes it)")
+    others = [
+        {"id": doc_id, "text": text}
+        for doc_id, (lang, text) in sorted(semeval_articles(source).items())
+        if lang != "en"
+    ]
+    records = []
+    with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+        for line in stream:
+            records.append(json.loads(line))
+            if len(records) == 4 * len(others):
+                break
+    figures: dict[str, Any] = {"documents": len(records) + len(others), "not_english": len(others)}
+    with tempfile.TemporaryDirectory() as folder:
+        mixed = Path(folder) / "mixed.jsonl"
+        with mixed.open("w", encoding="utf-8") as stream:
+            for record in records + others:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for name, config in (
+            ("copy scan", ScanConfig(semantic=False, stories=False, workers=0)),
+            ("default scan", ScanConfig(workers=0)),
+        ):
+            started = time.perf_counter()
+            result = scan([mixed], config)
+            seconds = time.perf_counter() - started
+            figures[name] = {"seconds": round(seconds, 1), **result.summary["timings_seconds"]}
+            print(f"{name}: {seconds:.1f} s, stages {result.summary['timings_seconds']}")
+    ratio = figures["default scan"]["seconds"] / figures["copy scan"]["seconds"]
+    figures["default_over_copy"] = round(ratio, 2)
+    print(
+        f"{figures['documents']:,} documents, {len(others):,} not in English: default scan "
+        f"{ratio:.1f}x the copy scan"
+    )
     return figures
 
 
@@ -354,6 +416,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--stories", action="store_true", help="also the SemEval pair figures")
+    parser.add_argument("--cost", action="store_true", help="also the cost on a mixed corpus")
     options = parser.parse_args()
     source = DATA / "semeval2022" / "training_set.csv"
     if not source.exists():
@@ -379,6 +442,8 @@ def main() -> None:
         print("missed:", example)
     if options.stories:
         report["stories"] = story_figures(source)
+    if options.cost:
+        report["cost"] = cost_figures(source)
     if options.json:
         options.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
 

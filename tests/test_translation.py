@@ -12,9 +12,26 @@ import pytest
 from wiretrace import ScanConfig, scan
 from wiretrace.records import Relation
 from wiretrace.semantic.sentences import sentence_spans
-from wiretrace.stages.languages import cross_pairs, story_chance
+from wiretrace.stages.languages import candidate_pairs, story_chance
 
 GERMAN = Path(__file__).with_name("texts") / "seed000-de.txt"  # translated by hand
+WEATHER = """Der Deutsche Wetterdienst warnt für das Wochenende vor starkem Schneefall in den \
+Alpen und im Bayerischen Wald.
+
+Bis zu 40 Zentimeter Neuschnee seien in höheren Lagen möglich, teilte der Wetterdienst am \
+Freitag in Offenbach mit.
+
+Autofahrer sollten sich auf glatte Straßen und Verzögerungen einstellen, hieß es weiter.
+"""
+FOOTBALL = """El Real Madrid venció este sábado por dos goles a uno al Sevilla en el estadio \
+Santiago Bernabéu y se mantiene líder de la liga con tres puntos de ventaja.
+
+Los goles del equipo blanco llegaron en la segunda parte, después de un primer tiempo en el \
+que el Sevilla dominó la posesión del balón.
+
+El entrenador del Sevilla lamentó las ocasiones falladas y dijo que su equipo mereció al \
+menos el empate.
+"""
 WIRE, COPY, REWRITE, FOLLOW_UP = (
     "000_ea26541dd92894a5",
     "001_2db72752c1eb80f1",
@@ -70,26 +87,49 @@ def test_an_english_corpus_runs_no_multilingual_model(seeds: Path) -> None:
     assert not any(key.startswith("languages") for key in summary["timings_seconds"])
 
 
-def test_each_document_gets_its_nearest_documents_in_other_languages() -> None:
+def test_candidates_are_nearest_in_other_languages_and_within_a_language_not_english() -> None:
     vectors = np.array(
         [[1.0, 0.0], [0.96, 0.28], [0.0, 1.0], [0.6, 0.8], [0.8, 0.6]], dtype=np.float16
     )
     languages = ["en", "en", "de", "de", "fr"]
-    pairs, cosines = cross_pairs(vectors, languages, neighbours=1)
-    # no pair of one language; each document's nearest in another one
-    assert all(languages[i] != languages[j] for i, j in pairs.tolist())
-    assert [0, 4] in pairs.tolist()  # en 0's nearest elsewhere: fr 4
-    assert [3, 4] in pairs.tolist()  # de 3 and fr 4 are nearest to each other
+    pairs, cosines, across = candidate_pairs(vectors, languages, neighbours=1)
+    found = {tuple(pair): two for pair, two in zip(pairs.tolist(), across.tolist(), strict=True)}
+    assert (0, 1) not in found  # English pairs are the fast model's
+    assert found[(2, 3)] is False  # two German documents: each the other's nearest German one
+    assert found[(0, 4)] is True  # en 0's nearest elsewhere: fr 4
+    assert found[(3, 4)] is True  # de 3 and fr 4 are nearest to each other
+    assert all(
+        (languages[i] != languages[j]) == two
+        for (i, j), two in zip(pairs.tolist(), across.tolist(), strict=True)
+    )
     assert np.all(cosines <= 1.0) and len(pairs) == len(cosines)
-    again, _ = cross_pairs(vectors[::-1].copy(), languages[::-1], neighbours=1)
+    again, _, _ = candidate_pairs(vectors[::-1].copy(), languages[::-1], neighbours=1)
     flipped = sorted(sorted((4 - i, 4 - j)) for i, j in again.tolist())
     assert flipped == sorted(pairs.tolist())
 
 
 def test_the_chance_of_one_event_grows_with_the_heads_cosine() -> None:
-    chances = story_chance(np.array([0.2, 0.5, 0.8]))
-    assert chances[0] < 0.05 and chances[2] > 0.95
-    assert np.all(np.diff(chances) > 0)
+    for across in (True, False):
+        chances = story_chance(np.array([0.2, 0.5, 0.8]), np.array([across] * 3))
+        assert chances[0] < 0.05 and chances[1] < 0.5 < chances[2]
+        assert np.all(np.diff(chances) > 0)
+
+
+def test_unrelated_articles_in_one_language_other_than_english_stay_apart(
+    seeds: Path, tmp_path: Path
+) -> None:
+    """The English fast model finds two German articles alike whatever they say (0.94): a
+    weather warning must not join the translated war report, nor its story."""
+    for name in (WIRE, FOLLOW_UP):
+        shutil.copy(seeds / f"{name}.txt", tmp_path / f"{name}.txt")
+    shutil.copy(GERMAN, tmp_path / "wire-de.txt")
+    (tmp_path / "wetter.txt").write_text(WEATHER, encoding="utf-8")
+    (tmp_path / "futbol.txt").write_text(FOOTBALL, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    stories = {m: s.story for s in result.stories for m in s.members}
+    assert stories["wire-de"] == stories[WIRE] == stories[FOLLOW_UP]
+    assert len({stories["wetter"], stories["futbol"], stories[WIRE]}) == 3
+    assert not any("wetter" in (m.a, m.b) for m in result.matches)
 
 
 def test_chinese_sentences_end_at_their_full_stops() -> None:

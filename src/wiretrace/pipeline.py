@@ -31,9 +31,10 @@ from wiretrace.stages.compare import compare_stage
 from wiretrace.stages.grouping import group_stage, story_inputs, story_stage
 from wiretrace.stages.languages import (
     across_stage,
+    english,
     languages_of,
-    several_languages,
     with_translations,
+    without_english_model,
 )
 from wiretrace.stages.semantic import relations_not_searched, semantic_stage, semantic_store
 from wiretrace.stages.sketching import Sketcher
@@ -105,10 +106,13 @@ def scan(
         with timed("compare"):
             matches = compare(pairs)
         across = None
-        if store is not None and several_languages(languages_of(sketched, rows)):
+        if store is not None and not english(languages_of(sketched, rows)).all():
             with timed("languages"):
                 across = across_stage(sketched, rows, backend, reporter, days, config.window_days)
             if across is not None:
+                matches, similar = without_english_model(
+                    matches, similar, across.english, sketched.ids
+                )
                 matches = with_translations(matches, across, sketched.ids, config.stories)
                 semantic_report["across_languages"] = across.report
         with timed("group"):

@@ -73,6 +73,9 @@ class StoryInputs:
     # pairs in two languages (``stages.languages``) and the chance that each is one event:
     # words, names and headlines cannot be compared across languages
     across: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
+    # which documents the fast (English) sentence model reads (None: all): the leads of the
+    # others are no evidence, and their pairs are weighed by the model without leads
+    english: NDArray[np.bool_] | None = None
 
     def event_day_numbers(self) -> NDArray[np.float64]:
         """Each document's event day, else its publication day (NaN where unknown)."""
@@ -114,6 +117,8 @@ class StoryPairs:
     features: NDArray[np.float64]
     is_copy: NDArray[np.bool_]
     leads: bool
+    # pairs whose leads were weighed (None: all of them, when ``leads``)
+    lead_known: NDArray[np.bool_] | None = None
 
     def eventful(self) -> NDArray[np.bool_]:
         """Pairs with evidence of one event, not only of one subject: a name, a place or a
@@ -173,8 +178,12 @@ def story_pairs(
     is_reused = np.isin(keys, matched_keys[[kind in _REUSE for kind in kinds]])
     # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
     leads = None if inputs.leads is None else pair_cosines(inputs.leads, pairs)
+    known = None
+    if leads is not None and inputs.english is not None:
+        known = inputs.english[pairs[:, 0]] & inputs.english[pairs[:, 1]]
+        leads = np.where(known, leads, 0.0)
     features = pair_features(inputs.topics, _event_evidence(inputs), leads, is_reused, pairs)
-    return StoryPairs(pairs, features, is_copy, inputs.leads is not None)
+    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, known)
 
 
 def _edges(
@@ -183,6 +192,9 @@ def _edges(
     """Edges ``(i, j)`` and the chance that each is one event: each document's
     ``neighbours`` likeliest, with event-level evidence, plus every copy (chance 1)."""
     chance = model.probability(candidates.features, candidates.leads)
+    unknown = None if candidates.lead_known is None else ~candidates.lead_known
+    if unknown is not None and unknown.any():
+        chance[unknown] = model.probability(candidates.features[unknown], False)
     chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
     if not len(chance):
         return candidates.pairs, chance

@@ -69,6 +69,7 @@ def story_inputs(
         events=events,
         event_days=event_days,
         across=None if across is None else (across.pairs, across.chances),
+        english=None if across is None else across.english,
     )
 
 

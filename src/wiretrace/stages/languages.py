@@ -1,25 +1,31 @@
-"""Across languages: translated copies, and stories of one event told in two languages.
+"""Text that is not English, and pairs across languages: translated copies, and stories of
+one event told in other languages or in two of them.
 
-Runs only on a corpus of more than one language (``documents.language``) with the semantic
-stage on: an English-only corpus pays nothing. Every document's head (its first
-``HEAD_CHARS`` characters outside boilerplate) is embedded by the multilingual model
-(``semantic.multilingual``); each document's ``ACROSS_NEIGHBOURS`` nearest heads *in other
-languages* are its candidates, kept when at least ``ACROSS_CANDIDATE`` alike.
+The fast sentence model reads English (MiniLM's tokens): two unrelated German articles look
+alike to it (cosine 0.94). So where a corpus holds documents in other languages (their
+``documents.language``) and the semantic stage is on, the multilingual model
+(``semantic.multilingual``) reads them instead; an English corpus pays nothing.
 
-- **Translation**: the sentences of both documents of a candidate pair are embedded, and
-  sentence pairs at least ``TRANSLATION_SENTENCE`` alike are aligned as an ordered chain
-  (``compare.derivation.ordered_chain``: the source's order kept, a sentence may be split in
-  two). When the chain takes at least ``TRANSLATION_MIN_SENTENCES`` sentences and
+Every document's head (its first ``HEAD_CHARS`` characters outside boilerplate) is embedded.
+Candidates: each document's ``NEIGHBOURS`` nearest heads in other languages and, for a
+document not in English, in its own language, kept when at least ``CANDIDATE`` alike.
+
+- **Translation** (pairs in two languages whose heads are at least ``TRANSLATION_HEAD``
+  alike): the sentences of both documents are embedded, and sentence pairs at least
+  ``TRANSLATION_SENTENCE`` alike are aligned as an ordered chain
+  (``compare.derivation.chain_cells``: the order kept, a sentence may be split in two). When
+  the chain takes at least ``TRANSLATION_MIN_SENTENCES`` sentences and
   ``TRANSLATION_COVERAGE`` of the sentences of the document that has fewer, the pair is a
   ``translation``; its passages are the chained sentence pairs (kind ``translation``, with
-  their cosines). On SemEval-2022's 383 pairs in two languages this called 3 pairs
-  translations, each a machine translation of the other article by eye; reports of one event
-  by two outlets stay below it (benchmarks/README.md, "Languages").
-- **One story**: every other candidate pair is proposed to the story stage with the chance
-  that it is one event, ``logistic(STORY_INTERCEPT + STORY_SLOPE * cosine)`` of the heads'
-  cosine, fitted on SemEval-2022's rated pairs in two languages (leave-one-language-pair-out
-  figures in benchmarks/README.md): words, names and headlines, the story model's evidence,
-  are not comparable across languages.
+  their cosines). Same-language reports of one event reach such chains (one wire story
+  rewritten by two outlets), which is why it is looked for only between languages.
+- **One story**: every other candidate is proposed to the story stage with the chance that
+  it is one event, a logistic of the heads' cosine fitted on SemEval-2022's rated pairs
+  (``ACROSS`` for pairs in two languages, ``WITHIN`` for pairs in one language other than
+  English; ``benchmarks/multilingual.py --stories`` fits both and gives their
+  leave-one-out figures). For a document not in English, the fast model's evidence is left
+  out (``without_english_model``): its ``same_story`` matches, its neighbours by that model,
+  and its lead (the story model without leads weighs its pairs).
 """
 
 from __future__ import annotations
@@ -48,28 +54,32 @@ from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import DocumentRows, Reporter
 
 HEAD_CHARS = 600  # of a document's visible text, spaces collapsed: its head
-ACROSS_NEIGHBOURS = 5
-ACROSS_CANDIDATE = 0.45
+NEIGHBOURS = 5
+CANDIDATE = 0.45
+TRANSLATION_HEAD = 0.55  # the seed's German translation: 0.77
 TRANSLATION_SENTENCE = 0.65
 TRANSLATION_COVERAGE = 0.6
 TRANSLATION_MIN_SENTENCES = 3
 MAX_SENTENCES = 400  # of a document, compared for translation
-STORY_INTERCEPT = -6.81  # benchmarks/multilingual.py --stories fits both
-STORY_SLOPE = 12.72
+# (intercept, slope) of the chance of one event by the heads' cosine: fitted by
+# benchmarks/multilingual.py --stories (0.5 at 0.535 and 0.572)
+ACROSS = (-6.81, 12.72)
+WITHIN = (-5.43, 9.48)
 TRANSLATION = "translation"
 _BLOCK = 1024  # query rows per matrix product
 
 
 @dataclass(frozen=True, slots=True)
 class Across:
-    """What the stage found: translations, the pairs in two languages proposed as one story
-    (indices into the sketched documents, ``i < j``) with the chance of one event, and what
-    ``summary.json`` says of it."""
+    """What the stage found: translations, the pairs proposed as one story (indices into the
+    sketched documents, ``i < j``) with the chance of one event, which documents are in
+    English (or of no known language), and what ``summary.json`` says of it."""
 
     translations: list[Match]
     pairs: NDArray[np.int64]
     chances: NDArray[np.float64]
     similarities: NDArray[np.float64]
+    english: NDArray[np.bool_]
     report: dict[str, Any] = field(default_factory=dict)
 
     def story_matches(self, ids: Sequence[str]) -> list[Match]:
@@ -90,8 +100,9 @@ def languages_of(sketched: Sketched, rows: DocumentRows) -> list[str | None]:
     return [rows.language[row] for row in sketched.rows]
 
 
-def several_languages(languages: Sequence[str | None]) -> bool:
-    return len({language for language in languages if language}) >= 2
+def english(languages: Sequence[str | None]) -> NDArray[np.bool_]:
+    """Which documents the fast (English) model reads: English, or of no known language."""
+    return np.array([language in (None, "en") for language in languages], dtype=bool)
 
 
 def _embedded(
@@ -112,39 +123,56 @@ def head(text: str) -> str:
     return " ".join(text[: HEAD_CHARS * 4].split())[:HEAD_CHARS]
 
 
-def cross_pairs(
+def _nearest(
+    data: NDArray[np.float64], queries: NDArray[np.intp], base: NDArray[np.intp], keep: int
+) -> NDArray[np.int64]:
+    """Pairs ``(query, document)``: each query's ``keep`` most similar documents of ``base``
+    other than itself (exact cosines of half floats; ties broken by position)."""
+    found: list[NDArray[np.int64]] = []
+    keep = min(keep, len(base) - int(bool(np.isin(queries, base).any())))
+    if keep <= 0:
+        return np.empty((0, 2), dtype=np.int64)
+    for start in range(0, len(queries), _BLOCK):
+        block = queries[start : start + _BLOCK]
+        cosines = rounded(data[block] @ data[base].T)
+        cosines[block[:, None] == base[None, :]] = -np.inf  # not itself
+        # most similar first, then the earlier document
+        order = np.lexsort((np.broadcast_to(base, cosines.shape), -cosines), axis=1)
+        nearest = base[order[:, :keep]]
+        found.append(np.stack([np.repeat(block, keep), nearest.reshape(-1)], axis=1))
+    return np.concatenate(found).astype(np.int64)
+
+
+def candidate_pairs(
     vectors: NDArray[np.float16], languages: Sequence[str | None], neighbours: int
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Pairs ``(i, j)``, ``i < j``, of documents in two languages where one is among the
-    other's ``neighbours`` most similar documents in languages not its own, with their cosines
-    (exact: products of half floats in float64; ties broken by position)."""
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Pairs ``(i, j)``, ``i < j``, where one is among the other's ``neighbours`` most
+    similar documents in other languages, or, for a document not in English, in its own;
+    their cosines, and whether the two are in two languages."""
     data = vectors.astype(np.float64)
     tags = np.array([language or "" for language in languages], dtype=object)
-    found: list[NDArray[np.int64]] = []
+    found: list[NDArray[np.int64]] = [np.empty((0, 2), dtype=np.int64)]
     for language in sorted({tag for tag in tags.tolist() if tag}):
         queries = np.flatnonzero(tags == language)
-        others = np.flatnonzero((tags != language) & (tags != ""))
-        if not len(others):
-            continue
-        keep = min(neighbours, len(others))
-        for start in range(0, len(queries), _BLOCK):
-            block = queries[start : start + _BLOCK]
-            cosines = rounded(data[block] @ data[others].T)
-            # most similar first, then the earlier document
-            order = np.lexsort((np.broadcast_to(others, cosines.shape), -cosines), axis=1)
-            nearest = others[order[:, :keep]]
-            found.append(np.stack([np.repeat(block, keep), nearest.reshape(-1)], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
+        found.append(
+            _nearest(data, queries, np.flatnonzero((tags != language) & (tags != "")), neighbours)
+        )
+        if language != "en":
+            found.append(_nearest(data, queries, queries, neighbours))
     pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0).astype(np.int64)
     cosines = rounded(np.einsum("ij,ij->i", data[pairs[:, 0]], data[pairs[:, 1]]))
-    return pairs, cosines
+    return pairs, cosines, tags[pairs[:, 0]] != tags[pairs[:, 1]]
 
 
-def story_chance(similarities: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The chance that two documents in two languages report one event, by their heads'
-    cosine."""
-    return 1.0 / (1.0 + np.exp(-(STORY_INTERCEPT + STORY_SLOPE * similarities)))
+def story_chance(
+    similarities: NDArray[np.float64], across: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """The chance that two documents report one event, by their heads' cosine: ``ACROSS``
+    for a pair in two languages, ``WITHIN`` for one in a language other than English."""
+    intercept = np.where(across, ACROSS[0], WITHIN[0])
+    slope = np.where(across, ACROSS[1], WITHIN[1])
+    chance: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-(intercept + slope * similarities)))
+    return chance
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,10 +243,11 @@ def across_stage(
     days: NDArray[np.float64],
     window_days: float | None,
 ) -> Across | None:
-    """Translations and story candidates across languages (published at most
-    ``window_days`` apart where both dates are known); None for a corpus of one language."""
+    """Translations, and story candidates read by the multilingual model (published at
+    most ``window_days`` apart where both dates are known); None for a corpus in English."""
     languages = languages_of(sketched, rows)
-    if not several_languages(languages):
+    read_in_english = english(languages)
+    if read_in_english.all():
         return None
 
     def visible(index: int) -> str:
@@ -228,14 +257,15 @@ def across_stage(
     count = len(sketched.ids)
     with reporter.stage("embed heads (languages)", count) as advance:
         heads = _embedded(backend, [head(visible(index)) for index in range(count)], advance)
-    pairs, similarities = cross_pairs(heads, languages, ACROSS_NEIGHBOURS)
-    kept = similarities >= ACROSS_CANDIDATE
+    pairs, similarities, across = candidate_pairs(heads, languages, NEIGHBOURS)
+    kept = similarities >= CANDIDATE
     if window_days is not None:
         gap = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]])
         kept &= np.isnan(gap) | (gap <= window_days)
-    pairs, similarities = pairs[kept], similarities[kept]
+    pairs, similarities, across = pairs[kept], similarities[kept], across[kept]
 
-    involved = np.unique(pairs).tolist()
+    checked = across & (similarities >= TRANSLATION_HEAD)
+    involved = np.unique(pairs[checked]).tolist()
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: list[str] = []
     for index in involved:
@@ -254,7 +284,8 @@ def across_stage(
 
     translations = []
     story = np.ones(len(pairs), dtype=bool)
-    for number, (first, second) in enumerate(pairs.tolist()):
+    for number in np.flatnonzero(checked).tolist():
+        first, second = pairs[number].tolist()
         pair = (sentences[first], sentences[second])
         found_chain = _translation(*pair)
         if found_chain is None:
@@ -268,14 +299,16 @@ def across_stage(
         "model": {"name": MULTILINGUAL_NAME, "package": PACKAGE},
         "languages": sorted({language for language in languages if language}),
         "candidate_pairs": len(pairs),
+        "candidate_pairs_in_two_languages": int(across.sum()),
         "sentences": len(texts),
         "translations": len(translations),
     }
     return Across(
         translations,
         pairs[story],
-        story_chance(similarities[story]),
+        story_chance(similarities[story], across[story]),
         similarities[story],
+        read_in_english,
         report,
     )
 
@@ -297,3 +330,23 @@ def with_translations(
     if stories:
         found += [match for match in across.story_matches(ids) if (match.a, match.b) not in held]
     return sorted(found, key=lambda match: (match.a, match.b))
+
+
+def without_english_model(
+    matches: list[Match],
+    similar: NDArray[np.int64] | None,
+    read_in_english: NDArray[np.bool_],
+    ids: Sequence[str],
+) -> tuple[list[Match], NDArray[np.int64] | None]:
+    """The fast model's evidence on documents not in English left out: their ``same_story``
+    matches and their neighbours by it (their leads are left out by the story stage)."""
+    position = {doc_id: index for index, doc_id in enumerate(ids)}
+    kept = [
+        match
+        for match in matches
+        if match.relation != Relation.SAME_STORY
+        or (read_in_english[position[match.a]] and read_in_english[position[match.b]])
+    ]
+    if similar is not None:
+        similar = similar[read_in_english[similar[:, 0]] & read_in_english[similar[:, 1]]]
+    return kept, similar
