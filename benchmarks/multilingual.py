@@ -308,7 +308,7 @@ def _chance_fit(
 def story_figures(source: Path) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from wiretrace.semantic.multilingual import embed_texts
+    from wiretrace.semantic.multilingual import embed_heads
     from wiretrace.stages.languages import head
 
     articles = semeval_articles(source)
@@ -361,7 +361,7 @@ def story_figures(source: Path) -> dict[str, Any]:
     print(f"translations among the {len(across)} pairs in two languages: {len(found)}")
     # the chance of one event: a logistic of the heads' cosine, for pairs in two languages
     # (left out: one language pair at a time) and in one language not English (one language)
-    heads = dict(zip(ids, embed_texts([head(articles[i][1]) for i in ids]), strict=True))
+    heads = dict(zip(ids, embed_heads([head(articles[i][1]) for i in ids]), strict=True))
     for name, kind in (("across", "two languages"), ("within", "one other language")):
         chosen = [pair for pair in pairs if pair[2] == kind]
         figures[f"{name}_fit"] = _chance_fit(chosen, heads, articles)

@@ -32,6 +32,17 @@ que el Sevilla dominó la posesión del balón.
 El entrenador del Sevilla lamentó las ocasiones falladas y dijo que su equipo mereció al \
 menos el empate.
 """
+# a German report of the seed's event, written from its facts, not from its sentences
+SUMMARY_DE = """Die Taliban haben nach eigenen Angaben die Provinzhauptstadt Faisabad im \
+Nordosten Afghanistans erobert. Es ist bereits die neunte Provinzhauptstadt, die seit \
+vergangenem Freitag in die Hände der Islamisten gefallen ist.
+
+Präsident Aschraf Ghani reiste unterdessen nach Masar-i-Scharif, um die Verteidigung der \
+wichtigsten Stadt im Norden zu organisieren. Dort traf er sich mit örtlichen Machthabern.
+
+US-Präsident Joe Biden hält trotz der Offensive am Abzug der amerikanischen Truppen bis Ende \
+August fest. Die afghanischen Streitkräfte müssten nun selbst für ihr Land kämpfen, sagte er.
+"""
 WIRE, COPY, REWRITE, FOLLOW_UP = (
     "000_ea26541dd92894a5",
     "001_2db72752c1eb80f1",
@@ -130,6 +141,19 @@ def test_unrelated_articles_in_one_language_other_than_english_stay_apart(
     assert stories["wire-de"] == stories[WIRE] == stories[FOLLOW_UP]
     assert len({stories["wetter"], stories["futbol"], stories[WIRE]}) == 3
     assert not any("wetter" in (m.a, m.b) for m in result.matches)
+
+
+def test_a_german_report_of_the_event_is_its_story_not_a_rewrite(tmp_path: Path) -> None:
+    """The English fast model finds a German report written from the same facts a rewrite of
+    the German translation (0.96); the multilingual model puts it in the story."""
+    shutil.copy(GERMAN, tmp_path / "wire-de.txt")
+    (tmp_path / "summary-de.txt").write_text(SUMMARY_DE, encoding="utf-8")
+    (tmp_path / "wetter.txt").write_text(WEATHER, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    relations = {(m.a, m.b): m.relation for m in result.matches}
+    assert relations == {("summary-de", "wire-de"): Relation.SAME_STORY}
+    stories = {m: s.story for s in result.stories for m in s.members}
+    assert stories["summary-de"] == stories["wire-de"] != stories["wetter"]
 
 
 def test_chinese_sentences_end_at_their_full_stops() -> None:

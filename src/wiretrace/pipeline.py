@@ -108,7 +108,9 @@ def scan(
         across = None
         if store is not None and not english(languages_of(sketched, rows)).all():
             with timed("languages"):
-                across = across_stage(sketched, rows, backend, reporter, days, config.window_days)
+                across = across_stage(
+                    sketched, rows, backend, reporter, days, config.window_days, matches
+                )
             if across is not None:
                 matches, similar = without_english_model(
                     matches, similar, across.english, sketched.ids

@@ -4,10 +4,11 @@ In a corpus of a few dozen articles every word is rare, so weights judged only a
 corpus call "points" or "beat" strong evidence that a football and a tennis report tell one
 story. Two corrections, both from libraries made for the job rather than hand-made lists:
 
-- **Stop words are never evidence**: the English list of the ``stop-words`` package (1,333
-  words: function words and the commonest verbs, numbers and nouns of news, "said", "year",
-  "two"). They are dropped from a document's words, and a lone capitalised one ("Four",
-  "Top") is no entity. Numbers still count as evidence through the event arguments.
+- **Stop words are never evidence**: the list of the ``stop-words`` package for the
+  document's language (English: 1,333 words: function words and the commonest verbs,
+  numbers and nouns of news, "said", "year", "two"; 33 languages, English for the others).
+  They are dropped from a document's words, and a lone capitalised one ("Four", "Top") is no
+  entity. Numbers still count as evidence through the event arguments.
 - **Background frequencies**: how often each of the 60,000 commonest English words occurs,
   from ``wordfreq`` (Speer et al., a blend of news, books, subtitles, web and Wikipedia),
   kept as ``background_en.npz`` in this folder: the hash of each word (as the topic kernel
@@ -78,14 +79,23 @@ def stop_words_set() -> frozenset[str]:
     return frozenset(stop_words())
 
 
+def stop_language(language: str | None) -> str:
+    """The stop-word list a document of ``language`` gets: its own where the ``stop-words``
+    package has one, else the English list."""
+    from stop_words import LANGUAGE_MAPPING
+
+    return language if language is not None and language in LANGUAGE_MAPPING else "en"
+
+
 @functools.cache
-def stop_hashes() -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """Sorted hashes of the English stop words as words, and as entities of one word; the
-    names of days and months are no entities either (a date is the event's ``when``, weighed
-    as a date: "Tuesday" in two reports says nothing of whether they tell one event)."""
+def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """Sorted hashes of the stop words of ``language`` (``stop_language``) as words, and as
+    entities of one word; the names of days and months are no entities either (a date is the
+    event's ``when``, weighed as a date: "Tuesday" in two reports says nothing of whether they
+    tell one event)."""
     from wiretrace.clean.patterns import MONTHS
 
-    words = stop_words()
+    words = stop_words(stop_language(language))
     calendar = [
         *MONTHS,
         "monday",

@@ -187,7 +187,12 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         facts,
         np.array(keys, dtype=np.int64),
         np.array(counts, dtype=np.int64),
-        [topic_terms(text) for text in blanked] if params.topics else [NO_TOPICS] * len(blanked),
+        [
+            topic_terms(text, fact[3] if fact else None)
+            for text, fact in zip(blanked, facts, strict=True)
+        ]
+        if params.topics
+        else [NO_TOPICS] * len(blanked),
         sentence_batch(blanked, params.static_model) if params.sentences else None,
     )
 

@@ -24,7 +24,13 @@ from numpy.typing import NDArray
 
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
-from wiretrace.sketch.background import document_share, idf, stop_hashes, word_hash
+from wiretrace.sketch.background import (
+    document_share,
+    idf,
+    stop_hashes,
+    stop_language,
+    word_hash,
+)
 from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments
 from wiretrace.sketch.kernels import shared_weight
 from wiretrace.sketch.packed import sort_packed
@@ -141,12 +147,12 @@ def _name(
             found[key] = name.lower() if fold else name
 
 
-def topic_terms(text: str) -> TopicTerms:
-    """Words and entities of a text (boilerplate blanked), stop words left out (they are
-    never evidence: see ``background``), and its event's arguments."""
+def topic_terms(text: str, language: str | None = None) -> TopicTerms:
+    """Words and entities of a text (boilerplate blanked), the stop words of its language
+    left out (they are never evidence: see ``background``), and its event's arguments."""
     codes = _codes(text)
     terms, counts, entities, spans = _keys(codes)
-    stop_terms, stop_entities = stop_hashes()
+    stop_terms, stop_entities = stop_hashes(stop_language(language))
     kept = ~_held(terms, stop_terms)
     return TopicTerms(
         terms=terms[kept],

@@ -6,7 +6,8 @@ alike to it (cosine 0.94). So where a corpus holds documents in other languages 
 ``documents.language``) and the semantic stage is on, the multilingual model
 (``semantic.multilingual``) reads them instead; an English corpus pays nothing.
 
-Every document's head (its first ``HEAD_CHARS`` characters outside boilerplate) is embedded.
+Every document's head (its first ``HEAD_CHARS`` characters outside boilerplate, at most
+``semantic.multilingual.HEAD_TOKENS`` tokens) is embedded, each distinct text once.
 Candidates: each document's ``NEIGHBOURS`` nearest heads in other languages and, for a
 document not in English, in its own language, kept when at least ``CANDIDATE`` alike.
 
@@ -18,7 +19,8 @@ document not in English, in its own language, kept when at least ``CANDIDATE`` a
   ``TRANSLATION_COVERAGE`` of the sentences of the document that has fewer, the pair is a
   ``translation``; its passages are the chained sentence pairs (kind ``translation``, with
   their cosines). Same-language reports of one event reach such chains (one wire story
-  rewritten by two outlets), which is why it is looked for only between languages.
+  rewritten by two outlets), which is why it is looked for only between languages; and not
+  between two documents the copy scan already matched or put in one duplicate group.
 - **One story**: every other candidate is proposed to the story stage with the chance that
   it is one event, a logistic of the heads' cosine fitted on SemEval-2022's rated pairs
   (``ACROSS`` for pairs in two languages, ``WITHIN`` for pairs in one language other than
@@ -31,7 +33,7 @@ document not in English, in its own language, kept when at least ``CANDIDATE`` a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,7 @@ from numpy.typing import NDArray
 from wiretrace.backend import Backend
 from wiretrace.clean.boilerplate import blank
 from wiretrace.compare.derivation import Cells, chain_cells
+from wiretrace.compare.relation import VERBATIM
 from wiretrace.records import Match, Passage, Relation
 from wiretrace.semantic.cosines import rounded
 from wiretrace.semantic.multilingual import (
@@ -47,6 +50,7 @@ from wiretrace.semantic.multilingual import (
     MULTILINGUAL_NAME,
     PACKAGE,
     TEXTS_PER_TASK,
+    embed_heads,
     embed_texts,
 )
 from wiretrace.semantic.sentences import sentence_spans
@@ -106,17 +110,44 @@ def english(languages: Sequence[str | None]) -> NDArray[np.bool_]:
 
 
 def _embedded(
-    backend: Backend, texts: list[str], advance: Callable[[int], None]
+    backend: Backend,
+    texts: list[str],
+    advance: Callable[[int], None],
+    embed: Callable[[list[str]], NDArray[np.float16]] = embed_texts,
 ) -> NDArray[np.float16]:
-    """``texts`` embedded by the backend's workers, in batches made by position."""
+    """``texts`` embedded by the backend's workers, each distinct text once (copies share
+    their heads and sentences), in batches made by position of first appearance."""
+    distinct = list(dict.fromkeys(texts))
     batches = [
-        texts[start : start + TEXTS_PER_TASK] for start in range(0, len(texts), TEXTS_PER_TASK)
+        distinct[start : start + TEXTS_PER_TASK]
+        for start in range(0, len(distinct), TEXTS_PER_TASK)
     ]
     found = []
-    for batch, vectors in zip(batches, backend.map(embed_texts, batches), strict=True):
+    for batch, vectors in zip(batches, backend.map(embed, batches), strict=True):
         found.append(vectors)
         advance(len(batch))
-    return np.concatenate(found) if found else np.zeros((0, DIMENSIONS), dtype=np.float16)
+    if not found:
+        return np.zeros((len(texts), DIMENSIONS), dtype=np.float16)
+    row = {text: number for number, text in enumerate(distinct)}
+    return np.concatenate(found)[[row[text] for text in texts]]
+
+
+def _copy_components(matches: Sequence[Match], ids: Sequence[str]) -> list[int]:
+    """Each document's component of the copy matches (union-find; a number per document)."""
+    parent = list(range(len(ids)))
+    position = {doc_id: index for index, doc_id in enumerate(ids)}
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for match in matches:
+        if match.relation.is_copy:
+            first, second = root(position[match.a]), root(position[match.b])
+            parent[max(first, second)] = min(first, second)
+    return [root(index) for index in range(len(ids))]
 
 
 def head(text: str) -> str:
@@ -242,9 +273,11 @@ def across_stage(
     reporter: Reporter,
     days: NDArray[np.float64],
     window_days: float | None,
+    matches: Sequence[Match] = (),
 ) -> Across | None:
     """Translations, and story candidates read by the multilingual model (published at
-    most ``window_days`` apart where both dates are known); None for a corpus in English."""
+    most ``window_days`` apart where both dates are known; pairs ``matches`` holds by more
+    than one story are not looked at as translations); None for a corpus in English."""
     languages = languages_of(sketched, rows)
     read_in_english = english(languages)
     if read_in_english.all():
@@ -255,8 +288,9 @@ def across_stage(
         return blank(text, rows.boilerplate[sketched.rows[index]])
 
     count = len(sketched.ids)
-    with reporter.stage("embed heads (languages)", count) as advance:
-        heads = _embedded(backend, [head(visible(index)) for index in range(count)], advance)
+    texts_of_heads = [head(visible(index)) for index in range(count)]
+    with reporter.stage("embed heads (languages)", len(set(texts_of_heads))) as advance:
+        heads = _embedded(backend, texts_of_heads, advance, embed_heads)
     pairs, similarities, across = candidate_pairs(heads, languages, NEIGHBOURS)
     kept = similarities >= CANDIDATE
     if window_days is not None:
@@ -264,7 +298,23 @@ def across_stage(
         kept &= np.isnan(gap) | (gap <= window_days)
     pairs, similarities, across = pairs[kept], similarities[kept], across[kept]
 
-    checked = across & (similarities >= TRANSLATION_HEAD)
+    # a pair the copy scan already matched keeps that match (``with_translations``), and
+    # copies of one text (a duplicate group, whose members are not all compared) are no
+    # translations of each other whatever language their pages were taken for
+    matched = {(match.a, match.b) for match in matches if match.relation != Relation.SAME_STORY}
+    group = _copy_components(matches, sketched.ids)
+    checked = (
+        across
+        & (similarities >= TRANSLATION_HEAD)
+        & np.array(
+            [
+                group[first] != group[second]
+                and tuple(sorted((sketched.ids[first], sketched.ids[second]))) not in matched
+                for first, second in pairs.tolist()
+            ],
+            dtype=bool,
+        ).reshape(-1)
+    )
     involved = np.unique(pairs[checked]).tolist()
     spans: dict[int, list[tuple[int, int]]] = {}
     texts: list[str] = []
@@ -273,7 +323,7 @@ def across_stage(
         found = sentence_spans(text, rows.boilerplate[sketched.rows[index]])[:MAX_SENTENCES]
         spans[index] = found
         texts.extend(text[start:end] for start, end in found)
-    with reporter.stage("embed sentences (languages)", len(texts)) as advance:
+    with reporter.stage("embed sentences (languages)", len(set(texts))) as advance:
         vectors = _embedded(backend, texts, advance)
     sentences: dict[int, _Sentences] = {}
     start = 0
@@ -339,14 +389,28 @@ def without_english_model(
     ids: Sequence[str],
 ) -> tuple[list[Match], NDArray[np.int64] | None]:
     """The fast model's evidence on documents not in English left out: their ``same_story``
-    matches and their neighbours by it (their leads are left out by the story stage)."""
+    matches, their ``paraphrase`` matches (its sentence cosines, which find two German
+    summaries of one event a rewrite; the verbatim passages of one are kept as ``partial``)
+    and their neighbours by it (their leads are left out by the story stage)."""
     position = {doc_id: index for index, doc_id in enumerate(ids)}
-    kept = [
-        match
-        for match in matches
-        if match.relation != Relation.SAME_STORY
-        or (read_in_english[position[match.a]] and read_in_english[position[match.b]])
-    ]
+    kept = []
+    for match in matches:
+        if read_in_english[position[match.a]] and read_in_english[position[match.b]]:
+            kept.append(match)
+        elif match.relation == Relation.PARAPHRASE:
+            verbatim = tuple(p for p in match.passages if p.kind == VERBATIM)
+            if verbatim:
+                kept.append(
+                    replace(
+                        match,
+                        relation=Relation.PARTIAL,
+                        passages=verbatim,
+                        semantic=None,
+                        derivation=None,
+                    )
+                )
+        elif match.relation != Relation.SAME_STORY:
+            kept.append(match)
     if similar is not None:
         similar = similar[read_in_english[similar[:, 0]] & read_in_english[similar[:, 1]]]
     return kept, similar
