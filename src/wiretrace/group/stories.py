@@ -70,8 +70,8 @@ class StoryInputs:
     # publication moved by "on Tuesday"...; None: the publication day)
     events: Sequence[EventArguments] | None = None
     event_days: NDArray[np.float64] | None = None
-    # pairs in two languages (``stages.languages``) and the chance that each is one event:
-    # words, names and headlines cannot be compared across languages
+    # pairs the multilingual model proposes (``stages.languages``: in two languages, or in
+    # one other than English) and the chance that each is one event by it
     across: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
     # which documents the fast (English) sentence model reads (None: all): the leads of the
     # others are no evidence, and their pairs are weighed by the model without leads
