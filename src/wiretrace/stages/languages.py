@@ -9,7 +9,8 @@ alike to it (cosine 0.94). So where a corpus holds documents in other languages 
 Every document's head (its first ``HEAD_CHARS`` characters outside boilerplate, at most
 ``semantic.multilingual.HEAD_TOKENS`` tokens) is embedded, each distinct text once.
 Candidates: each document's ``NEIGHBOURS`` nearest heads in other languages and, for a
-document not in English, in its own language, kept when at least ``CANDIDATE`` alike.
+document not in English, in its own language, kept when at least ``CANDIDATE`` alike; a
+document in a language the model does not know (``multilingual.LANGUAGES``) has none.
 
 - **Translation** (pairs in two languages whose heads are at least ``TRANSLATION_HEAD``
   alike): the sentences of both documents are embedded, and sentence pairs at least
@@ -52,6 +53,9 @@ from wiretrace.semantic.multilingual import (
     TEXTS_PER_TASK,
     embed_heads,
     embed_texts,
+)
+from wiretrace.semantic.multilingual import (
+    LANGUAGES as MODEL_LANGUAGES,
 )
 from wiretrace.semantic.sentences import sentence_spans
 from wiretrace.stages.sketching import Sketched
@@ -181,7 +185,10 @@ def candidate_pairs(
     similar documents in other languages, or, for a document not in English, in its own;
     their cosines, and whether the two are in two languages."""
     data = vectors.astype(np.float64)
-    tags = np.array([language or "" for language in languages], dtype=object)
+    # a language the model does not know takes part in no pair (``multilingual.LANGUAGES``)
+    tags = np.array(
+        [language if language in MODEL_LANGUAGES else "" for language in languages], dtype=object
+    )
     found: list[NDArray[np.int64]] = [np.empty((0, 2), dtype=np.int64)]
     for language in sorted({tag for tag in tags.tolist() if tag}):
         queries = np.flatnonzero(tags == language)
@@ -288,7 +295,11 @@ def across_stage(
         return blank(text, rows.boilerplate[sketched.rows[index]])
 
     count = len(sketched.ids)
-    texts_of_heads = [head(visible(index)) for index in range(count)]
+    # a document in a language the model does not know gets no head: it has no pairs
+    texts_of_heads = [
+        head(visible(index)) if languages[index] in MODEL_LANGUAGES else ""
+        for index in range(count)
+    ]
     with reporter.stage("embed heads (languages)", len(set(texts_of_heads))) as advance:
         heads = _embedded(backend, texts_of_heads, advance, embed_heads)
     pairs, similarities, across = candidate_pairs(heads, languages, NEIGHBOURS)
