@@ -91,11 +91,16 @@ def scan(
 
         days = day_numbers([rows.published[row] for row in sketched.rows])
         leads, similar = None, None
+        read_in_english = english(languages_of(sketched, rows))
         if store is not None and sketched.rows:
             with timed("semantic"):
                 neighbours, similar, semantic_report = semantic_stage(
                     store, sketched, backend, config, reporter
                 )
+                # the fast model reads English: its neighbours of other text are no candidates
+                neighbours = neighbours[
+                    read_in_english[neighbours[:, 0]] & read_in_english[neighbours[:, 1]]
+                ]
                 pairs = unique_pairs(np.concatenate([pairs, neighbours]), len(sketched.ids))
                 leads = store.leads(sketched.spilled) if config.stories else None
         pairs = within_window(stars.apply(pairs), days, config.window_days)
@@ -106,7 +111,7 @@ def scan(
         with timed("compare"):
             matches = compare(pairs)
         across = None
-        if store is not None and not english(languages_of(sketched, rows)).all():
+        if store is not None and not read_in_english.all():
             with timed("languages"):
                 across = across_stage(
                     sketched, rows, backend, reporter, days, config.window_days, matches

@@ -82,8 +82,7 @@ class _Encoder:
         self.second_bias = [b.astype(wide) for b in loaded.b2]
         self.out_gain, self.out_bias = loaded.ln_g.astype(wide), loaded.ln_b.astype(wide)
         self.cnn, self.cnn_bias = loaded.cnn_W.astype(wide), loaded.cnn_b.astype(wide)
-        self.dense = [loaded.d0, loaded.d1, loaded.d2, loaded.d3]
-        self.dense = [d.astype(wide) for d in self.dense]
+        self.dense = [d.astype(wide) for d in (loaded.d0, loaded.d1, loaded.d2, loaded.d3)]
         self.skip_1, self.skip_3 = loaded.p1.astype(wide), loaded.p3.astype(wide)
         self.eps = float(loaded.eps)
         self.width = self.table.shape[1]

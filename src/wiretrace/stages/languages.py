@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.backend import Backend
+from wiretrace.candidates.kernels import components
 from wiretrace.clean.boilerplate import blank
 from wiretrace.compare.derivation import Cells, chain_cells
 from wiretrace.compare.relation import VERBATIM
@@ -134,24 +135,6 @@ def _embedded(
         return np.zeros((len(texts), DIMENSIONS), dtype=np.float16)
     row = {text: number for number, text in enumerate(distinct)}
     return np.concatenate(found)[[row[text] for text in texts]]
-
-
-def _copy_components(matches: Sequence[Match], ids: Sequence[str]) -> list[int]:
-    """Each document's component of the copy matches (union-find; a number per document)."""
-    parent = list(range(len(ids)))
-    position = {doc_id: index for index, doc_id in enumerate(ids)}
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    for match in matches:
-        if match.relation.is_copy:
-            first, second = root(position[match.a]), root(position[match.b])
-            parent[max(first, second)] = min(first, second)
-    return [root(index) for index in range(len(ids))]
 
 
 def head(text: str) -> str:
@@ -313,7 +296,11 @@ def across_stage(
     # copies of one text (a duplicate group, whose members are not all compared) are no
     # translations of each other whatever language their pages were taken for
     matched = {(match.a, match.b) for match in matches if match.relation != Relation.SAME_STORY}
-    group = _copy_components(matches, sketched.ids)
+    position = {doc_id: index for index, doc_id in enumerate(sketched.ids)}
+    copies = np.array(
+        [(position[m.a], position[m.b]) for m in matches if m.relation.is_copy], dtype=np.int64
+    ).reshape(-1, 2)
+    group = components(len(sketched.ids), copies)
     checked = (
         across
         & (similarities >= TRANSLATION_HEAD)
