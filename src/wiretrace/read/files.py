@@ -24,7 +24,6 @@ The policy (README, "Bad input"):
 from __future__ import annotations
 
 import errno
-import gzip
 import os
 import re
 import stat
@@ -33,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, cast
+
+from isal import igzip, isal_zlib
 
 from wiretrace.errors import InputError
 from wiretrace.records import Skipped
@@ -78,8 +79,9 @@ FILE_REASONS = frozenset(
 )
 # What reading the bytes of an opened file raises when they are damaged or cut short: a
 # gzip stream that is not one (BadGzipFile, an OSError) or ends early (EOFError), a damaged
-# deflate block (zlib.error, which gzip passes on as it is), a disk's I/O error.
-READ_ERRORS = (OSError, EOFError, zlib.error)
+# deflate block (ISA-L's error; zlib.error where Python's gzip reads), a disk's I/O error.
+_ISAL_ERROR = cast("type[Exception]", isal_zlib.error)  # its stub calls it an instance
+READ_ERRORS = (OSError, EOFError, zlib.error, _ISAL_ERROR)
 TOO_LARGE = "too_large"
 
 _CHUNK = 1 << 20
@@ -447,7 +449,10 @@ def _refuse_url(given: str) -> None:
 def open_binary(file: InputFile) -> IO[bytes]:
     try:
         if file.gzip:
-            return cast(IO[bytes], gzip.open(file.open_path, "rb"))
+            # ISA-L: twice as fast as zlib. Not in a thread of its own (igzip_threaded): that
+            # reader drops the block it was decompressing when the stream is cut short, and
+            # every record before the cut must be read
+            return cast(IO[bytes], igzip.open(file.open_path, "rb"))  # type: ignore[no-untyped-call]
         return file.open_path.open("rb")
     except OSError as error:
         raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error

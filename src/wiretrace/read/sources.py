@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -43,6 +44,7 @@ UNDECODABLE = "undecodable"
 # JSON may escape lone surrogates (\ud800-\udfff), which are not text; only lines holding
 # such an escape need the slower check of every value.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONG_NUMBER = re.compile(rb"\d{19}")
 _PARQUET_BATCH = 256  # rows decoded at a time: a batch of long pages stays well under 1 GB
 
 
@@ -127,6 +129,39 @@ def _loads(line: str) -> Any:
 
 
 def _json_record(raw: bytes, location: str) -> dict[str, Any] | Skipped:
+    """The record of a JSONL line, or why it is skipped. orjson reads a line as ``json``
+    does, in about two thirds of the time, when it reads it at all (strict UTF-8, no
+    byte-order mark, no unpaired surrogate) and the record holds no float (orjson reads an
+    integer past 64 bits as one) and is not nested too deep; every other line goes the way
+    it always went, and its skip is worded as it always was."""
+    try:
+        found = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        found = None
+    if isinstance(found, dict) and _as_json_reads(found, raw):
+        return found
+    return _json_checked(raw, location)
+
+
+def _as_json_reads(record: dict[str, Any], raw: bytes) -> bool:
+    """Whether ``json`` reads ``raw`` as orjson read it into ``record``: nested at most
+    ``_MAX_NESTING`` deep, and no float that may be a long integer (19 digits in a row)."""
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(record, 1)]
+    floats = False
+    while stack:
+        item, depth = stack.pop()
+        if depth > _MAX_NESTING:
+            return False
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            else:
+                floats = floats or isinstance(child, float)
+    return not floats or _LONG_NUMBER.search(raw) is None
+
+
+def _json_checked(raw: bytes, location: str) -> dict[str, Any] | Skipped:
+    """The record of a JSONL line by ``json``, every check made."""
     try:
         # strict UTF-8 first: json.loads(bytes) would let surrogate bytes through as text
         line = raw.decode("utf-8-sig")
