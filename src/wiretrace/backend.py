@@ -100,6 +100,12 @@ class Backend(Protocol):
         None: one file each, by pyarrow). Used inside the backend's ``with``."""
         ...
 
+    def expect(self, input_bytes: int) -> None:
+        """Told the size of the input about to be read (its files named directly): a
+        backend whose workers start only once the input has proved large can start them
+        now, to be ready when the first batches are."""
+        ...
+
     def held_map(self) -> HeldMap | None:
         """A map of a stage over batches for results too large to gather many at once (the
         records of whole input files, read and sketched where the workers are, a batch of
@@ -186,6 +192,15 @@ def _ignore_interrupt(parent: int) -> None:
     _exit_with_parent(parent)
 
 
+# Input of more bytes than this (text; gzip counted at three times its size) starts the pool
+# before reading: two batches of news (2,048 documents each) are ~12 MB.
+_EARLY_POOL_BYTES = 16 * 2**20
+
+
+def _ready() -> None:
+    """A task that does nothing: sent to start a worker."""
+
+
 def _start_worker(parent: int) -> None:
     import numba
 
@@ -262,7 +277,8 @@ class BatchRunner(Generic[Tag, Batch, Result]):
 
     def submit(self, tag: Tag, batch: Batch) -> None:
         self._submitted += 1
-        pool = self._backend.pool() if self._submitted > self._pool_after else None
+        early = self._backend.started
+        pool = self._backend.pool() if early or self._submitted > self._pool_after else None
         if pool is None:
             self._deliver(tag, self._function(batch))
             return
@@ -314,6 +330,22 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
 
     def table_writer(self) -> TableWriter | None:
         return None
+
+    @property
+    def started(self) -> bool:
+        """Whether the pool runs (every batch goes to it then)."""
+        return self._pool is not None
+
+    def expect(self, input_bytes: int) -> None:
+        """Start the workers now when the input is surely larger than ``pool_after``
+        batches: each takes ~1 s to start (import, compiled kernels, tables), which it
+        spends while this process reads the first batches, none of them sketched here."""
+        if input_bytes < _EARLY_POOL_BYTES:
+            return
+        pool = self.pool()
+        if pool is not None:
+            for _ in range(self.workers):  # one task each: the pool starts a process per task
+                pool.submit(_ready)
 
     def held_map(self) -> HeldMap | None:
         return None  # the spill is local: reading here and extracting pages in the pool is best

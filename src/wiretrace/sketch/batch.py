@@ -198,4 +198,5 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
 
 
 def _text_hash(text: CleanText) -> int:
-    return int.from_bytes(hashlib.blake2b(text.codes.tobytes(), digest_size=8).digest(), "little")
+    digest = hashlib.blake2b(text.codes.data, digest_size=8).digest()  # the array, not a copy
+    return int.from_bytes(digest, "little")

@@ -303,6 +303,9 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
             raise RuntimeError("the Spark backend is used inside `with`")
         return self._session
 
+    def expect(self, input_bytes: int) -> None:
+        """Nothing to start: the executors run already."""
+
     def describe(self) -> dict[str, Any]:
         """What summary.json says of the backend."""
         context = self.context
