@@ -4,19 +4,137 @@ the slower code it stands for, on generated input of every kind that code handle
 from __future__ import annotations
 
 import json
+import random
+import unicodedata
 from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.pages import UNRELATED, WIRE_STORY
+from wiretrace.clean import clean_text
+from wiretrace.clean.boilerplate import blank, find_boilerplate
 from wiretrace.clean.normalize import (
     UNICODE_SIZE,
     _letters_marks_digits,
     fold_table,
     run_table,
 )
+from wiretrace.compare.align import Prepared, prepare, prepare_in_steps
 from wiretrace.read.sources import _json_checked, _json_record
+
+# words of every class cleaning treats apart: accents to fold or keep, Turkish i, Russian
+# yo, Greek accents, Arabic marks, tatweel and alef forms, ligatures, full-width forms,
+# combining marks, Hangul jamo, Chinese and Japanese written without spaces, typographic
+# quotes and dashes, and a sharp s that casefolds to two letters
+_WORDS = [
+    "Straße",
+    "İstanbul",
+    "ılık",
+    "ёлка",
+    "Ἀθῆναι",
+    "άνθρωπος",
+    "مُحَمَّد",
+    "الـــعربية",
+    "أحمد",
+    "إلى",
+    "مدرسة",
+    "ﬁnancial",
+    "ＡＢＣ１２３",
+    "a\u0301b",
+    "e\u0308",
+    "\u1100\u1161",
+    "北京市今天发布",
+    "東京都の天気",
+    "カタカナ",
+    "“quoted”",
+    "it’s",
+    "—",
+    "…",
+    "½",
+    "x²",
+    "Ǆungla",
+    "ΣΊΣΥΦΟΣ",
+    "naïve",
+    "١٢٣",
+    "\u200bzero",
+    "tab\tbed",
+]
+_NOISE = [
+    "We use cookies to improve your experience. Accept all cookies",
+    "Read more:",
+    "Share on Facebook | Share on X | Email",
+    "Sign up for our daily newsletter",
+    "Photo: Reuters/Jane Doe",
+    "© 2026 Example Media. All rights reserved.",
+]
+
+
+def _page(generator: random.Random) -> str:
+    """A page of real article paragraphs, page noise and words of every class, its lines
+    ending in CRLF, LF or CR."""
+    lines: list[str] = []
+    paragraphs = WIRE_STORY + [line for story in UNRELATED for line in story]
+    for _ in range(generator.randint(3, 12)):
+        kind = generator.random()
+        if kind < 0.4:
+            lines.append(generator.choice(paragraphs))
+        elif kind < 0.6:
+            lines.append(generator.choice(_NOISE))
+        else:
+            words = generator.choices(_WORDS + paragraphs[0].split(), k=generator.randint(1, 30))
+            lines.append(" ".join(words))
+    ends = generator.choices(["\r\n", "\n", "\r", "\n\n", "  \u2028"], k=len(lines))
+    return "".join(line + end for line, end in zip(lines, ends, strict=True))
+
+
+def _same_prepared(fast: Prepared, steps: Prepared) -> None:
+    for name in ("shingles", "unique", "word_starts", "word_ends"):
+        got, want = getattr(fast, name), getattr(steps, name)
+        assert got.dtype == want.dtype and np.array_equal(got, want), name
+    assert fast.digest == steps.digest and fast.shingle_size == steps.shingle_size
+    if steps.wide_before is None:
+        assert fast.wide_before is None
+    else:
+        assert fast.wide_before is not None
+        assert np.array_equal(fast.wide_before, steps.wide_before)
+
+
+def test_a_document_is_prepared_in_one_call_as_in_steps() -> None:
+    generator = random.Random(29)
+    for _ in range(300):
+        text = _page(generator)
+        body = blank(text, find_boilerplate(text))
+        for size in (1, 5):
+            _same_prepared(prepare(body, size), prepare_in_steps(body, size))
+
+
+_UNICODE = st.lists(
+    st.characters(blacklist_categories=("Cs",)) | st.just("\r\n"), max_size=300
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_UNICODE)
+def test_any_text_is_prepared_in_one_call_as_in_steps(text: str) -> None:
+    _same_prepared(prepare(text, 5), prepare_in_steps(text, 5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_UNICODE)
+def test_every_clean_character_maps_back_to_where_it_came_from(text: str) -> None:
+    """Each clean character's span of the original text holds it: the span's own text,
+    normalised, gives the character (whitespace gives whitespace)."""
+    clean = clean_text(text)
+    assert np.all(np.diff(clean.starts) >= 0) and np.all(clean.starts < clean.ends)
+    assert np.all(clean.ends <= len(text))
+    for index, char in enumerate(clean.text):
+        piece = text[clean.starts[index] : clean.ends[index]]
+        if char in " \n":
+            assert piece[0].isspace() or unicodedata.category(piece[0]) in ("Zl", "Zp")
+            continue
+        assert char in clean_text(piece).text, (char, piece)
 
 
 def test_the_word_table_looks_at_every_code_point_that_can_be_a_word() -> None:

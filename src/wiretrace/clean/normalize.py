@@ -219,6 +219,24 @@ def _normalize_with_map(text: str) -> tuple[str, NDArray[np.int64], NDArray[np.i
     return "".join(pieces), np.concatenate(starts), np.concatenate(ends)
 
 
+def folded(text: str) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.int64], bool]:
+    """``text`` after NFKC and case folding, as code points, with each one's original span
+    (``starts``/``ends``), or empty spans and True when they map one to one onto ``text``:
+    the input of the clean table and the whitespace collapse (:func:`clean_text`)."""
+    # The common cases map one clean character to one original character: ASCII, and text
+    # already in NFKC whose case folding keeps its length (folding never shortens a character,
+    # so an equal length means one to one). C-speed checks; the mapping path is the exception.
+    starts = ends = _NO_OFFSETS
+    if text.isascii():
+        lowered = text.lower()
+    elif unicodedata.is_normalized("NFKC", text) and len(lowered := text.casefold()) == len(text):
+        pass
+    else:
+        lowered, starts, ends = _normalize_with_map(text)
+    codes = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
+    return codes, starts, ends, starts is _NO_OFFSETS
+
+
 def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     """Normalise ``text`` for matching; with ``offsets`` also map it back to the original.
 
@@ -227,18 +245,7 @@ def clean_text(text: str, *, offsets: bool = True) -> CleanText:
     line), no leading or trailing whitespace. A dropped mark's original span joins that of
     the character before it.
     """
-    # The common cases map one clean character to one original character: ASCII, and text
-    # already in NFKC whose case folding keeps its length (folding never shortens a character,
-    # so an equal length means one to one). C-speed checks; the mapping path is the exception.
-    starts = ends = _NO_OFFSETS
-    if text.isascii():
-        folded = text.lower()
-    elif unicodedata.is_normalized("NFKC", text) and len(folded := text.casefold()) == len(text):
-        pass
-    else:
-        folded, starts, ends = _normalize_with_map(text)
-    identity = starts is _NO_OFFSETS
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    codes, starts, ends, identity = folded(text)
     size = codes.size
     out_codes = np.empty(size, dtype=np.uint32)
     out_starts = np.empty(size if offsets else 0, dtype=np.int64)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from wiretrace.clean.kernels import fold_and_collapse
+from wiretrace.sketch.kernels import shingles_of, words_of
+
 _WINDOW = 16  # open passages a new run may extend (the most recent ones)
 
 
@@ -108,3 +111,52 @@ def align_words(
             passages[best, 3] = max(passages[best, 3], b_end)
             passages[best, 4] += runs[rank, 4]
     return passages[:opened]
+
+
+@njit(cache=True, nogil=True)
+def prepare_document(codes, fold, is_word, starts, ends, identity, wide_from, shingle_size):
+    """One document for comparison in one call: its folded code points cleaned as
+    ``clean_text`` cleans them (``fold_and_collapse``), split into words and shingled as the
+    sketch stage does (``words_of``, ``shingles_of``), with each word's span in the original
+    text, the sorted distinct shingles, and how many words before each are a character of
+    their own (Chinese, Japanese). Returns the clean code points, word starts and ends, the
+    shingles, those counts and the largest clean code point.
+
+    numba caches this function with the kernels it calls compiled in: after changing one of
+    them, remove this module's cache (``__pycache__/kernels.prepare_document*``) too.
+    """
+    size = codes.shape[0]
+    clean = np.empty(size, dtype=np.uint32)
+    clean_starts = np.empty(size, dtype=np.int64)
+    clean_ends = np.empty(size, dtype=np.int64)
+    count, top = fold_and_collapse(
+        codes, fold, starts, ends, identity, True, clean, clean_starts, clean_ends
+    )
+    wide = 0
+    if top >= wide_from:
+        for index in range(count):
+            if is_word[clean[index]] == 2:
+                wide += 1
+    capacity = count // 2 + 1 + wide  # as ``normalize.word_capacity``
+    word_starts = np.empty(capacity, dtype=np.int64)
+    word_ends = np.empty(capacity, dtype=np.int64)
+    hashes = np.empty(capacity, dtype=np.uint64)
+    words = words_of(clean[:count], is_word, word_starts, word_ends, hashes)
+    shingles = np.empty(max(words, 1), dtype=np.uint64)
+    shingle_count = shingles_of(hashes, words, shingle_size, shingles)
+    original_starts = np.empty(words, dtype=np.int64)
+    original_ends = np.empty(words, dtype=np.int64)
+    wide_before = np.zeros(words + 1, dtype=np.int64)
+    for word in range(words):
+        original_starts[word] = clean_starts[word_starts[word]]
+        original_ends[word] = clean_ends[word_ends[word] - 1]
+        own = 1 if is_word[clean[word_starts[word]]] == 2 else 0
+        wide_before[word + 1] = wide_before[word] + own
+    return (
+        clean[:count],
+        original_starts,
+        original_ends,
+        shingles[:shingle_count],
+        wide_before,
+        top,
+    )
