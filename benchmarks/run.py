@@ -1,4 +1,5 @@
-"""The wiretrace benchmark: speed, memory, recall and precision against datasketch and rensa.
+"""The wiretrace benchmark: speed, memory, recall and precision against rensa, gaoya and
+datasketch.
 
 wiretrace runs twice: ``wiretrace`` is the copy scan (``--no-semantic``), compared with the
 peers, which find copies only; ``wiretrace-default`` is the default scan (the semantic stage
@@ -50,7 +51,7 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-PEERS = ("rensa", "datasketch")
+PEERS = ("rensa", "gaoya", "datasketch")
 # "wiretrace" is the copy scan (--no-semantic: the peers find copies only); "wiretrace-default"
 # is the default scan (the semantic stage on), its own row; "wiretrace-copies" leaves out the
 # stories too (what a user who wants copies or a deduplicated corpus runs)
@@ -518,26 +519,33 @@ def inspect_cross_family(
 
 
 def ratios(results: dict[str, ToolResult]) -> dict[str, float]:
+    """Speed (documents a second) of each wiretrace row over each peer's, memory of the copy
+    scan over the peers', and the default scan's time over the copy scan's."""
     out: dict[str, float] = {}
-    wt = results.get("wiretrace")
-    if wt is None or wt.status != "ok":
-        return out
+
+    def ran(tool: str) -> ToolResult | None:
+        found = results.get(tool)
+        return found if found is not None and found.status == "ok" and found.docs_per_s else None
+
+    rows = {"wiretrace": "wiretrace", "copies": "wiretrace-copies", "dedup": DEDUP_TOOL}
     for peer in PEERS:
-        other = results.get(peer)
-        if other is None or other.status != "ok" or not other.docs_per_s:
+        other = ran(peer)
+        if other is None:
             continue
-        out[f"speed_wiretrace_over_{peer}"] = wt.docs_per_s / other.docs_per_s
-        out[f"memory_wiretrace_over_{peer}"] = wt.peak_rss_mb / other.peak_rss_mb
-        out[f"tree_memory_wiretrace_over_{peer}"] = wt.tree_peak_rss_mb / other.tree_peak_rss_mb
-    copies = results.get("wiretrace-copies")
-    for peer in PEERS:
-        other = results.get(peer)
-        if copies is None or copies.status != "ok" or other is None or other.status != "ok":
-            continue
-        out[f"speed_copies_over_{peer}"] = copies.docs_per_s / other.docs_per_s
-    default = results.get("wiretrace-default")
-    if default is not None and default.status == "ok" and default.seconds:
+        for label, tool in rows.items():
+            ours = ran(tool)
+            if ours is not None:
+                out[f"speed_{label}_over_{peer}"] = ours.docs_per_s / other.docs_per_s
+        wt = ran("wiretrace")
+        if wt is not None:
+            out[f"memory_wiretrace_over_{peer}"] = wt.peak_rss_mb / other.peak_rss_mb
+            out[f"tree_memory_wiretrace_over_{peer}"] = wt.tree_peak_rss_mb / other.tree_peak_rss_mb
+    wt, default = ran("wiretrace"), ran("wiretrace-default")
+    if wt is not None and default is not None:
         out["default_over_no_semantic"] = default.seconds / wt.seconds
+    copies = ran("wiretrace-copies")
+    if copies is not None and default is not None:
+        out["default_over_copies"] = default.seconds / copies.seconds
     return out
 
 
@@ -623,6 +631,9 @@ def print_report(results: dict[str, ToolResult], ratio: dict[str, float], truth:
         key = f"speed_copies_over_{peer}"
         if key in ratio:
             console.print(f"wiretrace --no-semantic --no-stories ÷ {peer}: speed {ratio[key]:.2f}x")
+        key = f"speed_dedup_over_{peer}"
+        if key in ratio:
+            console.print(f"wiretrace dedup ÷ {peer}: speed {ratio[key]:.2f}x")
     for result in results.values():
         if result.status != "ok":
             console.print(f"[yellow]{result.tool}: {result.status}[/]")
@@ -654,7 +665,7 @@ def git_commit() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Benchmark wiretrace against rensa and datasketch."
+        description="Benchmark wiretrace against rensa, gaoya and datasketch."
     )
     parser.add_argument("--docs", type=int, default=generate_corpus.DEFAULT_DOCS)
     parser.add_argument(
@@ -751,7 +762,9 @@ def main(argv: list[str] | None = None) -> int:
                 "cpus": os.cpu_count(),
                 "processor": platform.processor() or None,
             },
-            "versions": versions(("wiretrace", "rensa", "datasketch", "numpy", "xxhash")),
+            "versions": versions(
+                ("wiretrace", "rensa", "gaoya", "datasketch", "numpy", "xxhash", "orjson", "isal")
+            ),
             "git_commit": git_commit(),
             "results": {tool: asdict(result) for tool, result in results.items()},
             "ratios": ratio,

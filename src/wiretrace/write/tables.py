@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
@@ -315,6 +314,8 @@ def read_table(path: Path, name: str) -> pa.Table:
     if path.is_dir():
         files = sorted(part for part in path.iterdir() if not part.name.startswith(("_", ".")))
     if path.suffix == ".parquet":
+        import pyarrow.dataset as ds  # here: it imports pandas (~0.4 s), which a scan never needs
+
         table = ds.dataset([str(file) for file in files], schema=schema).to_table()
     else:  # typed by the schema, not guessed from the rows; an empty part holds no rows
         options = pa_json.ParseOptions(explicit_schema=schema)
