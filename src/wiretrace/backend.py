@@ -16,10 +16,11 @@ where it runs. The scan needs four things of one (DESIGN.md, "Data flow"):
 this process (``wiretrace.candidates``, ``wiretrace.clean.boilerplate``), texts are spilled to
 a temporary Arrow file that every process reads (``wiretrace.spill``), and one pool serves
 every stage of a scan. Work goes to the pool only once the input has proved larger than
-``pool_after`` batches, so that small inputs never pay the workers' start-up (~1-2 s: they
+``pool_after`` batches, so that small inputs never pay the workers' start-up (~1 s: they
 are spawned, not forked, because forking a process that already runs numba or pyarrow threads
-is unsafe). Results come back in submission order, so a run gives the same output with any
-number of workers.
+is unsafe), or at once when the files named hold more than ``_EARLY_POOL_BYTES`` of text
+(``LocalBackend.expect``): the workers then start while the first batches are read. Results
+come back in submission order, so a run gives the same output with any number of workers.
 """
 
 from __future__ import annotations
