@@ -39,6 +39,9 @@ def _marked(text: str) -> list[tuple[str, str]]:
         ("https://www.example.com/news/2020/03/12/bridge-closed", "metadata"),
         ("Share this article", "share"),
         ("Facebook | Twitter | WhatsApp | Email", "share"),
+        ("Share on Facebook  Share on Twitter  Email this article", "share"),
+        ("Home | World | Politics | Sport | Business", "navigation"),
+        ("Home › News › Europe", "navigation"),
         ("Sign up for our free morning newsletter", "subscription"),
         ("Already a subscriber? Log in to continue reading", "subscription"),
         ("Support independent journalism: donate today", "subscription"),
@@ -84,6 +87,16 @@ def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> No
 def test_article_sentences_that_resemble_noise_are_kept(sentence: str) -> None:
     assert _marked(f"{BODY}\n\n{sentence}") == []
     assert _marked(f"{sentence}\n\n{BODY}") == []
+
+
+def test_a_line_of_items_between_bars_inside_the_body_is_body() -> None:
+    # a menu sits at the top or the bottom of a page; inside the text such a line is the
+    # article's own (a table's header, a list)
+    paragraphs = [BODY.replace("Tuesday", day) for day in ("Monday", "Friday", "Sunday")]
+    table = "Goals | Assists | Minutes played"
+    text = "\n\n".join([*paragraphs, table, *paragraphs])
+    assert _marked(text) == []
+    assert _marked(f"{table}\n\n{text}") == [("navigation", table)]
 
 
 def test_caption_printed_twice_with_credit() -> None:

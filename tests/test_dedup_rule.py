@@ -79,6 +79,27 @@ def test_a_long_article_that_pastes_a_wire_story_is_kept_and_the_wire_dropped(
     ]
 
 
+def test_of_equal_texts_the_one_without_a_sites_chrome_is_kept(tmp_path: Path) -> None:
+    # no dates: the longest text would win, and the republication is longer only by its page
+    wire = "\n\n".join(article(110 + number, 40) for number in range(3))
+    page = (
+        "Home | World | Politics | Sport | Business\n"
+        "Share on Facebook  Share on Twitter  Email this article\n\n"
+        f"{wire}\n\nSign up for our daily newsletter and never miss a story.\n"
+        "Copyright 2026 The Daily Planet. All rights reserved.\n"
+    )
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "a-republished", "text": page}, {"id": "z-wire", "text": wire}],
+    )
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    assert kept_ids(out) == ["z-wire"]
+    assert [row["dropped"] for row in dropped_rows(done.dropped_table)] == ["a-republished"]
+
+
 def test_a_short_text_inside_unrelated_long_ones_never_joins_them(tmp_path: Path) -> None:
     short = article(201, 60)
     records = [{"id": "short", "text": short}]

@@ -7,7 +7,8 @@ Two sources of spans:
   printed again with its photo credit), photo and agency credits, scraped metadata lines
   (dates, bylines, and a bare URL at the top or bottom of the page), consent and cookie
   notices, "Read more" / "Related" link blocks, subscription prompts addressed to the reader,
-  share widgets, and site trailers at the end;
+  share widgets, a site's menu or breadcrumb trail in its first or last lines, and site
+  trailers at the end;
 - corpus statistics (:class:`LineCounter`): lines that recur in many documents *with different
   neighbours* (mastheads, disclaimers). Requiring different neighbours keeps syndicated copies
   safe: a paragraph of a wire story recurs in every copy too, but with the same paragraphs
@@ -47,6 +48,7 @@ from wiretrace.clean.patterns import (
     CONSENT_WORDS,
     IMPERATIVE,
     NAME,
+    NAVIGATION_LINE,
     PAYWALL,
     PROMPT_PHRASE,
     READER_VOICE,
@@ -67,6 +69,7 @@ CONSENT = "consent"
 RELATED = "related"
 SUBSCRIPTION = "subscription"
 SHARE = "share"
+NAVIGATION = "navigation"
 TRAILER = "trailer"
 RECURRING = "recurring"
 
@@ -131,7 +134,7 @@ _SUBSCRIPTION_HINTS = (
 _SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
 _ANY_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？])[”’」』]*\s*(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
-_EDGE_LINES = 3  # a page's scraped URL sits in its first or last lines
+_EDGE_LINES = 3  # a page's scraped URL and its menu sit in its first or last lines
 _TRAILER_CHARS = 250  # ... and are short
 
 
@@ -450,6 +453,8 @@ def find_boilerplate(
             found = _metadata(text, start, end, edge) or _credit(text, start, end)
             if found:
                 spans.append(found)
+            elif edge and short and NAVIGATION_LINE.match(line):
+                spans.append(Span(start, end, NAVIGATION))
     for start, end in reversed(lines[-_TRAILER_LINES:]):
         trailer = _trailer(text, start, end)
         if trailer is None:

@@ -159,10 +159,16 @@ ATTRIBUTED = re.compile(
     r"\b(?:said|says|told|according\s+to|announced|reported|urged|added|wrote|explained)\b"
 )
 _SHARE_WORD = (
-    r"(?:share(?:\s+(?:this|on|via|article|story|page))*|tweet|e-?mail|print|copy\s+link|"
-    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x|save)"
+    r"(?:share(?:\s+(?:this|on|via|article|story|page))*|"
+    r"(?:tweet|e-?mail|print|copy\s+link|save)(?:\s+(?:this|the)\s+(?:article|story|page))?|"
+    r"comments?|whatsapp|facebook|twitter|linkedin|pinterest|reddit|messenger|telegram|x)"
 )
 SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s*:?$")
+# A site's menu or breadcrumb trail: three or more items of one to three words between bars,
+# dots or arrows ("Home | World | Politics", "Home › News › Europe"). Looked for only in a
+# page's first and last lines: a body rarely prints such a line there.
+_NAV_ITEM = r"[^\W_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
+NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
 TRAILER_PHRASE = re.compile(
     r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b)|(?i:all rights reserved)|"
     r"(?i:this\s+(?:article|story|report|piece|content)\s+(?:was\s+|is\s+|has\s+been\s+)?"

@@ -1,10 +1,12 @@
 """Duplicate groups: connected components of exact / near_duplicate / contained matches.
 
 The representative is the earliest published member; among members with no date or the same
-date, the one with the longest clean text; then the smallest id. Earliest first because a copy
-rarely precedes its source; longest next because a truncated copy loses text its source still
-has. A component can chain through documents that share nothing, so ``dedup`` does not drop
-"all but the representative": ``dedup_choice`` drops only what a kept document holds directly.
+date, the one with the longest clean text (boilerplate left out); of equal texts, the one with
+the least page around it (the wire, not its republication in a site's chrome); then the
+smallest id. Earliest first because a copy rarely precedes its source; longest next because a
+truncated copy loses text its source still has. A component can chain through documents that
+share nothing, so ``dedup`` does not drop "all but the representative": ``dedup_choice`` drops
+only what a kept document holds directly.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ class DocumentFacts:
     """What choosing a representative needs to know of a document."""
 
     published: str | None
-    clean_chars: int
+    clean_chars: int  # the body: the text without its boilerplate
+    chars: int = 0  # the whole page: of two equal bodies, the one with less noise around it
 
 
 def published_key(published: str | None) -> dt.datetime | None:
@@ -63,11 +66,12 @@ _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 def representative(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -> str:
     """The member ``dedup`` keeps (see the module's docstring)."""
 
-    def rank(doc_id: str) -> tuple[dt.datetime, int, str]:
-        fact = facts[doc_id]
-        return (published_key(fact.published) or _FAR_FUTURE, -fact.clean_chars, doc_id)
+    return min(members, key=lambda doc_id: _rank(facts[doc_id], doc_id))
 
-    return min(members, key=rank)
+
+def _rank(fact: DocumentFacts, doc_id: str) -> tuple[dt.datetime, int, int, str]:
+    """Earliest published, longest body, least page around it, smallest id."""
+    return (published_key(fact.published) or _FAR_FUTURE, -fact.clean_chars, fact.chars, doc_id)
 
 
 def duplicate_groups(
@@ -126,10 +130,8 @@ def dedup_choice(
             else:
                 add(match.a, match.b, match.relation, match.containment_b)
 
-    def rank(doc_id: str) -> tuple[bool, dt.datetime, int, str]:
-        fact = facts[doc_id]
-        when = published_key(fact.published) or _FAR_FUTURE
-        return (doc_id in held, when, -fact.clean_chars, doc_id)
+    def rank(doc_id: str) -> tuple[bool, tuple[dt.datetime, int, int, str]]:
+        return (doc_id in held, _rank(facts[doc_id], doc_id))
 
     kept: set[str] = set()
     dropped: dict[str, Dropped] = {}

@@ -15,7 +15,6 @@ from wiretrace.candidates.neighbours import (
 )
 from wiretrace.candidates.passages import passage_pairs
 from wiretrace.config import ScanConfig
-from wiretrace.group import DocumentFacts
 from wiretrace.group.duplicates import representative
 from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import DocumentRows
@@ -52,12 +51,7 @@ def exact_stars(sketched: Sketched, rows: DocumentRows, config: ScanConfig) -> S
         hashes = np.array(sketched.text_hashes, dtype=np.uint64)
         for number, members in enumerate(exact_groups(hashes, lengths, config.big_group_size)):
             index = members.tolist()
-            facts = {
-                sketched.ids[i]: DocumentFacts(
-                    rows.published[sketched.rows[i]], rows.clean_chars[sketched.rows[i]] or 0
-                )
-                for i in index
-            }
+            facts = {sketched.ids[i]: rows.facts(sketched.rows[i]) for i in index}
             by_id = {sketched.ids[i]: i for i in index}
             hub = by_id[representative(by_id, facts)]
             group[members] = number

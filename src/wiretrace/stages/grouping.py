@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from wiretrace.candidates.neighbours import day_numbers
 from wiretrace.clean.boilerplate import blank
 from wiretrace.config import ScanConfig
-from wiretrace.group import DocumentFacts, duplicate_groups
+from wiretrace.group import duplicate_groups
 from wiretrace.group.duplicates import big_groups, provenance_trees, star_pairs
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, cluster_stories
@@ -128,8 +128,7 @@ def group_stage(
     it was not (by ``compare``, over pairs of indices into ``sketched``); every match's likely
     source; big groups cut down to a star and a provenance tree."""
     facts = {
-        doc_id: DocumentFacts(rows.published[row], rows.clean_chars[row] or 0)
-        for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
+        doc_id: rows.facts(row) for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
     }
     groups = duplicate_groups(matches, facts)
     big = big_groups(groups, config.big_group_size)

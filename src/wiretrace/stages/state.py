@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from wiretrace.clean.metadata import TextFacts
+from wiretrace.group.duplicates import DocumentFacts
 from wiretrace.records import Document, DuplicateGroup, Match, Skipped, Span, Story
 from wiretrace.sketch.event import EventArguments
 
@@ -71,6 +72,10 @@ class DocumentRows:
         self.language.append(document.language)
         self._extend_facts()
         return len(self.status) - 1
+
+    def facts(self, row: int) -> DocumentFacts:
+        """What choosing a duplicate group's representative needs to know of the row."""
+        return DocumentFacts(self.published[row], self.clean_chars[row] or 0, self.chars[row] or 0)
 
     def add_facts(self, row: int, spans: tuple[Span, ...], facts: TextFacts) -> None:
         """Boilerplate and metadata found in the text; a date in the record wins."""

@@ -473,13 +473,13 @@ def dedup(
     ids: dict[str, str] = {}  # source -> the id the scan gave it (unique across files)
     sources: dict[str, str] = {}  # id -> source, of the documents scanned
     skipped: set[str] = set()
-    for doc_id, status, source, published, clean_chars in zip(
-        rows.id, rows.status, rows.source, rows.published, rows.clean_chars, strict=True
+    for row, (doc_id, status, source) in enumerate(
+        zip(rows.id, rows.status, rows.source, strict=True)
     ):
         if doc_id is not None:
             ids[source] = doc_id
         if status == OK and doc_id is not None:
-            facts[doc_id] = DocumentFacts(published, clean_chars or 0)
+            facts[doc_id] = rows.facts(row)
             sources[doc_id] = source
         else:
             skipped.add(source)
