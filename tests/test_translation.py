@@ -156,6 +156,29 @@ def test_a_german_report_of_the_event_is_its_story_not_a_rewrite(tmp_path: Path)
     assert stories["summary-de"] == stories["wire-de"] != stories["wetter"]
 
 
+FOOTBALL_EN = """Arsenal beat Chelsea 3-1 at the Emirates on Saturday to move four points clear \
+at the top of the Premier League table.
+
+Bukayo Saka opened the scoring after 12 minutes with a curling shot from the edge of the area, \
+and Martin Odegaard doubled the lead before half-time.
+
+Chelsea pulled one back through Cole Palmer early in the second half, but Gabriel Jesus sealed \
+the win with a header from a corner in the 78th minute.
+"""
+
+
+def test_two_matches_reported_in_two_languages_are_two_stories(tmp_path: Path) -> None:
+    """Alike heads across languages say "one subject"; one event needs a name, a place or a
+    count in common, as any pair does (a new user's English and Spanish match reports were
+    one story at confidence 0.77)."""
+    (tmp_path / "football-en.txt").write_text(FOOTBALL_EN, encoding="utf-8")
+    (tmp_path / "futbol.txt").write_text(FOOTBALL, encoding="utf-8")
+    (tmp_path / "wetter.txt").write_text(WEATHER, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    assert all(len(story.members) == 1 for story in result.stories)
+    assert not result.matches
+
+
 def test_chinese_sentences_end_at_their_full_stops() -> None:
     text = (
         "中国央行周三表示将下调存款准备金率。北京的分析人士认为这将释放流动性。好。\n"

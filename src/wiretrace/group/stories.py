@@ -236,9 +236,12 @@ def cluster_stories(
     model = model or story_model()
     candidates = story_pairs(inputs, matches, settings)
     pairs, weights = _edges(candidates, count, settings, model)
-    if inputs.across is not None:
+    if inputs.across is not None and len(inputs.across[0]):
         across, chances = inputs.across
-        likely = chances >= settings.min_probability
+        # alike heads across languages say "one subject" (two football reports); one event
+        # needs what any pair needs: a name, a place, a count in common or reused text
+        eventful = story_pairs(inputs, matches, settings, only=across).eventful()
+        likely = (chances >= settings.min_probability) & eventful
         pairs, weights = _likeliest(
             np.concatenate([pairs, across[likely]]), np.concatenate([weights, chances[likely]])
         )
