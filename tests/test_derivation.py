@@ -135,6 +135,20 @@ def test_a_careful_rewrite_chains_its_source_and_an_independent_report_does_not(
 
 
 @pytest.mark.usefixtures("semantic_extra")
+def test_a_careful_rewrite_of_a_four_paragraph_brief_is_a_paraphrase(tmp_path: Path) -> None:
+    # four sentences rewritten one by one: the chain takes all four
+    for name in ("original", "rewrite", "independent"):
+        text = (REWRITES / f"night-bus.{name}.txt").read_text(encoding="utf-8")
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    found = {frozenset((m.a, m.b)): m for m in scan([tmp_path]).matches}
+    rewrite = found[frozenset(("original", "rewrite"))]
+    assert rewrite.relation is Relation.PARAPHRASE
+    assert rewrite.derivation is not None and rewrite.derivation.chain == 4
+    independent = found.get(frozenset(("independent", "original")))
+    assert independent is None or independent.relation is not Relation.PARAPHRASE
+
+
+@pytest.mark.usefixtures("semantic_extra")
 def test_without_the_chain_rule_a_careful_rewrite_is_only_the_same_story() -> None:
     # the rule asks for more chained sentences than the rewrite has: same_story again
     strict = ScanConfig(paraphrase_min_chain=50)

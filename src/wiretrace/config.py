@@ -311,7 +311,7 @@ class ScanConfig:
     paraphrase_min_sentences: int = 3
     paraphrase_strong_similarity: float | None = None
     paraphrase_min_derived: int = 2
-    paraphrase_min_chain: int = 5
+    paraphrase_min_chain: int = 4
     paraphrase_chain_coverage: float = 0.75
     same_story_similarity: float | None = None
     window_days: float | None = None
