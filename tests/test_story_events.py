@@ -156,3 +156,45 @@ def test_documents_carry_their_event(tmp_path: Path) -> None:
     assert ("killed", 2) in event.counts
     assert "marcus reed" in event.names
     assert "dayton" in event.places
+
+
+FIRES = {
+    "ridge-1": (
+        "2026-09-15",
+        "Ridgeline Fire forces 1,800 to evacuate",
+        "SANTA ROSA, Calif. (Metro Wire) — A wildfire that broke out in the hills north of "
+        "Santa Rosa on Monday afternoon had burned more than 4,200 acres by Tuesday morning, "
+        "forcing the evacuation of about 1,800 residents, fire officials said. Two homes were "
+        "destroyed. Battalion chief Maria Delgado said gusts of up to 40 miles per hour could "
+        "push the fire toward the Mark West Springs area. Evacuation centers were opened at "
+        "the Finley Community Center.",
+    ),
+    "ridge-2": (
+        "2026-09-17",
+        "Crews gain on Ridgeline Fire",
+        "SANTA ROSA, Calif. — Firefighters gained ground on the Ridgeline Fire on Thursday as "
+        "winds eased, raising containment to 45%, officials said. Battalion chief Maria "
+        "Delgado credited overnight air drops, and most evacuation orders near Mark West "
+        "Springs were downgraded to warnings.",
+    ),
+    "creek-1": (
+        "2026-09-15",
+        "Clear Creek Fire destroys three homes",
+        "REDDING, Calif. — A fast-moving brush fire near Redding destroyed three homes on "
+        "Tuesday and forced about 600 people to evacuate, Shasta County officials said. The "
+        "Clear Creek Fire started just after noon near Placer Road and grew to 900 acres within "
+        "hours, pushed by dry north winds. An evacuation center opened at Shasta High School.",
+    ),
+}
+
+
+def test_two_fires_in_one_state_on_one_day_are_two_stories(tmp_path: Path) -> None:
+    # the state of "SANTA ROSA, Calif." and "REDDING, Calif." places each city; it is no
+    # place the two events share
+    corpus = tmp_path / "fires.jsonl"
+    with corpus.open("w", encoding="utf-8") as stream:
+        for key, (published, title, text) in FIRES.items():
+            record = {"id": key, "published": published, "title": title, "text": text}
+            stream.write(json.dumps(record) + "\n")
+    story = scan([corpus], ScanConfig(workers=1)).story_of()
+    assert story["ridge-1"] == story["ridge-2"] != story["creek-1"]

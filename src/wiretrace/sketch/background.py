@@ -92,8 +92,10 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
     """Sorted hashes of the stop words of ``language`` (``stop_language``) as words, and as
     entities of one word; the names of days and months are no entities either (a date is the
     event's ``when``, weighed as a date: "Tuesday" in two reports says nothing of whether they
-    tell one event)."""
+    tell one event), nor the AP's state abbreviations ("Calif" of "REDDING, Calif.": it places
+    the dateline's city, and two events in one state share nothing by it)."""
     from wiretrace.clean.patterns import MONTHS
+    from wiretrace.sketch.event import STATE_ABBREVIATIONS
 
     words = stop_words(stop_language(language))
     calendar = [
@@ -109,7 +111,12 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
     return (
         np.array(sorted({word_hash(word) for word in words}), dtype=np.uint64),
         np.array(
-            sorted({lone_entity_hash(word.rstrip(".")) for word in [*words, *calendar]}),
+            sorted(
+                {
+                    lone_entity_hash(word.rstrip("."))
+                    for word in [*words, *calendar, *STATE_ABBREVIATIONS]
+                }
+            ),
             dtype=np.uint64,
         ),
     )

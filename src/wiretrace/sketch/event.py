@@ -31,7 +31,9 @@ The rules, and what they are known to miss or over-collect:
   "St", "Dr" and "Lane" count only after a house number, since "St. Louis", "Dr. Smith" and
   "Diane Lane" are not streets); "Interstate 95" and "I-95" (both "interstate 95"),
   "Highway 101", "Route 66"; a US "City, State" pair ("Dayton, Ohio"; AP abbreviations,
-  "Sacramento, Calif.", read as "california") gives both. Leading function and calendar words
+  "Sacramento, Calif.") gives the city, and the state ("california") only where no city
+  comes before it: the state places the city, and two events in one state (two fires in
+  California on one day) must not share a place by it. Leading function and calendar words
   are dropped ("The Hague" -> "hague"), and a run is cut at a weekday or month name ("in
   Chicago Tuesday" -> "chicago"), at a possessive ("Chicago's South Side" -> "chicago"), after
   a county ("in Los Angeles County Superior Court" -> "los angeles county") and after an
@@ -678,6 +680,8 @@ _STATES.update(
         "d.c.": "d.c.",
     }
 )
+# "Calif" of "REDDING, Calif.": no name (a dateline's state only places its city)
+STATE_ABBREVIATIONS = frozenset(name.rstrip(".") for name in _STATES if name.endswith("."))
 _STATE_AFTER_COMMA = re.compile(
     ",\\s+(?P<state>"
     + "|".join(re.escape(name).title() for name in sorted(_STATES, key=len, reverse=True))
@@ -843,13 +847,19 @@ def _scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]
             _aged(text, at, counts)
         else:
             _currency_word(text, at, counts)
-    # "Dayton, Ohio", "Sacramento, Calif.": both the city and the state
+    # "Dayton, Ohio", "Sacramento, Calif.": the city, where the event was; the state only
+    # places the city (two fires in one state on one day are two events: sharing the state
+    # must not make their places agree)
     for match in _STATE_AFTER_COMMA.finditer(text):
+        city = None
         if text[match.start() - 1].isalpha():
             city = _place(_capitalised_tail(_words_before(text, match.start(), 3), 3))
             if city:
                 places.append((match.start() - len(city), city))
-        places.append((match.start("state"), _STATES[match["state"].lower()]))
+        # a wire dateline's city in capitals ("SANTA ROSA, Calif. —") is the dateline's place
+        dateline = not city and text[: match.start()].strip().isupper()
+        if not city and not dateline:
+            places.append((match.start("state"), _STATES[match["state"].lower()]))
     _written_ages(text, counts)
     _amounts(text, counts)
     _magnitudes(text, counts)
