@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,6 +28,27 @@ from wiretrace.records import Document, Skipped
 MISSING_FIELD = "missing_field"
 WRONG_TYPE = "wrong_type"
 INVALID_FIELDS = "invalid_fields"  # Document.metadata key: a tuple of InvalidField
+
+
+# field names that other tools and feeds give the parts of a document, by the role they play
+_USUAL_NAMES = {
+    "id": ("doc_id", "docid", "guid", "uuid", "article_id", "key", "uid"),
+    "text": ("body", "content", "article", "article_text", "full_text", "fulltext", "maintext"),
+    "title": ("headline", "heading", "name"),
+    "published": (
+        "date",
+        "pubdate",
+        "pub_date",
+        "published_at",
+        "publish_date",
+        "publication_date",
+        "datetime",
+        "timestamp",
+        "created_at",
+    ),
+    "url": ("link", "href", "permalink", "source_url"),
+    "outlet": ("source", "site", "publisher", "domain", "source_name", "media"),
+}
 
 
 class InvalidField(NamedTuple):
@@ -81,17 +102,43 @@ class RecordMapper:
         self.checked = False
 
     def check_fields(self, present: Iterable[str]) -> None:
-        names = list(present)
+        """Refuse a file whose first record has no id or no text field: one sentence naming
+        every field missing, the fields it has, and the options, with the fields that look
+        like ours by their names (``body`` for the text, ``date`` for the publication)."""
+        names = [str(name) for name in present]
         text_fields = (self.fields.text, self.fields.html)
-        for role, wanted in (("id", (self.fields.id,)), ("text", text_fields)):
-            if not any(name in names for name in wanted):
-                option = "--id-field" if role == "id" else "--text-field or --html-field"
-                raise InputError(
-                    f"{self.path}: field {' or '.join(map(repr, wanted))} not found; "
-                    f"fields present: {', '.join(map(str, names)) or '(none)'}; name the "
-                    f"{role} field with {option}"
-                )
+        missing = [
+            (role, wanted, option)
+            for role, wanted, option in (
+                ("id", (self.fields.id,), "--id-field"),
+                ("text", text_fields, "--text-field or --html-field"),
+            )
+            if not any(name in names for name in wanted)
+        ]
+        if missing:
+            wanted = " and ".join(" or ".join(map(repr, item[1])) for item in missing)
+            options = " and ".join(f"the {role} field with {option}" for role, _, option in missing)
+            hint = self._likely_fields(names)
+            raise InputError(
+                f"{self.path}: field{'s' if len(missing) > 1 else ''} {wanted} not found; "
+                f"fields present: {', '.join(names) or '(none)'}; name {options}"
+                + (f" (perhaps {hint})" if hint else "")
+            )
         self.checked = True
+
+    def _likely_fields(self, names: list[str]) -> str:
+        """Options naming the fields of ``names`` that look like ours and that the options
+        do not name yet: ``--text-field body --published-field date``."""
+        taken = set(asdict(self.fields).values())
+        found = []
+        for role, usual in _USUAL_NAMES.items():
+            if getattr(self.fields, role) in names:
+                continue
+            match = next((n for n in names if n.lower() in usual and n not in taken), None)
+            if match is not None:
+                taken.add(match)
+                found.append(f"--{role}-field {match}")
+        return " ".join(found)
 
     def _body(
         self, record: Mapping[str, Any], location: str, doc_id: str
