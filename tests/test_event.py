@@ -124,6 +124,9 @@ def test_places() -> None:
     # the state only places the city: two events in one state are not in one place
     assert event_arguments("He lived in Dayton, Ohio, for years.").places == ("dayton",)
     assert event_arguments("SANTA ROSA, Calif. — A fire broke out.").places == ("santa rosa",)
+    # a page prints its headline above the dateline: the state still only places the city
+    below = "Clear Creek Fire destroys homes\nREDDING, Calif. — A brush fire near Redding."
+    assert event_arguments(below).places == ("redding",)
     assert event_arguments("Storms hit homes in Ohio on Monday.").places == ("ohio",)
     assert event_arguments("A rally at Lincoln Park drew crowds.").places == ("lincoln park",)
     assert event_arguments("The fire at 45 Main St. spread near Fort Worth.").places == (
