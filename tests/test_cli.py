@@ -485,3 +485,18 @@ def test_scan_says_what_it_found_in_plain_lines(seeds: Path, tmp_path: Path) -> 
     assert found[0] == "001_2db72752c1eb80f1 copies 000_ea26541dd92894a5 (near duplicate)"
     assert "001_2db72752c1eb80f1 and 003_f4ab7b8fa4ae20c2 share passages (partial)" in found
     assert f"wrote {tmp_path / 'out'}/ (parquet)" in found
+
+
+def test_what_a_group_of_copies_shares_is_said_once(seeds: Path, tmp_path: Path) -> None:
+    # the follow-up shares passages with the wire and with its republished copy, and the
+    # rewrite rewrites both: one line each, on the wire's, naming the copy
+    result = invoke("scan", str(seeds), "--out", str(tmp_path / "out"))
+
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    found = lines[lines.index("found") + 1 :]
+    assert (
+        "000_ea26541dd92894a5 and 003_f4ab7b8fa4ae20c2 share passages "
+        "(partial; also with 1 copy of 000_ea26541dd92894a5)"
+    ) in found
+    assert not any(line.startswith("001_2db72752c1eb80f1 and ") for line in found)

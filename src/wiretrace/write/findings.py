@@ -49,16 +49,62 @@ def _sentence(match: Match) -> str:
     return f"{copy} lifts passages from {source} (partial)"
 
 
+def _listed(result: ScanResult) -> list[tuple[Match, list[Match]]]:
+    """The matches to print, each with the matches it stands for: the copies of a duplicate
+    group's representative relate to a document as it does (a follow-up quoting a wire story
+    quotes each of its republications), so such a match is one line, the representative's,
+    and two copies of one group are no line of their own (each copies the representative)."""
+    representative = {
+        member: group.representative for group in result.groups for member in group.members
+    }
+
+    def canonical(doc_id: str) -> str:
+        return representative.get(doc_id, doc_id)
+
+    kept = [match for match in result.matches if match.relation in _ORDER]
+    by_key: dict[tuple[str, str, Relation], list[Match]] = {}
+    for match in kept:
+        ends = sorted((canonical(match.a), canonical(match.b)))
+        by_key.setdefault((ends[0], ends[1], match.relation), []).append(match)
+    listed: list[tuple[Match, list[Match]]] = []
+    for (first, second, relation), matches in by_key.items():
+        if first == second and relation.is_copy:  # inside one group: its copies of the
+            # representative only
+            listed += [(m, []) for m in matches if first in (m.a, m.b)]
+            continue
+        line = next((m for m in matches if (m.a, m.b) == (first, second)), None)
+        if line is None or first == second:
+            listed += [(m, []) for m in matches]
+        else:
+            listed.append((line, [m for m in matches if m is not line]))
+    return sorted(listed, key=lambda item: (_ORDER.index(item[0].relation), item[0].a, item[0].b))
+
+
+def _also(match: Match, others: list[Match], result: ScanResult) -> str:
+    """``; also with 2 copies of X``: the copies the same relation holds with."""
+    if not others:
+        return ""
+    sides = {match.a, match.b}
+    groups = {member: group.representative for group in result.groups for member in group.members}
+    ends = sorted({end for other in others for end in (other.a, other.b) if end not in sides})
+    of = sorted({groups[end] for end in ends if end in groups})
+    count = len(ends)
+    copies = "copy" if count == 1 else "copies"
+    return f"; also with {count} {copies} of {', '.join(_short(end) for end in of)}"
+
+
 def findings(result: ScanResult, limit: int = 8) -> list[str]:
-    """Up to ``limit`` lines on the matches (copies first, then rewrites, then passages),
-    a line on what was left out, and the largest stories of several documents."""
-    listed = sorted(
-        (match for match in result.matches if match.relation in _ORDER),
-        key=lambda match: (_ORDER.index(match.relation), match.a, match.b),
-    )
-    lines = [_sentence(match) for match in listed[:limit]]
+    """Up to ``limit`` lines on the matches (copies first, then rewrites, then passages; a
+    relation that a group of copies shares, once), a line on what was left out, and the
+    largest stories of several documents."""
+    listed = _listed(result)
+    lines = []
+    for match, others in listed[:limit]:
+        line = _sentence(match)
+        lines.append(line[:-1] + _also(match, others, result) + ")")
     if len(listed) > limit:
-        lines.append(f"... and {len(listed) - limit:,} more matches (matches table, report)")
+        rest = sum(1 + len(others) for _, others in listed[limit:])
+        lines.append(f"... and {rest:,} more matches (matches table, report)")
     stories = sorted(
         (story for story in result.stories if len(story.members) > 1),
         key=lambda story: (-len(story.members), story.story),
