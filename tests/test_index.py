@@ -313,3 +313,74 @@ def test_a_query_answers_what_the_add_finds(seeds: Path, tmp_path: Path, asked: 
     assert answered.added == added.added == 1
     assert _relations(answered.result) == _relations(added.result)
     assert answered.result.story_of()[question.stem] == added.result.story_of()[question.stem]
+
+
+def _nearest_by_centring_everything(
+    vectors: Any, asked: Any, config: ScanConfig, numbers: Any
+) -> set[tuple[int, int]]:
+    """The neighbours a query had before its cosines were worked out without centring the
+    whole index: every vector centred, the nearest of each new one by a full product."""
+    import numpy as np
+
+    from wiretrace.semantic.static import background_mean, check_static_model
+    from wiretrace.semantic.store import centred
+
+    every = np.concatenate([vectors, asked])
+    if config.semantic_thresholds().centred:
+        every = centred(every, background_mean(str(check_static_model())))
+    found = set()
+    for place in range(len(asked)):
+        row = len(vectors) + place
+        similarities = every[row].astype(np.float64) @ every.astype(np.float64).T
+        similarities[row] = -np.inf
+        order = np.lexsort((np.arange(len(every)), -similarities))
+        for other in order[: min(config.semantic_neighbours, len(every) - 1)].tolist():
+            if similarities[other] >= config.semantic_thresholds().candidate:
+                pair = sorted((int(numbers[row]), int(numbers[other])))
+                found.add((pair[0], pair[1]))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_querys_neighbours_are_those_of_centring_every_vector(seed: int) -> None:
+    # the query works its cosines out from products with the vectors as they are and
+    # centres again only those that may be nearest: the same neighbours, ties included
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from wiretrace.index.query import WarmState, _neighbours
+
+    rng = np.random.default_rng(seed)
+    count, dimensions = int(rng.integers(3, 400)), 256
+    base = rng.standard_normal((8, dimensions)).astype(np.float32)
+    vectors = base[rng.integers(0, 8, count)] + 0.3 * rng.standard_normal(
+        (count, dimensions)
+    ).astype(np.float32)
+    vectors[rng.random(count) < 0.1] = 0.0  # documents without sentences
+    vectors[1] = vectors[0]  # an exact copy: a tie
+    asked = vectors[rng.integers(0, count, 2)] + 0.05 * rng.standard_normal((2, dimensions)).astype(
+        np.float32
+    )
+    numbers = np.arange(count + 2, dtype=np.int64) * 3 + 1
+    matrix = vectors.astype(np.float64)
+    present = (vectors != 0).any(axis=1)
+    warm = WarmState(
+        "g",
+        numbers[:count],
+        vectors,
+        np.arange(count),
+        matrix,
+        (matrix * matrix).sum(axis=1),
+        present,
+        matrix[present].sum(axis=0),
+    )
+    new = [
+        SimpleNamespace(number=int(numbers[count + i]), sketch=SimpleNamespace(vector=asked[i]))
+        for i in range(2)
+    ]
+    config = ScanConfig()
+    _, pairs = _neighbours(warm, config, new)  # type: ignore[arg-type]
+
+    expected = _nearest_by_centring_everything(vectors, asked, config, numbers)
+    assert {(int(a), int(b)) for a, b in pairs.tolist()} == expected

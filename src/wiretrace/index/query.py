@@ -57,15 +57,30 @@ _TIES = (
 
 @dataclass(frozen=True, slots=True)
 class WarmState:
-    """Every indexed document's vector (not centred) and LSH group, as of a commit."""
+    """Every indexed document's vector (not centred) and LSH group, as of a commit; and what
+    a query's cosines with all of them need, worked out once: the vectors in float64, their
+    squared lengths, which are not zero, and their sum (in the order of the rows)."""
 
     generation: str
     numbers: NDArray[np.int64]
     vectors: NDArray[np.float32]
     groups: NDArray[np.int64]
+    matrix: NDArray[np.float64]
+    squares: NDArray[np.float64]
+    present: NDArray[np.bool_]
+    total: NDArray[np.float64]
 
 
-_COLD = WarmState("", np.empty(0, np.int64), np.empty((0, 0), np.float32), np.empty(0, np.int64))
+_COLD = WarmState(
+    "",
+    np.empty(0, np.int64),
+    np.empty((0, 0), np.float32),
+    np.empty(0, np.int64),
+    np.empty((0, 0), np.float64),
+    np.empty(0, np.float64),
+    np.empty(0, bool),
+    np.empty(0, np.float64),
+)
 
 
 class Warm:
@@ -103,7 +118,14 @@ def _load(store: IndexStore, semantic: bool, before: WarmState, generation: str)
     pairs = store.pairs("lsh_pairs")
     width = int(max(numbers.max(initial=0), pairs.max(initial=0))) + 1
     groups = candidate_kernels.components(width, np.ascontiguousarray(pairs))
-    return WarmState(generation, every[order], vectors[order] if len(vectors) else vectors, groups)
+    vectors = vectors[order] if len(vectors) else vectors
+    matrix = vectors.astype(np.float64)
+    present = (vectors != 0).any(axis=1) if len(vectors) else np.empty(0, bool)
+    # summed one row after another, as a scan sums them (numpy adds the rows of a
+    # C-ordered array in order along the first axis)
+    total = matrix[present].sum(axis=0) if len(matrix) else np.empty(0, np.float64)
+    squares = (matrix * matrix).sum(axis=1) if len(matrix) else np.empty(0, np.float64)
+    return WarmState(generation, every[order], vectors, groups, matrix, squares, present, total)
 
 
 def _passages(
@@ -133,14 +155,84 @@ def _passages(
     return pairs[np.isin(pairs, mine).any(axis=1)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Centring:
+    """How a query's documents and the indexed ones are centred (``mean``: the mean of them
+    all, as an add centres them; None: the model's vectors are used as they are)."""
+
+    warm: WarmState
+    new: dict[int, NDArray[np.float32]]  # the new documents' vectors, by number
+    mean: NDArray[np.float64] | None
+
+    def rows(self, numbers: Sequence[int]) -> NDArray[np.float32]:
+        """The vectors of ``numbers`` (indexed or new), centred and of unit length, as
+        centring every vector of the index would make them (row by row, the same mean)."""
+        at = np.searchsorted(self.warm.numbers, numbers)
+        rows = (
+            np.stack(
+                [
+                    self.new[number] if number in self.new else self.warm.vectors[place]
+                    for number, place in zip(numbers, at.tolist(), strict=True)
+                ]
+            )
+            if len(numbers)
+            else np.zeros((0, self.warm.vectors.shape[1]), np.float32)
+        )
+        return rows if self.mean is None else centre(rows, self.mean)
+
+    def known(self, numbers: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Which of ``numbers`` have a vector here (one added after this state was loaded,
+        by a writer beside the query, has none: it is compared without)."""
+        at = np.minimum(np.searchsorted(self.warm.numbers, numbers), len(self.warm.numbers) - 1)
+        indexed = self.warm.numbers[at] == numbers if len(self.warm.numbers) else np.zeros(0, bool)
+        return indexed | np.isin(numbers, list(self.new))
+
+    def neighbourhood(self, pairs: NDArray[np.int64]) -> Neighbourhood:
+        """The centred vectors of the documents ``pairs`` names, for their comparison."""
+        numbers = np.unique(pairs)
+        numbers = numbers[self.known(numbers)]
+        vectors = self.rows(numbers.tolist())
+        none = np.empty((0, 2), dtype=np.int64)
+        return Neighbourhood(numbers, vectors, vectors, none, np.empty(0))
+
+
+_MARGIN = 1e-6  # far above the rounding of the cosines worked out without centring
+
+
+def _cosines(
+    warm: WarmState, rows: NDArray[np.float64], mean: NDArray[np.float64] | None
+) -> NDArray[np.float64]:
+    """The cosines of ``rows`` (new documents, not centred) with every indexed document, both
+    centred on ``mean``: from products with the vectors as they are, so that a query costs
+    two passes over the index's vectors and no centred copy of them (exact but for the
+    rounding of float64 sums; the neighbours are then chosen on cosines worked out as a scan
+    works them out)."""
+    products = rows @ warm.matrix.T
+    if mean is None:
+        return products
+    with_mean = warm.matrix @ mean
+    own = rows @ mean
+    square = float(mean @ mean)
+    lengths = np.sqrt(np.maximum(warm.squares - 2.0 * with_mean + square, 0.0))
+    row_lengths = np.sqrt(np.maximum((rows * rows).sum(axis=1) - 2.0 * own + square, 0.0))
+    numerator = products - own[:, None] - with_mean[None, :] + square
+    scale = np.outer(row_lengths, lengths)
+    found = np.divide(numerator, scale, out=np.zeros_like(numerator), where=scale > 0)
+    found[:, ~warm.present] = 0.0  # a document without sentences stays 0, as in a scan
+    return found
+
+
 def _neighbours(
     warm: WarmState, config: ScanConfig, new: Sequence[StoredDocument]
-) -> tuple[Neighbourhood | None, NDArray[np.int64]]:
+) -> tuple[_Centring | None, NDArray[np.int64]]:
     """The new documents' nearest neighbours among the indexed ones and each other, by
-    vectors centred on the mean of both, and their candidate pairs."""
+    vectors centred on the mean of both, and their candidate pairs. The cosines with every
+    indexed document come from ``_cosines``; those that may make the nearest are worked out
+    again as a scan works them out (centred rows of unit length in float32, their products
+    in float64), and the neighbours chosen on these, ties broken by position."""
     if "paraphrase" in relations_not_searched(config):
         return None, np.empty((0, 2), dtype=np.int64)
-    numbers = np.concatenate([warm.numbers, [d.number for d in new]]).astype(np.int64)
+    indexed = len(warm.numbers)
     dimensions = warm.vectors.shape[1] if warm.vectors.size else 0
     for document in new:
         if document.sketch.vector is not None and len(document.sketch.vector):
@@ -149,32 +241,50 @@ def _neighbours(
     for place, document in enumerate(new):
         if document.sketch.vector is not None and len(document.sketch.vector):
             rows[place] = document.sketch.vector
-    indexed = warm.vectors if warm.vectors.size else np.zeros((0, dimensions), np.float32)
-    vectors = np.concatenate([indexed, rows])
+    mean = None
     if config.semantic_thresholds().centred:
         background = background_mean(str(check_static_model()))
-        present = (vectors != 0).any(axis=1)
-        total = vectors[present].astype(np.float64).sum(axis=0)
-        vectors = centre(vectors, mean_with(total, int(present.sum()), background))
-    asked = vectors[len(indexed) :]
+        total = warm.total if len(warm.total) else np.zeros(dimensions, np.float64)
+        count = int(warm.present.sum())
+        for row in rows:
+            if row.any():
+                total, count = total + row.astype(np.float64), count + 1
+        mean = mean_with(total, count, background)
+    numbers = np.concatenate([warm.numbers, [d.number for d in new]]).astype(np.int64)
+    centring = _Centring(warm, {d.number: rows[p] for p, d in enumerate(new)}, mean)
     none = np.empty((0, 2), dtype=np.int64)
-    neighbourhood = Neighbourhood(numbers, vectors, vectors, none, np.empty(0))
-    if len(vectors) < 2:
-        return neighbourhood, none
-    # one article against the index: a matrix product (the scan's search is all against all)
-    similarities = asked.astype(np.float64) @ vectors.astype(np.float64).T
-    for place in range(len(new)):
-        similarities[place, len(indexed) + place] = -np.inf  # not itself
-    keep = min(config.semantic_neighbours, len(vectors) - 1)
-    order = np.lexsort(
-        (np.broadcast_to(np.arange(len(vectors)), similarities.shape), -similarities)
+    if len(numbers) < 2:
+        return centring, none
+    asked = centring.rows([d.number for d in new]).astype(np.float64)
+    among_new = asked @ asked.T
+    np.fill_diagonal(among_new, -np.inf)  # not itself
+    keep = min(config.semantic_neighbours, len(numbers) - 1)
+    threshold = config.semantic_thresholds().candidate
+    found: list[NDArray[np.int64]] = []
+    approximate = (
+        _cosines(warm, rows.astype(np.float64), mean)
+        if indexed and warm.matrix.shape[1] == dimensions
+        else np.zeros((len(new), indexed))
     )
-    chosen = order[:, :keep]
-    best = np.take_along_axis(similarities, chosen, axis=1)
-    sources = np.repeat(numbers[len(indexed) :], keep).reshape(chosen.shape)
-    candidate = best >= config.semantic_thresholds().candidate
-    pairs = np.stack([sources[candidate], numbers[chosen[candidate]]], axis=1)
-    return neighbourhood, pair_keys(pairs)
+    for place in range(len(new)):
+        row = np.concatenate([approximate[place], among_new[place]])
+        kth = -np.partition(-row, keep - 1)[keep - 1]
+        near = np.flatnonzero(row >= kth - _MARGIN)  # every one that may be among the nearest
+        exact = np.where(
+            near >= indexed,
+            among_new[place, np.maximum(near - indexed, 0)],
+            0.0,
+        )
+        old = near[near < indexed]
+        if len(old):
+            exact[near < indexed] = (
+                centring.rows(numbers[old].tolist()).astype(np.float64) @ (asked[place])
+            )
+        order = np.lexsort((near, -exact))[:keep]
+        chosen = near[order][exact[order] >= threshold]
+        pairs = np.stack([np.full(len(chosen), numbers[indexed + place]), numbers[chosen]], 1)
+        found.append(pairs)
+    return centring, pair_keys(np.concatenate(found)) if found else none
 
 
 def _story(
@@ -206,8 +316,9 @@ def query_index(
     rows = postings(new, config)
     lsh = lsh_candidates(store, config, new, rows)
     passages = _passages(store, config, new, rows, state.groups)
-    neighbours, near = _neighbours(state, config, new)
+    centring, near = _neighbours(state, config, new)
     pairs = pair_keys(np.concatenate([lsh, passages, near]))
+    neighbours = None if centring is None else centring.neighbourhood(pairs)
     matches = compare_pairs(store, config, new, pairs, neighbours, reporter, parallel=False)
     if not config.stories:
         matches = [match for match in matches if match.relation != Relation.SAME_STORY]
