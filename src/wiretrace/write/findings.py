@@ -49,14 +49,11 @@ def _sentence(match: Match) -> str:
     return f"{copy} lifts passages from {source} (partial)"
 
 
-def _listed(result: ScanResult) -> list[tuple[Match, list[Match]]]:
+def _listed(result: ScanResult, representative: dict[str, str]) -> list[tuple[Match, list[Match]]]:
     """The matches to print, each with the matches it stands for: the copies of a duplicate
     group's representative relate to a document as it does (a follow-up quoting a wire story
     quotes each of its republications), so such a match is one line, the representative's,
     and two copies of one group are no line of their own (each copies the representative)."""
-    representative = {
-        member: group.representative for group in result.groups for member in group.members
-    }
 
     def canonical(doc_id: str) -> str:
         return representative.get(doc_id, doc_id)
@@ -80,14 +77,13 @@ def _listed(result: ScanResult) -> list[tuple[Match, list[Match]]]:
     return sorted(listed, key=lambda item: (_ORDER.index(item[0].relation), item[0].a, item[0].b))
 
 
-def _also(match: Match, others: list[Match], result: ScanResult) -> str:
+def _also(match: Match, others: list[Match], representative: dict[str, str]) -> str:
     """``; also with 2 copies of X``: the copies the same relation holds with."""
     if not others:
         return ""
     sides = {match.a, match.b}
-    groups = {member: group.representative for group in result.groups for member in group.members}
     ends = sorted({end for other in others for end in (other.a, other.b) if end not in sides})
-    of = sorted({groups[end] for end in ends if end in groups})
+    of = sorted({representative[end] for end in ends if end in representative})
     count = len(ends)
     copies = "copy" if count == 1 else "copies"
     return f"; also with {count} {copies} of {', '.join(_short(end) for end in of)}"
@@ -97,11 +93,14 @@ def findings(result: ScanResult, limit: int = 8) -> list[str]:
     """Up to ``limit`` lines on the matches (copies first, then rewrites, then passages; a
     relation that a group of copies shares, once), a line on what was left out, and the
     largest stories of several documents."""
-    listed = _listed(result)
+    representative = {
+        member: group.representative for group in result.groups for member in group.members
+    }
+    listed = _listed(result, representative)
     lines = []
     for match, others in listed[:limit]:
         line = _sentence(match)
-        lines.append(line[:-1] + _also(match, others, result) + ")")
+        lines.append(line[:-1] + _also(match, others, representative) + ")")
     if len(listed) > limit:
         rest = sum(1 + len(others) for _, others in listed[limit:])
         lines.append(f"... and {rest:,} more matches (matches table, report)")
