@@ -315,6 +315,28 @@ def test_a_query_answers_what_the_add_finds(seeds: Path, tmp_path: Path, asked: 
     assert answered.result.story_of()[question.stem] == added.result.story_of()[question.stem]
 
 
+def test_a_query_lists_no_same_story_pair_an_add_would_not(tmp_path: Path) -> None:
+    """A fire in another city of the state, the same day: alike by their words, with no name,
+    place or count in common. The add lists no pair and gives it a story of its own; the
+    query, which has no story clustering of its own, must not say otherwise."""
+    from tests.test_story_events import FIRES
+
+    records = [
+        {"id": key, "published": published, "title": title, "text": text}
+        for key, (published, title, text) in FIRES.items()
+    ]
+    indexed = _write(records[:2], tmp_path / "ridge.jsonl")
+    question = _write(records[2:], tmp_path / "creek.jsonl")
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        index.add([indexed])
+        answered = index.query([question])
+        added = index.add([question])
+        story = index.result().story_of()
+    assert _relations(answered.result) == _relations(added.result)
+    assert not [m for m in answered.result.matches if "creek-1" in (m.a, m.b)]
+    assert story["creek-1"] != story["ridge-1"] == story["ridge-2"]
+
+
 def _nearest_by_centring_everything(
     vectors: Any, asked: Any, config: ScanConfig, numbers: Any
 ) -> set[tuple[int, int]]:

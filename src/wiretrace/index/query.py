@@ -11,7 +11,8 @@ them; each pair is compared as a scan compares it, and named a likely source as 
 What differs from an add: a query does not ask whether a new document becomes one of an
 indexed document's nearest neighbours (only the reverse), and its story is the one of the
 indexed document it is most closely tied to (a copy first, then a rewrite, a shared passage,
-a same-story pair), not the story model's clustering of the whole index.
+a same-story pair), not the story model's clustering of the whole index; and a same-story pair
+needs a name, a place or a count in common, as a story pair does.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from wiretrace.index.update import (
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centre, mean_with
+from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
 
@@ -301,6 +303,41 @@ def _story(
     return labels[min(ties)[2]] if ties else None
 
 
+def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
+    """Whether two documents have what a story pair needs whatever else they share
+    (``group.stories.StoryPairs.eventful``): a named entity, a place or a count in common."""
+    one, two = first.sketch.topics, second.sketch.topics
+    if np.intersect1d(one.entities, two.entities).size:
+        return True
+    places = set(with_dateline(one.event, first.dateline).places)
+    if places & set(with_dateline(two.event, second.dateline).places):
+        return True
+    return bool(set(one.event.counts) & set(two.event.counts))
+
+
+def _with_event_evidence(
+    store: IndexStore, matches: list[Match], documents: dict[str, StoredDocument]
+) -> list[Match]:
+    """``matches`` less the ``same_story`` pairs without event-level evidence: an add lists a
+    pair as the same story only where the stories confirm it, and no story holds such a pair
+    (two fires in one state on one day were one story by a query, two by an add)."""
+    alike = [match for match in matches if match.relation == Relation.SAME_STORY]
+    if not alike:
+        return matches
+    wanted = sorted({end for m in alike for end in (m.a, m.b)} - set(documents))
+    numbers = store.numbers_of(wanted)
+    known = dict(documents)
+    known.update((d.id, d) for d in store.documents(list(numbers.values()), False))
+    return [
+        match
+        for match in matches
+        if match.relation != Relation.SAME_STORY
+        or match.a not in known
+        or match.b not in known
+        or _eventful(known[match.a], known[match.b])
+    ]
+
+
 def query_index(
     store: IndexStore,
     config: ScanConfig,
@@ -320,9 +357,11 @@ def query_index(
     pairs = pair_keys(np.concatenate([lsh, passages, near]))
     neighbours = None if centring is None else centring.neighbourhood(pairs)
     matches = compare_pairs(store, config, new, pairs, neighbours, reporter, parallel=False)
+    documents = {document.id: document for document in new}
     if not config.stories:
         matches = [match for match in matches if match.relation != Relation.SAME_STORY]
-    documents = {document.id: document for document in new}
+    else:
+        matches = _with_event_evidence(store, matches, documents)
     others = sorted({m.a for m in matches} | {m.b for m in matches} - set(documents))
     numbers = store.numbers_of(others)
     labels: dict[str, int | None] = {

@@ -41,7 +41,7 @@ def story_inputs(
     across: Across | None = None,
 ) -> StoryInputs:
     events = [
-        _with_dateline(topics.event, rows.dateline[row])
+        with_dateline(topics.event, rows.dateline[row])
         for row, topics in zip(sketched.rows, sketched.topics, strict=True)
     ]
     published = [rows.published[row] for row in sketched.rows]
@@ -73,7 +73,7 @@ def story_inputs(
     )
 
 
-def _with_dateline(event: EventArguments, dateline: str | None) -> EventArguments:
+def with_dateline(event: EventArguments, dateline: str | None) -> EventArguments:
     """The event's places, its dateline's first (a wire story's dateline is where it
     happened, or where it was reported from)."""
     if not dateline:
