@@ -315,6 +315,18 @@ def test_a_query_answers_what_the_add_finds(seeds: Path, tmp_path: Path, asked: 
     assert answered.result.story_of()[question.stem] == added.result.story_of()[question.stem]
 
 
+def test_a_query_of_an_empty_index_answers_what_the_first_add_finds(
+    seeds: Path, tmp_path: Path
+) -> None:
+    # the new documents are each other's only neighbours: no indexed vector to centre
+    paths = sorted(seeds.glob("*.txt"))
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        answered = index.query(paths)
+        added = index.add(paths)
+    assert answered.added == added.added == 4
+    assert _relations(answered.result) == _relations(added.result)
+
+
 def test_a_query_lists_no_same_story_pair_an_add_would_not(tmp_path: Path) -> None:
     """A fire in another city of the state, the same day: alike by their words, with no name,
     place or count in common. The add lists no pair and gives it a story of its own; the

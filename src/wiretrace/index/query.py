@@ -165,6 +165,7 @@ class _Centring:
     warm: WarmState
     new: dict[int, NDArray[np.float32]]  # the new documents' vectors, by number
     mean: NDArray[np.float64] | None
+    dimensions: int
 
     def rows(self, numbers: Sequence[int]) -> NDArray[np.float32]:
         """The vectors of ``numbers`` (indexed or new), centred and of unit length, as
@@ -178,16 +179,14 @@ class _Centring:
                 ]
             )
             if len(numbers)
-            else np.zeros((0, self.warm.vectors.shape[1]), np.float32)
+            else np.zeros((0, self.dimensions), np.float32)
         )
         return rows if self.mean is None else centre(rows, self.mean)
 
     def known(self, numbers: NDArray[np.int64]) -> NDArray[np.bool_]:
         """Which of ``numbers`` have a vector here (one added after this state was loaded,
         by a writer beside the query, has none: it is compared without)."""
-        at = np.minimum(np.searchsorted(self.warm.numbers, numbers), len(self.warm.numbers) - 1)
-        indexed = self.warm.numbers[at] == numbers if len(self.warm.numbers) else np.zeros(0, bool)
-        return indexed | np.isin(numbers, list(self.new))
+        return np.isin(numbers, self.warm.numbers) | np.isin(numbers, list(self.new))
 
     def neighbourhood(self, pairs: NDArray[np.int64]) -> Neighbourhood:
         """The centred vectors of the documents ``pairs`` names, for their comparison."""
@@ -253,7 +252,7 @@ def _neighbours(
                 total, count = total + row.astype(np.float64), count + 1
         mean = mean_with(total, count, background)
     numbers = np.concatenate([warm.numbers, [d.number for d in new]]).astype(np.int64)
-    centring = _Centring(warm, {d.number: rows[p] for p, d in enumerate(new)}, mean)
+    centring = _Centring(warm, {d.number: rows[p] for p, d in enumerate(new)}, mean, dimensions)
     none = np.empty((0, 2), dtype=np.int64)
     if len(numbers) < 2:
         return centring, none
@@ -272,16 +271,11 @@ def _neighbours(
         row = np.concatenate([approximate[place], among_new[place]])
         kth = -np.partition(-row, keep - 1)[keep - 1]
         near = np.flatnonzero(row >= kth - _MARGIN)  # every one that may be among the nearest
-        exact = np.where(
-            near >= indexed,
-            among_new[place, np.maximum(near - indexed, 0)],
-            0.0,
-        )
-        old = near[near < indexed]
-        if len(old):
-            exact[near < indexed] = (
-                centring.rows(numbers[old].tolist()).astype(np.float64) @ (asked[place])
-            )
+        exact = np.empty(len(near))
+        ours = near >= indexed
+        exact[ours] = among_new[place, near[ours] - indexed]
+        theirs = centring.rows(numbers[near[~ours]].tolist())
+        exact[~ours] = theirs.astype(np.float64) @ asked[place]
         order = np.lexsort((near, -exact))[:keep]
         chosen = near[order][exact[order] >= threshold]
         pairs = np.stack([np.full(len(chosen), numbers[indexed + place]), numbers[chosen]], 1)

@@ -856,11 +856,10 @@ def _scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]
             city = _place(_capitalised_tail(_words_before(text, match.start(), 3), 3))
             if city:
                 places.append((match.start() - len(city), city))
-        # a wire dateline's city in capitals ("SANTA ROSA, Calif. —", at the start of a line)
-        # is the dateline's place
+        # nor after a wire dateline's city in capitals ("SANTA ROSA, Calif. —", at the start
+        # of a line): the dateline is its place
         line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip()
-        dateline = not city and line.isupper()
-        if not city and not dateline:
+        if not city and not line.isupper():
             places.append((match.start("state"), _STATES[match["state"].lower()]))
     _written_ages(text, counts)
     _amounts(text, counts)
