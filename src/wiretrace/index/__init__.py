@@ -138,8 +138,9 @@ class Index:
                     "config": _config_json(config),
                     "created": now_text(),
                     "next_number": "0",
-                    "next_story": "0",
-                    "next_group": "0",
+                    # numbered from 1, as a scan numbers its stories and groups
+                    "next_story": "1",
+                    "next_group": "1",
                 }
             )
         return cls(folder, store, config)
