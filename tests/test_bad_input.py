@@ -382,11 +382,47 @@ def test_first_jsonl_record_without_the_text_field_is_an_input_error(tmp_path: P
     assert "\n" not in message
 
 
-def test_first_jsonl_record_without_the_id_field_is_an_input_error(tmp_path: Path) -> None:
+def test_first_jsonl_record_with_its_id_under_another_name_is_an_input_error(
+    tmp_path: Path,
+) -> None:
     path = write_jsonl(tmp_path / "in.jsonl", {"uid": "a", "text": "Words."})
 
-    with pytest.raises(InputError, match=r"'id' not found.*uid, text.*--id-field"):
+    with pytest.raises(InputError, match=r"'id' not found.*uid, text.*--id-field uid"):
         wiretrace.scan([path])
+
+
+def test_an_id_field_named_and_missing_is_an_input_error(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "in.jsonl", {"text": "Words."})
+
+    with pytest.raises(InputError, match=r"'key' not found.*--id-field"):
+        wiretrace.scan([path], ScanConfig(fields=FieldNames(id="key")))
+
+
+def test_records_without_ids_are_named_by_their_place_in_the_file(tmp_path: Path) -> None:
+    # a crawl's records often carry no id: each is named by its file and line (or row),
+    # whichever worker reads it, and a copy among them is found as in any other file
+    text = "The council voted on Tuesday to close the old bridge for repairs until the spring."
+    (tmp_path / "a").mkdir()
+    lines = write_jsonl(tmp_path / "a" / "crawl.jsonl", {"text": text}, {"text": "Other words."})
+    table = tmp_path / "crawl.csv"
+    table.write_text(f"text,url\n{text},https://e.com/x\n", encoding="utf-8")
+    frame = tmp_path / "crawl.parquet"
+    pq.write_table(pa.table({"text": ["Once more.", text]}), frame)
+
+    result = wiretrace.scan([lines, table, frame], ScanConfig(workers=1, semantic=False))
+
+    assert result.documents.id == [
+        "crawl.jsonl:1",
+        "crawl.jsonl:2",
+        "crawl.csv:2",
+        "crawl.parquet:row 1",
+        "crawl.parquet:row 2",
+    ]
+    assert {(m.a, m.b, m.relation.value) for m in result.matches} == {
+        ("crawl.csv:2", "crawl.jsonl:1", "exact"),
+        ("crawl.csv:2", "crawl.parquet:row 2", "exact"),
+        ("crawl.jsonl:1", "crawl.parquet:row 2", "exact"),
+    }
 
 
 def test_csv_header_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:

@@ -91,6 +91,15 @@ def test_a_record_that_cannot_be_read_is_reported_and_the_rest_added(
     assert body["unreadable"] or reasons[1]  # the record without an id is named too
 
 
+def test_a_record_without_an_id_is_skipped_even_first(client: TestClient, seeds: Path) -> None:
+    # a file without ids names its records by their lines; a request's are refused one by one
+    records = [{"text": "no id at all, first"}, *_records(seeds)[:1]]
+    body = client.post("/documents", json=records, headers=WRITE).json()
+    assert body["added"] == 1
+    first = body["documents"][0]
+    assert (first["status"], first["reason"]) == ("skipped", "missing_field")
+
+
 def test_keys_are_required_for_writes(client: TestClient, seeds: Path) -> None:
     records = _records(seeds)[:1]
     missing = client.post("/documents", json=records)

@@ -177,6 +177,10 @@ def _answer(
         entry: dict[str, Any] = {"record": number, "id": doc_id}
         if doc_id in indexed:
             entry.update(status="skipped", reason="duplicate_id", detail="already indexed")
+        elif doc_id is None or doc_id == "":
+            # a file without ids names its records by their lines; a request's records have
+            # no lines worth naming them by
+            entry.update(status="skipped", reason="missing_field", detail=f"no {id_field!r} field")
         elif not any(record.get(name) is not None for name in text_fields):
             entry.update(
                 status="skipped",
@@ -279,8 +283,11 @@ class _Service:
             shutil.rmtree(folder, ignore_errors=True)
 
     def readable(self, record: dict[str, Any]) -> bool:
-        """Whether a record has a text to read (else it is answered as skipped, and the
-        others are still added: a reader refuses a file whose records lack the field)."""
+        """Whether a record has an id and a text to read (else it is answered as skipped, and
+        the others are still added: a reader refuses a file whose records lack the text
+        field, and names records by their lines when the first has no id)."""
+        if record.get(self.id_field) in (None, ""):
+            return False
         return any(record.get(name) is not None for name in self.text_fields)
 
     def queue_add(self, records: list[dict[str, Any]]) -> Future[tuple[IndexResult, set[str]]]:

@@ -21,7 +21,7 @@ from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
 from wiretrace.read import web
 from wiretrace.read.dates import DateError, parse_published
-from wiretrace.read.files import TOO_LARGE, too_large
+from wiretrace.read.files import TOO_LARGE, source_file, too_large
 from wiretrace.read.web import outlet_from_url
 from wiretrace.records import Document, Skipped
 
@@ -29,6 +29,8 @@ MISSING_FIELD = "missing_field"
 WRONG_TYPE = "wrong_type"
 INVALID_FIELDS = "invalid_fields"  # Document.metadata key: a tuple of InvalidField
 
+
+_DEFAULT_ID = FieldNames().id
 
 # field names that other tools and feeds give the parts of a document, by the role they play
 _USUAL_NAMES = {
@@ -100,20 +102,30 @@ class RecordMapper:
         self.fields = fields
         self.max_bytes = max_bytes
         self.checked = False
+        # no id field at all (a crawl's records often have none): each record is named by
+        # its place in the file, ``feb.jsonl:12``, the same whichever worker reads it
+        self.positional = False
 
     def check_fields(self, present: Iterable[str]) -> None:
-        """Refuse a file whose first record has no id or no text field: one sentence naming
-        every field missing, the fields it has, and the options, with the fields that look
-        like ours by their names (``body`` for the text, ``date`` for the publication)."""
+        """Refuse a file whose first record has no text field, or no id field where one
+        looks like an id by its name (``doc_id``) or was named by ``--id-field``: one sentence
+        naming every field missing, the fields it has, and the options, with the fields that
+        look like ours by their names (``body`` for the text, ``date`` for the publication).
+        A file with no id field at all names its records by their places in it."""
         names = [str(name) for name in present]
         text_fields = (self.fields.text, self.fields.html)
+        self.positional = (
+            self.fields.id == _DEFAULT_ID
+            and self.fields.id not in names
+            and not any(name.lower() in _USUAL_NAMES["id"] for name in names)
+        )
         missing = [
             (role, wanted, option)
             for role, wanted, option in (
                 ("id", (self.fields.id,), "--id-field"),
                 ("text", text_fields, "--text-field or --html-field"),
             )
-            if not any(name in names for name in wanted)
+            if not any(name in names for name in wanted) and not (role == "id" and self.positional)
         ]
         if missing:
             wanted = " and ".join(" or ".join(map(repr, item[1])) for item in missing)
@@ -125,6 +137,11 @@ class RecordMapper:
                 + (f" (perhaps {hint})" if hint else "")
             )
         self.checked = True
+
+    def _place(self, location: str) -> str:
+        """A record's place as its id: the file's name and the line or row (``feb.jsonl:12``,
+        ``feb.parquet:row 3``), without the folders of the path."""
+        return self.path.name + location[len(source_file(location)) :]
 
     def _likely_fields(self, names: list[str]) -> str:
         """Options naming the fields of ``names`` that look like ours and that the options
@@ -170,7 +187,7 @@ class RecordMapper:
         if not self.checked:
             self.check_fields(record.keys())
         fields = self.fields
-        raw_id = record.get(fields.id)
+        raw_id = self._place(location) if self.positional else record.get(fields.id)
         if raw_id is None or raw_id == "":
             return Skipped(location, MISSING_FIELD, f"no value for id field {fields.id!r}")
         if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
