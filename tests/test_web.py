@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.pages import unrelated_pages, wire_copies
+from tests.pages import OUTLETS, WIRE_STORY, page, unrelated_pages, wire_copies
 from wiretrace import MissingExtraError, Relation, ScanConfig, ScanResult, scan
 
 warcio = pytest.importorskip("warcio")
@@ -62,9 +62,43 @@ def test_html_folder_copies_under_different_chrome(
     assert rows.title[row] == "Flood warning: river to peak on Thursday"
     assert rows.outlet[row] == "Valley Post"  # the site name, not the host
     assert rows.url[row] == "https://valleypost.example/news/river-floods"  # canonical link
-    assert rows.published[row] == "2023-03-09"
+    assert rows.published[row] == "2023-03-09T07:30:00+00:00"  # with the time it states
     kinds = {span.kind for spans in rows.boilerplate for span in spans}
     assert {"related", "trailer"} <= kinds  # the in-body link line and the outlet's trailer
+
+
+def test_a_same_day_copy_of_a_page_names_its_source_by_the_time_of_day(tmp_path: Path) -> None:
+    # pages state the time of day (article:published_time); with the day alone, a copy
+    # republished that afternoon could not be told from its morning source
+    first, second, _ = OUTLETS
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "wire.html").write_text(
+        page(
+            first,
+            "floods",
+            "River flood defences raised",
+            WIRE_STORY,
+            published="2023-03-09T07:30:00Z",
+        ),
+        encoding="utf-8",
+    )
+    (folder / "copy.html").write_text(
+        page(second, "floods", "River to peak", WIRE_STORY, published="2023-03-09T15:05:00+01:00"),
+        encoding="utf-8",
+    )
+    (folder / "undated.html").write_text(
+        page(second, "floods-2", "River peak", WIRE_STORY[:6], published="2023-03-09"),
+        encoding="utf-8",
+    )
+
+    result = scan([folder], ScanConfig(workers=1))
+
+    rows = result.documents
+    assert rows.published[rows.id.index("copy")] == "2023-03-09T15:05:00+01:00"
+    assert rows.published[rows.id.index("undated")] == "2023-03-09"  # no time: no midnight
+    (match,) = [m for m in result.matches if {m.a, m.b} == {"copy", "wire"}]
+    assert match.source == "wire"
 
 
 def test_page_chrome_alone_gives_no_match_without_boilerplate_rules(page_folder: Path) -> None:
@@ -152,8 +186,6 @@ def test_warc_crawl(tmp_path: Path, on_backend: Callable[[], Any]) -> None:
 def test_warc_dates_come_from_the_page_else_the_crawl(tmp_path: Path) -> None:
     crawl = tmp_path / "crawl.warc"
     copies = wire_copies()
-    from tests.pages import OUTLETS, WIRE_STORY, page
-
     undated = page(OUTLETS[1], "undated", "Undated page", WIRE_STORY[:4], published=None)
     with crawl.open("wb") as stream:
         writer = WARCWriter(stream, gzip=False)
@@ -163,7 +195,7 @@ def test_warc_dates_come_from_the_page_else_the_crawl(tmp_path: Path) -> None:
         )
     result = scan([crawl])
     published = sorted(p for p in result.documents.published if p)
-    assert published == ["2023-03-09", "2023-03-11"]
+    assert published == ["2023-03-09T07:30:00+00:00", "2023-03-11"]
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])

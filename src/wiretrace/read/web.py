@@ -118,8 +118,14 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
             include_comments=False,
             include_images=False,
             include_links=False,
-            # only dates the page states; never guesses from the text or today's date
-            date_extraction_params={"extensive_search": False, "original_date": True},
+            # only dates the page states; never guesses from the text or today's date; with
+            # the time of day where the page gives one (two pages of one day are then in
+            # order, which provenance needs to name a same-day copy's source)
+            date_extraction_params={
+                "extensive_search": False,
+                "original_date": True,
+                "outputformat": _DATE_TIME,
+            },
         )
         date_problem = _DATE_FAILURE.get()
     finally:
@@ -129,11 +135,26 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
     return Page(
         text=found.text,
         title=found.title or None,
-        published=found.date or None,
+        published=_stated(found.date),
         url=found.url or url,
         outlet=found.sitename or found.hostname or None,
         date_problem=date_problem,
     )
+
+
+_DATE_TIME = "%Y-%m-%dT%H:%M:%S%z"
+_NO_TIME = "T00:00:00"  # how htmldate writes a date stated without a time in _DATE_TIME
+
+
+def _stated(date: str | None) -> str | None:
+    """The page's date as it states it: a date without a time stays a date (htmldate gives
+    it midnight, which would put it before every page of that day that states a time)."""
+    if not date or date.endswith(_NO_TIME):
+        return date[:10] if date else None
+    try:  # ISO 8601 as other inputs give it: +01:00, not htmldate's +0100
+        return dt.datetime.strptime(date, _DATE_TIME).isoformat()
+    except ValueError:  # no offset stated
+        return dt.datetime.strptime(date, _DATE_TIME.removesuffix("%z")).isoformat()
 
 
 class RawPage(NamedTuple):
