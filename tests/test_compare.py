@@ -90,3 +90,39 @@ def test_coverage_counts_overlapping_passages_once() -> None:
     assert coverage(passages, 40, "a") == pytest.approx(20 / 40)
     assert coverage(passages, 100, "b") == pytest.approx(25 / 100)
     assert coverage([], 0, "a") == 0.0
+
+
+@pytest.mark.parametrize("every", [7, 12])
+def test_a_paragraph_under_an_edit_every_few_words_is_still_a_passage(every: int) -> None:
+    # with an edit every 7 words no 8 words in a row survive, but most words do over a long
+    # stretch: a copy; a formula's short runs are not (the test below)
+    generator = random.Random(4)
+    paragraph = random_text(generator, 90).split()
+    edited = [
+        word + "x" if place % every == every - 1 else word for place, word in enumerate(paragraph)
+    ]
+    first = f"{random_text(generator, 30)} {' '.join(paragraph)}"
+    second = f"{' '.join(edited)} {random_text(generator, 40)}"
+    found = _compare(first, second)
+    assert found is not None and found.relation == Relation.PARTIAL
+    (passage,) = found.passages
+    assert passage.b_start == 0 and passage.b_end >= len(" ".join(edited)) - 10
+
+
+def test_a_formula_filled_with_other_facts_is_no_passage() -> None:
+    # one agency's sentences about two earthquakes: runs of 7 and 6 words that only the gaps
+    # between them join; nobody copied anything
+    japan = (
+        "TOKYO (Reuters) - A magnitude 6.8 earthquake struck off the coast of northern Japan on "
+        "Thursday, shaking buildings in the city of Sendai, the Japan Meteorological Agency "
+        "said.\n\nThe quake hit at 10:42 a.m. local time at a depth of about 40 km."
+    )
+    chile = (
+        "SANTIAGO (Reuters) - A magnitude 6.8 earthquake struck central Chile on Thursday, "
+        "shaking buildings in the capital Santiago, the national disaster agency said.\n\n"
+        "The quake hit at 3:15 p.m. local time at a depth of 60 km near Valparaiso."
+    )
+    assert _compare(japan, chile) is None
+    lifted = f"{chile}\n\nEarlier: {japan.split(' - ', 1)[1]}"
+    found = _compare(japan, lifted)
+    assert found is not None and found.relation == Relation.CONTAINED  # lifted whole: found

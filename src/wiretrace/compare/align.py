@@ -42,6 +42,7 @@ class Prepared:
     # how many of the words before each word are a character of their own (Chinese,
     # Japanese), ``word_count + 1`` of them; None when there are none
     wide_before: NDArray[np.int64] | None = None
+    text: str = ""  # as compared (boilerplate blanked): what a passage's offsets point into
 
     @property
     def word_count(self) -> int:
@@ -52,7 +53,7 @@ class Prepared:
         """Bytes held (the arrays; the rest is a few hundred bytes)."""
         arrays = (self.shingles, self.unique, self.word_starts, self.word_ends)
         wide = 0 if self.wide_before is None else self.wide_before.nbytes
-        return sum(array.nbytes for array in arrays) + wide
+        return sum(array.nbytes for array in arrays) + wide + len(self.text)
 
     def fifths(self, word_start: int, word_end: int) -> int:
         """The length of words ``[word_start, word_end)`` in fifths of a word: a character
@@ -111,6 +112,7 @@ def prepare(text: str, shingle_size: int) -> Prepared:
         digest=text_digest(clean),
         shingle_size=shingle_size,
         wide_before=wide_before if int(top) >= WIDE_FROM else None,
+        text=text,
     )
 
 
@@ -130,18 +132,26 @@ def prepare_in_steps(text: str, shingle_size: int) -> Prepared:
         digest=text_digest(clean.codes),
         shingle_size=shingle_size,
         wide_before=wide_before,
+        text=text,
     )
 
 
 @dataclass(slots=True)
 class WordPassage:
-    """A passage in word positions, ``[start, end)`` on each side, and its shared shingles."""
+    """A passage in word positions, ``[start, end)`` on each side, its shared shingles and
+    its longest unbroken run of them."""
 
     a_start: int
     a_end: int
     b_start: int
     b_end: int
     shared: int
+    longest: int = 0
+
+    def runs_long(self, shingle_size: int, min_words: int) -> bool:
+        """Whether it holds ``min_words`` words or more copied in a row, or twice as many
+        shingles in all (a long copy under frequent small edits)."""
+        return self.longest + shingle_size - 1 >= min_words or self.shared >= 2 * min_words
 
     def similarity(self, shingle_size: int) -> float:
         longest = max(self.a_end - self.a_start, self.b_end - self.b_start) - shingle_size + 1

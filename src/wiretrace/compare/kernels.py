@@ -26,14 +26,15 @@ def _shared_index(values, shared):
 def align_words(
     shingles_a, shingles_b, shared, words_a, words_b, shingle_size, max_gap, max_repeats
 ):
-    """Passages as rows ``(a_start, a_end, b_start, b_end, shared_shingles)`` in words.
+    """Passages as rows ``(a_start, a_end, b_start, b_end, shared_shingles, longest_run)`` in
+    words (the longest run: its unbroken copied stretch, in shingles).
 
     Linear in the shingles, no sorting: b's positions are bucketed by shared hash (ascending
     within a bucket); walking a in order, a seed ``(i, j)`` extends the run that ended at
     ``(i - 1, j - 1)``, else starts one, so runs come out ordered by (a start, b start).
     """
     if shared.shape[0] == 0:
-        return np.empty((0, 5), dtype=np.int64)
+        return np.empty((0, 6), dtype=np.int64)
     index_a = _shared_index(shingles_a, shared)
     index_b = _shared_index(shingles_b, shared)
     bucket_start = np.zeros(shared.shape[0] + 1, dtype=np.int64)
@@ -82,7 +83,7 @@ def align_words(
             last_a[j] = i
             run_of[j] = run
     # passages: runs close on both sides merge (small edits), in order of a then b
-    passages = np.empty((count, 5), dtype=np.int64)
+    passages = np.empty((count, 6), dtype=np.int64)
     opened = 0
     for rank in range(count):
         a_start = runs[rank, 0]
@@ -105,11 +106,13 @@ def align_words(
             passages[opened, 2] = b_start
             passages[opened, 3] = b_end
             passages[opened, 4] = runs[rank, 4]
+            passages[opened, 5] = runs[rank, 4]
             opened += 1
         else:
             passages[best, 1] = max(passages[best, 1], a_end)
             passages[best, 3] = max(passages[best, 3], b_end)
             passages[best, 4] += runs[rank, 4]
+            passages[best, 5] = max(passages[best, 5], runs[rank, 4])
     return passages[:opened]
 
 
