@@ -45,6 +45,11 @@ def _marked(text: str) -> list[tuple[str, str]]:
         ("Sign up for our free morning newsletter", "subscription"),
         ("Already a subscriber? Log in to continue reading", "subscription"),
         ("Support independent journalism: donate today", "subscription"),
+        ("You have reached the limit for free access to our important work.", "subscription"),
+        (
+            "Subscribers, click below to register your subscription to continue. Log In Sign Up",
+            "subscription",
+        ),
         ("See also: Bridge repairs to cost millions, report says", "related"),
         ("(Photo by John Doe/AFP via Getty Images)", "credit"),
         ("Photo: Maria Lopez", "credit"),
@@ -82,6 +87,8 @@ def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> No
         "800,000 readers.",
         '"Our free trial is the best advertisement we have," the chief executive said.',
         "The grants support local journalism in three rural counties.",
+        "Voters must log in or register online before the deadline, the county clerk said.",
+        "The team reached the limit of free substitutions before half-time.",
     ],
 )
 def test_article_sentences_that_resemble_noise_are_kept(sentence: str) -> None:

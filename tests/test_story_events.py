@@ -198,3 +198,48 @@ def test_two_fires_in_one_state_on_one_day_are_two_stories(tmp_path: Path) -> No
             stream.write(json.dumps(record) + "\n")
     story = scan([corpus], ScanConfig(workers=1)).story_of()
     assert story["ridge-1"] == story["ridge-2"] != story["creek-1"]
+
+
+QUAKES = {
+    "japan": (
+        "TOKYO (Reuters) - A magnitude 6.8 earthquake struck off the coast of northern Japan on "
+        "Thursday, shaking buildings in the city of Sendai and prompting a brief tsunami "
+        "advisory, the Japan Meteorological Agency said.\n\nThe quake hit at 10:42 a.m. local "
+        "time at a depth of about 40 km, the agency said. There were no immediate reports of "
+        "serious damage or injuries.\n\nEast Japan Railway Co suspended some bullet train "
+        "services as a precaution, and Tohoku Electric Power said it was checking its Onagawa "
+        "nuclear plant."
+    ),
+    "japan-follow-up": (
+        "SENDAI, Japan (AP) - Residents of Sendai cleaned up broken glass on Friday, a day after "
+        "a magnitude 6.8 earthquake struck off northern Japan. Officials said 12 people had "
+        "been treated for minor injuries. Tohoku Electric Power said inspections at the "
+        "Onagawa nuclear plant had found no problems."
+    ),
+    "chile": (
+        "SANTIAGO (Reuters) - A magnitude 6.8 earthquake struck central Chile on Thursday, "
+        "shaking buildings in the capital Santiago, but there were no immediate reports of "
+        "damage, the national disaster agency said.\n\nThe quake hit at 3:15 p.m. local time "
+        "at a depth of 60 km near the coastal city of Valparaiso, the U.S. Geological Survey "
+        "said. No tsunami warning was issued."
+    ),
+}
+
+
+def test_two_earthquakes_of_one_magnitude_in_two_countries_are_two_stories(
+    tmp_path: Path,
+) -> None:
+    # the same agency's formula, the same magnitude and the same day: what tells them apart
+    # is where (a count in common holds no pair that names other places) and the agency
+    # is no name the events share; nor is the formula a passage one lifted from the other
+    corpus = tmp_path / "quakes.jsonl"
+    with corpus.open("w", encoding="utf-8") as stream:
+        for key, text in QUAKES.items():
+            stream.write(json.dumps({"id": key, "text": text}) + "\n")
+    result = scan([corpus], ScanConfig(workers=1))
+    story = result.story_of()
+    assert story["japan"] == story["japan-follow-up"] != story["chile"]
+    assert not [m for m in result.matches if "chile" in (m.a, m.b)]
+    names = {name for row in range(3) for name in result.documents.event[row][0].names}
+    assert {"chile", "tohoku electric power"} <= names
+    assert not names & {"reuters", "ap"}

@@ -128,6 +128,7 @@ _SUBSCRIPTION_HINTS = (
     "donate",
     "contribute",
     "mail",
+    "reached",
 )
 # after a full stop and a space, or (in a line beyond ASCII) after a Chinese or Japanese one,
 # which no space follows

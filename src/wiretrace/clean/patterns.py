@@ -138,7 +138,11 @@ PAYWALL = re.compile(
     r"(?i:already\s+(?:a\s+subscriber|have\s+an\s+account|subscribed)|"
     r"(?:log|sign)\s*in\s+to\s+(?:continue|read|comment)|unlock\s+(?:this|unlimited|full)|"
     r"this\s+(?:article|content|story)\s+is\s+(?:only\s+)?(?:for|available\s+to|reserved\s+for)"
-    r"\s+(?:subscribers|members)|enter\s+your\s+e-?mail)"
+    r"\s+(?:subscribers|members)|enter\s+your\s+e-?mail|"
+    r"(?:have|'ve)\s+reached\s+(?:the|your)\s+(?:limit|maximum)\s+(?:of|for|on)\s+"
+    r"(?:free|complimentary)|(?:register|renew|activate)\s+your\s+subscription|"
+    # a sign-in widget's buttons run on as a sentence of their own: "Log In Sign Up"
+    r"^(?:log|sign)\s*in\s+(?:or\s+)?(?:sign\s*up|subscribe|register)$)"
 )
 # The same in the other languages of ``phrases`` (in a short sentence: scraped pages run a
 # widget's words into the headline and the article around them).

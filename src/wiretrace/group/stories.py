@@ -123,16 +123,20 @@ class StoryPairs:
     def eventful(self) -> NDArray[np.bool_]:
         """Pairs with evidence of one event, not only of one subject: a name, a place or a
         count in common, or reused text. Without it a pair is no story however alike its
-        words (in a small corpus every word is rare)."""
+        words (in a small corpus every word is rare). A count alone does not hold two
+        reports that name different places (two earthquakes of magnitude 6.8, in Japan and
+        in Chile; "two people were killed" in two cities)."""
         column = {name: index for index, name in enumerate(FEATURES)}
         features = self.features
-        return (
+        counted = (features[:, column["agree"]] > 0) & (features[:, column["place_conflict"]] == 0)
+        found: NDArray[np.bool_] = (
             self.is_copy
             | (features[:, column["entities"]] > 0)
             | (features[:, column["places"]] > 0)
-            | (features[:, column["agree"]] > 0)
+            | counted
             | (features[:, column["reuse"]] > 0)
         )
+        return found
 
 
 def _event_evidence(inputs: StoryInputs) -> EventEvidence:

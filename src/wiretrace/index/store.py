@@ -33,8 +33,10 @@ from wiretrace.sketch.topics import TopicTerms
 # The layout of the tables below and what the sketches mean; an index of another format is
 # refused, never misread. 2: documents carry their language; text in other scripts folded
 # and split into words as ``clean.normalize`` says. 3: a site's menu lines are boilerplate
-# (``navigation``), so the sketches of such pages changed.
-FORMAT = 3
+# (``navigation``), so the sketches of such pages changed. 4: news agencies are no names of
+# an event (a dateline's "(Reuters)") and paywall notices are boilerplate: words, names and
+# events of such documents changed.
+FORMAT = 4
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
 

@@ -26,6 +26,7 @@ still weak evidence).
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,16 @@ def _mix(value: int) -> int:
 
 def lone_entity_hash(word: str) -> int:
     """The topic kernel's hash of an entity of one word (a run of one capitalised word)."""
-    return _mix(((1 ^ word_hash(word)) * _COMBINE) & _MASK)
+    return entity_hash(word)
+
+
+def entity_hash(name: str) -> int:
+    """The topic kernel's hash of an entity (a run of capitalised words), from its words in
+    lower case."""
+    value = 1
+    for word in re.findall(r"[^\W_]+", name.lower()) or [""]:
+        value = ((value ^ word_hash(word)) * _COMBINE) & _MASK
+    return _mix(value)
 
 
 def stop_words(language: str = "en") -> list[str]:
@@ -93,8 +103,10 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
     entities of one word; the names of days and months are no entities either (a date is the
     event's ``when``, weighed as a date: "Tuesday" in two reports says nothing of whether they
     tell one event), nor the AP's state abbreviations ("Calif" of "REDDING, Calif.": it places
-    the dateline's city, and two events in one state share nothing by it)."""
-    from wiretrace.clean.patterns import MONTHS
+    the dateline's city, and two events in one state share nothing by it), nor the news
+    agencies a dateline or credit names ("TOKYO (Reuters) -" and "SANTIAGO (Reuters) -" are
+    two earthquakes)."""
+    from wiretrace.clean.patterns import AGENCIES, MONTHS
     from wiretrace.sketch.event import STATE_ABBREVIATIONS
 
     words = stop_words(stop_language(language))
@@ -113,8 +125,8 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
         np.array(
             sorted(
                 {
-                    lone_entity_hash(word.rstrip("."))
-                    for word in [*words, *calendar, *STATE_ABBREVIATIONS]
+                    entity_hash(word.rstrip("."))
+                    for word in [*words, *calendar, *STATE_ABBREVIATIONS, *AGENCIES]
                 }
             ),
             dtype=np.uint64,

@@ -96,7 +96,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
-from wiretrace.clean.patterns import MONTHS
+from wiretrace.clean.patterns import AGENCIES, MONTHS
 
 _WHEN_CHARS = 4000  # an article dates its event in its first paragraphs
 _MAX_NAMES = 30
@@ -867,6 +867,9 @@ def _scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]
     return places, counts
 
 
+_AGENCY_NAMES = frozenset(name.lower() for name in AGENCIES)
+
+
 def _names(entities: Iterable[str], places: Iterable[str]) -> tuple[str, ...]:
     # a name inside a place is part of it: "clark st" of "n. clark st", "interstate" of
     # "interstate 80"
@@ -879,6 +882,7 @@ def _names(entities: Iterable[str], places: Iterable[str]) -> tuple[str, ...]:
         and name not in _NUMBER_WORDS  # "Three people were killed" after a dash
         and name not in _TITLES  # "Sen. Mitch McConnell": "sen", then "mitch mcconnell"
         and name + "." not in _STATES  # "Omaha, Neb.": "neb"
+        and name not in _AGENCY_NAMES  # "TOKYO (Reuters) -": who sent it, not who did it
         and not (len(name) == 4 and name.isdigit())
     )
     return _distinct(names, _MAX_NAMES)
