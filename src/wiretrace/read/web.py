@@ -151,10 +151,14 @@ def _stated(date: str | None) -> str | None:
     it midnight, which would put it before every page of that day that states a time)."""
     if not date or date.endswith(_NO_TIME):
         return date[:10] if date else None
-    try:  # ISO 8601 as other inputs give it: +01:00, not htmldate's +0100
-        return dt.datetime.strptime(date, _DATE_TIME).isoformat()
-    except ValueError:  # no offset stated
-        return dt.datetime.strptime(date, _DATE_TIME.removesuffix("%z")).isoformat()
+    # ISO 8601 as other inputs give it: +01:00, not htmldate's +0100; with no offset stated,
+    # without one
+    for pattern in (_DATE_TIME, _DATE_TIME.removesuffix("%z")):
+        try:
+            return dt.datetime.strptime(date, pattern).isoformat()
+        except ValueError:
+            continue
+    return date  # as htmldate wrote it
 
 
 class RawPage(NamedTuple):

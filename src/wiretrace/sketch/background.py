@@ -64,14 +64,14 @@ def _mix(value: int) -> int:
 
 def lone_entity_hash(word: str) -> int:
     """The topic kernel's hash of an entity of one word (a run of one capitalised word)."""
-    return entity_hash(word)
+    return _mix(((1 ^ word_hash(word)) * _COMBINE) & _MASK)
 
 
 def entity_hash(name: str) -> int:
-    """The topic kernel's hash of an entity (a run of capitalised words), from its words in
-    lower case."""
+    """The topic kernel's hash of an entity of one or more words ("Associated Press"), from
+    its words in lower case."""
     value = 1
-    for word in re.findall(r"[^\W_]+", name.lower()) or [""]:
+    for word in re.findall(r"[^\W_]+", name.lower()):
         value = ((value ^ word_hash(word)) * _COMBINE) & _MASK
     return _mix(value)
 
@@ -125,8 +125,11 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
         np.array(
             sorted(
                 {
-                    entity_hash(word.rstrip("."))
-                    for word in [*words, *calendar, *STATE_ABBREVIATIONS, *AGENCIES]
+                    *(
+                        lone_entity_hash(word.rstrip("."))
+                        for word in [*words, *calendar, *STATE_ABBREVIATIONS]
+                    ),
+                    *(entity_hash(name) for name in AGENCIES),
                 }
             ),
             dtype=np.uint64,
