@@ -10,7 +10,8 @@ ones, which are far lower: README, "Stories"):
   0.995, R 0.911, F1 0.947; TF-IDF average link with its one cut tuned for the best mean
   (0.88): F1 0.893.
 - GVA incidents, 2,488 articles at once: B-cubed P 0.959, R 0.938, F1 0.948 (0.948 without
-  the semantic stage; 0.950 before a count alone stopped holding pairs that name other places); TF-IDF average link at its best cut (0.78): F1 0.884.
+  the semantic stage; 0.950 before a count alone stopped holding pairs that name other
+  places); TF-IDF average link at its best cut (0.78): F1 0.884.
 - SemEval-2022 English pairs (36 rated the same event, 101 different events): "one story"
   precision 0.895, recall 0.944, F1 0.919; TF-IDF cosine at its best threshold (0.19): F1
   0.853.
