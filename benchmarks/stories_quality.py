@@ -16,7 +16,8 @@ Four dev figures (issue 12), each beside a classic baseline tuned on the same da
   tuned for the best F1.
 - Small mixed corpora (issue 25): 20 samples each of 20, 50 and 200 articles drawn from many
   dev stories (up to three articles of each): B-cubed precision, the stories that mix dev
-  stories, and any story whose listed words include a stop word.
+  stories, and any story whose listed words include a stop word; then the same samples with
+  every article dated one day, as a day's news is.
 - In-sample and leave-one-set-out figures of the story model (``fit_stories.py``): each set
   scored by the model fitted on all three, and by the one fitted on the other two.
 
@@ -44,6 +45,7 @@ from evaldata import ecbplus_documents
 from wiretrace import ScanConfig, ScanResult, scan
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ONE_DAY = "2024-05-01"  # the small corpora dated as a day's news
 
 
 def bcubed(predicted: Sequence[object], gold: Sequence[object]) -> tuple[float, float, float]:
@@ -288,11 +290,16 @@ def _runs(options: argparse.Namespace) -> list[tuple[str, ScanConfig]]:
 
 
 def small_corpus_scores(
-    data: Path, config: ScanConfig, samples: int = 20, sizes: Sequence[int] = (20, 50, 200)
+    data: Path,
+    config: ScanConfig,
+    samples: int = 20,
+    sizes: Sequence[int] = (20, 50, 200),
+    one_day: bool = False,
 ) -> dict[int, tuple[float, int, int, int]]:
     """Per size of small mixed corpora (``story_sets.small_corpora``): the mean B-cubed
     precision of their stories, the stories of two or more that mix dev stories, all such
-    stories, and those whose listed words or entities include a stop word."""
+    stories, and those whose listed words or entities include a stop word. ``one_day``:
+    every article dated one day, as a day's news is (the commonest first corpus)."""
     from story_sets import small_corpora
 
     from wiretrace.sketch.background import stop_words_set
@@ -300,6 +307,8 @@ def small_corpus_scores(
     stop = stop_words_set()
     found: dict[int, list[Any]] = {}
     for size, sample in small_corpora(data, sizes, samples):
+        if one_day:
+            sample = [replace(article, published=ONE_DAY) for article in sample]
         result = scanned(sample, config)
         story = result.story_of()
         gold = {article.id: article.gold for article in sample}
@@ -375,11 +384,14 @@ def main() -> None:
         print("| run | articles | B-cubed P | stories of 2+ mixing dev stories | stop words |")
         print("|---|---|---|---|---|")
         for name, config in runs:
-            for size, (precision, mixed, shown, stop) in small_corpus_scores(data, config).items():
-                print(
-                    f"| {name} | {size} | {precision:.3f} | {mixed} of {shown} | {stop} |",
-                    flush=True,
-                )
+            for one_day in (False, True):
+                scores = small_corpus_scores(data, config, one_day=one_day)
+                for size, (precision, mixed, shown, stop) in scores.items():
+                    label = name + (", all dated one day" if one_day else "")
+                    print(
+                        f"| {label} | {size} | {precision:.3f} | {mixed} of {shown} | {stop} |",
+                        flush=True,
+                    )
     if "loso" in only:
         from fit_stories import leave_one_set_out
 

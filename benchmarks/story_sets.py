@@ -35,6 +35,7 @@ from stories_quality import (
 
 import wiretrace.stages.grouping as grouping
 from wiretrace import ScanConfig
+from wiretrace.candidates.neighbours import unique_pairs
 from wiretrace.group.stories import StoryInputs, StoryPairs, cluster_stories, story_pairs
 from wiretrace.group.story_model import StoryModel
 from wiretrace.records import Match
@@ -130,22 +131,33 @@ def labelled_pairs(
     story_set: StorySet, config: ScanConfig
 ) -> list[tuple[StoryPairs, NDArray[np.bool_]]]:
     """Per scan of the set, its candidate pairs with their features, and whether each is of
-    one gold story. SemEval: only its rated pairs (the rest have no label)."""
+    one gold story. SemEval: only its rated pairs (the rest have no label), their features
+    worked out among every candidate of the scan as in a scan (``rank`` is relative to them)."""
     settings = config.story_settings()
     found = []
     for scanned in story_set.scans:
+        candidates = story_pairs(scanned.inputs, scanned.matches, settings)
         if story_set.rated is None:
-            candidates = story_pairs(scanned.inputs, scanned.matches, settings)
             gold = np.array(scanned.gold)
             same = gold[candidates.pairs[:, 0]] == gold[candidates.pairs[:, 1]]
             found.append((candidates, same))
             continue
+        count = len(scanned.inputs.ids)
         position = {doc_id: index for index, doc_id in enumerate(scanned.inputs.ids)}
         rated = np.array(
             [sorted((position[a], position[b])) for a, b, _ in story_set.rated], dtype=np.int64
+        ).reshape(-1, 2)
+        union = unique_pairs(np.concatenate([candidates.pairs, rated]), count)
+        every = story_pairs(scanned.inputs, scanned.matches, settings, only=union)
+        at = np.searchsorted(union[:, 0] * count + union[:, 1], rated[:, 0] * count + rated[:, 1])
+        chosen = replace(
+            every,
+            pairs=every.pairs[at],
+            features=every.features[at],
+            is_copy=every.is_copy[at],
+            lead_known=None if every.lead_known is None else every.lead_known[at],
         )
-        candidates = story_pairs(scanned.inputs, scanned.matches, settings, only=rated)
-        found.append((candidates, np.array([same for _, _, same in story_set.rated])))
+        found.append((chosen, np.array([same for _, _, same in story_set.rated])))
     return found
 
 

@@ -1,24 +1,29 @@
 """Quality gate for stories as events (issues 12 and 25), on the labelled data in
 ../shared/data.
 
-Figures measured with ``python benchmarks/stories_quality.py`` (2026-12-02, CPU, defaults:
+Figures measured with ``python benchmarks/stories_quality.py`` (2026-12-04, CPU, defaults:
 the fast sentence model and the story model of issue 25, fitted on GVA, ECB+ dev and SemEval,
 so these are in-sample figures; ``benchmarks/fit_stories.py`` prints the leave-one-set-out
-ones, which are far lower: README, "Stories"):
+ones: GVA 0.932, SemEval 0.800, one topic 0.867; README, "Stories"):
 
 - ECB+ dev one topic at a time (20 scans, two events of one kind each): mean B-cubed P
-  0.995, R 0.911, F1 0.947; TF-IDF average link with its one cut tuned for the best mean
+  0.979, R 0.890, F1 0.929; TF-IDF average link with its one cut tuned for the best mean
   (0.88): F1 0.893.
-- GVA incidents, 2,488 articles at once: B-cubed P 0.959, R 0.938, F1 0.948 (0.948 without
-  the semantic stage; 0.950 before a count alone stopped holding pairs that name other
-  places); TF-IDF average link at its best cut (0.78): F1 0.884.
+- GVA incidents, 2,488 articles at once: B-cubed P 0.936, R 0.951, F1 0.944 (0.940 without
+  the semantic stage); TF-IDF average link at its best cut (0.78): F1 0.884.
 - SemEval-2022 English pairs (36 rated the same event, 101 different events): "one story"
-  precision 0.895, recall 0.944, F1 0.919; TF-IDF cosine at its best threshold (0.19): F1
+  precision 0.829, recall 0.944, F1 0.883; TF-IDF cosine at its best threshold (0.19): F1
   0.853.
 - Small mixed corpora, articles of many dev stories (up to three of each): B-cubed
-  precision 0.994 / 0.996 / 0.986 over 20 samples of 20 / 50 / 200 articles; the gate's five
-  samples of each 1.000 / 0.992 / 0.993; no story held together by a stop word.
+  precision 0.982 / 0.992 / 0.981 over 20 samples of 20 / 50 / 200 articles; the gate's five
+  samples of each 0.990 / 0.987 / 0.982; no story held together by a stop word. The same
+  samples with every article dated one day (a day's news): 0.972 / 0.982 / 0.975, the gate's
+  five 0.970 / 0.972 / 0.970 (the model before, which learned time inside the regression
+  from GVA's span of years: 0.920 / 0.966 / 0.942).
 
+The model of 2026-12-04 gave up in-sample figures (one topic 0.947, GVA 0.948, SemEval 0.919
+before) for figures on sets it was not fitted on (GVA 0.681 -> 0.932, SemEval 0.674 ->
+0.800): benchmarks/README.md, "Stories".
 Floors sit 0.005 under what is reached.
 """
 
@@ -30,13 +35,14 @@ import pytest
 
 from wiretrace import ScanConfig
 
-TOPICS_F1 = 0.942
-TOPICS_MARGIN_OVER_BASELINE = 0.05  # measured 0.054
-GVA_F1 = 0.945
+TOPICS_F1 = 0.923
+TOPICS_MARGIN_OVER_BASELINE = 0.03  # measured 0.036
+GVA_F1 = 0.938
 GVA_BASELINE_CUT = 0.78
 GVA_BASELINE_F1 = 0.884
-SEMEVAL_F1 = 0.914
-SMALL_PRECISION = {20: 0.995, 50: 0.987, 200: 0.987}  # by corpus size, five samples each
+SEMEVAL_F1 = 0.878
+SMALL_PRECISION = {20: 0.985, 50: 0.981, 200: 0.976}  # by corpus size, five samples each
+SMALL_ONE_DAY_PRECISION = {20: 0.965, 50: 0.967, 200: 0.964}
 
 pytestmark = pytest.mark.usefixtures("semantic_extra")
 
@@ -100,4 +106,17 @@ def test_small_mixed_corpora_join_no_unrelated_articles(
     scores = small_corpus_scores(shared_data, ScanConfig(), samples=5)
     for size, (precision, _, shown, stop_held) in scores.items():
         assert precision >= SMALL_PRECISION[size], size
+        assert shown > 0 and stop_held == 0, size
+
+
+def test_a_days_news_joins_no_more_unrelated_articles(
+    shared_data: Path, benchmarks_on_path: Path
+) -> None:
+    """The same samples with every article dated one day: in a day's news the date is no
+    evidence that two articles report one event."""
+    from stories_quality import small_corpus_scores
+
+    scores = small_corpus_scores(shared_data, ScanConfig(), samples=5, one_day=True)
+    for size, (precision, _, shown, stop_held) in scores.items():
+        assert precision >= SMALL_ONE_DAY_PRECISION[size], size
         assert shown > 0 and stop_held == 0, size

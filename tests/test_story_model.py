@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
-from wiretrace.group.story_model import MODEL_FILE, read_model, story_model, terms
+from wiretrace.group.story_model import (
+    MODEL_FILE,
+    band_spread,
+    read_model,
+    story_model,
+    time_bands,
+)
 from wiretrace.sketch import background
 from wiretrace.sketch.background import (
     document_share,
@@ -117,23 +123,57 @@ def test_the_shipped_model_reads_and_is_calibrated_on_held_aside_pairs() -> None
     assert set(model.about["leave_one_set_out"]) >= {"gva", "semeval", "ecb"}
 
 
+# a feed of two years, two articles a day
+_FEED = band_spread(np.repeat(np.arange(730.0), 2))
+
+
 def test_more_evidence_is_likelier_one_event() -> None:
     model = story_model()
     weak = np.zeros((1, len(FEATURES)))
     weak[0, FEATURES.index("words")] = 0.1
-    weak[0, FEATURES.index("gap")] = np.log1p(3)  # three days apart
+    weak[0, FEATURES.index("undated")] = 1.0
     weak[0, FEATURES.index("rank")] = np.log1p(4)  # each has four likelier candidates
     strong = np.zeros((1, len(FEATURES)))
     strong[0, FEATURES.index("words")] = 0.6
     strong[0, FEATURES.index("entities")] = 0.8
     strong[0, FEATURES.index("places")] = 1.0
     for leads in (True, False):
-        assert model.probability(strong, leads)[0] > 0.8 > 0.3 > model.probability(weak, leads)[0]
+        chances = [model.probability(pair, leads, _FEED)[0] for pair in (strong, weak)]
+        assert chances[0] > 0.8 > 0.3 > chances[1]
     apart = strong.copy()
     apart[0, FEATURES.index("gap")] = np.log1p(365)
-    assert model.probability(apart, True)[0] < model.probability(strong, True)[0]
+    assert model.probability(apart, True, _FEED)[0] < model.probability(strong, True, _FEED)[0]
 
 
-def test_terms_are_the_features_and_their_products() -> None:
-    features = np.array([[1.0, 2.0, 3.0]])
-    assert terms(features).tolist() == [[1.0, 2.0, 3.0, 2.0, 3.0, 6.0]]
+def _pair(days: float | None) -> np.ndarray:
+    row = np.zeros((1, len(FEATURES)))
+    row[0, FEATURES.index("words")] = 0.4
+    if days is None:
+        row[0, FEATURES.index("undated")] = 1.0
+    else:
+        row[0, FEATURES.index("gap")] = np.log1p(days)
+    return row
+
+
+def test_time_is_weighed_by_band_against_the_corpus_span() -> None:
+    bands = [int(time_bands(_pair(days))[0]) for days in (None, 0, 1, 3, 7, 30, 365, 366, 731)]
+    assert bands == [-1, 0, 1, 2, 3, 4, 5, 6, 7]
+    model = story_model()
+    chances = [model.probability(_pair(d), True, _FEED)[0] for d in (0, 1, 3, 7, 30, 365, 400)]
+    assert chances == sorted(chances, reverse=True)  # the nearer, the likelier one event
+    # an undated pair is weighed by its text: between a same-day pair and one a year apart
+    undated = model.probability(_pair(None), True, _FEED)[0]
+    assert chances[-1] < undated < chances[0]
+    # in a day's news every pair is of one day: the day says nothing
+    one_day = band_spread(np.zeros(40))
+    assert model.probability(_pair(0), True, one_day)[0] == pytest.approx(undated)
+
+
+def test_the_corpus_span_counts_every_pair_of_dated_documents() -> None:
+    days = np.array([0.0, 0.0, 1.0, 5.0, 40.0, 500.0, 1300.0, np.nan])
+    spread = band_spread(days)
+    dated = days[~np.isnan(days)]
+    gaps = [abs(a - b) for i, a in enumerate(dated) for b in dated[i + 1 :]]
+    expected = np.bincount(time_bands(np.array([_pair(g)[0] for g in gaps])), minlength=8)
+    assert spread == pytest.approx(expected / len(gaps))
+    assert not band_spread(np.array([3.0, np.nan])).any()  # one dated document: no span

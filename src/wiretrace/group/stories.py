@@ -26,7 +26,7 @@ import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import igraph
@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.config import StorySettings
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
-from wiretrace.group.story_model import StoryModel, story_model
+from wiretrace.group.story_model import StoryModel, band_spread, story_model
 from wiretrace.records import Match, Relation, Story
 from wiretrace.semantic.cosines import pair_cosines
 from wiretrace.sketch.event import NO_EVENT, EventArguments
@@ -119,6 +119,8 @@ class StoryPairs:
     leads: bool
     # pairs whose leads were weighed (None: all of them, when ``leads``)
     lead_known: NDArray[np.bool_] | None = None
+    # how far apart the corpus' dated documents lie (``story_model.band_spread``)
+    spread: NDArray[np.float64] = field(default_factory=lambda: band_spread(np.empty(0)))
 
     def eventful(self) -> NDArray[np.bool_]:
         """Pairs with evidence of one event, not only of one subject: a name, a place or a
@@ -186,8 +188,10 @@ def story_pairs(
     if leads is not None and inputs.english is not None:
         known = inputs.english[pairs[:, 0]] & inputs.english[pairs[:, 1]]
         leads = np.where(known, leads, 0.0)
-    features = pair_features(inputs.topics, _event_evidence(inputs), leads, is_reused, pairs)
-    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, known)
+    evidence = _event_evidence(inputs)
+    features = pair_features(inputs.topics, evidence, leads, is_reused, pairs)
+    spread = band_spread(evidence.days)
+    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, known, spread)
 
 
 def _edges(
@@ -195,10 +199,11 @@ def _edges(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Edges ``(i, j)`` and the chance that each is one event: each document's
     ``neighbours`` likeliest, with event-level evidence, plus every copy (chance 1)."""
-    chance = model.probability(candidates.features, candidates.leads)
+    spread = candidates.spread
+    chance = model.probability(candidates.features, candidates.leads, spread)
     unknown = None if candidates.lead_known is None else ~candidates.lead_known
     if unknown is not None and unknown.any():
-        chance[unknown] = model.probability(candidates.features[unknown], False)
+        chance[unknown] = model.probability(candidates.features[unknown], False, spread)
     chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
     if not len(chance):
         return candidates.pairs, chance
@@ -263,21 +268,25 @@ def cluster_stories(
     np.add.at(strength, pairs[:, 1], weights)
     inside = membership[pairs[:, 0]] == membership[pairs[:, 1]]
     confidence = _weakest_links(pairs[inside], weights[inside], membership, count)
-    # a story is titled by its most central member that copies no other: the likely source's
-    # headline, not a copy's (which may have changed it, typos included)
+    # a story is titled by its most central member that others copy and that copies no other:
+    # the likely source's headline, not a copy's (which may have changed it, typos included)
     copies = {
         match.b if match.source == match.a else match.a
         for match in matches
         if match.source is not None
     }
+    sources = {match.source for match in matches if match.source is not None} - copies
     found: list[dict[str, Any]] = []
     for number, members in enumerate(partition):
         dated = [date for member in members if (date := inputs.published[member])]
         by_strength = sorted(members, key=lambda member: (-strength[member], member))
         entities, terms = _evidence(inputs, by_strength)
         titled = next(
-            (member for member in by_strength if inputs.ids[member] not in copies),
-            by_strength[0],
+            (member for member in by_strength if inputs.ids[member] in sources),
+            next(
+                (member for member in by_strength if inputs.ids[member] not in copies),
+                by_strength[0],
+            ),
         )
         found.append(
             {

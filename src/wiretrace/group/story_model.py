@@ -1,13 +1,23 @@
 """The story model: the chance that two articles report the same event, from their evidence.
 
-A logistic regression over ``evidence.FEATURES`` and their pairwise products (``terms``: so
-that, say, the words two undated articles share may count for more than those of two
-articles a month apart), fitted on labelled pairs of the development
-sets by ``benchmarks/fit_stories.py`` (fixed seed, scikit-learn) and shipped as
-``story_model.json`` beside this file: no training at run time and nothing but numpy to apply
-it. Two variants share the file: one for scans with the semantic stage (``lead`` weighed), one
-without it. The file also names the clustering's ``resolution`` that was chosen with it and
-how the fit went (its reliability table on held-aside pairs).
+A logistic regression over the text evidence of ``evidence.FEATURES`` (every feature but
+``gap`` and ``undated``), plus the time between the two events weighed apart from it, the
+way splink weighs a comparison's levels: per band of days (same day, 1, 2-3, 4-7, 8-30,
+31-365, 366-730, more), the log of how often two reports of one event lie that far apart (``m``,
+learned on the development sets' dated pairs) over how often any two articles of *this*
+corpus do (``u``, counted over all its pairs of dated articles at run time, as word rarity
+is). Both are taken over the bands the corpus spans, so in a day's news the day says
+nothing, while in a feed of years a same-day pair is strong evidence. Nothing is added when
+either article is undated. Why apart from the regression: only one development set dates its
+articles (GVA), and time learned inside the regression did not carry to feeds of another
+kind or span (benchmarks/README.md, "Stories").
+
+Fitted on labelled pairs of the development sets by ``benchmarks/fit_stories.py`` (fixed
+seed) and shipped as ``story_model.json`` beside this file: no training at run time and
+nothing but numpy to apply it. Two variants share the file: one for scans with the semantic
+stage (``lead`` weighed), one without it. The file also names the clustering's
+``resolution`` that was chosen with it and how the fit went (its reliability table on
+held-aside pairs).
 """
 
 from __future__ import annotations
@@ -24,38 +34,88 @@ from numpy.typing import NDArray
 from wiretrace.group.evidence import FEATURES
 
 MODEL_FILE = Path(__file__).with_name("story_model.json")
+# the regression's columns: the text evidence (time is weighed by band)
+TEXT_FEATURES = tuple(name for name in FEATURES if name not in ("gap", "undated"))
+_TEXT_COLUMNS = [FEATURES.index(name) for name in TEXT_FEATURES]
+# the upper ends of the bands of days between two events (the last band has none)
+BAND_DAYS = (0.5, 1.5, 3.5, 7.5, 30.5, 365.5, 730.5)
 
 
-def terms(features: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The features, then the product of every two of them (first with second, first with
-    third, ..., in ``FEATURES`` order)."""
-    count = features.shape[1]
-    products = [
-        features[:, first] * features[:, second]
-        for first in range(count)
-        for second in range(first + 1, count)
-    ]
-    return np.concatenate([features, np.stack(products, axis=1)], axis=1) if products else features
+def time_bands(features: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Each pair's band of days between its events (``BAND_DAYS``), -1 when either article is
+    undated."""
+    band = np.searchsorted(np.log1p(np.array(BAND_DAYS)), features[:, FEATURES.index("gap")])
+    undated = features[:, FEATURES.index("undated")] > 0
+    return np.where(undated, -1, band).astype(np.int64)
+
+
+def band_spread(days: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The share of all pairs of dated documents (``days``: day numbers, NaN undated) in each
+    band of days apart (``u``); zeros with fewer than two dated. Exact, in n log n."""
+    dated = np.sort(days[~np.isnan(days)])
+    if len(dated) < 2:
+        return np.zeros(len(BAND_DAYS) + 1)
+    within = [0.0]  # pairs at most each edge apart, counted from each pair's earlier document
+    for edge in BAND_DAYS:
+        later = np.searchsorted(dated, dated + edge, side="right")
+        within.append(float((later - np.arange(1, len(dated) + 1)).sum()))
+    total = len(dated) * (len(dated) - 1) / 2
+    counts = np.diff(np.array([*within, total]))
+    spread: NDArray[np.float64] = counts / total
+    return spread
+
+
+def time_log_odds(
+    bands: NDArray[np.int64], same: NDArray[np.float64], spread: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Per pair, log m / u of its band: ``same`` the share of one event's pairs in each band,
+    ``spread`` this corpus' (``band_spread``), both over the bands the corpus spans; 0 for an
+    undated pair."""
+    spanned = spread > 0
+    if not spanned.any():
+        return np.zeros(len(bands))
+    m = np.where(spanned, same, 0.0)
+    m = m / m.sum()
+    weight = np.log(np.divide(m, spread, out=np.ones_like(m), where=spanned))
+    found: NDArray[np.float64] = np.where(bands < 0, 0.0, weight[np.maximum(bands, 0)])
+    return found
+
+
+def text_columns(features: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The columns of ``TEXT_FEATURES``."""
+    chosen: NDArray[np.float64] = features[:, _TEXT_COLUMNS]
+    return chosen
 
 
 @dataclass(frozen=True, slots=True)
 class PairModel:
-    """Standardised ``terms`` of the features times ``coef`` plus ``intercept``, through the
-    logistic."""
+    """Standardised text features times ``coef`` plus ``intercept``, plus the pair's time
+    band's log m / u (``same_bands``: m, the share of one event's dated pairs in each band),
+    through the logistic."""
 
     mean: NDArray[np.float64]
     scale: NDArray[np.float64]
     coef: NDArray[np.float64]
     intercept: float
+    same_bands: NDArray[np.float64]
 
-    def probability(self, features: NDArray[np.float64]) -> NDArray[np.float64]:
-        expanded = terms(features)
+    def log_odds(
+        self, features: NDArray[np.float64], spread: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        text = text_columns(features)
         # summed in a fixed order, term by term: a BLAS dot's order depends on the CPU
         score = np.full(len(features), self.intercept)
-        for column in range(expanded.shape[1]):
-            standard = (expanded[:, column] - self.mean[column]) / self.scale[column]
-            score += standard * self.coef[column]
-        chance: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-score))
+        for column in range(text.shape[1]):
+            score += (text[:, column] - self.mean[column]) / self.scale[column] * self.coef[column]
+        found: NDArray[np.float64] = score + time_log_odds(
+            time_bands(features), self.same_bands, spread
+        )
+        return found
+
+    def probability(
+        self, features: NDArray[np.float64], spread: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        chance: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-self.log_odds(features, spread)))
         return chance
 
     def as_json(self) -> dict[str, Any]:
@@ -64,6 +124,7 @@ class PairModel:
             "scale": self.scale.tolist(),
             "coef": self.coef.tolist(),
             "intercept": self.intercept,
+            "same_bands": self.same_bands.tolist(),
         }
 
     @classmethod
@@ -73,6 +134,7 @@ class PairModel:
             np.array(stored["scale"], dtype=np.float64),
             np.array(stored["coef"], dtype=np.float64),
             float(stored["intercept"]),
+            np.array(stored["same_bands"], dtype=np.float64),
         )
 
 
@@ -85,13 +147,18 @@ class StoryModel:
     resolution: float
     about: dict[str, Any]  # how it was fitted, and its reliability table
 
-    def probability(self, features: NDArray[np.float64], leads: bool) -> NDArray[np.float64]:
-        """The chance that each pair (a row of ``evidence.FEATURES``) is of one event."""
-        return (self.with_leads if leads else self.without_leads).probability(features)
+    def probability(
+        self, features: NDArray[np.float64], leads: bool, spread: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """The chance that each pair (a row of ``evidence.FEATURES``) is of one event, in a
+        corpus whose pairs of dated articles lie apart as ``spread`` says (``band_spread``)."""
+        return (self.with_leads if leads else self.without_leads).probability(features, spread)
 
     def write(self, path: Path = MODEL_FILE) -> None:
         stored = {
             "features": list(FEATURES),
+            "text_features": list(TEXT_FEATURES),
+            "band_days": list(BAND_DAYS),
             "with_leads": self.with_leads.as_json(),
             "without_leads": self.without_leads.as_json(),
             "resolution": self.resolution,
@@ -102,8 +169,13 @@ class StoryModel:
 
 def read_model(path: Path) -> StoryModel:
     stored = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(stored["features"]) != FEATURES:  # a file from another version of the features
-        raise ValueError(f"{path}: fitted on features {stored['features']}, not {FEATURES}")
+    shape = (tuple(stored["features"]), tuple(stored.get("text_features", ())))
+    if shape != (FEATURES, TEXT_FEATURES) or tuple(stored.get("band_days", ())) != BAND_DAYS:
+        # a file from another version of the features
+        raise ValueError(
+            f"{path}: fitted on other features or time bands than this version weighs; "
+            "refit it with benchmarks/fit_stories.py"
+        )
     return StoryModel(
         PairModel.from_json(stored["with_leads"]),
         PairModel.from_json(stored["without_leads"]),
