@@ -26,7 +26,7 @@ import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import igraph
@@ -111,16 +111,17 @@ def _strongest(
 @dataclass(frozen=True, slots=True)
 class StoryPairs:
     """The candidate pairs ``(i, j)``, ``i < j``, their evidence (rows of
-    ``evidence.FEATURES``), which are copies, and whether leads were weighed."""
+    ``evidence.FEATURES``), which are copies, whether leads were weighed, and how far apart the
+    corpus's dated documents lie."""
 
     pairs: NDArray[np.int64]
     features: NDArray[np.float64]
     is_copy: NDArray[np.bool_]
     leads: bool
+    # how far apart the corpus's dated documents lie (``story_model.band_spread``)
+    spread: NDArray[np.float64]
     # pairs whose leads were weighed (None: all of them, when ``leads``)
     lead_known: NDArray[np.bool_] | None = None
-    # how far apart the corpus' dated documents lie (``story_model.band_spread``)
-    spread: NDArray[np.float64] = field(default_factory=lambda: band_spread(np.empty(0)))
 
     def eventful(self) -> NDArray[np.bool_]:
         """Pairs with evidence of one event, not only of one subject: a name, a place or a
@@ -191,7 +192,7 @@ def story_pairs(
     evidence = _event_evidence(inputs)
     features = pair_features(inputs.topics, evidence, leads, is_reused, pairs)
     spread = band_spread(evidence.days)
-    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, known, spread)
+    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known)
 
 
 def _edges(
