@@ -132,7 +132,8 @@ def labelled_pairs(
 ) -> list[tuple[StoryPairs, NDArray[np.bool_]]]:
     """Per scan of the set, its candidate pairs with their features, and whether each is of
     one gold story. SemEval: only its rated pairs (the rest have no label), their features
-    worked out among every candidate of the scan as in a scan (``rank`` is relative to them)."""
+    worked out among the scan's candidates and the rated pairs together (``rank`` is relative
+    to them, as in a scan to the candidates; not to the rated pairs alone)."""
     settings = config.story_settings()
     found = []
     for scanned in story_set.scans:

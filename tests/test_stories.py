@@ -136,3 +136,17 @@ def test_each_story_names_what_holds_it_together() -> None:
     unnamed = story_clusters(_inputs(texts, published), [], ScanConfig().story_settings())
     assert [story.members for story in unnamed] == [story.members for story in stories]
     assert all(story.entities == () and story.terms == () for story in unnamed)
+
+
+def test_a_story_is_titled_by_the_member_another_member_copies() -> None:
+    texts = _two_topics()
+    settings = ScanConfig().story_settings()
+    plain = story_clusters(_inputs(texts, [None] * 12), [], settings)
+    floods = next(story for story in plain if "d00" in story.members)
+    # d04 is copied whole by d05 (a republication): d04's headline titles the story, whoever
+    # is most central; lifting a passage of d02 does not make it the source of the story
+    copied = Match("d04", "d05", Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, (), source="d04")
+    lifted = Match("d02", "d03", Relation.PARTIAL, 0.1, 0.2, 0.2, (), source="d02")
+    stories = story_clusters(_inputs(texts, [None] * 12), [lifted, copied], settings)
+    titled = next(story for story in stories if "d00" in story.members)
+    assert titled.title == topic_terms(texts[4]).lead != floods.title

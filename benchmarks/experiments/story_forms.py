@@ -9,7 +9,8 @@ Each form is fitted on the labelled pairs of ``fit_stories.py`` and printed thre
   rated pairs, by their first article) left out of the fit, the whole set clustered at the
   in-sample resolution and scored on that fifth only (B-cubed over its articles, or
   SemEval's one-story F1 over its pairs), pooled over the folds. This asks what held-out data
-  of the same kind would give.
+  of the same kind would give (roughly: a pair goes with its first article's story, so a
+  pair whose second article is in the held-out fifth may stay in the fit).
 
 The forms: ``products`` (every feature and every product of two: the model shipped until
 2026-12-04), ``plain`` (every feature, no products), ``text+time`` (the shipped one,

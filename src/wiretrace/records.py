@@ -143,7 +143,8 @@ class Dropped:
 @dataclass(frozen=True, slots=True)
 class Story:
     """Documents about the same news event; ``title`` is the headline (or lead sentence) of
-    its most central member that copies no other (else of its most central member),
+    its most central member that another member copies and that copies no other (else of its
+    most central member that copies no other, else of its most central member),
     ``first_published`` and ``last_published`` the earliest and the latest known dates of its
     members. What holds it together: ``entities`` and ``terms``,
     the named entities and the words that most of its members share and few other documents

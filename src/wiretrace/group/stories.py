@@ -269,14 +269,22 @@ def cluster_stories(
     np.add.at(strength, pairs[:, 1], weights)
     inside = membership[pairs[:, 0]] == membership[pairs[:, 1]]
     confidence = _weakest_links(pairs[inside], weights[inside], membership, count)
-    # a story is titled by its most central member that others copy and that copies no other:
-    # the likely source's headline, not a copy's (which may have changed it, typos included)
+    # a story is titled by its most central member that another member copies whole and that
+    # copies no other: the likely source's headline, not a copy's (which may have changed it,
+    # typos included); then by its most central member that copies no other
     copies = {
         match.b if match.source == match.a else match.a
         for match in matches
         if match.source is not None
     }
-    sources = {match.source for match in matches if match.source is not None} - copies
+    position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
+    sources = {
+        match.source
+        for match in matches
+        if match.source is not None
+        and (match.relation.is_copy or match.relation == Relation.TRANSLATION)
+        and membership[position[match.a]] == membership[position[match.b]]
+    } - copies
     found: list[dict[str, Any]] = []
     for number, members in enumerate(partition):
         dated = [date for member in members if (date := inputs.published[member])]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,13 @@ def time_log_odds(
         return np.zeros(len(bands))
     m = np.where(spanned, same, 0.0)
     m = m / m.sum()
-    weight = np.log(np.divide(m, spread, out=np.ones_like(m), where=spanned))
+    # math.log, not numpy's: its vector paths may differ in the last bit by CPU
+    weight = np.array(
+        [
+            math.log(a / b) if b > 0 else 0.0
+            for a, b in zip(m.tolist(), spread.tolist(), strict=True)
+        ]
+    )
     found: NDArray[np.float64] = np.where(bands < 0, 0.0, weight[np.maximum(bands, 0)])
     return found
 
