@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,6 @@ from wiretrace.group.story_model import (
 )
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SEED = 20260811
 # The regression's inverse regularisation (10 text features from three sets; stronger than
 # scikit-learn's default 1.0: see benchmarks/README, "Stories").
 C = 0.1
@@ -54,10 +53,13 @@ RESOLUTIONS = tuple(round(value, 2) for value in np.arange(0.20, 0.51, 0.02))
 
 
 class Pairs:
-    """The labelled pairs of some sets: features, labels, their set, and a key per pair."""
+    """The labelled pairs of some sets: features, labels, their set, a key per pair, the group
+    a pair belongs to when sets are split (the gold story of its first article; SemEval's
+    rated pairs, which have no stories: the first article), and each pair's scan's
+    ``band_spread``."""
 
     def __init__(self, sets: dict[str, StorySet], config: ScanConfig) -> None:
-        features, labels, names, keys, spreads = [], [], [], [], []
+        features, labels, names, keys, groups, spreads = [], [], [], [], [], []
         for name, story_set in sets.items():
             for scan, (candidates, same) in enumerate(labelled_pairs(story_set, config)):
                 copy = candidates.is_copy
@@ -69,15 +71,18 @@ class Pairs:
                 spreads.append(np.tile(candidates.spread, (int(chosen.sum()), 1)))
                 labels.append(same[chosen])
                 names.extend([name] * int(chosen.sum()))
-                ids = story_set.scans[scan].inputs.ids
-                keys.extend(
-                    f"{name}:{ids[a]}:{ids[b]}" for a, b in candidates.pairs[chosen].tolist()
-                )
+                scanned = story_set.scans[scan]
+                ids = scanned.inputs.ids
+                grouped = ids if story_set.rated is not None else scanned.gold
+                for a, b in candidates.pairs[chosen].tolist():
+                    keys.append(f"{name}:{ids[a]}:{ids[b]}")
+                    groups.append(f"{name}:{grouped[a]}")
         self.features = np.concatenate(features)
-        self.spreads = np.concatenate(spreads)  # each pair's scan's band_spread
+        self.spreads = np.concatenate(spreads)
         self.labels = np.concatenate(labels)
         self.sets = np.array(names)
         self.keys = keys
+        self.groups = groups
 
     def weights(self, mask: NDArray[np.bool_]) -> NDArray[np.float64]:
         """Each set of the chosen pairs weighs the same in total."""
@@ -99,16 +104,24 @@ def same_bands(bands: NDArray[np.int64], labels: NDArray[np.bool_]) -> NDArray[n
     return found
 
 
+def per_scan(
+    spreads: NDArray[np.float64], weigh: Callable[[NDArray[np.bool_], NDArray[np.float64]], Any]
+) -> NDArray[np.float64]:
+    """``weigh(inside, spread)`` for the pairs of each scan (those of one ``band_spread``), put
+    together in the pairs' order."""
+    found = np.zeros(len(spreads))
+    for spread in np.unique(spreads, axis=0):
+        inside = (spreads == spread).all(axis=1)
+        found[inside] = weigh(inside, spread)
+    return found
+
+
 def time_offsets(
     features: NDArray[np.float64], spreads: NDArray[np.float64], same: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Each pair's log m / u (``story_model.time_log_odds``) in its own scan."""
     bands = time_bands(features)
-    found = np.zeros(len(features))
-    for spread in np.unique(spreads, axis=0):
-        inside = (spreads == spread).all(axis=1)
-        found[inside] = time_log_odds(bands[inside], same, spread)
-    return found
+    return per_scan(spreads, lambda inside, spread: time_log_odds(bands[inside], same, spread))
 
 
 def fit_logistic(
@@ -155,11 +168,7 @@ def chances(
     model: PairModel, features: NDArray[np.float64], spreads: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Each pair's chance of one event, in its own scan."""
-    found = np.zeros(len(features))
-    for spread in np.unique(spreads, axis=0):
-        inside = (spreads == spread).all(axis=1)
-        found[inside] = model.probability(features[inside], spread)
-    return found
+    return per_scan(spreads, lambda inside, spread: model.probability(features[inside], spread))
 
 
 def fit(pairs: Pairs, mask: NDArray[np.bool_], leads: bool) -> PairModel:
@@ -303,7 +312,6 @@ def main() -> None:
     about = {
         "fitted": datetime.date.today().isoformat(),
         "by": "benchmarks/fit_stories.py",
-        "seed": SEED,
         "pairs": {name: int((pairs.sets == name).sum()) for name in SETS},
         "in_sample": {k: round(v, 3) for k, v in figures.items()},
         "leave_one_set_out": {k: round(v, 3) for k, v in loso.items()},

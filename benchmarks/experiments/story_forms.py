@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fit_stories import (
     DEFAULT_DATA,
+    Pairs,
     _source,
     choose_resolution,
     fit_logistic,
@@ -41,7 +42,7 @@ from fit_stories import (
     time_offsets,
 )
 from stories_quality import bcubed, pair_f1
-from story_sets import SETS, StorySet, labelled_pairs, score, story_sets
+from story_sets import SETS, StorySet, score, story_sets
 
 from wiretrace import ScanConfig
 from wiretrace.group.evidence import FEATURES
@@ -53,48 +54,14 @@ TEXT = [COLUMN[name] for name in TEXT_FEATURES]
 FOLDS = 5
 
 
-@dataclass
-class Labelled:
-    features: NDArray[np.float64]
-    labels: NDArray[np.bool_]
-    sets: NDArray[np.str_]
-    folds: NDArray[np.int64]
-    spreads: NDArray[np.float64]
-
-
 def _fold(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") % FOLDS
 
 
-def labelled(sets: dict[str, StorySet], config: ScanConfig) -> Labelled:
-    """The labelled pairs as ``fit_stories.Pairs`` chooses them, each with its fold (by the
-    gold story of its first article; SemEval: by its first article)."""
-    features, labels, names, folds, spreads = [], [], [], [], []
-    for name in SETS:
-        story_set = sets[name]
-        for scan, (candidates, same) in enumerate(labelled_pairs(story_set, config)):
-            scanned = story_set.scans[scan]
-            first = candidates.pairs[:, 0]
-            keys = (
-                [scanned.gold[i] for i in first]
-                if story_set.rated is None
-                else [scanned.inputs.ids[i] for i in first]
-            )
-            keep = ~candidates.is_copy & candidates.eventful()
-            features.append(candidates.features[keep])
-            labels.append(same[keep])
-            spreads.append(np.tile(candidates.spread, (int(keep.sum()), 1)))
-            names.extend([name] * int(keep.sum()))
-            folds.extend(
-                _fold(f"{name}:{key}") for key, kept in zip(keys, keep, strict=True) if kept
-            )
-    return Labelled(
-        np.concatenate(features),
-        np.concatenate(labels),
-        np.array(names),
-        np.array(folds),
-        np.concatenate(spreads),
-    )
+def folds(pairs: Pairs) -> NDArray[np.int64]:
+    """Each pair's fold, by its group (the gold story of its first article; SemEval: the
+    first article)."""
+    return np.array([_fold(group) for group in pairs.groups])
 
 
 @dataclass(frozen=True)
@@ -132,18 +99,14 @@ class Fitted:
         return chance
 
 
-def fit(data: Labelled, mask: NDArray[np.bool_], form: Form) -> Fitted:
-    names = data.sets[mask]
-    weights = np.zeros(len(names))
-    for name in set(names.tolist()):  # each set weighs the same in total
-        weights[names == name] = len(names) / len(set(names.tolist())) / (names == name).sum()
-    labels = data.labels[mask]
-    features = data.features[mask]
+def fit(pairs: Pairs, mask: NDArray[np.bool_], form: Form) -> Fitted:
+    labels = pairs.labels[mask]
+    features = pairs.features[mask]
     same, offset = None, np.zeros(len(labels))
     if form.time_bands:
         same = same_bands(time_bands(features), labels)
-        offset = time_offsets(features, data.spreads[mask], same)
-    fitted = fit_logistic(form.design(features), labels, weights, offset)
+        offset = time_offsets(features, pairs.spreads[mask], same)
+    fitted = fit_logistic(form.design(features), labels, pairs.weights(mask)[mask], offset)
     return Fitted(form, *fitted, same)
 
 
@@ -152,10 +115,11 @@ def _model(fitted: Fitted, resolution: float) -> StoryModel:
 
 
 def within_sets(
-    sets: dict[str, StorySet], config: ScanConfig, data: Labelled, form: Form, resolution: float
+    sets: dict[str, StorySet], config: ScanConfig, pairs: Pairs, form: Form, resolution: float
 ) -> dict[str, float]:
     """Each set scored on a fifth of its stories by the model fitted without their pairs."""
     settings = config.story_settings()
+    of_pair = folds(pairs)
     found: dict[str, float] = {}
     for name, story_set in sets.items():
         source = _source(name)
@@ -163,7 +127,7 @@ def within_sets(
         rated_mine: list[bool] = []
         rated_gold: list[bool] = []
         for fold in range(FOLDS):
-            model = _model(fit(data, data.folds != fold, form), resolution)
+            model = _model(fit(pairs, of_pair != fold, form), resolution)
             for scanned in story_set.scans:
                 stories = cluster_stories(scanned.inputs, scanned.matches, settings, model)
                 story = {member: s.story for s in stories.stories for member in s.members}
@@ -202,19 +166,19 @@ FORMS = {
 def main() -> None:
     config = ScanConfig()
     sets = story_sets(DEFAULT_DATA, config, (*SETS, "topics"))
-    data = labelled(sets, config)
+    pairs = Pairs({name: sets[name] for name in SETS}, config)
     for label, form in FORMS.items():
         held_out = {}
         for held in SETS:
             judged = {name: s for name, s in sets.items() if _source(name) != held}
-            fitted = fit(data, data.sets != held, form)
+            fitted = fit(pairs, pairs.sets != held, form)
             chosen, _ = choose_resolution(judged, config, _model(fitted, 0.0))
             for name, story_set in sets.items():
                 if _source(name) == held:
                     held_out[name] = score(story_set, config, _model(fitted, chosen))
-        everything = fit(data, np.ones(len(data.labels), dtype=bool), form)
+        everything = fit(pairs, np.ones(len(pairs.labels), dtype=bool), form)
         resolution, in_sample = choose_resolution(sets, config, _model(everything, 0.0))
-        within = within_sets(sets, config, data, form, resolution)
+        within = within_sets(sets, config, pairs, form, resolution)
         print(f"{label}: resolution {resolution}")
         for name in sets:
             print(

@@ -12,8 +12,8 @@ either article is undated. Why apart from the regression: only one development s
 articles (GVA), and time learned inside the regression did not carry to feeds of another
 kind or span (benchmarks/README.md, "Stories").
 
-Fitted on labelled pairs of the development sets by ``benchmarks/fit_stories.py`` (fixed
-seed) and shipped as ``story_model.json`` beside this file: no training at run time and
+Fitted on labelled pairs of the development sets by ``benchmarks/fit_stories.py``
+(deterministic) and shipped as ``story_model.json`` beside this file: no training at run time and
 nothing but numpy to apply it. Two variants share the file: one for scans with the semantic
 stage (``lead`` weighed), one without it. The file also names the clustering's
 ``resolution`` that was chosen with it and how the fit went (its reliability table on
