@@ -100,6 +100,15 @@ def test_a_record_without_an_id_is_skipped_even_first(client: TestClient, seeds:
     assert (first["status"], first["reason"]) == ("skipped", "missing_field")
 
 
+def test_a_record_names_its_request_as_its_source(client: TestClient, seeds: Path) -> None:
+    # not the request's file, which is gone once answered: the route, the time and the
+    # record's place in the request (counting the records left out)
+    records = [{"text": "no id"}, *_records(seeds)[:1]]
+    client.post("/documents", json=records, headers=WRITE)
+    source = client.get(f"/documents/{records[1]['id']}").json()["source"]
+    assert re.fullmatch(r"POST /documents \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00:2", source)
+
+
 def test_keys_are_required_for_writes(client: TestClient, seeds: Path) -> None:
     records = _records(seeds)[:1]
     missing = client.post("/documents", json=records)

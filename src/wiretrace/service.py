@@ -44,11 +44,12 @@ from starlette.routing import Match as RouteMatch
 from wiretrace.errors import ConfigError, InputError
 from wiretrace.index import Index, IndexResult
 from wiretrace.index.query import Warm
+from wiretrace.index.update import now_text
+from wiretrace.read.files import path_text
 from wiretrace.records import Match, Story
 
 KEYS_VARIABLE = "WIRETRACE_API_KEYS"
 INCOMING = "incoming"  # inside the index folder: what the service was sent, one add at a time
-_FEED = "records.jsonl"
 
 
 # The body of POST /documents and /query, for the schema at /docs (the service reads it
@@ -262,23 +263,34 @@ class _Service:
             self._writer_index = Index.open(self.path, self.workers)
         return self._writer_index
 
-    def add(self, records: list[dict[str, Any]], keep: bool) -> tuple[IndexResult, set[str]]:
-        """The records added (in the writer thread) or queried (in a reader's): written as
-        one JSON-lines file of the request's own, the records whose id is indexed already
-        left out and returned (a scan would make an id read before from another file
-        unique by its file; a service's records have no files of their own)."""
+    def add(self, requests: list[list[dict[str, Any]]], keep: bool) -> tuple[IndexResult, set[str]]:
+        """The records of ``requests`` added (in the writer thread) or queried (in a
+        reader's): each request written as a JSON-lines file of its own, the records whose
+        id is indexed already left out and returned (a scan would make an id read before
+        from another file unique by its file; a service's records have no files of their
+        own). A record's ``source`` names its request and its place in it
+        (``POST /documents 2026-12-04T08:15:02+00:00:2``), not the file, which is gone once
+        answered."""
         index = self._writing() if keep else self.reader()
+        records = [record for request in requests for record in request]
         ids = [str(r[self.id_field]) for r in records if r.get(self.id_field) is not None]
         indexed = set(index.store.numbers_of(ids))
         folder = self.path / INCOMING / uuid.uuid4().hex
         folder.mkdir(parents=True)
-        feed = folder / _FEED
+        route = f"POST /{'documents' if keep else 'query'} {now_text()}"
+        feeds, names = [], {}
         try:
-            with feed.open("w", encoding="utf-8") as stream:
-                for record in records:
-                    if str(record.get(self.id_field)) not in indexed and self.readable(record):
-                        stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            return (index.add([feed]) if keep else index.query([feed])), indexed
+            for number, request in enumerate(requests):
+                feed = folder / f"{number}.jsonl"
+                with feed.open("w", encoding="utf-8") as stream:
+                    for record in request:
+                        if str(record.get(self.id_field)) not in indexed and self.readable(record):
+                            stream.write(json.dumps(record, ensure_ascii=False))
+                        stream.write("\n")  # a blank line is no record: places kept
+                feeds.append(feed)
+                names[path_text(feed)] = route
+            found = index.add(feeds, names=names) if keep else index.query(feeds, names=names)
+            return found, indexed
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -316,7 +328,7 @@ class _Service:
         if not batch:
             return  # an earlier call took them
         try:
-            found = self.add([record for records, _ in batch for record in records], keep=True)
+            found = self.add([records for records, _ in batch], keep=True)
         except BaseException as error:
             for _, done in batch:
                 done.set_exception(error)
@@ -460,7 +472,7 @@ def create_app(
             return records
         # a query needs no writer: it runs beside the writes, in a reader's thread
         try:
-            found = await asyncio.to_thread(service.add, records, False)
+            found = await asyncio.to_thread(service.add, [records], False)
         except InputError as problem:
             return error(422, str(problem).split(": ", 1)[-1], "records")
         return _answer(found, records, service.id_field, service.text_fields)

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,15 +210,18 @@ class Index:
         self,
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         reporter: Reporter | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> IndexResult:
         """Read ``inputs`` as a scan does, compare the new documents with everything indexed
-        and with each other, and bring groups, stories and sources up to date."""
+        and with each other, and bring groups, stories and sources up to date. ``names``:
+        what the new records' ``source`` calls an input file instead of its path (a
+        service's request)."""
         reporter = reporter or SilentReporter()
         paths = as_paths(inputs)
         check_inputs(paths)
         started = time.perf_counter()
         with self._writing():
-            update, recurring = read_new(self.store, self.config, paths, reporter)
+            update, recurring = read_new(self.store, self.config, paths, reporter, names=names)
             if recurring is not None:
                 self.store.set_recurring(
                     np.setdiff1d(recurring.now, self.store.recurring(recurring.touched)),
@@ -234,15 +237,19 @@ class Index:
         self,
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         reporter: Reporter | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> IndexResult:
         """What ``inputs``' documents copy, lift from or rewrite among the indexed ones, their
         likely sources and stories, nothing added (see ``wiretrace.index.query`` for how it
-        differs from :meth:`add`). Needs no write lock: runs beside a writer."""
+        differs from :meth:`add`; ``names`` as for :meth:`add`). Needs no write lock: runs
+        beside a writer."""
         reporter = reporter or SilentReporter()
         paths = as_paths(inputs)
         check_inputs(paths)
         started = time.perf_counter()
-        update, matches, labels = query_index(self.store, self.config, self.warm, paths, reporter)
+        update, matches, labels = query_index(
+            self.store, self.config, self.warm, paths, reporter, names
+        )
         rows = DocumentRows()
         for document in update.new:
             add_row(rows, document)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -338,11 +338,13 @@ def query_index(
     warm: Warm,
     inputs: Sequence[str | os.PathLike[str]],
     reporter: Reporter,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[Update, list[Match], dict[str, int | None]]:
-    """The new documents of ``inputs``, their matches (with likely sources) and stories."""
+    """The new documents of ``inputs``, their matches (with likely sources) and stories
+    (``names``: see ``read_new``)."""
     semantic = "paraphrase" not in relations_not_searched(config)
     state = warm.current(store, semantic)
-    update, _ = read_new(store, config, inputs, reporter)
+    update, _ = read_new(store, config, inputs, reporter, names=names)
     new = update.new
     rows = postings(new, config)
     lsh = lsh_candidates(store, config, new, rows)

@@ -56,6 +56,7 @@ from wiretrace.compare.pairs import (
 from wiretrace.config import ScanConfig
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.index.store import DocumentSketch, IndexStore, StoredDocument, StoredSkip, signed
+from wiretrace.read.files import source_file
 from wiretrace.records import Match, Skipped, Span
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centred
@@ -168,9 +169,12 @@ def read_new(
     inputs: Sequence[str | os.PathLike[str]],
     reporter: Reporter,
     spill_folder: str | Path | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[Update, _Recurring | None]:
     """Read, clean and sketch the records of ``inputs`` as a scan does, and the indexed
-    documents whose recurring lines changed again."""
+    documents whose recurring lines changed again. ``names``: what the records' ``source``
+    calls an input file instead of its path (a service's request, whose file is its own and
+    gone once answered), their place in it kept (``POST /documents ...:2``)."""
     update = Update()
     rows, log = DocumentRows(), list[Skipped]()
     recurring = _Recurring(store) if config.recurring_min_documents else None
@@ -242,7 +246,21 @@ def read_new(
         finally:
             if sem_store is not None:
                 sem_store.close()
+    if names:
+        _rename_files(update, names)
     return update, recurring
+
+
+def _rename_files(update: Update, names: Mapping[str, str]) -> None:
+    """Every record's ``source`` in ``update`` with its file called as ``names`` says."""
+
+    def named(source: str) -> str:
+        file = source_file(source)
+        return names.get(file, file) + source[len(file) :]
+
+    update.new = [replace(d, source=named(d.source)) for d in update.new]
+    update.skipped = [replace(s, source=named(s.source)) for s in update.skipped]
+    update.invalid = [(replace(d, source=named(d.source)), f) for d, f in update.invalid]
 
 
 def _line_keys(sketcher: Sketcher, count: int) -> list[NDArray[np.int64]]:
