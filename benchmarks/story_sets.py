@@ -55,12 +55,16 @@ class Scanned:
 
 @contextmanager
 def _capturing() -> Iterator[list[tuple[StoryInputs, list[Match]]]]:
-    """Every story stage's inputs while scanning (the texts' callable dropped)."""
+    """Every story stage's inputs while scanning (the texts' callable as a list's, which
+    pickles: the story stage reads the texts a stock phrase is made of)."""
     seen: list[tuple[StoryInputs, list[Match]]] = []
     real = grouping.cluster_stories
 
     def keep(inputs: StoryInputs, matches: Sequence[Match], *args: Any, **kwargs: Any) -> Any:
-        seen.append((replace(inputs, text=None), list(matches)))
+        text = inputs.text
+        texts = None if text is None else [text(i) for i in range(len(inputs.ids))]
+        kept = replace(inputs, text=None if texts is None else texts.__getitem__)
+        seen.append((kept, list(matches)))
         return real(inputs, matches, *args, **kwargs)
 
     with mock.patch.object(grouping, "cluster_stories", keep):

@@ -305,6 +305,13 @@ def test_scan_keeps_syndicated_copies_and_drops_a_shared_masthead(tmp_path: Path
         ("LONDON (AP) — Prime Minister said on Monday that talks go on.", "LONDON", ("AP",), None),
         ("Paris, 11 August 2021 (AFP) - The minister resigned.", "Paris", ("AFP",), "2021-08-11"),
         ("The minister resigned on Monday, officials said. (AFP)", None, ("AFP",), None),
+        # an outlet the agency list does not know, credited as a dateline credits one
+        (
+            "LEEDS (Northern Wire) — A warehouse burned on Wednesday.",
+            "LEEDS",
+            ("Northern Wire",),
+            None,
+        ),
         ("The minister resigned, officials said.\n\nPhoto: AP", None, ("AP",), None),
     ],
 )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from wiretrace import scan
 from wiretrace.config import ScanConfig
 from wiretrace.group.stories import StoryInputs, story_clusters
 from wiretrace.records import Match, Relation, Story
+from wiretrace.sketch.background import entity_hash
 from wiretrace.sketch.topics import entities_of, pair_evidence, topic_terms, topic_vectors
 
 
@@ -150,3 +154,59 @@ def test_a_story_is_titled_by_the_member_another_member_copies() -> None:
     stories = story_clusters(_inputs(texts, [None] * 12), [lifted, copied], settings)
     titled = next(story for story in stories if "d00" in story.members)
     assert titled.title == topic_terms(texts[4]).lead != floods.title
+
+
+def test_the_outlet_a_dateline_credits_is_no_name_of_the_event() -> None:
+    text = "LEEDS (Northern Wire) — Firefighters from West Yorkshire Fire Service were called."
+    found = set(topic_terms(text).entities.tolist())
+    assert entity_hash("Northern Wire") not in found
+    assert entity_hash("West Yorkshire Fire Service") in found
+
+
+def test_one_wires_reports_of_two_fires_sharing_a_stock_phrase_are_two_stories(
+    tmp_path: Path,
+) -> None:
+    # one outlet, one day, one formula ("crews attended and the cause is under
+    # investigation", a verbatim passage of 8 words) and two fires in two cities: neither the
+    # outlet's name nor a stock phrase that names nothing is evidence of one event; the other
+    # report of the Leeds fire (its own words) is
+    wire = "{city} (Northern Wire) — {body} crews attended and the cause is under investigation."
+    records = [
+        (
+            "leeds",
+            wire.format(
+                city="LEEDS",
+                body="Firefighters were called to a warehouse fire in the Hunslet area of Leeds "
+                "on Wednesday night. Two people were treated for smoke inhalation, West "
+                "Yorkshire Fire and Rescue Service said. Six",
+            ),
+        ),
+        (
+            "leeds-other",
+            "Two people were treated for smoke inhalation after a fire broke out at a "
+            "warehouse in Hunslet, Leeds, on Wednesday evening. Six fire crews were sent to "
+            "the blaze, and West Yorkshire Fire and Rescue Service said it was investigating "
+            "what started it.",
+        ),
+        (
+            "sheffield",
+            wire.format(
+                city="SHEFFIELD",
+                body="A fire destroyed a disused mill in Kelham Island, Sheffield, on "
+                "Wednesday. Nobody was hurt, South Yorkshire Fire and Rescue said. Four",
+            ),
+        ),
+    ]
+    path = tmp_path / "day.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": doc_id, "text": text, "published": "2025-06-12"}) + "\n"
+            for doc_id, text in records
+        ),
+        encoding="utf-8",
+    )
+    result = scan([path], ScanConfig(workers=1))
+    story = result.story_of()
+    assert story["leeds"] == story["leeds-other"] != story["sheffield"]
+    relation = {(m.a, m.b): m.relation for m in result.matches}
+    assert relation.get(("leeds", "sheffield")) == Relation.PARTIAL  # still shared text

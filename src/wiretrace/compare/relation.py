@@ -55,6 +55,12 @@ def _facts(text: str) -> set[str]:
     return {found.lower() for found in _FACT.findall(text)}
 
 
+def names_a_fact(text: str) -> bool:
+    """Whether ``text`` holds a fact: a number, or a name (a capitalised word that does not
+    open a sentence)."""
+    return _FACT.search(text) is not None
+
+
 def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
     """Whether each side of a passage of short runs holds facts the other does not: one
     agency's formula filled with two events' facts ("A magnitude 6.8 earthquake struck

@@ -35,8 +35,9 @@ from wiretrace.sketch.topics import TopicTerms
 # and split into words as ``clean.normalize`` says. 3: a site's menu lines are boilerplate
 # (``navigation``), so the sketches of such pages changed. 4: news agencies are no names of
 # an event (a dateline's "(Reuters)") and paywall notices are boilerplate: words, names and
-# events of such documents changed.
-FORMAT = 4
+# events of such documents changed. 5: an outlet a dateline credits, known agency or not
+# ("LEEDS (Northern Wire) —"), is a credit and no name of the event.
+FORMAT = 5
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
 

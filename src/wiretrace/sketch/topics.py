@@ -22,10 +22,12 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.clean.metadata import dateline_credit
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
 from wiretrace.sketch.background import (
     document_share,
+    entity_hash,
     idf,
     stop_hashes,
     stop_language,
@@ -154,10 +156,14 @@ def topic_terms(text: str, language: str | None = None) -> TopicTerms:
     terms, counts, entities, spans = _keys(codes)
     stop_terms, stop_entities = stop_hashes(stop_language(language))
     kept = ~_held(terms, stop_terms)
+    entities = entities[~_held(entities, stop_entities)]
+    credit = dateline_credit(text)
+    if credit is not None:  # the outlet its dateline credits wrote it; no one in the event
+        entities = entities[entities != np.uint64(entity_hash(credit))]
     return TopicTerms(
         terms=terms[kept],
         counts=counts[kept],
-        entities=entities[~_held(entities, stop_entities)],
+        entities=entities,
         lead=first_sentence(text),
         event=event_arguments(text, _span_names(codes, spans)),
     )
