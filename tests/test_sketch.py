@@ -88,3 +88,25 @@ def test_a_batch_sketch_cut_to_some_texts_is_their_own_sketch() -> None:
         else:
             assert mine == theirs, field.name
     assert whole.select(range(7)).fingerprints.tolist() == whole.fingerprints.tolist()
+
+
+def test_a_second_sketch_keeps_the_documents_language_for_its_topic_words() -> None:
+    # once recurring lines are known a document is sketched again with its spans final and
+    # no language detection: its own language's stop words must still be no topic words
+    from wiretrace.config import ScanConfig
+    from wiretrace.sketch.background import word_hash
+    from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
+
+    text = (
+        "Die Regierung hat am Montag beschlossen, dass die neue Brücke über den Rhein im "
+        "Sommer gebaut wird und dass der Verkehr während der Arbeiten umgeleitet wird."
+    )
+    params = SketchParams.of(ScanConfig())
+    first = sketch_batch([BatchItem(text)], params)
+    language = first.facts[0][3] if first.facts[0] else None
+    assert language == "de"
+    again = sketch_batch([BatchItem(text, find=False, language=language)], params)
+    stop = {word_hash(word) for word in ("und", "dass", "der", "die")}
+    for sketch in (first, again):
+        assert not stop & set(sketch.topics[0].terms.tolist())
+    assert set(again.topics[0].terms.tolist()) == set(first.topics[0].terms.tolist())

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
-import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
+from wiretrace.clean.normalize import WORD
 from wiretrace.compare.relation import names_a_fact
 from wiretrace.config import StorySettings
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
@@ -48,12 +48,13 @@ _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
 _SAME_EVENT = 0.5  # a pair the model calls more likely one event than not
 _REUSE = (Relation.PARTIAL, Relation.PARAPHRASE)
-# Shared text this short that names nothing is a stock phrase of news ("crews attended and
-# the cause is under investigation" in one wire's reports of two fires): a `partial` made of
-# such passages alone is no evidence of one event
-_STOCK_WORDS = 12
+# Shared text this short that names nothing may be a stock phrase of news ("crews attended
+# and the cause is under investigation" in one wire's reports of two fires): between reports
+# that name different places, a `partial` made of such passages alone is no reused text of
+# one event (as a count in common is none there). Between reports of one place it may be a
+# phrase of the event ("moratorium on nuclear and intercontinental ballistic missile tests").
+_STOCK_WORDS = 12  # a Chinese or Japanese character counts as a word, as in a passage
 _LONGEST_WORD = 16  # characters a word and its space take at most, for a quick bound
-_WORDS = re.compile(r"\w+")
 _EVIDENCE_PLACES = 5
 _EVIDENCE_COUNTS = 5
 _Item = TypeVar("_Item", bound=Hashable)
@@ -190,11 +191,11 @@ def story_pairs(
     is_copy = np.isin(
         keys, matched_keys[[kind.is_copy or kind == Relation.TRANSLATION for kind in kinds]]
     )
-    reused = [
-        match.relation in _REUSE and not _stock_phrases(match, inputs, position)
-        for match in matches
+    is_reused = np.isin(keys, matched_keys[[kind in _REUSE for kind in kinds]])
+    stock = [
+        m.relation == Relation.PARTIAL and _stock_phrases(m, inputs, position) for m in matches
     ]
-    is_reused = np.isin(keys, matched_keys[reused])
+    is_stock = np.isin(keys, matched_keys[stock])  # a pair has one match at most
     # summed in a fixed order: einsum's SIMD order depends on the CPU (issue 23)
     leads = None if inputs.leads is None else pair_cosines(inputs.leads, pairs)
     known = None
@@ -203,14 +204,16 @@ def story_pairs(
         leads = np.where(known, leads, 0.0)
     evidence = _event_evidence(inputs)
     features = pair_features(inputs.topics, evidence, leads, is_reused, pairs)
+    conflict = features[:, FEATURES.index("place_conflict")] > 0
+    features[is_stock & conflict, FEATURES.index("reuse")] = 0.0
     spread = band_spread(evidence.days)
     return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known)
 
 
 def _stock_phrases(match: Match, inputs: StoryInputs, position: dict[str, int]) -> bool:
-    """Whether ``match`` is a `partial` whose every passage is a stock phrase: shorter than
-    ``_STOCK_WORDS`` words on each side, naming nothing on either."""
-    if match.relation != Relation.PARTIAL or inputs.text is None:
+    """Whether ``match`` is a `partial` whose every passage may be a stock phrase: shorter
+    than ``_STOCK_WORDS`` words on each side, naming nothing on either."""
+    if inputs.text is None:
         return False
     texts: dict[str, str] = {}
     for passage in match.passages:
@@ -223,7 +226,7 @@ def _stock_phrases(match: Match, inputs: StoryInputs, position: dict[str, int]) 
             if doc_id not in texts:
                 texts[doc_id] = inputs.text(position[doc_id])
             shared = texts[doc_id][start:end]
-            if len(_WORDS.findall(shared)) >= _STOCK_WORDS or names_a_fact(shared):
+            if len(WORD.findall(shared)) >= _STOCK_WORDS or names_a_fact(shared):
                 return False
     return True
 

@@ -291,7 +291,9 @@ def resketch(
         spans = merge([*document.rule_spans, *lines])
         if spans == document.spans:
             continue
-        result = sketch_batch([BatchItem(document.text, spans, find=False)], params)
+        result = sketch_batch(
+            [BatchItem(document.text, spans, find=False, language=document.language)], params
+        )
         semantic = result.semantic
         sketch = DocumentSketch(
             signature=result.signatures[0],

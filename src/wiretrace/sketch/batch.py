@@ -59,12 +59,14 @@ class SketchParams:
 class BatchItem(NamedTuple):  # a tuple: pickled to the workers at a third of a dataclass's cost
     """One text to sketch, with boilerplate spans already known, and the year that completes
     a date written in the text without one. With ``find`` False the spans are final: no rules
-    run and no metadata is extracted (a second sketch once recurring lines are known)."""
+    run and no metadata is extracted (a second sketch once recurring lines are known), and
+    ``language`` is the one found the first time (its stop words are no topic words)."""
 
     text: str
     spans: tuple[Span, ...] = ()
     year: int | None = None
     find: bool = True
+    language: str | None = None
 
 
 PlainSpan = tuple[int, int, str]
@@ -147,7 +149,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     keys: list[int] = []
     counts: list[int] = []
     blanked: list[str] = []
-    for text, known, year, find in items:
+    for text, known, year, find, _ in items:
         found = known
         if find:
             lines = line_spans(text)
@@ -188,8 +190,8 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         np.array(keys, dtype=np.int64),
         np.array(counts, dtype=np.int64),
         [
-            topic_terms(text, fact[3] if fact else None)
-            for text, fact in zip(blanked, facts, strict=True)
+            topic_terms(text, fact[3] if fact else item.language)
+            for text, fact, item in zip(blanked, facts, items, strict=True)
         ]
         if params.topics
         else [NO_TOPICS] * len(blanked),

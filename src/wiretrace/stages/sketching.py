@@ -385,7 +385,8 @@ class Sketcher:
                         continue  # the rules had already taken these lines out
                     self.rows.boilerplate[row] = spans
                     numbers.append(number)
-                    items.append(BatchItem(text, spans, find=False))
+                    language = self.rows.language[row]
+                    items.append(BatchItem(text, spans, find=False, language=language))
                     chars += len(text)
                     if len(items) >= config.batch_size or chars >= _BATCH_CHARS:
                         runner.submit(numbers, items)
