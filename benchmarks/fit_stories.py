@@ -134,11 +134,28 @@ def fit_logistic(
     added to each pair's log-odds (scikit-learn's has none), L2 penalty ``1 / (2 C)`` on the
     coefficients, not the intercept, as scikit-learn's. Returns mean, scale, coefficients,
     intercept."""
+    mean, scale, coef, free = fit_penalised(
+        design, np.ones((len(design), 1)), labels, weights, offset
+    )
+    return mean, scale, coef, float(free[0])
+
+
+def fit_penalised(
+    design: NDArray[np.float64],
+    free: NDArray[np.float64],
+    labels: NDArray[np.bool_],
+    weights: NDArray[np.float64],
+    offset: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """``fit_logistic`` with the columns of ``free`` (as they are, not penalised) instead of
+    the one intercept: an intercept per set, for one. Returns mean, scale, the coefficients of
+    ``design`` and those of ``free``."""
     from scipy.optimize import minimize
 
     mean, scale = design.mean(axis=0), design.std(axis=0)
     scale[scale == 0] = 1.0
-    standard = np.column_stack([(design - mean) / scale, np.ones(len(design))])
+    standard = np.column_stack([(design - mean) / scale, free])
+    count = design.shape[1]
     target = labels.astype(np.float64)
     total = weights.sum()  # the loss as a mean, so the solver's tolerances are relative to it
 
@@ -147,8 +164,8 @@ def fit_logistic(
         chance = 1.0 / (1.0 + np.exp(-score))
         each = np.logaddexp(0.0, score) - target * score  # -log-likelihood, stable
         gradient = -(standard.T @ (weights * (target - chance)))
-        gradient[:-1] += beta[:-1] / C
-        value = (weights * each).sum() + beta[:-1] @ beta[:-1] / (2 * C)
+        gradient[:count] += beta[:count] / C
+        value = (weights * each).sum() + beta[:count] @ beta[:count] / (2 * C)
         return float(value / total), gradient / total
 
     found = minimize(
@@ -161,7 +178,7 @@ def fit_logistic(
     if not found.success:
         raise RuntimeError(f"the story regression did not converge: {found.message}")
     beta = found.x
-    return mean, scale, beta[:-1], float(beta[-1])
+    return mean, scale, beta[:count], beta[count:]
 
 
 def chances(

@@ -27,10 +27,17 @@ from unittest import mock
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from fit_stories import DEFAULT_DATA, Pairs, _source, choose_resolution, same_bands, time_offsets
+from fit_stories import (
+    DEFAULT_DATA,
+    Pairs,
+    _source,
+    choose_resolution,
+    fit_penalised,
+    same_bands,
+    time_offsets,
+)
 from stories_quality import small_corpus_scores
 from story_sets import SETS, score, story_sets
 
@@ -41,7 +48,6 @@ from wiretrace.group.story_model import TEXT_FEATURES, StoryModel, time_bands, t
 
 COLUMN = {name: index for index, name in enumerate(FEATURES)}
 TEXT = [COLUMN[name] for name in TEXT_FEATURES]
-C = 0.1  # as fit_stories.py
 
 
 def logit(share: float) -> float:
@@ -90,37 +96,18 @@ class PriorModel:
 
 def fit(pairs: Pairs, mask: NDArray[np.bool_], prior: float) -> PriorModel:
     features, labels = pairs.features[mask], pairs.labels[mask]
-    weights = pairs.weights(mask)[mask]
     same = same_bands(time_bands(features), labels)
     offset = time_offsets(features, pairs.spreads[mask], same)
-    text = features[:, TEXT]
-    mean, scale = text.mean(axis=0), text.std(axis=0)
-    scale[scale == 0] = 1.0
-    names = sorted(set(pairs.sets[mask].tolist()))
     sets = pairs.sets[mask]
-    design = np.column_stack([(text - mean) / scale, *[(sets == n).astype(float) for n in names]])
-    count, target, total = text.shape[1], labels.astype(float), weights.sum()
-
-    def loss(beta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        value = design @ beta + offset
-        chance = 1 / (1 + np.exp(-value))
-        each = np.logaddexp(0.0, value) - target * value
-        gradient = -(design.T @ (weights * (target - chance)))
-        gradient[:count] += beta[:count] / C
-        penalty = beta[:count] @ beta[:count] / (2 * C)
-        return float(((weights * each).sum() + penalty) / total), gradient / total
-
-    found = minimize(
-        loss,
-        np.zeros(design.shape[1]),
-        jac=True,
-        method="L-BFGS-B",
-        options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 10_000},
+    names = sorted(set(sets.tolist()))
+    each_set = np.column_stack([(sets == name).astype(np.float64) for name in names])
+    mean, scale, coef, intercepts = fit_penalised(
+        features[:, TEXT], each_set, labels, pairs.weights(mask)[mask], offset
     )
-    shares = [float(labels[sets == n].mean()) for n in names]
-    constants = [found.x[count + i] - logit(s) for i, s in enumerate(shares)]
+    shares = [float(labels[sets == name].mean()) for name in names]
+    constants = [value - logit(share) for value, share in zip(intercepts, shares, strict=True)]
     return PriorModel(
-        mean, scale, found.x[:count], float(np.mean(constants)), same, float(np.mean(shares)), prior
+        mean, scale, coef, float(np.mean(constants)), same, float(np.mean(shares)), prior
     )
 
 
