@@ -39,31 +39,17 @@ from fit_stories import (
     time_offsets,
 )
 from stories_quality import small_corpus_scores
+from story_forms import TEXT
 from story_sets import SETS, score, story_sets
 
 from wiretrace import ScanConfig
 from wiretrace.group import stories
-from wiretrace.group.evidence import FEATURES
-from wiretrace.group.story_model import TEXT_FEATURES, StoryModel, time_bands, time_log_odds
-
-COLUMN = {name: index for index, name in enumerate(FEATURES)}
-TEXT = [COLUMN[name] for name in TEXT_FEATURES]
+from wiretrace.group.stories import event_evidence
+from wiretrace.group.story_model import StoryModel, time_bands, time_log_odds
 
 
 def logit(share: float) -> float:
     return math.log(share / (1 - share))
-
-
-def eventful(features: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """``StoryPairs.eventful`` from the features alone (copies aside)."""
-    counted = (features[:, COLUMN["agree"]] > 0) & (features[:, COLUMN["place_conflict"]] == 0)
-    found: NDArray[np.bool_] = (
-        (features[:, COLUMN["entities"]] > 0)
-        | (features[:, COLUMN["places"]] > 0)
-        | counted
-        | (features[:, COLUMN["reuse"]] > 0)
-    )
-    return found
 
 
 @dataclass
@@ -82,7 +68,7 @@ class PriorModel:
         text = (features[:, TEXT] - self.mean) / self.scale
         score = text @ self.coef + self.constant
         score = score + time_log_odds(time_bands(features), self.same, spread)
-        inside = score[eventful(features)]
+        inside = score[event_evidence(features)]
         share = self.share
         for _ in range(200):
             chance = 1 / (1 + np.exp(-(inside + logit(share))))

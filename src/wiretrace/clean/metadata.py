@@ -7,7 +7,6 @@ date in its record. A date in the record always wins over one found here.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +39,6 @@ _LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s
 _LEADING_LINES = 3  # date lines of scraped pages come first
 _DATELINE_LINES = 3  # lines of text (not boilerplate) in which the dateline is looked for
 _DATELINE_CHARS = 120
-_LINE = re.compile(r"[^\n]+")
 _CREDIT_CHARS = 40  # "... officials said. (AFP)": a closing credit is short
 
 
@@ -56,22 +54,6 @@ class TextFacts:
 
 def _agencies(text: str) -> list[str]:
     return [AGENCIES[name] for name in _AGENCY_WORD.findall(text)]
-
-
-def _credited(dateline: re.Match[str]) -> str:
-    """The outlet a dateline credits: an agency by its canonical name, another as written."""
-    return AGENCIES[dateline["agency"]] if dateline["agency"] else dateline["outlet"]
-
-
-def dateline_credit(text: str) -> str | None:
-    """The outlet credited by a dateline in the first lines of ``text`` (boilerplate already
-    blanked), if any: it names who wrote the report, not who is in the event."""
-    lines = (found.group().lstrip() for found in _LINE.finditer(text))
-    for line in itertools.islice((line for line in lines if line), _DATELINE_LINES):
-        found = _DATELINE.match(line[:_DATELINE_CHARS])
-        if found:
-            return _credited(found) if found["agency"] or found["outlet"] else None
-    return None
 
 
 def extract_facts(
@@ -102,8 +84,10 @@ def extract_facts(
         found = _DATELINE.match(line)
         if found:
             dateline = (found["place"] or found["place_only"]).strip()
-            if found["agency"] or found["outlet"]:
-                credits.append(_credited(found))
+            if found["agency"]:
+                credits.append(AGENCIES[found["agency"]])
+            elif found["outlet"]:  # an outlet the agency list does not know, as written
+                credits.append(found["outlet"])
             written = found["before"] or found["after"] or found["date_only"]
             if written and published is None:
                 published = parse_date(written, year)

@@ -138,17 +138,21 @@ class StoryPairs:
         words (in a small corpus every word is rare). A count alone does not hold two
         reports that name different places (two earthquakes of magnitude 6.8, in Japan and
         in Chile; "two people were killed" in two cities)."""
-        column = {name: index for index, name in enumerate(FEATURES)}
-        features = self.features
-        counted = (features[:, column["agree"]] > 0) & (features[:, column["place_conflict"]] == 0)
-        found: NDArray[np.bool_] = (
-            self.is_copy
-            | (features[:, column["entities"]] > 0)
-            | (features[:, column["places"]] > 0)
-            | counted
-            | (features[:, column["reuse"]] > 0)
-        )
+        found: NDArray[np.bool_] = self.is_copy | event_evidence(self.features)
         return found
+
+
+def event_evidence(features: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """``StoryPairs.eventful`` of pairs that are no copies, from their evidence alone."""
+    column = {name: index for index, name in enumerate(FEATURES)}
+    counted = (features[:, column["agree"]] > 0) & (features[:, column["place_conflict"]] == 0)
+    found: NDArray[np.bool_] = (
+        (features[:, column["entities"]] > 0)
+        | (features[:, column["places"]] > 0)
+        | counted
+        | (features[:, column["reuse"]] > 0)
+    )
+    return found
 
 
 def _event_evidence(inputs: StoryInputs) -> EventEvidence:

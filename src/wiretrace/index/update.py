@@ -292,7 +292,8 @@ def resketch(
         if spans == document.spans:
             continue
         result = sketch_batch(
-            [BatchItem(document.text, spans, find=False, language=document.language)], params
+            [BatchItem(document.text, spans, None, False, document.language, document.credits)],
+            params,
         )
         semantic = result.semantic
         sketch = DocumentSketch(

@@ -60,13 +60,15 @@ class BatchItem(NamedTuple):  # a tuple: pickled to the workers at a third of a 
     """One text to sketch, with boilerplate spans already known, and the year that completes
     a date written in the text without one. With ``find`` False the spans are final: no rules
     run and no metadata is extracted (a second sketch once recurring lines are known), and
-    ``language`` is the one found the first time (its stop words are no topic words)."""
+    ``language`` and ``credits`` are those found the first time (the language's stop words
+    and the outlets credited are no topic words or names)."""
 
     text: str
     spans: tuple[Span, ...] = ()
     year: int | None = None
     find: bool = True
     language: str | None = None
+    credits: tuple[str, ...] = ()
 
 
 PlainSpan = tuple[int, int, str]
@@ -149,7 +151,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
     keys: list[int] = []
     counts: list[int] = []
     blanked: list[str] = []
-    for text, known, year, find, _ in items:
+    for text, known, year, find, _, _ in items:
         found = known
         if find:
             lines = line_spans(text)
@@ -190,7 +192,7 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         np.array(keys, dtype=np.int64),
         np.array(counts, dtype=np.int64),
         [
-            topic_terms(text, fact[3] if fact else item.language)
+            topic_terms(text, *((fact[3], fact[2]) if fact else (item.language, item.credits)))
             for text, fact, item in zip(blanked, facts, items, strict=True)
         ]
         if params.topics

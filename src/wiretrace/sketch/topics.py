@@ -22,7 +22,6 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.clean.metadata import dateline_credit
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
 from wiretrace.sketch.background import (
@@ -149,17 +148,19 @@ def _name(
             found[key] = name.lower() if fold else name
 
 
-def topic_terms(text: str, language: str | None = None) -> TopicTerms:
+def topic_terms(text: str, language: str | None = None, credits: Sequence[str] = ()) -> TopicTerms:
     """Words and entities of a text (boilerplate blanked), the stop words of its language
-    left out (they are never evidence: see ``background``), and its event's arguments."""
+    left out (they are never evidence: see ``background``), and its event's arguments. The
+    outlets it ``credits`` (``clean.metadata``: "LEEDS (Northern Wire) —") are no entities:
+    they say who wrote it, not who is in the event."""
     codes = _codes(text)
     terms, counts, entities, spans = _keys(codes)
     stop_terms, stop_entities = stop_hashes(stop_language(language))
     kept = ~_held(terms, stop_terms)
     entities = entities[~_held(entities, stop_entities)]
-    credit = dateline_credit(text)
-    if credit is not None:  # the outlet its dateline credits wrote it; no one in the event
-        entities = entities[entities != np.uint64(entity_hash(credit))]
+    if credits:
+        credited = np.array([entity_hash(name) for name in credits], dtype=np.uint64)
+        entities = entities[~np.isin(entities, credited)]
     return TopicTerms(
         terms=terms[kept],
         counts=counts[kept],

@@ -385,8 +385,8 @@ class Sketcher:
                         continue  # the rules had already taken these lines out
                     self.rows.boilerplate[row] = spans
                     numbers.append(number)
-                    language = self.rows.language[row]
-                    items.append(BatchItem(text, spans, find=False, language=language))
+                    first = self.rows.language[row], self.rows.credits[row]
+                    items.append(BatchItem(text, spans, None, False, *first))
                     chars += len(text)
                     if len(items) >= config.batch_size or chars >= _BATCH_CHARS:
                         runner.submit(numbers, items)
