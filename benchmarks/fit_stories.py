@@ -24,6 +24,7 @@ import argparse
 import datetime
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from wiretrace.group.story_model import (
     BAND_DAYS,
     MODEL_FILE,
     TEXT_FEATURES,
+    CorpusPrior,
     PairModel,
     StoryModel,
     story_model,
@@ -50,6 +52,9 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # scikit-learn's default 1.0: see benchmarks/README, "Stories").
 C = 0.1
 RESOLUTIONS = tuple(round(value, 2) for value in np.arange(0.20, 0.51, 0.02))
+# A corpus's own prior (group/story_model.py): twenty pairs' worth of the fitted share, and a
+# move of at most a half in log-odds (benchmarks/README, "Stories": 0.5, 1, 2 and none measured).
+PRIOR = CorpusPrior(weight=20.0, limit=0.5)
 
 
 class Pairs:
@@ -196,7 +201,10 @@ def fit(pairs: Pairs, mask: NDArray[np.bool_], leads: bool) -> PairModel:
     same = same_bands(time_bands(features), labels)
     offset = time_offsets(features, pairs.spreads[mask], same)
     fitted = fit_logistic(text_columns(features), labels, pairs.weights(mask)[mask], offset)
-    return PairModel(*fitted, same)
+    # each set weighs the same in the fit, so the intercept stands for their mean share
+    sets = pairs.sets[mask]
+    share = float(np.mean([labels[sets == name].mean() for name in sorted(set(sets.tolist()))]))
+    return PairModel(*fitted, same, share)
 
 
 def choose_resolution(
@@ -208,7 +216,7 @@ def choose_resolution(
     the best mean would pick noise; the largest loss asks that every kind of feed holds."""
     tried: dict[float, dict[str, float]] = {}
     for resolution in RESOLUTIONS:
-        candidate = StoryModel(model.with_leads, model.without_leads, resolution, {})
+        candidate = replace(model, resolution=resolution)
         tried[resolution] = {name: score(s, config, candidate) for name, s in sets.items()}
     best = {name: max(figures[name] for figures in tried.values()) for name in sets}
     chosen = min(tried, key=lambda r: (max(best[name] - tried[r][name] for name in sets), r))
@@ -257,10 +265,10 @@ def _folds(
     found = {}
     for held in [*SETS, *(name for name in sets if name not in SETS)]:
         rest = [name for name in SETS if name != _source(held)]
-        fold = StoryModel(*both(pairs, words, rest), 0.0, {})
+        fold = StoryModel(*both(pairs, words, rest), 0.0, {}, PRIOR)
         judged = {n: sets[n] for n in sets if _source(n) != _source(held)}
         chosen, _ = choose_resolution(judged, config, fold)
-        fold = StoryModel(fold.with_leads, fold.without_leads, chosen, {})
+        fold = replace(fold, resolution=chosen)
         found[held] = (in_sample[held], score(sets[held], config, fold), chosen)
     return found
 
@@ -310,7 +318,7 @@ def main() -> None:
         )
 
     with_leads, without = both(pairs, words, SETS)
-    model = StoryModel(with_leads, without, 0.0, {})
+    model = StoryModel(with_leads, without, 0.0, {}, PRIOR)
     resolution, figures = choose_resolution(sets, semantic, model)
     print(f"\nresolution {resolution}: " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
     print("coefficients (standardised):")
@@ -334,7 +342,7 @@ def main() -> None:
         "leave_one_set_out": {k: round(v, 3) for k, v in loso.items()},
         "reliability": table,
     }
-    final = StoryModel(with_leads, without, resolution, about)
+    final = StoryModel(with_leads, without, resolution, about, PRIOR)
     if not options.dry_run:
         final.write(MODEL_FILE)
         story_model.cache_clear()

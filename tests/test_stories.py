@@ -218,3 +218,33 @@ def test_one_wires_reports_of_two_fires_sharing_a_stock_phrase_are_two_stories(
     assert story["leeds"] == story["leeds-other"] != story["sheffield"]
     relation = {(m.a, m.b): m.relation for m in result.matches}
     assert relation.get(("leeds", "sheffield")) == Relation.PARTIAL  # still shared text
+
+
+def test_a_stock_sentence_two_reports_of_two_fires_end_with_joins_nothing(tmp_path: Path) -> None:
+    # a new user's day of news: two fires in two cities, each report closing with the same
+    # whole sentence (a verbatim passage of 8 words whose first word is a capital only
+    # because it opens the sentence)
+    close = " The cause of the fire is under investigation."
+    records = {
+        "leeds": "Firefighters were called to a large fire at a warehouse on Kirkstall Road in "
+        "Leeds on Monday morning. Eight fire engines attended and residents were asked to "
+        "keep windows closed because of heavy smoke. West Yorkshire Fire and Rescue Service "
+        "said nobody was hurt." + close,
+        "sheffield": "Firefighters spent the night at a former steel mill in Attercliffe, "
+        "Sheffield, after a fire broke out on Sunday evening. Six fire engines attended and "
+        "South Yorkshire Fire and Rescue said the roof had partly collapsed. No injuries "
+        "were reported." + close,
+    }
+    path = tmp_path / "day.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": doc_id, "text": text, "published": "2026-11-02"}) + "\n"
+            for doc_id, text in records.items()
+        ),
+        encoding="utf-8",
+    )
+    result = scan([path], ScanConfig(workers=1))
+    story = result.story_of()
+    assert story["leeds"] != story["sheffield"]
+    relation = {(m.a, m.b): m.relation for m in result.matches}
+    assert relation.get(("leeds", "sheffield")) == Relation.PARTIAL

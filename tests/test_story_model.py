@@ -11,6 +11,7 @@ import pytest
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
 from wiretrace.group.story_model import (
     MODEL_FILE,
+    CorpusPrior,
     band_spread,
     read_model,
     story_model,
@@ -177,3 +178,28 @@ def test_the_corpus_span_counts_every_pair_of_dated_documents() -> None:
     expected = np.bincount(time_bands(np.array([_pair(g)[0] for g in gaps])), minlength=8)
     assert spread == pytest.approx(expected / len(gaps))
     assert not band_spread(np.array([3.0, np.nan])).any()  # one dated document: no span
+
+
+def test_a_corpus_dense_in_one_event_pairs_raises_their_chances() -> None:
+    prior = CorpusPrior(weight=20.0, limit=1.0)
+    # under a model fitted where a quarter of the pairs were one event, a corpus whose pairs
+    # score high holds more of them (a topic's feed), one scoring low fewer (a day's mixed news)
+    dense = np.array([3.0] * 300 + [-3.0] * 100)
+    sparse = np.array([3.0] * 10 + [-4.0] * 390)
+    up, down = prior.shift(dense, 0.25), prior.shift(sparse, 0.25)
+    assert 0 < up <= 1.0 and -1.0 <= down < 0
+    assert prior.shift(dense, 0.25) == up  # repeatable
+    # no further than the limit, however far the estimate: the model's calibration is what
+    # is off between feeds
+    assert CorpusPrior(weight=20.0, limit=0.5).shift(sparse, 0.25) == -0.5
+    # a corpus of a few pairs says little: the fitted share outweighs it
+    few = CorpusPrior(weight=20.0, limit=9.0)
+    assert abs(few.shift(dense[::100], 0.25)) < abs(few.shift(dense, 0.25))
+    assert prior.shift(np.empty(0), 0.25) == 0.0
+
+
+def test_the_shipped_model_moves_with_the_corpus_within_its_limit() -> None:
+    model = story_model()
+    assert model.prior is not None and 0 < model.with_leads.share < 1
+    high = np.full(500, 4.0)
+    assert 0 < model.corpus_shift(high, True) <= model.prior.limit

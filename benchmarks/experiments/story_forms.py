@@ -89,13 +89,20 @@ class Fitted:
     intercept: float
     same: NDArray[np.float64] | None  # m per band, None: no time outside the regression
 
+    def log_odds(
+        self, features: NDArray[np.float64], spread: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        score: NDArray[np.float64] = (
+            self.form.design(features) - self.mean
+        ) / self.scale @ self.coef + self.intercept
+        if self.same is not None:
+            score = score + time_log_odds(time_bands(features), self.same, spread)
+        return score
+
     def probability(
         self, features: NDArray[np.float64], spread: NDArray[np.float64]
     ) -> NDArray[np.float64]:
-        score = (self.form.design(features) - self.mean) / self.scale @ self.coef + self.intercept
-        if self.same is not None:
-            score = score + time_log_odds(time_bands(features), self.same, spread)
-        chance: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-score))
+        chance: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-self.log_odds(features, spread)))
         return chance
 
 

@@ -1,19 +1,19 @@
-"""A prior per corpus for the story model (issue 25): does estimating each corpus's share of
-one-event pairs carry the model to feeds it was not fitted on?
+"""The corpus's own prior for the story model (issue 25), in its variants: how the model is
+fitted and how far the prior may move it.
 
-The shipped model's chance is miscalibrated from one kind of feed to another (fitted on two
-sets, it ranks the third's pairs well but its log-odds are off by about two). This variant,
-as splink estimates λ: the regression is fitted with an intercept per set (the coefficients
-then say what tells pairs apart within a feed), ``c``, the mean over the sets of the set's
-intercept less the logit of its share of one-event pairs, stands for the log likelihood
-ratio's constant, and at run time the corpus's share λ is estimated by EM over its own
-candidate pairs with event-level evidence (shrunk towards the fitted sets' mean share by
-``--prior`` pairs' worth); each pair's chance is then the logistic of its score plus
-logit λ. Printed: leave one set out (resolution chosen on the other sets), in-sample, and
-the small mixed corpora's B-cubed precision (``--resolutions``; 20 and 50 articles, spread
-dates and one day).
+The shipped model (``group/story_model.py``, ``CorpusPrior``) is fitted with one intercept,
+each set weighing the same (``--fit shared``), and each scan moves its pairs' log-odds by
+logit(its share of one-event pairs, estimated by EM) - logit(the fitted sets' mean share), at
+most ``limit`` either way. The variants: ``--fit per-set`` fits an intercept per set (the
+coefficients then say only what tells pairs apart within a feed; the intercept kept is the
+sets' mean of each intercept less the logit of its share), ``--fit offset`` gives the fit
+each set's share as a known offset (one intercept); ``--limit`` (default: none) bounds the
+move; ``--prior`` is the EM's shrinkage in pairs' worth of the fitted share. Printed: leave
+one set out (resolution chosen on the other sets), in-sample (resolution chosen on all), and
+at each of ``--resolutions`` the sets' figures and the small mixed corpora's B-cubed
+precision (20 and 50 articles, spread dates and dated one day).
 
-    python benchmarks/experiments/story_prior.py [--prior 20] [--resolutions 0.3,0.4]
+    python benchmarks/experiments/story_prior.py [--fit shared] [--limit 0.5] [--prior 20]
 """
 
 from __future__ import annotations
@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
 import numpy as np
-from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fit_stories import (
@@ -44,89 +42,74 @@ from story_sets import SETS, score, story_sets
 
 from wiretrace import ScanConfig
 from wiretrace.group import stories
-from wiretrace.group.stories import event_evidence
-from wiretrace.group.story_model import StoryModel, time_bands, time_log_odds
+from wiretrace.group.story_model import CorpusPrior, PairModel, StoryModel, time_bands
 
 
 def logit(share: float) -> float:
     return math.log(share / (1 - share))
 
 
-@dataclass
-class PriorModel:
-    mean: NDArray[np.float64]
-    scale: NDArray[np.float64]
-    coef: NDArray[np.float64]
-    constant: float  # the log likelihood ratio's constant (c)
-    same: NDArray[np.float64]
-    share: float  # the fitted sets' mean share of one-event pairs
-    prior: float  # pairs' worth of that share in the EM
-
-    def probability(
-        self, features: NDArray[np.float64], spread: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        text = (features[:, TEXT] - self.mean) / self.scale
-        score = text @ self.coef + self.constant
-        score = score + time_log_odds(time_bands(features), self.same, spread)
-        inside = score[event_evidence(features)]
-        share = self.share
-        for _ in range(200):
-            chance = 1 / (1 + np.exp(-(inside + logit(share))))
-            new = (chance.sum() + self.prior * self.share) / (len(inside) + self.prior)
-            if abs(new - share) < 1e-10:
-                break
-            share = new
-        found: NDArray[np.float64] = 1 / (1 + np.exp(-(score + logit(share))))
-        return found
-
-
-def fit(pairs: Pairs, mask: NDArray[np.bool_], prior: float) -> PriorModel:
+def fit(pairs: Pairs, mask: np.ndarray, form: str) -> PairModel:
+    """The pair model of ``form`` on the pairs of ``mask``; its ``share`` the sets' mean."""
     features, labels = pairs.features[mask], pairs.labels[mask]
     same = same_bands(time_bands(features), labels)
     offset = time_offsets(features, pairs.spreads[mask], same)
     sets = pairs.sets[mask]
     names = sorted(set(sets.tolist()))
-    each_set = np.column_stack([(sets == name).astype(np.float64) for name in names])
+    shares = {name: float(labels[sets == name].mean()) for name in names}
+    share = float(np.mean(list(shares.values())))
+    free = np.ones((len(features), 1))
+    if form == "per-set":
+        free = np.column_stack([(sets == name).astype(np.float64) for name in names])
+    elif form == "offset":
+        offset = offset + np.array([logit(shares[name]) for name in sets.tolist()])
     mean, scale, coef, intercepts = fit_penalised(
-        features[:, TEXT], each_set, labels, pairs.weights(mask)[mask], offset
+        features[:, TEXT], free, labels, pairs.weights(mask)[mask], offset
     )
-    shares = [float(labels[sets == name].mean()) for name in names]
-    constants = [value - logit(share) for value, share in zip(intercepts, shares, strict=True)]
-    return PriorModel(
-        mean, scale, coef, float(np.mean(constants)), same, float(np.mean(shares)), prior
-    )
-
-
-def _model(fitted: PriorModel, resolution: float) -> StoryModel:
-    return StoryModel(fitted, fitted, resolution, {})  # type: ignore[arg-type]
+    if form == "per-set":  # the log likelihood ratio's constant, as the shared form's
+        each = zip(intercepts.tolist(), names, strict=True)
+        constant = float(np.mean([value - logit(shares[name]) for value, name in each]))
+        intercept = constant + logit(share)
+    elif form == "offset":
+        intercept = float(intercepts[0]) + logit(share)
+    else:
+        intercept = float(intercepts[0])
+    return PairModel(mean, scale, coef, intercept, same, share)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prior", type=float, default=20.0)
-    parser.add_argument("--resolutions", default="0.3,0.4")
+    parser.add_argument("--fit", choices=("shared", "per-set", "offset"), default="shared")
+    parser.add_argument("--limit", type=float, default=math.inf, help="most log-odds moved")
+    parser.add_argument("--prior", type=float, default=20.0, help="EM shrinkage, in pairs")
+    parser.add_argument("--resolutions", default="0.3,0.35,0.4")
     options = parser.parse_args()
+    prior = CorpusPrior(weight=options.prior, limit=options.limit)
+
+    def model(fitted: PairModel, resolution: float) -> StoryModel:
+        return StoryModel(fitted, fitted, resolution, {}, prior)
+
     config = ScanConfig()
     sets = story_sets(DEFAULT_DATA, config, (*SETS, "topics"))
     pairs = Pairs({name: sets[name] for name in SETS}, config)
     for held in SETS:
         judged = {name: s for name, s in sets.items() if _source(name) != held}
-        fitted = fit(pairs, pairs.sets != held, options.prior)
-        chosen, _ = choose_resolution(judged, config, _model(fitted, 0.0))
+        fitted = fit(pairs, pairs.sets != held, options.fit)
+        chosen, _ = choose_resolution(judged, config, model(fitted, 0.0))
         for name, story_set in sets.items():
             if _source(name) == held:
-                figure = score(story_set, config, _model(fitted, chosen))
+                figure = score(story_set, config, model(fitted, chosen))
                 print(f"leave {held} out: resolution {chosen}, {name} {figure:.3f}", flush=True)
-    fitted = fit(pairs, np.ones(len(pairs.labels), dtype=bool), options.prior)
-    resolution, in_sample = choose_resolution(sets, config, _model(fitted, 0.0))
+    fitted = fit(pairs, np.ones(len(pairs.labels), dtype=bool), options.fit)
+    resolution, in_sample = choose_resolution(sets, config, model(fitted, 0.0))
     print(
         f"in-sample, resolution {resolution}: "
         + ", ".join(f"{name} {value:.3f}" for name, value in in_sample.items())
     )
     for resolution in (float(value) for value in options.resolutions.split(",")):
-        model = _model(fitted, resolution)
-        figures = {name: score(s, config, model) for name, s in sets.items()}
-        with mock.patch.object(stories, "story_model", mock.Mock(return_value=model)):
+        chosen_model = model(fitted, resolution)
+        figures = {name: score(s, config, chosen_model) for name, s in sets.items()}
+        with mock.patch.object(stories, "story_model", mock.Mock(return_value=chosen_model)):
             small = {
                 day: small_corpus_scores(DEFAULT_DATA, config, sizes=(20, 50), one_day=day)
                 for day in (False, True)

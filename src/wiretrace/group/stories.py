@@ -5,7 +5,8 @@ Candidates: documents that share a rare heavy word or a rare entity (see ``_MAX_
 each document's nearest neighbours by lead (when the semantic stage ran), and every match.
 Each candidate pair's evidence (``evidence.FEATURES``: words, names, headline words, places,
 days apart, counts that agree or conflict, leads, reused text, rank) goes through the story
-model (``story_model``), which gives the chance that the two report one event. A pair with no
+model (``story_model``), which gives the chance that the two report one event, moved by the
+corpus's own share of such pairs (``CorpusPrior``). A pair with no
 event-level evidence (no name, place or count in common, no reused text) gets none, however
 alike its words: in a small corpus every word is rare. Each document keeps its
 ``story_neighbours`` likeliest pairs; a copy (``exact``, ``near_duplicate``, ``contained``) is
@@ -229,8 +230,12 @@ def _stock_phrases(match: Match, inputs: StoryInputs, position: dict[str, int]) 
                 return False  # too long to be one, whatever its words (no text read)
             if doc_id not in texts:
                 texts[doc_id] = inputs.text(position[doc_id])
-            shared = texts[doc_id][start:end]
-            if len(WORD.findall(shared)) >= _STOCK_WORDS or names_a_fact(shared):
+            text = texts[doc_id]
+            # with what goes before it: a passage that opens a sentence ("The cause of the
+            # fire is under investigation.") opens with a capital that names nothing
+            before = text[max(0, start - 2) : start] if start >= 2 else "\n" + text[:start]
+            shared = text[start:end]
+            if len(WORD.findall(shared)) >= _STOCK_WORDS or names_a_fact(before + shared):
                 return False
     return True
 
@@ -241,10 +246,15 @@ def _edges(
     """Edges ``(i, j)`` and the chance that each is one event: each document's
     ``neighbours`` likeliest, with event-level evidence, plus every copy (chance 1)."""
     spread = candidates.spread
-    chance = model.probability(candidates.features, candidates.leads, spread)
+    log_odds = model.log_odds(candidates.features, candidates.leads, spread)
     unknown = None if candidates.lead_known is None else ~candidates.lead_known
     if unknown is not None and unknown.any():
-        chance[unknown] = model.probability(candidates.features[unknown], False, spread)
+        log_odds[unknown] = model.log_odds(candidates.features[unknown], False, spread)
+    # the corpus's prior, from the pairs the model weighs (as it was fitted: with event-level
+    # evidence, no copies)
+    weighed = event_evidence(candidates.features) & ~candidates.is_copy
+    shift = model.corpus_shift(log_odds[weighed], candidates.leads)
+    chance = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
     chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
     if not len(chance):
         return candidates.pairs, chance
