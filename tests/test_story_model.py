@@ -198,6 +198,21 @@ def test_a_corpus_dense_in_one_event_pairs_raises_their_chances() -> None:
     assert prior.shift(np.empty(0), 0.25) == 0.0
 
 
+def test_the_prior_is_the_fixed_point_of_em() -> None:
+    # EM run to its end by hand: the share whose pairs' mean chance (with the prior's 20
+    # pairs at the fitted share) is itself
+    log_odds = np.random.default_rng(3).normal(-1.0, 2.0, 5_000)
+    share, fitted = 0.3, np.log(0.3 / 0.7)
+    estimate = share
+    for _ in range(2_000):
+        chance = 1 / (1 + np.exp(-(log_odds - fitted + np.log(estimate / (1 - estimate)))))
+        estimate = (chance.sum() + 20 * share) / (len(log_odds) + 20)
+    expected = np.log(estimate / (1 - estimate)) - fitted
+    assert CorpusPrior(weight=20.0, limit=9.0).shift(log_odds, share) == pytest.approx(
+        expected, abs=1e-5
+    )
+
+
 def test_the_shipped_model_moves_with_the_corpus_within_its_limit() -> None:
     model = story_model()
     assert model.prior is not None and 0 < model.with_leads.share < 1
