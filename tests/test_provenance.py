@@ -99,6 +99,15 @@ def test_two_copies_crediting_one_agency_are_left_open() -> None:
     assert "both credit AP" in found.provenance_reasons[-1]
 
 
+def test_two_reports_sharing_a_passage_of_one_agency_are_no_copies_of_one_story() -> None:
+    first = replace(PLAIN, credits=("AP",), outlet="one.example")
+    second = replace(PLAIN, credits=("AP",), outlet="two.example")
+    copied = _attribute(first, second).provenance_reasons[-1]
+    shared = _attribute(first, second, _match(Relation.PARTIAL)).provenance_reasons[-1]
+    assert "both copies of the agency's story" in copied
+    assert "what they share is from the agency's story" in shared and "copies" not in shared
+
+
 def test_conflicting_clues_name_no_source() -> None:
     # a is two days earlier, but only b carries the agency's credit and dateline
     earlier = replace(PLAIN, published="2024-03-01")

@@ -203,9 +203,11 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
     reasons = [reason for _, reason in clues]
     against = [weight for weight, _ in clues if weight * score < 0]
     if agency is not None:
+        # two reports sharing a passage (one wire's formula in two of its stories) are not
+        # copies of one story
+        shared = "both copies of" if match.relation.is_copy else "what they share is from"
         reasons.append(
-            f"both credit {agency}: likely both copies of the agency's story, "
-            "which is not in the corpus"
+            f"both credit {agency}: likely {shared} the agency's story, which is not in the corpus"
         )
         return replace(
             match, source=None, provenance_confidence=None, provenance_reasons=tuple(reasons)
