@@ -202,9 +202,13 @@ def fit(pairs: Pairs, mask: NDArray[np.bool_], leads: bool) -> PairModel:
     offset = time_offsets(features, pairs.spreads[mask], same)
     fitted = fit_logistic(text_columns(features), labels, pairs.weights(mask)[mask], offset)
     # each set weighs the same in the fit, so the intercept stands for their mean share
-    sets = pairs.sets[mask]
-    share = float(np.mean([labels[sets == name].mean() for name in sorted(set(sets.tolist()))]))
+    share = float(np.mean(list(set_shares(labels, pairs.sets[mask]).values())))
     return PairModel(*fitted, same, share)
+
+
+def set_shares(labels: NDArray[np.bool_], sets: NDArray[np.str_]) -> dict[str, float]:
+    """Each set's share of one-event pairs, by name in order."""
+    return {name: float(labels[sets == name].mean()) for name in sorted(set(sets.tolist()))}
 
 
 def choose_resolution(

@@ -9,6 +9,7 @@ import pytest
 from tests.corpus import edit, random_text, truncate
 from wiretrace.clean import clean_text
 from wiretrace.compare import compare_pair, prepare
+from wiretrace.compare.relation import names_a_fact
 from wiretrace.config import ScanConfig
 from wiretrace.records import Match, Relation
 
@@ -126,3 +127,13 @@ def test_a_formula_filled_with_other_facts_is_no_passage() -> None:
     lifted = f"{chile}\n\nEarlier: {japan.split(' - ', 1)[1]}"
     found = _compare(japan, lifted)
     assert found is not None and found.relation == Relation.CONTAINED  # lifted whole: found
+
+
+def test_a_capital_that_opens_a_sentence_names_nothing() -> None:
+    text = "Nobody was hurt. The cause of the fire is under investigation in Leeds."
+    start, end = text.index("The"), text.index(" in Leeds")
+    assert not names_a_fact(text, start, end)  # "The" opens its sentence
+    assert not names_a_fact("The cause is unknown.")  # the text's first word opens one
+    assert names_a_fact(text, start)  # "Leeds" is a name
+    assert names_a_fact("2 people were hurt.")  # a number is a fact wherever it stands
+    assert names_a_fact(text, text.index("Leeds"))  # a capital mid-sentence is a name

@@ -12,6 +12,7 @@ from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pa
 from wiretrace.group.story_model import (
     MODEL_FILE,
     CorpusPrior,
+    StoryModel,
     band_spread,
     read_model,
     story_model,
@@ -124,6 +125,12 @@ def test_the_shipped_model_reads_and_is_calibrated_on_held_aside_pairs() -> None
     assert set(model.about["leave_one_set_out"]) >= {"gva", "semeval", "ecb"}
 
 
+def _chance(model: StoryModel, pair: np.ndarray, leads: bool, spread: np.ndarray) -> np.ndarray:
+    """The model's chance for ``pair`` before any corpus's prior."""
+    chance: np.ndarray = 1.0 / (1.0 + np.exp(-model.log_odds(pair, leads, spread)))
+    return chance
+
+
 # a feed of two years, two articles a day
 _FEED = band_spread(np.repeat(np.arange(730.0), 2))
 
@@ -139,11 +146,11 @@ def test_more_evidence_is_likelier_one_event() -> None:
     strong[0, FEATURES.index("entities")] = 0.8
     strong[0, FEATURES.index("places")] = 1.0
     for leads in (True, False):
-        chances = [model.probability(pair, leads, _FEED)[0] for pair in (strong, weak)]
+        chances = [_chance(model, pair, leads, _FEED)[0] for pair in (strong, weak)]
         assert chances[0] > 0.8 > 0.3 > chances[1]
     apart = strong.copy()
     apart[0, FEATURES.index("gap")] = np.log1p(365)
-    assert model.probability(apart, True, _FEED)[0] < model.probability(strong, True, _FEED)[0]
+    assert _chance(model, apart, True, _FEED)[0] < _chance(model, strong, True, _FEED)[0]
 
 
 def _pair(days: float | None) -> np.ndarray:
@@ -160,14 +167,14 @@ def test_time_is_weighed_by_band_against_the_corpus_span() -> None:
     bands = [int(time_bands(_pair(days))[0]) for days in (None, 0, 1, 3, 7, 30, 365, 366, 731)]
     assert bands == [-1, 0, 1, 2, 3, 4, 5, 6, 7]
     model = story_model()
-    chances = [model.probability(_pair(d), True, _FEED)[0] for d in (0, 1, 3, 7, 30, 365, 400)]
+    chances = [_chance(model, _pair(d), True, _FEED)[0] for d in (0, 1, 3, 7, 30, 365, 400)]
     assert chances == sorted(chances, reverse=True)  # the nearer, the likelier one event
     # an undated pair is weighed by its text: between a same-day pair and one a year apart
-    undated = model.probability(_pair(None), True, _FEED)[0]
+    undated = _chance(model, _pair(None), True, _FEED)[0]
     assert chances[-1] < undated < chances[0]
     # in a day's news every pair is of one day: the day says nothing
     one_day = band_spread(np.zeros(40))
-    assert model.probability(_pair(0), True, one_day)[0] == pytest.approx(undated)
+    assert _chance(model, _pair(0), True, one_day)[0] == pytest.approx(undated)
 
 
 def test_the_corpus_span_counts_every_pair_of_dated_documents() -> None:

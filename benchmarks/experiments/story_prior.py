@@ -27,6 +27,7 @@ from unittest import mock
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import fit_stories
 from fit_stories import (
     DEFAULT_DATA,
     Pairs,
@@ -34,6 +35,7 @@ from fit_stories import (
     choose_resolution,
     fit_penalised,
     same_bands,
+    set_shares,
     time_offsets,
 )
 from stories_quality import small_corpus_scores
@@ -51,17 +53,19 @@ def logit(share: float) -> float:
 
 def fit(pairs: Pairs, mask: np.ndarray, form: str) -> PairModel:
     """The pair model of ``form`` on the pairs of ``mask``; its ``share`` the sets' mean."""
+    if form == "shared":
+        return fit_stories.fit(pairs, mask, leads=True)
     features, labels = pairs.features[mask], pairs.labels[mask]
     same = same_bands(time_bands(features), labels)
     offset = time_offsets(features, pairs.spreads[mask], same)
     sets = pairs.sets[mask]
-    names = sorted(set(sets.tolist()))
-    shares = {name: float(labels[sets == name].mean()) for name in names}
+    shares = set_shares(labels, sets)
+    names = list(shares)
     share = float(np.mean(list(shares.values())))
     free = np.ones((len(features), 1))
     if form == "per-set":
         free = np.column_stack([(sets == name).astype(np.float64) for name in names])
-    elif form == "offset":
+    else:  # each set's share as a known offset
         offset = offset + np.array([logit(shares[name]) for name in sets.tolist()])
     mean, scale, coef, intercepts = fit_penalised(
         features[:, TEXT], free, labels, pairs.weights(mask)[mask], offset
@@ -70,10 +74,8 @@ def fit(pairs: Pairs, mask: np.ndarray, form: str) -> PairModel:
         each = zip(intercepts.tolist(), names, strict=True)
         constant = float(np.mean([value - logit(shares[name]) for value, name in each]))
         intercept = constant + logit(share)
-    elif form == "offset":
-        intercept = float(intercepts[0]) + logit(share)
     else:
-        intercept = float(intercepts[0])
+        intercept = float(intercepts[0]) + logit(share)
     return PairModel(mean, scale, coef, intercept, same, share)
 
 

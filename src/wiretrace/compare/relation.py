@@ -55,10 +55,15 @@ def _facts(text: str) -> set[str]:
     return {found.lower() for found in _FACT.findall(text)}
 
 
-def names_a_fact(text: str) -> bool:
-    """Whether ``text`` holds a fact: a number, or a name (a capitalised word that does not
-    open a sentence)."""
-    return _FACT.search(text) is not None
+def names_a_fact(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a fact: a number, or a name (a capitalised word that
+    does not open a sentence). What goes before ``start`` says whether its first word opens
+    one ("The cause of the fire is under investigation." after a full stop); the text's
+    first word does."""
+    return any(
+        found.start() > 0 or any(char.isdigit() for char in found.group())
+        for found in _FACT.finditer(text, start, len(text) if end is None else end)
+    )
 
 
 def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:

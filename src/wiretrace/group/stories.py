@@ -231,11 +231,9 @@ def _stock_phrases(match: Match, inputs: StoryInputs, position: dict[str, int]) 
             if doc_id not in texts:
                 texts[doc_id] = inputs.text(position[doc_id])
             text = texts[doc_id]
-            # with what goes before it: a passage that opens a sentence ("The cause of the
-            # fire is under investigation.") opens with a capital that names nothing
-            before = text[max(0, start - 2) : start] if start >= 2 else "\n" + text[:start]
-            shared = text[start:end]
-            if len(WORD.findall(shared)) >= _STOCK_WORDS or names_a_fact(before + shared):
+            if len(WORD.findall(text, start, end)) >= _STOCK_WORDS or names_a_fact(
+                text, start, end
+            ):
                 return False
     return True
 
@@ -250,12 +248,12 @@ def _edges(
     unknown = None if candidates.lead_known is None else ~candidates.lead_known
     if unknown is not None and unknown.any():
         log_odds[unknown] = model.log_odds(candidates.features[unknown], False, spread)
+    eventful = candidates.eventful()
     # the corpus's prior, from the pairs the model weighs (as it was fitted: with event-level
     # evidence, no copies)
-    weighed = event_evidence(candidates.features) & ~candidates.is_copy
-    shift = model.corpus_shift(log_odds[weighed], candidates.leads)
+    shift = model.corpus_shift(log_odds[eventful & ~candidates.is_copy], candidates.leads)
     chance = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
-    chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
+    chance = np.where(candidates.is_copy, 1.0, np.where(eventful, chance, 0.0))
     if not len(chance):
         return candidates.pairs, chance
     strongest = _strongest(candidates.pairs, chance, count, settings.neighbours)
