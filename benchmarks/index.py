@@ -3,6 +3,7 @@ sets, added at once and in batches in a random order.
 
     python benchmarks/index.py parity [--sets ecb gva] [--batches 5]
     python benchmarks/index.py build [--docs 20000] [--batch 1000] [--queries 50]
+        [--whole-below 20000] [--growth 0.25]
 
 ``build``: the first DOCS documents of the benchmark corpus added in batches of BATCH (time,
 peak memory), the batch scan of the same documents in the same run, then QUERIES articles
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from stories_quality import bcubed, ecbplus_articles, gva_articles
 
 from wiretrace import ScanConfig, scan
-from wiretrace.index import Index
+from wiretrace.index import Index, UpdatePolicy
 from wiretrace.records import Relation
 from wiretrace.stages.state import ScanResult
 
@@ -120,25 +121,33 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build(docs: int, batch: int, queries: int) -> dict[str, Any]:
+def build(docs: int, batch: int, queries: int, policy: UpdatePolicy) -> dict[str, Any]:
     corpus = Path(__file__).parent / "data" / "corpus-100000.jsonl.gz"
     with gzip.open(corpus, "rt", encoding="utf-8") as stream:
         records = [json.loads(line) for _, line in zip(range(docs + queries), stream, strict=False)]
     asked, records = records[docs:], records[:docs]
-    report: dict[str, Any] = {"documents": docs, "batch": batch}
+    report: dict[str, Any] = {
+        "documents": docs,
+        "batch": batch,
+        "whole_below": policy.whole_below,
+        "growth": policy.growth,
+    }
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         started = time.perf_counter()
         scan([_write(records, folder / "all.jsonl")], ScanConfig())
         report["scan_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        adds = []
-        with Index.create(folder / "index", ScanConfig()) as index:
+        adds, whole = [], []
+        with Index.create(folder / "index", ScanConfig(), policy) as index:
             for start in range(0, docs, batch):
                 part = _write(records[start : start + batch], folder / "part.jsonl")
                 found = index.add([part])
                 adds.append(found.seconds)
+                whole.append(found.whole_pass)
                 part.unlink()
+            report["whole_passes"] = sum(whole)
+            report["add_s"] = [round(seconds, 1) for seconds in adds]
             report["build_s"] = round(time.perf_counter() - started, 1)
             report["build_over_scan"] = round(report["build_s"] / report["scan_s"], 2)
             report["add_s_first_last"] = [round(adds[0], 2), round(adds[-1], 2)]
@@ -171,9 +180,23 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--queries", type=int, default=50)
+    default = UpdatePolicy()
+    parser.add_argument(
+        "--whole-below",
+        type=int,
+        default=default.whole_below,
+        help="build: every add works the whole index out up to this many documents",
+    )
+    parser.add_argument(
+        "--growth",
+        type=float,
+        default=default.growth,
+        help="build: and when the documents added since the last whole pass pass this share",
+    )
     options = parser.parse_args()
     if options.what == "build":
-        print(json.dumps(build(options.docs, options.batch, options.queries), indent=1))
+        policy = UpdatePolicy(options.whole_below, options.growth)
+        print(json.dumps(build(options.docs, options.batch, options.queries, policy), indent=1))
         return
     sets = {
         "ecb": lambda: _records(ecbplus_articles(DATA / "ecbplus-dev" / "ECB+")),

@@ -21,7 +21,7 @@ from tests.corpus import edit, random_text
 from wiretrace import InputError, Relation, ScanConfig, ScanResult, scan
 from wiretrace.cli import main
 from wiretrace.errors import ConfigError
-from wiretrace.index import DATABASE, Index
+from wiretrace.index import DATABASE, Index, UpdatePolicy
 
 # the copy half: rewrites are found by vectors centred on the corpus's mean, which moves as
 # documents arrive (see the README's update policy)
@@ -418,3 +418,118 @@ def test_a_querys_neighbours_are_those_of_centring_every_vector(seed: int) -> No
 
     expected = _nearest_by_centring_everything(vectors, asked, config, numbers)
     assert {(int(a), int(b)) for a, b in pairs.tolist()} == expected
+
+
+# every add after the first provisional (an index of any size; the documents added since the
+# last whole pass never pass a hundred times what it held)
+_PROVISIONAL = UpdatePolicy(whole_below=0, growth=100.0)
+
+
+def test_the_update_policy() -> None:
+    policy = UpdatePolicy(whole_below=1_000, growth=0.25)
+    assert policy.whole(1_000, 1_000, 900)  # a small index: every add
+    assert policy.whole(5_000, 5_000, 0)  # the first add
+    assert not policy.whole(1_400, 200, 1_200)
+    assert not policy.whole(1_500, 300, 1_200)  # a quarter of 1,200: not yet past it
+    assert policy.whole(1_501, 301, 1_200)
+    with pytest.raises(ConfigError, match="growth"):
+        UpdatePolicy(growth=0)
+    with pytest.raises(ConfigError, match="whole_below"):
+        UpdatePolicy(whole_below=-1)
+
+
+def test_provisional_adds_then_a_whole_pass_are_the_scan(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path
+) -> None:
+    """Adds that work out only what their documents change, then one that works the whole
+    index out (an export): what a scan of everything finds."""
+    records, batch = corpus
+    size = 8
+    with Index.create(tmp_path / "index", _COPY_SCAN, _PROVISIONAL) as index:
+        first = index.add([_write(records[:size], tmp_path / "0.jsonl")])
+        assert first.whole_pass  # the first add works the whole index out
+        since = 0
+        for number, start in enumerate(range(size, len(records), size), start=1):
+            added = index.add([_write(records[start : start + size], tmp_path / f"{number}.jsonl")])
+            # the add that makes the notice a recurring line leaves the indexed documents
+            # holding it to the whole pass
+            assert not added.whole_pass and added.resketched == 0
+            since += added.added
+            assert index.stats()["provisional"]["added_since"] == since
+            new = {record["id"] for record in records[start : start + size]}
+            # every copy relation of a new document with one indexed before or beside it
+            wanted = {
+                m for m in _relations(batch, COPIES - {Relation.PARTIAL}) if {m[0], m[1]} & new
+            }
+            assert _relations(added.result, COPIES - {Relation.PARTIAL}) == wanted, number
+        whole = index.result()
+        assert index.stats()["provisional"] == {
+            "at_last_whole_pass": len(records),
+            "added_since": 0,
+        }
+    assert first.added == size
+    assert _relations(whole, COPIES) == _relations(batch, COPIES)
+    assert _stories(whole) == _stories(batch)
+    assert sum(1 for row in batch.documents.boilerplate if row) >= 12  # the notice recurs
+    assert whole.documents.boilerplate == batch.documents.boilerplate
+
+
+def test_a_provisional_copy_joins_its_originals_story_and_group(
+    seeds: Path, tmp_path: Path
+) -> None:
+    paths = {path.stem[:3]: path for path in seeds.glob("*.txt")}
+    with Index.create(tmp_path / "index", ScanConfig(workers=1), _PROVISIONAL) as index:
+        index.add([paths["000"], paths["003"]])  # the wire story and the follow-up: whole
+        story = index.document(paths["000"].stem)["story"]  # type: ignore[index]
+        copy = index.add([paths["001"]]).result  # the republished copy: provisional
+        assert copy.story_of()[paths["001"].stem] == story
+        (group,) = copy.groups
+        assert set(group.members) == {paths["000"].stem, paths["001"].stem}
+        assert group.representative == paths["000"].stem  # published first
+        assert index.document(paths["001"].stem)["group"] == group.group  # type: ignore[index]
+        (record,) = copy.stories
+        assert record.story == story and paths["001"].stem in record.members
+        whole = index.result().story_of()
+    assert whole[paths["001"].stem] == whole[paths["000"].stem] == story
+
+
+def test_a_provisional_add_ties_no_story_by_alike_wording(tmp_path: Path) -> None:
+    """Before the next whole pass only a copy, a rewrite or a translation ties a new document
+    to a story: two reports of storms a week apart in other places stay apart."""
+    storm = (
+        "PENZANCE - Storm Dorian brought gusts of 94 mph to the Cornish coast overnight, "
+        "leaving about 40,000 homes without power and closing the A30 near Hayle after trees "
+        "fell across the road. The Met Office kept an amber wind warning in place until 6pm."
+    )
+    other = (
+        "INVERNESS - Storm Fenella brought gusts of 80 mph and heavy snow to the Scottish "
+        "Highlands on Saturday, closing the A9 and cutting power to 12,000 homes. The Met "
+        "Office issued an amber warning for snow until Sunday morning."
+    )
+    with Index.create(tmp_path / "index", ScanConfig(workers=1), _PROVISIONAL) as index:
+        index.add([_write([{"id": "dorian", "text": storm}], tmp_path / "a.jsonl")])
+        later = index.add([_write([{"id": "fenella", "text": other}], tmp_path / "b.jsonl")])
+        assert later.result.story_of()["fenella"] != index.document("dorian")["story"]  # type: ignore[index]
+        assert not [m for m in later.result.matches if m.relation == Relation.SAME_STORY]
+
+
+def test_the_add_command_says_when_it_is_provisional(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an index past its bound, as a large one would be (the command opens it with the
+    # default policy)
+    monkeypatch.setattr(UpdatePolicy, "whole", lambda self, documents, pending, last: last == 0)
+    paths = sorted(seeds.glob("*.txt"))
+    runner = CliRunner()
+    path = str(tmp_path / "index")
+    assert runner.invoke(main, ["index", "create", path, "--workers", "1", "-q"]).exit_code == 0
+    first = runner.invoke(main, ["index", "add", path, str(paths[0])])
+    assert first.exit_code == 0 and "provisional" not in first.output, first.output
+    later = runner.invoke(main, ["index", "add", path, str(paths[1])])
+    assert later.exit_code == 0 and "provisional" in later.output, later.output
+    assert "index refresh" in later.output
+    stats = json.loads(runner.invoke(main, ["index", "stats", path]).output)
+    assert stats["provisional"] == {"at_last_whole_pass": 1, "added_since": 1}
+    assert runner.invoke(main, ["index", "refresh", path, "-q"]).exit_code == 0
+    stats = json.loads(runner.invoke(main, ["index", "stats", path]).output)
+    assert stats["provisional"] == {"at_last_whole_pass": 2, "added_since": 0}

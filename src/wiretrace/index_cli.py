@@ -96,6 +96,11 @@ def _line(verb: str, found: IndexResult, path: Path) -> str:
         parts.append(f"{found.resketched} indexed documents cleaned again (recurring lines)")
     for old, into in found.merges:
         parts.append(f"story {old} merged into story {into}")
+    if verb == "added" and not found.whole_pass:
+        parts.append(
+            "provisional: stories and groups grow by copies and rewrites only until the next "
+            "whole pass (`wiretrace index refresh`)"
+        )
     return f"{_shown(str(path))}: " + ", ".join(parts) + f" ({found.seconds:.1f} s)"
 
 
@@ -266,8 +271,9 @@ def export_command(index_path: Path, out: str, output_format: str, quiet: bool) 
 @_PATH
 @_QUIET
 def refresh_command(index_path: Path, quiet: bool) -> None:
-    """Work INDEX's matches out again as one scan of all it holds would (see the README's
-    update policy for what an add leaves as it was)."""
+    """Work INDEX out again as one scan of all it holds would: every document cleaned,
+    sketched and compared again, then groups and stories over the whole index (what a
+    provisional add leaves for later: see `docs/feed.md`, "Update policy")."""
 
     def action() -> None:
         console = Console(stderr=True)

@@ -214,6 +214,8 @@ def _answer(
         "documents": documents,
         "unreadable": unnamed,
         "story_merges": [list(merge) for merge in found.merges],
+        # False: a provisional add (docs/feed.md, "Update policy"); a query: False
+        "whole_pass": found.whole_pass,
         "seconds": round(found.seconds, 3),
     }
 

@@ -41,7 +41,15 @@ from wiretrace.index.derive import (
     story_of,
     whole,
 )
-from wiretrace.index.query import Warm, query_index
+from wiretrace.index.provisional import (
+    PENDING,
+    STALE,
+    WHOLE_PASS,
+    UpdatePolicy,
+    keep_provisional,
+    provisional_numbers,
+)
+from wiretrace.index.query import Warm, answer, query_index
 from wiretrace.index.store import FORMAT, SqliteStore
 from wiretrace.index.update import (
     Neighbourhood,
@@ -55,7 +63,7 @@ from wiretrace.index.update import (
     resketch,
 )
 from wiretrace.read.files import as_paths, check_inputs
-from wiretrace.records import Match, Skipped, Story
+from wiretrace.records import DuplicateGroup, Match, Skipped, Story
 from wiretrace.semantic.static import check_static_model
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import DocumentRows, Reporter, ScanResult, SilentReporter
@@ -64,7 +72,7 @@ from wiretrace.write import write_scan
 from wiretrace.write.output import REPORT
 from wiretrace.write.report import write_report
 
-__all__ = ["Index", "IndexResult"]
+__all__ = ["Index", "IndexResult", "UpdatePolicy"]
 
 DATABASE = "index.sqlite"
 LOCK = "write.lock"
@@ -83,6 +91,9 @@ class IndexResult:
     resketched: int  # indexed documents cleaned again (their recurring lines changed)
     merges: tuple[tuple[int, int], ...]  # stories merged: (old id, the id it goes on as)
     seconds: float
+    # whether the add worked the whole index out (else it was provisional: see
+    # ``index.provisional``; a query: False)
+    whole_pass: bool = False
 
 
 def _config_json(config: ScanConfig) -> str:
@@ -102,16 +113,28 @@ class Index:
     """An open index. ``Index.create`` makes one, ``Index.open`` opens one; use either as a
     context manager (or call :meth:`close`)."""
 
-    def __init__(self, path: Path, store: SqliteStore, config: ScanConfig) -> None:
+    def __init__(
+        self,
+        path: Path,
+        store: SqliteStore,
+        config: ScanConfig,
+        policy: UpdatePolicy | None = None,
+    ) -> None:
         self.path = path
         self.store = store
         self.config = config
+        self.policy = policy or UpdatePolicy()  # when an add works the whole index out
         self.warm = Warm()  # what queries keep in memory
 
     # -- opening ----------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], config: ScanConfig | None = None) -> Index:
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        config: ScanConfig | None = None,
+        policy: UpdatePolicy | None = None,
+    ) -> Index:
         """A new, empty index at ``path`` (a folder that does not exist, or is empty) with
         the settings of ``config``."""
         config = config or ScanConfig()
@@ -143,10 +166,15 @@ class Index:
                     "next_group": "1",
                 }
             )
-        return cls(folder, store, config)
+        return cls(folder, store, config, policy)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], workers: int | None = None) -> Index:
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        workers: int | None = None,
+        policy: UpdatePolicy | None = None,
+    ) -> Index:
         """The index at ``path``; refused if another format or version of wiretrace wrote
         it."""
         folder = Path(path)
@@ -166,7 +194,7 @@ class Index:
                 "index and add the documents to it again"
             )
         run = {} if workers is None else {"workers": workers}
-        return cls(folder, store, _config_of(meta["config"], **run))
+        return cls(folder, store, _config_of(meta["config"], **run), policy)
 
     def __enter__(self) -> Index:
         return self
@@ -222,16 +250,48 @@ class Index:
         started = time.perf_counter()
         with self._writing():
             update, recurring = read_new(self.store, self.config, paths, reporter, names=names)
+            holders = np.empty(0, dtype=np.int64)
             if recurring is not None:
                 self.store.set_recurring(
                     np.setdiff1d(recurring.now, self.store.recurring(recurring.touched)),
                     np.setdiff1d(self.store.recurring(recurring.touched), recurring.now),
                 )
-                if len(recurring.holders):  # sketched again now that the lines are known
-                    update.resketched = resketch(
-                        self.store, self.config, recurring.holders, self._static()
-                    )
-            return self._apply(update, reporter, started, [str(p) for p in paths])[1]
+                holders = recurring.holders
+            if self._whole_pass(len(update.new)):
+                if len(holders):  # sketched again now that the lines are known
+                    update.resketched = resketch(self.store, self.config, holders, self._static())
+                return self._apply(update, reporter, started, [str(p) for p in paths])[1]
+            # the indexed documents holding a line whose status changed keep their sketches
+            # until the next whole pass cleans them again
+            stale = np.union1d(_stale(self.store), holders)
+            self.store.set_meta({STALE: json.dumps(stale.tolist())})
+            return self._provisional(update, reporter, started, paths)
+
+    def _whole_pass(self, adding: int) -> bool:
+        """Whether an add of ``adding`` documents works the whole index out (``policy``)."""
+        done = provisional_numbers(self.store)
+        return self.policy.whole(
+            self.store.count() + adding, done["added_since"] + adding, done["at_last_whole_pass"]
+        )
+
+    def _provisional(
+        self, update: Update, reporter: Reporter, started: float, paths: Sequence[str | Path]
+    ) -> IndexResult:
+        """An add that works out what its new documents change only (``index.provisional``)."""
+        found = answer(self.store, self.config, self.warm, update.new, reporter, parallel=True)
+        kept = keep_provisional(self.store, update.new, found)
+        self.store.put_skips(update.skipped)
+        generation = int(self.store.meta().get("generation", "0")) + 1
+        self.store.set_meta({"generation": str(generation)})  # queries' memory is out of date
+        result = self._new_result(update, kept.matches, kept.groups, kept.stories, paths)
+        return IndexResult(
+            result,
+            added=len(update.new),
+            skipped=len(update.skipped),
+            resketched=0,
+            merges=(),
+            seconds=time.perf_counter() - started,
+        )
 
     def query(
         self,
@@ -250,6 +310,32 @@ class Index:
         update, matches, labels = query_index(
             self.store, self.config, self.warm, paths, reporter, names
         )
+        stories: dict[int, Story] = {}
+        for doc_id, label in labels.items():
+            if label is None:
+                continue
+            story = stories.get(label) or self.story(label)
+            if story is not None:
+                stories[label] = dataclasses.replace(story, members=(*story.members, doc_id))
+        result = self._new_result(update, matches, [], list(stories.values()), paths)
+        return IndexResult(
+            result,
+            added=len(update.new),
+            skipped=len(update.skipped),
+            resketched=0,
+            merges=(),
+            seconds=time.perf_counter() - started,
+        )
+
+    def _new_result(
+        self,
+        update: Update,
+        matches: list[Match],
+        groups: list[DuplicateGroup],
+        stories: list[Story],
+        paths: Sequence[str | Path],
+    ) -> ScanResult:
+        """A scan's result of an add's or a query's new documents alone."""
         rows = DocumentRows()
         for document in update.new:
             add_row(rows, document)
@@ -258,41 +344,27 @@ class Index:
             found = Skipped(skip.source, skip.reason, skip.detail, skip.id)
             log.append(found)
             add_skipped_row(rows, skip, found)
-        stories: dict[int, Story] = {}
-        for doc_id, label in labels.items():
-            if label is None:
-                continue
-            story = stories.get(label) or self.story(label)
-            if story is not None:
-                stories[label] = dataclasses.replace(story, members=(*story.members, doc_id))
         summary = scan_summary(
             [str(p) for p in paths],
             self.config,
             rows,
             log,
             matches,
-            [],
-            list(stories.values()),
+            groups,
+            stories,
             (0, 0, 0, 0, 0, 0, 0, 0),
             {},
             relations_not_searched(self.config),
         )
-        result = ScanResult(
+        add_invalid_fields(summary, list(update.invalid))
+        return ScanResult(
             rows,
             tuple(matches),
-            (),
-            tuple(stories.values()),
+            tuple(groups),
+            tuple(stories),
             tuple(log),
             summary,
             tuple(str(p) for p in paths),
-        )
-        return IndexResult(
-            result,
-            added=len(update.new),
-            skipped=len(update.skipped),
-            resketched=0,
-            merges=(),
-            seconds=time.perf_counter() - started,
         )
 
     def remove(self, ids: Sequence[str], reporter: Reporter | None = None) -> IndexResult:
@@ -361,6 +433,14 @@ class Index:
         """Write ``update`` and everything it changes (inside the writer's transaction):
         the whole index's result, and the update's."""
         store, config = self.store, self.config
+        # documents a provisional add left with lines whose status changed
+        done = {document.number for document in (*update.resketched, *update.new)}
+        stale = np.setdiff1d(np.intersect1d(_stale(store), store.numbers()), sorted(done))
+        if len(stale):
+            update.resketched = [
+                *update.resketched,
+                *resketch(store, config, stale, self._static()),
+            ]
         changed = [*update.resketched, *update.new]
         resketched = [document.number for document in update.resketched]
         documents = current_documents(store, changed)
@@ -385,7 +465,14 @@ class Index:
         )
         store.put_skips(update.skipped)
         generation = int(store.meta().get("generation", "0")) + 1
-        store.set_meta({"generation": str(generation)})  # queries' memory is out of date
+        store.set_meta(  # queries' memory is out of date; nothing is provisional now
+            {
+                "generation": str(generation),
+                WHOLE_PASS: str(store.count()),
+                PENDING: "0",
+                STALE: "[]",
+            }
+        )
         with reporter.stage("groups and stories", None) as advance:
             state = whole(store, documents)
             derived = derive(
@@ -407,6 +494,7 @@ class Index:
             resketched=len(update.resketched),
             merges=tuple(merges),
             seconds=time.perf_counter() - started,
+            whole_pass=True,
         )
 
     def _comparer(
@@ -602,6 +690,9 @@ class Index:
             "stories": len(set(store.labels("stories").values())),
             "groups": len(set(store.labels("groups").values())),
             "story_merges": len(store.merges()),
+            # how many documents the last whole pass saw, and how many were added since
+            # (provisional: see ``index.provisional``)
+            "provisional": provisional_numbers(store),
             "file_bytes": sum(
                 (self.path / name).stat().st_size
                 for name in (DATABASE, f"{DATABASE}-wal")
@@ -611,6 +702,11 @@ class Index:
             "blob_bytes": {**blobs, "text_compressed": texts["text"], "rows": texts["row"]},
             "settings": json.loads(meta["config"]),
         }
+
+
+def _stale(store: SqliteStore) -> NDArray[np.int64]:
+    """The documents a provisional add left to be cleaned again (``STALE``)."""
+    return np.array(json.loads(store.meta().get(STALE, "[]")), dtype=np.int64)
 
 
 def _pair_key(match: Match, numbers_of: dict[str, int]) -> tuple[int, int]:

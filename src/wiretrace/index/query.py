@@ -31,10 +31,14 @@ from wiretrace.candidates.passages import passage_pairs_grouped
 from wiretrace.config import ScanConfig
 from wiretrace.index.store import IndexStore, StoredDocument
 from wiretrace.index.update import (
+    LSH,
+    NEIGHBOUR,
+    PASSAGE,
     Neighbourhood,
     Update,
     compare_pairs,
     lsh_candidates,
+    packed_keys,
     pair_keys,
     postings,
     read_new,
@@ -332,27 +336,43 @@ def _with_event_evidence(
     ]
 
 
-def query_index(
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """New documents' matches with the indexed ones and each other (with likely sources), the
+    pairs compared and why each was a candidate (``update.LSH | PASSAGE | NEIGHBOUR``), their
+    LSH pairs, and the story each is tied to (None: none)."""
+
+    matches: list[Match]
+    pairs: NDArray[np.int64]
+    reasons: NDArray[np.int64]
+    lsh: NDArray[np.int64]
+    rows: dict[str, NDArray[Any]]
+    stories: dict[str, int | None]
+
+
+def answer(
     store: IndexStore,
     config: ScanConfig,
     warm: Warm,
-    inputs: Sequence[str | os.PathLike[str]],
+    new: Sequence[StoredDocument],
     reporter: Reporter,
-    names: Mapping[str, str] | None = None,
-) -> tuple[Update, list[Match], dict[str, int | None]]:
-    """The new documents of ``inputs``, their matches (with likely sources) and stories
-    (``names``: see ``read_new``)."""
+    parallel: bool = False,
+) -> Answer:
+    """What ``new`` documents (read, not yet indexed) copy, lift from or rewrite among the
+    indexed ones and each other, and their stories (see the module's docstring)."""
     semantic = "paraphrase" not in relations_not_searched(config)
     state = warm.current(store, semantic)
-    update, _ = read_new(store, config, inputs, reporter, names=names)
-    new = update.new
     rows = postings(new, config)
     lsh = lsh_candidates(store, config, new, rows)
     passages = _passages(store, config, new, rows, state.groups)
     centring, near = _neighbours(state, config, new)
-    pairs = pair_keys(np.concatenate([lsh, passages, near]))
+    parts = [(lsh, LSH), (passages, PASSAGE), (near, NEIGHBOUR)]
+    pairs = pair_keys(np.concatenate([found for found, _ in parts]))
+    reasons = np.zeros(len(pairs), dtype=np.int64)
+    for found, bit in parts:
+        reasons[np.isin(packed_keys(pairs), packed_keys(found))] |= bit
     neighbours = None if centring is None else centring.neighbourhood(pairs)
-    matches = compare_pairs(store, config, new, pairs, neighbours, reporter, parallel=False)
+    matches = compare_pairs(store, config, new, pairs, neighbours, reporter, parallel=parallel)
     documents = {document.id: document for document in new}
     if not config.stories:
         matches = [match for match in matches if match.relation != Relation.SAME_STORY]
@@ -367,4 +387,20 @@ def query_index(
         document.id: _story(document, [m for m in matches if document.id in (m.a, m.b)], labels)
         for document in new
     }
-    return update, sorted(matches, key=lambda m: (m.a, m.b)), stories
+    ordered = sorted(matches, key=lambda m: (m.a, m.b))
+    return Answer(ordered, pairs, reasons, lsh, rows, stories)
+
+
+def query_index(
+    store: IndexStore,
+    config: ScanConfig,
+    warm: Warm,
+    inputs: Sequence[str | os.PathLike[str]],
+    reporter: Reporter,
+    names: Mapping[str, str] | None = None,
+) -> tuple[Update, list[Match], dict[str, int | None]]:
+    """The new documents of ``inputs``, their matches (with likely sources) and stories
+    (``names``: see ``read_new``)."""
+    update, _ = read_new(store, config, inputs, reporter, names=names)
+    found = answer(store, config, warm, update.new, reporter)
+    return update, found.matches, found.stories

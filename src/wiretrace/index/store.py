@@ -153,6 +153,10 @@ class IndexStore(Protocol):
 
     def set_labels(self, table: str, labels: dict[int, int]) -> None: ...
 
+    def add_labels(self, table: str, labels: dict[int, int]) -> None: ...
+
+    def labelled(self, table: str, label: int) -> list[int]: ...
+
     def put_merges(self, rows: list[tuple[int, int, str]]) -> None: ...
 
     def merges(self) -> list[tuple[int, int, str]]: ...
@@ -505,6 +509,15 @@ class SqliteStore:
         self._db.execute(f"DELETE FROM {table}")
         self._db.executemany(f"INSERT INTO {table} VALUES (?, ?)", labels.items())
 
+    def add_labels(self, table: str, labels: dict[int, int]) -> None:
+        """Ids for documents that had none (a provisional add's), the others left as they are."""
+        self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", labels.items())
+
+    def labelled(self, table: str, label: int) -> list[int]:
+        """The documents (numbers) that hold story or group id ``label``."""
+        query = f"SELECT number FROM {table} WHERE label = ? ORDER BY number"
+        return [int(row[0]) for row in self._db.execute(query, (label,))]
+
     def put_merges(self, rows: list[tuple[int, int, str]]) -> None:
         self._db.executemany("INSERT INTO merges VALUES (?, ?, ?)", rows)
 
@@ -531,6 +544,14 @@ class SqliteStore:
         )
         self._db.execute("DELETE FROM story_records")
         self._db.executemany("INSERT INTO story_records VALUES (?, ?, ?)", stories)
+
+    def add_found(
+        self, matches: list[tuple[int, int, str]], stories: list[tuple[int, str | None, str]]
+    ) -> None:
+        """Matches and stories of a provisional add, written beside what the last whole pass
+        derived (a story written again replaces its record)."""
+        self._db.executemany("INSERT OR REPLACE INTO found VALUES (?, ?, ?)", matches)
+        self._db.executemany("INSERT OR REPLACE INTO story_records VALUES (?, ?, ?)", stories)
 
     def found(self, number: int) -> list[str]:
         query = "SELECT value FROM found WHERE a = ? OR b = ? ORDER BY a, b"

@@ -14,9 +14,12 @@ be learnt again:
 - passage candidates: fingerprint postings, grouped by the components of the LSH pairs kept
   (``lsh_pairs``), with the scan's kernel;
 - rewrite and story candidates: each document's nearest neighbours by its centred vector
-  over the whole index, worked out again at each add;
+  over the whole index, worked out again at each whole pass;
 - duplicate groups, provenance and stories: worked out again over the whole index at each
-  add (``wiretrace.index.derive``), their ids kept stable.
+  whole pass (``wiretrace.index.derive``), their ids kept stable.
+
+Which adds are whole passes, and what the others (provisional adds) do instead:
+``wiretrace.index.provisional``.
 """
 
 from __future__ import annotations
@@ -611,7 +614,7 @@ class PairPlan:
     rows: dict[str, NDArray[Any]]
 
 
-def _keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
+def packed_keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
     return pairs[:, 0] * np.int64(1 << 32) + pairs[:, 1]
 
 
@@ -643,19 +646,19 @@ def candidate_pairs(
     found = pair_keys(np.concatenate([pairs for pairs, _ in parts]))
     reasons = np.zeros(len(found), dtype=np.int64)
     for pairs, bit in parts:
-        reasons[np.isin(_keys(found), _keys(pairs))] |= bit
-    held = np.isin(_keys(found), _keys(stored))
+        reasons[np.isin(packed_keys(found), packed_keys(pairs))] |= bit
+    held = np.isin(packed_keys(found), packed_keys(stored))
     # a pair compared before keeps its match; only why it is a candidate changes (its
     # passages and neighbours are the whole index's; its LSH band, its own)
-    place = {key: index for index, key in enumerate(_keys(stored).tolist())}
+    place = {key: index for index, key in enumerate(packed_keys(stored).tolist())}
     now = stored_reasons & ~(NEIGHBOUR | PASSAGE)
-    for key, bits in zip(_keys(found[held]).tolist(), reasons[held].tolist(), strict=True):
+    for key, bits in zip(packed_keys(found[held]).tolist(), reasons[held].tolist(), strict=True):
         now[place[key]] |= bits
     changed_reasons = now != stored_reasons
     pairs, reasons = found[~held], reasons[~held]
     if config.window_days is not None and len(pairs):
         inside = _within_window(store, changed, pairs, config.window_days)
-        keep = np.isin(_keys(pairs), _keys(inside))
+        keep = np.isin(packed_keys(pairs), packed_keys(inside))
         pairs, reasons = pairs[keep], reasons[keep]
     return PairPlan(pairs, reasons, stored[changed_reasons], now[changed_reasons], lsh, rows)
 
