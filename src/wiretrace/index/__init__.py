@@ -283,15 +283,7 @@ class Index:
         self.store.put_skips(update.skipped)
         generation = int(self.store.meta().get("generation", "0")) + 1
         self.store.set_meta({"generation": str(generation)})  # queries' memory is out of date
-        result = self._new_result(update, kept.matches, kept.groups, kept.stories, paths)
-        return IndexResult(
-            result,
-            added=len(update.new),
-            skipped=len(update.skipped),
-            resketched=0,
-            merges=(),
-            seconds=time.perf_counter() - started,
-        )
+        return self._answer(update, kept.matches, kept.groups, kept.stories, paths, started)
 
     def query(
         self,
@@ -317,25 +309,19 @@ class Index:
             story = stories.get(label) or self.story(label)
             if story is not None:
                 stories[label] = dataclasses.replace(story, members=(*story.members, doc_id))
-        result = self._new_result(update, matches, [], list(stories.values()), paths)
-        return IndexResult(
-            result,
-            added=len(update.new),
-            skipped=len(update.skipped),
-            resketched=0,
-            merges=(),
-            seconds=time.perf_counter() - started,
-        )
+        return self._answer(update, matches, [], list(stories.values()), paths, started)
 
-    def _new_result(
+    def _answer(
         self,
         update: Update,
         matches: list[Match],
         groups: list[DuplicateGroup],
         stories: list[Story],
         paths: Sequence[str | Path],
-    ) -> ScanResult:
-        """A scan's result of an add's or a query's new documents alone."""
+        started: float,
+    ) -> IndexResult:
+        """What a provisional add or a query found of its new documents alone, as a scan's
+        result."""
         rows = DocumentRows()
         for document in update.new:
             add_row(rows, document)
@@ -357,7 +343,7 @@ class Index:
             relations_not_searched(self.config),
         )
         add_invalid_fields(summary, list(update.invalid))
-        return ScanResult(
+        result = ScanResult(
             rows,
             tuple(matches),
             tuple(groups),
@@ -365,6 +351,14 @@ class Index:
             tuple(log),
             summary,
             tuple(str(p) for p in paths),
+        )
+        return IndexResult(
+            result,
+            added=len(update.new),
+            skipped=len(update.skipped),
+            resketched=0,
+            merges=(),
+            seconds=time.perf_counter() - started,
         )
 
     def remove(self, ids: Sequence[str], reporter: Reporter | None = None) -> IndexResult:

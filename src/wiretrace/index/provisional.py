@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from wiretrace.errors import ConfigError
 from wiretrace.group.duplicates import DocumentFacts, published_key, representative
 from wiretrace.index.derive import match_json, story_json, story_of
-from wiretrace.index.query import Answer
+from wiretrace.index.query import Answer, by_document
 from wiretrace.index.store import SqliteStore, StoredDocument
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
 
@@ -147,11 +147,12 @@ def keep_provisional(
 
 def _tie(document: StoredDocument, matches: list[Match], labels: dict[str, int]) -> int | None:
     """The story of the document ``document`` is most closely tied to by a relation that
-    makes one story whatever else the two say (``_SAME_STORY``), a copy first."""
+    makes one story whatever else the two say (``_SAME_STORY``), a copy first (``matches``:
+    the document's)."""
     ties = [
         (_SAME_STORY.index(match.relation), -(match.semantic or match.jaccard), other)
         for match in matches
-        if match.relation in _SAME_STORY and document.id in (match.a, match.b)
+        if match.relation in _SAME_STORY
         for other in (match.b if match.a == document.id else match.a,)
         if other in labels
     ]
@@ -174,8 +175,9 @@ def _story_labels(
         if label is not None:
             labels[doc_id] = label
     assigned: dict[str, int] = {}
+    of_document = by_document(matches)
     for document in new:
-        label = _tie(document, matches, labels)
+        label = _tie(document, of_document.get(document.id, []), labels)
         if label is None:
             label, next_story = next_story, next_story + 1
         labels[document.id] = assigned[document.id] = label

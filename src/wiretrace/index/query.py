@@ -150,7 +150,11 @@ def _passages(
     keys, numbers = np.concatenate([keys, prints[:, 0]]), np.concatenate([numbers, prints[:, 1]])
     local = np.unique(numbers)
     place = np.searchsorted(local, numbers)
-    fingerprints = [keys[place == index].view(np.uint64) for index in range(len(local))]
+    # each document's fingerprints in the order of the postings (a stable sort by document:
+    # a mask per document cost an add of 1,000 into 25,000 documents ~30 s)
+    order = np.argsort(place, kind="stable")
+    bounds = np.searchsorted(place[order], np.arange(1, len(local)))
+    fingerprints = [part.view(np.uint64) for part in np.split(keys[order], bounds)]
     top = len(groups)
     labels = np.array(
         [groups[number] if number < top else number for number in local.tolist()], np.int64
@@ -301,6 +305,16 @@ def _story(
     return labels[min(ties)[2]] if ties else None
 
 
+def by_document(matches: Sequence[Match]) -> dict[str, list[Match]]:
+    """Each document's matches, in the order given."""
+    found: dict[str, list[Match]] = {}
+    for match in matches:
+        found.setdefault(match.a, []).append(match)
+        if match.b != match.a:
+            found.setdefault(match.b, []).append(match)
+    return found
+
+
 def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     """Whether two documents have what a story pair needs whatever else they share
     (``group.stories.StoryPairs.eventful``): a named entity, a place or a count in common."""
@@ -383,9 +397,9 @@ def answer(
     labels: dict[str, int | None] = {
         doc_id: store.label_of("stories", number) for doc_id, number in numbers.items()
     }
+    of_document = by_document(matches)
     stories = {
-        document.id: _story(document, [m for m in matches if document.id in (m.a, m.b)], labels)
-        for document in new
+        document.id: _story(document, of_document.get(document.id, []), labels) for document in new
     }
     ordered = sorted(matches, key=lambda m: (m.a, m.b))
     return Answer(ordered, pairs, reasons, lsh, rows, stories)
