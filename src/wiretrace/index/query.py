@@ -354,14 +354,13 @@ def _with_event_evidence(
 class Answer:
     """New documents' matches with the indexed ones and each other (with likely sources), the
     pairs compared and why each was a candidate (``update.LSH | PASSAGE | NEIGHBOUR``), their
-    LSH pairs, and the story each is tied to (None: none)."""
+    LSH pairs and postings."""
 
     matches: list[Match]
     pairs: NDArray[np.int64]
     reasons: NDArray[np.int64]
     lsh: NDArray[np.int64]
     rows: dict[str, NDArray[Any]]
-    stories: dict[str, int | None]
 
 
 def answer(
@@ -373,7 +372,7 @@ def answer(
     parallel: bool = False,
 ) -> Answer:
     """What ``new`` documents (read, not yet indexed) copy, lift from or rewrite among the
-    indexed ones and each other, and their stories (see the module's docstring)."""
+    indexed ones and each other (see the module's docstring)."""
     semantic = "paraphrase" not in relations_not_searched(config)
     state = warm.current(store, semantic)
     rows = postings(new, config)
@@ -392,17 +391,8 @@ def answer(
         matches = [match for match in matches if match.relation != Relation.SAME_STORY]
     else:
         matches = _with_event_evidence(store, matches, documents)
-    others = sorted({m.a for m in matches} | {m.b for m in matches} - set(documents))
-    numbers = store.numbers_of(others)
-    labels: dict[str, int | None] = {
-        doc_id: store.label_of("stories", number) for doc_id, number in numbers.items()
-    }
-    of_document = by_document(matches)
-    stories = {
-        document.id: _story(document, of_document.get(document.id, []), labels) for document in new
-    }
     ordered = sorted(matches, key=lambda m: (m.a, m.b))
-    return Answer(ordered, pairs, reasons, lsh, rows, stories)
+    return Answer(ordered, pairs, reasons, lsh, rows)
 
 
 def query_index(
@@ -416,5 +406,16 @@ def query_index(
     """The new documents of ``inputs``, their matches (with likely sources) and stories
     (``names``: see ``read_new``)."""
     update, _ = read_new(store, config, inputs, reporter, names=names)
-    found = answer(store, config, warm, update.new, reporter)
-    return update, found.matches, found.stories
+    matches = answer(store, config, warm, update.new, reporter).matches
+    new = {document.id for document in update.new}
+    others = sorted({m.a for m in matches} | {m.b for m in matches} - new)
+    labels: dict[str, int | None] = {
+        doc_id: store.label_of("stories", number)
+        for doc_id, number in store.numbers_of(others).items()
+    }
+    of_document = by_document(matches)
+    stories = {
+        document.id: _story(document, of_document.get(document.id, []), labels)
+        for document in update.new
+    }
+    return update, matches, stories
