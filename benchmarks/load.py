@@ -3,15 +3,19 @@ at a time and readers asking for documents, matches, stories and queries, agains
 of the GVA articles; then the index's count against the adds acknowledged.
 
     python benchmarks/load.py [--minutes 3] [--writers 4] [--readers 50] [--locust PATH]
+        [--corpus-docs 20000]
 
 Needs locust (`pip install locust`, in any environment: `--locust` names its executable)
 and the service extra; the articles come from ../shared/data (GVA, and ECB+ for the adds).
+``--corpus-docs N``: the index holds the first N documents of the benchmark corpus
+(``generate_corpus.py``) instead of the GVA articles.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import os
 import re
@@ -86,12 +90,24 @@ def _write(records: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
-def load(minutes: float, writers: int, readers: int, locust: str) -> dict[str, Any]:
+def _indexed(corpus_docs: int) -> list[dict[str, Any]]:
+    """What the index holds before the load: the GVA articles, or the first ``corpus_docs``
+    documents of the benchmark corpus."""
+    if not corpus_docs:
+        return [
+            {"id": a.id, "text": a.text, "title": a.title, "published": a.published}
+            for a in gva_articles(DATA)
+        ]
+    corpus = Path(__file__).parent / "data" / "corpus-100000.jsonl.gz"
+    with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+        return [json.loads(line) for _, line in zip(range(corpus_docs), stream, strict=False)]
+
+
+def load(
+    minutes: float, writers: int, readers: int, locust: str, corpus_docs: int = 0
+) -> dict[str, Any]:
     key = secrets.token_urlsafe(24)
-    indexed = [
-        {"id": a.id, "text": a.text, "title": a.title, "published": a.published}
-        for a in gva_articles(DATA)
-    ]
+    indexed = _indexed(corpus_docs)
     adds = [
         {"id": f"add-{a.id}", "text": a.text}
         for a in ecbplus_articles(DATA / "ecbplus-dev" / "ECB+")
@@ -108,7 +124,7 @@ def load(minutes: float, writers: int, readers: int, locust: str) -> dict[str, A
                 "index",
                 "add",
                 str(index),
-                str(_write(indexed, folder / "gva.jsonl")),
+                str(_write(indexed, folder / "indexed.jsonl")),
                 "-q",
             ],
             check=True,
@@ -184,8 +200,11 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--locust", default=shutil.which("locust") or "locust")
+    parser.add_argument("--corpus-docs", type=int, default=0)
     options = parser.parse_args()
-    found = load(options.minutes, options.writers, options.readers, options.locust)
+    found = load(
+        options.minutes, options.writers, options.readers, options.locust, options.corpus_docs
+    )
     print(json.dumps(found, indent=1))
 
 

@@ -375,10 +375,12 @@ def _nearest_by_centring_everything(
     return found
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(16))
 def test_a_querys_neighbours_are_those_of_centring_every_vector(seed: int) -> None:
-    # the query works its cosines out from products with the vectors as they are and
-    # centres again only those that may be nearest: the same neighbours, ties included
+    # the query works its cosines out from float32 products with the vectors as they are
+    # and centres again only those the rounding leaves in reach of the nearest: the same
+    # neighbours, ties included, also where every vector shares a large common part (as an
+    # embedding model's do: centring then cancels most of each product)
     from types import SimpleNamespace
 
     import numpy as np
@@ -391,24 +393,15 @@ def test_a_querys_neighbours_are_those_of_centring_every_vector(seed: int) -> No
     vectors = base[rng.integers(0, 8, count)] + 0.3 * rng.standard_normal(
         (count, dimensions)
     ).astype(np.float32)
+    if seed % 2:
+        vectors += 4.0 * rng.standard_normal(dimensions).astype(np.float32)
     vectors[rng.random(count) < 0.1] = 0.0  # documents without sentences
     vectors[1] = vectors[0]  # an exact copy: a tie
     asked = vectors[rng.integers(0, count, 2)] + 0.05 * rng.standard_normal((2, dimensions)).astype(
         np.float32
     )
     numbers = np.arange(count + 2, dtype=np.int64) * 3 + 1
-    matrix = vectors.astype(np.float64)
-    present = (vectors != 0).any(axis=1)
-    warm = WarmState(
-        "g",
-        numbers[:count],
-        vectors,
-        np.arange(count),
-        matrix,
-        (matrix * matrix).sum(axis=1),
-        present,
-        matrix[present].sum(axis=0),
-    )
+    warm = WarmState.of("g", numbers[:count], vectors, np.arange(count))
     new = [
         SimpleNamespace(number=int(numbers[count + i]), sketch=SimpleNamespace(vector=asked[i]))
         for i in range(2)

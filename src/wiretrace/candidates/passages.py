@@ -54,8 +54,22 @@ def passage_pairs_grouped(
     count = len(fingerprints)
     sizes = np.fromiter((len(row) for row in fingerprints), dtype=np.int64, count=count)
     owners = np.repeat(np.arange(count, dtype=np.uint64), sizes)
+    keys = np.concatenate(fingerprints) if count else np.empty(0, np.uint64)
+    return passage_pairs_held(keys, owners, group, max_groups, min_shared)
+
+
+def passage_pairs_held(
+    keys: NDArray[np.uint64],
+    owners: NDArray[np.uint64],
+    group: NDArray[np.int64],
+    max_groups: int,
+    min_shared: int = 2,
+) -> tuple[NDArray[np.int64], int]:
+    """``passage_pairs_grouped`` of the fingerprints ``keys``, each held by the document
+    ``owners`` names (in any order: they are sorted here)."""
+    count = len(group)
     # cut fingerprints may meet: a false pair costs one exact comparison, which rejects it
-    packed, bits = sort_packed(np.concatenate(fingerprints), owners, count)
+    packed, bits = sort_packed(keys, owners, count)
     group = np.ascontiguousarray(group, dtype=np.int64)
     pairs, too_common = kernels.shared_key_pairs(packed, bits, group, max_groups)
     if not pairs.size:

@@ -17,6 +17,7 @@ needs a name, a place or a count in common, as a story pair does.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -25,9 +26,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from wiretrace.candidates import kernels as candidate_kernels
-from wiretrace.candidates.passages import passage_pairs_grouped
+from wiretrace.candidates.passages import passage_pairs_held
 from wiretrace.config import ScanConfig
 from wiretrace.index.store import IndexStore, StoredDocument
 from wiretrace.index.update import (
@@ -45,7 +47,7 @@ from wiretrace.index.update import (
 )
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
-from wiretrace.semantic.store import centre, mean_with
+from wiretrace.semantic.store import centre, mean_weight, mean_with
 from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
@@ -64,29 +66,70 @@ _TIES = (
 @dataclass(frozen=True, slots=True)
 class WarmState:
     """Every indexed document's vector (not centred) and LSH group, as of a commit; and what
-    a query's cosines with all of them need, worked out once: the vectors in float64, their
-    squared lengths, which are not zero, and their sum (in the order of the rows)."""
+    a query's cosines with all of them need, worked out once (in the order of the rows, in
+    float64): their squared lengths, which are not zero, their sum and each one's product
+    with it. The vectors are kept once, in float32 (``_cosines`` bounds the rounding)."""
 
     generation: str
     numbers: NDArray[np.int64]
     vectors: NDArray[np.float32]
     groups: NDArray[np.int64]
-    matrix: NDArray[np.float64]
     squares: NDArray[np.float64]
+    lengths: NDArray[np.float64]
     present: NDArray[np.bool_]
     total: NDArray[np.float64]
+    with_total: NDArray[np.float64]
+    with_background: dict[str, NDArray[np.float64]]  # by model, worked out when first asked
+
+    @classmethod
+    def of(
+        cls,
+        generation: str,
+        numbers: NDArray[np.int64],
+        vectors: NDArray[np.float32],
+        groups: NDArray[np.int64],
+    ) -> WarmState:
+        if not len(vectors):
+            none = np.empty(0, np.float64)
+            return cls(
+                generation, numbers, vectors, groups, none, none, np.empty(0, bool), none, none, {}
+            )
+        present = (vectors != 0).any(axis=1)
+        # summed one row after another, as a scan sums them (numpy adds the rows of a
+        # C-ordered array in order along the first axis)
+        total = vectors[present].astype(np.float64).sum(axis=0)
+        squares, with_total = _row_products(vectors, total)
+        lengths = np.sqrt(squares)
+        return cls(
+            generation, numbers, vectors, groups, squares, lengths, present, total, with_total, {}
+        )
+
+    def background_products(
+        self, model: str, background: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """Each vector's product with ``background`` (the model's), once per state."""
+        found = self.with_background.get(model)
+        if found is None:
+            found = _row_products(self.vectors, background)[1]
+            self.with_background[model] = found
+        return found
 
 
-_COLD = WarmState(
-    "",
-    np.empty(0, np.int64),
-    np.empty((0, 0), np.float32),
-    np.empty(0, np.int64),
-    np.empty((0, 0), np.float64),
-    np.empty(0, np.float64),
-    np.empty(0, bool),
-    np.empty(0, np.float64),
-)
+def _row_products(
+    vectors: NDArray[np.float32], other: NDArray[np.float64], step: int = 8192
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each row's squared length and product with ``other``, in float64, a block of rows at a
+    time (no float64 copy of every vector at once)."""
+    squares = np.empty(len(vectors), np.float64)
+    products = np.empty(len(vectors), np.float64)
+    for start in range(0, len(vectors), step):
+        block = vectors[start : start + step].astype(np.float64)
+        squares[start : start + step] = (block * block).sum(axis=1)
+        products[start : start + step] = block @ other
+    return squares, products
+
+
+_COLD = WarmState.of("", np.empty(0, np.int64), np.empty((0, 0), np.float32), np.empty(0, np.int64))
 
 
 class Warm:
@@ -125,13 +168,7 @@ def _load(store: IndexStore, semantic: bool, before: WarmState, generation: str)
     width = int(max(numbers.max(initial=0), pairs.max(initial=0))) + 1
     groups = candidate_kernels.components(width, np.ascontiguousarray(pairs))
     vectors = vectors[order] if len(vectors) else vectors
-    matrix = vectors.astype(np.float64)
-    present = (vectors != 0).any(axis=1) if len(vectors) else np.empty(0, bool)
-    # summed one row after another, as a scan sums them (numpy adds the rows of a
-    # C-ordered array in order along the first axis)
-    total = matrix[present].sum(axis=0) if len(matrix) else np.empty(0, np.float64)
-    squares = (matrix * matrix).sum(axis=1) if len(matrix) else np.empty(0, np.float64)
-    return WarmState(generation, every[order], vectors, groups, matrix, squares, present, total)
+    return WarmState.of(generation, every[order], vectors, groups)
 
 
 def _passages(
@@ -148,18 +185,13 @@ def _passages(
         return np.empty((0, 2), dtype=np.int64)
     keys, numbers = store.postings("fingerprints", prints[:, 0])
     keys, numbers = np.concatenate([keys, prints[:, 0]]), np.concatenate([numbers, prints[:, 1]])
-    local = np.unique(numbers)
-    place = np.searchsorted(local, numbers)
-    # each document's fingerprints in the order of the postings (a stable sort by document:
-    # a mask per document cost an add of 1,000 into 25,000 documents ~30 s)
-    order = np.argsort(place, kind="stable")
-    bounds = np.searchsorted(place[order], np.arange(1, len(local)))
-    fingerprints = [part.view(np.uint64) for part in np.split(keys[order], bounds)]
-    top = len(groups)
-    labels = np.array(
-        [groups[number] if number < top else number for number in local.tolist()], np.int64
+    local, place = np.unique(numbers, return_inverse=True)
+    labels = local.copy()
+    known = local < len(groups)
+    labels[known] = groups[local[known]]
+    found, _ = passage_pairs_held(
+        keys.view(np.uint64), place.astype(np.uint64), labels, config.passage_max_groups
     )
-    found, _ = passage_pairs_grouped(fingerprints, labels, config.passage_max_groups)
     pairs = local[found]
     mine = np.array([document.number for document in new], dtype=np.int64)
     return pairs[np.isin(pairs, mine).any(axis=1)]
@@ -205,30 +237,69 @@ class _Centring:
         return Neighbourhood(numbers, vectors, vectors, none, np.empty(0))
 
 
-_MARGIN = 1e-6  # far above the rounding of the cosines worked out without centring
+# a float32 product of vectors of d dimensions is within d * 2**-24 (over 1 - d * 2**-24) of
+# their lengths' product from the exact one, whatever the order BLAS sums in (Higham, "Accuracy
+# and Stability of Numerical Algorithms", 3.1)
+_UNIT = 2.0**-24
 
 
 def _cosines(
-    warm: WarmState, rows: NDArray[np.float64], mean: NDArray[np.float64] | None
-) -> NDArray[np.float64]:
+    warm: WarmState,
+    rows: NDArray[np.float32],
+    mean: NDArray[np.float64] | None,
+    background: tuple[str, NDArray[np.float64]] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The cosines of ``rows`` (new documents, not centred) with every indexed document, both
-    centred on ``mean``: from products with the vectors as they are, so that a query costs
-    two passes over the index's vectors and no centred copy of them (exact but for the
-    rounding of float64 sums; the neighbours are then chosen on cosines worked out as a scan
-    works them out)."""
-    products = rows @ warm.matrix.T
+    centred on ``mean`` (the mean of every vector, indexed and new, drawn towards the
+    model's ``background``), and a bound on how far each is from the exact one. They come
+    from one float32 pass over the indexed vectors as they are (no centred copy of them, the
+    products with the mean's parts worked out once per state); the neighbours are then chosen
+    on cosines worked out as a scan works them out, among those the bounds leave in reach."""
+    dimensions = rows.shape[1]
+    error = dimensions * _UNIT / (1.0 - dimensions * _UNIT)
+    products = (rows @ warm.vectors.T).astype(np.float64)
+    row_lengths = np.sqrt(np.einsum("ij,ij->i", rows, rows, dtype=np.float64))
     if mean is None:
-        return products
-    with_mean = warm.matrix @ mean
-    own = rows @ mean
+        return products, 2.0 * error * np.outer(row_lengths, warm.lengths) + 1e-9
+    assert background is not None
+    weight = mean_weight()
+    present = rows.any(axis=1)
+    scale = int(warm.present.sum()) + int(present.sum()) + weight
+    with_mean = warm.with_total + weight * warm.background_products(*background)
+    with_mean += products[present].sum(axis=0)
+    with_mean /= scale
     square = float(mean @ mean)
-    lengths = np.sqrt(np.maximum(warm.squares - 2.0 * with_mean + square, 0.0))
-    row_lengths = np.sqrt(np.maximum((rows * rows).sum(axis=1) - 2.0 * own + square, 0.0))
-    numerator = products - own[:, None] - with_mean[None, :] + square
-    scale = np.outer(row_lengths, lengths)
-    found = np.divide(numerator, scale, out=np.zeros_like(numerator), where=scale > 0)
+    own = rows.astype(np.float64) @ mean
+    centred_squares = warm.squares - 2.0 * with_mean + square
+    np.maximum(centred_squares, 0.0, out=centred_squares)
+    centred = np.sqrt(centred_squares)
+    row_centred = np.sqrt(np.maximum(row_lengths**2 - 2.0 * own + square, 0.0))
+    found = products
+    found -= with_mean[None, :]
+    found += (square - own)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse = np.divide(1.0, centred, out=np.zeros_like(centred), where=centred > 0)
+        row_inverse = np.divide(
+            1.0, row_centred, out=np.zeros_like(row_centred), where=row_centred > 0
+        )
+        found *= inverse[None, :]
+        found *= row_inverse[:, None]
+        # the rounding: of each product, of the mean's products (their sum over the new
+        # rows), and so of the centred lengths (a cosine is at most 1, and 1.01 with its
+        # own rounding); doubled for what a first-order bound leaves out
+        spread = error * warm.lengths * float(row_lengths[present].sum()) / scale
+        per_row = error * row_lengths * row_inverse
+        bound = np.outer(per_row, warm.lengths * inverse)
+        bound += (spread * inverse)[None, :] * row_inverse[:, None]
+        bound += (2.02 * spread / centred_squares)[None, :]
+        bound *= 2.0
+    # a length of 0 (a vector that is the mean): no bound, the cosine is worked out exactly
+    bound[:, centred == 0] = np.inf
+    bound[row_centred == 0, :] = np.inf
+    bound += 1e-9
     found[:, ~warm.present] = 0.0  # a document without sentences stays 0, as in a scan
-    return found
+    bound[:, ~warm.present] = 0.0
+    return found, bound
 
 
 def _neighbours(
@@ -236,9 +307,10 @@ def _neighbours(
 ) -> tuple[_Centring | None, NDArray[np.int64]]:
     """The new documents' nearest neighbours among the indexed ones and each other, by
     vectors centred on the mean of both, and their candidate pairs. The cosines with every
-    indexed document come from ``_cosines``; those that may make the nearest are worked out
-    again as a scan works them out (centred rows of unit length in float32, their products
-    in float64), and the neighbours chosen on these, ties broken by position."""
+    indexed document come from ``_cosines`` with a bound on their rounding; those that may
+    make the nearest are worked out again as a scan works them out (centred rows of unit
+    length in float32, their products in float64), and the neighbours chosen on these, ties
+    broken by position."""
     if "paraphrase" in relations_not_searched(config):
         return None, np.empty((0, 2), dtype=np.int64)
     indexed = len(warm.numbers)
@@ -250,15 +322,16 @@ def _neighbours(
     for place, document in enumerate(new):
         if document.sketch.vector is not None and len(document.sketch.vector):
             rows[place] = document.sketch.vector
-    mean = None
+    mean, background = None, None
     if config.semantic_thresholds().centred:
-        background = background_mean(str(check_static_model()))
+        model = str(check_static_model())
+        background = (model, background_mean(model).astype(np.float64))
         total = warm.total if len(warm.total) else np.zeros(dimensions, np.float64)
         count = int(warm.present.sum())
         for row in rows:
             if row.any():
                 total, count = total + row.astype(np.float64), count + 1
-        mean = mean_with(total, count, background)
+        mean = mean_with(total, count, background_mean(model))
     numbers = np.concatenate([warm.numbers, [d.number for d in new]]).astype(np.int64)
     centring = _Centring(warm, {d.number: rows[p] for p, d in enumerate(new)}, mean, dimensions)
     none = np.empty((0, 2), dtype=np.int64)
@@ -270,15 +343,17 @@ def _neighbours(
     keep = min(config.semantic_neighbours, len(numbers) - 1)
     threshold = config.semantic_thresholds().candidate
     found: list[NDArray[np.int64]] = []
-    approximate = (
-        _cosines(warm, rows.astype(np.float64), mean)
-        if indexed and warm.matrix.shape[1] == dimensions
-        else np.zeros((len(new), indexed))
-    )
+    if indexed and warm.vectors.shape[1] == dimensions:
+        approximate, bounds = _cosines(warm, rows, mean, background)
+    else:
+        approximate = bounds = np.zeros((len(new), indexed))
     for place in range(len(new)):
         row = np.concatenate([approximate[place], among_new[place]])
-        kth = -np.partition(-row, keep - 1)[keep - 1]
-        near = np.flatnonzero(row >= kth - _MARGIN)  # every one that may be among the nearest
+        bound = np.concatenate([bounds[place], np.zeros(len(new))])
+        # every one whose cosine may reach the keep-th largest of the lowest they may be
+        lowest = row - bound
+        kth = -np.partition(-lowest, keep - 1)[keep - 1]
+        near = np.flatnonzero(row + bound >= kth)
         exact = np.empty(len(near))
         ours = near >= indexed
         exact[ours] = among_new[place, near[ours] - indexed]
@@ -395,6 +470,11 @@ def answer(
     return Answer(ordered, pairs, reasons, lsh, rows)
 
 
+@functools.cache
+def _controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def query_index(
     store: IndexStore,
     config: ScanConfig,
@@ -405,8 +485,12 @@ def query_index(
 ) -> tuple[Update, list[Match], dict[str, int | None]]:
     """The new documents of ``inputs``, their matches (with likely sources) and stories
     (``names``: see ``read_new``)."""
-    update, _ = read_new(store, config, inputs, reporter, names=names)
-    matches = answer(store, config, warm, update.new, reporter).matches
+    # one BLAS thread: a query's products are one row against the index, and OpenBLAS's
+    # threads, spinning on after them, held the cores from the numba kernels that come next
+    # (a query's MinHash took 5 ms instead of 0.05)
+    with _controller().limit(limits=1, user_api="blas"):
+        update, _ = read_new(store, config, inputs, reporter, names=names)
+        matches = answer(store, config, warm, update.new, reporter).matches
     new = {document.id for document in update.new}
     others = sorted({m.a for m in matches} | {m.b for m in matches} - new)
     labels: dict[str, int | None] = {

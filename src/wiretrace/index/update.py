@@ -454,17 +454,15 @@ def _reaching_floors(
     pairs: NDArray[np.int64],
 ) -> NDArray[np.int64]:
     """The pairs whose MinHash estimates reach either of the scan's floors."""
-    sketches = {document.number: document.sketch for document in changed}
-    missing = sorted(set(pairs.ravel().tolist()) - set(sketches))
-    for document in store.documents(missing, text=False):
-        sketches[document.number] = document.sketch
+    sketches = {d.number: (d.sketch.signature, d.sketch.shingles) for d in changed}
+    sketches.update(store.signatures(sorted(set(pairs.ravel().tolist()) - set(sketches))))
     jaccard_floor, containment_floor = config.estimate_floors()
     kept = []
     for first, second in pairs.tolist():
-        a, b = sketches[first], sketches[second]
-        jaccard = float(np.mean(a.signature == b.signature))
-        smaller = max(min(a.shingles, b.shingles), 1)
-        intersection = jaccard * (a.shingles + b.shingles) / (1.0 + jaccard)
+        (one, one_shingles), (two, two_shingles) = sketches[first], sketches[second]
+        jaccard = float(np.mean(one == two))
+        smaller = max(min(one_shingles, two_shingles), 1)
+        intersection = jaccard * (one_shingles + two_shingles) / (1.0 + jaccard)
         if jaccard >= jaccard_floor or intersection / smaller >= containment_floor:
             kept.append((first, second))
     return np.array(kept, dtype=np.int64).reshape(-1, 2)

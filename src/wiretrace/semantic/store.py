@@ -130,6 +130,11 @@ def mean_with(
     return (total + weighted) / (count + _BACKGROUND_WEIGHT)
 
 
+def mean_weight() -> int:
+    """How many documents' worth the background's vector counts for in ``mean_with``."""
+    return _BACKGROUND_WEIGHT
+
+
 def centre(vectors: NDArray[np.float32], mean: NDArray[np.float64]) -> NDArray[np.float32]:
     """``vectors`` less ``mean``, normalised again (a row of zeros stays zeros)."""
     present = (vectors != 0).any(axis=1)
