@@ -4,10 +4,19 @@ sets, added at once and in batches in a random order.
     python benchmarks/index.py parity [--sets ecb gva] [--batches 5]
     python benchmarks/index.py build [--docs 20000] [--batch 1000] [--queries 50]
         [--whole-below 20000] [--growth 0.25]
+    python benchmarks/index.py query [--docs 100000] [--queries 50] [--index PATH]
+        [--no-semantic]
 
 ``build``: the first DOCS documents of the benchmark corpus added in batches of BATCH (time,
 peak memory), the batch scan of the same documents in the same run, then QUERIES articles
 queried one at a time (p50 / p99), and the index's size by part.
+
+``query``: query latency against a large index: the first DOCS documents of the benchmark
+corpus indexed by one add (or the index at PATH, made so when it is not there), then the
+articles of another corpus (``generate_corpus.py --docs 2000 --seed 7``, made when missing:
+the same sentence pool, other arrangements and plants) asked one at a time: QUERIES of them
+first to warm what a running service holds (the index's vectors, the sentence model's word
+cache), then QUERIES others timed.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import gzip
 import json
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -172,9 +182,53 @@ def build(docs: int, batch: int, queries: int, policy: UpdatePolicy) -> dict[str
     return report
 
 
+def _query_articles(count: int) -> list[dict[str, Any]]:
+    corpus = Path(__file__).parent / "data" / "corpus-2000.jsonl.gz"
+    if not corpus.exists():
+        script = Path(__file__).parent / "generate_corpus.py"
+        subprocess.run([sys.executable, str(script), "--docs", "2000", "--seed", "7"], check=True)
+    with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+        return [
+            dict(json.loads(line), id=f"query-{number}")
+            for number, line in zip(range(count), stream, strict=False)
+        ]
+
+
+def query_latency(
+    docs: int, queries: int, index_path: Path | None, semantic: bool
+) -> dict[str, Any]:
+    corpus = Path(__file__).parent / "data" / "corpus-100000.jsonl.gz"
+    asked = _query_articles(2 * queries)
+    report: dict[str, Any] = {"documents": docs, "queries": queries, "semantic": semantic}
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        path = index_path or folder / "index"
+        if not (path / "index.sqlite").exists():
+            with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+                records = [json.loads(line) for _, line in zip(range(docs), stream, strict=False)]
+            started = time.perf_counter()
+            with Index.create(path, ScanConfig(semantic=semantic)) as index:
+                index.add([_write(records, folder / "all.jsonl")])
+            report["build_s"] = round(time.perf_counter() - started, 1)
+        with Index.open(path) as index:
+            report["indexed"] = index.store.count()
+            latencies = []
+            for number, record in enumerate(asked):
+                asking = _write([record], folder / f"q{number}.jsonl")
+                started = time.perf_counter()
+                index.query([asking])
+                if number >= queries:  # the first ones warm what a service holds
+                    latencies.append(time.perf_counter() - started)
+        latencies.sort()
+        report["query_ms_p50"] = round(1000 * latencies[len(latencies) // 2], 1)
+        report["query_ms_p99"] = round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1)
+        report["peak_rss_mib"] = round(_peak_mib())
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["parity", "build"])
+    parser.add_argument("what", choices=["parity", "build", "query"])
     parser.add_argument("--sets", nargs="+", default=["ecb", "gva"])
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--docs", type=int, default=20_000)
@@ -193,7 +247,13 @@ def main() -> None:
         default=default.growth,
         help="build: and when the documents added since the last whole pass pass this share",
     )
+    parser.add_argument("--index", type=Path, help="query: the index to ask (made if missing)")
+    parser.add_argument("--no-semantic", dest="semantic", action="store_false")
     options = parser.parse_args()
+    if options.what == "query":
+        found = query_latency(options.docs, options.queries, options.index, options.semantic)
+        print(json.dumps(found, indent=1))
+        return
     if options.what == "build":
         policy = UpdatePolicy(options.whole_below, options.growth)
         print(json.dumps(build(options.docs, options.batch, options.queries, policy), indent=1))

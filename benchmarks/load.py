@@ -8,7 +8,9 @@ of the GVA articles; then the index's count against the adds acknowledged.
 Needs locust (`pip install locust`, in any environment: `--locust` names its executable)
 and the service extra; the articles come from ../shared/data (GVA, and ECB+ for the adds).
 ``--corpus-docs N``: the index holds the first N documents of the benchmark corpus
-(``generate_corpus.py``) instead of the GVA articles.
+(``generate_corpus.py``) instead of the GVA articles, and the writers add the documents that
+follow them (each one new, where the ECB+ articles run out within a minute and an id sent
+again is answered as indexed already).
 """
 
 from __future__ import annotations
@@ -90,28 +92,33 @@ def _write(records: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
-def _indexed(corpus_docs: int) -> list[dict[str, Any]]:
-    """What the index holds before the load: the GVA articles, or the first ``corpus_docs``
-    documents of the benchmark corpus."""
+def _articles(corpus_docs: int, adds: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the index holds before the load and what the writers add: the GVA articles and
+    the ECB+ ones, or the first ``corpus_docs`` documents of the benchmark corpus and the
+    ``adds`` after them."""
     if not corpus_docs:
-        return [
+        indexed = [
             {"id": a.id, "text": a.text, "title": a.title, "published": a.published}
             for a in gva_articles(DATA)
         ]
+        return indexed, [
+            {"id": f"add-{a.id}", "text": a.text}
+            for a in ecbplus_articles(DATA / "ecbplus-dev" / "ECB+")
+        ]
     corpus = Path(__file__).parent / "data" / "corpus-100000.jsonl.gz"
     with gzip.open(corpus, "rt", encoding="utf-8") as stream:
-        return [json.loads(line) for _, line in zip(range(corpus_docs), stream, strict=False)]
+        found = [
+            json.loads(line) for _, line in zip(range(corpus_docs + adds), stream, strict=False)
+        ]
+    return found[:corpus_docs], found[corpus_docs:]
 
 
 def load(
     minutes: float, writers: int, readers: int, locust: str, corpus_docs: int = 0
 ) -> dict[str, Any]:
     key = secrets.token_urlsafe(24)
-    indexed = _indexed(corpus_docs)
-    adds = [
-        {"id": f"add-{a.id}", "text": a.text}
-        for a in ecbplus_articles(DATA / "ecbplus-dev" / "ECB+")
-    ]
+    # as many as the writers may ask for, at 5 a second each
+    indexed, adds = _articles(corpus_docs, int(writers * 5 * 60 * minutes) + 100)
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         index = folder / "index"

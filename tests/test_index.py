@@ -526,3 +526,54 @@ def test_the_add_command_says_when_it_is_provisional(
     assert runner.invoke(main, ["index", "refresh", path, "-q"]).exit_code == 0
     stats = json.loads(runner.invoke(main, ["index", "stats", path]).output)
     assert stats["provisional"] == {"at_last_whole_pass": 2, "added_since": 0}
+
+
+def test_what_queries_hold_follows_adds_resketches_and_takedowns(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path
+) -> None:
+    # queries keep the indexed vectors and LSH groups in memory and carry them on with each
+    # commit's new documents; where a commit sketched indexed documents again (a line became
+    # recurring) or took some out, they are read again: either way the state is the one read
+    # afresh, bit for bit (the sum of the vectors too: the centring of every query uses it)
+    import numpy as np
+
+    from wiretrace.index.query import _COLD, WarmState, _load
+
+    records, _ = corpus
+    sites = [record for record in records if record["id"].startswith("site")]
+    others = [record for record in records if not record["id"].startswith("site")]
+
+    def check(index: Index) -> WarmState:
+        held = index.warm.current(index.store, True)
+        fresh = _load(index.store, True, _COLD, held.generation)
+        for name in ("numbers", "vectors", "groups", "squares", "present", "total", "with_total"):
+            assert np.array_equal(getattr(held, name), getattr(fresh, name)), name
+        stored = index.store.vectors(held.numbers.tolist())
+        assert all(
+            np.array_equal(row, stored[number])
+            for row, number in zip(held.vectors, held.numbers.tolist(), strict=True)
+        )
+        return held
+
+    with Index.create(tmp_path / "index", ScanConfig(workers=1), _PROVISIONAL) as index:
+        index.add([_write(sites[:6] + others[:4], tmp_path / "a.jsonl")])
+        first = check(index)
+        added = index.add([_write(others[4:10], tmp_path / "b.jsonl")])  # provisional
+        assert not added.whole_pass
+        assert len(check(index).numbers) == len(first.numbers) + 6
+        index.add([_write(sites[6:], tmp_path / "c.jsonl")])  # the notice now recurs
+        before = check(index)
+        index.refresh()  # the whole index again: the first six sites are cleaned of it
+        after = check(index)
+        assert any(
+            not np.array_equal(before.vectors[row], after.vectors[row])
+            for row in range(len(after.numbers))
+        )
+        documents = index.result().documents
+        assert all(
+            any(span.kind == "recurring" for span in spans)
+            for doc_id, spans in zip(documents.id, documents.boilerplate, strict=True)
+            if doc_id.startswith("site")
+        )
+        index.remove(["site0", "orig1"])
+        assert len(check(index).numbers) == len(records) - len(others[10:]) - 2

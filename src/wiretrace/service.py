@@ -363,6 +363,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
+        # the first query would otherwise wait for every indexed vector to be read
+        await asyncio.to_thread(lambda: service.reader().warm_up())
         yield
         service.close()
 

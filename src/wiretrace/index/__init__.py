@@ -49,7 +49,7 @@ from wiretrace.index.provisional import (
     keep_provisional,
     provisional_numbers,
 )
-from wiretrace.index.query import Warm, answer, query_index
+from wiretrace.index.query import REWRITTEN, Warm, answer, query_index
 from wiretrace.index.store import FORMAT, SqliteStore
 from wiretrace.index.update import (
     Neighbourhood,
@@ -285,6 +285,11 @@ class Index:
         self.store.set_meta({"generation": str(generation)})  # queries' memory is out of date
         return self._answer(update, kept.matches, kept.groups, kept.stories, paths, started)
 
+    def warm_up(self) -> None:
+        """Load what queries keep in memory (the indexed vectors and LSH groups) now, not at
+        the first query (a service does at start)."""
+        self.warm.current(self.store, "paraphrase" not in relations_not_searched(self.config))
+
     def query(
         self,
         inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
@@ -383,7 +388,7 @@ class Index:
             )
             before = self.store.recurring(keys)
             self.store.remove_documents(gone)
-            update = Update()
+            update = Update(removed=gone)
             if self.config.recurring_min_documents and len(keys):
                 now = self._recurring_now(keys)
                 changed = np.setxor1d(now, before)
@@ -412,7 +417,12 @@ class Index:
         started = time.perf_counter()
         with self._writing():
             numbers = self.store.numbers()
-            documents = self.store.documents(numbers.tolist())
+            # the documents provisional adds left holding a line that now recurs (or no
+            # longer does) cleaned again, the rest as they are
+            stale = np.intersect1d(_stale(self.store), numbers)
+            cleaned = resketch(self.store, self.config, stale, self._static())
+            again = {document.number: document for document in cleaned}
+            documents = [again.get(d.number, d) for d in self.store.documents(numbers.tolist())]
             update = Update(resketched=documents)
             return self._apply(update, reporter, started, [])[1]
 
@@ -459,14 +469,10 @@ class Index:
         )
         store.put_skips(update.skipped)
         generation = int(store.meta().get("generation", "0")) + 1
-        store.set_meta(  # queries' memory is out of date; nothing is provisional now
-            {
-                "generation": str(generation),
-                WHOLE_PASS: str(store.count()),
-                PENDING: "0",
-                STALE: "[]",
-            }
-        )
+        meta = {"generation": str(generation), WHOLE_PASS: str(store.count())}
+        if resketched or update.removed:  # what queries hold of indexed documents changed
+            meta[REWRITTEN] = str(generation)
+        store.set_meta({**meta, PENDING: "0", STALE: "[]"})  # nothing is provisional now
         with reporter.stage("groups and stories", None) as advance:
             state = whole(store, documents)
             derived = derive(

@@ -63,6 +63,11 @@ _TIES = (
 )
 
 
+# the meta key naming the last commit that sketched indexed documents again or took some out:
+# queries' memory of the vectors is read again in full, not only carried on with the new ones
+REWRITTEN = "rewritten_generation"
+
+
 @dataclass(frozen=True, slots=True)
 class WarmState:
     """Every indexed document's vector (not centred) and LSH group, as of a commit; and what
@@ -98,10 +103,47 @@ class WarmState:
         # summed one row after another, as a scan sums them (numpy adds the rows of a
         # C-ordered array in order along the first axis)
         total = vectors[present].astype(np.float64).sum(axis=0)
-        squares, with_total = _row_products(vectors, total)
+        squares = _squares(vectors)
         lengths = np.sqrt(squares)
+        with_total = _products(vectors, total)
         return cls(
             generation, numbers, vectors, groups, squares, lengths, present, total, with_total, {}
+        )
+
+    def extended(
+        self,
+        generation: str,
+        numbers: NDArray[np.int64],
+        vectors: NDArray[np.float32],
+        groups: NDArray[np.int64],
+    ) -> WarmState:
+        """This state with the documents ``numbers`` (all above its own) and their
+        ``vectors`` after its rows: the sum and the squared lengths carried on as if every
+        row were summed again (one row after another), the products with the sum again."""
+        if not len(self.numbers) or not len(self.vectors):
+            every = np.concatenate([self.numbers, numbers])
+            return WarmState.of(
+                generation, every, vectors if len(vectors) else self.vectors, groups
+            )
+        if not len(numbers):
+            vectors = self.vectors[:0]
+        present = (vectors != 0).any(axis=1)
+        total = np.concatenate([self.total[None, :], vectors[present].astype(np.float64)]).sum(
+            axis=0
+        )
+        every = np.concatenate([self.vectors, vectors])
+        squares = np.concatenate([self.squares, _squares(vectors)])
+        return WarmState(
+            generation,
+            np.concatenate([self.numbers, numbers]),
+            every,
+            groups,
+            squares,
+            np.sqrt(squares),
+            np.concatenate([self.present, present]),
+            total,
+            _products(every, total),
+            {},
         )
 
     def background_products(
@@ -110,23 +152,23 @@ class WarmState:
         """Each vector's product with ``background`` (the model's), once per state."""
         found = self.with_background.get(model)
         if found is None:
-            found = _row_products(self.vectors, background)[1]
+            found = _products(self.vectors, background)
             self.with_background[model] = found
         return found
 
 
-def _row_products(
-    vectors: NDArray[np.float32], other: NDArray[np.float64], step: int = 8192
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Each row's squared length and product with ``other``, in float64, a block of rows at a
-    time (no float64 copy of every vector at once)."""
-    squares = np.empty(len(vectors), np.float64)
-    products = np.empty(len(vectors), np.float64)
+def _squares(vectors: NDArray[np.float32], step: int = 8192) -> NDArray[np.float64]:
+    """Each row's squared length in float64, a block of rows at a time."""
+    found = np.empty(len(vectors), np.float64)
     for start in range(0, len(vectors), step):
         block = vectors[start : start + step].astype(np.float64)
-        squares[start : start + step] = (block * block).sum(axis=1)
-        products[start : start + step] = block @ other
-    return squares, products
+        found[start : start + step] = (block * block).sum(axis=1)
+    return found
+
+
+def _products(vectors: NDArray[np.float32], other: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each row's product with ``other``, in float32 (``_cosines`` bounds the rounding)."""
+    return (vectors @ other.astype(np.float32)).astype(np.float64)
 
 
 _COLD = WarmState.of("", np.empty(0, np.int64), np.empty((0, 0), np.float32), np.empty(0, np.int64))
@@ -141,34 +183,44 @@ class Warm:
         self._lock = threading.Lock()
 
     def current(self, store: IndexStore, semantic: bool) -> WarmState:
-        """The state as of the index's last commit (what was added since is loaded)."""
-        generation = store.meta().get("generation", "")
+        """The state as of the index's last commit: what was added since is loaded, or all
+        of it again where indexed documents were sketched again or taken out since."""
+        meta = store.meta()
+        generation = meta.get("generation", "")
         with self._lock:
-            if generation != self._state.generation or not len(self._state.numbers):
-                self._state = _load(store, semantic, self._state, generation)
+            state = self._state
+            if generation != state.generation or not len(state.numbers):
+                rewritten = int(meta.get(REWRITTEN, "0"))
+                grows = state.generation != "" and rewritten <= int(state.generation)
+                self._state = _load(store, semantic, state if grows else _COLD, generation)
             return self._state
 
 
 def _load(store: IndexStore, semantic: bool, before: WarmState, generation: str) -> WarmState:
-    numbers = store.numbers()
-    kept = np.isin(before.numbers, numbers)
-    added = np.setdiff1d(numbers, before.numbers)
-    vectors = before.vectors[kept] if len(before.vectors) else before.vectors
+    """``before`` with the documents added since (numbered above all of it) and the LSH
+    pairs they are in. Read without a transaction: a commit while this reads leaves a state
+    named by the generation before it, holding some of what it added, and the next load adds
+    the rest (a document or a pair is not taken twice)."""
+    after = int(before.numbers[-1]) if len(before.numbers) else -1
+    added = store.numbers(after)
+    vectors = np.empty((0, 0), np.float32)
     if semantic and len(added):
-        found = {d.number: d.sketch.vector for d in store.documents(added.tolist(), False)}
-        rows = [found[number] for number in added.tolist()]
-        dimensions = next((len(v) for v in rows if v is not None and len(v)), 0)
-        new = np.stack(
+        found = store.vectors(added.tolist())
+        rows = [found.get(number) for number in added.tolist()]  # None: removed meanwhile
+        known_width = before.vectors.shape[1] if before.vectors.size else 0
+        dimensions = next((len(v) for v in rows if v is not None and len(v)), known_width)
+        vectors = np.stack(
             [v if v is not None and len(v) else np.zeros(dimensions, np.float32) for v in rows]
         )
-        vectors = new if not len(vectors) else np.concatenate([vectors, new])
-    every = np.concatenate([before.numbers[kept], added])
-    order = np.argsort(every, kind="stable")
-    pairs = store.pairs("lsh_pairs")
-    width = int(max(numbers.max(initial=0), pairs.max(initial=0))) + 1
-    groups = candidate_kernels.components(width, np.ascontiguousarray(pairs))
-    vectors = vectors[order] if len(vectors) else vectors
-    return WarmState.of(generation, every[order], vectors, groups)
+    pairs = store.pairs("lsh_pairs", after)
+    known = len(before.groups)
+    width = int(max(known - 1, added.max(initial=0), pairs.max(initial=0))) + 1
+    # each document tied to its component's name (its smallest member) as before: the same
+    # components, named alike, as from every pair
+    ties = np.stack([np.arange(known), before.groups], axis=1)
+    edges = np.ascontiguousarray(np.concatenate([ties, pairs]), dtype=np.int64)
+    groups = candidate_kernels.components(width, edges)
+    return before.extended(generation, added, vectors, groups)
 
 
 def _passages(
@@ -284,10 +336,16 @@ def _cosines(
         )
         found *= inverse[None, :]
         found *= row_inverse[:, None]
-        # the rounding: of each product, of the mean's products (their sum over the new
-        # rows), and so of the centred lengths (a cosine is at most 1, and 1.01 with its
-        # own rounding); doubled for what a first-order bound leaves out
-        spread = error * warm.lengths * float(row_lengths[present].sum()) / scale
+        # the rounding: of each product, of the mean's products (with the sum, the
+        # background's, each new row's: each in float32, the first two of vectors rounded to
+        # float32 too), and so of the centred lengths (a cosine is at most 1, and 1.01 with
+        # its own rounding); doubled for what a first-order bound leaves out
+        parts = (
+            2.0 * float(np.sqrt(warm.total @ warm.total))
+            + 2.0 * weight * float(np.sqrt(background[1] @ background[1]))
+            + float(row_lengths[present].sum())
+        )
+        spread = error * warm.lengths * parts / scale
         per_row = error * row_lengths * row_inverse
         bound = np.outer(per_row, warm.lengths * inverse)
         bound += (spread * inverse)[None, :] * row_inverse[:, None]

@@ -109,7 +109,7 @@ class IndexStore(Protocol):
 
     def count(self) -> int: ...
 
-    def numbers(self) -> NDArray[np.int64]: ...
+    def numbers(self, after: int = -1) -> NDArray[np.int64]: ...
 
     def numbers_of(self, ids: Sequence[str]) -> dict[str, int]: ...
 
@@ -118,6 +118,8 @@ class IndexStore(Protocol):
     def documents(self, numbers: Sequence[int], text: bool = True) -> list[StoredDocument]: ...
 
     def signatures(self, numbers: Sequence[int]) -> dict[int, tuple[NDArray[np.uint32], int]]: ...
+
+    def vectors(self, numbers: Sequence[int]) -> dict[int, NDArray[np.float32] | None]: ...
 
     def put_documents(self, documents: Sequence[StoredDocument]) -> None: ...
 
@@ -135,7 +137,7 @@ class IndexStore(Protocol):
 
     def set_recurring(self, added: NDArray[np.int64], removed: NDArray[np.int64]) -> None: ...
 
-    def pairs(self, table: str) -> NDArray[np.int64]: ...
+    def pairs(self, table: str, after: int = -1) -> NDArray[np.int64]: ...
 
     def put_pairs(self, table: str, rows: list[tuple[int, int, str]]) -> None: ...
 
@@ -350,8 +352,10 @@ class SqliteStore:
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
-    def numbers(self) -> NDArray[np.int64]:
-        found = self._db.execute("SELECT number FROM documents ORDER BY number").fetchall()
+    def numbers(self, after: int = -1) -> NDArray[np.int64]:
+        """The documents' numbers (those above ``after``), in order."""
+        query = "SELECT number FROM documents WHERE number > ? ORDER BY number"
+        found = self._db.execute(query, (after,)).fetchall()
         return np.array([row[0] for row in found], dtype=np.int64)
 
     def next_number(self) -> int:
@@ -399,6 +403,15 @@ class SqliteStore:
             )
             for number, signature, shingles in self._db.execute(query, list(chunk)):
                 found[number] = (np.frombuffer(signature, dtype=np.uint32), int(shingles))
+        return found
+
+    def vectors(self, numbers: Sequence[int]) -> dict[int, NDArray[np.float32] | None]:
+        """The document vectors of ``numbers``, by number (what queries hold in memory)."""
+        found: dict[int, NDArray[np.float32] | None] = {}
+        for chunk in _chunks(list(numbers)):
+            query = f"SELECT number, vector FROM sketches WHERE number IN ({_marks(len(chunk))})"
+            for number, vector in self._db.execute(query, list(chunk)):
+                found[number] = _array(vector, np.float32)
         return found
 
     def put_documents(self, documents: Sequence[StoredDocument]) -> None:
@@ -495,8 +508,15 @@ class SqliteStore:
 
     # -- pairs: LSH candidates (their components group passage postings), matches --------
 
-    def pairs(self, table: str) -> NDArray[np.int64]:
-        found = self._db.execute(f"SELECT a, b FROM {table}").fetchall()
+    def pairs(self, table: str, after: int = -1) -> NDArray[np.int64]:
+        """The pairs of ``table`` (those with a document above ``after``)."""
+        if after < 0:
+            found = self._db.execute(f"SELECT a, b FROM {table}").fetchall()
+        else:
+            query = (
+                f"SELECT a, b FROM {table} WHERE a > ? UNION SELECT a, b FROM {table} WHERE b > ?"
+            )
+            found = self._db.execute(query, (after, after)).fetchall()
         return np.array(found, dtype=np.int64).reshape(-1, 2)
 
     def put_pairs(self, table: str, rows: list[tuple[int, int, str]]) -> None:

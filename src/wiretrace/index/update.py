@@ -144,6 +144,7 @@ class Update:
     matches: list[Match] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     invalid: list[tuple[Any, Any]] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)  # the numbers a takedown took out
 
 
 def now_text() -> str:
