@@ -162,9 +162,10 @@ def _answer(
     sent: list[dict[str, Any]],
     id_field: str,
     text_fields: tuple[str, ...],
+    kept: bool = True,
 ) -> dict[str, Any]:
     """Each record sent: whether it was added (or why not), its matches, story and likely
-    source."""
+    source (``kept``: an add; a query adds none)."""
     found, indexed = done
     result = found.result
     rows = result.documents
@@ -209,7 +210,7 @@ def _answer(
         {"reason": item.reason, "detail": item.detail} for item in result.skipped if item.id is None
     ]
     return {
-        "added": sum(1 for entry in documents if entry["status"] == "ok"),
+        "added": sum(1 for entry in documents if entry["status"] == "ok") if kept else 0,
         "skipped": sum(1 for entry in documents if entry["status"] == "skipped"),
         "documents": documents,
         "unreadable": unnamed,
@@ -479,7 +480,7 @@ def create_app(
             found = await asyncio.to_thread(service.add, [records], False)
         except InputError as problem:
             return error(422, str(problem).split(": ", 1)[-1], "records")
-        return _answer(found, records, service.id_field, service.text_fields)
+        return _answer(found, records, service.id_field, service.text_fields, kept=False)
 
     @app.get(
         "/documents/{doc_id}",
