@@ -80,7 +80,6 @@ class WarmState:
     vectors: NDArray[np.float32]
     groups: NDArray[np.int64]
     squares: NDArray[np.float64]
-    lengths: NDArray[np.float64]
     present: NDArray[np.bool_]
     total: NDArray[np.float64]
     with_total: NDArray[np.float64]
@@ -94,21 +93,8 @@ class WarmState:
         vectors: NDArray[np.float32],
         groups: NDArray[np.int64],
     ) -> WarmState:
-        if not len(vectors):
-            none = np.empty(0, np.float64)
-            return cls(
-                generation, numbers, vectors, groups, none, none, np.empty(0, bool), none, none, {}
-            )
-        present = (vectors != 0).any(axis=1)
-        # summed one row after another, as a scan sums them (numpy adds the rows of a
-        # C-ordered array in order along the first axis)
-        total = vectors[present].astype(np.float64).sum(axis=0)
-        squares = _squares(vectors)
-        lengths = np.sqrt(squares)
-        with_total = _products(vectors, total)
-        return cls(
-            generation, numbers, vectors, groups, squares, lengths, present, total, with_total, {}
-        )
+        """The state of the documents ``numbers`` with their ``vectors``, in that order."""
+        return _COLD.extended(generation, numbers, vectors, groups)
 
     def extended(
         self,
@@ -118,28 +104,23 @@ class WarmState:
         groups: NDArray[np.int64],
     ) -> WarmState:
         """This state with the documents ``numbers`` (all above its own) and their
-        ``vectors`` after its rows: the sum and the squared lengths carried on as if every
-        row were summed again (one row after another), the products with the sum again."""
-        if not len(self.numbers) or not len(self.vectors):
-            every = np.concatenate([self.numbers, numbers])
-            return WarmState.of(
-                generation, every, vectors if len(vectors) else self.vectors, groups
-            )
-        if not len(numbers):
-            vectors = self.vectors[:0]
+        ``vectors`` after its rows (none: an index without vectors). The sum goes on from
+        this state's one row after another, as a scan sums its rows (numpy adds the rows of
+        a C-ordered array in order along the first axis; from zeros, the same sum); the
+        products with it are worked out again."""
+        width = vectors.shape[1] if vectors.size else self.vectors.shape[1]
+        held = self.vectors.reshape(len(self.vectors), width)
+        vectors = vectors.reshape(len(vectors), width) if vectors.size else held[:0]
         present = (vectors != 0).any(axis=1)
-        total = np.concatenate([self.total[None, :], vectors[present].astype(np.float64)]).sum(
-            axis=0
-        )
-        every = np.concatenate([self.vectors, vectors])
-        squares = np.concatenate([self.squares, _squares(vectors)])
+        start = self.total if len(self.total) else np.zeros(width, np.float64)
+        total = np.concatenate([start[None, :], vectors[present].astype(np.float64)]).sum(axis=0)
+        every = np.concatenate([held, vectors])
         return WarmState(
             generation,
             np.concatenate([self.numbers, numbers]),
             every,
             groups,
-            squares,
-            np.sqrt(squares),
+            np.concatenate([self.squares, _squares(vectors)]),
             np.concatenate([self.present, present]),
             total,
             _products(every, total),
@@ -171,7 +152,18 @@ def _products(vectors: NDArray[np.float32], other: NDArray[np.float64]) -> NDArr
     return (vectors @ other.astype(np.float32)).astype(np.float64)
 
 
-_COLD = WarmState.of("", np.empty(0, np.int64), np.empty((0, 0), np.float32), np.empty(0, np.int64))
+_NONE = np.empty(0, np.float64)
+_COLD = WarmState(
+    "",
+    np.empty(0, np.int64),
+    np.empty((0, 0), np.float32),
+    np.empty(0, np.int64),
+    _NONE,
+    np.empty(0, bool),
+    _NONE,
+    _NONE,
+    {},
+)
 
 
 class Warm:
@@ -310,9 +302,10 @@ def _cosines(
     dimensions = rows.shape[1]
     error = dimensions * _UNIT / (1.0 - dimensions * _UNIT)
     products = (rows @ warm.vectors.T).astype(np.float64)
+    lengths = np.sqrt(warm.squares)
     row_lengths = np.sqrt(np.einsum("ij,ij->i", rows, rows, dtype=np.float64))
     if mean is None:
-        return products, 2.0 * error * np.outer(row_lengths, warm.lengths) + 1e-9
+        return products, 2.0 * error * np.outer(row_lengths, lengths) + 1e-9
     assert background is not None
     weight = mean_weight()
     present = rows.any(axis=1)
@@ -345,9 +338,9 @@ def _cosines(
             + 2.0 * weight * float(np.sqrt(background[1] @ background[1]))
             + float(row_lengths[present].sum())
         )
-        spread = error * warm.lengths * parts / scale
+        spread = error * lengths * parts / scale
         per_row = error * row_lengths * row_inverse
-        bound = np.outer(per_row, warm.lengths * inverse)
+        bound = np.outer(per_row, lengths * inverse)
         bound += (spread * inverse)[None, :] * row_inverse[:, None]
         bound += (2.02 * spread / centred_squares)[None, :]
         bound *= 2.0
