@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,3 +159,21 @@ def test_the_task_encoder_hands_out_batches_and_keeps_their_order() -> None:
     assert vectors[:, 0].tolist() == list(range(150))
     assert encoder.encode([]).shape == (0, 384)
     assert encoder.sentences_per_call == 64 * 2 * 3  # two tasks for each of 3 cores
+
+
+@needs_model
+def test_two_cuts_of_one_story_share_a_passage_not_a_rewrite(
+    seeds: Path, tmp_path: Path, semantic_extra: None
+) -> None:
+    # one site kept the story's opening, cut mid-word; another its middle, after a teaser:
+    # their common stretch is verbatim, and the sentences cut at either edge are copies of
+    # their whole, not rewrites of it
+    story = next(seeds.glob("000_*.txt")).read_text("utf-8")
+    body = " ".join(story.split())
+    opening = body[: int(len(body) * 0.45)]
+    middle = "Shared widely: " + body[int(len(body) * 0.2) : int(len(body) * 0.75)]
+    records = [{"id": "opening", "text": opening}, {"id": "middle", "text": middle}]
+    path = tmp_path / "cuts.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    (match,) = scan([path]).matches
+    assert match.relation == Relation.PARTIAL

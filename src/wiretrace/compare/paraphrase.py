@@ -240,6 +240,13 @@ def _inside(span: tuple[int, int], sentences: list[tuple[int, int]]) -> bool:
     return any(min(end, last) - max(start, first) >= (end - start) / 2 for first, last in sentences)
 
 
+def _mostly_in(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether ``spans`` cover at least half of ``span``."""
+    start, end = span
+    clipped = [(max(start, first), min(end, last)) for first, last in spans]
+    return 2 * _covered_chars([part for part in clipped if part[0] < part[1]]) >= end - start
+
+
 def _covered_chars(spans: list[tuple[int, int]]) -> int:
     covered, reach = 0, 0
     for start, end in sorted(spans):
@@ -282,22 +289,26 @@ def decide(
         for passage in verbatim_passages
     ]
 
-    def shares(rewritten: list[SentencePair]) -> tuple[float, float, bool]:
+    def shares(rewritten: list[SentencePair]) -> tuple[float, float, int]:
         """The share of the smaller document the rewritten sentences cover, the share verbatim
-        passages outside them cover, and whether a verbatim stretch lies inside one: part of
-        the rewrite, and proof that the sentence was derived from the other, not written
-        independently on the same topic."""
+        passages outside them cover, and how many rewritten sentences are derived: a verbatim
+        stretch lies inside one (proof that it was derived from the other, not written
+        independently on the same topic), and none is mostly verbatim (a sentence cut short
+        at a text's edge, "...ates at 4.5 percent on Thursday, saying", is the copy of its
+        whole, not a rewrite of it: two cuts of one story share a passage, ``partial``)."""
         spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
         lifted = [span for span in verbatim_spans if not _inside(span, spans)]
         total = max(1, small.chars)
-        derived = len(lifted) < len(verbatim_spans)
+        derived = 0
+        if len(lifted) < len(verbatim_spans):
+            derived = sum(not _mostly_in(span, verbatim_spans) for span in spans)
         return _covered_chars(spans) / total, _covered_chars(lifted) / total, derived
 
     rewritten_share, verbatim_share, derived = shares(rewritten)
     strong = sum(pair.similarity >= thresholds.strong for pair in rewritten)
     rewrite = (
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
-    ) or (derived and len(rewritten) >= config.paraphrase_min_derived)
+    ) or derived >= config.paraphrase_min_derived
     evidence: Derivation | None = None
     if not rewrite and len(np.unique(cells.rows)) >= config.paraphrase_min_chain:
         # a careful rewrite keeps no sentence very close, but it follows its source sentence
