@@ -18,13 +18,16 @@ needs a name, a place or a count in common, as a story pair does.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
@@ -287,6 +290,74 @@ class _Centring:
 _UNIT = 2.0**-24
 
 
+@njit(cache=True, nogil=True)
+def _centred_kernel(
+    products: NDArray[np.float32],
+    new_present: NDArray[np.bool_],
+    with_total: NDArray[np.float64],
+    with_background: NDArray[np.float64],
+    squares: NDArray[np.float64],
+    present: NDArray[np.bool_],
+    weight: float,
+    scale: float,
+    square: float,
+    own: NDArray[np.float64],
+    row_lengths: NDArray[np.float64],
+    error: float,
+    parts: float,
+    found: NDArray[np.float64],
+    bound: NDArray[np.float64],
+) -> None:
+    """``_cosines``' centring and bounds in one pass over the indexed documents (numpy's
+    dozen passes over arrays of the index's length were half of a query's cosines)."""
+    rows = products.shape[0]
+    row_centred = np.empty(rows)
+    row_inverse = np.empty(rows)
+    for row in range(rows):
+        row_centred[row] = math.sqrt(max(row_lengths[row] ** 2 - 2.0 * own[row] + square, 0.0))
+        row_inverse[row] = 1.0 / row_centred[row] if row_centred[row] > 0 else 0.0
+    for column in range(products.shape[1]):
+        if not present[column]:  # a document without sentences stays 0, as in a scan
+            for row in range(rows):
+                found[row, column] = 0.0
+                bound[row, column] = 0.0
+            continue
+        total = with_total[column] + weight * with_background[column]
+        for row in range(rows):
+            if new_present[row]:
+                total += np.float64(products[row, column])
+        with_mean = total / scale
+        centred_square = max(squares[column] - 2.0 * with_mean + square, 0.0)
+        centred = math.sqrt(centred_square)
+        inverse = 1.0 / centred if centred > 0 else 0.0
+        length = math.sqrt(squares[column])
+        # the rounding: of each product, of the mean's products (with the sum, the
+        # background's, each new row's: each in float32, the first two of vectors rounded to
+        # float32 too), and so of the centred lengths (a cosine is at most 1, and 1.01 with
+        # its own rounding); doubled for what a first-order bound leaves out
+        spread = error * length * parts / scale
+        for row in range(rows):
+            found[row, column] = (
+                (np.float64(products[row, column]) - with_mean + (square - own[row]))
+                * inverse
+                * row_inverse[row]
+            )
+            if centred == 0 or row_centred[row] == 0:
+                # a length of 0 (a vector that is the mean): the cosine is worked out exactly
+                bound[row, column] = math.inf
+                continue
+            per_row = error * row_lengths[row] * row_inverse[row]
+            bound[row, column] = (
+                2.0
+                * (
+                    per_row * length * inverse
+                    + spread * inverse * row_inverse[row]
+                    + 2.02 * spread / centred_square
+                )
+                + 1e-9
+            )
+
+
 def _cosines(
     warm: WarmState,
     rows: NDArray[np.float32],
@@ -301,55 +372,38 @@ def _cosines(
     on cosines worked out as a scan works them out, among those the bounds leave in reach."""
     dimensions = rows.shape[1]
     error = dimensions * _UNIT / (1.0 - dimensions * _UNIT)
-    products = (rows @ warm.vectors.T).astype(np.float64)
-    lengths = np.sqrt(warm.squares)
+    products = rows @ warm.vectors.T  # float32: within the bound however BLAS sums
     row_lengths = np.sqrt(np.einsum("ij,ij->i", rows, rows, dtype=np.float64))
     if mean is None:
-        return products, 2.0 * error * np.outer(row_lengths, lengths) + 1e-9
+        lengths = np.sqrt(warm.squares)
+        return products.astype(np.float64), 2.0 * error * np.outer(row_lengths, lengths) + 1e-9
     assert background is not None
     weight = mean_weight()
-    present = rows.any(axis=1)
-    scale = int(warm.present.sum()) + int(present.sum()) + weight
-    with_mean = warm.with_total + weight * warm.background_products(*background)
-    with_mean += products[present].sum(axis=0)
-    with_mean /= scale
-    square = float(mean @ mean)
-    own = rows.astype(np.float64) @ mean
-    centred_squares = warm.squares - 2.0 * with_mean + square
-    np.maximum(centred_squares, 0.0, out=centred_squares)
-    centred = np.sqrt(centred_squares)
-    row_centred = np.sqrt(np.maximum(row_lengths**2 - 2.0 * own + square, 0.0))
-    found = products
-    found -= with_mean[None, :]
-    found += (square - own)[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inverse = np.divide(1.0, centred, out=np.zeros_like(centred), where=centred > 0)
-        row_inverse = np.divide(
-            1.0, row_centred, out=np.zeros_like(row_centred), where=row_centred > 0
-        )
-        found *= inverse[None, :]
-        found *= row_inverse[:, None]
-        # the rounding: of each product, of the mean's products (with the sum, the
-        # background's, each new row's: each in float32, the first two of vectors rounded to
-        # float32 too), and so of the centred lengths (a cosine is at most 1, and 1.01 with
-        # its own rounding); doubled for what a first-order bound leaves out
-        parts = (
-            2.0 * float(np.sqrt(warm.total @ warm.total))
-            + 2.0 * weight * float(np.sqrt(background[1] @ background[1]))
-            + float(row_lengths[present].sum())
-        )
-        spread = error * lengths * parts / scale
-        per_row = error * row_lengths * row_inverse
-        bound = np.outer(per_row, lengths * inverse)
-        bound += (spread * inverse)[None, :] * row_inverse[:, None]
-        bound += (2.02 * spread / centred_squares)[None, :]
-        bound *= 2.0
-    # a length of 0 (a vector that is the mean): no bound, the cosine is worked out exactly
-    bound[:, centred == 0] = np.inf
-    bound[row_centred == 0, :] = np.inf
-    bound += 1e-9
-    found[:, ~warm.present] = 0.0  # a document without sentences stays 0, as in a scan
-    bound[:, ~warm.present] = 0.0
+    present: NDArray[np.bool_] = np.asarray(rows.any(axis=1))
+    parts = (
+        2.0 * float(np.sqrt(warm.total @ warm.total))
+        + 2.0 * weight * float(np.sqrt(background[1] @ background[1]))
+        + float(row_lengths[present].sum())
+    )
+    found = np.empty(products.shape, np.float64)
+    bound = np.empty(products.shape, np.float64)
+    _centred_kernel(
+        products,
+        present,
+        warm.with_total,
+        warm.background_products(*background),
+        warm.squares,
+        warm.present,
+        float(weight),
+        float(int(warm.present.sum()) + int(present.sum()) + weight),
+        float(mean @ mean),
+        rows.astype(np.float64) @ mean,
+        row_lengths,
+        error,
+        parts,
+        found,
+        bound,
+    )
     return found, bound
 
 
@@ -501,10 +555,13 @@ def answer(
     indexed ones and each other (see the module's docstring)."""
     semantic = "paraphrase" not in relations_not_searched(config)
     state = warm.current(store, semantic)
+    # the nearest neighbours need nothing from the store: their pass over every vector (BLAS,
+    # which lets go of the GIL) runs beside the postings' reads (SQLite, which does too)
+    nearest = _beside().submit(_neighbours, state, config, new)
     rows = postings(new, config)
     lsh = lsh_candidates(store, config, new, rows)
     passages = _passages(store, config, new, rows, state.groups)
-    centring, near = _neighbours(state, config, new)
+    centring, near = nearest.result()
     parts = [(lsh, LSH), (passages, PASSAGE), (near, NEIGHBOUR)]
     pairs = pair_keys(np.concatenate([found for found, _ in parts]))
     reasons = np.zeros(len(pairs), dtype=np.int64)
@@ -519,6 +576,13 @@ def answer(
         matches = _with_event_evidence(store, matches, documents)
     ordered = sorted(matches, key=lambda m: (m.a, m.b))
     return Answer(ordered, pairs, reasons, lsh, rows)
+
+
+@functools.cache
+def _beside() -> ThreadPoolExecutor:
+    """The threads that work out neighbours beside the postings' reads (one per core: a
+    service's readers share them)."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="neighbours")
 
 
 @functools.cache
