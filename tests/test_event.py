@@ -93,6 +93,12 @@ def test_counts_do_not_take_objects_years_or_measures() -> None:
     assert event_arguments("Three days after the man was killed, police spoke.").counts == ()
 
 
+def test_no_one_hurt_is_no_count_of_one() -> None:
+    assert event_arguments("Eleven wagons left the track and no one was hurt.").counts == ()
+    assert event_arguments("Not one passenger was injured, the operator said.").counts == ()
+    assert event_arguments("One man was injured and no one was killed.").counts == (("injured", 1),)
+
+
 def test_ages() -> None:
     assert event_arguments("A 16-year-old boy was hurt.").counts == (("age", 16),)
     assert event_arguments("She is 16 years old.").counts == (("age", 16),)

@@ -170,9 +170,7 @@ class StaticEncoder:
             index.clear()
             missing = list(dict.fromkeys(words))
         if len(missing) < _SERIAL_WORDS:
-            encodings = [
-                self._tokenizer.encode(word, add_special_tokens=False) for word in missing
-            ]
+            encodings = [self._tokenizer.encode(word, add_special_tokens=False) for word in missing]
         else:
             encodings = self._tokenizer.encode_batch_fast(missing, add_special_tokens=False)
         first = len(index)

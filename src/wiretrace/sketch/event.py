@@ -252,6 +252,7 @@ _STOP_TEXT = (
 )
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 _BETWEEN_MOST = 3
+_NONE_BEFORE = frozenset(("no", "not"))  # before "one": nobody
 # "were stabbed to death", "were found dead": the participle before "dead" or "to death"
 _PARTICIPLES = frozenset(("shot", "beaten", "hit", "struck", "found", "left"))
 # what follows a transitive verb used actively: its object ("two gunmen killed three people")
@@ -304,6 +305,8 @@ def _count_before(words: list[str]) -> tuple[int, str, bool] | None:
             return None
         number = _number_ending(words, index)
         if number is not None:
+            if index > 0 and words[index - 1].lower() in _NONE_BEFORE:
+                return None  # "no one was hurt", "not one person was killed": none
             return number[0], number[1], auxiliary
         word = words[index]
         # a lower-case word ("teenage", "off-duty"); punctuation ends the clause
