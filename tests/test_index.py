@@ -506,19 +506,17 @@ def test_a_provisional_add_ties_no_story_by_alike_wording(tmp_path: Path) -> Non
         assert not [m for m in later.result.matches if m.relation == Relation.SAME_STORY]
 
 
-def test_the_add_command_says_when_it_is_provisional(
-    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # an index past its bound, as a large one would be (the command opens it with the
-    # default policy)
-    monkeypatch.setattr(UpdatePolicy, "whole", lambda self, documents, pending, last: last == 0)
+def test_the_add_command_says_when_it_is_provisional(seeds: Path, tmp_path: Path) -> None:
+    # an index past its bound, as a large one would be: the first add is a whole pass
+    # whatever the bound, the next one provisional under a bound of 0
     paths = sorted(seeds.glob("*.txt"))
     runner = CliRunner()
     path = str(tmp_path / "index")
     assert runner.invoke(main, ["index", "create", path, "--workers", "1", "-q"]).exit_code == 0
-    first = runner.invoke(main, ["index", "add", path, str(paths[0])])
+    policy = ["--whole-below", "0", "--growth", "10"]
+    first = runner.invoke(main, ["index", "add", path, str(paths[0]), *policy])
     assert first.exit_code == 0 and "provisional" not in first.output, first.output
-    later = runner.invoke(main, ["index", "add", path, str(paths[1])])
+    later = runner.invoke(main, ["index", "add", path, str(paths[1]), *policy])
     assert later.exit_code == 0 and "provisional" in later.output, later.output
     assert "index refresh" in later.output
     stats = json.loads(runner.invoke(main, ["index", "stats", path]).output)
@@ -526,6 +524,11 @@ def test_the_add_command_says_when_it_is_provisional(
     assert runner.invoke(main, ["index", "refresh", path, "-q"]).exit_code == 0
     stats = json.loads(runner.invoke(main, ["index", "stats", path]).output)
     assert stats["provisional"] == {"at_last_whole_pass": 2, "added_since": 0}
+    # by default an index this small is worked out whole at every add
+    third = runner.invoke(main, ["index", "add", path, str(paths[2])])
+    assert third.exit_code == 0 and "provisional" not in third.output, third.output
+    refused = runner.invoke(main, ["index", "add", path, str(paths[3]), "--growth", "0"])
+    assert refused.exit_code == 2 and "--growth" in refused.output
 
 
 def test_what_queries_hold_follows_adds_resketches_and_takedowns(

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from wiretrace import ScanConfig
 from wiretrace.errors import ConfigError
-from wiretrace.index import Index
+from wiretrace.index import Index, UpdatePolicy
 from wiretrace.service import Limits, check_host, create_app, read_keys
 
 KEY = "k" * 24
@@ -45,6 +45,18 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     )
     with TestClient(app) as found:
         yield found
+
+
+def test_the_update_policy_is_the_services(tmp_path: Path, seeds: Path) -> None:
+    # a feed that wants its adds answered at once: provisional past the first
+    Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
+    app = create_app(tmp_path / "index", frozenset({KEY}), policy=UpdatePolicy(0, 10.0))
+    records = _records(seeds)
+    with TestClient(app) as client:
+        first = client.post("/documents", json=records[:1], headers=WRITE).json()
+        later = client.post("/documents", json=records[1:2], headers=WRITE).json()
+    assert first["whole_pass"] is True and later["whole_pass"] is False
+    assert later["documents"][0]["likely_source"] == "000"  # found as a whole pass finds it
 
 
 def test_adds_and_answers(client: TestClient, seeds: Path) -> None:

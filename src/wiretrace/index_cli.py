@@ -27,7 +27,7 @@ from wiretrace.cli import (
 )
 from wiretrace.config import OutputFormat
 from wiretrace.errors import ConfigError, InputError, MissingExtraError
-from wiretrace.index import Index, IndexResult
+from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.stages.state import ScanResult
 from wiretrace.write import write_scan
 from wiretrace.write.atomic import atomic_path
@@ -47,6 +47,29 @@ _WORKERS = click.option(
     default=None,
     help="Processes that extract pages, clean, sketch and compare (default 0: one per core).",
 )
+_DEFAULT = UpdatePolicy()
+_POLICY = [
+    click.option(
+        "--whole-below",
+        type=click.IntRange(min=0),
+        default=_DEFAULT.whole_below,
+        show_default=True,
+        help="Every add works the whole index out (the answer of a scan of all it holds) "
+        "while it holds at most this many documents; above, adds are provisional until the "
+        'next whole pass (docs/feed.md, "Update policy"). Lower it for a feed that wants '
+        "its adds answered in well under a second (a whole pass of 10,000 takes ~10 s).",
+    ),
+    click.option(
+        "--growth",
+        type=click.FloatRange(min=0, min_open=True),
+        default=_DEFAULT.growth,
+        show_default=True,
+        help="Above --whole-below, an add is a whole pass once the documents added since "
+        "the last one pass this share of what it held.",
+    ),
+]
+
+
 _OUT = [
     click.option(
         "--out",
@@ -153,13 +176,16 @@ def _adding(keep: bool) -> Callable[..., None]:
         output_format: str,
         workers: int | None,
         quiet: bool,
+        whole_below: int = _DEFAULT.whole_below,
+        growth: float = _DEFAULT.growth,
     ) -> None:
         def action() -> None:
             console = Console(stderr=True)
             reporter = ConsoleReporter(console, quiet)
             paths = list(inputs)
             _check_out(out, output_format, paths)
-            with Index.open(index_path, 0 if workers is None else workers) as index:
+            policy = UpdatePolicy(whole_below, growth)
+            with Index.open(index_path, workers or 0, policy) as index:
                 found = index.add(paths, reporter) if keep else index.query(paths, reporter)
             reporter.finish()
             if out is not None:
@@ -176,7 +202,8 @@ def _adding(keep: bool) -> Callable[..., None]:
 def _add_command(name: str, keep: bool, help_text: str) -> None:
     command = _adding(keep)
     command.__doc__ = help_text
-    for option in reversed([_PATH, _INPUTS, *_OUT, _WORKERS, _QUIET]):
+    # a query works nothing out again: only an add has a policy
+    for option in reversed([_PATH, _INPUTS, *_OUT, _WORKERS, _QUIET, *(_POLICY if keep else [])]):
         command = option(command)
     index_group.command(name=name, epilog=EXIT_CODES)(command)
 
@@ -308,6 +335,8 @@ def refresh_command(index_path: Path, quiet: bool) -> None:
     "--max-records", type=int, default=1000, show_default=True, help="Most records a request."
 )
 @_WORKERS
+@_POLICY[0]
+@_POLICY[1]
 def serve_command(
     index_path: Path,
     host: str,
@@ -317,6 +346,8 @@ def serve_command(
     max_body_mib: float,
     max_records: int,
     workers: int | None,
+    whole_below: int,
+    growth: float,
 ) -> None:
     """Serve INDEX over HTTP: POST /documents adds records and answers each one's matches,
     story and likely source; POST /query answers without adding; GET /documents/{id},
@@ -338,7 +369,8 @@ def serve_command(
         if not 0 < max_body_mib < 1024 or max_records < 1:
             raise ConfigError("--max-body-mib must be 0 to 1024 and --max-records at least 1")
         limits = Limits(max_body_bytes=int(max_body_mib * 2**20), max_records=max_records)
-        app = create_app(index_path, keys, keys_for_reads, limits, workers or 1)
+        policy = UpdatePolicy(whole_below, growth)
+        app = create_app(index_path, keys, keys_for_reads, limits, workers or 1, policy)
         uvicorn.run(app, host=host, port=port, log_level="info")
 
     _run(action)

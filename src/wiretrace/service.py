@@ -42,7 +42,7 @@ from pydantic import BaseModel
 from starlette.routing import Match as RouteMatch
 
 from wiretrace.errors import ConfigError, InputError
-from wiretrace.index import Index, IndexResult
+from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.index.query import Warm
 from wiretrace.index.update import now_text
 from wiretrace.read.files import path_text
@@ -224,9 +224,10 @@ def _answer(
 class _Service:
     """The index as the service holds it: one writer thread, a connection per reader."""
 
-    def __init__(self, path: Path, workers: int) -> None:
+    def __init__(self, path: Path, workers: int, policy: UpdatePolicy | None = None) -> None:
         self.path = path
         self.workers = workers
+        self.policy = policy
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wiretrace-writer")
         self._local = threading.local()
         self.warm = Warm()
@@ -263,7 +264,7 @@ class _Service:
 
     def _writing(self) -> Index:
         if self._writer_index is None:
-            self._writer_index = Index.open(self.path, self.workers)
+            self._writer_index = Index.open(self.path, self.workers, self.policy)
         return self._writer_index
 
     def add(self, requests: list[list[dict[str, Any]]], keep: bool) -> tuple[IndexResult, set[str]]:
@@ -357,10 +358,12 @@ def create_app(
     keys_for_reads: bool = False,
     limits: Limits | None = None,
     workers: int = 1,
+    policy: UpdatePolicy | None = None,
 ) -> FastAPI:
-    """The FastAPI application serving the index at ``path``."""
+    """The FastAPI application serving the index at ``path``; its adds are whole passes as
+    ``policy`` says (``UpdatePolicy``'s defaults)."""
     limits = limits or Limits()
-    service = _Service(Path(path), workers)
+    service = _Service(Path(path), workers, policy)
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
