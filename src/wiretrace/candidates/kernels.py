@@ -21,6 +21,17 @@ def _estimates(first, second, signatures, sizes):
     return jaccard, intersection / smaller
 
 
+@njit(cache=True, nogil=True)
+def reaching_floors(first, second, signatures, sizes, jaccard_min, containment_min):
+    """Whether each pair ``(first[k], second[k])`` (rows of ``signatures``) has a MinHash
+    estimate that reaches either floor, as the band kernel decides it."""
+    found = np.zeros(len(first), dtype=np.bool_)
+    for k in range(len(first)):
+        jaccard, containment = _estimates(first[k], second[k], signatures, sizes)
+        found[k] = jaccard >= jaccard_min or containment >= containment_min
+    return found
+
+
 @njit(inline="always")
 def _pair(first, second, width):
     if first < second:

@@ -454,19 +454,18 @@ def _reaching_floors(
     changed: Sequence[StoredDocument],
     pairs: NDArray[np.int64],
 ) -> NDArray[np.int64]:
-    """The pairs whose MinHash estimates reach either of the scan's floors."""
+    """The pairs whose MinHash estimates reach either of the scan's floors (the band
+    kernel's own test)."""
     sketches = {d.number: (d.sketch.signature, d.sketch.shingles) for d in changed}
     sketches.update(store.signatures(sorted(set(pairs.ravel().tolist()) - set(sketches))))
-    jaccard_floor, containment_floor = config.estimate_floors()
-    kept = []
-    for first, second in pairs.tolist():
-        (one, one_shingles), (two, two_shingles) = sketches[first], sketches[second]
-        jaccard = float(np.mean(one == two))
-        smaller = max(min(one_shingles, two_shingles), 1)
-        intersection = jaccard * (one_shingles + two_shingles) / (1.0 + jaccard)
-        if jaccard >= jaccard_floor or intersection / smaller >= containment_floor:
-            kept.append((first, second))
-    return np.array(kept, dtype=np.int64).reshape(-1, 2)
+    numbers = np.array(sorted(sketches), dtype=np.int64)
+    signatures = np.stack([sketches[number][0] for number in numbers.tolist()])
+    sizes = np.array([sketches[number][1] for number in numbers.tolist()], dtype=np.int64)
+    rows = np.searchsorted(numbers, pairs)
+    reach: NDArray[np.bool_] = candidate_kernels.reaching_floors(
+        rows[:, 0], rows[:, 1], signatures, sizes, *config.estimate_floors()
+    )
+    return pairs[reach]
 
 
 def passage_candidates(
