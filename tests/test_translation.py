@@ -190,3 +190,41 @@ def test_chinese_sentences_end_at_their_full_stops() -> None:
         "北京的分析人士认为这将释放流动性。",
         "A short line of English here.",
     ]
+
+
+def test_how_rare_a_word_is_is_counted_within_its_language() -> None:
+    from wiretrace.sketch.topics import topic_terms, topic_vectors
+
+    english = [
+        "Firefighters in Leeds put out a warehouse fire on Monday night.",
+        "The council in Leeds approved a new tram line after a long debate.",
+        "A warehouse fire closed the ring road in Leeds for three hours.",
+    ]
+    german = [
+        "Die Feuerwehr in Leeds loschte am Montag einen Brand in einer Lagerhalle.",
+        "Der Stadtrat hat die neue Strassenbahn nach langer Debatte beschlossen.",
+    ] * 4
+    alone = topic_vectors([topic_terms(text) for text in english])
+    texts = [*english, *german]
+    languages = ["en"] * len(english) + ["de"] * len(german)
+    mixed = topic_vectors([topic_terms(text) for text in texts], languages)
+    ends = alone.term_offsets[-1], alone.entity_offsets[-1]
+    # the English rows weigh their words and names as an English corpus of them alone would
+    np.testing.assert_array_equal(mixed.weights[: ends[0]], alone.weights)
+    np.testing.assert_array_equal(mixed.entity_weights[: ends[1]], alone.entity_weights)
+    # counted among all rows, "Leeds" (in one German article in four) weighs otherwise
+    counted_together = topic_vectors([topic_terms(text) for text in texts])
+    assert not np.array_equal(counted_together.entity_weights[: ends[1]], alone.entity_weights)
+
+
+def test_english_leads_are_centred_on_the_english_leads() -> None:
+    from wiretrace.semantic.store import centred
+
+    generator = np.random.default_rng(3)
+    vectors = generator.normal(size=(12, 8)).astype(np.float32)
+    vectors[4:] += 3.0  # the other languages' leads: far from the English ones
+    background = generator.normal(size=8).astype(np.float32)
+    read = np.array([True] * 4 + [False] * 8)
+    among = centred(vectors, background, read)
+    np.testing.assert_allclose(among[:4], centred(vectors[:4], background), rtol=1e-6)
+    assert not np.allclose(centred(vectors, background)[:4], among[:4], atol=1e-3)

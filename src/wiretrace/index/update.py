@@ -64,6 +64,7 @@ from wiretrace.records import Match, Skipped, Span
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centred
 from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
+from wiretrace.stages.languages import english
 from wiretrace.stages.semantic import relations_not_searched, semantic_store
 from wiretrace.stages.sketching import Sketcher
 from wiretrace.stages.state import DocumentRows, Reporter
@@ -394,7 +395,9 @@ def neighbourhood(config: ScanConfig, documents: dict[int, StoredDocument]) -> N
     background = None
     if config.semantic_thresholds().centred:
         background = background_mean(str(check_static_model()))
-    vectors, leads = centred(vectors, background), centred(leads, background)
+    # the leads centred on those the fast model reads, as a scan centres them
+    read = english([documents[number].language for number in numbers.tolist()])
+    vectors, leads = centred(vectors, background), centred(leads, background, read)
     if len(numbers) < 2:
         empty = np.empty((0, 2), dtype=np.int64)
         return Neighbourhood(numbers, vectors, leads, empty, np.empty(0))

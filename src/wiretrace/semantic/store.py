@@ -95,10 +95,14 @@ class SemanticStore:
     def sentences(self, numbers: Sequence[int]) -> int:
         return sum(self._counts[number] for number in numbers)
 
-    def leads(self, numbers: Sequence[int]) -> NDArray[np.float32]:
+    def leads(
+        self, numbers: Sequence[int], among: NDArray[np.bool_] | None = None
+    ) -> NDArray[np.float32]:
         """The leads' vectors, centred like the documents' (what every lead of the corpus
-        shares says nothing of which story one tells)."""
-        return self._centred(np.stack([self._leads[number] for number in numbers]))
+        shares says nothing of which story one tells), on the mean of those ``among`` marks
+        (None: all)."""
+        leads = np.stack([self._leads[number] for number in numbers])
+        return centred(leads, self._background, among)
 
     def _centred(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
         return centred(vectors, self._background)
@@ -108,13 +112,17 @@ class SemanticStore:
 
 
 def centred(
-    vectors: NDArray[np.float32], background: NDArray[np.float32] | None
+    vectors: NDArray[np.float32],
+    background: NDArray[np.float32] | None,
+    among: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float32]:
-    """With a ``background``, ``vectors`` without their mean, drawn towards the background's
-    by ``_BACKGROUND_WEIGHT`` documents' worth, normalised again. The mean is summed in
-    float64 in the order of the rows (the order the documents were read in, whatever the
-    batches or the backend)."""
+    """With a ``background``, ``vectors`` without their mean (of the rows ``among`` marks;
+    None: all), drawn towards the background's by ``_BACKGROUND_WEIGHT`` documents' worth,
+    normalised again. The mean is summed in float64 in the order of the rows (the order the
+    documents were read in, whatever the batches or the backend)."""
     present = (vectors != 0).any(axis=1)  # a document without sentences stays 0
+    if among is not None:
+        present &= among
     if background is None or not present.any():
         return vectors
     within = vectors[present].astype(np.float64)

@@ -193,7 +193,7 @@ def first_sentence(text: str) -> str | None:
 @dataclass(frozen=True, slots=True)
 class TopicVectors:
     """Every document's TF-IDF weights (sublinear term frequency, L2-normalised) and its
-    entities weighed by inverse document frequency, over the whole corpus. Rows are stored
+    entities weighed by inverse document frequency (within each language). Rows are stored
     back to back (document ``i`` owns ``offsets[i]:offsets[i + 1]``), keys sorted within a
     row, so that pairs are weighed by a compiled merge."""
 
@@ -210,10 +210,26 @@ class TopicVectors:
 
 
 def _rows(
-    keys: Sequence[NDArray[np.uint64]], entities: bool = False
+    keys: Sequence[NDArray[np.uint64]],
+    entities: bool = False,
+    languages: Sequence[str] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.float32]]:
     """Rows back to back, and the inverse document frequency of every key in them (a key is
-    held once per row), pooled with news at large (``background.idf``)."""
+    held once per row), pooled with news at large (``background.idf``); with ``languages``
+    (one per row), counted among the rows of the row's own language only."""
+    distinct_languages = sorted(set(languages or ()))
+    if len(distinct_languages) > 1:
+        # how rare a word is, is a question within its language: counted among all rows, an
+        # English word of a corpus mostly in other languages looks rare to every English
+        # article (SemEval-2022 scanned at once: English pairs' F1 0.873 alone, 0.795 so)
+        offsets, flat, _ = _rows(keys, entities)
+        weights = np.empty(len(flat), dtype=np.float32)
+        for language in distinct_languages:
+            members = [row for row, its in enumerate(languages or ()) if its == language]
+            _, _, found = _rows([keys[row] for row in members], entities)
+            at = np.concatenate([np.arange(offsets[row], offsets[row + 1]) for row in members])
+            weights[at] = found
+        return offsets, flat, weights
     offsets = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in keys], out=offsets[1:])
     flat = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
@@ -230,9 +246,12 @@ def _rows(
     return offsets, flat, weights
 
 
-def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
-    """Weigh every document's words and entities by how rare they are in the corpus."""
-    term_offsets, terms, idf = _rows([document.terms for document in documents])
+def topic_vectors(
+    documents: Sequence[TopicTerms], languages: Sequence[str] | None = None
+) -> TopicVectors:
+    """Weigh every document's words and entities by how rare they are in the corpus (among
+    the documents of its language, with ``languages``)."""
+    term_offsets, terms, idf = _rows([document.terms for document in documents], False, languages)
     counts = (
         np.concatenate([document.counts for document in documents])
         if documents
@@ -245,7 +264,7 @@ def topic_vectors(documents: Sequence[TopicTerms]) -> TopicVectors:
     norms = np.sqrt(squares)
     weights = (weights / np.where(norms > 0, norms, 1.0)[owner]).astype(np.float32)
     entity_offsets, entities, entity_weights = _rows(
-        [document.entities for document in documents], entities=True
+        [document.entities for document in documents], True, languages
     )
     totals = np.zeros(len(documents), dtype=np.float32)
     if len(entities):
