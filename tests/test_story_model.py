@@ -104,6 +104,26 @@ def test_counts_that_agree_and_that_conflict() -> None:
     assert other["gap"] == pytest.approx(np.log1p(30)) and other["undated"] == 0
 
 
+def _title_overlap(first: str, second: str) -> float:
+    titles = [headline_words(first), headline_words(second), *[[]] * 8]
+    texts = ["Police said the men were shot."] * len(titles)
+    topics = topic_vectors([topic_terms(text) for text in texts])
+    event = EventEvidence.of(titles, [[]] * len(titles), np.full(len(titles), np.nan), [[]] * 10)
+    row = pair_features(topics, event, None, np.array([False]), np.array([[0, 1]]))[0]
+    return float(row[FEATURES.index("title")])
+
+
+def test_headlines_sharing_one_common_word_are_not_alike() -> None:
+    # "news" is all either headline holds: without the prior's word this overlap was 1.0
+    assert _title_overlap("News 4", "News 10") < 0.4
+    alike = _title_overlap(
+        "Holbeck warehouse blaze shuts Leeds ring road",
+        "Leeds ring road shut by Holbeck warehouse blaze",
+    )
+    assert alike > 0.7
+    assert _title_overlap("Holbeck warehouse blaze", "Avonmouth recycling plant fire") == 0
+
+
 def test_places_that_agree_and_that_conflict() -> None:
     shared = _features([[], []], [["dayton", "salem avenue"], ["salem avenue"]])
     assert shared["places"] == pytest.approx(1.0) and shared["place_conflict"] == 0

@@ -159,6 +159,13 @@ def document_share(keys: NDArray[np.uint64], entities: bool = False) -> NDArray[
     return np.where(found, share[place].astype(np.float64), rare)
 
 
+def rare_key_weight(documents: int) -> float:
+    """The weight ``idf`` gives a key that one of ``documents`` articles holds and news at
+    large does not: what one rare key in common is worth."""
+    rare = 1.0 - np.exp(-UNLISTED * ARTICLE_WORDS)
+    return float(idf(np.array([1]), documents, np.array([rare]))[0])
+
+
 def idf(
     frequency: NDArray[np.int64], documents: int, share: NDArray[np.float64]
 ) -> NDArray[np.float32]:
