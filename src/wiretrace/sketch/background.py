@@ -36,6 +36,7 @@ _TABLE = Path(__file__).with_name("background_en.npz")
 _WORDS = 60_000  # the commonest English words listed (zipf >= ~2.9)
 ARTICLE_WORDS = 500  # the length of an article of news at large, to turn frequencies into df
 UNLISTED = 1e-6  # the frequency given to a word the table does not list
+_UNLISTED_SHARE = float(1.0 - np.exp(-UNLISTED * ARTICLE_WORDS))  # of articles holding it
 # How many articles of news at large the prior counts as, beside the corpus's own: a corpus
 # of 50 articles weighs a word mostly by news at large, one of 2,000 a word held by dozens of
 # its articles mostly by itself.
@@ -155,15 +156,13 @@ def document_share(keys: NDArray[np.uint64], entities: bool = False) -> NDArray[
     hashes, share = _table(entities)
     place = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
     found = hashes[place] == keys
-    rare = 1.0 - np.exp(-UNLISTED * ARTICLE_WORDS)
-    return np.where(found, share[place].astype(np.float64), rare)
+    return np.where(found, share[place].astype(np.float64), _UNLISTED_SHARE)
 
 
 def rare_key_weight(documents: int) -> float:
     """The weight ``idf`` gives a key that one of ``documents`` articles holds and news at
     large does not: what one rare key in common is worth."""
-    rare = 1.0 - np.exp(-UNLISTED * ARTICLE_WORDS)
-    return float(idf(np.array([1]), documents, np.array([rare]))[0])
+    return float(idf(np.array([1]), documents, np.array([_UNLISTED_SHARE]))[0])
 
 
 def idf(
