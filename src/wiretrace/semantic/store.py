@@ -85,7 +85,9 @@ class SemanticStore:
         order; also written to the folder, with the sentence spill's index). With a
         background, without what documents share: the mean of the corpus, drawn towards the
         background's by ``_BACKGROUND_WEIGHT`` documents' worth."""
-        vectors = self._centred(np.stack([self._documents[number] for number in numbers]))
+        vectors = centred(
+            np.stack([self._documents[number] for number in numbers]), self._background
+        )
         compared = np.zeros((max(numbers) + 1, vectors.shape[1]), dtype=np.float32)
         compared[list(numbers)] = vectors
         np.save(self.folder / COMPARED, compared)
@@ -103,9 +105,6 @@ class SemanticStore:
         (None: all)."""
         leads = np.stack([self._leads[number] for number in numbers])
         return centred(leads, self._background, among)
-
-    def _centred(self, vectors: NDArray[np.float32]) -> NDArray[np.float32]:
-        return centred(vectors, self._background)
 
     def close(self) -> None:
         self._spill.close()

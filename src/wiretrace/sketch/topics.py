@@ -217,34 +217,38 @@ def _rows(
     """Rows back to back, and the inverse document frequency of every key in them (a key is
     held once per row), pooled with news at large (``background.idf``); with ``languages``
     (one per row), counted among the rows of the row's own language only."""
-    if languages is not None and len(set(languages)) > 1:
-        # how rare a word is, is a question within its language: counted among all rows,
-        # every word of a language few documents are in looks rare to each of them (issue
-        # 28; SemEval-2022's ten languages at once: pairs in one language other than English
-        # F1 0.769 -> 0.775)
-        offsets, flat, _ = _rows(keys, entities)
-        weights = np.empty(len(flat), dtype=np.float32)
-        labels = np.asarray(languages)
-        held_in = np.repeat(labels, np.diff(offsets))  # each key's row's language
-        for language in sorted(set(languages)):
-            members = np.flatnonzero(labels == language).tolist()
-            _, _, found = _rows([keys[row] for row in members], entities)
-            weights[held_in == language] = found  # rows back to back, in order
-        return offsets, flat, weights
     offsets = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in keys], out=offsets[1:])
     flat = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
+    if languages is None or len(set(languages)) <= 1:
+        return offsets, flat, _weights(flat, len(keys), entities)
+    # how rare a word is, is a question within its language: counted among all rows, every
+    # word of a language few documents are in looks rare to each of them (issue 28;
+    # SemEval-2022's ten languages at once: pairs in one language other than English F1
+    # 0.769 -> 0.775)
+    weights = np.empty(len(flat), dtype=np.float32)
+    labels = np.asarray(languages)
+    held_in = np.repeat(labels, np.diff(offsets))  # each key's row's language
+    for language in sorted(set(languages)):
+        mine = held_in == language  # its rows' keys, back to back
+        weights[mine] = _weights(flat[mine], int((labels == language).sum()), entities)
+    return offsets, flat, weights
+
+
+def _weights(flat: NDArray[np.uint64], rows: int, entities: bool) -> NDArray[np.float32]:
+    """The inverse document frequency of each of ``flat``, the keys of ``rows`` rows (each
+    key once in its row)."""
     if not len(flat):
-        return offsets, flat, np.empty(0, dtype=np.float32)
+        return np.empty(0, dtype=np.float32)
     packed, bits = sort_packed(flat, np.arange(len(flat), dtype=np.uint64), len(flat))
     high = packed >> np.uint64(bits)
     starts = np.flatnonzero(np.concatenate([[True], high[1:] != high[:-1]]))
     frequency = np.diff(np.append(starts, len(flat)))
     distinct = flat[(packed[starts] & np.uint64((1 << bits) - 1)).astype(np.int64)]
-    weight = idf(frequency, len(keys), document_share(distinct, entities))
+    weight = idf(frequency, rows, document_share(distinct, entities))
     weights = np.empty(len(flat), dtype=np.float32)
     weights[(packed & np.uint64((1 << bits) - 1)).astype(np.int64)] = np.repeat(weight, frequency)
-    return offsets, flat, weights
+    return weights
 
 
 def topic_vectors(
