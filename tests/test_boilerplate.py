@@ -59,6 +59,10 @@ def _marked(text: str) -> list[tuple[str, str]]:
             "By continuing to browse you agree to our cookie policy and privacy notice.",
             "consent",
         ),
+        (
+            "Accept cookies? We use cookies to improve your experience. Accept all | Manage",
+            "consent",
+        ),
     ],
 )
 def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> None:
@@ -72,6 +76,7 @@ def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> No
         # article text that resembles noise
         "The EU rules require websites to obtain consent before they set cookies, and the "
         "regulator said many sites still ignore them.",
+        'The pop-up read "We use cookies." Accept all of them, the regulator advised.',
         "A local lawmaker told AFP that the security forces had retreated.",
         "By Friday, the army had retaken the airport and most of the old city.",
         "Reports from Kabul said the city had fallen.",

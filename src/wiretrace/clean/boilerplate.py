@@ -77,6 +77,7 @@ Line = tuple[int, int]  # [start, end) of a non-blank line, surrounding whitespa
 
 _SHORT = 300  # prompts, widgets and headings are short lines; article paragraphs rarely are
 _NOTICE = 1_000  # a consent notice is one short paragraph
+_LAST_SENTENCE = re.compile(r"[.?!]\s+")  # what follows the last such stop ends the line
 _CREDIT_TAIL = 120  # photo credits sit in the last characters of a caption line
 _EXTENSION = 80  # a repeated caption may carry a credit of up to this many characters
 _DATE_CHARS = 80  # a line that is only a date (and time) is short
@@ -347,7 +348,12 @@ def _consent(line: str, lowered: str, hints: tuple[str, ...]) -> bool:
         return False
     if not CONSENT_STRONG.search(line):
         return False
-    return len({found.lower() for found in CONSENT_WORDS.findall(line)}) >= 2
+    if len({found.lower() for found in CONSENT_WORDS.findall(line)}) >= 2:
+        return True
+    # a notice flattened into one line with its buttons ("... to improve your experience.
+    # Accept all | Manage") says "cookies" alone, but its buttons say what it is
+    tail = _LAST_SENTENCE.split(line)[-1]
+    return tail != line and CONSENT_BUTTON.match(tail) is not None
 
 
 def _headline_like(line: str) -> bool:
