@@ -305,8 +305,18 @@ def _chance_fit(
     }
 
 
-def scanned_semeval(articles: dict[str, tuple[str, str]]) -> tuple[ScanResult, float]:
-    """Every SemEval article in one scan with the defaults, and its seconds."""
+def scanned_semeval(
+    articles: dict[str, tuple[str, str]], captured: list[Any] | None = None
+) -> tuple[ScanResult, float]:
+    """Every SemEval article in one scan with the defaults, and its seconds; with
+    ``captured``, the story stage's inputs and matches appended to it."""
+    if captured is not None:
+        from story_sets import _capturing
+
+        with _capturing() as seen:
+            found = scanned_semeval(articles)
+        captured.extend(seen)
+        return found
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "semeval.jsonl"
         with corpus.open("w", encoding="utf-8") as stream:
@@ -336,7 +346,8 @@ def story_figures(source: Path) -> dict[str, Any]:
 
     articles = semeval_articles(source)
     pairs = rated_pairs(source)
-    result, seconds = scanned_semeval(articles)
+    captured: list[Any] = []
+    result, seconds = scanned_semeval(articles, captured)
     translations = {(m.a, m.b) for m in result.matches if m.relation == Relation.TRANSLATION}
     ids = sorted(articles)
     position = {doc_id: number for number, doc_id in enumerate(ids)}
@@ -390,7 +401,36 @@ def story_figures(source: Path) -> dict[str, Any]:
         chosen = [pair for pair in pairs if pair[2] == kind]
         figures[f"{name}_fit"] = _chance_fit(chosen, heads, articles)
         print(f"fit of the chance, {kind}:", figures[f"{name}_fit"])
+    figures["head_to_lead_fit"] = _head_to_lead_fit(*captured[-1], heads)
+    print("fit of a lead by the heads (group.stories.HEAD_TO_LEAD):", figures["head_to_lead_fit"])
     return figures
+
+
+def _head_to_lead_fit(inputs: Any, matches: list[Match], heads: dict[str, Any]) -> dict[str, Any]:
+    """The fast model's lead cosine (as the story model weighs it) by the multilingual
+    heads' cosine over the story candidates of two English articles (no labels used): the
+    line that gives the heads' cosines the leads' mean and spread (reduced major axis), so
+    that a read lead is as much evidence to the story model as a lead; least squares would
+    shrink it toward the mean by the correlation."""
+    import numpy as np
+
+    from wiretrace.group.evidence import FEATURES
+    from wiretrace.group.stories import story_pairs
+
+    candidates = story_pairs(inputs, matches, ScanConfig().story_settings())
+    english = np.asarray(inputs.english)
+    both = english[candidates.pairs[:, 0]] & english[candidates.pairs[:, 1]]
+    chosen = candidates.pairs[both]
+    leads = candidates.features[both, FEATURES.index("lead")]
+    vectors = np.array([heads[doc_id] for doc_id in inputs.ids], dtype=np.float64)
+    cosines = np.einsum("ij,ij->i", vectors[chosen[:, 0]], vectors[chosen[:, 1]])
+    slope = float(leads.std() / cosines.std())
+    return {
+        "pairs": len(chosen),
+        "intercept": round(float(leads.mean() - slope * cosines.mean()), 3),
+        "slope": round(slope, 3),
+        "correlation": round(float(np.corrcoef(cosines, leads)[0, 1]), 3),
+    }
 
 
 def cost_figures(source: Path) -> dict[str, Any]:

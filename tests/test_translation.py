@@ -4,6 +4,7 @@ does not pay for."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -228,3 +229,89 @@ def test_english_leads_are_centred_on_the_english_leads() -> None:
     among = centred(vectors, background, read)
     np.testing.assert_allclose(among[:4], centred(vectors[:4], background), rtol=1e-6)
     assert not np.allclose(centred(vectors, background)[:4], among[:4], atol=1e-3)
+
+
+def test_a_word_is_weighed_against_news_at_large_in_its_language() -> None:
+    from wiretrace.sketch.background import (
+        _UNLISTED_SHARE,
+        background_language,
+        document_share,
+        lone_entity_hash,
+        word_hash,
+    )
+
+    common, rare = word_hash("wurden"), word_hash("klimaschutzgesetz")
+    keys = np.array([common, rare], dtype=np.uint64)
+    german = document_share(keys, False, "de")
+    # "wurden" ("were") is as common in German as "were" in English; the English list does
+    # not know it, nor a rare compound
+    assert german[0] > 0.05 and german[1] == _UNLISTED_SHARE
+    assert document_share(keys, False, "en").tolist() == [_UNLISTED_SHARE] * 2
+    assert document_share(np.array([word_hash("were")], np.uint64), False, "en")[0] > 0.05
+    # a lone capitalised word is an entity weighed as its word ("Polizei" is a common noun)
+    assert document_share(np.array([lone_entity_hash("polizei")], np.uint64), True, "de")[0] > 0.001
+    # Chinese has no list of words (a "word" is a clause here): the English list weighs it
+    assert background_language("zh") == "en" and background_language(None) == "en"
+
+
+GERMAN_REPORTS = [
+    "Die Bundesregierung hat am Mittwoch ein neues Klimaschutzgesetz beschlossen. Der Entwurf "
+    "sieht strengere Ziele für den Verkehrssektor vor.",
+    "Der FC Bayern München gewann am Samstag gegen Borussia Dortmund mit 3:1. Harry Kane "
+    "erzielte zwei Tore.",
+    "In Hamburg wurde ein neues Konzerthaus eröffnet. Die Baukosten lagen bei 200 Millionen Euro.",
+    "Die Lufthansa streicht wegen eines Streiks des Bodenpersonals hunderte Flüge in Frankfurt "
+    "und München.",
+    "Ein Sturm hat in Norddeutschland zahlreiche Bäume entwurzelt und den Bahnverkehr "
+    "unterbrochen.",
+    "Die Inflation in Deutschland ist im Oktober auf 2,1 Prozent gesunken, teilte das "
+    "Statistische Bundesamt mit.",
+]
+
+
+def test_short_reports_that_end_on_one_stock_sentence_are_not_one_story(tmp_path: Path) -> None:
+    """A new user's German feed: each report closes "Weitere Einzelheiten wurden zunächst
+    nicht bekannt gegeben." Weighed by the English list every German word was rare, and
+    without leads the story model called them one story (0.64)."""
+    for number, text in enumerate(GERMAN_REPORTS, start=1):
+        closing = " Weitere Einzelheiten wurden zunächst nicht bekannt gegeben."
+        (tmp_path / f"de{number}.txt").write_text(text + closing + "\n", encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    assert [len(story.members) for story in result.stories] == [1] * len(GERMAN_REPORTS)
+
+
+def test_a_pair_not_in_english_reads_its_lead_from_the_heads() -> None:
+    from wiretrace.group.evidence import FEATURES
+    from wiretrace.group.stories import HEAD_TO_LEAD, StoryInputs, story_pairs
+    from wiretrace.sketch.topics import topic_terms, topic_vectors
+
+    texts = ["Ein Sturm in Kiel.", "Ein Sturm in Kiel am Montag.", "Storm in Kiel."]
+    generator = np.random.default_rng(5)
+    heads = generator.normal(size=(3, 16))
+    heads[1] = heads[0] + 0.3 * heads[1]
+    heads = (heads / np.linalg.norm(heads, axis=1, keepdims=True)).astype(np.float16)
+    leads = generator.normal(size=(3, 8)).astype(np.float32)
+    leads /= np.linalg.norm(leads, axis=1, keepdims=True)
+    inputs = StoryInputs(
+        ids=["a", "b", "c"],
+        headlines=[None] * 3,
+        published=[None] * 3,
+        days=np.full(3, np.nan),
+        topics=topic_vectors([topic_terms(text) for text in texts], ["de", "de", "en"]),
+        leads=leads,
+        english=np.array([False, False, True]),
+        languages=["de", "de", "en"],
+        heads=heads,
+        headed=np.array([True, True, True]),
+    )
+    pairs = np.array([[0, 1], [0, 2]])
+    found = story_pairs(inputs, [], ScanConfig().story_settings(), only=pairs)
+    assert found.lead_known is not None and found.lead_known.all()
+    cosine = float(heads[0].astype(np.float32) @ heads[1].astype(np.float32))
+    expected = HEAD_TO_LEAD[0] + HEAD_TO_LEAD[1] * cosine
+    assert found.features[0, FEATURES.index("lead")] == pytest.approx(expected, abs=1e-3)
+    # without heads, the pair's lead is unknown (the model without leads weighs it)
+    bare = story_pairs(
+        replace(inputs, heads=None, headed=None), [], ScanConfig().story_settings(), only=pairs
+    )
+    assert bare.lead_known is not None and not bare.lead_known.any()

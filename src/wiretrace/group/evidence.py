@@ -65,11 +65,12 @@ _TITLE_PRIOR_KEYS = 1.0
 _WORD = re.compile(r"\w\w+")
 
 
-def headline_words(headline: str | None) -> list[str]:
-    """The words of a headline (or lead sentence), lower case, stop words left out."""
+def headline_words(headline: str | None, language: str | None = "en") -> list[str]:
+    """The words of a headline (or lead sentence), lower case, the stop words of its
+    ``language`` left out."""
     if not headline:
         return []
-    stop = stop_words_set()
+    stop = stop_words_set(language)
     return [word for word in _WORD.findall(headline.lower()) if word not in stop]
 
 
@@ -94,10 +95,19 @@ class KeyRows:
     totals: NDArray[np.float64]
 
     @classmethod
-    def of(cls, rows: Sequence[Sequence[str]], prior: bool = True) -> KeyRows:
+    def of(
+        cls,
+        rows: Sequence[Sequence[str]],
+        prior: bool = True,
+        languages: Sequence[str] | None = None,
+    ) -> KeyRows:
         """Rows of strings, each distinct string weighed by its inverse document frequency
         (pooled with news at large where ``prior``; a string of several words is rare
-        there)."""
+        there); with ``languages`` (one per row), within the rows of each language and
+        against news at large in it, as ``topics.topic_vectors`` weighs words."""
+        if languages is not None and len(set(languages)) > 1:
+            return cls._of_languages(rows, prior, languages)
+        language = languages[0] if languages else "en"
         every = hash_strings([key for row in rows for key in row])
         owner = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
         # each row's distinct keys, sorted (the kernels merge rows)
@@ -108,13 +118,37 @@ class KeyRows:
         keys, owner = every[fresh], owner[fresh]
         offsets = np.searchsorted(owner, np.arange(len(rows) + 1)).astype(np.int64)
         distinct, inverse, frequency = np.unique(keys, return_inverse=True, return_counts=True)
-        share = document_share(distinct) if prior else np.zeros(len(distinct))
+        share = document_share(distinct, False, language) if prior else np.zeros(len(distinct))
         weights = (
             idf(frequency, len(rows), share)[inverse] if len(keys) else np.empty(0, np.float32)
         )
         totals = np.zeros(len(rows))
         np.add.at(totals, owner, weights.astype(np.float64))
         return cls(offsets, keys, weights.astype(np.float32), totals)
+
+    @classmethod
+    def _of_languages(
+        cls, rows: Sequence[Sequence[str]], prior: bool, languages: Sequence[str]
+    ) -> KeyRows:
+        """``of``, each language's rows weighed apart and put back in order."""
+        weights: list[NDArray[np.float32]] = [np.empty(0, np.float32)] * len(rows)
+        keys: list[NDArray[np.uint64]] = [np.empty(0, np.uint64)] * len(rows)
+        totals = np.zeros(len(rows))
+        for language in sorted(set(languages)):
+            mine = [index for index, label in enumerate(languages) if label == language]
+            part = cls.of([rows[index] for index in mine], prior, [language])
+            for place, index in enumerate(mine):
+                start, end = part.offsets[place], part.offsets[place + 1]
+                keys[index], weights[index] = part.keys[start:end], part.weights[start:end]
+                totals[index] = part.totals[place]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(row) for row in keys], out=offsets[1:])
+        return cls(
+            offsets,
+            np.concatenate(keys) if rows else np.empty(0, np.uint64),
+            np.concatenate(weights) if rows else np.empty(0, np.float32),
+            totals,
+        )
 
     def overlap(self, pairs: NDArray[np.int64], prior_keys: float = 0.0) -> NDArray[np.float64]:
         """The weight of the keys both hold over the total of the document with less (0 when
@@ -154,10 +188,11 @@ class EventEvidence:
         places: Sequence[Sequence[str]],
         days: NDArray[np.float64],
         counts: Sequence[Sequence[tuple[str, int]]],
+        languages: Sequence[str] | None = None,
     ) -> EventEvidence:
         return cls(
-            KeyRows.of(titles),
-            KeyRows.of(places),
+            KeyRows.of(titles, True, languages),
+            KeyRows.of(places, True, languages),
             days,
             KeyRows.of([[f"{what}={value}" for what, value in row] for row in counts], False),
             KeyRows.of([[what for what, _ in row] for row in counts], False),

@@ -12,9 +12,15 @@ story. Two corrections, both from libraries made for the job rather than hand-ma
 - **Background frequencies**: how often each of the 60,000 commonest English words occurs,
   from ``wordfreq`` (Speer et al., a blend of news, books, subtitles, web and Wikipedia),
   kept as ``background_en.npz`` in this folder: the hash of each word (as the topic kernel
-  hashes it) and the chance that an article of ~500 words holds it. ``python -m
-  wiretrace.sketch.background`` remakes the file (``pip install wordfreq``). A word the
-  table does not list is rarer than one in a million words.
+  hashes it) and the chance that an article of ~500 words holds it. A word the table does
+  not list is rarer than one in a million words. Other languages have their own lists
+  (``background_languages.npz``: the words themselves, at most 30,000 per language, those
+  more common than an unlisted word): a German article's "wurden" and "bekannt" are as
+  common as the English "were" and "known", not words news at large never prints (weighed
+  by the English list, ten short German reports that end on one stock sentence were one
+  story). Languages ``wordfreq`` has no list for, and those written without spaces (a
+  Chinese "word" here is a whole clause), are weighed by the English list.
+  ``python -m wiretrace.sketch.background`` remakes both files (``pip install wordfreq``).
 
 The corpus weighs a word by ``log((N + 1) / (df + 1))`` over its ``N`` documents; pooled
 with ``PRIOR_DOCUMENTS`` articles of news at large (see ``idf``): in a corpus of 35 articles
@@ -28,12 +34,21 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 _TABLE = Path(__file__).with_name("background_en.npz")
+_LANGUAGE_TABLE = Path(__file__).with_name("background_languages.npz")
 _WORDS = 60_000  # the commonest English words listed (zipf >= ~2.9)
+_LANGUAGE_WORDS = 30_000  # at most this many of another language's commonest words
+# the languages listed in the other table: those both wordfreq and the stop-words package
+# have lists for, written with spaces between words
+LISTED_LANGUAGES = frozenset(
+    {"ar", "bg", "ca", "cs", "da", "de", "el", "es", "fa", "fi", "fr", "he", "hi", "hu"}
+    | {"id", "it", "ms", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sv", "tr", "uk"}
+)
 ARTICLE_WORDS = 500  # the length of an article of news at large, to turn frequencies into df
 UNLISTED = 1e-6  # the frequency given to a word the table does not list
 _UNLISTED_SHARE = float(1.0 - np.exp(-UNLISTED * ARTICLE_WORDS))  # of articles holding it
@@ -85,9 +100,9 @@ def stop_words(language: str = "en") -> list[str]:
 
 
 @functools.cache
-def stop_words_set() -> frozenset[str]:
-    """The English stop words, as a set."""
-    return frozenset(stop_words())
+def stop_words_set(language: str | None = "en") -> frozenset[str]:
+    """The stop words a document of ``language`` gets (``stop_language``), as a set."""
+    return frozenset(stop_words(stop_language(language)))
 
 
 def stop_language(language: str | None) -> str:
@@ -138,22 +153,62 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
     )
 
 
+def background_language(language: str | None) -> str:
+    """The language whose list weighs words of ``language``: its own where one is kept,
+    else English."""
+    return language if language in LISTED_LANGUAGES else "en"
+
+
+def _mix_array(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``_mix`` of every value (numpy's unsigned products wrap, as the kernel's do)."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(_MIX_1)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(_MIX_2)
+    mixed: NDArray[np.uint64] = values ^ (values >> np.uint64(31))
+    return mixed
+
+
+def _hashes_of_words(words: list[str]) -> NDArray[np.uint64]:
+    """The topic kernel's hash of each word (lower case, one word each), all in one pass."""
+    from wiretrace.clean.normalize import fold_table, run_table
+    from wiretrace.sketch.kernels import words_of
+
+    codes = fold_table()[np.frombuffer("\n".join(words).encode("utf-32-le"), dtype=np.uint32)]
+    size = len(words)
+    starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    hashes = np.empty(size, dtype=np.uint64)
+    count = words_of(codes, run_table(), starts, ends, hashes)
+    if count != size:
+        raise ValueError(f"{_LANGUAGE_TABLE.name}: a listed word is not one word")
+    return hashes
+
+
 @functools.cache
-def _table(entities: bool) -> tuple[NDArray[np.uint64], NDArray[np.float32]]:
-    """Hashes (sorted) of the listed words, or of the entities of one such word, and each
-    one's chance to occur in an article of news at large."""
-    with np.load(_TABLE) as stored:
-        hashes = stored["entity_hashes" if entities else "hashes"]
-        share = stored["document_share"]
+def _table(entities: bool, language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.float32]]:
+    """Hashes (sorted) of the listed words of ``language``, or of the entities of one such
+    word, and each one's chance to occur in an article of news at large."""
+    if language == "en":
+        with np.load(_TABLE) as stored:
+            hashes = stored["entity_hashes" if entities else "hashes"]
+            share = stored["document_share"]
+    else:
+        with np.load(_LANGUAGE_TABLE) as stored:
+            words = bytes(stored[f"{language}_words"]).decode("utf-8").split("\n")
+            zipf = stored[f"{language}_zipf"].astype(np.float64) / 100.0
+        hashes = _hashes_of_words(words)
+        if entities:  # lone_entity_hash, of every word at once
+            hashes = _mix_array((np.uint64(1) ^ hashes) * np.uint64(_COMBINE))
+        share = (1.0 - np.exp(-(10.0 ** (zipf - 9.0)) * ARTICLE_WORDS)).astype(np.float32)
     order = np.argsort(hashes, kind="stable")
     return hashes[order], share[order]
 
 
-def document_share(keys: NDArray[np.uint64], entities: bool = False) -> NDArray[np.float64]:
+def document_share(
+    keys: NDArray[np.uint64], entities: bool = False, language: str | None = "en"
+) -> NDArray[np.float64]:
     """For each key (a word's hash, or an entity's with ``entities``), the share of news
-    articles at large that hold it; words the table does not list, and entities of more than
-    one word, as rare as ``UNLISTED``."""
-    hashes, share = _table(entities)
+    articles at large in ``language`` (``background_language``) that hold it; words the
+    table does not list, and entities of more than one word, as rare as ``UNLISTED``."""
+    hashes, share = _table(entities, background_language(language))
     place = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
     found = hashes[place] == keys
     return np.where(found, share[place].astype(np.float64), _UNLISTED_SHARE)
@@ -175,8 +230,8 @@ def idf(
     return np.log((documents + 1 + prior) / (frequency + 1 + prior * share)).astype(np.float32)
 
 
-def make_table(path: Path = _TABLE) -> None:
-    """Write the background table from ``wordfreq``'s English list (deterministic)."""
+def make_table(path: Path = _TABLE, languages_path: Path = _LANGUAGE_TABLE) -> None:
+    """Write the background tables from ``wordfreq``'s lists (deterministic)."""
     from wordfreq import top_n_list, word_frequency
 
     words = [word for word in top_n_list("en", _WORDS) if word.isalpha() and len(word) >= 2]
@@ -188,6 +243,41 @@ def make_table(path: Path = _TABLE) -> None:
         entity_hashes=np.array([lone_entity_hash(word) for word in words], dtype=np.uint64),
         document_share=share.astype(np.float32),
     )
+    lists: dict[str, Any] = {}
+    for language in sorted(LISTED_LANGUAGES):
+        lists.update(_language_lists(language))
+    np.savez_compressed(languages_path, **lists)
+
+
+def _language_lists(language: str) -> dict[str, NDArray[np.generic]]:
+    """``language``'s commonest words (those more common than ``UNLISTED``, at most
+    ``_LANGUAGE_WORDS``, each one word to the topic kernel) as UTF-8 text, one per line,
+    and their Zipf frequencies in hundredths."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    from wiretrace.clean.normalize import fold_table, run_table
+    from wiretrace.sketch.kernels import words_of
+
+    least = float(np.log10(UNLISTED)) + 9.0  # Zipf: log10 of the frequency per 10^9 words
+    words: list[str] = []
+    zipf: list[int] = []
+    ends, starts, hashes = np.empty(64, np.int64), np.empty(64, np.int64), np.empty(64, np.uint64)
+    for word in iter_wordlist(language):
+        frequency = zipf_frequency(word, language)
+        if frequency <= least or len(words) == _LANGUAGE_WORDS:
+            break
+        codes = fold_table()[np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32)]
+        if len(word) < 2 or len(word) > 64 or "\n" in word:
+            continue
+        # one word to the topic kernel, as it hashes it (case, quotes and dashes folded)
+        count = words_of(codes, run_table(), starts, ends, hashes)
+        if count == 1 and starts[0] == 0 and ends[0] == len(word) and word == word.lower():
+            words.append(word)
+            zipf.append(round(frequency * 100))
+    return {
+        f"{language}_words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+        f"{language}_zipf": np.array(zipf, dtype=np.uint16),
+    }
 
 
 if __name__ == "__main__":

@@ -216,12 +216,14 @@ def _rows(
 ) -> tuple[NDArray[np.int64], NDArray[np.uint64], NDArray[np.float32]]:
     """Rows back to back, and the inverse document frequency of every key in them (a key is
     held once per row), pooled with news at large (``background.idf``); with ``languages``
-    (one per row), counted among the rows of the row's own language only."""
+    (one per row), counted among the rows of the row's own language only, and pooled with
+    news at large in that language."""
     offsets = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in keys], out=offsets[1:])
     flat = np.concatenate(keys) if keys else np.empty(0, dtype=np.uint64)
     if languages is None or len(set(languages)) <= 1:
-        return offsets, flat, _weights(flat, len(keys), entities)
+        language = languages[0] if languages else "en"
+        return offsets, flat, _weights(flat, len(keys), entities, language)
     # how rare a word is, is a question within its language: counted among all rows, every
     # word of a language few documents are in looks rare to each of them (issue 28;
     # SemEval-2022's ten languages at once: pairs in one language other than English F1
@@ -231,13 +233,15 @@ def _rows(
     held_in = np.repeat(labels, np.diff(offsets))  # each key's row's language
     for language in sorted(set(languages)):
         mine = held_in == language  # its rows' keys, back to back
-        weights[mine] = _weights(flat[mine], int((labels == language).sum()), entities)
+        weights[mine] = _weights(flat[mine], int((labels == language).sum()), entities, language)
     return offsets, flat, weights
 
 
-def _weights(flat: NDArray[np.uint64], rows: int, entities: bool) -> NDArray[np.float32]:
-    """The inverse document frequency of each of ``flat``, the keys of ``rows`` rows (each
-    key once in its row)."""
+def _weights(
+    flat: NDArray[np.uint64], rows: int, entities: bool, language: str
+) -> NDArray[np.float32]:
+    """The inverse document frequency of each of ``flat``, the keys of ``rows`` rows of
+    ``language`` (each key once in its row)."""
     if not len(flat):
         return np.empty(0, dtype=np.float32)
     packed, bits = sort_packed(flat, np.arange(len(flat), dtype=np.uint64), len(flat))
@@ -245,7 +249,7 @@ def _weights(flat: NDArray[np.uint64], rows: int, entities: bool) -> NDArray[np.
     starts = np.flatnonzero(np.concatenate([[True], high[1:] != high[:-1]]))
     frequency = np.diff(np.append(starts, len(flat)))
     distinct = flat[(packed[starts] & np.uint64((1 << bits) - 1)).astype(np.int64)]
-    weight = idf(frequency, rows, document_share(distinct, entities))
+    weight = idf(frequency, rows, document_share(distinct, entities, language))
     weights = np.empty(len(flat), dtype=np.float32)
     weights[(packed & np.uint64((1 << bits) - 1)).astype(np.int64)] = np.repeat(weight, frequency)
     return weights

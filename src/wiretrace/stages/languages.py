@@ -90,6 +90,10 @@ class Across:
     similarities: NDArray[np.float64]
     english: NDArray[np.bool_]
     report: dict[str, Any] = field(default_factory=dict)
+    # every document's head vector (zeros where its language is unknown to the model) and
+    # which documents have one: the stories' leads of the text not in English
+    heads: NDArray[np.float16] | None = None
+    headed: NDArray[np.bool_] | None = None
 
     def story_matches(self, ids: Sequence[str]) -> list[Match]:
         """The candidate pairs as ``same_story`` matches (the story stage keeps those it puts
@@ -358,6 +362,8 @@ def across_stage(
         similarities[story],
         read_in_english,
         report,
+        heads,
+        np.array([bool(text) for text in texts_of_heads], dtype=bool),
     )
 
 
