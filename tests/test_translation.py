@@ -315,3 +315,15 @@ def test_a_pair_not_in_english_reads_its_lead_from_the_heads() -> None:
         replace(inputs, heads=None, headed=None), [], ScanConfig().story_settings(), only=pairs
     )
     assert bare.lead_known is not None and not bare.lead_known.any()
+
+
+def test_an_article_opens_no_name_in_other_languages() -> None:
+    from wiretrace.sketch.topics import entities_of
+
+    german = (
+        "Die Bundesregierung beschloss am Mittwoch ein Gesetz. Kritik kam von der Bundesregierung."
+    )
+    # "Die Bundesregierung" opening a sentence and "der Bundesregierung" name one body
+    assert entities_of(german, "de").count("bundesregierung") == 2
+    assert "die bundesregierung" in entities_of(german)  # read as English: "Die" is a name
+    assert entities_of("La Generalitat investiga el fuego.", "es") == ["generalitat"]

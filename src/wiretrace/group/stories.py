@@ -588,7 +588,10 @@ def _evidence(
         if not missing_words and not missing_entities:
             break
         found_words, found_entities = key_names(
-            inputs.text(member), missing_words, missing_entities
+            inputs.text(member),
+            missing_words,
+            missing_entities,
+            inputs.languages[member] if inputs.languages else None,
         )
         words.update(found_words)
         entities.update(found_entities)

@@ -5,7 +5,8 @@ from the package index the way the embedding model does): runs of capitalised wo
 by single spaces ("Ashraf Ghani", "Atta Mohammad Noor"), plus years 1950-2049. A single
 capitalised word that opens a sentence is left out ("Taliban" is kept mid-sentence, "Fighters"
 opening a sentence is not), and leading function words are dropped ("The Taliban" ->
-"taliban"). It over-collects a little (headline-cased phrases, "Afghan President Ashraf
+"taliban"; in another language its stop words too: "Die Bundesregierung" ->
+"bundesregierung"). It over-collects a little (headline-cased phrases, "Afghan President Ashraf
 Ghani" as one name), which the corpus-level weighting of rare entities absorbs. A compiled
 kernel walks the text once (quotes, dashes and spaces folded, case kept) for words and entities:
 ~55 µs for a 2.5 KB article, against ~1.2 ms with regular expressions.
@@ -30,6 +31,7 @@ from wiretrace.sketch.background import (
     idf,
     stop_hashes,
     stop_language,
+    stop_words,
     word_hash,
 )
 from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments
@@ -62,8 +64,15 @@ def _case_tables() -> tuple[NDArray[np.uint32], NDArray[np.uint8]]:
 
 
 @functools.cache
-def _function_words() -> NDArray[np.uint64]:
-    return np.array(sorted(word_hash(word) for word in _FUNCTION_TEXT.split()), dtype=np.uint64)
+def _function_words(language: str | None = None) -> NDArray[np.uint64]:
+    """Words that do not start a name: the English function words, and for a document in
+    another language its stop words too ("Die Bundesregierung", "La Generalitat": the
+    article is no part of the name, and a report that says "die Bundesregierung" mid-sentence
+    names the same one). English keeps its short list: its stop words hold "Four", "Top"."""
+    words = set(_FUNCTION_TEXT.split())
+    if stop_language(language) != "en":
+        words.update(stop_words(stop_language(language)))
+    return np.array(sorted(word_hash(word) for word in words), dtype=np.uint64)
 
 
 class TopicTerms(NamedTuple):  # a tuple: it crosses from the sketch workers for every document
@@ -89,17 +98,19 @@ def _codes(text: str) -> NDArray[np.uint32]:
     return fold_table()[np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)]
 
 
-def _keys(codes: NDArray[np.uint32]) -> Keys:
-    """Words and their counts, entities and entity spans (see ``kernels.topic_keys``)."""
+def _keys(codes: NDArray[np.uint32], language: str | None = None) -> Keys:
+    """Words and their counts, entities and entity spans (see ``kernels.topic_keys``), of
+    a text in ``language``."""
     lower, upper = _case_tables()
-    found: Keys = kernels.topic_keys(codes, run_table(), lower, upper, _function_words())
+    function_words = _function_words(language)
+    found: Keys = kernels.topic_keys(codes, run_table(), lower, upper, function_words)
     return found
 
 
-def entities_of(text: str) -> list[str]:
+def entities_of(text: str, language: str | None = None) -> list[str]:
     """Named entities of ``text`` (lower case, in order of appearance, repeats kept)."""
     codes = _codes(text)
-    return _span_names(codes, _keys(codes)[3])
+    return _span_names(codes, _keys(codes, language)[3])
 
 
 def _span_names(codes: NDArray[np.uint32], spans: NDArray[np.int64]) -> list[str]:
@@ -109,7 +120,7 @@ def _span_names(codes: NDArray[np.uint32], spans: NDArray[np.int64]) -> list[str
 
 
 def key_names(
-    text: str, words: Sequence[int], entities: Sequence[int]
+    text: str, words: Sequence[int], entities: Sequence[int], language: str | None = None
 ) -> tuple[dict[int, str], dict[int, str]]:
     """The names in ``text`` of the word keys ``words`` and the entity keys ``entities`` (as in
     :class:`TopicTerms`): words in lower case, entities as first written. Keys the text does
@@ -126,7 +137,7 @@ def key_names(
         rows = np.stack([starts[:count], ends[:count], hashes[:count].view(np.int64)], axis=1)
         _name(found[0], rows[ends[:count] - starts[:count] >= 2], words, codes, fold=True)
     if entities:
-        _name(found[1], _keys(codes)[3], entities, codes, fold=False)
+        _name(found[1], _keys(codes, language)[3], entities, codes, fold=False)
     return found
 
 
@@ -154,7 +165,7 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
     outlets it ``credits`` (``clean.metadata``: "LEEDS (Northern Wire) —") are no entities:
     they say who wrote it, not who is in the event."""
     codes = _codes(text)
-    terms, counts, entities, spans = _keys(codes)
+    terms, counts, entities, spans = _keys(codes, language)
     stop_terms, stop_entities = stop_hashes(stop_language(language))
     kept = ~_held(terms, stop_terms)
     entities = entities[~_held(entities, stop_entities)]
