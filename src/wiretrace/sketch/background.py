@@ -191,15 +191,22 @@ def _table(entities: bool, language: str = "en") -> tuple[NDArray[np.uint64], ND
             hashes = stored["entity_hashes" if entities else "hashes"]
             share = stored["document_share"]
     else:
-        with np.load(_LANGUAGE_TABLE) as stored:
-            words = bytes(stored[f"{language}_words"]).decode("utf-8").split("\n")
-            zipf = stored[f"{language}_zipf"].astype(np.float64) / 100.0
-        hashes = _hashes_of_words(words)
+        hashes, share = _listed(language)
         if entities:  # lone_entity_hash, of every word at once
             hashes = _mix_array((np.uint64(1) ^ hashes) * np.uint64(_COMBINE))
-        share = (1.0 - np.exp(-(10.0 ** (zipf - 9.0)) * ARTICLE_WORDS)).astype(np.float32)
     order = np.argsort(hashes, kind="stable")
     return hashes[order], share[order]
+
+
+@functools.cache
+def _listed(language: str) -> tuple[NDArray[np.uint64], NDArray[np.float32]]:
+    """The hashes of ``language``'s listed words (in the list's order) and each one's chance
+    to occur in an article of news at large, read once for its words and its names."""
+    with np.load(_LANGUAGE_TABLE) as stored:
+        words = bytes(stored[f"{language}_words"]).decode("utf-8").split("\n")
+        zipf = stored[f"{language}_zipf"].astype(np.float64) / 100.0
+    share = (1.0 - np.exp(-(10.0 ** (zipf - 9.0)) * ARTICLE_WORDS)).astype(np.float32)
+    return _hashes_of_words(words), share
 
 
 def document_share(
