@@ -14,7 +14,7 @@ import pickle
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,11 @@ def scan_articles(articles: Sequence[Article], config: ScanConfig) -> Scanned:
 
 
 def _cached(name: str, make: Callable[[], Any]) -> Any:
-    path = CACHE / f"{name}.pickle"
+    # the pickles are of ``StoryInputs``: named by its fields, so that a new field makes a
+    # new scan instead of an old pickle that lacks it (what the sketch workers compute is
+    # not in the name: delete the folder after changing that)
+    shape = ",".join(field.name for field in fields(StoryInputs)).encode()
+    path = CACHE / f"{name}-{hashlib.blake2b(shape, digest_size=4).hexdigest()}.pickle"
     if path.exists():
         with path.open("rb") as stream:
             return pickle.load(stream)
