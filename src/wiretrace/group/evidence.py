@@ -34,8 +34,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.sketch.background import document_share, idf, rare_key_weight, stop_words_set
-from wiretrace.sketch.kernels import hash_segments, shared_weight
+from wiretrace.sketch.background import (
+    document_share,
+    hash_strings,
+    idf,
+    rare_key_weight,
+    stop_words_set,
+)
+from wiretrace.sketch.kernels import shared_weight
 from wiretrace.sketch.topics import TopicVectors, pair_evidence
 
 FEATURES = (
@@ -72,16 +78,6 @@ def headline_words(headline: str | None, language: str | None = "en") -> list[st
         return []
     stop = stop_words_set(language)
     return [word for word in _WORD.findall(headline.lower()) if word not in stop]
-
-
-def hash_strings(strings: Sequence[str]) -> NDArray[np.uint64]:
-    """Each string's hash, as the topic kernel hashes a word (``background.word_hash``)."""
-    lengths = np.fromiter((len(text) for text in strings), dtype=np.int64, count=len(strings))
-    offsets = np.zeros(len(strings) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    codes = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32)
-    found: NDArray[np.uint64] = hash_segments(codes, offsets)
-    return found
 
 
 @dataclass(frozen=True, slots=True)

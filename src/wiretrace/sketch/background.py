@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,19 @@ def word_hash(word: str) -> int:
     for char in word:
         value = ((value ^ ord(char)) * _FNV_PRIME) & _MASK
     return value
+
+
+def hash_strings(strings: Sequence[str]) -> NDArray[np.uint64]:
+    """Each string's hash, as the topic kernel hashes a word (``word_hash``), all in one
+    pass."""
+    from wiretrace.sketch.kernels import hash_segments
+
+    lengths = np.fromiter((len(text) for text in strings), dtype=np.int64, count=len(strings))
+    offsets = np.zeros(len(strings) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    codes = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32)
+    found: NDArray[np.uint64] = hash_segments(codes, offsets)
+    return found
 
 
 def _mix(value: int) -> int:
@@ -167,21 +181,6 @@ def _mix_array(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return mixed
 
 
-def _hashes_of_words(words: list[str]) -> NDArray[np.uint64]:
-    """The topic kernel's hash of each word (lower case, one word each), all in one pass."""
-    from wiretrace.clean.normalize import fold_table, run_table
-    from wiretrace.sketch.kernels import words_of
-
-    codes = fold_table()[np.frombuffer("\n".join(words).encode("utf-32-le"), dtype=np.uint32)]
-    size = len(words)
-    starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-    hashes = np.empty(size, dtype=np.uint64)
-    count = words_of(codes, run_table(), starts, ends, hashes)
-    if count != size:
-        raise ValueError(f"{_LANGUAGE_TABLE.name}: a listed word is not one word")
-    return hashes
-
-
 @functools.cache
 def _table(entities: bool, language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.float32]]:
     """Hashes (sorted) of the listed words of ``language``, or of the entities of one such
@@ -206,7 +205,7 @@ def _listed(language: str) -> tuple[NDArray[np.uint64], NDArray[np.float32]]:
         words = bytes(stored[f"{language}_words"]).decode("utf-8").split("\n")
         zipf = stored[f"{language}_zipf"].astype(np.float64) / 100.0
     share = (1.0 - np.exp(-(10.0 ** (zipf - 9.0)) * ARTICLE_WORDS)).astype(np.float32)
-    return _hashes_of_words(words), share
+    return hash_strings(words), share
 
 
 def document_share(

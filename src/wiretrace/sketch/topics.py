@@ -64,14 +64,15 @@ def _case_tables() -> tuple[NDArray[np.uint32], NDArray[np.uint8]]:
 
 
 @functools.cache
-def _function_words(language: str | None = None) -> NDArray[np.uint64]:
-    """Words that do not start a name: the English function words, and for a document in
-    another language its stop words too ("Die Bundesregierung", "La Generalitat": the
-    article is no part of the name, and a report that says "die Bundesregierung" mid-sentence
-    names the same one). English keeps its short list: its stop words hold "Four", "Top"."""
+def _function_words(stop_list: str = "en") -> NDArray[np.uint64]:
+    """Words that do not start a name: the English function words, and with another
+    language's stop-word list (``stop_language``) its stop words too ("Die
+    Bundesregierung", "La Generalitat": the article is no part of the name, and a report that
+    says "die Bundesregierung" mid-sentence names the same one). English keeps its short
+    list: its stop words hold "Four", "Top"."""
     words = set(_FUNCTION_TEXT.split())
-    if stop_language(language) != "en":
-        words.update(stop_words(stop_language(language)))
+    if stop_list != "en":
+        words.update(stop_words(stop_list))
     return np.array(sorted(word_hash(word) for word in words), dtype=np.uint64)
 
 
@@ -102,7 +103,7 @@ def _keys(codes: NDArray[np.uint32], language: str | None = None) -> Keys:
     """Words and their counts, entities and entity spans (see ``kernels.topic_keys``), of
     a text in ``language``."""
     lower, upper = _case_tables()
-    function_words = _function_words(language)
+    function_words = _function_words(stop_language(language))
     found: Keys = kernels.topic_keys(codes, run_table(), lower, upper, function_words)
     return found
 
