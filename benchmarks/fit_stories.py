@@ -68,10 +68,9 @@ class Pairs:
         for name, story_set in sets.items():
             for scan, (candidates, same) in enumerate(labelled_pairs(story_set, config)):
                 copy = candidates.is_copy
-                eventful = candidates.eventful()
-                # copies are stories by definition, and pairs without event evidence are
-                # never joined: neither is the model's to weigh
-                chosen = ~copy & eventful
+                # copies are stories by definition, and pairs without a name, a place, a
+                # count or text in common are never joined: neither is the model's to weigh
+                chosen = ~copy & candidates.weighed()
                 features.append(candidates.features[chosen])
                 spreads.append(np.tile(candidates.spread, (int(chosen.sum()), 1)))
                 labels.append(same[chosen])

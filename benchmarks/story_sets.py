@@ -165,6 +165,7 @@ def labelled_pairs(
             features=every.features[at],
             is_copy=every.is_copy[at],
             lead_known=None if every.lead_known is None else every.lead_known[at],
+            named=None if every.named is None else every.named[at],
         )
         found.append((chosen, np.array([same for _, _, same in story_set.rated])))
     return found

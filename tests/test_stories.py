@@ -12,10 +12,17 @@ import numpy as np
 from wiretrace import scan
 from wiretrace.config import ScanConfig
 from wiretrace.group.stories import StoryInputs, story_clusters
+from wiretrace.index import Index
 from wiretrace.records import Match, Relation, Story
 from wiretrace.sketch.background import entity_hash
 from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
-from wiretrace.sketch.topics import entities_of, pair_evidence, topic_terms, topic_vectors
+from wiretrace.sketch.topics import (
+    entities_of,
+    names_in_common,
+    pair_evidence,
+    topic_terms,
+    topic_vectors,
+)
 
 
 def test_entities_are_runs_of_capitalised_words_and_years() -> None:
@@ -44,6 +51,46 @@ def test_tfidf_cosine_and_entity_overlap() -> None:
     cosines, overlaps = pair_evidence(vectors, np.array([[0, 1], [0, 2]]))
     assert cosines[0] > 0.99 and cosines[1] < 0.2  # same words; few shared, all common
     assert overlaps[0] == 1.0 and overlaps[1] == 0.0
+
+
+def test_one_name_news_at_large_often_names_is_no_evidence_of_one_event() -> None:
+    documents = [
+        topic_terms("Prices in Germany rose again in March, the statistics office said."),
+        topic_terms("A storm closed schools in northern Germany on Tuesday."),
+        topic_terms("Two museums in Germany and Berlin reopened after the storm."),
+        topic_terms("Flooding hit Germany and Berlin overnight, officials said."),
+        topic_terms("The old bridge in Heidelberg will be closed for repairs."),
+        topic_terms("Engineers inspected the bridge in Heidelberg after a crack appeared."),
+    ]
+    pairs = np.array([[0, 1], [2, 3], [4, 5], [0, 4]])
+    found = names_in_common(topic_vectors(documents), pairs)
+    # "Germany" alone (news at large names it in ~4% of articles): no; two names: yes; a
+    # town news at large seldom names: yes; nothing in common: no
+    assert found.tolist() == [False, True, True, False]
+
+
+def test_short_reports_sharing_only_their_country_are_not_one_story(tmp_path: Path) -> None:
+    """A new user's feed of short reports, each closing on one stock sentence: a storm in
+    Germany and inflation in Germany were one story (0.89), held by "Germany"."""
+    close = " More details were not released."
+    reports = {
+        "prices": "Consumer prices in Germany rose 2.4 percent in May from a year earlier, "
+        "the statistics office said.",
+        "storm": "A storm felled trees across northern Germany and stopped trains between "
+        "two ports.",
+        "match": "Bayern Munich beat Borussia Dortmund 3-1 on Saturday.",
+        "hall": "A concert hall opened in Hamburg after six years of building.",
+    }
+    for name, text in reports.items():
+        (tmp_path / f"{name}.txt").write_text(f"Report\n\n{text}{close}\n", encoding="utf-8")
+    result = scan([tmp_path], ScanConfig(workers=1))
+    assert [len(story.members) for story in result.stories] == [1] * len(reports)
+    # an index holds the same rule (``index.query``) when it adds them one at a time
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        for name in reports:
+            index.add([tmp_path / f"{name}.txt"])
+        stories = index.result().stories
+    assert [len(story.members) for story in stories] == [1] * len(reports)
 
 
 def _topic_text(chooser: random.Random, vocabulary: list[str], place: str) -> str:

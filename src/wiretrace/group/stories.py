@@ -44,7 +44,7 @@ from wiretrace.group.story_model import StoryModel, band_spread, story_model
 from wiretrace.records import Match, Relation, Story
 from wiretrace.semantic.cosines import pair_cosines
 from wiretrace.sketch.event import NO_EVENT, EventArguments
-from wiretrace.sketch.topics import TopicVectors, key_names, rare_key_pairs
+from wiretrace.sketch.topics import TopicVectors, key_names, names_in_common, rare_key_pairs
 
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
@@ -151,23 +151,36 @@ class StoryPairs:
     spread: NDArray[np.float64]
     # pairs whose leads were weighed (None: all of them, when ``leads``)
     lead_known: NDArray[np.bool_] | None = None
+    # pairs that share two names or a rare one (``topics.names_in_common``; None: any name)
+    named: NDArray[np.bool_] | None = None
 
     def eventful(self) -> NDArray[np.bool_]:
-        """Pairs with evidence of one event, not only of one subject: a name, a place or a
-        count in common, or reused text. Without it a pair is no story however alike its
-        words (in a small corpus every word is rare). A count alone does not hold two
-        reports that name different places (two earthquakes of magnitude 6.8, in Japan and
-        in Chile; "two people were killed" in two cities)."""
+        """Pairs with evidence of one event, not only of one subject: two names or a rare
+        one, a place or a count in common, or reused text. Without it a pair is no story
+        however alike its words (in a small corpus every word is rare). A count alone does
+        not hold two reports that name different places (two earthquakes of magnitude 6.8,
+        in Japan and in Chile; "two people were killed" in two cities), nor does a name that
+        news at large often names ("Germany")."""
+        found: NDArray[np.bool_] = self.is_copy | event_evidence(self.features, self.named)
+        return found
+
+    def weighed(self) -> NDArray[np.bool_]:
+        """The pairs the story model was fitted on and that set a corpus's prior: copies, and
+        pairs with a name of any kind, a place or a count in common, or reused text
+        (``eventful`` less the test of the names)."""
         found: NDArray[np.bool_] = self.is_copy | event_evidence(self.features)
         return found
 
 
-def event_evidence(features: NDArray[np.float64]) -> NDArray[np.bool_]:
+def event_evidence(
+    features: NDArray[np.float64], named: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
     """``StoryPairs.eventful`` of pairs that are no copies, from their evidence alone."""
     column = {name: index for index, name in enumerate(FEATURES)}
     counted = (features[:, column["agree"]] > 0) & (features[:, column["place_conflict"]] == 0)
+    names = features[:, column["entities"]] > 0
     found: NDArray[np.bool_] = (
-        (features[:, column["entities"]] > 0)
+        (names if named is None else names & named)
         | (features[:, column["places"]] > 0)
         | counted
         | (features[:, column["reuse"]] > 0)
@@ -248,7 +261,8 @@ def story_pairs(
     is_stock = np.isin(keys, matched_keys[stock])  # a pair has one match at most
     features[is_stock & conflict, FEATURES.index("reuse")] = 0.0
     spread = band_spread(evidence.days)
-    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known)
+    named = names_in_common(inputs.topics, pairs, inputs.languages)
+    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known, named)
 
 
 def _head_leads(heads: NDArray[np.float16], pairs: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -301,12 +315,11 @@ def _edges(
     unknown = None if candidates.lead_known is None else ~candidates.lead_known
     if unknown is not None and unknown.any():
         log_odds[unknown] = model.log_odds(candidates.features[unknown], False, spread)
-    eventful = candidates.eventful()
-    # the corpus's prior, from the pairs the model weighs (as it was fitted: with event-level
-    # evidence, no copies)
-    shift = model.corpus_shift(log_odds[eventful & ~candidates.is_copy], candidates.leads)
+    # the corpus's prior, from the pairs the model weighs (as it was fitted: no copies)
+    weighed = candidates.weighed() & ~candidates.is_copy
+    shift = model.corpus_shift(log_odds[weighed], candidates.leads)
     chance = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
-    chance = np.where(candidates.is_copy, 1.0, np.where(eventful, chance, 0.0))
+    chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
     if not len(chance):
         return candidates.pairs, chance
     strongest = _strongest(candidates.pairs, chance, count, settings.neighbours)

@@ -51,6 +51,7 @@ from wiretrace.index.update import (
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centre, mean_weight, mean_with
+from wiretrace.sketch.topics import rare_names
 from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
@@ -497,9 +498,17 @@ def by_document(matches: Sequence[Match]) -> dict[str, list[Match]]:
 
 def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     """Whether two documents have what a story pair needs whatever else they share
-    (``group.stories.StoryPairs.eventful``): a named entity, a place or a count in common."""
+    (``group.stories.StoryPairs.eventful``): two names or a rare one, a place or a count in
+    common."""
     one, two = first.sketch.topics, second.sketch.topics
-    if np.intersect1d(one.entities, two.entities).size:
+    names = np.intersect1d(one.entities, two.entities)
+    if len(names) >= 2 or (
+        len(names)
+        and (
+            (first.language or "en") != (second.language or "en")
+            or bool(rare_names(names, first.language)[0])
+        )
+    ):
         return True
     places = set(with_dateline(one.event, first.dateline).places)
     if places & set(with_dateline(two.event, second.dateline).places):

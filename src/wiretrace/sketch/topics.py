@@ -313,6 +313,44 @@ def pair_evidence(
     return cosines, np.minimum(overlaps, 1.0)
 
 
+# A name that at least this share of news articles at large holds ("Germany", "Obama",
+# "London": 1-10%) is no evidence of one event when it is the only one two articles share:
+# two short reports, on inflation in Germany and on a storm in northern Germany, were one
+# story at 0.89. Names of more than one word and names the lists do not know count as rare.
+COMMON_NAME_SHARE = 0.01
+
+
+def rare_names(keys: NDArray[np.uint64], language: str | None) -> NDArray[np.bool_]:
+    """Which of the entity ``keys`` fewer than ``COMMON_NAME_SHARE`` of the news articles at
+    large in ``language`` hold."""
+    found: NDArray[np.bool_] = document_share(keys, True, language) < COMMON_NAME_SHARE
+    return found
+
+
+def names_in_common(
+    vectors: TopicVectors, pairs: NDArray[np.int64], languages: Sequence[str] | None = None
+) -> NDArray[np.bool_]:
+    """Which pairs ``(i, j)`` share two names, or one that is rare (``rare_names``) in their
+    language; a pair in two languages, any name (across languages the names are most of what
+    two texts can share: two reports of Australia's bushfires, one in Spanish, share
+    "Australia" and little else a reader of words can see)."""
+    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+    owner = np.repeat(np.arange(len(vectors)), np.diff(vectors.entity_offsets))
+    rare = np.zeros(len(vectors.entities), dtype=np.float32)
+    labels = np.asarray(languages if languages else ["en"] * len(vectors))
+    for language in sorted(set(labels.tolist())):
+        mine = labels[owner] == language
+        rare[mine] = rare_names(vectors.entities[mine], language)
+    ones = np.ones(len(vectors.entities), dtype=np.float32)
+    offsets, keys = vectors.entity_offsets, vectors.entities
+    shared = shared_weight(offsets, keys, ones, pairs, True)
+    across = labels[pairs[:, 0]] != labels[pairs[:, 1]]
+    found: NDArray[np.bool_] = (shared >= np.where(across, 1, 2)) | (
+        shared_weight(offsets, keys, rare, pairs, True) > 0
+    )
+    return found
+
+
 def rare_key_pairs(
     vectors: TopicVectors, keys_per_document: int, max_sharing: int
 ) -> NDArray[np.int64]:
