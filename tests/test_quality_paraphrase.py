@@ -18,8 +18,10 @@ The exact model (MiniLM):
 
 - MSRP training part, sentence decision "cosine >= 0.70": accuracy 0.7291, F1 0.8123 (the best
   accuracy on the grid is 0.731 at 0.65; 0.70 is the strictest threshold within 0.005 of it).
-- Clough-Stevenson, relation of each answer with its source: non -> none 19, same_story 6
-  (never a copy or paraphrase; none 4, same_story 21 before the story model of issue 25);
+- Clough-Stevenson, relation of each answer with its source: non -> none 20, same_story 5
+  (never a copy or paraphrase; none 19, same_story 6 before a name news at large often
+  names was, alone, no evidence of one event; none 4, same_story 21 before the story model
+  of issue 25);
   heavy -> paraphrase 8, partial 2, same_story 2 (9/1/2 before the alignment kept to the
   order of both texts); light -> paraphrase 6, contained 2, near_duplicate 1, partial 1;
   cut -> contained 3, near_duplicate 2, partial 2, paraphrase 1, same_story 1, none 1.
@@ -42,7 +44,7 @@ pytestmark = pytest.mark.usefixtures("semantic_extra")
 MSRP_FLOORS = {"fast": (0.722, 0.812), "exact": (0.724, 0.807)}
 # As measured and as the README states them.
 LIGHT_ROW = {"paraphrase": 6, "contained": 2, "near_duplicate": 1, "partial": 1}
-NON_ROWS = {"fast": {"same_story": 4, "none": 21}, "exact": {"same_story": 6, "none": 19}}
+NON_ROWS = {"fast": {"same_story": 4, "none": 21}, "exact": {"same_story": 5, "none": 20}}
 MODELS = ["fast", pytest.param("exact", marks=pytest.mark.slow)]
 COPY_OR_REWRITE = {"exact", "near_duplicate", "contained", "partial", "paraphrase"}
 
