@@ -82,6 +82,44 @@ def test_a_german_translation_of_the_wire_story_is_a_translation(scanned: object
     assert all(0.65 <= passage.similarity <= 1.0 for passage in found.passages)
 
 
+def test_a_sentence_split_in_two_by_the_translator_is_read_whole(tmp_path: Path) -> None:
+    """A new user's shortened German version of a wire story (a quote left out, the first
+    sentence split in two, the safety authority renamed): each half is only partly the
+    English sentence (0.50 and 0.56), so 4 of its 7 sentences had a counterpart."""
+    texts = Path(__file__).with_name("texts")
+    for name in ("crane-en", "crane-de"):
+        shutil.copy(texts / f"{name}.txt", tmp_path / f"{name}.txt")
+    result = scan([tmp_path], ScanConfig())
+    (found,) = result.matches
+    assert found.relation == Relation.TRANSLATION
+    english = (texts / "crane-en.txt").read_text(encoding="utf-8")
+    german = (texts / "crane-de.txt").read_text(encoding="utf-8")
+    whole = next(p for p in found.passages if english[p.b_start :].startswith("SOUTHAMPTON"))
+    halves = [p for p in found.passages if (p.b_start, p.b_end) == (whole.b_start, whole.b_end)]
+    assert [german[p.a_start : p.a_end].split()[0] for p in halves] == ["Im", "Zwei"]
+
+
+def test_two_sentences_are_read_as_one_only_where_they_stand_out() -> None:
+    from wiretrace.stages.languages import _split_in_two
+
+    spans = [(0, 100), (101, 200), (201, 300)]  # three sentences of 100 characters
+    whole = [(0, 200), (201, 300)]  # the other's: one of 200, one of 100
+    cosines = np.array([[0.50, 0.10], [0.56, 0.12], [0.05, 0.90]])
+    joined = np.array([[0.70, 0.10], [0.40, 0.60]])  # rows 0+1 and 1+2 read as one
+    found = _split_in_two(cosines, joined, spans, whole)
+    assert found[:, 0].tolist() == [0.70, 0.70, 0.05]  # the split sentence, both halves
+    assert found[:, 1].tolist() == cosines[:, 1].tolist()  # row 2 alone says it better
+    # a subject's sentences all somewhat alike: the two stand out from nothing
+    alike = np.full((3, 2), 0.62)
+    assert _split_in_two(alike, np.full((2, 2), 0.66), spans, whole).tolist() == alike.tolist()
+    # nor do two sentences as one take a sentence of half their length
+    assert _split_in_two(cosines, joined, spans, [(0, 100), (101, 200)])[:, 0].tolist() == [
+        0.50,
+        0.56,
+        0.05,
+    ]
+
+
 def test_the_follow_up_is_no_translation_but_one_story(scanned: object) -> None:
     result = scanned
     relations = {(m.a, m.b): m.relation for m in result.matches}  # type: ignore[attr-defined]
