@@ -286,10 +286,6 @@ def _translation(
     return cells, swapped
 
 
-def _ids(sketched: Sketched, first: int, second: int) -> tuple[str, str]:
-    return sketched.ids[first], sketched.ids[second]
-
-
 def _translation_match(
     ids: tuple[str, str],
     sentences: tuple[_Sentences, _Sentences],
@@ -398,18 +394,25 @@ def across_stage(
 
     translations = []
     story = np.ones(len(pairs), dtype=bool)
-    close = []
-    for number in np.flatnonzero(checked).tolist():
-        first, second = pairs[number].tolist()
-        pair = (sentences[first], sentences[second])
-        found_chain = _translation(*pair)
-        if isinstance(found_chain, bool):
-            if found_chain:
-                close.append(number)
-            continue
-        translations.append(_translation_match(_ids(sketched, first, second), pair, *found_chain))
-        story[number] = False
-    if close:  # their neighbouring sentences read as one too
+
+    def look_for_translations(numbers: list[int]) -> list[int]:
+        """Record the pairs ``numbers`` that are translations; return those that came close."""
+        close = []
+        for number in numbers:
+            first, second = pairs[number].tolist()
+            pair = (sentences[first], sentences[second])
+            found = _translation(*pair)
+            if isinstance(found, bool):
+                if found:
+                    close.append(number)
+                continue
+            ids = (sketched.ids[first], sketched.ids[second])
+            translations.append(_translation_match(ids, pair, *found))
+            story[number] = False
+        return close
+
+    close = look_for_translations(np.flatnonzero(checked).tolist())
+    if close:  # again, their neighbouring sentences read as one too
         joined_in = np.unique(pairs[close]).tolist()
         texts_joined: list[str] = []
         for index in joined_in:
@@ -422,14 +425,7 @@ def across_stage(
             end = start + max(0, len(spans[index]) - 1)
             sentences[index] = replace(sentences[index], joined=vectors[start:end])
             start = end
-        for number in close:
-            first, second = pairs[number].tolist()
-            pair = (sentences[first], sentences[second])
-            found_chain = _translation(*pair)
-            if not isinstance(found_chain, bool):
-                ids = _ids(sketched, first, second)
-                translations.append(_translation_match(ids, pair, *found_chain))
-                story[number] = False
+        look_for_translations(close)
         texts.extend(texts_joined)
     translations.sort(key=lambda match: (match.a, match.b))
     report = {
