@@ -227,12 +227,46 @@ def test_related_block_takes_its_headlines_and_stops_at_the_body() -> None:
         "© 2021 Example Media Group. All rights reserved.",
         "Follow us on Twitter for the latest updates.",
         "Source: Regional Daily",
+        "Read the full story at AP News.",
+        "Copyright 2026 The Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed.",
     ],
 )
 def test_site_trailers_at_the_end(trailer: str) -> None:
     text = f"{BODY}\n\n{BODY.replace('Tuesday', 'Monday')} {trailer}"
     assert _marked(text) == [("trailer", trailer)]
     assert _marked(f"{trailer} {BODY}") == []  # only at the end of a document
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "Advertisement",
+        "ADVERTISEMENT",
+        "- Advertisement -",
+        "Story continues below advertisement",
+        "Anzeige",
+        "-- Publicité --",
+        "REKLAMA",
+        "广告",
+    ],
+)
+def test_a_line_that_only_marks_an_advertisement(marker: str) -> None:
+    text = f"{BODY}\n\n{marker}\n\n{BODY.replace('Tuesday', 'Monday')}"
+    assert _marked(text) == [("advertisement", marker)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Advertising",  # a results article's segment heading
+        "Advertisement spending rose 4% in the quarter, the company said.",
+        "Read more at the council's website, where the plans are published.",
+    ],
+)
+def test_lines_about_advertising_or_reading_stay_body(line: str) -> None:
+    assert _marked(f"{BODY}\n\n{line}\n\n{BODY.replace('Tuesday', 'Monday')}") == []
+    assert _marked(f"{BODY}\n\n{line}") == []
 
 
 def test_blank_keeps_offsets() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.records import Match, Passage, Relation
 
@@ -89,6 +91,32 @@ def test_the_agency_own_copy_is_the_source_even_when_both_credit_it() -> None:
     found = _attribute(paper, agency)
     assert found.source == "b"
     assert "b is Reuters's own copy" in found.provenance_reasons
+
+
+@pytest.mark.parametrize(
+    ("outlet", "credit", "own"),
+    [
+        ("The Associated Press", "AP", True),
+        ("Associated Press", "AP", True),
+        ("Agence France-Presse", "AFP", True),
+        ("Deutsche Presse-Agentur", "dpa", True),
+        ("apnews.com", "AP", True),
+        ("Australian Associated Press", "AP", False),  # AAP
+        ("Pennsylvania Times", "PA", False),
+    ],
+)
+def test_an_agency_named_in_full_as_the_outlet_is_its_own_copy(
+    outlet: str, credit: str, own: bool
+) -> None:
+    """A record whose outlet field is the agency's full name ("The Associated Press") is the
+    agency's own copy: a new user's AP story and its republication were left open as "both
+    copies of the agency's story, which is not in the corpus"."""
+    day = "2026-07-14"
+    wire = replace(PLAIN, credits=(credit,), outlet=outlet, published=day)
+    paper = replace(PLAIN, credits=(credit,), outlet="Ojai Valley News", published=day)
+    found = _attribute(paper, wire)
+    assert (found.source == "b") is own
+    assert (f"b is {credit}'s own copy" in found.provenance_reasons) is own
 
 
 def test_two_copies_crediting_one_agency_are_left_open() -> None:

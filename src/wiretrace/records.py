@@ -52,8 +52,8 @@ class Span:
     """A span ``[start, end)`` of a document's original text that is not article body.
 
     ``kind`` says what it is: ``repeated``, ``credit``, ``metadata``, ``consent``, ``related``,
-    ``subscription``, ``share``, ``navigation``, ``trailer`` or ``recurring`` (see
-    ``wiretrace.clean.boilerplate``).
+    ``subscription``, ``share``, ``advertisement``, ``navigation``, ``trailer`` or
+    ``recurring`` (see ``wiretrace.clean.boilerplate``).
     """
 
     start: int

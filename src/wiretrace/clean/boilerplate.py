@@ -7,8 +7,8 @@ Two sources of spans:
   printed again with its photo credit), photo and agency credits, scraped metadata lines
   (dates, bylines, and a bare URL at the top or bottom of the page), consent and cookie
   notices, "Read more" / "Related" link blocks, subscription prompts addressed to the reader,
-  share widgets, a site's menu or breadcrumb trail in its first or last lines, and site
-  trailers at the end;
+  share widgets, lines that only mark an advertisement, a site's menu or breadcrumb trail in
+  its first or last lines, and site trailers at the end;
 - corpus statistics (:class:`LineCounter`): lines that recur in many documents *with different
   neighbours* (mastheads, disclaimers). Requiring different neighbours keeps syndicated copies
   safe: a paragraph of a wire story recurs in every copy too, but with the same paragraphs
@@ -71,6 +71,7 @@ SUBSCRIPTION = "subscription"
 SHARE = "share"
 NAVIGATION = "navigation"
 TRAILER = "trailer"
+ADVERTISEMENT = "advertisement"
 RECURRING = "recurring"
 
 Line = tuple[int, int]  # [start, end) of a non-blank line, surrounding whitespace excluded
@@ -455,6 +456,8 @@ def find_boilerplate(
             spans.append(prompt)
         elif short and (SHARE_LINE.match(line) or (foreign and phrases.share_line(line))):
             spans.append(Span(start, end, SHARE))
+        elif short and phrases.advertisement_line(line):
+            spans.append(Span(start, end, ADVERTISEMENT))
         else:
             edge = number < _EDGE_LINES or number >= len(lines) - _EDGE_LINES
             found = _metadata(text, start, end, edge) or _credit(text, start, end)

@@ -51,6 +51,23 @@ AGENCIES: dict[str, str] = {
     "Lusa": "Lusa",
     "Getty Images": "Getty Images",
 }
+# How an agency names itself as a publisher (a record's outlet field) beyond how credits
+# spell it: its full name.
+AGENCY_PUBLISHERS: dict[str, str] = {
+    **AGENCIES,
+    "Deutsche Presse-Agentur": "dpa",
+    "Agencia EFE": "EFE",
+    "United Press International": "UPI",
+    "Xinhua News Agency": "Xinhua",
+    "Yonhap News Agency": "Yonhap",
+    "Australian Associated Press": "AAP",
+    "Press Trust of India": "PTI",
+    "Asian News International": "ANI",
+    "Indo-Asian News Service": "IANS",
+    "Press Association": "PA",
+    "Agenzia Nazionale Stampa Associata": "ANSA",
+    "Agência Lusa": "Lusa",
+}
 # Longest first, so that "AFPTV" wins over "AFP" and "PA Media" over "PA".
 AGENCY = "(?:" + "|".join(re.escape(name) for name in sorted(AGENCIES, key=len, reverse=True)) + ")"
 
@@ -175,6 +192,12 @@ _NAV_ITEM = r"[^\W_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
 NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
 TRAILER_PHRASE = re.compile(
     r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b)|(?i:all rights reserved)|"
+    r"(?i:read\s+(?:the\s+)?(?:full|whole|complete|original|rest\s+of\s+the)\s+"
+    r"(?:story|article|report)\s+(?:at|on|in)\s)|"
+    # the rest of a copyright notice: "This material may not be published, broadcast, ..."
+    r"(?i:(?:this|the)\s+(?:material|article|story|content)\s+may\s+not\s+be\s+"
+    r"(?:published|reproduced|republished|broadcast|rewritten|redistributed|copied|used))|"
+    r"(?i:no\s+part\s+of\s+this\s+(?:material|article|story|content|publication)\s+may)|"
     r"(?i:this\s+(?:article|story|report|piece|content)\s+(?:was\s+|is\s+|has\s+been\s+)?"
     r"(?:originally\s+|first\s+)?(?:published|appeared|republished|reproduced)\s+"
     r"(?:on|in|by|at|with|from|under))|"

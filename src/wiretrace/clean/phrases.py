@@ -369,6 +369,28 @@ SHARE = {
     "ar": ("شارك", "مشاركة", "طباعة", "تعليقات", "أرسل"),
     "zh": ("分享", "打印", "评论", "转发", "收藏"),
 }
+# A line that only marks an advertisement slot ("Advertisement", "Story continues below
+# advertisement"): page furniture whatever the page, in the languages of the data.
+ADVERTISEMENT = {
+    "en": (
+        "advertisement",
+        "advertisements",
+        "advert",
+        "story continues below advertisement",
+        "article continues below advertisement",
+        "advertisement - scroll to continue",
+        "scroll to continue with content",
+    ),
+    "de": ("anzeige", "werbung"),
+    "es": ("publicidad", "anuncio"),
+    "fr": ("publicité",),
+    "it": ("pubblicità",),
+    "pl": ("reklama",),
+    "tr": ("reklam",),
+    "ru": ("реклама",),
+    "ar": ("إعلان",),
+    "zh": ("广告",),
+}
 # Trailers: copyright lines and "follow us", at the end of a page.
 TRAILER = {
     "de": ("alle rechte vorbehalten", "folgen sie uns auf", "dieser artikel erschien zuerst"),
@@ -412,6 +434,11 @@ _SHARE = frozenset(word for found in SHARE.values() for word in found) | {
     "tweet",
 }
 _RELATED_FIRST = frozenset(phrase.split()[0] for phrase in _RELATED)
+_MARKS = re.compile(r"[\s\-–—:|·•*_=]+")  # what may stand around and between a marker's words
+_ADVERTISEMENT = frozenset(
+    _MARKS.sub(" ", phrase).strip() for found in ADVERTISEMENT.values() for phrase in found
+)
+_ADVERTISEMENT_CHARS = 60  # the longest marker, with room for its marks
 _SHARE_CHARS = 200  # a share widget's line is short
 _HEADING_MARKS = re.compile(r"\s*[:|»>]\s*")
 _SHARE_SEPARATORS = re.compile(r"[\s|,/·•:]+")
@@ -436,3 +463,11 @@ def share_line(line: str) -> bool:
         return False
     words = [word for word in _SHARE_SEPARATORS.split(line.lower()) if word]
     return bool(words) and all(word in _SHARE for word in words)
+
+
+def advertisement_line(line: str) -> bool:
+    """Whether ``line`` only marks an advertisement slot (:data:`ADVERTISEMENT`), in any case,
+    with or without the dashes and stars around it ("- ADVERTISEMENT -")."""
+    if len(line) > _ADVERTISEMENT_CHARS:
+        return False
+    return _MARKS.sub(" ", line.lower()).strip() in _ADVERTISEMENT

@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from wiretrace.clean.patterns import AGENCY_PUBLISHERS
 from wiretrace.group.duplicates import published_key
 from wiretrace.records import Match, Relation
 
@@ -47,6 +48,11 @@ _STRONG = 1.5  # a clue this heavy pointing the other way is a conflict
 _NOISE_MARGIN = 0.05  # share of characters marked as boilerplate
 _EDGE_SHARE = 0.05  # text before the shared part that still counts as the opening
 _TAIL_SHARE = 0.15  # text after it that counts as a missing tail
+# each agency's names as words, "the" left out: "Associated Press" -> ("associated", "press")
+_PUBLISHER_WORDS: dict[str, list[list[str]]] = {}
+for _name, _agency in AGENCY_PUBLISHERS.items():
+    _words = _OUTLET_WORD.findall(_name.casefold())
+    _PUBLISHER_WORDS.setdefault(_agency, []).append(_words[1:] if _words[:1] == ["the"] else _words)
 _ATTRIBUTED = frozenset(
     {
         Relation.EXACT,
@@ -72,11 +78,17 @@ class ProvenanceFacts:
 
 
 def _publishes(outlet: str, agency: str) -> bool:
-    """Whether ``outlet`` (a name or a host: "AFP", "afp.com", "apnews.com") is the agency."""
+    """Whether ``outlet`` (a name or a host: "AFP", "afp.com", "apnews.com", "The Associated
+    Press", "Associated Press (AP)") is the agency: one of its words is the agency's short
+    name, or its words open with one of the agency's names (``AGENCY_PUBLISHERS``), "the" left
+    out ("Australian Associated Press" is AAP, not AP)."""
     name = agency.casefold()
-    return any(
-        word == name or word == f"{name}news" for word in _OUTLET_WORD.findall(outlet.casefold())
-    )
+    words = _OUTLET_WORD.findall(outlet.casefold())
+    if any(word == name or word == f"{name}news" for word in words):
+        return True
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return any(words[: len(full)] == full for full in _PUBLISHER_WORDS.get(agency, ()))
 
 
 def _label(doc_id: str) -> str:
