@@ -247,6 +247,23 @@ def test_the_commands(seeds: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no index here" in missing.output
 
 
+def test_a_file_of_other_fields_is_told_where_its_fields_are_named(tmp_path: Path) -> None:
+    """``index add`` has no field options (an index reads the fields named when it was
+    created): the scan's advice to pass ``--text-field`` would send a new user to an option
+    that is not there."""
+    runner = CliRunner()
+    path = str(tmp_path / "index")
+    assert runner.invoke(main, ["index", "create", path, "--workers", "1", "-q"]).exit_code == 0
+    records = tmp_path / "articles.jsonl"
+    records.write_text(json.dumps({"id": "a", "body": "A council voted."}) + "\n", "utf-8")
+    for command in ("add", "query"):
+        refused = runner.invoke(main, ["index", command, path, str(records)])
+        assert refused.exit_code == 2
+        message = " ".join(refused.output.split())
+        assert "field 'text' or 'html' not found; fields present: id, body" in message
+        assert "`wiretrace index create NEW_INDEX --text-field body`" in message
+
+
 _WRITER = """
 import sys
 from pathlib import Path

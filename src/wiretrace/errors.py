@@ -3,7 +3,8 @@
 Every error the library raises on purpose derives from :class:`WiretraceError`; the CLI turns
 these into a one-line message and exit code 2. The class names say what the caller should do:
 
-- :class:`InputError`: fix the input (a path that does not exist, a field that is missing).
+- :class:`InputError`: fix the input (a path that does not exist, a field that is missing:
+  :class:`FieldError`).
 - :class:`ConfigError`: fix the configuration (a threshold out of range, a bad option).
 - :class:`MissingExtraError`: install an optional part (the message names the ``pip install``).
 """
@@ -17,6 +18,17 @@ class WiretraceError(Exception):
 
 class InputError(WiretraceError):
     """The input cannot be read as asked; the message names the file, line or field and the fix."""
+
+
+class FieldError(InputError):
+    """A file's records lack the fields the options name: ``found`` says so, ``fix`` names the
+    options to use and ``hint`` the ones that would name the fields it has that look like ours
+    (``--text-field body``; empty when none does)."""
+
+    def __init__(self, found: str, fix: str, hint: str) -> None:
+        super().__init__(f"{found}; {fix}" + (f" (perhaps {hint})" if hint else ""))
+        self.found = found
+        self.hint = hint
 
 
 class ConfigError(WiretraceError):

@@ -26,7 +26,7 @@ from wiretrace.cli import (
     main,
 )
 from wiretrace.config import OutputFormat
-from wiretrace.errors import ConfigError, InputError, MissingExtraError
+from wiretrace.errors import ConfigError, FieldError, InputError, MissingExtraError
 from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.stages.state import ScanResult
 from wiretrace.write import write_scan
@@ -186,7 +186,10 @@ def _adding(keep: bool) -> Callable[..., None]:
             _check_out(out, output_format, paths)
             policy = UpdatePolicy(whole_below, growth)
             with Index.open(index_path, workers or 0, policy) as index:
-                found = index.add(paths, reporter) if keep else index.query(paths, reporter)
+                try:
+                    found = index.add(paths, reporter) if keep else index.query(paths, reporter)
+                except FieldError as error:
+                    raise _fields_of_the_index(error, index_path) from error
             reporter.finish()
             if out is not None:
                 _write(found.result, out, output_format)
@@ -197,6 +200,16 @@ def _adding(keep: bool) -> Callable[..., None]:
         _run(action)
 
     return command
+
+
+def _fields_of_the_index(error: FieldError, index_path: Path) -> InputError:
+    """The scan's advice on a missing field, for an index: its fields were named when it was
+    created (``index add`` has no field options)."""
+    options = error.hint or "--text-field FIELD"
+    return InputError(
+        f"{error.found}; {_shown(str(index_path))} reads the fields named when it was created: "
+        f"make an index that reads these with `wiretrace index create NEW_INDEX {options}`"
+    )
 
 
 def _add_command(name: str, keep: bool, help_text: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from wiretrace.clean.language import language_code
 from wiretrace.config import FieldNames
-from wiretrace.errors import InputError
+from wiretrace.errors import FieldError
 from wiretrace.read import web
 from wiretrace.read.dates import DateError, parse_published
 from wiretrace.read.files import TOO_LARGE, source_file, too_large
@@ -131,10 +131,11 @@ class RecordMapper:
             wanted = " and ".join(" or ".join(map(repr, item[1])) for item in missing)
             options = " and ".join(f"the {role} field with {option}" for role, _, option in missing)
             hint = self._likely_fields(names)
-            raise InputError(
+            raise FieldError(
                 f"{self.path}: field{'s' if len(missing) > 1 else ''} {wanted} not found; "
-                f"fields present: {', '.join(names) or '(none)'}; name {options}"
-                + (f" (perhaps {hint})" if hint else "")
+                f"fields present: {', '.join(names) or '(none)'}",
+                f"name {options}",
+                hint,
             )
         self.checked = True
 
