@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace.group import DocumentFacts, duplicate_groups
+from wiretrace.group.duplicates import dedup_choice
 from wiretrace.records import Match, Relation
 
 relations = st.sampled_from(list(Relation))
@@ -58,3 +59,21 @@ def test_representative_is_earliest_then_longest_then_smallest_id() -> None:
     }
     groups = {group.members: group.representative for group in duplicate_groups(matches, facts)}
     assert groups == {("d01", "d02", "d03"): "d02", ("d04", "d05"): "d05", ("d06", "d07"): "d06"}
+
+
+def test_a_member_dated_by_its_day_alone_is_not_earlier_than_one_timed_that_day() -> None:
+    """A new user's HTML pages: the agency's own page states 09:30, a republication only its
+    day (from its URL); the republication, with a newsletter box more around the same text,
+    was the representative and what ``dedup`` kept. Compared by day, the page with less
+    around the text comes first; between two timed members the time still counts."""
+    matches = [_match(1, 2, Relation.EXACT), _match(3, 4, Relation.EXACT)]
+    facts = {
+        "d01": DocumentFacts("2026-07-14T09:30:00-07:00", 1000, 1000),
+        "d02": DocumentFacts("2026-07-14", 1000, 1300),
+        "d03": DocumentFacts("2026-07-14T18:00:00-07:00", 1000, 1000),
+        "d04": DocumentFacts("2026-07-14T09:30:00-07:00", 1000, 1300),
+    }
+    groups = {group.members: group.representative for group in duplicate_groups(matches, facts)}
+    assert groups == {("d01", "d02"): "d01", ("d03", "d04"): "d04"}
+    dropped = {item.id: item.kept for item in dedup_choice(list(facts), matches, facts)}
+    assert dropped == {"d02": "d01", "d03": "d04"}

@@ -4,9 +4,12 @@ The representative is the earliest published member; among members with no date 
 date, the one with the longest clean text (boilerplate left out); of equal texts, the one with
 the least page around it (the wire, not its republication in a site's chrome); then the
 smallest id. Earliest first because a copy rarely precedes its source; longest next because a
-truncated copy loses text its source still has. A component can chain through documents that
-share nothing, so ``dedup`` does not drop "all but the representative": ``dedup_choice`` drops
-only what a kept document holds directly.
+truncated copy loses text its source still has. Publication is compared at the precision
+every dated member states: when one states only its day, every member's day is compared, not
+its time (a site that gives only the day, or whose page date comes from its URL, is not
+earlier than the agency's own copy of 09:30 that day). A component can chain through
+documents that share nothing, so ``dedup`` does not drop "all but the representative":
+``dedup_choice`` drops only what a kept document holds directly.
 """
 
 from __future__ import annotations
@@ -65,13 +68,30 @@ _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 def representative(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -> str:
     """The member ``dedup`` keeps (see the module's docstring)."""
+    ranks = _ranks(members, facts)
+    return min(ranks, key=ranks.__getitem__)
 
-    return min(members, key=lambda doc_id: _rank(facts[doc_id], doc_id))
+
+Rank = tuple[dt.datetime, int, int, str]
 
 
-def _rank(fact: DocumentFacts, doc_id: str) -> tuple[dt.datetime, int, int, str]:
-    """Earliest published, longest body, least page around it, smallest id."""
-    return (published_key(fact.published) or _FAR_FUTURE, -fact.clean_chars, fact.chars, doc_id)
+def _ranks(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -> dict[str, Rank]:
+    """Each member's rank among ``members``: earliest published (by day alone when a dated
+    member states no time of day), longest body, least page around it, smallest id."""
+    chosen = list(members)
+    by_day = any(_day_only(facts[doc_id].published) for doc_id in chosen)
+    return {doc_id: _rank(facts[doc_id], doc_id, by_day) for doc_id in chosen}
+
+
+def _day_only(published: str | None) -> bool:
+    return published is not None and len(published) <= 10 and published_key(published) is not None
+
+
+def _rank(fact: DocumentFacts, doc_id: str, by_day: bool) -> Rank:
+    when = published_key(fact.published)
+    if when is not None and by_day and fact.published:  # the day as the document states it
+        when = dt.datetime.combine(dt.date.fromisoformat(fact.published[:10]), dt.time(), dt.UTC)
+    return (when or _FAR_FUTURE, -fact.clean_chars, fact.chars, doc_id)
 
 
 def duplicate_groups(
@@ -130,12 +150,23 @@ def dedup_choice(
             else:
                 add(match.a, match.b, match.relation, match.containment_b)
 
-    def rank(doc_id: str) -> tuple[bool, tuple[dt.datetime, int, int, str]]:
-        return (doc_id in held, _rank(facts[doc_id], doc_id))
+    # ranked as a group's representative is, within each set of documents that hold one
+    # another (publication compared at the precision all of them state)
+    union_find = _UnionFind()
+    for holder, found in holds.items():
+        for document, _, _ in found:
+            union_find.union(holder, document)
+    components: dict[str, list[str]] = {}
+    for doc_id in ids:
+        if doc_id in facts:
+            components.setdefault(union_find.find(doc_id), []).append(doc_id)
+    ranks: dict[str, Rank] = {}
+    for members in components.values():
+        ranks.update(_ranks(members, facts))
 
     kept: set[str] = set()
     dropped: dict[str, Dropped] = {}
-    for doc_id in sorted((doc_id for doc_id in ids if doc_id in facts), key=rank):
+    for doc_id in sorted(ranks, key=lambda doc_id: (doc_id in held, ranks[doc_id])):
         if doc_id in dropped:
             continue
         kept.add(doc_id)
