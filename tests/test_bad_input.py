@@ -154,6 +154,21 @@ def test_latin1_txt_file_is_undecodable(tmp_path: Path) -> None:
     assert_accounted(result)
 
 
+def test_a_utf16_txt_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows tools save "Unicode" text as UTF-16 with a byte-order mark, which says so;
+    without the mark the bytes are not read as UTF-16 (no guessing)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = "Le café de la gare a fermé après 80 ans.\r\nLe maire a promis un nouveau café."
+    (folder / "little.txt").write_bytes(text.encode("utf-16"))  # Python writes the mark
+    (folder / "big.txt").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    (folder / "unmarked.txt").write_bytes(text.encode("utf-16-le"))
+    result = wiretrace.scan([folder])
+    assert status_of(result) == {"big": ["ok"], "little": ["ok"], "unmarked": ["undecodable"]}
+    assert {match.relation.value for match in result.matches} == {"exact"}
+    assert_accounted(result)
+
+
 def test_jsonl_line_with_invalid_utf8_is_undecodable_and_the_rest_is_read(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "in.jsonl",

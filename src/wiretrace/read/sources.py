@@ -74,6 +74,9 @@ def _read_warc(file: InputFile, limit: int) -> Iterator[web.RawPage | Skipped]:
         yield from web.read_warc(stream, file.source, limit)
 
 
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
     data = _read_whole(file, limit)
     if isinstance(data, Skipped):
@@ -81,7 +84,9 @@ def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
         return
     location = file.source
     try:
-        text = data.decode("utf-8-sig")
+        # a text file saved as "Unicode" by Windows tools is UTF-16 with a byte-order mark,
+        # which says so unambiguously; without a mark, only UTF-8 is read (no guessing)
+        text = data.decode("utf-16" if data[:2] in _UTF16_MARKS else "utf-8-sig")
     except UnicodeDecodeError as error:
         yield Skipped(
             location,
