@@ -318,6 +318,33 @@ def test_short_reports_that_end_on_one_stock_sentence_are_not_one_story(tmp_path
     assert [len(story.members) for story in result.stories] == [1] * len(GERMAN_REPORTS)
 
 
+def test_titled_short_reports_closing_on_one_stock_sentence_are_not_one_story(
+    tmp_path: Path,
+) -> None:
+    """The same reports titled "Nachricht 1" ... as a new user's ticker titles them: German
+    capitalises every noun, so "Einzelheiten" of the closing sentence was a name all of them
+    share, and they were one story (0.71). A noun only German news lists is no name."""
+    for number, text in enumerate(GERMAN_REPORTS, start=1):
+        closing = " Weitere Einzelheiten wurden zunächst nicht bekannt gegeben."
+        page = f"Nachricht {number}\n\n{text}{closing}\n"
+        (tmp_path / f"de{number}.txt").write_text(page, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    assert [len(story.members) for story in result.stories] == [1] * len(GERMAN_REPORTS)
+
+
+def test_a_german_noun_is_no_name_and_a_name_other_news_writes_alike_is() -> None:
+    from wiretrace.sketch.background import common_nouns, lone_entity_hash
+    from wiretrace.sketch.topics import names_as_evidence
+
+    words = ["Einzelheiten", "Polizei", "Bundesregierung", "Merkel", "Berlin", "Hotel"]
+    keys = np.array([lone_entity_hash(word.lower()) for word in words], dtype=np.uint64)
+    assert common_nouns(keys, "de").tolist() == [True, True, True, False, False, False]
+    assert not common_nouns(keys, "en").any() and not common_nouns(keys, "fr").any()
+    counted, rare = names_as_evidence(keys, "de")
+    assert counted.tolist() == [False, False, False, True, True, True]
+    assert not rare[:3].any()
+
+
 def test_a_pair_not_in_english_reads_its_lead_from_the_heads() -> None:
     from wiretrace.group.evidence import FEATURES
     from wiretrace.group.stories import HEAD_TO_LEAD, StoryInputs, story_pairs

@@ -51,7 +51,7 @@ from wiretrace.index.update import (
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centre, mean_weight, mean_with
-from wiretrace.sketch.topics import rare_names
+from wiretrace.sketch.topics import names_as_evidence
 from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
@@ -501,13 +501,10 @@ def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     (``group.stories.StoryPairs.eventful``): two names or a rare one, a place or a count in
     common."""
     one, two = first.sketch.topics, second.sketch.topics
-    names = np.intersect1d(one.entities, two.entities)
-    if len(names) >= 2 or (
-        len(names)
-        and (
-            (first.language or "en") != (second.language or "en")
-            or bool(rare_names(names, first.language)[0])
-        )
+    counted, rare = names_as_evidence(np.intersect1d(one.entities, two.entities), first.language)
+    names = int(counted.sum())
+    if names >= 2 or (
+        names and ((first.language or "en") != (second.language or "en") or bool(rare.any()))
     ):
         return True
     places = set(with_dateline(one.event, first.dateline).places)

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
 from wiretrace.sketch.background import (
+    common_nouns,
     document_share,
     entity_hash,
     idf,
@@ -327,23 +328,35 @@ def rare_names(keys: NDArray[np.uint64], language: str | None) -> NDArray[np.boo
     return found
 
 
+def names_as_evidence(
+    keys: NDArray[np.uint64], language: str | None
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which entity ``keys`` of ``language`` count as names in the test of event-level
+    evidence (not a common noun of a language that capitalises its nouns:
+    ``background.common_nouns``), and which of those are rare (``rare_names``)."""
+    counted = ~common_nouns(keys, language)
+    return counted, counted & rare_names(keys, language)
+
+
 def names_in_common(
     vectors: TopicVectors, pairs: NDArray[np.int64], languages: Sequence[str] | None = None
 ) -> NDArray[np.bool_]:
     """Which pairs ``(i, j)`` share two names, or one that is rare (``rare_names``) in their
     language; a pair in two languages, any name (across languages the names are most of what
     two texts can share: two reports of Australia's bushfires, one in Spanish, share
-    "Australia" and little else a reader of words can see)."""
+    "Australia" and little else a reader of words can see). A German noun is no name here
+    (``names_as_evidence``): ten short German reports that closed on "Weitere Einzelheiten
+    ..." were one story."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     owner = np.repeat(np.arange(len(vectors)), np.diff(vectors.entity_offsets))
+    counted = np.zeros(len(vectors.entities), dtype=np.float32)
     rare = np.zeros(len(vectors.entities), dtype=np.float32)
     labels = np.asarray(languages if languages else ["en"] * len(vectors))
     for language in sorted(set(labels.tolist())):
         mine = labels[owner] == language
-        rare[mine] = rare_names(vectors.entities[mine], language)
-    ones = np.ones(len(vectors.entities), dtype=np.float32)
+        counted[mine], rare[mine] = names_as_evidence(vectors.entities[mine], language)
     offsets, keys = vectors.entity_offsets, vectors.entities
-    shared = shared_weight(offsets, keys, ones, pairs, True)
+    shared = shared_weight(offsets, keys, counted, pairs, True)
     across = labels[pairs[:, 0]] != labels[pairs[:, 1]]
     found: NDArray[np.bool_] = (shared >= np.where(across, 1, 2)) | (
         shared_weight(offsets, keys, rare, pairs, True) > 0
