@@ -318,6 +318,32 @@ def test_short_reports_that_end_on_one_stock_sentence_are_not_one_story(tmp_path
     assert [len(story.members) for story in result.stories] == [1] * len(GERMAN_REPORTS)
 
 
+def test_a_story_is_titled_in_the_language_most_of_its_articles_are_in(tmp_path: Path) -> None:
+    """An English wire story, an English republication that dropped its dateline credit, one
+    cut short, and a German translation that kept the credit: the German one was named the
+    source of the republication's translation and titled the story of three English
+    articles."""
+    texts = Path(__file__).with_name("texts")
+    english = (texts / "crane-en.txt").read_text(encoding="utf-8")
+    german = (texts / "crane-de.txt").read_text(encoding="utf-8")
+    title, body = english.split("\n\n", 1)
+    credit = "SOUTHAMPTON (Coastal Press) — "
+    pages = {
+        "wire": english,
+        "copy": "Crane collapse at Southampton docks\n\n" + body.replace(credit, ""),
+        "short": title + "\n\n" + "\n\n".join(body.split("\n\n")[:2]),
+        "german": german.replace(
+            "Im Hafen von Southampton ist", credit + "Im Hafen von Southampton ist"
+        ),
+    }
+    for name, text in pages.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    (story,) = [story for story in result.stories if len(story.members) > 1]
+    assert story.members == ("copy", "german", "short", "wire")
+    assert story.title == title
+
+
 def test_titled_short_reports_closing_on_one_stock_sentence_are_not_one_story(
     tmp_path: Path,
 ) -> None:

@@ -404,11 +404,14 @@ def cluster_stories(
         dated = [date for member in members if (date := inputs.published[member])]
         by_strength = sorted(members, key=lambda member: (-strength[member], member))
         entities, terms = _evidence(inputs, by_strength)
+        # ... in the language most of its members are written in: a new user's English wire
+        # story with five English copies and rewrites was titled by its Spanish translation
+        in_its_language = _in_main_language(inputs, by_strength)
         titled = next(
-            (member for member in by_strength if inputs.ids[member] in sources),
+            (member for member in in_its_language if inputs.ids[member] in sources),
             next(
-                (member for member in by_strength if inputs.ids[member] not in copies),
-                by_strength[0],
+                (member for member in in_its_language if inputs.ids[member] not in copies),
+                in_its_language[0],
             ),
         )
         found.append(
@@ -431,6 +434,17 @@ def cluster_stories(
         for first, second in pairs[likely].tolist()
     )
     return Clustered(stories, same)
+
+
+def _in_main_language(inputs: StoryInputs, members: list[int]) -> list[int]:
+    """``members`` (in their order) written in the language most of them are written in
+    (the first one's language on a tie; no known language counts as English)."""
+    if not inputs.languages:
+        return members
+    languages = [inputs.languages[member] or "en" for member in members]
+    counts = Counter(languages)
+    main = max(counts, key=lambda language: (counts[language], -languages.index(language)))
+    return [member for member, language in zip(members, languages, strict=True) if language == main]
 
 
 def _communities(
