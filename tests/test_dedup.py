@@ -177,6 +177,37 @@ def test_dedup_csv_to_csv_keeps_the_header_and_rows(tmp_path: Path) -> None:
     assert copied == [header, rows[1], rows[2], rows[4], ["bad", "row"]]
 
 
+@pytest.mark.parametrize(("name", "delimiter"), [("in.csv", ";"), ("in.tsv", "\t")])
+def test_a_spreadsheet_export_with_semicolons_or_tabs_is_read_by_its_header(
+    tmp_path: Path, name: str, delimiter: str
+) -> None:
+    """A spreadsheet where the comma is the decimal mark exports CSV with semicolons (a new
+    user's was read as one field "id;title;published;text"); tab-separated files end .tsv.
+    dedup copies the kept lines as they were, and converts to a .tsv with tabs."""
+    rows = [
+        ["orig", ORIGINAL, "2024-05-01"],
+        ["copy", ORIGINAL.replace("! ", "!\n\n"), "2024-05-02"],
+        ["other", UNRELATED_1, ""],
+    ]
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=delimiter)
+        writer.writerow(["id", "text", "published"])
+        writer.writerows(rows)
+    done = wiretrace.dedup([path], tmp_path / f"out{path.suffix}")
+    assert [item.id for item in done.dropped] == ["copy"]
+    with done.out.open(encoding="utf-8", newline="") as stream:
+        assert list(csv.reader(stream, delimiter=delimiter)) == [
+            ["id", "text", "published"],
+            rows[0],
+            rows[2],
+        ]
+    converted = wiretrace.dedup([path], tmp_path / "converted.tsv").out
+    with converted.open(encoding="utf-8", newline="") as stream:
+        records = list(csv.DictReader(stream, delimiter="\t"))
+    assert [record["id"] for record in records] == ["orig", "other"]
+
+
 def test_dedup_parquet_to_parquet_keeps_every_column(tmp_path: Path) -> None:
     table = pa.table(
         {

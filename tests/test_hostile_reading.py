@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.test_cli import article
 from tests.test_hostile_input import articles, invoke, jsonl, one_line_error, summary_of
 from wiretrace import ConfigError, InputError, ScanConfig
-from wiretrace.read.csv_rows import CsvRows
+from wiretrace.read.csv_rows import DELIMITERS, CsvRows
 from wiretrace.read.dates import DateError, parse_published
 from wiretrace.read.files import classify, discover
 
@@ -385,20 +385,22 @@ def test_quoted_fields_that_hold_newlines_still_read(tmp_path: Path, newline: st
     assert {row["status"] for row in documents_of(tmp_path / "out").values()} == {"ok"}
 
 
-CELL = st.text(alphabet=' ab1,"\n\r', max_size=40)
+CELL = st.text(alphabet=' ab1,;\t|"\n\r', max_size=40)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(st.lists(CELL, min_size=3, max_size=3) | st.lists(CELL, max_size=5), max_size=40),
     quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    delimiter=st.sampled_from(DELIMITERS),
 )
 def test_whatever_a_csv_writer_writes_reads_back_row_for_row(
-    rows: list[list[str]], quoting: int
+    rows: list[list[str]], quoting: int, delimiter: str
 ) -> None:
-    # a field holding lines that read as rows, of any width, is text: never cut into rows
+    # a field holding lines that read as rows, of any width, is text: never cut into rows;
+    # the delimiter (a spreadsheet's semicolon, a tab) is the header's
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, quoting=quoting)
+    writer = csv.writer(buffer, quoting=quoting, delimiter=delimiter)
     writer.writerow(["id", "title", "text"])
     writer.writerows(rows)
     with tempfile.TemporaryDirectory() as name:

@@ -614,7 +614,7 @@ def scan_command(
     quiet: bool,
     **options: Any,
 ) -> None:
-    """Scan INPUTS (folders of .txt or .html files, .jsonl, .csv, each optionally .gz,
+    """Scan INPUTS (folders of .txt or .html files, .jsonl, .csv, .tsv, each optionally .gz,
     .parquet, or .warc crawls) for copies, reused passages, rewrites and stories, and write
     the output contract to --out: documents, matches (with the likely source), groups,
     stories and summary.json (written last: a folder without it is incomplete)."""
@@ -669,7 +669,8 @@ scan_command.name = "scan"
     "-o",
     required=True,
     type=click.Path(path_type=str),
-    help="File to write (.jsonl, .csv, optionally .gz, or .parquet; a folder for .txt inputs). "
+    help="File to write (.jsonl, .csv, .tsv, optionally .gz, or .parquet; a folder for .txt "
+    "inputs). "
     "Beside it: NAME.dropped.jsonl (each dropped id, the kept id that holds it, the relation, "
     "the coverage) and NAME.summary.json.",
 )

@@ -27,6 +27,10 @@ Then the lines before those rows are skipped, as one ``malformed_line`` naming t
 reading resumes at the first row. The limit of the rule: a quoted field whose own lines are
 eight or more rows of the header's width early on (a CSV table quoted inside an article) is
 taken for a runaway one by (b); a record a CSV writer could write is never cut by (a).
+
+The delimiter is the header's: of the comma, the semicolon (what spreadsheets write where the
+comma is the decimal mark), the tab and the bar, the one that splits the header line into the
+most fields (the comma on a tie).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import io
 import sys
 from collections import deque
 from collections.abc import Iterator
+from itertools import chain
 
 from wiretrace.errors import InputError
 from wiretrace.read.files import (
@@ -128,24 +133,42 @@ class _RecordLines:
         return line
 
 
-def _row_widths(lines: list[Line]) -> list[int | None]:
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def delimiter_of(header: str) -> str:
+    """The delimiter of a CSV file whose first line is ``header``: of ``DELIMITERS``, the one
+    that splits it into the most fields (the comma on a tie, and where the line cannot be
+    read)."""
+    best, most = ",", 1
+    for delimiter in DELIMITERS:
+        try:
+            fields = len(next(csv.reader([header], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if fields > most:
+            best, most = delimiter, fields
+    return best
+
+
+def _row_widths(lines: list[Line], delimiter: str) -> list[int | None]:
     """How many fields each line holds when read alone (None: blank, or not readable)."""
     widths: list[int | None] = []
     for _, line in lines:
         try:  # strictly: a line that is not a well-formed row on its own is none
-            fields = next(csv.reader([line], strict=True), [])
+            fields = next(csv.reader([line], strict=True, delimiter=delimiter), [])
         except csv.Error:
             fields = []
         widths.append(len(fields) or None)
     return widths
 
 
-def _first_row(lines: list[Line], width: int, fewest: int) -> int | None:
+def _first_row(lines: list[Line], width: int, fewest: int, delimiter: str) -> int | None:
     """Where in ``lines`` (a record's lines after its first) the rows it ran over start: the
     earliest line of ``width`` fields from which on at least ``_ROW_SHARE`` of the lines, but
     blank ones and the last, hold ``width`` fields, and at least ``fewest`` do; None when
     there is none."""
-    widths = _row_widths(lines)
+    widths = _row_widths(lines, delimiter)
     filled = [index for index, found in enumerate(widths) if found is not None]
     start, fitting, counted = None, 0, 0
     for index in reversed(filled):
@@ -156,11 +179,11 @@ def _first_row(lines: list[Line], width: int, fewest: int) -> int | None:
     return start
 
 
-def _well_formed(lines: list[Line]) -> bool:
+def _well_formed(lines: list[Line], delimiter: str) -> bool:
     """Whether ``lines`` are one record, read strictly: no quote that closes a field that
     goes on, no end of the text inside quotes (what a CSV writer writes always is)."""
     try:
-        records = list(csv.reader((line for _, line in lines), strict=True))
+        records = list(csv.reader((line for _, line in lines), strict=True, delimiter=delimiter))
     except csv.Error:
         return False
     return len(records) == 1
@@ -176,6 +199,7 @@ class CsvRows:
         self.file = file
         self.limit = limit
         self.header: list[str] | None = None
+        self.delimiter = ","
 
     def __iter__(self) -> Iterator[tuple[str, list[str] | Skipped]]:
         # a field may be as large as a record; the stdlib default (128 KiB) is too small
@@ -188,9 +212,13 @@ class CsvRows:
             )
             text = BoundedText(stream, self.limit)
             lines = _RecordLines(text, self.limit)
-            reader = csv.reader(lines)
             try:
                 try:
+                    first = next(lines, None)
+                    if first is None:
+                        return
+                    self.delimiter = delimiter_of(first)
+                    reader = csv.reader(chain([first], lines), delimiter=self.delimiter)
                     self.header = next(reader, None)
                 except (csv.Error, LineTooLargeError) as error:
                     raise InputError(f"{path}:1: cannot read the CSV header ({error})") from error
@@ -219,7 +247,7 @@ class CsvRows:
                 return
             except _LongRecordError:
                 record = lines.record
-                start = _first_row(record[1:], width, _FEWEST_ROWS)
+                start = _first_row(record[1:], width, _FEWEST_ROWS, self.delimiter)
                 if start is not None:
                     yield location, self._broken(location, record, start + 1, ran_on=True)
                     lines.again(record[start + 1 :])
@@ -235,7 +263,7 @@ class CsvRows:
                 record, over = lines.record, "field limit" in str(error)
                 # a field over the limit across many lines: one that ran away, or text
                 if over and watched and len(record) > 1:
-                    start = _first_row(record[1:], width, _FEWEST_ROWS)
+                    start = _first_row(record[1:], width, _FEWEST_ROWS, self.delimiter)
                     if start is not None:
                         yield location, self._broken(location, record, start + 1, ran_on=True)
                         lines.again(record[start + 1 :])
@@ -244,8 +272,13 @@ class CsvRows:
                 yield location, Skipped(location, reason, f"CSV error: {error}")
                 continue
             record = lines.record
-            if watched and len(record) > 1 and not lines.full and not _well_formed(record):
-                start = _first_row(record[1:], width, 1)
+            if (
+                watched
+                and len(record) > 1
+                and not lines.full
+                and not _well_formed(record, self.delimiter)
+            ):
+                start = _first_row(record[1:], width, 1, self.delimiter)
                 if start is not None:
                     yield location, self._broken(location, record, start + 1, ran_on=False)
                     lines.again(record[start + 1 :])

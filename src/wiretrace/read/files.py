@@ -45,13 +45,15 @@ _SUFFIXES: dict[str, Format] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".tsv": "csv",  # read as CSV, its delimiter the header's (``csv_rows.delimiter_of``)
     ".parquet": "parquet",
     ".html": "html",
     ".htm": "html",
     ".warc": "warc",
 }
 SUPPORTED = (
-    "`.txt`, `.html`, `.htm`, `.jsonl`, `.csv`, `.warc` (each optionally `.gz`) and `.parquet`"
+    "`.txt`, `.html`, `.htm`, `.jsonl`, `.csv`, `.tsv`, `.warc` (each optionally `.gz`) and "
+    "`.parquet`"
 )
 # wiretrace writes this file into every output folder it writes: it lists the files wiretrace
 # wrote there (the only files it will ever replace or remove), and tells a later scan that

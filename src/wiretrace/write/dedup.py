@@ -111,8 +111,8 @@ def _check_target(path: Path, inputs: list[str], option: str, formats: Collectio
     wanted = classify(path)
     if wanted is None and path.suffix:
         raise InputError(
-            f"{option} {path}: unsupported type; end it in .jsonl, .csv (optionally .gz) or "
-            ".parquet"
+            f"{option} {path}: unsupported type; end it in .jsonl, .csv, .tsv (optionally .gz) "
+            "or .parquet"
         )
     if wanted is not None and wanted.format in ("html", "warc"):
         raise InputError(
@@ -130,7 +130,14 @@ def _same_format(files: list[InputFile], target: _Target) -> bool:
     formats = {file.format for file in files}
     if target.kind is None:
         return True  # a folder of texts: every input is a text file
+    if target.kind.format == "csv" and any(_tabbed(f.path) != _tabbed(target.path) for f in files):
+        return False  # CSV lines copied as they are keep their delimiter: .tsv to .tsv only
     return formats == {target.kind.format} and target.kind.format in ("jsonl", "csv", "parquet")
+
+
+def _tabbed(path: Path) -> bool:
+    """Whether ``path`` names a file of tab-separated values (``.tsv``, ``.tsv.gz``)."""
+    return path.name.lower().removesuffix(".gz").endswith(".tsv")
 
 
 _GZIP_THREADS = 2  # ISA-L compresses blocks in these threads: the same bytes for any count >= 1
@@ -374,7 +381,9 @@ def _convert(
     with _open_out(target, kind.gzip) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         if kind.format == "csv":
-            writer = csv.DictWriter(out, fieldnames=_FIELDS)
+            writer = csv.DictWriter(
+                out, fieldnames=_FIELDS, delimiter="\t" if _tabbed(kind.path) else ","
+            )
             writer.writeheader()
             writer.writerows(records())
         else:
