@@ -575,8 +575,10 @@ def _summary_table(result: ScanResult) -> Table:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="wiretrace")
 def main() -> None:
-    """Find where news text came from and where it went: copies, reused passages, duplicate
-    groups. Run `wiretrace COMMAND --help` for a command's options."""
+    """Find where news text came from and where it went: copies, reused passages, rewrites,
+    translations, the stories articles tell, and the likely source of each copy. Start with
+    `wiretrace scan FOLDER --out OUT --report`; `wiretrace COMMAND --help` lists a command's
+    options."""
 
 
 @main.command(epilog=EXIT_CODES)

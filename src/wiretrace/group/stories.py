@@ -624,5 +624,7 @@ def _evidence(
         entities.update(found_entities)
     return (
         tuple(entities[key] for key in entity_keys if key in entities),
-        tuple(words[key] for key in term_keys if key in words),
+        # a number's pieces ("000" of "3,000") say nothing a reader can use: the story's
+        # counts say how many of what
+        tuple(words[key] for key in term_keys if key in words and not words[key].isdigit()),
     )
