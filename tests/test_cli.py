@@ -500,3 +500,36 @@ def test_what_a_group_of_copies_shares_is_said_once(seeds: Path, tmp_path: Path)
         "(partial; also with 1 copy of 000_ea26541dd92894a5)"
     ) in found
     assert not any(line.startswith("001_2db72752c1eb80f1 and ") for line in found)
+
+
+def test_two_documents_that_derive_from_one_third_are_said_to_last() -> None:
+    """An English rewrite of a wire story and the story's Spanish translation "translate"
+    each other: their likeness comes from the wire, which both name as their source, so the
+    line says so and comes after the direct ones (a new user read "farm-rewrite translates
+    spanish" as the farm having translated the Spanish page)."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from wiretrace.pipeline import ScanResult
+    from wiretrace.records import Match, Relation
+    from wiretrace.write.findings import findings
+
+    def match(a: str, b: str, relation: Relation, source: str | None) -> Match:
+        return Match(a, b, relation, 0.0, 0.0, 0.0, passages=(), source=source)
+
+    result = SimpleNamespace(
+        matches=(
+            match("farm", "spanish", Relation.TRANSLATION, "spanish"),
+            match("farm", "wire", Relation.PARAPHRASE, "wire"),
+            match("spanish", "wire", Relation.TRANSLATION, "wire"),
+            match("blog", "wire", Relation.PARTIAL, None),
+        ),
+        groups=(),
+        stories=(),
+    )
+    assert findings(cast(ScanResult, result)) == [
+        "spanish translates wire (translation)",
+        "farm rewrites wire (paraphrase)",
+        "blog and wire share passages (partial)",
+        "farm and spanish: one translates the other (translation; both derive from wire)",
+    ]

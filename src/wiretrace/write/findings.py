@@ -3,6 +3,9 @@ reused passages and the largest stories (what ``wiretrace scan`` prints after it
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
 from wiretrace.pipeline import ScanResult
 from wiretrace.records import Match, Relation
 
@@ -20,15 +23,27 @@ _ORDER = [
     Relation.PARTIAL,
 ]
 _TITLE_CHARS = 60
+_DERIVED = frozenset(
+    {
+        Relation.EXACT,
+        Relation.NEAR_DUPLICATE,
+        Relation.CONTAINED,
+        Relation.TRANSLATION,
+        Relation.PARAPHRASE,
+    }
+)
 
 
 def _short(doc_id: str) -> str:
     return doc_id if len(doc_id) <= 24 else doc_id[:23] + "…"
 
 
-def _sentence(match: Match) -> str:
+def _sentence(match: Match, common: str | None = None) -> str:
     """One match as a sentence: who copied, rewrote or lifted from whom, when a source is
-    named; the pair otherwise."""
+    named; the pair otherwise, and the source both derive from when they share one
+    (``common``)."""
+    if common is not None:
+        match = replace(match, source=None)
     copy = match.b if match.source == match.a else match.a
     source, copy = _short(match.source or match.a), _short(copy if match.source else match.b)
     if match.relation.is_copy:
@@ -36,16 +51,19 @@ def _sentence(match: Match) -> str:
         if match.source is None:
             return f"{source} and {copy} are copies ({what}; no source named)"
         return f"{copy} copies {source} ({what})"
+    unnamed = "no source named" if common is None else f"both derive from {_short(common)}"
     if match.relation == Relation.TRANSLATION:
         if match.source is None:
-            return f"{source} and {copy}: one translates the other (translation; no source named)"
+            return f"{source} and {copy}: one translates the other (translation; {unnamed})"
         return f"{copy} translates {source} (translation)"
     if match.relation == Relation.PARAPHRASE:
         if match.source is None:
-            return f"{source} and {copy}: one rewrites the other (paraphrase; no source named)"
+            return f"{source} and {copy}: one rewrites the other (paraphrase; {unnamed})"
         return f"{copy} rewrites {source} (paraphrase)"
     if match.source is None:
-        return f"{source} and {copy} share passages (partial)"
+        return f"{source} and {copy} share passages (partial" + (
+            ")" if common is None else f"; {unnamed})"
+        )
     return f"{copy} lifts passages from {source} (partial)"
 
 
@@ -89,17 +107,46 @@ def _also(match: Match, others: list[Match], representative: dict[str, str]) -> 
     return f"; also with {count} {copies} of {', '.join(_short(end) for end in of)}"
 
 
+def _common_sources(
+    matches: Iterable[Match], representative: dict[str, str]
+) -> Callable[[Match], str | None]:
+    """For a rewrite, translation or shared passage between two documents that each copy,
+    translate or rewrite one third document (named their source), that document: the pair's
+    likeness comes from it (an English rewrite of a wire story and the story's Spanish
+    translation "translate" each other)."""
+    sources: dict[str, set[str]] = {}
+    for match in matches:
+        if match.source is not None and match.relation in _DERIVED:
+            copy = match.b if match.source == match.a else match.a
+            sources.setdefault(representative.get(copy, copy), set()).add(
+                representative.get(match.source, match.source)
+            )
+
+    def common(match: Match) -> str | None:
+        if match.relation.is_copy:
+            return None
+        a, b = (representative.get(end, end) for end in (match.a, match.b))
+        shared = (sources.get(a, set()) & sources.get(b, set())) - {a, b}
+        return min(shared) if shared else None
+
+    return common
+
+
 def findings(result: ScanResult, limit: int = 8) -> list[str]:
     """Up to ``limit`` lines on the matches (copies first, then rewrites, then passages; a
-    relation that a group of copies shares, once), a line on what was left out, and the
-    largest stories of several documents."""
+    relation that a group of copies shares, once; last, the likeness of two documents that
+    derive from one third), a line on what was left out, and the largest stories of several
+    documents."""
     representative = {
         member: group.representative for group in result.groups for member in group.members
     }
-    listed = _listed(result, representative)
+    common = _common_sources(result.matches, representative)
+    listed = sorted(
+        _listed(result, representative), key=lambda item: common(item[0]) is not None
+    )  # stable: the order of _listed within each part
     lines = []
     for match, others in listed[:limit]:
-        line = _sentence(match)
+        line = _sentence(match, common(match))
         lines.append(line[:-1] + _also(match, others, representative) + ")")
     if len(listed) > limit:
         rest = sum(1 + len(others) for _, others in listed[limit:])
