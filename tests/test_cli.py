@@ -533,3 +533,19 @@ def test_two_documents_that_derive_from_one_third_are_said_to_last() -> None:
         "blog and wire share passages (partial)",
         "farm and spanish: one translates the other (translation; both derive from wire)",
     ]
+
+
+def test_the_table_says_how_many_dates_were_left_out(tmp_path: Path) -> None:
+    """A new user's export with "1752480000" and "14 juillet 2026" as dates: the documents
+    were scanned without them and only summary.json said so."""
+    records = [
+        {"id": "a", "text": "The council voted on Tuesday to close the old bridge.", "published": d}
+        for d in ("2026-07-14", "14 juillet 2026")
+    ]
+    records[1]["id"] = "b"
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = invoke("scan", source, "--out", tmp_path / "out", "--no-semantic")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stderr.splitlines() if "dates not understood" in line)
+    assert "│ 1 (left out; summary.json lists them" in row

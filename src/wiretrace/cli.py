@@ -543,6 +543,16 @@ def _summary_table(result: ScanResult) -> Table:
     table.add_row("documents scanned", str(counts["documents"]))
     for reason, count in counts["skipped_by_reason"].items():
         table.add_row(f"skipped: {reason.replace('_', ' ')}", str(count))
+    # values read and left out: the documents were scanned without them (nothing silently)
+    if counts.get("invalid_published"):
+        table.add_row(
+            "published dates not understood",
+            f"{counts['invalid_published']} (left out; summary.json lists them: give ISO 8601)",
+        )
+    if counts.get("invalid_fields"):
+        table.add_row(
+            "fields not read", f"{counts['invalid_fields']} (left out; summary.json lists them)"
+        )
     kinds = counts["boilerplate_spans_by_kind"]
     if kinds:
         spans = ", ".join(f"{kind} {count}" for kind, count in kinds.items())
