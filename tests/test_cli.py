@@ -549,3 +549,10 @@ def test_the_table_says_how_many_dates_were_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stderr.splitlines() if "dates not understood" in line)
     assert "│ 1 (left out; summary.json lists them" in row
+
+
+def test_an_empty_folder_is_said_to_hold_no_records(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = invoke("scan", tmp_path / "empty", "--out", tmp_path / "out", "--no-semantic")
+    assert result.exit_code == 0, result.output
+    assert f"warning: no records in {tmp_path / 'empty'}" in " ".join(result.stderr.split())

@@ -658,6 +658,15 @@ def scan_command(
             stats = write_report(out, reporter=reporter) if with_report else None
         reporter.finish()
         if not quiet:
+            counts = result.summary["counts"]
+            if not counts["records"] and not counts["skipped"]:
+                # an empty folder, or files of no records: a mistyped path should not read as
+                # a corpus in which nothing was found
+                console.print(
+                    f"[yellow]warning:[/] no records in {', '.join(map(_shown, inputs))}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
             console.print(_summary_table(result))
             console.print("[bold]found[/]", highlight=False)
             for line in findings(result):
