@@ -48,11 +48,23 @@ _STRONG = 1.5  # a clue this heavy pointing the other way is a conflict
 _NOISE_MARGIN = 0.05  # share of characters marked as boilerplate
 _EDGE_SHARE = 0.05  # text before the shared part that still counts as the opening
 _TAIL_SHARE = 0.15  # text after it that counts as a missing tail
-# each agency's names as words, "the" left out: "Associated Press" -> ("associated", "press")
-_PUBLISHER_WORDS: dict[str, list[list[str]]] = {}
-for _name, _agency in AGENCY_PUBLISHERS.items():
-    _words = _OUTLET_WORD.findall(_name.casefold())
-    _PUBLISHER_WORDS.setdefault(_agency, []).append(_words[1:] if _words[:1] == ["the"] else _words)
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words in lower case, a leading "the" left out."""
+    words = _OUTLET_WORD.findall(name.casefold())
+    return words[1:] if words[:1] == ["the"] else words
+
+
+def _publisher_words() -> dict[str, list[list[str]]]:
+    """Each agency's names as words: "AP" -> [["ap"], ["associated", "press"], ...]."""
+    found: dict[str, list[list[str]]] = {}
+    for name, agency in AGENCY_PUBLISHERS.items():
+        found.setdefault(agency, []).append(_name_words(name))
+    return found
+
+
+_PUBLISHER_WORDS = _publisher_words()
 _ATTRIBUTED = frozenset(
     {
         Relation.EXACT,
@@ -83,11 +95,9 @@ def _publishes(outlet: str, agency: str) -> bool:
     name, or its words open with one of the agency's names (``AGENCY_PUBLISHERS``), "the" left
     out ("Australian Associated Press" is AAP, not AP)."""
     name = agency.casefold()
-    words = _OUTLET_WORD.findall(outlet.casefold())
+    words = _name_words(outlet)
     if any(word == name or word == f"{name}news" for word in words):
         return True
-    if words[:1] == ["the"]:
-        words = words[1:]
     return any(words[: len(full)] == full for full in _PUBLISHER_WORDS.get(agency, ()))
 
 
