@@ -398,3 +398,17 @@ def test_dedup_cli_csv_gz(tmp_path: Path) -> None:
         ["copy", ORIGINAL],
         ["u", OTHER],
     ]
+
+
+def test_dedup_of_csv_files_of_two_delimiters_into_one_csv_is_refused(tmp_path: Path) -> None:
+    """Lines are copied as they were: a comma file and a semicolon file would make one CSV
+    of two delimiters."""
+    for name, delimiter in (("a.csv", ","), ("b.csv", ";")):
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream, delimiter=delimiter)
+            writer.writerow(["id", "text"])
+            writer.writerow([name, ORIGINAL])
+    with pytest.raises(InputError, match="CSV delimiter \\(';'\\) differs from the first"):
+        wiretrace.dedup([tmp_path / "a.csv", tmp_path / "b.csv"], tmp_path / "out.csv")
+    done = wiretrace.dedup([tmp_path / "a.csv", tmp_path / "b.csv"], tmp_path / "out.jsonl")
+    assert done.written == 1 and len(done.dropped) == 1

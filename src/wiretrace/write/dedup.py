@@ -185,12 +185,12 @@ def _copy_jsonl(
     return written
 
 
-def _csv_starts(file: InputFile, limit: int) -> tuple[list[str] | None, list[int]]:
-    """A CSV file's header and the line every record starts on (as ``CsvRows`` numbers
-    them, rows it skips included), by reading it with the same reader."""
+def _csv_starts(file: InputFile, limit: int) -> tuple[list[str] | None, list[int], str]:
+    """A CSV file's header, the line every record starts on (as ``CsvRows`` numbers them,
+    rows it skips included) and its delimiter, by reading it with the same reader."""
     rows = CsvRows(file, limit)
     starts = [int(location.rsplit(":", 1)[1]) for location, _ in rows]
-    return rows.header, starts
+    return rows.header, starts, rows.delimiter
 
 
 def _csv_text(file: InputFile) -> Iterator[str]:
@@ -213,17 +213,19 @@ def _copy_csv(
     """The wanted rows of CSV files with one header, their lines copied as they were."""
     written: set[str] = set()
     header: list[str] | None = None
+    delimiter = ","
     with _open_out(target, compressed) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
         for number, file in enumerate(files):
-            found, starts = _csv_starts(file, limit)
+            found, starts, separator = _csv_starts(file, limit)
             if number == 0:
-                header = found
-            elif found is not None and found != header:
+                header, delimiter = found, separator
+            elif found is not None and (found != header or separator != delimiter):
+                differs = "header" if found != header else f"delimiter ({separator!r})"
                 raise InputError(
-                    f"{file.path}: CSV header differs from the first input's ({files[0].path}); "
-                    "dedup writes one CSV, so give inputs with the same columns or an --out "
-                    "ending in .jsonl"
+                    f"{file.path}: CSV {differs} differs from the first input's "
+                    f"({files[0].path}); dedup writes one CSV, so give inputs with the same "
+                    "columns and delimiter or an --out ending in .jsonl"
                 )
             first = starts[0] if starts else None
             record = -1  # the record the current line belongs to (-1: the header)
