@@ -51,7 +51,7 @@ from wiretrace.index.update import (
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centre, mean_weight, mean_with
-from wiretrace.sketch.topics import names_as_evidence
+from wiretrace.sketch.topics import named_enough, names_as_evidence
 from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
@@ -502,10 +502,8 @@ def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     common."""
     one, two = first.sketch.topics, second.sketch.topics
     counted, rare = names_as_evidence(np.intersect1d(one.entities, two.entities), first.language)
-    names = int(counted.sum())
-    if names >= 2 or (
-        names and ((first.language or "en") != (second.language or "en") or bool(rare.any()))
-    ):
+    across = (first.language or "en") != (second.language or "en")
+    if named_enough(counted.sum(), rare.sum(), across):
         return True
     places = set(with_dateline(one.event, first.dateline).places)
     if places & set(with_dateline(two.event, second.dateline).places):

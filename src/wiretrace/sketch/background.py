@@ -227,14 +227,16 @@ def common_nouns(keys: NDArray[np.uint64], language: str | None) -> NDArray[np.b
     a name's test lets pass as it lets "Hotel" pass in English). A name only German news
     lists ("Gütersloh", "Scholz") is taken for a noun: the price of telling them apart without
     a dictionary of German."""
-    found = np.zeros(len(keys), dtype=np.bool_)
     if language not in NOUNS_CAPITALISED or not len(keys):
-        return found
-    own = _table(True, language)[0]
-    elsewhere = _names_elsewhere(language)
-    in_own = own[np.minimum(np.searchsorted(own, keys), len(own) - 1)] == keys
-    place = np.minimum(np.searchsorted(elsewhere, keys), len(elsewhere) - 1)
-    found[:] = in_own & (elsewhere[place] != keys)
+        return np.zeros(len(keys), dtype=np.bool_)
+    return held(keys, _table(True, language)[0]) & ~held(keys, _names_elsewhere(language))
+
+
+def held(keys: NDArray[np.uint64], sorted_keys: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Which ``keys`` are in ``sorted_keys`` (a binary search: ``np.isin`` sorts both, ~50x
+    slower for a document's few hundred words)."""
+    place = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    found: NDArray[np.bool_] = sorted_keys[place] == keys
     return found
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
@@ -29,6 +29,7 @@ from wiretrace.sketch.background import (
     common_nouns,
     document_share,
     entity_hash,
+    held,
     idf,
     stop_hashes,
     stop_language,
@@ -169,8 +170,8 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
     codes = _codes(text)
     terms, counts, entities, spans = _keys(codes, language)
     stop_terms, stop_entities = stop_hashes(stop_language(language))
-    kept = ~_held(terms, stop_terms)
-    entities = entities[~_held(entities, stop_entities)]
+    kept = ~held(terms, stop_terms)
+    entities = entities[~held(entities, stop_entities)]
     if credits:
         credited = np.array([entity_hash(name) for name in credits], dtype=np.uint64)
         entities = entities[~np.isin(entities, credited)]
@@ -181,14 +182,6 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
         lead=first_sentence(text),
         event=event_arguments(text, _span_names(codes, spans)),
     )
-
-
-def _held(keys: NDArray[np.uint64], sorted_keys: NDArray[np.uint64]) -> NDArray[np.bool_]:
-    """Which ``keys`` are in ``sorted_keys`` (a binary search: ``np.isin`` sorts both, ~50x
-    slower for a document's few hundred words)."""
-    place = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    found: NDArray[np.bool_] = sorted_keys[place] == keys
-    return found
 
 
 def first_sentence(text: str) -> str | None:
@@ -356,10 +349,18 @@ def names_in_common(
         mine = labels[owner] == language
         counted[mine], rare[mine] = names_as_evidence(vectors.entities[mine], language)
     offsets, keys = vectors.entity_offsets, vectors.entities
-    shared = shared_weight(offsets, keys, counted, pairs, True)
-    across = labels[pairs[:, 0]] != labels[pairs[:, 1]]
-    found: NDArray[np.bool_] = (shared >= np.where(across, 1, 2)) | (
-        shared_weight(offsets, keys, rare, pairs, True) > 0
+    return named_enough(
+        shared_weight(offsets, keys, counted, pairs, True),
+        shared_weight(offsets, keys, rare, pairs, True),
+        labels[pairs[:, 0]] != labels[pairs[:, 1]],
+    )
+
+
+def named_enough(counted: ArrayLike, rare: ArrayLike, across: ArrayLike) -> NDArray[np.bool_]:
+    """The test of the names a pair shares (counts, or arrays of them): two that count as
+    names (``names_as_evidence``), or one rare one; across two languages, any one."""
+    found: NDArray[np.bool_] = (np.asarray(counted) >= np.where(across, 1, 2)) | (
+        np.asarray(rare) > 0
     )
     return found
 

@@ -61,9 +61,8 @@ def _sentence(match: Match, common: str | None = None) -> str:
             return f"{source} and {copy}: one rewrites the other (paraphrase; {unnamed})"
         return f"{copy} rewrites {source} (paraphrase)"
     if match.source is None:
-        return f"{source} and {copy} share passages (partial" + (
-            ")" if common is None else f"; {unnamed})"
-        )
+        said = "" if common is None else f"; {unnamed}"  # no source named is no news here
+        return f"{source} and {copy} share passages (partial{said})"
     return f"{copy} lifts passages from {source} (partial)"
 
 
