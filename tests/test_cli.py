@@ -556,3 +556,12 @@ def test_an_empty_folder_is_said_to_hold_no_records(tmp_path: Path) -> None:
     result = invoke("scan", tmp_path / "empty", "--out", tmp_path / "out", "--no-semantic")
     assert result.exit_code == 0, result.output
     assert f"warning: no records in {tmp_path / 'empty'}" in " ".join(result.stderr.split())
+
+
+def test_the_table_counts_one_document_as_one(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    page = "Home | News | Sport | Weather\n\nThe council voted on Tuesday to close the bridge."
+    (tmp_path / "in" / "a.txt").write_text(page, encoding="utf-8")
+    result = invoke("scan", tmp_path / "in", "--out", tmp_path / "out", "--no-semantic")
+    assert result.exit_code == 0, result.output
+    assert "navigation 1 (in 1 document)" in " ".join(result.stderr.split())

@@ -557,7 +557,9 @@ def _summary_table(result: ScanResult) -> Table:
     if kinds:
         spans = ", ".join(f"{kind} {count}" for kind, count in kinds.items())
         table.add_row(
-            "boilerplate spans", f"{spans} (in {counts['documents_with_boilerplate']} documents)"
+            "boilerplate spans",
+            f"{spans} (in {counts['documents_with_boilerplate']} "
+            f"{_plural(counts['documents_with_boilerplate'], 'document')})",
         )
     table.add_row("candidate pairs", str(counts["candidate_pairs"]))
     for relation, count in counts["matches_by_relation"].items():
