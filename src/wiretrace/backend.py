@@ -16,20 +16,24 @@ where it runs. The scan needs four things of one (DESIGN.md, "Data flow"):
 this process (``wiretrace.candidates``, ``wiretrace.clean.boilerplate``), texts are spilled to
 a temporary Arrow file that every process reads (``wiretrace.spill``), and one pool serves
 every stage of a scan. Work goes to the pool only once the input has proved larger than
-``pool_after`` batches, so that small inputs never pay the workers' start-up (~1 s: they
-are spawned, not forked, because forking a process that already runs numba or pyarrow threads
-is unsafe), or at once when the files named hold more than ``_EARLY_POOL_BYTES`` of text
-(``LocalBackend.expect``): the workers then start while the first batches are read. Results
+``pool_after`` batches, so that small inputs never pay the workers' start-up, or at once when
+the files named hold more than ``_EARLY_POOL_BYTES`` of text (``LocalBackend.expect``): the
+workers then start while the first batches are read. Workers are never forked from this
+process, which may already run numba, pyarrow or progress-bar threads (a fork copies their
+locks, held or not): where the platform has one, a fork server (``wiretrace.forkserver``)
+that imported the stages and loaded numba's tables once forks each of them ready in ~0.1 s;
+elsewhere (Windows) they are spawned and each imports everything itself (~0.7 s). Results
 come back in submission order, so a run gives the same output with any number of workers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.context
 import os
 import signal
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -169,28 +173,41 @@ def map_in_order(
         runner.close()
 
 
-_PARENT_CHECK_SECONDS = 0.5
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Exit when the parent process is gone. A parent killed outright (SIGKILL, the OOM
-    killer) cannot stop its pool, and idle workers would otherwise wait for work for ever,
-    holding their memory and keeping multiprocessing's resource tracker alive. ``parent`` is
-    passed in: a parent killed while this worker was still starting is already gone."""
+def _exit_with_parent() -> None:
+    """Exit when the process that started the pool is gone. A parent killed outright
+    (SIGKILL, the OOM killer) cannot stop its pool, and idle workers would otherwise wait for
+    work for ever, holding their memory and keeping multiprocessing's resource tracker
+    alive. The parent's sentinel (a pipe it holds open) says so whether the worker was
+    spawned by it or forked by the fork server, and also when it died while this worker was
+    still starting."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK_SECONDS)
+        multiprocessing.connection.wait([parent.sentinel])
         os._exit(1)
 
     threading.Thread(target=watch, name="wiretrace-parent-watch", daemon=True).start()
 
 
-def _ignore_interrupt(parent: int) -> None:
+def _ignore_interrupt() -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool, the workers must
     # not print tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent(parent)
+    _exit_with_parent()
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked by the fork server where the platform has one
+    (see the module's docstring), else spawned."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Preloading takes effect when the server starts (once per process); a server another
+    # library started already keeps its own list and the workers import the rest themselves.
+    context.set_forkserver_preload(["wiretrace.forkserver"])
+    return context
 
 
 # Input of more bytes than this (text; gzip counted at three times its size) starts the pool
@@ -202,15 +219,28 @@ def _ready() -> None:
     """A task that does nothing: sent to start a worker."""
 
 
-def _start_worker(parent: int) -> None:
+def _start_processes(pool: ProcessPoolExecutor, workers: int) -> None:
+    try:
+        for _ in range(workers):  # one task each: the pool starts a process per task
+            pool.submit(_ready)
+    except RuntimeError:
+        pass  # the pool was shut down meanwhile (the scan failed early)
+
+
+def _start_worker() -> None:
     import numba
 
     from wiretrace.sketch.batch import BatchItem, SketchParams, sketch_batch
 
-    _ignore_interrupt(parent)
+    _ignore_interrupt()
     numba.set_num_threads(1)  # the pool already uses every core
     os.environ["TOKENIZERS_PARALLELISM"] = "false"  # ... the tokenizer's threads too
-    sketch_batch([BatchItem("warm up the compiled kernels")], SketchParams(5, 8, 0, True, 8, 4))
+    # the compiled kernels loaded while the first batches are read; not the story words'
+    # tables (~0.25 s), which a scan without stories never needs
+    sketch_batch(
+        [BatchItem("warm up the compiled kernels")],
+        SketchParams(5, 8, 0, True, 8, 4, topics=False),
+    )
 
 
 def ordered_map(
@@ -222,7 +252,7 @@ def ordered_map(
 ) -> Iterator[Result]:
     """``function`` over chunks of ``items``, yielding results in input order. The first
     ``pool_after_chunks`` chunks run in this process (small inputs never pay the workers'
-    start-up); the rest in a pool of spawned processes when ``workers`` is not 1 (0: one per
+    start-up); the rest in a pool of worker processes when ``workers`` is not 1 (0: one per
     core). At most two chunks per worker are in flight, so memory stays flat on a stream of
     any length."""
     count = resolve_workers(workers)
@@ -236,9 +266,8 @@ def ordered_map(
     chunks = chain([following], chunks)
     pool = ProcessPoolExecutor(
         max_workers=count,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=worker_context(),
         initializer=_ignore_interrupt,
-        initargs=(os.getpid(),),
     )
     pending: deque[Future[list[Result]]] = deque()
     try:
@@ -345,8 +374,11 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
             return
         pool = self.pool()
         if pool is not None:
-            for _ in range(self.workers):  # one task each: the pool starts a process per task
-                pool.submit(_ready)
+            # aside: starting a worker waits until the fork server has imported the stages
+            # (~0.6 s), which this process spends reading
+            threading.Thread(
+                target=_start_processes, args=(pool, self.workers), daemon=True
+            ).start()
 
     def held_map(self) -> HeldMap | None:
         return None  # the spill is local: reading here and extracting pages in the pool is best
@@ -366,9 +398,8 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
         if self._pool is None and self.workers > 1:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=worker_context(),
                 initializer=_start_worker,
-                initargs=(os.getpid(),),
             )
         return self._pool
 

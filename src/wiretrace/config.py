@@ -275,8 +275,9 @@ class ScanConfig:
       ``series`` (the outlet) and are counted apart from cross-outlet reuse.
     - ``workers``: processes that clean and sketch once the input is larger than two
       batches (0: one per core; 1, the library default: everything in this process). Worker
-      processes are spawned, so a script that asks for them needs the usual
-      ``if __name__ == "__main__":`` guard; the CLI uses one per core.
+      processes start afresh (forked by a fork server, or spawned) and import the script
+      that asks for them, so it needs the usual ``if __name__ == "__main__":`` guard; the
+      CLI uses one per core.
     - ``max_record_bytes``: the largest record read (a text or HTML file after decompression,
       a JSONL line, a CSV row, a text or page field, a WARC payload); a larger one is skipped
       as ``too_large`` with its size, so memory stays bounded whatever the input.

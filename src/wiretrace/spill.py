@@ -51,6 +51,16 @@ def _no_room(parent: Path, error: OSError) -> InputError:
     )
 
 
+def _strings(texts: list[str]) -> pa.Array:
+    """``texts`` as an Arrow array, built from its buffers: ``pa.array`` of a list imports
+    pandas to ask whether the list is one of its arrays (~0.2-0.4 s of every scan)."""
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(data) for data in encoded], out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.large_string(), len(encoded), buffers)
+
+
 class SpillReader:
     """The texts of a finished spill file, by their append order; any process may open one
     (the compare workers do)."""
@@ -100,7 +110,7 @@ class TextSpill:
             raise RuntimeError("TextSpill is closed for writing")
         if not texts:
             return
-        batch = pa.RecordBatch.from_arrays([pa.array(texts, pa.large_string())], schema=_SCHEMA)
+        batch = pa.RecordBatch.from_arrays([_strings(texts)], schema=_SCHEMA)
         try:
             self._writer.write_batch(batch)
         except OSError as error:
