@@ -51,7 +51,7 @@ def _no_room(parent: Path, error: OSError) -> InputError:
     )
 
 
-def _strings(texts: list[str]) -> pa.Array[pa.Scalar[pa.LargeStringType]]:
+def _strings(texts: list[str]) -> pa.Array[Any]:
     """``texts`` as an Arrow array, built from its buffers: ``pa.array`` of a list imports
     pandas to ask whether the list is one of its arrays (~0.2-0.4 s of every scan)."""
     encoded = [text.encode() for text in texts]
