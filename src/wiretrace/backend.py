@@ -386,7 +386,11 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
     def lsh_pairs(
         self, signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch
     ) -> tuple[NDArray[np.int64], int]:
-        return candidate_pairs(signatures, sizes, search)
+        if self._pool is None:
+            return candidate_pairs(signatures, sizes, search)
+        # in a worker, whose compiled kernels and numba's tables are loaded already: this
+        # process would spend ~0.5 s loading them for this one call
+        return self._pool.submit(candidate_pairs, signatures, sizes, search).result()
 
     def recurring_keys(
         self, lines: LineOccurrences, min_documents: int, min_context_share: float
