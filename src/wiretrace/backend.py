@@ -131,6 +131,11 @@ class Backend(Protocol):
         """``wiretrace.clean.boilerplate.recurring_keys``, wherever the lines are grouped."""
         ...
 
+    def aside(self, function: Callable[..., Result], *args: Any) -> Result:
+        """``function(*args)``, a step of the driver's over compiled kernels (passage
+        candidates), run where they are loaded already."""
+        ...
+
     def __enter__(self) -> Backend: ...
 
     def __exit__(
@@ -386,11 +391,15 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
     def lsh_pairs(
         self, signatures: NDArray[np.uint32], sizes: NDArray[np.int64], search: LshSearch
     ) -> tuple[NDArray[np.int64], int]:
+        return self.aside(candidate_pairs, signatures, sizes, search)
+
+    def aside(self, function: Callable[..., Result], *args: Any) -> Result:
+        """In a worker once the pool runs: its compiled kernels and numba's tables are
+        loaded already, and this process, which never runs a kernel then, never spends the
+        ~0.5 s it takes to load them."""
         if self._pool is None:
-            return candidate_pairs(signatures, sizes, search)
-        # in a worker, whose compiled kernels and numba's tables are loaded already: this
-        # process would spend ~0.5 s loading them for this one call
-        return self._pool.submit(candidate_pairs, signatures, sizes, search).result()
+            return function(*args)
+        return self._pool.submit(function, *args).result()
 
     def recurring_keys(
         self, lines: LineOccurrences, min_documents: int, min_context_share: float

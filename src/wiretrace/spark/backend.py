@@ -234,6 +234,9 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
 
         return recurring_lines(self._active(), lines, min_documents, min_context_share)
 
+    def aside(self, function: Callable[..., Result], *args: Any) -> Result:
+        return function(*args)
+
     def table_writer(self) -> TableWriter:
         return self.write_table
 

@@ -89,6 +89,6 @@ def candidate_stage(
             row if kept else empty
             for kept, row in zip(stars.searched.tolist(), sketched.fingerprints, strict=True)
         ]
-        passages, _ = passage_pairs(fingerprints, pairs, config.passage_max_groups)
+        passages, _ = backend.aside(passage_pairs, fingerprints, pairs, config.passage_max_groups)
         pairs = unique_pairs(np.concatenate([pairs, passages]), len(sketched.ids))
     return pairs, collisions, verbatim_pairs, len(pairs) - verbatim_pairs, stars
