@@ -8,6 +8,7 @@ imports the file its parent was started from, and importing the CLI there would 
 stage and library (~1 s of each worker's start).
 """
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -16,9 +17,27 @@ def main() -> None:
     if sys.argv[1:] == ["--entry-file"]:
         print(Path(__file__).resolve())
         return
+    if _may_start_workers(sys.argv[1:]):
+        from wiretrace.processes import start_fork_server
+
+        start_fork_server()  # its imports run while this process imports the CLI (~0.5 s)
     from wiretrace.cli import main as cli
 
     cli()
+
+
+def _may_start_workers(args: list[str]) -> bool:
+    """Whether the command is a scan or dedup that starts worker processes as soon as it
+    reads (its files hold more than ``EARLY_POOL_BYTES``; not asked for help, for one
+    process or for another backend)."""
+    if args[:1] not in (["scan"], ["dedup"]) or {"-h", "--help", "--backend"} & set(args):
+        return False
+    one = ("--workers", "1")
+    if "--workers=1" in args or one in itertools.pairwise(args):
+        return False
+    from wiretrace.processes import EARLY_POOL_BYTES, input_bytes
+
+    return input_bytes(arg for arg in args[1:] if not arg.startswith("-")) >= EARLY_POOL_BYTES
 
 
 if __name__ == "__main__":

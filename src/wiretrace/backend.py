@@ -17,12 +17,13 @@ this process (``wiretrace.candidates``, ``wiretrace.clean.boilerplate``), texts 
 a temporary Arrow file that every process reads (``wiretrace.spill``), and one pool serves
 every stage of a scan. Work goes to the pool only once the input has proved larger than
 ``pool_after`` batches, so that small inputs never pay the workers' start-up, or at once when
-the files named hold more than ``_EARLY_POOL_BYTES`` of text (``LocalBackend.expect``): the
+the files named hold more than ``EARLY_POOL_BYTES`` of text (``LocalBackend.expect``): the
 workers then start while the first batches are read. Workers are never forked from this
 process, which may already run numba, pyarrow or progress-bar threads (a fork copies their
-locks, held or not): where the platform has one, a fork server (``wiretrace.forkserver``)
-that imported the stages and loaded numba's tables once forks each of them ready in ~0.1 s;
-elsewhere (Windows) they are spawned and each imports everything itself (~0.7 s). Results
+locks, held or not): where the platform has one, a fork server (``wiretrace.processes``) that
+imported the stages and loaded numba's tables once (``wiretrace.forkserver``) forks each of
+them ready in ~0.1 s; elsewhere (Windows) they are spawned and each imports everything itself
+(~0.7 s). Results
 come back in submission order, so a run gives the same output with any number of workers.
 """
 
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import multiprocessing.context
 import os
 import signal
 import threading
@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wiretrace.candidates.lsh import candidate_pairs
 from wiretrace.clean.boilerplate import recurring_keys
+from wiretrace.processes import EARLY_POOL_BYTES, worker_context
 from wiretrace.spill import TextSpill
 
 if TYPE_CHECKING:
@@ -203,23 +204,6 @@ def _ignore_interrupt() -> None:
     _exit_with_parent()
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
-    """How worker processes start: forked by the fork server where the platform has one
-    (see the module's docstring), else spawned."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    # Preloading takes effect when the server starts (once per process); a server another
-    # library started already keeps its own list and the workers import the rest themselves.
-    context.set_forkserver_preload(["wiretrace.forkserver"])
-    return context
-
-
-# Input of more bytes than this (text; gzip counted at three times its size) starts the pool
-# before reading: two batches of news (2,048 documents each) are ~12 MB.
-_EARLY_POOL_BYTES = 16 * 2**20
-
-
 def _ready() -> None:
     """A task that does nothing: sent to start a worker."""
 
@@ -375,7 +359,7 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
         """Start the workers now when the input is surely larger than ``pool_after``
         batches: each takes ~1 s to start (import, compiled kernels, tables), which it
         spends while this process reads the first batches, none of them sketched here."""
-        if input_bytes < _EARLY_POOL_BYTES:
+        if input_bytes < EARLY_POOL_BYTES:
             return
         pool = self.pool()
         if pool is not None:

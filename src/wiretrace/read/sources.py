@@ -209,8 +209,9 @@ def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]
 
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
     mapper = RecordMapper(file.path, fields, limit)
+    source = file.source  # once: it encodes the path
     for number, raw in jsonl_lines(file, limit):
-        location = f"{file.source}:{number}"
+        location = f"{source}:{number}"
         if isinstance(raw, int):
             yield Skipped(location, TOO_LARGE, too_large(raw, limit, "line"))
             continue

@@ -16,6 +16,7 @@ from wiretrace.backend import Backend, Runner
 from wiretrace.clean.boilerplate import LineCounter, RecurringKeys, merge
 from wiretrace.config import FieldNames, ScanConfig
 from wiretrace.errors import InputError
+from wiretrace.processes import input_bytes
 from wiretrace.read import CRAWL_DATE, FILE_REASONS, InputFile, read_documents
 from wiretrace.read.fields import INVALID_FIELDS, InvalidField
 from wiretrace.read.files import source_file
@@ -150,19 +151,6 @@ def read_and_sketch(
         yield records, sketch_batch(items, params) if items else None
 
 
-def _input_bytes(inputs: Iterable[str | Path]) -> int:
-    """About how many bytes of text the files named among ``inputs`` hold (gzip counted at
-    three times its size; folders, and what cannot be read, not at all)."""
-    total = 0
-    for given in map(Path, inputs):
-        try:
-            size = given.stat().st_size if given.is_file() else 0
-        except OSError:
-            continue  # reading says what is wrong with it
-        total += 3 * size if given.suffix == ".gz" else size
-    return total
-
-
 class Sketcher:
     """Reads, spills and sketches documents, then sketches again those that hold lines found
     to recur across the corpus (known only once everything is read)."""
@@ -233,7 +221,7 @@ class Sketcher:
         with self.reporter.stage("read, clean, sketch", None) as advance:
             try:
                 if planned is None:
-                    self.backend.expect(_input_bytes(inputs))
+                    self.backend.expect(input_bytes(inputs))
                     self._read_here(inputs, seen, advance)
                 else:
                     self._read_in_tasks(*planned, seen, advance)

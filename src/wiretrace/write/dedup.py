@@ -157,6 +157,7 @@ def _copy_lines(file: InputFile, wanted: set[str], out: IO[bytes], written: set[
     ``bounded_lines`` numbers them) is wanted, copied byte for byte in pieces of at most
     ``_CHUNK`` bytes: a line too large to read is passed through without being held."""
     number, at_start, copying = 0, True, False
+    source = file.source
     with open_binary(file) as stream:
         while True:
             piece = stream.readline(_CHUNK)
@@ -164,7 +165,7 @@ def _copy_lines(file: InputFile, wanted: set[str], out: IO[bytes], written: set[
                 break
             if at_start:
                 number += 1
-                location = f"{file.source}:{number}"
+                location = f"{source}:{number}"
                 copying = location in wanted
                 if copying:
                     written.add(location)
@@ -231,6 +232,7 @@ def _copy_csv(
             record = -1  # the record the current line belongs to (-1: the header)
             line_number = 0
             at_start = True
+            source = file.source
             for piece in _csv_text(file):
                 if at_start:
                     line_number += 1
@@ -239,8 +241,8 @@ def _copy_csv(
                 header_line = first is None or line_number < first
                 if header_line and number == 0:
                     out.write(piece)
-                elif not header_line and f"{file.source}:{starts[record]}" in wanted:
-                    written.add(f"{file.source}:{starts[record]}")
+                elif not header_line and f"{source}:{starts[record]}" in wanted:
+                    written.add(f"{source}:{starts[record]}")
                     out.write(piece)
                 at_start = piece.endswith(("\n", "\r"))
         out.flush()
