@@ -37,7 +37,7 @@ from hashlib import blake2b
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.clean import phrases
+from wiretrace.clean import kernels, phrases
 from wiretrace.clean.normalize import WIDE_CHARACTER
 from wiretrace.clean.patterns import (
     AGENCY,
@@ -232,11 +232,13 @@ def _credit_like(addition: str) -> bool:
     )
 
 
-def _credit(text: str, start: int, end: int) -> Span | None:
+def _credit(text: str, start: int, end: int, credited: bool) -> Span | None:
+    """A credit at the end of the line; ``credited``: whether the page has a credit label
+    anywhere (else no line's tail can)."""
     line = text[start:end]
     offset = max(0, len(line) - _CREDIT_TAIL)
     tail = line[offset:]
-    labelled = _has_any(tail.lower(), _CREDIT_LABELS)
+    labelled = credited and _has_any(tail.lower(), _CREDIT_LABELS)
     # A credit needs a slash, a label, or the whole line: "... he told AFP" ends with an
     # agency too. Substring tests come first: the regular expressions are costly.
     if "/" in tail or labelled:
@@ -336,6 +338,43 @@ def _latin_length(sentence: str) -> int:
     return len(sentence) + 2 * len(WIDE_CHARACTER.findall(sentence))
 
 
+class PhraseSearch:
+    """Which of up to 64 phrases occur in a text, in one compiled pass over its UTF-8 bytes
+    (a substring of the text exactly when its bytes are a substring of the text's: UTF-8
+    codes each character apart). Scanning a page once for each of 45 phrases cost ~20 µs of
+    its ~180 µs of cleaning and sketching."""
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        if len(phrases) > 64:
+            raise ValueError("at most 64 phrases")
+        encoded = [phrase.encode() for phrase in phrases]
+        if any(len(data) < 2 for data in encoded):
+            raise ValueError("every phrase needs two bytes at least")
+        self.bits = {phrase: 1 << number for number, phrase in reversed(list(enumerate(phrases)))}
+        keys = np.array([data[0] + 256 * data[1] for data in encoded], dtype=np.int64)
+        self._order = np.argsort(keys, kind="stable").astype(np.int64)
+        self._first = np.searchsorted(keys[self._order], np.arange(65536), "left")
+        self._last = np.searchsorted(keys[self._order], np.arange(65536), "right")
+        self._needles = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        self._starts = np.cumsum([0, *map(len, encoded)]).astype(np.int64)
+
+    def mask(self, phrases: Iterable[str]) -> int:
+        """The bits of ``phrases`` (each one of those searched for)."""
+        found = 0
+        for phrase in phrases:
+            found |= self.bits[phrase]
+        return found
+
+    def present(self, text: str) -> int:
+        """The bits of the phrases that occur in ``text``."""
+        data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        return int(
+            kernels.phrases_present(
+                data, self._first, self._last, self._order, self._needles, self._starts
+            )
+        )
+
+
 def _has_any(lowered: str, words: tuple[str, ...]) -> bool:
     # a loop, not any() over a generator: half the time, and this runs for every line
     for word in words:  # noqa: SIM110
@@ -378,6 +417,27 @@ def _trailer(text: str, start: int, end: int) -> int | None:
     return None if first is None else window + first
 
 
+# the phrases every page is searched for at once (each group's bits below)
+_PHRASES = PhraseSearch(
+    list(
+        dict.fromkeys(
+            (
+                *_SUBSCRIPTION_HINTS,
+                *phrases.SUBSCRIBE_HINTS,
+                *_CONSENT_HINTS,
+                *phrases.CONSENT_HINTS,
+                *_CREDIT_LABELS,
+            )
+        )
+    )
+)
+_SUBSCRIBING = _PHRASES.mask(_SUBSCRIPTION_HINTS)
+_SUBSCRIBING_OTHERS = _PHRASES.mask(phrases.SUBSCRIBE_HINTS)
+_CONSENTING = _PHRASES.mask(_CONSENT_HINTS)
+_CONSENTING_OTHERS = _PHRASES.mask(phrases.CONSENT_HINTS)
+_CREDITED = _PHRASES.mask(_CREDIT_LABELS)
+
+
 def find_boilerplate(
     text: str, extra: Iterable[Span] = (), lines: list[Line] | None = None
 ) -> tuple[Span, ...]:
@@ -394,13 +454,17 @@ def find_boilerplate(
     # more than before, curly quotes and dashes or not), and per line only in a page that
     # has one.
     foreign = not lowered.isascii() and _BEYOND_ASCII.search(lowered) is not None
+    present = _PHRASES.present(lowered)
     others: tuple[str, ...] = ()
-    if foreign and _has_any(lowered, phrases.SUBSCRIBE_HINTS):
+    if foreign and present & _SUBSCRIBING_OTHERS:
         others = phrases.SUBSCRIBE_HINTS
     hints = (*_SUBSCRIPTION_HINTS, *others)
-    may_subscribe = bool(others) or _has_any(lowered, _SUBSCRIPTION_HINTS)
+    may_subscribe = bool(others) or bool(present & _SUBSCRIBING)
     consent_hints = (*_CONSENT_HINTS, *phrases.CONSENT_HINTS) if foreign else _CONSENT_HINTS
-    may_consent = _has_any(lowered, consent_hints)
+    may_consent = bool(present & (_CONSENTING | (_CONSENTING_OTHERS if foreign else 0)))
+    # a label in a line's lowered tail is in the lowered page (lower() maps each character
+    # alone): a page without one spares every line the test
+    credited = bool(present & _CREDITED)
     in_block = False  # inside a "Read more" / consent block: following short lines belong to it
     block_kind = RELATED
     # A link block is spaced as its first link is: a wider gap after a link is the article
@@ -460,7 +524,7 @@ def find_boilerplate(
             spans.append(Span(start, end, ADVERTISEMENT))
         else:
             edge = number < _EDGE_LINES or number >= len(lines) - _EDGE_LINES
-            found = _metadata(text, start, end, edge) or _credit(text, start, end)
+            found = _metadata(text, start, end, edge) or _credit(text, start, end, credited)
             if found:
                 spans.append(found)
             elif edge and short and NAVIGATION_LINE.match(line):

@@ -51,3 +51,31 @@ def fold_and_collapse(
             out_ends[count] = index + 1 if identity else ends[index]
         count += 1
     return count, top
+
+
+@njit(cache=True, nogil=True)
+def phrases_present(text, first, last, order, needles, needle_starts):
+    """A bit per phrase (at most 64) set when the phrase occurs in ``text`` (UTF-8 bytes):
+    the phrases beginning with each pair of bytes are ``order[first[key]:last[key]]``, key
+    ``byte + 256 * next byte``, each ``needles[needle_starts[i]:needle_starts[i + 1]]``."""
+    found = 0
+    size = text.size
+    for position in range(size - 1):
+        key = text[position] + 256 * text[position + 1]
+        for slot in range(first[key], last[key]):
+            phrase = order[slot]
+            bit = 1 << phrase
+            if found & bit:
+                continue
+            start = needle_starts[phrase]
+            length = needle_starts[phrase + 1] - start
+            if position + length > size:
+                continue
+            same = True
+            for offset in range(2, length):
+                if text[position + offset] != needles[start + offset]:
+                    same = False
+                    break
+            if same:
+                found |= bit
+    return found
