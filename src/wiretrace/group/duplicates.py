@@ -151,14 +151,15 @@ def dedup_choice(
                 add(match.a, match.b, match.relation, match.containment_b)
 
     # ranked as a group's representative is, within each set of documents that hold one
-    # another (publication compared at the precision all of them state)
+    # another (publication compared at the precision all of them state); a document that
+    # holds none and none holds is kept whatever its rank, and needs none
     union_find = _UnionFind()
     for holder, found in holds.items():
         for document, _, _ in found:
             union_find.union(holder, document)
     components: dict[str, list[str]] = {}
     for doc_id in ids:
-        if doc_id in facts:
+        if doc_id in facts and doc_id in union_find.parent:
             components.setdefault(union_find.find(doc_id), []).append(doc_id)
     ranks: dict[str, Rank] = {}
     for members in components.values():
