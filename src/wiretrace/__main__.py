@@ -3,9 +3,10 @@ takes a ``.py`` file):
 
 spark-submit --master yarn "$(python -m wiretrace --entry-file)" scan ... --backend spark
 
-The CLI is imported only when the command runs: a worker process that the pool spawns
-imports the file its parent was started from, and importing the CLI there would import every
-stage and library (~1 s of each worker's start).
+The CLI is imported only when the command runs: a worker process imports the file its
+parent was started from, and importing the CLI there would import every stage and library
+(~1 s of each worker's start). A scan or dedup that will start workers starts their fork
+server first, so that its imports and this process's run at once.
 """
 
 import itertools
