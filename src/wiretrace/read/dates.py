@@ -2,8 +2,12 @@
 
 Understood: ISO 8601 (``2021-08-10``, ``2021-08-10T09:00:00Z``), RFC 2822 as RSS writes it
 (``Tue, 10 Aug 2021 09:00:00 GMT``), dates with a month name (``10 August 2021``,
-``Aug. 10, 2021 9:00 am``), year-first numeric dates (``2021/08/10``, ``20210810``) and
-day/month numeric dates that only one reading allows (``25/08/2021``). Refused, so that the
+``Aug. 10, 2021 9:00 am``), also in the languages of ``date_names`` (``14. Juli 2026``,
+``14 de julio de 2026``, ``14 июля 2026 г.``, ``١٤ يوليو ٢٠٢٦``) and written with 年月日
+(``2026年7月14日``), year-first numeric dates (``2021/08/10``, ``20210810``), day/month
+numeric dates that only one reading allows (``25/08/2021``) and Unix time, a number or a
+string of digits: 10 digits are seconds, 13 milliseconds (``1752480000``,
+``1752480000000``; 2001 to 2286, in UTC). Refused, so that the
 scan lists them instead of guessing: dates that two readings allow (``10/08/2021`` is 10 August
 in Europe and 8 October in the US), two-digit years, incomplete dates (``August 2021``,
 ``Tuesday``) and relative ones (``yesterday``). A date is also refused when Python cannot hold
@@ -15,12 +19,16 @@ fails when first used), or a year with a sign (``-0001-01-01``, which dateutil r
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import unicodedata
 import warnings
 from typing import Any
 
 from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
+
+from wiretrace.read.date_names import MONTHS, WEEKDAYS
 
 # Two defaults that differ in every field: a field the text does not give comes out different.
 _DEFAULTS = (dt.datetime(1900, 1, 1, 0, 0, 0), dt.datetime(1904, 2, 2, 1, 1, 1))
@@ -55,6 +63,55 @@ _ZONES = {
 }
 
 
+# English, in which dateutil reads a month's name
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Words that stand around a date in the other languages, left out with the weekdays: "de"
+# (es, pt), "le", "à" (fr), "alle", "ore" (it), "um", "Uhr" (de), "г.", "года", "в" (ru),
+# "r.", "roku", "o", "godz." (pl), "saat" (tr), "om" (nl)
+_AROUND = (
+    *("de", "del", "le", "à", "alle", "ore", "um", "uhr", "г", "года", "в"),
+    *("r", "roku", "o", "godz", "saat", "om"),
+)
+_NAME = re.compile(
+    r"(?<!\w)("
+    + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))
+    + r")\.?(?!\w)",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"(?<!\w)("
+    + "|".join(re.escape(word) for word in sorted({*WEEKDAYS, *_AROUND}, key=len, reverse=True))
+    + r")\.?(?!\w),?",
+    re.IGNORECASE,
+)
+_EAST_ASIAN = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]?")
+_DIGITS = re.compile(r"^\d+$")
+
+
+def _fold(name: str) -> str:
+    """A name as the table looks it up: a regular expression that ignores case takes "I"
+    for Turkish "ı" ("MAYIS", "Mayıs"), which lower() does not."""
+    return name.lower().replace("ı", "i")
+
+
+_MONTHS = {_fold(name): number for name, number in MONTHS.items()}
+# Unix time: 10 digits are seconds, 13 milliseconds (2001-09-09 to 2286-11-20 either way)
+_UNIX_DIGITS = {10: 1, 13: 1000}
+
+
 class DateError(ValueError):
     """A value that is not a date this module understands; the message says why."""
 
@@ -86,6 +143,55 @@ def _ambiguous(text: str) -> str | None:
     return None
 
 
+def _english_month(found: re.Match[str]) -> str:
+    number = _MONTHS.get(_fold(found[1]))  # none for a rarer case match ("ſ" for "s")
+    return found[0] if number is None else _ENGLISH_MONTHS[number - 1]
+
+
+def _in_english(text: str) -> str:
+    """``text`` as dateutil reads it: digits of other scripts as ASCII, a date written with
+    年月日 as ISO, the month names of other languages in English, and their weekday names
+    and the words around a date left out (``date_names``). The same text when it holds none
+    of these."""
+    if not text.isascii():
+        text = "".join(
+            str(unicodedata.digit(char)) if not char.isascii() and char.isdigit() else char
+            for char in text
+        )
+        text = _EAST_ASIAN.sub(lambda found: "-".join(found.groups()) + " ", text)
+    named = _NAME.sub(_english_month, text)
+    if named == text:
+        return text
+    return " ".join(_FILLER.sub(" ", named).split())
+
+
+def _unix_time(digits: str, fraction: float = 0.0) -> str:
+    """A Unix time of 10 or 13 digits (``_UNIX_DIGITS``) as an ISO date-time in UTC."""
+    per_second = _UNIX_DIGITS[len(digits)]
+    seconds = int(digits) // per_second + fraction
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    moment += dt.timedelta(milliseconds=int(digits) % per_second)
+    return moment.isoformat()
+
+
+def _parse_number(value: float) -> str:
+    """A number as a date: Unix time (``_UNIX_DIGITS``) or YYYYMMDD[hhmmss]."""
+    if isinstance(value, float):
+        if not math.isfinite(value) or value < 0:
+            raise DateError(f"number {value!r:.40} is not a date; give an ISO 8601 date")
+        whole = int(value)
+        if len(str(whole)) in _UNIX_DIGITS:
+            return _unix_time(str(whole), value - whole if len(str(whole)) == 10 else 0.0)
+        value = whole if value == whole else value
+    digits = str(value)
+    if isinstance(value, int) and value > 0 and len(digits) in (*_UNIX_DIGITS, 8, 14):
+        return _parse_text(digits)
+    raise DateError(
+        f"number {value!r:.40} is not a date: a number is read as Unix time (10 digits for "
+        "seconds, 13 for milliseconds) or as YYYYMMDD; give an ISO 8601 date"
+    )
+
+
 def _parse_text(text: str) -> str:
     try:
         parsed = dt.datetime.fromisoformat(text)
@@ -93,6 +199,8 @@ def _parse_text(text: str) -> str:
         pass
     else:
         return _iso(parsed, len(text) > 10)
+    if _DIGITS.match(text) and len(text) in _UNIX_DIGITS:
+        return _unix_time(text)
     if _SIGNED_YEAR.match(text):
         raise DateError("a year with a sign is not one wiretrace reads; give a year from 1 to 9999")
     problem = _ambiguous(text)
@@ -105,6 +213,9 @@ def _parse_text(text: str) -> str:
                 date_parser.parse(text, default=default, tzinfos=_ZONES) for default in _DEFAULTS
             )
     except (ValueError, OverflowError) as error:
+        english = _in_english(text)
+        if english != text:  # a date in another language, read again in English
+            return _parse_text(english)
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
     if first.date() != second.date():
         raise DateError("an incomplete date (no day, month or year); give a full date")
@@ -120,6 +231,8 @@ def parse_published(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _parse_number(value)
     if not isinstance(value, str):
         raise DateError(f"{type(value).__name__} {value!r:.40}, not a date; give an ISO 8601 date")
     text = value.strip()

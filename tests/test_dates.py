@@ -1,0 +1,124 @@
+"""Record dates: the other languages' month names, 年月日 and Unix time (``read.dates``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.test_hostile_input import articles, invoke, jsonl, summary_of
+from wiretrace.read import date_names
+from wiretrace.read.dates import DateError, parse_published
+
+IN_OTHER_LANGUAGES = [
+    ("14. Juli 2026", "2026-07-14"),
+    ("Montag, 14. Juli 2026, 10:30 Uhr", "2026-07-14T10:30:00"),
+    ("14 de julio de 2026", "2026-07-14"),
+    ("martes, 14 de julio de 2026", "2026-07-14"),
+    ("lundi 14 juillet 2026 à 10h30", "2026-07-14T10:30:00"),
+    ("14 luglio 2026 alle ore 10:30", "2026-07-14T10:30:00"),
+    ("14 lipca 2026 r.", "2026-07-14"),
+    ("14 Temmuz 2026 Pazartesi", "2026-07-14"),
+    ("14 MAYIS 2026", "2026-05-14"),
+    ("14 июля 2026 г.", "2026-07-14"),
+    ("14 ИЮЛЯ 2026", "2026-07-14"),
+    ("١٤ يوليو ٢٠٢٦", "2026-07-14"),
+    ("14 تموز 2026", "2026-07-14"),
+    ("14 كانون الثاني 2026", "2026-01-14"),
+    ("14 juli 2026", "2026-07-14"),
+    ("14 de julho de 2026", "2026-07-14"),
+    ("2026年7月14日", "2026-07-14"),
+    ("2026年7月14日 10:30", "2026-07-14T10:30:00"),
+    ("2026년 7월 14일", "2026-07-14"),
+]
+
+
+@pytest.mark.parametrize(("value", "iso"), IN_OTHER_LANGUAGES)
+def test_a_date_in_another_language_is_read(value: str, iso: str) -> None:
+    assert parse_published(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("1752480000", "2025-07-14T08:00:00+00:00"),
+        (1752480000, "2025-07-14T08:00:00+00:00"),
+        (1752480000.25, "2025-07-14T08:00:00.250000+00:00"),
+        ("1752480000123", "2025-07-14T08:00:00.123000+00:00"),
+        (1752480000123, "2025-07-14T08:00:00.123000+00:00"),
+        (20260714, "2026-07-14"),
+        (20260714103000, "2026-07-14T10:30:00"),
+    ],
+)
+def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str) -> None:
+    assert parse_published(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("Juli 2026", "incomplete"),  # no day, in any language
+        ("14 juillet", "incomplete"),
+        ("14 de blah de 2026", "not a date"),  # an unknown word is not left out
+        ("jul 14 2026 blah", "not a date"),
+        (12345, "Unix time"),
+        (-1752480000, "Unix time"),
+        (float("nan"), "not a date"),
+        (True, "not a date"),
+    ],
+)
+def test_what_is_still_refused_says_why(value: object, why: str) -> None:
+    with pytest.raises(DateError, match=why):
+        parse_published(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.sampled_from([value for value, _ in IN_OTHER_LANGUAGES]))
+def test_any_text_is_a_date_or_a_date_error(text: str) -> None:
+    try:
+        found = parse_published(text)
+    except DateError:
+        return
+    assert found is None or isinstance(found, str)
+
+
+def test_the_name_tables_are_cldrs() -> None:
+    """The tables are what babel gives (see ``date_names``' docstring) where it is installed."""
+    dates = pytest.importorskip("babel.dates")
+    months: dict[str, int] = {}
+    weekdays: set[str] = set()
+    for locale in ("de", "es", "fr", "it", "pl", "tr", "ru", "ar", "ar_SY", "pt", "nl"):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in dates.get_month_names(width, context, locale).items():
+                    months.setdefault(name.lower().rstrip("."), number)
+                for name in dates.get_day_names(width, context, locale).values():
+                    weekdays.add(name.lower().rstrip("."))
+    assert months == date_names.MONTHS
+    assert weekdays - set(months) == date_names.WEEKDAYS
+
+
+def test_record_dates_in_other_languages_and_unix_time_date_the_documents(
+    tmp_path: Path,
+) -> None:
+    records = articles(4)
+    for record, published in zip(
+        records, ["14. Juli 2026", 1752480000, "2026年7月14日", "14 июля 2026 г."], strict=True
+    ):
+        record["published"] = published
+    out = tmp_path / "out"
+
+    result = invoke("scan", jsonl(tmp_path / "in.jsonl", *records), "--out", out, "-q")
+
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out / "documents.parquet").to_pylist()
+    assert [row["published"] for row in table] == [
+        "2026-07-14",
+        "2025-07-14T08:00:00+00:00",
+        "2026-07-14",
+        "2026-07-14",
+    ]
+    assert summary_of(out)["counts"]["invalid_published"] == 0
