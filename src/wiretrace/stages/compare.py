@@ -33,15 +33,25 @@ _COMPARE_BATCH_CHARS = 64 * 2**20
 
 
 def _pair_batches(
-    pairs: NDArray[np.int64], sketched: Sketched, rows: DocumentRows, sizes: deque[int]
+    pairs: NDArray[np.int64],
+    sketched: Sketched,
+    rows: DocumentRows,
+    sizes: deque[int],
+    parallelism: int,
 ) -> Iterator[PairBatch]:
     """The pairs (indices into ``sketched``) as batches of document numbers; each batch's
-    size is appended to ``sizes`` as it is made."""
+    size is appended to ``sizes`` as it is made. Pairs that take more than one batch but
+    fewer than four full batches a worker are cut into four batches a worker, so that no
+    worker waits long on another's last batch (3,256 pairs were one batch of 2,000 and one of
+    1,256); those of one batch stay one (run here when the workers have not started)."""
     numbers = np.asarray(sketched.spilled, dtype=np.int64)
     chars = np.asarray([rows.chars[row] or 0 for row in sketched.rows], dtype=np.int64)
+    size = _COMPARE_BATCH
+    if len(pairs) > _COMPARE_BATCH:
+        size = min(_COMPARE_BATCH, -(-len(pairs) // (4 * parallelism)))
     start = 0
     while start < len(pairs):
-        piece = pairs[start : start + _COMPARE_BATCH]
+        piece = pairs[start : start + size]
         weights = np.cumsum(chars[piece].sum(axis=1))
         # the pairs up to the one that reaches the limit (one at least)
         piece = piece[: int(np.searchsorted(weights, _COMPARE_BATCH_CHARS)) + 1]
@@ -78,7 +88,7 @@ def compare_stage(
         run=spilled,
     )
     sizes: deque[int] = deque()
-    batches = _pair_batches(pairs, sketched, rows, sizes)
+    batches = _pair_batches(pairs, sketched, rows, sizes, backend.parallelism)
     carrier = None
     if backend.ships_documents:
         carrier = PairComparer(sources)
