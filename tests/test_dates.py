@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_hostile_input import articles, invoke, jsonl, summary_of
-from wiretrace.read import date_names
+from wiretrace.clean import date_names
+from wiretrace.clean.metadata import extract_facts
 from wiretrace.read.dates import DateError, parse_published
 
 IN_OTHER_LANGUAGES = [
@@ -122,3 +123,23 @@ def test_record_dates_in_other_languages_and_unix_time_date_the_documents(
         "2026-07-14",
     ]
     assert summary_of(out)["counts"]["invalid_published"] == 0
+
+
+@pytest.mark.parametrize(
+    ("opening", "place", "credit", "published"),
+    [
+        ("BERLIN, 14. Juli 2026 (dpa) - Die Regierung", "BERLIN", "dpa", "2026-07-14"),
+        ("MÜNCHEN (dpa) - Die Polizei", "MÜNCHEN", "dpa", None),
+        ("PARIS, 14 juillet 2026 (AFP) - Le ministre", "PARIS", "AFP", "2026-07-14"),
+        ("MADRID, 14 de julio de 2026 (EFE) - El ministro", "MADRID", "EFE", "2026-07-14"),
+        ("МОСКВА, 14 июля 2026 г. (Reuters) - Министр", "МОСКВА", "Reuters", "2026-07-14"),
+        ("SÃO PAULO (Reuters) - O ministro", "SÃO PAULO", "Reuters", None),
+    ],
+)
+def test_a_dateline_in_another_language_gives_its_place_credit_and_date(
+    opening: str, place: str, credit: str, published: str | None
+) -> None:
+    """A dateline's date in another language, or a place beyond ASCII, no longer hides the
+    dateline and with it the agency it credits."""
+    facts = extract_facts(opening + " hat heute etwas beschlossen.", (), 2026)
+    assert (facts.dateline, facts.credits, facts.published) == (place, (credit,), published)

@@ -19,20 +19,27 @@ from wiretrace.clean.boilerplate import (
     Line,
     line_spans,
 )
+from wiretrace.clean.date_names import DAY_MONTH as OTHER_DAY_MONTH
+from wiretrace.clean.date_names import day_month_in_english
 from wiretrace.clean.patterns import AGENCIES, AGENCY, DAY_MONTH, parse_date
 from wiretrace.records import Span
 
-_PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}(?:,\s*[A-Z][A-Za-z'’.-]+){0,2}"
+# a capital letter of any script ("MÜNCHEN", "SÃO PAULO", "МОСКВА"), then letters
+_CAPITAL = "[" + "".join(sorted({char for char in map(chr, range(0x3000)) if char.isupper()})) + "]"
+_WORD = rf"{_CAPITAL}(?:[^\W\d_]|['’.-])+"
+_PLACE = rf"{_WORD}(?:[ -]{_WORD}){{0,3}}(?:,\s*{_WORD}){{0,2}}"
+# a dateline's date in English ("Aug 11") or in another language ("14. Juli 2026")
+_DATE = rf"(?:{DAY_MONTH}|{OTHER_DAY_MONTH})"
 _DASH = r"\s*[-–—:]"
 # an outlet the agency list does not know, credited as a dateline credits one: "LEEDS
 # (Northern Wire) —" (up to four capitalised words)
 _OUTLET = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
 # "Kabul (AFP), Aug 11 –", "BERLIN, Aug 11 (Reuters) -", "LONDON (AP) —", "Paris, 11 August –"
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE})\s*(?:,\s*(?P<before>{DAY_MONTH}))?\s*"
+    rf"^(?P<place>{_PLACE})\s*(?:,\s*(?P<before>{_DATE}))?\s*"
     rf"\((?:(?P<agency>{AGENCY})|(?P<outlet>{_OUTLET}))\)"
-    rf"\s*(?:,\s*(?P<after>{DAY_MONTH}))?{_DASH}"
-    rf"|^(?P<place_only>{_PLACE}),\s*(?P<date_only>{DAY_MONTH}){_DASH}"
+    rf"\s*(?:,\s*(?P<after>{_DATE}))?{_DASH}"
+    rf"|^(?P<place_only>{_PLACE}),\s*(?P<date_only>{_DATE}){_DASH}"
 )
 _AGENCY_WORD = re.compile(rf"(?<![\w-]){AGENCY}(?![\w-])")
 _LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s*(?P<b>{AGENCY}))\s*$")
@@ -90,7 +97,9 @@ def extract_facts(
                 credits.append(found["outlet"])
             written = found["before"] or found["after"] or found["date_only"]
             if written and published is None:
-                published = parse_date(written, year)
+                published = parse_date(written, year) or parse_date(
+                    day_month_in_english(written), year
+                )
             break
     if lines:
         last = text[max(lines[-1][0], lines[-1][1] - _CREDIT_CHARS) : lines[-1][1]]

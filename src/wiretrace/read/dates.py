@@ -21,14 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 import warnings
 from typing import Any
 
 from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
 
-from wiretrace.read.date_names import MONTHS, WEEKDAYS
+from wiretrace.clean.date_names import in_english
 
 # Two defaults that differ in every field: a field the text does not give comes out different.
 _DEFAULTS = (dt.datetime(1900, 1, 1, 0, 0, 0), dt.datetime(1904, 2, 2, 1, 1, 1))
@@ -63,51 +62,9 @@ _ZONES = {
 }
 
 
-# English, in which dateutil reads a month's name
-_ENGLISH_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-# Words that stand around a date in the other languages, left out with the weekdays: "de"
-# (es, pt), "le", "à" (fr), "alle", "ore" (it), "um", "Uhr" (de), "г.", "года", "в" (ru),
-# "r.", "roku", "o", "godz." (pl), "saat" (tr), "om" (nl)
-_AROUND = (
-    *("de", "del", "le", "à", "alle", "ore", "um", "uhr", "г", "года", "в"),
-    *("r", "roku", "o", "godz", "saat", "om"),
-)
-_NAME = re.compile(
-    r"(?<!\w)("
-    + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))
-    + r")\.?(?!\w)",
-    re.IGNORECASE,
-)
-_FILLER = re.compile(
-    r"(?<!\w)("
-    + "|".join(re.escape(word) for word in sorted({*WEEKDAYS, *_AROUND}, key=len, reverse=True))
-    + r")\.?(?!\w),?",
-    re.IGNORECASE,
-)
-_EAST_ASIAN = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]?")
 _DIGITS = re.compile(r"^\d+$")
 
 
-def _fold(name: str) -> str:
-    """A name as the table looks it up: a regular expression that ignores case takes "I"
-    for Turkish "ı" ("MAYIS", "Mayıs"), which lower() does not."""
-    return name.lower().replace("ı", "i")
-
-
-_MONTHS = {_fold(name): number for name, number in MONTHS.items()}
 # Unix time: 10 digits are seconds, 13 milliseconds (2001-09-09 to 2286-11-20 either way)
 _UNIX_DIGITS = {10: 1, 13: 1000}
 
@@ -141,28 +98,6 @@ def _ambiguous(text: str) -> str | None:
             "(YYYY-MM-DD) or with the month's name"
         )
     return None
-
-
-def _english_month(found: re.Match[str]) -> str:
-    number = _MONTHS.get(_fold(found[1]))  # none for a rarer case match ("ſ" for "s")
-    return found[0] if number is None else _ENGLISH_MONTHS[number - 1]
-
-
-def _in_english(text: str) -> str:
-    """``text`` as dateutil reads it: digits of other scripts as ASCII, a date written with
-    年月日 as ISO, the month names of other languages in English, and their weekday names
-    and the words around a date left out (``date_names``). The same text when it holds none
-    of these."""
-    if not text.isascii():
-        text = "".join(
-            str(unicodedata.digit(char)) if not char.isascii() and char.isdigit() else char
-            for char in text
-        )
-        text = _EAST_ASIAN.sub(lambda found: "-".join(found.groups()) + " ", text)
-    named = _NAME.sub(_english_month, text)
-    if named == text:
-        return text
-    return " ".join(_FILLER.sub(" ", named).split())
 
 
 def _unix_time(digits: str, fraction: float = 0.0) -> str:
@@ -213,7 +148,7 @@ def _parse_text(text: str) -> str:
                 date_parser.parse(text, default=default, tzinfos=_ZONES) for default in _DEFAULTS
             )
     except (ValueError, OverflowError) as error:
-        english = _in_english(text)
+        english = in_english(text)
         if english != text:  # a date in another language, read again in English
             return _parse_text(english)
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error

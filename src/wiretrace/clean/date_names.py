@@ -1,5 +1,6 @@
-"""Month and weekday names of the languages wiretrace reads, for record dates written in them
-(``14. Juli 2026``, ``14 июля 2026 г.``, ``14 de julio de 2026``): from the Unicode CLDR, by
+"""Month and weekday names of the languages wiretrace reads, for the dates written in them
+(``14. Juli 2026``, ``14 июля 2026 г.``, ``14 de julio de 2026``) in records' dates and in
+datelines, and the dates in English words that the English parsers read: from the Unicode CLDR, by
 babel 2.19 (``babel.dates.get_month_names`` and ``get_day_names``, wide and abbreviated, format
 and stand-alone forms, lower-cased, a final full stop dropped) for de, es, fr, it, pl, tr, ru,
 ar (with the Levantine names of ar_SY), pt and nl. No name is a month in one language and
@@ -8,6 +9,9 @@ es, fr, it), so it is kept as a month only. ``tests/test_dates.py`` checks the t
 babel where it is installed."""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 # name -> month number
 MONTHS: dict[str, int] = {
@@ -345,3 +349,84 @@ WEEKDAYS: frozenset[str] = frozenset(
         "السبت",
     ]
 )
+
+
+# English, in which dateutil reads a month's name
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Words that stand around a date in the other languages, left out with the weekdays: "de"
+# (es, pt), "le", "à" (fr), "alle", "ore" (it), "um", "Uhr" (de), "г.", "года", "в" (ru),
+# "r.", "roku", "o", "godz." (pl), "saat" (tr), "om" (nl)
+_AROUND = (
+    *("de", "del", "le", "à", "alle", "ore", "um", "uhr", "г", "года", "в"),
+    *("r", "roku", "o", "godz", "saat", "om"),
+)
+_NAME = re.compile(
+    r"(?<!\w)("
+    + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))
+    + r")\.?(?!\w)",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"(?<!\w)("
+    + "|".join(re.escape(word) for word in sorted({*WEEKDAYS, *_AROUND}, key=len, reverse=True))
+    + r")\.?(?!\w),?",
+    re.IGNORECASE,
+)
+_EAST_ASIAN = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]?")
+
+
+# a month's name in these languages, for a pattern ("Juli", "juillet", "июля", "lipca")
+MONTH = "(?i:" + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True)) + ")"
+# a date written day first with one of them: "14. Juli 2026", "14 de julio de 2026", "14
+# июля 2026 г.", "14 lipca 2026 r.", "14 juillet" (datelines)
+DAY_MONTH = rf"\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}\.?(?:\s+(?:de\s+)?\d{{4}}(?:\s*(?:г|r)\.)?)?"
+_DAY_DOT = re.compile(r"^(\d{1,2})\.\s")
+
+
+def _fold(name: str) -> str:
+    """A name as the table looks it up: a regular expression that ignores case takes "I"
+    for Turkish "ı" ("MAYIS", "Mayıs"), which lower() does not."""
+    return name.lower().replace("ı", "i")
+
+
+_MONTHS = {_fold(name): number for name, number in MONTHS.items()}
+
+
+def _english_month(found: re.Match[str]) -> str:
+    number = _MONTHS.get(_fold(found[1]))  # none for a rarer case match ("ſ" for "s")
+    return found[0] if number is None else _ENGLISH_MONTHS[number - 1]
+
+
+def in_english(text: str) -> str:
+    """``text`` as dateutil reads it: digits of other scripts as ASCII, a date written with
+    年月日 as ISO, the month names of other languages in English, and their weekday names
+    and the words around a date left out (``date_names``). The same text when it holds none
+    of these."""
+    if not text.isascii():
+        text = "".join(
+            str(unicodedata.digit(char)) if not char.isascii() and char.isdigit() else char
+            for char in text
+        )
+        text = _EAST_ASIAN.sub(lambda found: "-".join(found.groups()) + " ", text)
+    named = _NAME.sub(_english_month, text)
+    if named == text:
+        return text
+    return " ".join(_FILLER.sub(" ", named).split())
+
+
+def day_month_in_english(text: str) -> str:
+    """A ``DAY_MONTH`` date in English words ("14. Juli 2026" -> "14 July 2026")."""
+    return _DAY_DOT.sub(r"\1 ", in_english(text))
