@@ -23,8 +23,8 @@ process, which may already run numba, pyarrow or progress-bar threads (a fork co
 locks, held or not): where the platform has one, a fork server (``wiretrace.processes``) that
 imported the stages and loaded numba's tables once (``wiretrace.forkserver``) forks each of
 them ready in ~0.1 s; elsewhere (Windows) they are spawned and each imports everything itself
-(~0.7 s). Results
-come back in submission order, so a run gives the same output with any number of workers.
+(~0.7 s). Results come back in submission order, so a run gives the same output with any
+number of workers.
 """
 
 from __future__ import annotations
@@ -375,8 +375,9 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
 
     def expect(self, input_bytes: int) -> None:
         """Start the workers now when the input is surely larger than ``pool_after``
-        batches: each takes ~1 s to start (import, compiled kernels, tables), which it
-        spends while this process reads the first batches, none of them sketched here."""
+        batches: they start (the fork server's imports and tables, ~0.6 s, unless the command
+        started it already) while this process reads the first batches, none of them
+        sketched here."""
         if input_bytes < EARLY_POOL_BYTES:
             return
         pool = self.pool()

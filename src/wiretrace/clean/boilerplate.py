@@ -339,14 +339,14 @@ def _latin_length(sentence: str) -> int:
 
 
 class PhraseSearch:
-    """Which of up to 64 phrases occur in a text, in one compiled pass over its UTF-8 bytes
+    """Which of up to 63 phrases occur in a text, in one compiled pass over its UTF-8 bytes
     (a substring of the text exactly when its bytes are a substring of the text's: UTF-8
     codes each character apart). Scanning a page once for each of 45 phrases cost ~20 µs of
     its ~180 µs of cleaning and sketching."""
 
     def __init__(self, phrases: Sequence[str]) -> None:
-        if len(phrases) > 64:
-            raise ValueError("at most 64 phrases")
+        if len(phrases) > 63:  # a bit each in a signed 64-bit integer
+            raise ValueError("at most 63 phrases")
         encoded = [phrase.encode() for phrase in phrases]
         if any(len(data) < 2 for data in encoded):
             raise ValueError("every phrase needs two bytes at least")

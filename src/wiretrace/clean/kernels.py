@@ -55,7 +55,7 @@ def fold_and_collapse(
 
 @njit(cache=True, nogil=True)
 def phrases_present(text, first, last, order, needles, needle_starts):
-    """A bit per phrase (at most 64) set when the phrase occurs in ``text`` (UTF-8 bytes):
+    """A bit per phrase (at most 63) set when the phrase occurs in ``text`` (UTF-8 bytes):
     the phrases beginning with each pair of bytes are ``order[first[key]:last[key]]``, key
     ``byte + 256 * next byte``, each ``needles[needle_starts[i]:needle_starts[i + 1]]``."""
     found = 0
