@@ -209,9 +209,10 @@ def _ready() -> None:
 
 
 # Arguments of more bytes than this make ``LocalBackend.aside`` run its step here: sending
-# them to a worker and back (pickled, through a pipe) costs about what loading the compiled
-# kernels here does (~0.5 s) from ~100 MB; below a third of that, sending is plainly cheaper.
-_ASIDE_BYTES = 32 * 2**20
+# them to a worker (pickled, through a pipe) costs about what loading the compiled kernels
+# here does (~0.5 s) from ~100 MB (the 100k dedup: its 51 MB of signatures sent, 17.0 s;
+# worked on here, 17.5 s, three runs each).
+_ASIDE_BYTES = 100 * 2**20
 
 
 def _payload(values: Iterable[Any]) -> int:
@@ -401,8 +402,7 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
         loaded already, and this process, which never runs a kernel then, never spends the
         ~0.5 s it takes to load them. Here, though, once a step has run here (they are
         loaded), or when the arguments are so large that sending them would cost about as
-        much (``_ASIDE_BYTES``: the 100k benchmark's 51 MB of signatures and 136 MB of
-        passage fingerprints took longer to send than to work on here)."""
+        much (``_ASIDE_BYTES``: the 100k copy scan's 136 MB of passage fingerprints)."""
         if self._pool is None or self._kernels_here or _payload(args) > _ASIDE_BYTES:
             self._kernels_here = True
             return function(*args)
