@@ -631,6 +631,36 @@ def test_sigterm_stops_workers_removes_temporary_files_and_exits_143(
     assert not (out / "summary.json").exists()
 
 
+def _workers(pid: int) -> list[int]:
+    """The scan's worker processes: forked by its fork server, or spawned by it."""
+    found = []
+    for child in _children(pid):
+        command = (Path("/proc") / str(child) / "cmdline").read_bytes()
+        if b"multiprocessing.forkserver" in command:
+            found.extend(_children(child))
+        elif b"multiprocessing.spawn" in command:
+            found.append(child)
+    return found
+
+
+@pytest.mark.slow
+def test_a_worker_killed_stops_the_scan_with_a_line_that_says_what_stops_one(
+    big_corpus: Path, tmp_path: Path
+) -> None:
+    process, spill, out = _start_scan(big_corpus, tmp_path)
+    assert _wait_for(lambda: len(_workers(process.pid)) >= 2), "no workers started"
+
+    os.kill(_workers(process.pid)[0], signal.SIGKILL)  # as the out-of-memory killer would
+    _, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 2, stderr
+    errors = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: a worker process stopped"), stderr
+    assert b"Traceback" not in stderr and b"internal error" not in stderr
+    assert not (out / "summary.json").exists()
+    assert not any(path.name.startswith("wiretrace-spill-") for path in spill.iterdir())
+
+
 @pytest.mark.slow
 def test_workers_exit_when_the_parent_is_killed(big_corpus: Path, tmp_path: Path) -> None:
     process, spill, _ = _start_scan(big_corpus, tmp_path)

@@ -37,6 +37,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from itertools import chain, islice
 from pathlib import Path
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wiretrace.candidates.lsh import candidate_pairs
 from wiretrace.clean.boilerplate import recurring_keys
+from wiretrace.errors import WorkerError
 from wiretrace.processes import EARLY_POOL_BYTES, worker_context
 from wiretrace.spill import TextSpill
 
@@ -204,6 +206,22 @@ def _ignore_interrupt() -> None:
     _exit_with_parent()
 
 
+_STOPPED = (
+    "a worker process stopped before its work was done: it was killed (by the system when "
+    "memory ran out, or by a signal), or a script that calls wiretrace with workers does not "
+    'guard the call with `if __name__ == "__main__":` (each worker imports the script, see '
+    "ScanConfig.workers); --workers 1 (ScanConfig(workers=1)) runs everything in one process"
+)
+
+
+def _result(future: Future[Result]) -> Result:
+    """What a worker's task returned; a worker that stopped abruptly is a WorkerError."""
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise WorkerError(_STOPPED) from error
+
+
 def _ready() -> None:
     """A task that does nothing: sent to start a worker."""
 
@@ -281,9 +299,9 @@ def ordered_map(
         for piece in chunks:
             pending.append(pool.submit(function, piece))
             while len(pending) > 2 * count:
-                yield from pending.popleft().result()
+                yield from _result(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from _result(pending.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -325,7 +343,7 @@ class BatchRunner(Generic[Tag, Batch, Result]):
 
     def _deliver_oldest(self) -> None:
         tag, future = self._pending.popleft()
-        self._deliver(tag, future.result())
+        self._deliver(tag, _result(future))
 
     def drain(self) -> None:
         """Deliver every pending result (the pool stays up for more)."""
@@ -406,7 +424,7 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
         if self._pool is None or self._kernels_here or _payload(args) > _ASIDE_BYTES:
             self._kernels_here = True
             return function(*args)
-        return self._pool.submit(function, *args).result()
+        return _result(self._pool.submit(function, *args))
 
     def recurring_keys(
         self, lines: LineOccurrences, min_documents: int, min_context_share: float

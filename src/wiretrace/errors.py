@@ -35,5 +35,9 @@ class ConfigError(WiretraceError):
     """A configuration value is invalid; the message says what was received and what is allowed."""
 
 
+class WorkerError(WiretraceError):
+    """A worker process stopped before its work was done; the message says what stops one."""
+
+
 class MissingExtraError(WiretraceError):
     """An optional dependency is not installed; the message names the ``pip install`` to run."""
