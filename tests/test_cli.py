@@ -536,11 +536,11 @@ def test_two_documents_that_derive_from_one_third_are_said_to_last() -> None:
 
 
 def test_the_table_says_how_many_dates_were_left_out(tmp_path: Path) -> None:
-    """A new user's export with "1752480000" and "14 juillet 2026" as dates: the documents
-    were scanned without them and only summary.json said so."""
+    """A new user's export with a date two readings allow ("10/08/2026": 10 August or 8
+    October): the document was scanned without it and only summary.json said so."""
     records = [
         {"id": "a", "text": "The council voted on Tuesday to close the old bridge.", "published": d}
-        for d in ("2026-07-14", "14 juillet 2026")
+        for d in ("2026-07-14", "10/08/2026")
     ]
     records[1]["id"] = "b"
     source = tmp_path / "in.jsonl"
