@@ -344,13 +344,14 @@ class PhraseSearch:
     codes each character apart). Scanning a page once for each of 45 phrases cost ~20 µs of
     its ~180 µs of cleaning and sketching."""
 
-    def __init__(self, phrases: Sequence[str]) -> None:
-        if len(phrases) > 63:  # a bit each in a signed 64-bit integer
+    def __init__(self, phrases: Iterable[str]) -> None:
+        unique = list(dict.fromkeys(phrases))  # a phrase listed twice is searched once
+        if len(unique) > 63:  # a bit each in a signed 64-bit integer
             raise ValueError("at most 63 phrases")
-        encoded = [phrase.encode() for phrase in phrases]
+        encoded = [phrase.encode() for phrase in unique]
         if any(len(data) < 2 for data in encoded):
             raise ValueError("every phrase needs two bytes at least")
-        self.bits = {phrase: 1 << number for number, phrase in reversed(list(enumerate(phrases)))}
+        self.bits = {phrase: 1 << number for number, phrase in enumerate(unique)}
         keys = np.array([data[0] + 256 * data[1] for data in encoded], dtype=np.int64)
         self._order = np.argsort(keys, kind="stable").astype(np.int64)
         self._first = np.searchsorted(keys[self._order], np.arange(65536), "left")
@@ -419,16 +420,12 @@ def _trailer(text: str, start: int, end: int) -> int | None:
 
 # the phrases every page is searched for at once (each group's bits below)
 _PHRASES = PhraseSearch(
-    list(
-        dict.fromkeys(
-            (
-                *_SUBSCRIPTION_HINTS,
-                *phrases.SUBSCRIBE_HINTS,
-                *_CONSENT_HINTS,
-                *phrases.CONSENT_HINTS,
-                *_CREDIT_LABELS,
-            )
-        )
+    (
+        *_SUBSCRIPTION_HINTS,
+        *phrases.SUBSCRIBE_HINTS,
+        *_CONSENT_HINTS,
+        *phrases.CONSENT_HINTS,
+        *_CREDIT_LABELS,
     )
 )
 _SUBSCRIBING = _PHRASES.mask(_SUBSCRIPTION_HINTS)

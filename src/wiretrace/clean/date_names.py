@@ -373,12 +373,6 @@ _AROUND = (
     *("de", "del", "le", "à", "alle", "ore", "um", "uhr", "г", "года", "в"),
     *("r", "roku", "o", "godz", "saat", "om"),
 )
-_NAME = re.compile(
-    r"(?<!\w)("
-    + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, reverse=True))
-    + r")\.?(?!\w)",
-    re.IGNORECASE,
-)
 _FILLER = re.compile(
     r"(?<!\w)("
     + "|".join(re.escape(word) for word in sorted({*WEEKDAYS, *_AROUND}, key=len, reverse=True))
@@ -394,6 +388,7 @@ MONTH = "(?i:" + "|".join(re.escape(name) for name in sorted(MONTHS, key=len, re
 # июля 2026 г.", "14 lipca 2026 r.", "14 juillet" (datelines)
 DAY_MONTH = rf"\d{{1,2}}\.?\s+(?:de\s+)?{MONTH}\.?(?:\s+(?:de\s+)?\d{{4}}(?:\s*(?:г|r)\.)?)?"
 _DAY_DOT = re.compile(r"^(\d{1,2})\.\s")
+_NAME = re.compile(rf"(?<!\w)({MONTH})\.?(?!\w)")
 
 
 def _fold(name: str) -> str:
@@ -413,7 +408,7 @@ def _english_month(found: re.Match[str]) -> str:
 def in_english(text: str) -> str:
     """``text`` as dateutil reads it: digits of other scripts as ASCII, a date written with
     年月日 as ISO, the month names of other languages in English, and their weekday names
-    and the words around a date left out (``date_names``). The same text when it holds none
+    and the words around a date left out. The same text when it holds none
     of these."""
     if not text.isascii():
         text = "".join(

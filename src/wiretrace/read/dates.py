@@ -63,8 +63,6 @@ _ZONES = {
 
 
 _DIGITS = re.compile(r"^\d+$")
-
-
 # Unix time: 10 digits are seconds, 13 milliseconds (2001-09-09 to 2286-11-20 either way)
 _UNIX_DIGITS = {10: 1, 13: 1000}
 
@@ -110,14 +108,14 @@ def _unix_time(digits: str, fraction: float = 0.0) -> str:
 
 
 def _parse_number(value: float) -> str:
-    """A number as a date: Unix time (``_UNIX_DIGITS``) or YYYYMMDD[hhmmss]."""
-    if isinstance(value, float):
-        if not math.isfinite(value) or value < 0:
-            raise DateError(f"number {value!r:.40} is not a date; give an ISO 8601 date")
+    """A number as a date: Unix time (``_UNIX_DIGITS``; seconds may have a fraction) or
+    YYYYMMDD[hhmmss]."""
+    if isinstance(value, float) and math.isfinite(value) and value >= 0:
         whole = int(value)
-        if len(str(whole)) in _UNIX_DIGITS:
-            return _unix_time(str(whole), value - whole if len(str(whole)) == 10 else 0.0)
-        value = whole if value == whole else value
+        if len(str(whole)) == 10:
+            return _unix_time(str(whole), value - whole)
+        if value == whole:
+            value = whole
     digits = str(value)
     if isinstance(value, int) and value > 0 and len(digits) in (*_UNIX_DIGITS, 8, 14):
         return _parse_text(digits)
