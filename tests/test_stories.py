@@ -204,6 +204,40 @@ def test_a_story_is_titled_by_the_member_another_member_copies() -> None:
     assert titled.title == topic_terms(texts[4]).lead != floods.title
 
 
+def test_with_no_source_named_the_text_copied_whole_titles_the_story() -> None:
+    # undated texts: no copy has a source, but one member holds another whole and a third lies
+    # inside it (a cut copy): the text sites carried titles the story, not the cut copy's,
+    # nor the most central member's (a rewrite of it, say)
+    texts = _two_topics()
+    settings = ScanConfig().story_settings()
+    plain = story_clusters(_inputs(texts, [None] * 12), [], settings)
+    leads = [topic_terms(text).lead for text in texts[:6]]
+    central = leads.index(next(story for story in plain if "d00" in story.members).title)
+    holder, twin, cut = [index for index in range(6) if index != central][:3]
+    a, b = sorted((f"d{holder:02}", f"d{twin:02}"))
+    exact = Match(a, b, Relation.EXACT, 1.0, 1.0, 1.0, ())
+
+    def inside(small: int, large: int) -> Match:
+        first, second = sorted((small, large))
+        share = (1.0, 0.3) if first == small else (0.3, 1.0)
+        return Match(f"d{first:02}", f"d{second:02}", Relation.CONTAINED, 0.3, *share, ())
+
+    # the most central member rewrites each of the others (and so stays the most central)
+    rewrites = [
+        Match(*sorted((f"d{central:02}", f"d{other:02}")), Relation.PARAPHRASE, 0.1, 0.1, 0.1, ())
+        for other in range(6)
+        if other != central
+    ]
+    # of two exact copies either titles (they are one text on the web)
+    for held, titled_by in (
+        ([exact, inside(cut, holder)], {holder, twin}),
+        ([inside(holder, cut)], {cut}),
+    ):
+        stories = story_clusters(_inputs(texts, [None] * 12), [*held, *rewrites], settings)
+        titled = next(story for story in stories if "d00" in story.members)
+        assert titled.title in {leads[index] for index in titled_by}
+
+
 def test_the_outlet_a_dateline_credits_is_no_name_of_the_event() -> None:
     text = "LEEDS (Northern Wire) — Firefighters from West Yorkshire Fire Service were called."
     assert entity_hash("Northern Wire") in set(topic_terms(text).entities.tolist())

@@ -118,6 +118,18 @@ def duplicate_groups(
     ]
 
 
+def holdings(match: Match) -> list[tuple[str, str]]:
+    """(holder, held) for each document of a copy match that holds the other's text whole:
+    both ways for exact and near duplicates, the container alone for ``contained``."""
+    if match.relation in (Relation.EXACT, Relation.NEAR_DUPLICATE):
+        return [(match.a, match.b), (match.b, match.a)]
+    if match.relation == Relation.CONTAINED:
+        if match.containment_a >= match.containment_b:  # a inside b
+            return [(match.b, match.a)]
+        return [(match.a, match.b)]
+    return []
+
+
 def dedup_choice(
     ids: Iterable[str], matches: Iterable[Match], facts: Mapping[str, DocumentFacts]
 ) -> list[Dropped]:
@@ -141,14 +153,9 @@ def dedup_choice(
         held.add(document)
 
     for match in matches:
-        if match.relation in (Relation.EXACT, Relation.NEAR_DUPLICATE):
-            add(match.a, match.b, match.relation, match.containment_b)
-            add(match.b, match.a, match.relation, match.containment_a)
-        elif match.relation == Relation.CONTAINED:
-            if match.containment_a >= match.containment_b:  # a inside b
-                add(match.b, match.a, match.relation, match.containment_a)
-            else:
-                add(match.a, match.b, match.relation, match.containment_b)
+        for holder, document in holdings(match):
+            coverage = match.containment_a if document == match.a else match.containment_b
+            add(holder, document, match.relation, coverage)
 
     # ranked as a group's representative is, within each set of documents that hold one
     # another (publication compared at the precision all of them state); a document that

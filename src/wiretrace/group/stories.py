@@ -39,6 +39,7 @@ from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.clean.normalize import WORD
 from wiretrace.compare.relation import names_a_fact
 from wiretrace.config import StorySettings
+from wiretrace.group.duplicates import holdings
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
 from wiretrace.group.story_model import StoryModel, band_spread, story_model
 from wiretrace.records import Match, Relation, Story
@@ -385,20 +386,31 @@ def cluster_stories(
     confidence = _weakest_links(pairs[inside], weights[inside], membership, count)
     # a story is titled by its most central member that another member copies whole and that
     # copies no other: the likely source's headline, not a copy's (which may have changed it,
-    # typos included); then by its most central member that copies no other
+    # typos included); where no source is named (undated texts), by its most central member
+    # that holds another's text whole and lies inside none (the wire copy that sites carried,
+    # not a rewrite of it); then by its most central member that copies no other
     copies = {
         match.b if match.source == match.a else match.a
         for match in matches
         if match.source is not None
     }
     position = {doc_id: index for index, doc_id in enumerate(inputs.ids)}
+    within = [
+        match
+        for match in matches
+        if match.a in position
+        and match.b in position
+        and membership[position[match.a]] == membership[position[match.b]]
+    ]
     sources = {
         match.source
-        for match in matches
+        for match in within
         if match.source is not None
         and (match.relation.is_copy or match.relation == Relation.TRANSLATION)
-        and membership[position[match.a]] == membership[position[match.b]]
     } - copies
+    holding = {pair for match in within for pair in holdings(match)}
+    held_inside = {held for holder, held in holding if (held, holder) not in holding}
+    holders = {holder for holder, _ in holding} - held_inside - copies
     found: list[dict[str, Any]] = []
     for number, members in enumerate(partition):
         dated = [date for member in members if (date := inputs.published[member])]
@@ -408,7 +420,12 @@ def cluster_stories(
         # story with five English copies and rewrites was titled by its Spanish translation
         in_its_language = _in_main_language(inputs, by_strength)
         titled = next(
-            (member for member in in_its_language if inputs.ids[member] in sources),
+            (
+                member
+                for chosen in (sources, holders)
+                for member in in_its_language
+                if inputs.ids[member] in chosen
+            ),
             next(
                 (member for member in in_its_language if inputs.ids[member] not in copies),
                 in_its_language[0],
