@@ -118,6 +118,11 @@ def test_money_and_magnitude() -> None:
         ("money", 5_000_000),
     )
     assert event_arguments("They asked for 2 million dollars.").counts == (("money", 2_000_000),)
+    # a price or an exchange rate is no event's amount (its whole part agreed with any other)
+    assert event_arguments("The pound fell to $1.302; petrol costs $2.50.").counts == ()
+    assert event_arguments("Sales reached $1.5bn, or $12.75 a share.").counts == (
+        ("money", 1_500_000_000),
+    )
     assert event_arguments("A 6.1-magnitude earthquake struck.").counts == (("magnitude", 61),)
     assert event_arguments("The quake had a magnitude of 7.").counts == (("magnitude", 70),)
 

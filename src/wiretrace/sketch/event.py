@@ -82,7 +82,8 @@ The rules, and what they are known to miss or over-collect:
   Smith, 42," and "a man, 34," (a capitalised word or a word for a person, then the age and a
   comma), "John Smith (42)" (two capitalised words before the brackets); 1 to 110.
   ``money``: the amount in whatever currency it is written, the currency not recorded (so that
-  "$2 million" and "2 million dollars" agree; a converted amount does not; cents are dropped):
+  "$2 million" and "2 million dollars" agree; a converted amount does not; a price or a rate,
+  "$2.50", "$1.302", is none):
   "$2 million" -> 2000000, "$450,000", "US$3.5 billion", "£5m", "€20bn", "2 million dollars",
   "ten thousand pounds".
   ``magnitude``: ten times an earthquake's magnitude, rounded: "magnitude 6.1",
@@ -418,8 +419,12 @@ def _amounts(text: str, found: list[tuple[int, str, int]]) -> None:
         amount = _AMOUNT.match(text, at + 1)
         if amount is not None:
             written, scale = amount["amount"], amount["scale"]
-            # "$2.50": cents are no event's amount
-            value = _number(written if scale else written.partition(".")[0], scale)
+            if "." in written and not scale:
+                # "$2.50", "$1.302": a price or an exchange rate, no event's amount (read as
+                # its whole part, every "$1.xx" agreed: a new user's rate cut by the ECB and
+                # a rate decision of the Bank of England were one story by "$1.081", "$1.302")
+                continue
+            value = _number(written, scale)
             if value:
                 found.append((at, "money", value))
 
