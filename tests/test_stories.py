@@ -41,6 +41,18 @@ def test_entities_are_runs_of_capitalised_words_and_years() -> None:
     ]
 
 
+def test_a_title_before_a_name_is_no_part_of_it() -> None:
+    # two reports of one company's results, one with the chief executive's title: one name
+    assert entities_of("Chief Executive Tim Cook said demand recovered.") == ["tim cook"]
+    assert entities_of("Demand recovered, Tim Cook told analysts.") == ["tim cook"]
+    assert entities_of("Its Chief Financial Officer Amy Hood spoke.") == ["amy hood"]
+    # words that open the names of places and companies stay in them
+    assert entities_of("Deputies in King County and General Motors said.") == [
+        "king county",
+        "general motors",
+    ]
+
+
 def test_tfidf_cosine_and_entity_overlap() -> None:
     documents = [
         topic_terms("Rebels seized Kunduz and Herat on Sunday, officials in Kabul said."),

@@ -48,6 +48,17 @@ _FUNCTION_TEXT = (
     "a an and as at but by for from he her his i if in it its mr mrs ms dr of on or our she "
     "so that the their there these they this those to we when where while who with you"
 )
+# English titles before a name are no part of it, as "Mr" is not: "Chief Executive Tim Cook"
+# and "Tim Cook" name one man (two reports of one company's results shared no name by it).
+# Words that open place names too ("King County", "Prince George's County", "General
+# Motors", "Police Department") are not listed.
+_TITLE_TEXT = (
+    "president vice chief executive financial operating officer chairman chairwoman "
+    "governor senator sen rep mayor minister prime secretary chancellor spokesman "
+    "spokeswoman spokesperson detective sergeant sgt lieutenant lt coach professor prof "
+    "reverend rev ambassador commissioner superintendent sheriff deputy inspector judge "
+    "director ceo cfo pope archbishop bishop cardinal"
+)
 
 
 @functools.cache
@@ -73,7 +84,9 @@ def _function_words(stop_list: str = "en") -> NDArray[np.uint64]:
     says "die Bundesregierung" mid-sentence names the same one). English keeps its short
     list: its stop words hold "Four", "Top"."""
     words = set(_FUNCTION_TEXT.split())
-    if stop_list != "en":
+    if stop_list == "en":
+        words.update(_TITLE_TEXT.split())
+    else:
         words.update(stop_words(stop_list))
     return np.array(sorted(word_hash(word) for word in words), dtype=np.uint64)
 
