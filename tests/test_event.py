@@ -124,6 +124,12 @@ def test_money_and_magnitude() -> None:
         ("money", 1_500_000_000),
     )
     assert event_arguments("A 6.1-magnitude earthquake struck.").counts == (("magnitude", 61),)
+    # a match's score, the higher number first: two reports of one match agree, another
+    # match of the day conflicts; a date or a range is no score
+    assert event_arguments("Arsenal beat Chelsea 3-1 on Saturday.").counts == (("score", 301),)
+    assert event_arguments("Chelsea lost 1-3 at the Emirates.").counts == (("score", 301),)
+    assert event_arguments("Liverpool were held to a 1-1 draw.").counts == (("score", 101),)
+    assert event_arguments("On 22-11-2026 United won; shots came 2-3 times.").counts == ()
     assert event_arguments("The quake had a magnitude of 7.").counts == (("magnitude", 70),)
 
 

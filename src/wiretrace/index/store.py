@@ -39,7 +39,8 @@ from wiretrace.sketch.topics import TopicTerms
 # ("LEEDS (Northern Wire) —"), is a credit and no name of the event. 6: the postings' key
 # indexes hold the document too (a query reads its postings from the index alone: a third
 # of the time at 30,000 documents). 7: a price or an exchange rate is no amount of money of
-# the event, and an English title before a name is no part of it: events and names changed.
+# the event, a match's score is counted, and an English title before a name is no part of
+# it: events and names changed.
 FORMAT = 7
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
