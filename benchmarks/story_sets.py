@@ -96,7 +96,9 @@ def _cached(name: str, make: Callable[[], Any]) -> Any:
 
 
 def _suffix(config: ScanConfig) -> str:
-    return "" if config.semantic else "-words"
+    if not config.semantic:
+        return "-words"
+    return "" if config.semantic_model == "fast" else f"-{config.semantic_model}"
 
 
 @dataclass
@@ -239,3 +241,20 @@ def small_sets(data: Path, config: ScanConfig) -> dict[int, list[Scanned]]:
 
     scanned: dict[int, list[Scanned]] = _cached("small" + _suffix(config), scan_all)
     return scanned
+
+
+def small_precision(
+    small: dict[int, list[Scanned]], config: ScanConfig, model: StoryModel
+) -> dict[int, float]:
+    """Per size of the small mixed corpora (``small_sets``), the mean B-cubed precision of
+    their stories."""
+    settings = config.story_settings()
+    found = {}
+    for size, scans in small.items():
+        figures = []
+        for scanned in scans:
+            stories = cluster_stories(scanned.inputs, scanned.matches, settings, model).stories
+            story = {member: s.story for s in stories for member in s.members}
+            figures.append(bcubed([story[i] for i in scanned.inputs.ids], scanned.gold)[0])
+        found[size] = float(np.mean(figures))
+    return found

@@ -44,7 +44,9 @@ pytestmark = pytest.mark.usefixtures("semantic_extra")
 MSRP_FLOORS = {"fast": (0.722, 0.812), "exact": (0.724, 0.807)}
 # As measured and as the README states them.
 LIGHT_ROW = {"paraphrase": 6, "contained": 2, "near_duplicate": 1, "partial": 1}
-NON_ROWS = {"fast": {"same_story": 4, "none": 21}, "exact": {"same_story": 5, "none": 20}}
+# (fast: same_story 4, none 21 before stories joined communities by average link, 2026-12-05;
+# independent answers on one topic are no one event)
+NON_ROWS = {"fast": {"same_story": 3, "none": 22}, "exact": {"same_story": 5, "none": 20}}
 MODELS = ["fast", pytest.param("exact", marks=pytest.mark.slow)]
 COPY_OR_REWRITE = {"exact", "near_duplicate", "contained", "partial", "paraphrase"}
 

@@ -150,6 +150,35 @@ def test_documents_about_two_events_form_two_stories() -> None:
     assert again == stories
 
 
+def test_communities_likely_one_event_across_are_joined_likeliest_first() -> None:
+    from wiretrace.group.stories import _joined
+
+    # communities {0, 1}, {2, 3}, {4}: across the first two the mean chance over their four
+    # pairs is 0.6 (one pair alone is below a half): joined; the third's one strong pair
+    # with d0 is a mean of 0.45 over the first community's two members: not joined
+    membership = np.array([0, 0, 1, 1, 2])
+    pairs = np.array([[0, 2], [0, 3], [1, 2], [1, 3], [0, 4]])
+    chance = np.array([0.9, 0.8, 0.4, 0.3, 0.9])
+    assert _joined(membership, pairs, chance).tolist() == [0, 0, 0, 0, 1]
+    # a pair no candidate holds counts 0: without (1, 3) the mean is 0.525, without (1, 2)
+    # as well 0.425
+    assert _joined(membership, pairs[[0, 1, 2, 4]], chance[[0, 1, 2, 4]]).tolist() == [
+        0,
+        0,
+        0,
+        0,
+        1,
+    ]
+    assert _joined(membership, pairs[[0, 1, 4]], chance[[0, 1, 4]]).tolist() == [0, 0, 1, 1, 2]
+    # the likeliest first: {2, 3} and {4} (mean 0.9) join before {0, 1} is weighed against
+    # them, and then {0, 1} stands apart (its mean with the three is 0.35)
+    chain = np.array([[2, 4], [3, 4], [0, 2], [0, 3], [1, 2]])
+    likely = np.array([0.9, 0.9, 0.8, 0.8, 0.5])
+    assert _joined(membership, chain, likely).tolist() == [0, 0, 1, 1, 1]
+    # numbered again by first member, whatever the communities' numbers were
+    assert _joined(np.array([2, 2, 0, 0, 1]), pairs, chance).tolist() == [0, 0, 0, 0, 1]
+
+
 def test_a_copy_joins_stories_and_a_report_far_apart_stays_one() -> None:
     texts = _two_topics()
     settings = ScanConfig().story_settings()

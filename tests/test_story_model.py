@@ -145,6 +145,20 @@ def test_the_shipped_model_reads_and_is_calibrated_on_held_aside_pairs() -> None
     assert set(model.about["leave_one_set_out"]) >= {"gva", "semeval", "ecb"}
 
 
+def test_each_sentence_models_leads_are_weighed_by_a_model_fitted_on_them() -> None:
+    model = story_model()
+    exact = model.for_sentence_model("exact")
+    # MiniLM's cosines lie on another scale than the fast model's: its own fit, its own
+    # resolution; the model without leads is the same for both
+    assert not np.array_equal(exact.with_leads.coef, model.with_leads.coef)
+    assert 0 < exact.resolution < 1
+    assert exact.without_leads is model.without_leads
+    assert model.for_sentence_model("fast") is model
+    assert exact.for_sentence_model("exact") is exact
+    again = read_model(MODEL_FILE).for_sentence_model("exact")
+    assert np.array_equal(again.with_leads.coef, exact.with_leads.coef)
+
+
 def _chance(model: StoryModel, pair: np.ndarray, leads: bool, spread: np.ndarray) -> np.ndarray:
     """The model's chance for ``pair`` before any corpus's prior."""
     chance: np.ndarray = 1.0 / (1.0 + np.exp(-model.log_odds(pair, leads, spread)))

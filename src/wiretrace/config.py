@@ -150,6 +150,7 @@ class StorySettings:
     neighbours: int
     min_probability: float
     resolution: float | None  # None: the story model's
+    sentence_model: str = "fast"  # whose leads the story model weighs
 
 
 _MOST_PERMUTATIONS = 1024
@@ -441,6 +442,7 @@ class ScanConfig:
             neighbours=self.story_neighbours,
             min_probability=self.story_min_probability,
             resolution=self.story_resolution,
+            sentence_model=self.semantic_model,
         )
 
     @property

@@ -16,14 +16,19 @@ Communities: Leiden with the constant Potts model (igraph), whose resolution is 
 chance a story must hold over all pairs of its members (missing pairs counting 0), rather
 than one threshold on single pairs: a document joins a story when it is likely one event with
 enough of its members, not with one. Repeatable: the search is seeded, and the communities are
-numbered by their first member. Each story's ``confidence`` is its weakest link: the lowest
-chance on the strongest tree joining its members.
+numbered by their first member. Then two communities are joined, the likeliest first, while
+the mean chance over every pair across them (every candidate pair weighed, not only the edges
+kept; a pair no candidate holds counts 0) is at least ``_SAME_EVENT``: Leiden keeps a
+story apart from its own parts where each document's few edges miss the other part (an
+event told in two waves of reports). Each story's ``confidence`` is its weakest link: the
+lowest chance on the strongest tree joining its members.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import heapq
 import itertools
 import random
 from collections import Counter
@@ -50,6 +55,7 @@ from wiretrace.sketch.topics import TopicVectors, key_names, names_in_common, ra
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
 _SAME_EVENT = 0.5  # a pair the model calls more likely one event than not
+_UNIT = 2**32  # a chance's fixed-point unit when chances are summed
 _REUSE = (Relation.PARTIAL, Relation.PARAPHRASE)
 # Shared text this short that names nothing may be a stock phrase of news ("crews attended
 # and the cause is under investigation" in one wire's reports of two fires): between reports
@@ -308,9 +314,10 @@ def _stock_phrases(
 
 def _edges(
     candidates: StoryPairs, count: int, settings: StorySettings, model: StoryModel
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
     """Edges ``(i, j)`` and the chance that each is one event: each document's
-    ``neighbours`` likeliest, with event-level evidence, plus every copy (chance 1)."""
+    ``neighbours`` likeliest, with event-level evidence, plus every copy (chance 1); and
+    every candidate's chance (0 without event-level evidence)."""
     spread = candidates.spread
     log_odds = model.log_odds(candidates.features, candidates.leads, spread)
     unknown = None if candidates.lead_known is None else ~candidates.lead_known
@@ -322,10 +329,10 @@ def _edges(
     chance = 1.0 / (1.0 + np.exp(-(log_odds + shift)))
     chance = np.where(candidates.is_copy, 1.0, np.where(candidates.eventful(), chance, 0.0))
     if not len(chance):
-        return candidates.pairs, chance
+        return candidates.pairs, chance, chance
     strongest = _strongest(candidates.pairs, chance, count, settings.neighbours)
     keep = (chance >= settings.min_probability) & (candidates.is_copy | strongest)
-    return candidates.pairs[keep], chance[keep]
+    return candidates.pairs[keep], chance[keep], chance
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,9 +365,10 @@ def cluster_stories(
     count = len(inputs.ids)
     if count == 0:
         return Clustered([], frozenset())
-    model = model or story_model()
+    model = (model or story_model()).for_sentence_model(settings.sentence_model)
     candidates = story_pairs(inputs, matches, settings)
-    pairs, weights = _edges(candidates, count, settings, model)
+    pairs, weights, weighed = _edges(candidates, count, settings, model)
+    every = candidates.pairs
     if inputs.across is not None and len(inputs.across[0]):
         across, chances = inputs.across
         # alike heads across languages say "one subject" (two football reports); one event
@@ -370,9 +378,15 @@ def cluster_stories(
         pairs, weights = _likeliest(
             np.concatenate([pairs, across[likely]]), np.concatenate([weights, chances[likely]])
         )
+        every, weighed = _likeliest(
+            np.concatenate([every, across]),
+            np.concatenate([weighed, np.where(eventful, chances, 0.0)]),
+        )
     resolution = model.resolution if settings.resolution is None else settings.resolution
-    membership = _communities(
-        count, pairs, weights, candidates.pairs[candidates.is_copy], resolution
+    membership = _joined(
+        _communities(count, pairs, weights, candidates.pairs[candidates.is_copy], resolution),
+        every,
+        weighed,
     )
     by_community = np.argsort(membership, kind="stable")  # members in order within each
     bounds = np.searchsorted(membership[by_community], np.arange(membership.max() + 2))
@@ -486,12 +500,77 @@ def _communities(
         )
     finally:
         igraph.set_random_number_generator(random)  # igraph's default: the random module
-    found = np.array(partition.membership, dtype=np.int64)
     # renumbered by first member, so that the numbering does not depend on igraph's
-    _, first_seen = np.unique(found, return_index=True)
+    return _numbered(np.array(partition.membership, dtype=np.int64))
+
+
+def _joined(
+    membership: NDArray[np.int64], pairs: NDArray[np.int64], chance: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """Communities joined, the likeliest first, while the mean ``chance`` over every pair
+    across two of them (a pair ``pairs`` does not hold counts 0) is at least
+    ``_SAME_EVENT``; numbered again by first member. The mean of a joined community with a
+    third is the size-weighted mean of its parts', so only communities that share a pair
+    are ever looked at. Chances are summed in fixed point (order-free, the same on every
+    CPU), and ties go to the lower community numbers."""
+    ends = membership[pairs]
+    across = ends[:, 0] != ends[:, 1]
+    if not across.any():
+        return membership
+    low, high = np.sort(ends[across], axis=1).T
+    units = np.rint(chance[across] * _UNIT).astype(np.int64)
+    count = int(membership.max()) + 1
+    keys, inverse = np.unique(low * count + high, return_inverse=True)
+    totals = np.zeros(len(keys), dtype=np.int64)
+    np.add.at(totals, inverse, units)
+    size: list[int] = np.bincount(membership, minlength=count).tolist()
+    shared: list[dict[int, int]] = [{} for _ in range(count)]
+    for key, total in zip(keys.tolist(), totals.tolist(), strict=True):
+        first, second = divmod(key, count)
+        shared[first][second] = shared[second][first] = total
+
+    def mean(first: int, second: int) -> float:
+        # an integer over an integer: one correctly rounded division, the same anywhere
+        return shared[first][second] / (_UNIT * size[first] * size[second])
+
+    heap = [
+        (-likely, first, second)
+        for first in range(count)
+        for second in shared[first]
+        if first < second and (likely := mean(first, second)) >= _SAME_EVENT
+    ]
+    heapq.heapify(heap)
+    into = list(range(count))
+    while heap:
+        negative, first, second = heapq.heappop(heap)
+        if into[first] != first or into[second] != second or second not in shared[first]:
+            continue  # one of them was joined since
+        if mean(first, second) != -negative:
+            continue  # their mean changed since: its newer entry is in the heap
+        into[second] = first
+        size[first] += size[second]
+        del shared[first][second]
+        for other, total in shared[second].items():
+            if other != first:
+                del shared[other][second]
+                joined = shared[first].get(other, 0) + total
+                shared[first][other] = shared[other][first] = joined
+        shared[second] = {}
+        for other in shared[first]:
+            if (likely := mean(first, other)) >= _SAME_EVENT:
+                heapq.heappush(heap, (-likely, min(first, other), max(first, other)))
+    for community in range(count):  # each to the community it ended in (lower numbers)
+        into[community] = into[into[community]]
+    return _numbered(np.array(into, dtype=np.int64)[membership])
+
+
+def _numbered(found: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Communities numbered by first member, so that the numbering is the members' order."""
+    _, first_seen, inverse = np.unique(found, return_index=True, return_inverse=True)
     rank = np.empty(len(first_seen), dtype=np.int64)
     rank[np.argsort(first_seen, kind="stable")] = np.arange(len(first_seen))
-    return rank[found]
+    found_rank: NDArray[np.int64] = rank[inverse.reshape(-1)]
+    return found_rank
 
 
 def _inherited(

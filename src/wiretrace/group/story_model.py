@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -215,16 +215,33 @@ _PRECISION = 1e-6  # logits
 _UNIT = float(2**32)  # a chance's fixed-point unit: 2^31 pairs sum below 2^63
 
 
+# the sentence model whose lead cosines ``StoryModel.with_leads`` weighs (the default's)
+FITTED_LEADS = "fast"
+
+
 @dataclass(frozen=True, slots=True)
 class StoryModel:
     """The pair model with and without leads, the resolution chosen with them, and how a
-    corpus's own prior moves them (None: not at all)."""
+    corpus's own prior moves them (None: not at all). ``with_leads`` weighs the leads of
+    ``FITTED_LEADS``; ``other_leads`` holds, per other sentence model, the pair model fitted
+    on its leads and the resolution chosen with it: one model's cosines are not another's
+    (MiniLM's leads of two unrelated articles lie ~0.15 higher than the fast model's), and
+    a chance weighed on the wrong scale joins events of one kind."""
 
     with_leads: PairModel
     without_leads: PairModel
     resolution: float
     about: dict[str, Any]  # how it was fitted, and its reliability table
     prior: CorpusPrior | None = None
+    other_leads: dict[str, tuple[PairModel, float]] = field(default_factory=dict)
+
+    def for_sentence_model(self, name: str) -> StoryModel:
+        """The model that weighs the leads of sentence model ``name`` (itself where it has
+        none fitted for it)."""
+        if name not in self.other_leads:
+            return self
+        with_leads, resolution = self.other_leads[name]
+        return replace(self, with_leads=with_leads, resolution=resolution, other_leads={})
 
     def log_odds(
         self, features: NDArray[np.float64], leads: bool, spread: NDArray[np.float64]
@@ -251,6 +268,10 @@ class StoryModel:
             "without_leads": self.without_leads.as_json(),
             "resolution": self.resolution,
             "prior": None if self.prior is None else self.prior.as_json(),
+            "other_leads": {
+                name: {"with_leads": model.as_json(), "resolution": resolution}
+                for name, (model, resolution) in self.other_leads.items()
+            },
             "about": self.about,
         }
         path.write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
@@ -275,6 +296,10 @@ def read_model(path: Path) -> StoryModel:
         float(stored["resolution"]),
         stored.get("about", {}),
         None if stored.get("prior") is None else CorpusPrior(**stored["prior"]),
+        {
+            name: (PairModel.from_json(other["with_leads"]), float(other["resolution"]))
+            for name, other in stored.get("other_leads", {}).items()
+        },
     )
 
 
