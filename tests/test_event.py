@@ -172,6 +172,13 @@ def test_places_leave_out_calendar_words_function_words_and_streets_that_are_not
     )
 
 
+def test_what_is_owned_or_invested_in_is_no_place() -> None:
+    # a new user's two grocers' results shared "Tesco" and "Sainsbury" as places
+    assert event_arguments("Shares in Tesco rose 2 percent in London.").places == ("london",)
+    assert event_arguments("It bought a stake in Uber and invested in Nvidia.").places == ()
+    assert event_arguments("Interest in Paris grew, officials in Paris said.").places == ("paris",)
+
+
 def test_names_leave_out_places_months_weekdays_and_years() -> None:
     text = (
         "Mayor Rahm Emanuel met Police Superintendent Garry McCarthy in Chicago on Tuesday. "

@@ -40,8 +40,9 @@ from wiretrace.sketch.topics import TopicTerms
 # indexes hold the document too (a query reads its postings from the index alone: a third
 # of the time at 30,000 documents). 7: a price or an exchange rate is no amount of money of
 # the event, a match's score is counted, and an English title before a name is no part of
-# it: events and names changed.
-FORMAT = 7
+# it: events and names changed. 8: what is owned or invested in ("shares in Tesco") is no
+# place of the event.
+FORMAT = 8
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
 

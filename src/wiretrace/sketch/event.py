@@ -699,6 +699,22 @@ _STATE_AFTER_COMMA = re.compile(
     + r")(?!\w)"
 )
 _PLACE_PREFIXES = frozenset(("St.", "Ste.", "Ft.", "Mt."))
+# "in" after a word of owning or investing names what is owned: "shares in Tesco", "a stake
+# in Uber", "invested in Nvidia" (a new user's two grocers' results shared "Tesco" and
+# "Sainsbury" as places)
+_IN = frozenset(("in ", "In "))
+_OWNING_TEXT = (
+    "share shares stake stakes holding holdings interest interests investment investments "
+    "invest invests invested investing"
+)
+_OWNING = frozenset(_OWNING_TEXT.split())
+
+
+def _owning(before: list[str]) -> bool:
+    """Whether the word ``before`` holds is one of owning or investing (``_OWNING``)."""
+    return bool(before) and before[-1].lower() in _OWNING
+
+
 # what a capitalised word opening a run can be without being part of a place
 _NOT_PLACE_TEXT = (
     "the a an this that these those his her their its our my your some many all any each "
@@ -830,6 +846,8 @@ def _scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]
             _years_old(text, at, counts)
             continue
         if kind == "cue":  # "in Chicago", "near Fort Worth", "in the Bronx", "city of Dayton"
+            if word in _IN and _owning(_words_before(text, at, 1)):
+                continue  # "shares in Tesco", "a stake in Uber": a company, not a place
             run = _PLACE_RUN.match(text, end + 4 if text.startswith("the ", end) else end)
             place = _place(run[0].split()) if run else None
             if run and place:
