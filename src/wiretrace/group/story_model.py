@@ -215,16 +215,13 @@ _PRECISION = 1e-6  # logits
 _UNIT = float(2**32)  # a chance's fixed-point unit: 2^31 pairs sum below 2^63
 
 
-# the sentence model whose lead cosines ``StoryModel.with_leads`` weighs (the default's)
-FITTED_LEADS = "fast"
-
-
 @dataclass(frozen=True, slots=True)
 class StoryModel:
     """The pair model with and without leads, the resolution chosen with them, and how a
     corpus's own prior moves them (None: not at all). ``with_leads`` weighs the leads of
-    ``FITTED_LEADS``; ``other_leads`` holds, per other sentence model, the pair model fitted
-    on its leads and the resolution chosen with it: one model's cosines are not another's
+    the default sentence model (fast); ``other_leads`` holds, per other sentence model, the
+    pair model fitted on its leads and the resolution chosen with it: one model's cosines
+    are not another's
     (MiniLM's leads of two unrelated articles lie ~0.15 higher than the fast model's), and
     a chance weighed on the wrong scale joins events of one kind."""
 
