@@ -63,6 +63,9 @@ def _marked(text: str) -> list[tuple[str, str]]:
             "Accept cookies? We use cookies to improve your experience. Accept all | Manage",
             "consent",
         ),
+        # the button written as a sentence (a new user's republished page kept it as body, and
+        # dedup kept that page over the clean wire for its longer body)
+        ("We use cookies to improve your experience. Accept all cookies.", "consent"),
     ],
 )
 def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> None:

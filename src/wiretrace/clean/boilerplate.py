@@ -392,9 +392,10 @@ def _consent(line: str, lowered: str, hints: tuple[str, ...]) -> bool:
     if len({found.lower() for found in CONSENT_WORDS.findall(line)}) >= 2:
         return True
     # a notice flattened into one line with its buttons ("... to improve your experience.
-    # Accept all | Manage") says "cookies" alone, but its buttons say what it is
+    # Accept all | Manage", "... Accept all cookies.") says "cookies" alone, but its buttons
+    # say what it is
     tail = _LAST_SENTENCE.split(line)[-1]
-    return tail != line and CONSENT_BUTTON.match(tail) is not None
+    return tail != line and CONSENT_BUTTON.match(tail.rstrip(".!")) is not None
 
 
 def _headline_like(line: str) -> bool:
