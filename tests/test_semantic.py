@@ -65,6 +65,26 @@ def test_sentences_keep_offsets_and_skip_boilerplate() -> None:
     ]
 
 
+def test_a_clock_time_ends_a_sentence_unless_a_day_month_or_zone_follows(
+    semantic_extra: None,
+) -> None:
+    # blingfire goes on past "a.m." before a word it does not know as a sentence's first
+    from wiretrace.semantic import sentence_spans
+
+    text = (
+        "The fire was under control after 9 a.m. Nobody was hurt. "
+        "Crews left at 5 p.m. Officials said the road would reopen at 6 a.m. Tuesday. "
+        "Flights resume at 10 p.m. Eastern time and at 7 a.m. GMT on Friday."
+    )
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "The fire was under control after 9 a.m.",
+        "Nobody was hurt.",
+        "Crews left at 5 p.m.",
+        "Officials said the road would reopen at 6 a.m. Tuesday.",
+        "Flights resume at 10 p.m. Eastern time and at 7 a.m. GMT on Friday.",
+    ]
+
+
 @pytest.fixture(scope="module")
 def seeds_result(seeds: Path, semantic_extra: None) -> ScanResult:
     return scan([seeds])

@@ -42,8 +42,9 @@ from wiretrace.sketch.topics import TopicTerms
 # the event, a match's score is counted, and an English title before a name is no part of
 # it: events and names changed. 8: what is owned or invested in ("shares in Tesco") is no
 # place of the event. 9: a cookie notice whose button is written as a sentence ("... Accept
-# all cookies.") is boilerplate: clean texts changed.
-FORMAT = 9
+# all cookies.") is boilerplate: clean texts changed. 10: a clock time ends a sentence ("after
+# 9 a.m. Nobody was hurt"): sentences and their vectors changed.
+FORMAT = 10
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
 
