@@ -92,6 +92,9 @@ MONTHS: dict[str, int] = {
     )
     for name in names
 }
+# English weekday names, Monday first (a weekday's number is its place)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)  # English month and weekday names
 MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 WEEKDAY = r"(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:day|nesday|rsday|urday)?\.?"
 ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"

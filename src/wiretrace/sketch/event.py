@@ -100,7 +100,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
-from wiretrace.clean.patterns import AGENCIES, MONTHS
+from wiretrace.clean.patterns import AGENCIES, CALENDAR_WORDS, MONTHS, WEEKDAYS
 
 _WHEN_CHARS = 4000  # an article dates its event in its first paragraphs
 _MAX_NAMES = 30
@@ -162,8 +162,6 @@ def _words_before(text: str, at: int, count: int) -> list[str]:
 
 
 # Calendar words: they name no one and no place
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_CALENDAR_WORDS = frozenset(MONTHS) | frozenset(_WEEKDAYS)
 
 # Numbers
 _SMALL_TEXT = (
@@ -388,7 +386,7 @@ def _written_ages(text: str, found: list[tuple[int, str, int]]) -> None:
             words
             and text[match.start() - 1].isalpha()
             and (
-                (_SURNAME.fullmatch(words[-1]) and words[-1].lower() not in _CALENDAR_WORDS)
+                (_SURNAME.fullmatch(words[-1]) and words[-1].lower() not in CALENDAR_WORDS)
                 or words[-1] in _PERSONS
             )
             and 0 < int(match["age"]) <= _MAX_AGE
@@ -485,7 +483,7 @@ _WHEN_KEY = re.compile(
 )
 # the words a key may stand in for an expression: not "Mayor", "holiday" or "nightclub"
 _WHEN_WORDS = frozenset(
-    (*_WEEKDAYS, *MONTHS, "yesterday", "today", "tonight", "overnight", "night", "morning")
+    (*WEEKDAYS, *MONTHS, "yesterday", "today", "tonight", "overnight", "night", "morning")
 ) | frozenset(("afternoon", "evening", "day", "days", "week", "weeks", "month", "months"))
 _WHEN_WORD_CHARS = 9  # "wednesday", "september", "yesterday": a longer word is none of them
 _WHEN_BEFORE = 25  # characters of an expression before its key: "the day before yesterday"
@@ -522,7 +520,7 @@ def _dating(match: re.Match[str]) -> tuple[str, int] | None:
         modifier = (match["modifier"] or "").lower()
         if modifier in ("next", "every"):
             return None  # not a past event's day
-        day = _WEEKDAYS.index(match["weekday"].lower())
+        day = WEEKDAYS.index(match["weekday"].lower())
         return ("last_weekday" if modifier == "last" else "weekday"), day
     month = MONTHS[(match["month_a"] or match["month_b"]).lower().rstrip(".")]
     day = int((match["day_a"] or match["day_b"]).rstrip("stndrh"))
@@ -722,7 +720,7 @@ _NOT_PLACE_TEXT = (
     "when while after before since if during then english christmas easter thanksgiving "
     "halloween ramadan"
 )
-_NOT_PLACE_WORDS = _CALENDAR_WORDS | frozenset(_NOT_PLACE_TEXT.split())
+_NOT_PLACE_WORDS = CALENDAR_WORDS | frozenset(_NOT_PLACE_TEXT.split())
 _TITLES = frozenset(("mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "sgt", "prof"))
 _POSSESSIVE = ("'s", "’s")
 
@@ -738,7 +736,7 @@ def _place(words: list[str]) -> str | None:
             return None  # "in Mr. Smith's case"
         if not kept and lower.rstrip(".") in _NOT_PLACE_WORDS:
             continue
-        if lower.rstrip(".") in _CALENDAR_WORDS:
+        if lower.rstrip(".") in CALENDAR_WORDS:
             break
         if lower.endswith(_POSSESSIVE):
             kept.append(lower[:-2])
@@ -907,7 +905,7 @@ def _names(entities: Iterable[str], places: Iterable[str]) -> tuple[str, ...]:
         name
         for name in entities
         if f" {name} " not in within
-        and name not in _CALENDAR_WORDS
+        and name not in CALENDAR_WORDS
         and name not in _NUMBER_WORDS  # "Three people were killed" after a dash
         and name not in _TITLES  # "Sen. Mitch McConnell": "sen", then "mitch mcconnell"
         and name + "." not in _STATES  # "Omaha, Neb.": "neb"
