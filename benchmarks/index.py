@@ -6,10 +6,14 @@ sets, added at once and in batches in a random order.
         [--whole-below 20000] [--growth 0.25]
     python benchmarks/index.py query [--docs 100000] [--queries 50] [--index PATH]
         [--no-semantic]
+    python benchmarks/index.py pairs [--docs 100000] [--batch 1000]
 
 ``build``: the first DOCS documents of the benchmark corpus added in batches of BATCH (time,
 peak memory), the batch scan of the same documents in the same run, then QUERIES articles
 queried one at a time (p50 / p99), and the index's size by part.
+
+``pairs``: the passage pairs adds of BATCH propose as an index grows to DOCS documents,
+against those a scan of the same documents proposes (see ``proposed``).
 
 ``query``: query latency against a large index: the first DOCS documents of the benchmark
 corpus indexed by one add (or the index at PATH, made so when it is not there), then the
@@ -33,6 +37,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -182,6 +188,49 @@ def build(docs: int, batch: int, queries: int, policy: UpdatePolicy) -> dict[str
     return report
 
 
+def proposed(docs: int, batch: int) -> dict[str, Any]:
+    """The passage pairs that adds of ``batch`` propose as an index grows to ``docs``
+    documents of the benchmark corpus, against those a scan of all of them proposes: the
+    work a build by adds does that a scan of the whole never does. A fingerprint held by more
+    than ``passage_max_groups`` groups proposes nothing, so a pool sentence proposes pairs
+    while few documents hold it and none once many do. Approximate (no page-noise rules,
+    each document its own group): the passage kernel over the clean texts' fingerprints."""
+    from wiretrace.candidates.passages import passage_pairs_grouped
+    from wiretrace.clean import clean_text
+    from wiretrace.sketch.minhash import Permutations, sketch_texts
+
+    config = ScanConfig()
+    corpus = Path(__file__).parent / "data" / "corpus-100000.jsonl.gz"
+    with gzip.open(corpus, "rt", encoding="utf-8") as stream:
+        texts = [json.loads(line)["text"] for _, line in zip(range(docs), stream, strict=False)]
+    permutations = Permutations.create(config.num_perm, config.seed)
+    prints: list[Any] = []
+    for start in range(0, len(texts), 5_000):
+        cleaned = [clean_text(text, offsets=False) for text in texts[start : start + 5_000]]
+        sketches = sketch_texts(
+            cleaned,
+            config.shingle_size,
+            permutations,
+            config.min_passage_words,
+            config.passage_window,
+        )
+        offsets = sketches.fingerprint_offsets
+        prints.extend(
+            sketches.fingerprints[offsets[i] : offsets[i + 1]] for i in range(len(cleaned))
+        )
+    report: dict[str, Any] = {"documents": docs, "batch": batch, "by_size": []}
+    by_adds = 0
+    for end in range(batch, docs + 1, batch):
+        found, _ = passage_pairs_grouped(
+            prints[:end], np.arange(end, dtype=np.int64), config.passage_max_groups
+        )
+        by_adds += int((found >= end - batch).any(axis=1).sum())
+        if end % max(batch, docs // 10) == 0 or end == docs:
+            report["by_size"].append({"documents": end, "by_adds": by_adds, "scan": len(found)})
+    report["by_adds"], report["scan"] = by_adds, report["by_size"][-1]["scan"]
+    return report
+
+
 def _query_articles(count: int) -> list[dict[str, Any]]:
     corpus = Path(__file__).parent / "data" / "corpus-2000.jsonl.gz"
     if not corpus.exists():
@@ -212,23 +261,45 @@ def query_latency(
             report["build_s"] = round(time.perf_counter() - started, 1)
         with Index.open(path) as index:
             report["indexed"] = index.store.count()
-            latencies = []
+            read = _counting(index)
+            latencies, rows = [], []
             for number, record in enumerate(asked):
                 asking = _write([record], folder / f"q{number}.jsonl")
+                read.clear()
                 started = time.perf_counter()
                 index.query([asking])
                 if number >= queries:  # the first ones warm what a service holds
                     latencies.append(time.perf_counter() - started)
+                    rows.append(dict(read))
         latencies.sort()
         report["query_ms_p50"] = round(1000 * latencies[len(latencies) // 2], 1)
         report["query_ms_p99"] = round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1)
+        # what grows with the index: the postings rows a query reads, by table (median)
+        report["postings_rows_p50"] = {
+            table: sorted(row.get(table, 0) for row in rows)[len(rows) // 2]
+            for table in sorted({table for row in rows for table in row})
+        }
         report["peak_rss_mib"] = round(_peak_mib())
     return report
 
 
+def _counting(index: Index) -> dict[str, int]:
+    """The postings rows ``index``'s store reads, by table, counted from now on."""
+    read: dict[str, int] = {}
+    postings = index.store.postings
+
+    def counted(table: str, keys: Any, first: int = 0) -> tuple[Any, ...]:
+        found = postings(table, keys, first) if first else postings(table, keys)
+        read[table] = read.get(table, 0) + len(found[0])
+        return found
+
+    index.store.postings = counted  # type: ignore[method-assign]
+    return read
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["parity", "build", "query"])
+    parser.add_argument("what", choices=["parity", "build", "query", "pairs"])
     parser.add_argument("--sets", nargs="+", default=["ecb", "gva"])
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--docs", type=int, default=20_000)
@@ -253,6 +324,9 @@ def main() -> None:
     if options.what == "query":
         found = query_latency(options.docs, options.queries, options.index, options.semantic)
         print(json.dumps(found, indent=1))
+        return
+    if options.what == "pairs":
+        print(json.dumps(proposed(options.docs, options.batch), indent=1))
         return
     if options.what == "build":
         policy = UpdatePolicy(options.whole_below, options.growth)

@@ -484,6 +484,41 @@ def test_provisional_adds_then_a_whole_pass_are_the_scan(
     assert whole.documents.boilerplate == batch.documents.boilerplate
 
 
+def test_a_passage_many_copies_hold_is_read_whole_and_a_common_one_proposes_nothing(
+    tmp_path: Path,
+) -> None:
+    """A query or a provisional add reads only each fingerprint's first holders, enough to see
+    that more groups than ``passage_max_groups`` hold it (then it proposes nothing, however
+    many more do); a passage held by many copies of one article is in doubt and read whole.
+    Either way the new documents' passages are the scan's."""
+    generator = random.Random(5)
+    common, shared = random_text(generator, 60), random_text(generator, 60)
+    article = f"{random_text(generator, 200)} {shared}"
+    indexed = [{"id": f"copy{n}", "text": article} for n in range(9)]  # one group
+    indexed += [
+        {"id": f"host{n}", "text": f"{random_text(generator, 150)} {common}"} for n in range(10)
+    ]
+    indexed.append({"id": "other", "text": f"{random_text(generator, 150)} {shared}"})
+    new = [
+        {"id": "new-common", "text": f"{random_text(generator, 150)} {common}"},
+        {"id": "new-shared", "text": f"{shared} {random_text(generator, 150)}"},
+    ]
+    config = ScanConfig(workers=1, semantic=False, passage_max_groups=3)
+    batch = scan([_write(indexed + new, tmp_path / "all.jsonl")], config)
+    wanted = {m for m in _relations(batch, COPIES) if {m[0], m[1]} & {"new-common", "new-shared"}}
+    pairs = {(m[0], m[1]) for m in wanted}
+    assert {("copy0", "new-shared"), ("new-shared", "other")} <= pairs
+    # only LSH proposes hosts of the common passage (their bands happen to meet)
+    assert len({pair for pair in pairs if "new-common" in pair}) < 10
+    with Index.create(tmp_path / "index", config, _PROVISIONAL) as index:
+        index.add([_write(indexed, tmp_path / "indexed.jsonl")])
+        asked = _write(new, tmp_path / "new.jsonl")
+        answered = index.query([asked])
+        added = index.add([asked])
+    assert not added.whole_pass
+    assert _relations(answered.result, COPIES) == _relations(added.result, COPIES) == wanted
+
+
 def test_a_provisional_copy_joins_its_originals_story_and_group(
     seeds: Path, tmp_path: Path
 ) -> None:

@@ -506,7 +506,7 @@ class Index:
         return compare
 
     def _text(self, number: int) -> str:
-        return self.store.documents([number])[0].text
+        return self.store.text(number)
 
     def _label(self, derived: Derived, state: Whole) -> list[tuple[int, int]]:
         """Stable ids for the stories and groups just found (written to the store; the

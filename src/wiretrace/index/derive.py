@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 
 from wiretrace.candidates.neighbours import day_numbers
@@ -65,9 +66,19 @@ def match_json(match: Match) -> str:
     )
 
 
+def _loads(text: str) -> Any:
+    """What ``match_json`` wrote, by orjson (in under half the time of ``json``; the same
+    values: no integer past 64 bits is written), or by ``json`` where orjson refuses it (an id
+    holding a lone surrogate, written as an escape)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def match_of(text: str) -> Match:
     (a, b, relation, jaccard, containment_a, containment_b, passages, semantic, source) = (
-        found := json.loads(text)
+        found := _loads(text)
     )[:9]
     confidence, reasons, series, derivation = found[9:]
     return Match(

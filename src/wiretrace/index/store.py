@@ -122,6 +122,8 @@ class IndexStore(Protocol):
 
     def documents(self, numbers: Sequence[int], text: bool = True) -> list[StoredDocument]: ...
 
+    def text(self, number: int) -> str: ...
+
     def signatures(self, numbers: Sequence[int]) -> dict[int, tuple[NDArray[np.uint32], int]]: ...
 
     def vectors(self, numbers: Sequence[int]) -> dict[int, NDArray[np.float32] | None]: ...
@@ -134,7 +136,9 @@ class IndexStore(Protocol):
 
     def fingerprints(self) -> dict[int, NDArray[np.uint64]]: ...
 
-    def postings(self, table: str, keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], ...]: ...
+    def postings(
+        self, table: str, keys: NDArray[np.int64], first: int = 0
+    ) -> tuple[NDArray[np.int64], ...]: ...
 
     def put_postings(self, table: str, rows: NDArray[np.int64]) -> None: ...
 
@@ -397,6 +401,14 @@ class SqliteStore:
                 found[document.number] = document
         return [found[number] for number in numbers if number in found]
 
+    def text(self, number: int) -> str:
+        """Document ``number``'s text alone (a story's stock phrases read a few thousand,
+        one at a time: the whole document cost ~15 times as much)."""
+        row = self._db.execute("SELECT text FROM documents WHERE number = ?", (number,)).fetchone()
+        if row is None:
+            raise KeyError(number)
+        return _text(row[0])
+
     def signatures(self, numbers: Sequence[int]) -> dict[int, tuple[NDArray[np.uint32], int]]:
         """The MinHash signatures and shingle counts of the documents ``numbers``, by number
         (what a pair's estimate needs, without the rest of the sketch)."""
@@ -460,9 +472,12 @@ class SqliteStore:
 
     # -- postings -----------------------------------------------------------------------
 
-    def postings(self, table: str, keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], ...]:
+    def postings(
+        self, table: str, keys: NDArray[np.int64], first: int = 0
+    ) -> tuple[NDArray[np.int64], ...]:
         """The rows of ``table`` whose key is one of ``keys``: (keys, numbers[, contexts]),
-        by key and then number."""
+        by key and then number; with ``first``, only the rows of the ``first`` lowest
+        numbers of each key (not for ``lines``)."""
         if table == "lines":
             rows: list[tuple[int, ...]] = []
             for chunk in _chunks(np.unique(keys).tolist()):
@@ -482,6 +497,17 @@ class SqliteStore:
                 f"SELECT key, count(*), group_concat(number) FROM {table} "
                 f"WHERE key IN ({_marks(len(chunk))}) GROUP BY key"
             )
+            if first:
+                # each key's first rows in the (key, number) index, where the search stops:
+                # what is read no longer grows with the documents that hold a common key
+                query = (
+                    f"WITH asked(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) "
+                    "SELECT key, count(*), group_concat(number) FROM (SELECT asked.key AS key, "
+                    f"number FROM asked JOIN {table} ON {table}.key = asked.key "
+                    f"AND {table}.number <= coalesce((SELECT number FROM {table} AS last "
+                    f"WHERE last.key = asked.key ORDER BY number LIMIT 1 OFFSET {int(first) - 1}), "
+                    f"{2**63 - 1})) GROUP BY key"
+                )
             for key, count, numbers in self._db.execute(query, list(chunk)):
                 counted.extend((key, count))
                 held.append(numbers)
@@ -760,10 +786,14 @@ def _document(row: tuple[Any, ...]) -> StoredDocument:
         language=found["language"],
         rule_spans=_spans(found["rule_spans"]),
         spans=_spans(found["spans"]),
-        text="" if text is None else zlib.decompress(text).decode("utf-8", "surrogatepass"),
+        text=_text(text),
         sketch=sketch,
         added=added,
     )
+
+
+def _text(stored: bytes | None) -> str:
+    return "" if stored is None else zlib.decompress(stored).decode("utf-8", "surrogatepass")
 
 
 def _write_error(path: Path, error: sqlite3.OperationalError) -> InputError:
