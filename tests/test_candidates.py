@@ -9,7 +9,7 @@ import numpy as np
 
 from tests.corpus import edit, random_text, truncate
 from wiretrace.candidates import candidate_pairs
-from wiretrace.candidates.lsh import LshSearch
+from wiretrace.candidates.lsh import LshSearch, band_keys_of
 from wiretrace.clean import clean_text
 from wiretrace.config import ScanConfig
 from wiretrace.sketch import Permutations, sketch_texts, words_and_shingles
@@ -110,3 +110,18 @@ def test_buckets_settled_in_any_partition_give_the_kernels_pairs() -> None:
         pairs = settle_pairs(*columns, len(texts), big_group_size)
         assert np.array_equal(pairs, expected[0])
         assert bucket_collisions(held[held >= 2], max_bucket_size) == expected[1]
+
+
+def test_a_few_documents_band_keys_are_each_bands_own() -> None:
+    """A query's few documents have every band's key worked out at once: the keys the
+    band-at-a-time path gives (it still serves many documents)."""
+    generator = np.random.default_rng(11)
+    banding = ScanConfig().lsh()
+    many = generator.integers(0, 2**32, (200, 128), dtype=np.uint64).astype(np.uint32)
+    by_band = dict(band_keys_of(many, banding))  # more than a few: a band at a time
+    for count in (1, 3, 64):
+        few = dict(band_keys_of(many[:count], banding))
+        assert sorted(few) == sorted(by_band) == list(range(banding.bands))
+        for band, keys in few.items():
+            assert keys.dtype == np.uint64
+            assert np.array_equal(keys, by_band[band][:count])

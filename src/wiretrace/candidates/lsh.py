@@ -55,10 +55,34 @@ class LshSearch:
 def band_keys_of(
     signatures: NDArray[np.uint32], banding: LshBanding
 ) -> Iterator[tuple[int, NDArray[np.uint64]]]:
-    """Every band's index and the documents' keys in it."""
+    """Every band's index and the documents' keys in it. For a few documents (a query's)
+    every band at once, as ``_band_keys`` works each out: a band at a time, its dozen numpy
+    calls on arrays of one or two values cost a query 64 times ~20 µs."""
+    if len(signatures) <= _FEW:
+        every = _every_band_key(signatures, banding)
+        for band_index in range(banding.bands):
+            yield band_index, every[:, band_index]
+        return
     for band_index in range(banding.bands):
         columns = slice(band_index * banding.rows, (band_index + 1) * banding.rows)
         yield band_index, _band_keys(signatures[:, columns], band_index)
+
+
+_FEW = 64  # documents whose band keys are worked out all bands at once
+
+
+def _every_band_key(signatures: NDArray[np.uint32], banding: LshBanding) -> NDArray[np.uint64]:
+    """``_band_keys`` of every band, (documents, bands): the same operations, every band's
+    in one array."""
+    used = signatures[:, : banding.bands * banding.rows]
+    rows = used.reshape(len(signatures), banding.bands, banding.rows).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        start = (np.arange(banding.bands, dtype=np.uint64) + np.uint64(1)) * _COMBINE
+        keys = np.broadcast_to(start, (len(signatures), banding.bands)).copy()
+        for column in range(banding.rows):
+            keys = (keys ^ rows[:, :, column]) * _MIX
+            keys ^= keys >> np.uint64(29)
+    return keys
 
 
 def _pairs_in_buckets(
