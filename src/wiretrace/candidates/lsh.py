@@ -21,14 +21,21 @@ _COMBINE = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
+def _mixed(keys: NDArray[np.uint64], rows: NDArray[np.uint32]) -> NDArray[np.uint64]:
+    """``keys`` (one per band of each document, starting from the band's number) with the
+    band's rows (the last axis of ``rows``) mixed in, one after another."""
+    with np.errstate(over="ignore"):
+        for column in range(rows.shape[-1]):
+            keys = (keys ^ rows[..., column].astype(np.uint64)) * _MIX
+            keys ^= keys >> np.uint64(29)
+    return keys
+
+
 def _band_keys(band: NDArray[np.uint32], band_index: int) -> NDArray[np.uint64]:
     """One 64-bit key per document for the rows of one band."""
     with np.errstate(over="ignore"):
-        keys = np.full(band.shape[0], np.uint64(band_index + 1) * _COMBINE, dtype=np.uint64)
-        for column in range(band.shape[1]):
-            keys = (keys ^ band[:, column].astype(np.uint64)) * _MIX
-            keys ^= keys >> np.uint64(29)
-    return keys
+        start = np.uint64(band_index + 1) * _COMBINE
+    return _mixed(np.full(band.shape[0], start, dtype=np.uint64), band)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +82,10 @@ def _every_band_key(signatures: NDArray[np.uint32], banding: LshBanding) -> NDAr
     """``_band_keys`` of every band, (documents, bands): the same operations, every band's
     in one array."""
     used = signatures[:, : banding.bands * banding.rows]
-    rows = used.reshape(len(signatures), banding.bands, banding.rows).astype(np.uint64)
+    rows = used.reshape(len(signatures), banding.bands, banding.rows)
     with np.errstate(over="ignore"):
         start = (np.arange(banding.bands, dtype=np.uint64) + np.uint64(1)) * _COMBINE
-        keys = np.broadcast_to(start, (len(signatures), banding.bands)).copy()
-        for column in range(banding.rows):
-            keys = (keys ^ rows[:, :, column]) * _MIX
-            keys ^= keys >> np.uint64(29)
-    return keys
+    return _mixed(np.broadcast_to(start, (len(signatures), banding.bands)).copy(), rows)
 
 
 def _pairs_in_buckets(

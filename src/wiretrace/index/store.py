@@ -493,11 +493,12 @@ class SqliteStore:
         counted: list[int] = []
         held: list[str] = []
         for chunk in _chunks(np.unique(keys).tolist()):
-            query = (
-                f"SELECT key, count(*), group_concat(number) FROM {table} "
-                f"WHERE key IN ({_marks(len(chunk))}) GROUP BY key"
-            )
-            if first:
+            if not first:
+                query = (
+                    f"SELECT key, count(*), group_concat(number) FROM {table} "
+                    f"WHERE key IN ({_marks(len(chunk))}) GROUP BY key"
+                )
+            else:
                 # each key's first rows in the (key, number) index, where the search stops:
                 # what is read no longer grows with the documents that hold a common key
                 query = (

@@ -161,8 +161,6 @@ def _words_before(text: str, at: int, count: int) -> list[str]:
     return words
 
 
-# Calendar words: they name no one and no place
-
 # Numbers
 _SMALL_TEXT = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
