@@ -25,7 +25,13 @@ import pytest
 from tests.corpus import edit, random_text, reword, truncate
 from wiretrace import ScanConfig, ScanResult, scan
 from wiretrace.compare.paraphrase import align_sentences, semantic_document
-from wiretrace.semantic.cosines import PRECISION, sentence_cosines
+from wiretrace.semantic.cosines import (
+    PRECISION,
+    best_and_alike,
+    cosine,
+    pair_cosines,
+    sentence_cosines,
+)
 from wiretrace.write import write_scan
 from wiretrace.write.tables import table_files
 
@@ -53,6 +59,36 @@ def test_sentence_cosines_are_exact() -> None:
                 products = first[row].astype(np.float64) * second[column].astype(np.float64)
                 exact = round(math.fsum(products.tolist()), PRECISION)
                 assert found[row, column] == exact
+
+
+def test_best_and_alike_reads_the_rounded_product() -> None:
+    """The compiled pass over the sentence product gives what numpy does on
+    ``sentence_cosines``: each row's first largest column, and the cells at the floor or
+    above, row by row (equal columns made on purpose, so that ties are tried)."""
+    generator = np.random.default_rng(29)
+    for rows, columns in [(1, 1), (3, 17), (25, 31), (40, 64)]:
+        first, second = _unit(generator, rows), _unit(generator, columns)
+        second[columns // 2] = second[0]
+        cosines = sentence_cosines(first, second)
+        for floor in (-1.0, 0.05, 0.2, np.inf):
+            partners, scores, at_rows, at_columns, similarity = best_and_alike(first, second, floor)
+            assert partners.tolist() == cosines.argmax(axis=1).tolist()
+            assert scores.tolist() == cosines.max(axis=1).tolist()
+            expected_rows, expected_columns = np.nonzero(cosines >= floor)
+            assert at_rows.tolist() == expected_rows.tolist()
+            assert at_columns.tolist() == expected_columns.tolist()
+            assert similarity.tolist() == cosines[expected_rows, expected_columns].tolist()
+
+
+def test_one_cosine_is_the_cosine_of_a_pair_of_rows() -> None:
+    """Two documents' cosine, worked out alone, is the one the pairs' kernel gives (the same
+    sums in the same order, rounded the same way)."""
+    generator = np.random.default_rng(31)
+    vectors = generator.standard_normal((60, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pairs = generator.integers(0, 60, (500, 2))
+    alone = [cosine(vectors[first], vectors[second]) for first, second in pairs.tolist()]
+    assert alone == pair_cosines(vectors, pairs).tolist()
 
 
 def _document(text_of: list[str], vectors: Any) -> Any:

@@ -22,6 +22,7 @@ from wiretrace.clean.normalize import (
     run_table,
 )
 from wiretrace.compare.align import Prepared, prepare, prepare_in_steps
+from wiretrace.compare.paraphrase import _inside, _not_inside
 from wiretrace.read.sources import _json_checked, _json_record
 
 # words of every class cleaning treats apart: accents to fold or keep, Turkish i, Russian
@@ -235,3 +236,37 @@ def test_pages_lose_the_same_noise_with_the_page_searched_once(monkeypatch: Any)
     monkeypatch.setattr(search, "present", each_phrase)
     assert [find_boilerplate(page) for page in pages] == one_pass
     assert sum(1 for spans in one_pass if spans) > 100  # the noise was there to find
+
+
+@st.composite
+def _sentences_and_spans(
+    draw: Any,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """A document's sentences (apart, in any order; sometimes one holding others) and spans
+    anywhere over them, empty ones included."""
+    sentences, at = [], 0
+    for _ in range(draw(st.integers(0, 8))):
+        start = at + draw(st.integers(0, 5))
+        at = start + draw(st.integers(1, 30))
+        sentences.append((start, at))
+        at += draw(st.integers(0, 3))
+    if sentences and draw(st.booleans()):
+        sentences.append((sentences[0][0], sentences[-1][1]))
+    sentences = draw(st.permutations(sentences))
+    spans = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, at + 5))
+        spans.append((start, start + draw(st.integers(0, 40))))
+    return sentences, spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(_sentences_and_spans())
+def test_the_spans_left_out_of_sentences_are_found_by_their_neighbours(
+    drawn: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+) -> None:
+    """Looking only at the sentences around a span finds the spans no sentence holds most
+    of, as looking at every sentence does."""
+    sentences, spans = drawn
+    expected = [span for span in spans if not _inside(span, sentences)]
+    assert _not_inside(spans, sentences) == expected

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -34,6 +35,10 @@ from wiretrace.records import Derivation
 from wiretrace.sketch.background import stop_words_set
 
 PARTNERS = 3  # partners a sentence of the shorter text may align with
+# Sentences whose words and facts a comparing process keeps, by their text (~3 KB each): a
+# sentence recurs across compared pairs (the pairs share text), and in a corpus of random
+# pairs most documents are prepared again for each pair they are in.
+SENTENCES_KEPT = 8192
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,}?)[\"“”„«»]")
@@ -104,9 +109,10 @@ def ordered_chain(
     return chain[::-1]
 
 
+@lru_cache(maxsize=SENTENCES_KEPT)
 def facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     """The numbers of a sentence, and its names: capitalised words after its first word that
-    are not stop words, lower-cased."""
+    are not stop words, lower-cased. Kept by the sentence's text (``SENTENCES_KEPT``)."""
     numbers = frozenset(_NUMBER.findall(sentence))
     stop = stop_words_set()
     words = _WORD.findall(sentence)

@@ -11,12 +11,11 @@ sorted by their first document.
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,14 +28,14 @@ from wiretrace.config import ScanConfig
 from wiretrace.records import Match, Span
 from wiretrace.spill import SentenceReader, SpillReader
 
-# Documents kept prepared, of each kind: at most this many, and at most this many bytes
-# (beside the two of the pair being compared). A news article prepared is ~15 KB verbatim and
-# ~30 KB with its sentence vectors (1 KB a sentence), so the count binds; the bytes bind for
-# huge records (a 15 MB one is ~55 MB prepared, ~180 MB with its sentences), and keep a
+# Documents kept prepared: at most this many, and at most this many bytes (beside the two of
+# the pair being compared). A news article prepared is ~15 KB verbatim and ~45 KB with its
+# sentence vectors (1 KB a sentence), so the count binds; the bytes bind for huge records
+# (a 15 MB one is ~55 MB prepared, ~235 MB with its sentences), and keep a
 # comparer's memory bounded whatever the records' size (issue 23: thirty 15 MB records were
 # all kept, at 375 MB each).
 _KEPT = 512
-_KEPT_BYTES = 128 * 2**20
+_KEPT_BYTES = 256 * 2**20
 _SPAN_BYTES = 120  # a sentence span as a tuple of two ints in a list
 
 Key = TypeVar("Key")
@@ -121,14 +120,23 @@ class _Kept(Generic[Key, Value]):
         self.held = 0
 
 
-def _prepared_size(document: Prepared) -> int:
-    return document.size
+class _Compared(NamedTuple):
+    """A document as the comparison reads it: verbatim, and sentence by sentence when the
+    semantic stage ran."""
+
+    prepared: Prepared
+    semantic: SemanticDocument | None
 
 
-def _semantic_size(document: SemanticDocument) -> int:
-    """Bytes a semantic document holds: its text, sentence spans and vectors."""
-    spans = len(document.sentences) * _SPAN_BYTES
-    return sys.getsizeof(document.text) + spans + document.vectors.nbytes + document.vector.nbytes
+def _document_size(document: _Compared) -> int:
+    """Bytes a prepared document holds: its arrays and text, and its sentence spans and
+    vectors (the text is one string for both)."""
+    size = document.prepared.size
+    semantic = document.semantic
+    if semantic is not None:
+        spans = len(semantic.sentences) * _SPAN_BYTES
+        size += spans + semantic.vectors.nbytes + semantic.vector.nbytes
+    return size
 
 
 class PairComparer:
@@ -148,8 +156,7 @@ class PairComparer:
             )
         self._boilerplate: dict[int, tuple[Span, ...]] = {}
         self._carried: dict[int, Carried] | None = None
-        self._prepared = _Kept(self._prepare, _prepared_size, _KEPT, _KEPT_BYTES)
-        self._semantic = _Kept(self._semantic_document, _semantic_size, _KEPT, _KEPT_BYTES)
+        self._documents = _Kept(self._document, _document_size, _KEPT, _KEPT_BYTES)
 
     def _text(self, number: int) -> str:
         if self._carried is not None:
@@ -158,15 +165,17 @@ class PairComparer:
             raise RuntimeError("a batch without its documents, and no spill to read them from")
         return self._texts.get(number)
 
-    def _prepare(self, number: int) -> Prepared:
-        text = blank(self._text(number), self._boilerplate.get(number, ()))
-        return prepare(text, self._config.shingle_size)
-
-    def _semantic_document(self, number: int) -> SemanticDocument:
+    def _document(self, number: int) -> _Compared:
+        """Document ``number`` ready for comparison: its text read once for both kinds."""
         found = self._carried[number] if self._carried is not None else self.carry(number)
+        text = blank(found.text, self._boilerplate.get(number, ()))
+        prepared = prepare(text, self._config.shingle_size)
+        if not self.sources.semantic:
+            return _Compared(prepared, None)
         if found.sentences is None or found.vectors is None or found.compared is None:
             raise RuntimeError("the semantic stage did not run for these pairs")
-        return semantic_document(found.text, found.sentences, found.vectors, found.compared)
+        semantic = semantic_document(found.text, found.sentences, found.vectors, found.compared)
+        return _Compared(prepared, semantic)
 
     def compare(self, batch: PairBatch) -> list[Match]:
         self._boilerplate = batch.boilerplate
@@ -176,11 +185,10 @@ class PairComparer:
             a_id, b_id = batch.ids[first], batch.ids[second]
             if a_id > b_id:
                 first, second, a_id, b_id = second, first, b_id, a_id
-            a, b = self._prepared(first), self._prepared(second)
+            (a, in_a), (b, in_b) = self._documents(first), self._documents(second)
             shared = overlap(a, b)
             match = verbatim_match(a_id, a, b_id, b, shared, self._config)
-            if self.sources.semantic:
-                in_a, in_b = self._semantic(first), self._semantic(second)
+            if in_a is not None and in_b is not None:
                 config, thresholds = self._config, self._thresholds
                 match = decide(match, shared.scores, a_id, in_a, b_id, in_b, config, thresholds)
             if match is not None:
@@ -189,8 +197,7 @@ class PairComparer:
 
     def close(self) -> None:
         # now, not when the collector finds the comparer: each cache refers back to it
-        self._prepared.clear()
-        self._semantic.clear()
+        self._documents.clear()
         if self._semantic_sources is not None:
             self._semantic_sources[0].close()
 

@@ -29,7 +29,10 @@ then follows DESIGN.md's order, strongest first:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +40,7 @@ from numpy.typing import NDArray
 from wiretrace.clean.normalize import WORD
 from wiretrace.compare.derivation import (
     NO_CELLS,
+    SENTENCES_KEPT,
     Cells,
     chain_cells,
     chain_derivation,
@@ -45,7 +49,7 @@ from wiretrace.compare.derivation import (
 )
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Derivation, Match, Passage, Relation
-from wiretrace.semantic.cosines import cosine, sentence_cosines
+from wiretrace.semantic.cosines import best_and_alike, cosine
 
 PARAPHRASE = "paraphrase"
 _SIMILARITY_CELLS = 1 << 21  # sentence similarities held at a time: 16 MiB of float64
@@ -58,7 +62,9 @@ class SemanticDocument:
 
     text: str
     sentences: list[tuple[int, int]]
-    vectors: NDArray[np.float32]  # one row per sentence, L2-normalised, half-float values
+    # one row per sentence, L2-normalised: half-float values, held in float64 (in which the
+    # cosines' products and sums are exact)
+    vectors: NDArray[np.float64]
     vector: NDArray[np.float32]  # the document, as documents are compared (see decide)
     chars: int  # of its sentences
     _words: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -84,7 +90,11 @@ class SemanticDocument:
         return found
 
 
+@lru_cache(maxsize=SENTENCES_KEPT)
 def words_of(sentence: str) -> frozenset[str]:
+    """The words of a sentence, lower-cased. Kept by the sentence's text: pairs are compared
+    because they share text, so the same sentence comes back in other documents (wire copy,
+    lifted passages) long after its document left the comparer's cache."""
     return frozenset(_WORD.findall(sentence.lower()))
 
 
@@ -94,9 +104,10 @@ def semantic_document(
     vectors: NDArray[np.float32],
     vector: NDArray[np.float32],
 ) -> SemanticDocument:
-    spans = [(int(start), int(end)) for start, end in sentences.tolist()]
-    chars = int((sentences[:, 1] - sentences[:, 0]).sum()) if len(sentences) else 0
-    return SemanticDocument(text, spans, vectors, vector, chars)
+    spans = [(start, end) for start, end in sentences.tolist()]
+    chars = sum(end - start for start, end in spans)
+    # float64 once, not at each pair: half-float values, so the same values exactly
+    return SemanticDocument(text, spans, vectors.astype(np.float64), vector, chars)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,25 +198,25 @@ def _similar(
     smaller side's sentences at a time, ``_SIMILARITY_CELLS`` at most (one block for news
     articles): the whole matrix is sentences_a x sentences_b, 90 GB for two 15 MB records
     (issue 23). The cosines are exact and rounded (``sentence_cosines``), so a block holds
-    the same values as the whole product on every machine; ``argmax`` takes the first of
-    equals, so of two equally alike partners the one earlier in the text."""
+    the same values as the whole product on every machine; of two equally alike partners
+    the one earlier in the text is taken."""
     rows, other = (in_a, in_b) if small_is_a else (in_b, in_a)
     other = np.asarray(other, dtype=np.float64)  # once for every block
     step = max(1, _SIMILARITY_CELLS // max(1, other.shape[0]))
-    partners = np.empty(rows.shape[0], dtype=np.intp)
-    scores = np.empty(rows.shape[0], dtype=np.float64)
-    cells: list[tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]] = []
-    for start in range(0, rows.shape[0], step):
-        similarity = sentence_cosines(rows[start : start + step], other)
-        found = similarity.argmax(axis=1)
-        partners[start : start + len(found)] = found
-        scores[start : start + len(found)] = similarity[np.arange(len(found)), found]
-        if floor <= 1.0:
-            row, column = np.nonzero(similarity >= floor)
-            cells.append((row + start, column, similarity[row, column]))
-    if not cells:
+    blocks = [
+        (start, best_and_alike(rows[start : start + step], other, floor))
+        for start in range(0, rows.shape[0], step)
+    ]
+    if len(blocks) == 1:  # news articles: no copies
+        partners, scores, cell_rows, columns, similarity = blocks[0][1]
+    else:
+        partners, scores, cell_rows, columns, similarity = (
+            np.concatenate([block[part] + (start if part == 2 else 0) for start, block in blocks])
+            for part in range(5)
+        )
+    if not cell_rows.size:
         return partners, scores, NO_CELLS
-    return partners, scores, Cells(*(np.concatenate(part) for part in zip(*cells, strict=True)))
+    return partners, scores, Cells(cell_rows, columns, similarity)
 
 
 def in_order(partners: list[int]) -> list[bool]:
@@ -238,6 +249,32 @@ def _inside(span: tuple[int, int], sentences: list[tuple[int, int]]) -> bool:
     """Whether most of ``span`` lies in one of ``sentences``."""
     start, end = span
     return any(min(end, last) - max(start, first) >= (end - start) / 2 for first, last in sentences)
+
+
+def _not_inside(
+    spans: list[tuple[int, int]], sentences: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The ``spans`` of which no one of ``sentences`` holds most (``_inside``). A document's
+    sentences lie apart, so only those that end after a span starts and start before it ends
+    are looked at (every one was, for every span: a tenth of a pair's comparison)."""
+    ordered = sorted(sentences)
+    ends = [last for _, last in ordered]
+    if any(later < earlier for earlier, later in pairwise(ends)):  # nested: each one
+        return [span for span in spans if not _inside(span, sentences)]
+    kept = []
+    for span in spans:
+        start, end = span
+        if end <= start:
+            inside = _inside(span, sentences)
+        else:
+            at, inside = bisect_right(ends, start), False
+            while not inside and at < len(ordered) and ordered[at][0] < end:
+                first, last = ordered[at]
+                inside = min(end, last) - max(start, first) >= (end - start) / 2
+                at += 1
+        if not inside:
+            kept.append(span)
+    return kept
 
 
 def _mostly_in(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -297,7 +334,7 @@ def decide(
         at a text's edge, "...ates at 4.5 percent on Thursday, saying", is the copy of its
         whole, not a rewrite of it: two cuts of one story share a passage, ``partial``)."""
         spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
-        lifted = [span for span in verbatim_spans if not _inside(span, spans)]
+        lifted = _not_inside(verbatim_spans, spans)
         total = max(1, small.chars)
         derived = 0
         if len(lifted) < len(verbatim_spans):

@@ -74,14 +74,20 @@ def pair_cosines(vectors: NDArray[np.float32], pairs: NDArray[np.int64]) -> NDAr
     return rounded(_pair_dots(data, data, indices))
 
 
+@njit(cache=True, nogil=True)
+def _dot(first: NDArray[np.float32], second: NDArray[np.float32]) -> float:
+    total = 0.0  # summed as _pair_dots sums
+    for column in range(first.shape[0]):
+        total += np.float64(first[column]) * np.float64(second[column])
+    return total
+
+
 def cosine(first: NDArray[np.float32], second: NDArray[np.float32]) -> float:
-    """The cosine of two unit vectors, rounded to ``PRECISION`` decimals."""
-    left = np.ascontiguousarray(first, dtype=np.float32).reshape(1, -1)
-    right = np.ascontiguousarray(second, dtype=np.float32).reshape(1, -1)
-    return float(rounded(_pair_dots(left, right, _FIRST_ROWS))[0])
-
-
-_FIRST_ROWS = np.zeros((1, 2), dtype=np.int64)
+    """The cosine of two unit vectors, rounded to ``PRECISION`` decimals (as ``pair_cosines``
+    gives it)."""
+    left = np.ascontiguousarray(first, dtype=np.float32).reshape(-1)
+    right = np.ascontiguousarray(second, dtype=np.float32).reshape(-1)
+    return float(np.rint(_dot(left, right) * _SCALE) / _SCALE)
 
 
 def sentence_cosines(
@@ -94,3 +100,56 @@ def sentence_cosines(
     left = np.asarray(first, dtype=np.float64)
     right = np.asarray(second, dtype=np.float64)
     return rounded(left @ right.T)
+
+
+@njit(cache=True, nogil=True)
+def _best_and_alike(product, floor, scale):  # type: ignore[no-untyped-def]
+    """``product`` rounded in place; each row's first largest column and its value; the cells
+    at least ``floor``, row by row."""
+    rows, columns = product.shape
+    partners = np.zeros(rows, dtype=np.int64)
+    scores = np.empty(rows, dtype=np.float64)
+    alike = 0
+    for row in range(rows):
+        for column in range(columns):
+            value = np.rint(product[row, column] * scale) / scale
+            product[row, column] = value
+            if column == 0 or value > scores[row]:
+                partners[row] = column
+                scores[row] = value
+            if value >= floor:
+                alike += 1
+    cell_rows = np.empty(alike, dtype=np.int64)
+    cell_columns = np.empty(alike, dtype=np.int64)
+    similarity = np.empty(alike, dtype=np.float64)
+    at = 0
+    for row in range(rows):
+        for column in range(columns):
+            if product[row, column] >= floor:
+                cell_rows[at], cell_columns[at] = row, column
+                similarity[at] = product[row, column]
+                at += 1
+    return partners, scores, cell_rows, cell_columns, similarity
+
+
+def best_and_alike(
+    first: NDArray[np.floating], second: NDArray[np.floating], floor: float
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+]:
+    """From ``sentence_cosines(first, second)``: each row's most similar column (the first of
+    equals) and their cosine, and every cell at least ``floor`` alike (rows, columns,
+    cosines, row by row), in one compiled pass over the product."""
+    product = np.asarray(first, dtype=np.float64) @ np.asarray(second, dtype=np.float64).T
+    found: tuple[
+        NDArray[np.int64],
+        NDArray[np.float64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.float64],
+    ] = _best_and_alike(product, floor, _SCALE)
+    return found
