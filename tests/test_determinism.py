@@ -25,6 +25,7 @@ import pytest
 from tests.corpus import edit, random_text, reword, truncate
 from wiretrace import ScanConfig, ScanResult, scan
 from wiretrace.compare.paraphrase import align_sentences, semantic_document
+from wiretrace.compare.prepared import PreparedReader
 from wiretrace.semantic.cosines import (
     PRECISION,
     best_and_alike,
@@ -32,6 +33,7 @@ from wiretrace.semantic.cosines import (
     pair_cosines,
     sentence_cosines,
 )
+from wiretrace.stages import compare as compare_stage
 from wiretrace.write import write_scan
 from wiretrace.write.tables import table_files
 
@@ -203,6 +205,27 @@ def test_workers_and_batches_do_not_change_the_tables(
     corpus: Path, reference: dict[str, bytes], tmp_path: Path
 ) -> None:
     result = scan(corpus, ScanConfig(workers=2, batch_size=4_096))
+    _same(_write(result, tmp_path), reference)
+
+
+def test_documents_prepared_before_their_pairs_do_not_change_the_tables(
+    corpus: Path, reference: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the pairs take several batches, their documents are prepared once beforehand
+    (``compare.prepared``) and the comparers read them back: the same tables."""
+    monkeypatch.setattr(compare_stage, "_COMPARE_BATCH", 50)
+    monkeypatch.setattr(compare_stage, "_PREPARE_BATCH", 7)
+    read = []
+    original = PreparedReader.get
+
+    def get(self: PreparedReader, number: int, text: str) -> Any:
+        found = original(self, number, text)
+        read.append(found is not None)
+        return found
+
+    monkeypatch.setattr(PreparedReader, "get", get)
+    result = scan(corpus, ScanConfig(workers=1, batch_size=7))
+    assert read and all(read)
     _same(_write(result, tmp_path), reference)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,9 @@ from wiretrace.clean.normalize import (
 )
 from wiretrace.compare.align import Prepared, prepare, prepare_in_steps
 from wiretrace.compare.paraphrase import _inside, _not_inside
+from wiretrace.compare.prepared import PrepareBatch, PreparedReader, prepare_into, write_index
 from wiretrace.read.sources import _json_checked, _json_record
+from wiretrace.spill import TextSpill
 
 # words of every class cleaning treats apart: accents to fold or keep, Turkish i, Russian
 # yo, Greek accents, Arabic marks, tatweel and alef forms, ligatures, full-width forms,
@@ -109,6 +112,47 @@ def test_a_document_is_prepared_in_one_call_as_in_steps() -> None:
         body = blank(text, find_boilerplate(text))
         for size in (1, 5):
             _same_prepared(prepare(body, size), prepare_in_steps(body, size))
+
+
+def test_a_document_prepared_once_reads_back_as_prepared(tmp_path: Path) -> None:
+    """A document prepared before its pairs are compared (``compare.prepared``) reads back
+    as preparing it again would make it: pages with boilerplate blanked, text with words of
+    every script (characters that are words of their own among them), and an empty one."""
+    generator = random.Random(31)
+    texts = [_page(generator) for _ in range(40)] + [" ".join(_WORDS), ""]
+    spill = TextSpill(tmp_path)
+    spill.append(texts[:20])
+    spill.append(texts[20:])
+    path = spill.seal()
+    boilerplate = {number: tuple(find_boilerplate(text)) for number, text in enumerate(texts)}
+    wanted = list(range(0, len(texts), 2)) + list(range(1, len(texts), 2))[::-1]
+    rows = [
+        prepare_into(
+            str(path),
+            str(tmp_path),
+            5,
+            PrepareBatch(
+                file,
+                wanted[at : at + 9],
+                {
+                    number: boilerplate[number]
+                    for number in wanted[at : at + 9]
+                    if boilerplate[number]
+                },
+            ),
+        )
+        for file, at in enumerate(range(0, len(wanted), 9))
+    ]
+    write_index(tmp_path, rows)
+    reader = PreparedReader(tmp_path, 5)
+    for number, text in enumerate(texts):
+        body = blank(text, boilerplate[number])
+        found = reader.get(number, body)
+        assert found is not None and found.text == body
+        _same_prepared(found, prepare(body, 5))
+    assert reader.get(len(texts), "") is None  # not prepared there
+    reader.close()
+    spill.close()
 
 
 _UNICODE = st.lists(

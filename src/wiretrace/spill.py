@@ -43,7 +43,7 @@ def remove_stale_spills(folder: Path) -> list[Path]:
     return removed
 
 
-def _no_room(parent: Path, error: OSError) -> InputError:
+def no_room(parent: Path, error: OSError) -> InputError:
     why = os.strerror(error.errno) if error.errno else error.strerror or str(error)
     return InputError(
         f"cannot write the scan's temporary copy of the texts in {parent}: {why}; set TMPDIR "
@@ -92,7 +92,7 @@ class TextSpill:
             self._path = Path(self._folder.name) / "texts.arrow"
             self._sink = pa.OSFile(str(self._path), "wb")
         except OSError as error:
-            raise _no_room(parent, error) from error
+            raise no_room(parent, error) from error
         self._writer: pa.ipc.RecordBatchFileWriter | None = pa.ipc.new_file(self._sink, _SCHEMA)
         self._batch_ends: list[int] = []
         self._reader: SpillReader | None = None
@@ -114,7 +114,7 @@ class TextSpill:
         try:
             self._writer.write_batch(batch)
         except OSError as error:
-            raise _no_room(self._path.parent.parent, error) from error
+            raise no_room(self._path.parent.parent, error) from error
         self._batch_ends.append(len(self) + len(texts))
 
     def _finish(self) -> None:
@@ -132,7 +132,7 @@ class TextSpill:
         try:
             self._finish()
         except OSError as error:
-            raise _no_room(self.folder.parent, error) from error
+            raise no_room(self.folder.parent, error) from error
         return self._path
 
     def get(self, index: int) -> str:
@@ -215,7 +215,7 @@ class SentenceSpill:
                 name: (folder / name).open("w+b", buffering=0) for name in (_SPANS, _VECTORS)
             }
         except OSError as error:
-            raise _no_room(folder.parent, error) from error
+            raise no_room(folder.parent, error) from error
         self._ends = dict.fromkeys(self._files, 0)
         self._at: dict[str, dict[int, tuple[int, int]]] = {name: {} for name in self._files}
         self.dimensions = 0
@@ -226,7 +226,7 @@ class SentenceSpill:
         try:
             stream.write(np.ascontiguousarray(data).tobytes())
         except OSError as error:
-            raise _no_room(self.folder.parent, error) from error
+            raise no_room(self.folder.parent, error) from error
         self._at[name][number] = (self._ends[name], len(data))
         self._ends[name] += data.nbytes
 
@@ -259,7 +259,7 @@ class SentenceSpill:
         try:
             np.save(self.folder / _INDEX, index)
         except OSError as error:
-            raise _no_room(self.folder.parent, error) from error
+            raise no_room(self.folder.parent, error) from error
 
     def close(self) -> None:
         for stream in self._files.values():

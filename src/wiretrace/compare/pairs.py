@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from wiretrace.clean.boilerplate import blank
 from wiretrace.compare.align import Prepared, prepare
 from wiretrace.compare.paraphrase import SemanticDocument, decide, semantic_document
+from wiretrace.compare.prepared import PreparedReader
 from wiretrace.compare.relation import overlap, verbatim_match
 from wiretrace.config import ScanConfig
 from wiretrace.records import Match, Span
@@ -56,6 +57,7 @@ class CompareSources:
     # which scan (its spill): a worker's comparer keeps documents by number, which another
     # scan's numbers must not find (workers outlive a scan: Spark reuses its Python workers)
     run: str = ""
+    prepared: str | None = None  # the folder of documents prepared once (``compare.prepared``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,9 @@ class PairComparer:
                 SentenceReader(Path(sources.sentences)),
                 np.load(sources.compared, mmap_mode="r"),
             )
+        self._ready: PreparedReader | None = None
+        if sources.prepared is not None:
+            self._ready = PreparedReader(Path(sources.prepared), sources.config.shingle_size)
         self._boilerplate: dict[int, tuple[Span, ...]] = {}
         self._carried: dict[int, Carried] | None = None
         self._documents = _Kept(self._document, _document_size, _KEPT, _KEPT_BYTES)
@@ -169,7 +174,9 @@ class PairComparer:
         """Document ``number`` ready for comparison: its text read once for both kinds."""
         found = self._carried[number] if self._carried is not None else self.carry(number)
         text = blank(found.text, self._boilerplate.get(number, ()))
-        prepared = prepare(text, self._config.shingle_size)
+        prepared = self._ready.get(number, text) if self._ready is not None else None
+        if prepared is None:
+            prepared = prepare(text, self._config.shingle_size)
         if not self.sources.semantic:
             return _Compared(prepared, None)
         if found.sentences is None or found.vectors is None or found.compared is None:
@@ -198,6 +205,8 @@ class PairComparer:
     def close(self) -> None:
         # now, not when the collector finds the comparer: each cache refers back to it
         self._documents.clear()
+        if self._ready is not None:
+            self._ready.close()
         if self._semantic_sources is not None:
             self._semantic_sources[0].close()
 

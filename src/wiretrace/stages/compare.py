@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +20,7 @@ from wiretrace.compare.pairs import (
     compare_batch,
     release_comparer,
 )
+from wiretrace.compare.prepared import PrepareBatch, prepare_into, write_index
 from wiretrace.config import ScanConfig
 from wiretrace.records import Match
 from wiretrace.semantic.store import COMPARED, SemanticStore
@@ -30,6 +33,7 @@ _COMPARE_BATCH = 2_000  # pairs a compare worker takes at a time
 # matches come back whole: 2,000 pairs of news articles stay far below it, 2,000 pairs of
 # 15 MB records would not.
 _COMPARE_BATCH_CHARS = 64 * 2**20
+_PREPARE_BATCH = 500  # documents a worker prepares into one file before the pairs are compared
 
 
 def _pair_batches(
@@ -96,6 +100,9 @@ def compare_stage(
         sources = replace(sources, texts=None, sentences=None, compared=None)
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:
+        if not backend.ships_documents and len(pairs) > _COMPARE_BATCH:
+            folder = _prepare_once(pairs, sketched, rows, backend, config, spilled)
+            sources = replace(sources, prepared=str(folder))
         try:
             for found in backend.map(partial(compare_batch, sources), batches):
                 matches.extend(found)
@@ -106,6 +113,36 @@ def compare_stage(
                 carrier.close()
     matches.sort(key=lambda match: (match.a, match.b))
     return matches
+
+
+def _prepare_once(
+    pairs: NDArray[np.int64],
+    sketched: Sketched,
+    rows: DocumentRows,
+    backend: Backend,
+    config: ScanConfig,
+    texts: str,
+) -> Path:
+    """Every document of ``pairs`` prepared for the verbatim comparison once, by the workers,
+    into a new folder of the spill (``compare.prepared``): pairs of a large corpus join
+    documents far apart, which the comparers' caches would prepare again for nearly every
+    pair."""
+    folder = Path(tempfile.mkdtemp(prefix="prepared-", dir=backend.spill.folder))
+    documents = np.unique(pairs).tolist()
+
+    def batches() -> Iterator[PrepareBatch]:
+        for file, start in enumerate(range(0, len(documents), _PREPARE_BATCH)):
+            numbers, boilerplate = [], {}
+            for index in documents[start : start + _PREPARE_BATCH]:
+                numbers.append(sketched.spilled[index])
+                spans = rows.boilerplate[sketched.rows[index]]
+                if spans:
+                    boilerplate[sketched.spilled[index]] = spans
+            yield PrepareBatch(file, numbers, boilerplate)
+
+    work = partial(prepare_into, texts, str(folder), config.shingle_size)
+    write_index(folder, list(backend.map(work, batches())))
+    return folder
 
 
 def _carrying(batch: PairBatch, carrier: PairComparer) -> PairBatch:
