@@ -8,6 +8,7 @@ tracemalloc (numpy reports its arrays to it), never wall-clock time.
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import tracemalloc
@@ -24,6 +25,7 @@ import wiretrace.stages.compare
 import wiretrace.stages.sketching
 from tests.corpus import edit, random_text
 from wiretrace import Match, ScanConfig, scan
+from wiretrace.collector import keep, spared
 from wiretrace.compare import paraphrase
 from wiretrace.compare.pairs import CompareSources, PairBatch
 from wiretrace.compare.paraphrase import SemanticDocument, align_sentences, semantic_document
@@ -174,3 +176,38 @@ def test_blocks_of_similarities_find_the_partners_of_the_whole_matrix(
     partners, scores = paraphrase._best_partners(in_a, in_b, small_is_a)
     assert partners.tolist() == expected.tolist()
     assert scores.tolist() == whole[np.arange(len(expected)), expected].tolist()
+
+
+def test_what_a_scan_keeps_is_spared_by_the_collector_until_it_ends(tmp_path: Path) -> None:
+    """A scan freezes what its stages made (the collector leaves it alone) and unfreezes it
+    as it ends, so that a program that scans keeps its memory collectable; blocks nest, and
+    ``keep`` outside one freezes nothing."""
+    keep()
+    assert gc.get_freeze_count() == 0
+    with spared():
+        with spared():
+            keep()
+        assert gc.get_freeze_count() > 0  # the outer block is still open
+    assert gc.get_freeze_count() == 0
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "".join(
+            json.dumps({"id": f"d{n}", "text": random_text(random.Random(n), 200)}) + "\n"
+            for n in range(5)
+        ),
+        encoding="utf-8",
+    )
+    frozen: list[int] = []
+    original = gc.freeze
+
+    def counted() -> None:
+        original()
+        frozen.append(gc.get_freeze_count())
+
+    gc.freeze = counted  # type: ignore[assignment]
+    try:
+        scan(corpus, ScanConfig(workers=1))
+    finally:
+        gc.freeze = original  # type: ignore[assignment]
+    assert frozen and max(frozen) > 0
+    assert gc.get_freeze_count() == 0

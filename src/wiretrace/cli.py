@@ -33,6 +33,7 @@ from rich.table import Table
 
 from wiretrace import __version__
 from wiretrace.backend import Backend
+from wiretrace.collector import keep, spared
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
@@ -653,6 +654,7 @@ def scan_command(
                 if to_url is not None:
                     to_url.check_url(out, chosen)
                 result = scan(inputs, config, reporter=reporter, backend=backend)
+                keep()  # the result lives until the command ends (``collector``)
                 if to_url is not None:
                     to_url.write_url(result, out, chosen)
                 else:
@@ -679,7 +681,7 @@ def scan_command(
             if stats is not None:
                 console.print(_report_line(stats), highlight=False, soft_wrap=True)
 
-    _run(action)
+    _run(spared()(action))
 
 
 scan_command.name = "scan"

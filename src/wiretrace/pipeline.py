@@ -22,6 +22,7 @@ from wiretrace.candidates.neighbours import (
     unique_pairs,
     within_window,
 )
+from wiretrace.collector import keep, spared
 from wiretrace.config import ScanConfig
 from wiretrace.read.files import as_paths, check_inputs
 from wiretrace.records import Match, Relation, Skipped, Story
@@ -69,6 +70,7 @@ def scan(
     semantic_report: dict[str, Any] = {}
     backend = backend or LocalBackend(config.workers, spill_folder)
     with backend, ExitStack() as closing:
+        closing.enter_context(spared())
         described = backend.describe()
         store, static_model = None, None
         if "paraphrase" not in not_searched:
@@ -168,7 +170,9 @@ def scan(
 
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    """Adds the seconds the block takes to ``timings[stage]``."""
+    """Adds the seconds the block takes to ``timings[stage]``. What the stages before made
+    lives until the scan ends (``collector``)."""
+    keep()
     started = time.perf_counter()
     try:
         yield

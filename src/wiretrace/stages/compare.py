@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.backend import Backend
+from wiretrace.collector import keep
 from wiretrace.compare.pairs import (
     CompareSources,
     PairBatch,
@@ -106,6 +107,7 @@ def compare_stage(
         try:
             for found in backend.map(partial(compare_batch, sources), batches):
                 matches.extend(found)
+                keep()  # until the scan ends: no full collection goes through them again
                 advance(sizes.popleft())
         finally:
             release_comparer()

@@ -18,6 +18,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from wiretrace import __version__
+from wiretrace.collector import spared
 from wiretrace.config import OUTPUT_FORMATS, OutputFormat
 from wiretrace.errors import ConfigError, InputError
 from wiretrace.pipeline import ScanResult
@@ -357,7 +358,7 @@ def write_scan(
     writes each table (default ``write_table``: one file each, by pyarrow)."""
     folder = check_output(out, list(result.inputs), output_format)
     try:
-        with output_lock(folder):
+        with output_lock(folder), spared():  # the result lives until it is written
             return _write(result, folder, output_format, write or write_table)
     except OSError as error:  # a disk that filled up, a folder removed under us
         raise InputError(
