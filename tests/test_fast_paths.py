@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from tests.pages import UNRELATED, WIRE_STORY
 from wiretrace.clean import boilerplate, clean_text
@@ -23,6 +24,7 @@ from wiretrace.clean.normalize import (
     run_table,
 )
 from wiretrace.compare.align import Prepared, prepare, prepare_in_steps
+from wiretrace.compare.derivation import PARTNERS, Cells, chain_cells, ordered_chain
 from wiretrace.compare.paraphrase import _inside, _not_inside
 from wiretrace.compare.prepared import PrepareBatch, PreparedReader, prepare_into, write_index
 from wiretrace.read.sources import _json_checked, _json_record
@@ -314,3 +316,102 @@ def test_the_spans_left_out_of_sentences_are_found_by_their_neighbours(
     sentences, spans = drawn
     expected = [span for span in spans if not _inside(span, sentences)]
     assert _not_inside(spans, sentences) == expected
+
+
+def _plain_chain(
+    rows: NDArray[np.intp], columns: NDArray[np.intp], similarity: NDArray[np.float64]
+) -> list[int]:
+    """``derivation.ordered_chain`` in plain Python, as it was before it was compiled."""
+    if not len(rows):
+        return []
+    if bool(np.all(rows[1:] > rows[:-1]) and np.all(columns[1:] >= columns[:-1])):
+        return list(range(len(rows)))  # every cell in order (a copied passage): one chain
+    size = int(columns.max()) + 1
+    tree: list[tuple[int, float, int]] = [(0, 0.0, -1)] * (size + 1)
+
+    def better(first: tuple[int, float, int], second: tuple[int, float, int]) -> bool:
+        # longer, then more similar, then ending at the earlier cell
+        return (first[0], first[1], -first[2]) > (second[0], second[1], -second[2])
+
+    def best_up_to(column: int) -> tuple[int, float, int]:
+        found = (0, 0.0, -1)
+        index = column + 1
+        while index > 0:
+            if better(tree[index], found):
+                found = tree[index]
+            index -= index & -index
+        return found
+
+    def offer(column: int, value: tuple[int, float, int]) -> None:
+        index = column + 1
+        while index <= size:
+            if better(value, tree[index]):
+                tree[index] = value
+            index += index & -index
+
+    before = [-1] * len(rows)
+    ends: list[tuple[int, float, int]] = [(0, 0.0, -1)] * len(rows)
+    start = 0
+    while start < len(rows):  # one row at a time: a chain takes one cell of a row
+        end = start
+        while end < len(rows) and rows[end] == rows[start]:
+            end += 1
+        for cell in range(start, end):
+            length, total, last = best_up_to(int(columns[cell]))
+            before[cell] = last
+            ends[cell] = (length + 1, total + float(similarity[cell]), cell)
+        for cell in range(start, end):
+            offer(int(columns[cell]), ends[cell])
+        start = end
+    best = ends[0]
+    for value in ends[1:]:
+        if better(value, best):
+            best = value
+    chain = []
+    cell = best[2]
+    while cell >= 0:
+        chain.append(cell)
+        cell = before[cell]
+    return chain[::-1]
+
+
+@st.composite
+def _cells(draw: Any) -> tuple[Any, Any, Any]:
+    """Cells sorted by row, then column, with similarities drawn from few values (ties)."""
+    found = sorted(draw(st.sets(st.tuples(st.integers(0, 12), st.integers(0, 15)), max_size=40)))
+    values = [draw(st.sampled_from([0.6, 0.7, 0.75, 0.8, 0.9, 1.0])) for _ in found]
+    return (
+        np.array([row for row, _ in found], dtype=np.intp),
+        np.array([column for _, column in found], dtype=np.intp),
+        np.array(values, dtype=np.float64),
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(_cells())
+def test_the_compiled_chain_is_the_plain_one(cells: tuple[Any, Any, Any]) -> None:
+    assert ordered_chain(*cells) == _plain_chain(*cells)
+
+
+def _plain_best_of_each_row(cells: Cells, count: int) -> Cells:
+    """Each row's ``count`` most similar cells (of equals, the earlier column), in row then
+    column order."""
+    if not np.any(cells.rows[count:] == cells.rows[:-count]):
+        return cells  # no row has more (rows are sorted)
+    order = np.lexsort((cells.columns, -cells.similarity, cells.rows))
+    rows = cells.rows[order]
+    first = np.searchsorted(rows, rows)  # each cell's row starts there (rows are sorted)
+    kept = np.sort(order[np.arange(len(rows)) - first < count])  # back in row, column order
+    return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
+
+
+@settings(max_examples=500, deadline=None)
+@given(_cells())
+def test_the_compiled_chain_of_best_cells_is_the_plain_one(cells: tuple[Any, Any, Any]) -> None:
+    """Each row's best cells, then their chain, as the plain code found them."""
+    best = _plain_best_of_each_row(Cells(*cells), PARTNERS)
+    chain = _plain_chain(*best)
+    found = chain_cells(Cells(*cells))
+    assert found.rows.tolist() == best.rows[chain].tolist()
+    assert found.columns.tolist() == best.columns[chain].tolist()
+    assert found.similarity.tolist() == best.similarity[chain].tolist()

@@ -189,9 +189,12 @@ class SentenceReader:
         return _rows(self._spans, offset, count, np.int32, 2)
 
     def vectors(self, number: int) -> NDArray[np.float32]:
+        return self.half_vectors(number).astype(np.float32)
+
+    def half_vectors(self, number: int) -> NDArray[np.float16]:
+        """Document ``number``'s sentence vectors as kept (half floats)."""
         offset, count = self._index[number, 2:].tolist()
-        found = _rows(self._vectors, offset, count, np.float16, self.dimensions)
-        return found.astype(np.float32)
+        return _rows(self._vectors, offset, count, np.float16, self.dimensions)
 
     def close(self) -> None:
         os.close(self._spans)

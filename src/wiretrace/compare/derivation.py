@@ -29,16 +29,18 @@ from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from wiretrace.records import Derivation
 from wiretrace.sketch.background import stop_words_set
 
 PARTNERS = 3  # partners a sentence of the shorter text may align with
-# Sentences whose words and facts a comparing process keeps, by their text (~3 KB each): a
-# sentence recurs across compared pairs (the pairs share text), and in a corpus of random
-# pairs most documents are prepared again for each pair they are in.
-SENTENCES_KEPT = 8192
+# Sentences whose words and facts a comparing process keeps, by their text (2.1 KB and 0.75
+# KB each: ~47 MB a process at most): a sentence recurs across compared pairs (the pairs
+# share text), while its document is seldom still in the comparer's cache (a corpus's pairs
+# join documents far apart). The benchmark corpus draws its sentences from a pool of 22,303.
+SENTENCES_KEPT = 16_384
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,}?)[\"“”„«»]")
@@ -48,65 +50,101 @@ _QUOTE_WORDS = 3
 NO_DERIVATION = Derivation(0, 0.0, 0, 0, 0)
 
 
+@njit(cache=True, nogil=True)
+def _better(length, total, cell, other_length, other_total, other_cell):  # type: ignore[no-untyped-def]
+    """Longer, then more similar in total, then ending at the earlier cell."""
+    if length != other_length:
+        return length > other_length
+    if total != other_total:
+        return total > other_total
+    return cell < other_cell
+
+
+@njit(cache=True, nogil=True)
+def _chain(rows, columns, similarity):  # type: ignore[no-untyped-def]
+    """``ordered_chain``'s cells, compiled: a Fenwick tree over columns holds the best chain
+    ending at or before each column (its length, total similarity and last cell)."""
+    count = rows.shape[0]
+    if count == 0:
+        return np.empty(0, dtype=np.int64)
+    in_order = True
+    for cell in range(1, count):
+        if rows[cell] <= rows[cell - 1] or columns[cell] < columns[cell - 1]:
+            in_order = False
+            break
+    if in_order:  # every cell in order (a copied passage): one chain
+        return np.arange(count)
+    size = 0
+    for cell in range(count):
+        size = max(size, columns[cell] + 1)
+    tree_length = np.zeros(size + 1, dtype=np.int64)
+    tree_total = np.zeros(size + 1, dtype=np.float64)
+    tree_cell = np.full(size + 1, -1, dtype=np.int64)
+    before = np.full(count, -1, dtype=np.int64)
+    end_length = np.zeros(count, dtype=np.int64)
+    end_total = np.zeros(count, dtype=np.float64)
+    start = 0
+    while start < count:  # one row at a time: a chain takes one cell of a row
+        end = start
+        while end < count and rows[end] == rows[start]:
+            end += 1
+        for cell in range(start, end):
+            length, total, last = 0, 0.0, -1
+            index = columns[cell] + 1
+            while index > 0:
+                if _better(
+                    tree_length[index], tree_total[index], tree_cell[index], length, total, last
+                ):
+                    length, total, last = tree_length[index], tree_total[index], tree_cell[index]
+                index -= index & -index
+            before[cell] = last
+            end_length[cell] = length + 1
+            end_total[cell] = total + similarity[cell]
+        for cell in range(start, end):
+            index = columns[cell] + 1
+            while index <= size:
+                if _better(
+                    end_length[cell],
+                    end_total[cell],
+                    cell,
+                    tree_length[index],
+                    tree_total[index],
+                    tree_cell[index],
+                ):
+                    tree_length[index] = end_length[cell]
+                    tree_total[index] = end_total[cell]
+                    tree_cell[index] = cell
+                index += index & -index
+        start = end
+    best = 0
+    for cell in range(1, count):
+        if _better(
+            end_length[cell], end_total[cell], cell, end_length[best], end_total[best], best
+        ):
+            best = cell
+    chain = np.empty(end_length[best], dtype=np.int64)
+    cell = best
+    for at in range(chain.shape[0] - 1, -1, -1):
+        chain[at] = cell
+        cell = before[cell]
+    return chain
+
+
 def ordered_chain(
     rows: NDArray[np.intp], columns: NDArray[np.intp], similarity: NDArray[np.float64]
 ) -> list[int]:
     """The cells (indices into the three arrays, in chain order) of the longest chain with
     ``rows`` strictly increasing and ``columns`` never decreasing; of equally long chains the
     one of the largest total similarity, then of the earliest cells. The cells must come
-    sorted by row. A Fenwick tree over columns holds the best chain ending at or before each
-    column, so that each cell costs a logarithm of the columns."""
-    if not len(rows):
-        return []
-    if bool(np.all(rows[1:] > rows[:-1]) and np.all(columns[1:] >= columns[:-1])):
-        return list(range(len(rows)))  # every cell in order (a copied passage): one chain
-    size = int(columns.max()) + 1
-    tree: list[tuple[int, float, int]] = [(0, 0.0, -1)] * (size + 1)
-
-    def better(first: tuple[int, float, int], second: tuple[int, float, int]) -> bool:
-        # longer, then more similar, then ending at the earlier cell
-        return (first[0], first[1], -first[2]) > (second[0], second[1], -second[2])
-
-    def best_up_to(column: int) -> tuple[int, float, int]:
-        found = (0, 0.0, -1)
-        index = column + 1
-        while index > 0:
-            if better(tree[index], found):
-                found = tree[index]
-            index -= index & -index
-        return found
-
-    def offer(column: int, value: tuple[int, float, int]) -> None:
-        index = column + 1
-        while index <= size:
-            if better(value, tree[index]):
-                tree[index] = value
-            index += index & -index
-
-    before = [-1] * len(rows)
-    ends: list[tuple[int, float, int]] = [(0, 0.0, -1)] * len(rows)
-    start = 0
-    while start < len(rows):  # one row at a time: a chain takes one cell of a row
-        end = start
-        while end < len(rows) and rows[end] == rows[start]:
-            end += 1
-        for cell in range(start, end):
-            length, total, last = best_up_to(int(columns[cell]))
-            before[cell] = last
-            ends[cell] = (length + 1, total + float(similarity[cell]), cell)
-        for cell in range(start, end):
-            offer(int(columns[cell]), ends[cell])
-        start = end
-    best = ends[0]
-    for value in ends[1:]:
-        if better(value, best):
-            best = value
-    chain = []
-    cell = best[2]
-    while cell >= 0:
-        chain.append(cell)
-        cell = before[cell]
-    return chain[::-1]
+    sorted by row. Each cell costs a logarithm of the columns (a Fenwick tree, compiled:
+    ``tests/test_fast_paths.py`` holds it to the plain search it replaced)."""
+    chain = _chain(
+        np.ascontiguousarray(rows, dtype=np.int64),
+        np.ascontiguousarray(columns, dtype=np.int64),
+        np.ascontiguousarray(similarity, dtype=np.float64),
+    )
+    found: list[int] = chain.tolist()
+    return found
 
 
 @lru_cache(maxsize=SENTENCES_KEPT)
@@ -165,16 +203,30 @@ class Sentences(Protocol):
     def facts(self, sentence: int) -> tuple[frozenset[str], frozenset[str]]: ...
 
 
-def _best_of_each_row(cells: Cells, count: int) -> Cells:
-    """Each row's ``count`` most similar cells (of equals, the earlier column), in row then
-    column order."""
-    if not np.any(cells.rows[count:] == cells.rows[:-count]):
-        return cells  # no row has more (rows are sorted)
-    order = np.lexsort((cells.columns, -cells.similarity, cells.rows))
-    rows = cells.rows[order]
-    first = np.searchsorted(rows, rows)  # each cell's row starts there (rows are sorted)
-    kept = np.sort(order[np.arange(len(rows)) - first < count])  # back in row, column order
-    return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
+@njit(cache=True, nogil=True)
+def _best_of_rows(rows, columns, similarity, count):  # type: ignore[no-untyped-def]
+    """The indices (ascending) of each row's ``count`` most similar cells, of equals the
+    earlier column; ``rows`` sorted."""
+    kept = np.zeros(rows.shape[0], dtype=np.bool_)
+    start = 0
+    while start < rows.shape[0]:
+        end = start
+        while end < rows.shape[0] and rows[end] == rows[start]:
+            end += 1
+        for _ in range(min(count, end - start)):
+            best = -1
+            for cell in range(start, end):
+                if kept[cell]:
+                    continue
+                if (
+                    best < 0
+                    or similarity[cell] > similarity[best]
+                    or (similarity[cell] == similarity[best] and columns[cell] < columns[best])
+                ):
+                    best = cell
+            kept[best] = True
+        start = end
+    return np.nonzero(kept)[0]
 
 
 def chain_cells(cells: Cells) -> Cells:
@@ -182,9 +234,12 @@ def chain_cells(cells: Cells) -> Cells:
     columns), in order."""
     if not len(cells.rows):
         return cells
-    best = _best_of_each_row(cells, PARTNERS)
-    chain = np.array(ordered_chain(*best), dtype=np.intp)
-    return Cells(best.rows[chain], best.columns[chain], best.similarity[chain])
+    rows = np.ascontiguousarray(cells.rows, dtype=np.int64)
+    columns = np.ascontiguousarray(cells.columns, dtype=np.int64)
+    similarity = np.ascontiguousarray(cells.similarity, dtype=np.float64)
+    best = _best_of_rows(rows, columns, similarity, PARTNERS)
+    chain = best[_chain(rows[best], columns[best], similarity[best])]
+    return Cells(cells.rows[chain], cells.columns[chain], cells.similarity[chain])
 
 
 def derivation(small: Sentences, other: Sentences, cells: Cells) -> Derivation:

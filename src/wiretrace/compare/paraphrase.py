@@ -101,7 +101,7 @@ def words_of(sentence: str) -> frozenset[str]:
 def semantic_document(
     text: str,
     sentences: NDArray[np.int32],
-    vectors: NDArray[np.float32],
+    vectors: NDArray[np.float32] | NDArray[np.float16],
     vector: NDArray[np.float32],
 ) -> SemanticDocument:
     spans = [(start, end) for start, end in sentences.tolist()]
@@ -347,7 +347,9 @@ def decide(
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
     ) or derived >= config.paraphrase_min_derived
     evidence: Derivation | None = None
-    if not rewrite and len(np.unique(cells.rows)) >= config.paraphrase_min_chain:
+    rows = cells.rows  # ascending: its distinct rows are where it steps up
+    aligned_rows = int(np.count_nonzero(rows[1:] != rows[:-1])) + 1 if rows.size else 0
+    if not rewrite and aligned_rows >= config.paraphrase_min_chain:
         # a careful rewrite keeps no sentence very close, but it follows its source sentence
         # by sentence: an ordered chain that accounts for most of the shorter text
         chain = chain_cells(cells)

@@ -17,6 +17,7 @@ digest of its clean text.
 from __future__ import annotations
 
 import os
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ INDEX = "prepared.npy"
 # and the clean text's 128-bit digest as two 8-byte values; -1 in the first: not prepared
 _COLUMNS = 8
 _VALUE = 8  # bytes
+_DIGEST = struct.Struct("<qq")  # the digest's 16 bytes as the index's two values
 
 
 def file_name(file: int) -> str:
@@ -67,7 +69,7 @@ def prepare_into(
         if wide is not None:
             parts.append(wide)
         run = b"".join(np.ascontiguousarray(part).tobytes() for part in parts)
-        digest = np.frombuffer(document.digest, dtype=np.int64)
+        digest = _DIGEST.unpack(document.digest)
         rows[row] = (
             number,
             batch.file,
@@ -129,7 +131,7 @@ class PreparedReader:
             unique=run[shingles:starts],
             word_starts=run[starts : starts + words].view(np.int64),
             word_ends=run[starts + words : starts + 2 * words].view(np.int64),
-            digest=np.asarray(digest, dtype=np.int64).tobytes(),
+            digest=_DIGEST.pack(*digest),
             shingle_size=self._shingle_size,
             wide_before=run[starts + 2 * words :].view(np.int64) if wide else None,
             text=text,
