@@ -6,7 +6,8 @@ from the scan's spill files (:class:`CompareSources`, by path). So batches can g
 processes at the cost of a few bytes a pair, and the comparison runs on every core: it was
 the scan's longest stage with the semantic stage on (a pair is compared verbatim, then
 sentence by sentence). Each comparer keeps the documents it prepared last, since pairs come
-sorted by their first document.
+sorted by their first document, and reads those a scan prepared once beforehand
+(``compare.prepared``) rather than preparing them again.
 """
 
 from __future__ import annotations
