@@ -23,7 +23,7 @@ from wiretrace.compare.pairs import (
 )
 from wiretrace.compare.prepared import PrepareBatch, prepare_into, write_index
 from wiretrace.config import ScanConfig
-from wiretrace.records import Match
+from wiretrace.records import Match, Span
 from wiretrace.semantic.store import COMPARED, SemanticStore
 from wiretrace.stages.sketching import Sketched
 from wiretrace.stages.state import DocumentRows, Reporter
@@ -61,14 +61,23 @@ def _pair_batches(
         # the pairs up to the one that reaches the limit (one at least)
         piece = piece[: int(np.searchsorted(weights, _COMPARE_BATCH_CHARS)) + 1]
         start += len(piece)
-        ids, boilerplate = {}, {}
-        for index in np.unique(piece).tolist():
-            ids[sketched.spilled[index]] = sketched.ids[index]
-            spans = rows.boilerplate[sketched.rows[index]]
-            if spans:
-                boilerplate[sketched.spilled[index]] = spans
+        named = np.unique(piece).tolist()
+        ids = {sketched.spilled[index]: sketched.ids[index] for index in named}
         sizes.append(len(piece))
-        yield PairBatch(numbers[piece], ids, boilerplate)
+        yield PairBatch(numbers[piece], ids, _boilerplate(named, sketched, rows))
+
+
+def _boilerplate(
+    indices: list[int], sketched: Sketched, rows: DocumentRows
+) -> dict[int, tuple[Span, ...]]:
+    """The boilerplate spans of the documents ``indices`` (into ``sketched``) that have any,
+    by document number."""
+    found = {}
+    for index in indices:
+        spans = rows.boilerplate[sketched.rows[index]]
+        if spans:
+            found[sketched.spilled[index]] = spans
+    return found
 
 
 def compare_stage(
@@ -134,13 +143,9 @@ def _prepare_once(
 
     def batches() -> Iterator[PrepareBatch]:
         for file, start in enumerate(range(0, len(documents), _PREPARE_BATCH)):
-            numbers, boilerplate = [], {}
-            for index in documents[start : start + _PREPARE_BATCH]:
-                numbers.append(sketched.spilled[index])
-                spans = rows.boilerplate[sketched.rows[index]]
-                if spans:
-                    boilerplate[sketched.spilled[index]] = spans
-            yield PrepareBatch(file, numbers, boilerplate)
+            chunk = documents[start : start + _PREPARE_BATCH]
+            numbers = [sketched.spilled[index] for index in chunk]
+            yield PrepareBatch(file, numbers, _boilerplate(chunk, sketched, rows))
 
     work = partial(prepare_into, texts, str(folder), config.shingle_size)
     write_index(folder, list(backend.map(work, batches())))
