@@ -43,8 +43,9 @@ from wiretrace.sketch.topics import TopicTerms
 # it: events and names changed. 8: what is owned or invested in ("shares in Tesco") is no
 # place of the event. 9: a cookie notice whose button is written as a sentence ("... Accept
 # all cookies.") is boilerplate: clean texts changed. 10: a clock time ends a sentence ("after
-# 9 a.m. Nobody was hurt"): sentences and their vectors changed.
-FORMAT = 10
+# 9 a.m. Nobody was hurt"): sentences and their vectors changed. 11: a clean text's hash is
+# xxh3's, not blake2b's (exact copies are told apart by it).
+FORMAT = 11
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
 
 

@@ -4,12 +4,12 @@ runs the scan calls it on batches (the local one in this process or its worker p
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
+import xxhash
 from numpy.typing import NDArray
 
 from wiretrace.clean import CleanText, clean_text
@@ -202,5 +202,6 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
 
 
 def _text_hash(text: CleanText) -> int:
-    digest = hashlib.blake2b(text.codes.data, digest_size=8).digest()  # the array, not a copy
-    return int.from_bytes(digest, "little")
+    # xxh3 over the array, not a copy: a twentieth of blake2b's time; the hash only tells
+    # exact copies apart within one run (their lengths are compared too), it is never stored
+    return xxhash.xxh3_64_intdigest(text.codes.data)
