@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.corpus import random_text
@@ -454,3 +454,22 @@ def test_button_words_far_from_any_notice_are_text() -> None:
     text = "\n".join([STORM, "Reject all", "Manage preferences", LATER, "We use cookies."])
     marked = {text[span.start : span.end] for span in find_boilerplate(text)}
     assert "Reject all" not in marked and "Manage preferences" not in marked
+
+
+@given(st.lists(st.sampled_from(list(".!?…。！？\"'”’)]」』 \n\tab中")), max_size=40).map("".join))
+@example("He left.) Then 'she' came.\" Done. ok!  Yes?\n")
+@example("Gone… (then) back.”  Next")
+@example("他走了。”她来了！  好？」是")
+@settings(max_examples=500)
+def test_sentence_starts_where_a_stop_is_looked_behind_for(line: str) -> None:
+    """The sentence starts match the stops rather than look behind for them: the same
+    positions as the plain form of the rule (a sentence starts after its stop, closing
+    quotes and space)."""
+    import re
+
+    from wiretrace.clean.boilerplate import _sentence_starts
+
+    behind = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
+    behind_any = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？])[”’」』]*\s*(?=\S)")
+    pattern = behind if line.isascii() else behind_any
+    assert _sentence_starts(line) == [found.end() for found in pattern.finditer(line)]

@@ -132,10 +132,12 @@ _SUBSCRIPTION_HINTS = (
     "mail",
     "reached",
 )
-# after a full stop and a space, or (in a line beyond ASCII) after a Chinese or Japanese one,
-# which no space follows
-_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)")
-_ANY_SENTENCE_START = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=\S)|(?<=[。！？])[”’」』]*\s*(?=\S)")
+# Where a sentence starts: after a full stop, closing quotes and a space, or (in a line beyond
+# ASCII) after a Chinese or Japanese stop, which no space follows; each match ends there. The
+# stop is matched rather than looked behind for: the same ends, and the engine skips from
+# stop to stop instead of trying every position (less than half the time).
+_SENTENCE_START = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)")
+_ANY_SENTENCE_START = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)|[。！？][”’」』]*\s*(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
 _EDGE_LINES = 3  # a page's scraped URL and its menu sit in its first or last lines
 _TRAILER_CHARS = 250  # ... and are short
