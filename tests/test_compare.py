@@ -137,3 +137,18 @@ def test_a_capital_that_opens_a_sentence_names_nothing() -> None:
     assert names_a_fact(text, start)  # "Leeds" is a name
     assert names_a_fact("2 people were hurt.")  # a number is a fact wherever it stands
     assert names_a_fact(text, text.index("Leeds"))  # a capital mid-sentence is a name
+
+
+def test_documents_are_prepared_once_only_where_batches_would_prepare_them_again() -> None:
+    """Pairs of copies side by side name each document in about one batch: prepared batch by
+    batch; pairs that join documents far apart name them in batch after batch: prepared once
+    before the pairs are compared."""
+    import numpy as np
+
+    from wiretrace.stages.compare import _recurring
+
+    families = np.array([(i, i + 1) for i in range(0, 20_000, 2)], dtype=np.int64)
+    assert not _recurring(families, 2)
+    rng = np.random.default_rng(7)
+    scattered = np.sort(rng.integers(0, 500, size=(len(families), 2)), axis=1)
+    assert _recurring(scattered, 2)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from wiretrace import ScanConfig, scan
 from wiretrace.clean import clean_text
 from wiretrace.clean.boilerplate import find_boilerplate
@@ -185,3 +187,26 @@ def test_the_report_marks_the_one_chinese_character_that_changed() -> None:
 
     first, second = "国务院常务会议今天召开", "国务院常务会议昨天召开"
     assert word_changes(first, second) == ([(7, 8)], [(7, 8)])
+
+
+def test_english_with_curly_quotes_and_dashes_is_told_without_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Quotes, dashes and spaces beyond ASCII are no letters: a sample whose letters are
+    ASCII and that holds the English words is English without asking the model; a letter
+    beyond ASCII still asks it."""
+    from wiretrace.clean import language
+
+    asked: list[str] = []
+
+    class Model:
+        def detect(self, sample: str, **_: object) -> list[dict[str, object]]:
+            asked.append(sample)
+            return [{"lang": "fr", "score": 0.9}]
+
+    monkeypatch.setattr(language, "_detector", Model)
+    text = "The mayor’s office said — after the vote — that “the bridge” would close, and that they"
+    assert language.detect_language(text) == "en"
+    assert asked == []
+    assert language.detect_language(text.replace("mayor", "maire é")) == "fr"
+    assert len(asked) == 1
