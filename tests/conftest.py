@@ -110,6 +110,10 @@ def spark_session() -> Iterator[Any]:
         .appName("wiretrace-tests")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        # one JVM serves every Spark test (~600 stages): Spark's default heap of 1 GB ran out
+        # in two CI runs, collecting a scan's Arrow batches late in the session
+        # ("java.lang.OutOfMemoryError: Java heap space", and every later test refused)
+        .config("spark.driver.memory", "3g")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
