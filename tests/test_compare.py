@@ -148,7 +148,7 @@ def test_documents_are_prepared_once_only_where_batches_would_prepare_them_again
     from wiretrace.stages.compare import _recurring
 
     families = np.array([(i, i + 1) for i in range(0, 20_000, 2)], dtype=np.int64)
-    assert not _recurring(families, 2)
+    assert not _recurring(families, np.unique(families).size, 2)
     rng = np.random.default_rng(7)
     scattered = np.sort(rng.integers(0, 500, size=(len(families), 2)), axis=1)
-    assert _recurring(scattered, 2)
+    assert _recurring(scattered, np.unique(scattered).size, 2)

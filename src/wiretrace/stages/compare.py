@@ -72,18 +72,19 @@ def _batch_size(pairs: int, parallelism: int) -> int:
     return _COMPARE_BATCH
 
 
-def _recurring(pairs: NDArray[np.int64], parallelism: int) -> bool:
+def _recurring(pairs: NDArray[np.int64], documents: int, parallelism: int) -> bool:
     """Whether the batches of ``pairs`` would prepare their documents half as many times
-    again as preparing each once does. The pairs of a default scan join documents far apart
-    (the benchmark's 10,000 documents: 150,039 pairs name 129,691 documents batch by batch),
-    those of ``dedup`` are mostly copies of one family side by side (20,000 documents: 3,256
-    pairs name 5,762 documents, batch by batch 6,177), where writing and reading the
-    prepared arrays cost more than they spare (its compare stage 0.72 -> 0.55 s)."""
+    again as preparing each of the ``documents`` (how many they name) once does. The pairs
+    of a default scan join documents far apart (the benchmark's 10,000 documents: 150,039
+    pairs name 129,691 documents batch by batch), those of ``dedup`` are mostly copies of one
+    family side by side (20,000 documents: 3,256 pairs name 5,762 documents, batch by batch
+    6,177), where writing and reading the prepared arrays cost more than they spare (its
+    compare stage 0.72 -> 0.55 s)."""
     size = _batch_size(len(pairs), parallelism)
     batched = sum(
         np.unique(pairs[start : start + size]).size for start in range(0, len(pairs), size)
     )
-    return 2 * batched > 3 * np.unique(pairs).size
+    return 2 * batched > 3 * documents
 
 
 def _boilerplate(
@@ -129,13 +130,11 @@ def compare_stage(
         sources = replace(sources, texts=None, sentences=None, compared=None)
     matches: list[Match] = []
     with reporter.stage("compare", len(pairs)) as advance:
-        if (
-            not backend.ships_documents
-            and len(pairs) > _COMPARE_BATCH
-            and _recurring(pairs, backend.parallelism)
-        ):
-            folder = _prepare_once(pairs, sketched, rows, backend, config, spilled)
-            sources = replace(sources, prepared=str(folder))
+        if not backend.ships_documents and len(pairs) > _COMPARE_BATCH:
+            documents = np.unique(pairs)
+            if _recurring(pairs, documents.size, backend.parallelism):
+                folder = _prepare_once(documents.tolist(), sketched, rows, backend, config, spilled)
+                sources = replace(sources, prepared=str(folder))
         try:
             for found in backend.map(partial(compare_batch, sources), batches):
                 matches.extend(found)
@@ -150,19 +149,18 @@ def compare_stage(
 
 
 def _prepare_once(
-    pairs: NDArray[np.int64],
+    documents: list[int],
     sketched: Sketched,
     rows: DocumentRows,
     backend: Backend,
     config: ScanConfig,
     texts: str,
 ) -> Path:
-    """Every document of ``pairs`` prepared for the verbatim comparison once, by the workers,
+    """The ``documents`` of the pairs prepared for the verbatim comparison once, by the workers,
     into a new folder of the spill (``compare.prepared``): pairs of a large corpus join
     documents far apart, which the comparers' caches would prepare again for nearly every
     pair."""
     folder = Path(tempfile.mkdtemp(prefix="prepared-", dir=backend.spill.folder))
-    documents = np.unique(pairs).tolist()
 
     def batches() -> Iterator[PrepareBatch]:
         for file, start in enumerate(range(0, len(documents), _PREPARE_BATCH)):
