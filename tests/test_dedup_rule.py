@@ -215,7 +215,7 @@ def test_converting_says_which_skipped_records_could_not_be_written(tmp_path: Pa
     assert "1 not written (nothing could be read from them" in message
 
 
-def test_dedup_runs_no_semantic_stage_stories_or_provenance(tmp_path: Path) -> None:
+def test_dedup_runs_no_semantic_stage_stories_provenance_or_languages(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "in.jsonl",
         [{"id": "a", "text": article(901)}, {"id": "b", "text": article(901)}],
@@ -229,6 +229,8 @@ def test_dedup_runs_no_semantic_stage_stories_or_provenance(tmp_path: Path) -> N
     assert not done.scan.stories
     assert all(match.source is None for match in done.scan.matches)
     assert not {"semantic", "stories"} & set(summary["timings_seconds"])
+    assert summary["counts"]["documents_by_language"] is None
+    assert done.scan.documents.language == [None, None]
 
 
 def test_dedup_help_lists_only_its_options() -> None:

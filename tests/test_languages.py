@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,11 @@ def test_each_document_has_its_language_and_a_record_s_own_wins(tmp_path: Path) 
     }
     (invalid,) = result.summary["invalid_fields"]
     assert invalid["field"] == "language" and "German!" in invalid["value"]
+
+    told_none = scan([path], replace(COPY_SCAN, languages=False))
+    found = dict(zip(told_none.documents.id, told_none.documents.language, strict=True))
+    assert found == {"zh": None, "ar": None, "de": None, "own": "de", "odd": None, "digits": None}
+    assert told_none.summary["counts"]["documents_by_language"] is None
 
 
 def _kinds(text: str) -> list[tuple[str, str]]:

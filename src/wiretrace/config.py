@@ -274,6 +274,9 @@ class ScanConfig:
       ``wiretrace.group.provenance``).
     - ``series``: treat the documents of one outlet as a series: matches inside it carry
       ``series`` (the outlet) and are counted apart from cross-outlet reuse.
+    - ``languages``: tell each document's language (False: ``documents.language`` holds only
+      a record's own language field and ``summary.json`` counts no languages; ``dedup``
+      needs none, and telling them is a tenth of the cleaning and sketching).
     - ``workers``: processes that clean and sketch once the input is larger than two
       batches (0: one per core; 1, the library default: everything in this process). Worker
       processes start afresh (forked by a fork server, or spawned) and import the script
@@ -325,6 +328,7 @@ class ScanConfig:
     provenance: bool = True
     provenance_min_score: float = 1.5
     series: bool = True
+    languages: bool = True
     batch_size: int = 2048
     workers: int = 1
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES

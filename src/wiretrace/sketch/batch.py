@@ -37,6 +37,7 @@ class SketchParams:
     sentences: bool = False  # split sentences (the semantic stage runs)
     static_model: str | None = None  # ... and embed them with the static model in this folder
     topics: bool = True  # words and entities for stories (off with --no-stories)
+    languages: bool = True  # tell each text's language (off for dedup)
 
     @classmethod
     def of(
@@ -53,6 +54,7 @@ class SketchParams:
             sentences,
             static_model,
             config.stories,
+            config.languages,
         )
 
 
@@ -174,7 +176,9 @@ def sketch_batch(items: list[BatchItem], params: SketchParams) -> BatchSketch:
         if fact is None:
             facts.append(None)
         else:
-            language = detect_language(body) or detect_language(item.text)
+            language = None
+            if params.languages:
+                language = detect_language(body) or detect_language(item.text)
             facts.append((fact.published, fact.dateline, fact.credits, language))
     cleaned = [clean_text(text, offsets=False) for text in blanked]
     sketches = sketch_texts(

@@ -57,7 +57,7 @@ def scan_summary(
         "counts": {
             "records": len(rows.status),
             "documents": rows.status.count(OK),
-            "documents_by_language": _by_language(rows),
+            "documents_by_language": _by_language(rows) if config.languages else None,
             "skipped": sum(reasons.values()),
             "skipped_by_reason": dict(sorted(reasons.items())),
             "boilerplate_spans_by_kind": dict(sorted(kinds.items())),

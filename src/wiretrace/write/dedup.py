@@ -476,9 +476,16 @@ def dedup(
         check_writable(place.parent, "--out")
         remove_stale_partials(place.parent, [place.name])
 
-    # copies are all dedup needs: no semantic stage, stories, passage search or provenance
+    # copies are all dedup needs: no semantic stage, stories, passage search, provenance
+    # or languages
     copies_only = replace(
-        config, semantic=False, stories=False, passage_window=0, provenance=False, series=False
+        config,
+        semantic=False,
+        stories=False,
+        passage_window=0,
+        provenance=False,
+        series=False,
+        languages=False,
     )
     result = scan(paths, copies_only, reporter=reporter, backend=backend)
     rows = result.documents
