@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import faiss
 import numpy as np
 from numpy.typing import NDArray
 
@@ -37,6 +36,8 @@ def nearest(
     similar by the cosine rounded to ``PRECISION`` decimals (``wiretrace.semantic.cosines``),
     ties broken by row number, so that the neighbours and their cosines are the same on any
     machine and backend."""
+    import faiss  # here: a scan without stories or the semantic stage never loads it (~30 ms)
+
     count, dimensions = vectors.shape
     keep = min(neighbours, count - 1)
     proposed = min(keep + _SPARE, count - 1)

@@ -36,7 +36,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import igraph
 import numpy as np
 from numpy.typing import NDArray
 
@@ -488,6 +487,8 @@ def _communities(
     """Each document's community (numbered from 0 by first member): Leiden (CPM) over the
     likely pairs, each copy also given its original's pairs (a copy is of its original's
     story by definition, even when its page mangled the words it would be weighed by)."""
+    import igraph  # here: a scan without stories never loads it (~30 ms)
+
     pairs, weights = _inherited(pairs, weights, copies)
     graph = igraph.Graph(n=count, edges=pairs.tolist())
     igraph.set_random_number_generator(random.Random(_SEED))
@@ -619,6 +620,8 @@ def _weakest_links(
     """Per community of two or more, the weakest link that holds it: the lowest chance on
     the strongest tree joining its members (a minimum spanning forest of the negated
     chances, whose weakest edge does not depend on how ties are broken)."""
+    import igraph
+
     graph = igraph.Graph(n=count, edges=pairs.tolist())
     tree = np.array(graph.spanning_tree(weights=(-weights).tolist(), return_tree=False))
     weakest: dict[int, float] = {}
