@@ -183,3 +183,25 @@ def test_a_dated_careful_rewrite_names_its_source(tmp_path: Path) -> None:
     for other in ("original", "rewrite"):
         independent = found.get(frozenset((other, "independent")))
         assert independent is None or independent.relation is Relation.SAME_STORY
+
+
+@pytest.mark.usefixtures("semantic_extra")
+def test_a_follow_up_that_restates_the_charges_in_the_court_s_words_is_no_rewrite(
+    tmp_path: Path,
+) -> None:
+    # a new user's sentencing report and, a week later, the appeal: the follow-up restates
+    # the conviction with the charge sheet's eleven words ("of four counts of bribery and one
+    # of misconduct in public office") inside a sentence only somewhat like the report's.
+    # That stock phrase is no proof that one was written from the other: the words are
+    # lifted (``partial``), the article is not a rewrite
+    texts = Path(__file__).parent / "texts"
+    records = tmp_path / "court.jsonl"
+    with records.open("w", encoding="utf-8") as stream:
+        for name, day in (("court-sentencing", "12"), ("court-appeal", "19")):
+            text = (texts / f"{name}.txt").read_text(encoding="utf-8")
+            record = {"id": name, "text": text, "published": f"2025-03-{day}"}
+            stream.write(json.dumps(record) + "\n")
+    (match,) = [m for m in scan([records]).matches if m.a == "court-appeal"]
+    assert match.b == "court-sentencing"
+    assert match.relation is Relation.PARTIAL
+    assert [p.kind for p in match.passages].count("verbatim") == 1

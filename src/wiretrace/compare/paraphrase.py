@@ -329,15 +329,23 @@ def decide(
     def shares(rewritten: list[SentencePair]) -> tuple[float, float, int]:
         """The share of the smaller document the rewritten sentences cover, the share verbatim
         passages outside them cover, and how many rewritten sentences are derived: a verbatim
-        stretch lies inside one (proof that it was derived from the other, not written
-        independently on the same topic), and none is mostly verbatim (a sentence cut short
-        at a text's edge, "...ates at 4.5 percent on Thursday, saying", is the copy of its
-        whole, not a rewrite of it: two cuts of one story share a passage, ``partial``)."""
+        stretch lies inside one that is surely rewritten (the sentence carried over and
+        edited around the words it kept: proof that it was derived from the other, where a
+        sentence only somewhat alike that shares a stock phrase, "of four counts of bribery
+        and one of misconduct in public office", restates a fact as any report may), and none
+        is mostly verbatim (a sentence cut short at a text's edge, "...ates at 4.5 percent on
+        Thursday, saying", is the copy of its whole, not a rewrite of it: two cuts of one
+        story share a passage, ``partial``)."""
         spans = [small.sentences[pair.a if small_is_a else pair.b] for pair in rewritten]
         lifted = _not_inside(verbatim_spans, spans)
         total = max(1, small.chars)
         derived = 0
-        if len(lifted) < len(verbatim_spans):
+        carried = [
+            span
+            for span, pair in zip(spans, rewritten, strict=True)
+            if pair.similarity >= thresholds.strong
+        ]
+        if len(_not_inside(verbatim_spans, carried)) < len(verbatim_spans):
             derived = sum(not _mostly_in(span, verbatim_spans) for span in spans)
         return _covered_chars(spans) / total, _covered_chars(lifted) / total, derived
 
