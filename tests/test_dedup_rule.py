@@ -198,6 +198,17 @@ def test_skipped_records_go_to_skipped_out_when_named(tmp_path: Path) -> None:
     assert summary["dedup"]["dropped"] == 1
 
 
+@pytest.mark.parametrize("aside", ["out.jsonl", "out.dropped.jsonl", "out.summary.json"])
+def test_skipped_out_never_names_a_file_dedup_writes_for_out(tmp_path: Path, aside: str) -> None:
+    # the skipped records would be written over the kept ones (or the kept ones over them)
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": article(702)}) + "\n{broken\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(wiretrace.InputError, match="--skipped-out"):
+        wiretrace.dedup(path, out, FAST, skipped_out=tmp_path / aside)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
 def test_converting_says_which_skipped_records_could_not_be_written(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(

@@ -104,6 +104,22 @@ def _check_place(path: Path, inputs: list[str], option: str) -> None:
         raise InputError(f"{option} {path} exists; remove it or name another output")
 
 
+def _check_apart(aside: Path, out: Path, sidecars: tuple[Path, ...]) -> None:
+    """--skipped-out names a file of its own: neither --out, nor a file written beside it,
+    nor a place inside --out's folder (each would be written over the other)."""
+    where = aside.resolve()
+    if where == out.resolve() or out.resolve() in where.parents:
+        raise InputError(
+            f"--skipped-out {aside} is where --out writes the kept records; name another file"
+        )
+    for sidecar in sidecars:
+        if where == sidecar.resolve():
+            raise InputError(
+                f"--skipped-out {aside} is the file dedup writes beside --out ({sidecar.name}); "
+                "name another file"
+            )
+
+
 def _check_target(path: Path, inputs: list[str], option: str, formats: Collection[str]) -> _Target:
     """An output of records checked before any work: a new place outside the inputs, of a
     type dedup writes."""
@@ -472,6 +488,8 @@ def dedup(
     ):
         _check_parquet_columns(files)
     places = [target.path, dropped_table, summary_file, *([aside.path] if aside else [])]
+    if aside is not None:
+        _check_apart(aside.path, target.path, (dropped_table, summary_file))
     for place in places:
         check_writable(place.parent, "--out")
         remove_stale_partials(place.parent, [place.name])
