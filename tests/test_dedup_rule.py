@@ -379,3 +379,42 @@ def test_no_text_is_lost_and_every_planted_copy_is_dropped(
     for copy, original in copy_of.items():  # of a copy and its original, one at most is kept
         assert not {copy, original} <= kept, (copy, original)
     assert [row["dropped"] for row in dropped_rows(done.dropped_table)] == sorted(dropped)
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_a_truncated_gzip_input_keeps_the_records_read_before_the_cut(
+    tmp_path: Path, kind: str
+) -> None:
+    # a download cut short: the scan reads the records before the cut and lists the rest of
+    # the file as unreadable; dedup writes those records (it stopped with an internal error
+    # on JSONL and refused the CSV whole)
+    import csv
+    import gzip
+    import io
+
+    texts = [article(3000 + number) for number in range(400)]
+    texts[1] = texts[0]  # one copy, dropped
+    if kind == "jsonl":
+        raw = "".join(json.dumps({"id": f"d{n}", "text": t}) + "\n" for n, t in enumerate(texts))
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerows([["id", "text"], *([f"d{n}", t] for n, t in enumerate(texts))])
+        raw = buffer.getvalue()
+    packed = gzip.compress(raw.encode(), mtime=0)
+    path = tmp_path / f"in.{kind}.gz"
+    path.write_bytes(packed[: len(packed) * 4 // 5])
+    out = tmp_path / f"out.{kind}"
+
+    done = wiretrace.dedup(path, out, FAST)
+
+    read = done.scan.summary["counts"]["records"]
+    assert 100 < read < 400
+    assert [item.id for item in done.dropped] == ["d1"]
+    assert done.written == read - 1
+    if kind == "jsonl":
+        ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    else:
+        with out.open(encoding="utf-8", newline="") as stream:
+            ids = [row["id"] for row in csv.DictReader(stream)]
+    assert ids == [f"d{n}" for n in range(read) if n != 1]

@@ -96,7 +96,7 @@ class FileReadError(InputError):
     """A file that opened but cannot be read to its end (a damaged or truncated gzip stream,
     a disk error). A scan keeps the records read before and lists the rest of the file as
     skipped (``unreadable_file``, see ``sources.read_file``): one damaged file in a folder
-    must not end the scan of the others. Elsewhere (``dedup``) it is the InputError it is."""
+    must not end the scan of the others; ``dedup`` writes the records read before it."""
 
     def __init__(self, file: InputFile, error: BaseException, after: str = "") -> None:
         self.detail = (

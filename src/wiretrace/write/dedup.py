@@ -35,7 +35,15 @@ from wiretrace.errors import InputError
 from wiretrace.group.duplicates import DocumentFacts, dedup_choice
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
 from wiretrace.read.csv_rows import CsvRows
-from wiretrace.read.files import InputFile, as_paths, classify, discover, open_binary
+from wiretrace.read.files import (
+    READ_ERRORS,
+    FileReadError,
+    InputFile,
+    as_paths,
+    classify,
+    discover,
+    open_binary,
+)
 from wiretrace.read.sources import read_file
 from wiretrace.records import Document, Dropped
 from wiretrace.write.atomic import atomic_path, remove
@@ -176,7 +184,13 @@ def _copy_lines(file: InputFile, wanted: set[str], out: IO[bytes], written: set[
     source = file.source
     with open_binary(file) as stream:
         while True:
-            piece = stream.readline(_CHUNK)
+            try:
+                piece = stream.readline(_CHUNK)
+            except READ_ERRORS:
+                # a damaged or truncated gzip stream: the scan kept the records before the
+                # damage and listed the rest as unreadable (not written, in the summary)
+                piece = b""
+                copying = False
             if not piece:
                 break
             if at_start:
@@ -206,7 +220,13 @@ def _csv_starts(file: InputFile, limit: int) -> tuple[list[str] | None, list[int
     """A CSV file's header, the line every record starts on (as ``CsvRows`` numbers them,
     rows it skips included) and its delimiter, by reading it with the same reader."""
     rows = CsvRows(file, limit)
-    starts = [int(location.rsplit(":", 1)[1]) for location, _ in rows]
+    starts: list[int] = []
+    try:
+        starts.extend(int(location.rsplit(":", 1)[1]) for location, _ in rows)
+    except FileReadError as error:
+        if not error.partly_read:
+            raise
+        # the rows before the damage are those the scan kept (see ``_csv_text``)
     return rows.header, starts, rows.delimiter
 
 
@@ -218,7 +238,10 @@ def _csv_text(file: InputFile) -> Iterator[str]:
             binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
         )
         while True:
-            line = stream.readline(_CHUNK)
+            try:
+                line = stream.readline(_CHUNK)
+            except READ_ERRORS:
+                return  # damaged: the scan listed the rest of the file as unreadable
             if not line:
                 return
             yield line
