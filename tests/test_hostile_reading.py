@@ -349,6 +349,58 @@ def test_a_quote_never_closed_loses_its_own_row_only(tmp_path: Path, kind: str) 
     ]
 
 
+def test_a_quote_left_open_to_the_end_of_the_file_loses_its_own_row_only(tmp_path: Path) -> None:
+    # the rows after it were read as the field's lines, then handed out again to a reader
+    # that had stopped for good: every row after the broken one was lost without a word
+    source = tmp_path / "in.csv"
+    source.write_text(broken_csv("fits", rows=13), "utf-8")
+    file = classify(source)
+    assert file is not None
+    read = list(CsvRows(file, 1 << 20))
+    assert [location for location, row in read if isinstance(row, list)] == [
+        f"{source}:{line}" for line in range(2, 15) if line != 12
+    ]
+    (skip,) = [row for _, row in read if not isinstance(row, list)]
+    assert skip.source == f"{source}:12"
+    assert "reading goes on at line 13" in skip.detail
+
+
+def test_a_quote_closed_by_the_next_row_s_opening_quote_loses_its_own_row_only(
+    tmp_path: Path,
+) -> None:
+    # articles of several paragraphs, each a quoted field over many lines; row a3's quote is
+    # never closed, so the quote that opens a4's text closed it, and a4's paragraphs were
+    # read as rows of their own (ids that were sentences), a4 itself lost without a word
+    records = [[f"a{number}", article_paragraphs(number, 4)] for number in range(8)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "text"])
+    writer.writerows(records[:3])
+    buffer.write('a3,"a quote opened here and never closed\n')
+    writer.writerows(records[4:])
+    source = tmp_path / "in.csv"
+    source.write_text(buffer.getvalue(), "utf-8")
+    file = classify(source)
+    assert file is not None
+
+    read = list(CsvRows(file, 1 << 20))
+
+    assert [row[0] for _, row in read if isinstance(row, list)] == [
+        "a0",
+        "a1",
+        "a2",
+        "a4",
+        "a5",
+        "a6",
+        "a7",
+    ]
+    assert [row[1] for _, row in read if isinstance(row, list)] == [
+        text for doc_id, text in records if doc_id != "a3"
+    ]
+    (skip,) = [row for _, row in read if not isinstance(row, list)]
+    assert "not closed" in skip.detail
+
+
 def article_paragraphs(seed: int, count: int) -> str:
     """An article's paragraphs: commas, quotes, blank lines between them."""
     words = article(seed, 40 * count).split()

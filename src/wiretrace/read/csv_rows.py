@@ -40,7 +40,6 @@ import io
 import sys
 from collections import deque
 from collections.abc import Iterator
-from itertools import chain
 
 from wiretrace.errors import InputError
 from wiretrace.read.files import (
@@ -152,13 +151,19 @@ def delimiter_of(header: str) -> str:
 
 
 def _row_widths(lines: list[Line], delimiter: str) -> list[int | None]:
-    """How many fields each line holds when read alone (None: blank, or not readable)."""
+    """How many fields each line holds when read alone (None: blank, or not readable): a
+    well-formed row, or the first line of one whose last field, quoted, goes on over the
+    lines below (an article of several paragraphs)."""
     widths: list[int | None] = []
     for _, line in lines:
         try:  # strictly: a line that is not a well-formed row on its own is none
             fields = next(csv.reader([line], strict=True, delimiter=delimiter), [])
         except csv.Error:
-            fields = []
+            try:  # ... unless a quote closing its end makes it one
+                closed = line.rstrip("\r\n") + '"'
+                fields = next(csv.reader([closed], strict=True, delimiter=delimiter), [])
+            except csv.Error:
+                fields = []
         widths.append(len(fields) or None)
     return widths
 
@@ -218,7 +223,11 @@ class CsvRows:
                     if first is None:
                         return
                     self.delimiter = delimiter_of(first)
-                    reader = csv.reader(chain([first], lines), delimiter=self.delimiter)
+                    # handed out again, not chained before the lines: a chain ends for good
+                    # with its last iterator, and the lines of a quote left open to the end
+                    # of the file are handed out again after it (the rows it ran over)
+                    lines.again([(text.lines, first)])
+                    reader = csv.reader(lines, delimiter=self.delimiter)
                     self.header = next(reader, None)
                 except (csv.Error, LineTooLargeError) as error:
                     raise InputError(f"{path}:1: cannot read the CSV header ({error})") from error
