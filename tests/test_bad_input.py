@@ -723,3 +723,15 @@ def test_document_rows_are_in_input_order(tmp_path: Path) -> None:
     result = wiretrace.scan([path])
 
     assert result.documents.source == [f"{path}:{line}" for line in (1, 2, 3, 4)]
+
+
+def test_a_csv_header_that_names_a_field_twice_is_an_input_error(tmp_path: Path) -> None:
+    # the second "text" column silently replaced the first: the article was lost
+    path = tmp_path / "in.csv"
+    path.write_text("id,text,text\nd1,The whole article.,second text\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match=r"names 'text' twice \(columns 2 and 3\)"):
+        wiretrace.scan([path])
+    # a column wiretrace does not read may repeat
+    path.write_text("id,text,note,note\nd1,The whole article.,a,b\n", encoding="utf-8")
+    assert wiretrace.scan([path]).documents.id == ["d1"]

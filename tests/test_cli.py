@@ -283,7 +283,8 @@ def test_warnings_are_one_line_each_and_capped(tmp_path: Path) -> None:
     skipped = [line for line in warnings if line.startswith("warning: skipped ")]
     assert len(skipped) == MAX_WARNINGS
     for number, line in enumerate(skipped, start=2):
-        assert f"{path}:{number}: malformed line: invalid JSON" in line
+        assert f"{path}:{number}: malformed line: invalid JSON: Expecting" in line
+        assert line.endswith(": column 2")
     assert len(warnings) <= MAX_WARNINGS + 2
     assert len([line for line in warnings if "more warnings" in line]) == 1
     assert f"{bad_lines - MAX_WARNINGS} more warnings" in result.stderr

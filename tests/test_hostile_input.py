@@ -490,7 +490,7 @@ def test_an_output_that_cannot_be_written_fails_before_the_scan(
     ("option", "message"),
     [
         (["--seed", "-1"], "seed must be >= 0, got -1"),
-        (["--window", "nan"], "--window must be a finite number or None, got nan"),
+        (["--window", "nan"], "--window must be a finite number, got nan"),
         (["--jaccard", "nan"], "--jaccard must be a finite number"),
         (["--max-record-mib", "0"], "--max-record-mib must be more than 0"),
     ],

@@ -500,6 +500,7 @@ def _option_names(message: str) -> str:
         if isinstance(parameter, click.Option) and parameter.name in settings
     }
     message = re.sub(r"field name for '(\w+)'", r"--\1-field", message)
+    message = message.replace(" or None", "")  # an option left out is the None
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, options)) + r")\b")
     return pattern.sub(lambda found: options[found[1]], message)
 

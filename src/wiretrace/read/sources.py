@@ -6,6 +6,7 @@ record larger than the maximum record size is ever held whole (see ``wiretrace.r
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -178,7 +179,11 @@ def _json_checked(raw: bytes, location: str) -> dict[str, Any] | Skipped:
     except RecursionError:
         return Skipped(location, MALFORMED_LINE, f"JSON nested more than {_MAX_NESTING} deep")
     except ValueError as error:  # invalid JSON, or an integer too long to convert
-        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        message = (
+            f"{error.msg}: column {error.colno}"  # as json words it, less "line 1"
+            if isinstance(error, json.JSONDecodeError)
+            else str(error)
+        )
         return Skipped(location, MALFORMED_LINE, f"invalid JSON: {message}")
     if not isinstance(record, dict):
         return Skipped(location, MALFORMED_LINE, "a line must be a JSON object")
@@ -227,6 +232,7 @@ def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Docum
     for location, row in rows:
         header = rows.header or []
         if not mapper.checked:
+            _check_unique_columns(file, header, fields)
             mapper.check_fields(header)
         if isinstance(row, Skipped):
             yield row
@@ -241,6 +247,20 @@ def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Docum
         yield mapper.map(dict(zip(header, row, strict=True)), location)
     if rows.header is not None and not mapper.checked:
         mapper.check_fields(rows.header)
+
+
+def _check_unique_columns(file: InputFile, header: list[str], fields: FieldNames) -> None:
+    """Refuse a header that names a field wiretrace reads twice: one of the two columns
+    would be dropped without a word."""
+    read = {getattr(fields, name.name) for name in dataclasses.fields(fields)}
+    for name in read:
+        columns = [number for number, column in enumerate(header, start=1) if column == name]
+        if len(columns) > 1:
+            where = " and ".join(map(str, columns))
+            raise InputError(
+                f"{file.source}:1: the CSV header names {name!r} twice (columns {where}); "
+                "rename one of them"
+            )
 
 
 def _has_surrogates(value: str) -> bool:
