@@ -163,8 +163,16 @@ def test_a_utf16_txt_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> No
     (folder / "little.txt").write_bytes(text.encode("utf-16"))  # Python writes the mark
     (folder / "big.txt").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
     (folder / "unmarked.txt").write_bytes(text.encode("utf-16-le"))
+    # in ASCII, UTF-16 without its mark is valid UTF-8, a NUL after every letter: no text
+    (folder / "ascii.txt").write_bytes("The mayor promised a new cafe.".encode("utf-16-le"))
     result = wiretrace.scan([folder])
-    assert status_of(result) == {"big": ["ok"], "little": ["ok"], "unmarked": ["undecodable"]}
+    assert status_of(result) == {
+        "big": ["ok"],
+        "little": ["ok"],
+        "unmarked": ["undecodable"],
+        "ascii": ["undecodable"],
+    }
+    assert "NUL byte at offset 1" in skipped_by_source(result)[str(folder / "ascii.txt")].detail
     assert {match.relation.value for match in result.matches} == {"exact"}
     assert_accounted(result)
 

@@ -84,10 +84,21 @@ def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
         yield data
         return
     location = file.source
+    marked = data[:2] in _UTF16_MARKS
+    if not marked and b"\x00" in data:
+        # valid UTF-8, but no text holds a NUL: UTF-16 without its mark (every other byte
+        # of Latin text a NUL), or a binary file named .txt; guessing which is not ours
+        at = data.index(b"\x00")
+        detail = (
+            f"a NUL byte at offset {at}: not UTF-8 text (UTF-16 without a byte-order mark, "
+            "or not text at all); convert the file to UTF-8"
+        )
+        yield Skipped(location, UNDECODABLE, detail, file.id)
+        return
     try:
         # a text file saved as "Unicode" by Windows tools is UTF-16 with a byte-order mark,
         # which says so unambiguously; without a mark, only UTF-8 is read (no guessing)
-        text = data.decode("utf-16" if data[:2] in _UTF16_MARKS else "utf-8-sig")
+        text = data.decode("utf-16" if marked else "utf-8-sig")
     except UnicodeDecodeError as error:
         yield Skipped(
             location,
