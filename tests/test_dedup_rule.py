@@ -418,3 +418,53 @@ def test_a_truncated_gzip_input_keeps_the_records_read_before_the_cut(
         with out.open(encoding="utf-8", newline="") as stream:
             ids = [row["id"] for row in csv.DictReader(stream)]
     assert ids == [f"d{n}" for n in range(read) if n != 1]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet", "jsonl"])
+def test_converting_keeps_every_field_of_every_record(tmp_path: Path, suffix: str) -> None:
+    # converting wrote only the fields wiretrace reads (id, text, title, url, outlet,
+    # published) and none of the records the scan skipped: a feed's own fields and a
+    # record without an id were lost without a word
+    records = [
+        {"id": 7, "text": article(801), "category": "world", "tags": ["a", "b"], "score": 0.5},
+        {"id": 8, "text": article(801), "category": "copy"},
+        {"id": None, "text": article(802), "category": "no id"},
+    ]
+    source = tmp_path / ("in.csv" if suffix != "csv" else "in.jsonl")
+    if source.suffix == ".csv":
+        import csv
+
+        with source.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, ["id", "text", "category", "tags", "score"])
+            writer.writeheader()
+            for record in records:
+                writer.writerow({**record, "id": record["id"] or "", "tags": "a b"})
+    else:
+        write_jsonl(source, records)
+    out = tmp_path / f"out.{suffix}"
+
+    done = wiretrace.dedup(source, out, FAST)
+
+    assert [item.id for item in done.dropped] == ["8"]
+    if suffix == "parquet":
+        written = pq.read_table(out).to_pylist()
+    elif suffix == "csv":
+        import csv
+
+        with out.open(encoding="utf-8", newline="") as stream:
+            written = list(csv.DictReader(stream))
+    else:
+        written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["category"] for row in written] == ["world", "no id"]
+    if suffix == "csv":  # from JSONL: the values as JSON, a string as it is
+        assert written[0] == {
+            "id": "7",
+            "text": records[0]["text"],
+            "category": "world",
+            "tags": '["a", "b"]',
+            "score": "0.5",
+        }
+        assert written[1]["id"] == ""
+    else:  # from CSV: every column, as text
+        assert written[0]["tags"] == "a b" and written[0]["id"] == "7"
+    assert not done.not_written

@@ -398,6 +398,47 @@ def _read_format(file: InputFile, fields: FieldNames, limit: int) -> Iterator[It
     return _read_parquet(file, fields, limit)
 
 
+RECORD_FORMATS = ("jsonl", "csv", "parquet")
+
+
+def raw_records(file: InputFile, limit: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every record of a JSONL, CSV or Parquet file that reads as one (a JSON object, a row
+    of the header's width, a Parquet row) with all its fields, located as ``read_file``
+    locates it; what does not read is left out (``read_file`` says why), as is the rest of
+    a file past damage. For writing records in another format (``dedup``)."""
+    source = file.source
+    try:
+        if file.format == "jsonl":
+            for number, raw in jsonl_lines(file, limit):
+                if isinstance(raw, int) or not raw.strip():
+                    continue
+                location = f"{source}:{number}"
+                record = _json_record(raw, location)
+                if not isinstance(record, Skipped):
+                    yield location, record
+        elif file.format == "csv":
+            rows = CsvRows(file, limit)
+            for location, row in rows:
+                if (
+                    isinstance(row, list)
+                    and len(row) == len(rows.header or [])
+                    and not any(_has_surrogates(value) for value in row)
+                ):
+                    yield location, dict(zip(rows.header or [], row, strict=True))
+        elif file.format == "parquet":
+            parquet = pq.ParquetFile(file.open_path)
+            first = 0
+            for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH):
+                for location, record in _parquet_records(batch, first, source):
+                    if not isinstance(record, Skipped):
+                        yield location, record
+                first += batch.num_rows
+        else:
+            raise ValueError(f"{file.path}: not a file of records")
+    except (FileReadError, OSError, pa.ArrowException):
+        return  # damaged: the records before were given, the scan listed the rest
+
+
 def read_file(
     file: InputFile, fields: FieldNames, limit: int = DEFAULT_MAX_RECORD_BYTES
 ) -> Iterator[Document | Skipped]:

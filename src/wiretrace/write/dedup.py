@@ -44,7 +44,7 @@ from wiretrace.read.files import (
     discover,
     open_binary,
 )
-from wiretrace.read.sources import read_file
+from wiretrace.read.sources import RECORD_FORMATS, raw_records, read_file
 from wiretrace.records import Document, Dropped
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
@@ -376,10 +376,8 @@ def _copy_txt(
     return written
 
 
-_FIELDS = ["id", "text", "title", "url", "outlet", "published"]
-
-
 def _document_record(document: Document) -> dict[str, Any]:
+    """A page's or a text file's document as a record (what a record has of it)."""
     return {
         "id": document.id,
         "text": document.text,
@@ -390,14 +388,36 @@ def _document_record(document: Document) -> dict[str, Any]:
     }
 
 
-def _documents(
+def _records(
     files: list[InputFile], wanted: set[str], ids: dict[str, str], config: ScanConfig
-) -> Iterator[Document]:
-    """The wanted records that can be read as documents, with the ids the scan gave them."""
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The wanted records with their sources: of JSONL, CSV and Parquet files every field
+    they have (the id the scan gave them where it renamed one repeated across files), of
+    text files, pages and crawls the document's fields."""
+    id_field = config.fields.id
     for file in files:
+        if file.format in RECORD_FORMATS:
+            for location, record in raw_records(file, config.max_record_bytes):
+                if location in wanted:
+                    given = ids.get(location)
+                    if given is not None and given != _text(record.get(id_field)):
+                        record[id_field] = given
+                    yield location, record
+            continue
         for item in read_file(file, config.fields, config.max_record_bytes):
             if isinstance(item, Document) and item.source in wanted:
-                yield replace(item, id=ids.get(item.source, item.id))
+                document = replace(item, id=ids.get(item.source, item.id))
+                yield item.source, _document_record(document)
+
+
+def _text(value: Any) -> str:
+    """A field's value in a CSV cell: strings as they are, nothing for null, the rest as
+    JSON (numbers, true and false, lists and objects)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _convert(
@@ -408,29 +428,42 @@ def _convert(
     ids: dict[str, str],
     config: ScanConfig,
 ) -> set[str]:
-    """The wanted records that can be read as documents, their fields in the output's
-    format; returns the sources written."""
+    """The wanted records in the output's format, every field of each kept (a CSV's columns
+    are the fields of all records, in the order first met; a Parquet column whose values
+    are of several types is written as text); returns the sources written."""
     written: set[str] = set()
 
     def records() -> Iterator[dict[str, Any]]:
-        for document in _documents(files, wanted, ids, config):
-            written.add(document.source)
-            yield _document_record(document)
+        for source, record in _records(files, wanted, ids, config):
+            written.add(source)
+            yield record
 
     if kind.format == "parquet":
-        schema = pa.schema([(name, pa.string()) for name in _FIELDS])
-        pq.write_table(pa.Table.from_pylist(list(records()), schema=schema), target)
+        rows = list(records())
+        try:
+            table = pa.Table.from_pylist(rows)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            names = list(dict.fromkeys(name for row in rows for name in row))
+            texts = [
+                {name: None if row.get(name) is None else _text(row[name]) for name in names}
+                for row in rows
+            ]
+            schema = pa.schema([(name, pa.string()) for name in names])
+            table = pa.Table.from_pylist(texts, schema=schema)
+        pq.write_table(table, target)
         return written
     with _open_out(target, kind.gzip) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         if kind.format == "csv":
-            writer = csv.DictWriter(
-                out, fieldnames=_FIELDS, delimiter="\t" if _tabbed(kind.path) else ","
-            )
-            writer.writeheader()
-            writer.writerows(records())
+            names = list(dict.fromkeys(name for record in records() for name in record))
+            written.clear()  # counted again as written below
+            writer = csv.writer(out, delimiter="\t" if _tabbed(kind.path) else ",")
+            writer.writerow(names)
+            writer.writerows([_text(record.get(name)) for name in names] for record in records())
         else:
-            out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records())
+            out.writelines(
+                json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records()
+            )
         out.flush()
         out.detach()
     return written
