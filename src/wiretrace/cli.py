@@ -719,9 +719,9 @@ def dedup_command(
 ) -> None:
     """Write the records of INPUTS to --out less the copies, in the input's format. A
     document is dropped only when a kept document is its exact or near duplicate or contains
-    it, directly (never through a chain of copies), so no unique text is lost; of a document
-    and its container, the container is kept; among copies, the earliest published, else the
-    longest, else the smallest id. Records that cannot be scanned are passed through."""
+    it, directly (never through a chain of copies); of a document and its container, the
+    container is kept; among copies, the earliest published, else the longest, else the
+    smallest id. Records that cannot be scanned are passed through."""
 
     def action() -> None:
         console = Console(stderr=True)

@@ -2,8 +2,9 @@
 
 A document is dropped only when a kept document is its exact or near duplicate, or contains
 it, directly and never through a chain of others (``group.duplicates.dedup_choice``); a table
-written beside the output names, for each dropped document, the kept document that holds it.
-Unique text is never lost.
+written beside the output names, for each dropped document, the kept document that holds it
+(and the share of its text held: a near duplicate or a contained text may keep a sentence of
+its own, within the thresholds).
 
 Records are copied as they were read (JSONL and CSV lines byte for byte, Parquet rows with
 every column, text files with their sub-folders) when the output has the input's format;
