@@ -468,3 +468,30 @@ def test_converting_keeps_every_field_of_every_record(tmp_path: Path, suffix: st
     else:  # from CSV: every column, as text
         assert written[0]["tags"] == "a b" and written[0]["id"] == "7"
     assert not done.not_written
+
+
+def test_a_folder_holding_a_deduplicated_corpus_scans_without_its_side_files(
+    tmp_path: Path,
+) -> None:
+    # the table of dropped documents has no text field: a later scan of the folder stopped
+    # on it ("field 'text' not found")
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    source = write_jsonl(
+        tmp_path / "in.jsonl",
+        [{"id": "a", "text": article(901)}, {"id": "b", "text": article(901)}],
+    )
+    wiretrace.dedup(source, folder / "deduped.jsonl", FAST)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "deduped.dropped.jsonl",
+        "deduped.jsonl",
+        "deduped.summary.json",
+    ]
+
+    result = wiretrace.scan([folder], FAST)
+
+    assert result.documents.id == ["a"]
+    assert {item.source: item.reason for item in result.skipped} == {
+        f"{folder / 'deduped.dropped.jsonl'}": "wiretrace_output",
+        f"{folder / 'deduped.summary.json'}": "wiretrace_output",
+    }

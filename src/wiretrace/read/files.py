@@ -24,6 +24,7 @@ The policy (README, "Bad input"):
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import stat
@@ -164,6 +165,25 @@ _PLACE_IN_FILE = re.compile(r":(?:\d+|row \d+|record \d+)$")
 def source_file(source: str) -> str:
     """The file part of a record's ``source`` (``in/feb.jsonl:12`` -> ``in/feb.jsonl``)."""
     return _PLACE_IN_FILE.sub("", source)
+
+
+_SIDECARS = (".dropped.jsonl", ".summary.json")
+
+
+def _dedup_sidecar(path: Path) -> bool:
+    """Whether ``path`` is a file ``dedup`` writes beside its output, ``NAME.dropped.jsonl``
+    (the documents dropped) or ``NAME.summary.json`` (with its ``dedup`` section): a folder
+    that holds a deduplicated corpus holds them too, and they are no input."""
+    suffix = next((end for end in _SIDECARS if path.name.endswith(end)), None)
+    if suffix is None:
+        return False
+    summary = path.with_name(path.name.removesuffix(suffix) + _SIDECARS[1])
+    try:
+        with summary.open("rb") as stream:
+            found = json.loads(stream.read(1 << 24))
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and isinstance(found.get("dedup"), dict)
 
 
 def classify(path: Path) -> InputFile | None:
@@ -360,6 +380,10 @@ class _Discovery:
                 f"a file of the system's {kind} filesystem (the system's state, not an article)"
             )
             self.skipped.append(Skipped(path_text(child), NOT_A_FILE, detail))
+            return None
+        if _dedup_sidecar(child):
+            detail = "written by `wiretrace dedup` beside its output; not read"
+            self.skipped.append(Skipped(path_text(child), WIRETRACE_OUTPUT, detail))
             return None
         found = classify(child)
         if found is None:
