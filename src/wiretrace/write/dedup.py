@@ -412,13 +412,15 @@ def _records(
 
 
 def _text(value: Any) -> str:
-    """A field's value in a CSV cell: strings as they are, nothing for null, the rest as
-    JSON (numbers, true and false, lists and objects)."""
+    """A field's value in a CSV cell: strings as they are, nothing for null, numbers, true
+    and false, lists and objects as JSON, anything else (a Parquet date) as Python writes it."""
     if isinstance(value, str):
         return value
     if value is None:
         return ""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (bool, int, float, list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 def _convert(
