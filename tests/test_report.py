@@ -131,6 +131,15 @@ def test_an_input_changed_since_the_scan_is_refused(copied_seeds: Path, tmp_path
         write_report(out)
 
 
+def test_a_folder_of_inputs_is_no_scan_and_the_fix_names_another_folder(
+    copied_seeds: Path,
+) -> None:
+    # the fix offered was to scan into the folder of articles itself
+    with pytest.raises(InputError, match="not the --out folder of a scan") as caught:
+        write_report(copied_seeds)
+    assert f"--out {copied_seeds}" not in str(caught.value)
+
+
 def test_moved_inputs_are_named_with_the_fix(copied_seeds: Path, tmp_path: Path) -> None:
     out = _scan([copied_seeds], tmp_path / "scan")
     moved = copied_seeds.rename(tmp_path / "moved")

@@ -123,9 +123,14 @@ def _summary(folder: Path) -> dict[str, Any]:
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give the --out folder of a scan")
     if not path.is_file():
+        if (folder / OUTPUT_MARKER).is_file():  # a scan into it that did not finish
+            raise InputError(
+                f"{folder} holds no {SUMMARY}: not a finished scan; run `wiretrace scan ... "
+                f"--out {folder}` again (a scan writes {SUMMARY} last)"
+            )
         raise InputError(
-            f"{folder} holds no {SUMMARY}: not a finished scan; run `wiretrace scan ... --out "
-            f"{folder}` first (a scan writes {SUMMARY} last)"
+            f"{folder} holds no {SUMMARY}: not the --out folder of a scan; scan first "
+            f"(`wiretrace scan INPUT... --out OUT`, or with --report), then `wiretrace report OUT`"
         )
     try:
         summary: dict[str, Any] = json.loads(path.read_text("utf-8"))
