@@ -386,11 +386,11 @@ def test_csv_record_with_empty_text_cell_is_empty_text(tmp_path: Path) -> None:
     assert_accounted(result)
 
 
-def test_first_jsonl_record_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
+def test_a_jsonl_file_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "in.jsonl",
         {"id": "a", "text": "Words.", "title": "A title"},
-        {"id": "b", "body": "Words."},
+        {"id": "b", "text": "Words."},
     )
     config = ScanConfig(fields=FieldNames(text="body"))
 
@@ -400,9 +400,25 @@ def test_first_jsonl_record_without_the_text_field_is_an_input_error(tmp_path: P
     message = str(caught.value)
     assert str(path) in message
     assert "'body'" in message
-    assert "id, text, title" in message
+    assert "id, text, title" in message  # the fields of the first record
     assert "--text-field" in message
     assert "\n" not in message
+
+
+def test_a_jsonl_file_may_open_with_records_that_lack_the_text_field(tmp_path: Path) -> None:
+    # records of JSONL leave out fields: a file that opened with one record without text was
+    # refused whole; its first ten such records are skipped for it, and the file is read
+    lacking = [{"id": f"n{number}", "body": "Words."} for number in range(10)]
+    path = write_jsonl(tmp_path / "in.jsonl", *lacking, {"id": "a", "text": "Words of a."})
+    result = wiretrace.scan([path])
+    assert status_of(result)["a"] == ["ok"]
+    assert skipped_by_source(result)[f"{path}:1"].reason == "missing_field"
+    assert "fields present: id, body" in skipped_by_source(result)[f"{path}:1"].detail
+    assert_accounted(result)
+    # an eleventh is one too many: the file is taken for one of other field names
+    path = write_jsonl(tmp_path / "more.jsonl", *lacking, *lacking[:1], {"id": "a", "text": "A."})
+    with pytest.raises(InputError, match="--text-field body"):
+        wiretrace.scan([path])
 
 
 def test_first_jsonl_record_with_its_id_under_another_name_is_an_input_error(

@@ -97,18 +97,25 @@ def describe(value: Any) -> str:
 class RecordMapper:
     """Turns raw records (mappings) of one file into Documents, checking the fields once."""
 
-    def __init__(self, path: Path, fields: FieldNames, max_bytes: int) -> None:
+    def __init__(self, path: Path, fields: FieldNames, max_bytes: int, look_ahead: int = 0) -> None:
         self.path = path
         self.fields = fields
         self.max_bytes = max_bytes
         self.checked = False
+        # records whose keys vary (JSONL) may open with one that leaves out a field the
+        # others have: up to this many such records are skipped for it before the file is
+        # refused, and a file none of whose records has the field is refused at its end
+        self.look_ahead = look_ahead
+        self.refused: FieldError | None = None
+        self._lacking = 0
         # no id field at all (a crawl's records often have none): each record is named by
         # its place in the file, ``feb.jsonl:12``, the same whichever worker reads it
         self.positional = False
 
     def check_fields(self, present: Iterable[str]) -> None:
-        """Refuse a file whose first record has no text field, or no id field where one
-        looks like an id by its name (``doc_id``) or was named by ``--id-field``: one sentence
+        """Refuse a file whose record (its header, or its first JSONL record that has them:
+        see ``look_ahead``) has no text field, or no id field where one looks like an id by
+        its name (``doc_id``) or was named by ``--id-field``: one sentence
         naming every field missing, the fields it has, and the options, with the fields that
         look like ours by their names (``body`` for the text, ``date`` for the publication).
         A file with no id field at all names its records by their places in it."""
@@ -138,6 +145,11 @@ class RecordMapper:
                 hint,
             )
         self.checked = True
+
+    def finish(self) -> None:
+        """At the file's end: refuse it when none of its records had the fields."""
+        if self.refused is not None:
+            raise self.refused
 
     def _place(self, location: str) -> str:
         """A record's place as its id: the file's name and the line or row (``feb.jsonl:12``,
@@ -186,7 +198,16 @@ class RecordMapper:
 
     def map(self, record: Mapping[str, Any], location: str) -> Document | Skipped:
         if not self.checked:
-            self.check_fields(record.keys())
+            try:
+                self.check_fields(record.keys())
+            except FieldError as error:
+                self._lacking += 1
+                if self._lacking > self.look_ahead:
+                    raise
+                self.refused = self.refused or error
+                detail = error.found.removeprefix(f"{self.path}: ")
+                return Skipped(location, MISSING_FIELD, detail)
+            self.refused = None
         fields = self.fields
         raw_id = self._place(location) if self.positional else record.get(fields.id)
         if raw_id is None or raw_id == "":

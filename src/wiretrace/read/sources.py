@@ -223,8 +223,12 @@ def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]
             raise FileReadError(file, error, f" past line {number}" if number else "") from error
 
 
+# JSONL records that may open a file without a field the others have (see RecordMapper)
+_JSONL_LOOK_AHEAD = 10
+
+
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
-    mapper = RecordMapper(file.path, fields, limit)
+    mapper = RecordMapper(file.path, fields, limit, _JSONL_LOOK_AHEAD)
     source = file.source  # once: it encodes the path
     for number, raw in jsonl_lines(file, limit):
         location = f"{source}:{number}"
@@ -235,6 +239,7 @@ def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Doc
             continue
         record = _json_record(raw, location)
         yield record if isinstance(record, Skipped) else mapper.map(record, location)
+    mapper.finish()
 
 
 def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
