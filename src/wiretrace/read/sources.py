@@ -269,7 +269,7 @@ def _check_unique_columns(file: InputFile, header: list[str], fields: FieldNames
     """Refuse a header that names a field wiretrace reads twice: one of the two columns
     would be dropped without a word."""
     read = {getattr(fields, name.name) for name in dataclasses.fields(fields)}
-    for name in read:
+    for name in sorted(read):
         columns = [number for number, column in enumerate(header, start=1) if column == name]
         if len(columns) > 1:
             where = " and ".join(map(str, columns))
