@@ -37,7 +37,7 @@ from wiretrace.collector import keep, spared
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
-from wiretrace.read.files import is_url
+from wiretrace.read.files import FILE_REASONS, is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
@@ -544,7 +544,9 @@ def _summary_table(result: ScanResult) -> Table:
     table.add_row("records read", str(counts["records"]))
     table.add_row("documents scanned", str(counts["documents"]))
     for reason, count in counts["skipped_by_reason"].items():
-        table.add_row(f"skipped: {reason.replace('_', ' ')}", str(count))
+        # a whole file skipped is no record read: counted apart, so that the rows add up
+        what = _plural(count, "file") if reason in FILE_REASONS else _plural(count, "record")
+        table.add_row(f"skipped: {reason.replace('_', ' ')}", f"{count} {what}")
     # values read and left out: the documents were scanned without them (nothing silently)
     if counts.get("invalid_published"):
         table.add_row(
