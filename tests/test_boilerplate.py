@@ -450,6 +450,36 @@ def test_consent_buttons_next_to_a_notice_are_consent(lines: list[str]) -> None:
     assert {span.kind for span in find_boilerplate(text)} == {"consent"}
 
 
+@pytest.mark.parametrize(
+    "notice, buttons",
+    [
+        ("We use cookies to improve your experience on our website.", ["Accept all", "Settings"]),
+        (
+            "Wir verwenden Cookies, um Ihnen die bestmögliche Nutzung unserer Website zu "
+            "ermöglichen.",
+            ["Alle akzeptieren", "Einstellungen"],
+        ),
+        ("Nous utilisons des cookies pour améliorer votre expérience.", ["Tout accepter"]),
+    ],
+)
+@pytest.mark.parametrize("buttons_first", [False, True])
+def test_a_notice_that_says_cookies_alone_is_consent_beside_its_buttons(
+    notice: str, buttons: list[str], buttons_first: bool
+) -> None:
+    # a plain notice names one consent word ("cookies"): alone it may be an article's
+    # sentence, but with its buttons right above or below it, it is the notice (it stayed
+    # in the text, in every language, and its buttons with it)
+    lines = [*buttons, notice] if buttons_first else [notice, *buttons]
+    text = "\n".join([*lines, STORM])
+    found = find_boilerplate(text)
+    assert [text[span.start : span.end] for span in found] == lines
+    assert {span.kind for span in found} == {"consent"}
+    # without its buttons, or with the article between them, it is text
+    for apart in ([notice, STORM], [notice, STORM, *buttons]):
+        text = "\n".join(apart)
+        assert notice not in {text[span.start : span.end] for span in find_boilerplate(text)}
+
+
 def test_button_words_far_from_any_notice_are_text() -> None:
     text = "\n".join([STORM, "Reject all", "Manage preferences", LATER, "We use cookies."])
     marked = {text[span.start : span.end] for span in find_boilerplate(text)}

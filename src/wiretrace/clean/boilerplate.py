@@ -386,18 +386,26 @@ def _has_any(lowered: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def _consent(line: str, lowered: str, hints: tuple[str, ...]) -> bool:
+_SURE, _BESIDE_BUTTONS = 2, 1  # a consent notice, or one only beside its buttons
+
+
+def _consent(line: str, lowered: str, hints: tuple[str, ...]) -> int:
+    """Whether ``line`` is a consent notice: ``_SURE``, ``_BESIDE_BUTTONS`` (a notice's
+    words that say "cookies" alone, "We use cookies to improve your experience.", are one
+    only next to its buttons: an article may say as much), or 0."""
     if len(line) > _NOTICE or not _has_any(lowered, hints):
-        return False
+        return 0
     if not CONSENT_STRONG.search(line):
-        return False
+        return 0
     if len({found.lower() for found in CONSENT_WORDS.findall(line)}) >= 2:
-        return True
+        return _SURE
     # a notice flattened into one line with its buttons ("... to improve your experience.
     # Accept all | Manage", "... Accept all cookies.") says "cookies" alone, but its buttons
     # say what it is
     tail = _LAST_SENTENCE.split(line)[-1]
-    return tail != line and CONSENT_BUTTON.match(tail.rstrip(".!")) is not None
+    if tail != line and CONSENT_BUTTON.match(tail.rstrip(".!")) is not None:
+        return _SURE
+    return _BESIDE_BUTTONS
 
 
 def _headline_like(line: str) -> bool:
@@ -473,6 +481,7 @@ def find_boilerplate(
     previous_end = 0
     buttons: list[Span] = []  # consent buttons just read, waiting for the notice below them
     waiting: list[Span] = []  # ... and those before the line being read
+    above: Span | None = None  # the line before, a notice only if buttons follow it
     for number, (start, end) in enumerate(lines):
         line = text[start:end]
         short = len(line) <= _SHORT
@@ -483,12 +492,14 @@ def find_boilerplate(
         if button and not (in_block and block_kind == CONSENT):
             # "Accept all cookies" names what it is about: a notice of its own; "Reject all"
             # or "Manage preferences" are consent only next to a notice, above or below it
-            if _has_any(line.lower(), consent_hints):
-                spans.extend([*buttons, Span(start, end, CONSENT)])
-                buttons, in_block, block_kind = [], True, CONSENT
+            if _has_any(line.lower(), consent_hints) or above is not None:
+                spans.extend([*([above] if above else []), *buttons, Span(start, end, CONSENT)])
+                buttons, in_block, block_kind, above = [], True, CONSENT, None
             else:
                 buttons.append(Span(start, end, CONSENT))
             continue
+        notice = _consent(line, line.lower(), consent_hints) if may_consent else 0
+        above = Span(start, end, CONSENT) if notice == _BESIDE_BUTTONS and not waiting else None
         if in_block:
             if (
                 block_kind == RELATED
@@ -509,7 +520,7 @@ def find_boilerplate(
         ):
             spans.append(Span(start, end, RELATED))
             in_block, block_kind, block_gap = True, RELATED, None
-        elif may_consent and _consent(line, line.lower(), consent_hints):
+        elif notice == _SURE or (notice and waiting):
             spans.extend([*waiting, Span(start, end, CONSENT)])
             in_block, block_kind = True, CONSENT
         elif (
