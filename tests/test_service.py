@@ -104,6 +104,35 @@ def test_a_record_that_cannot_be_read_is_reported_and_the_rest_added(
     assert body["unreadable"] or reasons[1]  # the record without an id is named too
 
 
+def test_an_id_sent_twice_in_one_request_is_added_once_and_answered_so(
+    client: TestClient, seeds: Path
+) -> None:
+    # both were answered as skipped duplicates (one was added), the detail naming the
+    # request's file inside the index
+    first = _records(seeds)[0]
+    records = [first, {**first, "text": first["text"] + " A correction."}]
+    body = client.post("/documents", json=records, headers=WRITE).json()
+    assert body["added"] == 1 and body["skipped"] == 1
+    assert [entry["status"] for entry in body["documents"]] == ["ok", "skipped"]
+    assert body["documents"][1]["detail"] == "id '000' already sent as record 0 of this request"
+    assert client.get("/documents/000").json()["chars"] == len(first["text"])
+
+
+def test_the_likely_source_is_the_one_named_most_surely(client: TestClient, seeds: Path) -> None:
+    records = [
+        {**record, "published": f"2021-08-0{number + 1}"}
+        for number, record in enumerate(_records(seeds))
+    ]
+    client.post("/documents", json=records[:2], headers=WRITE)
+    body = client.post("/documents", json=records[2:3], headers=WRITE).json()
+    (entry,) = body["documents"]
+    named = [m for m in entry["matches"] if m["source"] not in (None, entry["id"])]
+    assert named
+    best = max(m["provenance_confidence"] for m in named)
+    chosen = [m for m in named if m["source"] == entry["likely_source"]]
+    assert chosen and chosen[0]["provenance_confidence"] == best
+
+
 def test_a_record_without_an_id_is_skipped_even_first(client: TestClient, seeds: Path) -> None:
     # a file without ids names its records by their lines; a request's are refused one by one
     records = [{"text": "no id at all, first"}, *_records(seeds)[:1]]

@@ -46,7 +46,7 @@ from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.index.query import Warm
 from wiretrace.index.update import now_text
 from wiretrace.read.files import path_text
-from wiretrace.records import Match, Story
+from wiretrace.records import Match, Skipped, Story
 
 KEYS_VARIABLE = "WIRETRACE_API_KEYS"
 INCOMING = "incoming"  # inside the index folder: what the service was sent, one add at a time
@@ -170,15 +170,26 @@ def _answer(
     result = found.result
     rows = result.documents
     story_of = result.story_of()
-    status = {doc_id: rows.status[row] for row, doc_id in enumerate(rows.id) if doc_id is not None}
-    skipped = {item.id: item for item in result.skipped if item.id is not None}
+    # an id read twice (sent twice in one request): its first record is the one read
+    status: dict[str, str] = {}
+    for row, doc_id in enumerate(rows.id):
+        if doc_id is not None:
+            status.setdefault(doc_id, rows.status[row])
+    skipped: dict[str, Skipped] = {}
+    for item in result.skipped:
+        if item.id is not None:
+            skipped.setdefault(item.id, item)
     documents = []
+    first: dict[str, int] = {}  # each id's first record in the request: the one read
     for number, record in enumerate(sent):
         doc_id = record.get(id_field)
         doc_id = str(doc_id) if doc_id is not None else None
         entry: dict[str, Any] = {"record": number, "id": doc_id}
         if doc_id in indexed:
             entry.update(status="skipped", reason="duplicate_id", detail="already indexed")
+        elif doc_id is not None and first.setdefault(doc_id, number) != number:
+            detail = f"id {doc_id!r} already sent as record {first[doc_id]} of this request"
+            entry.update(status="skipped", reason="duplicate_id", detail=detail)
         elif doc_id is None or doc_id == "":
             # a file without ids names its records by their lines; a request's records have
             # no lines worth naming them by
@@ -189,19 +200,21 @@ def _answer(
                 reason="missing_field",
                 detail=f"no {' or '.join(repr(name) for name in text_fields)} field",
             )
-        elif doc_id in skipped:
-            entry["status"] = "skipped"
-            entry["reason"] = skipped[doc_id].reason
-            entry["detail"] = skipped[doc_id].detail
         elif doc_id in status and status[doc_id] == "ok":
             matches = [m for m in result.matches if doc_id in (m.a, m.b)]
-            sources = [m.source for m in matches if m.source and m.source != doc_id]
+            # the source the clues name most surely (ties: the first match, by id)
+            named = [m for m in matches if m.source and m.source != doc_id]
+            likely = max(named, key=lambda m: m.provenance_confidence or 0.0, default=None)
             entry.update(
                 status="ok",
                 matches=[_match(m) for m in matches],
                 story=story_of.get(doc_id),
-                likely_source=sources[0] if sources else None,
+                likely_source=likely.source if likely is not None else None,
             )
+        elif doc_id in skipped:
+            entry["status"] = "skipped"
+            entry["reason"] = skipped[doc_id].reason
+            entry["detail"] = skipped[doc_id].detail
         else:
             entry["status"] = "skipped"
             entry["reason"] = "unreadable"
