@@ -171,6 +171,23 @@ def test_a_takedown_removes_the_document_and_its_matches(seeds: Path, tmp_path: 
             assert {number for pair in ends for number in pair} <= kept, table
 
 
+def test_a_file_added_again_under_another_spelling_adds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # added by its absolute path, then from its folder by its name: every record came in
+    # again, each id made unique by "its other file" (w1@batch1.jsonl)
+    records = _corpus()[:4]
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    path = _write(records, folder / "batch1.jsonl")
+    with Index.create(tmp_path / "index", _COPY_SCAN) as index:
+        index.add([path.resolve()])
+        monkeypatch.chdir(folder)
+        again = index.add([Path("batch1.jsonl")])
+        assert index.stats()["documents"] == 4
+    assert {item.reason for item in again.result.skipped} == {"duplicate_id"}
+
+
 def test_a_second_writer_is_refused(seeds: Path, tmp_path: Path) -> None:
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
         with (

@@ -313,7 +313,7 @@ class Sketcher:
             _skip(item, rows, self.log, self.reporter)
             return False
         first_seen = seen.get(item.id)
-        if first_seen is not None and source_file(first_seen) != source_file(item.source):
+        if first_seen is not None and not _same_file(first_seen, item.source):
             # an id repeated in another file names another record (jan.jsonl and feb.jsonl
             # both numbering from 0): made unique by its file, never dropped
             unique = f"{item.id}@{source_file(item.source)}"
@@ -409,3 +409,11 @@ class Sketcher:
             sketched.text_hashes.append(self.sketches.text_hashes[number])
             sketched.topics.append(self.sketches.topics[number])
         return sketched
+
+
+def _same_file(first: str, then: str) -> bool:
+    """Whether records at ``first`` and ``then`` are of one file, however its path is
+    spelled (an index's file added again by its absolute path, from another folder, or
+    through a link is the same file: its ids are duplicates, not records of another)."""
+    one, other = source_file(first), source_file(then)
+    return one == other or Path(one).resolve() == Path(other).resolve()
