@@ -204,9 +204,14 @@ def test_other_formats_versions_and_folders_are_refused(tmp_path: Path) -> None:
     Index.create(path, ScanConfig(workers=1)).close()
     with pytest.raises(InputError, match="not an empty folder"):
         Index.create(path)
-    with pytest.raises(InputError, match="no index here"):
+    with pytest.raises(InputError, match="no index here; make one with"):
         Index.open(tmp_path / "elsewhere")
-    with pytest.raises(ConfigError, match="fast model only"):
+    # a file, or a folder of something else: the fix is not to create an index there
+    (tmp_path / "notes.txt").write_text("not an index", "utf-8")
+    for other in (tmp_path / "notes.txt", tmp_path):
+        with pytest.raises(InputError, match="no index here .*in a new folder"):
+            Index.open(other)
+    with pytest.raises(ConfigError, match="--semantic exact"):
         Index.create(tmp_path / "exact", ScanConfig(semantic_model="exact"))
     for key, value in (("format", "999"), ("wiretrace", "0.0.1")):
         with sqlite3.connect(path / DATABASE) as database:

@@ -191,6 +191,13 @@ def test_limits_name_the_field(client: TestClient) -> None:
     assert refused.status_code == 405 and refused.headers["allow"] == "DELETE, GET"
 
 
+def test_stories_since_a_date_that_is_none_is_refused(client: TestClient) -> None:
+    for since in ("yesterday", "2024-13-45", ""):
+        answer = client.get("/stories", params={"since": since})
+        assert answer.status_code == 422 and answer.json()["field"] == "since", since
+    assert client.get("/stories", params={"since": "2024-01-02"}).status_code == 200
+
+
 def test_keys_and_hosts_are_checked(tmp_path: Path) -> None:
     keys_file = tmp_path / "keys"
     keys_file.write_text(f"{KEY}  # the desk\n\n", "utf-8")

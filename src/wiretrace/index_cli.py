@@ -384,6 +384,13 @@ def serve_command(
         limits = Limits(max_body_bytes=int(max_body_mib * 2**20), max_records=max_records)
         policy = UpdatePolicy(whole_below, growth)
         app = create_app(index_path, keys, keys_for_reads, limits, workers or 1, policy)
+        if not keys:
+            Console(stderr=True).print(
+                f"[yellow]warning:[/] no API keys: anyone on this machine may add and remove "
+                f"documents through {host}:{port} (give --api-keys-file or WIRETRACE_API_KEYS "
+                "to require a key for every write)",
+                highlight=False,
+            )
         uvicorn.run(app, host=host, port=port, log_level="info")
 
     _run(action)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import hmac
 import ipaddress
 import json
@@ -128,7 +129,8 @@ def read_keys(keys_file: Path | None, environ: dict[str, str] | None = None) -> 
     short = [key for key in keys if len(key) < 16]
     if short:
         raise ConfigError(
-            f"an API key must be at least 16 characters ({len(short)} shorter); make them "
+            f"an API key must be at least 16 characters ({len(short)} of those given "
+            f"{'is' if len(short) == 1 else 'are'} shorter); make them "
             "with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
         )
     return frozenset(keys)
@@ -545,6 +547,11 @@ def create_app(
     def list_stories(
         since: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> Any:
+        if since is not None:
+            try:
+                dt.date.fromisoformat(since[:10])
+            except ValueError:
+                return error(422, f"since {since!r} is no date: give YYYY-MM-DD", "since")
         return {"stories": [_story(s) for s in service.reader().stories(since, limit)]}
 
     @app.get(

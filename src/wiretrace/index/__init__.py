@@ -147,7 +147,7 @@ class Index:
         if config.semantic and config.semantic_model == "exact":
             raise ConfigError(
                 "an index compares rewrites with the fast model only; create it without "
-                "--semantic-model exact (scans take the exact model)"
+                "--semantic exact (scans take the exact model)"
             )
         if "paraphrase" not in relations_not_searched(config):
             check_static_model()
@@ -180,6 +180,11 @@ class Index:
         folder = Path(path)
         database = folder / DATABASE
         if not database.is_file():
+            if folder.exists() and not (folder.is_dir() and not any(folder.iterdir())):
+                raise InputError(
+                    f"{folder}: no index here (an index is a folder that wiretrace index "
+                    "create made); give the index's folder, or make one in a new folder"
+                )
             raise InputError(
                 f"{folder}: no index here; make one with `wiretrace index create {folder}`"
             )
