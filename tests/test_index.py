@@ -209,7 +209,7 @@ def test_other_formats_versions_and_folders_are_refused(tmp_path: Path) -> None:
     # a file, or a folder of something else: the fix is not to create an index there
     (tmp_path / "notes.txt").write_text("not an index", "utf-8")
     for other in (tmp_path / "notes.txt", tmp_path):
-        with pytest.raises(InputError, match="no index here .*in a new folder"):
+        with pytest.raises(InputError, match=r"no index here .*in a new folder"):
             Index.open(other)
     with pytest.raises(ConfigError, match="--semantic exact"):
         Index.create(tmp_path / "exact", ScanConfig(semantic_model="exact"))

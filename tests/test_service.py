@@ -191,6 +191,18 @@ def test_limits_name_the_field(client: TestClient) -> None:
     assert refused.status_code == 405 and refused.headers["allow"] == "DELETE, GET"
 
 
+def test_an_id_of_the_wrong_type_is_answered_with_its_reason(
+    client: TestClient, seeds: Path
+) -> None:
+    # it was named by its Python repr ("['l']") and answered "unreadable" with no detail
+    records = [{"id": ["l"], "text": "A list is no id."}, *_records(seeds)[:1]]
+    body = client.post("/documents", json=records, headers=WRITE).json()
+    first = body["documents"][0]
+    assert (first["id"], first["status"], first["reason"]) == (None, "skipped", "wrong_type")
+    assert "holds a list" in first["detail"]
+    assert body["added"] == 1 and not body["unreadable"]
+
+
 def test_stories_since_a_date_that_is_none_is_refused(client: TestClient) -> None:
     for since in ("yesterday", "2024-13-45", ""):
         answer = client.get("/stories", params={"since": since})

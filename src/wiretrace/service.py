@@ -46,6 +46,7 @@ from wiretrace.errors import ConfigError, InputError
 from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.index.query import Warm
 from wiretrace.index.update import now_text
+from wiretrace.read.fields import describe
 from wiretrace.read.files import path_text
 from wiretrace.records import Match, Skipped, Story
 
@@ -184,10 +185,18 @@ def _answer(
     documents = []
     first: dict[str, int] = {}  # each id's first record in the request: the one read
     for number, record in enumerate(sent):
-        doc_id = record.get(id_field)
-        doc_id = str(doc_id) if doc_id is not None else None
+        given = record.get(id_field)
+        # an id the reader refuses (a list, true) is named as sent, not as Python writes it
+        named = isinstance(given, str | int) and not isinstance(given, bool)
+        doc_id = str(given) if named else None
         entry: dict[str, Any] = {"record": number, "id": doc_id}
-        if doc_id in indexed:
+        if given is not None and not named:
+            detail = (
+                f"id field {id_field!r} holds {describe(given)}; an id must be a string or an "
+                "integer"
+            )
+            entry.update(status="skipped", reason="wrong_type", detail=detail)
+        elif doc_id in indexed:
             entry.update(status="skipped", reason="duplicate_id", detail="already indexed")
         elif doc_id is not None and first.setdefault(doc_id, number) != number:
             detail = f"id {doc_id!r} already sent as record {first[doc_id]} of this request"
@@ -317,7 +326,8 @@ class _Service:
         """Whether a record has an id and a text to read (else it is answered as skipped, and
         the others are still added: a reader refuses a file whose records lack the text
         field, and names records by their lines when the first has no id)."""
-        if record.get(self.id_field) in (None, ""):
+        given = record.get(self.id_field)
+        if given in (None, "") or isinstance(given, bool) or not isinstance(given, str | int):
             return False
         return any(record.get(name) is not None for name in self.text_fields)
 
