@@ -187,10 +187,10 @@ def _answer(
     for number, record in enumerate(sent):
         given = record.get(id_field)
         # an id the reader refuses (a list, true) is named as sent, not as Python writes it
-        named = isinstance(given, str | int) and not isinstance(given, bool)
-        doc_id = str(given) if named else None
+        usable = isinstance(given, str | int) and not isinstance(given, bool)
+        doc_id = str(given) if usable else None
         entry: dict[str, Any] = {"record": number, "id": doc_id}
-        if given is not None and not named:
+        if given is not None and not usable:
             detail = (
                 f"id field {id_field!r} holds {describe(given)}; an id must be a string or an "
                 "integer"
