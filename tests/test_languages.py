@@ -178,6 +178,27 @@ def test_a_spanish_read_also_block_and_prompt_are_boilerplate() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "widget",
+    [
+        "Comparte esta noticia: Facebook | Twitter | WhatsApp",
+        "Artikel teilen: Facebook | Twitter | E-Mail",
+        "Partager cet article : Facebook | Twitter | E-mail",
+        "分享到：微信 微博",
+    ],
+)
+def test_a_share_widget_with_its_heading_is_boilerplate(widget: str) -> None:
+    # the share words alone were known ("Compartir", "Teilen"), not a widget that opens
+    # with "share this story" in its language: it stayed in the text, and "twitter" became
+    # one of the article's names (the languages' phrases are looked for in a page with
+    # letters beyond ASCII: "ö")
+    body = "Die Feuerwehr löschte am Dienstagabend einen Brand in der Altstadt."
+    assert _kinds(f"{body}\n{widget}\n{body}") == [("share", widget)]
+    # a sentence that opens as a heading does is the article's
+    sentence = "Compartir en la red es una costumbre que crece, dijo el ministro."
+    assert _kinds(f"{body}\n{sentence}\n{body}") == []
+
+
 def test_an_article_that_reports_on_subscriptions_keeps_its_sentences() -> None:
     # the phrases are a widget's: a long sentence of the article around one is not a prompt
     text = (

@@ -369,6 +369,26 @@ SHARE = {
     "ar": ("شارك", "مشاركة", "طباعة", "تعليقات", "أرسل"),
     "zh": ("分享", "打印", "评论", "转发", "收藏"),
 }
+# What a share widget says before its buttons ("Artikel teilen: Facebook | Twitter"): the
+# widget's heading, then share words alone. English's are in ``patterns.SHARE_LINE``.
+SHARE_HEADINGS = {
+    "de": ("artikel teilen", "beitrag teilen", "diesen artikel teilen", "teilen auf", "teilen mit"),
+    "es": (
+        "comparte esta noticia",
+        "compartir esta noticia",
+        "comparte este artículo",
+        "compartir este artículo",
+        "compartir en",
+        "comparte en",
+    ),
+    "fr": ("partager cet article", "partager l'article", "partager sur", "partagez cet article"),
+    "it": ("condividi questo articolo", "condividi l'articolo", "condividi su"),
+    "pl": ("udostępnij artykuł", "udostępnij ten artykuł", "udostępnij na"),
+    "tr": ("bu haberi paylaş", "haberi paylaş", "paylaş:"),
+    "ru": ("поделиться статьей", "поделиться статьёй", "поделиться новостью", "поделиться в"),
+    "ar": ("شارك هذا المقال", "شارك الخبر", "شارك على"),
+    "zh": ("分享到", "分享本文", "分享这篇文章"),
+}
 # A line that only marks an advertisement slot ("Advertisement", "Story continues below
 # advertisement"): page furniture whatever the page, in the languages of the data.
 ADVERTISEMENT = {
@@ -432,6 +452,10 @@ _SHARE = frozenset(word for found in SHARE.values() for word in found) | {
     "e-mail",
     "email",
     "tweet",
+    "vk",
+    "微信",
+    "微博",
+    "qq",
 }
 _RELATED_FIRST = frozenset(phrase.split()[0] for phrase in _RELATED)
 _MARKS = re.compile(r"[\s\-–—:|·•*_=]+")  # what may stand around and between a marker's words
@@ -441,7 +465,12 @@ _ADVERTISEMENT = frozenset(
 _ADVERTISEMENT_CHARS = 60  # the longest marker, with room for its marks
 _SHARE_CHARS = 200  # a share widget's line is short
 _HEADING_MARKS = re.compile(r"\s*[:|»>]\s*")
-_SHARE_SEPARATORS = re.compile(r"[\s|,/·•:]+")
+_SHARE_SEPARATORS = re.compile(r"[\s|,/·•:：、]+")
+# longest first: "compartir esta noticia" before "compartir"
+_SHARE_HEADINGS = tuple(
+    sorted({h for found in SHARE_HEADINGS.values() for h in found}, key=len, reverse=True)
+)
+_SHARE_FIRST = _SHARE | frozenset(heading.split()[0].strip(":") for heading in _SHARE_HEADINGS)
 
 
 def related_heading(line: str) -> bool:
@@ -459,10 +488,14 @@ def related_heading(line: str) -> bool:
 
 def share_line(line: str) -> bool:
     """Whether ``line`` holds only the words of a share widget (:data:`SHARE`)."""
-    if len(line) > _SHARE_CHARS or line.split(None, 1)[0].lower().strip("|,/·•:") not in _SHARE:
+    if len(line) > _SHARE_CHARS:
         return False
-    words = [word for word in _SHARE_SEPARATORS.split(line.lower()) if word]
-    return bool(words) and all(word in _SHARE for word in words)
+    lowered = line.lower()
+    if _SHARE_SEPARATORS.split(lowered.lstrip("|,/·•:： "), 1)[0] not in _SHARE_FIRST:
+        return False  # most lines: one set lookup
+    heading = next((h for h in _SHARE_HEADINGS if lowered.startswith(h)), "")
+    words = [word for word in _SHARE_SEPARATORS.split(lowered[len(heading) :]) if word]
+    return (bool(words) or bool(heading)) and all(word in _SHARE for word in words)
 
 
 def advertisement_line(line: str) -> bool:
