@@ -132,7 +132,7 @@ def test_two_reports_sharing_a_passage_of_one_agency_are_no_copies_of_one_story(
     second = replace(PLAIN, credits=("AP",), outlet="two.example")
     copied = _attribute(first, second).provenance_reasons[-1]
     shared = _attribute(first, second, _match(Relation.PARTIAL)).provenance_reasons[-1]
-    assert "both copies of the agency's story" in copied
+    assert "both are copies of the agency's story" in copied
     assert "what they share is from the agency's story" in shared and "copies" not in shared
 
 

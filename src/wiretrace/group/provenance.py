@@ -227,9 +227,10 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
     if agency is not None:
         # two reports sharing a passage (one wire's formula in two of its stories) are not
         # copies of one story
-        shared = "both copies of" if match.relation.is_copy else "what they share is from"
+        shared = "both are copies of" if match.relation.is_copy else "what they share is from"
         reasons.append(
-            f"both credit {agency}: likely {shared} the agency's story, which is not in the corpus"
+            f"both credit {agency}: likely {shared} the agency's story (either may be it): no "
+            "source named"
         )
         return replace(
             match, source=None, provenance_confidence=None, provenance_reasons=tuple(reasons)
