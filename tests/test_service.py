@@ -306,3 +306,21 @@ def test_adds_sent_at_once_are_each_answered(client: TestClient, seeds: Path) ->
     assert added.count("ok") == 4 and added.count("skipped") == 1
     assert all(body["added"] == (entry == "ok") for body, entry in zip(bodies, added, strict=True))
     assert client.get("/health").json()["documents"] == 4
+
+
+def test_serve_on_a_port_in_use_says_so_and_exits_2(tmp_path: Path) -> None:
+    # uvicorn logged it and exited with a code of its own (3, none of ours)
+    import socket
+
+    from click.testing import CliRunner
+
+    from wiretrace.cli import main
+
+    Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(main, ["serve", str(tmp_path / "index"), "--port", port])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output

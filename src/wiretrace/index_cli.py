@@ -383,6 +383,7 @@ def serve_command(
             raise ConfigError("--max-body-mib must be 0 to 1024 and --max-records at least 1")
         limits = Limits(max_body_bytes=int(max_body_mib * 2**20), max_records=max_records)
         policy = UpdatePolicy(whole_below, growth)
+        _check_port(host, port)
         app = create_app(index_path, keys, keys_for_reads, limits, workers or 1, policy)
         if not keys:
             Console(stderr=True).print(
@@ -394,6 +395,27 @@ def serve_command(
         uvicorn.run(app, host=host, port=port, log_level="info")
 
     _run(action)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program listens on, before the index is opened (uvicorn would
+    log it and exit with a code of its own)."""
+    import socket
+
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise ConfigError(f"--host {host}: {error.strerror or error}") from None
+    family, kind, protocol, _, address = found[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({error.strerror or error}); give another "
+                "--port, or stop what listens there"
+            ) from None
 
 
 @index_group.command(name="report", epilog=EXIT_CODES)
