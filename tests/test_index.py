@@ -158,6 +158,7 @@ def test_a_takedown_removes_the_document_and_its_matches(seeds: Path, tmp_path: 
         assert all(gone not in (m.a, m.b) for m in whole.matches)
         assert all(gone not in story.members for story in whole.stories)
         assert index.stats()["documents"] == 3
+        assert index.stats()["matches"] == len(whole.matches)  # as exported
         with pytest.raises(InputError, match="nothing was removed"):
             index.remove([gone, "001_2db72752c1eb80f1"])
         assert index.stats()["documents"] == 3

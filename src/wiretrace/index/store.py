@@ -587,8 +587,9 @@ class SqliteStore:
         return [row[0] for row in self._db.execute(query)]
 
     def match_count(self) -> int:
-        query = "SELECT COUNT(*) FROM compared WHERE value IS NOT NULL"
-        return int(self._db.execute(query).fetchone()[0])
+        # the matches as read and exported (``found``): a pair compared as ``same_story``
+        # is one only where the stories hold both
+        return int(self._db.execute("SELECT COUNT(*) FROM found").fetchone()[0])
 
     # -- story and group ids --------------------------------------------------------------
 
