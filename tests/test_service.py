@@ -203,6 +203,17 @@ def test_an_id_of_the_wrong_type_is_answered_with_its_reason(
     assert body["added"] == 1 and not body["unreadable"]
 
 
+def test_values_left_out_of_a_record_are_listed_in_its_answer(client: TestClient) -> None:
+    # a date that cannot be read, a title that is no string: stored as null without a word
+    record = {"id": "a", "text": "The council met on Tuesday to discuss the parks budget."}
+    body = client.post(
+        "/documents", json=[{**record, "published": "not a date", "title": ["x"]}], headers=WRITE
+    ).json()
+    (entry,) = body["documents"]
+    assert entry["status"] == "ok"
+    assert [item["field"] for item in entry["not_used"]] == ["published", "title"]
+
+
 def test_stories_since_a_date_that_is_none_is_refused(client: TestClient) -> None:
     for since in ("yesterday", "2024-13-45", ""):
         answer = client.get("/stories", params={"since": since})

@@ -182,6 +182,12 @@ def _answer(
     for item in result.skipped:
         if item.id is not None:
             skipped.setdefault(item.id, item)
+    not_used: dict[str, list[dict[str, str]]] = {}
+    for listed in ("invalid_published", "invalid_fields"):
+        for value in result.summary.get(listed, ()):
+            not_used.setdefault(value["id"], []).append(
+                {name: value[name] for name in ("field", "value", "detail")}
+            )
     documents = []
     first: dict[str, int] = {}  # each id's first record in the request: the one read
     for number, record in enumerate(sent):
@@ -222,6 +228,8 @@ def _answer(
                 story=story_of.get(doc_id),
                 likely_source=likely.source if likely is not None else None,
             )
+            if doc_id in not_used:  # values read and left out: said, never dropped silently
+                entry["not_used"] = not_used[doc_id]
         elif doc_id in skipped:
             entry["status"] = "skipped"
             entry["reason"] = skipped[doc_id].reason
