@@ -354,3 +354,28 @@ def test_story_nodes_say_what_is_known_never_dashes(page: Session, seeds_report:
     for doc_id, line in lines.items():
         assert "–" not in line, (doc_id, line)
     assert lines[seeds_report.ids["002"]] == "2021-08-10"  # its date, found in the text
+
+
+def test_an_arabic_text_reads_right_to_left_beside_an_english_one(tmp_path: Path) -> None:
+    # the panes had no direction: Arabic was laid out left to right
+    arabic = (
+        "قالت وزارة الصحة إن عدد المصابين ارتفع إلى خمسين شخصا في المدينة بعد الفيضانات التي "
+        "ضربت المنطقة يوم الثلاثاء، وإن فرق الإنقاذ ما زالت تبحث عن مفقودين في القرى المجاورة."
+    )
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "ar.txt").write_text(arabic, "utf-8")
+    (folder / "ar-copy.txt").write_text(arabic + "\nجميع الحقوق محفوظة", "utf-8")
+    out = tmp_path / "out"
+    result = scan([folder])
+    (match,) = [m for m in result.matches if m.relation.is_copy]
+    write_scan(result, out)
+    with open_report(write_report(out).path) as session:
+        session.show(f"pair/{match.a}~{match.b}")
+        session.wait_pair(match.a, match.b)
+        directions = session.evaluate(
+            "() => ['side-a', 'side-b'].map((id) => "
+            "getComputedStyle(document.getElementById(id)).direction)"
+        )
+    assert directions == ["rtl", "rtl"]
+    assert session.errors == []

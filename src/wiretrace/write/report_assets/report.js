@@ -472,8 +472,9 @@
       el("mark", { class: "psg changed swatch", text: "words not in its partner" }),
       el("span", { class: "bp swatch" }, el("span", { class: "bp-label", text: "kind" }), "boilerplate (not compared)"),
       el("span", { class: "muted small", text: "Select a highlight (click, or Tab and Enter) to scroll to its partner." }));
-    const left = el("div", { class: "text", id: "side-a", "aria-label": `text of ${m.a}` }, el("span", { class: "muted", text: "Loading…" }));
-    const right = el("div", { class: "text", id: "side-b", "aria-label": `text of ${m.b}` }, el("span", { class: "muted", text: "Loading…" }));
+    // dir auto: an Arabic or Hebrew text reads right to left, each pane as its own text says
+    const left = el("div", { class: "text", id: "side-a", dir: "auto", "aria-label": `text of ${m.a}` }, el("span", { class: "muted", text: "Loading…" }));
+    const right = el("div", { class: "text", id: "side-b", dir: "auto", "aria-label": `text of ${m.b}` }, el("span", { class: "muted", text: "Loading…" }));
     const side = (id, box) => { const d = docs.get(id); return el("div", { class: "side" }, el("h2", {}, docLink(id), d && d.outlet ? ` · ${d.outlet}` : "", d ? ` · ${day(d.published)}` : "", d && d.title ? el("div", { class: "muted small", text: d.title }) : null), box); };
     const section = el("section", {}, head, legend, el("div", { class: "sides" }, side(m.a, left), side(m.b, right)));
     Promise.all([textOf(m.a), textOf(m.b)]).then(([ta, tb]) => {
