@@ -159,6 +159,10 @@ def test_keys_are_required_for_writes(client: TestClient, seeds: Path) -> None:
     assert wrong.status_code == 403
     assert client.delete("/documents/000").status_code == 401
     assert client.get("/health").status_code == 200  # reads need none here
+    # counted under their routes (they were "unmatched": refused before the router)
+    metrics = client.get("/metrics").text
+    assert 'wiretrace_requests_total{method="POST",route="/documents",status="401"}' in metrics
+    assert 'method="DELETE",route="/documents/{doc_id}",status="401"' in metrics
 
 
 def test_keys_for_reads(tmp_path: Path) -> None:

@@ -452,7 +452,11 @@ def create_app(
                 for method in getattr(route, "methods", ()) or ()
             )
             response.headers["Allow"] = ", ".join(allowed)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
+        # a request refused for its key never reached the router: its route is looked up
+        matched = request.scope.get("route") or next(
+            (r for r in app.routes if r.matches(request.scope)[0] == RouteMatch.FULL), None
+        )
+        route = getattr(matched, "path", "unmatched")
         service.requests.labels(request.method, route, str(response.status_code)).inc()
         service.latency.labels(route).observe(time.perf_counter() - started)
         return response
