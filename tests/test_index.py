@@ -189,6 +189,18 @@ def test_a_file_added_again_under_another_spelling_adds_nothing(
     assert {item.reason for item in again.result.skipped} == {"duplicate_id"}
 
 
+def test_a_query_s_story_takes_the_new_document_s_date(tmp_path: Path) -> None:
+    # its story's dates were the indexed ones: a later copy left last_published behind
+    original = {**_corpus()[0], "published": "2024-11-20"}
+    copy = {**_corpus()[1], "id": "later", "published": "2024-11-21"}
+    with Index.create(tmp_path / "index", _COPY_SCAN) as index:
+        index.add([_write([original], tmp_path / "first.jsonl")])
+        asked = index.query([_write([copy], tmp_path / "asked.jsonl")])
+    (story,) = asked.result.stories
+    assert "later" in story.members
+    assert (story.first_published, story.last_published) == ("2024-11-20", "2024-11-21")
+
+
 def test_a_second_writer_is_refused(seeds: Path, tmp_path: Path) -> None:
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
         with (

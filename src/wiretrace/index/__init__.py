@@ -46,6 +46,7 @@ from wiretrace.index.provisional import (
     STALE,
     WHOLE_PASS,
     UpdatePolicy,
+    extreme,
     keep_provisional,
     provisional_numbers,
 )
@@ -313,12 +314,21 @@ class Index:
             self.store, self.config, self.warm, paths, reporter, names
         )
         stories: dict[int, Story] = {}
+        published = {document.id: document.published for document in update.new}
         for doc_id, label in labels.items():
             if label is None:
                 continue
             story = stories.get(label) or self.story(label)
             if story is not None:
-                stories[label] = dataclasses.replace(story, members=(*story.members, doc_id))
+                # its dates as an add would make them: the new document's among them
+                stories[label] = dataclasses.replace(
+                    story,
+                    members=(*story.members, doc_id),
+                    first_published=extreme(story.first_published, published.get(doc_id)),
+                    last_published=extreme(
+                        story.last_published, published.get(doc_id), later=True
+                    ),
+                )
         return self._answer(update, matches, [], list(stories.values()), paths, started)
 
     def _answer(

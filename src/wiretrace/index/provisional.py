@@ -239,7 +239,7 @@ def _groups(
     return groups, next_group
 
 
-def _extreme(first: str | None, second: str | None, later: bool = False) -> str | None:
+def extreme(first: str | None, second: str | None, later: bool = False) -> str | None:
     """The earlier (``later``: the later) of two published dates; an unknown one loses."""
     known = [value for value in (first, second) if published_key(value) is not None]
     if not known:
@@ -271,8 +271,8 @@ def _stories(
         stories[label] = dataclasses.replace(
             story,
             members=(*story.members, document.id),
-            first_published=_extreme(story.first_published, document.published),
-            last_published=_extreme(story.last_published, document.published, later=True),
+            first_published=extreme(story.first_published, document.published),
+            last_published=extreme(story.last_published, document.published, later=True),
         )
     return [stories[label] for label in sorted(stories)]
 
