@@ -325,9 +325,7 @@ class Index:
                     story,
                     members=(*story.members, doc_id),
                     first_published=extreme(story.first_published, published.get(doc_id)),
-                    last_published=extreme(
-                        story.last_published, published.get(doc_id), later=True
-                    ),
+                    last_published=extreme(story.last_published, published.get(doc_id), later=True),
                 )
         return self._answer(update, matches, [], list(stories.values()), paths, started)
 
