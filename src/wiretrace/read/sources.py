@@ -227,41 +227,49 @@ def jsonl_lines(file: InputFile, limit: int) -> Iterator[tuple[int, bytes | int]
 _JSONL_LOOK_AHEAD = 10
 
 
-def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
-    mapper = RecordMapper(file.path, fields, limit, _JSONL_LOOK_AHEAD)
+def _jsonl_records(file: InputFile, limit: int) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
+    """Each line's record (or why it is none), located; blank lines are no records."""
     source = file.source  # once: it encodes the path
     for number, raw in jsonl_lines(file, limit):
         location = f"{source}:{number}"
         if isinstance(raw, int):
-            yield Skipped(location, TOO_LARGE, too_large(raw, limit, "line"))
-            continue
-        if not raw.strip():
-            continue
-        record = _json_record(raw, location)
+            yield location, Skipped(location, TOO_LARGE, too_large(raw, limit, "line"))
+        elif raw.strip():
+            yield location, _json_record(raw, location)
+
+
+def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
+    mapper = RecordMapper(file.path, fields, limit, _JSONL_LOOK_AHEAD)
+    for location, record in _jsonl_records(file, limit):
         yield record if isinstance(record, Skipped) else mapper.map(record, location)
     mapper.finish()
+
+
+def _csv_records(rows: CsvRows) -> Iterator[tuple[str, dict[str, str] | Skipped]]:
+    """Each row's record by the header (or why it is none), located."""
+    for location, row in rows:
+        header = rows.header or []
+        if isinstance(row, Skipped):
+            yield location, row
+        elif len(row) != len(header):
+            detail = f"expected {len(header)} fields, got {len(row)}"
+            yield location, Skipped(location, MALFORMED_LINE, detail)
+        elif any(_has_surrogates(value) for value in row):
+            yield location, Skipped(location, UNDECODABLE, "bytes not UTF-8; convert to UTF-8")
+        else:
+            yield location, dict(zip(header, row, strict=True))
 
 
 def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
     mapper = RecordMapper(file.path, fields, limit)
     rows = CsvRows(file, limit)
-    for location, row in rows:
-        header = rows.header or []
+    for location, record in _csv_records(rows):
         if not mapper.checked:
-            _check_unique_columns(file, header, fields)
-            mapper.check_fields(header)
-        if isinstance(row, Skipped):
-            yield row
-            continue
-        if len(row) != len(header):
-            detail = f"expected {len(header)} fields, got {len(row)}"
-            yield Skipped(location, MALFORMED_LINE, detail)
-            continue
-        if any(_has_surrogates(value) for value in row):
-            yield Skipped(location, UNDECODABLE, "bytes not UTF-8; convert to UTF-8")
-            continue
-        yield mapper.map(dict(zip(header, row, strict=True)), location)
+            _check_unique_columns(file, rows.header or [], fields)
+            mapper.check_fields(rows.header or [])
+        yield record if isinstance(record, Skipped) else mapper.map(record, location)
     if rows.header is not None and not mapper.checked:
+        _check_unique_columns(file, rows.header, fields)
         mapper.check_fields(rows.header)
 
 
@@ -348,15 +356,23 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
     names = parquet.schema_arrow.names
     mapper.check_fields(names)
     wanted = [name for name in dict.fromkeys(_field_names(fields)) if name in names]
+    for location, record in _parquet_rows(parquet, file, wanted):
+        yield record if isinstance(record, Skipped) else mapper.map(record, location)
+
+
+def _parquet_rows(
+    parquet: pq.ParquetFile, file: InputFile, columns: list[str] | None = None
+) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
+    """The rows of ``columns`` (None: all) of the file's ``part`` (or of all of it), located;
+    rows that cannot be read are a FileReadError."""
     part = file.part
     groups = None if part is None else list(range(part.first, part.stop))
     row = 0 if part is None else part.before
     try:
         for batch in parquet.iter_batches(
-            batch_size=_PARQUET_BATCH, row_groups=groups, columns=wanted
+            batch_size=_PARQUET_BATCH, row_groups=groups, columns=columns
         ):
-            for location, record in _parquet_records(batch, row, file.source):
-                yield record if isinstance(record, Skipped) else mapper.map(record, location)
+            yield from _parquet_records(batch, row, file.source)
             row += batch.num_rows
     except (OSError, pa.ArrowException) as error:
         raise FileReadError(file, error, f" past row {row}" if row else "") from error
@@ -411,35 +427,19 @@ def raw_records(file: InputFile, limit: int) -> Iterator[tuple[str, dict[str, An
     of the header's width, a Parquet row) with all its fields, located as ``read_file``
     locates it; what does not read is left out (``read_file`` says why), as is the rest of
     a file past damage. For writing records in another format (``dedup``)."""
-    source = file.source
+    records: Iterator[tuple[str, dict[str, Any] | Skipped]]
     try:
         if file.format == "jsonl":
-            for number, raw in jsonl_lines(file, limit):
-                if isinstance(raw, int) or not raw.strip():
-                    continue
-                location = f"{source}:{number}"
-                record = _json_record(raw, location)
-                if not isinstance(record, Skipped):
-                    yield location, record
+            records = _jsonl_records(file, limit)
         elif file.format == "csv":
-            rows = CsvRows(file, limit)
-            for location, row in rows:
-                if (
-                    isinstance(row, list)
-                    and len(row) == len(rows.header or [])
-                    and not any(_has_surrogates(value) for value in row)
-                ):
-                    yield location, dict(zip(rows.header or [], row, strict=True))
+            records = _csv_records(CsvRows(file, limit))
         elif file.format == "parquet":
-            parquet = pq.ParquetFile(file.open_path)
-            first = 0
-            for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH):
-                for location, record in _parquet_records(batch, first, source):
-                    if not isinstance(record, Skipped):
-                        yield location, record
-                first += batch.num_rows
+            records = _parquet_rows(pq.ParquetFile(file.open_path), file)
         else:
             raise ValueError(f"{file.path}: not a file of records")
+        for location, record in records:
+            if not isinstance(record, Skipped):
+                yield location, record
     except (FileReadError, OSError, pa.ArrowException):
         return  # damaged: the records before were given, the scan listed the rest
 
