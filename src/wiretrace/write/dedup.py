@@ -458,8 +458,9 @@ def _convert(
     with _open_out(target, kind.gzip) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
         if kind.format == "csv":
-            names = list(dict.fromkeys(name for record in records() for name in record))
-            written.clear()  # counted again as written below
+            # the columns first: every record's fields (a second read of the inputs)
+            every = _records(files, wanted, ids, config)
+            names = list(dict.fromkeys(name for _, record in every for name in record))
             writer = csv.writer(out, delimiter="\t" if _tabbed(kind.path) else ",")
             writer.writerow(names)
             writer.writerows([_text(record.get(name)) for name in names] for record in records())
