@@ -8,11 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from wiretrace import ScanConfig, scan
 from wiretrace.compare.derivation import Cells, derivation, facts, ordered_chain
+from wiretrace.compare.paraphrase import SemanticDocument, decide, semantic_document
 from wiretrace.errors import ConfigError
-from wiretrace.records import Relation
+from wiretrace.records import Match, Passage, Relation
 
 REWRITES = Path(__file__).resolve().parents[1] / "benchmarks" / "rewrites"
 
@@ -205,3 +207,101 @@ def test_a_follow_up_that_restates_the_charges_in_the_court_s_words_is_no_rewrit
     assert match.b == "court-sentencing"
     assert match.relation is Relation.PARTIAL
     assert [p.kind for p in match.passages].count("verbatim") == 1
+
+
+def _documents(
+    small: list[str], other: list[str], cosines: dict[tuple[int, int], float]
+) -> tuple[SemanticDocument, SemanticDocument]:
+    """Two documents whose sentence pairs have the given ``cosines`` (every other pair 0):
+    the small one's sentences are unit vectors of their own, each of the other's mixes
+    those it is alike to with a direction of its own."""
+    width = len(small) + len(other)
+    first = np.eye(width, dtype=np.float64)[: len(small)]
+    second = np.zeros((len(other), width))
+    for column in range(len(other)):
+        for row in range(len(small)):
+            second[column, row] = cosines.get((row, column), 0.0)
+        second[column, len(small) + column] = np.sqrt(max(0.0, 1 - (second[column] ** 2).sum()))
+
+    def made(sentences: list[str], vectors: NDArray[np.float64]) -> SemanticDocument:
+        text = " ".join(sentences)
+        spans, at = [], 0
+        for sentence in sentences:
+            spans.append((at, at + len(sentence)))
+            at += len(sentence) + 1
+        vector = np.zeros(width, dtype=np.float32)
+        return semantic_document(
+            text, np.asarray(spans, dtype=np.int32), vectors.astype(np.float32), vector
+        )
+
+    return made(small, first), made(other, second)
+
+
+def _decided(small: SemanticDocument, other: SemanticDocument, stretch: str) -> Match | None:
+    """The pair decided with ``stretch`` a verbatim passage of both."""
+    a_start, b_start = small.text.index(stretch), other.text.index(stretch)
+    passage = Passage(
+        a_start, a_start + len(stretch), b_start, b_start + len(stretch), "verbatim", 1.0
+    )
+    verbatim = Match("a", "b", Relation.PARTIAL, 0.02, 0.05, 0.03, (passage,))
+    config = ScanConfig()
+    return decide(
+        verbatim, (0.02, 0.05, 0.03), "a", small, "b", other, config, config.semantic_thresholds()
+    )
+
+
+_NAME = "Andrew Wetzler, director of the Natural Resources Defense Council's Species Program"
+_CLAUSE = "the group would probably go to court to stop the new rule from taking effect"
+
+
+def test_a_shared_name_and_title_prove_no_rewrite() -> None:
+    # two reports of one announcement, each of its own words, that give one campaigner's name
+    # and title in full: a sentence very like the other's holds the name verbatim, another
+    # sentence says much the same. Every report spells a name so; only a clause kept in a
+    # sentence carried over and edited shows that one was written from the other
+    for stretch, expected in ((_NAME, Relation.PARTIAL), (_CLAUSE, Relation.PARAPHRASE)):
+        small, other = _documents(
+            [
+                "Campaigners across the valley reacted angrily to the announcement on Thursday "
+                f"evening, and {stretch}, only hours after officials had spoken to the press.",
+                "Officials unveiled the regulation following a lengthy review.",
+                "Farmers in the valley welcomed the decision at a meeting.",
+            ],
+            [
+                f"Speaking outside the building on Friday morning, {stretch}, as lawyers for "
+                "campaigners told reporters.",
+                "The agency announced its rule after months of deliberation.",
+                "A spokesman for the interior ministry declined to comment.",
+                "The change takes effect in March unless a judge blocks it.",
+                "Similar rules were struck down twice in the last decade by the courts.",
+                "The ministry said it had consulted widely before publishing the rule.",
+            ],
+            {(0, 0): 0.9, (1, 1): 0.8},
+        )
+        match = _decided(small, other, stretch)
+        assert match is not None and match.relation is expected, stretch
+
+
+def test_sentences_that_all_restate_one_sentence_are_one_rewrite() -> None:
+    # three sentences of one report each restate the same sentence of the other (one of
+    # them keeps its clause word for word): one sentence of the other rewritten, not three
+    for partners, expected in (((0, 0, 0), Relation.PARTIAL), ((0, 1, 1), Relation.PARAPHRASE)):
+        small, other = _documents(
+            [
+                "Their lawyer said in a long written statement that was released late on Thursday "
+                f"evening, after the ministry had announced its plans, that {_CLAUSE}.",
+                "Officials said the challenge was expected by the ministry.",
+                "The campaigners have promised a long fight against the plan.",
+            ],
+            [
+                f"Speaking to reporters outside the courthouse, {_CLAUSE}, their lawyer warned.",
+                "The agency announced its rule after months of deliberation.",
+                "A spokesman for the interior ministry declined to comment.",
+                "The change takes effect in March unless a judge blocks it.",
+                "Similar rules were struck down twice in the last decade by the courts.",
+                "The ministry said it had consulted widely before publishing the rule.",
+            ],
+            {(row, column): 0.9 if row == 0 else 0.8 for row, column in enumerate(partners)},
+        )
+        match = _decided(small, other, _CLAUSE)
+        assert match is not None and match.relation is expected, partners

@@ -7,7 +7,10 @@ figures every time).
 The fast sentence model (the default, static, distilled from MiniLM):
 
 - MSRP, "cosine >= 0.75" (its best accuracy): accuracy 0.7269, F1 0.8173;
-- Clough-Stevenson: light and cut as with MiniLM; heavy -> paraphrase 9, partial 2,
+- Clough-Stevenson: light -> paraphrase 5, contained 2, near_duplicate 1, partial 2 (one
+  light revision, g1pA_taskc, is ``partial`` since rewritten sentences that restate one
+  sentence of the other count once, 2026-12-06: its two rewritten sentences both pair with
+  the source's first); cut as with MiniLM; heavy -> paraphrase 9, partial 2,
   same_story 1 (one more paraphrase, by the ordered chain); non -> none 21, same_story 4
   (20 and 5 before the story model of 2026-12-04, 17 and 8 before the story model of issue
   25, 15 and 10 before the leads' vectors were centred for the stories) (independent
@@ -24,7 +27,8 @@ The exact model (MiniLM):
   of issue 25);
   heavy -> paraphrase 8, partial 2, same_story 2 (9/1/2 before the alignment kept to the
   order of both texts); light -> paraphrase 6, contained 2, near_duplicate 1, partial 1;
-  cut -> contained 3, near_duplicate 2, partial 2, paraphrase 1, same_story 1, none 1.
+  cut -> contained 3, near_duplicate 2, partial 3, same_story 1, none 1 (paraphrase 1, partial
+  2 before a name shared verbatim proved no rewrite, 2026-12-06).
 
 MSRP floors sit 0.005 under the measured figures. The README states the ``light`` and ``non``
 rows, so those are pinned whole; the other rows keep the properties the README relies on.
@@ -43,7 +47,10 @@ pytestmark = pytest.mark.usefixtures("semantic_extra")
 # sentence model -> (accuracy, F1) floors, 0.005 under the measured figures
 MSRP_FLOORS = {"fast": (0.722, 0.812), "exact": (0.724, 0.807)}
 # As measured and as the README states them.
-LIGHT_ROW = {"paraphrase": 6, "contained": 2, "near_duplicate": 1, "partial": 1}
+LIGHT_ROWS = {
+    "fast": {"paraphrase": 5, "contained": 2, "near_duplicate": 1, "partial": 2},
+    "exact": {"paraphrase": 6, "contained": 2, "near_duplicate": 1, "partial": 1},
+}
 # (fast: same_story 4, none 21 before stories joined communities by average link, 2026-12-05;
 # independent answers on one topic are no one event)
 NON_ROWS = {"fast": {"same_story": 3, "none": 22}, "exact": {"same_story": 5, "none": 20}}
@@ -76,7 +83,7 @@ def test_clough_stevenson_relations(
 
     confusion = clough_confusion(shared_data / "clough-stevenson", _config(model))
     # a Counter's unary plus drops the relations counted zero times
-    assert dict(+confusion["light"]) == LIGHT_ROW
+    assert dict(+confusion["light"]) == LIGHT_ROWS[model]
     assert dict(+confusion["non"]) == NON_ROWS[model]  # never a copy or rewrite
     assert confusion["heavy"]["paraphrase"] >= 8
     cut_copies = sum(confusion["cut"][name] for name in ("exact", "near_duplicate", "contained"))

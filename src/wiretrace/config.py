@@ -241,9 +241,10 @@ class ScanConfig:
       this share of the smaller document, this many of them at least this alike (tuned on
       Clough-Stevenson: independent answers on the same topic reach 0.66 coverage and at
       most 2 sentences at MiniLM's 0.85; see benchmarks/README.md).
-    - ``paraphrase_min_derived``: ... or this many rewritten sentences, one of which holds a
-      verbatim passage and is at the ``strong`` threshold (a sentence carried over and edited:
-      proof that it was derived from the other document).
+    - ``paraphrase_min_derived``: ... or this many rewritten sentences (restating as many
+      sentences of the other), one of which holds a verbatim passage that is no name and is
+      at the ``strong`` threshold (a sentence carried over and edited: proof that it was
+      derived from the other document).
     - ``paraphrase_min_chain`` / ``paraphrase_chain_coverage``: ... or an ordered chain of at
       least this many aligned sentences (the source's order kept) covering at least this
       share of the smaller document: a careful rewrite that keeps no sentence very close

@@ -284,6 +284,17 @@ def _mostly_in(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return 2 * _covered_chars([part for part in clipped if part[0] < part[1]]) >= end - start
 
 
+def _a_name(text: str) -> bool:
+    """Whether a verbatim stretch is mostly capitalised words: a name with its title ("Andrew
+    Wetzler, director of the Natural Resources Defense Council's Endangered Species Program",
+    "Fish and Wildlife Service or the National Marine Fisheries"), which every report spells
+    the same, so that sharing it proves nothing of how a sentence was written. Scripts
+    without capitals never are."""
+    words = _WORD.findall(text)
+    capitalised = sum(word[0].isupper() for word in words)
+    return bool(5 * capitalised >= 3 * len(words) > 0)
+
+
 def _covered_chars(spans: list[tuple[int, int]]) -> int:
     covered, reach = 0, 0
     for start, end in sorted(spans):
@@ -345,8 +356,17 @@ def decide(
             for span, pair in zip(spans, rewritten, strict=True)
             if pair.similarity >= thresholds.strong
         ]
-        if len(_not_inside(verbatim_spans, carried)) < len(verbatim_spans):
-            derived = sum(not _mostly_in(span, verbatim_spans) for span in spans)
+        kept = [span for span in verbatim_spans if not _a_name(small.text[span[0] : span[1]])]
+        if len(_not_inside(kept, carried)) < len(kept):
+            # each sentence of the other text accounts for one rewritten sentence: three
+            # sentences that each restate one sentence of the other are not three rewrites
+            derived = len(
+                {
+                    pair.b if small_is_a else pair.a
+                    for span, pair in zip(spans, rewritten, strict=True)
+                    if not _mostly_in(span, verbatim_spans)
+                }
+            )
         return _covered_chars(spans) / total, _covered_chars(lifted) / total, derived
 
     rewritten_share, verbatim_share, derived = shares(rewritten)
