@@ -495,6 +495,44 @@ def test_every_missing_field_is_named_at_once_with_the_likely_ones(tmp_path: Pat
     assert "\n" not in message
 
 
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
+def test_field_names_in_another_case_are_read(tmp_path: Path, suffix: str) -> None:
+    # a spreadsheet's export names its columns ID, Title, Text, Published: the text was
+    # refused, and with --text-field Text the ids and every other field were dropped without
+    # a word (records named by their lines). A default name the records lack is the one
+    # field that differs from it only in case; a name an option gives is taken as written
+    columns = {
+        "ID": ["a1", "b2"],
+        "Title": ["Storm closes the port", "Council sets its budget"],
+        "Text": ["A storm closed the port of Hull on Monday.", "The council met on Tuesday."],
+        "Published": ["2025-10-16", "2025-10-17"],
+        "URL": ["https://news.example/a1", "https://news.example/b2"],
+    }
+    path = tmp_path / f"in.{suffix}"
+    if suffix == "parquet":
+        pq.write_table(pa.table(columns), path)
+    elif suffix == "jsonl":
+        rows = zip(*columns.values(), strict=True)
+        write_jsonl(path, *(dict(zip(columns, row, strict=True)) for row in rows))
+    else:
+        lines = [",".join(columns)] + [",".join(row) for row in zip(*columns.values(), strict=True)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = wiretrace.scan([path], ScanConfig(semantic=False, stories=False))
+
+    rows = result.documents
+    assert rows.id == ["a1", "b2"]
+    assert rows.title[0] == "Storm closes the port"
+    assert rows.published[1] == "2025-10-17"
+    assert rows.url[0] == "https://news.example/a1"
+    # two columns that differ only in case leave the choice to the user
+    path.unlink()
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,Text,TEXT\na,One.,Two.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'text' or 'html' not found"):
+        wiretrace.scan([twice])
+
+
 def test_parquet_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "in.parquet"
     pq.write_table(pa.table({"id": ["a"], "article": ["Words."]}), path)

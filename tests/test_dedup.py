@@ -285,6 +285,25 @@ def test_dedup_csv_input_to_jsonl_output_converts_the_fields(tmp_path: Path) -> 
     ]
 
 
+def test_dedup_keeps_an_id_column_named_in_another_case(tmp_path: Path) -> None:
+    # the id read from a column ``ID`` is the record's own: the output keeps the column as
+    # it was and adds no ``id`` beside it
+    path = tmp_path / "in.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["ID", "Text"])
+        writer.writerows([["orig", ORIGINAL], ["exact", ORIGINAL], ["u", OTHER]])
+    out = tmp_path / "out.csv"
+
+    done = wiretrace.dedup([path], out)
+
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert done.written == 2
+    assert [sorted(row) for row in rows] == [["ID", "Text"]] * 2
+    assert [row["ID"] for row in rows] == ["exact", "u"]
+
+
 def test_dedup_of_an_empty_parquet_writes_an_empty_parquet(tmp_path: Path) -> None:
     path = tmp_path / "in.parquet"
     empty = pa.table(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,7 +30,8 @@ WRONG_TYPE = "wrong_type"
 INVALID_FIELDS = "invalid_fields"  # Document.metadata key: a tuple of InvalidField
 
 
-_DEFAULT_ID = FieldNames().id
+_DEFAULTS = FieldNames()
+_DEFAULT_ID = _DEFAULTS.id
 
 # field names that other tools and feeds give the parts of a document, by the role they play
 _USUAL_NAMES = {
@@ -94,6 +95,22 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def in_their_case(fields: FieldNames, names: list[str]) -> FieldNames:
+    """``fields`` with each default name the record lacks replaced by the one field it has
+    that differs from it only in case (a spreadsheet's ``ID``, ``Title``, ``Text``): a name
+    given by an option is the record's own spelling, and two such fields (``Text`` and
+    ``TEXT``) leave the name as it was."""
+    present = set(names)
+    found = {}
+    for role, name in asdict(fields).items():
+        if name != getattr(_DEFAULTS, role) or name in present:
+            continue
+        alike = [other for other in names if other.casefold() == name.casefold()]
+        if len(alike) == 1:
+            found[role] = alike[0]
+    return replace(fields, **found) if found else fields
+
+
 class RecordMapper:
     """Turns raw records (mappings) of one file into Documents, checking the fields once."""
 
@@ -120,6 +137,7 @@ class RecordMapper:
         look like ours by their names (``body`` for the text, ``date`` for the publication).
         A file with no id field at all names its records by their places in it."""
         names = [str(name) for name in present]
+        self.fields = in_their_case(self.fields, names)
         text_fields = (self.fields.text, self.fields.html)
         self.positional = (
             self.fields.id == _DEFAULT_ID

@@ -355,7 +355,7 @@ def _read_parquet(file: InputFile, fields: FieldNames, limit: int) -> Iterator[D
         raise FileReadError(file, error) from error
     names = parquet.schema_arrow.names
     mapper.check_fields(names)
-    wanted = [name for name in dict.fromkeys(_field_names(fields)) if name in names]
+    wanted = [name for name in dict.fromkeys(_field_names(mapper.fields)) if name in names]
     for location, record in _parquet_rows(parquet, file, wanted):
         yield record if isinstance(record, Skipped) else mapper.map(record, location)
 

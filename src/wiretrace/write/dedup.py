@@ -36,6 +36,7 @@ from wiretrace.errors import InputError
 from wiretrace.group.duplicates import DocumentFacts, dedup_choice
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
 from wiretrace.read.csv_rows import CsvRows
+from wiretrace.read.fields import in_their_case
 from wiretrace.read.files import (
     READ_ERRORS,
     FileReadError,
@@ -395,12 +396,12 @@ def _records(
     """The wanted records with their sources: of JSONL, CSV and Parquet files every field
     they have (the id the scan gave them where it renamed one repeated across files), of
     text files, pages and crawls the document's fields."""
-    id_field = config.fields.id
     for file in files:
         if file.format in RECORD_FORMATS:
             for location, record in raw_records(file, config.max_record_bytes):
                 if location in wanted:
                     given = ids.get(location)
+                    id_field = in_their_case(config.fields, list(record)).id
                     if given is not None and given != _text(record.get(id_field)):
                         record[id_field] = given
                     yield location, record
