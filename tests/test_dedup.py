@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import wiretrace
-from wiretrace import InputError
+from wiretrace import InputError, ScanConfig
 from wiretrace.cli import main
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "quel", "dor", "pha", "sin", "tru", "bex", "ny"]
@@ -302,6 +302,54 @@ def test_dedup_keeps_an_id_column_named_in_another_case(tmp_path: Path) -> None:
     assert done.written == 2
     assert [sorted(row) for row in rows] == [["ID", "Text"]] * 2
     assert [row["ID"] for row in rows] == ["exact", "u"]
+
+
+def _earnings(company: str, ticker: str, city: str, figures: tuple[str, ...]) -> str:
+    eps, estimate, revenue, margin, price, day = figures
+    return (
+        f"{company} ({ticker}) released its quarterly earnings results on Thursday morning. "
+        f"The {city}-based company reported ${eps} earnings per share for the quarter, "
+        f"beating the consensus estimate of ${estimate} by a wide margin. The firm had "
+        f"revenue of ${revenue} million for the quarter, compared to the estimates of the "
+        f"analysts who follow the stock. {company} had a net margin of {margin}% and a "
+        "return on equity that was higher than a year before. The business's quarterly "
+        "revenue was up compared to the same quarter last year. During the same period "
+        f"in the prior year, the company posted lower earnings. Shares of {ticker} opened "
+        f"at ${price} on {day}. The stock has a fifty day moving average that is above its "
+        "two hundred day moving average, and the company has a market capitalization of "
+        "several billion dollars and a beta close to one."
+    )
+
+
+def test_one_formula_filled_with_two_companies_figures_is_no_copy(tmp_path: Path) -> None:
+    # market news written from one template: every name and number differs, the words
+    # around them are the same. The bridged passages covered both texts, so one report was
+    # the other's near duplicate and dedup dropped it with its figures (coverage 0.35)
+    first = _earnings(
+        "Ember Energy", "EMBR", "Tulsa", ("1.98", "1.73", "647.80", "11.06", "22.39", "Friday")
+    )
+    second = _earnings(
+        "Fjord Shipping", "FJRD", "Seattle", ("1.40", "1.27", "778.95", "13.04", "56.98", "Tuesday")
+    )
+    # an edited copy of the first (two words changed, one figure corrected) is one still
+    edited = first.replace("beating", "topping").replace("647.80", "647.90")
+    path = tmp_path / "in.jsonl"
+    rows = [("embr", first), ("fjrd", second), ("embr-copy", edited)]
+    path.write_text(
+        "".join(json.dumps({"id": name, "text": text}) + "\n" for name, text in rows), "utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup([path], out)
+
+    kept = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(kept) == ["embr", "fjrd"] and done.written == 2
+    relations = {
+        (m.a, m.b): m.relation.value
+        for m in wiretrace.scan([path], ScanConfig(semantic=False, stories=False)).matches
+    }
+    assert relations[("embr", "fjrd")] == "partial"
+    assert relations[("embr", "embr-copy")] == "near_duplicate"
 
 
 def test_dedup_of_an_empty_parquet_writes_an_empty_parquet(tmp_path: Path) -> None:

@@ -78,6 +78,23 @@ def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
     return bool(in_a - in_b) and bool(in_b - in_a)
 
 
+def _filled_in(a: Prepared, b: Prepared, passages: list[WordPassage]) -> bool:
+    """Whether the passages are one formula filled in with other facts: each side holds more
+    names and numbers the other lacks than the two share ("Ember Energy (EMBR) posted ...
+    $1.98 earnings per share" and "Fjord Shipping (FJRD) posted ... $1.40": a template's two
+    companies, not one report and its copy). A copy edited here and there, or cut, shares
+    most of its facts with its source; such a pair shares passages (``partial``), and neither
+    holds the other."""
+    mine: set[str] = set()
+    theirs: set[str] = set()
+    for passage in passages:
+        a_start, a_end = a.original_span(passage.a_start, passage.a_end)
+        b_start, b_end = b.original_span(passage.b_start, passage.b_end)
+        mine |= _facts(a.text[a_start:a_end])
+        theirs |= _facts(b.text[b_start:b_end])
+    return min(len(mine - theirs), len(theirs - mine)) > len(mine & theirs)
+
+
 def compare_pair(
     a_id: str, a: Prepared, b_id: str, b: Prepared, config: ScanConfig
 ) -> Match | None:
@@ -114,7 +131,9 @@ def verbatim_match(
         return None
     coverage_a = coverage(passages, words_a, "a")
     coverage_b = coverage(passages, words_b, "b")
-    if min(coverage_a, coverage_b) >= config.near_duplicate_coverage:
+    if _filled_in(a, b, passages):
+        relation = Relation.PARTIAL
+    elif min(coverage_a, coverage_b) >= config.near_duplicate_coverage:
         relation = Relation.NEAR_DUPLICATE
     elif max(coverage_a, coverage_b) >= config.contained_coverage:
         relation = Relation.CONTAINED
