@@ -667,3 +667,29 @@ def test_what_queries_hold_follows_adds_resketches_and_takedowns(
         )
         index.remove(["site0", "orig1"])
         assert len(check(index).numbers) == len(records) - len(others[10:]) - 2
+
+
+def test_an_export_replaces_the_one_before_it_texts_included(seeds: Path, tmp_path: Path) -> None:
+    # a second export into the same folder stopped with an internal error (the texts file
+    # existed) after replacing the tables: the folder held a takedown's text beside tables
+    # without it, and the report refused it
+    runner = CliRunner()
+    path, out = str(tmp_path / "index"), tmp_path / "all"
+    assert runner.invoke(main, ["index", "create", path, "--workers", "1", "-q"]).exit_code == 0
+    assert runner.invoke(main, ["index", "add", path, str(seeds), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["index", "export", path, "--out", str(out)]).exit_code == 0
+    gone = json.loads((out / "texts.jsonl").read_text("utf-8").splitlines()[0])["id"]
+    assert runner.invoke(main, ["index", "remove", path, gone, "-q"]).exit_code == 0
+    again = runner.invoke(main, ["index", "export", path, "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    ids = [json.loads(line)["id"] for line in (out / "texts.jsonl").read_text("utf-8").splitlines()]
+    assert len(ids) == 3 and gone not in ids
+    report = runner.invoke(main, ["report", str(out), "-q"])
+    assert report.exit_code == 0, report.output
+    # a texts file wiretrace did not write is never written over
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "texts.jsonl").write_text("mine\n", "utf-8")
+    refused = runner.invoke(main, ["index", "export", path, "--out", str(other)])
+    assert refused.exit_code == 2 and "did not write" in refused.output
+    assert (other / "texts.jsonl").read_text("utf-8") == "mine\n"

@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 
 from wiretrace import ScanConfig
 from wiretrace.errors import ConfigError
-from wiretrace.index import Index, UpdatePolicy
-from wiretrace.service import Limits, check_host, create_app, read_keys
+from wiretrace.index import LOCK, Index, UpdatePolicy
+from wiretrace.service import KEYS_VARIABLE, Limits, check_host, create_app, read_keys
 
 KEY = "k" * 24
 WRITE = {"Authorization": f"Bearer {KEY}"}
@@ -339,3 +339,80 @@ def test_serve_on_a_port_in_use_says_so_and_exits_2(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["serve", str(tmp_path / "index"), "--port", port])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_a_write_while_another_process_writes_is_answered_503(
+    client: TestClient, tmp_path: Path, seeds: Path
+) -> None:
+    # an `index add` or `refresh` holding the index: a takedown was answered "no document"
+    # (404) and an add 422, as if the records were bad; both may be sent again
+    import fcntl
+
+    records = _records(seeds)
+    assert client.post("/documents", json=records[:1], headers=WRITE).status_code == 200
+    with (tmp_path / "index" / LOCK).open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        for answer in (
+            client.post("/documents", json=records[1:2], headers=WRITE),
+            client.delete("/documents/000", headers=WRITE),
+        ):
+            assert answer.status_code == 503, answer.text
+            assert "another wiretrace process" in answer.json()["error"]
+            assert int(answer.headers["retry-after"]) > 0
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert client.get("/documents/000").status_code == 200  # not taken out
+    assert client.delete("/documents/000", headers=WRITE).status_code == 200
+    assert client.delete("/documents/000", headers=WRITE).status_code == 404
+
+
+def test_bodies_that_cannot_be_written_are_answered_not_failed(
+    client: TestClient, seeds: Path
+) -> None:
+    # a lone surrogate (no character of UTF-8) and arrays nested past Python's stack were
+    # internal errors (500)
+    lone = json.dumps([{"id": "s", "text": "A lone \ud800 half."}, *_records(seeds)[:1]])
+    answer = client.post("/documents", content=lone.encode(), headers=WRITE)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["added"] == 1
+    assert body["documents"][0]["status"] == "skipped"
+    assert [item["reason"] for item in body["unreadable"]] == ["undecodable"]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    nested = client.post("/documents", content=deep, headers=WRITE)
+    assert nested.status_code == 413 or (
+        nested.status_code == 422 and nested.json()["field"] == "body"
+    )
+    shallow_body = b'[{"id": "d", "text": "x", "title": ' + b"[" * 5_000 + b"]" * 5_000 + b"}]"
+    inner = client.post("/documents", content=shallow_body, headers=WRITE)
+    assert inner.status_code in (200, 422), inner.text
+
+
+def test_ids_holding_a_slash_are_read_and_taken_out(client: TestClient, seeds: Path) -> None:
+    # a feed's ids are often paths or URLs: added, then never found again over HTTP
+    record = {**_records(seeds)[0], "id": "news/2026/03/fire"}
+    assert client.post("/documents", json=[record], headers=WRITE).json()["added"] == 1
+    for path in ("/documents/news/2026/03/fire", "/documents/news%2F2026%2F03%2Ffire"):
+        assert client.get(path).json()["id"] == "news/2026/03/fire"
+        assert client.get(path + "/matches").json()["id"] == "news/2026/03/fire"
+    assert client.delete("/documents/news%2F2026%2F03%2Ffire", headers=WRITE).status_code == 200
+    assert client.get("/documents/news/2026/03/fire").status_code == 404
+
+
+def test_an_internal_error_is_answered_in_the_error_body_and_counted(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Index, story: int) -> None:
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr(Index, "story", broken)
+    answer = client.get("/stories/1")
+    assert answer.status_code == 500 and set(answer.json()) == {"error", "field"}
+    assert 'status="500"' in client.get("/metrics").text
+
+
+def test_a_keys_file_without_keys_is_refused(tmp_path: Path) -> None:
+    # a secret that failed to mount opened the writes to anyone, with a warning
+    empty = tmp_path / "keys"
+    empty.write_text("# the desk's keys\n\n", "utf-8")
+    with pytest.raises(ConfigError, match="holds no API keys"):
+        read_keys(empty, {KEYS_VARIABLE: KEY})

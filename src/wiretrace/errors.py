@@ -31,6 +31,10 @@ class FieldError(InputError):
         self.hint = hint
 
 
+class IndexBusyError(InputError):
+    """Another process is writing to the index: the same call may succeed once it is done."""
+
+
 class ConfigError(WiretraceError):
     """A configuration value is invalid; the message says what was received and what is allowed."""
 

@@ -32,7 +32,7 @@ from wiretrace.stages.state import ScanResult
 from wiretrace.write import write_scan
 from wiretrace.write.atomic import atomic_path
 from wiretrace.write.findings import findings
-from wiretrace.write.output import output_lock
+from wiretrace.write.output import mark, output_lock, owned
 from wiretrace.write.report import check_report_target
 from wiretrace.write.tables import check_output
 
@@ -289,14 +289,23 @@ def export_command(index_path: Path, out: str, output_format: str, quiet: bool) 
 
     def action() -> None:
         _check_out(out, output_format, [])
-        texts = Path(out).resolve() / TEXTS
+        folder = Path(out).resolve()
+        texts = folder / TEXTS
+        if texts.exists() and TEXTS not in owned(folder):
+            raise InputError(
+                f"--out {out} holds a {TEXTS} that wiretrace did not write; choose another "
+                "folder or move that file (wiretrace never overwrites a file it did not write)"
+            )
         with Index.open(index_path) as index:
             result = index.result()
             # a scan's folder names its inputs (`wiretrace report` reads the texts from them);
-            # an index's are the texts it holds, written beside the tables
+            # an index's are the texts it holds, written beside the tables, in place of an
+            # earlier export's at once (a report never reads tables with another's texts)
             result.summary["inputs"] = [str(texts)]
             _write(result, out, output_format)
-            index.write_texts(texts)
+            with atomic_path(texts) as temporary:
+                index.write_texts(temporary)
+            mark(folder, owned(folder) | {TEXTS})
         if not quiet:
             Console(stderr=True).print(
                 f"wrote {_shown(out)}/ ({output_format}): {result.summary['counts']['documents']} "
@@ -332,7 +341,13 @@ def refresh_command(index_path: Path, quiet: bool) -> None:
 @main.command(name="serve", epilog=EXIT_CODES)
 @_PATH
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
 @click.option(
     "--api-keys-file",
     type=click.Path(path_type=Path),

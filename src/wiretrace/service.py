@@ -16,6 +16,7 @@ import datetime as dt
 import hmac
 import ipaddress
 import json
+import logging
 import os
 import shutil
 import threading
@@ -42,7 +43,7 @@ from prometheus_client import (
 from pydantic import BaseModel
 from starlette.routing import Match as RouteMatch
 
-from wiretrace.errors import ConfigError, InputError
+from wiretrace.errors import ConfigError, IndexBusyError, InputError
 from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.index.query import Warm
 from wiretrace.index.update import now_text
@@ -51,6 +52,8 @@ from wiretrace.read.files import path_text
 from wiretrace.records import Match, Skipped, Story
 
 KEYS_VARIABLE = "WIRETRACE_API_KEYS"
+_RETRY_AFTER = 5  # seconds a client waits before sending again what another writer held up
+_log = logging.getLogger("wiretrace.service")
 INCOMING = "incoming"  # inside the index folder: what the service was sent, one add at a time
 
 
@@ -93,7 +96,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "not found",
         413: "the body, the records or a record too large",
         422: "a body or parameter that cannot be read",
-        503: "the service is stopping",
+        503: "the service is stopping, or another process writes to the index: send it again",
     }
     schema = ErrorBody.model_json_schema()
     return {
@@ -124,7 +127,14 @@ def read_keys(keys_file: Path | None, environ: dict[str, str] | None = None) -> 
             lines = keys_file.read_text("utf-8").splitlines()
         except OSError as error:
             raise InputError(f"{keys_file}: cannot read the API keys ({error.strerror})") from None
-        keys.update(line.split("#", 1)[0].strip() for line in lines)
+        from_file = {line.split("#", 1)[0].strip() for line in lines} - {""}
+        if not from_file:
+            # a secret that failed to mount must not open the writes to anyone
+            raise ConfigError(
+                f"{keys_file} holds no API keys (one a line); write the keys into it, or "
+                "leave --api-keys-file out"
+            )
+        keys.update(from_file)
     keys.update(part.strip() for part in environ.get(KEYS_VARIABLE, "").split(","))
     keys.discard("")
     short = [key for key in keys if len(key) < 16]
@@ -321,7 +331,7 @@ class _Service:
                 with feed.open("w", encoding="utf-8") as stream:
                     for record in request:
                         if str(record.get(self.id_field)) not in indexed and self.readable(record):
-                            stream.write(json.dumps(record, ensure_ascii=False))
+                            stream.write(json.dumps(record))  # a lone surrogate escaped
                         stream.write("\n")  # a blank line is no record: places kept
                 feeds.append(feed)
                 names[path_text(feed)] = route
@@ -414,6 +424,13 @@ def create_app(
     def error(status: int, message: str, field: str | None = None) -> JSONResponse:
         return JSONResponse({"error": message, "field": field}, status_code=status)
 
+    def busy(problem: IndexBusyError) -> JSONResponse:
+        """Another process (an `index add` or `refresh`, another service) holds the index's
+        writer: the request was not carried out and may be sent again."""
+        answer = error(503, str(problem).split(": ", 1)[-1])
+        answer.headers["Retry-After"] = str(_RETRY_AFTER)
+        return answer
+
     def authorised(request: Request, write: bool) -> JSONResponse | None:
         if not keys or (not write and not keys_for_reads):
             return None
@@ -443,7 +460,11 @@ def create_app(
             refused = None
             if request.url.path not in ("/health", "/docs", "/openapi.json", "/metrics"):
                 refused = authorised(request, write)
-            response = refused if refused is not None else await call_next(request)
+            try:
+                response = refused if refused is not None else await call_next(request)
+            except Exception:  # answered and counted, in the error body's form
+                _log.exception("%s %s failed", request.method, request.url.path)
+                response = error(500, "internal error; the service's log has the details")
         if response.status_code == 405:  # every method of the path, not the first route's
             allowed = sorted(
                 method
@@ -456,7 +477,8 @@ def create_app(
         matched = request.scope.get("route") or next(
             (r for r in app.routes if r.matches(request.scope)[0] == RouteMatch.FULL), None
         )
-        route = getattr(matched, "path", "unmatched")
+        # as the route is written for people: "/documents/{doc_id}", not its converter's form
+        route = getattr(matched, "path_format", getattr(matched, "path", "unmatched"))
         service.requests.labels(request.method, route, str(response.status_code)).inc()
         service.latency.labels(route).observe(time.perf_counter() - started)
         return response
@@ -469,6 +491,8 @@ def create_app(
             records = json.loads(body)
         except (ValueError, UnicodeDecodeError) as problem:
             return error(422, f"the body is not JSON: {problem}", "body")
+        except RecursionError:
+            return error(422, "the body nests arrays or objects too deeply to read", "body")
         if not isinstance(records, list):
             return error(422, "send a JSON array of records (objects)", "body")
         if len(records) > limits.max_records:
@@ -476,7 +500,12 @@ def create_app(
         for number, record in enumerate(records):
             if not isinstance(record, dict):
                 return error(422, f"record {number} is not an object", f"records[{number}]")
-            size = len(json.dumps(record, ensure_ascii=False).encode())
+            try:
+                # a lone surrogate ("\\ud800") is no character of UTF-8: counted as written,
+                # the record is read (and skipped, ``undecodable``) as a scan reads it
+                size = len(json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            except RecursionError:
+                return error(422, f"record {number} nests too deeply to read", f"records[{number}]")
             if size > limits.max_record_bytes:
                 return error(
                     413,
@@ -501,6 +530,8 @@ def create_app(
             return records
         try:
             found = await asyncio.wrap_future(service.queue_add(records))
+        except IndexBusyError as problem:
+            return busy(problem)
         except InputError as problem:  # the records as a file could not be read at all
             return error(422, str(problem).split(": ", 1)[-1], "records")
         return _answer(found, records, service.id_field, service.text_fields)
@@ -523,16 +554,7 @@ def create_app(
         return _answer(found, records, service.id_field, service.text_fields, kept=False)
 
     @app.get(
-        "/documents/{doc_id}",
-        summary="An indexed document, its story and group",
-        responses=_errors(401, 403, 404),
-    )
-    def get_document(doc_id: str) -> Any:
-        found = service.reader().document(doc_id)
-        return found if found is not None else error(404, f"no document {doc_id!r}", "id")
-
-    @app.get(
-        "/documents/{doc_id}/matches",
+        "/documents/{doc_id:path}/matches",
         summary="An indexed document's matches",
         responses=_errors(401, 403, 404),
     )
@@ -542,14 +564,26 @@ def create_app(
             return error(404, f"no document {doc_id!r}", "id")
         return {"id": doc_id, "matches": [_match(m) for m in found]}
 
+    @app.get(
+        "/documents/{doc_id:path}",
+        summary='An indexed document, its story and group (an id may hold "/", sent as is '
+        "or as %2F)",
+        responses=_errors(401, 403, 404),
+    )
+    def get_document(doc_id: str) -> Any:
+        found = service.reader().document(doc_id)
+        return found if found is not None else error(404, f"no document {doc_id!r}", "id")
+
     @app.delete(
-        "/documents/{doc_id}",
+        "/documents/{doc_id:path}",
         summary="Take a document out (a takedown)",
         responses=_errors(401, 403, 404, 503),
     )
     async def delete_document(doc_id: str) -> Any:
         try:
             await in_writer(lambda: service.remove(doc_id))
+        except IndexBusyError as problem:
+            return busy(problem)
         except InputError:
             return error(404, f"no document {doc_id!r}", "id")
         return {"removed": doc_id}

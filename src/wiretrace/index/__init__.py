@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from wiretrace import __version__
 from wiretrace.config import FieldNames, ScanConfig
-from wiretrace.errors import ConfigError, InputError
+from wiretrace.errors import ConfigError, IndexBusyError, InputError
 from wiretrace.index.derive import (
     Derived,
     Whole,
@@ -227,7 +227,7 @@ class Index:
             except BlockingIOError:
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
-                raise InputError(
+                raise IndexBusyError(
                     f"{self.path}: another wiretrace process ({holder}) is writing to this "
                     "index; wait for it to finish and run this again"
                 ) from None
