@@ -479,3 +479,32 @@ def test_dedup_of_csv_files_of_two_delimiters_into_one_csv_is_refused(tmp_path: 
         wiretrace.dedup([tmp_path / "a.csv", tmp_path / "b.csv"], tmp_path / "out.csv")
     done = wiretrace.dedup([tmp_path / "a.csv", tmp_path / "b.csv"], tmp_path / "out.jsonl")
     assert done.written == 1 and len(done.dropped) == 1
+
+
+def test_a_big_group_led_by_a_short_first_version_is_deduplicated(tmp_path: Path) -> None:
+    # a wire story's short first version, then many copies of the full story with a few
+    # words changed each: past ``big_group_size`` the group was cut to a star around the
+    # earliest (the short version, which holds none of them) and dedup kept every copy
+    full = article(31, words=400)
+    short = " ".join(full.split(" ")[:120]) + "."
+    records = [{"id": "breaking", "text": short, "published": "2025-01-01T08:00:00Z"}]
+    records += [
+        {
+            "id": f"site{number:02d}",
+            "text": near_copy(full, number, (40 + number, 200 + number, 330 + number)),
+            "published": f"2025-01-01T{9 + number // 6:02d}:{number % 6 * 10:02d}:00Z",
+        }
+        for number in range(30)
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup([path], out, ScanConfig(big_group_size=8))
+
+    assert done.written <= 4, done.written
+    kept = {json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()}
+    lines = (tmp_path / "out.dropped.jsonl").read_text("utf-8").splitlines()
+    dropped = [json.loads(line) for line in lines]
+    assert len(kept) + len(dropped) == len(records)
+    assert all(entry["kept"] in kept for entry in dropped)  # each held by one written

@@ -298,17 +298,19 @@ _COPIES_OPTIONS: list[Callable[[F], F]] = [
         "window_days",
         type=float,
         default=None,
-        help="Compare only documents published at most this many whole days apart (pairs "
-        "with an unknown date are kept).",
+        help="Compare only documents published at most this many days apart, a whole "
+        "number (pairs with an unknown date are kept).",
     ),
     click.option(
         "--big-group-size",
         type=int,
         default=100,
         show_default=True,
-        help="A duplicate group of more copies than this lists each member's match with "
-        "the group's representative and with its likely source, not every pair; exact "
-        "copies are compared with the representative only (0: every pair).",
+        help="A duplicate group of more copies than this proposes no more pairs inside it: "
+        "each member is compared with the group's representative (dedup: and its longest "
+        "member), and a scan lists its match with the representative and with its likely "
+        "source, not every pair; exact copies are compared with the representative only "
+        "(0: every pair).",
     ),
 ]
 

@@ -406,7 +406,7 @@ class ScanConfig:
             # documents' dates are compared by their day (most dates give no time of day), so
             # 0.5 would silently act as 0: refused rather than truncated
             raise ConfigError(
-                f"window_days (--window) must be a whole number of days, got "
+                f"window_days must be a whole number of days, got "
                 f"{self.window_days!r}: dates are compared by their day (most give no time); "
                 "give 0 for the same day, 1 for a day apart"
             )

@@ -129,7 +129,7 @@ def scan(
                 matches = with_translations(matches, across, sketched.ids, config.stories)
                 semantic_report["across_languages"] = across.report
         with timed("group"):
-            grouped = group_stage(matches, sketched, rows, config, compare)
+            grouped = group_stage(matches, sketched, rows, config, compare, config.provenance)
         matches, stories = grouped.matches, list[Story]()
         if config.stories:
             with timed("stories"), reporter.stage("stories", None) as advance:

@@ -12,7 +12,12 @@ from wiretrace.candidates.neighbours import day_numbers
 from wiretrace.clean.boilerplate import blank
 from wiretrace.config import ScanConfig
 from wiretrace.group import duplicate_groups
-from wiretrace.group.duplicates import big_groups, provenance_trees, star_pairs
+from wiretrace.group.duplicates import (
+    DocumentFacts,
+    big_groups,
+    provenance_trees,
+    star_pairs,
+)
 from wiretrace.group.provenance import ProvenanceFacts, attribute
 from wiretrace.group.stories import StoryInputs, cluster_stories
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
@@ -131,24 +136,42 @@ def group_stage(
     rows: DocumentRows,
     config: ScanConfig,
     compare: Callable[[NDArray[np.int64]], list[Match]],
+    trees: bool = True,
 ) -> Grouped:
     """Duplicate groups; each member of a big group compared with its representative where
     it was not (by ``compare``, over pairs of indices into ``sketched``); every match's likely
-    source; big groups cut down to a star and a provenance tree."""
+    source; big groups cut down to a star and a provenance tree (``trees``; an index's
+    matches were named their sources when compared)."""
     facts = {
         doc_id: rows.facts(row) for doc_id, row in zip(sketched.ids, sketched.rows, strict=True)
     }
     groups = duplicate_groups(matches, facts)
     big = big_groups(groups, config.big_group_size)
     missing = star_pairs(big, matches)
+    if not trees:
+        # without sources there is no tree to cut a big group down to: what holds each copy
+        # is what matters (``dedup``), and the representative, the earliest, is often a short
+        # first version that holds none of them. Each copy is compared with the group's
+        # longest member too, and every pair compared inside the group is kept
+        longest = [
+            replace(group, representative=min(group.members, key=lambda m: _longest(facts[m], m)))
+            for group in big
+        ]
+        asked = {frozenset(pair) for pair in missing}
+        missing += [pair for pair in star_pairs(longest, matches) if frozenset(pair) not in asked]
     if missing:  # each copy of a big group gets its edge to the representative
         matches = matches + compare(index_pairs(missing, sketched.ids))
     if config.provenance:
         matches = provenance(matches, sketched, rows, config)
     left_out = 0
-    if big:
+    if big and trees:
         matches, left_out = provenance_trees(matches, big)
     return Grouped(matches, groups, len(missing), left_out)
+
+
+def _longest(facts: DocumentFacts, doc_id: str) -> tuple[int, int, str]:
+    """Longest clean text first, then least page around it, then the smaller id."""
+    return (-facts.clean_chars, facts.chars, doc_id)
 
 
 def story_stage(
