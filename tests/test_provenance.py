@@ -37,7 +37,20 @@ def test_the_earlier_document_is_the_source() -> None:
     )
     assert found.source == "b"
     assert found.provenance_confidence is not None and found.provenance_confidence > 0.8
-    assert any("published 1 days apart" in r or "24 hours" in r for r in found.provenance_reasons)
+    assert any("published a day apart" in r for r in found.provenance_reasons)
+
+
+def test_a_date_without_its_time_is_compared_by_the_day() -> None:
+    # a wire story at 09:12 and a page of the next day that gives no time: 15 hours from
+    # that day's midnight, they were "too close together to tell"; on different days, one
+    # was surely first. On the same day, nothing is sure
+    timed = replace(PLAIN, published="2026-07-14T09:12:00+02:00")
+    found = _attribute(timed, replace(PLAIN, published="2026-07-15"))
+    assert found.source == "a"
+    assert any("published a day apart" in r for r in found.provenance_reasons)
+    earlier = _attribute(replace(PLAIN, published="2026-07-13"), timed)
+    assert earlier.source == "a"
+    assert _attribute(timed, replace(PLAIN, published="2026-07-14")).source is None
 
 
 def test_the_same_day_without_times_says_nothing() -> None:
