@@ -533,6 +533,21 @@ def test_field_names_in_another_case_are_read(tmp_path: Path, suffix: str) -> No
         wiretrace.scan([twice])
 
 
+def test_integer_ids_written_as_floats_are_read(tmp_path: Path) -> None:
+    # pandas writes a column of integer ids that has a gap as floats (19.0, NaN): every record
+    # was skipped as wrong_type and dedup wrote them all back, exit 0
+    path = tmp_path / "in.parquet"
+    ids = pa.array([19.0, None, 2.5, float("nan")], pa.float64())
+    texts = [f"Report number {n} on the river, the bridge and the harvest." for n in range(4)]
+    pq.write_table(pa.table({"id": ids, "text": texts}), path)
+
+    result = wiretrace.scan([path], ScanConfig(semantic=False, stories=False))
+
+    assert result.documents.id[0] == "19" and status_of(result)["19"] == ["ok"]
+    reasons = sorted(item.reason for item in result.skipped)
+    assert reasons == ["missing_field", "missing_field", "wrong_type"]  # null, NaN; 2.5
+
+
 def test_parquet_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "in.parquet"
     pq.write_table(pa.table({"id": ["a"], "article": ["Words."]}), path)

@@ -470,6 +470,29 @@ def test_converting_keeps_every_field_of_every_record(tmp_path: Path, suffix: st
     assert not done.not_written
 
 
+def test_converting_to_parquet_keeps_each_column_s_type_apart(tmp_path: Path) -> None:
+    # one field of several types turned every column into text, and an integer past 64
+    # bits stopped dedup with an internal error (OverflowError)
+    records = [
+        {"id": "a", "text": article(811), "ok": True, "n": 1, "mix": 1, "big": 1},
+        {"id": "b", "text": article(812), "ok": False, "n": 2, "mix": "one", "big": 2**63},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.parquet"
+
+    done = wiretrace.dedup(source, out, FAST)
+
+    table = pq.read_table(out)
+    assert done.written == 2
+    assert [str(table.schema.field(name).type) for name in ("ok", "n", "mix", "big")] == [
+        "bool",
+        "int64",
+        "string",
+        "string",
+    ]
+    assert table.column("big").to_pylist() == ["1", str(2**63)]
+
+
 def test_a_folder_holding_a_deduplicated_corpus_scans_without_its_side_files(
     tmp_path: Path,
 ) -> None:

@@ -138,10 +138,17 @@ def _agency_clues(
     clues: list[tuple[float, str]] = []
     shared = sorted(set(a.credits) & set(b.credits))
     for credit in shared:
-        for sign, doc_id, facts in ((1.0, a_id, a), (-1.0, b_id, b)):
-            if facts.outlet and _publishes(facts.outlet, credit):
-                clues.append((sign * _AGENCY_OWN, f"{_label(doc_id)} is {credit}'s own copy"))
-                return clues, None
+        own = [
+            (sign, doc_id)
+            for sign, doc_id, facts in ((1.0, a_id, a), (-1.0, b_id, b))
+            if facts.outlet and _publishes(facts.outlet, credit)
+        ]
+        if len(own) == 2:  # two copies of the agency's own: neither is the other's source
+            return clues, credit
+        if own:
+            sign, doc_id = own[0]
+            clues.append((sign * _AGENCY_OWN, f"{_label(doc_id)} is {credit}'s own copy"))
+            return clues, None
     a_marks = bool(a.credits) or a.dateline is not None
     b_marks = bool(b.credits) or b.dateline is not None
     weight = _CREDIT_WEIGHT.get(relation, _CREDIT)

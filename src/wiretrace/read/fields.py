@@ -11,6 +11,7 @@ document and listed (``Document.metadata[INVALID_FIELDS]``; the scan reports the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -228,6 +229,9 @@ class RecordMapper:
             self.refused = None
         fields = self.fields
         raw_id = self._place(location) if self.positional else record.get(fields.id)
+        if isinstance(raw_id, float) and (raw_id.is_integer() or math.isnan(raw_id)):
+            # pandas writes a column of integer ids with a gap as floats: 19.0, and NaN
+            raw_id = None if math.isnan(raw_id) else int(raw_id)
         if raw_id is None or raw_id == "":
             return Skipped(location, MISSING_FIELD, f"no value for id field {fields.id!r}")
         if isinstance(raw_id, bool) or not isinstance(raw_id, str | int):

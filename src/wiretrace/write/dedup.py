@@ -424,6 +424,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _parquet_column(values: list[Any]) -> pa.Array[Any]:
+    """One field's values as Arrow infers them, or as text where they are of several types or
+    out of Arrow's range (an integer past 64 bits): only that column, the others keep
+    their types."""
+    try:
+        found: pa.Array[Any] = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        found = pa.array([None if value is None else _text(value) for value in values], pa.string())
+    return found
+
+
 def _convert(
     files: list[InputFile],
     wanted: set[str],
@@ -434,7 +445,8 @@ def _convert(
 ) -> set[str]:
     """The wanted records in the output's format, every field of each kept (a CSV's columns
     are the fields of all records, in the order first met; a Parquet column whose values
-    are of several types is written as text); returns the sources written."""
+    are of several types, or out of Arrow's range, is written as text); returns the sources
+    written."""
     written: set[str] = set()
 
     def records() -> Iterator[dict[str, Any]]:
@@ -444,17 +456,9 @@ def _convert(
 
     if kind.format == "parquet":
         rows = list(records())
-        try:
-            table = pa.Table.from_pylist(rows)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            names = list(dict.fromkeys(name for row in rows for name in row))
-            texts = [
-                {name: None if row.get(name) is None else _text(row[name]) for name in names}
-                for row in rows
-            ]
-            schema = pa.schema([(name, pa.string()) for name in names])
-            table = pa.Table.from_pylist(texts, schema=schema)
-        pq.write_table(table, target)
+        names = list(dict.fromkeys(name for row in rows for name in row))
+        columns = [_parquet_column([row.get(name) for row in rows]) for name in names]
+        pq.write_table(pa.Table.from_arrays(columns, names=names), target)
         return written
     with _open_out(target, kind.gzip) as binary:
         out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
