@@ -379,3 +379,33 @@ def test_an_arabic_text_reads_right_to_left_beside_an_english_one(tmp_path: Path
         )
     assert directions == ["rtl", "rtl"]
     assert session.errors == []
+
+
+def test_a_translation_is_shown_as_translated_sentences(tmp_path: Path) -> None:
+    # a translation's sentence pairs were listed as "rewritten", and every word of each was
+    # marked as missing from its partner (the words of two languages)
+    import shutil
+
+    texts = Path(__file__).with_name("texts")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name in ("crane-en", "crane-de"):
+        shutil.copy(texts / f"{name}.txt", folder / f"{name}.txt")
+    out = tmp_path / "out"
+    result = scan([folder])
+    (match,) = [m for m in result.matches if m.relation.value == "translation"]
+    write_scan(result, out)
+    with open_report(write_report(out).path) as session:
+        session.show(f"pair/{match.a}~{match.b}")
+        session.wait_pair(match.a, match.b)
+        chips = session.evaluate(
+            "() => [...document.querySelectorAll('.psg-chip')].map((c) => c.textContent)"
+        )
+        listed = session.evaluate("() => document.querySelector('.pairhead').textContent")
+        changed = session.evaluate(
+            "() => document.querySelectorAll('mark.changed:not(.swatch)').length"
+        )
+    assert chips and all(" · translated " in chip for chip in chips)
+    assert f"{len(match.passages)} translated sentence pairs" in listed
+    assert changed == 0
+    assert session.errors == []

@@ -39,6 +39,7 @@ from wiretrace.pipeline import Reporter, SilentReporter
 from wiretrace.read import read_documents
 from wiretrace.read.files import OUTPUT_MARKER
 from wiretrace.records import Document
+from wiretrace.stages.languages import TRANSLATION
 from wiretrace.write.atomic import atomic_path
 from wiretrace.write.output import REPORT, check_writable, mark, owned, refuse_inputs
 from wiretrace.write.tables import SCHEMAS, SUMMARY, read_table
@@ -222,8 +223,13 @@ def _with_changes(data: dict[str, Any], packed: dict[str, str]) -> None:
     for row in data["matches"]:
         a_text, b_text = text(row[0]), text(row[1])
         for passage in row[11]:
-            a_start, a_end, b_start, b_end = passage[:4]
-            changes = word_changes(a_text[a_start:a_end], b_text[b_start:b_end])
+            a_start, a_end, b_start, b_end, kind = passage[:5]
+            # a sentence and its translation share no words to tell apart: every one differs
+            changes = (
+                None
+                if kind == TRANSLATION
+                else word_changes(a_text[a_start:a_end], b_text[b_start:b_end])
+            )
             if changes is None:
                 passage.extend([None, None])
                 continue

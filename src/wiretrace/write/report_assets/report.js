@@ -446,6 +446,22 @@
     return el("section", {}, el("h1", { text: "Not found" }), el("p", { class: "error", text: `This report holds no ${what}.` }), el("p", {}, el("a", { href: "#overview", text: "Back to the overview" })));
   }
 
+  // "2 verbatim, 3 rewritten sentence pairs" (translated ones named as such)
+  function passageCounts(passages) {
+    const count = (kind) => passages.filter((p) => p.kind === kind).length;
+    const rewritten = passages.length - count("verbatim") - count("translation");
+    const parts = [`${count("verbatim")} verbatim`, `${rewritten} rewritten sentence pairs`];
+    if (count("translation")) parts.push(`${count("translation")} translated sentence pairs`);
+    return parts.join(", ");
+  }
+
+  // What a passage is, in the page's words: short (a chip) and whole (a label).
+  function kindName(kind, whole) {
+    if (kind === "verbatim") return whole ? "verbatim passage" : "verbatim";
+    if (kind === "translation") return whole ? "translated sentence" : "translated";
+    return whole ? "rewritten sentence" : "rewritten";
+  }
+
   // The two texts side by side; verbatim passages and rewritten sentences highlighted.
   function pairView(a, b) {
     const m = findMatch(a, b);
@@ -459,12 +475,12 @@
         el("dt", { text: "scores" }), el("dd", { text: `Jaccard ${score(m.jaccard)} · containment ${score(m.ca)} (left), ${score(m.cb)} (right) · semantic ${score(m.semantic)}` }),
         m.derivation ? [el("dt", { text: "derivation" }), el("dd", { class: "derivation", text: derivationText(m.derivation) })] : null,
         el("dt", { text: "passages" }), el("dd", {},
-          `${m.passages.filter((p) => p.kind === "verbatim").length} verbatim, ${m.passages.filter((p) => p.kind !== "verbatim").length} rewritten sentence pairs`,
+          passageCounts(m.passages),
           el("div", { class: "chips passages" }, m.passages.slice(0, PASSAGES_LISTED).map((p, i) => el("button", {
             type: "button", class: `chip psg-chip ${p.kind === "verbatim" ? "verbatim" : "paraphrase"}`, "data-p": i,
-            "aria-label": `show ${p.kind === "verbatim" ? "verbatim passage" : "rewritten sentence"} ${i + 1} on both sides`,
+            "aria-label": `show ${kindName(p.kind, true)} ${i + 1} on both sides`,
             onclick: () => showPassage(i),
-          }, `${i + 1} · ${p.kind === "verbatim" ? "verbatim" : "rewritten"} ${score(p.sim)}`)),
+          }, `${i + 1} · ${kindName(p.kind, false)} ${score(p.sim)}`)),
           m.passages.length > PASSAGES_LISTED ? el("span", { class: "muted small", text: `… ${m.passages.length - PASSAGES_LISTED} more in the texts` }) : null))));
     const legend = el("div", { class: "legend" },
       el("mark", { class: "psg verbatim swatch", text: "verbatim passage" }),
@@ -526,7 +542,7 @@
         const leads = inside.filter((q) => !first.has(q.i));
         for (const q of leads) first.add(q.i);
         const kinds = new Set(inside.map((q) => (q.kind === "verbatim" ? "verbatim" : "paraphrase")));
-        const name = (q) => `${q.kind === "verbatim" ? "verbatim passage" : "rewritten sentence"} ${q.i + 1}, similarity ${score(q.sim)}`;
+        const name = (q) => `${kindName(q.kind, true)} ${q.i + 1}, similarity ${score(q.sim)}`;
         const changed = inside.some((q) => {
           for (let c = 0; c + 1 < q.changed.length; c += 2) if (q.changed[c] <= s && e <= q.changed[c + 1]) return true;
           return false;
