@@ -185,6 +185,7 @@ def test_a_spanish_read_also_block_and_prompt_are_boilerplate() -> None:
         "Artikel teilen: Facebook | Twitter | E-Mail",
         "Partager cet article : Facebook | Twitter | E-mail",
         "分享到：微信 微博",
+        "分享到：微信 微博 QQ空间",
     ],
 )
 def test_a_share_widget_with_its_heading_is_boilerplate(widget: str) -> None:
@@ -197,6 +198,18 @@ def test_a_share_widget_with_its_heading_is_boilerplate(widget: str) -> None:
     # a sentence that opens as a heading does is the article's
     sentence = "Compartir en la red es una costumbre que crece, dijo el ministro."
     assert _kinds(f"{body}\n{sentence}\n{body}") == []
+
+
+@pytest.mark.parametrize("heading", ["İlgili Haberler:", "İLGİLİ HABERLER", "相关新闻："])
+def test_a_read_also_heading_in_capitals_or_with_a_wide_colon_is_boilerplate(
+    heading: str,
+) -> None:
+    # a Turkish dotted capital I ("İ", lower case "i" and a combining dot) and a full-width
+    # colon hid the heading and split a copy's passage in two
+    body = "Yangın salı akşamı eski şehirde bir depoda başladı ve itfaiye saatlerce çalıştı."
+    related = "Ankara'da yeni metro hattı açıldı"
+    found = _kinds(f"{body}\n{heading}\n{related}\n\n{body}")
+    assert found[0] == ("related", heading)
 
 
 def test_an_article_that_reports_on_subscriptions_keeps_its_sentences() -> None:

@@ -456,6 +456,8 @@ _SHARE = frozenset(word for found in SHARE.values() for word in found) | {
     "微信",
     "微博",
     "qq",
+    "qq空间",
+    "qzone",
 }
 _RELATED_FIRST = frozenset(phrase.split()[0] for phrase in _RELATED)
 _MARKS = re.compile(r"[\s\-–—:|·•*_=]+")  # what may stand around and between a marker's words
@@ -473,13 +475,20 @@ _SHARE_HEADINGS = tuple(
 _SHARE_FIRST = _SHARE | frozenset(heading.split()[0].strip(":") for heading in _SHARE_HEADINGS)
 
 
+def _lower(line: str) -> str:
+    """``line`` in lower case as the tables write their phrases: a Turkish dotted capital I
+    is "i" ("İlgili Haberler", whose lower case is "i" and a combining dot), a full-width
+    colon is ":" ("相关新闻：")."""
+    return line.lower().replace("i\u0307", "i").replace("：", ":")
+
+
 def related_heading(line: str) -> bool:
     """Whether ``line`` is a link block's heading in one of the languages of :data:`RELATED`
     (with ":", "»" or ">" after it), or such a heading, ":" and a headline on one line."""
-    first = line.split(None, 1)[0].lower().rstrip(":»>|") if line else ""
+    first = _lower(line.split(None, 1)[0]).rstrip(":»>|") if line else ""
     if first not in _RELATED_FIRST:  # most lines: one set lookup
         return False
-    lowered = " ".join(line.lower().split())
+    lowered = " ".join(_lower(line).split())
     if lowered.rstrip(":»> ") in _RELATED:
         return True
     parts = _HEADING_MARKS.split(lowered, maxsplit=1)
@@ -490,7 +499,7 @@ def share_line(line: str) -> bool:
     """Whether ``line`` holds only the words of a share widget (:data:`SHARE`)."""
     if len(line) > _SHARE_CHARS:
         return False
-    lowered = line.lower()
+    lowered = _lower(line)
     if _SHARE_SEPARATORS.split(lowered.lstrip("|,/·•:： "), 1)[0] not in _SHARE_FIRST:
         return False  # most lines: one set lookup
     heading = next((h for h in _SHARE_HEADINGS if lowered.startswith(h)), "")
@@ -503,4 +512,4 @@ def advertisement_line(line: str) -> bool:
     with or without the dashes and stars around it ("- ADVERTISEMENT -")."""
     if len(line) > _ADVERTISEMENT_CHARS:
         return False
-    return _MARKS.sub(" ", line.lower()).strip() in _ADVERTISEMENT
+    return _MARKS.sub(" ", _lower(line)).strip() in _ADVERTISEMENT
