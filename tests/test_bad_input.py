@@ -578,6 +578,11 @@ def test_unsupported_file_named_directly_is_an_input_error(tmp_path: Path) -> No
 
     assert str(path) in str(caught.value)
     assert ".jsonl" in str(caught.value)
+    # a JSON array of records is the likeliest file of the wrong kind: the way to JSON lines
+    array = tmp_path / "records.json"
+    array.write_text('[{"id": "a", "text": "Words."}]', "utf-8")
+    with pytest.raises(InputError, match="write one record a line, as JSON lines"):
+        wiretrace.scan([array])
 
 
 def test_gzipped_parquet_named_directly_is_an_input_error(tmp_path: Path) -> None:

@@ -536,6 +536,24 @@ def test_two_documents_that_derive_from_one_third_are_said_to_last() -> None:
     ]
 
 
+def test_a_found_line_names_each_id_whole() -> None:
+    # ids were cut at 24 characters ("post-fire-kirkstall-cha…"): a user could not copy one
+    from types import SimpleNamespace
+    from typing import cast
+
+    from wiretrace.pipeline import ScanResult
+    from wiretrace.records import Match, Relation
+    from wiretrace.write.findings import findings
+
+    long_id = "post-fire-kirkstall-charged-2025-10-20"
+    url = "https://news.example/" + "a" * 100
+    copied = Match(long_id, url, Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, (), source=url)
+    result = SimpleNamespace(matches=(copied,), groups=(), stories=())
+    (line,) = findings(cast(ScanResult, result))
+    assert line.startswith(f"{long_id} copies https://news.example/aaa")
+    assert "…" in line  # past 80 characters an id is cut
+
+
 def test_the_table_says_how_many_dates_were_left_out(tmp_path: Path) -> None:
     """A new user's export with a date two readings allow ("10/08/2026": 10 August or 8
     October): the document was scanned without it and only summary.json said so."""

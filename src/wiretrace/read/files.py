@@ -418,8 +418,14 @@ class _Discovery:
             )
         kind = classify(path)
         if kind is None:
+            hint = (
+                " (a JSON array of records: write one record a line, as JSON lines, e.g. "
+                "`jq -c '.[]' FILE.json > FILE.jsonl`)"
+                if path.name.lower().endswith((".json", ".json.gz"))
+                else ""
+            )
             raise InputError(
-                f"cannot read {path}: unsupported file type; wiretrace reads {SUPPORTED}"
+                f"cannot read {path}: unsupported file type; wiretrace reads {SUPPORTED}{hint}"
             )
         self.add_file(path, kind, status)
 

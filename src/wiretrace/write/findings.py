@@ -35,7 +35,8 @@ _DERIVED = frozenset(
 
 
 def _short(doc_id: str) -> str:
-    return doc_id if len(doc_id) <= 24 else doc_id[:23] + "…"
+    # whole up to a URL's usual length, so that an id can be copied from the line
+    return doc_id if len(doc_id) <= 80 else doc_id[:79] + "…"
 
 
 def _sentence(match: Match, common: str | None = None) -> str:
