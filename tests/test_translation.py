@@ -418,3 +418,34 @@ def test_an_article_opens_no_name_in_other_languages() -> None:
     assert entities_of(german, "de").count("bundesregierung") == 2
     assert "die bundesregierung" in entities_of(german)  # read as English: "Die" is a name
     assert entities_of("La Generalitat investiga el fuego.", "es") == ["generalitat"]
+
+
+def test_the_english_model_s_sentence_pairs_of_other_languages_are_left_out() -> None:
+    # two Chinese reports of two fires share a verbatim formula (``partial``), and the fast
+    # model, which reads English, had paired two of their unrelated sentences at 0.87 inside
+    # that match: the docs say such a pair keeps only its verbatim passages
+    from wiretrace.records import Derivation, Match, Passage
+    from wiretrace.stages.languages import without_english_model
+
+    verbatim = Passage(0, 12, 0, 12, "verbatim", 1.0)
+    rewritten = Passage(20, 40, 30, 50, "paraphrase", 0.87)
+    derivation = Derivation(2, 0.3, 1, 0, 0)
+    shared = Match(
+        "zh1",
+        "zh2",
+        Relation.PARTIAL,
+        0.1,
+        0.2,
+        0.2,
+        (verbatim, rewritten),
+        0.7,
+        None,
+        derivation=derivation,
+    )
+    english = Match("en1", "en2", Relation.PARTIAL, 0.1, 0.2, 0.2, (verbatim, rewritten), 0.7)
+    kept, _ = without_english_model(
+        [shared, english], None, np.array([False, False, True, True]), ["zh1", "zh2", "en1", "en2"]
+    )
+    assert kept[0].passages == (verbatim,)
+    assert kept[0].semantic is None and kept[0].derivation is None
+    assert kept[1] == english

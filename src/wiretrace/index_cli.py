@@ -394,8 +394,12 @@ def serve_command(
             raise ConfigError(
                 "--keys-for-reads needs API keys (--api-keys-file or WIRETRACE_API_KEYS)"
             )
-        if not 0 < max_body_mib < 1024 or max_records < 1:
-            raise ConfigError("--max-body-mib must be 0 to 1024 and --max-records at least 1")
+        if not 0 < max_body_mib < 1024:
+            raise ConfigError(
+                f"--max-body-mib must be more than 0 and less than 1024, got {max_body_mib:g}"
+            )
+        if max_records < 1:
+            raise ConfigError(f"--max-records must be at least 1, got {max_records}")
         limits = Limits(max_body_bytes=int(max_body_mib * 2**20), max_records=max_records)
         policy = UpdatePolicy(whole_below, growth)
         _check_port(host, port)

@@ -31,6 +31,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParameter
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -424,6 +425,15 @@ def create_app(
     def error(status: int, message: str, field: str | None = None) -> JSONResponse:
         return JSONResponse({"error": message, "field": field}, status_code=status)
 
+    @app.exception_handler(RequestValidationError)
+    async def unreadable_parameter(request: Request, problem: RequestValidationError) -> Any:
+        """A path or query parameter FastAPI could not read (``/stories/abc``, ``limit=0``):
+        answered in the service's error body, naming the parameter."""
+        first = problem.errors()[0] if problem.errors() else {}
+        where = [str(part) for part in first.get("loc", ()) if part not in ("path", "query")]
+        field = ".".join(where) or None
+        return error(422, f"{field or 'a parameter'}: {first.get('msg', 'cannot be read')}", field)
+
     def busy(problem: IndexBusyError) -> JSONResponse:
         """Another process (an `index add` or `refresh`, another service) holds the index's
         writer: the request was not carried out and may be sent again."""
@@ -589,7 +599,9 @@ def create_app(
         return {"removed": doc_id}
 
     @app.get(
-        "/stories/{story}", summary="A story and its documents", responses=_errors(401, 403, 404)
+        "/stories/{story}",
+        summary="A story and its documents",
+        responses=_errors(401, 403, 404, 422),
     )
     def get_story(story: StoryId) -> Any:
         found = service.reader().story(story)
@@ -598,7 +610,7 @@ def create_app(
     @app.get(
         "/stories",
         summary="Recent stories (a member published on or after `since`)",
-        responses=_errors(401, 403),
+        responses=_errors(401, 403, 422),
     )
     def list_stories(
         since: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
@@ -614,7 +626,7 @@ def create_app(
         "/stories/{story}/report",
         summary="A story's HTML report",
         response_class=HTMLResponse,
-        responses=_errors(401, 403, 404),
+        responses=_errors(401, 403, 404, 422),
     )
     def story_report(story: StoryId) -> Any:
         html = service.reader().story_report(story)

@@ -475,27 +475,29 @@ def without_english_model(
 ) -> tuple[list[Match], NDArray[np.int64] | None]:
     """The fast model's evidence on documents not in English left out: their ``same_story``
     matches, their ``paraphrase`` matches (its sentence cosines, which find two German
-    summaries of one event a rewrite; the verbatim passages of one are kept as ``partial``)
-    and their neighbours by it (their leads are left out by the story stage)."""
+    summaries of one event a rewrite; the verbatim passages of one are kept as ``partial``),
+    the rewritten sentences it paired inside any other match (two Chinese reports' unrelated
+    sentences at 0.87) with its scores, and their neighbours by it (their leads are left out
+    by the story stage)."""
     position = {doc_id: index for index, doc_id in enumerate(ids)}
     kept = []
     for match in matches:
         if read_in_english[position[match.a]] and read_in_english[position[match.b]]:
             kept.append(match)
-        elif match.relation == Relation.PARAPHRASE:
-            verbatim = tuple(p for p in match.passages if p.kind == VERBATIM)
-            if verbatim:
-                kept.append(
-                    replace(
-                        match,
-                        relation=Relation.PARTIAL,
-                        passages=verbatim,
-                        semantic=None,
-                        derivation=None,
-                    )
-                )
         elif match.relation != Relation.SAME_STORY:
-            kept.append(match)
+            verbatim = tuple(p for p in match.passages if p.kind == VERBATIM)
+            if match.relation == Relation.PARAPHRASE and not verbatim:
+                continue
+            relation = Relation.PARTIAL if match.relation == Relation.PARAPHRASE else None
+            kept.append(
+                replace(
+                    match,
+                    relation=relation or match.relation,
+                    passages=verbatim,
+                    semantic=None,
+                    derivation=None,
+                )
+            )
     if similar is not None:
         similar = similar[read_in_english[similar[:, 0]] & read_in_english[similar[:, 1]]]
     return kept, similar
