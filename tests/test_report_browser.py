@@ -5,7 +5,8 @@ temporary folder (kept as CI artifacts)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from tests.browser import Session, open_report
 from wiretrace import scan
+from wiretrace.records import Match
 from wiretrace.write import write_scan
 from wiretrace.write.report import write_report
 
@@ -356,6 +358,19 @@ def test_story_nodes_say_what_is_known_never_dashes(page: Session, seeds_report:
     assert lines[seeds_report.ids["002"]] == "2021-08-10"  # its date, found in the text
 
 
+@contextmanager
+def _pair_of(folder: Path, chosen: Callable[[Match], bool]) -> Iterator[tuple[Session, Match]]:
+    """The report of a scan of ``folder`` (written beside it), open at its one chosen match."""
+    out = folder.parent / "out"
+    result = scan([folder])
+    (match,) = [m for m in result.matches if chosen(m)]
+    write_scan(result, out)
+    with open_report(write_report(out).path) as session:
+        session.show(f"pair/{match.a}~{match.b}")
+        session.wait_pair(match.a, match.b)
+        yield session, match
+
+
 def test_an_arabic_text_reads_right_to_left_beside_an_english_one(tmp_path: Path) -> None:
     # the panes had no direction: Arabic was laid out left to right
     arabic = (
@@ -366,13 +381,7 @@ def test_an_arabic_text_reads_right_to_left_beside_an_english_one(tmp_path: Path
     folder.mkdir()
     (folder / "ar.txt").write_text(arabic, "utf-8")
     (folder / "ar-copy.txt").write_text(arabic + "\nجميع الحقوق محفوظة", "utf-8")
-    out = tmp_path / "out"
-    result = scan([folder])
-    (match,) = [m for m in result.matches if m.relation.is_copy]
-    write_scan(result, out)
-    with open_report(write_report(out).path) as session:
-        session.show(f"pair/{match.a}~{match.b}")
-        session.wait_pair(match.a, match.b)
+    with _pair_of(folder, lambda m: m.relation.is_copy) as (session, _):
         directions = session.evaluate(
             "() => ['side-a', 'side-b'].map((id) => "
             "getComputedStyle(document.getElementById(id)).direction)"
@@ -391,13 +400,7 @@ def test_a_translation_is_shown_as_translated_sentences(tmp_path: Path) -> None:
     folder.mkdir()
     for name in ("crane-en", "crane-de"):
         shutil.copy(texts / f"{name}.txt", folder / f"{name}.txt")
-    out = tmp_path / "out"
-    result = scan([folder])
-    (match,) = [m for m in result.matches if m.relation.value == "translation"]
-    write_scan(result, out)
-    with open_report(write_report(out).path) as session:
-        session.show(f"pair/{match.a}~{match.b}")
-        session.wait_pair(match.a, match.b)
+    with _pair_of(folder, lambda m: m.relation.value == "translation") as (session, match):
         chips = session.evaluate(
             "() => [...document.querySelectorAll('.psg-chip')].map((c) => c.textContent)"
         )
