@@ -143,3 +143,22 @@ def test_a_dateline_in_another_language_gives_its_place_credit_and_date(
     dateline and with it the agency it credits."""
     facts = extract_facts(opening + " hat heute etwas beschlossen.", (), 2026)
     assert (facts.dateline, facts.credits, facts.published) == (place, (credit,), published)
+
+
+def test_a_date_line_below_a_site_s_name_and_menu_dates_the_page(tmp_path: Path) -> None:
+    # a saved page: the site's name, its menu, the headline, then "Published: 16 October
+    # 2025": the date line was fourth, past the three lines where dates are looked for, and
+    # the page had no date (its line still blanked as metadata)
+    page = (
+        "Kenya Business Daily\n"
+        "Home | Markets | Economy | Companies | Opinion\n\n"
+        "Kenya raises rates\n\n"
+        "Published: 16 October 2025\n\n"
+        "Kenya's central bank raised its benchmark lending rate by half a percentage point "
+        "on Thursday, its first increase in more than a year.\n"
+    )
+    (tmp_path / "page.txt").write_text(page, "utf-8")
+    out = tmp_path / "out"
+    assert invoke("scan", tmp_path / "page.txt", "--out", out, "--no-semantic").exit_code == 0
+    (row,) = pq.read_table(out / "documents.parquet").to_pylist()
+    assert row["published"] == "2025-10-16"

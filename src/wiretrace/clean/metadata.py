@@ -70,7 +70,11 @@ def extract_facts(
     ``year`` completes a date written without one (from the record or the crawl); ``lines``
     are its ``line_spans`` when already known."""
     lines = line_spans(text) if lines is None else lines
-    leading_end = lines[min(len(lines), _LEADING_LINES) - 1][1] if lines else 0
+    # the first lines of the page that are not its other noise: a site's name and menu above
+    # the headline put "Published: 16 October 2025" fourth, and its date was not read
+    noise = {(span.start, span.end) for span in spans if span.kind != METADATA}
+    leading = [line for line in lines if line not in noise][:_LEADING_LINES]
+    leading_end = leading[-1][1] if leading else 0
     credits: list[str] = []
     published = None
     for span in spans:
