@@ -179,6 +179,17 @@ def test_what_is_owned_or_invested_in_is_no_place() -> None:
     assert event_arguments("Interest in Paris grew, officials in Paris said.").places == ("paris",)
 
 
+def test_a_market_and_a_quoted_firm_are_no_places() -> None:
+    # a new user's results of Unilever and Nestle were one story at 0.96, both read as
+    # placed in "north america" ("Sales in North America grew"); "analysts at Jefferies"
+    # placed two others at a bank
+    found = event_arguments("Sales in North America grew 4 percent, it said in London.")
+    assert found.places == ("london",)
+    assert event_arguments("Demand in China fell, analysts at Jefferies said.").places == ()
+    fire = event_arguments("A fire broke out at Kirkstall Road in Leeds, firefighters said.")
+    assert fire.places == ("kirkstall road", "leeds")
+
+
 def test_names_leave_out_places_months_weekdays_and_years() -> None:
     text = (
         "Mayor Rahm Emanuel met Police Superintendent Garry McCarthy in Chicago on Tuesday. "

@@ -131,13 +131,17 @@ def verbatim_match(
         return None
     coverage_a = coverage(passages, words_a, "a")
     coverage_b = coverage(passages, words_b, "b")
-    if _filled_in(a, b, passages):
-        relation = Relation.PARTIAL
-    elif min(coverage_a, coverage_b) >= config.near_duplicate_coverage:
+    if min(coverage_a, coverage_b) >= config.near_duplicate_coverage:
         relation = Relation.NEAR_DUPLICATE
     elif max(coverage_a, coverage_b) >= config.contained_coverage:
         relation = Relation.CONTAINED
     else:
+        relation = Relation.PARTIAL
+    # the passages cover more than the shingles they share can: the gaps they bridge hold
+    # much of it, and may be another text's facts (read only then: a copy's shingles are
+    # most of its text, and reading every copy's facts cost a fifth of dedup)
+    bridged = max(scores[1:]) < min(config.near_duplicate_coverage, config.contained_coverage)
+    if relation.is_copy and bridged and _filled_in(a, b, passages):
         relation = Relation.PARTIAL
     written = tuple(
         _passage(

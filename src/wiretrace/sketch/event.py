@@ -707,8 +707,25 @@ _OWNING = frozenset(_OWNING_TEXT.split())
 
 
 def _owning(before: list[str]) -> bool:
-    """Whether the word ``before`` holds is one of owning or investing (``_OWNING``)."""
-    return bool(before) and before[-1].lower() in _OWNING
+    """Whether the word ``before`` holds is one of owning or investing (``_OWNING``), or of
+    what a business measures by region ("sales in North America", "demand in China": a
+    market, not where an event was; two companies' results shared "North America")."""
+    return bool(before) and before[-1].lower() in _OWNING | _MEASURED
+
+
+_MEASURED_TEXT = (
+    "sales revenue revenues demand growth exports imports earnings profit profits "
+    "operations customers subscribers stores market markets"
+)
+_MEASURED = frozenset(_MEASURED_TEXT.split())
+# "analysts at Jefferies", "an economist at ING": a firm the writer quotes, not a place
+_QUOTED_AT_TEXT = "analyst analysts economist economists strategist strategists"
+_QUOTED_AT = frozenset(_QUOTED_AT_TEXT.split())
+_AT = frozenset(("at ", "At "))
+
+
+def _quoted_at(before: list[str]) -> bool:
+    return bool(before) and before[-1].lower() in _QUOTED_AT
 
 
 # what a capitalised word opening a run can be without being part of a place
@@ -844,6 +861,8 @@ def _scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]
         if kind == "cue":  # "in Chicago", "near Fort Worth", "in the Bronx", "city of Dayton"
             if word in _IN and _owning(_words_before(text, at, 1)):
                 continue  # "shares in Tesco", "a stake in Uber": a company, not a place
+            if word in _AT and _quoted_at(_words_before(text, at, 1)):
+                continue  # "analysts at Jefferies": the firm quoted
             run = _PLACE_RUN.match(text, end + 4 if text.startswith("the ", end) else end)
             place = _place(run[0].split()) if run else None
             if run and place:
