@@ -134,6 +134,14 @@ def test_record_dates_in_other_languages_and_unix_time_date_the_documents(
         ("MADRID, 14 de julio de 2026 (EFE) - El ministro", "MADRID", "EFE", "2026-07-14"),
         ("МОСКВА, 14 июля 2026 г. (Reuters) - Министр", "МОСКВА", "Reuters", "2026-07-14"),
         ("SÃO PAULO (Reuters) - O ministro", "SÃO PAULO", "Reuters", None),
+        # a slash in the place, the agency's desk, EFE's ".-", other scripts' agencies
+        ("FRANKFURT/MAIN (dpa) - Die GDL", "FRANKFURT/MAIN", "dpa", None),
+        ("HAMBURG (dpa/lno) - Bei einem Brand", "HAMBURG", "dpa", None),
+        ("MADRID, 14 jul (EFE).- La Guardia Civil", "MADRID", "EFE", "2026-07-14"),
+        ("БРЮССЕЛЬ, 14 июля (Рейтер) - Министры", "БРЮССЕЛЬ", "Reuters", "2026-07-14"),
+        ("القاهرة (رويترز) - قالت الوزارة", "القاهرة", "Reuters", None),
+        ("بيروت (أ ف ب) - أعلنت الوزارة", "بيروت", "AFP", None),
+        ("新华社北京7月14日电 记者获悉", "北京", "Xinhua", None),
     ],
 )
 def test_a_dateline_in_another_language_gives_its_place_credit_and_date(

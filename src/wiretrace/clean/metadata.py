@@ -27,19 +27,29 @@ from wiretrace.records import Span
 # a capital letter of any script ("MÜNCHEN", "SÃO PAULO", "МОСКВА"), then letters
 _CAPITAL = "[" + "".join(sorted({char for char in map(chr, range(0x3000)) if char.isupper()})) + "]"
 _WORD = rf"{_CAPITAL}(?:[^\W\d_]|['’.-])+"
-_PLACE = rf"{_WORD}(?:[ -]{_WORD}){{0,3}}(?:,\s*{_WORD}){{0,2}}"
+# "FRANKFURT/MAIN"; Arabic has no capitals: one to three of its words ("القاهرة (رويترز) -")
+_PLACE = (
+    rf"{_WORD}(?:[ /-]{_WORD}){{0,3}}(?:,\s*{_WORD}){{0,2}}"
+    r"|[\u0621-\u064A\u066E-\u06D3]+(?: [\u0621-\u064A\u066E-\u06D3]+){0,2}"
+)
 # a dateline's date in English ("Aug 11") or in another language ("14. Juli 2026")
 _DATE = rf"(?:{DAY_MONTH}|{OTHER_DAY_MONTH})"
-_DASH = r"\s*[-–—:]"
+_DASH = r"\.?\s*[-–—:]"  # EFE's "(EFE).-"
 # an outlet the agency list does not know, credited as a dateline credits one: "LEEDS
 # (Northern Wire) —" (up to four capitalised words)
 _OUTLET = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
 # "Kabul (AFP), Aug 11 –", "BERLIN, Aug 11 (Reuters) -", "LONDON (AP) —", "Paris, 11 August –"
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE})\s*(?:,\s*(?P<before>{_DATE}))?\s*"
-    rf"\((?:(?P<agency>{AGENCY})|(?P<outlet>{_OUTLET}))\)"
+    rf"^(?P<place>(?:{_PLACE}))\s*(?:,\s*(?P<before>{_DATE}))?\s*"
+    rf"\((?:(?P<agency>{AGENCY})(?:/\w+)?|(?P<outlet>{_OUTLET}))\)"  # "(dpa/lno)": its desk
     rf"\s*(?:,\s*(?P<after>{_DATE}))?{_DASH}"
-    rf"|^(?P<place_only>{_PLACE}),\s*(?P<date_only>{_DATE}){_DASH}"
+    rf"|^(?P<place_only>(?:{_PLACE})),\s*(?P<date_only>{_DATE}){_DASH}"
+)
+# Chinese agencies open with their name, the place and the day, no space: "新华社北京7月14日电"
+_CHINESE_AGENCIES = {"新华社": "Xinhua", "路透社": "Reuters", "路透": "Reuters", "法新社": "AFP"}
+_CHINESE_DATELINE = re.compile(
+    "^(?P<agency>" + "|".join(_CHINESE_AGENCIES) + r")(?P<place>[\u4e00-\u9fff]{2,5}?)"
+    r"\d{1,2}月\d{1,2}日电"
 )
 _AGENCY_WORD = re.compile(rf"(?<![\w-]){AGENCY}(?![\w-])")
 _LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s*(?P<b>{AGENCY}))\s*$")
@@ -92,6 +102,11 @@ def extract_facts(
         first = next((span for span in spans if span.start == start and span.end < end), None)
         # a dateline sits in the first characters of the line
         line = text[first.end if first else start : end].lstrip()[:_DATELINE_CHARS]
+        chinese = _CHINESE_DATELINE.match(line)
+        if chinese:
+            dateline = chinese["place"]
+            credits.append(_CHINESE_AGENCIES[chinese["agency"]])
+            break
         found = _DATELINE.match(line)
         if found:
             dateline = (found["place"] or found["place_only"]).strip()

@@ -50,6 +50,13 @@ AGENCIES: dict[str, str] = {
     "ANP": "ANP",
     "Lusa": "Lusa",
     "Getty Images": "Getty Images",
+    # as other scripts write them in datelines: "БРЮССЕЛЬ, 14 июля (Рейтер) -",
+    # "القاهرة (رويترز) -", "بيروت (أ ف ب) -"
+    "Рейтер": "Reuters",
+    "ТАСС": "TASS",
+    "رويترز": "Reuters",
+    "أ ف ب": "AFP",
+    "فرانس برس": "AFP",
 }
 # How an agency names itself as a publisher (a record's outlet field) beyond how credits
 # spell it: its full name.
