@@ -370,3 +370,36 @@ def test_a_stock_sentence_two_reports_of_two_fires_end_with_joins_nothing(tmp_pa
     assert story["leeds"] != story["sheffield"]
     relation = {(m.a, m.b): m.relation for m in result.matches}
     assert relation.get(("leeds", "sheffield")) == Relation.PARTIAL
+
+
+def test_two_reports_from_one_template_are_two_stories(tmp_path: Path) -> None:
+    # a new user's market news: two companies' results of one day, written from one
+    # template, share long passages (``partial``) and were one story at 1.00; what they
+    # share is one formula filled in with two companies' facts, no reused text of one event
+    def report(company: str, ticker: str, city: str, eps: str, revenue: str, price: str) -> str:
+        return (
+            f"{company} ({ticker}) released its quarterly earnings results on Thursday "
+            f"morning. The {city}-based company reported ${eps} earnings per share for the "
+            "quarter, beating the consensus estimate by a wide margin. The firm had revenue "
+            f"of ${revenue} million for the quarter, compared to the estimates of the "
+            f"analysts who follow the stock. Shares of {ticker} opened at ${price} on Friday. "
+            "The stock has a fifty day moving average that is above its two hundred day "
+            "moving average, and the company has a market capitalization of several billion "
+            "dollars and a beta close to one."
+        )
+
+    records = tmp_path / "market.jsonl"
+    rows = [
+        ("embr", report("Ember Energy", "EMBR", "Tulsa", "1.98", "647.80", "22.39")),
+        ("fjrd", report("Fjord Shipping", "FJRD", "Seattle", "1.40", "778.95", "56.98")),
+    ]
+    records.write_text(
+        "".join(
+            json.dumps({"id": name, "text": text, "published": "2025-03-13"}) + "\n"
+            for name, text in rows
+        ),
+        "utf-8",
+    )
+    result = scan([records], ScanConfig(workers=1))
+    assert [m.relation for m in result.matches] == [Relation.PARTIAL]
+    assert [len(story.members) for story in result.stories] == [1, 1]

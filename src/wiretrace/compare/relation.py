@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -79,19 +80,30 @@ def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
 
 
 def _filled_in(a: Prepared, b: Prepared, passages: list[WordPassage]) -> bool:
-    """Whether the passages are one formula filled in with other facts: each side holds more
-    names and numbers the other lacks than the two share ("Ember Energy (EMBR) posted ...
-    $1.98 earnings per share" and "Fjord Shipping (FJRD) posted ... $1.40": a template's two
-    companies, not one report and its copy). A copy edited here and there, or cut, shares
-    most of its facts with its source; such a pair shares passages (``partial``), and neither
-    holds the other."""
+    """:func:`filled_in` of word passages."""
+    spans = [
+        (
+            *a.original_span(passage.a_start, passage.a_end),
+            *b.original_span(passage.b_start, passage.b_end),
+        )
+        for passage in passages
+    ]
+    return filled_in(a.text, b.text, spans)
+
+
+def filled_in(a_text: str, b_text: str, spans: Iterable[tuple[int, int, int, int]]) -> bool:
+    """Whether passages (``a_start, a_end, b_start, b_end`` in the original texts) are one
+    formula filled in with other facts: each side holds more names and numbers the other
+    lacks than the two share ("Ember Energy (EMBR) posted ... $1.98 earnings per share" and
+    "Fjord Shipping (FJRD) posted ... $1.40": a template's two companies, not one report and
+    its copy). A copy edited here and there, or cut, shares most of its facts with its
+    source; such a pair shares passages (``partial``), neither holds the other, and what it
+    shares is no evidence of one event."""
     mine: set[str] = set()
     theirs: set[str] = set()
-    for passage in passages:
-        a_start, a_end = a.original_span(passage.a_start, passage.a_end)
-        b_start, b_end = b.original_span(passage.b_start, passage.b_end)
-        mine |= _facts(a.text[a_start:a_end])
-        theirs |= _facts(b.text[b_start:b_end])
+    for a_start, a_end, b_start, b_end in spans:
+        mine |= _facts(a_text[a_start:a_end])
+        theirs |= _facts(b_text[b_start:b_end])
     return min(len(mine - theirs), len(theirs - mine)) > len(mine & theirs)
 
 

@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
 from wiretrace.clean.normalize import WORD
-from wiretrace.compare.relation import names_a_fact
+from wiretrace.compare.relation import VERBATIM, filled_in, names_a_fact
 from wiretrace.config import StorySettings
 from wiretrace.group.duplicates import holdings
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
@@ -56,6 +56,7 @@ _LEIDEN_ITERATIONS = 10
 _SAME_EVENT = 0.5  # a pair the model calls more likely one event than not
 _UNIT = 2**32  # a chance's fixed-point unit when chances are summed
 _REUSE = (Relation.PARTIAL, Relation.PARAPHRASE)
+_WHOLE = 0.9  # a passage this alike (its shingles over its span) is copied whole, not filled in
 # Shared text this short that names nothing may be a stock phrase of news ("crews attended
 # and the cause is under investigation" in one wire's reports of two fires): between reports
 # that name different places, a `partial` made of such passages alone is no reused text of
@@ -265,7 +266,12 @@ def story_pairs(
         for at, m in enumerate(matches)
     ]
     is_stock = np.isin(keys, matched_keys[stock])  # a pair has one match at most
-    features[is_stock & conflict, FEATURES.index("reuse")] = 0.0
+    # a formula filled in with two events' facts (two companies' results from one template)
+    # is no reused text of one event, wherever it is: read only where its passages bridge
+    # gaps (a passage copied whole is the text itself)
+    filled = [m.relation == Relation.PARTIAL and _template(m, read, position) for m in matches]
+    is_filled = np.isin(keys, matched_keys[filled])
+    features[(is_stock & conflict) | is_filled, FEATURES.index("reuse")] = 0.0
     spread = band_spread(evidence.days)
     named = names_in_common(inputs.topics, pairs, inputs.languages)
     return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known, named)
@@ -287,6 +293,16 @@ def _texts_read(inputs: StoryInputs) -> Callable[[int], str] | None:
     if inputs.text is None:
         return None
     return functools.lru_cache(maxsize=_TEXTS_KEPT)(inputs.text)
+
+
+def _template(match: Match, text_of: Callable[[int], str] | None, position: dict[str, int]) -> bool:
+    """Whether a `partial`'s verbatim passages all bridge gaps and are one formula filled in
+    with other facts (``compare.relation.filled_in``)."""
+    verbatim = [passage for passage in match.passages if passage.kind == VERBATIM]
+    if text_of is None or not verbatim or any(p.similarity >= _WHOLE for p in verbatim):
+        return False
+    spans = [(p.a_start, p.a_end, p.b_start, p.b_end) for p in verbatim]
+    return filled_in(text_of(position[match.a]), text_of(position[match.b]), spans)
 
 
 def _stock_phrases(
