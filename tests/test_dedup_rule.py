@@ -115,6 +115,41 @@ def test_a_short_text_inside_unrelated_long_ones_never_joins_them(tmp_path: Path
     assert [(item.id, item.kept) for item in done.dropped] == [("short", "long0")]
 
 
+def test_what_a_dropped_document_has_of_its_own_is_bounded_by_the_options(
+    tmp_path: Path,
+) -> None:
+    # passages bridge edits, so a copy with every ninth word changed was a near duplicate
+    # (Jaccard 0.31, 47% of its shingles in the kept one) and was dropped with its own words,
+    # and --jaccard / --containment, which the docs name to keep such documents, did nothing
+    original = article(701, 300)
+    words = original.split(" ")
+    edited = " ".join(
+        f"{number}7" if number % 9 == 4 else word for number, word in enumerate(words)
+    )
+    lightly = near_copy(original, 702)
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "a-original", "text": original},
+            {"id": "b-edited", "text": edited},
+            {"id": "c-lightly", "text": lightly},
+        ],
+    )
+    found = {
+        (m.a, m.b): (m.relation.value, m.jaccard)
+        for m in wiretrace.scan([path], replace(FAST, semantic=False, stories=False)).matches
+    }
+    assert found[("a-original", "b-edited")][0] == "near_duplicate"
+    assert found[("a-original", "b-edited")][1] < 0.5
+
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl", FAST)
+    (dropped,) = done.dropped  # the original or its light copy, held by the other
+    assert {dropped.id, dropped.kept} == {"a-original", "c-lightly"}
+    assert "b-edited" in kept_ids(tmp_path / "out.jsonl")
+    strict = wiretrace.dedup(path, tmp_path / "strict.jsonl", replace(FAST, jaccard_threshold=0.99))
+    assert strict.dropped == ()
+
+
 def test_a_chain_of_overlapping_documents_drops_only_what_a_kept_one_holds(
     tmp_path: Path,
 ) -> None:

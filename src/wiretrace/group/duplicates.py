@@ -130,8 +130,34 @@ def holdings(match: Match) -> list[tuple[str, str]]:
     return []
 
 
+@dataclass(frozen=True, slots=True)
+class DropFloors:
+    """How much of a document a kept one must hold for ``dedup`` to drop it: a near duplicate
+    at least ``jaccard`` alike with ``near_duplicate`` of its shingles in the kept one, a
+    contained text with ``contained`` of them. A relation is found on passages that bridge
+    edits, so that a copy with a word changed here and there is one; what is dropped is
+    measured on the shingles themselves, so that the text a dropped document has of its own
+    is at most what these let it have (``--jaccard`` and ``--containment`` raise them)."""
+
+    jaccard: float = 0.5
+    near_duplicate: float = 0.75
+    contained: float = 0.8
+
+    def allow(self, match: Match, coverage: float) -> bool:
+        """Whether the document of ``match`` whose share in the other is ``coverage`` may be
+        dropped for the other."""
+        if match.relation == Relation.NEAR_DUPLICATE:
+            return match.jaccard >= self.jaccard and coverage >= self.near_duplicate
+        if match.relation == Relation.CONTAINED:
+            return coverage >= self.contained
+        return True
+
+
 def dedup_choice(
-    ids: Iterable[str], matches: Iterable[Match], facts: Mapping[str, DocumentFacts]
+    ids: Iterable[str],
+    matches: Iterable[Match],
+    facts: Mapping[str, DocumentFacts],
+    floors: DropFloors | None = None,
 ) -> list[Dropped]:
     """The documents of ``ids`` that ``dedup`` drops, each with the kept document that holds
     its text: never a document held only through a chain of others.
@@ -152,10 +178,12 @@ def dedup_choice(
         holds.setdefault(holder, []).append((document, relation, coverage))
         held.add(document)
 
+    floors = floors or DropFloors()
     for match in matches:
         for holder, document in holdings(match):
             coverage = match.containment_a if document == match.a else match.containment_b
-            add(holder, document, match.relation, coverage)
+            if floors.allow(match, coverage):
+                add(holder, document, match.relation, coverage)
 
     # ranked as a group's representative is, within each set of documents that hold one
     # another (publication compared at the precision all of them state); a document that

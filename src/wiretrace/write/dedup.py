@@ -33,7 +33,7 @@ from isal import igzip_threaded
 from wiretrace.backend import Backend
 from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
-from wiretrace.group.duplicates import DocumentFacts, dedup_choice
+from wiretrace.group.duplicates import DocumentFacts, DropFloors, dedup_choice
 from wiretrace.pipeline import OK, Reporter, ScanResult, scan
 from wiretrace.read.csv_rows import CsvRows
 from wiretrace.read.fields import in_their_case
@@ -586,7 +586,10 @@ def dedup(
             sources[doc_id] = source
         else:
             skipped.add(source)
-    dropped = dedup_choice(list(facts), result.matches, facts)
+    floors = DropFloors(
+        config.jaccard_threshold, config.near_duplicate_coverage, config.containment_threshold
+    )
+    dropped = dedup_choice(list(facts), result.matches, facts, floors)
     gone = {item.id for item in dropped}
     kept = {source for doc_id, source in sources.items() if doc_id not in gone}
 
