@@ -172,6 +172,33 @@ def test_a_takedown_removes_the_document_and_its_matches(seeds: Path, tmp_path: 
             assert {number for pair in ends for number in pair} <= kept, table
 
 
+def test_a_takedown_s_text_leaves_every_file_of_the_index_at_once(tmp_path: Path) -> None:
+    # with the index open (a running service), a removed text was still readable in the
+    # write-ahead log, until the last connection closed
+    marker = "Quillfeather Dockside Tannery"
+    records = tmp_path / "in.jsonl"
+    texts = [
+        f"A fire destroyed the {marker} on the river bank overnight, firefighters said.",
+        "The council approved a new cycle lane along the ring road on Tuesday evening.",
+    ]
+    records.write_text(
+        "".join(
+            json.dumps({"id": f"d{n}", "text": t, "title": t[:40]}) + "\n"
+            for n, t in enumerate(texts)
+        ),
+        "utf-8",
+    )
+    folder = tmp_path / "index"
+    with Index.create(folder, ScanConfig(workers=1)) as index:
+        index.add([records])
+        with Index.open(folder, workers=1) as reader:  # a reader's connection, idle
+            assert reader.stats()["documents"] == 2
+            index.remove(["d0"])
+            held = [path.name for path in folder.iterdir() if marker.encode() in path.read_bytes()]
+            assert held == []
+            assert reader.stats()["documents"] == 1
+
+
 def test_a_file_added_again_under_another_spelling_adds_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

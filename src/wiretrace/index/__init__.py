@@ -411,7 +411,9 @@ class Index:
                     update.resketched = resketch(
                         self.store, self.config, np.unique(holders), self._static()
                     )
-            return self._apply(update, reporter, started, [])[1]
+            found = self._apply(update, reporter, started, [])[1]
+        self.store.scrub()  # committed: the texts leave the write-ahead log too
+        return found
 
     def _recurring_now(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         from wiretrace.clean.boilerplate import LineOccurrences, recurring_keys

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ from wiretrace.sketch.topics import TopicTerms
 # xxh3's, not blake2b's (exact copies are told apart by it).
 FORMAT = 11
 _CHUNK = 500  # values per IN (...) list: SQLite allows 32,766, smaller lists plan better
+_SCRUB_TRIES = 20  # checkpoints tried after a takedown while readers hold the log ...
+_SCRUB_WAIT = 0.05  # ... this many seconds apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,8 @@ class IndexStore(Protocol):
     def put_documents(self, documents: Sequence[StoredDocument]) -> None: ...
 
     def remove_documents(self, numbers: Sequence[int]) -> None: ...
+
+    def scrub(self) -> None: ...  # what was removed leaves every file of the store, now
 
     def next_number(self) -> int: ...
 
@@ -458,6 +463,19 @@ class SqliteStore:
                 self._db.execute(f"DELETE FROM {table} WHERE number IN ({marks})", list(chunk))
         for table in (*_PAIR_TABLES, "found"):
             self.remove_pairs(table, numbers)
+
+    def scrub(self) -> None:
+        """Write every commit into the file and empty the write-ahead log: a removed text is
+        overwritten in the file (``secure_delete``), but the log keeps the frames of the add
+        that wrote it until a checkpoint, which SQLite runs when the last connection closes
+        (a takedown served by a running service stayed readable in ``index.sqlite-wal``).
+        Readers in the middle of a query hold their frames: tried again briefly, then left to
+        the next checkpoint."""
+        for _ in range(_SCRUB_TRIES):
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(_SCRUB_WAIT)
 
     def _remove_postings(self, numbers: Sequence[int]) -> None:
         for chunk in _chunks(list(numbers)):
