@@ -32,7 +32,7 @@ from wiretrace.stages.state import ScanResult
 from wiretrace.write import write_scan
 from wiretrace.write.atomic import atomic_path
 from wiretrace.write.findings import findings
-from wiretrace.write.output import mark, output_lock, owned
+from wiretrace.write.output import check_folder, mark, output_lock, owned
 from wiretrace.write.report import check_report_target
 from wiretrace.write.tables import check_output
 
@@ -289,13 +289,8 @@ def export_command(index_path: Path, out: str, output_format: str, quiet: bool) 
 
     def action() -> None:
         _check_out(out, output_format, [])
-        folder = Path(out).resolve()
+        folder = check_folder(out, [], [TEXTS]).resolve()  # a texts file it did not write
         texts = folder / TEXTS
-        if texts.exists() and TEXTS not in owned(folder):
-            raise InputError(
-                f"--out {out} holds a {TEXTS} that wiretrace did not write; choose another "
-                "folder or move that file (wiretrace never overwrites a file it did not write)"
-            )
         with Index.open(index_path) as index:
             result = index.result()
             # a scan's folder names its inputs (`wiretrace report` reads the texts from them);
