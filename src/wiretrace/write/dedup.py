@@ -398,10 +398,12 @@ def _records(
     text files, pages and crawls the document's fields."""
     for file in files:
         if file.format in RECORD_FORMATS:
+            id_field = None  # the file's, as its reader named it from its first record
             for location, record in raw_records(file, config.max_record_bytes):
+                if id_field is None:
+                    id_field = in_their_case(config.fields, list(record)).id
                 if location in wanted:
                     given = ids.get(location)
-                    id_field = in_their_case(config.fields, list(record)).id
                     if given is not None and given != _text(record.get(id_field)):
                         record[id_field] = given
                     yield location, record
