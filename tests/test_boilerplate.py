@@ -314,6 +314,27 @@ def test_syndicated_paragraphs_are_not_recurring() -> None:
     assert _count(copies).documents_with_recurring() == []
 
 
+def test_a_syndicated_lead_under_each_outlets_header_is_not_recurring() -> None:
+    # ten outlets each put their own line above one wire story: the lead's neighbours
+    # differ above, but it runs on into the same story below, which is the whole document
+    wire = [f"Paragraph {number} of the wire story, as the agency sent it." for number in range(6)]
+    copies = [f"Outlet {number} news desk" + "\n" + "\n".join(wire) for number in range(10)]
+    assert _count(copies).documents_with_recurring() == []
+
+
+def test_a_footer_block_beside_different_articles_is_still_recurring() -> None:
+    footer = ["Copyright The Valley Post.", "All rights reserved.", "Contact the newsroom."]
+    texts = [
+        "\n".join([*(f"{story} More of it, line {line}." for line in range(4)), *footer])
+        for story in STORIES
+    ]
+    counter = _count(texts)
+    assert counter.documents_with_recurring() == list(range(len(texts)))
+    for number, text in enumerate(texts):
+        marked = [text[span.start : span.end] for span in counter.spans(number, text)]
+        assert marked == [footer[0]]
+
+
 def test_scan_keeps_syndicated_copies_and_drops_a_shared_masthead(tmp_path: Path) -> None:
     wire = "\n".join(
         f"Paragraph {number}: the agency reported that the storm moved east on day {number} "

@@ -623,6 +623,9 @@ class LineCounter:
         if min_documents <= 0 or keys.size == 0:
             return 0
         varied = (group or recurring_keys)(self.occurrences(), min_documents, min_context_share)
+        first = np.frombuffer(self._first_line, dtype=np.int64)
+        varied = np.sort(varied)
+        varied = varied[~_in_shared_body(keys, first, varied)]
         self._recurring = np.isin(keys, varied)
         return int(varied.size)
 
@@ -646,6 +649,64 @@ class LineCounter:
             for (start, end), recurring in zip(line_spans(text), marked, strict=True)
             if recurring
         ]
+
+
+def _in_shared_body(
+    keys: NDArray[np.int64], first: NDArray[np.int64], candidates: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Which of the ``candidates`` (sorted keys whose neighbours vary) are a line of a shared
+    body, not of the site around it: where most documents holding the line also share the
+    lines that run on from it, on one side or the other, and that run is at least half of
+    each such document's lines. Ten copies of a wire story under ten outlets' headers hold
+    its lead beside a different line above, and beside the same second paragraph below, to
+    the end: the lead is the story's, not a masthead's. A footer of three lines runs on
+    two lines past its first: it stays site text beside articles longer than that."""
+    if candidates.size == 0:
+        return np.zeros(0, dtype=bool)
+    where = np.flatnonzero(np.isin(keys, candidates))
+    group = np.searchsorted(candidates, keys[where])
+    document = np.searchsorted(first, where, "right") - 1
+    start, end = first[document], first[document + 1]
+    holders = np.bincount(group, minlength=candidates.size)
+    block = np.ones(where.size, dtype=np.int64)  # the shared lines each occurrence sits in
+    for step in (1, -1):
+        alive = np.ones(where.size, dtype=bool)
+        offset = step
+        while True:
+            at = where + offset
+            alive &= (at >= start) & (at < end)
+            live = np.flatnonzero(alive)
+            if live.size == 0:
+                break
+            found = keys[at[live]]
+            alive[live[~_most_held(group[live], found, holders)]] = False
+            block += alive
+            offset += step
+    body = (block >= 2) & (2 * block >= end - start)
+    return 2 * np.bincount(group, weights=body, minlength=candidates.size) > holders
+
+
+def _most_held(
+    group: NDArray[np.int64], found: NDArray[np.int64], holders: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Whether each ``found`` line is the one that more than half of its group's
+    ``holders`` hold at this offset (of two as common, the smaller key: the same anywhere)."""
+    order = np.lexsort((found, group))
+    pair_group, pair_key = group[order], found[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (pair_group[1:] != pair_group[:-1]) | (pair_key[1:] != pair_key[:-1])
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, order.size))
+    starts_group, starts_key = pair_group[starts], pair_key[starts]
+    ranked = np.lexsort((starts_key, -counts, starts_group))
+    lead = np.ones(ranked.size, dtype=bool)
+    lead[1:] = starts_group[ranked][1:] != starts_group[ranked][:-1]
+    best_key = np.zeros(holders.size, dtype=np.int64)
+    best_count = np.zeros(holders.size, dtype=np.int64)
+    best_key[starts_group[ranked][lead]] = starts_key[ranked][lead]
+    best_count[starts_group[ranked][lead]] = counts[ranked][lead]
+    held: NDArray[np.bool_] = (found == best_key[group]) & (2 * best_count[group] > holders[group])
+    return held
 
 
 def _count_distinct(
