@@ -136,6 +136,28 @@ def test_recurring_line_found_late_cleans_indexed_documents_again(
     assert all("recurring" in found for found in kinds)
 
 
+def test_a_syndicated_lead_stays_text_in_the_index_as_in_the_scan(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path
+) -> None:
+    """Ten outlets' copies of one wire story, each under its own header line: the lead's
+    neighbours vary above, but it runs on into the shared story, in the index as in a scan."""
+    records, _ = corpus
+    sites = [record for record in records if record["id"].startswith("site")]
+    story = "\n".join(random_text(random.Random(number), 40) for number in range(6))
+    copies = [
+        {"id": f"outlet{number}", "text": f"Outlet {number} news desk\n{story}"}
+        for number in range(10)
+    ]
+    order = [*sites, *copies]
+    random.Random(4).shuffle(order)
+    wanted = scan([_write(order, tmp_path / "all.jsonl")], _COPY_SCAN)
+    found = _indexed(order, tmp_path, 3)
+    assert found.documents.boilerplate == wanted.documents.boilerplate
+    marked = dict(zip(found.documents.id, found.documents.boilerplate, strict=True))
+    assert all(not marked[copy["id"]] for copy in copies)
+    assert all(any(span.kind == "recurring" for span in marked[site["id"]]) for site in sites)
+
+
 def test_story_ids_stay_as_documents_arrive(seeds: Path, tmp_path: Path) -> None:
     paths = sorted(seeds.glob("*.txt"))
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:

@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from wiretrace.candidates.lsh import candidate_pairs
-from wiretrace.clean.boilerplate import recurring_keys
+from wiretrace.clean.boilerplate import site_lines
 from wiretrace.errors import WorkerError
 from wiretrace.processes import EARLY_POOL_BYTES, worker_context
 from wiretrace.spill import TextSpill
@@ -131,7 +131,7 @@ class Backend(Protocol):
     def recurring_keys(
         self, lines: LineOccurrences, min_documents: int, min_context_share: float
     ) -> NDArray[np.int64]:
-        """``wiretrace.clean.boilerplate.recurring_keys``, wherever the lines are grouped."""
+        """``wiretrace.clean.boilerplate.site_lines``, wherever the lines are grouped."""
         ...
 
     def aside(self, function: Callable[..., Result], *args: Any) -> Result:
@@ -429,7 +429,7 @@ class LocalBackend(AbstractContextManager["LocalBackend"]):
     def recurring_keys(
         self, lines: LineOccurrences, min_documents: int, min_context_share: float
     ) -> NDArray[np.int64]:
-        return recurring_keys(lines, min_documents, min_context_share)
+        return site_lines(lines, min_documents, min_context_share)
 
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker pool, started on first use; None with one worker."""

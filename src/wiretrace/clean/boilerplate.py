@@ -622,10 +622,7 @@ class LineCounter:
         self._recurring = np.zeros(keys.size, dtype=bool)
         if min_documents <= 0 or keys.size == 0:
             return 0
-        varied = (group or recurring_keys)(self.occurrences(), min_documents, min_context_share)
-        first = np.frombuffer(self._first_line, dtype=np.int64)
-        varied = np.sort(varied)
-        varied = varied[~_in_shared_body(keys, first, varied)]
+        varied = (group or site_lines)(self.occurrences(), min_documents, min_context_share)
         self._recurring = np.isin(keys, varied)
         return int(varied.size)
 
@@ -649,6 +646,33 @@ class LineCounter:
             for (start, end), recurring in zip(line_spans(text), marked, strict=True)
             if recurring
         ]
+
+
+def site_lines(
+    lines: LineOccurrences, min_documents: int, min_context_share: float
+) -> NDArray[np.int64]:
+    """The keys of the lines that are site text, not the story's, in a whole corpus's lines
+    (``LineCounter.occurrences``: every line, documents in order): ``recurring_keys`` less
+    those of a shared body (``not_shared_body``)."""
+    found = recurring_keys(lines, min_documents, min_context_share)
+    return not_shared_body(found, *document_lines(lines))
+
+
+def document_lines(lines: LineOccurrences) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every line's key, documents in order, and where each document's lines start (one
+    more: the end), from a whole corpus's lines (``LineCounter.occurrences``)."""
+    counts = np.bincount(lines.documents) if lines.documents.size else lines.documents
+    return lines.keys, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+
+def not_shared_body(
+    candidates: NDArray[np.int64], keys: NDArray[np.int64], first: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Of ``candidates`` (keys whose neighbours vary: ``recurring_keys``), sorted, those that
+    are no line of a shared body in the documents that hold them (every line's key,
+    ``keys``; where each document's lines start, ``first``, one more: the end)."""
+    candidates = np.unique(candidates)
+    return candidates[~_in_shared_body(keys, first, candidates)]
 
 
 def _in_shared_body(

@@ -417,13 +417,15 @@ class Index:
 
     def _recurring_now(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         from wiretrace.clean.boilerplate import LineOccurrences, recurring_keys
+        from wiretrace.index.update import indexed_site_lines
 
         found, numbers, contexts = self.store.postings("lines", keys)
         lines = LineOccurrences(found, numbers, contexts)
         config = self.config
-        return recurring_keys(
+        recurring = recurring_keys(
             lines, config.recurring_min_documents, config.recurring_min_context_share
         )
+        return indexed_site_lines(self.store, recurring, found, numbers)
 
     def refresh(self, reporter: Reporter | None = None) -> IndexResult:
         """Work out again what an add keeps as it was (the pairs among documents indexed

@@ -148,6 +148,8 @@ class IndexStore(Protocol):
 
     def put_postings(self, table: str, rows: NDArray[np.int64]) -> None: ...
 
+    def line_keys(self, numbers: Sequence[int]) -> list[NDArray[np.int64]]: ...
+
     def recurring(self, keys: NDArray[np.int64]) -> NDArray[np.int64]: ...
 
     def set_recurring(self, added: NDArray[np.int64], removed: NDArray[np.int64]) -> None: ...
@@ -540,6 +542,15 @@ class SqliteStore:
     def put_postings(self, table: str, rows: NDArray[np.int64]) -> None:
         marks = _marks(rows.shape[1])
         self._db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows.tolist())
+
+    def line_keys(self, numbers: Sequence[int]) -> list[NDArray[np.int64]]:
+        """The lines' keys of the documents ``numbers``, in order (each in that order)."""
+        found: dict[int, NDArray[np.int64]] = {}
+        for chunk in _chunks(list(numbers)):
+            query = f"SELECT number, line_keys FROM sketches WHERE number IN ({_marks(len(chunk))})"
+            for number, blob in self._db.execute(query, list(chunk)):
+                found[number] = np.frombuffer(blob, dtype=np.int64)
+        return [found[number] for number in numbers]
 
     def recurring(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
         """Which of ``keys`` were recurring lines when last decided."""

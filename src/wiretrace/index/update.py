@@ -6,9 +6,9 @@ them (``PairComparer``); what a scan learns from the whole corpus is kept so tha
 be learnt again:
 
 - recurring lines: every line's key, document and neighbours (``lines``); a line's status
-  depends on its own occurrences alone, so the lines an add touches are decided again, and
-  the indexed documents holding a line whose status changed are cleaned and sketched again,
-  and compared again (exact);
+  depends on its own occurrences and the documents holding them alone, so the lines an add
+  touches are decided again, and the indexed documents holding a line whose status changed
+  are cleaned and sketched again, and compared again (exact);
 - copy candidates: LSH band postings, with the scan's estimate floors (a bucket larger than
   ``max_bucket_size`` links a new document to its first member only, as the scan does);
 - passage candidates: fingerprint postings, grouped by the components of the LSH pairs kept
@@ -44,8 +44,10 @@ from wiretrace.candidates.passages import passage_pairs_grouped
 from wiretrace.clean.boilerplate import (
     RECURRING,
     LineOccurrences,
+    document_lines,
     line_spans,
     merge,
+    not_shared_body,
     recurring_keys,
 )
 from wiretrace.compare.pairs import (
@@ -115,12 +117,33 @@ class _Recurring:
             np.concatenate([lines.documents, -1 - numbers]),
             np.concatenate([lines.contexts, contexts]),
         )
-        now = recurring_keys(both, min_documents, min_context_share)
+        found = recurring_keys(both, min_documents, min_context_share)
+        now = indexed_site_lines(self._store, found, keys, numbers, document_lines(lines))
         before = self._store.recurring(touched)
         self.changed = np.setxor1d(now, before)
         self.holders = np.unique(numbers[np.isin(keys, self.changed)])
         self.now, self.touched = now, touched
         return now
+
+
+def indexed_site_lines(
+    store: IndexStore,
+    found: NDArray[np.int64],
+    keys: NDArray[np.int64],
+    numbers: NDArray[np.int64],
+    new: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None,
+) -> NDArray[np.int64]:
+    """Of the keys ``found`` recurring (``recurring_keys``), those that are site text
+    (``not_shared_body``) in the documents holding them: the indexed ones by the postings
+    (``keys``, ``numbers``), and the ``new`` ones not yet indexed (their lines' keys and
+    where each document's start, ``document_lines``)."""
+    if found.size == 0:
+        return found
+    held = store.line_keys(np.unique(numbers[np.isin(keys, found)]).tolist())
+    lines, first = new if new is not None else (np.empty(0, np.int64), np.zeros(1, np.int64))
+    starts = first[-1] + np.cumsum([0, *(len(document) for document in held)])
+    every = np.concatenate([lines, *held]).astype(np.int64)
+    return not_shared_body(found, every, np.concatenate([first, starts[1:]]).astype(np.int64))
 
 
 def line_contexts(keys: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -236,10 +236,13 @@ class SparkBackend(AbstractContextManager["SparkBackend"]):
     def recurring_keys(
         self, lines: LineOccurrences, min_documents: int, min_context_share: float
     ) -> NDArray[np.int64]:
-        """A group-by of the lines (``groups.recurring_lines``)."""
+        """A group-by of the lines (``groups.recurring_lines``); of the keys it finds, those
+        of a shared body are told here, over every line's key (``not_shared_body``)."""
+        from wiretrace.clean.boilerplate import document_lines, not_shared_body
         from wiretrace.spark.groups import recurring_lines
 
-        return recurring_lines(self._active(), lines, min_documents, min_context_share)
+        found = recurring_lines(self._active(), lines, min_documents, min_context_share)
+        return not_shared_body(found, *document_lines(lines))
 
     def aside(self, function: Callable[..., Result], *args: Any) -> Result:
         return function(*args)
