@@ -150,6 +150,26 @@ def test_what_a_dropped_document_has_of_its_own_is_bounded_by_the_options(
     assert strict.dropped == ()
 
 
+def test_of_a_truncated_copy_and_the_later_full_story_the_full_one_is_kept(
+    tmp_path: Path,
+) -> None:
+    # near duplicates both ways (the full story has 78% of its shingles in the cut one), so
+    # the earlier cut copy was kept and the full story dropped with its last paragraphs
+    full = article(811, 260)
+    cut = " ".join(full.split(" ")[:205])
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "cut", "text": cut, "published": "2021-03-01"},
+            {"id": "full", "text": full, "published": "2021-03-02"},
+        ],
+    )
+    assert held_share(full, cut) >= 0.75
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl", FAST)
+    assert [(row.id, row.kept) for row in done.dropped] == [("cut", "full")]
+    assert kept_ids(tmp_path / "out.jsonl") == ["full"]
+
+
 def test_a_chain_of_overlapping_documents_drops_only_what_a_kept_one_holds(
     tmp_path: Path,
 ) -> None:

@@ -137,16 +137,20 @@ class DropFloors:
     contained text with ``contained`` of them. A relation is found on passages that bridge
     edits, so that a copy with a word changed here and there is one; what is dropped is
     measured on the shingles themselves, so that the text a dropped document has of its own
-    is at most what these let it have (``--jaccard`` and ``--containment`` raise them)."""
+    is at most what these let it have (``--jaccard`` and ``--containment`` raise them). Of
+    two near duplicates where only one is held at the ``contained`` share (a truncated copy
+    and the full story), that one is contained in the other, which it does not hold."""
 
     jaccard: float = 0.5
     near_duplicate: float = 0.75
     contained: float = 0.8
 
-    def allow(self, match: Match, coverage: float) -> bool:
+    def allow(self, match: Match, coverage: float, held_back: float) -> bool:
         """Whether the document of ``match`` whose share in the other is ``coverage`` may be
-        dropped for the other."""
+        dropped for the other, whose share in it is ``held_back``."""
         if match.relation == Relation.NEAR_DUPLICATE:
+            if held_back >= self.contained > coverage:
+                return False  # the other is contained in it: the fuller one is kept
             return match.jaccard >= self.jaccard and coverage >= self.near_duplicate
         if match.relation == Relation.CONTAINED:
             return coverage >= self.contained
@@ -181,8 +185,10 @@ def dedup_choice(
     floors = floors or DropFloors()
     for match in matches:
         for holder, document in holdings(match):
-            coverage = match.containment_a if document == match.a else match.containment_b
-            if floors.allow(match, coverage):
+            coverage, back = match.containment_a, match.containment_b
+            if document != match.a:
+                coverage, back = back, coverage
+            if floors.allow(match, coverage, back):
                 add(holder, document, match.relation, coverage)
 
     # ranked as a group's representative is, within each set of documents that hold one
