@@ -81,6 +81,25 @@ def test_one_name_news_at_large_often_names_is_no_evidence_of_one_event() -> Non
     assert found.tolist() == [False, True, True, False]
 
 
+def test_the_year_both_were_written_in_is_no_name_another_year_is() -> None:
+    documents = [
+        topic_terms("Voters in Lyon chose a new mayor on July 13, 2026, officials said."),
+        topic_terms("Voters in Rennes elected a council on July 13, 2026, the prefect said."),
+        topic_terms("The flood of 2019 destroyed the old mill, officials said."),
+        topic_terms("Engineers still study the flood of 2019, the prefect said."),
+    ]
+    pairs = np.array([[0, 1], [2, 3]])
+    written = ["2026-07-13", "2026-07-13", "2026-07-13", "2026-07-13"]
+    vectors = topic_vectors(documents)
+    assert names_in_common(vectors, pairs).tolist() == [True, True]  # undated: a rare name
+    # 2026 is when both were written, not which vote; 2019 is which flood
+    assert names_in_common(vectors, pairs, None, written).tolist() == [False, True]
+    assert names_in_common(vectors, pairs, None, ["2026-07-13", None, *written[2:]]).tolist() == [
+        True,
+        True,
+    ]
+
+
 def test_short_reports_sharing_only_their_country_are_not_one_story(tmp_path: Path) -> None:
     """A new user's feed of short reports, each closing on one stock sentence: a storm in
     Germany and inflation in Germany were one story (0.89), held by "Germany"."""

@@ -273,7 +273,7 @@ def story_pairs(
     is_filled = np.isin(keys, matched_keys[filled])
     features[(is_stock & conflict) | is_filled, FEATURES.index("reuse")] = 0.0
     spread = band_spread(evidence.days)
-    named = names_in_common(inputs.topics, pairs, inputs.languages)
+    named = names_in_common(inputs.topics, pairs, inputs.languages, inputs.published)
     return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known, named)
 
 

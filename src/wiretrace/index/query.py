@@ -51,7 +51,7 @@ from wiretrace.index.update import (
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centre, mean_weight, mean_with
-from wiretrace.sketch.topics import named_enough, names_as_evidence
+from wiretrace.sketch.topics import named_enough, names_as_evidence, written_year, year_key
 from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
@@ -566,7 +566,11 @@ def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     (``group.stories.StoryPairs.eventful``): two names or a rare one, a place or a count in
     common."""
     one, two = first.sketch.topics, second.sketch.topics
-    counted, rare = names_as_evidence(np.intersect1d(one.entities, two.entities), first.language)
+    shared = np.intersect1d(one.entities, two.entities)
+    year = written_year(first.published)
+    if year is not None and year == written_year(second.published):
+        shared = shared[shared != np.uint64(year_key(year))]  # when both were written
+    counted, rare = names_as_evidence(shared, first.language)
     across = (first.language or "en") != (second.language or "en")
     if named_enough(counted.sum(), rare.sum(), across):
         return True

@@ -344,15 +344,35 @@ def names_as_evidence(
     return counted, counted & rare_names(keys, language)
 
 
+@functools.cache
+def year_key(year: int) -> int:
+    """The entity key of a year as ``kernels.topic_keys`` finds it in a text."""
+    return int(_keys(_codes(f"in {year}"))[2][0])
+
+
+def written_year(published: str | None) -> int | None:
+    """The year of an ISO publication date, where it is one an entity could name."""
+    if published and len(published) >= 4 and published[:4].isdigit():
+        year = int(published[:4])
+        return year if 1950 <= year <= 2049 else None
+    return None
+
+
 def names_in_common(
-    vectors: TopicVectors, pairs: NDArray[np.int64], languages: Sequence[str] | None = None
+    vectors: TopicVectors,
+    pairs: NDArray[np.int64],
+    languages: Sequence[str] | None = None,
+    published: Sequence[str | None] | None = None,
 ) -> NDArray[np.bool_]:
     """Which pairs ``(i, j)`` share two names, or one that is rare (``rare_names``) in their
     language; a pair in two languages, any name (across languages the names are most of what
     two texts can share: two reports of Australia's bushfires, one in Spanish, share
     "Australia" and little else a reader of words can see). A German noun is no name here
     (``names_as_evidence``): ten short German reports that closed on "Weitere Einzelheiten
-    ..." were one story."""
+    ..." were one story. A year both were ``published`` in is no name here: it says when they
+    were written, not which event (two cities' by-elections, each dated "13 juillet 2026",
+    were one story by the year); any other year is (ECB+'s two events of a kind are years
+    apart)."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     owner = np.repeat(np.arange(len(vectors)), np.diff(vectors.entity_offsets))
     counted = np.zeros(len(vectors.entities), dtype=np.float32)
@@ -362,11 +382,21 @@ def names_in_common(
         mine = labels[owner] == language
         counted[mine], rare[mine] = names_as_evidence(vectors.entities[mine], language)
     offsets, keys = vectors.entity_offsets, vectors.entities
-    return named_enough(
-        shared_weight(offsets, keys, counted, pairs, True),
-        shared_weight(offsets, keys, rare, pairs, True),
-        labels[pairs[:, 0]] != labels[pairs[:, 1]],
-    )
+    names = shared_weight(offsets, keys, counted, pairs, True)
+    rare_names = shared_weight(offsets, keys, rare, pairs, True)
+    if published is not None:
+        # each document's own year, where it names it: its key, and what it counts for
+        years = np.array([written_year(date) or 0 for date in published], dtype=np.int64)
+        own = np.array([year_key(year) if year else 0 for year in years.tolist()], np.uint64)
+        holds = (keys == own[owner]) & (own[owner] != 0)
+        named_year = np.zeros((2, len(vectors)), dtype=np.float64)
+        named_year[0, owner[holds]] = counted[holds]
+        named_year[1, owner[holds]] = rare[holds]
+        first, second = pairs[:, 0], pairs[:, 1]
+        same = years[first] == years[second]
+        names -= np.where(same, named_year[0, first] * named_year[0, second], 0.0)
+        rare_names -= np.where(same, named_year[1, first] * named_year[1, second], 0.0)
+    return named_enough(names, rare_names, labels[pairs[:, 0]] != labels[pairs[:, 1]])
 
 
 def named_enough(counted: ArrayLike, rare: ArrayLike, across: ArrayLike) -> NDArray[np.bool_]:
