@@ -19,10 +19,17 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
-from wiretrace import ScanConfig
+from wiretrace import Match, Relation, ScanConfig
 from wiretrace.errors import ConfigError
 from wiretrace.index import LOCK, Index, UpdatePolicy
-from wiretrace.service import KEYS_VARIABLE, Limits, check_host, create_app, read_keys
+from wiretrace.service import (
+    KEYS_VARIABLE,
+    Limits,
+    _surest,
+    check_host,
+    create_app,
+    read_keys,
+)
 
 KEY = "k" * 24
 WRITE = {"Authorization": f"Bearer {KEY}"}
@@ -131,6 +138,25 @@ def test_the_likely_source_is_the_one_named_most_surely(client: TestClient, seed
     best = max(m["provenance_confidence"] for m in named)
     chosen = [m for m in named if m["source"] == entry["likely_source"]]
     assert chosen and chosen[0]["provenance_confidence"] == best
+
+
+def test_of_two_sources_named_as_surely_the_one_holding_more_is_likely() -> None:
+    # a follow-up named a truncated copy of the wire (0.88) before the wire itself (0.88)
+    def named(source: str, held: float) -> Match:
+        return Match(
+            a="followup",
+            b=source,
+            relation=Relation.PARTIAL,
+            jaccard=0.1,
+            containment_a=held,
+            containment_b=0.2,
+            passages=(),
+            source=source,
+            provenance_confidence=0.88,
+        )
+
+    matches = [named("a-cut-copy", 0.31), named("b-wire", 0.47), named("c-other", 0.47)]
+    assert min(matches, key=lambda m: _surest(m, "followup")).source == "b-wire"
 
 
 def test_a_record_without_an_id_is_skipped_even_first(client: TestClient, seeds: Path) -> None:

@@ -167,6 +167,13 @@ def _match(match: Match) -> dict[str, Any]:
     return dataclasses.asdict(match)
 
 
+def _surest(match: Match, doc_id: str) -> tuple[float, float, str]:
+    """The order of a document's named sources, surest first: the provenance confidence,
+    then the share of the document the source holds, then the source's id."""
+    held = match.containment_a if match.a == doc_id else match.containment_b
+    return (-(match.provenance_confidence or 0.0), -held, match.source or "")
+
+
 def _story(story: Story) -> dict[str, Any]:
     return dataclasses.asdict(story)
 
@@ -230,9 +237,11 @@ def _answer(
             )
         elif doc_id in status and status[doc_id] == "ok":
             matches = [m for m in result.matches if doc_id in (m.a, m.b)]
-            # the source the clues name most surely (ties: the first match, by id)
+            # the source the clues name most surely; of two as sure, the one holding more of
+            # this document (a follow-up named a truncated copy before the wire at 0.88),
+            # then the first by id
             named = [m for m in matches if m.source and m.source != doc_id]
-            likely = max(named, key=lambda m: m.provenance_confidence or 0.0, default=None)
+            likely = min(named, key=lambda m: _surest(m, doc_id), default=None)
             entry.update(
                 status="ok",
                 matches=[_match(m) for m in matches],
