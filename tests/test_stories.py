@@ -196,6 +196,27 @@ def test_communities_likely_one_event_across_are_joined_likeliest_first() -> Non
     assert _joined(membership, chain, likely).tolist() == [0, 0, 1, 1, 1]
     # numbered again by first member, whatever the communities' numbers were
     assert _joined(np.array([2, 2, 0, 0, 1]), pairs, chance).tolist() == [0, 0, 0, 0, 1]
+    # a resolution asked for above a half is the join's floor too: --story-resolution 1
+    # left a story of two football matches of one day (0.89) joined
+    assert _joined(membership, pairs, chance, 0.7).tolist() == [0, 0, 1, 1, 2]
+
+
+def test_a_resolution_above_a_pairs_chance_parts_it(tmp_path: Path) -> None:
+    texts = {
+        "fire1": "A fire destroyed a carpet warehouse in Leeds on Monday night. Crews from "
+        "West Yorkshire Fire and Rescue Service fought the blaze for six hours and nobody "
+        "was hurt, a spokesman said.",
+        "fire2": "Smoke could be seen across the city as a warehouse burned on Kirkstall Road "
+        "in Leeds. West Yorkshire Fire and Rescue Service said the building, used to store "
+        "carpets, was gutted.",
+    }
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    config = ScanConfig(workers=1, semantic=False)
+    (joined,) = [s for s in scan([tmp_path], config).stories if len(s.members) == 2]
+    assert joined.confidence is not None and joined.confidence < 0.999
+    above = replace(config, story_resolution=min(1.0, joined.confidence + 0.001))
+    assert all(len(s.members) == 1 for s in scan([tmp_path], above).stories)
 
 
 def test_a_copy_joins_stories_and_a_report_far_apart_stays_one() -> None:

@@ -402,6 +402,7 @@ def cluster_stories(
         _communities(count, pairs, weights, candidates.pairs[candidates.is_copy], resolution),
         every,
         weighed,
+        max(_SAME_EVENT, resolution),  # a resolution asked for above it is kept by the join
     )
     by_community = np.argsort(membership, kind="stable")  # members in order within each
     bounds = np.searchsorted(membership[by_community], np.arange(membership.max() + 2))
@@ -522,11 +523,15 @@ def _communities(
 
 
 def _joined(
-    membership: NDArray[np.int64], pairs: NDArray[np.int64], chance: NDArray[np.float64]
+    membership: NDArray[np.int64],
+    pairs: NDArray[np.int64],
+    chance: NDArray[np.float64],
+    floor: float = _SAME_EVENT,
 ) -> NDArray[np.int64]:
     """Communities joined, the likeliest first, while the mean ``chance`` over every pair
-    across two of them (a pair ``pairs`` does not hold counts 0) is at least
-    ``_SAME_EVENT``; numbered again by first member. The mean of a joined community with a
+    across two of them (a pair ``pairs`` does not hold counts 0) is at least ``floor``
+    (``_SAME_EVENT``, or the resolution asked for where higher); numbered again by first
+    member. The mean of a joined community with a
     third is the size-weighted mean of its parts', so only communities that share a pair
     are ever looked at. Chances are summed in fixed point (order-free, the same on every
     CPU), and ties go to the lower community numbers."""
@@ -554,7 +559,7 @@ def _joined(
         (-likely, first, second)
         for first in range(count)
         for second in shared[first]
-        if first < second and (likely := mean(first, second)) >= _SAME_EVENT
+        if first < second and (likely := mean(first, second)) >= floor
     ]
     heapq.heapify(heap)
     into = list(range(count))
@@ -574,7 +579,7 @@ def _joined(
                 shared[first][other] = shared[other][first] = joined
         shared[second] = {}
         for other in shared[first]:
-            if (likely := mean(first, other)) >= _SAME_EVENT:
+            if (likely := mean(first, other)) >= floor:
                 heapq.heappush(heap, (-likely, min(first, other), max(first, other)))
     for community in range(count):  # each to the community it ended in (lower numbers)
         into[community] = into[into[community]]
