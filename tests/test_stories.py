@@ -201,16 +201,18 @@ def test_communities_likely_one_event_across_are_joined_likeliest_first() -> Non
     assert _joined(membership, pairs, chance, 0.7).tolist() == [0, 0, 1, 1, 2]
 
 
+_LEEDS_FIRE = {  # two reports of one fire, in other words
+    "fire1": "A fire destroyed a carpet warehouse in Leeds on Monday night. Crews from "
+    "West Yorkshire Fire and Rescue Service fought the blaze for six hours and nobody "
+    "was hurt, a spokesman said.",
+    "fire2": "Smoke could be seen across the city as a warehouse burned on Kirkstall Road "
+    "in Leeds. West Yorkshire Fire and Rescue Service said the building, used to store "
+    "carpets, was gutted.",
+}
+
+
 def test_a_resolution_above_a_pairs_chance_parts_it(tmp_path: Path) -> None:
-    texts = {
-        "fire1": "A fire destroyed a carpet warehouse in Leeds on Monday night. Crews from "
-        "West Yorkshire Fire and Rescue Service fought the blaze for six hours and nobody "
-        "was hurt, a spokesman said.",
-        "fire2": "Smoke could be seen across the city as a warehouse burned on Kirkstall Road "
-        "in Leeds. West Yorkshire Fire and Rescue Service said the building, used to store "
-        "carpets, was gutted.",
-    }
-    for name, text in texts.items():
+    for name, text in _LEEDS_FIRE.items():
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     config = ScanConfig(workers=1, semantic=False)
     (joined,) = [s for s in scan([tmp_path], config).stories if len(s.members) == 2]
@@ -443,3 +445,18 @@ def test_two_reports_from_one_template_are_two_stories(tmp_path: Path) -> None:
     result = scan([records], ScanConfig(workers=1))
     assert [m.relation for m in result.matches] == [Relation.PARTIAL]
     assert [len(story.members) for story in result.stories] == [1, 1]
+
+
+def test_a_window_keeps_stories_to_it_as_it_keeps_matches(tmp_path: Path) -> None:
+    # --window 1 gave no match between reports three days apart, yet one story at 0.94
+    records = [
+        {"id": name, "text": text, "published": f"2026-03-0{2 + 3 * number}"}
+        for number, (name, text) in enumerate(_LEEDS_FIRE.items())
+    ]
+    path = tmp_path / "fires.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    config = ScanConfig(workers=1, semantic=False)
+    assert [len(s.members) for s in scan([path], config).stories] == [2]
+    windowed = scan([path], replace(config, window_days=1))
+    assert [len(s.members) for s in windowed.stories] == [1, 1]
+    assert windowed.matches == ()

@@ -298,8 +298,8 @@ _COPIES_OPTIONS: list[Callable[[F], F]] = [
         "window_days",
         type=float,
         default=None,
-        help="Compare only documents published at most this many days apart, a whole "
-        "number (pairs with an unknown date are kept).",
+        help="Compare only documents published at most this many days apart, for matches "
+        "and stories, a whole number (pairs with an unknown date are kept).",
     ),
     click.option(
         "--big-group-size",

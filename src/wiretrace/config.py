@@ -151,6 +151,7 @@ class StorySettings:
     min_probability: float
     resolution: float | None  # None: the story model's
     sentence_model: str = "fast"  # whose leads the story model weighs
+    window_days: float | None = None  # pairs published further apart are no candidates
 
 
 _MOST_PERMUTATIONS = 1024
@@ -256,7 +257,8 @@ class ScanConfig:
       between runs; a scan embeds only documents whose sentences it does not hold yet
       (None: embed everything every run).
     - ``window_days``: compare only documents published at most this many days apart (when
-      both dates are known; None: no bound); a whole number, as dates are compared by day.
+      both dates are known; None: no bound), for matches and stories alike; a whole number,
+      as dates are compared by day.
     - ``stories``: cluster documents into stories (False: ``documents.story`` is empty, no
       ``stories`` rows and no ``same_story`` matches; for copies and a deduplicated corpus,
       which do not need them: stories cost ~250 µs a document).
@@ -449,6 +451,7 @@ class ScanConfig:
             min_probability=self.story_min_probability,
             resolution=self.story_resolution,
             sentence_model=self.semantic_model,
+            window_days=self.window_days,
         )
 
     @property

@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs
+from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs, within_window
 from wiretrace.clean.normalize import WORD
 from wiretrace.compare.relation import VERBATIM, filled_in, names_a_fact
 from wiretrace.config import StorySettings
@@ -231,7 +231,11 @@ def story_pairs(
             proposed.append(inputs.similar)
         elif inputs.leads is not None:  # leads searched per neighbour kept
             proposed.append(neighbour_pairs(inputs.leads, settings.neighbours * _LEAD_POOL, 0.0))
-        only = unique_pairs(np.concatenate(proposed), count)
+        # no pair published further apart than the window, as for matches (the pairs across
+        # languages come from the languages stage, which keeps to it too)
+        only = within_window(
+            unique_pairs(np.concatenate(proposed), count), inputs.days, settings.window_days
+        )
     pairs = np.empty((0, 2), dtype=np.int64) if only is None else only
     keys = pairs[:, 0] * count + pairs[:, 1]
     matched_keys = matched[:, 0] * count + matched[:, 1]
