@@ -163,6 +163,21 @@ def test_places() -> None:
     )
 
 
+def test_places_with_accented_letters_are_read_whole() -> None:
+    # read as ASCII: "in Alfama and Graça" was ('alfama', 'gra'), Évora no place at all
+    assert event_arguments("Residents in Alfama and in Graça complained.").places == (
+        "alfama",
+        "graça",
+    )
+    assert event_arguments("A fire destroyed a warehouse in Évora on Thursday.").places == (
+        "évora",
+    )
+    assert event_arguments("Thousands marched in Łódź and near São Paulo.").places == (
+        "łódź",
+        "são paulo",
+    )
+
+
 def test_places_leave_out_calendar_words_function_words_and_streets_that_are_not() -> None:
     assert event_arguments("It closed in March. In The end, in Chicago's heat.").places == (
         "chicago",

@@ -350,8 +350,13 @@ _YEARS_OLD = re.compile(r"years?[- ]old\b")
 _AGED = re.compile(r"(?i:aged?)(?:\s+of)?\s+(?P<age>\d{1,3})(?!\d|[.,]\d)")
 _COMMA_AGE = re.compile(r",\s+(?P<age>\d{1,3}),")  # "John Smith, 42,"
 _PAREN_AGE = re.compile(r"\((?P<age>\d{1,3})\)")  # "John Smith (42)"
-_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z]+)*")
-_SURNAME = re.compile(r"[A-Z][A-Za-z'’-]+")
+# letters of the Latin alphabets, accented ones too: Évora, Łódź, São Paulo, Zürich
+_LATIN = [chr(code) for code in range(0xC0, 0x250) if chr(code).isalpha()]
+_UPPER = "A-Z" + "".join(letter for letter in _LATIN if letter.isupper())
+_LOWER = "a-z" + "".join(letter for letter in _LATIN if not letter.isupper())
+_LETTER = _UPPER + _LOWER
+_NAME_WORD = re.compile(rf"[{_UPPER}][{_LOWER}]+(?:['’-][{_LETTER}]+)*")
+_SURNAME = re.compile(rf"[{_UPPER}][{_LETTER}'’-]+")
 _PERSONS_TEXT = (
     "man woman boy girl teenager teen victim driver suspect son daughter mother father wife "
     "husband brother sister resident student officer passenger"
@@ -596,7 +601,9 @@ def event_date(when: tuple[str, int] | None, published: str | None) -> str | Non
 
 # Places
 # a capitalised word of a place: "Fort", "St.", "O'Hare", "Wilkes-Barre", "D.C."
-_PLACE_WORD = r"(?:(?:St|Ste|Ft|Mt)\.|(?:[A-Z]\.){2,}|[A-Z][A-Za-z]*(?:['’-][A-Za-z]+)*)"
+_PLACE_WORD = (
+    rf"(?:(?:St|Ste|Ft|Mt)\.|(?:[A-Z]\.){{2,}}|[{_UPPER}][{_LETTER}]*(?:['’-][{_LETTER}]+)*)"
+)
 _PLACE_RUN = re.compile(rf"{_PLACE_WORD}(?:(?: | of | de | la | del ){_PLACE_WORD}){{0,3}}")
 # the words that introduce a place ("in Chicago", "city of Dayton"), and the last words of a
 # county, a street or a road, from which the rules look back (see _ANCHOR)
@@ -836,7 +843,7 @@ def _grouped(words: Iterable[str]) -> str:
     the Bronx", not "in a statement")."""
     groups: dict[str, list[str]] = {}
     for word in sorted(words, key=len, reverse=True):
-        ahead = "(?=[A-Z]|the [A-Z])" if _ANCHOR_KINDS[word] == "cue" else ""
+        ahead = f"(?=[{_UPPER}]|the [{_UPPER}])" if _ANCHOR_KINDS[word] == "cue" else ""
         groups.setdefault(word[0], []).append(re.escape(word[1:]) + ahead)
     return "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items())
 
