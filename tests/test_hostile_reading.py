@@ -437,6 +437,26 @@ def test_quoted_fields_that_hold_newlines_still_read(tmp_path: Path, newline: st
     assert {row["status"] for row in documents_of(tmp_path / "out").values()} == {"ok"}
 
 
+def test_an_article_whose_paragraphs_each_hold_the_header_s_commas_is_one_record(
+    tmp_path: Path,
+) -> None:
+    # twenty paragraphs of two commas each read as rows of an id,title,text header: the
+    # record was cut into nineteen bogus ones (and a paragraph lost) with exit code 0
+    paragraphs = [
+        f"In paragraph {number}, the council said, the plan would go ahead." for number in range(20)
+    ]
+    records = [["short", "A brief", "One line."], ["long", "The plan", "\n\n".join(paragraphs)]]
+    records.append(["after", "Later", "Another brief, of one line."])
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["id", "title", "text"])
+        writer.writerows(records)
+    file = classify(source)
+    assert file is not None
+    assert [row for _, row in CsvRows(file, 1 << 20)] == records
+
+
 CELL = st.text(alphabet=' ab1,;\t|"\n\r', max_size=40)
 
 

@@ -16,17 +16,20 @@ header's width, and
     that opened a later field closed the runaway one), or the file ends inside its quotes (a
     record that a CSV writer could have written, whatever its number of fields, is left as
     it is: its lines are a field's text, which may hold anything); or
-(b) it runs on past ``_MOST_LINES`` lines and ``_LINES_FACTOR`` times the longest record read
-    so far, and the rows found are at least ``_FEWEST_ROWS`` (with no other quote after it,
-    the field runs to the end of the file: the record is judged on the way instead of after
-    reading the rest of the file into one field). Its lines are kept meanwhile, never more
-    than the maximum record size; a record whose lines are text is read again with twice
-    the room, and once past that size, read whole without looking.
+(b) it runs on past the maximum record size, and the rows found are at least
+    ``_FEWEST_ROWS`` (with no other quote after it, the field runs to the end of the file:
+    the record is judged on the way instead of after reading the rest of the file into one
+    field). A record is looked at once it runs past ``_MOST_LINES`` lines and
+    ``_LINES_FACTOR`` times the longest record read so far, then read again with twice the
+    room until it ends or reaches that size (a quoted article whose paragraphs each hold
+    two commas reads as rows of a three-field header's width: it ends, and (a) keeps it);
+    past the size, a record whose lines are text is read whole without looking.
 
 Then the lines before those rows are skipped, as one ``malformed_line`` naming them, and
-reading resumes at the first row. The limit of the rule: a quoted field whose own lines are
-eight or more rows of the header's width early on (a CSV table quoted inside an article) is
-taken for a runaway one by (b); a record a CSV writer could write is never cut by (a).
+reading resumes at the first row. The limit of the rule: a quoted field larger than the
+maximum record size whose own lines are rows of the header's width (a CSV table quoted
+inside an article) is taken for a runaway one by (b), where it would have been too large
+anyway; a record a CSV writer could write is never cut by (a).
 
 The delimiter is the header's: of the comma, the semicolon (what spreadsheets write where the
 comma is the decimal mark), the tab and the bar, the one that splits the header line into the
@@ -256,7 +259,14 @@ class CsvRows:
                 return
             except _LongRecordError:
                 record = lines.record
-                start = _first_row(record[1:], width, _FEWEST_ROWS, self.delimiter)
+                # judged on the way only once past the maximum record size: before it, read
+                # on (a quoted article whose paragraphs each hold two commas is rows of a
+                # three-field header's width, and (a) judges it once it ends)
+                start = (
+                    _first_row(record[1:], width, _FEWEST_ROWS, self.delimiter)
+                    if lines.full
+                    else None
+                )
                 if start is not None:
                     yield location, self._broken(location, record, start + 1, ran_on=True)
                     lines.again(record[start + 1 :])
