@@ -199,16 +199,24 @@ def _repeated(text: str, lines: list[Line]) -> list[Span]:
     found: list[Span] = []
     by_prefix: dict[str, list[str]] = {}  # first 24 characters -> earlier lines
     previous: str | None = None
+    previous_span = Span(0, 0, REPEATED)
     for start, end in lines:
         line = text[start:end]
         earlier = by_prefix.setdefault(line[:24], [])
-        if (previous is not None and _copy(previous, line, adjacent=True)) or any(
-            _copy(before, line, adjacent=False) for before in earlier
-        ):
+        copied = False
+        if previous is not None and _copy(previous, line, adjacent=True):
+            # of a line and the one after it that adds a sentence of its own (not a credit),
+            # the first is the copy: "... on two counts." above "... on two counts. He faces
+            # life in prison." lost the sentence
+            addition = line[len(previous) :].strip()
+            copied = not addition or _credit_like(addition)
+            if not copied and found[-1:] != [previous_span]:
+                found.append(previous_span)
+        if copied or any(_copy(before, line, adjacent=False) for before in earlier):
             found.append(Span(start, end, REPEATED))
         elif len(line) <= _SHORT + _EXTENSION:
             earlier.append(line)
-        previous = line
+        previous, previous_span = line, Span(start, end, REPEATED)
     return found
 
 
@@ -412,6 +420,12 @@ def _headline_like(line: str) -> bool:
     return len(line.split()) <= 20 and line[-1] not in ".:;," and not line[0].islower()
 
 
+# a trailer that goes on, after a colon, into a clause of its own is news: "This story was
+# first published at 6am and has been updated: two people died when their car was swept off
+# the road" (a short pointer after a colon, "on The Conversation: read the original", is not)
+_OWN_CLAUSE = re.compile(r"[:;]\s*(?:[^\s:;]+\s+){5,}[^\s:;]+")
+
+
 def _trailer(text: str, start: int, end: int) -> int | None:
     """Where the trailer sentences at the end of the line start, if it ends with any."""
     window = max(start, end - _TRAILER_CHARS)
@@ -422,7 +436,9 @@ def _trailer(text: str, start: int, end: int) -> int | None:
     first: int | None = None
     for sentence_start in reversed(starts):
         sentence = line[sentence_start:]
-        if TRAILER_PHRASE.match(sentence) or TRAILER_CREDIT.match(sentence):
+        if (
+            TRAILER_PHRASE.match(sentence) or TRAILER_CREDIT.match(sentence)
+        ) and not _OWN_CLAUSE.search(sentence):
             first = sentence_start
         else:
             break

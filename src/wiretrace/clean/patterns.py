@@ -201,7 +201,8 @@ SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s
 _NAV_ITEM = r"[^\W_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
 NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
 TRAILER_PHRASE = re.compile(
-    r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b)|(?i:all rights reserved)|"
+    # "Copyright 2024 ...", "Copyright © ...", not "Copyright holders lose any claim ..."
+    r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b(?!\s+[a-z]))|(?i:all rights reserved)|"
     r"(?i:read\s+(?:the\s+)?(?:full|whole|complete|original|rest\s+of\s+the)\s+"
     r"(?:story|article|report)\s+(?:at|on|in)\s)|"
     # the rest of a copyright notice: "This material may not be published, broadcast, ..."
