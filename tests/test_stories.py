@@ -124,6 +124,29 @@ def test_short_reports_sharing_only_their_country_are_not_one_story(tmp_path: Pa
     assert [len(story.members) for story in stories] == [1] * len(reports)
 
 
+def test_short_reports_sharing_only_a_city_news_names_often_are_not_one_story(
+    tmp_path: Path,
+) -> None:
+    # "in London" in both: a place that news at large names in 1% of its articles or more
+    # is, alone, no evidence of one event, as such a name is not (they were one story, 0.95)
+    close = " More details were not released."
+    reports = {
+        "prices": "Consumer prices in London rose 2.4 percent in May from a year earlier, "
+        "the statistics office said.",
+        "storm": "A storm felled trees in London and stopped trains between two ports.",
+        "hall": "A concert hall opened in Leeds after six years of building.",
+    }
+    for name, text in reports.items():
+        (tmp_path / f"{name}.txt").write_text(f"Report\n\n{text}{close}\n", encoding="utf-8")
+    result = scan([tmp_path], ScanConfig(workers=1))
+    assert [len(story.members) for story in result.stories] == [1] * len(reports)
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        for name in reports:
+            index.add([tmp_path / f"{name}.txt"])
+        stories = index.result().stories
+    assert [len(story.members) for story in stories] == [1] * len(reports)
+
+
 def _topic_text(chooser: random.Random, vocabulary: list[str], place: str) -> str:
     words = [chooser.choice(vocabulary) for _ in range(60)]
     return f"Officials in {place} said " + " ".join(words) + "."
