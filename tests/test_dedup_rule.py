@@ -345,6 +345,23 @@ def test_parquet_inputs_with_different_columns_name_the_difference(tmp_path: Pat
     assert "n missing" in result.stderr and "m not in the first" in result.stderr
 
 
+def test_a_corrupt_parquet_input_is_skipped_as_unreadable_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pq.write_table(pa.table({"id": ["a"], "text": [article(1103)]}), inputs / "a.parquet")
+    (inputs / "b.parquet").write_bytes(b"PAR1 not a parquet file at all")
+    out = tmp_path / "out.parquet"
+
+    result = CliRunner().invoke(main, ["dedup", str(inputs), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(out).column("id").to_pylist() == ["a"]
+    summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
+    assert [item["reason"] for item in summary["skipped"]] == ["unreadable_file"]
+
+
 def test_a_full_disk_in_dedup_is_one_line_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -291,11 +291,22 @@ def _copy_csv(
     return written
 
 
+def _schema(file: InputFile) -> pa.Schema | None:
+    """The columns of a Parquet input, None where it cannot be read (the scan skips it as
+    ``unreadable_file``, and so does the copy: a corrupt file was an internal error)."""
+    try:
+        return pq.read_schema(file.open_path)
+    except (pa.ArrowException, OSError):
+        return None
+
+
 def _check_parquet_columns(files: list[InputFile]) -> None:
     """Parquet inputs written into one file must have the same columns and types."""
-    first = pq.read_schema(files[0].open_path)
-    for file in files[1:]:
-        schema = pq.read_schema(file.open_path)
+    readable = [(file, schema) for file in files if (schema := _schema(file)) is not None]
+    if not readable:
+        return
+    first = readable[0][1]
+    for file, schema in readable[1:]:
         if schema.equals(first):
             continue
         mine = dict(zip(schema.names, schema.types, strict=True))
@@ -310,7 +321,7 @@ def _check_parquet_columns(files: list[InputFile]) -> None:
             ),
         ] or ["the column order differs"]
         raise InputError(
-            f"{file.path}: its columns differ from the first input's ({files[0].path}): "
+            f"{file.path}: its columns differ from the first input's ({readable[0][0].path}): "
             f"{'; '.join(differences)}; dedup writes one Parquet file, so give inputs with the "
             "same columns or an --out ending in .jsonl"
         )
@@ -321,6 +332,8 @@ def _copy_parquet(files: list[InputFile], wanted: set[str], target: Path) -> set
     writer: pq.ParquetWriter | None = None
     try:
         for file in files:
+            if _schema(file) is None:
+                continue  # unreadable: skipped by the scan, listed in the summary
             parquet = pq.ParquetFile(file.open_path)
             if writer is None:
                 writer = pq.ParquetWriter(target, parquet.schema_arrow)
@@ -334,6 +347,8 @@ def _copy_parquet(files: list[InputFile], wanted: set[str], target: Path) -> set
                 selected = pa.Table.from_batches([batch]).filter(pa.array(mask, pa.bool_()))
                 writer.write_table(selected)
                 written.update(location for location in locations if location in wanted)
+        if writer is None:  # no input could be read: an empty table, as for JSON lines
+            writer = pq.ParquetWriter(target, pa.schema([]))
     finally:
         if writer is not None:
             writer.close()
