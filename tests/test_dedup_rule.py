@@ -362,6 +362,18 @@ def test_a_corrupt_parquet_input_is_skipped_as_unreadable_not_an_internal_error(
     assert [item["reason"] for item in summary["skipped"]] == ["unreadable_file"]
 
 
+def test_a_column_named_twice_keeps_both_values_when_converted(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(f"id,text,note,note\na,{article(1104)},x,y\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    result = CliRunner().invoke(main, ["dedup", str(source), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (record["note"], record["note.1"]) == ("x", "y")
+
+
 def test_a_full_disk_in_dedup_is_one_line_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

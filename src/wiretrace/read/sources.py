@@ -245,10 +245,29 @@ def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Doc
     mapper.finish()
 
 
+def _unique_names(header: list[str]) -> list[str]:
+    """A header's names, a name met again suffixed ``.1``, ``.2`` (as pandas reads it): the
+    later column of a name given twice overwrote the first's values without a word."""
+    taken = set(header)
+    seen: set[str] = set()
+    names: list[str] = []
+    for name in header:
+        unique, number = name, 0
+        while unique in seen or (unique != name and unique in taken):
+            number += 1
+            unique = f"{name}.{number}"
+        seen.add(unique)
+        names.append(unique)
+    return names
+
+
 def _csv_records(rows: CsvRows) -> Iterator[tuple[str, dict[str, str] | Skipped]]:
     """Each row's record by the header (or why it is none), located."""
+    names: list[str] | None = None
     for location, row in rows:
         header = rows.header or []
+        if names is None or len(names) != len(header):
+            names = _unique_names(header)
         if isinstance(row, Skipped):
             yield location, row
         elif len(row) != len(header):
@@ -257,7 +276,7 @@ def _csv_records(rows: CsvRows) -> Iterator[tuple[str, dict[str, str] | Skipped]
         elif any(_has_surrogates(value) for value in row):
             yield location, Skipped(location, UNDECODABLE, "bytes not UTF-8; convert to UTF-8")
         else:
-            yield location, dict(zip(header, row, strict=True))
+            yield location, dict(zip(names, row, strict=True))
 
 
 def _read_csv(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
