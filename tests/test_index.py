@@ -158,6 +158,21 @@ def test_a_syndicated_lead_stays_text_in_the_index_as_in_the_scan(
     assert all(any(span.kind == "recurring" for span in marked[site["id"]]) for site in sites)
 
 
+def test_a_takedown_forgets_the_records_skipped_under_its_id(seeds: Path, tmp_path: Path) -> None:
+    # a file sent twice: its second records were skipped as repeated ids, and a takedown
+    # left the document's title, outlet and date in the skipped table and in the export
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        index.add([seeds])
+        again = index.add([seeds])
+        assert again.skipped == 4
+        gone = sorted(seeds.glob("*.txt"))[0].stem
+        index.remove([gone])
+        whole = index.result()
+    assert gone not in whole.documents.id
+    assert all(item.id != gone for item in whole.skipped)
+    assert sum(1 for item in whole.skipped) == 3
+
+
 def test_story_ids_stay_as_documents_arrive(seeds: Path, tmp_path: Path) -> None:
     paths = sorted(seeds.glob("*.txt"))
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:

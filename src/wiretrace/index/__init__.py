@@ -401,6 +401,7 @@ class Index:
             )
             before = self.store.recurring(keys)
             self.store.remove_documents(gone)
+            self.store.remove_skips(list(ids))
             update = Update(removed=gone)
             if self.config.recurring_min_documents and len(keys):
                 now = self._recurring_now(keys)

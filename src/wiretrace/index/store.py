@@ -136,6 +136,8 @@ class IndexStore(Protocol):
 
     def remove_documents(self, numbers: Sequence[int]) -> None: ...
 
+    def remove_skips(self, ids: Sequence[str]) -> None: ...
+
     def scrub(self) -> None: ...  # what was removed leaves every file of the store, now
 
     def next_number(self) -> int: ...
@@ -699,6 +701,15 @@ class SqliteStore:
     def skips(self) -> list[StoredSkip]:
         rows = self._db.execute("SELECT value FROM skipped ORDER BY rowid").fetchall()
         return [StoredSkip(**json.loads(row[0])) for row in rows]
+
+    def remove_skips(self, ids: Sequence[str]) -> None:
+        """Forget the records skipped under ``ids`` (a takedown: a re-sent copy skipped as a
+        repeated id kept the document's title, outlet and date)."""
+        for chunk in _chunks(list(ids)):
+            self._db.execute(
+                f"DELETE FROM skipped WHERE json_extract(value, '$.id') IN ({_marks(len(chunk))})",
+                list(chunk),
+            )
 
     def put_skips(self, skips: Sequence[StoredSkip]) -> None:
         self._db.executemany(
