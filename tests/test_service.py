@@ -54,6 +54,20 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield found
 
 
+def test_a_killed_server_s_spool_is_removed_when_a_server_starts(tmp_path: Path) -> None:
+    # kill -9 during an add left the posted texts in INDEX/incoming for good, a takedown's
+    # too; a server starting removes the spools of processes no longer running
+    Index.create(tmp_path / "index", ScanConfig(workers=1)).close()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    spool = tmp_path / "index" / "incoming"
+    for name in (f"{dead.pid}-abc", "0123456789abcdef", f"{os.getpid()}-mine"):
+        (spool / name).mkdir(parents=True)
+        (spool / name / "0.jsonl").write_text('{"id": "x", "text": "a text"}\n', "utf-8")
+    create_app(tmp_path / "index", frozenset({KEY}))
+    assert sorted(folder.name for folder in spool.iterdir()) == [f"{os.getpid()}-mine"]
+
+
 def test_the_update_policy_is_the_services(tmp_path: Path, seeds: Path) -> None:
     # a feed that wants its adds answered at once: provisional past the first
     Index.create(tmp_path / "index", ScanConfig(workers=1)).close()

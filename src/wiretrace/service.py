@@ -331,7 +331,9 @@ class _Service:
         records = [record for request in requests for record in request]
         ids = [str(r[self.id_field]) for r in records if r.get(self.id_field) is not None]
         indexed = set(index.store.numbers_of(ids))
-        folder = self.path / INCOMING / uuid.uuid4().hex
+        # named by this process, so that a server starting can tell a spool left by one
+        # killed (its texts, a takedown's too, stayed on disk) from one in flight
+        folder = self.path / INCOMING / f"{os.getpid()}-{uuid.uuid4().hex}"
         folder.mkdir(parents=True)
         route = f"POST /{'documents' if keep else 'query'} {now_text()}"
         feeds, names = [], {}
@@ -396,13 +398,40 @@ class _Service:
             done.set_result(found)
 
     def remove(self, doc_id: str) -> IndexResult:
-        return self._writing().remove([doc_id])
+        found = self._writing().remove([doc_id])
+        clear_spool(self.path)  # a takedown's text in a dead server's spool goes too
+        return found
 
     def close(self) -> None:
         self.closing = True
         if self._writer_index is not None:  # closed where it was opened, after the queue
             self.writer.submit(self._writer_index.close)
         self.writer.shutdown(wait=True)  # the writes taken finish; none is cut off
+
+
+def clear_spool(path: Path) -> int:
+    """Remove what servers killed while adding or querying (SIGKILL) left in the index's
+    spool: the folders of processes no longer running (or of no process: an older
+    version's); returns how many. A running server's own are in flight and kept."""
+    cleared = 0
+    spool = path / INCOMING
+    for folder in sorted(spool.iterdir()) if spool.is_dir() else []:
+        owner = folder.name.partition("-")[0]
+        if owner.isdigit() and (int(owner) == os.getpid() or _running(int(owner))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        cleared += 1
+    return cleared
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
 
 
 def create_app(
@@ -417,6 +446,8 @@ def create_app(
     ``policy`` says (``UpdatePolicy``'s defaults)."""
     limits = limits or Limits()
     service = _Service(Path(path), workers, policy)
+    if cleared := clear_spool(Path(path)):
+        _log.warning("removed %d request spool(s) a killed server left in %s", cleared, path)
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
