@@ -173,6 +173,23 @@ def test_a_takedown_forgets_the_records_skipped_under_its_id(seeds: Path, tmp_pa
     assert sum(1 for item in whole.skipped) == 3
 
 
+def test_a_renamed_record_s_file_added_again_by_another_path_adds_nothing(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an id an earlier file gave is made unique by its file ("orig0@resend.jsonl"); the
+    # same file added again by its absolute path made "orig0@/tmp/.../resend.jsonl" anew
+    records, _ = corpus
+    monkeypatch.chdir(tmp_path)
+    _write(records[:4], tmp_path / "feed.jsonl")
+    _write([{**records[0], "text": records[1]["text"]}], tmp_path / "resend.jsonl")
+    with Index.create(tmp_path / "index", _COPY_SCAN) as index:
+        index.add([Path("feed.jsonl")])
+        assert index.add([Path("resend.jsonl")]).added == 1
+        again = index.add([(tmp_path / "resend.jsonl").resolve()])
+        assert (again.added, again.skipped) == (0, 1)
+        assert index.stats()["documents"] == 5
+
+
 def test_story_ids_stay_as_documents_arrive(seeds: Path, tmp_path: Path) -> None:
     paths = sorted(seeds.glob("*.txt"))
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:

@@ -3,7 +3,8 @@ the spill), then a second sketch of the documents holding lines that recur acros
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -316,7 +317,7 @@ class Sketcher:
         if first_seen is not None and not _same_file(first_seen, item.source):
             # an id repeated in another file names another record (jan.jsonl and feb.jsonl
             # both numbering from 0): made unique by its file, never dropped
-            unique = f"{item.id}@{source_file(item.source)}"
+            unique = _renamed(item, seen)
             self.reporter.warn(
                 f"{item.source}: id {item.id!r} already read at {first_seen}; "
                 f"this record's id is {unique!r}"
@@ -409,6 +410,19 @@ class Sketcher:
             sketched.text_hashes.append(self.sketches.text_hashes[number])
             sketched.topics.append(self.sketches.topics[number])
         return sketched
+
+
+def _renamed(item: Document, seen: Mapping[str, str]) -> str:
+    """The id of a record whose id another file gave first: ``id@its file``, as the file was
+    named when this record was read before under another spelling of its path (an index's
+    file added again by its absolute path was added twice)."""
+    file = source_file(item.source)
+    where = Path(file)
+    for spelling in (file, os.path.relpath(where.resolve()), str(where.resolve())):
+        known = f"{item.id}@{spelling}"
+        if known in seen and _same_file(seen[known], item.source):
+            return known
+    return f"{item.id}@{file}"
 
 
 def _same_file(first: str, then: str) -> bool:
