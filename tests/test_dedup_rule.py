@@ -170,6 +170,26 @@ def test_of_a_truncated_copy_and_the_later_full_story_the_full_one_is_kept(
     assert kept_ids(tmp_path / "out.jsonl") == ["full"]
 
 
+def test_a_cut_first_version_is_not_kept_beside_the_full_story_that_holds_it(
+    tmp_path: Path,
+) -> None:
+    # the full story and its later copy hold each other, so every document was held and
+    # the earliest, the cut first version, was kept first, then the full story beside it
+    full = article(821, 300)
+    words = full.split(" ")
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "cut", "text": " ".join(words[:150]), "published": "2024-02-01"},
+            {"id": "full", "text": full, "published": "2024-03-03"},
+            {"id": "later", "text": " ".join(words[:250]), "published": "2024-04-01"},
+        ],
+    )
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl", FAST)
+    assert kept_ids(tmp_path / "out.jsonl") == ["full"]
+    assert {(row.id, row.kept) for row in done.dropped} == {("cut", "full"), ("later", "full")}
+
+
 def test_a_chain_of_overlapping_documents_drops_only_what_a_kept_one_holds(
     tmp_path: Path,
 ) -> None:

@@ -172,8 +172,9 @@ def dedup_choice(
     early holds what it contains), then by the representative's rank; one that no document
     kept so far holds is kept, and holds what it can from then on. Greedy, so the kept set
     may be larger than the smallest possible one, but every dropped document names a kept
-    one that holds it directly. Deterministic: the order depends on ids, dates and lengths
-    only, never on the order of ``matches``.
+    one that holds it directly. Then a document kept that one kept later holds, and that
+    holds none dropped, is dropped for it (the last kept first). Deterministic: the order
+    depends on ids, dates and lengths only, never on the order of ``matches``.
     """
     holds: dict[str, list[tuple[str, Relation, float]]] = {}  # holder -> what it holds
     held: set[str] = set()
@@ -206,15 +207,32 @@ def dedup_choice(
     for members in components.values():
         ranks.update(_ranks(members, facts))
 
-    kept: set[str] = set()
+    kept: dict[str, None] = {}  # in the order kept
     dropped: dict[str, Dropped] = {}
     for doc_id in sorted(ranks, key=lambda doc_id: (doc_id in held, ranks[doc_id])):
         if doc_id in dropped:
             continue
-        kept.add(doc_id)
+        kept[doc_id] = None
         for document, relation, coverage in sorted(holds.get(doc_id, ())):
             if document not in dropped and document not in kept and document in facts:
                 dropped[document] = Dropped(document, doc_id, relation, coverage)
+    # a document kept early that one kept later holds, and that holds none dropped, goes
+    # too (a cut first version kept beside the full story, which its later copy held)
+    holders = {holder for holder in (item.kept for item in dropped.values())}
+    for doc_id in reversed(kept):
+        if doc_id in holders:
+            continue
+        holding = [
+            (holder, relation, coverage)
+            for holder in kept
+            if holder != doc_id and holder not in dropped
+            for document, relation, coverage in holds.get(holder, ())
+            if document == doc_id
+        ]
+        if holding:
+            holder, relation, coverage = min(holding, key=lambda found: ranks[found[0]])
+            dropped[doc_id] = Dropped(doc_id, holder, relation, coverage)
+            holders.add(holder)
     return sorted(dropped.values(), key=lambda item: item.id)
 
 
