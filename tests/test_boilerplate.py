@@ -264,6 +264,14 @@ def test_news_in_a_trailer_s_words_is_body(news: str) -> None:
     assert _marked(f"{BODY}\n\n{news}") == []
 
 
+def test_a_page_s_controls_above_the_article_are_navigation() -> None:
+    # a line each above the article hid its dateline from the dateline reader
+    controls = ["Skip to main content", "Menu", "Search", "Sign in"]
+    dated = "Published: 12 March 2025 | Updated 08:15"
+    text = "\n".join([*controls, "", dated, "", BODY, "Search", "Home"])
+    assert _marked(text) == [*(("navigation", line) for line in controls), ("metadata", dated)]
+
+
 def test_a_line_repeated_with_a_sentence_added_keeps_the_sentence() -> None:
     line = "The jury found him guilty on two counts."
     text = f"{BODY}\n{line}\n{line} He faces life in prison."

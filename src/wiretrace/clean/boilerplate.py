@@ -55,6 +55,7 @@ from wiretrace.clean.patterns import (
     RELATED_HEADING,
     RELATED_INLINE,
     SHARE_LINE,
+    SITE_CONTROL_LINE,
     SITE_VOICE,
     SUBSCRIBE_PHRASE,
     TRAILER_CREDIT,
@@ -99,6 +100,8 @@ CREDIT_LINE = re.compile(
 _LABELLED_META = re.compile(
     r"^(?i:date|dated|published|posted|updated|last\s+updated|first\s+published|modified|created)"
     rf"(?:\s+(?i:on|at))?\s*:?\s*(?:{ANY_DATE}|\d+\s+(?i:minutes?|hours?|days?|weeks?)\s+ago)"
+    # ... and the update beside it: "Published: 12 March 2025 | Updated 08:15"
+    r"(?:\s*[|·•]\s*(?i:updated|modified)\s*:?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?)?"
 )
 _DATE_LINE = re.compile(rf"^(?:[\w.]+\s*:?\s*)?{ANY_DATE}\.?$")
 _BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|-]\s*[\w ]+)?$")
@@ -498,7 +501,11 @@ def find_boilerplate(
     buttons: list[Span] = []  # consent buttons just read, waiting for the notice below them
     waiting: list[Span] = []  # ... and those before the line being read
     above: Span | None = None  # the line before, a notice only if buttons follow it
+    body_seen = False  # a line no rule took: the article has begun
+    marked = len(spans)  # the spans found before the line just read
     for number, (start, end) in enumerate(lines):
+        body_seen = body_seen or (number > 0 and len(spans) == marked)
+        marked = len(spans)
         line = text[start:end]
         short = len(line) <= _SHORT
         gap, previous_end = text.count("\n", previous_end, start), end
@@ -554,7 +561,10 @@ def find_boilerplate(
             found = _metadata(text, start, end, edge) or _credit(text, start, end, credited)
             if found:
                 spans.append(found)
-            elif edge and short and NAVIGATION_LINE.match(line):
+            elif short and (
+                (edge and NAVIGATION_LINE.match(line))
+                or (not body_seen and SITE_CONTROL_LINE.match(line))
+            ):
                 spans.append(Span(start, end, NAVIGATION))
     for start, end in reversed(lines[-_TRAILER_LINES:]):
         trailer = _trailer(text, start, end)

@@ -200,6 +200,13 @@ SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s
 # page's first and last lines: a body rarely prints such a line there.
 _NAV_ITEM = r"[^\W_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
 NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
+# A page's own controls, a line each above the article: "Skip to main content", "Menu",
+# "Search", "Sign in" (looked for only before the article's first line).
+SITE_CONTROL_LINE = re.compile(
+    r"^(?i:skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|article)|"
+    r"(?:open\s+|close\s+|main\s+)?menu|search|sign\s*in|log\s*in|sign\s*out|log\s*out|"
+    r"my\s+account|toggle\s+navigation|home)$"
+)
 TRAILER_PHRASE = re.compile(
     # "Copyright 2024 ...", "Copyright © ...", not "Copyright holders lose any claim ..."
     r"(?:(?:©|\(c\)\s*\d{4}|(?i:copyright)\b(?!\s+[a-z]))|(?i:all rights reserved)|"
