@@ -69,6 +69,8 @@ def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str)
         (-1752480000, "Unix time"),
         (float("nan"), "not a date"),
         (True, "not a date"),
+        ("2025-02-30", "no such date"),  # ISO 8601's form, a day February lacks
+        ("2025-13-01T10:00:00Z", "no such date"),
     ],
 )
 def test_what_is_still_refused_says_why(value: object, why: str) -> None:

@@ -128,6 +128,7 @@ def _time_clue(a: ProvenanceFacts, b: ProvenanceFacts) -> tuple[float, str] | No
         return None
     hours = abs(gap) / 3600
     later = f"{hours / 24:.0f} days" if hours >= 48 else f"{hours:.0f} hours"
+    later = "an hour" if later == "1 hours" else later
     return (_TIME if gap > 0 else -_TIME), f"published {later} apart: {shown}"
 
 

@@ -125,6 +125,9 @@ def _parse_number(value: float) -> str:
     )
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+
+
 def _parse_text(text: str) -> str:
     try:
         parsed = dt.datetime.fromisoformat(text)
@@ -149,6 +152,10 @@ def _parse_text(text: str) -> str:
         english = in_english(text)
         if english != text:  # a date in another language, read again in English
             return _parse_text(english)
+        if _ISO_DAY.match(text):  # the form is right, the day is not: 2025-02-30
+            raise DateError(
+                "no such date: give a month from 01 to 12 and a day the month has"
+            ) from error
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
     if first.date() != second.date():
         raise DateError("an incomplete date (no day, month or year); give a full date")
