@@ -445,6 +445,15 @@ def test_ids_holding_a_slash_are_read_and_taken_out(client: TestClient, seeds: P
     assert client.get("/documents/news/2026/03/fire").status_code == 404
 
 
+def test_an_id_holding_a_line_break_is_read_and_taken_out(client: TestClient, seeds: Path) -> None:
+    record = {**_records(seeds)[0], "id": "line1\nline2"}
+    assert client.post("/documents", json=[record], headers=WRITE).json()["added"] == 1
+    assert client.get("/documents/line1%0Aline2").json()["id"] == "line1\nline2"
+    assert client.get("/documents/line1%0Aline2/matches").status_code == 200
+    assert client.delete("/documents/line1%0Aline2", headers=WRITE).status_code == 200
+    assert client.get("/documents/line1%0Aline2").status_code == 404
+
+
 def test_an_internal_error_is_answered_in_the_error_body_and_counted(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -42,6 +42,7 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Match as RouteMatch
 
 from wiretrace.errors import ConfigError, IndexBusyError, InputError
@@ -434,6 +435,23 @@ def _running(pid: int) -> bool:
     return True
 
 
+class _AnyId(Convertor[str]):
+    """A document id in a path as it was added: slashes (paths, URLs) and line breaks too
+    (Starlette's ``path`` stops at a line break: an id holding one could be added, never
+    read or taken down)."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("any_id", _AnyId())
+
+
 def create_app(
     path: str | os.PathLike[str],
     keys: frozenset[str] = frozenset(),
@@ -604,7 +622,7 @@ def create_app(
         return _answer(found, records, service.id_field, service.text_fields, kept=False)
 
     @app.get(
-        "/documents/{doc_id:path}/matches",
+        "/documents/{doc_id:any_id}/matches",
         summary="An indexed document's matches",
         responses=_errors(401, 403, 404),
     )
@@ -615,7 +633,7 @@ def create_app(
         return {"id": doc_id, "matches": [_match(m) for m in found]}
 
     @app.get(
-        "/documents/{doc_id:path}",
+        "/documents/{doc_id:any_id}",
         summary='An indexed document, its story and group (an id may hold "/", sent as is '
         "or as %2F)",
         responses=_errors(401, 403, 404),
@@ -625,7 +643,7 @@ def create_app(
         return found if found is not None else error(404, f"no document {doc_id!r}", "id")
 
     @app.delete(
-        "/documents/{doc_id:path}",
+        "/documents/{doc_id:any_id}",
         summary="Take a document out (a takedown)",
         responses=_errors(401, 403, 404, 503),
     )
