@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from wiretrace import scan
 from wiretrace.config import ScanConfig
@@ -100,46 +101,38 @@ def test_the_year_both_were_written_in_is_no_name_another_year_is() -> None:
     ]
 
 
-def test_short_reports_sharing_only_their_country_are_not_one_story(tmp_path: Path) -> None:
-    """A new user's feed of short reports, each closing on one stock sentence: a storm in
-    Germany and inflation in Germany were one story (0.89), held by "Germany"."""
+@pytest.mark.parametrize(
+    "reports",
+    [
+        # "Germany" alone: a storm in Germany and inflation in Germany were one story (0.89)
+        {
+            "prices": "Consumer prices in Germany rose 2.4 percent in May from a year "
+            "earlier, the statistics office said.",
+            "storm": "A storm felled trees across northern Germany and stopped trains "
+            "between two ports.",
+            "match": "Bayern Munich beat Borussia Dortmund 3-1 on Saturday.",
+            "hall": "A concert hall opened in Hamburg after six years of building.",
+        },
+        # "in London" in both: a place news at large names in 1% of its articles or more
+        # is, alone, no evidence of one event, as such a name is not (one story, 0.95)
+        {
+            "prices": "Consumer prices in London rose 2.4 percent in May from a year earlier, "
+            "the statistics office said.",
+            "storm": "A storm felled trees in London and stopped trains between two ports.",
+            "hall": "A concert hall opened in Leeds after six years of building.",
+        },
+    ],
+)
+def test_short_reports_sharing_only_what_news_names_often_are_not_one_story(
+    tmp_path: Path, reports: dict[str, str]
+) -> None:
+    """A new user's feed of short reports, each closing on one stock sentence."""
     close = " More details were not released."
-    reports = {
-        "prices": "Consumer prices in Germany rose 2.4 percent in May from a year earlier, "
-        "the statistics office said.",
-        "storm": "A storm felled trees across northern Germany and stopped trains between "
-        "two ports.",
-        "match": "Bayern Munich beat Borussia Dortmund 3-1 on Saturday.",
-        "hall": "A concert hall opened in Hamburg after six years of building.",
-    }
     for name, text in reports.items():
         (tmp_path / f"{name}.txt").write_text(f"Report\n\n{text}{close}\n", encoding="utf-8")
     result = scan([tmp_path], ScanConfig(workers=1))
     assert [len(story.members) for story in result.stories] == [1] * len(reports)
     # an index holds the same rule (``index.query``) when it adds them one at a time
-    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
-        for name in reports:
-            index.add([tmp_path / f"{name}.txt"])
-        stories = index.result().stories
-    assert [len(story.members) for story in stories] == [1] * len(reports)
-
-
-def test_short_reports_sharing_only_a_city_news_names_often_are_not_one_story(
-    tmp_path: Path,
-) -> None:
-    # "in London" in both: a place that news at large names in 1% of its articles or more
-    # is, alone, no evidence of one event, as such a name is not (they were one story, 0.95)
-    close = " More details were not released."
-    reports = {
-        "prices": "Consumer prices in London rose 2.4 percent in May from a year earlier, "
-        "the statistics office said.",
-        "storm": "A storm felled trees in London and stopped trains between two ports.",
-        "hall": "A concert hall opened in Leeds after six years of building.",
-    }
-    for name, text in reports.items():
-        (tmp_path / f"{name}.txt").write_text(f"Report\n\n{text}{close}\n", encoding="utf-8")
-    result = scan([tmp_path], ScanConfig(workers=1))
-    assert [len(story.members) for story in result.stories] == [1] * len(reports)
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
         for name in reports:
             index.add([tmp_path / f"{name}.txt"])
