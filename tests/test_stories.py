@@ -113,14 +113,6 @@ def test_the_year_both_were_written_in_is_no_name_another_year_is() -> None:
             "match": "Bayern Munich beat Borussia Dortmund 3-1 on Saturday.",
             "hall": "A concert hall opened in Hamburg after six years of building.",
         },
-        # "in London" in both: a place news at large names in 1% of its articles or more
-        # is, alone, no evidence of one event, as such a name is not (one story, 0.95)
-        {
-            "prices": "Consumer prices in London rose 2.4 percent in May from a year earlier, "
-            "the statistics office said.",
-            "storm": "A storm felled trees in London and stopped trains between two ports.",
-            "hall": "A concert hall opened in Leeds after six years of building.",
-        },
     ],
 )
 def test_short_reports_sharing_only_what_news_names_often_are_not_one_story(

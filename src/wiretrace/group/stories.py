@@ -44,24 +44,12 @@ from wiretrace.clean.normalize import WORD
 from wiretrace.compare.relation import VERBATIM, filled_in, names_a_fact
 from wiretrace.config import StorySettings
 from wiretrace.group.duplicates import holdings
-from wiretrace.group.evidence import (
-    FEATURES,
-    EventEvidence,
-    KeyRows,
-    headline_words,
-    pair_features,
-)
+from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
 from wiretrace.group.story_model import StoryModel, band_spread, story_model
 from wiretrace.records import Match, Relation, Story
 from wiretrace.semantic.cosines import pair_cosines
 from wiretrace.sketch.event import NO_EVENT, EventArguments
-from wiretrace.sketch.topics import (
-    TopicVectors,
-    common_place,
-    key_names,
-    names_in_common,
-    rare_key_pairs,
-)
+from wiretrace.sketch.topics import TopicVectors, key_names, names_in_common, rare_key_pairs
 
 _SEED = 20210811
 _LEIDEN_ITERATIONS = 10
@@ -172,21 +160,15 @@ class StoryPairs:
     lead_known: NDArray[np.bool_] | None = None
     # pairs that share two names or a rare one (``topics.names_in_common``; None: any name)
     named: NDArray[np.bool_] | None = None
-    # pairs that share a place news at large seldom names (``topics.common_place``; None:
-    # any place)
-    placed: NDArray[np.bool_] | None = None
 
     def eventful(self) -> NDArray[np.bool_]:
         """Pairs with evidence of one event, not only of one subject: two names or a rare
         one, a place or a count in common, or reused text. Without it a pair is no story
         however alike its words (in a small corpus every word is rare). A count alone does
         not hold two reports that name different places (two earthquakes of magnitude 6.8,
-        in Japan and in Chile; "two people were killed" in two cities), nor does a name or
-        a place that news at large often names ("Germany"; two companies' results "in the
-        United States")."""
-        found: NDArray[np.bool_] = self.is_copy | event_evidence(
-            self.features, self.named, self.placed
-        )
+        in Japan and in Chile; "two people were killed" in two cities), nor does a name that
+        news at large often names ("Germany")."""
+        found: NDArray[np.bool_] = self.is_copy | event_evidence(self.features, self.named)
         return found
 
     def weighed(self) -> NDArray[np.bool_]:
@@ -198,18 +180,15 @@ class StoryPairs:
 
 
 def event_evidence(
-    features: NDArray[np.float64],
-    named: NDArray[np.bool_] | None = None,
-    placed: NDArray[np.bool_] | None = None,
+    features: NDArray[np.float64], named: NDArray[np.bool_] | None = None
 ) -> NDArray[np.bool_]:
     """``StoryPairs.eventful`` of pairs that are no copies, from their evidence alone."""
     column = {name: index for index, name in enumerate(FEATURES)}
     counted = (features[:, column["agree"]] > 0) & (features[:, column["place_conflict"]] == 0)
     names = features[:, column["entities"]] > 0
-    places = features[:, column["places"]] > 0
     found: NDArray[np.bool_] = (
         (names if named is None else names & named)
-        | (places if placed is None else places & placed)
+        | (features[:, column["places"]] > 0)
         | counted
         | (features[:, column["reuse"]] > 0)
     )
@@ -299,23 +278,7 @@ def story_pairs(
     features[(is_stock & conflict) | is_filled, FEATURES.index("reuse")] = 0.0
     spread = band_spread(evidence.days)
     named = names_in_common(inputs.topics, pairs, inputs.languages, inputs.published)
-    placed = _rare_places(inputs).shared(pairs) > 0
-    return StoryPairs(
-        pairs, features, is_copy, inputs.leads is not None, spread, known, named, placed
-    )
-
-
-def _rare_places(inputs: StoryInputs) -> KeyRows:
-    """Each document's places that news at large seldom names (``topics.common_place``)."""
-    events = inputs.events or [NO_EVENT] * len(inputs.ids)
-    languages = inputs.languages or ["en"] * len(inputs.ids)
-    return KeyRows.of(
-        [
-            [place for place in event.places if not common_place(place, language)]
-            for event, language in zip(events, languages, strict=True)
-        ],
-        False,
-    )
+    return StoryPairs(pairs, features, is_copy, inputs.leads is not None, spread, known, named)
 
 
 def _head_leads(heads: NDArray[np.float16], pairs: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -51,13 +51,7 @@ from wiretrace.index.update import (
 from wiretrace.records import Match, Relation
 from wiretrace.semantic.static import background_mean, check_static_model
 from wiretrace.semantic.store import centre, mean_weight, mean_with
-from wiretrace.sketch.topics import (
-    common_place,
-    named_enough,
-    names_as_evidence,
-    written_year,
-    year_key,
-)
+from wiretrace.sketch.topics import named_enough, names_as_evidence, written_year, year_key
 from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import Reporter
@@ -581,8 +575,7 @@ def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     if named_enough(counted.sum(), rare.sum(), across):
         return True
     places = set(with_dateline(one.event, first.dateline).places)
-    in_both = places & set(with_dateline(two.event, second.dateline).places)
-    if any(not common_place(place, first.language or "en") for place in in_both):
+    if places & set(with_dateline(two.event, second.dateline).places):
         return True
     return bool(set(one.event.counts) & set(two.event.counts))
 

@@ -327,18 +327,6 @@ def pair_evidence(
 COMMON_NAME_SHARE = 0.01
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def common_place(place: str, language: str | None) -> bool:
-    """Whether news at large in ``language`` names a place so often that, alone, it is no
-    evidence of one event: every word of it held by ``COMMON_NAME_SHARE`` of the articles
-    or more ("united states", "london", "north america"; not "leeds", "kirkstall road")."""
-    words = re.findall(r"[^\W_]+", place.lower())
-    if not words:
-        return True
-    keys = np.array([word_hash(word) for word in words], dtype=np.uint64)
-    return bool(document_share(keys, False, language).min() >= COMMON_NAME_SHARE)
-
-
 def rare_names(keys: NDArray[np.uint64], language: str | None) -> NDArray[np.bool_]:
     """Which of the entity ``keys`` fewer than ``COMMON_NAME_SHARE`` of the news articles at
     large in ``language`` hold."""
