@@ -308,19 +308,16 @@ def _count_before(words: list[str]) -> tuple[int, str, bool] | None:
         if number is not None:
             if index > 0 and words[index - 1].lower() in _NONE_BEFORE:
                 return None  # "no one was hurt", "not one person was killed": none
-            # "none of the 22 crew members was hurt": none; "two of the 22 ...": two
+            # "none of the 22 crew members was hurt": none
             lowered = [word.lower() for word in words[max(0, index - 3) : index]]
             if lowered[-1:] == ["of"]:
                 whole = index - 2  # "none of 22"
             elif lowered[-2:-1] == ["of"] and lowered[-1] in _OWNERS:
-                whole = index - 3  # "none of the 22", "five of its 40"
+                whole = index - 3  # "none of the 22", "neither of its two"
             else:
                 whole = -1
             if whole >= 0 and words[whole].lower() in ("none", "neither"):
                 return None
-            part = _number_ending(words, whole) if whole >= 0 else None
-            if part is not None:
-                return part[0], part[1], auxiliary
             return number[0], number[1], auxiliary
         word = words[index]
         # a lower-case word ("teenage", "off-duty"); punctuation ends the clause
