@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from wiretrace import scan
 from wiretrace.config import ScanConfig
@@ -101,25 +100,18 @@ def test_the_year_both_were_written_in_is_no_name_another_year_is() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "reports",
-    [
-        # "Germany" alone: a storm in Germany and inflation in Germany were one story (0.89)
-        {
-            "prices": "Consumer prices in Germany rose 2.4 percent in May from a year "
-            "earlier, the statistics office said.",
-            "storm": "A storm felled trees across northern Germany and stopped trains "
-            "between two ports.",
-            "match": "Bayern Munich beat Borussia Dortmund 3-1 on Saturday.",
-            "hall": "A concert hall opened in Hamburg after six years of building.",
-        },
-    ],
-)
-def test_short_reports_sharing_only_what_news_names_often_are_not_one_story(
-    tmp_path: Path, reports: dict[str, str]
-) -> None:
-    """A new user's feed of short reports, each closing on one stock sentence."""
+def test_short_reports_sharing_only_their_country_are_not_one_story(tmp_path: Path) -> None:
+    """A new user's feed of short reports, each closing on one stock sentence: a storm in
+    Germany and inflation in Germany were one story (0.89), held by "Germany"."""
     close = " More details were not released."
+    reports = {
+        "prices": "Consumer prices in Germany rose 2.4 percent in May from a year earlier, "
+        "the statistics office said.",
+        "storm": "A storm felled trees across northern Germany and stopped trains between "
+        "two ports.",
+        "match": "Bayern Munich beat Borussia Dortmund 3-1 on Saturday.",
+        "hall": "A concert hall opened in Hamburg after six years of building.",
+    }
     for name, text in reports.items():
         (tmp_path / f"{name}.txt").write_text(f"Report\n\n{text}{close}\n", encoding="utf-8")
     result = scan([tmp_path], ScanConfig(workers=1))

@@ -218,17 +218,16 @@ def dedup_choice(
                 dropped[document] = Dropped(document, doc_id, relation, coverage)
     # a document kept early that one kept later holds, and that holds none dropped, goes
     # too (a cut first version kept beside the full story, which its later copy held)
-    holders = {holder for holder in (item.kept for item in dropped.values())}
+    holders = {item.kept for item in dropped.values()}
+    held_by: dict[str, list[tuple[str, Relation, float]]] = {}
+    for holder in kept:
+        for document, relation, coverage in holds.get(holder, ()):
+            if document in kept:
+                held_by.setdefault(document, []).append((holder, relation, coverage))
     for doc_id in reversed(kept):
         if doc_id in holders:
             continue
-        holding = [
-            (holder, relation, coverage)
-            for holder in kept
-            if holder != doc_id and holder not in dropped
-            for document, relation, coverage in holds.get(holder, ())
-            if document == doc_id
-        ]
+        holding = [found for found in held_by.get(doc_id, ()) if found[0] not in dropped]
         if holding:
             holder, relation, coverage = min(holding, key=lambda found: ranks[found[0]])
             dropped[doc_id] = Dropped(doc_id, holder, relation, coverage)

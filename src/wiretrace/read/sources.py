@@ -266,8 +266,7 @@ def _csv_records(rows: CsvRows) -> Iterator[tuple[str, dict[str, str] | Skipped]
     names: list[str] | None = None
     for location, row in rows:
         header = rows.header or []
-        if names is None or len(names) != len(header):
-            names = _unique_names(header)
+        names = _unique_names(header) if names is None else names
         if isinstance(row, Skipped):
             yield location, row
         elif len(row) != len(header):

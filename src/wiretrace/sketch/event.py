@@ -253,7 +253,8 @@ _STOP_TEXT = (
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
 _BETWEEN_MOST = 3
 _NONE_BEFORE = frozenset(("no", "not"))  # before "one": nobody
-_OWNERS = frozenset(("the", "its", "their", "his", "her", "our"))  # "five of its 40 workers"
+_NONE_OF = frozenset(("none", "neither"))  # "none of the 22 crew", "neither of its two"
+_OWNERS = frozenset(("the", "its", "their", "his", "her", "our"))
 # "were stabbed to death", "were found dead": the participle before "dead" or "to death"
 _PARTICIPLES = frozenset(("shot", "beaten", "hit", "struck", "found", "left"))
 # what follows a transitive verb used actively: its object ("two gunmen killed three people")
@@ -316,7 +317,7 @@ def _count_before(words: list[str]) -> tuple[int, str, bool] | None:
                 whole = index - 3  # "none of the 22", "neither of its two"
             else:
                 whole = -1
-            if whole >= 0 and words[whole].lower() in ("none", "neither"):
+            if whole >= 0 and words[whole].lower() in _NONE_OF:
                 return None
             return number[0], number[1], auxiliary
         word = words[index]

@@ -417,8 +417,8 @@ def _renamed(item: Document, seen: Mapping[str, str]) -> str:
     named when this record was read before under another spelling of its path (an index's
     file added again by its absolute path was added twice)."""
     file = source_file(item.source)
-    where = Path(file)
-    for spelling in (file, os.path.relpath(where.resolve()), str(where.resolve())):
+    resolved = Path(file).resolve()
+    for spelling in (file, os.path.relpath(resolved), str(resolved)):
         known = f"{item.id}@{spelling}"
         if known in seen and _same_file(seen[known], item.source):
             return known

@@ -332,9 +332,10 @@ def _copy_parquet(files: list[InputFile], wanted: set[str], target: Path) -> set
     writer: pq.ParquetWriter | None = None
     try:
         for file in files:
-            if _schema(file) is None:
+            try:
+                parquet = pq.ParquetFile(file.open_path)
+            except (pa.ArrowException, OSError):
                 continue  # unreadable: skipped by the scan, listed in the summary
-            parquet = pq.ParquetFile(file.open_path)
             if writer is None:
                 writer = pq.ParquetWriter(target, parquet.schema_arrow)
             row = 0
