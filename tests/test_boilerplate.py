@@ -231,6 +231,14 @@ def test_related_block_takes_its_headlines_and_stops_at_the_body() -> None:
     assert _marked(text) == [("related", "Related stories"), *(("related", h) for h in headlines)]
 
 
+def test_rows_of_figures_under_a_more_on_heading_are_the_article() -> None:
+    # an update's new results under "More on the count:" were marked as a block of links,
+    # and dedup dropped the update as an exact copy of the first version
+    rows = ["Labour 29 seats", "Conservatives 37 seats", "Turnout 71 percent"]
+    text = "\n".join([BODY, "", "More on the count:", *rows])
+    assert _marked(text) == [("related", "More on the count:")]
+
+
 @pytest.mark.parametrize(
     "trailer",
     [
