@@ -464,6 +464,21 @@ def test_records_without_ids_are_named_by_their_place_in_the_file(tmp_path: Path
     }
 
 
+def test_ids_after_a_first_record_without_one_are_kept(tmp_path: Path) -> None:
+    # the first record decided that the file is named by places, and the ids the records
+    # after it give were replaced by their places without a word
+    path = write_jsonl(
+        tmp_path / "mixed.jsonl",
+        {"text": "The council voted on Tuesday to close the old bridge."},
+        {"id": "k1", "text": "The ferry timetable changes from May, the operator said."},
+        {"id": None, "text": "Storm warnings were issued for the coast on Friday."},
+    )
+
+    result = wiretrace.scan([path], ScanConfig(workers=1, semantic=False))
+
+    assert result.documents.id == ["mixed.jsonl:1", "k1", "mixed.jsonl:3"]
+
+
 def test_csv_header_without_the_text_field_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("id,content\na,Words.\n", encoding="utf-8")

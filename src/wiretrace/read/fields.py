@@ -126,8 +126,9 @@ class RecordMapper:
         self.look_ahead = look_ahead
         self.refused: FieldError | None = None
         self._lacking = 0
-        # no id field at all (a crawl's records often have none): each record is named by
-        # its place in the file, ``feb.jsonl:12``, the same whichever worker reads it
+        # no id field in the first record (a crawl's records often have none): each record
+        # without one is named by its place in the file, ``feb.jsonl:12``, the same whichever
+        # worker reads it
         self.positional = False
 
     def check_fields(self, present: Iterable[str]) -> None:
@@ -228,7 +229,10 @@ class RecordMapper:
                 return Skipped(location, MISSING_FIELD, detail)
             self.refused = None
         fields = self.fields
-        raw_id = self._place(location) if self.positional else record.get(fields.id)
+        # a file named by places from its first record on may still give ids further on
+        # (JSONL records' keys vary): those are kept, not silently replaced by places
+        positional = self.positional and record.get(fields.id) is None
+        raw_id = self._place(location) if positional else record.get(fields.id)
         if isinstance(raw_id, float) and (raw_id.is_integer() or math.isnan(raw_id)):
             # pandas writes a column of integer ids with a gap as floats: 19.0, and NaN
             raw_id = None if math.isnan(raw_id) else int(raw_id)
