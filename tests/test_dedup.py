@@ -508,3 +508,26 @@ def test_a_big_group_led_by_a_short_first_version_is_deduplicated(tmp_path: Path
     dropped = [json.loads(line) for line in lines]
     assert len(kept) + len(dropped) == len(records)
     assert all(entry["kept"] in kept for entry in dropped)  # each held by one written
+
+
+def test_the_dropped_table_says_where_the_kept_record_is(tmp_path: Path) -> None:
+    # `7` in mar.jsonl after `7` in jan.jsonl is `7@mar.jsonl` in the tables, while its record
+    # in the output still says `7`: the kept one's file and line find it
+    jan = tmp_path / "jan.jsonl"
+    mar = tmp_path / "mar.jsonl"
+    jan.write_text(json.dumps({"id": "7", "text": UNRELATED_1}) + "\n", "utf-8")
+    mar.write_text(
+        "".join(
+            json.dumps(record) + "\n"
+            for record in ({"id": "7", "text": ORIGINAL}, {"id": "9", "text": ORIGINAL})
+        ),
+        "utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+
+    wiretrace.dedup([jan, mar], out)
+
+    lines = (tmp_path / "out.dropped.jsonl").read_text("utf-8").splitlines()
+    [dropped] = [json.loads(line) for line in lines]
+    assert (dropped["dropped"], dropped["kept"]) == ("9", f"7@{mar}")
+    assert dropped["kept_source"] == f"{mar}:1"

@@ -75,6 +75,7 @@ def test_a_long_article_that_pastes_a_wire_story_is_kept_and_the_wire_dropped(
             "relation": "contained",
             "coverage": pytest.approx(1.0),
             "source": f"{path}:1",
+            "kept_source": f"{path}:2",
         }
     ]
 

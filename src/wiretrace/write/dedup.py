@@ -528,6 +528,9 @@ def _write_dropped(path: Path, dropped: Iterable[Dropped], sources: dict[str, st
                 "relation": str(item.relation),
                 "coverage": item.coverage,
                 "source": sources.get(item.id),
+                # where the kept record is: an id made unique across files (``7@mar.jsonl``)
+                # is not the id its record writes (``7``)
+                "kept_source": sources.get(item.kept),
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
