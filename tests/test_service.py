@@ -240,6 +240,9 @@ def test_limits_name_the_field(client: TestClient) -> None:
         assert set(refused.json()) == {"error", "field"}
     refused = client.request("PUT", "/documents/000")
     assert refused.status_code == 405 and refused.headers["allow"] == "DELETE, GET"
+    assert set(refused.json()) == {"error", "field"}
+    unknown = client.get("/no/such/route")
+    assert unknown.status_code == 404 and set(unknown.json()) == {"error", "field"}
 
 
 def test_an_id_of_the_wrong_type_is_answered_with_its_reason(
@@ -266,10 +269,11 @@ def test_values_left_out_of_a_record_are_listed_in_its_answer(client: TestClient
 
 
 def test_stories_since_a_date_that_is_none_is_refused(client: TestClient) -> None:
-    for since in ("yesterday", "2024-13-45", ""):
+    for since in ("yesterday", "2024-13-45", "", "2025-04-09junk"):
         answer = client.get("/stories", params={"since": since})
         assert answer.status_code == 422 and answer.json()["field"] == "since", since
     assert client.get("/stories", params={"since": "2024-01-02"}).status_code == 200
+    assert client.get("/stories", params={"since": "2024-01-02T08:00:00+00:00"}).status_code == 200
 
 
 def test_keys_and_hosts_are_checked(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ from prometheus_client import (
 )
 from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match as RouteMatch
 
 from wiretrace.errors import ConfigError, IndexBusyError, InputError
@@ -162,6 +163,18 @@ def check_host(host: str, keys: frozenset[str]) -> None:
             f"--host {host} listens beyond this machine: give API keys (--api-keys-file or "
             f"{KEYS_VARIABLE}) or listen on 127.0.0.1"
         )
+
+
+def _iso_date(value: str) -> bool:
+    """Whether ``value`` is a date, or a date and time, in ISO 8601 (``2025-04-09junk`` is
+    neither: its first ten characters alone were read, and it matched nothing)."""
+    for read in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+        try:
+            read(value)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _match(match: Match) -> dict[str, Any]:
@@ -483,6 +496,14 @@ def create_app(
     def error(status: int, message: str, field: str | None = None) -> JSONResponse:
         return JSONResponse({"error": message, "field": field}, status_code=status)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_problem(request: Request, problem: StarletteHTTPException) -> Any:
+        """An unknown path or a method a path does not take, in the service's error body
+        (``{"error", "field"}``, as every other answer), not the framework's ``{"detail"}``."""
+        answer = error(problem.status_code, str(problem.detail))
+        answer.headers.update(problem.headers or {})
+        return answer
+
     @app.exception_handler(RequestValidationError)
     async def unreadable_parameter(request: Request, problem: RequestValidationError) -> Any:
         """A path or query parameter FastAPI could not read (``/stories/abc``, ``limit=0``):
@@ -673,11 +694,8 @@ def create_app(
     def list_stories(
         since: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> Any:
-        if since is not None:
-            try:
-                dt.date.fromisoformat(since[:10])
-            except ValueError:
-                return error(422, f"since {since!r} is no date: give YYYY-MM-DD", "since")
+        if since is not None and not _iso_date(since):
+            return error(422, f"since {since!r} is no date: give YYYY-MM-DD", "since")
         return {"stories": [_story(s) for s in service.reader().stories(since, limit)]}
 
     @app.get(

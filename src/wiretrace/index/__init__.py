@@ -154,6 +154,7 @@ class Index:
             check_static_model()
         folder.mkdir(parents=True, exist_ok=True)
         store = SqliteStore(folder / DATABASE, create=True)
+        (folder / LOCK).touch()  # the writers' lock, there from the start as documented
         with store.transaction():
             store.set_meta(
                 {
@@ -615,7 +616,7 @@ class Index:
             "source": document.source,
             "added": document.added,
             "story": self.store.label_of("stories", number),
-            "group": self.store.label_of("groups", number),
+            "duplicate_group": self.store.label_of("groups", number),
         }
 
     def matches_of(self, doc_id: str) -> list[Match] | None:
