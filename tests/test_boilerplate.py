@@ -436,6 +436,9 @@ def test_datelines_and_credits(
         "Taliban take Ghazni as the offensive goes on\n",  # a page's headline
         "Taliban take Ghazni\nBy Staff Writer\n",  # a headline and a byline
         "Listen to this article · 4 min read\n",  # noise the rules do not know
+        # a page's header in a language the date rules do not read: a masthead, a headline
+        # and its date line put the dateline fourth
+        "Le Quotidien du Centre\nLes talibans prennent Ghazni\nPublié le 11 août 2021 à 11h05\n\n",
     ],
 )
 def test_the_dateline_is_found_below_a_headline_or_a_line_of_noise(opening: str) -> None:

@@ -56,6 +56,8 @@ _LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s
 _LEADING_LINES = 3  # date lines of scraped pages come first
 _DATELINE_LINES = 3  # lines of text (not boilerplate) in which the dateline is looked for
 _DATELINE_CHARS = 120
+_HEADER_LINES = 8  # lines above the dateline at most, header lines included
+_HEADER_WORDS = 16  # a header line's words at most (a long headline's)
 _CREDIT_CHARS = 40  # "... officials said. (AFP)": a closing credit is short
 
 
@@ -67,6 +69,22 @@ class TextFacts:
     dateline: str | None = None  # the place of the dateline ("Kabul")
     credits: tuple[str, ...] = ()  # agencies credited, canonical names, sorted
     language: str | None = None  # detected (``clean.language``), ISO 639-1
+
+
+def _opening_lines(lines: list[Line], text: str) -> list[Line]:
+    """The lines a dateline may open: the first ``_DATELINE_LINES`` of text, where a header
+    line (a few words that end no sentence: a site's name, a headline, a date) does not
+    count, of ``_HEADER_LINES`` lines at most."""
+    found: list[Line] = []
+    counted = 0
+    for start, end in lines[:_HEADER_LINES]:
+        found.append((start, end))
+        line = text[start:end].rstrip()
+        header = len(line.split()) <= _HEADER_WORDS and not line.endswith((".", "!", "?"))
+        counted += not header
+        if counted >= _DATELINE_LINES:
+            break
+    return found
 
 
 def _agencies(text: str) -> list[str]:
@@ -96,9 +114,11 @@ def extract_facts(
     dateline = None
     masked = {(span.start, span.end) for span in spans}
     # the dateline opens the body, which pages precede with a headline, a byline or a line
-    # of noise the rules do not know: the first few lines of text are searched
-    body_lines = [line for line in lines if line not in masked][:_DATELINE_LINES]
-    for start, end in body_lines:
+    # of noise the rules do not know: the first few lines of text are searched, the short
+    # lines of a page's header not counted (a French page's masthead, headline and "Publié le
+    # 3 décembre 2026 à 11h05" put "PARIS (AFP) -" fourth: its credit was not read, and a copy
+    # without that header was named the page's source as the only one crediting AFP)
+    for start, end in _opening_lines([line for line in lines if line not in masked], text):
         first = next((span for span in spans if span.start == start and span.end < end), None)
         # a dateline sits in the first characters of the line
         line = text[first.end if first else start : end].lstrip()[:_DATELINE_CHARS]
