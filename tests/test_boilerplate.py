@@ -529,6 +529,13 @@ def test_consent_buttons_next_to_a_notice_are_consent(lines: list[str]) -> None:
             ["Alle akzeptieren", "Einstellungen"],
         ),
         ("Nous utilisons des cookies pour améliorer votre expérience.", ["Tout accepter"]),
+        # the buttons on one line, naming the cookies as each language does
+        (
+            "Nous utilisons des cookies pour améliorer votre expérience.",
+            ["Accepter les cookies   Refuser   Paramétrer"],
+        ),
+        ("Utilizamos cookies para mejorar su experiencia.", ["Aceptar todas las cookies"]),
+        ("Wir verwenden Cookies auf dieser Seite.", ["Alle Cookies akzeptieren | Ablehnen"]),
     ],
 )
 @pytest.mark.parametrize("buttons_first", [False, True])

@@ -543,7 +543,11 @@ def find_boilerplate(
                 block_gap = gap if block_gap is None else block_gap
                 spans.append(Span(start, end, RELATED))
                 continue
-            if block_kind == CONSENT and short and CONSENT_BUTTON.match(line):
+            if block_kind == CONSENT and (
+                (short and CONSENT_BUTTON.match(line)) or notice == _BESIDE_BUTTONS
+            ):
+                # more buttons, or the notice below buttons that name the cookies themselves
+                # ("Accepter les cookies", then "Nous utilisons des cookies pour ...")
                 spans.append(Span(start, end, CONSENT))
                 continue
             in_block = False

@@ -139,7 +139,10 @@ CONSENT_BUTTON = re.compile(
     r"close|more info(?:rmation)?|learn more|continue|i agree|yes|no|"
     + phrases.alternation(phrases.CONSENT_BUTTONS)
     + ")"
-    r"(?:\s+(?:all|cookies|settings|preferences|and close|&\s+close))*[\s|/·•]*)+$"
+    # "Accept all cookies", and as other languages word it, "Accepter les cookies", "Aceptar
+    # todas las cookies", "Accetta tutti i cookie"
+    r"(?:\s+(?:all|(?:[^\s|/·•]+\s+){0,2}cookies?|settings|preferences|and close|&\s+close))*"
+    r"[\s|/·•]*)+$"
 )
 RELATED_HEADING = re.compile(
     r"^(?i:(?:read|see|watch|listen)(?:\s+(?:more|also|next|this))?(?:\s+(?:on|about|from)"

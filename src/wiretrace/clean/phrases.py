@@ -241,6 +241,8 @@ CONSENT_BUTTONS = {
     "de": (
         "akzeptieren",
         "alle akzeptieren",
+        "alle cookies akzeptieren",
+        "cookies akzeptieren",
         "ablehnen",
         "alle ablehnen",
         "zustimmen",
