@@ -52,6 +52,10 @@ def test_a_date_in_another_language_is_read(value: str, iso: str) -> None:
         (1752480000123, "2025-07-14T08:00:00.123000+00:00"),
         (20260714, "2026-07-14"),
         (20260714103000, "2026-07-14T10:30:00"),
+        # day, month and year between dots, day first wherever dots are used: one reading
+        ("03.12.2026", "2026-12-03"),
+        ("Do., 03.12.2026, 14:30 Uhr", "2026-12-03T14:30:00"),
+        ("3.2.2026 9.05", "2026-02-03T09:05:00"),
     ],
 )
 def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str) -> None:
@@ -71,6 +75,8 @@ def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str)
         (True, "not a date"),
         ("2025-02-30", "no such date"),  # ISO 8601's form, a day February lacks
         ("2025-13-01T10:00:00Z", "no such date"),
+        ("31.02.2026", "no such date"),
+        ("10/08/2021", "day/month or month/day"),  # slashes: Europe's or the US's order
     ],
 )
 def test_what_is_still_refused_says_why(value: object, why: str) -> None:

@@ -5,8 +5,9 @@ Understood: ISO 8601 (``2021-08-10``, ``2021-08-10T09:00:00Z``), RFC 2822 as RSS
 ``Aug. 10, 2021 9:00 am``), also in the languages of ``date_names`` (``14. Juli 2026``,
 ``14 de julio de 2026``, ``14 июля 2026 г.``, ``١٤ يوليو ٢٠٢٦``) and written with 年月日
 (``2026年7月14日``), year-first numeric dates (``2021/08/10``, ``20210810``), day/month
-numeric dates that only one reading allows (``25/08/2021``) and Unix time, a number or a
-string of digits: 10 digits are seconds, 13 milliseconds (``1752480000``,
+numeric dates that only one reading allows (``25/08/2021``), day, month and year between dots
+(``03.12.2026``, as Europe writes them: day first wherever dots are used) and Unix time, a
+number or a string of digits: 10 digits are seconds, 13 milliseconds (``1752480000``,
 ``1752480000000``; 2001 to 2286, in UTC). Refused, so that the
 scan lists them instead of guessing: dates that two readings allow (``10/08/2021`` is 10 August
 in Europe and 8 October in the US), two-digit years, incomplete dates (``August 2021``,
@@ -32,6 +33,13 @@ from wiretrace.clean.date_names import in_english
 # Two defaults that differ in every field: a field the text does not give comes out different.
 _DEFAULTS = (dt.datetime(1900, 1, 1, 0, 0, 0), dt.datetime(1904, 2, 2, 1, 1, 1))
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
+# Day, month and year between dots, as German, French, Russian, Polish or Turkish write them
+# ("03.12.2026", "Do., 03.12.2026 14:30 Uhr"): day first wherever dots are used, so only one
+# reading; a weekday's short name may come first and "Uhr" after the time
+_DOTTED = re.compile(
+    r"^(?:[^\W\d_]{2,4}\.?,?\s+)?(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}[:.]\d{2}"
+    r"(?::\d{2})?)(?:\s*(?i:uhr|h))?)?$"
+)
 # "-0001-01-01", "+002021-08-10": a year before 1, or ISO 8601's expanded years
 _SIGNED_YEAR = re.compile(r"^[+\u2212-]\s*\d")
 # Time zone names feeds write most; dateutil knows only UTC by name. Others give local time.
@@ -139,6 +147,11 @@ def _parse_text(text: str) -> str:
         return _unix_time(text)
     if _SIGNED_YEAR.match(text):
         raise DateError("a year with a sign is not one wiretrace reads; give a year from 1 to 9999")
+    dotted = _DOTTED.match(text)
+    if dotted:
+        day, month, year, time = dotted.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d}"
+        return _parse_text(f"{iso}T{time.replace('.', ':'):0>5}" if time else iso)
     problem = _ambiguous(text)
     if problem:
         raise DateError(problem)
