@@ -244,6 +244,8 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
         ("invalid_fields",),
     ],
     "relations not searched": [("not_searched",)],
+    "relations searched in part (`searched_in_part`: `paraphrase` when some documents are not "
+    "in English, which the sentence model reads)": [("searched_in_part",)],
     "the semantic stage (model, thresholds, sentences embedded)": [("semantic", "model")],
     "the backend that ran (local with its workers, or Spark with its master)": [
         ("backend", "name"),

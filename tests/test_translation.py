@@ -131,8 +131,20 @@ def test_the_follow_up_is_no_translation_but_one_story(scanned: object) -> None:
     assert summary["semantic"]["across_languages"]["translations"] == 1
 
 
+def test_a_corpus_in_two_languages_says_rewrites_were_searched_in_english_only(
+    scanned: object,
+) -> None:
+    # a French or German rewrite came out as same_story with "paraphrase 0" among the counts,
+    # as if it had been looked for
+    summary = scanned.summary  # type: ignore[attr-defined]
+    assert "paraphrase" not in summary["not_searched"]
+    assert "English only" in summary["searched_in_part"]["paraphrase"]
+    assert "1 of 3 documents" in summary["searched_in_part"]["paraphrase"]
+
+
 def test_an_english_corpus_runs_no_multilingual_model(seeds: Path) -> None:
     summary = scan([seeds], ScanConfig()).summary
+    assert summary["searched_in_part"] == {}
     assert "across_languages" not in summary["semantic"]
     assert not any(key.startswith("languages") for key in summary["timings_seconds"])
 

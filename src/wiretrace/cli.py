@@ -587,6 +587,8 @@ def _summary_table(result: ScanResult) -> Table:
         table.add_row("matches inside an outlet's series", str(counts["series_matches"]))
     for relation, why in result.summary["not_searched"].items():
         table.add_row(f"not searched: {relation}", why)
+    for relation, why in result.summary.get("searched_in_part", {}).items():
+        table.add_row(f"searched in part: {relation}", why)
     return table
 
 

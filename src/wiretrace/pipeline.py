@@ -155,6 +155,14 @@ def scan(
         paths, config, rows, log, matches, grouped.groups, stories, counts, timings, not_searched
     )
     summary["semantic"] = semantic_report or {"model": None}  # None: the stage did not run
+    # said, not left for the counts to suggest: "paraphrase 0" read as searched
+    summary["searched_in_part"] = {}
+    if store is not None and not read_in_english.all():
+        others = int((~read_in_english).sum())
+        summary["searched_in_part"]["paraphrase"] = (
+            f"between documents in English only (the sentence model reads English): {others} "
+            f"of {len(read_in_english)} documents are in other languages"
+        )
     summary["backend"] = described
     add_invalid_fields(summary, invalid)
     return ScanResult(
