@@ -177,6 +177,22 @@ def test_a_utf16_txt_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> No
     assert_accounted(result)
 
 
+def test_a_utf16_file_of_records_is_skipped_whole_with_how_to_convert_it(tmp_path: Path) -> None:
+    # Excel's "Unicode Text" is a UTF-16 TSV: its header read as garbled field names, and a
+    # UTF-16 JSONL as undecodable lines and a record that does not exist
+    (tmp_path / "excel.tsv").write_bytes("id\ttext\r\na\tLe café.\r\n".encode("utf-16"))
+    records = '{"id": "b", "text": "Le café."}\n{"id": "c", "text": "La gare."}\n'
+    (tmp_path / "feed.jsonl").write_bytes(records.encode("utf-16"))
+    result = wiretrace.scan([tmp_path], ScanConfig(semantic=False))
+    assert result.documents.id == []
+    skipped = sorted((item.source, item.reason) for item in result.skipped)
+    assert skipped == [
+        (str(tmp_path / "excel.tsv"), "unreadable_file"),
+        (str(tmp_path / "feed.jsonl"), "unreadable_file"),
+    ]
+    assert all("convert it" in item.detail for item in result.skipped)
+
+
 def test_jsonl_line_with_invalid_utf8_is_undecodable_and_the_rest_is_read(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "in.jsonl",

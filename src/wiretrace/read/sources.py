@@ -6,6 +6,7 @@ record larger than the maximum record size is ever held whole (see ``wiretrace.r
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import os
@@ -412,10 +413,35 @@ Item = Document | Skipped | web.RawPage
 _PAGES_PER_TASK = 16  # pages extracted per task sent to a worker (~2-20 ms each)
 
 
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def utf16_records(file: InputFile) -> bool:
+    """Whether a JSONL or CSV file opens with a UTF-16 byte-order mark (Excel's "Unicode Text",
+    Windows tools' "Unicode"): read as UTF-8 its every other byte is a NUL, and its records
+    came out as undecodable lines, one that is none, or a header of garbled names."""
+    if file.format not in ("jsonl", "csv"):
+        return False
+    with open_binary(file) as stream:
+        try:
+            return stream.read(2) in _UTF16_MARKS
+        except READ_ERRORS:
+            return False  # reading says what is wrong with it
+
+
 def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
     """The records of one file; when its bytes cannot be read to the end (a damaged gzip
     stream), those read before and one ``unreadable_file`` skip for the rest: one damaged
-    file in a folder never ends the scan of the others."""
+    file in a folder never ends the scan of the others. A JSONL or CSV file in UTF-16 is one
+    ``unreadable_file`` skip that says how to convert it."""
+    if utf16_records(file):
+        if file.part is None or file.part.first == 0:  # said once, by its first piece
+            detail = (
+                "UTF-16 text (its byte-order mark says so): JSON lines and CSV are read as "
+                "UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8"
+            )
+            yield Skipped(file.source, UNREADABLE_FILE, detail)
+        return
     try:
         yield from _read_format(file, fields, limit)
     except FileReadError as error:

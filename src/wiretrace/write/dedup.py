@@ -46,7 +46,7 @@ from wiretrace.read.files import (
     discover,
     open_binary,
 )
-from wiretrace.read.sources import RECORD_FORMATS, raw_records, read_file
+from wiretrace.read.sources import RECORD_FORMATS, raw_records, read_file, utf16_records
 from wiretrace.records import Document, Dropped
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
@@ -505,6 +505,9 @@ def _write(
     config: ScanConfig,
 ) -> set[str]:
     """Write the wanted records to ``target``; returns the sources written."""
+    # a file of records in UTF-16 was skipped whole (``unreadable_file``): its header is
+    # not copied either
+    files = [file for file in files if not utf16_records(file)]
     kind = target.kind
     copied = kind.format if kind is not None and _same_format(files, target) else None
     with atomic_path(target.path) as temporary:
