@@ -85,6 +85,26 @@ def test_a_clock_time_ends_a_sentence_unless_a_day_month_or_zone_follows(
     ]
 
 
+def test_an_ordinal_number_does_not_end_a_sentence(semantic_extra: None) -> None:
+    # German writes "am 12. Dezember", "im 10. Arrondissement": the breaker ended sentences
+    # there, and a translation's halves stayed unpaired
+    from wiretrace.semantic import sentence_spans
+
+    text = (
+        "Der Minister sprach im 10. Pariser Arrondissement mit den Gewerkschaften. Sie wollen "
+        "am für den 12. Dezember geplanten Aktionstag festhalten. Die Zahl stieg auf 10. "
+        "Danach kam niemand mehr zurück. The count rose to 10. The police said so."
+    )
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "Der Minister sprach im 10. Pariser Arrondissement mit den Gewerkschaften.",
+        "Sie wollen am für den 12. Dezember geplanten Aktionstag festhalten.",
+        "Die Zahl stieg auf 10.",
+        "Danach kam niemand mehr zurück.",
+        "The count rose to 10.",
+        "The police said so.",
+    ]
+
+
 @pytest.fixture(scope="module")
 def seeds_result(seeds: Path, semantic_extra: None) -> ScanResult:
     return scan([seeds])

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from wiretrace.clean.boilerplate import blank, line_spans
+from wiretrace.clean.date_names import MONTH
 from wiretrace.clean.normalize import WIDE_CHARACTER
 from wiretrace.clean.patterns import CALENDAR_WORDS
 from wiretrace.records import Span
@@ -110,10 +111,47 @@ def _sentence_offsets(line: str) -> list[tuple[int, int]]:
     ]
 
 
+# German, Polish, Turkish and others write an ordinal as a number and a full stop: "am
+# 12. Dezember", "im 10. Pariser Arrondissement". The breaker ended sentences there, and a
+# translation's halves stayed unpaired. An ordinal it is where the next word is a month's
+# name or begins in lower case, or where the number follows a word that takes one ("am",
+# "im", "den"...); "rose to 10. The ..." still ends.
+_ORDINAL_END = re.compile(r"(?:^|\s)(?:(\w+)\s+)?\d{1,2}\.\s*$")
+_MONTH_FIRST = re.compile(rf"{MONTH}(?!\w)")
+_ORDINAL_DIGIT = re.compile(r"\d\.\s")
+_BEFORE_ORDINALS_TEXT = (
+    "am im vom zum beim bis ab seit den der dem des die das ein einem einer einen zur "
+    "od do w we na przed po"
+)
+_BEFORE_ORDINALS = frozenset(_BEFORE_ORDINALS_TEXT.split())
+
+
+def _ordinals_joined(line: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``found`` with a sentence that ends at an ordinal (``_ORDINAL_END``) joined to the
+    next."""
+    joined: list[tuple[int, int]] = []
+    for start, end in found:
+        if joined:
+            before = _ORDINAL_END.search(line, joined[-1][0], joined[-1][1])
+            following = line[joined[-1][1] : end].lstrip()
+            if before and (
+                (before.group(1) or "").lower() in _BEFORE_ORDINALS
+                or following[:1].islower()
+                or _MONTH_FIRST.match(following)
+            ):
+                joined[-1] = (joined[-1][0], end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
 def _sentence_pieces(line: str) -> list[tuple[int, int]]:
     """The sentences of a line, split after a clock time that ends one (``_CLOCK_TIME``),
-    those of Chinese or Japanese at their full stops."""
+    joined again after an ordinal (``_ordinals_joined``), those of Chinese or Japanese at
+    their full stops."""
     found = _sentence_offsets(line)
+    if len(found) > 1 and _ORDINAL_DIGIT.search(line):  # spares most lines the search
+        found = _ordinals_joined(line, found)
     if ".m." in line:  # spares most lines the search
         found = _clock_ends(line, found)
     if line.isascii() or not WIDE_CHARACTER.search(line):
