@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.corpus import edit, random_text, truncate
 from wiretrace import ScanConfig, backend, scan
+from wiretrace.records import Document
 from wiretrace.stages import compare
 
 
@@ -121,6 +123,39 @@ def test_a_large_file_is_read_in_pieces_that_give_the_whole(tmp_path: Path, name
     assert list(read_files(files, FieldNames(), 1 << 20)) == whole
     assert len(whole) == (399 if name.endswith(".jsonl") else 400)
     assert plan_file_tasks(path, tasks=1) is None  # one task: read here
+
+
+@pytest.mark.parametrize(
+    "lines, ids",
+    [
+        # the second record lacks the text: skipped, where a piece that opened with it
+        # refused the whole file (no record of its own had the text field)
+        (['{"id": "a", "text": "one two three"}', '{"id": "b", "title": "no text"}'], ["a"]),
+        # the second lacks its id: skipped, where a piece named it by its place
+        (['{"id": "a", "text": "one two three"}', '{"text": "four five six"}'], ["a"]),
+        # the first lacks its id: the file names records without one by their places
+        (['{"text": "one two three"}', '{"id": "y", "text": "four five six"}'], ["f.jsonl:1", "y"]),
+    ],
+)
+def test_each_piece_of_a_jsonl_file_reads_its_fields_as_the_whole_file(
+    tmp_path: Path, lines: list[str], ids: list[str]
+) -> None:
+    from wiretrace.config import FieldNames
+    from wiretrace.read.files import FilePart, classify
+    from wiretrace.read.sources import read_file
+
+    path = tmp_path / "f.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    file = classify(path)
+    assert file is not None
+    cut = len(lines[0]) + 1
+    pieces = [
+        replace(file, part=FilePart(0, cut, 0)),
+        replace(file, part=FilePart(cut, path.stat().st_size, 1)),
+    ]
+    whole = list(read_file(file, FieldNames()))
+    assert [item for piece in pieces for item in read_file(piece, FieldNames())] == whole
+    assert [item.id for item in whole if isinstance(item, Document)] == ids
 
 
 def test_a_file_that_cannot_be_cut_is_planned_whole(tmp_path: Path) -> None:

@@ -310,6 +310,43 @@ def test_a_single_large_file_is_read_on_the_executors_with_the_same_results(
     assert {"malformed_line", "duplicate_id"} <= {skip.reason for skip in local.skipped}
 
 
+def test_small_corpora_give_the_same_results_on_spark(tmp_path: Path, spark_session: Any) -> None:
+    # a new user's first tries: two articles, one lifting a passage (a partition of the LSH
+    # pairs left empty failed the scan), a file cut at every line whose second record lacks
+    # the text (each piece checked the fields again: the scan was refused), and a file of
+    # which nothing is scanned (the comparer looked for sentences no document had)
+    from wiretrace.spark import SparkBackend
+
+    generator = random.Random(5)
+    wire = random_text(generator, 300)
+    lifted = " ".join(wire.split()[40:120])
+    article = f"{random_text(generator, 200)} {lifted}. {random_text(generator, 150)}"
+    two = tmp_path / "two.jsonl"
+    two.write_text(
+        "".join(
+            json.dumps(record) + "\n"
+            for record in (
+                {"id": "wire", "text": wire},
+                {"id": "article", "text": article},
+                {"id": "no-text", "title": "a record without its text"},
+            )
+        ),
+        "utf-8",
+    )
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text('{"id": "e", "text": ""}\n', "utf-8")
+    found = {}
+    for corpus in (two, empty):
+        local = scan(corpus, ScanConfig())
+        with SparkBackend(spark=spark_session) as backend:
+            spark = scan(corpus, ScanConfig(), backend=backend)
+        _same(local, spark)
+        found[corpus.stem] = local
+    assert [m.relation.value for m in found["two"].matches] == ["partial"]
+    assert [skip.reason for skip in found["two"].skipped] == ["missing_field"]
+    assert not found["empty"].matches and found["empty"].documents.id == ["e"]
+
+
 def test_a_file_an_executor_cannot_read_is_one_line(tmp_path: Path, spark_session: Any) -> None:
     inputs = tmp_path / "inputs"
     inputs.mkdir()

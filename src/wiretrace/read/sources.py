@@ -241,9 +241,27 @@ def _jsonl_records(file: InputFile, limit: int) -> Iterator[tuple[str, dict[str,
 
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
     mapper = RecordMapper(file.path, fields, limit, _JSONL_LOOK_AHEAD)
+    if file.part is not None and file.part.before > 0:
+        _opening_read(mapper, file, limit)
     for location, record in _jsonl_records(file, limit):
         yield record if isinstance(record, Skipped) else mapper.map(record, location)
     mapper.finish()
+
+
+def _opening_read(mapper: RecordMapper, file: InputFile, limit: int) -> None:
+    """What the file's opening records decide for a piece of it that starts further on (the
+    fields checked, the records named by their places or by ids), as a reader of the whole
+    file would have decided it: a piece read alone decided it from its own first record,
+    and a Spark scan refused a file whose second line lacks the text, or named a record
+    without an id by its place where the whole file's reader skips it."""
+    whole = replace(file, part=None)
+    assert file.part is not None
+    for location, record in _jsonl_records(whole, limit):
+        number = int(location.rsplit(":", 1)[1])
+        if mapper.checked or number > file.part.before:
+            return
+        if not isinstance(record, Skipped):
+            mapper.map(record, location)
 
 
 def _unique_names(header: list[str]) -> list[str]:

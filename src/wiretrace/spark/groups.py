@@ -184,8 +184,13 @@ def _bucket_pairs(
     batches: Iterator[pa.RecordBatch],
     search: LshSearch,
 ) -> Iterator[pa.RecordBatch]:
-    # a bucket may span Arrow batches: the partition is taken whole (its rows are sorted)
-    table = pa.Table.from_batches(list(batches))
+    # a bucket may span Arrow batches: the partition is taken whole (its rows are sorted);
+    # a partition the repartition left empty has no batch at all (few buckets collide in a
+    # small corpus)
+    held = list(batches)
+    if not held:
+        return
+    table = pa.Table.from_batches(held)
     if table.num_rows == 0:
         return
     bands, keys, first, second, sure = bucket_pairs(

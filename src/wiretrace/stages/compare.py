@@ -112,6 +112,11 @@ def compare_stage(
     """Every candidate pair compared, on every core once there are more than a few batches.
     The local backend's workers read the documents they need from the spill files; a backend
     whose workers cannot gets each batch with its documents joined on, read here."""
+    if not len(pairs):
+        # nothing to open: a scan of no document sealed no sentences (a Spark scan's
+        # comparer, made here, looked for their index)
+        with reporter.stage("compare", 0):
+            return []
     spilled = str(backend.spill.seal())
     sources = CompareSources(
         spilled,
