@@ -131,6 +131,25 @@ def test_an_input_changed_since_the_scan_is_refused(copied_seeds: Path, tmp_path
         write_report(out)
 
 
+def test_a_record_skipped_for_its_repeated_id_is_not_read_as_the_scanned_one(
+    seeds: Path, tmp_path: Path
+) -> None:
+    # the second record under one id is skipped (`duplicate_id`); its length was taken for
+    # the scanned one's, and the report refused the scan as "changed since"
+    texts = sorted(seeds.glob("*.txt"))
+    wire, copy = (path.read_text("utf-8") for path in texts[:2])
+    records = [
+        {"id": "wire", "text": wire},
+        {"id": "copy", "text": copy},
+        {"id": "copy", "text": "A short record under an id read before."},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    out = _scan([path], tmp_path / "scan", ScanConfig(semantic=False, stories=False))
+    stats = write_report(out)
+    assert stats.texts == 2
+
+
 def test_a_folder_of_inputs_is_no_scan_and_the_fix_names_another_folder(
     copied_seeds: Path,
 ) -> None:

@@ -331,21 +331,22 @@ def _texts(
     """The gzip-compressed, base64-encoded texts of the ``wanted`` documents, read again."""
     config = summary.get("config", {})
     fields = FieldNames(**config.get("fields", {}))
-    chars = dict(
-        zip(
-            documents.column("id").to_pylist(),
-            documents.column("chars").to_pylist(),
-            strict=True,
-        )
-    )
-    # the id the scan gave each record: an id repeated in another file was made unique there
-    scanned_id = dict(
+    # the documents scanned, not the records skipped: a record skipped as `duplicate_id`
+    # shares its id with the one scanned, and its length was taken for the scanned one's
+    # ("the input changed since the scan")
+    rows = list(
         zip(
             documents.column("source").to_pylist(),
             documents.column("id").to_pylist(),
+            documents.column("chars").to_pylist(),
+            documents.column("status").to_pylist(),
             strict=True,
         )
     )
+    chars = {doc_id: length for _, doc_id, length, status in rows if status == "ok"}
+    # the id the scan gave each record: an id repeated in another file was made unique there
+    scanned_id = {source: doc_id for source, doc_id, _, status in rows if status == "ok"}
+    skipped = {source for source, _, _, status in rows if status != "ok"}
     texts: dict[str, str] = {}
     with reporter.stage("read the texts of matched documents", None) as advance:
         for item in read_documents(
@@ -356,6 +357,8 @@ def _texts(
         ):
             advance(1)
             if not isinstance(item, Document):
+                continue
+            if item.source in skipped:
                 continue
             doc_id = scanned_id.get(item.source, item.id)
             if doc_id not in wanted or doc_id in texts:
