@@ -200,6 +200,25 @@ def test_a_share_widget_with_its_heading_is_boilerplate(widget: str) -> None:
     assert _kinds(f"{body}\n{sentence}\n{body}") == []
 
 
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("© 2026 L'Écho de l'Est. Tous droits réservés. Reproduction interdite.", "trailer"),
+        ("© 2026 Stuttgarter Abendblatt GmbH & Co. KG", "trailer"),  # "Co." ends nothing
+        ("Cet article est réservé aux abonnés. Abonnez-vous pour lire la suite.", "subscription"),
+        (
+            "Il vous reste 75% de cet article à lire. La suite est réservée aux abonnés.",
+            "subscription",
+        ),
+        ("Dieser Artikel ist nur für Abonnenten verfügbar.", "subscription"),
+        ("Jetzt unseren Newsletter abonnieren!", "subscription"),  # whole, its lead-in too
+    ],
+)
+def test_french_and_german_paywalls_and_trailers_are_boilerplate(line: str, kind: str) -> None:
+    body = "Die Feuerwehr löschte am Dienstagabend einen Brand in der Altstadt von Ulm."
+    assert _kinds(f"{body}\n\n{line}") == [(kind, line)]
+
+
 @pytest.mark.parametrize("heading", ["İlgili Haberler:", "İLGİLİ HABERLER", "相关新闻："])
 def test_a_read_also_heading_in_capitals_or_with_a_wide_colon_is_boilerplate(
     heading: str,

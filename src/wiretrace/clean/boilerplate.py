@@ -139,8 +139,11 @@ _SUBSCRIPTION_HINTS = (
 # ASCII) after a Chinese or Japanese stop, which no space follows; each match ends there. The
 # stop is matched rather than looked behind for: the same ends, and the engine skips from
 # stop to stop instead of trying every position (less than half the time).
-_SENTENCE_START = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)")
-_ANY_SENTENCE_START = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)|[。！？][”’」』]*\s*(?=\S)")
+# a company's form ends no sentence: "© 2026 Stuttgarter Abendblatt GmbH & Co. KG" was cut
+# at "Co.", and "KG" alone was no trailer
+_NO_END = r"(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bCorp)"
+_SENTENCE_START = re.compile(_NO_END + r"[.!?…][\"'”’)\]]*\s+(?=\S)")
+_ANY_SENTENCE_START = re.compile(_NO_END + r"[.!?…][\"'”’)\]]*\s+(?=\S)|[。！？][”’」』]*\s*(?=\S)")
 _TRAILER_LINES = 3  # trailers sit in the last lines of a document
 _EDGE_LINES = 3  # a page's scraped URL and its menu sit in its first or last lines
 _TRAILER_CHARS = 250  # ... and are short
@@ -323,11 +326,20 @@ def _prompt(sentence: str) -> int | None:
     if PAYWALL.search(sentence):
         return 0
     if (found := _other_prompt(sentence)) is not None:
-        return found.start()
+        # the words that lead into the phrase are the prompt's own ("Jetzt unseren Newsletter
+        # abonnieren!", "Dieser Artikel ist nur für Abonnenten verfügbar."); more are a
+        # headline the page ran on into the widget
+        lead_in = _latin_length(sentence[: found.start()].strip())
+        return 0 if lead_in <= _PROMPT_LEAD_IN else found.start()
     if not SUBSCRIBE_PHRASE.search(sentence) or ATTRIBUTED.search(sentence):
         return None
     fragment = len(sentence.split()) <= _FRAGMENT_WORDS and sentence[-1] != "."
     return 0 if fragment or IMPERATIVE.match(sentence) or SITE_VOICE.search(sentence) else None
+
+
+# the length (``_latin_length``) before another language's prompt phrase that is the
+# prompt's still: a few words
+_PROMPT_LEAD_IN = 20
 
 
 def _other_prompt(sentence: str) -> re.Match[str] | None:

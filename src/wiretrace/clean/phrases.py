@@ -294,6 +294,8 @@ SUBSCRIBE = {
         "bereits abonnent",
         "abo abschließen",
         "melden sie sich an",
+        "nur für abonnenten",
+        "für abonnenten verfügbar",
     ),
     "es": (
         "suscríbete",
@@ -302,6 +304,7 @@ SUBSCRIBE = {
         "ya eres suscriptor",
         "regístrate gratis",
         "inicia sesión para",
+        "exclusivo para suscriptores",
     ),
     "fr": (
         "abonnez-vous",
@@ -309,6 +312,9 @@ SUBSCRIBE = {
         "déjà abonné",
         "s'abonner à la newsletter",
         "connectez-vous pour",
+        "réservé aux abonnés",
+        "réservée aux abonnés",
+        "de cet article à lire",
     ),
     "it": (
         "abbonati ora",
@@ -316,6 +322,7 @@ SUBSCRIBE = {
         "iscriviti alla newsletter",
         "sei già abbonato",
         "accedi per continuare",
+        "riservato agli abbonati",
     ),
     "pl": (
         "zapisz się do newslettera",
@@ -357,6 +364,7 @@ SUBSCRIBE_HINTS = (
     "inicia sesión",
     "accedi",
     "سجل الدخول",
+    "article à lire",
 )
 CONSENT_HINTS = ("çerez", "куки", "ملفات تعريف الارتباط", "كوكيز", "einwilligung")  # + English
 # Words of a share widget's line.
@@ -416,8 +424,18 @@ ADVERTISEMENT = {
 # Trailers: copyright lines and "follow us", at the end of a page.
 TRAILER = {
     "de": ("alle rechte vorbehalten", "folgen sie uns auf", "dieser artikel erschien zuerst"),
-    "es": ("todos los derechos reservados", "síguenos en", "este artículo fue publicado"),
-    "fr": ("tous droits réservés", "suivez-nous sur", "cet article a été publié"),
+    "es": (
+        "todos los derechos reservados",
+        "síguenos en",
+        "este artículo fue publicado",
+        "prohibida su reproducción",
+    ),
+    "fr": (
+        "tous droits réservés",
+        "suivez-nous sur",
+        "cet article a été publié",
+        "reproduction interdite",
+    ),
     "it": ("tutti i diritti riservati", "seguici su", "riproduzione riservata"),
     "pl": ("wszelkie prawa zastrzeżone", "obserwuj nas na", "śledź nas na"),
     "tr": ("tüm hakları saklıdır", "bizi takip edin", "izinsiz kullanılamaz"),
