@@ -222,6 +222,18 @@ def test_word_changes_mark_the_words_each_side_lacks() -> None:
     assert word_changes("a " * 2_001, "a") is None  # too long to diff: shown without changes
 
 
+def test_a_text_in_decomposed_form_has_no_changes_against_it_composed() -> None:
+    # NFD, as macOS writes it: every accented word was marked as missing from the other
+    import unicodedata
+
+    composed = "Le ministre de la Santé, Étienne Marchal, a annoncé un plan."
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert word_changes(composed, decomposed) == ([], [])
+    edited = decomposed.replace("Marchal", "Martin")
+    [(start, end)] = (word_changes(composed, edited) or ([], []))[1]
+    assert edited[start:end] == "Martin"
+
+
 def test_passages_carry_the_changed_words_of_both_sides(copied_seeds: Path, tmp_path: Path) -> None:
     out = _scan([copied_seeds], tmp_path / "scan", ScanConfig())
     data, texts = _scripts(write_report(out).path.read_text("utf-8"))

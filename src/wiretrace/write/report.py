@@ -23,6 +23,7 @@ import gzip
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -194,7 +195,10 @@ def word_changes(
     """The words of each text that the other does not have in the same place: spans
     ``(start, end)`` into each, from a word-level diff (difflib, case ignored). Adjacent
     changed words form one span. None when a side has more than ``_DIFF_WORDS`` words."""
-    words = [list(_WORD.finditer(text)) for text in (first, second)]
+    # composed first: a text in decomposed form (NFD, as macOS writes it) cut its accented
+    # words at their accents, and every one was marked changed against the same text composed
+    composed = [_composed(text) for text in (first, second)]
+    words = [list(_WORD.finditer(text)) for text, _ in composed]
     if max(len(found) for found in words) > _DIFF_WORDS:
         return None
     keys = [[word.group().casefold() for word in found] for found in words]
@@ -205,9 +209,29 @@ def word_changes(
             continue
         for side, (start, end) in enumerate(((a_from, a_to), (b_from, b_to))):
             if start < end:
-                found = words[side]
-                changed[side].append((found[start].start(), found[end - 1].end()))
+                found, where = words[side], composed[side][1]
+                changed[side].append((where[found[start].start()], where[found[end - 1].end()]))
     return changed
+
+
+def _composed(text: str) -> tuple[str, list[int]]:
+    """``text`` in composed form (NFC) and, for each of its offsets and its end, the offset in
+    ``text``."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, list(range(len(text) + 1))
+    pieces: list[str] = []
+    where: list[int] = []
+    start = 0
+    for end in range(1, len(text) + 1):
+        # a character and the marks that follow it are composed together
+        if end < len(text) and unicodedata.combining(text[end]):
+            continue
+        piece = unicodedata.normalize("NFC", text[start:end])
+        pieces.append(piece)
+        where.extend([start] * len(piece))
+        start = end
+    where.append(len(text))
+    return "".join(pieces), where
 
 
 def _with_changes(data: dict[str, Any], packed: dict[str, str]) -> None:
