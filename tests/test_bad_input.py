@@ -177,6 +177,16 @@ def test_a_utf16_txt_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> No
     assert_accounted(result)
 
 
+def test_a_jsonl_string_never_closed_is_said_so(tmp_path: Path) -> None:
+    # the line's own end was reported as "Invalid control character at: column 35"
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a", "text": "never closed}\n{"id": "b", "text": "Words."}\n')
+    result = wiretrace.scan([path], ScanConfig(semantic=False))
+    (skipped,) = result.skipped
+    assert skipped.detail == "invalid JSON: a string opened before column 35 is never closed"
+    assert result.documents.id[-1] == "b"
+
+
 def test_a_utf16_file_of_records_is_skipped_whole_with_how_to_convert_it(tmp_path: Path) -> None:
     # Excel's "Unicode Text" is a UTF-16 TSV: its header read as garbled field names, and a
     # UTF-16 JSONL as undecodable lines and a record that does not exist

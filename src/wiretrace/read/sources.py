@@ -196,6 +196,12 @@ def _json_checked(raw: bytes, location: str) -> dict[str, Any] | Skipped:
             if isinstance(error, json.JSONDecodeError)
             else str(error)
         )
+        if isinstance(error, json.JSONDecodeError) and line[error.pos : error.pos + 1] in (
+            "\r",
+            "\n",
+        ):
+            # the "control character" is the line's own end: a string never closed
+            message = f"a string opened before column {error.colno} is never closed"
         return Skipped(location, MALFORMED_LINE, f"invalid JSON: {message}")
     if not isinstance(record, dict):
         return Skipped(location, MALFORMED_LINE, "a line must be a JSON object")

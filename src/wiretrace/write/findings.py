@@ -150,7 +150,7 @@ def findings(result: ScanResult, limit: int = 8) -> list[str]:
         lines.append(line[:-1] + _also(match, others, representative) + ")")
     if len(listed) > limit:
         rest = sum(1 + len(others) for _, others in listed[limit:])
-        lines.append(f"... and {rest:,} more matches (matches table, report)")
+        lines.append(f"... and {rest:,} more {_noun(rest, 'match')} (matches table, report)")
     stories = sorted(
         (story for story in result.stories if len(story.members) > 1),
         key=lambda story: (-len(story.members), story.story),
@@ -163,5 +163,13 @@ def findings(result: ScanResult, limit: int = 8) -> list[str]:
         sure = "" if story.confidence is None else f", confidence {story.confidence:.2f}"
         lines.append(f"story {story.story}: {len(story.members)} documents{sure}, {title!r}")
     if len(stories) > 3:
-        lines.append(f"... and {len(stories) - 3:,} more stories of several documents")
+        more = len(stories) - 3
+        lines.append(f"... and {more:,} more {_noun(more, 'story')} of several documents")
     return lines or ["no copies, rewrites, reused passages or stories of several documents"]
+
+
+def _noun(count: int, word: str) -> str:
+    """``word`` as many as ``count`` say: "1 more match", "2 more matches"."""
+    if count == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + ("es" if word.endswith("h") else "s")
