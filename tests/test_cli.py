@@ -225,7 +225,8 @@ def test_internal_error_exits_1_without_traceback(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("kaboom")
+        # as a Spark executor's error reads: the worker's traceback, then what went wrong
+        raise RuntimeError('Traceback (most recent call last):\n  File "x.py"\nkaboom\n')
 
     monkeypatch.setattr(wiretrace.cli, "scan", broken)
     monkeypatch.delenv("WIRETRACE_DEBUG", raising=False)
@@ -235,7 +236,7 @@ def test_internal_error_exits_1_without_traceback(
     assert result.exit_code == 1
     assert "internal error: RuntimeError: kaboom" in result.stderr
     assert "WIRETRACE_DEBUG=1" in result.stderr
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and "x.py" not in result.output
 
     monkeypatch.setenv("WIRETRACE_DEBUG", "1")
     debug = invoke("scan", corpus, "--out", tmp_path / "out")

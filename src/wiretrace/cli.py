@@ -185,8 +185,12 @@ def _run(action: Callable[[], None]) -> None:
             sys.exit(EXIT_USAGE)
         if os.environ.get("WIRETRACE_DEBUG") or not isinstance(error, Exception):
             raise
+        # one line: an error a Spark executor raised carries the whole Python traceback in
+        # its message, and its last line says what went wrong
+        lines = [line for line in str(error).splitlines() if line.strip()]
         console.print(
-            f"[red]internal error:[/] {type(error).__name__}: {_shown(str(error))}; please "
+            f"[red]internal error:[/] {type(error).__name__}: "
+            f"{_shown(lines[-1] if lines else '')}; please "
             "report it (WIRETRACE_DEBUG=1 shows the traceback)",
             highlight=False,
             soft_wrap=True,
