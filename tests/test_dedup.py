@@ -531,3 +531,30 @@ def test_the_dropped_table_says_where_the_kept_record_is(tmp_path: Path) -> None
     [dropped] = [json.loads(line) for line in lines]
     assert (dropped["dropped"], dropped["kept"]) == ("9", f"7@{mar}")
     assert dropped["kept_source"] == f"{mar}:1"
+
+
+def test_a_record_repeated_whole_under_its_id_is_dropped_and_one_changed_is_kept(
+    tmp_path: Path,
+) -> None:
+    # a crawl that fetched a page twice: the second line was skipped for its id and written
+    # through, so the output held the record twice
+    same = {"id": "a", "text": ORIGINAL, "url": "https://e.com/a"}
+    changed = {"id": "b", "text": UNRELATED_1}
+    records = [same, changed, same, {**changed, "title": "Updated"}, {"id": "c", "text": OTHER}]
+    path = tmp_path / "crawl.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    out = tmp_path / "out.jsonl"
+
+    done = wiretrace.dedup([path], out)
+
+    assert [json.loads(line) for line in out.read_text("utf-8").splitlines()] == [
+        same,
+        changed,
+        {**changed, "title": "Updated"},  # its fields differ: passed through, never lost
+        {"id": "c", "text": OTHER},
+    ]
+    lines = (tmp_path / "out.dropped.jsonl").read_text("utf-8").splitlines()
+    [dropped] = [json.loads(line) for line in lines]
+    assert (dropped["dropped"], dropped["kept"], dropped["relation"]) == ("a", "a", "exact")
+    assert (dropped["source"], dropped["kept_source"]) == (f"{path}:3", f"{path}:1")
+    assert done.passed_through == 1

@@ -47,7 +47,7 @@ from wiretrace.read.files import (
     open_binary,
 )
 from wiretrace.read.sources import RECORD_FORMATS, raw_records, read_file, utf16_records
-from wiretrace.records import Document, Dropped
+from wiretrace.records import Document, Dropped, Relation
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
 
@@ -522,15 +522,47 @@ def _write(
         return _convert(files, wanted, temporary, kind, ids, config)
 
 
-def _write_dropped(path: Path, dropped: Iterable[Dropped], sources: dict[str, str]) -> None:
+_DUPLICATE_ID = "duplicate_id"  # the skip reason of a record whose id its file gave before
+
+
+def _repeated_records(
+    files: list[InputFile], rows: Any, sources: dict[str, str], limit: int
+) -> list[tuple[str, str]]:
+    """``(source, id)`` of each record skipped as ``duplicate_id`` whose every field equals
+    the record scanned under that id (read again: the scan keeps neither's fields)."""
+    firsts: dict[str, str] = {}  # a repeated record's source -> the scanned one's
+    for doc_id, status, source in zip(rows.id, rows.status, rows.source, strict=True):
+        if status == _DUPLICATE_ID and doc_id in sources:
+            firsts[source] = sources[doc_id]
+    if not firsts:
+        return []
+    wanted = {*firsts, *firsts.values()}
+    holding = {source.rsplit(":", 1)[0] for source in firsts}  # "feb.jsonl:12", "x.parquet:row 3"
+    found: dict[str, dict[str, Any]] = {}
+    for file in files:
+        if file.format in RECORD_FORMATS and file.source in holding:
+            for location, record in raw_records(file, limit):
+                if location in wanted:
+                    found[location] = record
+    ids = {source: doc_id for doc_id, source in sources.items()}
+    return [
+        (source, ids[first])
+        for source, first in firsts.items()
+        if source in found and found[source] == found.get(first)
+    ]
+
+
+def _write_dropped(
+    path: Path, dropped: Iterable[tuple[Dropped, str]], sources: dict[str, str]
+) -> None:
     with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8") as out:
-        for item in dropped:
+        for item, source in dropped:
             record = {
                 "dropped": item.id,
                 "kept": item.kept,
                 "relation": str(item.relation),
                 "coverage": item.coverage,
-                "source": sources.get(item.id),
+                "source": source,
                 # where the kept record is: an id made unique across files (``7@mar.jsonl``)
                 # is not the id its record writes (``7``)
                 "kept_source": sources.get(item.kept),
@@ -616,6 +648,15 @@ def dedup(
     dropped = dedup_choice(list(facts), result.matches, facts, floors)
     gone = {item.id for item in dropped}
     kept = {source for doc_id, source in sources.items() if doc_id not in gone}
+    # each dropped document's source; a record repeated whole under its id (a crawl that
+    # fetched a page twice) is a dropped exact copy too, not a skipped record written through
+    dropped_sources = [(item, sources[item.id]) for item in dropped]
+    holder = {item.id: item.kept for item in dropped}
+    for source, doc_id in _repeated_records(files, rows, sources, config.max_record_bytes):
+        skipped.discard(source)
+        kept_id = holder.get(doc_id, doc_id)
+        dropped_sources.append((Dropped(doc_id, kept_id, Relation.EXACT, 1.0), source))
+    dropped = [item for item, _ in dropped_sources]
 
     written_places: list[Path] = []
     try:
@@ -629,7 +670,7 @@ def dedup(
             written_places.append(aside.path)
         not_written = skipped - out_sources - aside_sources
         passed = len(skipped & (aside_sources if aside else out_sources))
-        _write_dropped(dropped_table, dropped, sources)
+        _write_dropped(dropped_table, dropped_sources, sources)
         written_places.append(dropped_table)
         summary = dict(result.summary)
         summary["dedup"] = {
