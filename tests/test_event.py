@@ -222,6 +222,13 @@ def test_names_leave_out_places_months_weekdays_and_years() -> None:
     assert arguments.places == ("chicago", "lincoln park")
 
 
+def test_days_and_months_of_other_languages_are_no_names() -> None:
+    text = "Die Polizei in Lyon teilte am Donnerstag mit, dass Petra Honold im Dezember kommt."
+    names = event_arguments(text).names
+    assert "donnerstag" not in names and "dezember" not in names
+    assert "petra honold" in names
+
+
 def test_empty_text_has_no_arguments() -> None:
     assert event_arguments("") == NO_EVENT
     assert event_arguments("   \n ") == NO_EVENT

@@ -100,6 +100,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
+from wiretrace.clean.date_names import MONTHS as OTHER_MONTHS
+from wiretrace.clean.date_names import WEEKDAYS as OTHER_WEEKDAYS
 from wiretrace.clean.patterns import AGENCIES, CALENDAR_WORDS, MONTHS, WEEKDAYS
 
 _WHEN_CHARS = 4000  # an article dates its event in its first paragraphs
@@ -930,7 +932,13 @@ def _scan(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]
     return places, counts
 
 
+_CALENDAR_NAME_LETTERS = 5
 _AGENCY_NAMES = frozenset(name.lower() for name in AGENCIES)
+# the days and months of the other languages ("Donnerstag", "Dezember", "Juillet"), as long
+# as no short given name is one ("Sam", "Mar")
+_OTHER_CALENDAR_WORDS = frozenset(
+    word for word in (*OTHER_WEEKDAYS, *OTHER_MONTHS) if len(word) >= _CALENDAR_NAME_LETTERS
+)
 
 
 def _names(entities: Iterable[str], places: Iterable[str]) -> tuple[str, ...]:
@@ -942,6 +950,7 @@ def _names(entities: Iterable[str], places: Iterable[str]) -> tuple[str, ...]:
         for name in entities
         if f" {name} " not in within
         and name not in CALENDAR_WORDS
+        and name not in _OTHER_CALENDAR_WORDS
         and name not in _NUMBER_WORDS  # "Three people were killed" after a dash
         and name not in _TITLES  # "Sen. Mitch McConnell": "sen", then "mitch mcconnell"
         and name + "." not in _STATES  # "Omaha, Neb.": "neb"
