@@ -58,7 +58,23 @@ def test_representative_is_earliest_then_longest_then_smallest_id() -> None:
         "d09": DocumentFacts(None, 1),
     }
     groups = {group.members: group.representative for group in duplicate_groups(matches, facts)}
-    assert groups == {("d01", "d02", "d03"): "d02", ("d04", "d05"): "d05", ("d06", "d07"): "d06"}
+    # d03 states no date: it may be as early as d02, and is longer
+    assert groups == {("d01", "d02", "d03"): "d03", ("d04", "d05"): "d05", ("d06", "d07"): "d06"}
+    facts["d03"] = DocumentFacts("2021-08-13", 5000)
+    groups = {group.members: group.representative for group in duplicate_groups(matches, facts)}
+    assert groups[("d01", "d02", "d03")] == "d02"
+
+
+def test_an_undated_wire_story_is_not_later_than_its_dated_republication() -> None:
+    # a folder of .txt files: the republication's byline gave it a date, the wire story has
+    # none; dedup kept the page with its menu and footer and dropped the wire as its copy
+    matches = [_match(1, 2, Relation.EXACT)]
+    facts = {
+        "d01": DocumentFacts(None, 2000, 2000),  # the wire: all of it the article
+        "d02": DocumentFacts("2026-03-11", 2000, 2600),  # the page: 600 characters of chrome
+    }
+    [group] = duplicate_groups(matches, facts)
+    assert group.representative == "d01"
 
 
 def test_a_member_dated_by_its_day_alone_is_not_earlier_than_one_timed_that_day() -> None:

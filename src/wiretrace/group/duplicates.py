@@ -1,7 +1,8 @@
 """Duplicate groups: connected components of exact / near_duplicate / contained matches.
 
-The representative is the earliest published member; among members with no date or the same
-date, the one with the longest clean text (boilerplate left out); of equal texts, the one with
+The representative is the earliest published member (a member with no date may be as early as
+any: it ranks with the earliest); among members of the same date, the one with the longest
+clean text (boilerplate left out); of equal texts, the one with
 the least page around it (the wire, not its republication in a site's chrome); then the
 smallest id. Earliest first because a copy rarely precedes its source; longest next because a
 truncated copy loses text its source still has. Publication is compared at the precision
@@ -77,10 +78,18 @@ Rank = tuple[dt.datetime, int, int, str]
 
 def _ranks(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -> dict[str, Rank]:
     """Each member's rank among ``members``: earliest published (by day alone when a dated
-    member states no time of day), longest body, least page around it, smallest id."""
+    member states no time of day), longest body, least page around it, smallest id. A member
+    that states no date may be as early as any: it ranks with the earliest dated one (a
+    republication dated by its page's byline was kept over the undated wire story it copies,
+    page and all, as the earlier)."""
     chosen = list(members)
     by_day = any(_day_only(facts[doc_id].published) for doc_id in chosen)
-    return {doc_id: _rank(facts[doc_id], doc_id, by_day) for doc_id in chosen}
+    ranks = {doc_id: _rank(facts[doc_id], doc_id, by_day) for doc_id in chosen}
+    earliest = min(rank[0] for rank in ranks.values())
+    return {
+        doc_id: (earliest, *rank[1:]) if rank[0] == _FAR_FUTURE else rank
+        for doc_id, rank in ranks.items()
+    }
 
 
 def _day_only(published: str | None) -> bool:
