@@ -42,6 +42,9 @@ def _marked(text: str) -> list[tuple[str, str]]:
         ("Share on Facebook  Share on Twitter  Email this article", "share"),
         ("Home | World | Politics | Sport | Business", "navigation"),
         ("Home › News › Europe", "navigation"),
+        ("City Watch > News > Manchester", "navigation"),  # a breadcrumb with ">"
+        ("By Reuters | 11 Mar 2026, 10:15 am", "metadata"),  # a byline and its date
+        ("Tags: Manchester, fire, Trafford", "metadata"),
         ("Sign up for our free morning newsletter", "subscription"),
         ("Already a subscriber? Log in to continue reading", "subscription"),
         ("Support independent journalism: donate today", "subscription"),
@@ -250,6 +253,7 @@ def test_rows_of_figures_under_a_more_on_heading_are_the_article() -> None:
         "Copyright 2026 The Associated Press. All rights reserved. This material may not be "
         "published, broadcast, rewritten or redistributed.",
         "This article was originally published on The Conversation: read the original.",
+        "Copyright 2026 Northern Post. Reuters content may not be reproduced.",
     ],
 )
 def test_site_trailers_at_the_end(trailer: str) -> None:
@@ -274,7 +278,7 @@ def test_news_in_a_trailer_s_words_is_body(news: str) -> None:
 
 def test_a_page_s_controls_above_the_article_are_navigation() -> None:
     # a line each above the article hid its dateline from the dateline reader
-    controls = ["Skip to main content", "Menu", "Search", "Sign in"]
+    controls = ["Skip to main content", "Menu", "Search", "Sign in", "Menu  Search  Log in"]
     dated = "Published: 12 March 2025 | Updated 08:15"
     text = "\n".join([*controls, "", dated, "", BODY, "Search", "Home"])
     assert _marked(text) == [*(("navigation", line) for line in controls), ("metadata", dated)]

@@ -104,7 +104,11 @@ _LABELLED_META = re.compile(
     r"(?:\s*[|·•]\s*(?i:updated|modified)\s*:?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?)?"
 )
 _DATE_LINE = re.compile(rf"^(?:[\w.]+\s*:?\s*)?{ANY_DATE}\.?$")
-_BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|-]\s*[\w ]+)?$")
+# ... its tail a desk or a date: "By Reuters | 11 Mar 2026, 10:15 am"
+_BYLINE = re.compile(rf"^(?:By|BY)\s+{NAME}(?:\s*(?:,|and|&)\s*{NAME})*(?:\s*[,|-]\s*[\w ,:./]+)?$")
+# a page's tags: "Tags: Manchester, fire, Trafford"
+_TAGS = re.compile(r"^(?i:tags|topics|keywords)\s*:\s*[^.!?]*$")
+_TAG_WORDS = 16
 # "Reporting by Tom Okafor; Editing by ...": a name follows, where "Writing by candlelight, she
 # ..." goes on as a sentence.
 _CREDITS_LINE = re.compile(
@@ -284,6 +288,8 @@ def _metadata(text: str, start: int, end: int, edge: bool) -> Span | None:
     if dated and (_DATE_LINE.match(line) or _READ_TIME.match(line)):
         return Span(start, end, METADATA)
     if edge and line.startswith(("http", "www.")) and _URL_LINE.match(line):
+        return Span(start, end, METADATA)
+    if ":" in line[:9] and len(line.split()) <= _TAG_WORDS and _TAGS.match(line):
         return Span(start, end, METADATA)
     if "by" in line.lower() and _CREDITS_LINE.match(line):
         return Span(start, end, METADATA)

@@ -202,13 +202,18 @@ SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s
 # dots or arrows ("Home | World | Politics", "Home › News › Europe"). Looked for only in a
 # page's first and last lines: a body rarely prints such a line there.
 _NAV_ITEM = r"[^\W_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
-NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
+# ... or ">" ("City Watch > News > Manchester")
+NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»>][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
 # A page's own controls, a line each above the article: "Skip to main content", "Menu",
 # "Search", "Sign in" (looked for only before the article's first line).
-SITE_CONTROL_LINE = re.compile(
-    r"^(?i:skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|article)|"
+_SITE_CONTROL = (
+    r"(?i:skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|article)|"
     r"(?:open\s+|close\s+|main\s+)?menu|search|sign\s*in|log\s*in|sign\s*out|log\s*out|"
-    r"my\s+account|toggle\s+navigation|home)$"
+    r"my\s+account|toggle\s+navigation|home)"
+)
+# ... or several on one line, apart by two spaces or a bar ("Menu  Search  Log in")
+SITE_CONTROL_LINE = re.compile(
+    rf"^{_SITE_CONTROL}(?:(?:[ \t]{{2,}}|[ \t]*[|·•][ \t]*){_SITE_CONTROL})*$"
 )
 TRAILER_PHRASE = re.compile(
     # "Copyright 2024 ...", "Copyright © ...", not "Copyright holders lose any claim ..."
@@ -216,7 +221,7 @@ TRAILER_PHRASE = re.compile(
     r"(?i:read\s+(?:the\s+)?(?:full|whole|complete|original|rest\s+of\s+the)\s+"
     r"(?:story|article|report)\s+(?:at|on|in)\s)|"
     # the rest of a copyright notice: "This material may not be published, broadcast, ..."
-    r"(?i:(?:this|the)\s+(?:material|article|story|content)\s+may\s+not\s+be\s+"
+    r"(?i:(?:this|the|[\w&'’.-]+)\s+(?:material|article|story|content)\s+may\s+not\s+be\s+"
     r"(?:published|reproduced|republished|broadcast|rewritten|redistributed|copied|used))|"
     r"(?i:no\s+part\s+of\s+this\s+(?:material|article|story|content|publication)\s+may)|"
     r"(?i:this\s+(?:article|story|report|piece|content)\s+(?:was\s+|is\s+|has\s+been\s+)?"
