@@ -575,7 +575,8 @@ def test_an_empty_folder_is_said_to_hold_no_records(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = invoke("scan", tmp_path / "empty", "--out", tmp_path / "out", "--no-semantic")
     assert result.exit_code == 0, result.output
-    assert f"warning: no records in {tmp_path / 'empty'}" in " ".join(result.stderr.split())
+    said = " ".join(result.stderr.split())
+    assert f"warning: no records in {tmp_path / 'empty'}: wiretrace reads files .txt" in said
 
 
 def test_the_table_counts_one_document_as_one(tmp_path: Path) -> None:

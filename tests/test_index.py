@@ -269,7 +269,12 @@ def test_a_file_added_again_under_another_spelling_adds_nothing(
         monkeypatch.chdir(folder)
         again = index.add([Path("batch1.jsonl")])
         assert index.stats()["documents"] == 4
+        # spelled as before: the detail named the record itself as where the id was read
+        same = index.add([path.resolve()])
     assert {item.reason for item in again.result.skipped} == {"duplicate_id"}
+    assert {item.detail for item in same.result.skipped} == {
+        f"id {record['id']!r} was added before from this same record" for record in records
+    }
 
 
 def test_a_query_s_story_takes_the_new_document_s_date(tmp_path: Path) -> None:
@@ -776,3 +781,12 @@ def test_an_export_replaces_the_one_before_it_texts_included(seeds: Path, tmp_pa
     refused = runner.invoke(main, ["index", "export", path, "--out", str(other)])
     assert refused.exit_code == 2 and "did not write" in refused.output
     assert (other / "texts.jsonl").read_text("utf-8") == "mine\n"
+
+
+def test_an_empty_index_queried_with_a_record_it_cannot_read_answers(tmp_path: Path) -> None:
+    # no vector indexed nor new: the centring mean had no width, and the query failed
+    # (an internal error, and a 500 from the service)
+    path = _write([{"id": "y", "text": ""}], tmp_path / "empty.jsonl")
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        found = index.query([path])
+    assert [item.reason for item in found.result.skipped] == ["empty_text"]

@@ -182,6 +182,13 @@ def test_a_record_without_an_id_is_skipped_even_first(client: TestClient, seeds:
     assert (first["status"], first["reason"]) == ("skipped", "missing_field")
 
 
+def test_a_record_without_the_text_says_the_fields_it_sent(client: TestClient) -> None:
+    # "no 'text' or 'html' field" alone, where the command line lists the fields and the fix
+    body = client.post("/query", json=[{"id": "y", "body": "Words."}]).json()
+    detail = body["documents"][0]["detail"]
+    assert "fields sent: id, body" in detail and "--text-field" in detail
+
+
 def test_a_record_names_its_request_as_its_source(client: TestClient, seeds: Path) -> None:
     # not the request's file, which is gone once answered: the route, the time and the
     # record's place in the request (counting the records left out)

@@ -37,7 +37,7 @@ from wiretrace.collector import keep, spared
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
-from wiretrace.read.files import FILE_REASONS, is_url
+from wiretrace.read.files import FILE_REASONS, SUPPORTED, is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
@@ -678,7 +678,8 @@ def scan_command(
                 # an empty folder, or files of no records: a mistyped path should not read as
                 # a corpus in which nothing was found
                 console.print(
-                    f"[yellow]warning:[/] no records in {', '.join(map(_shown, inputs))}",
+                    f"[yellow]warning:[/] no records in {', '.join(map(_shown, inputs))}: "
+                    f"wiretrace reads files {SUPPORTED.replace('`', '')}",
                     highlight=False,
                     soft_wrap=True,
                 )

@@ -244,10 +244,14 @@ def _answer(
             # no lines worth naming them by
             entry.update(status="skipped", reason="missing_field", detail=f"no {id_field!r} field")
         elif not any(record.get(name) is not None for name in text_fields):
+            # as the command line says it: the fields sent, and how to name the text
+            sent_fields = ", ".join(map(str, record)) or "(none)"
             entry.update(
                 status="skipped",
                 reason="missing_field",
-                detail=f"no {' or '.join(repr(name) for name in text_fields)} field",
+                detail=f"no {' or '.join(repr(name) for name in text_fields)} field (fields "
+                f"sent: {sent_fields}); send the text under {text_fields[0]!r}, or create the "
+                "index with --text-field naming the field",
             )
         elif doc_id in status and status[doc_id] == "ok":
             matches = [m for m in result.matches if doc_id in (m.a, m.b)]

@@ -489,14 +489,18 @@ def _neighbours(
     for document in new:
         if document.sketch.vector is not None and len(document.sketch.vector):
             dimensions = len(document.sketch.vector)
-    rows = np.zeros((len(new), dimensions), dtype=np.float32)
-    for place, document in enumerate(new):
-        if document.sketch.vector is not None and len(document.sketch.vector):
-            rows[place] = document.sketch.vector
     mean, background = None, None
     if config.semantic_thresholds().centred:
         model = str(check_static_model())
         background = (model, background_mean(model).astype(np.float64))
+        # no vector yet, indexed or new (an empty index queried with records it cannot
+        # read): the model's own width, which the mean is drawn towards
+        dimensions = dimensions or len(background[1])
+    rows = np.zeros((len(new), dimensions), dtype=np.float32)
+    for place, document in enumerate(new):
+        if document.sketch.vector is not None and len(document.sketch.vector):
+            rows[place] = document.sketch.vector
+    if background is not None:
         total = warm.total if len(warm.total) else np.zeros(dimensions, np.float64)
         count = int(warm.present.sum())
         for row in rows:

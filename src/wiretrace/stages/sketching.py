@@ -325,7 +325,12 @@ class Sketcher:
             item = replace(item, id=unique)
             first_seen = seen.get(item.id)
         if first_seen is not None:
-            detail = f"id {item.id!r} already read at {first_seen}"
+            detail = (
+                # an index's record added again: "already read at" itself read as a bug
+                f"id {item.id!r} was added before from this same record"
+                if first_seen == item.source
+                else f"id {item.id!r} already read at {first_seen}"
+            )
             duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
             _skip(duplicate, rows, self.log, self.reporter, item)
             return False
