@@ -251,3 +251,17 @@ def test_dedup_of_pages_writes_the_extracted_documents(page_folder: Path, tmp_pa
     assert {record["id"] for record in records} >= set(unrelated_pages())
     with pytest.raises(InputError, match=r"\.jsonl, \.csv or \.parquet"):
         dedup([page_folder], tmp_path / "kept.warc")
+
+
+def test_a_page_s_stated_time_wins_over_the_day_its_url_gives(tmp_path: Path) -> None:
+    # htmldate reads a date in the URL first: a wire page at .../2023/03/09/floods lost the
+    # 07:30 it states, and its republication of that afternoon was no later than it
+    first, _, _ = OUTLETS
+    html = page(first, "2023/03/09/floods", "River flood defences raised", WIRE_STORY)
+    html = html.replace(
+        f'href="https://{first.host}/news/2023/03/09/floods"',
+        f'href="https://{first.host}/2023/03/09/floods"',
+    )
+    (tmp_path / "wire.html").write_text(html, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig(semantic=False, stories=False))
+    assert result.documents.published == ["2023-03-09T07:30:00+00:00"]

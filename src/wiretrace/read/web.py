@@ -125,6 +125,10 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
                 "extensive_search": False,
                 "original_date": True,
                 "outputformat": _DATE_TIME,
+                # the date a page states (its article:published_time, with the time of day)
+                # before the one its URL gives (the day alone): a wire page at .../2026/05/01/
+                # stated 08:00, and a republication of 10:00 that day was kept as no later
+                "deferred_url_extractor": True,
             },
         )
         date_problem = _DATE_FAILURE.get()
