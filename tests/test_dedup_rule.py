@@ -299,7 +299,7 @@ def test_converting_says_which_skipped_records_could_not_be_written(tmp_path: Pa
     assert done.not_written == (f"{path}:2",)
     result = CliRunner().invoke(main, ["dedup", str(path), "--out", str(tmp_path / "o.csv")])
     message = " ".join(result.stderr.split())
-    assert "1 not written (nothing could be read from them" in message
+    assert "1 not written (they cannot be written in the output's format" in message
 
 
 def test_dedup_runs_no_semantic_stage_stories_provenance_or_languages(tmp_path: Path) -> None:

@@ -766,8 +766,9 @@ def _dedup_line(done: DedupResult) -> str:
         line += f"; {done.passed_through} skipped {_plural(skipped, 'record')} {where}"
         if done.not_written:
             line += (
-                f", {len(done.not_written)} not written (nothing could be read from them; "
-                f"listed in {_shown(str(done.summary_file))})"
+                f", {len(done.not_written)} not written (they cannot be written in the "
+                f"output's format: see why in {_shown(str(done.summary_file))}, 'skipped'; "
+                "an output in the input's format passes them through)"
             )
     return line + ")"
 
