@@ -177,6 +177,27 @@ def test_dedup_csv_to_csv_keeps_the_header_and_rows(tmp_path: Path) -> None:
     assert copied == [header, rows[1], rows[2], rows[4], ["bad", "row"]]
 
 
+def test_a_csv_with_a_byte_order_mark_keeps_it(tmp_path: Path) -> None:
+    # Excel's "CSV UTF-8" starts with the mark, and reads a CSV without it in its own code
+    # page: the output lost it, and its accented names came out garbled there
+    rows = [["id", "text"], ["a", ORIGINAL + " Café"], ["b", ORIGINAL + " Café"], ["c", OTHER]]
+    path = tmp_path / "in.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    out = tmp_path / "out.csv"
+
+    wiretrace.dedup([path], out)
+
+    written = out.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfid,text")
+    assert written.count(b"\xef\xbb\xbf") == 1
+    assert [row[0] for row in csv.reader(io.StringIO(written.decode("utf-8-sig")))] == [
+        "id",
+        "a",
+        "c",
+    ]
+
+
 @pytest.mark.parametrize(("name", "delimiter"), [("in.csv", ";"), ("in.tsv", "\t")])
 def test_a_spreadsheet_export_with_semicolons_or_tabs_is_read_by_its_header(
     tmp_path: Path, name: str, delimiter: str

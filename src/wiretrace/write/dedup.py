@@ -15,6 +15,7 @@ written through unchanged, or to ``skipped_out`` when one is named.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
@@ -249,6 +250,15 @@ def _csv_text(file: InputFile) -> Iterator[str]:
             yield line
 
 
+def _opens_with_bom(file: InputFile) -> bool:
+    """Whether ``file`` starts with UTF-8's byte-order mark."""
+    with open_binary(file) as binary:
+        try:
+            return binary.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+        except READ_ERRORS:
+            return False
+
+
 def _copy_csv(
     files: list[InputFile], wanted: set[str], target: Path, compressed: bool, limit: int
 ) -> set[str]:
@@ -257,6 +267,9 @@ def _copy_csv(
     header: list[str] | None = None
     delimiter = ","
     with _open_out(target, compressed) as binary:
+        if files and _opens_with_bom(files[0]):
+            # as the first input: Excel reads a CSV without the mark as its own code page
+            binary.write(codecs.BOM_UTF8)
         out = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
         for number, file in enumerate(files):
             found, starts, separator = _csv_starts(file, limit)
