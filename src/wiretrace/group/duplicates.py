@@ -1,9 +1,9 @@
 """Duplicate groups: connected components of exact / near_duplicate / contained matches.
 
 The representative is the earliest published member (a member with no date may be as early as
-any: it ranks with the earliest); among members of the same date, the one with the longest
-clean text (boilerplate left out); of equal texts, the one with
-the least page around it (the wire, not its republication in a site's chrome); then the
+any: it ranks with the earliest, and after a dated member alike in all else); among members
+of the same date, the one with the longest clean text (boilerplate left out); of equal texts,
+the one with the least page around it (the wire, not its republication in a site's chrome); then the
 smallest id. Earliest first because a copy rarely precedes its source; longest next because a
 truncated copy loses text its source still has. Publication is compared at the precision
 every dated member states: when one states only its day, every member's day is compared, not
@@ -73,15 +73,16 @@ def representative(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -
     return min(ranks, key=ranks.__getitem__)
 
 
-Rank = tuple[dt.datetime, int, int, str]
+Rank = tuple[dt.datetime, int, int, bool, str]
 
 
 def _ranks(members: Iterable[str], facts: Mapping[str, DocumentFacts]) -> dict[str, Rank]:
     """Each member's rank among ``members``: earliest published (by day alone when a dated
-    member states no time of day), longest body, least page around it, smallest id. A member
-    that states no date may be as early as any: it ranks with the earliest dated one (a
-    republication dated by its page's byline was kept over the undated wire story it copies,
-    page and all, as the earlier)."""
+    member states no time of day), longest body, least page around it, one that states its
+    date, smallest id. A member that states no date may be as early as any: it ranks with the
+    earliest dated one (a republication dated by its page's byline was kept over the undated
+    wire story it copies, page and all, as the earlier); of two texts alike in all else, the
+    dated one is first."""
     chosen = list(members)
     by_day = any(_day_only(facts[doc_id].published) for doc_id in chosen)
     ranks = {doc_id: _rank(facts[doc_id], doc_id, by_day) for doc_id in chosen}
@@ -100,7 +101,7 @@ def _rank(fact: DocumentFacts, doc_id: str, by_day: bool) -> Rank:
     when = published_key(fact.published)
     if when is not None and by_day and fact.published:  # the day as the document states it
         when = dt.datetime.combine(dt.date.fromisoformat(fact.published[:10]), dt.time(), dt.UTC)
-    return (when or _FAR_FUTURE, -fact.clean_chars, fact.chars, doc_id)
+    return (when or _FAR_FUTURE, -fact.clean_chars, fact.chars, when is None, doc_id)
 
 
 def duplicate_groups(
