@@ -490,6 +490,16 @@ def open_binary(file: InputFile) -> IO[bytes]:
         raise InputError(f"cannot read {file.path}: {error.strerror or error}") from error
 
 
+def opening_bytes(file: InputFile, count: int) -> bytes:
+    """The first ``count`` bytes of ``file`` (decompressed); none where they cannot be read
+    (its reading says what is wrong with it)."""
+    with open_binary(file) as stream:
+        try:
+            return stream.read(count)
+        except READ_ERRORS:
+            return b""
+
+
 def too_large(size: int, limit: int, what: str = "record") -> str:
     """The detail of a ``too_large`` skip."""
     amount = f"more than {size:,}" if size >= _COUNT_FACTOR * limit else f"{size:,}"

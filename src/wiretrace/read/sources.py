@@ -6,7 +6,6 @@ record larger than the maximum record size is ever held whole (see ``wiretrace.r
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import json
 import os
@@ -37,6 +36,7 @@ from wiretrace.read.files import (
     bounded_lines,
     discover,
     open_binary,
+    opening_bytes,
     read_bounded,
     too_large,
 )
@@ -437,20 +437,11 @@ Item = Document | Skipped | web.RawPage
 _PAGES_PER_TASK = 16  # pages extracted per task sent to a worker (~2-20 ms each)
 
 
-_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
 def utf16_records(file: InputFile) -> bool:
     """Whether a JSONL or CSV file opens with a UTF-16 byte-order mark (Excel's "Unicode Text",
     Windows tools' "Unicode"): read as UTF-8 its every other byte is a NUL, and its records
     came out as undecodable lines, one that is none, or a header of garbled names."""
-    if file.format not in ("jsonl", "csv"):
-        return False
-    with open_binary(file) as stream:
-        try:
-            return stream.read(2) in _UTF16_MARKS
-        except READ_ERRORS:
-            return False  # reading says what is wrong with it
+    return file.format in ("jsonl", "csv") and opening_bytes(file, 2) in _UTF16_MARKS
 
 
 def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:

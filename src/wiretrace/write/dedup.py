@@ -46,9 +46,11 @@ from wiretrace.read.files import (
     classify,
     discover,
     open_binary,
+    opening_bytes,
 )
 from wiretrace.read.sources import RECORD_FORMATS, raw_records, read_file, utf16_records
 from wiretrace.records import Document, Dropped, Relation
+from wiretrace.stages.state import DocumentRows
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
 
@@ -250,15 +252,6 @@ def _csv_text(file: InputFile) -> Iterator[str]:
             yield line
 
 
-def _opens_with_bom(file: InputFile) -> bool:
-    """Whether ``file`` starts with UTF-8's byte-order mark."""
-    with open_binary(file) as binary:
-        try:
-            return binary.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
-        except READ_ERRORS:
-            return False
-
-
 def _copy_csv(
     files: list[InputFile], wanted: set[str], target: Path, compressed: bool, limit: int
 ) -> set[str]:
@@ -267,7 +260,7 @@ def _copy_csv(
     header: list[str] | None = None
     delimiter = ","
     with _open_out(target, compressed) as binary:
-        if files and _opens_with_bom(files[0]):
+        if files and opening_bytes(files[0], len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
             # as the first input: Excel reads a CSV without the mark as its own code page
             binary.write(codecs.BOM_UTF8)
         out = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
@@ -539,7 +532,7 @@ _DUPLICATE_ID = "duplicate_id"  # the skip reason of a record whose id its file 
 
 
 def _repeated_records(
-    files: list[InputFile], rows: Any, sources: dict[str, str], limit: int
+    files: list[InputFile], rows: DocumentRows, sources: dict[str, str], limit: int
 ) -> list[tuple[str, str]]:
     """``(source, id)`` of each record skipped as ``duplicate_id`` whose every field equals
     the record scanned under that id (read again: the scan keeps neither's fields)."""
