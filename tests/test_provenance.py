@@ -126,6 +126,10 @@ def test_two_copies_of_the_agency_own_name_no_source_by_it() -> None:
         ("apnews.com", "AP", True),
         ("Australian Associated Press", "AP", False),  # AAP
         ("Pennsylvania Times", "PA", False),
+        # an outlet a dateline credits as written ("OSLO (Nordic Press) -"), no agency we
+        # list: the record published by it is its own copy (its copies named no source)
+        ("Nordic Press", "Nordic Press", True),
+        ("Press Gazette", "Nordic Press", False),
     ],
 )
 def test_an_agency_named_in_full_as_the_outlet_is_its_own_copy(

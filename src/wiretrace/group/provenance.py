@@ -99,7 +99,9 @@ def _publishes(outlet: str, agency: str) -> bool:
     words = _name_words(outlet)
     if any(word == name or word == f"{name}news" for word in words):
         return True
-    return any(words[: len(full)] == full for full in _PUBLISHER_WORDS.get(agency, ()))
+    # an outlet a dateline credits as written ("OSLO (Nordic Press) -") is its own name
+    names = [*_PUBLISHER_WORDS.get(agency, ()), _name_words(agency)]
+    return any(full and words[: len(full)] == full for full in names)
 
 
 def _label(doc_id: str) -> str:
