@@ -530,9 +530,8 @@ def test_every_missing_field_is_named_at_once_with_the_likely_ones(tmp_path: Pat
     message = str(caught.value)
     assert "field 'text' or 'html' not found" in message
     assert "--id-field" not in message and "--text-field" in message
-    assert message.endswith(
-        "(perhaps --text-field body --title-field headline --published-field date --url-field link)"
-    )
+    # the title, date and link are read under their usual names: only the text is asked for
+    assert message.endswith("(perhaps --text-field body)")
     assert "\n" not in message
 
 
@@ -572,6 +571,43 @@ def test_field_names_in_another_case_are_read(tmp_path: Path, suffix: str) -> No
     twice.write_text("id,Text,TEXT\na,One.,Two.\n", encoding="utf-8")
     with pytest.raises(InputError, match="'text' or 'html' not found"):
         wiretrace.scan([twice])
+
+
+def test_an_optional_field_under_a_usual_name_is_read(tmp_path: Path) -> None:
+    # a new user's feed named its dates ``date``: every date was dropped without a word
+    path = tmp_path / "in.jsonl"
+    write_jsonl(
+        path,
+        {
+            "id": "a",
+            "text": "A storm closed the port on Monday.",
+            "date": "2025-10-16",
+            "headline": "Storm",
+            "link": "https://news.example/a",
+            "publisher": "Hull Daily",
+        },
+        {
+            "id": "b",
+            "text": "The council met on Tuesday.",
+            "date": "2025-10-17",
+            "headline": "Council",
+            "link": "https://news.example/b",
+            "publisher": "Hull Daily",
+        },
+    )
+    rows = wiretrace.scan([path], ScanConfig(semantic=False, stories=False)).documents
+    assert rows.published == ["2025-10-16", "2025-10-17"]
+    assert rows.title == ["Storm", "Council"] and rows.outlet == ["Hull Daily", "Hull Daily"]
+    assert rows.url[1] == "https://news.example/b"
+    # two usual names leave the choice to the user, and a crawl's timestamp is not a date
+    write_jsonl(path, {"id": "a", "text": "Words.", "date": "2025-10-16", "pubdate": "2025-10-15"})
+    assert wiretrace.scan(
+        [path], ScanConfig(semantic=False, stories=False)
+    ).documents.published == [None]
+    write_jsonl(path, {"id": "a", "text": "Words.", "timestamp": "2025-10-16"})
+    assert wiretrace.scan(
+        [path], ScanConfig(semantic=False, stories=False)
+    ).documents.published == [None]
 
 
 def test_integer_ids_written_as_floats_are_read(tmp_path: Path) -> None:

@@ -537,6 +537,33 @@ def test_two_documents_that_derive_from_one_third_are_said_to_last() -> None:
     ]
 
 
+def test_a_long_list_of_copies_does_not_hide_the_rewrite_and_the_lifted_passage() -> None:
+    """A new user's corpus of two wire stories with four copies each, a rewrite and a lifted
+    paragraph: the eight lines were all copies and the rewrite was never printed."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from wiretrace.pipeline import ScanResult
+    from wiretrace.records import Match, Relation
+    from wiretrace.write.findings import findings
+
+    copies = [
+        Match(f"{wire}{n}", wire, Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, (), source=wire)
+        for wire in ("a", "b")
+        for n in range(5)
+    ]
+    rewrite = Match("a", "farm", Relation.PARAPHRASE, 0.5, 0.1, 0.8, (), source="a")
+    lifted = Match("b", "blog", Relation.PARTIAL, 0.2, 0.1, 0.3, (), source="b")
+    result = SimpleNamespace(matches=(*copies, rewrite, lifted), groups=(), stories=())
+    assert findings(cast(ScanResult, result), limit=4) == [
+        "a0 copies a (near duplicate)",
+        "a1 copies a (near duplicate)",
+        "farm rewrites a (paraphrase)",
+        "blog lifts passages from b (partial)",
+        "... and 8 more matches (matches table, report)",
+    ]
+
+
 def test_a_found_line_names_each_id_whole() -> None:
     # ids were cut at 24 characters ("post-fire-kirkstall-cha…"): a user could not copy one
     from types import SimpleNamespace

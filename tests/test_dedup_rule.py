@@ -191,6 +191,38 @@ def test_a_cut_first_version_is_not_kept_beside_the_full_story_that_holds_it(
     assert {(row.id, row.kept) for row in done.dropped} == {("cut", "full"), ("later", "full")}
 
 
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_copies_of_a_big_group_go_with_the_story_that_holds_them(
+    tmp_path: Path, shuffled: bool
+) -> None:
+    # a new user's wire story as it spreads: a short first version, then the full story 120
+    # times, two copies with a local line added. A big group's copies are matched with its
+    # representative alone: the container kept held the representative and none of the
+    # copies, 117 of which were written
+    full = (Path(__file__).parent / "texts" / "flood-valencia.txt").read_text("utf-8").strip()
+    records = [
+        {"id": "first", "text": "\n".join(full.split("\n")[:5]), "published": "2024-02-02T06:00Z"}
+    ]
+    for n in range(120):
+        note = f"\nLocal note {n}: readers in district {n} can call 0800 {1000 + n}."
+        text = full + (note if n in (0, 10) else "")
+        records.append(
+            {
+                "id": f"c{n:03}",
+                "text": text,
+                "published": f"2024-02-02T{7 + n // 60:02}:{n % 60:02}Z",
+            }
+        )
+    if shuffled:
+        random.Random(7).shuffle(records)
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl")  # lines that recur in it, as found
+    assert len(kept_ids(tmp_path / "out.jsonl")) == 1
+    texts = {record["id"]: record["text"] for record in records}
+    for item in done.dropped:
+        assert held_share(texts[item.id], texts[item.kept]) >= 0.75
+
+
 def test_a_chain_of_overlapping_documents_drops_only_what_a_kept_one_holds(
     tmp_path: Path,
 ) -> None:

@@ -42,6 +42,16 @@ def test_relative_dates_resolve_against_publication(text: str, expected: str) ->
     assert _when_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    "opening",
+    ["LIMA, Ohio, March 12 (Reuters) - ", "Kabul (AFP), March 12 - ", "BERLIN, 12 March - "],
+)
+def test_a_datelines_date_is_the_filing_day_not_the_events(opening: str) -> None:
+    text = opening + "A freight train derailed late on Tuesday, police said."
+    assert _when_date(text) == "2015-03-10"
+    assert _when_date(opening + "A freight train derailed.") == THURSDAY
+
+
 def test_a_date_after_publication_falls_in_the_year_before() -> None:
     assert _when_date("The vote was held on March 3.", "2015-01-10") == "2014-03-03"
 

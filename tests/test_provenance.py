@@ -106,14 +106,19 @@ def test_the_agency_own_copy_is_the_source_even_when_both_credit_it() -> None:
     assert "b is Reuters's own copy" in found.provenance_reasons
 
 
-def test_two_copies_of_the_agency_own_name_no_source_by_it() -> None:
+def test_two_copies_of_the_agency_own_are_ordered_by_their_times_alone() -> None:
     # one record sent twice by the agency (or its wire and its site): the first was named
     # the other's source, "a is Reuters's own copy" (0.95); both are copies of its story
     agency = replace(PLAIN, credits=("Reuters",), outlet="reuters")
     found = _attribute(agency, agency)
     assert found.source is None
     assert not any("own copy" in reason for reason in found.provenance_reasons)
-    assert any("both are copies of the agency's story" in r for r in found.provenance_reasons)
+    assert "both are Reuters's own" in found.provenance_reasons
+    # its story and, eight hours later, its update: the first version is the update's source
+    # (a new user's agency update had "no source named: both are copies of the agency's story")
+    story = replace(agency, published="2026-03-14T06:01:00+00:00")
+    update = replace(agency, published="2026-03-14T14:00:00+00:00")
+    assert _attribute(story, update).source == "a"
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,30 @@ def test_short_reports_sharing_only_their_country_are_not_one_story(tmp_path: Pa
     assert [len(story.members) for story in stories] == [1] * len(reports)
 
 
+def test_a_storys_dates_are_moments_whatever_their_offsets(tmp_path: Path) -> None:
+    """A feed's times in two offsets: the story's first publication came out later than its
+    last (the strings compared), and the index listed stories since a moment out of order."""
+    text = (
+        "A warehouse fire in Trafford Park was put out on Tuesday after six hours, "
+        "Greater Manchester Fire and Rescue Service said. Nobody was hurt."
+    )
+    records = [
+        {"id": "wire", "text": text, "published": "2026-03-14T11:30:00+01:00"},  # 10:30 UTC
+        {"id": "copy", "text": text, "published": "2026-03-14T11:00:00Z"},
+    ]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    (story,) = scan([path], ScanConfig(workers=1, semantic=False)).stories
+    assert (story.first_published, story.last_published) == (
+        "2026-03-14T11:30:00+01:00",
+        "2026-03-14T11:00:00+00:00",
+    )
+    with Index.create(tmp_path / "index", ScanConfig(workers=1, semantic=False)) as index:
+        index.add([path])
+        assert [s.members for s in index.stories("2026-03-14T10:45:00Z")] == [("copy", "wire")]
+        assert index.stories("2026-03-14T11:15:00+00:00") == []
+
+
 def _topic_text(chooser: random.Random, vocabulary: list[str], place: str) -> str:
     words = [chooser.choice(vocabulary) for _ in range(60)]
     return f"Officials in {place} said " + " ".join(words) + "."

@@ -240,7 +240,9 @@ _READ_OPTIONS: list[Callable[[F], F]] = [
         "--published-field",
         default="published",
         show_default=True,
-        help="Record field holding the ISO 8601 publication date.",
+        help="Record field holding the publication date (ISO 8601, or as news sites write dates: "
+        "'14 July 2026', '03.12.2026 14:30', Unix time...; default: published, else a field "
+        "named date, pubdate, published_at...).",
     ),
     click.option(
         "--language-field",

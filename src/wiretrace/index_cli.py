@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +117,7 @@ def _line(verb: str, found: IndexResult, path: Path) -> str:
     ]
     if found.resketched:
         parts.append(f"{found.resketched} indexed documents cleaned again (recurring lines)")
-    for old, into in found.merges:
-        parts.append(f"story {old} merged into story {into}")
+    parts += _merged(found.merges)
     if verb == "added" and not found.whole_pass:
         parts.append(
             "provisional: stories and groups grow by copies and rewrites only until the next "
@@ -236,6 +235,11 @@ _add_command(
 )
 
 
+def _merged(merges: Iterable[tuple[int, int]]) -> list[str]:
+    """``story 7 merged into story 3`` for each merge of stories."""
+    return [f"story {old} merged into story {into}" for old, into in merges]
+
+
 @index_group.command(name="remove", epilog=EXIT_CODES)
 @_PATH
 @click.argument("ids", nargs=-1, required=True)
@@ -251,9 +255,11 @@ def remove_command(index_path: Path, ids: tuple[str, ...], quiet: bool) -> None:
             found = index.remove(list(ids), reporter)
         reporter.finish()
         if not quiet:
+            count = len(set(ids))  # an id given twice is one document
+            merged = "".join(f", {part}" for part in _merged(found.merges))
             console.print(
-                f"{_shown(str(index_path))}: removed {len(ids)} "
-                f"{_plural(len(ids), 'document')} ({found.seconds:.1f} s)",
+                f"{_shown(str(index_path))}: removed {count} "
+                f"{_plural(count, 'document')}{merged} ({found.seconds:.1f} s)",
                 highlight=False,
             )
 
@@ -326,8 +332,11 @@ def refresh_command(index_path: Path, quiet: bool) -> None:
             found = index.refresh(reporter)
         reporter.finish()
         if not quiet:
+            # a whole pass may join stories the provisional adds kept apart: say which
+            merged = "".join(f", {part}" for part in _merged(found.merges))
             console.print(
-                f"{_shown(str(index_path))}: refreshed ({found.seconds:.1f} s)", highlight=False
+                f"{_shown(str(index_path))}: refreshed{merged} ({found.seconds:.1f} s)",
+                highlight=False,
             )
 
     _run(action)

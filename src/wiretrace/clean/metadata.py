@@ -71,6 +71,13 @@ class TextFacts:
     language: str | None = None  # detected (``clean.language``), ISO 639-1
 
 
+def dateline_end(text: str) -> int:
+    """Where a dateline that opens ``text`` ends ("BERLIN, Aug 11 (Reuters) -"), 0 without
+    one."""
+    found = _DATELINE.match(text) or _CHINESE_DATELINE.match(text)
+    return found.end() if found else 0
+
+
 def _opening_lines(lines: list[Line], text: str) -> list[Line]:
     """The lines a dateline may open: the first ``_DATELINE_LINES`` of text, where a header
     line (a few words that end no sentence: a site's name, a headline, a date) does not

@@ -44,6 +44,14 @@ def published_key(published: str | None) -> dt.datetime | None:
     return value
 
 
+def instant(published: str | None) -> str | None:
+    """An ISO date or date-time as the moment it names, in UTC (``2026-03-14T11:00:00+00:00``
+    for ``2026-03-14T12:00+01:00``): such strings sort as the moments do, where the written
+    ones, with their offsets, do not; None for no date or one that cannot be read."""
+    moment = published_key(published)
+    return None if moment is None else moment.astimezone(dt.UTC).isoformat()
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -194,6 +202,7 @@ def dedup_choice(
         held.add(document)
 
     floors = floors or DropFloors()
+    matches = list(matches)
     for match in matches:
         for holder, document in holdings(match):
             coverage, back = match.containment_a, match.containment_b
@@ -201,6 +210,28 @@ def dedup_choice(
                 coverage, back = back, coverage
             if floors.allow(match, coverage, back):
                 add(holder, document, match.relation, coverage)
+    # exact copies are one text: what holds one holds each (a big group's copies are matched
+    # with its representative alone, so a container kept held the representative but none
+    # of its 117 copies, which were all written)
+    identical = _UnionFind()
+    for match in matches:
+        if match.relation == Relation.EXACT:
+            identical.union(match.a, match.b)
+    alike: dict[str, list[str]] = {}
+    for doc_id in sorted(identical.parent):
+        alike.setdefault(identical.find(doc_id), []).append(doc_id)
+
+    def held_by_keeping(doc_id: str) -> list[tuple[str, Relation, float]]:
+        """What ``doc_id`` holds, each exact copy of it or of what it holds included."""
+        found = sorted(holds.get(doc_id, ()))
+        classes = (
+            {identical.find(doc_id): (Relation.EXACT, 1.0)} if doc_id in identical.parent else {}
+        )
+        for document, relation, coverage in found:
+            if document in identical.parent:
+                classes.setdefault(identical.find(document), (relation, coverage))
+        found += [(other, *how) for root, how in classes.items() for other in alike[root]]
+        return [item for item in found if item[0] != doc_id]
 
     # ranked as a group's representative is, within each set of documents that hold one
     # another (publication compared at the precision all of them state); a document that
@@ -223,7 +254,7 @@ def dedup_choice(
         if doc_id in dropped:
             continue
         kept[doc_id] = None
-        for document, relation, coverage in sorted(holds.get(doc_id, ())):
+        for document, relation, coverage in held_by_keeping(doc_id):
             if document not in dropped and document not in kept and document in facts:
                 dropped[document] = Dropped(document, doc_id, relation, coverage)
     # a document kept early that one kept later holds, and that holds none dropped, goes

@@ -22,7 +22,8 @@ weight 1.5 or more points the other way; the confidence is the logistic of the t
 null, with the reason, when the clues conflict, when there are too few, and when both documents
 credit the same agency without either being the agency's own copy: both are then likely
 copies of the agency's story, which the corpus does not hold (the later one may have copied
-the earlier, but nothing in the texts tells).
+the earlier, but nothing in the texts tells). Two of the agency's own pages (its story and
+its update) are ordered by the other clues, as any two versions are.
 """
 
 from __future__ import annotations
@@ -146,8 +147,10 @@ def _agency_clues(
             for sign, doc_id, facts in ((1.0, a_id, a), (-1.0, b_id, b))
             if facts.outlet and _publishes(facts.outlet, credit)
         ]
-        if len(own) == 2:  # two copies of the agency's own: neither is the other's source
-            return clues, credit
+        if len(own) == 2:  # two of the agency's own pages: its story and its update, which
+            # the other clues (their times, a cut) order as any two versions
+            clues.append((0.0, f"both are {credit}'s own"))
+            return clues, None
         if own:
             sign, doc_id = own[0]
             clues.append((sign * _AGENCY_OWN, f"{_label(doc_id)} is {credit}'s own copy"))

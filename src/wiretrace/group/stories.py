@@ -43,7 +43,7 @@ from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs, withi
 from wiretrace.clean.normalize import WORD
 from wiretrace.compare.relation import VERBATIM, filled_in, names_a_fact
 from wiretrace.config import StorySettings
-from wiretrace.group.duplicates import holdings
+from wiretrace.group.duplicates import holdings, instant
 from wiretrace.group.evidence import FEATURES, EventEvidence, headline_words, pair_features
 from wiretrace.group.story_model import StoryModel, band_spread, story_model
 from wiretrace.records import Match, Relation, Story
@@ -447,7 +447,7 @@ def cluster_stories(
     holders = {holder for holder, _ in holding} - held_inside - copies
     found: list[dict[str, Any]] = []
     for number, members in enumerate(partition):
-        dated = [date for member in members if (date := inputs.published[member])]
+        dated = [date for member in members if (date := inputs.published[member]) and instant(date)]
         by_strength = sorted(members, key=lambda member: (-strength[member], member))
         entities, terms = _evidence(inputs, by_strength)
         # ... in the language most of its members are written in: a new user's English wire
@@ -468,16 +468,19 @@ def cluster_stories(
         found.append(
             {
                 "members": tuple(sorted(inputs.ids[member] for member in members)),
-                "first_published": min(dated) if dated else None,
+                # the moments compared, not the strings: "11:30+01:00" is before "11:00Z"
+                "first_published": min(dated, key=_moment) if dated else None,
                 "title": inputs.headlines[titled],
-                "last_published": max(dated) if dated else None,
+                "last_published": max(dated, key=_moment) if dated else None,
                 "entities": entities,
                 "terms": terms,
                 **_arguments(inputs, by_strength),
                 "confidence": confidence.get(number),
             }
         )
-    found.sort(key=lambda story: (story["first_published"] or "\uffff", story["members"][0]))
+    found.sort(
+        key=lambda story: (instant(story["first_published"]) or "\uffff", story["members"][0])
+    )
     stories = [Story(story=number, **story) for number, story in enumerate(found, start=1)]
     likely = inside & (weights >= _SAME_EVENT)
     same = frozenset(
@@ -485,6 +488,11 @@ def cluster_stories(
         for first, second in pairs[likely].tolist()
     )
     return Clustered(stories, same)
+
+
+def _moment(published: str) -> str:
+    """``published`` as a moment in UTC, to compare (``group.duplicates.instant``)."""
+    return instant(published) or published
 
 
 def _in_main_language(inputs: StoryInputs, members: list[int]) -> list[int]:

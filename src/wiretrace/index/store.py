@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.errors import InputError
+from wiretrace.group.duplicates import instant
 from wiretrace.records import Span
 from wiretrace.sketch.event import EventArguments
 from wiretrace.sketch.topics import TopicTerms
@@ -289,6 +290,14 @@ def _topics(row: dict[str, Any], terms: bytes, counts: bytes, entities: bytes) -
         row["lead"],
         event,
     )
+
+
+def _as_moments(
+    stories: list[tuple[int, str | None, str]],
+) -> list[tuple[int, str | None, str]]:
+    """Stories with their latest publication as a moment in UTC (``group.duplicates.instant``),
+    so that SQLite's order of the strings is that of the moments, whatever their offsets."""
+    return [(story, instant(last) or last, value) for story, last, value in stories]
 
 
 def signed(keys: NDArray[Any]) -> NDArray[np.int64]:
@@ -665,7 +674,7 @@ class SqliteStore:
             [(*key, value) for key, value in after.items() if before.get(key) != value],
         )
         self._db.execute("DELETE FROM story_records")
-        self._db.executemany("INSERT INTO story_records VALUES (?, ?, ?)", stories)
+        self._db.executemany("INSERT INTO story_records VALUES (?, ?, ?)", _as_moments(stories))
 
     def add_found(
         self, matches: list[tuple[int, int, str]], stories: list[tuple[int, str | None, str]]
@@ -673,7 +682,9 @@ class SqliteStore:
         """Matches and stories of a provisional add, written beside what the last whole pass
         derived (a story written again replaces its record)."""
         self._db.executemany("INSERT OR REPLACE INTO found VALUES (?, ?, ?)", matches)
-        self._db.executemany("INSERT OR REPLACE INTO story_records VALUES (?, ?, ?)", stories)
+        self._db.executemany(
+            "INSERT OR REPLACE INTO story_records VALUES (?, ?, ?)", _as_moments(stories)
+        )
 
     def found(self, number: int) -> list[str]:
         query = "SELECT value FROM found WHERE a = ? OR b = ? ORDER BY a, b"
@@ -689,7 +700,7 @@ class SqliteStore:
         latest first."""
         where = "" if since is None else "WHERE last >= ?"
         query = f"SELECT value FROM story_records {where} ORDER BY last DESC, story LIMIT ?"
-        values: list[Any] = [] if since is None else [since]
+        values: list[Any] = [] if since is None else [instant(since) or since]
         return [row[0] for row in self._db.execute(query, [*values, limit])]
 
     def label_of(self, table: str, number: int) -> int | None:

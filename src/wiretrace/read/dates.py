@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 import warnings
 from typing import Any
 
@@ -188,7 +189,11 @@ def parse_published(value: Any) -> str | None:
         return _parse_number(value)
     if not isinstance(value, str):
         raise DateError(f"{type(value).__name__} {value!r:.40}, not a date; give an ISO 8601 date")
-    text = value.strip()
+    # full-width digits and marks ("２０２６－０７－１４") as their ASCII forms, and without
+    # the invisible marks of right-to-left pages (U+200F): a date as a reader sees it
+    text = "".join(
+        char for char in unicodedata.normalize("NFKC", value) if unicodedata.category(char) != "Cf"
+    ).strip()
     if not text:
         return None
     return _parse_text(text)

@@ -96,18 +96,41 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+# optional fields read under another usual name when the record lacks ours (an export's
+# ``date`` is its publication date); not a crawl's ``timestamp`` (when it was fetched) nor a
+# ``name`` (often an author's)
+_READ_AS = {
+    "published": (
+        "date",
+        "pubdate",
+        "pub_date",
+        "published_at",
+        "publish_date",
+        "publication_date",
+    ),
+    "title": ("headline", "heading"),
+    "url": ("link", "permalink", "source_url"),
+    "outlet": ("publisher", "source_name", "site", "media"),
+}
+
+
 def in_their_case(fields: FieldNames, names: list[str]) -> FieldNames:
     """``fields`` with each default name the record lacks replaced by the one field it has
-    that differs from it only in case (a spreadsheet's ``ID``, ``Title``, ``Text``): a name
-    given by an option is the record's own spelling, and two such fields (``Text`` and
-    ``TEXT``) leave the name as it was."""
+    that differs from it only in case (a spreadsheet's ``ID``, ``Title``, ``Text``), and an
+    optional field it lacks (title, publication date, URL, outlet) by the one field it has
+    of a usual name for it (``date``, ``headline``, ``link``, ``publisher``): a name given
+    by an option is the record's own spelling, and two such fields (``Text`` and ``TEXT``,
+    ``date`` and ``pubdate``) leave the name as it was."""
     present = set(names)
     found = {}
     for role, name in asdict(fields).items():
         if name != getattr(_DEFAULTS, role) or name in present:
             continue
         alike = [other for other in names if other.casefold() == name.casefold()]
-        if len(alike) == 1:
+        if not alike:
+            usual = _READ_AS.get(role, ())
+            alike = [other for other in names if other.casefold() in usual]
+        if len(alike) == 1 and alike[0] not in asdict(fields).values():
             found[role] = alike[0]
     return replace(fields, **found) if found else fields
 

@@ -102,6 +102,7 @@ from typing import NamedTuple, TypeVar
 
 from wiretrace.clean.date_names import MONTHS as OTHER_MONTHS
 from wiretrace.clean.date_names import WEEKDAYS as OTHER_WEEKDAYS
+from wiretrace.clean.metadata import dateline_end
 from wiretrace.clean.patterns import AGENCIES, CALENDAR_WORDS, MONTHS, WEEKDAYS
 
 _WHEN_CHARS = 4000  # an article dates its event in its first paragraphs
@@ -552,13 +553,13 @@ def _dating(match: re.Match[str]) -> tuple[str, int] | None:
     return "month_day", month * 100 + day
 
 
-def _when(text: str) -> tuple[str, int] | None:
-    """The first expression in ``text`` that dates a past event. The expression regex runs
-    around the keys every expression holds, in order, not along the whole text, and the keys
-    are sought one after the other: the search ends at the first expression, most often in
-    the first sentences."""
+def _when(text: str, begin: int = 0) -> tuple[str, int] | None:
+    """The first expression in ``text`` from ``begin`` on that dates a past event. The
+    expression regex runs around the keys every expression holds, in order, not along the
+    whole text, and the keys are sought one after the other: the search ends at the first
+    expression, most often in the first sentences."""
     end = min(len(text), _WHEN_CHARS)
-    for found in _WHEN_KEY.finditer(text, 0, end):
+    for found in _WHEN_KEY.finditer(text, begin, end):
         key, stop = found.span()
         # the whole word the key stands in, read a few characters either side
         start = key
@@ -1026,6 +1027,8 @@ def event_arguments(text: str, entities: Sequence[str] | None = None) -> EventAr
     return EventArguments(
         names=_names(entities, distinct_places),
         places=distinct_places,
-        when=_when(text),
+        # a dateline's date is the day the story was filed, not its event's ("LIMA, Ohio,
+        # March 10 (Reuters) - ... derailed late on Monday" is Monday's derailment)
+        when=_when(text, dateline_end(text)),
         counts=_distinct(((what, value) for _, what, value in counts), _MAX_COUNTS),
     )

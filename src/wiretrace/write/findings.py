@@ -144,12 +144,16 @@ def findings(result: ScanResult, limit: int = 8) -> list[str]:
     listed = sorted(
         _listed(result, representative), key=lambda item: common(item[0]) is not None
     )  # stable: the order of _listed within each part
+    shown = _each_kind(listed, limit)
     lines = []
-    for match, others in listed[:limit]:
+    for index in shown:
+        match, others = listed[index]
         line = _sentence(match, common(match))
         lines.append(line[:-1] + _also(match, others, representative) + ")")
     if len(listed) > limit:
-        rest = sum(1 + len(others) for _, others in listed[limit:])
+        rest = sum(
+            1 + len(others) for index, (_, others) in enumerate(listed) if index not in shown
+        )
         lines.append(f"... and {rest:,} more {_noun(rest, 'match')} (matches table, report)")
     stories = sorted(
         (story for story in result.stories if len(story.members) > 1),
@@ -166,6 +170,25 @@ def findings(result: ScanResult, limit: int = 8) -> list[str]:
         more = len(stories) - 3
         lines.append(f"... and {more:,} more {_noun(more, 'story')} of several documents")
     return lines or ["no copies, rewrites, reused passages or stories of several documents"]
+
+
+def _each_kind(listed: list[tuple[Match, list[Match]]], limit: int) -> list[int]:
+    """The places of up to ``limit`` lines of ``listed``, in its order, taken a relation at a
+    time (a line of each relation, then a second of each...): eight copies of two wire
+    stories should not hide the one rewrite and the passage lifted from them."""
+    by_relation: dict[Relation, list[int]] = {}
+    for index, (match, _) in enumerate(listed):
+        by_relation.setdefault(match.relation, []).append(index)
+    queues = [iter(places) for places in by_relation.values()]
+    shown: list[int] = []
+    while queues and len(shown) < limit:
+        for queue in list(queues):
+            place = next(queue, None)
+            if place is None:
+                queues.remove(queue)
+            elif len(shown) < limit:
+                shown.append(place)
+    return sorted(shown)
 
 
 def _noun(count: int, word: str) -> str:

@@ -390,7 +390,7 @@ def _texts(
             if len(item.text) != chars.get(doc_id):
                 raise InputError(
                     f"{item.source}: document {doc_id!r} has {len(item.text):,} characters, "
-                    f"the scan read {chars.get(doc_id)}: the input changed since the scan; "
+                    f"the scan read {chars.get(doc_id) or 0:,}: the input changed since the scan; "
                     "scan it again"
                 )
             texts[doc_id] = _packed(item.text)

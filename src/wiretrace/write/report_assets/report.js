@@ -276,7 +276,7 @@
     return el("section", {},
       el("p", { class: "muted small" }, el("a", { href: "#stories", text: "Stories" }), ` › story #${s.story}`),
       el("h1", { text: s.title || `Story ${s.story}` }),
-      el("p", {}, `${fmt(members.length)} documents from ${s.outlets.size ? fmt(s.outlets.size) : "unknown"} outlets, first published ${day(s.first)}, last ${day(s.last)}.`),
+      el("p", {}, `${fmt(members.length)} ${members.length === 1 ? "document" : "documents"} from ${s.outlets.size ? fmt(s.outlets.size) : "unknown"} ${s.outlets.size === 1 ? "outlet" : "outlets"}, first published ${day(s.first)}, last ${day(s.last)}.`),
       s.confidence !== null ? el("p", { class: "confidence" }, `Confidence ${confidenceText(s.confidence)}: `,
         el("span", { class: "muted small", text: "the weakest link that holds the story, the story model's chance that the two articles it joins report one event." })) : null,
       s.entities.length || s.terms.length || s.places.length || s.when || s.counts.length ? el("div", {}, el("h2", { text: "What holds it together" }),
