@@ -425,6 +425,15 @@ def test_scan_keeps_syndicated_copies_and_drops_a_shared_masthead(tmp_path: Path
             None,
         ),
         ("The minister resigned, officials said.\n\nPhoto: AP", None, ("AP",), None),
+        # as the agencies of other countries write them
+        ("(ANSA) - MILANO, 11 AGO - Un incendio è divampato.", "MILANO", ("ANSA",), "2021-08-11"),
+        ("МОСКВА, 11 августа. /ТАСС/. Сильный ливень.", "МОСКВА", ("TASS",), "2021-08-11"),
+        ("MOSCOW, August 11. /TASS/. A heavy downpour.", "MOSCOW", ("TASS",), "2021-08-11"),
+        ("Warszawa, 11.08.2021 (PAP) - Dwa tramwaje.", "Warszawa", ("PAP",), "2021-08-11"),
+        ("الرياض 11 أغسطس 2021 (واس) - افتتح الأمير.", "الرياض", ("SPA",), "2021-08-11"),
+        ("МОСКВА, 11 авг - РИА Новости. Сильный ливень.", "МОСКВА", ("RIA Novosti",), "2021-08-11"),
+        ("Un incendio è divampato nella notte. (ANSA).", None, ("ANSA",), None),
+        ("（新华社）北京市气象台发布暴雨红色预警。", None, ("Xinhua",), None),
     ],
 )
 def test_datelines_and_credits(

@@ -564,6 +564,33 @@ def test_a_long_list_of_copies_does_not_hide_the_rewrite_and_the_lifted_passage(
     ]
 
 
+def test_a_copy_inside_a_group_is_said_to_copy_its_own_source() -> None:
+    """A new user's agency story, its update, and a page copying the update word for word:
+    the line said the page copies the first version (the group's representative), a near
+    duplicate, though the page is an exact copy of the update, which the table names."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from wiretrace.pipeline import ScanResult
+    from wiretrace.records import Match, Relation
+    from wiretrace.write.findings import findings
+
+    first, update, page = "npa-0601", "npa-1400", "page-2230"
+    result = SimpleNamespace(
+        matches=(
+            Match(first, update, Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, (), source=first),
+            Match(first, page, Relation.NEAR_DUPLICATE, 0.9, 0.9, 0.9, (), source=first),
+            Match(update, page, Relation.EXACT, 1.0, 1.0, 1.0, (), source=update),
+        ),
+        groups=(SimpleNamespace(representative=first, members=(first, update, page)),),
+        stories=(),
+    )
+    assert findings(cast(ScanResult, result)) == [
+        "page-2230 copies npa-1400 (exact copy)",
+        "npa-1400 copies npa-0601 (near duplicate)",
+    ]
+
+
 def test_a_found_line_names_each_id_whole() -> None:
     # ids were cut at 24 characters ("post-fire-kirkstall-cha…"): a user could not copy one
     from types import SimpleNamespace

@@ -413,6 +413,32 @@ def test_a_corrupt_parquet_input_is_skipped_as_unreadable_not_an_internal_error(
     assert pq.read_table(out).column("id").to_pylist() == ["a"]
     summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
     assert [item["reason"] for item in summary["skipped"]] == ["unreadable_file"]
+    # its records are in no count of the last line: it says the file was not read
+    assert "1 input file could not be read (" in " ".join(result.output.split())
+
+
+def test_a_parquet_input_with_a_damaged_page_is_written_as_far_as_it_was_read(
+    tmp_path: Path,
+) -> None:
+    # a page of the sixth row group overwritten: the scan read the rows before it, and the
+    # Parquet output failed whole as "cannot write --out ...; free some space"
+    source = tmp_path / "in.parquet"
+    bodies = [f"Record {i}: the council met to discuss item {i * 7919 % 1000}." for i in range(600)]
+    table = pa.table({"id": [f"d{i}" for i in range(600)], "text": bodies})
+    pq.write_table(table, source, row_group_size=100, compression="none")
+    damaged = bytearray(source.read_bytes())
+    at = pq.ParquetFile(source).metadata.row_group(5).column(1).data_page_offset
+    damaged[at : at + 40] = b"\xff" * 40
+    source.write_bytes(bytes(damaged))
+    out = tmp_path / "out.parquet"
+
+    result = CliRunner().invoke(main, ["dedup", str(source), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    written = pq.read_table(out).column("id").to_pylist()
+    summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
+    assert len(written) == summary["counts"]["records"] > 0
+    assert [item["reason"] for item in summary["skipped"]] == ["unreadable_file"]
 
 
 def test_a_column_named_twice_keeps_both_values_when_converted(tmp_path: Path) -> None:

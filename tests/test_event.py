@@ -239,6 +239,13 @@ def test_days_and_months_of_other_languages_are_no_names() -> None:
     assert "petra honold" in names
 
 
+def test_the_agency_that_sent_a_story_is_no_name() -> None:
+    # "PAP" was a name every PAP story shared: two Kraków tram crashes were one story
+    text = "KRAKÓW (PAP) - Tramwaj wykoleił się na ulicy Basztowej, poinformowała Anna Nowak."
+    names = event_arguments(text).names
+    assert "pap" not in names and "anna nowak" in names
+
+
 def test_empty_text_has_no_arguments() -> None:
     assert event_arguments("") == NO_EVENT
     assert event_arguments("   \n ") == NO_EVENT

@@ -220,6 +220,36 @@ def test_french_and_german_paywalls_and_trailers_are_boilerplate(line: str, kind
     assert _kinds(f"{body}\n\n{line}") == [(kind, line)]
 
 
+@pytest.mark.parametrize(
+    "first, last",
+    [
+        (
+            "Главная / Новости / Город",
+            "© 2026 Москва Онлайн. Все права защищены. При полном "
+            "или частичном использовании материалов ссылка обязательна.",
+        ),
+        ("当前位置：首页 > 新闻 > 北京", "【责任编辑：张华】"),
+        (
+            "Sitemizde çerezler kullanılmaktadır. Detaylı bilgi için Çerez Politikamızı "
+            "inceleyebilirsiniz. Kabul Et",
+            "شارك هذا الخبر",
+        ),
+    ],
+)
+def test_breadcrumbs_copyright_lines_and_notices_of_other_languages_are_boilerplate(
+    first: str, last: str
+) -> None:
+    # a newsroom's pages in Russian, Chinese, Turkish and Arabic: each line stayed in the text
+    # (a breadcrumb between slashes or after "当前位置：", a copyright line that goes on to
+    # "ссылка обязательна", a notice that "çerezler kullanılmaktadır", an Arabic share line)
+    body = "Yangın salı akşamı eski şehirde bir depoda başladı ve itfaiye saatlerce çalıştı."
+    more = "Hasar büyük, ancak yaralanan olmadı; polis soruşturma başlattı."
+    found = _kinds(f"{first}\n{body}\n{more}\n{last}")
+    assert [line for _, line in found] == [first, last]
+    # a date between slashes is no breadcrumb
+    assert _kinds(f"14 / 07 / 2026\n{body}") == []
+
+
 @pytest.mark.parametrize("heading", ["İlgili Haberler:", "İLGİLİ HABERLER", "相关新闻："])
 def test_a_read_also_heading_in_capitals_or_with_a_wide_colon_is_boilerplate(
     heading: str,

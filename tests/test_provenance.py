@@ -135,6 +135,12 @@ def test_two_copies_of_the_agency_own_are_ordered_by_their_times_alone() -> None
         # list: the record published by it is its own copy (its copies named no source)
         ("Nordic Press", "Nordic Press", True),
         ("Press Gazette", "Nordic Press", False),
+        # as the agencies write their names at home, or their hosts; a credit "(AA)"
+        ("新华社", "Xinhua", True),
+        ("news.cn", "Xinhua", True),
+        ("Anadolu Ajansı", "AA", True),
+        ("aa.com.tr", "Anadolu", True),
+        ("Malatya Haber", "AA", False),
     ],
 )
 def test_an_agency_named_in_full_as_the_outlet_is_its_own_copy(

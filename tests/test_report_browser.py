@@ -380,7 +380,9 @@ def test_an_arabic_text_reads_right_to_left_beside_an_english_one(tmp_path: Path
     folder = tmp_path / "texts"
     folder.mkdir()
     (folder / "ar.txt").write_text(arabic, "utf-8")
-    (folder / "ar-copy.txt").write_text(arabic + "\nجميع الحقوق محفوظة", "utf-8")
+    # a copy whose page opens with a Latin label: "auto" read its first letter, left to right
+    copy = "Navigation: Home > World\n" + arabic + "\nجميع الحقوق محفوظة"
+    (folder / "ar-copy.txt").write_text(copy, "utf-8")
     with _pair_of(folder, lambda m: m.relation.is_copy) as (session, _):
         directions = session.evaluate(
             "() => ['side-a', 'side-b'].map((id) => "

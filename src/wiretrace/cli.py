@@ -37,7 +37,7 @@ from wiretrace.collector import keep, spared
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
-from wiretrace.read.files import FILE_REASONS, SUPPORTED, is_url
+from wiretrace.read.files import FILE_REASONS, SUPPORTED, UNREADABLE_FILE, is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
@@ -772,6 +772,17 @@ def _dedup_line(done: DedupResult) -> str:
                 f"output's format: see why in {_shown(str(done.summary_file))}, 'skipped'; "
                 "an output in the input's format passes them through)"
             )
+    # a file none of whose records could be read is in no count above: say so
+    unreadable = [
+        skip["source"] for skip in done.scan.summary["skipped"] if skip["reason"] == UNREADABLE_FILE
+    ]
+    if unreadable:
+        files = ", ".join(_shown(str(source)) for source in unreadable[:3])
+        more = f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else ""
+        line += (
+            f"; {len(unreadable)} input {_plural(len(unreadable), 'file')} could not be read "
+            f"({files}{more}: see why in {_shown(str(done.summary_file))}, 'skipped')"
+        )
     return line + ")"
 
 

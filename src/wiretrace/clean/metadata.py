@@ -7,6 +7,7 @@ date in its record. A date in the record always wins over one found here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,27 +33,46 @@ _PLACE = (
     rf"{_WORD}(?:[ /-]{_WORD}){{0,3}}(?:,\s*{_WORD}){{0,2}}"
     r"|[\u0621-\u064A\u066E-\u06D3]+(?: [\u0621-\u064A\u066E-\u06D3]+){0,2}"
 )
-# a dateline's date in English ("Aug 11") or in another language ("14. Juli 2026")
-_DATE = rf"(?:{DAY_MONTH}|{OTHER_DAY_MONTH})"
+# a dateline's date in English ("Aug 11"), in another language ("14. Juli 2026", "14 LUG"),
+# or in figures between dots ("14.07.2026", PAP's)
+_DATE = rf"(?:{DAY_MONTH}|{OTHER_DAY_MONTH}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
 _DASH = r"\.?\s*[-–—:]"  # EFE's "(EFE).-"
+# ... or a full stop before the text: TASS's "МОСКВА, 14 июля. /ТАСС/. Сильный ливень"
+_END = rf"(?:{_DASH}|\.(?=\s))"
 # an outlet the agency list does not know, credited as a dateline credits one: "LEEDS
 # (Northern Wire) —" (up to four capitalised words)
 _OUTLET = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
-# "Kabul (AFP), Aug 11 –", "BERLIN, Aug 11 (Reuters) -", "LONDON (AP) —", "Paris, 11 August –"
+# "Kabul (AFP), Aug 11 –", "BERLIN, Aug 11 (Reuters) -", "LONDON (AP) —", "Paris, 11 August –",
+# an agency between slashes ("МОСКВА, 14 июля /ТАСС/ -", "/قنا/"), a date without its comma
+# ("الرياض 14 يوليو 2026 (واس) -"), the agency first ("(ANSA) - MILANO, 14 LUG -"), an
+# agency after the date's dash ("МОСКВА, 14 июл - РИА Новости.")
 _DATELINE = re.compile(
-    rf"^(?P<place>(?:{_PLACE}))\s*(?:,\s*(?P<before>{_DATE}))?\s*"
-    rf"\((?:(?P<agency>{AGENCY})(?:/\w+)?|(?P<outlet>{_OUTLET}))\)"  # "(dpa/lno)": its desk
-    rf"\s*(?:,\s*(?P<after>{_DATE}))?{_DASH}"
+    rf"^(?P<place>(?:{_PLACE}))\s*(?:,?\s*(?P<before>{_DATE})\.?)?\s*"
+    rf"(?:\((?:(?P<agency>{AGENCY})(?:/\w+)?|(?P<outlet>{_OUTLET}))\)|/(?P<slashed>{AGENCY})/)"
+    rf"\s*(?:,\s*(?P<after>{_DATE}))?{_END}"
+    rf"|^\((?P<first>{AGENCY})\)\s*[-–—]\s*(?P<place_after>(?:{_PLACE}))"
+    rf"(?:,\s*(?P<date_after>{_DATE}))?{_DASH}"
     rf"|^(?P<place_only>(?:{_PLACE})),\s*(?P<date_only>{_DATE}){_DASH}"
+    rf"(?:\s*(?P<last>{AGENCY})\.(?=\s))?"
 )
-# Chinese agencies open with their name, the place and the day, no space: "新华社北京7月14日电"
-_CHINESE_AGENCIES = {"新华社": "Xinhua", "路透社": "Reuters", "路透": "Reuters", "法新社": "AFP"}
+# Chinese agencies open with their name, the place and the day, no space: "新华社北京7月14日电",
+# or with their name in wide brackets: "（新华社）"
+_CHINESE_AGENCIES = {
+    "新华社": "Xinhua",
+    "中新社": "China News Service",
+    "路透社": "Reuters",
+    "路透": "Reuters",
+    "法新社": "AFP",
+}
 _CHINESE_DATELINE = re.compile(
-    "^(?P<agency>" + "|".join(_CHINESE_AGENCIES) + r")(?P<place>[\u4e00-\u9fff]{2,5}?)"
-    r"\d{1,2}月\d{1,2}日电"
+    "^(?:(?P<agency>" + "|".join(_CHINESE_AGENCIES) + r")(?P<place>[\u4e00-\u9fff]{2,5}?)"
+    r"\d{1,2}月\d{1,2}日电|（(?P<bracketed>" + "|".join(_CHINESE_AGENCIES) + r")）)"
 )
 _AGENCY_WORD = re.compile(rf"(?<![\w-]){AGENCY}(?![\w-])")
-_LAST_CREDIT = re.compile(rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)|[-–—]\s*(?P<b>{AGENCY}))\s*$")
+# "... officials said. (AFP)", "(ANSA).", "- AFP"
+_LAST_CREDIT = re.compile(
+    rf"(?:\((?:(?i:with)\s+)?(?P<a>{AGENCY})\)\.?|[-–—]\s*(?P<b>{AGENCY}))\s*$"
+)
 _LEADING_LINES = 3  # date lines of scraped pages come first
 _DATELINE_LINES = 3  # lines of text (not boilerplate) in which the dateline is looked for
 _DATELINE_CHARS = 120
@@ -69,6 +89,18 @@ class TextFacts:
     dateline: str | None = None  # the place of the dateline ("Kabul")
     credits: tuple[str, ...] = ()  # agencies credited, canonical names, sorted
     language: str | None = None  # detected (``clean.language``), ISO 639-1
+
+
+def _dotted(written: str) -> str | None:
+    """A date in figures between dots, day first ("14.07.2026"), as ISO; None for no date."""
+    found = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", written)
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def dateline_end(text: str) -> int:
@@ -132,19 +164,22 @@ def extract_facts(
         chinese = _CHINESE_DATELINE.match(line)
         if chinese:
             dateline = chinese["place"]
-            credits.append(_CHINESE_AGENCIES[chinese["agency"]])
+            credits.append(_CHINESE_AGENCIES[chinese["agency"] or chinese["bracketed"]])
             break
         found = _DATELINE.match(line)
         if found:
-            dateline = (found["place"] or found["place_only"]).strip()
-            if found["agency"]:
-                credits.append(AGENCIES[found["agency"]])
+            dateline = (found["place"] or found["place_after"] or found["place_only"]).strip()
+            agency = found["agency"] or found["slashed"] or found["first"] or found["last"]
+            if agency:
+                credits.append(AGENCIES[agency])
             elif found["outlet"]:  # an outlet the agency list does not know, as written
                 credits.append(found["outlet"])
-            written = found["before"] or found["after"] or found["date_only"]
+            written = found["before"] or found["after"] or found["date_after"] or found["date_only"]
             if written and published is None:
-                published = parse_date(written, year) or parse_date(
-                    day_month_in_english(written), year
+                published = (
+                    parse_date(written, year)
+                    or parse_date(day_month_in_english(written), year)
+                    or _dotted(written)
                 )
             break
     if lines:

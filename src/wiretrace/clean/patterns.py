@@ -49,6 +49,27 @@ AGENCIES: dict[str, str] = {
     "Belga": "Belga",
     "ANP": "ANP",
     "Lusa": "Lusa",
+    # Poland's, Russia's, Czechia's, Hungary's, Bulgaria's, Turkey's, Iran's, the Emirates',
+    # Qatar's, Denmark's and Norway's: their names in a dateline or a credit are who sent
+    # it, no name two reports share ("(PAP)" in every PAP story)
+    "PAP": "PAP",
+    "Interfax": "Interfax",
+    "Интерфакс": "Interfax",
+    "ČTK": "ČTK",
+    "MTI": "MTI",
+    "BTA": "BTA",
+    "İHA": "İHA",
+    "DHA": "DHA",
+    "IRNA": "IRNA",
+    "WAM": "WAM",
+    "QNA": "QNA",
+    "Ritzau": "Ritzau",
+    "NTB": "NTB",
+    "INTERFAX": "Interfax",
+    "РИА Новости": "RIA Novosti",
+    "RIA Novosti": "RIA Novosti",
+    "واس": "SPA",
+    "قنا": "QNA",
     "Getty Images": "Getty Images",
     # as other scripts write them in datelines: "БРЮССЕЛЬ, 14 июля (Рейтер) -",
     # "القاهرة (رويترز) -", "بيروت (أ ف ب) -"
@@ -74,6 +95,15 @@ AGENCY_PUBLISHERS: dict[str, str] = {
     "Press Association": "PA",
     "Agenzia Nazionale Stampa Associata": "ANSA",
     "Agência Lusa": "Lusa",
+    # as the agencies write their names at home, and their sites' hosts that do not say them
+    "新华社": "Xinhua",
+    "新华网": "Xinhua",
+    "Xinhuanet": "Xinhua",
+    "news.cn": "Xinhua",
+    "Anadolu Ajansı": "Anadolu",
+    "AA": "Anadolu",
+    "Polska Agencja Prasowa": "PAP",
+    "Agenzia ANSA": "ANSA",
 }
 # Longest first, so that "AFPTV" wins over "AFP" and "PA Media" over "PA".
 AGENCY = "(?:" + "|".join(re.escape(name) for name in sorted(AGENCIES, key=len, reverse=True)) + ")"
@@ -203,7 +233,14 @@ SHARE_LINE = re.compile(rf"^(?i:{_SHARE_WORD}(?:[\s|,/·•:]+{_SHARE_WORD})*)\s
 # page's first and last lines: a body rarely prints such a line there.
 _NAV_ITEM = r"[^\W_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
 # ... or ">" ("City Watch > News > Manchester")
-NAVIGATION_LINE = re.compile(rf"^{_NAV_ITEM}(?:[ \t]*[|·•›»>][ \t]*{_NAV_ITEM}){{2,}}[ \t]*$")
+# ... or words between spaced slashes ("Главная / Новости / Город"; no figures: "14 / 07 /
+# 2026" is a date), either after a label and its colon ("当前位置：首页 > 新闻 > 北京")
+_NAV_WORDS = r"[^\W\d_][\w&'’.-]*(?:[ ][\w&][\w&'’.-]*){0,2}"
+NAVIGATION_LINE = re.compile(
+    rf"^(?:{_NAV_ITEM}[ \t]*[:：][ \t]*)?"
+    rf"(?:{_NAV_ITEM}(?:[ \t]*[|·•›»>][ \t]*{_NAV_ITEM}){{2,}}"
+    rf"|{_NAV_WORDS}(?:[ \t]+/[ \t]+{_NAV_WORDS}){{2,}})[ \t]*$"
+)
 # A page's own controls, a line each above the article: "Skip to main content", "Menu",
 # "Search", "Sign in" (looked for only before the article's first line).
 _SITE_CONTROL = (

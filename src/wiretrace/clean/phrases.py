@@ -162,6 +162,8 @@ CONSENT = {
     "tr": (
         "çerez kullanıyoruz",
         "çerezler kullanıyoruz",
+        "çerez kullanılmaktadır",
+        "çerezler kullanılmaktadır",
         "çerez politikası",
         "tümünü kabul et",
         "çerezleri kabul",
@@ -376,7 +378,8 @@ SHARE = {
     "pl": ("udostępnij", "drukuj", "komentarze", "wyślij"),
     "tr": ("paylaş", "yazdır", "yorumlar", "gönder"),
     "ru": ("поделиться", "печать", "комментарии", "отправить"),
-    "ar": ("شارك", "مشاركة", "طباعة", "تعليقات", "أرسل"),
+    # with the networks' names as Arabic pages write them
+    "ar": ("شارك", "مشاركة", "طباعة", "تعليقات", "أرسل", "فيسبوك", "تويتر", "واتساب", "تيليجرام"),
     "zh": ("分享", "打印", "评论", "转发", "收藏"),
 }
 # What a share widget says before its buttons ("Artikel teilen: Facebook | Twitter"): the
@@ -396,7 +399,7 @@ SHARE_HEADINGS = {
     "pl": ("udostępnij artykuł", "udostępnij ten artykuł", "udostępnij na"),
     "tr": ("bu haberi paylaş", "haberi paylaş", "paylaş:"),
     "ru": ("поделиться статьей", "поделиться статьёй", "поделиться новостью", "поделиться в"),
-    "ar": ("شارك هذا المقال", "شارك الخبر", "شارك على"),
+    "ar": ("شارك هذا المقال", "شارك هذا الخبر", "شارك الخبر", "شارك على"),
     "zh": ("分享到", "分享本文", "分享这篇文章"),
 }
 # A line that only marks an advertisement slot ("Advertisement", "Story continues below
@@ -439,9 +442,15 @@ TRAILER = {
     "it": ("tutti i diritti riservati", "seguici su", "riproduzione riservata"),
     "pl": ("wszelkie prawa zastrzeżone", "obserwuj nas na", "śledź nas na"),
     "tr": ("tüm hakları saklıdır", "bizi takip edin", "izinsiz kullanılamaz"),
-    "ru": ("все права защищены", "подписывайтесь на нас в", "перепечатка запрещена"),
+    "ru": (
+        "все права защищены",
+        "подписывайтесь на нас в",
+        "перепечатка запрещена",
+        "при полном или частичном использовании",
+        "при использовании материалов",
+    ),
     "ar": ("جميع الحقوق محفوظة", "تابعونا على", "حقوق النشر محفوظة"),
-    "zh": ("版权所有", "未经授权", "关注我们", "责任编辑"),
+    "zh": ("版权所有", "未经授权", "关注我们", "责任编辑", "【责任编辑", "（来源：", "来源："),
 }
 
 

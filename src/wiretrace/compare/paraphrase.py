@@ -391,6 +391,12 @@ def decide(
             # shown as the chain: its sentence pairs in the order of both texts
             rewrite, rewritten = True, chained
             rewritten_share, verbatim_share, _ = shares(rewritten)
+    # a sentence copied word for word is shown as the verbatim passage that holds it, not
+    # also as the rewrite of a sentence no verbatim passage holds (a lifted paragraph's
+    # sentence beside an unrelated one at 0.75); one held on both sides stays (it shows the
+    # whole sentence the passage is part of)
+    copied_a = [(passage.a_start, passage.a_end) for passage in verbatim_passages]
+    copied_b = [(passage.b_start, passage.b_end) for passage in verbatim_passages]
     paraphrases = tuple(
         Passage(
             *a.sentences[pair.a],
@@ -399,6 +405,7 @@ def decide(
             similarity=round(pair.similarity, 4),
         )
         for pair in rewritten
+        if _mostly_in(a.sentences[pair.a], copied_a) == _mostly_in(b.sentences[pair.b], copied_b)
     )
     if rewrite and rewritten_share > verbatim_share:
         relation = Relation.PARAPHRASE

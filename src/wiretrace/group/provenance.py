@@ -96,6 +96,8 @@ def _publishes(outlet: str, agency: str) -> bool:
     Press", "Associated Press (AP)") is the agency: one of its words is the agency's short
     name, or its words open with one of the agency's names (``AGENCY_PUBLISHERS``), "the" left
     out ("Australian Associated Press" is AAP, not AP)."""
+    # a credit written as a name the agency goes by ("ANKARA (AA) -") is the agency
+    agency = AGENCY_PUBLISHERS.get(agency, agency)
     name = agency.casefold()
     words = _name_words(outlet)
     if any(word == name or word == f"{name}news" for word in words):

@@ -47,7 +47,7 @@ UNDECODABLE = "undecodable"
 # such an escape need the slower check of every value.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _LONG_NUMBER = re.compile(rb"\d{19}")
-_PARQUET_BATCH = 256  # rows decoded at a time: a batch of long pages stays well under 1 GB
+PARQUET_BATCH = 256  # rows decoded at a time: a batch of long pages stays well under 1 GB
 
 
 def _read_whole(file: InputFile, limit: int) -> bytes | Skipped:
@@ -413,7 +413,7 @@ def _parquet_rows(
     row = 0 if part is None else part.before
     try:
         for batch in parquet.iter_batches(
-            batch_size=_PARQUET_BATCH, row_groups=groups, columns=columns
+            batch_size=PARQUET_BATCH, row_groups=groups, columns=columns
         ):
             yield from _parquet_records(batch, row, file.source)
             row += batch.num_rows

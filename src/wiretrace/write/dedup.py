@@ -48,7 +48,13 @@ from wiretrace.read.files import (
     open_binary,
     opening_bytes,
 )
-from wiretrace.read.sources import RECORD_FORMATS, raw_records, read_file, utf16_records
+from wiretrace.read.sources import (
+    PARQUET_BATCH,
+    RECORD_FORMATS,
+    raw_records,
+    read_file,
+    utf16_records,
+)
 from wiretrace.records import Document, Dropped, Relation
 from wiretrace.stages.state import DocumentRows
 from wiretrace.write.atomic import atomic_path, remove
@@ -345,7 +351,7 @@ def _copy_parquet(files: list[InputFile], wanted: set[str], target: Path) -> set
             if writer is None:
                 writer = pq.ParquetWriter(target, parquet.schema_arrow)
             row = 0
-            for batch in parquet.iter_batches(batch_size=4096):
+            for batch in _readable_batches(parquet):
                 locations = [
                     f"{file.source}:row {row + number}" for number in range(1, batch.num_rows + 1)
                 ]
@@ -360,6 +366,21 @@ def _copy_parquet(files: list[InputFile], wanted: set[str], target: Path) -> set
         if writer is not None:
             writer.close()
     return written
+
+
+def _readable_batches(parquet: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
+    """The file's batches up to the first that cannot be read (a damaged page), read as the
+    scan's reader reads them, so that they stop where it stopped: a read error is no error of
+    writing --out."""
+    batches = parquet.iter_batches(batch_size=PARQUET_BATCH)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (OSError, pa.ArrowException):
+            return  # the scan skipped the rest as unreadable_file, listed in the summary
+        yield batch
 
 
 def _relative_names(files: list[InputFile], inputs: list[str]) -> dict[str, Path]:

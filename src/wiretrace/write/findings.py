@@ -70,23 +70,37 @@ def _sentence(match: Match, common: str | None = None) -> str:
 def _listed(result: ScanResult, representative: dict[str, str]) -> list[tuple[Match, list[Match]]]:
     """The matches to print, each with the matches it stands for: the copies of a duplicate
     group's representative relate to a document as it does (a follow-up quoting a wire story
-    quotes each of its republications), so such a match is one line, the representative's,
-    and two copies of one group are no line of their own (each copies the representative)."""
+    quotes each of its republications), so such a match is one line, the representative's;
+    inside a group, each copy is one line, with its named source."""
 
     def canonical(doc_id: str) -> str:
         return representative.get(doc_id, doc_id)
 
     kept = [match for match in result.matches if match.relation in _ORDER]
     by_key: dict[tuple[str, str, Relation], list[Match]] = {}
+    inside: dict[str, list[Match]] = {}  # per member of a group, its copy matches inside it
     for match in kept:
         ends = sorted((canonical(match.a), canonical(match.b)))
+        if ends[0] == ends[1] and match.relation.is_copy:
+            for end in (match.a, match.b):
+                inside.setdefault(end, []).append(match)
+            continue
         by_key.setdefault((ends[0], ends[1], match.relation), []).append(match)
     listed: list[tuple[Match, list[Match]]] = []
-    for (first, second, relation), matches in by_key.items():
-        if first == second and relation.is_copy:  # inside one group: its copies of the
-            # representative only
-            listed += [(m, []) for m in matches if first in (m.a, m.b)]
+    for member, matches in inside.items():
+        if representative.get(member, member) == member:
             continue
+        # inside one group, each copy once: with the source named for it, the closest copy
+        # first (an exact copy of the agency's update, not the near duplicate of its first
+        # version that the group is named by), else with the group's representative
+        sourced = [m for m in matches if m.source is not None and m.source != member]
+        line = min(
+            sourced or [m for m in matches if representative[member] in (m.a, m.b)] or matches,
+            key=lambda m: (_ORDER.index(m.relation), representative[member] not in (m.a, m.b)),
+        )
+        if all(line is not other for other, _ in listed):
+            listed.append((line, []))
+    for (first, second, _), matches in by_key.items():
         line = next((m for m in matches if (m.a, m.b) == (first, second)), None)
         if line is None or first == second:
             listed += [(m, []) for m in matches]

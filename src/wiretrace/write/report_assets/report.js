@@ -501,11 +501,21 @@
       }
       fill(left, ta, m.passages.map((p, i) => ({ start: p.a0, end: p.a1, kind: p.kind, sim: p.sim, changed: p.ca, i })), data.boilerplate[m.a] || [], "a");
       fill(right, tb, m.passages.map((p, i) => ({ start: p.b0, end: p.b1, kind: p.kind, sim: p.sim, changed: p.cb, i })), data.boilerplate[m.b] || [], "b");
+      left.dir = direction(ta);
+      right.dir = direction(tb);
       document.documentElement.dataset.pairReady = `${m.a}~${m.b}`;
     }).catch((error) => {
       left.replaceChildren(el("p", { class: "error", text: `Could not read the texts: ${error}` }));
     });
     return section;
+  }
+
+  // A text's direction by most of its letters, not its first one ("auto" read an Arabic
+  // page's Latin "navigation" label first and set the whole text left to right).
+  function direction(text) {
+    const rtl = (text.match(/[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/g) || []).length;
+    const letters = (text.match(/\p{L}/gu) || []).length;
+    return rtl * 2 > letters ? "rtl" : "ltr";
   }
 
   // The sentences' evidence that one text was written from the other (matches.derivation).
