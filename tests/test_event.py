@@ -239,6 +239,12 @@ def test_days_and_months_of_other_languages_are_no_names() -> None:
     assert "petra honold" in names
 
 
+def test_a_sentences_first_word_is_no_name() -> None:
+    # "Most of the roughly 1,200 residents": "most" was listed among a story's names
+    text = "Most of the 1,200 residents were evacuated, Matthew Treglia said. Several stayed."
+    assert event_arguments(text).names == ("matthew treglia",)
+
+
 def test_the_agency_that_sent_a_story_is_no_name() -> None:
     # "PAP" was a name every PAP story shared: two Kraków tram crashes were one story
     text = "KRAKÓW (PAP) - Tramwaj wykoleił się na ulicy Basztowej, poinformowała Anna Nowak."

@@ -192,6 +192,24 @@ def test_a_renamed_record_s_file_added_again_by_another_path_adds_nothing(
         assert index.stats()["documents"] == 5
 
 
+def test_a_feeds_item_sent_again_in_the_next_file_is_not_added_again(
+    corpus: tuple[list[dict[str, Any]], ScanResult], tmp_path: Path
+) -> None:
+    # a poller's hourly files repeat items: the 07:00 file's copy of a 06:00 item was added
+    # as "id@hour-07.jsonl", an exact copy of itself, where POST /documents skipped it as
+    # already indexed; an id of another file with another text is still another record
+    records, _ = corpus
+    _write(records[:3], tmp_path / "hour-06.jsonl")
+    _write([records[2], {**records[0], "text": records[3]["text"]}], tmp_path / "hour-07.jsonl")
+    with Index.create(tmp_path / "index", _COPY_SCAN) as index:
+        index.add([tmp_path / "hour-06.jsonl"])
+        later = index.add([tmp_path / "hour-07.jsonl"])
+        assert (later.added, later.skipped) == (1, 1)
+        (skip,) = later.result.skipped
+        assert skip.reason == "duplicate_id" and "already indexed with this text" in skip.detail
+        assert index.stats()["documents"] == 4
+
+
 def test_story_ids_stay_as_documents_arrive(seeds: Path, tmp_path: Path) -> None:
     paths = sorted(seeds.glob("*.txt"))
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:

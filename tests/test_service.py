@@ -187,6 +187,9 @@ def test_a_record_without_the_text_says_the_fields_it_sent(client: TestClient) -
     body = client.post("/query", json=[{"id": "y", "body": "Words."}]).json()
     detail = body["documents"][0]["detail"]
     assert "fields sent: id, body" in detail and "--text-field" in detail
+    # a text sent as null is there: "no 'text' field (fields sent: id, text)" read as a bug
+    body = client.post("/query", json=[{"id": "y", "text": None}]).json()
+    assert body["documents"][0]["detail"] == "'text' is null; send the text as a string"
 
 
 def test_a_record_names_its_request_as_its_source(client: TestClient, seeds: Path) -> None:
@@ -435,6 +438,8 @@ def test_bodies_that_cannot_be_written_are_answered_not_failed(
     assert body["added"] == 1
     assert body["documents"][0]["status"] == "skipped"
     assert [item["reason"] for item in body["unreadable"]] == ["undecodable"]
+    # the record's own entry says why, as the output contract names it ("unreadable" before)
+    assert body["documents"][0]["reason"] == "undecodable" and body["documents"][0]["detail"]
     deep = b"[" * 100_000 + b"]" * 100_000
     nested = client.post("/documents", content=deep, headers=WRITE)
     assert nested.status_code == 413 or (

@@ -222,6 +222,11 @@ def _answer(
             )
     documents = []
     first: dict[str, int] = {}  # each id's first record in the request: the one read
+    by_line = {
+        int(place): item
+        for item in result.skipped
+        if item.id is None and (place := item.source.rpartition(":")[2]).isdigit()
+    }
     for number, record in enumerate(sent):
         given = record.get(id_field)
         # an id the reader refuses (a list, true) is named as sent, not as Python writes it
@@ -246,13 +251,16 @@ def _answer(
         elif not any(record.get(name) is not None for name in text_fields):
             # as the command line says it: the fields sent, and how to name the text
             sent_fields = ", ".join(map(str, record)) or "(none)"
-            entry.update(
-                status="skipped",
-                reason="missing_field",
-                detail=f"no {' or '.join(repr(name) for name in text_fields)} field (fields "
-                f"sent: {sent_fields}); send the text under {text_fields[0]!r}, or create the "
-                "index with --text-field naming the field",
+            wanted = " or ".join(repr(name) for name in text_fields)
+            # a text field sent as null is there, and empty: said so, not "no field"
+            null = [name for name in text_fields if name in record]
+            detail = (
+                f"{' and '.join(repr(name) for name in null)} is null; send the text as a string"
+                if null
+                else f"no {wanted} field (fields sent: {sent_fields}); send the text under "
+                f"{text_fields[0]!r}, or create the index with --text-field naming the field"
             )
+            entry.update(status="skipped", reason="missing_field", detail=detail)
         elif doc_id in status and status[doc_id] == "ok":
             matches = [m for m in result.matches if doc_id in (m.a, m.b)]
             # the source the clues name most surely; of two as sure, the one holding more of
@@ -273,8 +281,13 @@ def _answer(
             entry["reason"] = skipped[doc_id].reason
             entry["detail"] = skipped[doc_id].detail
         else:
+            # a record read as no record (a lone surrogate in its text): its skip has no
+            # id, but its place in the request is its line in the spooled file
+            unread = by_line.get(number + 1)
             entry["status"] = "skipped"
-            entry["reason"] = "unreadable"
+            entry["reason"] = unread.reason if unread is not None else "unreadable"
+            if unread is not None:
+                entry["detail"] = unread.detail
         documents.append(entry)
     unnamed = [
         {"reason": item.reason, "detail": item.detail} for item in result.skipped if item.id is None

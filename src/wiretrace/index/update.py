@@ -90,8 +90,28 @@ class _IndexedSources(Mapping[str, str]):
     def __iter__(self) -> Iterator[str]:
         return iter(())  # never listed: looked up one id at a time
 
+    def holds_text(self, doc_id: str, text: str) -> bool:
+        """Whether the document indexed under ``doc_id`` is ``text`` (a feed's item sent
+        again in a later file, which is no new record)."""
+        number = self._store.numbers_of([doc_id]).get(doc_id)
+        return number is not None and self._store.text(number) == text
+
     def __len__(self) -> int:
         return self._store.count()
+
+
+class _Seen(ChainMap[str, str]):
+    """The ids read in this add, then those the index holds (``Sketcher.read``'s ``seen``)."""
+
+    def holds_text(self, doc_id: str, text: str) -> bool:
+        """Whether the index holds ``text`` under ``doc_id`` (an id first read in this add
+        names another record)."""
+        indexed = self.maps[-1]
+        return (
+            doc_id not in self.maps[0]
+            and isinstance(indexed, _IndexedSources)
+            and indexed.holds_text(doc_id, text)
+        )
 
 
 class _Recurring:
@@ -215,7 +235,7 @@ def read_new(
             sketcher = Sketcher(
                 config, reporter, backend, rows, log, sem_store, static_model, recurring
             )
-            seen: ChainMap[str, str] = ChainMap({}, _IndexedSources(store))  # type: ignore[arg-type]
+            seen = _Seen({}, _IndexedSources(store))  # type: ignore[arg-type]
             sketcher.read([str(path) for path in inputs], seen)
             rule_spans = list(rows.boilerplate)  # before the recurring lines are known
             sketcher.sketch_recurring()

@@ -34,11 +34,10 @@ INVALID_FIELDS = "invalid_fields"  # Document.metadata key: a tuple of InvalidFi
 _DEFAULTS = FieldNames()
 _DEFAULT_ID = _DEFAULTS.id
 
-# field names that other tools and feeds give the parts of a document, by the role they play
-_USUAL_NAMES = {
-    "id": ("doc_id", "docid", "guid", "uuid", "article_id", "key", "uid"),
-    "text": ("body", "content", "article", "article_text", "full_text", "fulltext", "maintext"),
-    "title": ("headline", "heading", "name"),
+# optional fields read under another usual name when the record lacks ours (an export's
+# ``date`` is its publication date); not a crawl's ``timestamp`` (when it was fetched) nor a
+# ``name`` (often an author's)
+_READ_AS = {
     "published": (
         "date",
         "pubdate",
@@ -46,12 +45,20 @@ _USUAL_NAMES = {
         "published_at",
         "publish_date",
         "publication_date",
-        "datetime",
-        "timestamp",
-        "created_at",
     ),
-    "url": ("link", "href", "permalink", "source_url"),
-    "outlet": ("source", "site", "publisher", "domain", "source_name", "media"),
+    "title": ("headline", "heading"),
+    "url": ("link", "permalink", "source_url"),
+    "outlet": ("publisher", "source_name", "site", "media"),
+}
+# field names that other tools and feeds give the parts of a document, by the role they play
+# (named in the hint of an error where a field is missing)
+_USUAL_NAMES = {
+    "id": ("doc_id", "docid", "guid", "uuid", "article_id", "key", "uid"),
+    "text": ("body", "content", "article", "article_text", "full_text", "fulltext", "maintext"),
+    "title": (*_READ_AS["title"], "name"),
+    "published": (*_READ_AS["published"], "datetime", "timestamp", "created_at"),
+    "url": (*_READ_AS["url"], "href"),
+    "outlet": (*_READ_AS["outlet"], "source", "domain"),
 }
 
 
@@ -94,24 +101,6 @@ def describe(value: Any) -> str:
     if isinstance(value, dt.date | dt.datetime):
         return f"a date ({value})"
     return f"a {type(value).__name__}"
-
-
-# optional fields read under another usual name when the record lacks ours (an export's
-# ``date`` is its publication date); not a crawl's ``timestamp`` (when it was fetched) nor a
-# ``name`` (often an author's)
-_READ_AS = {
-    "published": (
-        "date",
-        "pubdate",
-        "pub_date",
-        "published_at",
-        "publish_date",
-        "publication_date",
-    ),
-    "title": ("headline", "heading"),
-    "url": ("link", "permalink", "source_url"),
-    "outlet": ("publisher", "source_name", "site", "media"),
-}
 
 
 def in_their_case(fields: FieldNames, names: list[str]) -> FieldNames:

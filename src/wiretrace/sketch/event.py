@@ -104,6 +104,7 @@ from wiretrace.clean.date_names import MONTHS as OTHER_MONTHS
 from wiretrace.clean.date_names import WEEKDAYS as OTHER_WEEKDAYS
 from wiretrace.clean.metadata import dateline_end
 from wiretrace.clean.patterns import AGENCIES, CALENDAR_WORDS, MONTHS, WEEKDAYS
+from wiretrace.sketch.background import stop_words_set
 
 _WHEN_CHARS = 4000  # an article dates its event in its first paragraphs
 _MAX_NAMES = 30
@@ -956,6 +957,7 @@ def _names(entities: Iterable[str], places: Iterable[str]) -> tuple[str, ...]:
         and name not in _TITLES  # "Sen. Mitch McConnell": "sen", then "mitch mcconnell"
         and name + "." not in _STATES  # "Omaha, Neb.": "neb"
         and name not in _AGENCY_NAMES  # "TOKYO (Reuters) -": who sent it, not who did it
+        and name not in stop_words_set()  # "Most of the residents ...": a sentence's first word
         and not (len(name) == 4 and name.isdigit())
     )
     return _distinct(names, _MAX_NAMES)

@@ -314,6 +314,15 @@ class Sketcher:
             _skip(item, rows, self.log, self.reporter)
             return False
         first_seen = seen.get(item.id)
+        if (
+            first_seen is not None
+            and not _same_file(first_seen, item.source)
+            and _sent_again(seen, item)
+        ):
+            detail = f"id {item.id!r} already indexed with this text (read at {first_seen})"
+            duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+            _skip(duplicate, rows, self.log, self.reporter, item)
+            return False
         if first_seen is not None and not _same_file(first_seen, item.source):
             # an id repeated in another file names another record (jan.jsonl and feb.jsonl
             # both numbering from 0): made unique by its file, never dropped
@@ -428,6 +437,14 @@ def _renamed(item: Document, seen: Mapping[str, str]) -> str:
         if known in seen and _same_file(seen[known], item.source):
             return known
     return f"{item.id}@{file}"
+
+
+def _sent_again(seen: Mapping[str, str], item: Document) -> bool:
+    """Whether an index holds ``item``'s text under its id already: a feed's item repeated in
+    the next hour's file is the item it indexed, where a scan's two files that both number
+    their records from 0 hold two records (a scan's ``seen`` is a plain mapping)."""
+    holds_text = getattr(seen, "holds_text", None)
+    return holds_text is not None and bool(holds_text(item.id, item.text))
 
 
 def _same_file(first: str, then: str) -> bool:

@@ -94,12 +94,12 @@ def _listed(result: ScanResult, representative: dict[str, str]) -> list[tuple[Ma
         # first (an exact copy of the agency's update, not the near duplicate of its first
         # version that the group is named by), else with the group's representative
         sourced = [m for m in matches if m.source is not None and m.source != member]
-        line = min(
+        chosen = min(
             sourced or [m for m in matches if representative[member] in (m.a, m.b)] or matches,
             key=lambda m: (_ORDER.index(m.relation), representative[member] not in (m.a, m.b)),
         )
-        if all(line is not other for other, _ in listed):
-            listed.append((line, []))
+        if all(chosen is not other for other, _ in listed):
+            listed.append((chosen, []))
     for (first, second, _), matches in by_key.items():
         line = next((m for m in matches if (m.a, m.b) == (first, second)), None)
         if line is None or first == second:
