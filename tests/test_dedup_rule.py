@@ -171,6 +171,28 @@ def test_of_a_truncated_copy_and_the_later_full_story_the_full_one_is_kept(
     assert kept_ids(tmp_path / "out.jsonl") == ["full"]
 
 
+def test_an_update_that_adds_a_paragraph_is_kept_and_its_first_version_dropped(
+    tmp_path: Path,
+) -> None:
+    # near duplicates both ways (the first version holds 82% of the update): the earlier was
+    # kept and the update dropped with its new paragraph, which no written record held; a
+    # copy of the update under a page's noise goes with the update
+    first = "\n".join(article(851 + n, 40) for n in range(4))
+    update = first + "\n" + article(859, 25)
+    noisy = "Home | News | Business\nAccept all cookies\n" + update + "\n© 2026 Gazette."
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "first", "text": first, "published": "2024-02-01T08:00Z"},
+            {"id": "update", "text": update, "published": "2024-02-01T16:00Z"},
+            {"id": "page", "text": noisy, "published": "2024-02-01T17:00Z"},
+        ],
+    )
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl", FAST)
+    assert kept_ids(tmp_path / "out.jsonl") == ["update"]
+    assert {(row.id, row.kept) for row in done.dropped} == {("first", "update"), ("page", "update")}
+
+
 def test_a_cut_first_version_is_not_kept_beside_the_full_story_that_holds_it(
     tmp_path: Path,
 ) -> None:

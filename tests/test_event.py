@@ -49,6 +49,8 @@ def test_relative_dates_resolve_against_publication(text: str, expected: str) ->
 def test_a_datelines_date_is_the_filing_day_not_the_events(opening: str) -> None:
     text = opening + "A freight train derailed late on Tuesday, police said."
     assert _when_date(text) == "2015-03-10"
+    # below a page's noise, blanked by the cleaning (a copy's day was the filing day)
+    assert _when_date(" " * 30 + "\n" + text) == "2015-03-10"
     assert _when_date(opening + "A freight train derailed.") == THURSDAY
 
 

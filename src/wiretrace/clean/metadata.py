@@ -106,8 +106,10 @@ def _dotted(written: str) -> str | None:
 def dateline_end(text: str) -> int:
     """Where a dateline that opens ``text`` ends ("BERLIN, Aug 11 (Reuters) -"), 0 without
     one."""
-    found = _DATELINE.match(text) or _CHINESE_DATELINE.match(text)
-    return found.end() if found else 0
+    # past the blanks a page's noise left above it (lines of boilerplate, blanked)
+    start = len(text) - len(text.lstrip())
+    found = _DATELINE.match(text[start:]) or _CHINESE_DATELINE.match(text[start:])
+    return start + found.end() if found else 0
 
 
 def _opening_lines(lines: list[Line], text: str) -> list[Line]:

@@ -175,6 +175,36 @@ class DropFloors:
         return True
 
 
+# a near duplicate that holds the other whole, bar a few shingles at its edges
+_WHOLE = 0.98
+# page noise one page may carry beyond the other's and still count as clean as it
+_NOISE_MARGIN = 0.05
+
+
+def _fuller(
+    relation: Relation,
+    coverage: float,
+    back: float,
+    document: DocumentFacts | None,
+    holder: DocumentFacts | None,
+) -> bool:
+    """Whether ``document`` (a share ``coverage`` of it in ``holder``) is the fuller version of
+    a near duplicate that it holds whole (``back``) and is no noisier a page than: a story's
+    update with a paragraph added. Dropping it for the earlier version lost the paragraph;
+    the holder is dropped for it instead. A copy whose page noise was found keeps the clean
+    text it copies first, as before; one whose noise was not found at all still counts as the
+    fuller (nothing tells its residue from an added paragraph)."""
+    if relation != Relation.NEAR_DUPLICATE or document is None or holder is None:
+        return False
+    if back < _WHOLE or coverage >= _WHOLE:
+        return False
+    return _noise_share(document) <= _noise_share(holder) + _NOISE_MARGIN
+
+
+def _noise_share(facts: DocumentFacts) -> float:
+    return 1.0 - facts.clean_chars / facts.chars if facts.chars else 0.0
+
+
 def dedup_choice(
     ids: Iterable[str],
     matches: Iterable[Match],
@@ -190,16 +220,21 @@ def dedup_choice(
     early holds what it contains), then by the representative's rank; one that no document
     kept so far holds is kept, and holds what it can from then on. Greedy, so the kept set
     may be larger than the smallest possible one, but every dropped document names a kept
-    one that holds it directly. Then a document kept that one kept later holds, and that
-    holds none dropped, is dropped for it (the last kept first). Deterministic: the order
-    depends on ids, dates and lengths only, never on the order of ``matches``.
+    one that holds it directly. A near duplicate that holds the other whole and is no
+    noisier a page is the fuller version: the other does not hold it (``_fuller``). Then a
+    document kept that one kept later holds is dropped for it (the last kept first), where
+    each one dropped for it is held by another document kept, which it is then listed with.
+    Deterministic: the order depends on ids, dates and lengths only, never on the order of
+    ``matches``.
     """
     holds: dict[str, list[tuple[str, Relation, float]]] = {}  # holder -> what it holds
     held: set[str] = set()
+    backs: dict[tuple[str, str], float] = {}  # (holder, held): the holder's share in it
 
-    def add(holder: str, document: str, relation: Relation, coverage: float) -> None:
+    def add(holder: str, document: str, relation: Relation, coverage: float, back: float) -> None:
         holds.setdefault(holder, []).append((document, relation, coverage))
         held.add(document)
+        backs[holder, document] = back
 
     floors = floors or DropFloors()
     matches = list(matches)
@@ -208,8 +243,10 @@ def dedup_choice(
             coverage, back = match.containment_a, match.containment_b
             if document != match.a:
                 coverage, back = back, coverage
-            if floors.allow(match, coverage, back):
-                add(holder, document, match.relation, coverage)
+            if floors.allow(match, coverage, back) and not _fuller(
+                match.relation, coverage, back, facts.get(document), facts.get(holder)
+            ):
+                add(holder, document, match.relation, coverage, back)
     # exact copies are one text: what holds one holds each (a big group's copies are matched
     # with its representative alone, so a container kept held the representative but none
     # of its 117 copies, which were all written)
@@ -225,12 +262,21 @@ def dedup_choice(
         """What ``doc_id`` holds, each exact copy of it or of what it holds included."""
         found = sorted(holds.get(doc_id, ()))
         classes = (
-            {identical.find(doc_id): (Relation.EXACT, 1.0)} if doc_id in identical.parent else {}
+            {identical.find(doc_id): (Relation.EXACT, 1.0, 1.0)}
+            if doc_id in identical.parent
+            else {}
         )
         for document, relation, coverage in found:
             if document in identical.parent:
-                classes.setdefault(identical.find(document), (relation, coverage))
-        found += [(other, *how) for root, how in classes.items() for other in alike[root]]
+                back = backs[doc_id, document]
+                classes.setdefault(identical.find(document), (relation, coverage, back))
+        found += [
+            (other, relation, coverage)
+            for root, (relation, coverage, back) in classes.items()
+            for other in alike[root]
+            # a copy of the same text on a cleaner page may be the fuller version
+            if not _fuller(relation, coverage, back, facts.get(other), facts.get(doc_id))
+        ]
         return [item for item in found if item[0] != doc_id]
 
     # ranked as a group's representative is, within each set of documents that hold one
@@ -257,22 +303,35 @@ def dedup_choice(
         for document, relation, coverage in held_by_keeping(doc_id):
             if document not in dropped and document not in kept and document in facts:
                 dropped[document] = Dropped(document, doc_id, relation, coverage)
-    # a document kept early that one kept later holds, and that holds none dropped, goes
-    # too (a cut first version kept beside the full story, which its later copy held)
-    holders = {item.kept for item in dropped.values()}
+    # a document kept early that one kept later holds goes too (a cut first version kept
+    # beside the full story, which its later copy held), where what was dropped for it is
+    # held by another document kept (a first version beside its fuller update, which holds
+    # the update's copy the first version was kept to hold)
     held_by: dict[str, list[tuple[str, Relation, float]]] = {}
     for holder in kept:
-        for document, relation, coverage in holds.get(holder, ()):
-            if document in kept:
-                held_by.setdefault(document, []).append((holder, relation, coverage))
+        for document, relation, coverage in held_by_keeping(holder):
+            held_by.setdefault(document, []).append((holder, relation, coverage))
+
+    def other_holder(document: str, not_this: str) -> tuple[str, Relation, float] | None:
+        others = [
+            found
+            for found in held_by.get(document, ())
+            if found[0] != not_this and found[0] in kept and found[0] not in dropped
+        ]
+        return min(others, key=lambda found: ranks[found[0]]) if others else None
+
     for doc_id in reversed(kept):
-        if doc_id in holders:
+        holds_it = other_holder(doc_id, doc_id)
+        if holds_it is None:
             continue
-        holding = [found for found in held_by.get(doc_id, ()) if found[0] not in dropped]
-        if holding:
-            holder, relation, coverage = min(holding, key=lambda found: ranks[found[0]])
-            dropped[doc_id] = Dropped(doc_id, holder, relation, coverage)
-            holders.add(holder)
+        its_own = [item for item in dropped.values() if item.kept == doc_id]
+        moved = {item.id: other_holder(item.id, doc_id) for item in its_own}
+        if any(other is None for other in moved.values()):
+            continue  # it alone holds one it stands for: kept
+        for document, other in moved.items():
+            assert other is not None
+            dropped[document] = Dropped(document, *other)
+        dropped[doc_id] = Dropped(doc_id, *holds_it)
     return sorted(dropped.values(), key=lambda item: item.id)
 
 
