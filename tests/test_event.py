@@ -36,6 +36,9 @@ def _when_date(text: str, published: str | None = THURSDAY) -> str | None:
         ("Tuesday, March 3, 2014 was the day.", "2014-03-03"),  # the year is written
         ("The hearing is set for next Tuesday. It was filed Monday.", "2015-03-09"),
         ("Nothing here says when.", THURSDAY),
+        # a day to come is not the event's: a forecast, a hearing ahead
+        ("Heavy rain is forecast from midday on Sunday across the region.", THURSDAY),
+        ("He will be sentenced on Monday. He was convicted on Tuesday.", "2015-03-10"),
     ],
 )
 def test_relative_dates_resolve_against_publication(text: str, expected: str) -> None:

@@ -573,9 +573,22 @@ def _when(text: str, begin: int = 0) -> tuple[str, int] | None:
         for match in _WHEN.finditer(text, max(0, key - _WHEN_BEFORE), min(end, key + _WHEN_AFTER)):
             if match.start() <= key < match.end():
                 dating = _dating(match)
-                if dating is not None:
+                if dating is not None and not (match["weekday"] and _ahead(text, match.start())):
                     return dating
     return None
+
+
+# a weekday in a sentence that looks ahead names a day to come, not the event's: "Heavy rain is
+# forecast from midday on Sunday", "He will be sentenced on Monday"
+_AHEAD = re.compile(r"\b(?i:will|shall|forecasts?|forecasters?|expected|scheduled|due\s+to)\b")
+_AHEAD_CHARS = 80  # the sentence before the weekday, at most this far back
+
+
+def _ahead(text: str, at: int) -> bool:
+    """Whether the sentence before ``at`` looks ahead (``_AHEAD``)."""
+    before = text[max(0, at - _AHEAD_CHARS) : at]
+    stop = max(before.rfind(". "), before.rfind("\n"), before.rfind("! "), before.rfind("? "))
+    return _AHEAD.search(before, stop + 1) is not None
 
 
 def event_date(when: tuple[str, int] | None, published: str | None) -> str | None:
