@@ -227,6 +227,9 @@ def test_keys_for_reads(tmp_path: Path) -> None:
 def test_limits_name_the_field(client: TestClient) -> None:
     big = client.post("/documents", content=b"[" + b" " * 300_000 + b"]", headers=WRITE)
     assert big.status_code == 413 and big.json()["field"] == "body"
+    # without a key, the key is asked for first: the limits are none of a stranger's business
+    stranger = client.post("/documents", content=b"[" + b" " * 300_000 + b"]")
+    assert stranger.status_code == 401
     many = client.post(
         "/documents", json=[{"id": str(n), "text": "x"} for n in range(6)], headers=WRITE
     )

@@ -555,19 +555,21 @@ def create_app(
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Any:
         started = time.perf_counter()
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdecimal() or int(length) > limits.max_body_bytes):
-            response: Response = error(
-                413, f"the body is larger than {limits.max_body_bytes} bytes", "body"
-            )
+        write = request.method in ("POST", "DELETE") and request.url.path != "/query"
+        # the key first: a caller without one learns nothing of the limits (a 16 MiB body
+        # without a key was a 413)
+        refused = None
+        if request.url.path not in ("/health", "/docs", "/openapi.json", "/metrics"):
+            refused = authorised(request, write)
+        if refused is not None:
+            response: Response = refused
+        elif length is not None and (not length.isdecimal() or int(length) > limits.max_body_bytes):
+            response = error(413, f"the body is larger than {limits.max_body_bytes} bytes", "body")
         elif service.closing and request.method in ("POST", "DELETE"):
             response = error(503, "the service is stopping; send this again later")
         else:
-            write = request.method in ("POST", "DELETE") and request.url.path != "/query"
-            refused = None
-            if request.url.path not in ("/health", "/docs", "/openapi.json", "/metrics"):
-                refused = authorised(request, write)
             try:
-                response = refused if refused is not None else await call_next(request)
+                response = await call_next(request)
             except Exception:  # answered and counted, in the error body's form
                 _log.exception("%s %s failed", request.method, request.url.path)
                 response = error(500, "internal error; the service's log has the details")
