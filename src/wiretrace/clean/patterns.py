@@ -49,9 +49,11 @@ AGENCIES: dict[str, str] = {
     "Belga": "Belga",
     "ANP": "ANP",
     "Lusa": "Lusa",
-    # Poland's, Russia's, Czechia's, Hungary's, Bulgaria's, Turkey's, Iran's, the Emirates',
-    # Qatar's, Denmark's and Norway's: their names in a dateline or a credit are who sent
-    # it, no name two reports share ("(PAP)" in every PAP story)
+    # Poland's, Russia's, Czechia's, Hungary's, Bulgaria's, Turkey's, the Emirates', Qatar's,
+    # Denmark's and Norway's: their names in a dateline or a credit are who sent it, no name
+    # two reports share ("(PAP)" in every PAP story). Not Iran's IRNA: ECB+'s reports of one
+    # Iranian earthquake share it as the source they quote (with it MiniLM's ECB+ recall fell
+    # 0.952 -> 0.939)
     "PAP": "PAP",
     "Interfax": "Interfax",
     "Интерфакс": "Interfax",
@@ -60,7 +62,6 @@ AGENCIES: dict[str, str] = {
     "BTA": "BTA",
     "İHA": "İHA",
     "DHA": "DHA",
-    "IRNA": "IRNA",
     "WAM": "WAM",
     "QNA": "QNA",
     "Ritzau": "Ritzau",
