@@ -320,18 +320,25 @@ def dedup_choice(
         ]
         return min(others, key=lambda found: ranks[found[0]]) if others else None
 
+    standing_for: dict[str, list[str]] = {}  # each kept document: those dropped for it
+    for item in dropped.values():
+        standing_for.setdefault(item.kept, []).append(item.id)
     for doc_id in reversed(kept):
         holds_it = other_holder(doc_id, doc_id)
         if holds_it is None:
             continue
-        its_own = [item for item in dropped.values() if item.kept == doc_id]
-        moved = {item.id: other_holder(item.id, doc_id) for item in its_own}
+        moved = {
+            document: other_holder(document, doc_id) for document in standing_for.get(doc_id, ())
+        }
         if any(other is None for other in moved.values()):
             continue  # it alone holds one it stands for: kept
         for document, other in moved.items():
             assert other is not None
             dropped[document] = Dropped(document, *other)
+            standing_for.setdefault(other[0], []).append(document)
+        standing_for.pop(doc_id, None)
         dropped[doc_id] = Dropped(doc_id, *holds_it)
+        standing_for.setdefault(holds_it[0], []).append(doc_id)
     return sorted(dropped.values(), key=lambda item: item.id)
 
 
