@@ -807,7 +807,7 @@ def test_an_embedding_cache_that_is_not_a_cache_is_refused_before_any_work(
 
 
 def test_control_characters_in_ids_never_reach_the_terminal(tmp_path: Path) -> None:
-    hostile = "a\x1b]0;owned\x07\x1b[2J\u202eb\nc"
+    hostile = "a\x1b]0;owned\x07\x1b[2J\u202eb\u200f\nc"  # a right-to-left mark too
     source = jsonl(
         tmp_path / "in.jsonl",
         {"id": hostile, "text": article(1, 30)},
@@ -818,8 +818,8 @@ def test_control_characters_in_ids_never_reach_the_terminal(tmp_path: Path) -> N
 
     assert result.exit_code == 0, result.output
     warning = next(line for line in result.stderr.splitlines() if "already read" in line)
-    assert "\\x1b]0;owned\\x07\\x1b[2J\\u202eb" in warning
-    assert not any(char in result.stderr for char in "\x1b\x07\u202e")
+    assert "\\x1b]0;owned\\x07\\x1b[2J\\u202eb\\u200f" in warning
+    assert not any(char in result.stderr for char in "\x1b\x07\u202e\u200f")
 
 
 def test_a_full_disk_while_writing_is_an_error_that_says_so(

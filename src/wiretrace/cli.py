@@ -63,11 +63,20 @@ Exit codes:
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Control characters (ESC starts terminal commands, a newline breaks one-line messages) and
-# bidirectional overrides (they reorder what is shown) from a record's id or a file's name
-# are shown as escapes, never sent to the terminal.
+# bidirectional overrides and marks (they reorder what is shown: a right-to-left mark in an
+# id turned the rest of its line around) from a record's id or a file's name are shown as
+# escapes, never sent to the terminal.
 _UNPRINTABLE = {
     code: f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
-    for code in [*range(32), *range(127, 160), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    for code in [
+        *range(32),
+        *range(127, 160),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
 }
 
 
