@@ -7,7 +7,6 @@ date in its record. A date in the record always wins over one found here.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,24 +90,17 @@ class TextFacts:
     language: str | None = None  # detected (``clean.language``), ISO 639-1
 
 
-def _dotted(written: str) -> str | None:
-    """A date in figures between dots, day first ("14.07.2026"), as ISO; None for no date."""
-    found = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", written)
-    if found is None:
-        return None
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
+_BLANKS = re.compile(r"\s*")
 
 
 def dateline_end(text: str) -> int:
     """Where a dateline that opens ``text`` ends ("BERLIN, Aug 11 (Reuters) -"), 0 without
     one."""
-    # past the blanks a page's noise left above it (lines of boilerplate, blanked)
-    start = len(text) - len(text.lstrip())
-    found = _DATELINE.match(text[start:]) or _CHINESE_DATELINE.match(text[start:])
+    # past the blanks a page's noise left above it (lines of boilerplate, blanked); only the
+    # opening is read (no copy of a long text for each document)
+    start = _BLANKS.match(text).end()  # type: ignore[union-attr]  # it matches anywhere
+    opening = text[start : start + _DATELINE_CHARS]
+    found = _DATELINE.match(opening) or _CHINESE_DATELINE.match(opening)
     return start + found.end() if found else 0
 
 
@@ -178,10 +170,8 @@ def extract_facts(
                 credits.append(found["outlet"])
             written = found["before"] or found["after"] or found["date_after"] or found["date_only"]
             if written and published is None:
-                published = (
-                    parse_date(written, year)
-                    or parse_date(day_month_in_english(written), year)
-                    or _dotted(written)
+                published = parse_date(written, year) or parse_date(
+                    day_month_in_english(written), year
                 )
             break
     if lines:

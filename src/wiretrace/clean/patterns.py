@@ -282,15 +282,20 @@ _DAY_FIRST = re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mo
 _MONTH_FIRST = re.compile(rf"(?P<month>{MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
 
 
 def parse_date(text: str, year: int | None = None) -> str | None:
-    """ISO date (``YYYY-MM-DD``) of a date written as ISO or with a month name; a date without
-    a year takes ``year``; None when no valid date can be made (numeric ``dd/mm`` dates are
-    ambiguous and never parsed)."""
+    """ISO date (``YYYY-MM-DD``) of a date written as ISO, with a month name, or in figures
+    between dots, day first as wherever dots are used (``14.07.2026``, PAP's datelines); a
+    date without a year takes ``year``; None when no valid date can be made (numeric
+    ``dd/mm`` dates are ambiguous and never parsed)."""
     found = _ISO.search(text)
+    dotted = None if found else _DOTTED.search(text)
     if found:
         parts = (int(found[1]), int(found[2]), int(found[3]))
+    elif dotted:
+        parts = (int(dotted[3]), int(dotted[2]), int(dotted[1]))
     else:
         named = _DAY_FIRST.search(text) or _MONTH_FIRST.search(text)
         if named is None:

@@ -294,13 +294,13 @@ def dedup_choice(
     for members in components.values():
         ranks.update(_ranks(members, facts))
 
-    kept: dict[str, None] = {}  # in the order kept
+    kept: dict[str, list[tuple[str, Relation, float]]] = {}  # in the order kept: what each holds
     dropped: dict[str, Dropped] = {}
     for doc_id in sorted(ranks, key=lambda doc_id: (doc_id in held, ranks[doc_id])):
         if doc_id in dropped:
             continue
-        kept[doc_id] = None
-        for document, relation, coverage in held_by_keeping(doc_id):
+        kept[doc_id] = holding = held_by_keeping(doc_id)
+        for document, relation, coverage in holding:
             if document not in dropped and document not in kept and document in facts:
                 dropped[document] = Dropped(document, doc_id, relation, coverage)
     # a document kept early that one kept later holds goes too (a cut first version kept
@@ -308,8 +308,8 @@ def dedup_choice(
     # held by another document kept (a first version beside its fuller update, which holds
     # the update's copy the first version was kept to hold)
     held_by: dict[str, list[tuple[str, Relation, float]]] = {}
-    for holder in kept:
-        for document, relation, coverage in held_by_keeping(holder):
+    for holder, holding in kept.items():
+        for document, relation, coverage in holding:
             held_by.setdefault(document, []).append((holder, relation, coverage))
 
     def other_holder(document: str, not_this: str) -> tuple[str, Relation, float] | None:

@@ -100,20 +100,6 @@ class _IndexedSources(Mapping[str, str]):
         return self._store.count()
 
 
-class _Seen(ChainMap[str, str]):
-    """The ids read in this add, then those the index holds (``Sketcher.read``'s ``seen``)."""
-
-    def holds_text(self, doc_id: str, text: str) -> bool:
-        """Whether the index holds ``text`` under ``doc_id`` (an id first read in this add
-        names another record)."""
-        indexed = self.maps[-1]
-        return (
-            doc_id not in self.maps[0]
-            and isinstance(indexed, _IndexedSources)
-            and indexed.holds_text(doc_id, text)
-        )
-
-
 class _Recurring:
     """The group-by of lines for an add: the new documents' lines with those the index holds
     under the same keys. Notes which keys the index held as recurring before and which
@@ -235,8 +221,9 @@ def read_new(
             sketcher = Sketcher(
                 config, reporter, backend, rows, log, sem_store, static_model, recurring
             )
-            seen = _Seen({}, _IndexedSources(store))  # type: ignore[arg-type]
-            sketcher.read([str(path) for path in inputs], seen)
+            indexed = _IndexedSources(store)
+            seen: ChainMap[str, str] = ChainMap({}, indexed)  # type: ignore[arg-type]
+            sketcher.read([str(path) for path in inputs], seen, indexed.holds_text)
             rule_spans = list(rows.boilerplate)  # before the recurring lines are known
             sketcher.sketch_recurring()
             sketched = sketcher.sketched()

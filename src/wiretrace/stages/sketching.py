@@ -4,7 +4,7 @@ the spill), then a second sketch of the documents holding lines that recur acros
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -184,6 +184,7 @@ class Sketcher:
         self.sketches = _Sketches()
         self.lines = LineCounter() if config.recurring_min_documents else None
         self.params = SketchParams.of(config, semantic is not None, static_model)
+        self._indexed: Callable[[str, str], bool] | None = None  # ``read``'s
         # one pool for both passes: starting workers costs ~1-2 s
         self.runner: Runner[Sequence[int], list[BatchItem]] = backend.runner(
             partial(sketch_batch, params=self.params), self._deliver
@@ -208,14 +209,20 @@ class Sketcher:
             self.sketches.put(number, result, index)
 
     def read(
-        self, inputs: Iterable[str | Path], seen: MutableMapping[str, str] | None = None
+        self,
+        inputs: Iterable[str | Path],
+        seen: MutableMapping[str, str] | None = None,
+        indexed: Callable[[str, str], bool] | None = None,
     ) -> None:
         """Read every record; clean and sketch them in batches while reading goes on (where
         the workers are elsewhere and there are several files, they read and sketch whole
         files: ``_read_in_tasks``). ``seen``: the ids taken before, and where they were read
-        (an index's documents)."""
+        (an index's documents); ``indexed``: whether the index holds a text under an id (a
+        feed's item repeated in the next hour's file is the item it indexed, where a scan's
+        two files that both number their records from 0 hold two records)."""
         inputs = list(inputs)  # planned, then maybe read
         seen = {} if seen is None else seen
+        self._indexed = indexed
         planned = None
         if self.held_map is not None:  # two tasks a worker, each reading and sketching files
             planned = plan_file_tasks(inputs, 2 * self.parallelism)
@@ -316,8 +323,9 @@ class Sketcher:
         first_seen = seen.get(item.id)
         if (
             first_seen is not None
+            and self._indexed is not None
             and not _same_file(first_seen, item.source)
-            and _sent_again(seen, item)
+            and self._indexed(item.id, item.text)
         ):
             detail = f"id {item.id!r} already indexed with this text (read at {first_seen})"
             duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
@@ -437,14 +445,6 @@ def _renamed(item: Document, seen: Mapping[str, str]) -> str:
         if known in seen and _same_file(seen[known], item.source):
             return known
     return f"{item.id}@{file}"
-
-
-def _sent_again(seen: Mapping[str, str], item: Document) -> bool:
-    """Whether an index holds ``item``'s text under its id already: a feed's item repeated in
-    the next hour's file is the item it indexed, where a scan's two files that both number
-    their records from 0 hold two records (a scan's ``seen`` is a plain mapping)."""
-    holds_text = getattr(seen, "holds_text", None)
-    return holds_text is not None and bool(holds_text(item.id, item.text))
 
 
 def _same_file(first: str, then: str) -> bool:
