@@ -36,6 +36,15 @@ from wiretrace.records import Derivation
 from wiretrace.sketch.background import stop_words_set
 
 PARTNERS = 3  # partners a sentence of the shorter text may align with
+# A careful rewrite (issue 26) says a sentence again less closely than the sentence threshold
+# asks: a pair of sentences up to ``ANCHOR_MARGIN`` below it still aligns where the two share
+# a particular fact (a number or a name), and a chain of such pairs proves derivation only
+# where it steps through both texts together (``in_stride``) and its aligned sentences keep
+# at least ``FACTS_KEPT`` of their facts (``facts_kept``): two independent reports of one
+# event tell it in much the same order, but each with facts of its own.
+ANCHOR_MARGIN = 0.1
+FACTS_KEPT = 0.5  # more of them shared than not
+STRIDE = 2  # a chain steps in stride when each text moves on by one or two sentences
 # Sentences whose words and facts a comparing process keeps, by their text (2.1 KB and 0.75
 # KB each: ~47 MB a process at most): a sentence recurs across compared pairs (the pairs
 # share text), while its document is seldom still in the comparer's cache (a corpus's pairs
@@ -271,3 +280,47 @@ def chain_derivation(small: Sentences, other: Sentences, chain: Cells) -> Deriva
     return Derivation(
         len(chain.rows), round(covered / chars, 4) if chars else 0.0, shared, contradicted, quotes
     )
+
+
+def anchored(small: Sentences, other: Sentences, cells: Cells, sentence: float) -> Cells:
+    """The cells at least ``sentence`` alike, and those below it whose two sentences share a
+    particular fact (a number or a name: ``facts``)."""
+    keep = []
+    for at, (row, column, similarity) in enumerate(
+        zip(cells.rows.tolist(), cells.columns.tolist(), cells.similarity.tolist(), strict=True)
+    ):
+        if similarity >= sentence:
+            keep.append(at)
+            continue
+        (my_numbers, my_names), (their_numbers, their_names) = small.facts(row), other.facts(column)
+        if my_numbers & their_numbers or my_names & their_names:
+            keep.append(at)
+    if not keep:
+        return NO_CELLS
+    kept = np.asarray(keep, dtype=np.intp)
+    return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
+
+
+def in_stride(chain: Cells) -> int:
+    """How many cells of the chain follow the one before it in stride (each text moved on
+    by at most ``STRIDE`` sentences, the other text by at least one), plus its first: a
+    rewrite follows its source sentence by sentence, where an independent report of the same
+    event meets the other now and then (ten of its sentences against one long one, or one
+    sentence in five)."""
+    if not len(chain.rows):
+        return 0
+    rows, columns = np.diff(chain.rows), np.diff(chain.columns)
+    return 1 + int(np.count_nonzero((rows <= STRIDE) & (columns >= 1) & (columns <= STRIDE)))
+
+
+def facts_kept(small: Sentences, other: Sentences, chain: Cells) -> float:
+    """The share of the chained sentence pairs' particular facts that both sentences give
+    (numbers and names, ``facts``): a rewrite carries its source's facts over, an independent
+    report gives facts of its own."""
+    shared = differing = 0
+    for row, column in zip(chain.rows.tolist(), chain.columns.tolist(), strict=True):
+        (my_numbers, my_names), (their_numbers, their_names) = small.facts(row), other.facts(column)
+        mine, theirs = my_numbers | my_names, their_numbers | their_names
+        shared += len(mine & theirs)
+        differing += len(mine ^ theirs)
+    return shared / (shared + differing) if shared else 0.0

@@ -18,9 +18,12 @@ then follows DESIGN.md's order, strongest first:
   shows that it was derived from the other, or (a careful rewrite that keeps no sentence very
   close) the ordered chain of aligned sentences (``compare.derivation``) has at least
   ``paraphrase_min_chain`` sentences and covers at least ``paraphrase_chain_coverage`` of the
-  smaller document. Independent texts on one topic also have sentences that say much the
-  same, but they rarely share a verbatim stretch of 8 words, and they do not retell the other
-  sentence by sentence in its order;
+  smaller document, or (a rewrite that says each sentence less closely) a chain that also
+  takes sentence pairs sharing a fact a little below the threshold steps through both texts
+  together and keeps most of its facts (``derivation.ANCHOR_MARGIN``). Independent texts
+  on one topic also have sentences that say much the same, but they rarely share a verbatim
+  stretch of 8 words, and they do not retell the other sentence by sentence in its order,
+  with its facts;
 - ``partial`` when verbatim passages remain;
 - ``same_story`` when the documents' vectors are at least ``same_story`` alike (for the fast
   model, vectors without the corpus mean);
@@ -39,13 +42,18 @@ from numpy.typing import NDArray
 
 from wiretrace.clean.normalize import WORD
 from wiretrace.compare.derivation import (
+    ANCHOR_MARGIN,
+    FACTS_KEPT,
     NO_CELLS,
     SENTENCES_KEPT,
     Cells,
+    anchored,
     chain_cells,
     chain_derivation,
     derivation,
     facts,
+    facts_kept,
+    in_stride,
 )
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Derivation, Match, Passage, Relation
@@ -219,6 +227,16 @@ def _similar(
     return partners, scores, Cells(cell_rows, columns, similarity)
 
 
+def _at_least(cells: Cells, similarity: float) -> Cells:
+    """The cells at least ``similarity`` alike."""
+    kept = np.flatnonzero(cells.similarity >= similarity)
+    if len(kept) == len(cells.similarity):
+        return cells
+    if not len(kept):
+        return NO_CELLS
+    return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
+
+
 def in_order(partners: list[int]) -> list[bool]:
     """Which items lie on one longest non-decreasing run of ``partners`` (patience sorting:
     the alignment's backbone, in the order of both texts)."""
@@ -324,9 +342,10 @@ def decide(
     aligned: list[SentencePair] = []
     cells = NO_CELLS
     if a.sentences and b.sentences:
-        partners, similarities, cells = _similar(
-            a.vectors, b.vectors, small_is_a, thresholds.sentence
+        partners, similarities, near = _similar(
+            a.vectors, b.vectors, small_is_a, thresholds.sentence - ANCHOR_MARGIN
         )
+        cells = _at_least(near, thresholds.sentence)
         aligned = _aligned(
             a, b, small_is_a, partners, similarities, thresholds.sentence, thresholds.strong
         )
@@ -390,6 +409,21 @@ def decide(
         ):
             # shown as the chain: its sentence pairs in the order of both texts
             rewrite, rewritten = True, chained
+            rewritten_share, verbatim_share, _ = shares(rewritten)
+    if not rewrite and len(near.rows) > len(cells.rows):
+        # a careful rewrite says each sentence again less closely, but keeps its facts: the
+        # sentence pairs that share one align too, where the chain steps through both texts
+        # together and keeps most of their facts
+        facts_held = anchored(small, other, near, thresholds.sentence)
+        chain = chain_cells(facts_held)
+        found = chain_derivation(small, other, chain)
+        if (
+            in_stride(chain) >= config.paraphrase_min_chain
+            and found.coverage >= config.paraphrase_chain_coverage
+            and facts_kept(small, other, chain) >= FACTS_KEPT
+            and (chained := _chained(a, b, small_is_a, chain, config))
+        ):
+            evidence, rewrite, rewritten = found, True, chained
             rewritten_share, verbatim_share, _ = shares(rewritten)
     # a sentence copied word for word is shown as the verbatim passage that holds it, not
     # also as the rewrite of a sentence no verbatim passage holds (a lifted paragraph's
