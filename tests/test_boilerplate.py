@@ -424,6 +424,9 @@ def test_scan_keeps_syndicated_copies_and_drops_a_shared_masthead(tmp_path: Path
             ("Northern Wire",),
             None,
         ),
+        # an agency under its full name, as a publisher field would name it
+        ("YORK (Press Association) - The bridge shut.", "YORK", ("PA",), None),
+        ("SYDNEY (Australian Associated Press) - Rain fell.", "SYDNEY", ("AAP",), None),
         ("The minister resigned, officials said.\n\nPhoto: AP", None, ("AP",), None),
         # as the agencies of other countries write them
         ("(ANSA) - MILANO, 11 AGO - Un incendio è divampato.", "MILANO", ("ANSA",), "2021-08-11"),

@@ -21,7 +21,7 @@ from wiretrace.clean.boilerplate import (
 )
 from wiretrace.clean.date_names import DAY_MONTH as OTHER_DAY_MONTH
 from wiretrace.clean.date_names import day_month_in_english
-from wiretrace.clean.patterns import AGENCIES, AGENCY, DAY_MONTH, parse_date
+from wiretrace.clean.patterns import AGENCIES, AGENCY, AGENCY_PUBLISHERS, DAY_MONTH, parse_date
 from wiretrace.records import Span
 
 # a capital letter of any script ("MÜNCHEN", "SÃO PAULO", "МОСКВА"), then letters
@@ -166,8 +166,9 @@ def extract_facts(
             agency = found["agency"] or found["slashed"] or found["first"] or found["last"]
             if agency:
                 credits.append(AGENCIES[agency])
-            elif found["outlet"]:  # an outlet the agency list does not know, as written
-                credits.append(found["outlet"])
+            elif found["outlet"]:  # an outlet the agency list does not know, as written,
+                # but an agency under its full name is the agency: "YORK (Press Association) -"
+                credits.append(AGENCY_PUBLISHERS.get(found["outlet"], found["outlet"]))
             written = found["before"] or found["after"] or found["date_after"] or found["date_only"]
             if written and published is None:
                 published = parse_date(written, year) or parse_date(
