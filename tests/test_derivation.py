@@ -370,3 +370,15 @@ def test_sentences_that_all_restate_one_sentence_are_one_rewrite() -> None:
         )
         match = _decided(small, other, _CLAUSE)
         assert match is not None and match.relation is expected, partners
+
+
+def test_a_document_without_sentences_is_decided_by_its_verbatim_passage_alone() -> None:
+    small, other = _documents(["Officials unveiled the regulation on Thursday."], ["A quote."], {})
+    empty = semantic_document("", np.zeros((0, 2), dtype=np.int32), small.vectors[:0], small.vector)
+    passage = Passage(0, 10, 0, 10, "verbatim", 1.0)
+    verbatim = Match("a", "b", Relation.PARTIAL, 0.02, 0.05, 0.03, (passage,))
+    config = ScanConfig()
+    found = decide(
+        verbatim, (0.02, 0.05, 0.03), "a", empty, "b", other, config, config.semantic_thresholds()
+    )
+    assert found is not None and found.relation is Relation.PARTIAL

@@ -340,7 +340,7 @@ def decide(
     small_is_a = a.chars <= b.chars
     small, other = (a, b) if small_is_a else (b, a)
     aligned: list[SentencePair] = []
-    cells = NO_CELLS
+    cells = near = NO_CELLS
     if a.sentences and b.sentences:
         partners, similarities, near = _similar(
             a.vectors, b.vectors, small_is_a, thresholds.sentence - ANCHOR_MARGIN
