@@ -19,6 +19,9 @@ with the default scan (fast sentence model).
   sentence by hand (every name, number and quote kept, the order kept, no 8 words in a row
   the same) and an independent report of the same event written from other facts; scanned
   together. Target: each rewrite ``paraphrase`` with its original, each independent report not.
+- **Hard independent reports** (``benchmarks/independent/``): ten events each reported twice,
+  in the same order with the same main names and numbers, every sentence in its own words.
+  Target: no pair ``paraphrase``.
 
     python benchmarks/rewrites.py                    # everything, a table per set
     python benchmarks/rewrites.py --json out.json    # and the figures as JSON
@@ -44,6 +47,7 @@ from wiretrace import ScanConfig, scan
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 HAND_WRITTEN = Path(__file__).resolve().parent / "rewrites"
+INDEPENDENT = Path(__file__).resolve().parent / "independent"
 KINDS = ("one story, no copied text", "one story, verbatim passages too", "different stories")
 
 
@@ -144,6 +148,20 @@ def hand_written(config: ScanConfig) -> dict[str, Any]:
     return {"pairs": rows, "rewrites_found": rewrites, "independent_called_reuse": false}
 
 
+def hard_independent(config: ScanConfig) -> dict[str, Any]:
+    """The hard independent reports (``benchmarks/independent/``): each pair's relation."""
+    result = scan([INDEPENDENT], config)
+    relation = {frozenset((m.a, m.b)): m.relation.value for m in result.matches}
+    names = sorted({path.name.split(".")[0] for path in INDEPENDENT.glob("*.a.txt")})
+    rows = {name: relation.get(frozenset((f"{name}.a", f"{name}.b")), "none") for name in names}
+    print(f"\nHard independent reports ({len(rows)} pairs): relation between the two")
+    for name, found in rows.items():
+        print(f"  {name}: {found}")
+    rewrites = sum(found == "paraphrase" for found in rows.values())
+    print(f"called paraphrase: {rewrites}/{len(rows)}")
+    return {"pairs": rows, "called_paraphrase": rewrites}
+
+
 def rule_rewrites(shared: Path, config: ScanConfig) -> dict[str, Any]:
     """The rewrite set made by rules from GVA and ECB+ articles (``rewrite_set.py``)."""
     print("\nRewrites made by rules (rewrite_set.py): each source scanned with its rewrites")
@@ -173,6 +191,7 @@ def main() -> None:
         "clough": clough(data, config),
         "ecbplus": ecbplus(data, config),
         "hand_written": hand_written(config),
+        "hard_independent": hard_independent(config),
         "rule_rewrites": rule_rewrites(options.shared, config),
     }
     if options.json:

@@ -382,3 +382,16 @@ def test_a_document_without_sentences_is_decided_by_its_verbatim_passage_alone()
         verbatim, (0.02, 0.05, 0.03), "a", empty, "b", other, config, config.semantic_thresholds()
     )
     assert found is not None and found.relation is Relation.PARTIAL
+
+
+@pytest.mark.usefixtures("semantic_extra")
+def test_independent_reports_in_one_order_with_one_set_of_facts_are_no_rewrite() -> None:
+    # benchmarks/independent: ten events each reported twice in the same order, with the same
+    # main names and numbers, every sentence in its reporter's own words
+    folder = REWRITES.parent / "independent"
+    found = {frozenset((m.a, m.b)): m for m in scan([folder]).matches}
+    names = sorted({path.name.split(".")[0] for path in folder.glob("*.a.txt")})
+    assert len(names) == 10
+    for name in names:
+        match = found.get(frozenset((f"{name}.a", f"{name}.b")))
+        assert match is None or match.relation is not Relation.PARAPHRASE, name
