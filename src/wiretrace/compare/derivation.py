@@ -193,6 +193,20 @@ class Cells(NamedTuple):
     columns: NDArray[np.intp]
     similarity: NDArray[np.float64]
 
+    def take(self, cells: NDArray[np.intp]) -> Cells:
+        """These cells at the given indices, in that order."""
+        return Cells(self.rows[cells], self.columns[cells], self.similarity[cells])
+
+    def at_least(self, similarity: float) -> Cells:
+        """The cells at least ``similarity`` alike."""
+        kept = np.flatnonzero(self.similarity >= similarity)
+        return self if len(kept) == len(self.similarity) else self.take(kept)
+
+    def row_count(self) -> int:
+        """How many rows have a cell (the rows come sorted)."""
+        rows = self.rows
+        return int(np.count_nonzero(rows[1:] != rows[:-1])) + 1 if rows.size else 0
+
 
 NO_CELLS = Cells(np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), np.empty(0))
 
@@ -247,8 +261,7 @@ def chain_cells(cells: Cells) -> Cells:
     columns = np.ascontiguousarray(cells.columns, dtype=np.int64)
     similarity = np.ascontiguousarray(cells.similarity, dtype=np.float64)
     best = _best_of_rows(rows, columns, similarity, PARTNERS)
-    chain = best[_chain(rows[best], columns[best], similarity[best])]
-    return Cells(cells.rows[chain], cells.columns[chain], cells.similarity[chain])
+    return cells.take(best[_chain(rows[best], columns[best], similarity[best])])
 
 
 def derivation(small: Sentences, other: Sentences, cells: Cells) -> Derivation:
@@ -295,10 +308,7 @@ def anchored(small: Sentences, other: Sentences, cells: Cells, sentence: float) 
         (my_numbers, my_names), (their_numbers, their_names) = small.facts(row), other.facts(column)
         if my_numbers & their_numbers or my_names & their_names:
             keep.append(at)
-    if not keep:
-        return NO_CELLS
-    kept = np.asarray(keep, dtype=np.intp)
-    return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
+    return cells.take(np.asarray(keep, dtype=np.intp))
 
 
 def in_stride(chain: Cells) -> int:

@@ -227,16 +227,6 @@ def _similar(
     return partners, scores, Cells(cell_rows, columns, similarity)
 
 
-def _at_least(cells: Cells, similarity: float) -> Cells:
-    """The cells at least ``similarity`` alike."""
-    kept = np.flatnonzero(cells.similarity >= similarity)
-    if len(kept) == len(cells.similarity):
-        return cells
-    if not len(kept):
-        return NO_CELLS
-    return Cells(cells.rows[kept], cells.columns[kept], cells.similarity[kept])
-
-
 def in_order(partners: list[int]) -> list[bool]:
     """Which items lie on one longest non-decreasing run of ``partners`` (patience sorting:
     the alignment's backbone, in the order of both texts)."""
@@ -345,7 +335,7 @@ def decide(
         partners, similarities, near = _similar(
             a.vectors, b.vectors, small_is_a, thresholds.sentence - ANCHOR_MARGIN
         )
-        cells = _at_least(near, thresholds.sentence)
+        cells = near.at_least(thresholds.sentence)
         aligned = _aligned(
             a, b, small_is_a, partners, similarities, thresholds.sentence, thresholds.strong
         )
@@ -394,9 +384,7 @@ def decide(
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
     ) or derived >= config.paraphrase_min_derived
     evidence: Derivation | None = None
-    rows = cells.rows  # ascending: its distinct rows are where it steps up
-    aligned_rows = int(np.count_nonzero(rows[1:] != rows[:-1])) + 1 if rows.size else 0
-    if not rewrite and aligned_rows >= config.paraphrase_min_chain:
+    if not rewrite and cells.row_count() >= config.paraphrase_min_chain:
         # a careful rewrite keeps no sentence very close, but it follows its source sentence
         # by sentence: an ordered chain that accounts for most of the shorter text
         chain = chain_cells(cells)
@@ -410,7 +398,11 @@ def decide(
             # shown as the chain: its sentence pairs in the order of both texts
             rewrite, rewritten = True, chained
             rewritten_share, verbatim_share, _ = shares(rewritten)
-    if not rewrite and len(near.rows) > len(cells.rows):
+    if (
+        not rewrite
+        and len(near.rows) > len(cells.rows)
+        and near.row_count() >= config.paraphrase_min_chain
+    ):
         # a careful rewrite says each sentence again less closely, but keeps its facts: the
         # sentence pairs that share one align too, where the chain steps through both texts
         # together and keeps most of their facts
