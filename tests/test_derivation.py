@@ -19,8 +19,9 @@ from wiretrace.compare.derivation import (
     facts_kept,
     in_stride,
     ordered_chain,
+    passage_run,
 )
-from wiretrace.compare.paraphrase import SemanticDocument, decide, semantic_document
+from wiretrace.compare.paraphrase import SemanticDocument, decide, semantic_document, words_of
 from wiretrace.errors import ConfigError
 from wiretrace.records import Match, Passage, Relation
 
@@ -79,6 +80,10 @@ class _Text:
     def facts(self, sentence: int) -> tuple[frozenset[str], frozenset[str]]:
         start, end = self.sentences[sentence]
         return facts(self.text[start:end])
+
+    def words(self, sentence: int) -> frozenset[str]:
+        start, end = self.sentences[sentence]
+        return words_of(self.text[start:end])
 
 
 def _cells(*cells: tuple[int, int, float]) -> Cells:
@@ -146,6 +151,94 @@ def test_a_pair_below_the_sentence_threshold_aligns_only_where_it_shares_a_fact(
     cells = _cells((0, 0, 0.7), (1, 1, 0.7), (1, 0, 0.8))
     kept = anchored(small, other, cells, 0.75)
     assert list(zip(kept.rows.tolist(), kept.columns.tolist(), strict=True)) == [(0, 0), (1, 0)]
+
+
+def _sentences(*sentences: str) -> _Text:
+    text, spans = "", []
+    for sentence in sentences:
+        spans.append((len(text), len(text) + len(sentence)))
+        text += sentence + " "
+    return _Text(text, spans)
+
+
+def _pairs(cells: Cells) -> list[tuple[int, int]]:
+    return list(zip(cells.rows.tolist(), cells.columns.tolist(), strict=True))
+
+
+def test_a_rewritten_passage_is_a_run_in_stride_that_keeps_the_source_s_words() -> None:
+    # sentences 4-6 of the source said again as sentences 10-13 of a longer text (one
+    # sentence inserted), each keeping most of its words
+    said = "The council will close the Ferry Lane bridge for repairs in March."
+    source = _sentences(
+        *(f"Filler sentence number {n}." for n in range(4)),
+        said,
+        "Engineers found rust in the steel beams last winter.",
+        "Walkers will use a ferry across the river until June.",
+        *(f"Closing sentence number {n}." for n in range(3)),
+    )
+    other = _sentences(
+        *(f"Other words entirely {n}." for n in range(10)),
+        "In March the council shuts the Ferry Lane bridge for repairs.",
+        "Rust was found by engineers in its steel beams last winter.",
+        "Something else altogether happened.",
+        "Until June walkers will take a ferry across the river.",
+        "The end.",
+    )
+    cells = _cells((4, 10, 0.74), (4, 3, 0.9), (5, 11, 0.71), (6, 13, 0.8))
+    assert _pairs(passage_run(source, other, cells, 0.7)) == [(4, 10), (5, 11), (6, 13)]
+    # below the floor, or keeping too few words, a pair breaks the run
+    assert _pairs(passage_run(source, other, cells, 0.72)) == [(6, 13)]
+    unrelated = _cells((4, 12, 0.9))
+    assert _pairs(passage_run(source, other, unrelated, 0.7)) == []
+
+
+def test_pairs_in_both_openings_or_both_endings_make_no_passage_run() -> None:
+    # every report of an event opens alike (headline, lead, the next detail) and every page
+    # ends alike (an appeal, a credit, a copyright line)
+    text = _sentences(
+        "Fire destroys Banstead store.",
+        "A Waitrose store burned on Sunday.",
+        "Fifty firefighters fought the blaze.",
+        "Police called the Banstead fire suspicious.",
+        "Anyone with information should call police.",
+        "Reporting by the Surrey news desk.",
+        "Copyright Surrey News 2026.",
+    )
+    cells = _cells(*((row, row, 0.9) for row in range(7)))
+    assert _pairs(passage_run(text, text, cells, 0.7)) == [(3, 3)]
+    # a sentence of one text's opening against the other's middle counts
+    later = _sentences(
+        "Weather.", "Traffic.", *(text.text[start:end] for start, end in text.sentences)
+    )
+    moved = _cells((1, 3, 0.9), (2, 4, 0.9))
+    assert _pairs(passage_run(text, later, moved, 0.7)) == [(1, 3), (2, 4)]
+
+
+@pytest.mark.usefixtures("semantic_extra")
+def test_a_paragraph_rewritten_inside_a_longer_article_is_a_paraphrase(tmp_path: Path) -> None:
+    # a weekly digest retells four sentences of a wire story in its own words in the middle
+    # of unrelated items: too little of either text for the chain, a run of its own
+    texts = Path(__file__).parent / "texts"
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name in ("bridge-wire", "bridge-digest"):
+        (corpus / f"{name}.txt").write_text((texts / f"{name}.txt").read_text("utf-8"), "utf-8")
+    (corpus / "rates.txt").write_text(
+        "The Bank of England kept interest rates at 4.5 percent on Thursday. Economists had "
+        "expected the decision. Lenders said fixed rates were likely to fall.\n",
+        "utf-8",
+    )
+    found = {frozenset((m.a, m.b)): m for m in scan([corpus]).matches}
+    match = found[frozenset(("bridge-digest", "bridge-wire"))]
+    assert match.relation is Relation.PARAPHRASE
+    digest = (corpus / "bridge-digest.txt").read_text("utf-8")
+    start = digest.index("From March 3")
+    end = digest.index("Elsewhere")
+    rewritten = [p for p in match.passages if p.kind == "paraphrase"]
+    assert len(rewritten) >= 3
+    assert all(start <= p.a_start and p.a_end <= end for p in rewritten)  # "bridge-digest" is a
+    assert [p.a_start for p in rewritten] == sorted(p.a_start for p in rewritten)
+    assert [p.b_start for p in rewritten] == sorted(p.b_start for p in rewritten)
 
 
 @pytest.mark.usefixtures("semantic_extra")
@@ -217,8 +310,8 @@ def test_a_careful_rewrite_of_a_four_paragraph_brief_is_a_paraphrase(tmp_path: P
 
 @pytest.mark.usefixtures("semantic_extra")
 def test_without_the_chain_rule_a_careful_rewrite_is_only_the_same_story() -> None:
-    # the rule asks for more chained sentences than the rewrite has: same_story again
-    strict = ScanConfig(paraphrase_min_chain=50)
+    # the rules ask for more chained sentences than the rewrite has: same_story again
+    strict = ScanConfig(paraphrase_min_chain=50, paraphrase_min_passage=50)
     found = {frozenset((m.a, m.b)): m for m in scan([REWRITES], strict).matches}
     assert found[frozenset(("bus-depot.original", "bus-depot.rewrite"))].relation is (
         Relation.SAME_STORY
@@ -230,6 +323,8 @@ def test_the_chain_rule_settings_are_checked() -> None:
         ScanConfig(paraphrase_min_chain=0)
     with pytest.raises(ConfigError, match="paraphrase_chain_coverage"):
         ScanConfig(paraphrase_chain_coverage=1.5)
+    with pytest.raises(ConfigError, match="paraphrase_min_passage"):
+        ScanConfig(paraphrase_min_passage=0)
 
 
 @pytest.mark.usefixtures("semantic_extra")

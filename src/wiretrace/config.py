@@ -251,6 +251,9 @@ class ScanConfig:
       share of the smaller document: a careful rewrite that keeps no sentence very close
       (independent reports of one event reach 0.67 with 4 sentences on the dev sets; see
       benchmarks/README.md, "Rewrites").
+    - ``paraphrase_min_passage``: ... or a passage rewritten inside a longer text: a run of
+      at least this many sentence pairs in stride that keep their words, away from both
+      texts' openings (``compare.derivation.passage_run``).
     - ``same_story_similarity``: documents this alike, with no substantial shared or rewritten
       text, tell the same story.
     - ``embedding_cache``: a file (SQLite) that keeps each document's sentence embeddings
@@ -321,6 +324,7 @@ class ScanConfig:
     paraphrase_strong_similarity: float | None = None
     paraphrase_min_derived: int = 2
     paraphrase_min_chain: int = 4
+    paraphrase_min_passage: int = 3
     paraphrase_chain_coverage: float = 0.75
     same_story_similarity: float | None = None
     window_days: float | None = None
@@ -397,6 +401,10 @@ class ScanConfig:
         if self.paraphrase_min_chain < 1:
             raise ConfigError(
                 f"paraphrase_min_chain must be >= 1, got {self.paraphrase_min_chain!r}"
+            )
+        if self.paraphrase_min_passage < 1:
+            raise ConfigError(
+                f"paraphrase_min_passage must be >= 1, got {self.paraphrase_min_passage!r}"
             )
         if self.paraphrase_min_sentences < 1:
             raise ConfigError(

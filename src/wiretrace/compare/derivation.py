@@ -45,6 +45,21 @@ PARTNERS = 3  # partners a sentence of the shorter text may align with
 ANCHOR_MARGIN = 0.1
 FACTS_KEPT = 0.5  # more of them shared than not
 STRIDE = 2  # a chain steps in stride when each text moves on by one or two sentences
+# A passage rewritten inside a longer text (PAN's obfuscated passages, a paragraph of an
+# agency story worked into another article) covers too little of either text for the chain
+# above. It shows as a run of sentence pairs in stride, each no more than ``PASSAGE_MARGIN``
+# below the sentence threshold and keeping at least ``PASSAGE_WORDS`` of their content words
+# (Jaccard, stop words aside): a rewriter edits the source's words, an independent reporter
+# chooses their own. Two reports of one event open alike (headline, lead, the next detail,
+# in that order, as the inverted pyramid has it) and two pages end alike (a credit, a
+# copyright line, an appeal for witnesses), so pairs of sentences that both lie in their
+# texts' first ``EDGE`` sentences, or both in their last, are not counted. Read off the
+# development data (benchmarks/README.md, "Rewrites"): at a margin of 0.05 and 0.3 of the
+# words, no pair of one ECB+ story without copied text and no hard independent report makes
+# a run of 3 (``ScanConfig.paraphrase_min_passage``).
+PASSAGE_MARGIN = 0.05
+PASSAGE_WORDS = 0.3
+EDGE = 3
 # Sentences whose words and facts a comparing process keeps, by their text (2.1 KB and 0.75
 # KB each: ~47 MB a process at most): a sentence recurs across compared pairs (the pairs
 # share text), while its document is seldom still in the comparer's cache (a corpus's pairs
@@ -225,6 +240,8 @@ class Sentences(Protocol):
 
     def facts(self, sentence: int) -> tuple[frozenset[str], frozenset[str]]: ...
 
+    def words(self, sentence: int) -> frozenset[str]: ...  # lower-cased
+
 
 @njit(cache=True, nogil=True)
 def _best_of_rows(rows, columns, similarity, count):  # type: ignore[no-untyped-def]
@@ -334,3 +351,57 @@ def facts_kept(small: Sentences, other: Sentences, chain: Cells) -> float:
         shared += len(mine & theirs)
         differing += len(mine ^ theirs)
     return shared / (shared + differing) if shared else 0.0
+
+
+def _content_overlap(small: Sentences, other: Sentences, row: int, column: int) -> float:
+    """The Jaccard of two sentences' words, stop words aside."""
+    stop = stop_words_set()
+    mine, theirs = small.words(row) - stop, other.words(column) - stop
+    union = len(mine | theirs)
+    return len(mine & theirs) / union if union else 0.0
+
+
+def passage_run(small: Sentences, other: Sentences, cells: Cells, floor: float) -> Cells:
+    """The longest run of sentence pairs in stride (each text on by one to ``STRIDE``
+    sentences at each step) at least ``floor`` alike that keep ``PASSAGE_WORDS`` of their
+    content words, none of them in both texts' openings or both their endings (``EDGE``); of
+    equally long runs the most similar in total, then the earliest. ``cells`` come sorted by
+    row."""
+    last_row, last_column = len(small.sentences) - EDGE, len(other.sentences) - EDGE
+    at_cell: dict[tuple[int, int], int] = {}  # (row, column) -> its place in ``taken``
+    taken: list[int] = []  # indices into ``cells``
+    length: list[int] = []
+    total: list[float] = []
+    before: list[int] = []
+    best = -1
+    for at, (row, column, similarity) in enumerate(
+        zip(cells.rows.tolist(), cells.columns.tolist(), cells.similarity.tolist(), strict=True)
+    ):
+        if similarity < floor or (row < EDGE and column < EDGE):
+            continue
+        if row >= last_row and column >= last_column:
+            continue
+        if _content_overlap(small, other, row, column) < PASSAGE_WORDS:
+            continue
+        previous = -1
+        for step_row in range(1, STRIDE + 1):
+            for step_column in range(1, STRIDE + 1):
+                found = at_cell.get((row - step_row, column - step_column), -1)
+                if found >= 0 and (
+                    previous < 0
+                    or (length[found], total[found]) > (length[previous], total[previous])
+                ):
+                    previous = found
+        here = len(taken)
+        at_cell[(row, column)] = here
+        taken.append(at)
+        before.append(previous)
+        length.append(1 + (length[previous] if previous >= 0 else 0))
+        total.append(similarity + (total[previous] if previous >= 0 else 0.0))
+        if best < 0 or (length[here], total[here]) > (length[best], total[best]):
+            best = here
+    run: list[int] = []
+    while best >= 0:
+        run.append(taken[best])
+        best = before[best]
+    return cells.take(np.asarray(run[::-1], dtype=np.intp))

@@ -20,7 +20,10 @@ then follows DESIGN.md's order, strongest first:
   ``paraphrase_min_chain`` sentences and covers at least ``paraphrase_chain_coverage`` of the
   smaller document, or (a rewrite that says each sentence less closely) a chain that also
   takes sentence pairs sharing a fact a little below the threshold steps through both texts
-  together and keeps most of its facts (``derivation.ANCHOR_MARGIN``). Independent texts
+  together and keeps most of its facts (``derivation.ANCHOR_MARGIN``), or (a passage
+  retold inside a longer text) a run of at least ``paraphrase_min_passage`` sentence pairs in
+  stride that keep their content words, away from both texts' openings and endings
+  (``derivation.passage_run``). Independent texts
   on one topic also have sentences that say much the same, but they rarely share a verbatim
   stretch of 8 words, and they do not retell the other sentence by sentence in its order,
   with its facts;
@@ -45,6 +48,7 @@ from wiretrace.compare.derivation import (
     ANCHOR_MARGIN,
     FACTS_KEPT,
     NO_CELLS,
+    PASSAGE_MARGIN,
     SENTENCES_KEPT,
     Cells,
     anchored,
@@ -54,6 +58,7 @@ from wiretrace.compare.derivation import (
     facts,
     facts_kept,
     in_stride,
+    passage_run,
 )
 from wiretrace.config import ScanConfig, SemanticThresholds
 from wiretrace.records import Derivation, Match, Passage, Relation
@@ -416,6 +421,17 @@ def decide(
             and (chained := _chained(a, b, small_is_a, chain, config))
         ):
             evidence, rewrite, rewritten = found, True, chained
+            rewritten_share, verbatim_share, _ = shares(rewritten)
+    if not rewrite and near.row_count() >= config.paraphrase_min_passage:
+        # a passage rewritten inside a longer text: a run of sentence pairs in stride that
+        # keep the source's words, away from the openings where every report of an event
+        # says the same
+        run = passage_run(small, other, near, thresholds.sentence - PASSAGE_MARGIN)
+        chained = _chained(a, b, small_is_a, run, config)
+        # counted without the sentences copied word for word: "She was 91." in two
+        # obituaries is shown as the verbatim passage it is, and proves no rewrite
+        if len(chained) >= config.paraphrase_min_passage:
+            evidence, rewrite, rewritten = chain_derivation(small, other, run), True, chained
             rewritten_share, verbatim_share, _ = shares(rewritten)
     # a sentence copied word for word is shown as the verbatim passage that holds it, not
     # also as the rewrite of a sentence no verbatim passage holds (a lifted paragraph's
