@@ -284,6 +284,20 @@ def test_a_page_s_controls_above_the_article_are_navigation() -> None:
     assert _marked(text) == [*(("navigation", line) for line in controls), ("metadata", dated)]
 
 
+def test_a_menu_below_the_page_s_controls_is_navigation() -> None:
+    # a new user's page: the sections' menu was the fourth line, kept as text, so the page
+    # was a near duplicate of the wire story it copies, the group's representative and the
+    # title of their story
+    menu = "Home | News | Business | Sport | What's On | Property"
+    controls = ["Skip to main content", "Menu", "Search"]
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+    said = [BODY.replace("Tuesday", day) for day in days]
+    text = "\n".join([*controls, menu, "", *said])
+    assert _marked(text) == [*(("navigation", line) for line in [*controls, menu])]
+    # in the article, a line of bars is the article's
+    assert _marked("\n\n".join([*said[:3], menu, *said[3:]])) == []
+
+
 def test_a_line_repeated_with_a_sentence_added_keeps_the_sentence() -> None:
     line = "The jury found him guilty on two counts."
     text = f"{BODY}\n{line}\n{line} He faces life in prison."

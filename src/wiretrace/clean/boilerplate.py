@@ -595,7 +595,9 @@ def find_boilerplate(
             if found:
                 spans.append(found)
             elif short and (
-                (edge and NAVIGATION_LINE.match(line))
+                # a menu in the first or last lines, or below the page's own controls
+                # ("Skip to main content", "Menu", "Search", then the sections' menu)
+                ((edge or not body_seen) and NAVIGATION_LINE.match(line))
                 or (not body_seen and SITE_CONTROL_LINE.match(line))
             ):
                 spans.append(Span(start, end, NAVIGATION))
