@@ -564,6 +564,38 @@ def test_a_long_list_of_copies_does_not_hide_the_rewrite_and_the_lifted_passage(
     ]
 
 
+def test_rewritten_sentences_are_not_said_to_be_a_rewritten_text() -> None:
+    """A new user's weekly digest that retells five sentences of a wire story was said to
+    rewrite the story."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from wiretrace.pipeline import ScanResult
+    from wiretrace.records import Derivation, Match, Relation
+    from wiretrace.write.findings import findings
+
+    def rewrite(a: str, b: str, coverage: float, source: str | None) -> Match:
+        evidence = Derivation(5, coverage, 6, 0, 0)
+        return Match(
+            a, b, Relation.PARAPHRASE, 0.0, 0.0, 0.0, (), derivation=evidence, source=source
+        )
+
+    result = SimpleNamespace(
+        matches=(
+            rewrite("digest", "wire", 0.31, None),
+            rewrite("farm", "wire", 0.88, None),
+            rewrite("column", "levy", 0.2, "levy"),
+        ),
+        groups=(),
+        stories=(),
+    )
+    assert findings(cast(ScanResult, result)) == [
+        "column rewrites sentences of levy (paraphrase)",
+        "digest and wire: one rewrites sentences of the other (paraphrase; no source named)",
+        "farm and wire: one rewrites the other (paraphrase; no source named)",
+    ]
+
+
 def test_a_copy_inside_a_group_is_said_to_copy_its_own_source() -> None:
     """A new user's agency story, its update, and a page copying the update word for word:
     the line said the page copies the first version (the group's representative), a near

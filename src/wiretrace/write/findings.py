@@ -34,6 +34,9 @@ _DERIVED = frozenset(
 )
 
 
+_MOSTLY = 0.5  # of the shorter text rewritten: the rewrite of a text; below, of sentences
+
+
 def _short(doc_id: str) -> str:
     # whole up to a URL's usual length, so that an id can be copied from the line
     return doc_id if len(doc_id) <= 80 else doc_id[:79] + "…"
@@ -58,9 +61,16 @@ def _sentence(match: Match, common: str | None = None) -> str:
             return f"{source} and {copy}: one translates the other (translation; {unnamed})"
         return f"{copy} translates {source} (translation)"
     if match.relation == Relation.PARAPHRASE:
+        # a digest that retells one paragraph of a wire story rewrites sentences of it, not
+        # the story: the rewritten sentences cover less than half of the shorter text
+        part = (
+            "sentences of "
+            if match.derivation is not None and match.derivation.coverage < _MOSTLY
+            else ""
+        )
         if match.source is None:
-            return f"{source} and {copy}: one rewrites the other (paraphrase; {unnamed})"
-        return f"{copy} rewrites {source} (paraphrase)"
+            return f"{source} and {copy}: one rewrites {part}the other (paraphrase; {unnamed})"
+        return f"{copy} rewrites {part}{source} (paraphrase)"
     if match.source is None:
         said = "" if common is None else f"; {unnamed}"  # no source named is no news here
         return f"{source} and {copy} share passages (partial{said})"
