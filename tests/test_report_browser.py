@@ -177,6 +177,27 @@ def test_the_provenance_arrow_points_from_000_to_001_with_its_reasons(
         assert reason in info
 
 
+def test_sentences_of_reports_of_one_story_are_said_alike_not_rewritten(
+    page: Session, seeds_report: Seeds
+) -> None:
+    # a new user read an independent report's sentence pairs, labelled "rewritten", as
+    # evidence of a rewrite
+    short = {full: name for name, full in seeds_report.ids.items()}
+    match = next(
+        row
+        for row in seeds_report.matches
+        if row["relation"] in ("same_story", "partial")
+        and all(p["kind"] == "paraphrase" for p in row["passages"])
+        and row["passages"]
+    )  # 002 ~ 003: same_story, three sentence pairs alike
+    _pair(page, seeds_report, short[match["a"]], short[match["b"]])
+    chips = page.page.locator("button.psg-chip")
+    labels = [chips.nth(index).inner_text() for index in range(chips.count())]
+    assert labels and all("alike" in label and "rewritten" not in label for label in labels)
+    assert "alike sentence pairs" in page.page.locator(".pairhead").inner_text()
+    assert "rewritten" not in page.page.locator(".legend").inner_text()
+
+
 def test_the_rewrite_shows_rewritten_sentence_pairs(page: Session, seeds_report: Seeds) -> None:
     match = seeds_report.match("000", "002")
     assert match["relation"] == "paraphrase"

@@ -311,7 +311,8 @@ _COPIES_OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--window",
         "window_days",
-        type=float,
+        type=float,  # read as a number, so that 0.5 gets the message that says why not
+        metavar="DAYS",
         default=None,
         help="Compare only documents published at most this many days apart, for matches "
         "and stories, a whole number (pairs with an unknown date are kept).",

@@ -446,11 +446,18 @@
     return el("section", {}, el("h1", { text: "Not found" }), el("p", { class: "error", text: `This report holds no ${what}.` }), el("p", {}, el("a", { href: "#overview", text: "Back to the overview" })));
   }
 
-  // "2 verbatim, 3 rewritten sentence pairs" (translated ones named as such)
-  function passageCounts(passages) {
+  // A sentence pair of a match that is no rewrite (two reports of one story, a pair that
+  // shares a passage) is said alike, not rewritten: only a `paraphrase` proves a rewrite.
+  function shownKind(kind, relation) {
+    return kind === "paraphrase" && relation !== "paraphrase" ? "alike" : kind;
+  }
+
+  // "2 verbatim, 3 rewritten sentence pairs" (translated and alike ones named as such)
+  function passageCounts(passages, relation) {
     const count = (kind) => passages.filter((p) => p.kind === kind).length;
     const rewritten = passages.length - count("verbatim") - count("translation");
-    const parts = [`${count("verbatim")} verbatim`, `${rewritten} rewritten sentence pairs`];
+    const said = relation === "paraphrase" ? "rewritten" : "alike";
+    const parts = [`${count("verbatim")} verbatim`, `${rewritten} ${said} sentence pairs`];
     if (count("translation")) parts.push(`${count("translation")} translated sentence pairs`);
     return parts.join(", ");
   }
@@ -459,6 +466,7 @@
   function kindName(kind, whole) {
     if (kind === "verbatim") return whole ? "verbatim passage" : "verbatim";
     if (kind === "translation") return whole ? "translated sentence" : "translated";
+    if (kind === "alike") return whole ? "sentence said alike" : "alike";
     return whole ? "rewritten sentence" : "rewritten";
   }
 
@@ -475,16 +483,16 @@
         el("dt", { text: "scores" }), el("dd", { text: `Jaccard ${score(m.jaccard)} · containment ${score(m.ca)} (left), ${score(m.cb)} (right) · semantic ${score(m.semantic)}` }),
         m.derivation ? [el("dt", { text: "derivation" }), el("dd", { class: "derivation", text: derivationText(m.derivation) })] : null,
         el("dt", { text: "passages" }), el("dd", {},
-          passageCounts(m.passages),
+          passageCounts(m.passages, m.relation),
           el("div", { class: "chips passages" }, m.passages.slice(0, PASSAGES_LISTED).map((p, i) => el("button", {
             type: "button", class: `chip psg-chip ${p.kind === "verbatim" ? "verbatim" : "paraphrase"}`, "data-p": i,
-            "aria-label": `show ${kindName(p.kind, true)} ${i + 1} on both sides`,
+            "aria-label": `show ${kindName(shownKind(p.kind, m.relation), true)} ${i + 1} on both sides`,
             onclick: () => showPassage(i),
-          }, `${i + 1} · ${kindName(p.kind, false)} ${score(p.sim)}`)),
+          }, `${i + 1} · ${kindName(shownKind(p.kind, m.relation), false)} ${score(p.sim)}`)),
           m.passages.length > PASSAGES_LISTED ? el("span", { class: "muted small", text: `… ${m.passages.length - PASSAGES_LISTED} more in the texts` }) : null))));
     const legend = el("div", { class: "legend" },
       el("mark", { class: "psg verbatim swatch", text: "verbatim passage" }),
-      el("mark", { class: "psg paraphrase swatch", text: "rewritten sentence" }),
+      el("mark", { class: "psg paraphrase swatch", text: m.relation === "paraphrase" ? "rewritten sentence" : "sentence said alike (no rewrite proved)" }),
       el("mark", { class: "psg changed swatch", text: "words not in its partner" }),
       el("span", { class: "bp swatch" }, el("span", { class: "bp-label", text: "kind" }), "boilerplate (not compared)"),
       el("span", { class: "muted small", text: "Select a highlight (click, or Tab and Enter) to scroll to its partner." }));
@@ -499,8 +507,8 @@
         right.replaceChildren();
         return;
       }
-      fill(left, ta, m.passages.map((p, i) => ({ start: p.a0, end: p.a1, kind: p.kind, sim: p.sim, changed: p.ca, i })), data.boilerplate[m.a] || [], "a");
-      fill(right, tb, m.passages.map((p, i) => ({ start: p.b0, end: p.b1, kind: p.kind, sim: p.sim, changed: p.cb, i })), data.boilerplate[m.b] || [], "b");
+      fill(left, ta, m.passages.map((p, i) => ({ start: p.a0, end: p.a1, kind: shownKind(p.kind, m.relation), sim: p.sim, changed: p.ca, i })), data.boilerplate[m.a] || [], "a");
+      fill(right, tb, m.passages.map((p, i) => ({ start: p.b0, end: p.b1, kind: shownKind(p.kind, m.relation), sim: p.sim, changed: p.cb, i })), data.boilerplate[m.b] || [], "b");
       left.dir = direction(ta);
       right.dir = direction(tb);
       document.documentElement.dataset.pairReady = `${m.a}~${m.b}`;
