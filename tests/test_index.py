@@ -561,7 +561,9 @@ def test_a_querys_neighbours_are_those_of_centring_every_vector(seed: int) -> No
     numbers = np.arange(count + 2, dtype=np.int64) * 3 + 1
     warm = WarmState.of("g", numbers[:count], vectors, np.arange(count))
     new = [
-        SimpleNamespace(number=int(numbers[count + i]), sketch=SimpleNamespace(vector=asked[i]))
+        SimpleNamespace(
+            number=int(numbers[count + i]), sketch=SimpleNamespace(vector=asked[i], sentences=None)
+        )
         for i in range(2)
     ]
     config = ScanConfig()

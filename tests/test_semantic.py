@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace import Match, Relation, ScanConfig, ScanResult, scan
-from wiretrace.candidates.neighbours import day_numbers, neighbour_pairs, within_window
+from wiretrace.candidates.neighbours import (
+    day_numbers,
+    neighbour_pairs,
+    neighbours_wanted,
+    similar_pairs,
+    wider_pairs,
+    within_window,
+)
 from wiretrace.clean.boilerplate import find_boilerplate
 
 # skips without the extra, fails under CI (tests/conftest.py)
@@ -38,6 +45,41 @@ def test_neighbour_pairs_agree_with_brute_force(count: int, k: int, seed: int) -
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     found = {tuple(pair) for pair in neighbour_pairs(vectors, k, 0.2).tolist()}
     assert found == _brute_force(vectors, k, 0.2)
+
+
+def test_a_long_document_proposes_more_neighbours() -> None:
+    # one more set of neighbours for every 50 sentences, four sets at most
+    sentences = np.array([0, 12, 50, 85, 149, 150, 900])
+    assert neighbours_wanted(sentences, 10).tolist() == [10, 10, 10, 17, 29, 30, 40]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(3, 40), st.integers(1, 4), st.integers(0, 10_000))
+def test_the_wider_pairs_hold_the_nearest_and_each_row_s_own_count(
+    count: int, k: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(count, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    wanted = np.full(count, k, dtype=np.int64)
+    wanted[rng.integers(0, count)] = 3 * k  # one long document
+    pairs, similarities, closest = wider_pairs(vectors, k, wanted)
+    found = {tuple(pair) for pair in pairs.tolist()}
+    assert found == _brute_force(vectors, k, -2.0) | _brute_force_rows(vectors, wanted)
+    # the nearest of each, as ``similar_pairs`` gives them, whatever the others want
+    nearest, nearest_similarities = similar_pairs(vectors, k)
+    assert pairs[closest].tolist() == nearest.tolist()
+    assert similarities[closest].tolist() == nearest_similarities.tolist()
+
+
+def _brute_force_rows(vectors: np.ndarray, wanted: np.ndarray) -> set[tuple[int, int]]:
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -np.inf)
+    found = set()
+    for row, keep in enumerate(wanted.tolist()):
+        for column in np.argsort(-similarity[row], kind="stable")[: min(keep, len(vectors) - 1)]:
+            found.add((min(row, int(column)), max(row, int(column))))
+    return found
 
 
 def test_window_keeps_close_or_undated_pairs() -> None:

@@ -234,7 +234,9 @@ class ScanConfig:
       on one core) or ``exact`` (MiniLM itself: ~80 sentences/s on a CPU core; for a GPU).
       The thresholds below left at None are the model's own (:class:`SemanticThresholds`).
     - ``semantic_neighbours`` / ``semantic_candidate_similarity``: each document proposes its
-      nearest neighbours by document embedding, up to this many, at least this alike.
+      nearest neighbours by document embedding, up to this many, at least this alike; a
+      document of more than 50 sentences this many more for every 50, four times as many at
+      most (``candidates.neighbours.neighbours_wanted``).
     - ``paraphrase_similarity``: two sentences this alike (cosine) say the same thing;
       ``paraphrase_max_overlap``: ... unless their words overlap this much (then a copy).
     - ``paraphrase_coverage`` / ``paraphrase_min_sentences`` /

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from wiretrace.candidates import kernels as candidate_kernels
+from wiretrace.candidates.neighbours import neighbours_wanted
 from wiretrace.candidates.passages import passage_pairs_held
 from wiretrace.config import ScanConfig
 from wiretrace.index.store import IndexStore, StoredDocument
@@ -515,7 +516,11 @@ def _neighbours(
     asked = centring.rows([d.number for d in new]).astype(np.float64)
     among_new = asked @ asked.T
     np.fill_diagonal(among_new, -np.inf)  # not itself
-    keep = min(config.semantic_neighbours, len(numbers) - 1)
+    spans = [document.sketch.sentences for document in new]
+    wanted = neighbours_wanted(
+        np.array([0 if found is None else len(found) for found in spans], dtype=np.int64),
+        config.semantic_neighbours,
+    )
     threshold = config.semantic_thresholds().candidate
     found: list[NDArray[np.int64]] = []
     if indexed and warm.vectors.shape[1] == dimensions:
@@ -523,6 +528,7 @@ def _neighbours(
     else:
         approximate = bounds = np.zeros((len(new), indexed))
     for place in range(len(new)):
+        keep = min(int(wanted[place]), len(numbers) - 1)  # a long document proposes more
         row = np.concatenate([approximate[place], among_new[place]])
         bound = np.concatenate([bounds[place], np.zeros(len(new))])
         # every one whose cosine may reach the keep-th largest of the lowest they may be

@@ -39,7 +39,12 @@ from numpy.typing import NDArray
 from wiretrace.backend import LocalBackend
 from wiretrace.candidates import kernels as candidate_kernels
 from wiretrace.candidates.lsh import band_keys_of
-from wiretrace.candidates.neighbours import day_numbers, similar_pairs, within_window
+from wiretrace.candidates.neighbours import (
+    day_numbers,
+    neighbours_wanted,
+    wider_pairs,
+    within_window,
+)
 from wiretrace.candidates.passages import passage_pairs_grouped
 from wiretrace.clean.boilerplate import (
     RECURRING,
@@ -389,6 +394,9 @@ class Neighbourhood:
     leads: NDArray[np.float32]
     similar: NDArray[np.int64]  # pairs of numbers, each among the other's nearest
     similarities: NDArray[np.float64]
+    # pairs of numbers to compare: alike enough, each among the other's nearest, as many of
+    # them as a long document proposes (``neighbours_wanted``)
+    compared: NDArray[np.int64] = field(default_factory=lambda: np.empty((0, 2), np.int64))
 
 
 def current_documents(
@@ -431,8 +439,16 @@ def neighbourhood(config: ScanConfig, documents: dict[int, StoredDocument]) -> N
     if len(numbers) < 2:
         empty = np.empty((0, 2), dtype=np.int64)
         return Neighbourhood(numbers, vectors, leads, empty, np.empty(0))
-    pairs, similarities = similar_pairs(vectors, config.semantic_neighbours)
-    return Neighbourhood(numbers, vectors, leads, numbers[pairs], similarities)
+    counts = [documents[number].sketch.sentences for number in numbers.tolist()]
+    wanted = neighbours_wanted(
+        np.array([0 if spans is None else len(spans) for spans in counts], dtype=np.int64),
+        config.semantic_neighbours,
+    )
+    pairs, similarities, closest = wider_pairs(vectors, config.semantic_neighbours, wanted)
+    compared = numbers[pairs[similarities >= config.semantic_thresholds().candidate]]
+    return Neighbourhood(
+        numbers, vectors, leads, numbers[pairs[closest]], similarities[closest], compared
+    )
 
 
 def pair_keys(pairs: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -670,9 +686,8 @@ def candidate_pairs(
     stale = np.isin(stored, np.asarray(resketched, dtype=np.int64)).any(axis=1)
     stored, stored_reasons = stored[~stale], stored_reasons[~stale]  # compared again
     near = np.empty((0, 2), dtype=np.int64)
-    if neighbours is not None and len(neighbours.similar):
-        threshold = config.semantic_thresholds().candidate
-        near = pair_keys(neighbours.similar[neighbours.similarities >= threshold])
+    if neighbours is not None and len(neighbours.compared):
+        near = pair_keys(neighbours.compared)
     parts = [(lsh, LSH), (passages, PASSAGE), (near, NEIGHBOUR)]
     found = pair_keys(np.concatenate([pairs for pairs, _ in parts]))
     reasons = np.zeros(len(found), dtype=np.int64)

@@ -97,6 +97,10 @@ class SemanticStore:
     def sentences(self, numbers: Sequence[int]) -> int:
         return sum(self._counts[number] for number in numbers)
 
+    def counts(self, numbers: Sequence[int]) -> NDArray[np.int64]:
+        """The documents' numbers of sentences, in order."""
+        return np.array([self._counts[number] for number in numbers], dtype=np.int64)
+
     def leads(
         self, numbers: Sequence[int], among: NDArray[np.bool_] | None = None
     ) -> NDArray[np.float32]:

@@ -12,9 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace.backend import Backend
-from wiretrace.candidates.neighbours import (
-    similar_pairs,
-)
+from wiretrace.candidates.neighbours import neighbours_wanted, wider_pairs
 from wiretrace.config import ScanConfig
 from wiretrace.records import Relation
 from wiretrace.semantic.cache import EmbeddingCache
@@ -122,8 +120,12 @@ def semantic_stage(
         report["sentences"] = report["sentences_embedded"] = store.sentences(numbers)
     with reporter.stage("semantic candidates", None) as advance:
         vectors = store.prepare(numbers)
-        similar, similarities = similar_pairs(vectors, config.semantic_neighbours)
-        neighbours = similar[similarities >= thresholds.candidate]
+        # a long document proposes more neighbours for comparison (``neighbours_wanted``);
+        # stories weigh each document's ``semantic_neighbours`` nearest alone
+        wanted = neighbours_wanted(store.counts(numbers), config.semantic_neighbours)
+        proposed, similarities, closest = wider_pairs(vectors, config.semantic_neighbours, wanted)
+        neighbours = proposed[similarities >= thresholds.candidate]
+        similar = proposed[closest]
         advance(len(neighbours))
     report["candidate_pairs"] = len(neighbours)
     return neighbours, similar, report
