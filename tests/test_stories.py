@@ -46,6 +46,10 @@ def test_a_title_before_a_name_is_no_part_of_it() -> None:
     assert entities_of("Chief Executive Tim Cook said demand recovered.") == ["tim cook"]
     assert entities_of("Demand recovered, Tim Cook told analysts.") == ["tim cook"]
     assert entities_of("Its Chief Financial Officer Amy Hood spoke.") == ["amy hood"]
+    # British and local titles too (a new user's "councillor ruth ogunleye" in one report,
+    # "ruth ogunleye" in the other)
+    assert entities_of("It was approved, Councillor Ruth Ogunleye said.") == ["ruth ogunleye"]
+    assert entities_of("The case was opened by Prosecutor Jonathan Akroyd.") == ["jonathan akroyd"]
     # words that open the names of places and companies stay in them
     assert entities_of("Deputies in King County and General Motors said.") == [
         "king county",

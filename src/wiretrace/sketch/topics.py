@@ -57,7 +57,9 @@ _TITLE_TEXT = (
     "governor senator sen rep mayor minister prime secretary chancellor spokesman "
     "spokeswoman spokesperson detective sergeant sgt lieutenant lt coach professor prof "
     "reverend rev ambassador commissioner superintendent sheriff deputy inspector judge "
-    "director ceo cfo pope archbishop bishop cardinal"
+    "director ceo cfo pope archbishop bishop cardinal councillor councilor councilman "
+    "councilwoman alderman assemblyman assemblywoman congressman congresswoman prosecutor "
+    "attorney solicitor coroner constable trooper"
 )
 
 
