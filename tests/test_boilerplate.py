@@ -40,9 +40,6 @@ def _marked(text: str) -> list[tuple[str, str]]:
         ("Share this article", "share"),
         ("Facebook | Twitter | WhatsApp | Email", "share"),
         ("Share on Facebook  Share on Twitter  Email this article", "share"),
-        ("Home | World | Politics | Sport | Business", "navigation"),
-        ("Home › News › Europe", "navigation"),
-        ("City Watch > News > Manchester", "navigation"),  # a breadcrumb with ">"
         ("By Reuters | 11 Mar 2026, 10:15 am", "metadata"),  # a byline and its date
         ("Tags: Manchester, fire, Trafford", "metadata"),
         ("Sign up for our free morning newsletter", "subscription"),
@@ -74,6 +71,34 @@ def _marked(text: str) -> list[tuple[str, str]]:
 def test_noise_lines_are_marked_and_the_body_is_not(noise: str, kind: str) -> None:
     text = f"{BODY}\n\n{noise}\n\n{BODY.replace('Tuesday', 'Monday')}"
     assert _marked(text) == [(kind, noise)]
+
+
+@pytest.mark.parametrize(
+    "menu",
+    [
+        "Home | World | Politics | Sport | Business",
+        "Home › News › Europe",
+        "City Watch > News > Manchester",  # a breadcrumb with ">"
+    ],
+)
+def test_a_menu_above_or_below_the_article_is_navigation(menu: str) -> None:
+    later = BODY.replace("Tuesday", "Monday")
+    for text in (f"{menu}\n\n{BODY}\n\n{later}", f"{BODY}\n\n{later}\n\n{menu}"):
+        assert _marked(text) == [("navigation", menu)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mon Sunny | Tue Showers | Wed Heavy rain | Thu Cloudy | Fri Sunny spells",
+        "Leeds 2-1 Hull | Derby 0-0 Stoke | Preston 3-1 Luton | Millwall 1-2 Sunderland",
+    ],
+)
+def test_a_line_of_bars_between_the_article_s_lines_is_the_article_s(line: str) -> None:
+    # a new user's two five-day forecasts (and two lists of results) differed by that line
+    # alone: taken for a menu, it made them one text, and dedup kept one of the two
+    brief = f"Here is the five-day outlook from our weather desk.\n\n{line}\n\nHighs of 16C."
+    assert _marked(brief) == []
 
 
 @pytest.mark.parametrize(

@@ -531,6 +531,11 @@ def find_boilerplate(
     waiting: list[Span] = []  # ... and those before the line being read
     above: Span | None = None  # the line before, a notice only if buttons follow it
     body_seen = False  # a line no rule took: the article has begun
+    # menus found after a line no rule took: a menu has the article on one side only, so a
+    # line of bars between two of the article's sentences is the article's ("Mon Sunny | Tue
+    # Showers | ..." or a line of results in a three-line brief: two forecasts were one text,
+    # and dedup kept one)
+    below: list[tuple[int, Span]] = []
     marked = len(spans)  # the spans found before the line just read
     for number, (start, end) in enumerate(lines):
         body_seen = body_seen or (number > 0 and len(spans) == marked)
@@ -601,6 +606,8 @@ def find_boilerplate(
                 or (not body_seen and SITE_CONTROL_LINE.match(line))
             ):
                 spans.append(Span(start, end, NAVIGATION))
+                if body_seen:
+                    below.append((number, spans[-1]))
     for start, end in reversed(lines[-_TRAILER_LINES:]):
         trailer = _trailer(text, start, end)
         if trailer is None:
@@ -608,7 +615,31 @@ def find_boilerplate(
         spans.append(Span(trailer, end, TRAILER))
         if trailer > start:
             break
+    if below:
+        prose = set(_prose_lines(text, lines, spans))
+        inside = {span for number, span in below if {number - 1, number + 1} <= prose}
+        spans = [span for span in spans if span not in inside]
     return merge(spans)
+
+
+_PROSE_WORDS = 3
+_PROSE_END = (".", "!", "?", '"', "”", "’", ")")
+
+
+def _prose_lines(text: str, lines: list[Line], spans: list[Span]) -> list[int]:
+    """The numbers of the lines no span touches that read as the article's sentences (three
+    words or more, ending as a sentence ends): a headline, a share bar the rules missed or a
+    photo credit above a menu are none."""
+    found = []
+    for number, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if (
+            line.endswith(_PROSE_END)
+            and len(line.split()) >= _PROSE_WORDS
+            and not any(span.start < end and span.end > start for span in spans)
+        ):
+            found.append(number)
+    return found
 
 
 def line_keys(text: str, lines: list[Line]) -> list[int]:
