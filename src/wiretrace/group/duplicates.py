@@ -193,8 +193,15 @@ def _fuller(
     update with a paragraph added. Dropping it for the earlier version lost the paragraph;
     the holder is dropped for it instead. A copy whose page noise was found keeps the clean
     text it copies first, as before; one whose noise was not found at all still counts as the
-    fuller (nothing tells its residue from an added paragraph)."""
-    if relation != Relation.NEAR_DUPLICATE or document is None or holder is None:
+    fuller (nothing tells its residue from an added paragraph). Of two exact copies (one
+    clean text), the page with clearly less noise found is the one to keep, whatever the
+    dates: a page that carries a share bar and a copyright line more than the other does not
+    hold it."""
+    if document is None or holder is None:
+        return False
+    if relation == Relation.EXACT:
+        return _noise_share(document) + _NOISE_MARGIN < _noise_share(holder)
+    if relation != Relation.NEAR_DUPLICATE:
         return False
     if back < _WHOLE or coverage >= _WHOLE:
         return False
