@@ -255,7 +255,7 @@ class ScanConfig:
       benchmarks/README.md, "Rewrites").
     - ``paraphrase_min_passage``: ... or a passage rewritten inside a longer text: a run of
       at least this many sentence pairs in stride that keep their words, away from both
-      texts' openings (``compare.derivation.passage_run``).
+      texts' openings and endings (``compare.derivation.passage_run``).
     - ``same_story_similarity``: documents this alike, with no substantial shared or rewritten
       text, tell the same story.
     - ``embedding_cache``: a file (SQLite) that keeps each document's sentence embeddings

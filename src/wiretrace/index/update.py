@@ -394,8 +394,8 @@ class Neighbourhood:
     leads: NDArray[np.float32]
     similar: NDArray[np.int64]  # pairs of numbers, each among the other's nearest
     similarities: NDArray[np.float64]
-    # pairs of numbers to compare: alike enough, each among the other's nearest, as many of
-    # them as a long document proposes (``neighbours_wanted``)
+    # pairs of numbers to compare: alike enough, one among the other's nearest, a long
+    # document proposing more (``neighbours_wanted``)
     compared: NDArray[np.int64] = field(default_factory=lambda: np.empty((0, 2), np.int64))
 
 
