@@ -389,6 +389,7 @@ def decide(
         strong >= config.paraphrase_min_sentences and rewritten_share >= config.paraphrase_coverage
     ) or derived >= config.paraphrase_min_derived
     evidence: Derivation | None = None
+    judged = rewritten  # the sentence pairs the shares above are of
     if not rewrite and cells.row_count() >= config.paraphrase_min_chain:
         # a careful rewrite keeps no sentence very close, but it follows its source sentence
         # by sentence: an ordered chain that accounts for most of the shorter text
@@ -402,7 +403,6 @@ def decide(
         ):
             # shown as the chain: its sentence pairs in the order of both texts
             rewrite, rewritten = True, chained
-            rewritten_share, verbatim_share, _ = shares(rewritten)
     if (
         not rewrite
         and len(near.rows) > len(cells.rows)
@@ -421,18 +421,18 @@ def decide(
             and (chained := _chained(a, b, small_is_a, chain, config))
         ):
             evidence, rewrite, rewritten = found, True, chained
-            rewritten_share, verbatim_share, _ = shares(rewritten)
     if not rewrite and near.row_count() >= config.paraphrase_min_passage:
         # a passage rewritten inside a longer text: a run of sentence pairs in stride that
-        # keep the source's words, away from the openings where every report of an event
-        # says the same
+        # keep the source's words, away from the openings and endings where every report of
+        # an event and every page say the same
         run = passage_run(small, other, near, thresholds.sentence - PASSAGE_MARGIN)
         chained = _chained(a, b, small_is_a, run, config)
         # counted without the sentences copied word for word: "She was 91." in two
         # obituaries is shown as the verbatim passage it is, and proves no rewrite
         if len(chained) >= config.paraphrase_min_passage:
             evidence, rewrite, rewritten = chain_derivation(small, other, run), True, chained
-            rewritten_share, verbatim_share, _ = shares(rewritten)
+    if rewritten is not judged:  # shown as a chain or a run: the shares of its pairs
+        rewritten_share, verbatim_share, _ = shares(rewritten)
     # a sentence copied word for word is shown as the verbatim passage that holds it, not
     # also as the rewrite of a sentence no verbatim passage holds (a lifted paragraph's
     # sentence beside an unrelated one at 0.75); one held on both sides stays (it shows the
