@@ -177,6 +177,34 @@ def test_a_utf16_txt_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> No
     assert_accounted(result)
 
 
+def test_a_txt_files_headline_is_its_title(tmp_path: Path) -> None:
+    """A plain-text article's first line is its title when it reads as a headline (short, no
+    full stop, a blank line after it); it stays in the text. A first line that is a sentence,
+    a byline or a date is no title."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    body = "The city council approved a budget of $12 million on Monday.\n"
+    texts = {
+        "headline": "Council approves $12m budget\r\n\r\n" + body,
+        "sentence": "The council met on Monday.\n\n" + body,
+        "byline": "By Jane Smith\n\n" + body,
+        "date": "July 14, 2026\n\n" + body,
+        "no-gap": "Council approves budget\n" + body,
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
+    result = wiretrace.scan([folder], ScanConfig(semantic=False))
+    titles = dict(zip(result.documents.id, result.documents.title, strict=True))
+    assert titles == {
+        "headline": "Council approves $12m budget",
+        "sentence": None,
+        "byline": None,
+        "date": None,
+        "no-gap": None,
+    }
+    assert_accounted(result)
+
+
 def test_a_jsonl_string_never_closed_is_said_so(tmp_path: Path) -> None:
     # the line's own end was reported as "Invalid control character at: column 35"
     path = tmp_path / "in.jsonl"

@@ -108,7 +108,32 @@ def _read_txt(file: InputFile, limit: int) -> Iterator[Document | Skipped]:
             file.id,
         )
         return
-    yield Document(id=file.id, text=text, source=location)
+    yield Document(id=file.id, text=text, title=headline(text), source=location)
+
+
+_HEADLINE_END = (".", ",", ";", ":")  # a line that ends so is a sentence, not a headline
+_HEADLINE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def headline(text: str) -> str | None:
+    """The first line of a plain-text article when it reads as its headline: short (at most
+    20 words and 150 characters), two or more words of letters, not ending as a sentence or a
+    clause does, not a byline, and set apart by a blank line before more text. The line stays
+    in the text (offsets are the file's); a text without one has no title, as before."""
+    lines = text.lstrip("\ufeff").split("\n", 2)
+    if len(lines) < 3 or lines[1].strip() or not lines[2].strip():
+        return None
+    line = " ".join(lines[0].split())
+    if (
+        not line
+        or len(line) > 150
+        or len(line.split()) > 20
+        or line.endswith(_HEADLINE_END)
+        or line.casefold().startswith("by ")
+        or len(_HEADLINE_WORD.findall(line)) < 2
+    ):
+        return None
+    return line
 
 
 _DEEP_LINE = 64  # opening brackets past which a line's nesting is checked

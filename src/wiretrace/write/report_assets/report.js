@@ -527,10 +527,13 @@
   }
 
   // The sentences' evidence that one text was written from the other (matches.derivation).
+  // Quotes are counted inside the chained sentences only, so "0 quotes" would contradict a
+  // pair whose shared passage is a quote in sentences that do not chain: said only when some.
   function derivationText(d) {
     const plural = (n, one, many) => `${fmt(n)} ${n === 1 ? one : many}`;
+    const quotes = d.quotes > 0 ? ` · ${plural(d.quotes, "quote", "quotes")} carried over in them` : "";
     return `ordered chain of ${plural(d.chain, "sentence", "sentences")} covering ${Math.round(d.coverage * 100)}% of the shorter text · ` +
-      `${plural(d.shared, "fact", "facts")} shared, ${fmt(d.contradicted)} contradicted · ${plural(d.quotes, "quote", "quotes")} carried over`;
+      `${plural(d.shared, "fact", "facts")} shared, ${fmt(d.contradicted)} contradicted` + quotes;
   }
 
   // Render ``text`` (offsets in code points, as Python counts them) with passage marks and
