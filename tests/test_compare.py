@@ -129,6 +129,27 @@ def test_a_formula_filled_with_other_facts_is_no_passage() -> None:
     assert found is not None and found.relation == Relation.CONTAINED  # lifted whole: found
 
 
+def test_a_stock_opening_run_on_into_other_facts_is_no_passage() -> None:
+    """Nine words in a row of a wire formula, each side's sentence then naming its own event
+    (a new user's two earthquakes of one day were "lifts passages from", the source named,
+    and one story). A sentence lifted whole keeps its facts and is still a passage."""
+    chile = (
+        "VALPARAISO, Chile - A magnitude 6.8 earthquake struck off the coast of central Chile "
+        "on Friday afternoon, shaking buildings in Santiago and Valparaiso, but the navy said "
+        "there was no tsunami threat.\n\nInterior Minister Carolina Toha said two people died "
+        "in San Antonio when a wall collapsed."
+    )
+    japan = (
+        "TOKYO - A magnitude 6.8 earthquake struck off the coast of Miyagi prefecture in "
+        "northeastern Japan on Friday evening, the Japan Meteorological Agency said.\n\n"
+        "Bullet train services between Tokyo and Shin-Aomori were suspended for checks."
+    )
+    assert _compare(chile, japan) is None
+    lifted = f"{japan}\n\nElsewhere, {chile.split(' - ', 1)[1].split(chr(10))[0]}"
+    found = _compare(chile, lifted)
+    assert found is not None and found.relation == Relation.PARTIAL  # lifted whole: found
+
+
 def test_a_capital_that_opens_a_sentence_names_nothing() -> None:
     text = "Nobody was hurt. The cause of the fire is under investigation in Leeds."
     start, end = text.index("The"), text.index(" in Leeds")

@@ -61,6 +61,15 @@ def test_a_date_after_publication_falls_in_the_year_before() -> None:
     assert _when_date("The vote was held on March 3.", "2015-01-10") == "2014-03-03"
 
 
+def test_a_date_in_the_weeks_ahead_is_no_event_date() -> None:
+    # a new user's budget story of 21 October naming "a public hearing Nov. 10" was dated the
+    # year before, 11 months from its council's other stories, and joined one of them
+    assert _when_date("A public hearing is set for Nov. 10.", "2015-10-21") == "2015-10-21"
+    assert _when_date("A hearing is set for Nov. 10, 2015.", "2015-10-21") == "2015-10-21"
+    assert _when_date("It opens on Jan. 5.", "2015-12-20") == "2015-12-20"  # across the year
+    assert _when_date("It happened on Oct. 22.", "2015-10-21") == "2015-10-22"  # time zones
+
+
 def test_publication_date_with_a_time_and_without_one() -> None:
     assert _when_date("on Tuesday", "2015-03-12T10:00:00+00:00") == "2015-03-10"
     assert _when_date("on Tuesday", None) is None
@@ -106,6 +115,9 @@ def test_counts_do_not_take_objects_years_or_measures() -> None:
     assert event_arguments("In 2014 a man was killed.").counts == ()
     assert event_arguments("He was shot 3 times.").counts == ()
     assert event_arguments("Three days after the man was killed, police spoke.").counts == ()
+    # the victim's age after the verb: one dead, aged 17, not 17 dead
+    killed = event_arguments("A shooting that killed 17-year-old Devon Hayes.")
+    assert killed.counts == (("age", 17),)
 
 
 def test_no_one_hurt_is_no_count_of_one() -> None:
@@ -203,6 +215,8 @@ def test_places_leave_out_calendar_words_function_words_and_streets_that_are_not
     assert event_arguments("It closed in March. In The end, in Chicago's heat.").places == (
         "chicago",
     )
+    # a day's possessive is no place: "tuesday" was a new user's council meeting's place
+    assert event_arguments("He spoke at Tuesday's meeting in Leeds.").places == ("leeds",)
     assert event_arguments("The statement came from Dr. Smith in St. Louis.").places == (
         "st. louis",
     )

@@ -22,6 +22,7 @@ from wiretrace import InputError, Relation, ScanConfig, ScanResult, scan
 from wiretrace.cli import main
 from wiretrace.errors import ConfigError
 from wiretrace.index import DATABASE, Index, UpdatePolicy
+from wiretrace.write.findings import findings
 
 # the copy half: rewrites are found by vectors centred on the corpus's mean, which moves as
 # documents arrive (see the README's update policy)
@@ -89,6 +90,48 @@ def test_seeds_through_the_index_are_the_scan(seeds: Path, tmp_path: Path) -> No
     assert _relations(whole) == _relations(batch)
     assert _relations(added.result) == _relations(batch)  # every match involves a new one
     assert _stories(whole) == _stories(batch)
+
+
+def test_an_answer_names_indexed_copies_by_their_group(seeds: Path, tmp_path: Path) -> None:
+    """A new article that relates to a wire story and its indexed copies is said once, of the
+    wire ("also with N copies"), as a scan says it; a truncated copy whose id sorts first is
+    not named on its own (a new user's service named one the rewrite's likely source)."""
+    wire, copy, rewrite, _ = (
+        {"id": path.stem[:3], "text": path.read_text("utf-8"), "published": f"2021-08-1{n}"}
+        for n, path in enumerate(sorted(seeds.glob("*.txt")))
+    )
+    paragraphs = wire["text"].split("\n\n")
+    cut = {**copy, "id": "0-cut", "text": "\n\n".join(paragraphs[: len(paragraphs) * 2 // 3])}
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        index.add([_write([wire, copy, cut], tmp_path / "wire.jsonl")])
+        asked = index.with_representatives(index.query([_write([rewrite], tmp_path / "r.jsonl")]))
+    assert {m.b if m.a == "002" else m.a for m in asked.result.matches} == {"000", "001", "0-cut"}
+    assert asked.representatives["0-cut"] == asked.representatives["001"] == "000"
+    lines = findings(asked.result, representatives=asked.representatives)
+    assert any("of 000 (" in line and "also with" in line for line in lines), lines
+    assert not any("0-cut" in line for line in lines), lines
+
+
+def test_a_query_lists_no_story_pair_by_a_count_alone_across_places() -> None:
+    """Two earthquakes of magnitude 6.8, in Chile and in Japan: a query listed them as one
+    story, an add (the stories' rule) did not."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from wiretrace.index.query import _eventful
+    from wiretrace.sketch.event import EventArguments
+
+    def document(places: tuple[str, ...]) -> Any:
+        event = EventArguments((), places, None, (("magnitude", 68),))
+        topics = SimpleNamespace(entities=np.empty(0, dtype=np.uint64), event=event)
+        return SimpleNamespace(
+            sketch=SimpleNamespace(topics=topics), published=None, language="en", dateline=None
+        )
+
+    assert not _eventful(document(("valparaiso",)), document(("miyagi",)))
+    assert _eventful(document(("valparaiso",)), document(("valparaiso", "santiago")))
+    assert _eventful(document(("valparaiso",)), document(()))  # the count, no place against it
 
 
 @pytest.mark.parametrize("seed", [1, 2])

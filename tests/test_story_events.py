@@ -243,3 +243,14 @@ def test_two_earthquakes_of_one_magnitude_in_two_countries_are_two_stories(
     names = {name for row in range(3) for name in result.documents.event[row][0].names}
     assert {"chile", "tohoku electric power"} <= names
     assert not names & {"reuters", "ap"}
+
+
+def test_a_storys_counts_read_as_people_write_them() -> None:
+    # a new user read "magnitude 64" of a magnitude 6.4 quake and "score 101" of a 1-1 draw
+    from wiretrace.group.stories import count_text
+
+    assert count_text("magnitude", 64) == "magnitude 6.4"
+    assert count_text("magnitude", 70) == "magnitude 7.0"
+    assert count_text("score", 101) == "score 1-1"
+    assert count_text("money", 4_200_000) == "money 4,200,000"
+    assert count_text("killed", 3) == "killed 3"

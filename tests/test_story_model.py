@@ -211,6 +211,17 @@ def test_time_is_weighed_by_band_against_the_corpus_span() -> None:
     assert _chance(model, _pair(0), True, one_day)[0] == pytest.approx(undated)
 
 
+def test_a_stray_date_in_a_short_folder_is_no_evidence_for_one_event() -> None:
+    """Three weeks of news and one article dated five weeks on: its pairs are the only ones
+    31-365 days apart, and that band's tiny u made its date read as strong evidence of one
+    event, stronger than a week apart (a new user's budget story joined a council vote)."""
+    days = np.array([*(float(day % 22) for day in range(39)), 57.0])
+    spread = band_spread(days)
+    model = story_model()
+    chances = [_chance(model, _pair(d), True, spread)[0] for d in (0, 3, 7, 30, 35)]
+    assert chances == sorted(chances, reverse=True)  # the nearer, never the less likely
+
+
 def test_the_corpus_span_counts_every_pair_of_dated_documents() -> None:
     days = np.array([0.0, 0.0, 1.0, 5.0, 40.0, 500.0, 1300.0, np.nan])
     spread = band_spread(days)

@@ -130,7 +130,7 @@ def _report(console: Console, found: IndexResult, verb: str, path: Path, quiet: 
     if quiet:
         return
     console.print(_line(verb, found, path), highlight=False, soft_wrap=True)
-    for line in findings(found.result):
+    for line in findings(found.result, representatives=found.representatives):
         console.print(f"  {_shown(line)}", highlight=False, soft_wrap=True)
 
 
@@ -189,6 +189,8 @@ def _adding(keep: bool) -> Callable[..., None]:
                     found = index.add(paths, reporter) if keep else index.query(paths, reporter)
                 except FieldError as error:
                     raise _fields_of_the_index(error, index_path) from error
+                if not quiet:
+                    found = index.with_representatives(found)
             reporter.finish()
             if out is not None:
                 _write(found.result, out, output_format)

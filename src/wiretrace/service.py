@@ -22,7 +22,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -119,6 +119,16 @@ class Limits:
     max_records: int = 1_000
     max_record_bytes: int = 2 * 2**20
 
+    def body_too_large(self) -> str:
+        return (
+            f"the body is larger than {_mib(self.max_body_bytes)} MiB; send fewer records a "
+            "request (or start the service with a larger --max-body-mib)"
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.3g}"
+
 
 def read_keys(keys_file: Path | None, environ: dict[str, str] | None = None) -> frozenset[str]:
     """The API keys: one a line in ``keys_file`` (# starts a comment), and those of the
@@ -181,11 +191,17 @@ def _match(match: Match) -> dict[str, Any]:
     return dataclasses.asdict(match)
 
 
-def _surest(match: Match, doc_id: str) -> tuple[float, float, str]:
+def _surest(
+    match: Match, doc_id: str, representatives: Mapping[str, str]
+) -> tuple[float, bool, float, str]:
     """The order of a document's named sources, surest first: the provenance confidence,
-    then the share of the document the source holds, then the source's id."""
+    then a source that its group of copies is named by (the wire, not a truncated copy of it
+    that a rewrite retells as surely), then the share of the document the source holds,
+    then the source's id."""
     held = match.containment_a if match.a == doc_id else match.containment_b
-    return (-(match.provenance_confidence or 0.0), -held, match.source or "")
+    source = match.source or ""
+    named_by = representatives.get(source, source)
+    return (-(match.provenance_confidence or 0.0), named_by != source, -held, source)
 
 
 def _story(story: Story) -> dict[str, Any]:
@@ -267,7 +283,9 @@ def _answer(
             # this document (a follow-up named a truncated copy before the wire at 0.88),
             # then the first by id
             named = [m for m in matches if m.source and m.source != doc_id]
-            likely = min(named, key=lambda m: _surest(m, doc_id), default=None)
+            likely = min(
+                named, key=lambda m: _surest(m, doc_id, found.representatives), default=None
+            )
             entry.update(
                 status="ok",
                 matches=[_match(m) for m in matches],
@@ -379,7 +397,7 @@ class _Service:
                 feeds.append(feed)
                 names[path_text(feed)] = route
             found = index.add(feeds, names=names) if keep else index.query(feeds, names=names)
-            return found, indexed
+            return index.with_representatives(found), indexed
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -564,7 +582,7 @@ def create_app(
         if refused is not None:
             response: Response = refused
         elif length is not None and (not length.isdecimal() or int(length) > limits.max_body_bytes):
-            response = error(413, f"the body is larger than {limits.max_body_bytes} bytes", "body")
+            response = error(413, limits.body_too_large(), "body")
         elif service.closing and request.method in ("POST", "DELETE"):
             response = error(503, "the service is stopping; send this again later")
         else:
@@ -594,7 +612,7 @@ def create_app(
     async def records_of(request: Request) -> list[dict[str, Any]] | JSONResponse:
         body = await request.body()
         if len(body) > limits.max_body_bytes:
-            return error(413, f"the body is larger than {limits.max_body_bytes} bytes", "body")
+            return error(413, limits.body_too_large(), "body")
         try:
             records = json.loads(body)
         except (ValueError, UnicodeDecodeError) as problem:
@@ -604,7 +622,12 @@ def create_app(
         if not isinstance(records, list):
             return error(422, "send a JSON array of records (objects)", "body")
         if len(records) > limits.max_records:
-            return error(413, f"more than {limits.max_records} records", "records")
+            return error(
+                413,
+                f"{len(records):,} records; send at most {limits.max_records:,} a request "
+                "(the service's --max-records)",
+                "records",
+            )
         for number, record in enumerate(records):
             if not isinstance(record, dict):
                 return error(422, f"record {number} is not an object", f"records[{number}]")
@@ -617,7 +640,9 @@ def create_app(
             if size > limits.max_record_bytes:
                 return error(
                     413,
-                    f"record {number} is larger than {limits.max_record_bytes} bytes",
+                    f"record {number} is {_mib(size)} MiB, more than a record may hold "
+                    f"({_mib(limits.max_record_bytes)} MiB); nothing of this request was "
+                    "added: send it without that record, its text cut",
                     f"records[{number}]",
                 )
         return records

@@ -79,6 +79,57 @@ def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
     return bool(in_a - in_b) and bool(in_b - in_a)
 
 
+# The end of a sentence: its stop (and any closing quote or bracket) before a space, or a
+# line's end. An abbreviation's full stop ("Mr. Smith") reads as one too, which only makes
+# ``_formula`` below see a passage as crossing sentences, and so leave it alone.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+_SENTENCE_REACH = 600  # characters looked at on either side of a passage for its sentence
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The sentence that holds ``text[start:end]``, or None where the span runs past the
+    end of one (a stop followed by more of the span)."""
+    if _SENTENCE_END.search(text, start, end) is not None:
+        return None
+    before = max(0, start - _SENTENCE_REACH)
+    opening = before
+    for found in _SENTENCE_END.finditer(text, before, start):
+        opening = found.end()
+    closing = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
+    return opening, closing.end() if closing is not None else min(len(text), end + _SENTENCE_REACH)
+
+
+def _formula(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
+    """Whether a passage is a stock opening filled in with two events' facts: it lies inside
+    one sentence on each side, and the two sentences hold more names and numbers the other
+    lacks than they share (``filled_in``): "A magnitude 6.8 earthquake struck off the coast
+    of [central Chile on Friday afternoon, shaking buildings in Santiago | Miyagi prefecture
+    in northeastern Japan on Friday evening, the Japan Meteorological Agency said]". A
+    sentence lifted whole, or most of one, shares its facts; a passage that runs on into the
+    next sentence is left to the rules of copies."""
+    a_span = _sentence(a.text, *a.original_span(passage.a_start, passage.a_end))
+    b_span = _sentence(b.text, *b.original_span(passage.b_start, passage.b_end))
+    if a_span is None or b_span is None:
+        return False
+    return _apart(_sentence_facts(a.text, *a_span), _sentence_facts(b.text, *b_span))
+
+
+def _sentence_facts(text: str, start: int, end: int) -> set[str]:
+    """The facts of a sentence, its first word a name only where it holds a digit
+    (``names_a_fact``: "Six crews attended ..." names nothing)."""
+    sentence = text[start:end].lstrip()
+    return {
+        found.group().lower()
+        for found in _FACT.finditer(sentence)
+        if found.start() > 0 or any(char.isdigit() for char in found.group())
+    }
+
+
+def _apart(mine: set[str], theirs: set[str]) -> bool:
+    """Whether each side holds more facts the other lacks than the two share."""
+    return min(len(mine - theirs), len(theirs - mine)) > len(mine & theirs)
+
+
 def _filled_in(a: Prepared, b: Prepared, passages: list[WordPassage]) -> bool:
     """:func:`filled_in` of word passages."""
     spans = [
@@ -104,7 +155,7 @@ def filled_in(a_text: str, b_text: str, spans: Iterable[tuple[int, int, int, int
     for a_start, a_end, b_start, b_end in spans:
         mine |= _facts(a_text[a_start:a_end])
         theirs |= _facts(b_text[b_start:b_end])
-    return min(len(mine - theirs), len(theirs - mine)) > len(mine & theirs)
+    return _apart(mine, theirs)
 
 
 def compare_pair(
@@ -138,6 +189,7 @@ def verbatim_match(
             passage.runs_long(a.shingle_size, config.min_passage_words)
             or not _other_facts(a, b, passage)
         )
+        and not _formula(a, b, passage)
     ]
     if not passages:
         return None

@@ -680,10 +680,20 @@ def _arguments(inputs: StoryInputs, members: Sequence[int]) -> dict[str, Any]:
         "places": tuple(_most_given([event.places for event in events], _EVIDENCE_PLACES)),
         "when": when,
         "counts": tuple(
-            f"{what} {value}"
+            count_text(what, value)
             for what, value in _most_given([event.counts for event in events], _EVIDENCE_COUNTS)
         ),
     }
+
+
+def count_text(what: str, value: int) -> str:
+    """A count as people write it: "killed 3", "magnitude 6.8" (kept as 68 in
+    ``documents.event``), "score 3-1" (301), "money 4,200,000"."""
+    if what == "magnitude":
+        return f"magnitude {value // 10}.{value % 10}"
+    if what == "score":
+        return f"score {value // 100}-{value % 100}"
+    return f"{what} {value:,}"
 
 
 def _most_given(rows: Sequence[Sequence[_Item]], limit: int) -> list[_Item]:

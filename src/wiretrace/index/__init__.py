@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from wiretrace import __version__
 from wiretrace.config import FieldNames, ScanConfig
 from wiretrace.errors import ConfigError, IndexBusyError, InputError
+from wiretrace.group.duplicates import DocumentFacts, representative
 from wiretrace.index.derive import (
     Derived,
     Whole,
@@ -95,6 +96,10 @@ class IndexResult:
     # whether the add worked the whole index out (else it was provisional: see
     # ``index.provisional``; a query: False)
     whole_pass: bool = False
+    # each document the matches name, by its group of copies' representative (the result's
+    # own groups, and in the index those of indexed partners): ``Index.with_representatives``
+    # fills it, for saying a relation once per group and naming a likely source
+    representatives: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _config_json(config: ScanConfig) -> str:
@@ -126,6 +131,31 @@ class Index:
         self.config = config
         self.policy = policy or UpdatePolicy()  # when an add works the whole index out
         self.warm = Warm()  # what queries keep in memory
+
+    def with_representatives(self, found: IndexResult) -> IndexResult:
+        """``found`` with ``representatives``: of each document its matches name, the member
+        of its group of copies a scan would name (earliest, then longest...: ``dedup``'s
+        rule), where the group is in the result or, for an indexed partner, in the index. A
+        rewrite of a wire story held by three copies is then said once, of the wire, as a
+        scan says it, and the wire is its likely source, not a truncated copy read first
+        by id."""
+        result = found.result
+        chosen = {m: group.representative for group in result.groups for m in group.members}
+        partners = {end for match in result.matches for end in (match.a, match.b)} - set(chosen)
+        labels = set()
+        for number in self.store.numbers_of(sorted(partners)).values():
+            label = self.store.label_of("groups", number)
+            if label is not None:
+                labels.add(label)
+        members: dict[int, dict[str, DocumentFacts]] = {}
+        for label, doc_id, published, clean, chars in self.store.members_published(
+            "groups", sorted(labels)
+        ):
+            members.setdefault(label, {})[doc_id] = DocumentFacts(published, clean, chars)
+        for facts in members.values():
+            kept = representative(facts, facts)
+            chosen.update((doc_id, kept) for doc_id in facts if doc_id not in chosen)
+        return dataclasses.replace(found, representatives=chosen)
 
     # -- opening ----------------------------------------------------------------------
 

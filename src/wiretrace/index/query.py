@@ -573,8 +573,9 @@ def by_document(matches: Sequence[Match]) -> dict[str, list[Match]]:
 
 def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     """Whether two documents have what a story pair needs whatever else they share
-    (``group.stories.StoryPairs.eventful``): two names or a rare one, a place or a count in
-    common."""
+    (``group.stories.StoryPairs.eventful``): two names or a rare one, a place in common, or
+    a count in common where they do not name different places (two earthquakes of magnitude
+    6.8, in Chile and in Japan, were listed by a query and not by the add)."""
     one, two = first.sketch.topics, second.sketch.topics
     shared = np.intersect1d(one.entities, two.entities)
     year = written_year(first.published)
@@ -585,9 +586,11 @@ def _eventful(first: StoredDocument, second: StoredDocument) -> bool:
     if named_enough(counted.sum(), rare.sum(), across):
         return True
     places = set(with_dateline(one.event, first.dateline).places)
-    if places & set(with_dateline(two.event, second.dateline).places):
+    others = set(with_dateline(two.event, second.dateline).places)
+    if places & others:
         return True
-    return bool(set(one.event.counts) & set(two.event.counts))
+    conflict = bool(places) and bool(others)  # both name places, none in common
+    return not conflict and bool(set(one.event.counts) & set(two.event.counts))
 
 
 def _with_event_evidence(

@@ -280,6 +280,8 @@ _COUNT_AFTER = re.compile(
     r"(?:(?:at\s+least|at\s+most|nearly|almost|about|around|some|more\s+than|over|up\s+to|"
     r"another|an\s+estimated)\s+)?"
     rf"(?P<number>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|{_WORD_NUMBER})(?![\w%]|[.,]\d)"
+    # "killed 17-year-old Devon Hayes": an age, not a count of the dead
+    r"(?![-–\s]+years?[- ]old)"
     rf"(?:\s+(?P<scale>(?i:hundred|thousand|million|billion))\b)?"
     rf"(?!\s+{_MEASURE}\b)"
 )
@@ -591,6 +593,23 @@ def _ahead(text: str, at: int) -> bool:
     return _AHEAD.search(before, stop + 1) is not None
 
 
+_AHEAD_DAYS = 31  # a month and day within a month after publication lies ahead (further
+# on, "held on March 3" in January is last year's)
+
+
+def _days_ahead(day: dt.date, month: int, date: int) -> int | None:
+    """How many days after ``day`` its next ``month``/``date`` falls, where that is within
+    ``_AHEAD_DAYS`` (this year's, or next year's across the new year); else None."""
+    for year in (day.year, day.year + 1):
+        try:
+            ahead = (dt.date(year, month, date) - day).days
+        except ValueError:
+            continue
+        if 0 < ahead <= _AHEAD_DAYS:
+            return ahead
+    return None
+
+
 def event_date(when: tuple[str, int] | None, published: str | None) -> str | None:
     """The event's ISO date: ``published`` (an ISO date or datetime string, first 10 chars
     YYYY-MM-DD) moved by ``when``; None without a usable published date; ``published``'s date
@@ -612,6 +631,14 @@ def event_date(when: tuple[str, int] | None, published: str | None) -> str | Non
             return (day - dt.timedelta(days=back)).isoformat()
         if kind == "month_day":
             month, date = divmod(value, 100)
+            # a date in the weeks after publication is one ahead ("a public hearing Nov. 10"
+            # in an article of 21 October), not the event reported: it was read as last
+            # year's, which moved the article 11 months from its story
+            ahead = _days_ahead(day, month, date)
+            if ahead == 1:  # the next day: two time zones' clocks, not a date to come
+                return (day + dt.timedelta(days=1)).isoformat()
+            if ahead is not None:
+                return day.isoformat()
             # the latest such date on or before publication; February 29 waits for a leap year
             for year in range(day.year, day.year - 9, -1):
                 try:
@@ -622,7 +649,10 @@ def event_date(when: tuple[str, int] | None, published: str | None) -> str | Non
                     return found.isoformat()
         if kind == "date":
             year, rest = divmod(value, 10000)
-            return dt.date(year, *divmod(rest, 100)).isoformat()
+            found = dt.date(year, *divmod(rest, 100))
+            # a date after publication is one ahead ("Nov. 10, 2026" of a hearing to come),
+            # not the event the article reports
+            return (day if found > day + dt.timedelta(days=1) else found).isoformat()
     except (ValueError, OverflowError):
         pass  # a date out of range: the publication date is the best left
     return day.isoformat()
@@ -787,9 +817,10 @@ def _place(words: list[str]) -> str | None:
             return None  # "in Mr. Smith's case"
         if not kept and lower.rstrip(".") in _NOT_PLACE_WORDS:
             continue
-        if lower.rstrip(".") in CALENDAR_WORDS:
-            break
-        if lower.endswith(_POSSESSIVE):
+        possessive = lower.endswith(_POSSESSIVE)
+        if (lower[:-2] if possessive else lower).rstrip(".") in CALENDAR_WORDS:
+            break  # "at Tuesday's meeting" is no place
+        if possessive:
             kept.append(lower[:-2])
             break
         kept.append(lower)

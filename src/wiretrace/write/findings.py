@@ -3,7 +3,7 @@ reused passages and the largest stories (what ``wiretrace scan`` prints after it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from wiretrace.pipeline import ScanResult
@@ -156,14 +156,18 @@ def _common_sources(
     return common
 
 
-def findings(result: ScanResult, limit: int = 8) -> list[str]:
+def findings(
+    result: ScanResult, limit: int = 8, representatives: Mapping[str, str] | None = None
+) -> list[str]:
     """Up to ``limit`` lines on the matches (copies first, then rewrites, then passages; a
     relation that a group of copies shares, once; last, the likeness of two documents that
     derive from one third), a line on what was left out, and the largest stories of several
-    documents."""
-    representative = {
-        member: group.representative for group in result.groups for member in group.members
-    }
+    documents. ``representatives``: groups of copies beyond the result's own (an index's
+    answer names indexed partners whose groups it does not list), by each member."""
+    representative = dict(representatives or {})
+    representative.update(
+        (member, group.representative) for group in result.groups for member in group.members
+    )
     common = _common_sources(result.matches, representative)
     listed = sorted(
         _listed(result, representative), key=lambda item: common(item[0]) is not None
