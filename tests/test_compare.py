@@ -150,6 +150,20 @@ def test_a_stock_opening_run_on_into_other_facts_is_no_passage() -> None:
     assert found is not None and found.relation == Relation.PARTIAL  # lifted whole: found
 
 
+def test_a_sentence_is_read_by_the_stops_of_its_script_or_not_at_all() -> None:
+    """Chinese ends its sentences with "。" and no space: a lifted Chinese paragraph was read
+    as one long sentence, its numbers against the host's, and dropped as a formula."""
+    from wiretrace.compare.relation import _sentence
+
+    text = "地震发生在周五。救援人员已经抵达现场，三人受伤。当局表示没有海啸危险。"
+    start = text.index("救援")
+    assert _sentence(text, start, start + 6) == (text.index("救援"), text.index("当局"))
+    assert _sentence(text, start, text.index("当局") + 2) is None  # runs past a stop
+    unbroken = "x" * 700 + " a passage in the middle " + "y" * 700
+    middle = unbroken.index("a passage")
+    assert _sentence(unbroken, middle, middle + 9) is None  # no stop within reach: unknown
+
+
 def test_a_capital_that_opens_a_sentence_names_nothing() -> None:
     text = "Nobody was hurt. The cause of the fire is under investigation in Leeds."
     start, end = text.index("The"), text.index(" in Leeds")

@@ -79,24 +79,31 @@ def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
     return bool(in_a - in_b) and bool(in_b - in_a)
 
 
-# The end of a sentence: its stop (and any closing quote or bracket) before a space, or a
+# The end of a sentence: its stop (and any closing quote or bracket) before a space, a stop of
+# the scripts written without spaces ("。", "！", "？") or of Arabic and Devanagari, or a
 # line's end. An abbreviation's full stop ("Mr. Smith") reads as one too, which only makes
 # ``_formula`` below see a passage as crossing sentences, and so leave it alone.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|[。！？؟।][\"'”’」』)\]]*|\n")
 _SENTENCE_REACH = 600  # characters looked at on either side of a passage for its sentence
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The sentence that holds ``text[start:end]``, or None where the span runs past the
-    end of one (a stop followed by more of the span)."""
+    end of one (a stop followed by more of the span) or no end of a sentence lies within
+    ``_SENTENCE_REACH`` of it (a text whose stops are not read here: no sentence is
+    known)."""
     if _SENTENCE_END.search(text, start, end) is not None:
         return None
     before = max(0, start - _SENTENCE_REACH)
-    opening = before
+    opening = None if before > 0 else 0
     for found in _SENTENCE_END.finditer(text, before, start):
         opening = found.end()
     closing = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
-    return opening, closing.end() if closing is not None else min(len(text), end + _SENTENCE_REACH)
+    if opening is None:
+        return None
+    if closing is not None:
+        return opening, closing.end()
+    return (opening, len(text)) if end + _SENTENCE_REACH >= len(text) else None
 
 
 def _formula(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
