@@ -61,13 +61,10 @@ def names_a_fact(text: str, start: int = 0, end: int | None = None) -> bool:
     does not open a sentence). What goes before ``start`` says whether its first word opens
     one ("The cause of the fire is under investigation." after a full stop); the text's
     first word does."""
-    return any(map(_named, _FACT.finditer(text, start, len(text) if end is None else end)))
-
-
-def _named(found: re.Match[str]) -> bool:
-    """Whether a ``_FACT`` found is one: the searched text's first word only where it holds
-    a digit (it opens a sentence)."""
-    return found.start() > 0 or any(char.isdigit() for char in found.group())
+    return any(
+        found.start() > 0 or any(char.isdigit() for char in found.group())
+        for found in _FACT.finditer(text, start, len(text) if end is None else end)
+    )
 
 
 def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
@@ -85,13 +82,8 @@ def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
 # The end of a sentence: its stop (and any closing quote or bracket) before a space, a stop of
 # the scripts written without spaces ("。", "！", "？") or of Arabic and Devanagari, or a
 # line's end. An abbreviation's full stop ("Mr. Smith") reads as one too, which only makes
-# ``_formula`` below see a passage as crossing sentences, and so leave it alone. Not
-# ``semantic.sentences``: that splits a whole text with blingfire's model, and here only the stops
-# around one passage are wanted, for the few passages that get this far.
+# ``_formula`` below see a passage as crossing sentences, and so leave it alone.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|[。！？؟।][\"'”’」』)\]]*|\n")
-_STOPS = ".!?。！？؟।\n"  # the characters an end of a sentence starts with
-_STOP_SET = frozenset(_STOPS)
-_CLOSERS = "\"'”’)]」』"
 _SENTENCE_REACH = 600  # characters looked at on either side of a passage for its sentence
 
 
@@ -102,29 +94,16 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
     known)."""
     if _SENTENCE_END.search(text, start, end) is not None:
         return None
-    opening = _opening(text, start)
+    before = max(0, start - _SENTENCE_REACH)
+    opening = None if before > 0 else 0
+    for found in _SENTENCE_END.finditer(text, before, start):
+        opening = found.end()
+    closing = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
     if opening is None:
         return None
-    closing = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
     if closing is not None:
         return opening, closing.end()
     return (opening, len(text)) if end + _SENTENCE_REACH >= len(text) else None
-
-
-def _opening(text: str, start: int) -> int | None:
-    """Where the sentence that ``start`` lies in opens: the end of the last sentence's end
-    before it, found backwards from the stops; the text's start where it is within the
-    reach."""
-    before = max(0, start - _SENTENCE_REACH)
-    last = start
-    while True:
-        at = max([text.rfind(stop, before, last) for stop in _STOPS])
-        if at < 0:
-            return None if before > 0 else 0
-        found = _SENTENCE_END.match(text, at, start)
-        if found is not None:
-            return found.end()
-        last = at  # a stop inside a sentence: "6.8", "U.S"
 
 
 def _formula(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
@@ -135,42 +114,22 @@ def _formula(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
     in northeastern Japan on Friday evening, the Japan Meteorological Agency said]". A
     sentence lifted whole, or most of one, shares its facts; a passage that runs on into the
     next sentence is left to the rules of copies."""
-    a_start, a_end = a.original_span(passage.a_start, passage.a_end)
-    b_start, b_end = b.original_span(passage.b_start, passage.b_end)
-    if _whole(a.text, a_start, a_end) or _whole(b.text, b_start, b_end):
-        return False  # a sentence lifted whole holds no facts beyond the passage
-    a_span = _sentence(a.text, a_start, a_end)
-    b_span = _sentence(b.text, b_start, b_end)
+    a_span = _sentence(a.text, *a.original_span(passage.a_start, passage.a_end))
+    b_span = _sentence(b.text, *b.original_span(passage.b_start, passage.b_end))
     if a_span is None or b_span is None:
         return False
-    # each sentence must run on into facts of its own beyond the passage; a sentence lifted
-    # whole has none, and is settled without reading the facts
-    for text, (opening, closing), start, end in (
-        (a.text, a_span, a_start, a_end),
-        (b.text, b_span, b_start, b_end),
-    ):
-        if not (_FACT.search(text, opening, start) or _FACT.search(text, end, closing)):
-            return False
     return _apart(_sentence_facts(a.text, *a_span), _sentence_facts(b.text, *b_span))
-
-
-def _whole(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` opens where a sentence does and ends where one does (a
-    stop, or a line's end, just before and just after it, spaces and closing quotes aside):
-    told from the characters beside it, before any search."""
-    before = text[max(0, start - 4) : start].rstrip().rstrip(_CLOSERS)
-    opens = start == 0 or not before or before[-1] in _STOP_SET or text[start - 1] == "\n"
-    tail = text[max(0, end - 4) : end].rstrip(_CLOSERS)
-    after = text[end : end + 4].lstrip(_CLOSERS + " ")
-    ends = end == len(text) or tail[-1:] in _STOP_SET or after[:1] in _STOP_SET
-    return opens and ends
 
 
 def _sentence_facts(text: str, start: int, end: int) -> set[str]:
     """The facts of a sentence, its first word a name only where it holds a digit
     (``names_a_fact``: "Six crews attended ..." names nothing)."""
     sentence = text[start:end].lstrip()
-    return {found.group().lower() for found in _FACT.finditer(sentence) if _named(found)}
+    return {
+        found.group().lower()
+        for found in _FACT.finditer(sentence)
+        if found.start() > 0 or any(char.isdigit() for char in found.group())
+    }
 
 
 def _apart(mine: set[str], theirs: set[str]) -> bool:

@@ -142,10 +142,14 @@ class Index:
         result = found.result
         chosen = {m: group.representative for group in result.groups for m in group.members}
         partners = {end for match in result.matches for end in (match.a, match.b)} - set(chosen)
-        numbers = sorted(self.store.numbers_of(sorted(partners)).values())
+        labels = set()
+        for number in self.store.numbers_of(sorted(partners)).values():
+            label = self.store.label_of("groups", number)
+            if label is not None:
+                labels.add(label)
         members: dict[int, dict[str, DocumentFacts]] = {}
         for label, doc_id, published, clean, chars in self.store.members_published(
-            "groups", numbers
+            "groups", sorted(labels)
         ):
             members.setdefault(label, {})[doc_id] = DocumentFacts(published, clean, chars)
         for facts in members.values():

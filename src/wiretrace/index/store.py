@@ -184,7 +184,7 @@ class IndexStore(Protocol):
     def labelled(self, table: str, label: int) -> list[int]: ...
 
     def members_published(
-        self, table: str, numbers: Sequence[int]
+        self, table: str, labels: Sequence[int]
     ) -> list[tuple[int, str, str | None, int, int]]: ...  # label, id, published, clean, chars
 
     def put_merges(self, rows: list[tuple[int, int, str]]) -> None: ...
@@ -654,24 +654,24 @@ class SqliteStore:
         return [int(row[0]) for row in self._db.execute(query, (label,))]
 
     def members_published(
-        self, table: str, numbers: Sequence[int]
+        self, table: str, labels: Sequence[int]
     ) -> list[tuple[int, str, str | None, int, int]]:
-        """Every member of the stories or groups that hold documents ``numbers``: its label,
-        id, publication date, clean and whole length (what names a group's representative),
-        in one read, without the members' sketches."""
-        found: dict[tuple[int, str], tuple[int, str, str | None, int, int]] = {}
-        for chunk in _chunks(list(numbers)):
+        """The members of stories or groups ``labels``: each one's label, id, publication
+        date, clean and whole length (what names a group's representative), without reading
+        their sketches."""
+        found: list[tuple[int, str, str | None, int, int]] = []
+        for chunk in _chunks(list(labels)):
             query = (
                 "SELECT t.label, d.id, json_extract(d.row, '$.published'), "
                 "json_extract(d.row, '$.clean_chars'), json_extract(d.row, '$.chars') "
-                f"FROM {table} t JOIN documents d ON d.number = t.number WHERE t.label IN "
-                f"(SELECT label FROM {table} WHERE number IN ({_marks(len(chunk))})) "
-                "ORDER BY t.label, d.number"
+                f"FROM {table} t JOIN documents d ON d.number = t.number "
+                f"WHERE t.label IN ({_marks(len(chunk))}) ORDER BY t.label, d.number"
             )
-            for label, doc_id, published, clean, chars in self._db.execute(query, list(chunk)):
-                row = (int(label), doc_id, published, int(clean or 0), int(chars or 0))
-                found[(row[0], doc_id)] = row
-        return sorted(found.values())
+            found.extend(
+                (int(label), doc_id, published, int(clean or 0), int(chars or 0))
+                for label, doc_id, published, clean, chars in self._db.execute(query, list(chunk))
+            )
+        return found
 
     def put_merges(self, rows: list[tuple[int, int, str]]) -> None:
         self._db.executemany("INSERT INTO merges VALUES (?, ?, ?)", rows)
