@@ -164,6 +164,20 @@ def test_a_sentence_is_read_by_the_stops_of_its_script_or_not_at_all() -> None:
     assert _sentence(unbroken, middle, middle + 9) is None  # no stop within reach: unknown
 
 
+def test_a_sentence_opens_after_the_last_real_stop_before_it() -> None:
+    """The opening is found backwards from the stops: a stop inside a sentence ("6.8",
+    "U.S") is passed over, a closing quote stays with the sentence it closes, and a passage
+    near the text's start opens there."""
+    from wiretrace.compare.relation import _sentence
+
+    text = 'He said "it is over." A magnitude 6.8 quake hit the U.S coast on Friday. More later.'
+    start = text.index("quake")
+    assert _sentence(text, start, start + 9) == (text.index(" A magnitude"), text.index(" More"))
+    assert _sentence(text, 3, 7) == (0, text.index(" A magnitude"))
+    far = "Words without a stop " * 40 + "and then a passage here. Next."
+    assert _sentence(far, far.index("a passage"), far.index(" here")) is None  # 600 back
+
+
 def test_a_capital_that_opens_a_sentence_names_nothing() -> None:
     text = "Nobody was hurt. The cause of the fire is under investigation in Leeds."
     start, end = text.index("The"), text.index(" in Leeds")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import NamedTuple
 
 import numpy as np
@@ -61,10 +62,13 @@ def names_a_fact(text: str, start: int = 0, end: int | None = None) -> bool:
     does not open a sentence). What goes before ``start`` says whether its first word opens
     one ("The cause of the fire is under investigation." after a full stop); the text's
     first word does."""
-    return any(
-        found.start() > 0 or any(char.isdigit() for char in found.group())
-        for found in _FACT.finditer(text, start, len(text) if end is None else end)
-    )
+    return any(map(_named, _FACT.finditer(text, start, len(text) if end is None else end)))
+
+
+def _named(found: re.Match[str]) -> bool:
+    """Whether a ``_FACT`` found is one: the searched text's first word only where it holds
+    a digit (it opens a sentence)."""
+    return found.start() > 0 or any(char.isdigit() for char in found.group())
 
 
 def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
@@ -84,6 +88,7 @@ def _other_facts(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
 # line's end. An abbreviation's full stop ("Mr. Smith") reads as one too, which only makes
 # ``_formula`` below see a passage as crossing sentences, and so leave it alone.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|[。！？؟।][\"'”’」』)\]]*|\n")
+_STOPS = ".!?。！？؟।\n"  # the characters an end of a sentence starts with
 _SENTENCE_REACH = 600  # characters looked at on either side of a passage for its sentence
 
 
@@ -94,16 +99,29 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
     known)."""
     if _SENTENCE_END.search(text, start, end) is not None:
         return None
-    before = max(0, start - _SENTENCE_REACH)
-    opening = None if before > 0 else 0
-    for found in _SENTENCE_END.finditer(text, before, start):
-        opening = found.end()
-    closing = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
+    opening = _opening(text, start)
     if opening is None:
         return None
+    closing = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
     if closing is not None:
         return opening, closing.end()
     return (opening, len(text)) if end + _SENTENCE_REACH >= len(text) else None
+
+
+def _opening(text: str, start: int) -> int | None:
+    """Where the sentence that ``start`` lies in opens: the end of the last end of a sentence
+    within ``_SENTENCE_REACH`` before it, found backwards from the stops (each end holds one);
+    the text's start where that is within the reach; None otherwise."""
+    before = max(0, start - _SENTENCE_REACH)
+    last = start
+    while True:
+        at = max([text.rfind(stop, before, last) for stop in _STOPS])
+        if at < 0:
+            return None if before > 0 else 0
+        found = _SENTENCE_END.match(text, at, start)
+        if found is not None:
+            return found.end()
+        last = at  # a stop inside a sentence: "6.8", "U.S"
 
 
 def _formula(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
@@ -121,18 +139,20 @@ def _formula(a: Prepared, b: Prepared, passage: WordPassage) -> bool:
     return _apart(_sentence_facts(a.text, *a_span), _sentence_facts(b.text, *b_span))
 
 
-def _sentence_facts(text: str, start: int, end: int) -> set[str]:
+def _sentence_facts(text: str, start: int, end: int) -> frozenset[str]:
     """The facts of a sentence, its first word a name only where it holds a digit
     (``names_a_fact``: "Six crews attended ..." names nothing)."""
-    sentence = text[start:end].lstrip()
-    return {
-        found.group().lower()
-        for found in _FACT.finditer(sentence)
-        if found.start() > 0 or any(char.isdigit() for char in found.group())
-    }
+    return _facts_of(text[start:end].lstrip())
 
 
-def _apart(mine: set[str], theirs: set[str]) -> bool:
+@functools.lru_cache(maxsize=8192)
+def _facts_of(sentence: str) -> frozenset[str]:
+    # kept by the sentence: a sentence lifted into many documents is met again in each pair
+    # that shares it, and reading its facts was most of this rule's cost (benchmarks/README)
+    return frozenset(found.group().lower() for found in _FACT.finditer(sentence) if _named(found))
+
+
+def _apart(mine: Set[str], theirs: Set[str]) -> bool:
     """Whether each side holds more facts the other lacks than the two share."""
     return min(len(mine - theirs), len(theirs - mine)) > len(mine & theirs)
 
