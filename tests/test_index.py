@@ -830,6 +830,9 @@ def test_an_export_replaces_the_one_before_it_texts_included(seeds: Path, tmp_pa
     assert runner.invoke(main, ["index", "add", path, str(seeds), "-q"]).exit_code == 0
     assert runner.invoke(main, ["index", "export", path, "--out", str(out)]).exit_code == 0
     gone = json.loads((out / "texts.jsonl").read_text("utf-8").splitlines()[0])["id"]
+    counts = json.loads((out / "summary.json").read_text("utf-8"))["counts"]
+    # what the index does not count of a scan's search is null, not 0 ("no pairs searched")
+    assert counts["candidate_pairs"] is None and counts["documents"] == 4
     # an id given twice is one document removed (it said "removed 2 documents")
     removed = runner.invoke(main, ["index", "remove", path, gone, gone])
     assert removed.exit_code == 0 and "removed 1 document (" in " ".join(removed.output.split())

@@ -105,6 +105,7 @@ def test_adds_and_answers(client: TestClient, seeds: Path) -> None:
     asked = client.post("/query", json=[{"id": "new", "text": records[0]["text"]}]).json()
     assert asked["documents"][0]["matches"][0]["relation"] == "exact"
     assert asked["added"] == 0 and asked["documents"][0]["status"] == "ok"
+    assert asked["whole_pass"] is None  # a query makes no pass over the index
     assert client.get("/documents/new").status_code == 404  # a query adds nothing
     assert client.delete("/documents/003", headers=WRITE).json() == {"removed": "003"}
     assert client.get("/documents/003").status_code == 404

@@ -316,8 +316,8 @@ def _answer(
         "documents": documents,
         "unreadable": unnamed,
         "story_merges": [list(merge) for merge in found.merges],
-        # False: a provisional add (docs/feed.md, "Update policy"); a query: False
-        "whole_pass": found.whole_pass,
+        # False: a provisional add (docs/feed.md, "Update policy"); a query adds nothing
+        "whole_pass": found.whole_pass if kept else None,
         "seconds": round(found.seconds, 3),
     }
 

@@ -80,6 +80,10 @@ DATABASE = "index.sqlite"
 LOCK = "write.lock"
 # Settings that say how a run goes, not what it finds: an open index takes them anew.
 _RUN_SETTINGS = ("workers", "batch_size", "embedding_cache")
+# what a scan counts of its search and an index does not keep (the summary's band collisions,
+# verbatim, passage and all candidate pairs, recurring lines, exact copies as stars): null,
+# where 0 would say that nothing was searched
+_NOT_COUNTED: tuple[None, ...] = (None,) * 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,7 +391,7 @@ class Index:
             matches,
             groups,
             stories,
-            (0, 0, 0, 0, 0, 0, 0, 0),
+            (*_NOT_COUNTED, None, None),
             {},
             relations_not_searched(self.config),
         )
@@ -596,7 +600,7 @@ class Index:
     ) -> ScanResult:
         config = self.config
         not_searched = relations_not_searched(config)
-        counts = (0, 0, 0, 0, 0, 0, derived.star_pairs, derived.not_listed)
+        counts = (*_NOT_COUNTED, derived.star_pairs, derived.not_listed)
         summary = scan_summary(
             inputs,
             config,

@@ -44,7 +44,7 @@ def scan_summary(
     matches: list[Match],
     groups: list[DuplicateGroup],
     stories: list[Story],
-    counts: tuple[int, int, int, int, int, int, int, int],
+    counts: tuple[int | None, ...],
     timings: dict[str, float],
     not_searched: dict[str, str],
 ) -> dict[str, Any]:
