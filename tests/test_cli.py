@@ -663,6 +663,29 @@ def test_an_empty_folder_is_said_to_hold_no_records(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.stderr.split())
     assert f"warning: no records in {tmp_path / 'empty'}: wiretrace reads files .txt" in said
+    # an empty file of a type wiretrace reads is said to be empty, not of another type
+    (tmp_path / "empty.jsonl").write_text("\n", "utf-8")
+    result = invoke("scan", tmp_path / "empty.jsonl", "--out", tmp_path / "o2", "--no-semantic")
+    said = " ".join(result.stderr.split())
+    assert f"no records in {tmp_path / 'empty.jsonl'}: it holds none" in said
+
+
+def test_dedup_names_the_outputs_it_writes(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "1", "text": "Words of a story."}) + "\n", "utf-8")
+    # records of a JSON-lines file are not written as a folder of texts: name what is
+    result = invoke("dedup", feed, "--out", tmp_path / "x.txt")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "dedup writes .txt files only from text files" in said and ".tsv" in said
+
+
+def test_the_remedy_for_records_not_written_is_offered_only_where_it_exists() -> None:
+    from wiretrace.write.dedup import passes_through
+
+    assert passes_through("feed.jsonl:20") and passes_through("rows.csv.gz:4")
+    # a page or a crawl's record is written as the document extracted from it, never as it is
+    assert not passes_through("crawl.warc.gz:record 3") and not passes_through("page.html")
 
 
 def test_the_table_counts_one_document_as_one(tmp_path: Path) -> None:

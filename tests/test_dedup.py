@@ -431,7 +431,7 @@ def test_existing_out_is_refused_by_the_cli_with_exit_2(tmp_path: Path, name: st
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("out.txt", "writes a folder"), ("out.xml", "unsupported type"), ("outdir", ".jsonl")],
+    [("out.txt", "only from text files"), ("out.xml", "unsupported type"), ("outdir", ".jsonl")],
 )
 def test_dedup_refuses_outputs_it_cannot_write(tmp_path: Path, name: str, message: str) -> None:
     path, _ = jsonl_inputs(tmp_path)

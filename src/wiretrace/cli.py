@@ -37,10 +37,11 @@ from wiretrace.collector import keep, spared
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
-from wiretrace.read.files import FILE_REASONS, SUPPORTED, UNREADABLE_FILE, is_url
+from wiretrace.read.files import FILE_REASONS, SUPPORTED, UNREADABLE_FILE, classify, is_url
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
+from wiretrace.write.dedup import passes_through
 from wiretrace.write.findings import findings
 from wiretrace.write.output import file_url_path, output_lock, refuse_inputs
 from wiretrace.write.report import (
@@ -689,9 +690,15 @@ def scan_command(
             if not counts["records"] and not counts["skipped"]:
                 # an empty folder, or files of no records: a mistyped path should not read as
                 # a corpus in which nothing was found
+                # a file of a type wiretrace reads is empty; anything else may be mistyped
+                readable = all(Path(p).is_file() and classify(Path(p)) for p in inputs)
                 console.print(
                     f"[yellow]warning:[/] no records in {', '.join(map(_shown, inputs))}: "
-                    f"wiretrace reads files {SUPPORTED.replace('`', '')}",
+                    + (
+                        ("it holds none" if len(inputs) == 1 else "they hold none")
+                        if readable
+                        else f"wiretrace reads files {SUPPORTED.replace('`', '')}"
+                    ),
                     highlight=False,
                     soft_wrap=True,
                 )
@@ -777,10 +784,12 @@ def _dedup_line(done: DedupResult) -> str:
         where = "passed through" if done.skipped_out is None else f"written to {done.skipped_out}"
         line += f"; {done.passed_through} skipped {_plural(skipped, 'record')} {where}"
         if done.not_written:
+            # the remedy only where there is one: a page or a crawl is never written as it is
+            remedy = any(map(passes_through, done.not_written))
             line += (
                 f", {len(done.not_written)} not written (they cannot be written in the "
-                f"output's format: see why in {_shown(str(done.summary_file))}, 'skipped'; "
-                "an output in the input's format passes them through)"
+                f"output's format: see why in {_shown(str(done.summary_file))}, 'skipped'"
+                + ("; an output in the input's format passes them through)" if remedy else ")")
             )
     # a file none of whose records could be read is in no count above: say so
     unreadable = [

@@ -666,16 +666,18 @@ def _weakest_links(
 
 
 def _arguments(inputs: StoryInputs, members: Sequence[int]) -> dict[str, Any]:
-    """The places and the counts that two or more members give (the most often given first,
-    then as the most central member gives them) and the event's date, for a story of two or
+    """The places, the counts and the event's date that two or more members give (the most
+    often given first, then as the most central member gives them), for a story of two or
     more with event arguments."""
     if len(members) < 2 or inputs.events is None:
         return {"places": (), "when": None, "counts": ()}
     days = inputs.event_day_numbers()
     events = [inputs.events[member] for member in members]
     dates = Counter(_iso_day(days[member]) for member in members if not np.isnan(days[member]))
-    # the date most members give; of equals the earliest (follow-ups come later)
-    when = min(dates, key=lambda date: (-dates[date], date)) if dates else None
+    # the date most members give, where two or more give it; of equals the earliest
+    # (follow-ups come later)
+    given = [date for date, members_giving in dates.items() if members_giving >= 2]
+    when = min(given, key=lambda date: (-dates[date], date)) if given else None
     return {
         "places": tuple(_most_given([event.places for event in events], _EVIDENCE_PLACES)),
         "when": when,

@@ -151,14 +151,29 @@ def _check_target(path: Path, inputs: list[str], option: str, formats: Collectio
         )
     if wanted is not None and wanted.format in ("html", "warc"):
         raise InputError(
-            f"{option} {path}: dedup writes the extracted documents; end it in .jsonl, .csv "
-            "or .parquet"
+            f"{option} {path}: dedup writes the extracted documents; end it in {_RECORD_FILES}"
         )
     if wanted is not None and wanted.format == "txt":
+        if set(formats) - {"txt"}:  # records of other files: a folder of texts holds no fields
+            raise InputError(
+                f"{option} {path}: dedup writes .txt files only from text files, as a folder; "
+                f"end it in {_RECORD_FILES}"
+            )
         raise InputError(f"{option} {path}: dedup of text files writes a folder; drop the suffix")
     if wanted is None and set(formats) - {"txt"}:
-        raise InputError(f"{option} {path}: name a file ending in .jsonl, .csv or .parquet")
+        raise InputError(f"{option} {path}: name a file ending in {_RECORD_FILES}")
     return _Target(path, wanted)
+
+
+_RECORD_FILES = ".jsonl, .csv, .tsv (optionally .gz) or .parquet"  # what dedup writes records to
+
+
+def passes_through(source: str) -> bool:
+    """Whether a skipped record of ``source`` (``file:line``, ``file:record N``) would be
+    written as it is to an output in its file's format: JSON lines, CSV and Parquet are;
+    pages and crawls are written as the documents extracted from them."""
+    found = classify(Path(source.rsplit(":", 1)[0]))
+    return found is not None and found.format in ("jsonl", "csv", "parquet")
 
 
 def _same_format(files: list[InputFile], target: _Target) -> bool:

@@ -397,8 +397,9 @@ def _texts(
     missing = wanted - texts.keys()
     if missing:
         example = min(missing)
+        noun, verb = ("document", "is") if len(missing) == 1 else ("documents", "are")
         raise InputError(
-            f"{len(missing):,} matched documents (such as {example!r}) are not in the inputs "
+            f"{len(missing):,} matched {noun} (such as {example!r}) {verb} not in the inputs "
             f"{', '.join(inputs)}; give the scan's inputs with --input"
         )
     return texts
