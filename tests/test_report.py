@@ -167,6 +167,22 @@ def test_moved_inputs_are_named_with_the_fix(copied_seeds: Path, tmp_path: Path)
     assert write_report(out, inputs=[moved]).texts == 4
 
 
+def test_ids_made_unique_are_found_however_the_inputs_are_spelled(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an id repeated in another file is made unique by its path as typed ("7@crawl/b.jsonl"):
+    # the report given the same folder by its absolute path, or moved, found none of them
+    wire, copy = (path.read_text("utf-8") for path in sorted(seeds.glob("*.txt"))[:2])
+    (tmp_path / "crawl" / "more").mkdir(parents=True)
+    for name, text in (("a.jsonl", wire), ("more/b.jsonl", copy)):
+        (tmp_path / "crawl" / name).write_text(json.dumps({"id": "7", "text": text}) + "\n")
+    monkeypatch.chdir(tmp_path)
+    out = _scan([Path("crawl")], tmp_path / "scan", ScanConfig(semantic=False, stories=False))
+    assert write_report(out, inputs=[tmp_path / "crawl"]).texts == 2
+    moved = (tmp_path / "crawl").rename(tmp_path / "moved")
+    assert write_report(out, inputs=[moved]).texts == 2
+
+
 def test_cli_scan_report_and_report_command(
     copied_seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

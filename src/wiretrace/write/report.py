@@ -38,7 +38,7 @@ from wiretrace.config import FieldNames
 from wiretrace.errors import InputError
 from wiretrace.pipeline import Reporter, SilentReporter
 from wiretrace.read import read_documents
-from wiretrace.read.files import OUTPUT_MARKER
+from wiretrace.read.files import OUTPUT_MARKER, source_file
 from wiretrace.records import Document
 from wiretrace.stages.languages import TRANSLATION
 from wiretrace.write.atomic import atomic_path
@@ -345,6 +345,22 @@ def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any
     }
 
 
+def _place(source: str, roots: Sequence[str]) -> str:
+    """A record's ``source`` (``file:line``, ``file:record N``) as its input's number and its
+    file's path inside that input: ``crawl/feb.jsonl:7`` read from the input ``crawl`` is
+    ``0:feb.jsonl:7``, whether the input was given as ``crawl``, ``./crawl/`` or its absolute
+    path. The source as it is where no input holds its file (a URL)."""
+    file = source_file(source)
+    inside = Path(file)
+    for number, root in enumerate(roots):
+        try:
+            relative = inside.relative_to(Path(root))
+        except ValueError:
+            continue
+        return f"{number}:{relative.as_posix()}{source[len(file):]}"
+    return source
+
+
 def _texts(
     inputs: list[str],
     summary: dict[str, Any],
@@ -368,9 +384,19 @@ def _texts(
         )
     )
     chars = {doc_id: length for _, doc_id, length, status in rows if status == "ok"}
+    # each record by its place among the inputs, not by its path as typed: the inputs given
+    # again by another spelling (absolute, from another folder) or moved are the same records
+    scan_inputs = [str(path) for path in summary.get("inputs", [])]
+    placed = len(scan_inputs) == len(inputs)
+
+    def place(source: str, roots: Sequence[str]) -> str:
+        return _place(source, roots) if placed else source
+
     # the id the scan gave each record: an id repeated in another file was made unique there
-    scanned_id = {source: doc_id for source, doc_id, _, status in rows if status == "ok"}
-    skipped = {source for source, _, _, status in rows if status != "ok"}
+    scanned_id = {
+        place(source, scan_inputs): doc_id for source, doc_id, _, status in rows if status == "ok"
+    }
+    skipped = {place(source, scan_inputs) for source, _, _, status in rows if status != "ok"}
     texts: dict[str, str] = {}
     with reporter.stage("read the texts of matched documents", None) as advance:
         for item in read_documents(
@@ -382,9 +408,10 @@ def _texts(
             advance(1)
             if not isinstance(item, Document):
                 continue
-            if item.source in skipped:
+            source = place(item.source, inputs)
+            if source in skipped:
                 continue
-            doc_id = scanned_id.get(item.source, item.id)
+            doc_id = scanned_id.get(source, item.id)
             if doc_id not in wanted or doc_id in texts:
                 continue
             if len(item.text) != chars.get(doc_id):
