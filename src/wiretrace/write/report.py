@@ -357,7 +357,7 @@ def _place(source: str, roots: Sequence[str]) -> str:
             relative = inside.relative_to(Path(root))
         except ValueError:
             continue
-        return f"{number}:{relative.as_posix()}{source[len(file):]}"
+        return f"{number}:{relative.as_posix()}{source[len(file) :]}"
     return source
 
 
@@ -389,8 +389,8 @@ def _texts(
     scan_inputs = [str(path) for path in summary.get("inputs", [])]
     placed = len(scan_inputs) == len(inputs)
 
-    def place(source: str, roots: Sequence[str]) -> str:
-        return _place(source, roots) if placed else source
+    def place(source: str | None, roots: Sequence[str]) -> str | None:
+        return _place(source, roots) if placed and source is not None else source
 
     # the id the scan gave each record: an id repeated in another file was made unique there
     scanned_id = {
