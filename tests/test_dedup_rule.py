@@ -193,6 +193,41 @@ def test_an_update_that_adds_a_paragraph_is_kept_and_its_first_version_dropped(
     assert {(row.id, row.kept) for row in done.dropped} == {("first", "update"), ("page", "update")}
 
 
+def test_a_repost_that_repeats_its_headline_in_its_body_is_no_update(tmp_path: Path) -> None:
+    # a page or a text file repeats its headline as its first line, where the publisher's
+    # record carries it in its title: the later repost held the original whole "and a
+    # paragraph more", and was kept over it
+    title = "Museum returns bronze heads to Nigeria"
+    body = "\n\n".join(article(871 + n, 35) for n in range(4))
+    update = body + "\n\n" + " ".join(title.split()[::-1]) + " late"  # an added line
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "orig", "title": title, "text": body, "published": "2026-03-26T08:00Z"},
+            {"id": "repost", "text": f"{title}\n\n{body}\n", "published": "2026-03-26T20:00Z"},
+            {
+                "id": "titled",
+                "title": title,
+                "text": f"{title}\n{body}",
+                "published": "2026-03-27T09:00Z",
+            },
+        ],
+    )
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl", FAST)
+    assert kept_ids(tmp_path / "out.jsonl") == ["orig"]
+    assert {(row.id, row.kept) for row in done.dropped} == {("repost", "orig"), ("titled", "orig")}
+    # a line as long as the headline added at the end is a paragraph added: the update stays
+    path = write_jsonl(
+        tmp_path / "update.jsonl",
+        [
+            {"id": "orig", "title": title, "text": body, "published": "2026-03-26T08:00Z"},
+            {"id": "update", "title": title, "text": update, "published": "2026-03-26T20:00Z"},
+        ],
+    )
+    done = wiretrace.dedup(path, tmp_path / "update-out.jsonl", FAST)
+    assert kept_ids(tmp_path / "update-out.jsonl") == ["update"]
+
+
 def test_a_cut_first_version_is_not_kept_beside_the_full_story_that_holds_it(
     tmp_path: Path,
 ) -> None:

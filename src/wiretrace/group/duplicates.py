@@ -29,6 +29,7 @@ class DocumentFacts:
     published: str | None
     clean_chars: int  # the body: the text without its boilerplate
     chars: int = 0  # the whole page: of two equal bodies, the one with less noise around it
+    title: str | None = None  # what a body that opens with its headline repeats (``dedup``)
 
 
 def published_key(published: str | None) -> dt.datetime | None:
@@ -196,7 +197,7 @@ def _fuller(
     fuller (nothing tells its residue from an added paragraph). Of two exact copies (one
     clean text), the page with clearly less noise found is the one to keep, whatever the
     dates: a page that carries a share bar and a copyright line more than the other does not
-    hold it."""
+    hold it (see also ``_headline_added``)."""
     if document is None or holder is None:
         return False
     if relation == Relation.EXACT:
@@ -206,6 +207,38 @@ def _fuller(
     if back < _WHOLE or coverage >= _WHOLE:
         return False
     return _noise_share(document) <= _noise_share(holder) + _NOISE_MARGIN
+
+
+# characters a headline line may carry beyond its title (line breaks, spaces around it), and
+# those a text may hold outside the passages it shares besides (a final line break)
+_HEADLINE_SLACK = 4
+
+
+def _headline_added(
+    match: Match, document: DocumentFacts | None, holder: DocumentFacts | None, first: bool
+) -> bool:
+    """Whether all that ``document`` (``first``: the match's ``a``) holds beyond the passages
+    it shares with ``holder`` is a first line as long as either's title: the headline a page
+    or a text file repeats in its body, where a record carries it apart in its ``title``. No
+    paragraph added, so not the fuller version (``_fuller``): such a repost was kept over
+    the earlier original."""
+    if document is None or holder is None:
+        return False
+    spans = sorted(
+        (passage.a_start, passage.a_end) if first else (passage.b_start, passage.b_end)
+        for passage in match.passages
+    )
+    titles = [len(title.strip()) for title in (document.title, holder.title) if title]
+    if not spans or not titles:
+        return False
+    lead, covered_to, outside = spans[0][0], spans[0][0], 0
+    for start, end in spans:
+        outside += max(0, start - covered_to)
+        covered_to = max(covered_to, end)
+    outside += max(0, document.chars - covered_to)  # the gaps between passages, the tail
+    if outside > _HEADLINE_SLACK + document.chars // 100:
+        return False
+    return any(0 <= lead - title <= _HEADLINE_SLACK for title in titles)
 
 
 def _noise_share(facts: DocumentFacts) -> float:
@@ -237,6 +270,7 @@ def dedup_choice(
     holds: dict[str, list[tuple[str, Relation, float]]] = {}  # holder -> what it holds
     held: set[str] = set()
     backs: dict[tuple[str, str], float] = {}  # (holder, held): the holder's share in it
+    headline_only: set[tuple[str, str]] = set()  # (holder, held): held adds its headline alone
 
     def add(holder: str, document: str, relation: Relation, coverage: float, back: float) -> None:
         holds.setdefault(holder, []).append((document, relation, coverage))
@@ -250,9 +284,12 @@ def dedup_choice(
             coverage, back = match.containment_a, match.containment_b
             if document != match.a:
                 coverage, back = back, coverage
-            if floors.allow(match, coverage, back) and not _fuller(
-                match.relation, coverage, back, facts.get(document), facts.get(holder)
-            ):
+            document_facts, holder_facts = facts.get(document), facts.get(holder)
+            fuller = _fuller(match.relation, coverage, back, document_facts, holder_facts)
+            if fuller and _headline_added(match, document_facts, holder_facts, document == match.a):
+                fuller = False
+                headline_only.add((holder, document))  # and so are its exact copies
+            if floors.allow(match, coverage, back) and not fuller:
                 add(holder, document, match.relation, coverage, back)
     # exact copies are one text: what holds one holds each (a big group's copies are matched
     # with its representative alone, so a container kept held the representative but none
@@ -269,20 +306,21 @@ def dedup_choice(
         """What ``doc_id`` holds, each exact copy of it or of what it holds included."""
         found = sorted(holds.get(doc_id, ()))
         classes = (
-            {identical.find(doc_id): (Relation.EXACT, 1.0, 1.0)}
+            {identical.find(doc_id): (Relation.EXACT, 1.0, 1.0, False)}
             if doc_id in identical.parent
             else {}
         )
         for document, relation, coverage in found:
             if document in identical.parent:
-                back = backs[doc_id, document]
-                classes.setdefault(identical.find(document), (relation, coverage, back))
+                back, headline = backs[doc_id, document], (doc_id, document) in headline_only
+                classes.setdefault(identical.find(document), (relation, coverage, back, headline))
         found += [
             (other, relation, coverage)
-            for root, (relation, coverage, back) in classes.items()
+            for root, (relation, coverage, back, headline) in classes.items()
             for other in alike[root]
             # a copy of the same text on a cleaner page may be the fuller version
-            if not _fuller(relation, coverage, back, facts.get(other), facts.get(doc_id))
+            if headline
+            or not _fuller(relation, coverage, back, facts.get(other), facts.get(doc_id))
         ]
         return [item for item in found if item[0] != doc_id]
 

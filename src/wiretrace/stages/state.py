@@ -75,7 +75,9 @@ class DocumentRows:
 
     def facts(self, row: int) -> DocumentFacts:
         """What choosing a duplicate group's representative needs to know of the row."""
-        return DocumentFacts(self.published[row], self.clean_chars[row] or 0, self.chars[row] or 0)
+        return DocumentFacts(
+            self.published[row], self.clean_chars[row] or 0, self.chars[row] or 0, self.title[row]
+        )
 
     def add_facts(self, row: int, spans: tuple[Span, ...], facts: TextFacts) -> None:
         """Boilerplate and metadata found in the text; a date in the record wins."""
