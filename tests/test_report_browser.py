@@ -431,7 +431,20 @@ def test_a_translation_is_shown_as_translated_sentences(tmp_path: Path) -> None:
         changed = session.evaluate(
             "() => document.querySelectorAll('mark.changed:not(.swatch)').length"
         )
+        # the legend called them "sentence said alike (no rewrite proved)"
+        legend = session.evaluate("() => document.querySelector('.legend').textContent")
+        # each side says its language, and so does the documents table of a corpus of two
+        sides = session.evaluate(
+            "() => [...document.querySelectorAll('.side h2')].map((h) => h.textContent)"
+        )
+        session.evaluate("() => { location.hash = '#documents'; }")
+        headers = session.evaluate(
+            "() => [...document.querySelectorAll('th')].map((th) => th.textContent.trim())"
+        )
     assert chips and all(" · translated " in chip for chip in chips)
     assert f"{len(match.passages)} translated sentence pairs" in listed
     assert changed == 0
+    assert "translated sentence" in legend and "said alike" not in legend
+    assert any(" · de · " in side for side in sides) and any(" · en · " in side for side in sides)
+    assert any(header.startswith("language") for header in headers)
     assert session.errors == []

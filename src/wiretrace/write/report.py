@@ -289,6 +289,7 @@ def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any
                 row["url"],
                 row["source"],
                 row["id"] in matched,
+                row.get("language"),
             ]
         )
         if row["id"] in matched and row["boilerplate"]:

@@ -21,9 +21,11 @@
   for (const r of data.docs) {
     docs.set(r[0], {
       id: r[0], outlet: r[1], title: r[2], published: r[3], chars: r[4], group: r[5],
-      story: r[6], url: r[7], source: r[8], matched: r[9], matches: [],
+      story: r[6], url: r[7], source: r[8], matched: r[9], language: r[10] || null, matches: [],
     });
   }
+  // a corpus in several languages shows each document's (an English-only one needs no column)
+  const multilingual = new Set([...docs.values()].map((d) => d.language).filter(Boolean)).size > 1;
   const matches = data.matches.map((r) => ({
     a: r[0], b: r[1], relation: r[2], jaccard: r[3], ca: r[4], cb: r[5], semantic: r[6],
     source: r[7], confidence: r[8], reasons: r[9], series: r[10],
@@ -367,12 +369,13 @@
       { key: "id", label: "id", value: (d) => d.id, cell: (d) => docLink(d.id) },
       { key: "title", label: "title", value: (d) => d.title || "" },
       { key: "outlet", label: "outlet", value: (d) => d.outlet || "" },
+      multilingual ? { key: "language", label: "language", value: (d) => d.language || "" } : null,
       { key: "published", label: "published", value: (d) => d.published || "", cell: (d) => day(d.published) },
       { key: "matches", label: "matches", value: (d) => d.matches.length, num: true },
       { key: "relation", label: "strongest", value: (d) => (d.strongest ? rank(d.strongest) : null), cell: (d) => (d.strongest ? relBadge(d.strongest) : "–") },
       { key: "group", label: "group", value: (d) => d.group, cell: (d) => (d.group === null ? "–" : el("a", { href: `#groups/${d.group}`, text: `#${d.group}` })), num: true },
       { key: "story", label: "story", value: (d) => d.story, cell: (d) => (stories.has(d.story) ? el("a", { href: `#story/${d.story}`, text: `#${d.story}` }) : "–"), num: true },
-    ], {
+    ].filter(Boolean), {
       sort: "published", placeholder: "Search id, title or outlet", text: (d) => `${d.id} ${d.title || ""} ${d.outlet || ""}`,
       filter: { label: "Relation", all: "any relation", choices: RELATIONS.map((r) => [r, LABEL[r]]), keep: (d, r) => d.matches.some((m) => m.relation === r) },
     });
@@ -495,14 +498,14 @@
           m.passages.length > PASSAGES_LISTED ? el("span", { class: "muted small", text: `… ${m.passages.length - PASSAGES_LISTED} more in the texts` }) : null))));
     const legend = el("div", { class: "legend" },
       el("mark", { class: "psg verbatim swatch", text: "verbatim passage" }),
-      el("mark", { class: "psg paraphrase swatch", text: m.relation === "paraphrase" ? "rewritten sentence" : "sentence said alike (no rewrite proved)" }),
+      el("mark", { class: "psg paraphrase swatch", text: m.relation === "paraphrase" ? "rewritten sentence" : m.relation === "translation" ? "translated sentence" : "sentence said alike (no rewrite proved)" }),
       el("mark", { class: "psg changed swatch", text: "words not in its partner" }),
       el("span", { class: "bp swatch" }, el("span", { class: "bp-label", text: "kind" }), "boilerplate (not compared)"),
       el("span", { class: "muted small", text: "Select a highlight (click, or Tab and Enter) to scroll to its partner." }));
     // dir auto: an Arabic or Hebrew text reads right to left, each pane as its own text says
     const left = el("div", { class: "text", id: "side-a", dir: "auto", "aria-label": `text of ${m.a}` }, el("span", { class: "muted", text: "Loading…" }));
     const right = el("div", { class: "text", id: "side-b", dir: "auto", "aria-label": `text of ${m.b}` }, el("span", { class: "muted", text: "Loading…" }));
-    const side = (id, box) => { const d = docs.get(id); return el("div", { class: "side" }, el("h2", {}, docLink(id), d && d.outlet ? ` · ${d.outlet}` : "", d ? ` · ${day(d.published)}` : "", d && d.title ? el("div", { class: "muted small", text: d.title }) : null), box); };
+    const side = (id, box) => { const d = docs.get(id); return el("div", { class: "side" }, el("h2", {}, docLink(id), d && d.outlet ? ` · ${d.outlet}` : "", d && multilingual && d.language ? ` · ${d.language}` : "", d ? ` · ${day(d.published)}` : "", d && d.title ? el("div", { class: "muted small", text: d.title }) : null), box); };
     const section = el("section", {}, head, legend, el("div", { class: "sides" }, side(m.a, left), side(m.b, right)));
     Promise.all([textOf(m.a), textOf(m.b)]).then(([ta, tb]) => {
       if (ta === null || tb === null) {
