@@ -71,6 +71,8 @@ def assert_accounted(result: ScanResult) -> None:
     assert counts["records"] == size
     assert counts["documents"] == ok
     assert counts["skipped"] == len(result.skipped)
+    assert counts["records"] == counts["documents"] + counts["skipped_records"]
+    assert counts["skipped_files"] == counts["skipped"] - counts["skipped_records"]
     assert counts["skipped_by_reason"] == dict(Counter(item.reason for item in result.skipped))
     assert len(result.summary["skipped"]) == len(result.skipped)
     for row, clean in zip(rows.status, rows.clean_chars, strict=True):

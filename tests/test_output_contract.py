@@ -211,6 +211,10 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
     "counts/documents": [("counts", "documents")],
     "counts/documents by language": [("counts", "documents_by_language")],
     "counts/skipped by reason": [("counts", "skipped_by_reason")],
+    "counts/skipped records and files (records = documents + skipped records)": [
+        ("counts", "skipped_records"),
+        ("counts", "skipped_files"),
+    ],
     "counts/boilerplate spans by kind": [("counts", "boilerplate_spans_by_kind")],
     "counts/recurring lines": [("counts", "recurring_lines")],
     "counts/candidate pairs (LSH, passage, all)": [

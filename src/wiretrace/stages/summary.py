@@ -8,7 +8,7 @@ from typing import Any
 from wiretrace import __version__
 from wiretrace.config import ScanConfig
 from wiretrace.read.fields import InvalidField
-from wiretrace.read.files import path_text
+from wiretrace.read.files import FILE_REASONS, path_text
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Story
 from wiretrace.stages.state import OK, DocumentRows
 
@@ -59,6 +59,9 @@ def scan_summary(
             "documents": rows.status.count(OK),
             "documents_by_language": _by_language(rows) if config.languages else None,
             "skipped": sum(reasons.values()),
+            # a whole file passed over is no record: records = documents + skipped_records
+            "skipped_records": sum(n for why, n in reasons.items() if why not in FILE_REASONS),
+            "skipped_files": sum(n for why, n in reasons.items() if why in FILE_REASONS),
             "skipped_by_reason": dict(sorted(reasons.items())),
             "boilerplate_spans_by_kind": dict(sorted(kinds.items())),
             "documents_with_boilerplate": sum(1 for spans in rows.boilerplate if spans),
