@@ -258,6 +258,20 @@ def test_days_and_months_of_other_languages_are_no_names() -> None:
     assert "petra honold" in names
 
 
+def test_a_german_common_noun_is_no_name_of_a_german_event() -> None:
+    # a new user's German reports listed "polizei" and "täter" as who
+    from wiretrace.sketch.topics import topic_terms
+
+    text = (
+        "MÜNCHEN – Die Polizei hat einen Täter festgenommen, sagte Bürgermeister Dieter Reiter. "
+        "Die neue Tram soll 2031 in Betrieb gehen."
+    )
+    event = topic_terms(text, "de").event
+    assert not {"polizei", "täter"} & set(event.names)
+    assert "bürgermeister dieter reiter" in event.names
+    assert "täter" in topic_terms(text, "en").event.names  # English capitalises names only
+
+
 def test_a_sentences_first_word_is_no_name() -> None:
     # "Most of the roughly 1,200 residents": "most" was listed among a story's names
     text = "Most of the 1,200 residents were evacuated, Matthew Treglia said. Several stayed."
