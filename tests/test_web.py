@@ -249,7 +249,7 @@ def test_dedup_of_pages_writes_the_extracted_documents(page_folder: Path, tmp_pa
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert done.written == len(records) == 3  # one of the three copies, and the two other stories
     assert {record["id"] for record in records} >= set(unrelated_pages())
-    with pytest.raises(InputError, match=r"\.jsonl, \.csv or \.parquet"):
+    with pytest.raises(InputError, match=r"\.jsonl, \.csv, \.tsv \(optionally \.gz\) or \.parquet"):
         dedup([page_folder], tmp_path / "kept.warc")
 
 
