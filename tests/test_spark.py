@@ -211,6 +211,40 @@ def test_spark_master_needs_the_spark_backend(tmp_path: Path, seeds: Path) -> No
     assert "--spark-master needs --backend spark" in done.output
 
 
+def test_a_master_spark_cannot_start_is_a_one_line_fix(tmp_path: Path, seeds: Path) -> None:
+    # a mistyped master URL was "internal error ... please report it", exit 1
+    import subprocess
+    import sys
+
+    from wiretrace.spark import spark_available
+
+    if not spark_available():
+        pytest.skip("pyspark is not installed")
+    command = [sys.executable, "-m", "wiretrace", "scan", str(seeds), "--out", str(tmp_path / "o")]
+    command += ["--backend", "spark", "--spark-master", "bogus://nowhere:1", "--no-semantic"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    said = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(said) == 1 and "Spark did not start (master bogus://nowhere:1)" in said[0]
+    assert "--spark-master" in said[0] and "please report" not in done.stderr
+
+
+def test_the_spark_configuration_names_the_master(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "without --spark-master the Spark configuration decides": local[*] was taken over it
+    from wiretrace.spark.backend import _configured_master
+
+    monkeypatch.delenv("PYSPARK_SUBMIT_ARGS", raising=False)
+    monkeypatch.delenv("SPARK_HOME", raising=False)
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert _configured_master() is None
+    (tmp_path / "spark-defaults.conf").write_text("# mine\nspark.master\tspark://h:7077\n")
+    assert _configured_master() == "spark://h:7077"
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", "--master local[1] pyspark-shell")
+    assert _configured_master() == "local[1]"
+
+
 def test_spark_submit_runs_the_scan_with_its_master(tmp_path: Path, seeds: Path) -> None:
     import os
     import subprocess

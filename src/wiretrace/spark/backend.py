@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from wiretrace.backend import HeldMap, map_in_order
 from wiretrace.config import OutputFormat
-from wiretrace.errors import InputError, MissingExtraError
+from wiretrace.errors import ConfigError, InputError, MissingExtraError
 from wiretrace.spill import TextSpill
 from wiretrace.write.atomic import atomic_path
 from wiretrace.write.tables import SUMMARY, summary_json, table_files, tables_of
@@ -379,16 +379,41 @@ def _local_memory() -> str:
     return f"{max(1, min(8, physical // 4 >> 30))}g"
 
 
+def _configured_master() -> str | None:
+    """The master the user's Spark configuration names, where wiretrace starts Spark itself:
+    ``--master`` in ``PYSPARK_SUBMIT_ARGS``, else ``spark.master`` in ``spark-defaults.conf``
+    of ``SPARK_CONF_DIR`` (or ``SPARK_HOME/conf``), which Spark's launcher reads."""
+    words = os.environ.get("PYSPARK_SUBMIT_ARGS", "").split()
+    if "--master" in words[:-1]:
+        return words[words.index("--master") + 1]
+    folder = os.environ.get("SPARK_CONF_DIR") or (
+        str(Path(os.environ["SPARK_HOME"]) / "conf") if "SPARK_HOME" in os.environ else None
+    )
+    if folder is None:
+        return None
+    try:
+        lines = (Path(folder) / "spark-defaults.conf").read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        parts = line.split(None, 1)  # a key, then spaces or tabs, then its value
+        if len(parts) == 2 and parts[0] == "spark.master":
+            return parts[1].strip()
+    return None
+
+
 def _start_session(master: str | None) -> SparkSession:
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("wiretrace")
     # spark-submit starts this process with a gateway to its JVM: its --master and --conf hold
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ
-    chosen = master or (None if submitted else "local[*]")
+    configured = None if master or submitted else _configured_master()
+    chosen = master or (None if submitted or configured else "local[*]")
     if chosen is not None:
         builder = builder.master(chosen)
-    if chosen is not None and chosen.startswith("local"):
+    running = chosen or configured  # the master Spark will run on, where known here
+    if running is not None and running.startswith("local"):
         # local executors run this Python (the default, `python3`, may lack wiretrace)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if not submitted:
@@ -397,9 +422,25 @@ def _start_session(master: str | None) -> SparkSession:
             logging = Path(__file__).with_name(_LOG_SETTINGS).as_uri()
             java = f"-Dlog4j2.configurationFile={logging}"
             builder = builder.config("spark.driver.extraJavaOptions", java)
-            if chosen is not None and chosen.startswith("local"):
+            if running is not None and running.startswith("local"):
                 # local executors live in this JVM: Spark's 1 GB default holds little data
                 builder = builder.config("spark.driver.memory", _local_memory())
-    session = builder.getOrCreate()
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:  # Java missing, a master URL Spark cannot parse or reach
+        # said as a fix, not as wiretrace's bug: Spark's own error is Java's, many lines long
+        raise ConfigError(
+            f"Spark did not start (master {running or 'from spark-submit'}): {_said(error)}; "
+            "check --spark-master, the Spark configuration and JAVA_HOME"
+        ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _said(error: BaseException) -> str:
+    """The first line of what Spark or Java said of ``error``, not its stack."""
+    java = getattr(error, "java_exception", None)
+    text = str(java) if java is not None else str(error)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else type(error).__name__
+    return first if len(first) <= 300 else first[:299] + "…"
