@@ -229,6 +229,25 @@ def test_a_master_spark_cannot_start_is_a_one_line_fix(tmp_path: Path, seeds: Pa
     assert "--spark-master" in said[0] and "please report" not in done.stderr
 
 
+def test_a_missing_input_is_said_before_spark_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a mistyped path waited for a JVM to start (16 s) before it was said
+    from wiretrace.spark.backend import SparkBackend
+
+    def started(self: Any) -> None:
+        raise AssertionError("Spark started")
+
+    monkeypatch.setattr(SparkBackend, "__enter__", started)
+    for command in ("scan", "dedup"):
+        out = tmp_path / ("out" if command == "scan" else "out.jsonl")
+        missing = tmp_path / "missing.jsonl"
+        args = [command, str(missing), "--out", str(out), "--backend", "spark"]
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 2, done.output
+        assert "missing.jsonl" in done.output and "Spark started" not in done.output
+
+
 def test_the_spark_configuration_names_the_master(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

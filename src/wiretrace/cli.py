@@ -37,7 +37,14 @@ from wiretrace.collector import keep, spared
 from wiretrace.config import FieldNames, OutputFormat, ScanConfig
 from wiretrace.errors import ConfigError, WiretraceError
 from wiretrace.pipeline import Advance, ScanResult, scan
-from wiretrace.read.files import FILE_REASONS, SUPPORTED, UNREADABLE_FILE, classify, is_url
+from wiretrace.read.files import (
+    FILE_REASONS,
+    SUPPORTED,
+    UNREADABLE_FILE,
+    check_inputs,
+    classify,
+    is_url,
+)
 from wiretrace.semantic.cache import check_cache_file
 from wiretrace.spark import SparkBackend
 from wiretrace.write import DedupResult, dedup, write_scan
@@ -666,6 +673,7 @@ def scan_command(
         paths = [str(path) for path in inputs]
         if config.embedding_cache is not None:  # every check before any work
             check_cache_file(config.embedding_cache, paths)
+        check_inputs(paths)  # before a Spark session starts (it takes seconds)
         backend = _backend(backend_name, spark_master)
         to_url = _out_url(out, backend, with_report, paths)  # the Spark backend, for a URL --out
         if to_url is None:
@@ -759,6 +767,7 @@ def dedup_command(
         for place in (out, skipped_out):
             if place is not None and is_url(place):
                 raise ConfigError(f"{place} is a URL: dedup writes files here; give a local path")
+        check_inputs(inputs)  # before a Spark session starts (it takes seconds)
         backend = _backend(backend_name, spark_master)
         config = _config(options)
         done = dedup(

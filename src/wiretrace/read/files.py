@@ -474,7 +474,8 @@ def _refuse_url(given: str) -> None:
     if is_url(given):
         raise InputError(
             f"input {given} is a URL: wiretrace reads files and folders on this machine "
-            "(on a cluster too, the driver reads them); copy or mount the input here"
+            "(on a cluster, paths the driver and the executors share); copy or mount the input "
+            "here"
         )
 
 
