@@ -47,6 +47,7 @@ from wiretrace.read.files import (
     discover,
     open_binary,
     opening_bytes,
+    source_file,
 )
 from wiretrace.read.sources import (
     PARQUET_BATCH,
@@ -139,16 +140,16 @@ def _check_apart(aside: Path, out: Path, sidecars: tuple[Path, ...]) -> None:
             )
 
 
+_RECORD_FILES = ".jsonl, .csv, .tsv (optionally .gz) or .parquet"  # what dedup writes records to
+
+
 def _check_target(path: Path, inputs: list[str], option: str, formats: Collection[str]) -> _Target:
     """An output of records checked before any work: a new place outside the inputs, of a
     type dedup writes."""
     _check_place(path, inputs, option)
     wanted = classify(path)
     if wanted is None and path.suffix:
-        raise InputError(
-            f"{option} {path}: unsupported type; end it in .jsonl, .csv, .tsv (optionally .gz) "
-            "or .parquet"
-        )
+        raise InputError(f"{option} {path}: unsupported type; end it in {_RECORD_FILES}")
     if wanted is not None and wanted.format in ("html", "warc"):
         raise InputError(
             f"{option} {path}: dedup writes the extracted documents; end it in {_RECORD_FILES}"
@@ -165,15 +166,12 @@ def _check_target(path: Path, inputs: list[str], option: str, formats: Collectio
     return _Target(path, wanted)
 
 
-_RECORD_FILES = ".jsonl, .csv, .tsv (optionally .gz) or .parquet"  # what dedup writes records to
-
-
 def passes_through(source: str) -> bool:
     """Whether a skipped record of ``source`` (``file:line``, ``file:record N``) would be
     written as it is to an output in its file's format: JSON lines, CSV and Parquet are;
     pages and crawls are written as the documents extracted from them."""
-    found = classify(Path(source.rsplit(":", 1)[0]))
-    return found is not None and found.format in ("jsonl", "csv", "parquet")
+    found = classify(Path(source_file(source)))
+    return found is not None and found.format in RECORD_FORMATS
 
 
 def _same_format(files: list[InputFile], target: _Target) -> bool:
@@ -182,7 +180,7 @@ def _same_format(files: list[InputFile], target: _Target) -> bool:
         return True  # a folder of texts: every input is a text file
     if target.kind.format == "csv" and any(_tabbed(f.path) != _tabbed(target.path) for f in files):
         return False  # CSV lines copied as they are keep their delimiter: .tsv to .tsv only
-    return formats == {target.kind.format} and target.kind.format in ("jsonl", "csv", "parquet")
+    return formats == {target.kind.format} and target.kind.format in RECORD_FORMATS
 
 
 def _tabbed(path: Path) -> bool:

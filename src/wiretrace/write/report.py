@@ -346,20 +346,25 @@ def _data(summary: dict[str, Any], tables: dict[str, pa.Table]) -> dict[str, Any
     }
 
 
-def _place(source: str, roots: Sequence[str]) -> str:
+def _place(source: str, roots: tuple[str, ...]) -> str:
     """A record's ``source`` (``file:line``, ``file:record N``) as its input's number and its
     file's path inside that input: ``crawl/feb.jsonl:7`` read from the input ``crawl`` is
     ``0:feb.jsonl:7``, whether the input was given as ``crawl``, ``./crawl/`` or its absolute
     path. The source as it is where no input holds its file (a URL)."""
     file = source_file(source)
-    inside = Path(file)
+    placed = _placed_file(file, roots)
+    return source if placed is None else placed + source[len(file) :]
+
+
+@functools.lru_cache(maxsize=1024)
+def _placed_file(file: str, roots: tuple[str, ...]) -> str | None:
+    # once a file, not once a record: a file holds many records
     for number, root in enumerate(roots):
         try:
-            relative = inside.relative_to(Path(root))
+            return f"{number}:{Path(file).relative_to(Path(root)).as_posix()}"
         except ValueError:
             continue
-        return f"{number}:{relative.as_posix()}{source[len(file) :]}"
-    return source
+    return None
 
 
 def _texts(
@@ -387,10 +392,11 @@ def _texts(
     chars = {doc_id: length for _, doc_id, length, status in rows if status == "ok"}
     # each record by its place among the inputs, not by its path as typed: the inputs given
     # again by another spelling (absolute, from another folder) or moved are the same records
-    scan_inputs = [str(path) for path in summary.get("inputs", [])]
-    placed = len(scan_inputs) == len(inputs)
+    scan_inputs = tuple(str(path) for path in summary.get("inputs", []))
+    given = tuple(inputs)
+    placed = len(scan_inputs) == len(given)
 
-    def place(source: str | None, roots: Sequence[str]) -> str | None:
+    def place(source: str | None, roots: tuple[str, ...]) -> str | None:
         return _place(source, roots) if placed and source is not None else source
 
     # the id the scan gave each record: an id repeated in another file was made unique there
@@ -409,7 +415,7 @@ def _texts(
             advance(1)
             if not isinstance(item, Document):
                 continue
-            source = place(item.source, inputs)
+            source = place(item.source, given)
             if source in skipped:
                 continue
             doc_id = scanned_id.get(source, item.id)
