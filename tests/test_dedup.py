@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import wiretrace
 from wiretrace import InputError, ScanConfig
 from wiretrace.cli import main
+from wiretrace.pipeline import SilentReporter
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "quel", "dor", "pha", "sin", "tru", "bex", "ny"]
 _VOCABULARY = sorted(
@@ -565,9 +566,19 @@ def test_a_record_repeated_whole_under_its_id_is_dropped_and_one_changed_is_kept
     path = tmp_path / "crawl.jsonl"
     path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
     out = tmp_path / "out.jsonl"
+    said: list[str] = []
 
-    done = wiretrace.dedup([path], out)
+    class Warnings(SilentReporter):
+        def warn(self, message: str) -> None:
+            said.append(message)
 
+    done = wiretrace.dedup([path], out, reporter=Warnings())
+
+    # each repeated id said once, as what became of it: no 'skipped' for the dropped copy
+    assert said == [
+        f"{path}:3 repeats the record at {path}:1 whole (id 'a'): dropped as its exact copy",
+        f"skipped {path}:4: duplicate id: id 'b' already read at {path}:2",
+    ]
     assert [json.loads(line) for line in out.read_text("utf-8").splitlines()] == [
         same,
         changed,

@@ -102,7 +102,12 @@ def _skip(
     log.append(skipped)
     if skipped.reason not in FILE_REASONS:  # a file, not a record: listed in the summary only
         rows.add_skipped(skipped, document)
-    reporter.warn(f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}")
+    reporter.warn(skip_warning(skipped))
+
+
+def skip_warning(skipped: Skipped) -> str:
+    """The warning a record or file skipped is reported with."""
+    return f"skipped {skipped.source}: {skipped.reason.replace('_', ' ')}: {skipped.detail}"
 
 
 def _covered(spans: Iterable[Span]) -> int:

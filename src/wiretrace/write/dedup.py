@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, cast
@@ -35,7 +36,7 @@ from wiretrace.backend import Backend
 from wiretrace.config import ScanConfig
 from wiretrace.errors import InputError
 from wiretrace.group.duplicates import DocumentFacts, DropFloors, dedup_choice
-from wiretrace.pipeline import OK, Reporter, ScanResult, scan
+from wiretrace.pipeline import OK, Advance, Reporter, ScanResult, scan
 from wiretrace.read.csv_rows import CsvRows
 from wiretrace.read.fields import in_their_case
 from wiretrace.read.files import (
@@ -56,7 +57,8 @@ from wiretrace.read.sources import (
     read_file,
     utf16_records,
 )
-from wiretrace.records import Document, Dropped, Relation
+from wiretrace.records import Document, Dropped, Relation, Skipped
+from wiretrace.stages.sketching import skip_warning
 from wiretrace.stages.state import DocumentRows
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
@@ -565,6 +567,37 @@ def _write(
 _DUPLICATE_ID = "duplicate_id"  # the skip reason of a record whose id its file gave before
 
 
+class _RepeatsHeld:
+    """The scan's reporter without its warnings of records skipped as a duplicate id: dedup
+    says what became of each once it knows (a record repeated whole is a dropped exact copy,
+    which 'skipped' then '1 copy dropped' told twice, as two things)."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+
+    def stage(self, name: str, total: int | None) -> AbstractContextManager[Advance]:
+        return self.reporter.stage(name, total)
+
+    def warn(self, message: str) -> None:
+        # skip_warning's words: "skipped SOURCE: duplicate id: DETAIL"
+        if not (message.startswith("skipped ") and ": duplicate id: " in message):
+            self.reporter.warn(message)
+
+    def said(self, skipped: Iterable[Skipped], repeated: dict[str, str]) -> None:
+        """Warn of each record skipped as a duplicate id: ``repeated`` maps those repeated
+        whole to the source of the record they repeat."""
+        for item in skipped:
+            if item.reason != _DUPLICATE_ID:
+                continue
+            first = repeated.get(item.source)
+            self.reporter.warn(
+                skip_warning(item)
+                if first is None
+                else f"{item.source} repeats the record at {first} whole (id {item.id!r}): "
+                "dropped as its exact copy"
+            )
+
+
 def _repeated_records(
     files: list[InputFile], rows: DocumentRows, sources: dict[str, str], limit: int
 ) -> list[tuple[str, str]]:
@@ -666,7 +699,8 @@ def dedup(
         series=False,
         languages=False,
     )
-    result = scan(paths, copies_only, reporter=reporter, backend=backend)
+    held = _RepeatsHeld(reporter) if reporter is not None else None
+    result = scan(paths, copies_only, reporter=held, backend=backend)
     rows = result.documents
     facts: dict[str, DocumentFacts] = {}
     ids: dict[str, str] = {}  # source -> the id the scan gave it (unique across files)
@@ -692,10 +726,14 @@ def dedup(
     # fetched a page twice) is a dropped exact copy too, not a skipped record written through
     dropped_sources = [(item, sources[item.id]) for item in dropped]
     holder = {item.id: item.kept for item in dropped}
+    repeated: dict[str, str] = {}
     for source, doc_id in _repeated_records(files, rows, sources, config.max_record_bytes):
         skipped.discard(source)
         kept_id = holder.get(doc_id, doc_id)
         dropped_sources.append((Dropped(doc_id, kept_id, Relation.EXACT, 1.0), source))
+        repeated[source] = sources[doc_id]
+    if held is not None:
+        held.said(result.skipped, repeated)
     dropped = [item for item, _ in dropped_sources]
 
     written_places: list[Path] = []
