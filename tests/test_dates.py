@@ -60,6 +60,13 @@ def test_a_date_in_another_language_is_read(value: str, iso: str) -> None:
         ("03.12.2026", "2026-12-03"),
         ("Do., 03.12.2026, 14:30 Uhr", "2026-12-03T14:30:00"),
         ("3.2.2026 9.05", "2026-02-03T09:05:00"),
+        ("12.01.2027 08:05 CET", "2027-01-12T08:05:00+01:00"),  # with its zone
+        ("12.01.2027 08:05 +0100", "2027-01-12T08:05:00+01:00"),
+        # a US site's "ET": standard or daylight time, as the date has it
+        ("Jan 14, 2027 10:00 AM ET", "2027-01-14T10:00:00-05:00"),
+        ("Jul 14, 2027 10:00 AM ET", "2027-07-14T10:00:00-04:00"),
+        ("Jan 14, 2027 10:00 AM PT", "2027-01-14T10:00:00-08:00"),
+        ("14.07.2026 10:00 MESZ", "2026-07-14T10:00:00+02:00"),
     ],
 )
 def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str) -> None:
@@ -81,6 +88,9 @@ def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str)
         ("2025-13-01T10:00:00Z", "no such date"),
         ("31.02.2026", "no such date"),
         ("10/08/2021", "day/month or month/day"),  # slashes: Europe's or the US's order
+        # a zone read as local time moved the date by hours and turned a copy's direction
+        ("Jan 14, 2027 10:00 AM XST", "time zone XST is not one wiretrace reads"),
+        ("Jan 14, 2027 10:00 IST", "India .* Ireland .* Israel"),
     ],
 )
 def test_what_is_still_refused_says_why(value: object, why: str) -> None:

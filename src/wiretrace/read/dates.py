@@ -8,9 +8,11 @@ Understood: ISO 8601 (``2021-08-10``, ``2021-08-10T09:00:00Z``), RFC 2822 as RSS
 numeric dates that only one reading allows (``25/08/2021``), day, month and year between dots
 (``03.12.2026``, as Europe writes them: day first wherever dots are used) and Unix time, a
 number or a string of digits: 10 digits are seconds, 13 milliseconds (``1752480000``,
-``1752480000000``; 2001 to 2286, in UTC). Refused, so that the
+``1752480000000``; 2001 to 2286, in UTC), with a time zone as an offset or by the names
+feeds write (``_ZONES``). Refused, so that the
 scan lists them instead of guessing: dates that two readings allow (``10/08/2021`` is 10 August
-in Europe and 8 October in the US), two-digit years, incomplete dates (``August 2021``,
+in Europe and 8 October in the US), a time zone name not known or of several zones (``IST``;
+read as local time it moved a date by hours), two-digit years, incomplete dates (``August 2021``,
 ``Tuesday``) and relative ones (``yesterday``). A date is also refused when Python cannot hold
 it: a time zone offset of a day or more (``+25:00``, ``+9999``; dateutil builds one, and it
 fails when first used), or a year with a sign (``-0001-01-01``, which dateutil reads as year
@@ -27,7 +29,7 @@ import warnings
 from typing import Any
 
 from dateutil import parser as date_parser
-from dateutil.tz import tzoffset
+from dateutil.tz import gettz, tzoffset
 
 from wiretrace.clean.date_names import in_english
 
@@ -39,13 +41,15 @@ _NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 # reading; a weekday's short name may come first and "Uhr" after the time
 _DOTTED = re.compile(
     r"^(?:[^\W\d_]{2,4}\.?,?\s+)?(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}[:.]\d{2}"
-    r"(?::\d{2})?)(?:\s*(?i:uhr|h))?)?$"
+    r"(?::\d{2})?)(?:\s*(?i:uhr|h))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?)?$"
 )
 # "-0001-01-01", "+002021-08-10": a year before 1, or ISO 8601's expanded years
 _SIGNED_YEAR = re.compile(r"^[+\u2212-]\s*\d")
-# Time zone names feeds write most; dateutil knows only UTC by name. Others give local time.
-_ZONES = {
-    name: tzoffset(name, hours * 3600)
+# Time zone names feeds write most; dateutil knows only UTC by name. A name it does not know
+# is refused (``_unknown_zone``): read as local time it moved a date by hours, and a wrong
+# direction of copying is worse than none.
+_ZONES: dict[str, dt.tzinfo] = {
+    name: tzoffset(name, round(hours * 3600))
     for name, hours in {
         "GMT": 0,
         "UTC": 0,
@@ -67,8 +71,51 @@ _ZONES = {
         "JST": 9,
         "AEST": 10,
         "AEDT": 11,
+        "AKST": -9,
+        "AKDT": -8,
+        "HST": -10,
+        "WET": 0,
+        "WEST": 1,
+        "MSK": 3,
+        "EAT": 3,
+        "SAST": 2,
+        "WAT": 1,
+        "CAT": 2,
+        "PKT": 5,
+        "WIB": 7,
+        "SGT": 8,
+        "HKT": 8,
+        "AWST": 8,
+        "KST": 9,
+        "ACST": 9.5,
+        "NZST": 12,
+        "NZDT": 13,
+        "ART": -3,
+        "BRT": -3,
+        "MEZ": 1,
+        "MESZ": 2,
+        "WEZ": 0,
+        "WESZ": 1,
+        "OEZ": 2,
+        "OESZ": 3,
     }.items()
 }
+# US sites' "10:00 AM ET": the zone's standard or daylight time, as the date has it
+_ZONES.update(
+    (name, zone)
+    for name, place in {
+        "ET": "America/New_York",
+        "CT": "America/Chicago",
+        "MT": "America/Denver",
+        "PT": "America/Los_Angeles",
+    }.items()
+    if (zone := gettz(place)) is not None
+)
+# names of more than one zone: which one a feed meant cannot be told
+_AMBIGUOUS_ZONES = {
+    "IST": "India (+05:30), Ireland (+01:00) and Israel (+02:00)",
+}
+_UNKNOWN_ZONE = re.compile(r"tzname (\S+) identified")
 
 
 _DIGITS = re.compile(r"^\d+$")
@@ -150,15 +197,17 @@ def _parse_text(text: str) -> str:
         raise DateError("a year with a sign is not one wiretrace reads; give a year from 1 to 9999")
     dotted = _DOTTED.match(text)
     if dotted:
-        day, month, year, time = dotted.groups()
+        day, month, year, time, zone = dotted.groups()
         iso = f"{year}-{int(month):02d}-{int(day):02d}"
-        return _parse_text(f"{iso}T{time.replace('.', ':'):0>5}" if time else iso)
+        if time:
+            iso = f"{iso}T{time.replace('.', ':'):0>5}"
+        return _parse_text(f"{iso} {zone}" if zone else iso)
     problem = _ambiguous(text)
     if problem:
         raise DateError(problem)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always", date_parser.UnknownTimezoneWarning)
             first, second = (
                 date_parser.parse(text, default=default, tzinfos=_ZONES) for default in _DEFAULTS
             )
@@ -173,7 +222,24 @@ def _parse_text(text: str) -> str:
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
     if first.date() != second.date():
         raise DateError("an incomplete date (no day, month or year); give a full date")
+    _unknown_zone(said)
     return _iso(first, first.hour == second.hour)
+
+
+def _unknown_zone(said: list[warnings.WarningMessage]) -> None:
+    """Refuse a date whose time zone dateutil read as a name it does not know."""
+    for warning in said:
+        found = _UNKNOWN_ZONE.search(str(warning.message))
+        if found is None:
+            continue
+        name = found.group(1)
+        places = _AMBIGUOUS_ZONES.get(name.upper())
+        if places:
+            raise DateError(f"time zone {name} names the time of {places}; give the offset instead")
+        raise DateError(
+            f"time zone {name} is not one wiretrace reads; give the offset (such as -05:00) "
+            "or an ISO 8601 date"
+        )
 
 
 def parse_published(value: Any) -> str | None:
