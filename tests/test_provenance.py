@@ -135,6 +135,11 @@ def test_two_copies_of_the_agency_own_are_ordered_by_their_times_alone() -> None
         # list: the record published by it is its own copy (its copies named no source)
         ("Nordic Press", "Nordic Press", True),
         ("Press Gazette", "Nordic Press", False),
+        # its host writes the name as one word: two new users' regional wires were known
+        # only with an outlet field, their copies named no source
+        ("continentalpress.com", "Continental Press", True),
+        ("www.meridianwire.com", "Meridian Wire", True),
+        ("meridiannews.com", "Meridian Wire", False),
         # as the agencies write their names at home, or their hosts; a credit "(AA)"
         ("新华社", "Xinhua", True),
         ("news.cn", "Xinhua", True),

@@ -93,14 +93,18 @@ class ProvenanceFacts:
 
 def _publishes(outlet: str, agency: str) -> bool:
     """Whether ``outlet`` (a name or a host: "AFP", "afp.com", "apnews.com", "The Associated
-    Press", "Associated Press (AP)") is the agency: one of its words is the agency's short
-    name, or its words open with one of the agency's names (``AGENCY_PUBLISHERS``), "the" left
-    out ("Australian Associated Press" is AAP, not AP)."""
+    Press", "Associated Press (AP)", "meridianwire.com") is the agency: one of its words is
+    the agency's short name or its name's words written as one, or its words open with one of
+    the agency's names (``AGENCY_PUBLISHERS``), "the" left out ("Australian Associated Press"
+    is AAP, not AP)."""
     # a credit written as a name the agency goes by ("ANKARA (AA) -") is the agency
     agency = AGENCY_PUBLISHERS.get(agency, agency)
     name = agency.casefold()
     words = _name_words(outlet)
-    if any(word == name or word == f"{name}news" for word in words):
+    # a host writes a name of several words as one ("Meridian Wire": meridianwire.com): an
+    # agency no list knows is known by the name its dateline gives
+    joined = "".join(_name_words(agency))
+    if any(word in (name, f"{name}news", joined, f"{joined}news") for word in words):
         return True
     # an outlet a dateline credits as written ("OSLO (Nordic Press) -") is its own name
     names = [*_PUBLISHER_WORDS.get(agency, ()), _name_words(agency)]
