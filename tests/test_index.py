@@ -514,6 +514,8 @@ def test_a_query_answers_what_the_add_finds(seeds: Path, tmp_path: Path, asked: 
     assert answered.added == added.added == 1
     assert _relations(answered.result) == _relations(added.result)
     assert answered.result.story_of()[question.stem] == added.result.story_of()[question.stem]
+    # and its who, where, when and how many (a query's documents table had no event)
+    assert answered.result.documents.event == added.result.documents.event != {}
 
 
 def test_a_query_of_an_empty_index_answers_what_the_first_add_finds(

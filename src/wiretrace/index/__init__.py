@@ -67,6 +67,8 @@ from wiretrace.index.update import (
 from wiretrace.read.files import as_paths, check_inputs
 from wiretrace.records import DuplicateGroup, Match, Skipped, Story
 from wiretrace.semantic.static import check_static_model
+from wiretrace.sketch.event import event_date
+from wiretrace.stages.grouping import with_dateline
 from wiretrace.stages.semantic import relations_not_searched
 from wiretrace.stages.state import DocumentRows, Reporter, ScanResult, SilentReporter
 from wiretrace.stages.summary import add_invalid_fields, scan_summary
@@ -377,7 +379,10 @@ class Index:
         result."""
         rows = DocumentRows()
         for document in update.new:
-            add_row(rows, document)
+            row = add_row(rows, document)
+            if self.config.stories:  # who, where, when and how many, as a scan gives them
+                event = with_dateline(document.sketch.topics.event, document.dateline)
+                rows.event[row] = (event, event_date(event.when, document.published))
         log = []
         for skip in update.skipped:
             found = Skipped(skip.source, skip.reason, skip.detail, skip.id)
