@@ -262,17 +262,21 @@ _READ_OPTIONS: list[Callable[[F], F]] = [
         "named date, pubdate, published_at...).",
     ),
     click.option(
-        "--language-field",
-        default="language",
-        show_default=True,
-        help="Record field holding the language (ISO 639-1, e.g. de; else detected).",
-    ),
-    click.option(
         "--html-field",
         default="html",
         show_default=True,
         help="Record field holding an HTML page, read when the text field is empty "
         "(needs the html extra).",
+    ),
+]
+
+# A record's language: scan and the index tell languages, dedup does not
+_LANGUAGE_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--language-field",
+        default="language",
+        show_default=True,
+        help="Record field holding the language (ISO 639-1, e.g. de; else detected).",
     ),
 ]
 
@@ -322,8 +326,8 @@ _COPIES_OPTIONS: list[Callable[[F], F]] = [
         type=float,  # read as a number, so that 0.5 gets the message that says why not
         metavar="DAYS",
         default=None,
-        help="Compare only documents published at most this many days apart, for matches "
-        "and stories, a whole number (pairs with an unknown date are kept).",
+        help="Pair only documents published at most this many days apart, a whole number "
+        "(pairs with an unknown date are kept).",
     ),
     click.option(
         "--big-group-size",
@@ -418,11 +422,15 @@ _RUN_OPTIONS: list[Callable[[F], F]] = [
 
 def scan_options(function: F) -> F:
     """Options of ``scan``: every stage."""
-    return _apply(function, [*_READ_OPTIONS, *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS])
+    return _apply(
+        function,
+        [*_READ_OPTIONS, *_LANGUAGE_OPTIONS, *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS],
+    )
 
 
 def dedup_options(function: F) -> F:
-    """Options of ``dedup``: reading and finding copies, nothing it does not run."""
+    """Options of ``dedup``: reading and finding copies, nothing it does not run (no
+    language: its output needs none)."""
     return _apply(function, [*_READ_OPTIONS, *_COPIES_OPTIONS, *_RUN_OPTIONS])
 
 
@@ -552,7 +560,8 @@ def _config(options: dict[str, Any]) -> ScanConfig:
             url=options.pop("url_field"),
             outlet=options.pop("outlet_field"),
             published=options.pop("published_field"),
-            language=options.pop("language_field"),
+            # dedup tells no languages: it has no --language-field
+            language=options.pop("language_field", "language"),
             html=options.pop("html_field"),
         )
         return ScanConfig(fields=fields, **options)
@@ -758,8 +767,9 @@ def dedup_command(
     """Write the records of INPUTS to --out less the copies, in the input's format. A
     document is dropped only when a kept document is its exact or near duplicate or contains
     it, directly (never through a chain of copies); of a document and its container, the
-    container is kept; among copies, the earliest published, else the longest, else the
-    smallest id. Records that cannot be scanned are passed through."""
+    container is kept, and of a story and its update that adds to it, the update; among
+    other copies, the earliest published, else the longest, else the smallest id. Records
+    that cannot be scanned are passed through (docs/commands.md, "dedup")."""
 
     def action() -> None:
         console = Console(stderr=True)

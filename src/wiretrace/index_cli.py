@@ -14,6 +14,7 @@ from rich.console import Console
 from wiretrace.cli import (
     _COPIES_OPTIONS,
     _FINDS_OPTIONS,
+    _LANGUAGE_OPTIONS,
     _READ_OPTIONS,
     _RUN_OPTIONS,
     EXIT_CODES,
@@ -136,7 +137,10 @@ def _report(console: Console, found: IndexResult, verb: str, path: Path, quiet: 
 
 def _create_options(function: Callable[..., Any]) -> Callable[..., Any]:
     # every scan option but the inputs: the settings are fixed at creation
-    return _apply(function, [*_READ_OPTIONS[1:], *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS])
+    return _apply(
+        function,
+        [*_READ_OPTIONS[1:], *_LANGUAGE_OPTIONS, *_COPIES_OPTIONS, *_FINDS_OPTIONS, *_RUN_OPTIONS],
+    )
 
 
 def require_service() -> None:
