@@ -254,10 +254,12 @@ SUMMARY_KEYS: dict[str, list[tuple[str, ...]]] = {
     "the backend that ran (local with its workers, or Spark with its master)": [
         ("backend", "name"),
     ],
-    "configuration (with the derived LSH banding)": [
+    "configuration (with the derived LSH banding, and `story_resolution_used`: the story "
+    "resolution in force, the story model's own where `story_resolution` is null)": [
         ("config",),
         ("config", "lsh", "bands"),
         ("config", "lsh", "rows"),
+        ("config", "story_resolution_used"),
     ],
     "timings": [("timings_seconds",)],
     "version": [("version",)],
@@ -675,6 +677,8 @@ def test_summary_holds_what_the_readme_lists(scans: dict[str, Scan], output_form
     assert all(isinstance(reason, str) and reason for reason in summary["not_searched"].values())
     lsh = summary["config"]["lsh"]
     assert _is_int(lsh["bands"]) and _is_int(lsh["rows"])
+    if summary["config"]["stories"]:  # the resolution in force, not the null asked for
+        assert 0 < summary["config"]["story_resolution_used"] < 1
     assert lsh["bands"] * lsh["rows"] <= summary["config"]["num_perm"]
     timings = summary["timings_seconds"]
     assert timings and all(isinstance(seconds, int | float) for seconds in timings.values())

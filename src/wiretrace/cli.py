@@ -391,7 +391,8 @@ _FINDS_OPTIONS: list[Callable[[F], F]] = [
         type=float,
         default=None,
         help="How likely, on average, the pairs inside a story must be one event (0-1); "
-        "higher splits stories finer.  [default: the value chosen with the story model]",
+        "higher splits stories finer.  [default: the value chosen with the story model; "
+        "summary.json's config.story_resolution_used gives it]",
     ),
 ]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from wiretrace import __version__
 from wiretrace.config import ScanConfig
+from wiretrace.group.story_model import story_model
 from wiretrace.read.fields import InvalidField
 from wiretrace.read.files import FILE_REASONS, path_text
 from wiretrace.records import Document, DuplicateGroup, Match, Relation, Skipped, Story
@@ -95,9 +96,23 @@ def scan_summary(
             for item in log
         ],
         "not_searched": not_searched,
-        "config": config.to_dict(),
+        "config": _config_values(config),
         "timings_seconds": {stage: round(seconds, 3) for stage, seconds in timings.items()},
     }
+
+
+def _config_values(config: ScanConfig) -> dict[str, Any]:
+    """The settings, and the story resolution in force where none was asked for (the story
+    model's own, for its sentence model): a new user saw null and could not tell what to
+    raise it from."""
+    values = config.to_dict()
+    if config.stories:
+        resolution = config.story_resolution
+        if resolution is None:
+            model = story_model().for_sentence_model(config.semantic_model)
+            resolution = model.resolution
+        values["story_resolution_used"] = resolution
+    return values
 
 
 def _by_language(rows: DocumentRows) -> dict[str, int]:
