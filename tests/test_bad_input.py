@@ -12,9 +12,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 
 import wiretrace
 from wiretrace import FieldNames, InputError, ScanConfig, ScanResult
+from wiretrace.cli import main
 from wiretrace.read import FILE_REASONS as FILE_LEVEL  # listed, but no document row
 
 
@@ -475,6 +477,10 @@ def test_a_jsonl_file_may_open_with_records_that_lack_the_text_field(tmp_path: P
     path = write_jsonl(tmp_path / "more.jsonl", *lacking, *lacking[:1], {"id": "a", "text": "A."})
     with pytest.raises(InputError, match="--text-field body"):
         wiretrace.scan([path])
+    # and said once: not first ten records skipped for the field the error names
+    said = CliRunner().invoke(main, ["scan", str(path), "--out", str(tmp_path / "out")])
+    assert said.exit_code == 2 and "--text-field body" in said.output
+    assert "skipped" not in said.output
 
 
 def test_first_jsonl_record_with_its_id_under_another_name_is_an_input_error(

@@ -274,9 +274,20 @@ def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Doc
     mapper = RecordMapper(file.path, fields, limit, _JSONL_LOOK_AHEAD)
     if file.part is not None and file.part.before > 0:
         _opening_read(mapper, file, limit)
+    # until a record shows the fields (at most the look-ahead's records), what is read is
+    # held: a file then refused for them is one error, not first ten records skipped for it
+    held: list[Document | Skipped] = []
     for location, record in _jsonl_records(file, limit):
-        yield record if isinstance(record, Skipped) else mapper.map(record, location)
+        item = record if isinstance(record, Skipped) else mapper.map(record, location)
+        if not mapper.checked:
+            held.append(item)
+            continue
+        if held:
+            yield from held
+            held = []
+        yield item
     mapper.finish()
+    yield from held
 
 
 def _opening_read(mapper: RecordMapper, file: InputFile, limit: int) -> None:
