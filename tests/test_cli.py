@@ -267,6 +267,16 @@ def test_scan_without_quiet_reports_a_summary(corpus: Path, tmp_path: Path) -> N
     assert f"skipped {corpus}:4: malformed line" in result.stderr
 
 
+def test_an_out_named_like_a_file_is_said_to_be_made_a_folder(corpus: Path, tmp_path: Path) -> None:
+    result = invoke("scan", corpus, "--out", tmp_path / "results.jsonl", "--no-semantic")
+
+    assert result.exit_code == 0
+    assert "results.jsonl is made a folder" in result.stderr
+    assert (tmp_path / "results.jsonl" / "summary.json").is_file()
+    again = invoke("scan", corpus, "--out", tmp_path / "plain", "--no-semantic")
+    assert "made a folder" not in again.stderr
+
+
 def test_warnings_are_one_line_each_and_capped(tmp_path: Path) -> None:
     bad_lines = 30
     records = [{"id": "good", "text": "A perfectly fine article about the weather."}]

@@ -688,6 +688,7 @@ def scan_command(
         to_url = _out_url(out, backend, with_report, paths)  # the Spark backend, for a URL --out
         if to_url is None:
             check_output(out, paths, chosen)
+            _file_like(out, reporter)
         if with_report:
             check_report_target(default_report_path(Path(out)), paths)
         # a local folder is held for the whole run: another scan into it is refused now
@@ -789,6 +790,19 @@ def dedup_command(
             console.print(_dedup_line(done), highlight=False, soft_wrap=True)
 
     _run(action)
+
+
+# names a new --out of scan takes for a file (it is a folder): said, so the folder is no surprise
+_FILE_SUFFIXES = frozenset({".jsonl", ".json", ".parquet", ".csv", ".tsv", ".gz", ".html", ".txt"})
+
+
+def _file_like(out: str, reporter: ConsoleReporter) -> None:
+    """Warn where a new --out is named like a file: the scan makes it a folder."""
+    if Path(out).suffix.lower() in _FILE_SUFFIXES and not Path(out).exists():
+        reporter.warn(
+            f"--out {out} is made a folder: the scan writes its tables and summary.json "
+            "into it (--format jsonl writes them as .jsonl files)"
+        )
 
 
 def _dedup_line(done: DedupResult) -> str:
