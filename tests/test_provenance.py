@@ -85,8 +85,9 @@ def test_a_credit_only_the_source_carries() -> None:
     wire = replace(PLAIN, credits=("AFP",), dateline="Kabul")
     found = _attribute(PLAIN, wire)
     assert found.source == "b"
-    assert "only b carries the credit AFP and the dateline Kabul; a dropped it" in (
-        found.provenance_reasons
+    assert (
+        "only b carries the credit AFP and the dateline Kabul; a dropped it (for b as the source)"
+        in found.provenance_reasons
     )
 
 
@@ -103,7 +104,7 @@ def test_the_agency_own_copy_is_the_source_even_when_both_credit_it() -> None:
     paper = replace(PLAIN, credits=("Reuters",), outlet="paper.example")
     found = _attribute(paper, agency)
     assert found.source == "b"
-    assert "b is Reuters's own copy" in found.provenance_reasons
+    assert "b is Reuters's own copy (for b as the source)" in found.provenance_reasons
 
 
 def test_two_copies_of_the_agency_own_are_ordered_by_their_times_alone() -> None:
@@ -159,7 +160,8 @@ def test_an_agency_named_in_full_as_the_outlet_is_its_own_copy(
     paper = replace(PLAIN, credits=(credit,), outlet="Ojai Valley News", published=day)
     found = _attribute(paper, wire)
     assert (found.source == "b") is own
-    assert (f"b is {credit}'s own copy" in found.provenance_reasons) is own
+    own_copy = f"b is {credit}'s own copy (for b as the source)"
+    assert (own_copy in found.provenance_reasons) is own
 
 
 def test_two_copies_crediting_one_agency_are_left_open() -> None:
@@ -199,8 +201,10 @@ def test_a_copy_cut_short_points_to_the_longer_text() -> None:
     noisy = replace(PLAIN, chars=500, boilerplate_chars=100)
     found = _attribute(PLAIN, noisy, match)
     assert found.source == "a"
-    assert "b is the opening of a, cut short" in found.provenance_reasons
-    assert "b adds page noise (20% of its text is boilerplate)" in found.provenance_reasons
+    # each clue says which way it points
+    assert "b is the opening of a, cut short (for a as the source)" in found.provenance_reasons
+    noise = "b adds page noise (20% of its text is boilerplate) (for a as the source)"
+    assert noise in found.provenance_reasons
 
 
 def test_a_partial_match_ignores_credits_and_same_story_is_not_attributed() -> None:

@@ -251,7 +251,14 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
         if clue is not None:
             clues.append(clue)
     score = sum(weight for weight, _ in clues)
-    reasons = [reason for _, reason in clues]
+    # each clue says which way it points: "only a3s carries the credit; a3 dropped it" read
+    # as evidence against a3 where a3 was named the source on the others
+    reasons = [
+        f"{reason} (for {_label(match.a if weight > 0 else match.b)} as the source)"
+        if weight
+        else reason
+        for weight, reason in clues
+    ]
     against = [weight for weight, _ in clues if weight * score < 0]
     if agency is not None:
         # two reports sharing a passage (one wire's formula in two of its stories) are not
