@@ -186,6 +186,7 @@ def test_a_record_without_an_id_is_skipped_even_first(client: TestClient, seeds:
     assert body["added"] == 1
     first = body["documents"][0]
     assert (first["status"], first["reason"]) == ("skipped", "missing_field")
+    assert "give each record an id" in first["detail"]  # and the fix, as the CLI says it
 
 
 def test_a_record_without_the_text_says_the_fields_it_sent(client: TestClient) -> None:

@@ -263,7 +263,11 @@ def _answer(
         elif doc_id is None or doc_id == "":
             # a file without ids names its records by their lines; a request's records have
             # no lines worth naming them by
-            entry.update(status="skipped", reason="missing_field", detail=f"no {id_field!r} field")
+            detail = (
+                f"no {id_field!r} field; give each record an id (a string or an integer), or "
+                "create the index with --id-field naming the field"
+            )
+            entry.update(status="skipped", reason="missing_field", detail=detail)
         elif not any(record.get(name) is not None for name in text_fields):
             # as the command line says it: the fields sent, and how to name the text
             sent_fields = ", ".join(map(str, record)) or "(none)"
