@@ -16,6 +16,7 @@ from tests.corpus import VOCABULARY, random_text
 from wiretrace import ScanConfig, scan
 from wiretrace.candidates.passages import passage_pairs
 from wiretrace.clean import clean_text
+from wiretrace.compare.align import prepare
 from wiretrace.sketch import Permutations, sketch_texts
 
 CONFIG = ScanConfig(semantic=False)
@@ -117,3 +118,28 @@ def test_passage_work_is_bounded_by_the_documents_a_fingerprint_may_name() -> No
     assert len(passage_pairs(fingerprints, none, max_groups=9)[0]) == 36  # every pair
     assert len(passage_pairs(fingerprints[:8], none, max_groups=8)[0]) == 28
     assert len(passage_pairs(fingerprints, none, max_groups=8)[0]) == 0  # nine: too common
+
+
+def test_a_passage_s_words_are_counted_as_a_reader_counts_them(tmp_path: Path) -> None:
+    # "U.S." and "Sedlabanki's" are one word each, not two: a court's name of 7 words made a
+    # verbatim passage of 8 and a new user's wire story 'partial' with its own follow-up
+    text = "They went to the 10th U.S. Circuit Court of Appeals; Sedlabanki's 3.5 rate isn't set."
+    prepared = prepare(text, 5)
+    spans = zip(prepared.word_starts.tolist(), prepared.word_ends.tolist(), strict=True)
+    words = [text[start:end] for start, end in spans]
+    court = words.index("the"), words.index("Appeals") + 1
+    assert court[1] - court[0] == 8  # as shingled
+    assert prepared.fifths(*court) == 5 * 7
+    rest = words.index("Sedlabanki"), len(words)
+    assert prepared.fifths(*rest) == 5 * 5  # Sedlabanki's, 3.5, rate, isn't, set
+
+    def relations(shared: str, name: str) -> list[str]:
+        records = [
+            {"id": "a", "text": f"A town's ban was blocked. It will appeal at {shared}, soon."},
+            {"id": "b", "text": f"Lawyers filed a case before {shared}. The hearing is in May."},
+        ]
+        path = _write(tmp_path / f"{name}.jsonl", records)
+        return [match.relation.value for match in scan([path], CONFIG).matches]
+
+    assert relations("the 10th U.S. Circuit Court of Appeals", "seven") == []
+    assert relations("the 10th U.S. Circuit Court of Appeals in Denver", "eight") == ["partial"]
