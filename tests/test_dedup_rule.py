@@ -415,8 +415,6 @@ def test_dedup_help_lists_only_its_options() -> None:
         assert option not in text
     for option in ("--story-resolution", "--series", "--min-passage-words", "--report"):
         assert option not in text
-    assert "--language-field" not in text  # dedup tells no languages
-    assert "--language-field" in CliRunner().invoke(main, ["scan", "--help"]).output
     for option in ("--jaccard", "--containment", "--skipped-out", "--workers", "--id-field"):
         assert option in text
 

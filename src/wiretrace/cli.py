@@ -270,13 +270,14 @@ _READ_OPTIONS: list[Callable[[F], F]] = [
     ),
 ]
 
-# A record's language: scan and the index tell languages, dedup does not
+# A record's language: read by every command (dedup checks it, and tells no languages)
 _LANGUAGE_OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--language-field",
         default="language",
         show_default=True,
-        help="Record field holding the language (ISO 639-1, e.g. de; else detected).",
+        help="Record field holding the language (ISO 639-1, e.g. de; else detected; dedup "
+        "detects none).",
     ),
 ]
 
@@ -430,9 +431,8 @@ def scan_options(function: F) -> F:
 
 
 def dedup_options(function: F) -> F:
-    """Options of ``dedup``: reading and finding copies, nothing it does not run (no
-    language: its output needs none)."""
-    return _apply(function, [*_READ_OPTIONS, *_COPIES_OPTIONS, *_RUN_OPTIONS])
+    """Options of ``dedup``: reading and finding copies, nothing it does not run."""
+    return _apply(function, [*_READ_OPTIONS, *_LANGUAGE_OPTIONS, *_COPIES_OPTIONS, *_RUN_OPTIONS])
 
 
 def backend_options(function: F) -> F:
@@ -561,8 +561,7 @@ def _config(options: dict[str, Any]) -> ScanConfig:
             url=options.pop("url_field"),
             outlet=options.pop("outlet_field"),
             published=options.pop("published_field"),
-            # dedup tells no languages: it has no --language-field
-            language=options.pop("language_field", "language"),
+            language=options.pop("language_field"),
             html=options.pop("html_field"),
         )
         return ScanConfig(fields=fields, **options)
