@@ -67,6 +67,12 @@ def test_a_date_in_another_language_is_read(value: str, iso: str) -> None:
         ("Jul 14, 2027 10:00 AM ET", "2027-07-14T10:00:00-04:00"),
         ("Jan 14, 2027 10:00 AM PT", "2027-01-14T10:00:00-08:00"),
         ("14.07.2026 10:00 MESZ", "2026-07-14T10:00:00+02:00"),
+        ("10.08.2021 10:00 AM ET", "2021-08-10T10:00:00-04:00"),
+        ("10.08.2021 10:00 cet", "2021-08-10T10:00:00+01:00"),
+        # GMT+2 is two hours ahead as feeds mean it (dateutil reads it the POSIX way, behind)
+        ("Tue, 10 Aug 2021 09:00:00 GMT+2", "2021-08-10T09:00:00+02:00"),
+        ("10.08.2021 10:00 UTC+2", "2021-08-10T10:00:00+02:00"),
+        ("Tue Aug 10 2021 09:00:00 GMT+0530 (India Standard Time)", "2021-08-10T09:00:00+05:30"),
     ],
 )
 def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str) -> None:
@@ -89,13 +95,23 @@ def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str)
         ("31.02.2026", "no such date"),
         ("10/08/2021", "day/month or month/day"),  # slashes: Europe's or the US's order
         # a zone read as local time moved the date by hours and turned a copy's direction
-        ("Jan 14, 2027 10:00 AM XST", "time zone XST is not one wiretrace reads"),
+        ("Jan 14, 2027 10:00 AM XST", "XST is no time zone wiretrace reads"),
         ("Jan 14, 2027 10:00 IST", "India .* Ireland .* Israel"),
     ],
 )
 def test_what_is_still_refused_says_why(value: object, why: str) -> None:
     with pytest.raises(DateError, match=why):
         parse_published(value)
+
+
+def test_a_zone_name_is_read_alike_on_every_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    # dateutil reads a name the machine's own zone goes by as local time: IST was +05:30 in
+    # India, +00:00 in Dublin and refused elsewhere
+    monkeypatch.setattr("time.tzname", ("IST", "IST"))
+    with pytest.raises(DateError, match="India"):
+        parse_published("August 10, 2021 10:00 AM IST")
+    monkeypatch.setattr("time.tzname", ("EST", "EDT"))
+    assert parse_published("August 10, 2021 10:00 AM EDT") == "2021-08-10T10:00:00-04:00"
 
 
 @settings(max_examples=300, deadline=None)

@@ -25,7 +25,6 @@ import datetime as dt
 import math
 import re
 import unicodedata
-import warnings
 from typing import Any
 
 from dateutil import parser as date_parser
@@ -40,14 +39,20 @@ _NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b")
 # ("03.12.2026", "Do., 03.12.2026 14:30 Uhr"): day first wherever dots are used, so only one
 # reading; a weekday's short name may come first and "Uhr" after the time
 _DOTTED = re.compile(
-    r"^(?:[^\W\d_]{2,4}\.?,?\s+)?(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}[:.]\d{2}"
-    r"(?::\d{2})?)(?:\s*(?i:uhr|h))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?)?$"
+    r"^(?:[^\W\d_]{2,4}\.?,?\s+)?(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(?:(?i:um|à|alle)\s+)?"
+    r"(\d{1,2}[:.]\d{2}(?::\d{2})?)(?:\s*(?i:uhr|h))?(?:\s*([AaPp]\.?[Mm]\.?))?"
+    r"(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?)?$"
 )
+# "GMT+2", "UTC+01:00", "GMT+0530" as an offset: dateutil reads the sign the POSIX way
+# (GMT+2 is two hours *behind*), which no feed means; a zone's name in brackets after such
+# an offset (JavaScript's "GMT+0530 (India Standard Time)") adds nothing
+_NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)")
+_ZONE_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 # "-0001-01-01", "+002021-08-10": a year before 1, or ISO 8601's expanded years
 _SIGNED_YEAR = re.compile(r"^[+\u2212-]\s*\d")
-# Time zone names feeds write most; dateutil knows only UTC by name. A name it does not know
-# is refused (``_unknown_zone``): read as local time it moved a date by hours, and a wrong
-# direction of copying is worse than none.
+# Time zone names feeds write most; dateutil knows only UTC by name. A name not known here is
+# refused (``_Zones``): read as local time it moved a date by hours, and a wrong direction of
+# copying is worse than none.
 _ZONES: dict[str, dt.tzinfo] = {
     name: tzoffset(name, round(hours * 3600))
     for name, hours in {
@@ -92,6 +97,19 @@ _ZONES: dict[str, dt.tzinfo] = {
         "NZDT": 13,
         "ART": -3,
         "BRT": -3,
+        "ICT": 7,
+        "PHT": 8,
+        "MYT": 8,
+        "GST": 4,
+        "TRT": 3,
+        "NPT": 5.75,
+        "PET": -5,
+        "COT": -5,
+        "CLT": -4,
+        "WITA": 8,
+        "WIT": 9,
+        "MSD": 4,
+        "ACDT": 10.5,
         "MEZ": 1,
         "MESZ": 2,
         "WEZ": 0,
@@ -108,14 +126,51 @@ _ZONES.update(
         "CT": "America/Chicago",
         "MT": "America/Denver",
         "PT": "America/Los_Angeles",
+        "AET": "Australia/Sydney",
+        "NZT": "Pacific/Auckland",
     }.items()
     if (zone := gettz(place)) is not None
 )
 # names of more than one zone: which one a feed meant cannot be told
 _AMBIGUOUS_ZONES = {
     "IST": "India (+05:30), Ireland (+01:00) and Israel (+02:00)",
+    "AST": "the Atlantic (-04:00) and Arabia (+03:00)",
 }
-_UNKNOWN_ZONE = re.compile(r"tzname (\S+) identified")
+
+
+class _Zones:
+    """dateutil's ``tzinfos``, one per date read: a zone name as ``_ZONES`` has it, an offset
+    as given, and each other name kept to refuse the date (a function, so that dateutil never
+    reads a name as this machine's local time, as it does one that the machine's zone goes
+    by, and no warning is needed: catching one is not safe across threads)."""
+
+    def __init__(self) -> None:
+        self.unknown: list[str] = []
+
+    def __call__(self, name: str | None, offset: int | None) -> dt.tzinfo | None:
+        if name is not None:
+            known = _ZONES.get(name)
+            if known is not None:
+                return known
+            if offset is None:
+                self.unknown.append(name)
+                return None
+        if offset is None:
+            return None
+        return dt.UTC if offset == 0 else tzoffset(None, offset)
+
+    def check(self) -> None:
+        """Refuse the date where its zone was a name not known."""
+        for name in self.unknown:
+            places = _AMBIGUOUS_ZONES.get(name)
+            if places:
+                raise DateError(
+                    f"time zone {name} names the time of {places}; give the offset instead"
+                )
+            raise DateError(
+                f"{name} is no time zone wiretrace reads; give the offset (such as -05:00) or "
+                "an ISO 8601 date"
+            )
 
 
 _DIGITS = re.compile(r"^\d+$")
@@ -195,22 +250,27 @@ def _parse_text(text: str) -> str:
         return _unix_time(text)
     if _SIGNED_YEAR.match(text):
         raise DateError("a year with a sign is not one wiretrace reads; give a year from 1 to 9999")
+    offset = _NAMED_OFFSET.sub(_as_offset, text)
+    if offset != text:
+        text = _ZONE_NOTE.sub("", offset)
     dotted = _DOTTED.match(text)
     if dotted:
-        day, month, year, time, zone = dotted.groups()
+        day, month, year, time, half, zone = dotted.groups()
         iso = f"{year}-{int(month):02d}-{int(day):02d}"
-        if time:
-            iso = f"{iso}T{time.replace('.', ':'):0>5}"
-        return _parse_text(f"{iso} {zone}" if zone else iso)
+        if not time:
+            return _parse_text(iso)
+        time = f"{time.replace('.', ':'):0>5}"
+        if not (half or zone):
+            return _parse_text(f"{iso}T{time}")
+        return _parse_text(" ".join(filter(None, (iso, time, half, zone and zone.upper()))))
     problem = _ambiguous(text)
     if problem:
         raise DateError(problem)
+    zones = _Zones()
     try:
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter("always", date_parser.UnknownTimezoneWarning)
-            first, second = (
-                date_parser.parse(text, default=default, tzinfos=_ZONES) for default in _DEFAULTS
-            )
+        first, second = (
+            date_parser.parse(text, default=default, tzinfos=zones) for default in _DEFAULTS
+        )
     except (ValueError, OverflowError) as error:
         english = in_english(text)
         if english != text:  # a date in another language, read again in English
@@ -222,24 +282,14 @@ def _parse_text(text: str) -> str:
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
     if first.date() != second.date():
         raise DateError("an incomplete date (no day, month or year); give a full date")
-    _unknown_zone(said)
+    zones.check()
     return _iso(first, first.hour == second.hour)
 
 
-def _unknown_zone(said: list[warnings.WarningMessage]) -> None:
-    """Refuse a date whose time zone dateutil read as a name it does not know."""
-    for warning in said:
-        found = _UNKNOWN_ZONE.search(str(warning.message))
-        if found is None:
-            continue
-        name = found.group(1)
-        places = _AMBIGUOUS_ZONES.get(name.upper())
-        if places:
-            raise DateError(f"time zone {name} names the time of {places}; give the offset instead")
-        raise DateError(
-            f"time zone {name} is not one wiretrace reads; give the offset (such as -05:00) "
-            "or an ISO 8601 date"
-        )
+def _as_offset(found: re.Match[str]) -> str:
+    """A "GMT+2" (``_NAMED_OFFSET``) as the offset it means: "+02:00"."""
+    sign = "-" if found.group(1) in "-\u2212" else "+"
+    return f"{sign}{int(found.group(2)):02d}:{found.group(3) or '00'}"
 
 
 def parse_published(value: Any) -> str | None:
