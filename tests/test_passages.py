@@ -132,6 +132,8 @@ def test_a_passage_s_words_are_counted_as_a_reader_counts_them(tmp_path: Path) -
     assert prepared.fifths(*court) == 5 * 7
     rest = words.index("Sedlabanki"), len(words)
     assert prepared.fifths(*rest) == 5 * 5  # Sedlabanki's, 3.5, rate, isn't, set
+    # a character that is a word of its own counts three fifths, after a dot or not
+    assert prepare("中.国.人.民.银.行.宣.布", 5).fifths(0, 8) == 8 * 3
 
     def relations(shared: str, name: str) -> list[str]:
         records = [

@@ -141,6 +141,8 @@ def test_two_copies_of_the_agency_own_are_ordered_by_their_times_alone() -> None
         ("continentalpress.com", "Continental Press", True),
         ("www.meridianwire.com", "Meridian Wire", True),
         ("meridiannews.com", "Meridian Wire", False),
+        ("thehill.com", "The Hill", True),
+        ("usnews.com", "U.S.", False),  # initials are no name a host spells
         # as the agencies write their names at home, or their hosts; a credit "(AA)"
         ("新华社", "Xinhua", True),
         ("news.cn", "Xinhua", True),

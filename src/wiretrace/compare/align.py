@@ -85,11 +85,14 @@ class Prepared:
         starts = self.word_starts[word_start + 1 : word_end]
         ends = self.word_ends[word_start : word_end - 1]
         joined = 0
+        wide = self.wide_before
         for at in np.flatnonzero(starts - ends == 1).tolist():
             word = word_start + 1 + at
             if (
                 text[int(self.word_ends[word - 1])] in _JOINS
                 and self.word_ends[word] - self.word_starts[word] <= 2
+                # a character that is a word of its own counts three fifths already
+                and (wide is None or wide[word + 1] == wide[word])
             ):
                 joined += 1
         return joined

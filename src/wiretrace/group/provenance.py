@@ -103,8 +103,15 @@ def _publishes(outlet: str, agency: str) -> bool:
     words = _name_words(outlet)
     # a host writes a name of several words as one ("Meridian Wire": meridianwire.com): an
     # agency no list knows is known by the name its dateline gives
-    joined = "".join(_name_words(agency))
-    if any(word in (name, f"{name}news", joined, f"{joined}news") for word in words):
+    spelled = {name, f"{name}news"}
+    parts = _name_words(agency)
+    if parts and min(map(len, parts)) > 1:  # not initials: "U.S." is no usnews.com
+        joined = "".join(parts)
+        if len(parts) > 1:
+            spelled |= {joined, f"{joined}news"}
+        if name.startswith("the "):  # "The Hill": thehill.com
+            spelled.add(f"the{joined}")
+    if any(word in spelled for word in words):
         return True
     # an outlet a dateline credits as written ("OSLO (Nordic Press) -") is its own name
     names = [*_PUBLISHER_WORDS.get(agency, ()), _name_words(agency)]

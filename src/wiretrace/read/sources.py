@@ -270,6 +270,11 @@ def _jsonl_records(file: InputFile, limit: int) -> Iterator[tuple[str, dict[str,
             yield location, _json_record(raw, location)
 
 
+# records held while a JSONL file's fields are not yet known (lines that are no records do
+# not count toward the look-ahead): past this many, they go on as read
+_HELD = 1_000
+
+
 def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Document | Skipped]:
     mapper = RecordMapper(file.path, fields, limit, _JSONL_LOOK_AHEAD)
     if file.part is not None and file.part.before > 0:
@@ -279,7 +284,7 @@ def _read_jsonl(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Doc
     held: list[Document | Skipped] = []
     for location, record in _jsonl_records(file, limit):
         item = record if isinstance(record, Skipped) else mapper.map(record, location)
-        if not mapper.checked:
+        if not mapper.checked and len(held) < _HELD:
             held.append(item)
             continue
         if held:
