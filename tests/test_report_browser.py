@@ -144,6 +144,32 @@ def test_the_cookie_notice_of_001_is_shown_as_boilerplate(
     expected = text[consent[0]["start"] : consent[0]["end"]]
     assert "cookie" in expected.lower()
     assert ["consent", expected] in [list(item) for item in shown]
+    # page noise inside a passage is not compared: never marked as its edited words
+    assert page.evaluate("() => document.querySelectorAll('mark.psg.bp.changed').length") == 0
+
+
+def test_a_pair_of_one_story_says_why_and_every_relation_has_a_line(
+    page: Session, seeds_report: Seeds
+) -> None:
+    _pair(page, seeds_report, "002", "003")
+    assert seeds_report.match("002", "003")["relation"] == "same_story"
+    why = page.evaluate("() => document.querySelector('.pairhead .reasons').textContent")
+    assert "no text of one is in the other" in why and "semantic" in why
+    # a translation's arrow in a story's graph had no stroke: drawn with nothing
+    strokes = page.evaluate(
+        """() => ["exact", "near_duplicate", "contained", "partial", "paraphrase",
+                  "translation", "same_story"].map((relation) => {
+          const box = document.createElement("div");
+          box.className = "graph";
+          box.innerHTML = `<svg><path class="edge ${relation}" d="M0,0 L9,9"></path></svg>`;
+          document.body.append(box);
+          const stroke = getComputedStyle(box.querySelector("path")).stroke;
+          box.remove();
+          return [relation, stroke];
+        })"""
+    )
+    assert all(stroke not in ("none", "") for _, stroke in strokes), strokes
+    assert len({stroke for _, stroke in strokes}) == len(strokes)
 
 
 def test_the_provenance_arrow_points_from_000_to_001_with_its_reasons(

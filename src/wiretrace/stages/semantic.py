@@ -43,7 +43,7 @@ NOT_SEARCHED = (
 )
 
 
-_NO_STORIES = "stories are off (ScanConfig.stories / --no-stories)"
+_NO_STORIES = "stories were not clustered (--no-stories)"
 
 
 def relations_not_searched(config: ScanConfig) -> dict[str, str]:

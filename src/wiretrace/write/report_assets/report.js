@@ -159,7 +159,7 @@
       const pages = Math.max(1, Math.ceil(shown.length / PAGE));
       state.page = Math.min(state.page, pages - 1);
       body.replaceChildren(...shown.slice(state.page * PAGE, (state.page + 1) * PAGE).map((row) =>
-        el("tr", {}, columns.map((c) => el("td", { class: c.num ? "num" : null }, c.cell ? c.cell(row) : fmtCell(c.value(row)))))));
+        el("tr", {}, columns.map((c) => el("td", { class: c.num ? "num" : c.date ? "date" : null }, c.cell ? c.cell(row) : fmtCell(c.value(row)))))));
       count.textContent = `${fmt(shown.length)} of ${fmt(rows.length)}`;
       pager.replaceChildren(
         el("button", { type: "button", text: "Previous", disabled: state.page === 0,
@@ -254,11 +254,17 @@
 
   function storiesView() {
     const rows = [...stories.values()];
-    return el("section", {}, el("h1", { text: `Stories (${fmt(rows.length)} of several documents)` }),
+    const off = (data.not_searched || {}).same_story;
+    if (!rows.length) {
+      return el("section", {}, el("h1", { text: "Stories" }), el("p", { class: "muted", text: off
+        ? `No stories: ${off}.`
+        : "No story holds two documents or more: each document is a story of its own (counted, not listed)." }));
+    }
+    return el("section", {}, el("h1", { text: `Stories of two documents or more (${fmt(rows.length)})` }),
       table(rows, [
         { key: "story", label: "story", value: (s) => s.story, cell: (s) => el("a", { href: `#story/${s.story}`, text: `#${s.story}` }), num: true },
         { key: "title", label: "title", value: (s) => s.title || "", cell: (s) => el("a", { href: `#story/${s.story}`, text: s.title || "(untitled)" }) },
-        { key: "first", label: "first published", value: (s) => s.first || "", cell: (s) => day(s.first) },
+        { key: "first", label: "first published", value: (s) => s.first || "", cell: (s) => day(s.first), date: true },
         { key: "size", label: "documents", value: (s) => s.members.length, num: true },
         { key: "outlets", label: "outlets", value: (s) => s.outlets.size, num: true },
         { key: "confidence", label: "confidence", value: (s) => s.confidence ?? -1, cell: (s) => (s.confidence === null ? "" : confidenceText(s.confidence)), num: true },
@@ -370,7 +376,7 @@
       { key: "title", label: "title", value: (d) => d.title || "" },
       { key: "outlet", label: "outlet", value: (d) => d.outlet || "" },
       multilingual ? { key: "language", label: "language", value: (d) => d.language || "" } : null,
-      { key: "published", label: "published", value: (d) => d.published || "", cell: (d) => day(d.published) },
+      { key: "published", label: "published", value: (d) => d.published || "", cell: (d) => day(d.published), date: true },
       { key: "matches", label: "matches", value: (d) => d.matches.length, num: true },
       { key: "relation", label: "strongest", value: (d) => (d.strongest ? rank(d.strongest) : null), cell: (d) => (d.strongest ? relBadge(d.strongest) : "–") },
       { key: "group", label: "group", value: (d) => d.group, cell: (d) => (d.group === null ? "–" : el("a", { href: `#groups/${d.group}`, text: `#${d.group}` })), num: true },
@@ -429,7 +435,7 @@
         { key: "group", label: "group", value: (g) => g.group, cell: (g) => el("a", { href: `#groups/${g.group}`, text: `#${g.group}` }), num: true },
         { key: "representative", label: "representative", value: (g) => g.representative, cell: (g) => docLink(g.representative) },
         { key: "size", label: "members", value: (g) => g.members.length, num: true },
-        { key: "outlets", label: "outlets", value: (g) => new Set(g.members.map((id) => docs.get(id)?.outlet)).size, num: true },
+        { key: "outlets", label: "outlets", value: (g) => new Set(g.members.map((id) => docs.get(id)?.outlet).filter(Boolean)).size, num: true },
       ], { sort: "size", desc: true, placeholder: "Search member ids", text: (g) => `#${g.group} ${g.members.join(" ")}` }));
   }
 
@@ -449,7 +455,9 @@
   }
 
   function missing(what) {
-    return el("section", {}, el("h1", { text: "Not found" }), el("p", { class: "error", text: `This report holds no ${what}.` }), el("p", {}, el("a", { href: "#overview", text: "Back to the overview" })));
+    return el("section", {}, el("h1", { text: "Not found" }), el("p", { class: "error", text: `This report holds no ${what}.` }),
+      el("p", { class: "muted", text: "It lists the documents that have a match, a duplicate group or a story of several members, and the stories of two documents or more; the others are counted on the overview, not listed." }),
+      el("p", {}, el("a", { href: "#overview", text: "Back to the overview" })));
   }
 
   // A sentence pair of a match that is no rewrite (two reports of one story, a pair that
@@ -485,9 +493,9 @@
       el("div", {}, relBadge(m.relation), " ", el("strong", {}, docLink(m.a), " ~ ", docLink(m.b)), m.series ? el("span", { class: "muted small", text: ` · series (${m.series})` }) : null),
       el("dl", {},
         el("dt", { text: "source" }), el("dd", { class: "source" }, m.source ? [el("strong", { text: `${m.source} → ${copy}` }), ` (confidence ${score(m.confidence)})`] : "not named"),
-        m.reasons.length ? [el("dt", { text: "why" }), el("dd", {}, el("ul", { class: "reasons" }, m.reasons.map((r) => el("li", { text: r }))))] : null,
+        whyOf(m).length ? [el("dt", { text: "why" }), el("dd", {}, el("ul", { class: "reasons" }, whyOf(m).map((r) => el("li", { text: r }))))] : null,
         el("dt", { text: "scores" }), el("dd", { text: `Jaccard ${score(m.jaccard)} · containment ${score(m.ca)} (left), ${score(m.cb)} (right) · semantic ${score(m.semantic)}` }),
-        m.derivation ? [el("dt", { text: "derivation" }), el("dd", { class: "derivation", text: derivationText(m.derivation) })] : null,
+        m.derivation && m.derivation.chain > 0 ? [el("dt", { text: "derivation" }), el("dd", { class: "derivation", text: derivationText(m.derivation) })] : null,
         el("dt", { text: "passages" }), el("dd", {},
           passageCounts(m.passages, m.relation),
           el("div", { class: "chips passages" }, m.passages.slice(0, PASSAGES_LISTED).map((p, i) => el("button", {
@@ -532,6 +540,17 @@
     return rtl * 2 > letters ? "rtl" : "ltr";
   }
 
+  // Why a pair is a match: its provenance reasons; a pair of one story has none (no text of
+  // one is in the other), so it says what joins it instead.
+  function whyOf(m) {
+    if (m.reasons.length || m.relation !== "same_story") return m.reasons;
+    const sa = docs.get(m.a)?.story, sb = docs.get(m.b)?.story;
+    const together = sa !== null && sa !== undefined && sa === sb
+      ? `; both are in story ${sa}, whose page lists the names, places and dates they share`
+      : "";
+    return [`no text of one is in the other: their texts tell alike (semantic ${score(m.semantic)})${together}`];
+  }
+
   // The sentences' evidence that one text was written from the other (matches.derivation).
   // Quotes are counted inside the chained sentences only, so "0 quotes" would contradict a
   // pair whose shared passage is a quote in sentences that do not chain: said only when some.
@@ -570,7 +589,8 @@
         for (const q of leads) first.add(q.i);
         const kinds = new Set(inside.map((q) => (q.kind === "verbatim" ? "verbatim" : "paraphrase")));
         const name = (q) => `${kindName(q.kind, true)} ${q.i + 1}, similarity ${score(q.sim)}`;
-        const changed = inside.some((q) => {
+        // page noise inside a passage is not compared (it is blanked): no edit either
+        const changed = !bp && inside.some((q) => {
           for (let c = 0; c + 1 < q.changed.length; c += 2) if (q.changed[c] <= s && e <= q.changed[c + 1]) return true;
           return false;
         });
