@@ -91,6 +91,15 @@ def test_a_credit_only_the_source_carries() -> None:
     )
 
 
+def test_a_credit_alone_names_no_source_of_a_rewrite_or_a_translation() -> None:
+    # an English rewrite of a wire story and the story's Spanish translation that kept the
+    # credit: the Spanish one was named the rewrite's source at 0.82 (both derive from the wire)
+    wire = replace(PLAIN, credits=("Harbor Wire",), dateline="NORTHPORT")
+    for relation in (Relation.PARAPHRASE, Relation.TRANSLATION):
+        assert _attribute(PLAIN, wire, _match(relation)).source is None
+    assert _attribute(PLAIN, wire, _match(Relation.NEAR_DUPLICATE)).source == "b"
+
+
 def test_a_credit_carried_by_a_republisher_is_weaker() -> None:
     # the newspaper that kept the credit copied the agency too: the other may have as well
     newspaper = replace(PLAIN, credits=("AFP",), outlet="dailyherald.example")

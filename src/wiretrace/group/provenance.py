@@ -9,8 +9,8 @@ Each clue gives a signed score (positive: ``a`` is the source) and a reason a pe
   (republishers drop them more often than they add them). It scores 1 when the document
   that carries them is known to be published by someone other than the agency (it is a
   copy of the agency's story itself, and the other may have copied the agency directly) and
-  for a rewrite (a rewrite drops them whatever it rewrote, possibly a sibling story of the
-  same agency); nothing for a ``partial`` match (a credit speaks for a whole text, not for
+  for a rewrite or a translation (either drops them whatever it rewrote, possibly a sibling
+  story of the same agency); nothing for a ``partial`` match (a credit speaks for a whole text, not for
   one shared passage);
 - truncation: when one document is contained in the opening of the other and the rest is
   missing, the longer one scores 1 (copies are cut short, sources rarely grow a tail);
@@ -43,7 +43,11 @@ _AGENCY_OWN = 3.0
 _CREDIT = 1.5
 _OUTLET_WORD = re.compile(r"[^\W_]+")
 _CREDIT_REPUBLISHED = 1.0
-_CREDIT_WEIGHT = {Relation.PARAPHRASE: 1.0, Relation.PARTIAL: 0.0}
+# a rewrite, in its language or another, drops credits whatever it rewrote (possibly a
+# sibling of the same agency's story: an English rewrite of a wire story and the story's
+# Spanish translation, the Spanish one keeping the credit, were "translation, source: the
+# Spanish" at 0.82); a shared passage says nothing of the whole
+_CREDIT_WEIGHT = {Relation.PARAPHRASE: 1.0, Relation.TRANSLATION: 1.0, Relation.PARTIAL: 0.0}
 _TRUNCATED = 1.0
 _NOISE = 0.5
 _STRONG = 1.5  # a clue this heavy pointing the other way is a conflict
