@@ -153,6 +153,9 @@ def test_a_pair_of_one_story_says_why_and_every_relation_has_a_line(
 ) -> None:
     _pair(page, seeds_report, "002", "003")
     assert seeds_report.match("002", "003")["relation"] == "same_story"
+    # named by its two documents (every pair's tab was "wiretrace · wiretrace report")
+    title = page.evaluate("() => document.title")
+    assert seeds_report.ids["002"] in title and seeds_report.ids["003"] in title
     why = page.evaluate("() => document.querySelector('.pairhead .reasons').textContent")
     assert "no text of one is in the other" in why and "semantic" in why
     # a translation's arrow in a story's graph had no stroke: drawn with nothing

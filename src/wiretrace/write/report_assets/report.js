@@ -669,7 +669,8 @@
       if (link.dataset.nav === current) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
-    const heading = view.querySelector("h1");
+    // a pair view has no h1: named by its two documents, so that two tabs can be told apart
+    const heading = view.querySelector("h1") || view.querySelector(".pairhead strong");
     document.title = `${heading ? heading.textContent : "wiretrace"} · wiretrace report`;
     window.scrollTo(0, 0);
     document.documentElement.dataset.view = name;
