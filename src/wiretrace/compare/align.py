@@ -82,17 +82,19 @@ class Prepared:
         text = self.text
         if not text:
             return 0
-        starts = self.word_starts[word_start + 1 : word_end]
-        ends = self.word_ends[word_start : word_end - 1]
-        joined = 0
+        # a few words: read as Python numbers (numpy's per-call cost was most of this)
+        starts = self.word_starts[word_start:word_end].tolist()
+        ends = self.word_ends[word_start:word_end].tolist()
         wide = self.wide_before
-        for at in np.flatnonzero(starts - ends == 1).tolist():
-            word = word_start + 1 + at
+        joined = 0
+        for at in range(1, len(starts)):
+            gap = ends[at - 1]
             if (
-                text[int(self.word_ends[word - 1])] in _JOINS
-                and self.word_ends[word] - self.word_starts[word] <= 2
+                starts[at] - gap == 1
+                and text[gap] in _JOINS
+                and ends[at] - starts[at] <= 2
                 # a character that is a word of its own counts three fifths already
-                and (wide is None or wide[word + 1] == wide[word])
+                and (wide is None or wide[word_start + at + 1] == wide[word_start + at])
             ):
                 joined += 1
         return joined

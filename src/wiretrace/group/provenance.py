@@ -10,8 +10,8 @@ Each clue gives a signed score (positive: ``a`` is the source) and a reason a pe
   that carries them is known to be published by someone other than the agency (it is a
   copy of the agency's story itself, and the other may have copied the agency directly) and
   for a rewrite or a translation (either drops them whatever it rewrote, possibly a sibling
-  story of the same agency); nothing for a ``partial`` match (a credit speaks for a whole text, not for
-  one shared passage);
+  story of the same agency); nothing for a ``partial`` match (a credit speaks for a whole
+  text, not for one shared passage);
 - truncation: when one document is contained in the opening of the other and the rest is
   missing, the longer one scores 1 (copies are cut short, sources rarely grow a tail);
 - page noise: the document with clearly more boilerplate (consent notices, link lists,
