@@ -193,6 +193,30 @@ def test_an_update_that_adds_a_paragraph_is_kept_and_its_first_version_dropped(
     assert {(row.id, row.kept) for row in done.dropped} == {("first", "update"), ("page", "update")}
 
 
+def test_an_earlier_page_with_noise_gives_way_to_its_clean_text_set_on_other_lines(
+    tmp_path: Path,
+) -> None:
+    # one text, but the page sets each sentence on a line of its own (so near, not exact)
+    # and adds a cookie notice: it was kept, being earlier, and the clean text dropped
+    body = " ".join(article(891 + n, 30) for n in range(4))
+    lines = "\n\n".join(sentence.strip() + "." for sentence in body.split(".") if sentence.strip())
+    notice = (
+        "We use cookies to improve your experience on our website. By continuing to browse "
+        "you agree to our use of cookies. Accept all cookies | Manage preferences"
+    )
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "clean", "text": body, "published": "2024-02-01T16:00Z"},
+            {"id": "page", "text": f"{notice}\n\n{lines}", "published": "2024-02-01T08:00Z"},
+        ],
+    )
+    done = wiretrace.dedup(path, tmp_path / "out.jsonl", FAST)
+    assert [(row.id, row.kept, str(row.relation)) for row in done.dropped] == [
+        ("page", "clean", "near_duplicate")
+    ]
+
+
 def test_a_repost_that_repeats_its_headline_in_its_body_is_no_update(tmp_path: Path) -> None:
     # a page or a text file repeats its headline as its first line, where the publisher's
     # record carries it in its title: the later repost held the original whole "and a

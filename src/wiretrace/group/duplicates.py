@@ -195,12 +195,18 @@ def _fuller(
     the holder is dropped for it instead. A copy whose page noise was found keeps the clean
     text it copies first, as before; one whose noise was not found at all still counts as the
     fuller (nothing tells its residue from an added paragraph). Of two exact copies (one
-    clean text), the page with clearly less noise found is the one to keep, whatever the
-    dates: a page that carries a share bar and a copyright line more than the other does not
-    hold it (see also ``_headline_added``)."""
+    clean text), or of two near duplicates that each hold the other whole, the page with
+    clearly less noise found is the one to keep, whatever the dates: a page that carries a
+    share bar and a copyright line more than the other does not hold it (see also
+    ``_headline_added``)."""
     if document is None or holder is None:
         return False
-    if relation == Relation.EXACT:
+    if relation == Relation.EXACT or (
+        # one text bar its line breaks ("near" only because a page set each sentence on a
+        # line of its own): as exact copies, the cleaner page is kept (an earlier page with a
+        # cookie notice was kept and its clean copy dropped)
+        relation == Relation.NEAR_DUPLICATE and min(coverage, back) >= _WHOLE
+    ):
         return _noise_share(document) + _NOISE_MARGIN < _noise_share(holder)
     if relation != Relation.NEAR_DUPLICATE:
         return False
