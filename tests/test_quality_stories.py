@@ -37,8 +37,13 @@ STORY_FLOORS = {
     "fast": (0.931, 0.933, 0.932, 0.914),
     "exact": (0.954, 0.947, 0.950, 0.945),
 }
-STORY_F1_WITHOUT_SEMANTIC = 0.939
-STORY_ARI_WITHOUT_SEMANTIC = 0.935
+# 0.944 / 0.940 until 2026-12-07, when a passage's words came to be counted as a reader
+# counts them: "the U.S. Fish and Wildlife Service and" is no passage of 8 words, and the
+# false `partial` it made had held one document of topic 9's first event in the second's
+# story, which kept the two events' stories apart by chance; without it the two join (0.935 /
+# 0.921). A near tie of the average-link join, not a trend (benchmarks/README.md, "Stories")
+STORY_F1_WITHOUT_SEMANTIC = 0.930
+STORY_ARI_WITHOUT_SEMANTIC = 0.915
 # Measured margins over the baseline: 0.040 F1 and 0.073 ARI with the semantic stage (0.058
 # and 0.104 with the exact model), 0.047 F1 without it.
 MARGIN_OVER_BASELINE = 0.03
