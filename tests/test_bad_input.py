@@ -181,6 +181,20 @@ def test_a_utf16_txt_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> No
     assert_accounted(result)
 
 
+def test_a_gzip_file_not_named_gz_is_one_skip_that_names_the_fix(tmp_path: Path) -> None:
+    # read as text, each of its records was undecodable, and dedup passed the file through
+    records = "".join(json.dumps({"id": f"n{n}", "text": "Words."}) + "\n" for n in range(5))
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(gzip.compress(records.encode("utf-8")))
+    result = wiretrace.scan([path])
+    [skipped] = result.skipped
+    assert (skipped.source, skipped.reason) == (str(path), "unreadable_file")
+    assert "name it feed.jsonl.gz" in skipped.detail
+    (tmp_path / "feed.jsonl.gz").write_bytes(path.read_bytes())
+    named = wiretrace.scan([tmp_path / "feed.jsonl.gz"])
+    assert len(named.documents.id) == 5
+
+
 def test_a_txt_files_headline_is_its_title(tmp_path: Path) -> None:
     """A plain-text article's first line is its title when it reads as a headline (short, no
     full stop, a blank line after it); it stays in the text. A first line that is a sentence,

@@ -485,6 +485,19 @@ def utf16_records(file: InputFile) -> bool:
     return file.format in ("jsonl", "csv") and opening_bytes(file, 2) in _UTF16_MARKS
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gzip_unnamed(file: InputFile) -> bool:
+    """Whether a file of text or records not named ``.gz`` is gzip-compressed: read as text,
+    every record of it was skipped as undecodable (and dedup passed the file through)."""
+    return (
+        not file.gzip
+        and file.format in ("jsonl", "csv", "txt", "html")
+        and opening_bytes(file, 2) == _GZIP_MAGIC
+    )
+
+
 def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
     """The records of one file; when its bytes cannot be read to the end (a damaged gzip
     stream), those read before and one ``unreadable_file`` skip for the rest: one damaged
@@ -495,6 +508,14 @@ def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]
             detail = (
                 "UTF-16 text (its byte-order mark says so): JSON lines and CSV are read as "
                 "UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8"
+            )
+            yield Skipped(file.source, UNREADABLE_FILE, detail)
+        return
+    if gzip_unnamed(file):
+        if file.part is None or file.part.first == 0:
+            detail = (
+                f"gzip-compressed, but not named .gz: name it {file.path.name}.gz (wiretrace "
+                "reads .gz files), or decompress it"
             )
             yield Skipped(file.source, UNREADABLE_FILE, detail)
         return
