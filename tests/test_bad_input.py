@@ -193,6 +193,13 @@ def test_a_gzip_file_not_named_gz_is_one_skip_that_names_the_fix(tmp_path: Path)
     (tmp_path / "feed.jsonl.gz").write_bytes(path.read_bytes())
     named = wiretrace.scan([tmp_path / "feed.jsonl.gz"])
     assert len(named.documents.id) == 5
+    # dedup writes none of its bytes: a compressed CSV's "header" was copied as the output's
+    rows = "id,text\na,The council voted to close the old bridge for the winter.\n"
+    (tmp_path / "good.csv").write_text(rows, "utf-8")
+    (tmp_path / "packed.csv").write_bytes(gzip.compress(rows.encode("utf-8")))
+    out = tmp_path / "out" / "out.csv"
+    wiretrace.dedup([tmp_path / "good.csv", tmp_path / "packed.csv"], out)
+    assert out.read_text("utf-8") == rows
 
 
 def test_a_txt_files_headline_is_its_title(tmp_path: Path) -> None:

@@ -478,46 +478,41 @@ Item = Document | Skipped | web.RawPage
 _PAGES_PER_TASK = 16  # pages extracted per task sent to a worker (~2-20 ms each)
 
 
-def utf16_records(file: InputFile) -> bool:
-    """Whether a JSONL or CSV file opens with a UTF-16 byte-order mark (Excel's "Unicode Text",
-    Windows tools' "Unicode"): read as UTF-8 its every other byte is a NUL, and its records
-    came out as undecodable lines, one that is none, or a header of garbled names."""
-    return file.format in ("jsonl", "csv") and opening_bytes(file, 2) in _UTF16_MARKS
-
-
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def gzip_unnamed(file: InputFile) -> bool:
-    """Whether a file of text or records not named ``.gz`` is gzip-compressed: read as text,
-    every record of it was skipped as undecodable (and dedup passed the file through)."""
-    return (
-        not file.gzip
-        and file.format in ("jsonl", "csv", "txt", "html")
-        and opening_bytes(file, 2) == _GZIP_MAGIC
-    )
+def opening_problem(file: InputFile) -> str | None:
+    """Why a file of text or records cannot be read at all, told by its first two bytes (one
+    read, decompressed): JSON lines or CSV in UTF-16 (Excel's "Unicode Text": read as UTF-8
+    its every other byte is a NUL, and its records came out as undecodable lines or a header
+    of garbled names), or gzip-compressed but not named ``.gz`` (read as text, every record
+    was undecodable, and dedup passed the compressed file through as its output)."""
+    records = file.format in ("jsonl", "csv")
+    if not records and (file.gzip or file.format not in ("txt", "html")):
+        return None
+    opening = opening_bytes(file, 2)
+    if records and opening in _UTF16_MARKS:
+        return (
+            "UTF-16 text (its byte-order mark says so): JSON lines and CSV are read as UTF-8; "
+            "convert it, e.g. iconv -f UTF-16 -t UTF-8"
+        )
+    if not file.gzip and opening == _GZIP_MAGIC:
+        return (
+            f"gzip-compressed, but not named .gz: name it {file.path.name}.gz (wiretrace reads "
+            ".gz files), or decompress it"
+        )
+    return None
 
 
 def _read_raw(file: InputFile, fields: FieldNames, limit: int) -> Iterator[Item]:
     """The records of one file; when its bytes cannot be read to the end (a damaged gzip
     stream), those read before and one ``unreadable_file`` skip for the rest: one damaged
-    file in a folder never ends the scan of the others. A JSONL or CSV file in UTF-16 is one
-    ``unreadable_file`` skip that says how to convert it."""
-    if utf16_records(file):
+    file in a folder never ends the scan of the others. A file its first bytes show cannot be
+    read (``opening_problem``) is one ``unreadable_file`` skip that says what to do."""
+    problem = opening_problem(file)
+    if problem is not None:
         if file.part is None or file.part.first == 0:  # said once, by its first piece
-            detail = (
-                "UTF-16 text (its byte-order mark says so): JSON lines and CSV are read as "
-                "UTF-8; convert it, e.g. iconv -f UTF-16 -t UTF-8"
-            )
-            yield Skipped(file.source, UNREADABLE_FILE, detail)
-        return
-    if gzip_unnamed(file):
-        if file.part is None or file.part.first == 0:
-            detail = (
-                f"gzip-compressed, but not named .gz: name it {file.path.name}.gz (wiretrace "
-                "reads .gz files), or decompress it"
-            )
-            yield Skipped(file.source, UNREADABLE_FILE, detail)
+            yield Skipped(file.source, UNREADABLE_FILE, problem)
         return
     try:
         yield from _read_format(file, fields, limit)

@@ -92,6 +92,9 @@ class Sketched:
     topics: list[TopicTerms] = field(default_factory=list)
 
 
+DUPLICATE_ID = "duplicate_id"  # the skip reason of a record whose id was read before
+
+
 def _skip(
     skipped: Skipped,
     rows: DocumentRows,
@@ -333,7 +336,7 @@ class Sketcher:
             and self._indexed(item.id, item.text)
         ):
             detail = f"id {item.id!r} already indexed with this text (read at {first_seen})"
-            duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+            duplicate = Skipped(item.source, DUPLICATE_ID, detail, item.id)
             _skip(duplicate, rows, self.log, self.reporter, item)
             return False
         if first_seen is not None and not _same_file(first_seen, item.source):
@@ -353,7 +356,7 @@ class Sketcher:
                 if first_seen == item.source
                 else f"id {item.id!r} already read at {first_seen}"
             )
-            duplicate = Skipped(item.source, "duplicate_id", detail, item.id)
+            duplicate = Skipped(item.source, DUPLICATE_ID, detail, item.id)
             _skip(duplicate, rows, self.log, self.reporter, item)
             return False
         seen[item.id] = item.source

@@ -53,12 +53,12 @@ from wiretrace.read.files import (
 from wiretrace.read.sources import (
     PARQUET_BATCH,
     RECORD_FORMATS,
+    opening_problem,
     raw_records,
     read_file,
-    utf16_records,
 )
 from wiretrace.records import Document, Dropped, Relation, Skipped
-from wiretrace.stages.sketching import skip_warning
+from wiretrace.stages.sketching import DUPLICATE_ID, skip_warning
 from wiretrace.stages.state import DocumentRows
 from wiretrace.write.atomic import atomic_path, remove
 from wiretrace.write.output import check_writable, refuse_inputs, remove_stale_partials
@@ -547,9 +547,9 @@ def _write(
     config: ScanConfig,
 ) -> set[str]:
     """Write the wanted records to ``target``; returns the sources written."""
-    # a file of records in UTF-16 was skipped whole (``unreadable_file``): its header is
-    # not copied either
-    files = [file for file in files if not utf16_records(file)]
+    # a file that cannot be read at all (UTF-16 records, gzip not named .gz) was skipped whole
+    # (``unreadable_file``): its header is not copied either
+    files = [file for file in files if opening_problem(file) is None]
     kind = target.kind
     copied = kind.format if kind is not None and _same_format(files, target) else None
     with atomic_path(target.path) as temporary:
@@ -564,7 +564,8 @@ def _write(
         return _convert(files, wanted, temporary, kind, ids, config)
 
 
-_DUPLICATE_ID = "duplicate_id"  # the skip reason of a record whose id its file gave before
+# what ``skip_warning`` says of a duplicate id after the record's source: ": duplicate id: "
+_DUPLICATE_MARK = skip_warning(Skipped("", DUPLICATE_ID, "")).removeprefix("skipped ")
 
 
 class _RepeatsHeld:
@@ -579,15 +580,14 @@ class _RepeatsHeld:
         return self.reporter.stage(name, total)
 
     def warn(self, message: str) -> None:
-        # skip_warning's words: "skipped SOURCE: duplicate id: DETAIL"
-        if not (message.startswith("skipped ") and ": duplicate id: " in message):
+        if not (message.startswith("skipped ") and _DUPLICATE_MARK in message):
             self.reporter.warn(message)
 
     def said(self, skipped: Iterable[Skipped], repeated: dict[str, str]) -> None:
         """Warn of each record skipped as a duplicate id: ``repeated`` maps those repeated
         whole to the source of the record they repeat."""
         for item in skipped:
-            if item.reason != _DUPLICATE_ID:
+            if item.reason != DUPLICATE_ID:
                 continue
             first = repeated.get(item.source)
             self.reporter.warn(
@@ -605,7 +605,7 @@ def _repeated_records(
     the record scanned under that id (read again: the scan keeps neither's fields)."""
     firsts: dict[str, str] = {}  # a repeated record's source -> the scanned one's
     for doc_id, status, source in zip(rows.id, rows.status, rows.source, strict=True):
-        if status == _DUPLICATE_ID and doc_id in sources:
+        if status == DUPLICATE_ID and doc_id in sources:
             firsts[source] = sources[doc_id]
     if not firsts:
         return []
