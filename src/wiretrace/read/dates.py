@@ -161,16 +161,16 @@ class _Zones:
 
     def check(self) -> None:
         """Refuse the date where its zone was a name not known."""
-        for name in self.unknown:
-            places = _AMBIGUOUS_ZONES.get(name)
-            if places:
-                raise DateError(
-                    f"time zone {name} names the time of {places}; give the offset instead"
-                )
-            raise DateError(
-                f"{name} is no time zone wiretrace reads; give the offset (such as -05:00) or "
-                "an ISO 8601 date"
-            )
+        if not self.unknown:
+            return
+        name = self.unknown[0]
+        places = _AMBIGUOUS_ZONES.get(name)
+        if places:
+            raise DateError(f"time zone {name} names the time of {places}; give the offset instead")
+        raise DateError(
+            f"{name} is no time zone wiretrace reads; give the offset (such as -05:00) or an "
+            "ISO 8601 date"
+        )
 
 
 _DIGITS = re.compile(r"^\d+$")

@@ -489,11 +489,12 @@
     const m = findMatch(a, b);
     if (!m) return missing(`match between ${a} and ${b}`);
     const copy = m.source ? (m.source === m.a ? m.b : m.a) : null;
+    const why = whyOf(m);
     const head = el("div", { class: "pairhead" },
       el("div", {}, relBadge(m.relation), " ", el("strong", {}, docLink(m.a), " ~ ", docLink(m.b)), m.series ? el("span", { class: "muted small", text: ` · series (${m.series})` }) : null),
       el("dl", {},
         el("dt", { text: "source" }), el("dd", { class: "source" }, m.source ? [el("strong", { text: `${m.source} → ${copy}` }), ` (confidence ${score(m.confidence)})`] : "not named"),
-        whyOf(m).length ? [el("dt", { text: "why" }), el("dd", {}, el("ul", { class: "reasons" }, whyOf(m).map((r) => el("li", { text: r }))))] : null,
+        why.length ? [el("dt", { text: "why" }), el("dd", {}, el("ul", { class: "reasons" }, why.map((r) => el("li", { text: r }))))] : null,
         el("dt", { text: "scores" }), el("dd", { text: `Jaccard ${score(m.jaccard)} · containment ${score(m.ca)} (left), ${score(m.cb)} (right) · semantic ${score(m.semantic)}` }),
         m.derivation && m.derivation.chain > 0 ? [el("dt", { text: "derivation" }), el("dd", { class: "derivation", text: derivationText(m.derivation) })] : null,
         el("dt", { text: "passages" }), el("dd", {},
