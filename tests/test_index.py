@@ -860,3 +860,37 @@ def test_an_empty_index_queried_with_a_record_it_cannot_read_answers(tmp_path: P
     with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
         found = index.query([path])
     assert [item.reason for item in found.result.skipped] == ["empty_text"]
+
+
+def test_a_stored_match_reads_back_as_it_was_written() -> None:
+    """Matches are stored as JSON arrays (orjson, json where orjson refuses: a lone surrogate
+    in an id) and read back whole: every field, passages and derivation included."""
+    from wiretrace.index.derive import match_json, match_of
+    from wiretrace.records import Derivation, Match, Passage
+
+    passages = (
+        Passage(0, 41, 3, 44, "verbatim", 1.0),
+        Passage(50, 90, 60, 97, "paraphrase", 0.8123),
+    )
+    made = [
+        Match(
+            "a",
+            "b",
+            Relation.PARTIAL,
+            0.125,
+            0.5,
+            0.0625,
+            passages,
+            0.7431,
+            "a",
+            0.9,
+            ("earlier (for a as the source)",),
+            3,
+            Derivation(4, 0.75, 6, 1, 2),
+        ),
+        Match(
+            "x\ud800", "y", Relation.SAME_STORY, 0.0, 0.0, 0.0, (), 0.61, None, None, (), None, None
+        ),
+    ]
+    for match in made:
+        assert match_of(match_json(match)) == match
