@@ -552,6 +552,34 @@ def test_a_query_lists_no_same_story_pair_an_add_would_not(tmp_path: Path) -> No
     assert story["creek-1"] != story["ridge-1"] == story["ridge-2"]
 
 
+def test_a_query_lists_same_story_pairs_with_the_story_it_joins_only() -> None:
+    """A report of a storm in Maine joins the story of another report of it; its same-story
+    pair with a tornado in Mississippi (one name in common) is not listed: an add lists such
+    a pair only where one story holds both. Pairs of two new documents, pairs that are no
+    same-story pairs, and partners in no story yet stay."""
+    from wiretrace.index.query import _in_its_story
+    from wiretrace.records import Match
+
+    def match(a: str, b: str, relation: Relation) -> Match:
+        return Match(a, b, relation, 0.0, 0.0, 0.0, (), 0.5)
+
+    matches = [
+        match("bangor", "maine", Relation.SAME_STORY),
+        match("bangor", "tupelo", Relation.SAME_STORY),
+        match("bangor", "fresh", Relation.SAME_STORY),
+        match("bangor", "wire", Relation.PARTIAL),
+        match("bangor", "unlabelled", Relation.SAME_STORY),
+    ]
+    labels = {"maine": 5, "tupelo": 1, "wire": 2, "unlabelled": None}
+    kept = _in_its_story(matches, {"bangor": 5, "fresh": None}, labels)
+    assert [(m.b, m.relation) for m in kept] == [
+        ("maine", Relation.SAME_STORY),
+        ("fresh", Relation.SAME_STORY),
+        ("wire", Relation.PARTIAL),
+        ("unlabelled", Relation.SAME_STORY),
+    ]
+
+
 def _nearest_by_centring_everything(
     vectors: Any, asked: Any, config: ScanConfig, numbers: Any
 ) -> set[tuple[int, int]]:

@@ -703,4 +703,22 @@ def query_index(
         document.id: _story(document, of_document.get(document.id, []), labels)
         for document in update.new
     }
-    return update, matches, stories
+    return update, _in_its_story(matches, stories, labels), stories
+
+
+def _in_its_story(
+    matches: list[Match], stories: dict[str, int | None], labels: dict[str, int | None]
+) -> list[Match]:
+    """``matches`` less the ``same_story`` pairs of a new document with an indexed one
+    outside the story it joins: an add lists such a pair only where one story holds both (a
+    report of a storm in Maine joined its story and was listed beside a tornado in
+    Mississippi by the one name both gave, "National Weather Service")."""
+
+    def kept(match: Match) -> bool:
+        if match.relation != Relation.SAME_STORY or (match.a in stories) == (match.b in stories):
+            return True  # no same-story pair, or two new documents (or two indexed ones)
+        new, other = (match.a, match.b) if match.a in stories else (match.b, match.a)
+        joined = labels.get(other)
+        return joined is None or joined == stories[new]  # one in no story yet: no telling
+
+    return [match for match in matches if kept(match)]
