@@ -223,3 +223,57 @@ def test_a_partial_match_ignores_credits_and_same_story_is_not_attributed() -> N
     assert _attribute(PLAIN, wire, _match(Relation.PARTIAL)).source is None
     untouched = _match(Relation.SAME_STORY)
     assert _attribute(PLAIN, wire, untouched) is untouched
+
+
+def _sourced(
+    a: str, b: str, relation: Relation, source: str, *spans: tuple[int, int, int, int]
+) -> Match:
+    passages = tuple(Passage(*span, kind="verbatim", similarity=1.0) for span in spans)
+    return _match(
+        relation,
+        a=a,
+        b=b,
+        passages=passages,
+        source=source,
+        provenance_confidence=0.881,
+        provenance_reasons=("published 2 hours apart",),
+    )
+
+
+def test_a_pair_that_both_derive_from_one_third_names_no_source() -> None:
+    """A cut copy of the wire and an op-ed that lifted one of its paragraphs share that
+    paragraph; the earlier of the two is not its source. A rewrite of the wire and a
+    republisher's exact copy of it likewise."""
+    from wiretrace.group.provenance import derived_from_one
+
+    matches = [
+        _sourced("cut", "wire", Relation.CONTAINED, "wire", (0, 900, 0, 900)),
+        _sourced("oped", "wire", Relation.PARTIAL, "wire", (300, 500, 400, 600)),
+        _sourced("cut", "oped", Relation.PARTIAL, "oped", (400, 600, 300, 500)),
+        _sourced("farm", "wire", Relation.PARAPHRASE, "wire", (0, 800, 0, 900)),
+        _sourced("ledger", "wire", Relation.EXACT, "wire"),
+        _sourced("farm", "ledger", Relation.PARAPHRASE, "ledger", (0, 800, 0, 900)),
+    ]
+    found = {(m.a, m.b): m for m in derived_from_one(matches)}
+    for pair in (("cut", "oped"), ("farm", "ledger")):
+        assert found[pair].source is None and found[pair].provenance_confidence is None
+        assert found[pair].provenance_reasons[-1] == "both derive from wire: no source named"
+    for pair in (("cut", "wire"), ("oped", "wire"), ("farm", "wire"), ("ledger", "wire")):
+        assert found[pair] == matches[[(m.a, m.b) for m in matches].index(pair)]
+
+
+def test_a_pair_sharing_more_than_the_third_gives_keeps_its_source() -> None:
+    """An op-ed that lifted one paragraph of the wire, rewritten whole by a farm: the farm's
+    rewrite is of the op-ed (the op-ed's passage with the wire covers a tenth of what the
+    rewrite covers), and two sites that share a paragraph the wire does not hold keep theirs."""
+    from wiretrace.group.provenance import derived_from_one
+
+    matches = [
+        _sourced("oped", "wire", Relation.PARTIAL, "wire", (300, 400, 400, 500)),
+        _sourced("farm", "wire", Relation.PARTIAL, "wire", (300, 400, 400, 500)),
+        _sourced("farm", "oped", Relation.PARAPHRASE, "oped", (0, 1000, 0, 1000)),
+        _sourced("one", "wire", Relation.PARTIAL, "wire", (0, 100, 0, 100)),
+        _sourced("two", "wire", Relation.PARTIAL, "wire", (0, 100, 0, 100)),
+        _sourced("one", "two", Relation.PARTIAL, "one", (500, 700, 500, 700)),
+    ]
+    assert derived_from_one(matches) == matches

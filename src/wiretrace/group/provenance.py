@@ -24,6 +24,10 @@ credit the same agency without either being the agency's own copy: both are then
 copies of the agency's story, which the corpus does not hold (the later one may have copied
 the earlier, but nothing in the texts tells). Two of the agency's own pages (its story and
 its update) are ordered by the other clues, as any two versions are.
+
+A source named for a pair is taken back where the corpus shows that both derive from one third
+document (``derived_from_one``): a cut copy of a wire story and an op-ed that lifted one of its
+paragraphs share that paragraph, and the earlier of the two is not its source.
 """
 
 from __future__ import annotations
@@ -301,3 +305,82 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
         provenance_confidence=round(confidence, 3),
         provenance_reasons=tuple(reasons),
     )
+
+
+# relations by how much of a text they derive from the other: copies first
+_STRENGTH = (
+    Relation.EXACT,
+    Relation.NEAR_DUPLICATE,
+    Relation.CONTAINED,
+    Relation.TRANSLATION,
+    Relation.PARAPHRASE,
+    Relation.PARTIAL,
+)
+
+
+def _side(match: Match, doc_id: str) -> list[tuple[int, int]]:
+    """The spans of ``doc_id``'s text that ``match``'s passages cover."""
+    if doc_id == match.a:
+        return [(passage.a_start, passage.a_end) for passage in match.passages]
+    return [(passage.b_start, passage.b_end) for passage in match.passages]
+
+
+def _mostly_within(spans: list[tuple[int, int]], cover: list[tuple[int, int]]) -> bool:
+    """Whether ``cover`` holds at least half of ``spans``' characters."""
+    total = sum(end - start for start, end in spans)
+    held = sum(
+        max(0, min(end, last) - max(start, first)) for start, end in spans for first, last in cover
+    )
+    return 2 * held >= total > 0
+
+
+def derived_from_one(matches: list[Match]) -> list[Match]:
+    """``matches`` with the source of a shared passage, rewrite or translation taken back
+    where a third document is named the source of both, by a relation that holds what the pair
+    shares: a copy of it, or a passage, rewrite or translation of it that covers on each side
+    most of what the pair's passages cover (a relation no weaker than the pair's). A cut copy
+    of a wire story and an op-ed that lifted one of its paragraphs were "the copy lifts from
+    the op-ed" by their times alone; an English copy of a wire story and the wire's Spanish
+    translation, "the copy translates the Spanish"; a rewrite of the wire, "a rewrite of a
+    republisher's verbatim copy" beside "a rewrite of the wire". A pair that shares more
+    than the third document gives keeps its source (a rewrite of a text that lifted one
+    paragraph of the third)."""
+    strength = {relation: place for place, relation in enumerate(_STRENGTH)}
+    sources: dict[str, list[Match]] = {}  # by copy: the matches naming its sources
+    for match in matches:
+        if match.source is not None and match.relation in strength:
+            copy = match.b if match.source == match.a else match.a
+            sources.setdefault(copy, []).append(match)
+
+    def holds(third: Match, pair: Match, doc_id: str) -> bool:
+        if third.relation.is_copy:
+            return True
+        return strength[third.relation] <= strength[pair.relation] and _mostly_within(
+            _side(pair, doc_id), _side(third, doc_id)
+        )
+
+    found = []
+    for match in matches:
+        if match.source is not None and not match.relation.is_copy and match.relation in strength:
+            held = {
+                third.source: third
+                for third in sources.get(match.a, [])
+                if holds(third, match, match.a)
+            }
+            common = sorted(
+                str(third.source)
+                for third in sources.get(match.b, [])
+                if third.source not in (match.a, match.b)
+                and third.source in held
+                and holds(third, match, match.b)
+            )
+            if common:
+                reason = f"both derive from {_label(common[0])}: no source named"
+                match = replace(
+                    match,
+                    source=None,
+                    provenance_confidence=None,
+                    provenance_reasons=(*match.provenance_reasons, reason),
+                )
+        found.append(match)
+    return found

@@ -35,6 +35,8 @@ from wiretrace.candidates import kernels as candidate_kernels
 from wiretrace.candidates.neighbours import neighbours_wanted
 from wiretrace.candidates.passages import passage_pairs_held
 from wiretrace.config import ScanConfig
+from wiretrace.group.provenance import derived_from_one
+from wiretrace.index.derive import match_of
 from wiretrace.index.store import IndexStore, StoredDocument
 from wiretrace.index.update import (
     LSH,
@@ -703,7 +705,23 @@ def query_index(
         document.id: _story(document, of_document.get(document.id, []), labels)
         for document in update.new
     }
-    return update, _in_its_story(matches, stories, labels), stories
+    return update, _in_its_story(_derived(store, matches, new), stories, labels), stories
+
+
+def _derived(store: IndexStore, matches: list[Match], new: set[str]) -> list[Match]:
+    """``matches`` (of new documents) with a source taken back where the new document and
+    its indexed partner both derive from one third (``provenance.derived_from_one``, as an
+    add's whole pass takes it back): the partners' stored matches name their sources."""
+    partners = sorted(
+        match.b if match.a in new else match.a
+        for match in matches
+        if match.source is not None and not match.relation.is_copy
+    )
+    if not partners:
+        return matches
+    numbers = store.numbers_of(partners)
+    stored = [match_of(value) for number in numbers.values() for value in store.found(number)]
+    return derived_from_one([*matches, *stored])[: len(matches)]
 
 
 def _in_its_story(

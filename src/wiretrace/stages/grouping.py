@@ -18,7 +18,7 @@ from wiretrace.group.duplicates import (
     provenance_trees,
     star_pairs,
 )
-from wiretrace.group.provenance import ProvenanceFacts, attribute
+from wiretrace.group.provenance import ProvenanceFacts, attribute, derived_from_one
 from wiretrace.group.stories import StoryInputs, cluster_stories
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
 from wiretrace.sketch.event import EventArguments, event_date
@@ -166,6 +166,8 @@ def group_stage(
     left_out = 0
     if big and trees:
         matches, left_out = provenance_trees(matches, big)
+    # over the whole corpus: an index's matches were named their sources one pair at a time
+    matches = derived_from_one(matches)
     return Grouped(matches, groups, len(missing), left_out)
 
 
