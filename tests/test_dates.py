@@ -93,6 +93,7 @@ def test_unix_time_and_year_first_numbers_are_read(value: str | float, iso: str)
         ("2025-02-30", "no such date"),  # ISO 8601's form, a day February lacks
         ("2025-13-01T10:00:00Z", "no such date"),
         ("31.02.2026", "no such date"),
+        ("2026-03-10T25:00:00Z", "no such time"),  # the day is right, the hour is not
         ("10/08/2021", "day/month or month/day"),  # slashes: Europe's or the US's order
         # a zone read as local time moved the date by hours and turned a copy's direction
         ("Jan 14, 2027 10:00 AM XST", "XST is no time zone wiretrace reads"),

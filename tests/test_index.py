@@ -210,6 +210,8 @@ def test_a_takedown_forgets_the_records_skipped_under_its_id(seeds: Path, tmp_pa
         index.add([seeds])
         again = index.add([seeds])
         assert again.skipped == 4
+        index.add([seeds])  # a third time: the same skipped rows, which say nothing new
+        assert len(index.result().skipped) == 4
         gone = sorted(seeds.glob("*.txt"))[0].stem
         index.remove([gone])
         whole = index.result()
@@ -394,6 +396,20 @@ def test_settings_are_recorded_at_creation(seeds: Path, tmp_path: Path) -> None:
         assert index.config.shingle_size == 4 and not index.config.stories
         found = index.add([seeds]).result
     assert found.stories == ()
+
+
+def test_an_add_s_summary_counts_what_it_found(seeds: Path, tmp_path: Path) -> None:
+    """An add's result (what ``--out`` writes) holds its new documents; its summary counts
+    those, not the whole index (a new user's summary said 9 documents beside 6 rows)."""
+    paths = sorted(seeds.glob("*.txt"))
+    with Index.create(tmp_path / "index", ScanConfig(workers=1)) as index:
+        index.add(paths[:2])
+        found = index.add(paths[2:]).result
+    counts = found.summary["counts"]
+    assert counts["documents"] == len(found.documents.id) == 2
+    assert counts["matches"] == len(found.matches) > 0
+    assert counts["stories"] == len(found.stories)
+    assert found.summary["inputs"] == [str(path) for path in paths[2:]]
 
 
 def test_the_commands(seeds: Path, tmp_path: Path) -> None:

@@ -449,7 +449,12 @@ def _check_port(host: str, port: int) -> None:
 
 @index_group.command(name="report", epilog=EXIT_CODES)
 @_PATH
-@click.option("--story", type=int, required=True, help="The story's id (`index stats`, --out).")
+@click.option(
+    "--story",
+    type=int,
+    required=True,
+    help="The story's id (`index export` and an add's --out list them).",
+)
 @click.option(
     "--out",
     "-o",

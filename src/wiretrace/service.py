@@ -613,7 +613,9 @@ def create_app(
         service.latency.labels(route).observe(time.perf_counter() - started)
         return response
 
-    async def records_of(request: Request) -> list[dict[str, Any]] | JSONResponse:
+    async def records_of(
+        request: Request, done: str = "added"
+    ) -> list[dict[str, Any]] | JSONResponse:
         body = await request.body()
         if len(body) > limits.max_body_bytes:
             return error(413, limits.body_too_large(), "body")
@@ -646,7 +648,7 @@ def create_app(
                     413,
                     f"record {number} is {_mib(size)} MiB, more than a record may hold "
                     f"({_mib(limits.max_record_bytes)} MiB); nothing of this request was "
-                    "added: send it without that record, its text cut",
+                    f"{done}: send it without that record, its text cut",
                     f"records[{number}]",
                 )
         return records
@@ -680,7 +682,7 @@ def create_app(
         responses=_errors(401, 403, 413, 422, 503),
     )
     async def query_documents(request: Request) -> Any:
-        records = await records_of(request)
+        records = await records_of(request, "read")
         if isinstance(records, JSONResponse):
             return records
         # a query needs no writer: it runs beside the writes, in a reader's thread

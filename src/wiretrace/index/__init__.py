@@ -388,28 +388,16 @@ class Index:
             found = Skipped(skip.source, skip.reason, skip.detail, skip.id)
             log.append(found)
             add_skipped_row(rows, skip, found)
-        summary = scan_summary(
-            [str(p) for p in paths],
-            self.config,
-            rows,
-            log,
-            matches,
-            groups,
-            stories,
-            (*_NOT_COUNTED, None, None),
-            {},
-            relations_not_searched(self.config),
-        )
-        add_invalid_fields(summary, list(update.invalid))
         result = ScanResult(
             rows,
             tuple(matches),
             tuple(groups),
             tuple(stories),
             tuple(log),
-            summary,
+            {},
             tuple(str(p) for p in paths),
         )
+        result = dataclasses.replace(result, summary=self._summary_of(result, update))
         return IndexResult(
             result,
             added=len(update.new),
@@ -545,6 +533,7 @@ class Index:
         )
         result = self._result(state, derived, inputs, update)
         restricted = restrict(result, {d.id for d in update.new}, update)
+        restricted = dataclasses.replace(restricted, summary=self._summary_of(restricted, update))
         return result, IndexResult(
             restricted,
             added=len(update.new),
@@ -599,6 +588,27 @@ class Index:
             {n: label for numbers, label in zip(members, labels, strict=True) for n in numbers},
         )
         return merges, following
+
+    def _summary_of(self, part: ScanResult, update: Update) -> dict[str, Any]:
+        """The summary of what an add or a query found of its new documents (``part``): its
+        counts are of those, as the tables written beside it are."""
+        not_searched = relations_not_searched(self.config)
+        summary = scan_summary(
+            list(part.inputs),
+            self.config,
+            part.documents,
+            list(part.skipped),
+            list(part.matches),
+            list(part.groups),
+            list(part.stories),
+            (*_NOT_COUNTED, None, None),
+            {},
+            not_searched,
+        )
+        summary["semantic"] = {"model": None if not_searched else self.config.semantic_model}
+        summary["backend"] = {"name": "index", "path": str(self.path)}
+        add_invalid_fields(summary, list(update.invalid))
+        return summary
 
     def _result(
         self, state: Whole, derived: Derived, inputs: list[str], update: Update

@@ -749,9 +749,16 @@ class SqliteStore:
             )
 
     def put_skips(self, skips: Sequence[StoredSkip]) -> None:
+        """The records skipped, each once: a file sent again is skipped again whole, as
+        the same rows, which say nothing new (a new user's index held a record's
+        ``duplicate_id`` row once for each time its file was sent)."""
+        rows = [json.dumps(_skip_row(skip)) for skip in skips]
+        if not rows:
+            return
+        held = {row[0] for row in self._db.execute("SELECT value FROM skipped")}
         self._db.executemany(
             "INSERT INTO skipped VALUES (?)",
-            [(json.dumps(_skip_row(skip)),) for skip in skips],
+            [(row,) for row in dict.fromkeys(rows) if row not in held],
         )
 
     # -- size ---------------------------------------------------------------------------

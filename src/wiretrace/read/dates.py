@@ -275,9 +275,16 @@ def _parse_text(text: str) -> str:
         english = in_english(text)
         if english != text:  # a date in another language, read again in English
             return _parse_text(english)
-        if _ISO_DAY.match(text):  # the form is right, the day is not: 2025-02-30
+        if _ISO_DAY.match(text):  # the form is right, the day or the time is not
+            try:
+                dt.date.fromisoformat(text[:10])
+            except ValueError:  # 2025-02-30
+                raise DateError(
+                    "no such date: give a month from 01 to 12 and a day the month has"
+                ) from error
+            # 2026-03-10T25:00:00Z
             raise DateError(
-                "no such date: give a month from 01 to 12 and a day the month has"
+                "no such time: give hours from 00 to 23, minutes and seconds from 00 to 59"
             ) from error
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
     if first.date() != second.date():
