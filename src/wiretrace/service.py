@@ -256,7 +256,9 @@ def _answer(
             )
             entry.update(status="skipped", reason="wrong_type", detail=detail)
         elif doc_id in indexed:
-            entry.update(status="skipped", reason="duplicate_id", detail="already indexed")
+            # a new version sent under its id (a correction) is answered so too: said how
+            detail = "already indexed; to replace its text, DELETE /documents/{id} first"
+            entry.update(status="skipped", reason="duplicate_id", detail=detail)
         elif doc_id is not None and first.setdefault(doc_id, number) != number:
             detail = f"id {doc_id!r} already sent as record {first[doc_id]} of this request"
             entry.update(status="skipped", reason="duplicate_id", detail=detail)
