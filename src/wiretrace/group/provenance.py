@@ -363,9 +363,7 @@ def derived_from_one(matches: list[Match]) -> list[Match]:
     for match in matches:
         if match.source is not None and not match.relation.is_copy and match.relation in strength:
             held = {
-                third.source: third
-                for third in sources.get(match.a, [])
-                if holds(third, match, match.a)
+                third.source for third in sources.get(match.a, []) if holds(third, match, match.a)
             }
             common = sorted(
                 str(third.source)
