@@ -314,9 +314,14 @@ def parse_published(value: Any) -> str | None:
         raise DateError(f"{type(value).__name__} {value!r:.40}, not a date; give an ISO 8601 date")
     # full-width digits and marks ("２０２６－０７－１４") as their ASCII forms, and without
     # the invisible marks of right-to-left pages (U+200F): a date as a reader sees it
-    text = "".join(
-        char for char in unicodedata.normalize("NFKC", value) if unicodedata.category(char) != "Cf"
-    ).strip()
+    if value.isascii():  # the usual date: nothing to fold (a tenth of dedup's main process)
+        text = value.strip()
+    else:
+        text = "".join(
+            char
+            for char in unicodedata.normalize("NFKC", value)
+            if unicodedata.category(char) != "Cf"
+        ).strip()
     if not text:
         return None
     return _parse_text(text)
