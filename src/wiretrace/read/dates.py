@@ -314,7 +314,7 @@ def parse_published(value: Any) -> str | None:
         raise DateError(f"{type(value).__name__} {value!r:.40}, not a date; give an ISO 8601 date")
     # full-width digits and marks ("２０２６－０７－１４") as their ASCII forms, and without
     # the invisible marks of right-to-left pages (U+200F): a date as a reader sees it
-    if value.isascii():  # the usual date: nothing to fold (a tenth of dedup's main process)
+    if value.isascii():  # the usual date: nothing to fold (3.3 -> 1.1 us a date)
         text = value.strip()
     else:
         text = "".join(
