@@ -162,6 +162,8 @@ def build(docs: int, batch: int, queries: int, policy: UpdatePolicy) -> dict[str
                 adds.append(found.seconds)
                 whole.append(found.whole_pass)
                 part.unlink()
+                kind = "whole" if found.whole_pass else "provisional"
+                print(f"add into {start:,}: {found.seconds:.1f} s, {kind}", file=sys.stderr)
             report["whole_passes"] = sum(whole)
             report["add_s"] = [round(seconds, 1) for seconds in adds]
             report["build_s"] = round(time.perf_counter() - started, 1)
