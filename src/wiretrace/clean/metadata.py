@@ -8,8 +8,9 @@ date in its record. A date in the record always wins over one found here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from wiretrace.clean.boilerplate import (
     CREDIT,
@@ -104,16 +105,18 @@ def dateline_end(text: str) -> int:
     return start + found.end() if found else 0
 
 
-def _opening_lines(lines: list[Line], text: str) -> list[Line]:
+def _opening_lines(lines: Iterable[Line], text: str) -> list[Line]:
     """The lines a dateline may open: the first ``_DATELINE_LINES`` of text, where a header
     line (a few words that end no sentence: a site's name, a headline, a date) does not
     count, of ``_HEADER_LINES`` lines at most."""
     found: list[Line] = []
     counted = 0
-    for start, end in lines[:_HEADER_LINES]:
+    for start, end in islice(lines, _HEADER_LINES):
         found.append((start, end))
         line = text[start:end].rstrip()
-        header = len(line.split()) <= _HEADER_WORDS and not line.endswith((".", "!", "?"))
+        # a paragraph's words are not all counted: a header has few
+        words = len(line.split(maxsplit=_HEADER_WORDS))
+        header = words <= _HEADER_WORDS and not line.endswith((".", "!", "?"))
         counted += not header
         if counted >= _DATELINE_LINES:
             break
@@ -151,7 +154,7 @@ def extract_facts(
     # lines of a page's header not counted (a French page's masthead, headline and "Publié le
     # 3 décembre 2026 à 11h05" put "PARIS (AFP) -" fourth: its credit was not read, and a copy
     # without that header was named the page's source as the only one crediting AFP)
-    for start, end in _opening_lines([line for line in lines if line not in masked], text):
+    for start, end in _opening_lines((line for line in lines if line not in masked), text):
         first = next((span for span in spans if span.start == start and span.end < end), None)
         # a dateline sits in the first characters of the line
         line = text[first.end if first else start : end].lstrip()[:_DATELINE_CHARS]
