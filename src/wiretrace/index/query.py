@@ -268,13 +268,16 @@ def _held(
     found, numbers = store.postings("fingerprints", keys, first=first)
     if not len(found):
         return found, numbers
-    # per key (rows come sorted by key): holders read, and the groups among them
+    # per key (rows come sorted by key): holders read, and the groups among them, counted
+    # over the (key's place, group) pairs packed in one integer and sorted (numpy's unique of
+    # rows took 40 times as long: 0.8 s of an add of 1,000 into 30,000 documents)
     starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
     held = np.diff(np.r_[starts, len(found)])
-    grouped = np.unique(np.stack([found, _labels(numbers, groups)], axis=1), axis=0)[:, 0]
-    groups_held = np.diff(
-        np.r_[np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]), len(grouped)]
-    )
+    labels = _labels(numbers, groups)
+    width = int(labels.max()) + 1
+    packed = np.sort(np.repeat(np.arange(len(starts), dtype=np.int64), held) * width + labels)
+    distinct = packed[np.r_[True, packed[1:] != packed[:-1]]]
+    groups_held = np.bincount(distinct // width, minlength=len(starts))
     doubt = found[starts][(held >= first) & (groups_held <= max_groups)]
     if not len(doubt):
         return found, numbers
