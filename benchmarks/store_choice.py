@@ -17,7 +17,7 @@ needs to answer a key without reading the table:
 - a reader in a second process while a writer holds the store open (the service beside an
   ``index add`` or ``index query`` on the command line).
 
-Needs ``duckdb`` (``pip install duckdb``; not a dependency of wiretrace).
+Needs ``duckdb`` (in the ``bench`` extra; wiretrace itself does not use it).
 """
 
 from __future__ import annotations
@@ -170,10 +170,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     options = parser.parse_args()
     try:
-        import duckdb  # noqa: F401
+        import duckdb
     except ImportError:
         sys.exit("store_choice.py needs duckdb: pip install duckdb")
+    import duckdb
+
     found = [measure(kind, count) for count in options.documents for kind in (Sqlite, Duck)]
+    for row in found:
+        row["version"] = sqlite3.sqlite_version if row["store"] == "sqlite" else duckdb.__version__
     for row in found:
         print(json.dumps(row))
     if options.json:

@@ -938,3 +938,47 @@ def test_a_stored_match_reads_back_as_it_was_written() -> None:
     ]
     for match in made:
         assert match_of(match_json(match)) == match
+
+
+def test_a_source_both_derive_from_is_named_alike_by_a_query_an_add_and_a_whole_pass(
+    tmp_path: Path,
+) -> None:
+    """A part of a wire story copied and an op-ed that lifted one of its paragraphs share that
+    paragraph: the op-ed (earlier) is not its source, both derive from the wire. A query and a
+    provisional add (which compare the new copy with the op-ed directly) say so; a scan and a
+    whole pass, which compare the op-ed with the wire that the copy's group stands for, name
+    the copy's source no other way."""
+    generator = random.Random(11)
+    paragraphs = [random_text(generator, 60) for _ in range(6)]
+    wire = {"id": "wire", "text": "\n\n".join(paragraphs), "published": "2026-03-10T08:00:00Z"}
+    own = [random_text(generator, 60) for _ in range(4)]
+    oped = {
+        "id": "oped",
+        "text": "\n\n".join([own[0], own[1], paragraphs[3], own[2], own[3]]),
+        "published": "2026-03-10T09:30:00Z",
+    }
+    cut = {"id": "cut", "text": "\n\n".join(paragraphs[2:4]), "published": "2026-03-10T12:00:00Z"}
+    indexed = _write([wire, oped], tmp_path / "first.jsonl")
+    later = _write([cut], tmp_path / "cut.jsonl")
+
+    def pair(matches: Any) -> list[tuple[Relation, str | None, str]]:
+        return [
+            (m.relation, m.source, m.provenance_reasons[-1])
+            for m in matches
+            if {m.a, m.b} == {"cut", "oped"}
+        ]
+
+    wanted = [(Relation.PARTIAL, None, "both derive from wire: no source named")]
+    # random words are alike sentence by sentence to the sentence model: copies only
+    config = ScanConfig(workers=1, semantic=False)
+    policy = UpdatePolicy(whole_below=0, growth=100.0)
+    with Index.create(tmp_path / "index", config, policy) as index:
+        index.add([indexed])
+        assert pair(index.query([later]).result.matches) == wanted
+        added = index.add([later])
+        assert not added.whole_pass
+        assert pair(added.result.matches) == wanted
+        assert pair(index.matches_of("cut")) == wanted  # as the service reads it
+        whole = index.result()
+    for result in (whole, scan([indexed, later], config)):
+        assert all(source is None for _, source, _ in pair(result.matches))

@@ -275,5 +275,14 @@ def test_a_pair_sharing_more_than_the_third_gives_keeps_its_source() -> None:
         _sourced("one", "wire", Relation.PARTIAL, "wire", (0, 100, 0, 100)),
         _sourced("two", "wire", Relation.PARTIAL, "wire", (0, 100, 0, 100)),
         _sourced("one", "two", Relation.PARTIAL, "one", (500, 700, 500, 700)),
+        # two pages that each hold the wire whole and share local paragraphs beyond it
+        _sourced("big1", "wire", Relation.CONTAINED, "wire", (0, 500, 0, 500)),
+        _sourced("big2", "wire", Relation.CONTAINED, "wire", (0, 500, 0, 500)),
+        _sourced("big1", "big2", Relation.PARTIAL, "big1", (0, 2900, 0, 2900)),
+        # a rewrite's passages overlap (a sentence and the verbatim stretch inside it): the
+        # wire's passage holds 40 of the pair's 100 characters, not 60
+        _sourced("farm2", "wire", Relation.PARAPHRASE, "wire", (0, 40, 0, 40), (10, 30, 10, 30)),
+        _sourced("farm3", "wire", Relation.PARAPHRASE, "wire", (0, 40, 0, 40), (10, 30, 10, 30)),
+        _sourced("farm2", "farm3", Relation.PARAPHRASE, "farm2", (0, 100, 0, 100)),
     ]
     assert derived_from_one(matches) == matches

@@ -95,7 +95,7 @@ def test_adds_and_answers(client: TestClient, seeds: Path) -> None:
     again = client.post("/documents", json=records[:1], headers=WRITE).json()
     assert again["documents"][0]["reason"] == "duplicate_id"
     # a correction sent under its id is answered so too: the answer says how to replace it
-    assert "DELETE /documents/{id} first" in again["documents"][0]["detail"]
+    assert "DELETE /documents/000 first" in again["documents"][0]["detail"]
     assert client.get("/documents/001").json()["story"] == copy["story"]
     matches = client.get("/documents/001/matches").json()["matches"]
     assert {(m["a"], m["b"]) for m in matches} >= {("000", "001")}

@@ -28,6 +28,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParameter
@@ -208,6 +209,11 @@ def _story(story: Story) -> dict[str, Any]:
     return dataclasses.asdict(story)
 
 
+def _document_path(doc_id: str) -> str:
+    """The path of an indexed document, its id percent-encoded (an id may hold slashes)."""
+    return f"/documents/{quote(doc_id, safe='')}"
+
+
 def _answer(
     done: tuple[IndexResult, set[str]],
     sent: list[dict[str, Any]],
@@ -257,7 +263,7 @@ def _answer(
             entry.update(status="skipped", reason="wrong_type", detail=detail)
         elif doc_id in indexed:
             # a new version sent under its id (a correction) is answered so too: said how
-            detail = "already indexed; to replace its text, DELETE /documents/{id} first"
+            detail = f"already indexed; to replace its text, DELETE {_document_path(doc_id)} first"
             entry.update(status="skipped", reason="duplicate_id", detail=detail)
         elif doc_id is not None and first.setdefault(doc_id, number) != number:
             detail = f"id {doc_id!r} already sent as record {first[doc_id]} of this request"

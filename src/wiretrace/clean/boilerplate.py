@@ -145,6 +145,7 @@ _SUBSCRIPTION_HINTS = (
 # "Co.", and "KG" alone was no trailer. The stop is matched first and what stands before it
 # looked behind for after it: the engine skips from stop to stop (the company forms, looked
 # behind for at every character before the stop, took 7 times as long for the same ends).
+# The "." in each lookbehind stands for the stop just matched, whichever it is ("Co!").
 _END = r"[.!?…](?<!\bCo.)(?<!\bInc.)(?<!\bLtd.)(?<!\bCorp.)"
 _SENTENCE_START = re.compile(_END + r"[\"'”’)\]]*\s+(?=\S)")
 _ANY_SENTENCE_START = re.compile(_END + r"[\"'”’)\]]*\s+(?=\S)|[。！？][”’」』]*\s*(?=\S)")

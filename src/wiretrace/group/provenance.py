@@ -325,8 +325,21 @@ def _side(match: Match, doc_id: str) -> list[tuple[int, int]]:
     return [(passage.b_start, passage.b_end) for passage in match.passages]
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` as disjoint intervals, in order (a rewrite's match lists the verbatim
+    passage inside a sentence and the sentence both)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif end > start:
+            merged.append((start, end))
+    return merged
+
+
 def _mostly_within(spans: list[tuple[int, int]], cover: list[tuple[int, int]]) -> bool:
     """Whether ``cover`` holds at least half of ``spans``' characters."""
+    spans, cover = _merged(spans), _merged(cover)
     total = sum(end - start for start, end in spans)
     held = sum(
         max(0, min(end, last) - max(start, first)) for start, end in spans for first, last in cover
@@ -353,7 +366,10 @@ def derived_from_one(matches: list[Match]) -> list[Match]:
             sources.setdefault(copy, []).append(match)
 
     def holds(third: Match, pair: Match, doc_id: str) -> bool:
-        if third.relation.is_copy:
+        """Whether ``third`` (``doc_id`` and its source) holds what ``pair`` shares on
+        ``doc_id``'s side: a copy that holds its source and more (a wire story with local
+        paragraphs) may share the more with the other."""
+        if third.relation == Relation.EXACT and not third.passages:
             return True
         return strength[third.relation] <= strength[pair.relation] and _mostly_within(
             _side(pair, doc_id), _side(third, doc_id)
@@ -363,17 +379,20 @@ def derived_from_one(matches: list[Match]) -> list[Match]:
     for match in matches:
         if match.source is not None and not match.relation.is_copy and match.relation in strength:
             held = {
-                third.source for third in sources.get(match.a, []) if holds(third, match, match.a)
+                third.source: third.provenance_confidence or 0.0
+                for third in sources.get(match.a, [])
+                if holds(third, match, match.a)
             }
+            # the third named most surely on both sides (then the first by id)
             common = sorted(
-                str(third.source)
+                (-min(held[third.source], third.provenance_confidence or 0.0), third.source)
                 for third in sources.get(match.b, [])
                 if third.source not in (match.a, match.b)
                 and third.source in held
                 and holds(third, match, match.b)
             )
             if common:
-                reason = f"both derive from {_label(common[0])}: no source named"
+                reason = f"both derive from {_label(str(common[0][1]))}: no source named"
                 match = replace(
                     match,
                     source=None,

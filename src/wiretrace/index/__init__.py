@@ -589,9 +589,15 @@ class Index:
         )
         return merges, following
 
-    def _summary_of(self, part: ScanResult, update: Update) -> dict[str, Any]:
-        """The summary of what an add or a query found of its new documents (``part``): its
-        counts are of those, as the tables written beside it are."""
+    def _summary_of(
+        self,
+        part: ScanResult,
+        update: Update,
+        counts: tuple[int | None, ...] = (*_NOT_COUNTED, None, None),
+    ) -> dict[str, Any]:
+        """The summary of ``part`` (the whole index, or what an add, a query or a story's
+        report holds): its counts are of what it holds, as the tables written beside it
+        are."""
         not_searched = relations_not_searched(self.config)
         summary = scan_summary(
             list(part.inputs),
@@ -601,7 +607,7 @@ class Index:
             list(part.matches),
             list(part.groups),
             list(part.stories),
-            (*_NOT_COUNTED, None, None),
+            counts,
             {},
             not_searched,
         )
@@ -613,33 +619,17 @@ class Index:
     def _result(
         self, state: Whole, derived: Derived, inputs: list[str], update: Update
     ) -> ScanResult:
-        config = self.config
-        not_searched = relations_not_searched(config)
-        counts = (*_NOT_COUNTED, derived.star_pairs, derived.not_listed)
-        summary = scan_summary(
-            inputs,
-            config,
-            state.rows,
-            list(state.skipped),
-            derived.matches,
-            derived.groups,
-            derived.stories,
-            counts,
-            {},
-            not_searched,
-        )
-        summary["semantic"] = {"model": None if not_searched else config.semantic_model}
-        summary["backend"] = {"name": "index", "path": str(self.path)}
-        add_invalid_fields(summary, list(update.invalid))
-        return ScanResult(
+        result = ScanResult(
             documents=state.rows,
             matches=tuple(derived.matches),
             groups=tuple(derived.groups),
             stories=tuple(derived.stories),
             skipped=state.skipped,
-            summary=summary,
+            summary={},
             inputs=tuple(inputs),
         )
+        counts = (*_NOT_COUNTED, derived.star_pairs, derived.not_listed)
+        return dataclasses.replace(result, summary=self._summary_of(result, update, counts))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -698,6 +688,7 @@ class Index:
         state = whole(self.store, current_documents(self.store, []))
         derived = Derived(sorted(matches.values(), key=lambda m: (m.a, m.b)), [], [found], 0, 0)
         result = restrict(self._result(state, derived, [], Update()), members, Update())
+        result = dataclasses.replace(result, summary=self._summary_of(result, Update()))
         with tempfile.TemporaryDirectory(prefix="wiretrace-report-") as folder:
             out = Path(folder) / "scan"
             texts = Path(folder) / "texts.jsonl"
@@ -784,7 +775,8 @@ def _pair_key(match: Match, numbers_of: dict[str, int]) -> tuple[int, int]:
 
 def restrict(result: ScanResult, ids: set[str], update: Update) -> ScanResult:
     """``result`` narrowed to the documents ``ids`` (an add's new ones): their rows and the
-    records skipped by the add, their matches, the groups and stories that hold them."""
+    records skipped by the add, their matches, the groups and stories that hold them (its
+    summary is still the whole's: ``Index._summary_of`` counts the part)."""
     rows = result.documents
     skipped = {(skip.source, skip.id) for skip in update.skipped}
     keep = [
@@ -800,7 +792,6 @@ def restrict(result: ScanResult, ids: set[str], update: Update) -> ScanResult:
             setattr(narrowed, column.name, [values[row] for row in keep])
     narrowed.event = {place: rows.event[row] for place, row in enumerate(keep) if row in rows.event}
     log = tuple(item for item in result.skipped if (item.source, item.id) in skipped)
-    summary = dict(result.summary)
     return dataclasses.replace(
         result,
         documents=narrowed,
@@ -808,5 +799,4 @@ def restrict(result: ScanResult, ids: set[str], update: Update) -> ScanResult:
         groups=tuple(g for g in result.groups if ids.intersection(g.members)),
         stories=tuple(s for s in result.stories if ids.intersection(s.members)),
         skipped=log,
-        summary=summary,
     )

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from wiretrace.errors import ConfigError
 from wiretrace.group.duplicates import DocumentFacts, published_key, representative
 from wiretrace.index.derive import match_json, story_json, story_of
-from wiretrace.index.query import Answer, by_document
+from wiretrace.index.query import Answer, by_document, taken_back
 from wiretrace.index.store import SqliteStore, StoredDocument
 from wiretrace.records import DuplicateGroup, Match, Relation, Story
 
@@ -104,16 +104,19 @@ def keep_provisional(
     numbers = {document.id: document.number for document in new}
     ends = sorted({end for match in found.matches for end in (match.a, match.b)} - set(numbers))
     numbers.update(store.numbers_of(ends))
-    # every match is kept with its pair (as a whole pass keeps the comparison's answer); what
-    # reads serve leaves out `same_story`, which the story model decides at the next whole pass
+    # every match is kept with its pair as compared (what a whole pass derives from); what
+    # reads serve has its source taken back where both derive from a third, as a whole pass
+    # and a query take it, and leaves out `same_story`, which the story model decides at the
+    # next whole pass
+    shown = taken_back(store, found.matches, {document.id for document in new})
     values, served, listed = {}, [], []
-    for match in found.matches:
+    for match, derived in zip(found.matches, shown, strict=True):
         a, b = numbers[match.a], numbers[match.b]
         key = (min(a, b), max(a, b))
         values[key] = match_json(match)
         if match.relation != Relation.SAME_STORY:
-            served.append((*key, values[key]))
-            listed.append(match)
+            served.append((*key, match_json(derived)))
+            listed.append(derived)
     store.put_compared(
         [
             (a, b, reason, values.get((a, b)))

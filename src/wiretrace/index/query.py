@@ -708,22 +708,22 @@ def query_index(
         document.id: _story(document, of_document.get(document.id, []), labels)
         for document in update.new
     }
-    return update, _in_its_story(_derived(store, matches, new), stories, labels), stories
+    return update, _in_its_story(taken_back(store, matches, new), stories, labels), stories
 
 
-def _derived(store: IndexStore, matches: list[Match], new: set[str]) -> list[Match]:
-    """``matches`` (of new documents) with a source taken back where the new document and
-    its indexed partner both derive from one third (``provenance.derived_from_one``, as an
-    add's whole pass takes it back): the partners' stored matches name their sources."""
-    partners = sorted(
+def taken_back(store: IndexStore, matches: list[Match], new: set[str]) -> list[Match]:
+    """``matches`` (of ``new`` documents) with a source taken back where the new document
+    and its indexed partner both derive from one third (``provenance.derived_from_one``, as
+    a whole pass takes it back): the partners' matches as compared name their sources."""
+    partners = {
         match.b if match.a in new else match.a
         for match in matches
         if match.source is not None and not match.relation.is_copy
-    )
+    }
     if not partners:
         return matches
-    numbers = store.numbers_of(partners)
-    stored = [match_of(value) for number in numbers.values() for value in store.found(number)]
+    numbers = store.numbers_of(sorted(partners))
+    stored = [match_of(value) for value in store.compared_of(list(numbers.values()))]
     return derived_from_one([*matches, *stored])[: len(matches)]
 
 

@@ -169,6 +169,8 @@ class IndexStore(Protocol):
 
     def found(self, number: int) -> list[str]: ...
 
+    def compared_of(self, numbers: Sequence[int]) -> list[str]: ...
+
     def compared(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]: ...
 
     def put_compared(self, rows: list[tuple[int, int, int, str | None]]) -> None: ...
@@ -716,6 +718,20 @@ class SqliteStore:
         query = "SELECT value FROM found WHERE a = ? OR b = ? ORDER BY a, b"
         return [row[0] for row in self._db.execute(query, (number, number))]
 
+    def compared_of(self, numbers: Sequence[int]) -> list[str]:
+        """The matches of ``numbers``' pairs as they were compared (before the whole
+        corpus's derivation: what a whole pass derives from), by pair."""
+        values: dict[tuple[int, int], str] = {}
+        for chunk in _chunks(sorted(set(numbers))):
+            marks = _marks(len(chunk))
+            query = (
+                f"SELECT a, b, value FROM compared WHERE value IS NOT NULL AND (a IN ({marks}) "
+                f"OR b IN ({marks}))"
+            )
+            for a, b, value in self._db.execute(query, [*chunk, *chunk]):
+                values[(a, b)] = value
+        return [values[key] for key in sorted(values)]
+
     def story_record(self, story: int) -> str | None:
         query = "SELECT value FROM story_records WHERE story = ?"
         row = self._db.execute(query, (story,)).fetchone()
@@ -749,9 +765,11 @@ class SqliteStore:
             )
 
     def put_skips(self, skips: Sequence[StoredSkip]) -> None:
-        """The records skipped, each once: a file sent again is skipped again whole, as
-        the same rows, which say nothing new (a new user's index held a record's
-        ``duplicate_id`` row once for each time its file was sent)."""
+        """The records skipped, a row said again not stored again: a file added again by
+        its path is skipped again whole, as the same rows, which say nothing new (a new
+        user's index held a record's ``duplicate_id`` row once for each time its file was
+        sent). A record sent again from another file or request is another row (its
+        source differs)."""
         rows = [json.dumps(_skip_row(skip)) for skip in skips]
         if not rows:
             return

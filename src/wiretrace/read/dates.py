@@ -237,6 +237,9 @@ def _parse_number(value: float) -> str:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+_ISO_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def _parse_text(text: str) -> str:
@@ -282,10 +285,10 @@ def _parse_text(text: str) -> str:
                 raise DateError(
                     "no such date: give a month from 01 to 12 and a day the month has"
                 ) from error
-            # 2026-03-10T25:00:00Z
-            raise DateError(
-                "no such time: give hours from 00 to 23, minutes and seconds from 00 to 59"
-            ) from error
+            if _ISO_TIME.match(text):  # 2026-03-10T25:00:00Z
+                raise DateError(
+                    "no such time: give hours from 00 to 23, minutes and seconds from 00 to 59"
+                ) from error
         raise DateError("not a date wiretrace understands; give an ISO 8601 date") from error
     if first.date() != second.date():
         raise DateError("an incomplete date (no day, month or year); give a full date")

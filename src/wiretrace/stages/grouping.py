@@ -163,11 +163,12 @@ def group_stage(
         matches = matches + compare(index_pairs(missing, sketched.ids))
     if config.provenance:
         matches = provenance(matches, sketched, rows, config)
+    # over the whole corpus (an index's matches were named their sources one pair at a time),
+    # before a big group's tree picks each copy's likeliest source among them
+    matches = derived_from_one(matches)
     left_out = 0
     if big and trees:
         matches, left_out = provenance_trees(matches, big)
-    # over the whole corpus: an index's matches were named their sources one pair at a time
-    matches = derived_from_one(matches)
     return Grouped(matches, groups, len(missing), left_out)
 
 
