@@ -177,6 +177,23 @@ def test_an_output_folder_inside_an_input_folder_is_not_read_as_input(tmp_path: 
     )
 
 
+def test_output_written_beside_articles_hides_only_its_own_files(tmp_path: Path) -> None:
+    # a script's write_scan into its corpus folder: the folder's articles are still read
+    # (the whole folder was skipped as output, and the next scan read no record)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    jsonl(corpus / "in.jsonl", *articles(3))
+    other = jsonl(tmp_path / "other.jsonl", *articles(2))
+    assert invoke("scan", other, "--out", corpus, "-q", "--no-semantic").exit_code == 0
+    again = tmp_path / "again"
+    assert invoke("scan", corpus, "--out", again, "-q", "--no-semantic").exit_code == 0
+    summary = summary_of(again)
+    assert summary["counts"]["documents"] == 3
+    skipped = {item["source"]: item["reason"] for item in summary["skipped"]}
+    assert skipped[str(corpus / "documents.parquet")] == "wiretrace_output"
+    assert str(corpus) not in skipped
+
+
 # --- 2. paths are resolved before they are checked ---------------------------------------
 
 

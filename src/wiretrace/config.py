@@ -228,8 +228,9 @@ class ScanConfig:
     - ``recurring_min_context_share``: ... when at least this share of its occurrences have
       distinct neighbouring lines; the paragraphs of a syndicated story recur too, but keep
       their neighbours.
-    - ``semantic``: embed sentences (the ``semantic`` extra) to find rewrites and same-story
-      pairs; without the extra the scan says which relations it did not look for.
+    - ``semantic``: embed sentences to find rewrites, translations and same-story pairs (the
+      fast model ships in the package; ``exact`` needs the ``exact`` extra); off, the scan
+      says which relations it did not look for.
     - ``semantic_model``: ``fast`` (a static model distilled from MiniLM: ~30,000 sentences/s
       on one core) or ``exact`` (MiniLM itself: ~80 sentences/s on a CPU core; for a GPU).
       The thresholds below left at None are the model's own (:class:`SemanticThresholds`).
@@ -560,3 +561,16 @@ class ScanConfig:
         }
         values["semantic_thresholds"] = asdict(self.semantic_thresholds())
         return values
+
+
+def config_of(config: object) -> ScanConfig:
+    """``config`` as given to ``scan`` or ``Index.create``: a ScanConfig, or None for the
+    defaults (a dict of options is refused with how to make one)."""
+    if config is None:
+        return ScanConfig()
+    if not isinstance(config, ScanConfig):
+        raise ConfigError(
+            f"config must be a ScanConfig, got {type(config).__name__} {config!r:.60}; "
+            "make one with ScanConfig(**options)"
+        )
+    return config

@@ -23,7 +23,7 @@ from wiretrace.candidates.neighbours import (
     within_window,
 )
 from wiretrace.collector import keep, spared
-from wiretrace.config import ScanConfig
+from wiretrace.config import ScanConfig, config_of
 from wiretrace.read.files import as_paths, check_inputs
 from wiretrace.records import Match, Relation, Skipped, Story
 from wiretrace.semantic.cache import check_cache_file
@@ -57,7 +57,7 @@ def scan(
     (one path or several: files or folders). ``backend``: where the stages run (default: this
     process and ``config.workers`` worker processes, spilling to ``spill_folder``; see
     ``wiretrace.spark.SparkBackend``)."""
-    config = config or ScanConfig()
+    config = config_of(config)
     reporter = reporter or SilentReporter()
     paths = as_paths(inputs)
     check_inputs(paths)  # a missing input is said before any progress is drawn

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from wiretrace import __version__
-from wiretrace.config import FieldNames, ScanConfig
+from wiretrace.config import FieldNames, ScanConfig, config_of
 from wiretrace.errors import ConfigError, IndexBusyError, InputError
 from wiretrace.group.duplicates import DocumentFacts, representative
 from wiretrace.index.derive import (
@@ -174,7 +174,7 @@ class Index:
     ) -> Index:
         """A new, empty index at ``path`` (a folder that does not exist, or is empty) with
         the settings of ``config``."""
-        config = config or ScanConfig()
+        config = config_of(config)
         folder = Path(path)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise InputError(
@@ -407,10 +407,12 @@ class Index:
             seconds=time.perf_counter() - started,
         )
 
-    def remove(self, ids: Sequence[str], reporter: Reporter | None = None) -> IndexResult:
+    def remove(self, ids: str | Sequence[str], reporter: Reporter | None = None) -> IndexResult:
         """Take documents out (a takedown): their texts, vectors, postings and matches are
         gone; groups and stories that held them are worked out again. Every id must be
-        indexed (else nothing is removed)."""
+        indexed (else nothing is removed). One id or several: a single string is one id,
+        never its characters."""
+        ids = [ids] if isinstance(ids, str) else list(ids)
         reporter = reporter or SilentReporter()
         started = time.perf_counter()
         with self._writing():

@@ -68,6 +68,10 @@ class UpdatePolicy:
     growth: float = 0.25
 
     def __post_init__(self) -> None:
+        if isinstance(self.whole_below, bool) or not isinstance(self.whole_below, int):
+            raise ConfigError(f"whole_below must be an integer, got {self.whole_below!r}")
+        if isinstance(self.growth, bool) or not isinstance(self.growth, int | float):
+            raise ConfigError(f"growth must be a number, got {self.growth!r}")
         if self.whole_below < 0:
             raise ConfigError(f"whole_below must be >= 0, got {self.whole_below!r}")
         if not self.growth > 0:

@@ -29,7 +29,7 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal, cast
@@ -199,10 +199,21 @@ def classify(path: Path) -> InputFile | None:
     return InputFile(path=path, format=kind, gzip=compressed)
 
 
+_LONGEST_NAME = 255  # bytes of a file's name (NAME_MAX): a longer one is a text given as a path
+
+
 def as_paths(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
-    """One path or several as a list: a single string is one path, never its characters."""
+    """One path or several as a list: a single string is one path, never its characters; an
+    empty one, what an unset variable gives, is refused (it was read as the working folder,
+    and everything below it scanned)."""
     if isinstance(inputs, str | os.PathLike):
-        return [os.fspath(inputs)]
+        inputs = [inputs]
+    elif isinstance(inputs, bytes | Mapping) or not isinstance(inputs, Iterable):
+        raise InputError(
+            f"inputs must be a path or a list of paths (str or pathlib.Path), got "
+            f"{type(inputs).__name__} {inputs!r:.60}; to scan records held in memory, write "
+            "them to a JSON-lines file first"
+        )
     paths = []
     for given in inputs:
         if not isinstance(given, str | os.PathLike):
@@ -210,7 +221,18 @@ def as_paths(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) 
                 f"inputs must be paths (str or pathlib.Path), got {type(given).__name__} "
                 f"{given!r:.60}"
             )
-        paths.append(os.fspath(given))
+        path = os.fspath(given)
+        if not path:
+            raise InputError("an input path is empty; name a file or a folder ('.' for this one)")
+        if any(
+            len(part.encode("utf-8", "surrogateescape")) > _LONGEST_NAME for part in path.split("/")
+        ):
+            raise InputError(
+                f"an input is no path: {path[:60]!r}... ({len(path):,} characters); inputs are "
+                "paths of files or folders: to scan texts held in memory, write them to a "
+                "JSON-lines file first"
+            )
+        paths.append(path)
     return paths
 
 
@@ -343,9 +365,21 @@ class _Discovery:
         # the marker is looked for among the entries: a stat of it would fail first, with a
         # traceback, in a folder that cannot be listed
         if any(entry.name == OUTPUT_MARKER and _is_file(entry) for entry in entries):
-            detail = "a folder of wiretrace output (it holds .wiretrace-output); not read"
-            self.skipped.append(Skipped(path_text(folder), WIRETRACE_OUTPUT, detail))
-            return None
+            owned = _owned(folder)
+            shown = [entry for entry in entries if not entry.name.startswith(".")]
+            if owned is None or all(entry.name in owned for entry in shown):
+                detail = "a folder of wiretrace output (it holds .wiretrace-output); not read"
+                self.skipped.append(Skipped(path_text(folder), WIRETRACE_OUTPUT, detail))
+                return None
+            # output written beside articles (a script's write_scan into its corpus folder):
+            # wiretrace's own files are left out, the articles are still read
+            detail = "written by wiretrace (listed in .wiretrace-output); not read"
+            for entry in shown:
+                if entry.name in owned:
+                    self.skipped.append(
+                        Skipped(path_text(Path(entry.path)), WIRETRACE_OUTPUT, detail)
+                    )
+            entries = [entry for entry in entries if entry.name not in owned]
         return iter(entries)
 
     def _visit(self, entry: os.DirEntry[str]) -> Iterator[os.DirEntry[str]] | None:
@@ -435,6 +469,16 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def _owned(folder: Path) -> set[str] | None:
+    """The names of the files the output marker in ``folder`` lists (``write.output.mark``),
+    or None where it cannot be read."""
+    try:
+        files = json.loads((folder / OUTPUT_MARKER).read_text("utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {name for name in files if isinstance(name, str)} if isinstance(files, list) else None
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
