@@ -307,8 +307,9 @@ def attribute(match: Match, facts: Mapping[str, ProvenanceFacts], min_score: flo
     )
 
 
-# relations by how much of a text they derive from the other: copies first
-_STRENGTH = (
+# relations by how much of a text they derive from the other: copies first (the found
+# lines list them in this order too)
+BY_STRENGTH = (
     Relation.EXACT,
     Relation.NEAR_DUPLICATE,
     Relation.CONTAINED,
@@ -358,7 +359,7 @@ def derived_from_one(matches: list[Match]) -> list[Match]:
     republisher's verbatim copy" beside "a rewrite of the wire". A pair that shares more
     than the third document gives keeps its source (a rewrite of a text that lifted one
     paragraph of the third)."""
-    strength = {relation: place for place, relation in enumerate(_STRENGTH)}
+    strength = {relation: place for place, relation in enumerate(BY_STRENGTH)}
     sources: dict[str, list[Match]] = {}  # by copy: the matches naming its sources
     for match in matches:
         if match.source is not None and match.relation in strength:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
+from wiretrace.group.provenance import BY_STRENGTH
 from wiretrace.pipeline import ScanResult
 from wiretrace.records import Match, Relation
 
@@ -14,14 +15,7 @@ _RELATION_WORDS = {
     Relation.NEAR_DUPLICATE: "near duplicate",
     Relation.CONTAINED: "contained",
 }
-_ORDER = [
-    Relation.EXACT,
-    Relation.NEAR_DUPLICATE,
-    Relation.CONTAINED,
-    Relation.TRANSLATION,
-    Relation.PARAPHRASE,
-    Relation.PARTIAL,
-]
+_ORDER = list(BY_STRENGTH)
 _TITLE_CHARS = 60
 _DERIVED = frozenset(
     {
