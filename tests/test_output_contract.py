@@ -683,3 +683,25 @@ def test_summary_holds_what_the_readme_lists(scans: dict[str, Scan], output_form
     timings = summary["timings_seconds"]
     assert timings and all(isinstance(seconds, int | float) for seconds in timings.values())
     assert summary["version"] == __version__
+
+
+def test_a_story_s_provenance_lists_edges_among_its_members_only() -> None:
+    """A passage of the wire lifted into an article of another story is no edge of the wire's
+    story (it was listed there, its copy no member)."""
+    from types import SimpleNamespace
+
+    from wiretrace.records import Match, Relation, Story
+    from wiretrace.write.tables import _stories
+
+    def story(number: int, *members: str) -> Story:
+        return Story(number, members, None, None, None, (), (), (), None, (), None)
+
+    matches = [
+        Match("copy", "wire", Relation.EXACT, 1.0, 1.0, 1.0, (), None, "wire", 0.9),
+        Match("lift", "wire", Relation.PARTIAL, 0.1, 0.2, 0.1, (), None, "wire", 0.8),
+    ]
+    stories = [story(1, "copy", "wire"), story(2, "lift")]
+    result = SimpleNamespace(matches=matches, stories=stories)
+    story_of = {"copy": 1, "wire": 1, "lift": 2}
+    edges = _stories(result, story_of)["provenance"]  # type: ignore[arg-type]
+    assert [[edge["copy"] for edge in listed] for listed in edges] == [["copy"], []]

@@ -260,8 +260,10 @@ def _event(found: tuple[EventArguments, str | None] | None) -> dict[str, Any] | 
 def _stories(result: ScanResult, story_of: dict[str, int]) -> dict[str, list[Any]]:
     edges: dict[int, list[dict[str, Any]]] = {}
     for match in result.matches:
-        if match.source in story_of:  # named, and stories were clustered
-            copy = match.b if match.source == match.a else match.a
+        copy = match.b if match.source == match.a else match.a
+        # named, stories clustered, and both in the story (a passage lifted into another
+        # story's article was listed among the edges of a story it is not in)
+        if match.source in story_of and story_of.get(copy) == story_of[match.source]:
             edges.setdefault(story_of[match.source], []).append(
                 {
                     "source": match.source,
