@@ -365,7 +365,7 @@ class _Discovery:
         # the marker is looked for among the entries: a stat of it would fail first, with a
         # traceback, in a folder that cannot be listed
         if any(entry.name == OUTPUT_MARKER and _is_file(entry) for entry in entries):
-            owned = _owned(folder)
+            owned = marked_files(folder)
             shown = [entry for entry in entries if not entry.name.startswith(".")]
             if owned is None or all(entry.name in owned for entry in shown):
                 detail = "a folder of wiretrace output (it holds .wiretrace-output); not read"
@@ -471,7 +471,7 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _owned(folder: Path) -> set[str] | None:
+def marked_files(folder: Path) -> set[str] | None:
     """The names of the files the output marker in ``folder`` lists (``write.output.mark``),
     or None where it cannot be read."""
     try:

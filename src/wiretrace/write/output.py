@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from wiretrace import __version__
 from wiretrace.errors import InputError
 from wiretrace.processes import process_alive
-from wiretrace.read.files import OUTPUT_MARKER, as_paths
+from wiretrace.read.files import OUTPUT_MARKER, as_paths, marked_files
 from wiretrace.write.atomic import PARTIAL, atomic_path, remove
 
 
@@ -104,12 +104,7 @@ def check_writable(folder: Path, option: str) -> None:
 
 def owned(folder: Path) -> set[str]:
     """The names of the files wiretrace wrote in ``folder`` (none when it has no marker)."""
-    try:
-        marker = json.loads((folder / OUTPUT_MARKER).read_text("utf-8"))
-        files = marker["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-    return {name for name in files if isinstance(name, str)}
+    return marked_files(folder) or set()
 
 
 def mark(folder: Path, files: Iterable[str]) -> None:
