@@ -51,9 +51,10 @@ from wiretrace.errors import ConfigError, IndexBusyError, InputError
 from wiretrace.index import Index, IndexResult, UpdatePolicy
 from wiretrace.index.query import Warm
 from wiretrace.index.update import now_text
-from wiretrace.read.fields import describe
+from wiretrace.read.fields import MISSING_FIELD, WRONG_TYPE, describe
 from wiretrace.read.files import path_text
 from wiretrace.records import Match, Skipped, Story
+from wiretrace.stages.sketching import DUPLICATE_ID
 
 KEYS_VARIABLE = "WIRETRACE_API_KEYS"
 _RETRY_AFTER = 5  # seconds a client waits before sending again what another writer held up
@@ -260,14 +261,14 @@ def _answer(
                 f"id field {id_field!r} holds {describe(given)}; an id must be a string or an "
                 "integer"
             )
-            entry.update(status="skipped", reason="wrong_type", detail=detail)
+            entry.update(status="skipped", reason=WRONG_TYPE, detail=detail)
         elif doc_id in indexed:
             # a new version sent under its id (a correction) is answered so too: said how
             detail = f"already indexed; to replace its text, DELETE {_document_path(doc_id)} first"
-            entry.update(status="skipped", reason="duplicate_id", detail=detail)
+            entry.update(status="skipped", reason=DUPLICATE_ID, detail=detail)
         elif doc_id is not None and first.setdefault(doc_id, number) != number:
             detail = f"id {doc_id!r} already sent as record {first[doc_id]} of this request"
-            entry.update(status="skipped", reason="duplicate_id", detail=detail)
+            entry.update(status="skipped", reason=DUPLICATE_ID, detail=detail)
         elif doc_id is None or doc_id == "":
             # a file without ids names its records by their lines; a request's records have
             # no lines worth naming them by
@@ -275,7 +276,7 @@ def _answer(
                 f"no {id_field!r} field; give each record an id (a string or an integer), or "
                 "create the index with --id-field naming the field"
             )
-            entry.update(status="skipped", reason="missing_field", detail=detail)
+            entry.update(status="skipped", reason=MISSING_FIELD, detail=detail)
         elif not any(record.get(name) is not None for name in text_fields):
             # as the command line says it: the fields sent, and how to name the text
             sent_fields = ", ".join(map(str, record)) or "(none)"
@@ -288,7 +289,7 @@ def _answer(
                 else f"no {wanted} field (fields sent: {sent_fields}); send the text under "
                 f"{text_fields[0]!r}, or create the index with --text-field naming the field"
             )
-            entry.update(status="skipped", reason="missing_field", detail=detail)
+            entry.update(status="skipped", reason=MISSING_FIELD, detail=detail)
         elif doc_id in status and status[doc_id] == "ok":
             matches = [m for m in result.matches if doc_id in (m.a, m.b)]
             # the source the clues name most surely; of two as sure, the one holding more of

@@ -119,7 +119,7 @@ def keep_provisional(
         key = (min(a, b), max(a, b))
         values[key] = match_json(match)
         if match.relation != Relation.SAME_STORY:
-            served.append((*key, match_json(derived)))
+            served.append((*key, values[key] if derived is match else match_json(derived)))
             listed.append(derived)
     store.put_compared(
         [
