@@ -339,8 +339,7 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _mostly_within(spans: list[tuple[int, int]], cover: list[tuple[int, int]]) -> bool:
-    """Whether ``cover`` holds at least half of ``spans``' characters."""
-    spans, cover = _merged(spans), _merged(cover)
+    """Whether ``cover`` holds at least half of ``spans``' characters (both merged)."""
     total = sum(end - start for start, end in spans)
     held = sum(
         max(0, min(end, last) - max(start, first)) for start, end in spans for first, last in cover
@@ -360,38 +359,50 @@ def derived_from_one(matches: list[Match]) -> list[Match]:
     than the third document gives keeps its source (a rewrite of a text that lifted one
     paragraph of the third)."""
     strength = {relation: place for place, relation in enumerate(BY_STRENGTH)}
-    sources: dict[str, list[Match]] = {}  # by copy: the matches naming its sources
+    # by copy, then by source: the matches naming the source of the copy, each with the
+    # spans of the copy its passages cover
+    sources: dict[str, dict[str, list[tuple[Match, list[tuple[int, int]]]]]] = {}
     for match in matches:
         if match.source is not None and match.relation in strength:
             copy = match.b if match.source == match.a else match.a
-            sources.setdefault(copy, []).append(match)
+            named = sources.setdefault(copy, {}).setdefault(match.source, [])
+            named.append((match, _merged(_side(match, copy))))
 
-    def holds(third: Match, pair: Match, doc_id: str) -> bool:
-        """Whether ``third`` (``doc_id`` and its source) holds what ``pair`` shares on
-        ``doc_id``'s side: a copy that holds its source and more (a wire story with local
-        paragraphs) may share the more with the other."""
+    def holds(
+        third: Match, cover: list[tuple[int, int]], pair: Match, shared: list[tuple[int, int]]
+    ) -> bool:
+        """Whether ``third`` (a document and its source; ``cover``: what it covers of the
+        document) holds what ``pair`` shares on that side (``shared``): a copy that holds
+        its source and more (a wire story with local paragraphs) may share the more with
+        the other."""
         if third.relation == Relation.EXACT and not third.passages:
             return True
-        return strength[third.relation] <= strength[pair.relation] and _mostly_within(
-            _side(pair, doc_id), _side(third, doc_id)
-        )
+        return strength[third.relation] <= strength[pair.relation] and _mostly_within(shared, cover)
 
     found = []
     for match in matches:
         if match.source is not None and not match.relation.is_copy and match.relation in strength:
-            held = {
-                third.source: third.provenance_confidence or 0.0
-                for third in sources.get(match.a, [])
-                if holds(third, match, match.a)
-            }
+            of_a, of_b = sources.get(match.a, {}), sources.get(match.b, {})
+            # only a source named on both sides is read (in a corpus of recurring sentences a
+            # page is named the copy of hundreds: reading them all cost 71 s of a scan's 138)
+            both = sorted(of_a.keys() & of_b.keys() - {match.a, match.b})
+            on_a = _merged(_side(match, match.a)) if both else []
+            on_b = _merged(_side(match, match.b)) if both else []
+            common: list[tuple[float, str]] = []
+            for source in both:
+                held = [
+                    third.provenance_confidence or 0.0
+                    for third, cover in of_a[source]
+                    if holds(third, cover, match, on_a)
+                ]
+                if held:
+                    common.extend(
+                        (-min(held[-1], third.provenance_confidence or 0.0), source)
+                        for third, cover in of_b[source]
+                        if holds(third, cover, match, on_b)
+                    )
             # the third named most surely on both sides (then the first by id)
-            common = sorted(
-                (-min(held[third.source], third.provenance_confidence or 0.0), third.source)
-                for third in sources.get(match.b, [])
-                if third.source not in (match.a, match.b)
-                and third.source in held
-                and holds(third, match, match.b)
-            )
+            common.sort()
             if common:
                 reason = f"both derive from {_label(str(common[0][1]))}: no source named"
                 match = replace(
