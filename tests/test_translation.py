@@ -461,3 +461,18 @@ def test_the_english_model_s_sentence_pairs_of_other_languages_are_left_out() ->
     assert kept[0].passages == (verbatim,)
     assert kept[0].semantic is None and kept[0].derivation is None
     assert kept[1] == english
+
+
+def test_the_model_reads_text_as_the_tokenizer_it_was_trained_with() -> None:
+    """SentencePiece's own reading: a literal "<s>" is text, not the start marker, and a
+    run of characters the vocabulary lacks is one unknown (the package's pure-Python port
+    read both otherwise)."""
+    from wiretrace.semantic.multilingual import _model
+
+    tokenize = _model().tokenize
+    start, end, unknown = 1, 2, 0
+    tagged = tokenize("The tag <s> is text", out_type=int, add_bos=True, add_eos=True)
+    assert tagged[0] == start and tagged[-1] == end
+    assert tagged.count(start) == 1
+    private = tokenize("a \ue000\ue001\ue002 b", out_type=int, add_bos=True, add_eos=True)
+    assert private.count(unknown) == 1
