@@ -300,3 +300,18 @@ def test_english_with_curly_quotes_and_dashes_is_told_without_the_model(
     assert asked == []
     assert language.detect_language(text.replace("mayor", "maire é")) == "fr"
     assert len(asked) == 1
+
+
+def test_a_name_in_a_script_without_capitals_is_a_word_news_at_large_does_not_write() -> None:
+    """Arabic has no capitals to show a name by: its words that the language's list of news
+    at large does not know are names, as a run of capitals is in a Latin text; words the
+    list knows are not, and a lower-case word of a script with capitals is no name."""
+    from wiretrace.sketch.background import lone_entity_hash
+    from wiretrace.sketch.topics import topic_terms
+
+    arabic = topic_terms("قال الرئيس زيلينسكي إن المحادثات مستمرة في المدينة", "ar")
+    assert lone_entity_hash("زيلينسكي") in arabic.entities.tolist()
+    assert lone_entity_hash("المدينة") not in arabic.entities.tolist()
+    german = topic_terms("der schnurzelwurz wurde gestern gefunden", "de")
+    assert lone_entity_hash("schnurzelwurz") not in german.entities.tolist()
+    assert list(arabic.entities) == sorted(set(arabic.entities.tolist()))

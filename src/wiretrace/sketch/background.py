@@ -167,6 +167,21 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
     )
 
 
+def unlisted(keys: NDArray[np.uint64], language: str) -> NDArray[np.bool_]:
+    """Which word ``keys`` ``language``'s list of news at large does not know (as rare as
+    ``UNLISTED``)."""
+    hashes, _ = _table(False, background_language(language))
+    place = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
+    found: NDArray[np.bool_] = hashes[place] != keys
+    return found
+
+
+def lone_entity_keys(word_keys: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``lone_entity_hash`` of each word, from its hash (``word_hash``)."""
+    with np.errstate(over="ignore"):
+        return _mix_array((np.uint64(1) ^ word_keys) * np.uint64(_COMBINE))
+
+
 def background_language(language: str | None) -> str:
     """The language whose list weighs words of ``language``: its own where one is kept,
     else English."""

@@ -26,15 +26,18 @@ from numpy.typing import ArrayLike, NDArray
 from wiretrace.clean.normalize import UNICODE_SIZE, fold_table, run_table
 from wiretrace.sketch import kernels
 from wiretrace.sketch.background import (
+    LISTED_LANGUAGES,
     NOUNS_CAPITALISED,
     common_nouns,
     document_share,
     entity_hash,
     held,
     idf,
+    lone_entity_keys,
     stop_hashes,
     stop_language,
     stop_words,
+    unlisted,
     word_hash,
 )
 from wiretrace.sketch.event import NO_EVENT, EventArguments, event_arguments
@@ -188,6 +191,8 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
     stop_terms, stop_entities = stop_hashes(stop_language(language))
     kept = ~held(terms, stop_terms)
     entities = entities[~held(entities, stop_entities)]
+    if language in LISTED_LANGUAGES:
+        entities = np.union1d(entities, _caseless_names(text, terms[kept], language))
     if credits:
         credited = np.array([entity_hash(name) for name in credits], dtype=np.uint64)
         entities = entities[~np.isin(entities, credited)]
@@ -198,6 +203,22 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
         lead=first_sentence(text),
         event=_without_nouns(event_arguments(text, _span_names(codes, spans)), language),
     )
+
+
+def _caseless_names(text: str, terms: NDArray[np.uint64], language: str) -> NDArray[np.uint64]:
+    """The entity keys of the words of ``terms`` written in letters that have no case
+    (Arabic, Hebrew, Devanagari) that news at large in ``language`` does not write: a
+    script without capitals shows no name by them, and a word the language's list does not
+    know is most often one ("العاصي", "القحطاني"; the list's rare words are its names too,
+    ``rare_names``)."""
+    rare = terms[unlisted(terms, language)]
+    if not rare.size:
+        return rare
+    words, _ = key_names(text, rare.tolist(), [], language)
+    caseless = [
+        key for key, word in words.items() if word.isalpha() and word.upper() == word.lower()
+    ]
+    return lone_entity_keys(np.array(caseless, dtype=np.uint64))
 
 
 def _without_nouns(event: EventArguments, language: str | None) -> EventArguments:
