@@ -307,7 +307,7 @@ def test_a_name_in_a_script_without_capitals_is_a_word_news_at_large_does_not_wr
     at large does not know are names, as a run of capitals is in a Latin text; words the
     list knows are not, and a lower-case word of a script with capitals is no name."""
     from wiretrace.sketch.background import lone_entity_hash
-    from wiretrace.sketch.topics import topic_terms
+    from wiretrace.sketch.topics import key_names, topic_terms
 
     arabic = topic_terms("قال الرئيس زيلينسكي إن المحادثات مستمرة في المدينة", "ar")
     assert lone_entity_hash("زيلينسكي") in arabic.entities.tolist()
@@ -315,3 +315,12 @@ def test_a_name_in_a_script_without_capitals_is_a_word_news_at_large_does_not_wr
     german = topic_terms("der schnurzelwurz wurde gestern gefunden", "de")
     assert lone_entity_hash("schnurzelwurz") not in german.entities.tolist()
     assert list(arabic.entities) == sorted(set(arabic.entities.tolist()))
+    # letters with their marks (Devanagari's vowel signs, Arabic's shadda) are letters
+    hindi = topic_terms("प्रधानमंत्री ने ज़ेलेंस्की से कहा", "hi")
+    assert lone_entity_hash("ज़ेलेंस्की") in hindi.entities.tolist()
+    marked = topic_terms("قال الرئيس زيلينسكّي إن المحادثات مستمرة", "ar")
+    assert lone_entity_hash("زيلينسكّي") in marked.entities.tolist()
+    # and a story names it as it names a run of capitals
+    text = "قال الرئيس زيلينسكي إن المحادثات مستمرة في المدينة"
+    key = lone_entity_hash("زيلينسكي")
+    assert key_names(text, [], [key], "ar")[1] == {key: "زيلينسكي"}

