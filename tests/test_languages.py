@@ -324,3 +324,21 @@ def test_a_name_in_a_script_without_capitals_is_a_word_news_at_large_does_not_wr
     text = "قال الرئيس زيلينسكي إن المحادثات مستمرة في المدينة"
     key = lone_entity_hash("زيلينسكي")
     assert key_names(text, [], [key], "ar")[1] == {key: "زيلينسكي"}
+
+
+def test_a_record_s_language_is_a_code_of_the_registry() -> None:
+    """Three-letter and old codes name their language as its two-letter code does; a tag
+    that names no language ("zz", "xx_INVALID!", "und", private use) is none."""
+    from wiretrace.clean.language import language_code
+
+    assert [language_code(v) for v in ("de", "DE-at", "deu", "ger", " pt-BR ")] == [
+        "de",
+        "de",
+        "de",
+        "de",
+        "pt",
+    ]
+    assert language_code("iw") == "he" and language_code("fil") == "fil"
+    assert [language_code(v) for v in ("zz", "xx_INVALID!", "und", "qaa", "german", "")] == [
+        None
+    ] * 6

@@ -99,10 +99,19 @@ def detect_language(text: str) -> str | None:
     return "zh" if code in _CHINESE else code
 
 
+@functools.lru_cache(maxsize=1024)
 def language_code(value: str) -> str | None:
-    """A record's own language as a code: "de-DE", "DE", "de_AT" -> "de"; None when it is
-    not a language tag (two or three letters, then optional subtags)."""
+    """A record's own language as ISO 639-1 (ISO 639-3 where a language has no two-letter
+    code): "de-DE", "DE", "de_AT", "deu", "ger" -> "de"; None when its first subtag names
+    no language of the registry (``langcodes``: "zz", "xx", "und", a private-use "qaa")."""
+    import langcodes
+
     primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
-    if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha():
-        return primary
-    return None
+    if not (2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha()):
+        return None
+    if not langcodes.tag_is_valid(primary):
+        return None
+    code = langcodes.Language.get(primary).language  # "deu" -> "de", "iw" -> "he"
+    if code is None or code == "und" or "qaa" <= code <= "qtz":
+        return None
+    return str(code)
