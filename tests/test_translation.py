@@ -3,6 +3,7 @@ does not pay for."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -381,6 +382,45 @@ def test_a_german_noun_is_no_name_and_a_name_other_news_writes_alike_is() -> Non
     counted, rare = names_as_evidence(keys, "de")
     assert counted.tolist() == [False, False, False, True, True, True]
     assert not rare[:3].any()
+
+
+def test_a_german_compound_of_a_noun_is_no_name(tmp_path: Path) -> None:
+    """A compound news at large does not list but that ends with a German noun is a noun:
+    two police reports of two fires (Kassel, Rostock) shared "Brandursache",
+    "Polizeiangaben" and "Feuerwehrsprecher", each rare, and were one story."""
+    from wiretrace.sketch.background import compound_nouns
+    from wiretrace.sketch.topics import topic_terms
+
+    words = ["Brandursache", "Polizeiangaben", "Feuerwehrsprecher", "Schwarzenegger", "Merkel"]
+    assert compound_nouns(words, "de") == [True, True, True, False, False]
+    assert compound_nouns(words, "en") == [False] * 5
+    kassel = (
+        "KASSEL – Bei einem Brand in einem Mehrfamilienhaus in Kassel ist in der Nacht zum "
+        "Samstag ein Sachschaden von rund 250.000 Euro entstanden. Nach Polizeiangaben brach "
+        "das Feuer gegen 2 Uhr im Dachgeschoss aus.\nEin Feuerwehrsprecher sagte, die Bewohner "
+        "hätten sich selbst ins Freie retten können. Zwei Menschen wurden mit "
+        "Rauchgasvergiftungen ins Krankenhaus gebracht.\nDie Brandursache ist noch unklar, die "
+        "Kriminalpolizei hat die Ermittlungen aufgenommen. Das Haus ist vorerst nicht bewohnbar."
+    )
+    rostock = (
+        "ROSTOCK – Vierzehn Bewohner eines Plattenbaus im Stadtteil Lütten Klein mussten am "
+        "Samstagmorgen über Drehleitern gerettet werden, nachdem im Keller Sperrmüll in Flammen "
+        "aufgegangen war.\nEine 67-jährige Frau erlitt nach Polizeiangaben eine "
+        "Rauchgasvergiftung. Laut Feuerwehrsprecher Jens Trautmann waren 40 Einsatzkräfte vor "
+        "Ort.\nDie Stadtverwaltung stellte den Betroffenen Notunterkünfte in einer Turnhalle "
+        "zur Verfügung. Zur Brandursache ermittelt die Kriminalpolizei; Brandstiftung wird "
+        "nicht ausgeschlossen."
+    )
+    path = tmp_path / "fires.jsonl"
+    records = [
+        {"id": "kassel", "published": "2026-11-21", "text": kassel},
+        {"id": "rostock", "published": "2026-11-21", "text": rostock},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    result = scan([path], ScanConfig(workers=1))
+    assert all(len(story.members) == 1 for story in result.stories)
+    names = topic_terms(kassel, "de").event.names
+    assert not {"polizeiangaben", "feuerwehrsprecher", "brandursache"} & set(names)
 
 
 def test_a_pair_not_in_english_reads_its_lead_from_the_heads() -> None:

@@ -30,6 +30,7 @@ from wiretrace.sketch.background import (
     LISTED_LANGUAGES,
     NOUNS_CAPITALISED,
     common_nouns,
+    compound_nouns,
     document_share,
     entity_hash,
     held,
@@ -204,6 +205,16 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
     stop_terms, stop_entities = stop_hashes(stop_language(language))
     kept = ~held(terms, stop_terms)
     entities = entities[~held(entities, stop_entities)]
+    names = _span_names(codes, spans)
+    if language in NOUNS_CAPITALISED and len(spans):
+        compounds = [
+            key
+            for (_, _, key), noun in zip(
+                spans.tolist(), compound_nouns(names, language), strict=True
+            )
+            if noun
+        ]
+        entities = entities[~np.isin(entities, np.array(compounds, np.int64).view(np.uint64))]
     if language in LISTED_LANGUAGES:
         entities = np.union1d(entities, _caseless_names(text, terms[kept], language))
     if credits:
@@ -214,7 +225,7 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
         counts=counts[kept],
         entities=entities,
         lead=first_sentence(text),
-        event=_without_nouns(event_arguments(text, _span_names(codes, spans)), language),
+        event=_without_nouns(event_arguments(text, names), language),
     )
 
 
@@ -252,9 +263,12 @@ def _without_nouns(event: EventArguments, language: str | None) -> EventArgument
         return event
     keys = np.array([entity_hash(name) for name in event.names], dtype=np.uint64)
     nouns = common_nouns(keys, language).tolist()
+    compounds = compound_nouns(event.names, language)
     return event._replace(
         names=tuple(
-            name for name, noun in zip(event.names, nouns, strict=True) if not noun or " " in name
+            name
+            for name, noun, compound in zip(event.names, nouns, compounds, strict=True)
+            if not (noun or compound) or " " in name
         )
     )
 
