@@ -159,6 +159,12 @@ def test_a_german_consent_notice_and_its_buttons_are_boilerplate() -> None:
         ("consent", "Alle akzeptieren"),
         ("consent", "Ablehnen"),
     ]
+    # the buttons on one line, as a new user's page had them
+    text = f"{body}\n{notice}\nAlle akzeptieren | Einstellungen verwalten\nDer Schaden ist groß."
+    assert _kinds(text) == [
+        ("consent", notice),
+        ("consent", "Alle akzeptieren | Einstellungen verwalten"),
+    ]
 
 
 def test_a_spanish_read_also_block_and_prompt_are_boilerplate() -> None:
