@@ -103,6 +103,12 @@ def test_a_chinese_copy_with_page_noise_is_an_exact_copy(tmp_path: Path) -> None
     assert found[("a", "b")].relation == Relation.EXACT  # type: ignore[attr-defined]
 
 
+def test_a_chinese_copyright_statement_is_a_trailer() -> None:
+    body = "广东省气象台今天发布台风黄色预警，预计台风将于明晚在湛江一带沿海登陆。"
+    notice = "版权声明：本文版权归南方快报所有，未经许可不得转载。"
+    assert _kinds(f"{body}\n\n{notice}") == [("trailer", notice)]
+
+
 def test_a_short_common_chinese_phrase_is_no_passage(tmp_path: Path) -> None:
     # "请市民注意出行安全" (nine characters, about five words) ends both reports
     found = _scan(tmp_path, [{"id": "flood", "text": FLOOD}, {"id": "football", "text": FOOTBALL}])
