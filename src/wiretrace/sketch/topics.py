@@ -233,8 +233,9 @@ def _caseless_names(text: str, terms: NDArray[np.uint64], language: str) -> NDAr
     """The entity keys of the words of ``terms`` written in letters that have no case
     (Arabic, Hebrew, Devanagari) that news at large in ``language`` does not write: a
     script without capitals shows no name by them, and a word the language's list does not
-    know is most often one ("العاصي", "القحطاني"; the list's rare words are its names too,
-    ``rare_names``)."""
+    know is most often one ("زيلينسكي", "الكاظمي"), or a rare inflected form ("تعافيها");
+    a name the list knows ("العاصي", also a word) is missed, as a name written like a common
+    word is in English."""
     rare = terms[unlisted(terms, language)]
     if not rare.size:
         return rare
