@@ -4,6 +4,7 @@ does not pay for."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -119,6 +120,23 @@ def test_two_sentences_are_read_as_one_only_where_they_stand_out() -> None:
         0.56,
         0.05,
     ]
+
+
+def test_the_console_counts_the_pairs_looked_at_across_languages(
+    seeds: Path, tmp_path: Path
+) -> None:
+    """A new user saw "candidate pairs 0" beside a translation found: the multilingual
+    model's pairs are counted apart."""
+    from click.testing import CliRunner
+
+    from wiretrace.cli import main
+
+    shutil.copy(seeds / f"{WIRE}.txt", tmp_path / "wire.txt")
+    shutil.copy(GERMAN, tmp_path / "wire-de.txt")
+    said = CliRunner().invoke(main, ["scan", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert said.exit_code == 0, said.output
+    flat = " ".join(re.sub(r"[│┃|]", " ", said.output).split())  # the table may wrap
+    assert "across languages, by the multilingual model" in flat
 
 
 def test_the_follow_up_is_no_translation_but_one_story(scanned: object) -> None:

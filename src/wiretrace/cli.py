@@ -600,7 +600,12 @@ def _summary_table(result: ScanResult) -> Table:
             f"{spans} (in {counts['documents_with_boilerplate']} "
             f"{_plural(counts['documents_with_boilerplate'], 'document')})",
         )
-    table.add_row("candidate pairs", str(counts["candidate_pairs"]))
+    # the multilingual model's pairs are looked at apart (a translation's pair is one of them)
+    across = ((result.summary.get("semantic") or {}).get("across_languages") or {}).get(
+        "candidate_pairs"
+    )
+    also = f" (and {across} across languages, by the multilingual model)" if across else ""
+    table.add_row("candidate pairs", f"{counts['candidate_pairs']}{also}")
     for relation, count in counts["matches_by_relation"].items():
         if relation not in result.summary["not_searched"]:
             table.add_row(f"matches: {relation}", str(count))
