@@ -170,9 +170,7 @@ def stop_hashes(language: str = "en") -> tuple[NDArray[np.uint64], NDArray[np.ui
 def unlisted(keys: NDArray[np.uint64], language: str) -> NDArray[np.bool_]:
     """Which word ``keys`` ``language``'s list of news at large does not know (as rare as
     ``UNLISTED``)."""
-    hashes, _ = _table(False, background_language(language))
-    place = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
-    found: NDArray[np.bool_] = hashes[place] != keys
+    found: NDArray[np.bool_] = ~held(keys, _table(False, background_language(language))[0])
     return found
 
 
@@ -206,8 +204,8 @@ def _table(entities: bool, language: str = "en") -> tuple[NDArray[np.uint64], ND
             share = stored["document_share"]
     else:
         hashes, share = _listed(language)
-        if entities:  # lone_entity_hash, of every word at once
-            hashes = _mix_array((np.uint64(1) ^ hashes) * np.uint64(_COMBINE))
+        if entities:
+            hashes = lone_entity_keys(hashes)
     order = np.argsort(hashes, kind="stable")
     return hashes[order], share[order]
 
@@ -260,8 +258,7 @@ def compound_nouns(names: Sequence[str], language: str | None) -> list[bool]:
     if language not in NOUNS_CAPITALISED or not names:
         return [False] * len(names)
     words = [name.lower() for name in names]
-    lone = np.array([lone_entity_hash(word) for word in words], dtype=np.uint64)
-    listed = held(lone, _table(True, language)[0])
+    listed = held(lone_entity_keys(hash_strings(words)), _table(True, language)[0])
     tails = [
         (number, word[start:])
         for number, word in enumerate(words)
@@ -270,7 +267,7 @@ def compound_nouns(names: Sequence[str], language: str | None) -> list[bool]:
     ]
     found = [False] * len(names)
     if tails:
-        keys = np.array([lone_entity_hash(tail) for _, tail in tails], dtype=np.uint64)
+        keys = lone_entity_keys(hash_strings([tail for _, tail in tails]))
         for (number, _), noun in zip(tails, common_nouns(keys, language).tolist(), strict=True):
             found[number] = found[number] or noun
     return found

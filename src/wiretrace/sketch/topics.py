@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -151,16 +151,16 @@ def key_names(
     not hold are left out."""
     codes = _codes(text)
     found: tuple[dict[int, str], dict[int, str]] = ({}, {})
-    rows = _word_rows(codes) if words or entities else np.empty((0, 3), dtype=np.int64)
-    if words:
+    rows = _word_rows(codes) if words else None
+    if rows is not None:
         _name(found[0], rows, words, codes, fold=True)
     if entities:
         _name(found[1], _keys(codes, language)[3], entities, codes, fold=False)
         # a word of a script without capitals taken for a name (``_caseless_names``)
         missing = [key for key in entities if key not in found[1]]
-        if missing and len(rows):
-            named = rows.copy()
-            named[:, 2] = lone_entity_keys(rows[:, 2].view(np.uint64)).view(np.int64)
+        if missing:
+            named = (_word_rows(codes) if rows is None else rows).copy()
+            named[:, 2] = lone_entity_keys(named[:, 2].view(np.uint64)).view(np.int64)
             _name(found[1], named, missing, codes, fold=True)
     return found
 
@@ -206,15 +206,10 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
     kept = ~held(terms, stop_terms)
     entities = entities[~held(entities, stop_entities)]
     names = _span_names(codes, spans)
-    if language in NOUNS_CAPITALISED and len(spans):
-        compounds = [
-            key
-            for (_, _, key), noun in zip(
-                spans.tolist(), compound_nouns(names, language), strict=True
-            )
-            if noun
-        ]
-        entities = entities[~np.isin(entities, np.array(compounds, np.int64).view(np.uint64))]
+    compounds = compound_nouns(names, language)
+    if any(compounds):
+        keys = [key for (_, _, key), noun in zip(spans.tolist(), compounds, strict=True) if noun]
+        entities = entities[~np.isin(entities, np.array(keys, np.int64).view(np.uint64))]
     if language in LISTED_LANGUAGES:
         entities = np.union1d(entities, _caseless_names(text, terms[kept], language))
     if credits:
@@ -225,7 +220,11 @@ def topic_terms(text: str, language: str | None = None, credits: Sequence[str] =
         counts=counts[kept],
         entities=entities,
         lead=first_sentence(text),
-        event=_without_nouns(event_arguments(text, names), language),
+        event=_without_nouns(
+            event_arguments(text, names),
+            language,
+            {name for name, noun in zip(names, compounds, strict=True) if noun},
+        ),
     )
 
 
@@ -254,7 +253,9 @@ def _caseless_word(word: str) -> bool:
     )
 
 
-def _without_nouns(event: EventArguments, language: str | None) -> EventArguments:
+def _without_nouns(
+    event: EventArguments, language: str | None, compounds: Set[str] = frozenset()
+) -> EventArguments:
     """The event without the one-word names that are common nouns of a language that
     capitalises its nouns (``background.common_nouns``): a German report listed "polizei",
     "nacht" and "täter" as who. Places stay: "in Wien" is a place though only German news
@@ -264,12 +265,11 @@ def _without_nouns(event: EventArguments, language: str | None) -> EventArgument
         return event
     keys = np.array([entity_hash(name) for name in event.names], dtype=np.uint64)
     nouns = common_nouns(keys, language).tolist()
-    compounds = compound_nouns(event.names, language)
     return event._replace(
         names=tuple(
             name
-            for name, noun, compound in zip(event.names, nouns, compounds, strict=True)
-            if not (noun or compound) or " " in name
+            for name, noun in zip(event.names, nouns, strict=True)
+            if not (noun or name in compounds) or " " in name
         )
     )
 
