@@ -99,6 +99,23 @@ def detect_language(text: str) -> str | None:
     return "zh" if code in _CHINESE else code
 
 
+# Chinese (simplified or traditional) and Japanese write names in one set of characters
+_HAN = frozenset({"Hans", "Hant", "Jpan"})
+
+
+@functools.lru_cache(maxsize=256)
+def script_of(language: str | None) -> str | None:
+    """The script ``language`` is most often written in (ISO 15924, by the registry's likely
+    subtags: "ru" -> "Cyrl", "de" -> "Latn"), Chinese and Japanese as one ("Hani"); None for
+    no language."""
+    if not language:
+        return None
+    import langcodes
+
+    script = langcodes.Language.get(language).maximize().script
+    return "Hani" if script in _HAN else script
+
+
 @functools.lru_cache(maxsize=1024)
 def language_code(value: str) -> str | None:
     """A record's own language as ISO 639-1 (ISO 639-3 where a language has no two-letter
