@@ -215,6 +215,10 @@ def test_a_txt_files_headline_is_its_title(tmp_path: Path) -> None:
         "byline": "By Jane Smith\n\n" + body,
         "date": "July 14, 2026\n\n" + body,
         "no-gap": "Council approves budget\n" + body,
+        # Chinese: no space between words, and a sentence ends with "。"
+        "zh": "成渝中线高铁全线开通运营\n\n" + body,
+        "zh-sentence": "成渝中线高铁今天正式开通运营。\n\n" + body,
+        "zh-place": "东京\n\n" + body,  # Tokyo: one word of two characters
     }
     for name, text in texts.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
@@ -226,6 +230,9 @@ def test_a_txt_files_headline_is_its_title(tmp_path: Path) -> None:
         "byline": None,
         "date": None,
         "no-gap": None,
+        "zh": "成渝中线高铁全线开通运营",
+        "zh-sentence": None,
+        "zh-place": None,
     }
     assert_accounted(result)
 

@@ -488,3 +488,25 @@ def test_a_window_keeps_stories_to_it_as_it_keeps_matches(tmp_path: Path) -> Non
     windowed = scan([path], replace(config, window_days=1))
     assert [len(s.members) for s in windowed.stories] == [1, 1]
     assert windowed.matches == ()
+
+
+def test_a_story_does_not_change_with_documents_it_is_not_linked_to() -> None:
+    """Communities are found part by part, each from the same seed: with one walk of the
+    whole graph, three documents linked only to each other moved document 6 of this part
+    from 0's community to 5's."""
+    from wiretrace.group.stories import _communities
+
+    pairs = np.array([[0, 3], [0, 6], [0, 7], [1, 6], [2, 3], [3, 4], [3, 7], [4, 6], [5, 6]])
+    weights = np.array([0.39, 0.77, 0.75, 0.73, 0.57, 1.0, 0.99, 0.78, 0.76])
+    no_copies = np.empty((0, 2), dtype=np.int64)
+    alone = _communities(8, pairs, weights, no_copies, 0.5)
+    triangle = np.array([[0, 1], [1, 2], [0, 2]])
+    beside = _communities(
+        11,
+        np.concatenate([triangle, pairs + 3]),
+        np.concatenate([[0.9, 0.9, 0.9], weights]),
+        no_copies,
+        0.5,
+    )
+    assert beside[:3].tolist() == [0, 0, 0]
+    assert (beside[3:] - 1).tolist() == alone.tolist()  # numbered by first member

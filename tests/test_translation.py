@@ -282,6 +282,38 @@ def test_a_report_in_another_script_joins_the_story_by_the_model_alone(
     assert not any(m.relation == Relation.TRANSLATION for m in result.matches)
 
 
+QUAKE_EN = """A magnitude 6.4 earthquake struck southern Peru on Tuesday, killing at least 12 \
+people and damaging hundreds of adobe homes in the Arequipa region, authorities said.
+
+The quake hit at 4:17 a.m. local time at a depth of 35 kilometres, according to Peru's \
+Geophysical Institute. At least 58 people were injured.
+"""
+QUAKE_RU = """Землетрясение магнитудой 5,9 произошло в четверг в турецкой провинции Малатья, \
+в результате погибли три человека, еще 27 получили ранения, сообщили спасатели.
+
+Очаг подземных толчков залегал на глубине 10 километров, около 200 зданий получили \
+повреждения.
+"""
+
+
+def test_two_earthquakes_in_two_scripts_are_two_stories(tmp_path: Path) -> None:
+    """Without a name in common, numbers still tell two events apart in two scripts (a new
+    user's earthquakes in Peru and in Turkey, 6.4 and 5,9, were one story at 0.74)."""
+    from wiretrace.group.stories import written_numbers
+
+    assert written_numbers("6.4 and 5,9; 50,000 or 50.000; ٣٤; 12 in 2023; 7") == {
+        "64",
+        "59",
+        "50000",
+        "34",
+        "12",
+    }
+    (tmp_path / "quake-en.txt").write_text(QUAKE_EN, encoding="utf-8")
+    (tmp_path / "quake-ru.txt").write_text(QUAKE_RU, encoding="utf-8")
+    result = scan([tmp_path], ScanConfig())
+    assert all(len(story.members) == 1 for story in result.stories)
+
+
 def test_chinese_sentences_end_at_their_full_stops() -> None:
     text = (
         "中国央行周三表示将下调存款准备金率。北京的分析人士认为这将释放流动性。好。\n"

@@ -15,13 +15,17 @@ always kept with chance 1 and inherits its original's pairs.
 Communities: Leiden with the constant Potts model (igraph), whose resolution is the mean
 chance a story must hold over all pairs of its members (missing pairs counting 0), rather
 than one threshold on single pairs: a document joins a story when it is likely one event with
-enough of its members, not with one. Repeatable: the search is seeded, and the communities are
-numbered by their first member. Then two communities are joined, the likeliest first, while
-the mean chance over every pair across them (every candidate pair weighed, not only the edges
-kept; a pair no candidate holds counts 0) is at least ``_SAME_EVENT``: Leiden keeps a
-story apart from its own parts where each document's few edges miss the other part (an
-event told in two waves of reports). Each story's ``confidence`` is its weakest link: the
-lowest chance on the strongest tree joining its members.
+enough of its members, not with one. Repeatable: the search is seeded, each connected part of
+the graph searched on its own from the seed (documents linked only to each other elsewhere
+in the corpus do not move a part's communities, as one walk of the whole graph did; the
+chances still move with the corpus's prior), and the communities are numbered by their
+first member. Then two communities are
+joined, the likeliest first, while the mean chance over every pair across them (every
+candidate pair weighed, not only the edges kept; a pair no candidate holds counts 0) is at
+least ``_SAME_EVENT``: Leiden keeps a story apart from its own parts where each document's
+few edges miss the other part (an event told in two waves of reports). Each story's
+``confidence`` is its weakest link: the lowest chance on the strongest tree joining its
+members.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import functools
 import heapq
 import itertools
 import random
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -39,6 +45,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from wiretrace.candidates.kernels import components
 from wiretrace.candidates.neighbours import neighbour_pairs, unique_pairs, within_window
 from wiretrace.clean.language import script_of
 from wiretrace.clean.normalize import WORD
@@ -67,6 +74,9 @@ _STOCK_WORDS = 12  # a Chinese or Japanese character counts as a word, as in a p
 _LONGEST_WORD = 16  # characters a word and its space take at most, for a quick bound
 _TEXTS_KEPT = 64  # texts kept while stock phrases are read
 _EVIDENCE_PLACES = 5
+# digits of any script and what separates their groups: "50,000", "6.4", Arabic "٥٫٩", a
+# no-break or thin space ("50 000"), an apostrophe ("50'000")
+_NUMBER = re.compile("\\d+(?:[.,'\u066b\u066c\u00a0\u202f\u2009]\\d+)*")
 _EVIDENCE_COUNTS = 5
 _Item = TypeVar("_Item", bound=Hashable)
 
@@ -394,11 +404,12 @@ def cluster_stories(
         # alike heads across languages say "one subject" (two football reports); one event
         # needs what any pair needs: a name, a place, a count in common or reused text;
         # except between two scripts, where no name or place is spelled alike (an English
-        # and a Chinese report of one event share none) and the heads alone can tell:
-        # SemEval's pairs in two languages 0.724 -> 0.767, English and Chinese 14 -> 20 of
-        # 22 one-event pairs at 1 false (``benchmarks/multilingual.py --stories``)
+        # and a Chinese report of one event share none) and the heads tell unless their
+        # numbers say two events: SemEval's pairs in two languages 0.724 -> 0.752, English
+        # and Chinese 14 -> 18 of 22 one-event pairs at 1 false, with each connected part
+        # searched on its own (``benchmarks/multilingual.py --stories``)
         eventful = story_pairs(inputs, matches, settings, only=across).eventful()
-        eventful |= _in_two_scripts(inputs.languages, across)
+        eventful[~eventful] = _in_two_scripts(inputs, across[~eventful])
         likely = (chances >= settings.min_probability) & eventful
         pairs, weights = _likeliest(
             np.concatenate([pairs, across[likely]]), np.concatenate([weights, chances[likely]])
@@ -496,23 +507,46 @@ def cluster_stories(
     return Clustered(stories, same)
 
 
-def _in_two_scripts(
-    languages: Sequence[str | None] | None, pairs: NDArray[np.int64]
-) -> NDArray[np.bool_]:
+def _in_two_scripts(inputs: StoryInputs, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Whether the two documents of each pair are in languages of two scripts (``Latn`` and
-    ``Hani``, ``Cyrl`` and ``Arab``); no known language is in none."""
-    if not languages:
-        return np.zeros(len(pairs), dtype=bool)
-    scripts = [script_of(language) for language in languages]
-    return np.array(
-        [
-            scripts[first] is not None
-            and scripts[second] is not None
-            and scripts[first] != scripts[second]
-            for first, second in pairs.tolist()
-        ],
-        dtype=bool,
-    ).reshape(-1)
+    ``Hani``, ``Cyrl`` and ``Arab``; no known language is in none) and their numbers do not
+    tell two events apart: digits are written alike in every script, so two reports of one
+    event share a number (a toll, a magnitude, an amount) or one of them writes none (a new
+    user's two earthquakes, in Peru and in Turkey, in English and in Russian, 6.4 and 5,9, 12
+    and 3 dead, were one story by their heads alone). None without the texts to read."""
+    found = np.zeros(len(pairs), dtype=bool)
+    if not inputs.languages or inputs.text is None or not len(pairs):
+        return found
+    names = [script_of(language) or "" for language in inputs.languages]
+    known, scripts = np.unique(np.array(names, dtype=object), return_inverse=True)
+    scripts = np.where(known[scripts] == "", -1, scripts)  # no script: in none
+    first, second = scripts[pairs[:, 0]], scripts[pairs[:, 1]]
+    two = (first >= 0) & (second >= 0) & (first != second)
+    numbers: dict[int, frozenset[str]] = {}
+    for at in np.flatnonzero(two).tolist():
+        ends = pairs[at].tolist()
+        for index in ends:
+            if index not in numbers:
+                numbers[index] = written_numbers(inputs.text(index))
+        one, other = (numbers[index] for index in ends)
+        found[at] = not one or not other or bool(one & other)
+    return found
+
+
+def written_numbers(text: str) -> frozenset[str]:
+    """The numbers ``text`` writes in digits of any script, their separators left out
+    ("50,000", "50.000", "٥٠٬٠٠٠", "50 000" with a no-break space -> "50000"; "6.4", "6,4" ->
+    "64"), of two digits or more once leading zeros are dropped ("07" is no number of two),
+    a number without separators of four digits 1900-2099 aside (every report of a year
+    gives it; "2,000" is a count)."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        digits = "".join(str(unicodedata.decimal(char)) for char in match[0] if char.isdecimal())
+        digits = digits.lstrip("0")
+        year = len(match[0]) == 4 and digits[:2] in ("19", "20")
+        if len(digits) >= 2 and not year:
+            found.add(digits)
+    return frozenset(found)
 
 
 def _moment(published: str) -> str:
@@ -544,19 +578,36 @@ def _communities(
     import igraph  # here: a scan without stories never loads it (~30 ms)
 
     pairs, weights = _inherited(pairs, weights, copies)
-    graph = igraph.Graph(n=count, edges=pairs.tolist())
-    igraph.set_random_number_generator(random.Random(_SEED))
-    try:
-        partition = graph.community_leiden(
-            objective_function="CPM",
-            weights=weights.tolist(),
-            resolution=resolution,
-            n_iterations=_LEIDEN_ITERATIONS,
-        )
-    finally:
-        igraph.set_random_number_generator(random)  # igraph's default: the random module
+    membership = np.arange(count, dtype=np.int64)
+    if not len(pairs):
+        return membership
+    # each connected part on its own, from the same seed: documents linked only to each
+    # other elsewhere in the corpus moved the one walk of the whole graph, and with it
+    # every other part's communities
+    part = components(count, pairs)
+    order = np.argsort(part[pairs[:, 0]], kind="stable")
+    by_part = np.split(order, np.flatnonzero(np.diff(part[pairs[order, 0]])) + 1)
+    for edges in by_part:
+        nodes, local = np.unique(pairs[edges], return_inverse=True)
+        if len(nodes) == 2:  # most parts of a corpus of copies: what the search would say
+            # (joined when their pairs weigh more than the resolution), without its cost
+            if weights[edges][pairs[edges, 0] != pairs[edges, 1]].sum() > resolution:
+                membership[nodes[1]] = nodes[0]
+            continue
+        graph = igraph.Graph(n=len(nodes), edges=local.reshape(-1, 2).tolist())
+        igraph.set_random_number_generator(random.Random(_SEED))
+        try:
+            partition = graph.community_leiden(
+                objective_function="CPM",
+                weights=weights[edges].tolist(),
+                resolution=resolution,
+                n_iterations=_LEIDEN_ITERATIONS,
+            )
+        finally:
+            igraph.set_random_number_generator(random)  # igraph's default: the random module
+        membership[nodes] = nodes[np.array(partition.membership, dtype=np.int64)]
     # renumbered by first member, so that the numbering does not depend on igraph's
-    return _numbered(np.array(partition.membership, dtype=np.int64))
+    return _numbered(membership)
 
 
 def _joined(
