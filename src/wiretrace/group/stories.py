@@ -19,13 +19,12 @@ enough of its members, not with one. Repeatable: the search is seeded, each conn
 the graph searched on its own from the seed (documents linked only to each other elsewhere
 in the corpus do not move a part's communities, as one walk of the whole graph did; the
 chances still move with the corpus's prior), and the communities are numbered by their
-first member. Then two communities are
-joined, the likeliest first, while the mean chance over every pair across them (every
-candidate pair weighed, not only the edges kept; a pair no candidate holds counts 0) is at
-least ``_SAME_EVENT``: Leiden keeps a story apart from its own parts where each document's
-few edges miss the other part (an event told in two waves of reports). Each story's
-``confidence`` is its weakest link: the lowest chance on the strongest tree joining its
-members.
+first member. Then two communities are joined, the likeliest first, while the mean chance
+over every pair across them (every candidate pair weighed, not only the edges kept; a pair
+no candidate holds counts 0) is at least ``_SAME_EVENT``: Leiden keeps a story apart from
+its own parts where each document's few edges miss the other part (an event told in two
+waves of reports). Each story's ``confidence`` is its weakest link: the lowest chance on the
+strongest tree joining its members.
 """
 
 from __future__ import annotations
@@ -74,10 +73,10 @@ _STOCK_WORDS = 12  # a Chinese or Japanese character counts as a word, as in a p
 _LONGEST_WORD = 16  # characters a word and its space take at most, for a quick bound
 _TEXTS_KEPT = 64  # texts kept while stock phrases are read
 _EVIDENCE_PLACES = 5
+_EVIDENCE_COUNTS = 5
 # digits of any script and what separates their groups: "50,000", "6.4", Arabic "٥٫٩", a
 # no-break or thin space ("50 000"), an apostrophe ("50'000")
 _NUMBER = re.compile("\\d+(?:[.,'\u066b\u066c\u00a0\u202f\u2009]\\d+)*")
-_EVIDENCE_COUNTS = 5
 _Item = TypeVar("_Item", bound=Hashable)
 
 
@@ -517,11 +516,9 @@ def _in_two_scripts(inputs: StoryInputs, pairs: NDArray[np.int64]) -> NDArray[np
     found = np.zeros(len(pairs), dtype=bool)
     if not inputs.languages or inputs.text is None or not len(pairs):
         return found
-    names = [script_of(language) or "" for language in inputs.languages]
-    known, scripts = np.unique(np.array(names, dtype=object), return_inverse=True)
-    scripts = np.where(known[scripts] == "", -1, scripts)  # no script: in none
+    scripts = np.array([script_of(language) or "" for language in inputs.languages])
     first, second = scripts[pairs[:, 0]], scripts[pairs[:, 1]]
-    two = (first >= 0) & (second >= 0) & (first != second)
+    two = (first != "") & (second != "") & (first != second)  # no script: in none
     numbers: dict[int, frozenset[str]] = {}
     for at in np.flatnonzero(two).tolist():
         ends = pairs[at].tolist()

@@ -27,10 +27,10 @@ document in a language the model does not know (``multilingual.LANGUAGES``) has 
   (``ACROSS`` for pairs in two languages, ``WITHIN`` for pairs in one language other than
   English; ``benchmarks/multilingual.py --stories`` fits both and gives their
   leave-one-out figures), and kept by the story stage where it holds event-level evidence
-  as any story pair must, or joins two scripts (``group.stories._in_two_scripts``). For a
-  document not in English, the fast model's evidence is left
-  out (``without_english_model``): its ``same_story`` matches, its neighbours by that model,
-  and its lead (the story model without leads weighs its pairs).
+  as any story pair must, or joins two scripts whose numbers do not tell two events apart
+  (``group.stories._in_two_scripts``). For a document not in English, the fast model's
+  evidence is left out (``without_english_model``): its ``same_story`` matches, its
+  neighbours by that model, and its lead (the story model without leads weighs its pairs).
 """
 
 from __future__ import annotations
