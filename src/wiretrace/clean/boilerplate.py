@@ -210,24 +210,28 @@ def _repeated(text: str, lines: list[Line]) -> list[Span]:
     found: list[Span] = []
     by_prefix: dict[str, list[str]] = {}  # first 24 characters -> earlier lines
     previous: str | None = None
-    previous_span = Span(0, 0, REPEATED)
+    previous_start = previous_end = 0
     for start, end in lines:
         line = text[start:end]
-        earlier = by_prefix.setdefault(line[:24], [])
+        prefix = line[:24]
         copied = False
-        if previous is not None and _copy(previous, line, adjacent=True):
+        # a copy starts with the shorter line, and so with its first character: most lines
+        # are spared the call (lines are never empty)
+        if previous is not None and previous[0] == line[0] and _copy(previous, line, True):
             # of a line and the one after it that adds a sentence of its own (not a credit),
             # the first is the copy: "... on two counts." above "... on two counts. He faces
             # life in prison." lost the sentence
             addition = line[len(previous) :].strip()
             copied = not addition or _credit_like(addition)
+            previous_span = Span(previous_start, previous_end, REPEATED)
             if not copied and found[-1:] != [previous_span]:
                 found.append(previous_span)
-        if copied or any(_copy(before, line, adjacent=False) for before in earlier):
+        earlier = by_prefix.get(prefix)
+        if copied or (earlier and any(_copy(before, line, adjacent=False) for before in earlier)):
             found.append(Span(start, end, REPEATED))
         elif len(line) <= _SHORT + _EXTENSION:
-            earlier.append(line)
-        previous, previous_span = line, Span(start, end, REPEATED)
+            by_prefix.setdefault(prefix, []).append(line)
+        previous, previous_start, previous_end = line, start, end
     return found
 
 
@@ -285,7 +289,7 @@ def _metadata(text: str, start: int, end: int, edge: bool) -> Span | None:
         return Span(start, start + found.end(), METADATA)
     if len(line) > _SHORT:
         return None
-    dated = len(line) <= _DATE_CHARS and any(char.isdigit() for char in line)
+    dated = len(line) <= _DATE_CHARS and any(map(str.isdigit, line))
     if dated and (_DATE_LINE.match(line) or _READ_TIME.match(line)):
         return Span(start, end, METADATA)
     if edge and line.startswith(("http", "www.")) and _URL_LINE.match(line):
@@ -311,9 +315,18 @@ def _subscription(text: str, start: int, end: int, hints: tuple[str, ...]) -> Sp
     line = text[start:end]
     widget = len(line) <= _SHORT
     starts = [0, *_sentence_starts(line)]
+    # where the first hint lies, where lowering keeps each character's place: no sentence
+    # that ends before it holds one (an article's paragraph that says "mail" in its fifth
+    # sentence was lowered and searched sentence by sentence from its first)
+    lowered = line.lower()
+    hinted = 0
+    if len(lowered) == len(line):
+        hinted = min((at for hint in hints if (at := lowered.find(hint)) >= 0), default=0)
     first: int | None = None
     last = 0
     for sentence_start, sentence_end in zip(starts, [*starts[1:], len(line)], strict=True):
+        if first is None and sentence_end <= hinted:
+            continue
         sentence = line[sentence_start:sentence_end].rstrip()
         if first is None:
             if _has_any(sentence.lower(), hints):
@@ -543,7 +556,7 @@ def find_boilerplate(
         marked = len(spans)
         line = text[start:end]
         short = len(line) <= _SHORT
-        gap, previous_end = text.count("\n", previous_end, start), end
+        line_above_end, previous_end = previous_end, end
         button = may_consent and short and CONSENT_BUTTON.match(line) is not None
         if not button:
             waiting, buttons = buttons, []
@@ -562,9 +575,11 @@ def find_boilerplate(
             if (
                 block_kind == RELATED
                 and _headline_like(line)
-                and (block_gap is None or gap <= block_gap)
+                # the blank lines above it, counted only here (most lines are in no block)
+                and (block_gap is None or text.count("\n", line_above_end, start) <= block_gap)
             ):
-                block_gap = gap if block_gap is None else block_gap
+                if block_gap is None:
+                    block_gap = text.count("\n", line_above_end, start)
                 spans.append(Span(start, end, RELATED))
                 continue
             if block_kind == CONSENT and (
