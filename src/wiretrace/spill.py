@@ -77,6 +77,8 @@ class SpillReader:
             column = reader.get_batch(number).column(0)
             _, offsets, data = column.buffers()
             first = column.offset
+            if offsets is None:  # no batch is empty (``TextSpill.append``)
+                raise ValueError(f"{path}: a batch of the spill has no offsets")
             found = np.frombuffer(offsets, dtype=np.int64)[first : first + len(column) + 1]
             self._offsets.append(found)
             self._data.append(memoryview(data) if data is not None else memoryview(b""))
