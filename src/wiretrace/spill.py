@@ -79,7 +79,9 @@ class SpillReader:
             first = column.offset
             if offsets is None:  # no batch is empty (``TextSpill.append``)
                 raise ValueError(f"{path}: a batch of the spill has no offsets")
-            found = np.frombuffer(offsets, dtype=np.int64)[first : first + len(column) + 1]
+            found = np.frombuffer(memoryview(offsets), dtype=np.int64)[
+                first : first + len(column) + 1
+            ]
             self._offsets.append(found)
             self._data.append(memoryview(data) if data is not None else memoryview(b""))
         self._ends = np.cumsum([len(offsets) - 1 for offsets in self._offsets]).tolist()
