@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from wiretrace import arrow
 from wiretrace.errors import InputError
 from wiretrace.processes import process_alive
 
@@ -50,16 +51,6 @@ def no_room(parent: Path, error: OSError) -> InputError:
         f"cannot write the scan's temporary copy of the texts in {parent}: {why}; set TMPDIR "
         "to a folder with more free space"
     )
-
-
-def _strings(texts: list[str]) -> pa.Array[Any]:
-    """``texts`` as an Arrow array, built from its buffers: ``pa.array`` of a list imports
-    pandas to ask whether the list is one of its arrays (~0.2-0.4 s of every scan)."""
-    encoded = [text.encode() for text in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(data) for data in encoded], out=offsets[1:])
-    buffers = [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(encoded))]
-    return pa.Array.from_buffers(pa.large_string(), len(encoded), buffers)
 
 
 class SpillReader:
@@ -124,7 +115,7 @@ class TextSpill:
             raise RuntimeError("TextSpill is closed for writing")
         if not texts:
             return
-        batch = pa.RecordBatch.from_arrays([_strings(texts)], schema=_SCHEMA)
+        batch = pa.RecordBatch.from_arrays([arrow.column(texts, pa.large_string())], schema=_SCHEMA)
         try:
             self._writer.write_batch(batch)
         except OSError as error:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
-from wiretrace import __version__
+from wiretrace import __version__, arrow
 from wiretrace.collector import spared
 from wiretrace.config import OUTPUT_FORMATS, OutputFormat
 from wiretrace.errors import ConfigError, InputError
@@ -235,13 +235,14 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
         "representative": [group.representative for group in result.groups],
         "members": [list(group.members) for group in result.groups],
     }
+    found = [_match_row(match) for match in result.matches]
+    matches = {field.name: [row[field.name] for row in found] for field in SCHEMAS["matches"]}
+    # built from their buffers: pa.table imports pandas, where it is installed (``arrow``)
     return {
-        "documents": pa.table(documents, schema=SCHEMAS["documents"]),
-        "matches": pa.Table.from_pylist(
-            [_match_row(match) for match in result.matches], schema=SCHEMAS["matches"]
-        ),
-        "groups": pa.table(groups, schema=SCHEMAS["groups"]),
-        "stories": pa.table(_stories(result, story_of), schema=SCHEMAS["stories"]),
+        "documents": arrow.table(documents, SCHEMAS["documents"]),
+        "matches": arrow.table(matches, SCHEMAS["matches"]),
+        "groups": arrow.table(groups, SCHEMAS["groups"]),
+        "stories": arrow.table(_stories(result, story_of), SCHEMAS["stories"]),
     }
 
 
