@@ -13,6 +13,7 @@ the same. ``tests/test_arrow.py`` holds the arrays to ``pa.array``'s.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -40,12 +41,20 @@ def table(columns: Mapping[str, Any], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _validity(values: Sequence[Any]) -> tuple[pa.Buffer | None, NDArray[np.bool_] | None]:
-    """The validity bitmap of ``values`` (None where none is null) and where they are null."""
-    nulls = np.fromiter((value is None for value in values), dtype=bool, count=len(values))
-    if not nulls.any():
-        return None, None
-    return pa.py_buffer(np.packbits(~nulls, bitorder="little").tobytes()), nulls
+_NONE = type(None)
+# the Python types each builder takes (checked for a whole column at once, not value by
+# value): a plain int in an integer column, a plain float in a float one; a bool, an int in a
+# float column (pa.array refuses one no double holds) or a numpy value is left to pa.array
+_STRING_TYPES = frozenset({str, _NONE})
+_LIST_TYPES = frozenset({list, tuple, _NONE})
+_STRUCT_TYPES = frozenset({dict, _NONE})  # or tuples: ``_struct``
+
+
+def _validity(nulls: NDArray[np.bool_] | None) -> pa.Buffer | None:
+    """The validity bitmap where some values are null (``nulls``), else none."""
+    if nulls is None:
+        return None
+    return pa.py_buffer(np.packbits(~nulls, bitorder="little").tobytes())
 
 
 def _offsets(sizes: Sequence[int], large: bool = False) -> pa.Buffer:
@@ -61,62 +70,62 @@ def _offsets(sizes: Sequence[int], large: bool = False) -> pa.Buffer:
 
 def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array[Any]:
     count = len(values)
-    validity, nulls = _validity(values)
+    types = set(map(type, values))
+    nulls = None
+    if _NONE in types:
+        nulls = np.fromiter((value is None for value in values), dtype=bool, count=count)
+    validity = _validity(nulls)
     if kind in (pa.string(), pa.large_string()):
-        encoded = [b"" if value is None else _text(value).encode() for value in values]
+        if not types <= _STRING_TYPES:
+            raise _UnbuildableError
+        encoded = [b"" if value is None else value.encode() for value in values]
         offsets = _offsets([len(data) for data in encoded], kind == pa.large_string())
-        return pa.Array.from_buffers(
-            kind, count, [validity, offsets, pa.py_buffer(b"".join(encoded))]
-        )
+        data = pa.py_buffer(b"".join(encoded))
+        return pa.Array.from_buffers(kind, count, [validity, offsets, data])
     if kind in (pa.int64(), pa.float64()):
         number = int if kind == pa.int64() else float
-        dtype = np.int64 if kind == pa.int64() else np.float64
-        found = np.fromiter(
-            (0 if value is None else _number(value, number) for value in values), dtype, count
-        )
+        if not types <= {number, _NONE}:
+            raise _UnbuildableError
+        plain = values if nulls is None else [0 if value is None else value for value in values]
+        found = np.array(plain, dtype=np.int64 if number is int else np.float64)
         return pa.Array.from_buffers(kind, count, [validity, pa.py_buffer(found.tobytes())])
     if pa.types.is_list(kind):
-        lists = [() if value is None else _items(value) for value in values]
-        child = _array([item for items in lists for item in items], kind.value_type)
+        if not types <= _LIST_TYPES:
+            raise _UnbuildableError
+        lists = values if nulls is None else [() if value is None else value for value in values]
+        child = _array(list(chain.from_iterable(lists)), kind.value_type)
         offsets = _offsets([len(items) for items in lists])
         return pa.ListArray.from_buffers(kind, count, [validity, offsets], children=[child])
     if pa.types.is_struct(kind):
-        rows = [_fields(value) for value in values]
+        return _struct(values, kind, nulls)
+    raise _UnbuildableError
+
+
+def _struct(
+    values: Sequence[Any], kind: pa.StructType, nulls: NDArray[np.bool_] | None
+) -> pa.Array[Any]:
+    """A struct's values as dicts by field name, or as tuples in the fields' order (not both
+    in one column), as pa.array takes them."""
+    fields = list(kind)
+    types = set(map(type, values))
+    if types <= {tuple, _NONE}:
+        empty = (None,) * len(fields)
+        rows = [empty if row is None else row for row in values]
+        if any(len(row) != len(fields) for row in rows):
+            raise _UnbuildableError
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(fields)
         children = [
-            _array([None if row is None else row.get(field.name) for row in rows], field.type)
-            for field in kind
+            _array(list(found), field.type) for found, field in zip(columns, fields, strict=True)
         ]
-        mask = None
-        if nulls is not None:  # a boolean array true where null, from its bits
-            bits = pa.py_buffer(np.packbits(nulls, bitorder="little").tobytes())
-            mask = pa.Array.from_buffers(pa.bool_(), count, [None, bits])
-        return pa.StructArray.from_arrays(children, fields=list(kind), mask=mask)
-    raise _UnbuildableError
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
+    elif types <= _STRUCT_TYPES:
+        children = [
+            _array([None if row is None else row.get(field.name) for row in values], field.type)
+            for field in fields
+        ]
+    else:
         raise _UnbuildableError
-    return value
-
-
-def _number(value: Any, number: type) -> Any:
-    # only a plain int in an integer column, a plain float in a float one: a bool, an int in a
-    # float column (pa.array refuses one no double holds) or a numpy value is left to it
-    if type(value) is number:
-        return value
-    raise _UnbuildableError
-
-
-def _items(value: Any) -> Sequence[Any]:
-    if type(value) not in (list, tuple):
-        raise _UnbuildableError
-    return value  # type: ignore[no-any-return]
-
-
-def _fields(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    if type(value) is not dict:
-        raise _UnbuildableError
-    return value
+    mask = None
+    if nulls is not None:  # a boolean array true where null, from its bits
+        bits = pa.py_buffer(np.packbits(nulls, bitorder="little").tobytes())
+        mask = pa.Array.from_buffers(pa.bool_(), len(values), [None, bits])
+    return pa.StructArray.from_arrays(children, fields=fields, mask=mask)
