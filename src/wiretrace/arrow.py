@@ -47,7 +47,8 @@ _NONE = type(None)
 # float column (pa.array refuses one no double holds) or a numpy value is left to pa.array
 _STRING_TYPES = frozenset({str, _NONE})
 _LIST_TYPES = frozenset({list, tuple, _NONE})
-_STRUCT_TYPES = frozenset({dict, _NONE})  # or tuples: ``_struct``
+_STRUCT_TYPES = frozenset({dict, _NONE})  # by field name
+_TUPLE_STRUCT_TYPES = frozenset({tuple, _NONE})  # in the fields' order
 
 
 def _validity(nulls: NDArray[np.bool_] | None) -> pa.Buffer | None:
@@ -97,18 +98,20 @@ def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array[Any]:
         offsets = _offsets([len(items) for items in lists])
         return pa.ListArray.from_buffers(kind, count, [validity, offsets], children=[child])
     if pa.types.is_struct(kind):
-        return _struct(values, kind, nulls)
+        return _struct(values, kind, types, nulls)
     raise _UnbuildableError
 
 
 def _struct(
-    values: Sequence[Any], kind: pa.StructType, nulls: NDArray[np.bool_] | None
+    values: Sequence[Any],
+    kind: pa.StructType,
+    types: set[type],
+    nulls: NDArray[np.bool_] | None,
 ) -> pa.Array[Any]:
     """A struct's values as dicts by field name, or as tuples in the fields' order (not both
     in one column), as pa.array takes them."""
     fields = list(kind)
-    types = set(map(type, values))
-    if types <= {tuple, _NONE}:
+    if types <= _TUPLE_STRUCT_TYPES:
         empty = (None,) * len(fields)
         rows = [empty if row is None else row for row in values]
         if any(len(row) != len(fields) for row in rows):

@@ -308,17 +308,19 @@ def _metadata(text: str, start: int, end: int, edge: bool) -> Span | None:
     return None
 
 
-def _subscription(text: str, start: int, end: int, hints: tuple[str, ...]) -> Span | None:
-    """The run of sentences of the line that prompt the reader to subscribe: from the first
-    prompt over the prompts after it and, in a short line (a widget), over every sentence
-    that still speaks to the reader."""
+def _subscription(
+    text: str, start: int, end: int, lowered: str, hints: tuple[str, ...]
+) -> Span | None:
+    """The run of sentences of the line (``lowered``: lower-cased) that prompt the reader to
+    subscribe: from the first prompt over the prompts after it and, in a short line (a
+    widget), over every sentence that still speaks to the reader."""
     line = text[start:end]
     widget = len(line) <= _SHORT
     starts = [0, *_sentence_starts(line)]
-    # where the first hint lies, where lowering keeps each character's place: no sentence
-    # that ends before it holds one (an article's paragraph that says "mail" in its fifth
-    # sentence was lowered and searched sentence by sentence from its first)
-    lowered = line.lower()
+    # where the first hint lies in the line lowered (``lowered``), where lowering keeps each
+    # character's place: no sentence that ends before it holds one (an article's paragraph
+    # that says "mail" in its fifth sentence was lowered and searched sentence by sentence
+    # from its first)
     hinted = 0
     if len(lowered) == len(line):
         hinted = min((at for hint in hints if (at := lowered.find(hint)) >= 0), default=0)
@@ -602,8 +604,8 @@ def find_boilerplate(
             in_block, block_kind = True, CONSENT
         elif (
             may_subscribe
-            and _has_any(line.lower(), hints)
-            and (prompt := _subscription(text, start, end, hints))
+            and _has_any(lowered_line := line.lower(), hints)
+            and (prompt := _subscription(text, start, end, lowered_line, hints))
         ):
             spans.append(prompt)
         elif short and (SHARE_LINE.match(line) or (foreign and phrases.share_line(line))):

@@ -36,8 +36,8 @@ class DocumentFacts:
 @functools.lru_cache(maxsize=65536)
 def published_key(published: str | None) -> dt.datetime | None:
     """A comparable instant for an ISO date or date-time (naive values are taken as UTC).
-    Kept by the string: provenance reads both documents' of every match (a fifth of its
-    time), and a document is in many."""
+    Kept by the string: provenance reads the dates of both documents of every match (a
+    fifth of its time there), and a document is in many matches."""
     if not published:
         return None
     try:

@@ -212,7 +212,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
         "boilerplate": [
             [(span.start, span.end, span.kind) for span in spans] for spans in rows.boilerplate
         ],
-        "credits": [list(credits) for credits in rows.credits],
+        "credits": rows.credits,
         "dateline": rows.dateline,
         "language": rows.language,
         "duplicate_group": [
@@ -230,7 +230,7 @@ def tables_of(result: ScanResult) -> dict[str, pa.Table]:
     groups = {
         "group": [group.group for group in result.groups],
         "representative": [group.representative for group in result.groups],
-        "members": [list(group.members) for group in result.groups],
+        "members": [group.members for group in result.groups],
     }
     # built from their buffers: pa.table imports pandas, where it is installed (``arrow``)
     return {
